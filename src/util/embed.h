@@ -1,0 +1,20 @@
+#ifndef GAZETTE_EMBED_H
+#define GAZETTE_EMBED_H
+/* Files embedded at build time by scripts/embed.py (templates, static,
+ * migrations).  Each array ends with an entry whose name is NULL. */
+#include <stddef.h>
+
+struct embed_file {
+	const char *name; /* path relative to its folder, e.g. "post.html" */
+	const char *data; /* NUL-terminated */
+	size_t len;
+};
+
+extern const struct embed_file embed_templates[];
+extern const struct embed_file embed_static[];
+extern const struct embed_file embed_sql[];
+
+const struct embed_file *embed_find(const struct embed_file *files,
+                                    const char *name);
+
+#endif

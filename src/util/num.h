@@ -1,0 +1,11 @@
+#ifndef GAZETTE_NUM_H
+#define GAZETTE_NUM_H
+#include <stdint.h>
+
+/*
+ * Parse the whole of s as a decimal integer in [min, max] (like OpenBSD's
+ * strtonum).  0, or -1 for empty, trailing junk, sign errors or range.
+ */
+int num_parse(const char *s, int64_t min, int64_t max, int64_t *out);
+
+#endif

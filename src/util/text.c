@@ -1,0 +1,174 @@
+#include <string.h>
+
+#include "limits.h"
+#include "text.h"
+#include "banned.h"
+
+static int
+is_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+size_t
+utf8_cut(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	n = max;
+	/* Step back over continuation bytes to the start of a character. */
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+char *
+slug_from_title(struct arena *a, const char *title)
+{
+	size_t n = strlen(title);
+	char *out = arena_alloc(a, n + 1);
+	size_t len = 0;
+	int dash = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)title[i];
+
+		if (is_alnum(c) || c >= 0x80) {
+			if (dash && len > 0)
+				out[len++] = '-';
+			dash = 0;
+			out[len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		} else if (c != '\'')
+			dash = 1; /* "Don't" -> "dont", as WordPress does */
+	}
+	if (!utf8_valid(out, len))
+		len = 0;
+	len = utf8_cut(out, len, LIM_SLUG_BYTES);
+	while (len > 0 && out[len - 1] == '-')
+		len--;
+	out[len] = '\0';
+	return out;
+}
+
+int
+slug_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > LIM_SLUG_BYTES || !utf8_valid(s, n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80 || is_alnum(c) || c == '-' || c == '_' ||
+		    c == '.' || c == '~')
+			continue;
+		return 0;
+	}
+	return strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+int
+url_encode(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (is_alnum(c) || c == '-' || c == '_' || c == '.' ||
+		    c == '~') {
+			if (buf_putc(b, (char)c) == -1)
+				return -1;
+		} else {
+			char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+
+			if (buf_add(b, esc, 3) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+url_decode(struct arena *a, const char *s, size_t n, int plus)
+{
+	char *out = arena_alloc(a, n + 1);
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '%') {
+			int hi, lo;
+
+			if (n - i < 3)
+				return NULL;
+			hi = hexval(s[i + 1]);
+			lo = hexval(s[i + 2]);
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				return NULL;
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (c == '+' && plus)
+			c = ' ';
+		else if (c == '\0')
+			return NULL;
+		out[len++] = c;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+int
+utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t need;
+		unsigned int cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			need = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3;
+			cp = c & 0x07;
+		} else
+			return 0;
+		if (n - i - 1 < need)
+			return 0;
+		for (size_t k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}

@@ -1,0 +1,34 @@
+#ifndef GAZETTE_TEXT_H
+#define GAZETTE_TEXT_H
+/* Small text helpers shared by every layer: slugs, URL coding, UTF-8. */
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+
+/*
+ * A slug from a title: ASCII letters and digits lower-cased, other ASCII
+ * runs become one '-', UTF-8 letters kept as they are (WordPress keeps them
+ * and percent-encodes them in URLs), at most LIM_SLUG_BYTES bytes, cut on a
+ * character boundary.  "" when nothing is left.
+ */
+char *slug_from_title(struct arena *a, const char *title);
+/* 1 if s is a valid stored slug: non-empty, <= LIM_SLUG_BYTES, valid UTF-8,
+ * no '/', no ASCII control, space or URL-reserved character. */
+int slug_valid(const char *s);
+
+/* Percent-encode every byte outside RFC 3986 unreserved (for a path
+ * segment). */
+int url_encode(struct buf *b, const char *s, size_t n)
+	__attribute__((warn_unused_result));
+/* Decode %XX (and '+' as space when plus is set) into an arena string.
+ * NULL for a bad escape or a decoded NUL. */
+char *url_decode(struct arena *a, const char *s, size_t n, int plus);
+
+/* 1 if s[0..n) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+int utf8_valid(const char *s, size_t n);
+/* Length of the longest prefix of s[0..n) that ends on a character
+ * boundary and is at most max bytes. */
+size_t utf8_cut(const char *s, size_t n, size_t max);
+
+#endif
