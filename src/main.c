@@ -1,7 +1,20 @@
+#include <sodium.h>
 #include <stdio.h>
 
+#include "cli/cli.h"
+#include "util/clock.h"
+#include "util/banned.h"
+
 int
-main(void)
+main(int argc, char **argv)
 {
-	return 0;
+	struct error e;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "gazette: cannot initialise libsodium\n");
+		return 1;
+	}
+	if (clock_init(&e) == -1)
+		return cli_fail(&e);
+	return cli_main(argc, argv);
 }

@@ -23,6 +23,26 @@ utf8_cut(const char *s, size_t n, size_t max)
 	return n;
 }
 
+/*
+ * Typographic punctuation that WordPress's sanitize_title() also turns into
+ * separators: U+00A0, U+00AB, U+00BB, U+2010..U+2015 (dashes),
+ * U+2018..U+201F (quotes), U+2026 (ellipsis).  Returns its UTF-8 length at
+ * s, or 0.
+ */
+static size_t
+punct_len(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (n >= 2 && s[0] == 0xC2 &&
+	    (s[1] == 0xA0 || s[1] == 0xAB || s[1] == 0xBB))
+		return 2;
+	if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 &&
+	    ((s[2] >= 0x90 && s[2] <= 0x9F) || s[2] == 0xA6))
+		return 3;
+	return 0;
+}
+
 char *
 slug_from_title(struct arena *a, const char *title)
 {
@@ -33,7 +53,13 @@ slug_from_title(struct arena *a, const char *title)
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)title[i];
+		size_t skip = punct_len(title + i, n - i);
 
+		if (skip > 0) {
+			dash = 1;
+			i += skip - 1;
+			continue;
+		}
 		if (is_alnum(c) || c >= 0x80) {
 			if (dash && len > 0)
 				out[len++] = '-';
@@ -134,7 +160,13 @@ url_decode(struct arena *a, const char *s, size_t n, int plus)
 }
 
 int
-utf8_valid(const char *str, size_t n)
+utf8_valid(const char *s, size_t n)
+{
+	return utf8_valid_len(s, n) == n;
+}
+
+size_t
+utf8_valid_len(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
@@ -157,18 +189,18 @@ utf8_valid(const char *str, size_t n)
 			need = 3;
 			cp = c & 0x07;
 		} else
-			return 0;
+			return i;
 		if (n - i - 1 < need)
-			return 0;
+			return i;
 		for (size_t k = 1; k <= need; k++) {
 			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
+				return i;
 			cp = cp << 6 | (s[i + k] & 0x3F);
 		}
 		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
 		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
+			return i;
 		i += need + 1;
 	}
-	return 1;
+	return n;
 }

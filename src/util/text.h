@@ -27,6 +27,8 @@ char *url_decode(struct arena *a, const char *s, size_t n, int plus);
 
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 int utf8_valid(const char *s, size_t n);
+/* Length of the longest valid UTF-8 prefix of s[0..n). */
+size_t utf8_valid_len(const char *s, size_t n);
 /* Length of the longest prefix of s[0..n) that ends on a character
  * boundary and is at most max bytes. */
 size_t utf8_cut(const char *s, size_t n, size_t max);

@@ -1,0 +1,153 @@
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../util/limits.h"
+#include "../util/num.h"
+#include "../util/banned.h"
+
+static const struct cli_cmd commands[] = {
+	{"init", "init [--title T]", cmd_init},
+	{"serve", "serve [--listen ADDR:PORT] [--threads N]", cmd_serve},
+	{"demo", "demo [--posts N] [--comments N] [--title T]", cmd_demo},
+	{"post", "post add FILE.md", cmd_post},
+	{"user", "user add LOGIN --role ROLE (password on stdin)", cmd_user},
+};
+
+int
+cli_fail(const struct error *e)
+{
+	fprintf(stderr, "gazette: %s\n", e->msg);
+	return e->code == ERR_IO ? 1 : 2;
+}
+
+int
+cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("gazette: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static void
+usage_all(FILE *f)
+{
+	fprintf(f, "usage: gazette [--site DIR] COMMAND [ARGS]\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "       gazette %s\n", commands[i].usage);
+}
+
+struct conf_ctx {
+	struct conf *c;
+	struct error *e;
+};
+
+static int
+conf_entry(void *user, const char *section, const char *name,
+           const char *value)
+{
+	struct conf_ctx *cx = user;
+	int64_t n;
+
+	if (*section != '\0')
+		return 0;
+	if (strcmp(name, "url") == 0)
+		snprintf(cx->c->url, sizeof(cx->c->url), "%s", value);
+	else if (strcmp(name, "listen") == 0)
+		snprintf(cx->c->listen, sizeof(cx->c->listen), "%s", value);
+	else if (strcmp(name, "threads") == 0) {
+		if (num_parse(value, 0, LIM_THREADS, &n) == -1)
+			return 0;
+		cx->c->threads = (int)n;
+	} else
+		return 0;
+	return 1;
+}
+
+int
+conf_load(struct conf *c, struct error *e)
+{
+	char path[4096];
+	struct conf_ctx cx = {c, e};
+	FILE *f;
+	int line;
+
+	snprintf(path, sizeof(path), "%s/gazette.conf", c->site);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	line = ini_parse_file(f, conf_entry, &cx);
+	fclose(f);
+	if (line != 0)
+		return error_set(e, ERR_INVALID,
+		                 "%s:%d: unknown key or bad value (keys: url, "
+		                 "listen, threads)",
+		                 path, line);
+	return 0;
+}
+
+/* Take "--site DIR" / "--site=DIR" out of argv wherever it stands. */
+static int
+take_site(int *argc, char **argv, const char **site)
+{
+	int out = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "--site") == 0) {
+			if (i + 1 >= *argc)
+				return -1;
+			*site = argv[++i];
+		} else if (strncmp(argv[i], "--site=", 7) == 0)
+			*site = argv[i] + 7;
+		else
+			argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	static struct conf c;
+	const char *env = getenv("GAZETTE_SITE");
+	struct error e;
+
+	memset(&c, 0, sizeof(c));
+	c.site = env && *env ? env : "./site";
+	snprintf(c.url, sizeof(c.url), "http://127.0.0.1:8080");
+	snprintf(c.listen, sizeof(c.listen), "127.0.0.1:8080");
+	argc--;
+	argv++;
+	if (take_site(&argc, argv, &c.site) == -1)
+		return cli_usage("--site needs a directory");
+	if (argc == 0) {
+		usage_all(stderr);
+		return 2;
+	}
+	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
+	    strcmp(argv[0], "help") == 0) {
+		usage_all(stdout);
+		return 0;
+	}
+	snprintf(c.db, sizeof(c.db), "%s/gazette.db", c.site);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[0], commands[i].name) != 0)
+			continue;
+		if (conf_load(&c, &e) == -1)
+			return cli_fail(&e);
+		return commands[i].run(&c, argc, argv);
+	}
+	return cli_usage("unknown command '%s' (try 'gazette help')",
+	                 argv[0]);
+}

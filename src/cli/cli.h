@@ -1,0 +1,50 @@
+#ifndef GAZETTE_CLI_H
+#define GAZETTE_CLI_H
+/*
+ * Subcommands, one file each, dispatched from the table in cli.c.  Each
+ * returns the process exit status: 0 success, 1 runtime failure (I/O,
+ * database), 2 bad usage or bad input; errors are one line on stderr.
+ */
+#include "../util/error.h"
+
+/* Deployment settings: SITE/gazette.conf (INI), overridden by flags. */
+struct conf {
+	const char *site;   /* --site, GAZETTE_SITE, or "./site" */
+	char url[512];      /* public base URL */
+	char listen[256];   /* ADDR:PORT */
+	int threads;        /* 0: one per core */
+	const char *title;  /* init/demo --title */
+	long posts, comments; /* demo --posts/--comments */
+	char db[4096];      /* SITE/gazette.db */
+};
+
+struct cli_cmd {
+	const char *name;
+	const char *usage;
+	int (*run)(struct conf *c, int argc, char **argv);
+};
+
+int cli_main(int argc, char **argv);
+
+/* Print "gazette: MSG" to stderr and return the exit status for e. */
+int cli_fail(const struct error *e);
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Read SITE/gazette.conf into c (when present). */
+int conf_load(struct conf *c, struct error *e);
+
+int cmd_init(struct conf *c, int argc, char **argv);
+int cmd_serve(struct conf *c, int argc, char **argv);
+int cmd_demo(struct conf *c, int argc, char **argv);
+int cmd_post(struct conf *c, int argc, char **argv);
+int cmd_user(struct conf *c, int argc, char **argv);
+
+/* Shared by init and demo: create the site folder and database, the admin
+ * user with a generated password (printed), and the title. */
+struct store;
+struct store *site_create(struct conf *c, struct error *e);
+/* Open the existing site of c; ERR_NOT_FOUND when there is none. */
+struct store *site_open(struct conf *c, struct error *e);
+/* argon2id hash of password into out (crypto_pwhash_STRBYTES). */
+int password_hash(const char *password, char *out, struct error *e);
+
+#endif

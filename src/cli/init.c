@@ -1,0 +1,122 @@
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../store/store.h"
+#include "../util/banned.h"
+
+#define GENERATED_PASSWORD_CHARS 20
+
+int
+password_hash(const char *password, char *out, struct error *e)
+{
+	if (crypto_pwhash_str(out, password, strlen(password),
+	                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return error_set(e, ERR_IO, "cannot hash password: out of memory");
+	return 0;
+}
+
+/* Letters and digits without look-alikes (0/O, 1/l/I). */
+static void
+password_generate(char *out, size_t n)
+{
+	static const char alphabet[] =
+		"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+	for (size_t i = 0; i + 1 < n; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	out[n - 1] = '\0';
+}
+
+static int
+mkdir_p(const char *path, struct error *e)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) == -1 && errno != EEXIST)
+			return error_set(e, ERR_IO, "cannot create '%s': %s",
+			                 tmp, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) == -1 && errno != EEXIST)
+		return error_set(e, ERR_IO, "cannot create '%s': %s", tmp,
+		                 strerror(errno));
+	return 0;
+}
+
+struct store *
+site_create(struct conf *c, struct error *e)
+{
+	char media[4096], pw[GENERATED_PASSWORD_CHARS + 1];
+	char hash[crypto_pwhash_STRBYTES];
+	struct store *st;
+
+	if (access(c->db, F_OK) == 0) {
+		error_set(e, ERR_CONFLICT,
+		          "a site already exists in '%s' (%s)", c->site, c->db);
+		return NULL;
+	}
+	snprintf(media, sizeof(media), "%s/media", c->site);
+	if (mkdir_p(c->site, e) == -1 || mkdir_p(media, e) == -1)
+		return NULL;
+	password_generate(pw, sizeof(pw));
+	if (password_hash(pw, hash, e) == -1)
+		return NULL;
+	st = store_open(c->db, 1, e);
+	if (st == NULL)
+		return NULL;
+	if (store_setting_set(st, "title", c->title ? c->title : "gazette",
+	                      e) == -1 ||
+	    store_user_add(st, "admin", "Administrator", ROLE_ADMIN, hash, NULL,
+	                   e) == -1) {
+		store_close(st);
+		unlink(c->db);
+		return NULL;
+	}
+	printf("login: admin\npassword: %s\n", pw);
+	fflush(stdout);
+	sodium_memzero(pw, sizeof(pw));
+	return st;
+}
+
+int
+cmd_init(struct conf *c, int argc, char **argv)
+{
+	struct error e;
+	struct store *st;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--title") == 0 && i + 1 < argc)
+			c->title = argv[++i];
+		else
+			return cli_usage("init: unexpected argument '%s'",
+			                 argv[i]);
+	}
+	st = site_create(c, &e);
+	if (st == NULL)
+		return cli_fail(&e);
+	store_close(st);
+	return 0;
+}
+
+struct store *
+site_open(struct conf *c, struct error *e)
+{
+	if (access(c->db, F_OK) == -1) {
+		error_set(e, ERR_NOT_FOUND,
+		          "no site in '%s' (create one with 'gazette init')",
+		          c->site);
+		return NULL;
+	}
+	return store_open(c->db, 0, e);
+}

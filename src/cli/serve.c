@@ -1,0 +1,123 @@
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../http/server.h"
+#include "../site/site.h"
+#include "../store/store.h"
+#include "../util/limits.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/banned.h"
+
+/* "127.0.0.1:8080" or "[::1]:8080" into addr and port. */
+static int
+parse_listen(const char *s, char *addr, size_t n, int *port)
+{
+	const char *colon = strrchr(s, ':');
+	int64_t p;
+	size_t alen;
+
+	if (colon == NULL || num_parse(colon + 1, 0, 65535, &p) == -1)
+		return -1;
+	alen = (size_t)(colon - s);
+	if (alen > 1 && s[0] == '[' && s[alen - 1] == ']') {
+		s++;
+		alen -= 2;
+	}
+	if (alen == 0 || alen >= n)
+		return -1;
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	*port = (int)p;
+	return 0;
+}
+
+int
+cmd_serve(struct conf *c, int argc, char **argv)
+{
+	struct error e;
+	struct store *st = NULL;
+	struct site *site = NULL;
+	struct server *srv = NULL;
+	char addr[256];
+	int port, bound, fd = -1, threads, sig, rc = 1;
+	int64_t n;
+	sigset_t set;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+			snprintf(c->listen, sizeof(c->listen), "%s", argv[++i]);
+		else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+			if (num_parse(argv[++i], 1, LIM_THREADS, &n) == -1)
+				return cli_usage("--threads takes 1 to %d",
+				                 LIM_THREADS);
+			c->threads = (int)n;
+		} else
+			return cli_usage("serve: unexpected argument '%s'",
+			                 argv[i]);
+	}
+	if (parse_listen(c->listen, addr, sizeof(addr), &port) == -1)
+		return cli_usage("bad listen address '%s' (ADDR:PORT)",
+		                 c->listen);
+	threads = c->threads;
+	if (threads <= 0)
+		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads <= 0)
+		threads = 1;
+	if (threads > LIM_THREADS)
+		threads = LIM_THREADS;
+
+	/* Every thread started from here on inherits the blocked set, so
+	 * the signals reach only the sigwait below. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	st = site_open(c, &e);
+	if (st == NULL) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	site = site_new(st, c->site, c->url, &e);
+	if (site == NULL) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	fd = server_listen(addr, port, &bound, &e);
+	if (fd == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	srv = server_start(fd, threads, site_handle, site, &e);
+	if (srv == NULL) {
+		close(fd);
+		rc = cli_fail(&e);
+		goto out;
+	}
+	if (strchr(addr, ':') != NULL)
+		printf("listening on http://[%s]:%d\n", addr, bound);
+	else
+		printf("listening on http://%s:%d\n", addr, bound);
+	fflush(stdout);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP)
+			continue; /* reserved: reload */
+		break;
+	}
+	log_info("signal %d: finishing requests in flight", sig);
+	server_stop(srv);
+	rc = 0;
+out:
+	site_free(site);
+	store_close(st);
+	return rc;
+}

@@ -1,0 +1,73 @@
+#ifndef GAZETTE_HTTP_H
+#define GAZETTE_HTTP_H
+/*
+ * What a handler sees of HTTP: struct req (method, raw path and query, the
+ * decoded route parameters, the body, headers through req_header()) and
+ * struct resp, which it fills.  Only server.c knows the HTTP library.
+ *
+ * Ownership: everything in req, and what a handler puts in resp's headers,
+ * lives in req->arena, freed after the response is sent.  resp->body is a
+ * capped struct buf handed to the server without a copy.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/arena.h"
+#include "../util/buf.h"
+#include "../util/error.h"
+#include "../util/limits.h"
+
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_DELETE,
+	HTTP_OPTIONS,
+	HTTP_OTHER,
+	HTTP_METHOD__MAX
+};
+
+struct req {
+	enum http_method method;
+	const char *path;  /* raw, still percent-encoded, no query */
+	const char *query; /* raw, after '?', "" when none */
+	struct arena *arena;
+	const char *params[LIM_ROUTE_PARAMS]; /* decoded route captures */
+	size_t nparams;
+	const char *body; /* NUL-terminated; "" when none */
+	size_t body_len;
+	const char *remote_ip;
+	void *conn; /* the server's, for req_header() */
+};
+
+struct header {
+	const char *name, *value;
+};
+
+struct resp {
+	int status;
+	const char *content_type;
+	struct buf body;
+	/* A body that outlives the request (embedded files): sent without a
+	 * copy when set, instead of body. */
+	const char *static_body;
+	size_t static_len;
+	struct header headers[16];
+	size_t nheaders;
+};
+
+/* A request header's value, or NULL. */
+const char *req_header(const struct req *r, const char *name);
+/* The decoded value of query argument name, or NULL (also when the query
+ * has a bad escape; route_dispatch() has refused those already). */
+const char *req_query(const struct req *r, const char *name);
+
+void resp_init(struct resp *rs);
+int resp_header(struct resp *rs, const char *name, const char *value);
+/* Status for an error code: the one place they are mapped. */
+int resp_status_for(enum err_code code);
+/* A plain JSON error {"error": msg} with status. */
+void resp_json_error(struct resp *rs, int status, const char *msg);
+
+#endif

@@ -1,0 +1,94 @@
+#include <string.h>
+
+#include "route.h"
+#include "../util/text.h"
+#include "../util/banned.h"
+
+int
+route_path_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\0')
+			return 0;
+		if (s[i] != '%')
+			continue;
+		if (n - i < 3)
+			return 0;
+		for (size_t k = 1; k <= 2; k++) {
+			char c = s[i + k];
+
+			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+			      (c >= 'A' && c <= 'F')))
+				return 0;
+		}
+		if (s[i + 1] == '0' && s[i + 2] == '0')
+			return 0;
+		i += 2;
+	}
+	return 1;
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Match path against pattern; captures go to r->params. */
+static int
+match(const char *pat, const char *path, struct req *r)
+{
+	r->nparams = 0;
+	while (*pat != '\0' && *path != '\0') {
+		if (*pat == ':' || *pat == '#') {
+			const char *pend = strchr(pat, '/');
+			const char *send = strchr(path, '/');
+			size_t plen = pend ? (size_t)(pend - pat) : strlen(pat);
+			size_t slen = send ? (size_t)(send - path) : strlen(path);
+
+			if (slen == 0 || r->nparams == LIM_ROUTE_PARAMS ||
+			    (*pat == '#' && !all_digits(path, slen)))
+				return 0;
+			r->params[r->nparams] =
+				url_decode(r->arena, path, slen, 0);
+			if (r->params[r->nparams] == NULL)
+				return 0;
+			r->nparams++;
+			pat += plen;
+			path += slen;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	return *pat == '\0' && *path == '\0';
+}
+
+enum route_result
+route_dispatch(const struct route *routes, size_t n, void *ctx, struct req *r,
+               struct resp *rs)
+{
+	int path_matched = 0;
+
+	if (!route_path_valid(r->path, strlen(r->path)))
+		return ROUTE_BAD_PATH;
+	for (size_t i = 0; i < n; i++) {
+		if (!match(routes[i].pattern, r->path, r))
+			continue;
+		if (!(routes[i].methods & (1u << r->method))) {
+			path_matched = 1;
+			continue;
+		}
+		routes[i].fn(ctx, r, rs);
+		return ROUTE_OK;
+	}
+	r->nparams = 0;
+	return path_matched ? ROUTE_BAD_METHOD : ROUTE_NO_MATCH;
+}

@@ -1,0 +1,525 @@
+/*
+ * libmicrohttpd 0.9.75 adapter.  Three traps shape this file:
+ *
+ * - Answering on the first access-handler call disables keep-alive in
+ *   0.9.75, so a normal answer is queued on a later call.  Only refusals
+ *   that close the connection anyway (413, 414, 431) go out on the first.
+ * - Its connection timeout counts idle time only: a client trickling one
+ *   header byte a second stays forever.  Each connection therefore carries
+ *   a deadline for the request head (and for the whole body), checked by a
+ *   watchdog thread that shuts the socket down when it passes.
+ * - It percent-decodes the URL itself, turning "%00" into a NUL; we take
+ *   the raw request target from the URI-log callback and decode it in
+ *   route.c instead, with a no-op unescape callback.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+#include "../util/alloc.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/banned.h"
+
+/* The whole body of a request must arrive within this many seconds. */
+#define BODY_SECONDS 60
+/* Past this many discarded bytes of an oversized body, drop the client. */
+#define DISCARD_MAX (4 * (size_t)LIM_BODY_BYTES)
+/* How long server_stop() lets requests in flight finish. */
+#define DRAIN_SECONDS 10
+
+struct conn_state {
+	struct conn_state *prev, *next;
+	MHD_socket fd;
+	time_t deadline; /* 0: none (a response is being sent) */
+	unsigned served;
+};
+
+struct req_state {
+	struct arena *arena;
+	char *uri; /* raw request target */
+	struct buf body;
+	size_t discarded;
+	unsigned calls;
+	int too_big;
+	struct conn_state *cs;
+};
+
+struct server {
+	struct MHD_Daemon *d;
+	server_handler fn;
+	void *ctx;
+	pthread_mutex_t lock; /* conns */
+	struct conn_state *conns;
+	pthread_t watchdog;
+	atomic_int stopping;
+	atomic_int in_flight;
+};
+
+static time_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void
+set_deadline(struct server *s, struct conn_state *cs, time_t deadline)
+{
+	if (cs == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	cs->deadline = deadline;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void
+notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                  enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	struct conn_state *cs;
+	const union MHD_ConnectionInfo *ci;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		cs = xcalloc(1, sizeof(*cs));
+		ci = MHD_get_connection_info(c,
+		                             MHD_CONNECTION_INFO_CONNECTION_FD);
+		cs->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+		cs->deadline = mono_now() + LIM_HEAD_SECONDS;
+		pthread_mutex_lock(&s->lock);
+		cs->next = s->conns;
+		if (s->conns != NULL)
+			s->conns->prev = cs;
+		s->conns = cs;
+		pthread_mutex_unlock(&s->lock);
+		*socket_context = cs;
+		return;
+	}
+	/* MHD_CONNECTION_NOTIFY_CLOSED: called before the socket is closed,
+	 * so the watchdog (which holds the lock) never shuts down a reused
+	 * descriptor. */
+	cs = *socket_context;
+	if (cs == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	if (cs->prev != NULL)
+		cs->prev->next = cs->next;
+	else
+		s->conns = cs->next;
+	if (cs->next != NULL)
+		cs->next->prev = cs->prev;
+	pthread_mutex_unlock(&s->lock);
+	free(cs);
+	*socket_context = NULL;
+}
+
+static void *
+watchdog_main(void *arg)
+{
+	struct server *s = arg;
+
+	while (!atomic_load(&s->stopping)) {
+		time_t now = mono_now();
+
+		pthread_mutex_lock(&s->lock);
+		for (struct conn_state *cs = s->conns; cs; cs = cs->next) {
+			if (cs->deadline != 0 && now > cs->deadline &&
+			    cs->fd != MHD_INVALID_SOCKET) {
+				/* MHD sees the socket fail and closes it. */
+				shutdown(cs->fd, SHUT_RDWR);
+				cs->deadline = 0;
+			}
+		}
+		pthread_mutex_unlock(&s->lock);
+		usleep(250 * 1000);
+	}
+	return NULL;
+}
+
+static struct conn_state *
+conn_state_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void *
+uri_log(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct server *s = cls;
+	struct req_state *rq = xcalloc(1, sizeof(*rq));
+
+	rq->arena = arena_new();
+	rq->uri = arena_strdup(rq->arena, uri);
+	buf_init(&rq->body, LIM_BODY_BYTES);
+	rq->cs = conn_state_of(c);
+	atomic_fetch_add(&s->in_flight, 1);
+	return rq;
+}
+
+static void
+request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                  enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	struct req_state *rq = *con_cls;
+	struct conn_state *cs = conn_state_of(c);
+
+	(void)toe;
+	if (rq == NULL)
+		return;
+	if (cs != NULL) {
+		pthread_mutex_lock(&s->lock);
+		cs->served++;
+		/* The next request on a kept-alive connection gets the idle
+		 * timeout to arrive whole. */
+		cs->deadline = mono_now() + LIM_IDLE_SECONDS;
+		pthread_mutex_unlock(&s->lock);
+	}
+	buf_release(&rq->body);
+	arena_free(rq->arena);
+	free(rq);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static size_t
+unescape_none(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+static enum MHD_Result
+queue_text(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		strlen(text), (void *)(uintptr_t)text, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                        "text/plain; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum http_method
+method_of(const char *m)
+{
+	static const char *const names[HTTP_METHOD__MAX] = {
+		"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", ""};
+
+	for (int i = 0; i < HTTP_OTHER; i++)
+		if (strcmp(m, names[i]) == 0)
+			return (enum http_method)i;
+	return HTTP_OTHER;
+}
+
+struct head_size {
+	size_t bytes;
+};
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+             const char *value)
+{
+	struct head_size *h = cls;
+
+	(void)kind;
+	h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* Checks made once the head is in, before any body: refusals here close
+ * the connection, so answering on the first call costs nothing. */
+static const char *
+check_head(struct MHD_Connection *c, struct req_state *rq, unsigned *status)
+{
+	struct head_size h = {strlen(rq->uri)};
+	const char *cl;
+	int64_t len;
+
+	if (strlen(rq->uri) > LIM_URL_BYTES) {
+		*status = MHD_HTTP_URI_TOO_LONG;
+		return "request target too long\n";
+	}
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+	if (h.bytes > LIM_HEADER_BYTES) {
+		*status = MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
+		return "request header too large\n";
+	}
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl != NULL && (num_parse(cl, 0, INT64_MAX, &len) == -1 ||
+	                   len > LIM_BODY_BYTES)) {
+		*status = MHD_HTTP_CONTENT_TOO_LARGE;
+		return "request body too large\n";
+	}
+	return NULL;
+}
+
+static const char *
+remote_ip(struct MHD_Connection *c, struct arena *a)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "";
+
+	if (ci == NULL || ci->client_addr == NULL)
+		return "";
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET,
+		          &((const struct sockaddr_in *)(const void *)
+		                    ci->client_addr)
+		                   ->sin_addr,
+		          ip, sizeof(ip));
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		          &((const struct sockaddr_in6 *)(const void *)
+		                    ci->client_addr)
+		                   ->sin6_addr,
+		          ip, sizeof(ip));
+	return arena_strdup(a, ip);
+}
+
+static enum MHD_Result
+respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
+        const char *method)
+{
+	struct req r;
+	struct resp rs;
+	struct MHD_Response *mr;
+	enum MHD_Result ret;
+	char *q;
+
+	memset(&r, 0, sizeof(r));
+	r.method = method_of(method);
+	r.arena = rq->arena;
+	r.conn = c;
+	r.path = rq->uri;
+	r.query = "";
+	q = strchr(rq->uri, '?');
+	if (q != NULL) {
+		*q = '\0';
+		r.query = q + 1;
+	}
+	r.body = buf_str(&rq->body);
+	r.body_len = rq->body.len;
+	r.remote_ip = remote_ip(c, rq->arena);
+	resp_init(&rs);
+	s->fn(s->ctx, &r, &rs);
+	if (rs.static_body != NULL) {
+		mr = MHD_create_response_from_buffer(
+			rs.static_len, (void *)(uintptr_t)rs.static_body,
+			MHD_RESPMEM_PERSISTENT);
+		buf_release(&rs.body);
+	} else {
+		size_t len;
+		char *body = buf_detach(&rs.body, &len);
+
+		mr = MHD_create_response_from_buffer(len, body,
+		                                     MHD_RESPMEM_MUST_FREE);
+	}
+	if (mr == NULL)
+		return MHD_NO;
+	MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                        rs.content_type);
+	for (size_t i = 0; i < rs.nheaders; i++)
+		MHD_add_response_header(mr, rs.headers[i].name,
+		                        rs.headers[i].value);
+	ret = MHD_queue_response(c, (unsigned)rs.status, mr);
+	MHD_destroy_response(mr);
+	return ret;
+}
+
+static enum MHD_Result
+access_handler(void *cls, struct MHD_Connection *c, const char *url,
+               const char *method, const char *version,
+               const char *upload_data, size_t *upload_data_size,
+               void **con_cls)
+{
+	struct server *s = cls;
+	struct req_state *rq = *con_cls;
+
+	(void)url;
+	(void)version;
+	if (rq == NULL)
+		return MHD_NO; /* the URI-log callback always sets it */
+	if (rq->calls++ == 0) {
+		unsigned status;
+		const char *refusal = check_head(c, rq, &status);
+
+		if (refusal != NULL)
+			return queue_text(c, status, refusal);
+		set_deadline(s, rq->cs, mono_now() + BODY_SECONDS);
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		/* Chunked bodies have no Content-Length to refuse up front:
+		 * stop keeping bytes at the cap, answer 413 at the end. */
+		if (!rq->too_big &&
+		    buf_add(&rq->body, upload_data, *upload_data_size) == -1) {
+			rq->too_big = 1;
+			buf_release(&rq->body);
+		}
+		if (rq->too_big) {
+			rq->discarded += *upload_data_size;
+			if (rq->discarded > DISCARD_MAX)
+				return MHD_NO;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	set_deadline(s, rq->cs, 0);
+	if (rq->too_big)
+		return queue_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
+		                  "request body too large\n");
+	return respond(s, c, rq, method);
+}
+
+const char *
+req_header(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+static void
+log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	log_info("http: %s", line);
+}
+
+int
+server_listen(const char *addr, int port, int *bound, struct error *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, one = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(addr, ':') != NULL) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, addr, &a6->sin6_addr) != 1)
+			return error_set(e, ERR_INVALID,
+			                 "bad listen address '%s'", addr);
+		len = sizeof(*a6);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, addr, &a4->sin_addr) != 1)
+			return error_set(e, ERR_INVALID,
+			                 "bad listen address '%s'", addr);
+		len = sizeof(*a4);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return error_set(e, ERR_IO, "socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) == -1 ||
+	    listen(fd, 1024) == -1) {
+		error_set(e, ERR_IO, "cannot listen on %s:%d: %s", addr, port,
+		          strerror(errno));
+		close(fd);
+		return -1;
+	}
+	len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	*bound = ntohs(ss.ss_family == AF_INET6
+	                       ? ((struct sockaddr_in6 *)&ss)->sin6_port
+	                       : ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+struct server *
+server_start(int fd, int threads, server_handler fn, void *ctx,
+             struct error *e)
+{
+	struct server *s = xcalloc(1, sizeof(*s));
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO |
+	                 MHD_USE_ITC | MHD_USE_ERROR_LOG;
+
+	s->fn = fn;
+	s->ctx = ctx;
+	pthread_mutex_init(&s->lock, NULL);
+	s->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, access_handler, s,
+		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIM_CONNECTIONS,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIM_IDLE_SECONDS,
+		/* Room for the head (LIM_HEADER_BYTES, checked exactly in
+		 * check_head) plus the read and write buffers; a head past
+		 * this is refused by the library itself. */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(2 * LIM_HEADER_BYTES + 16 * 1024),
+		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
+		MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_log, s,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_END);
+	if (s->d == NULL) {
+		error_set(e, ERR_IO, "cannot start the HTTP server");
+		pthread_mutex_destroy(&s->lock);
+		free(s);
+		return NULL;
+	}
+	pthread_create(&s->watchdog, NULL, watchdog_main, s);
+	return s;
+}
+
+void
+server_stop(struct server *s)
+{
+	MHD_socket fd;
+
+	if (s == NULL)
+		return;
+	fd = MHD_quiesce_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (int i = 0; i < DRAIN_SECONDS * 20 && atomic_load(&s->in_flight);
+	     i++)
+		usleep(50 * 1000);
+	MHD_stop_daemon(s->d);
+	atomic_store(&s->stopping, 1);
+	pthread_join(s->watchdog, NULL);
+	while (s->conns != NULL) {
+		struct conn_state *next = s->conns->next;
+
+		free(s->conns);
+		s->conns = next;
+	}
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}

@@ -1,0 +1,24 @@
+#ifndef GAZETTE_SERVER_H
+#define GAZETTE_SERVER_H
+/*
+ * The HTTP server: libmicrohttpd with one epoll thread per worker, every
+ * limit from util/limits.h, and a deadline on the request head (the
+ * library's own timeout counts idle time only).  The only file that
+ * includes the library is server.c.
+ */
+#include "http.h"
+
+typedef void (*server_handler)(void *ctx, struct req *r, struct resp *rs);
+
+struct server;
+
+/* Bind and listen on addr:port (port 0 picks a free one); the bound port in
+ * *bound.  Returns the socket, or -1. */
+int server_listen(const char *addr, int port, int *bound, struct error *e);
+/* Serve on fd with threads workers, calling fn(ctx, ...) per request. */
+struct server *server_start(int fd, int threads, server_handler fn,
+                            void *ctx, struct error *e);
+/* Stop accepting, let requests in flight finish (bounded), then stop. */
+void server_stop(struct server *s);
+
+#endif

@@ -1,0 +1,41 @@
+#ifndef GAZETTE_FRONT_H
+#define GAZETTE_FRONT_H
+/*
+ * Front matter: a block between two "---" lines of "key: value" lines at
+ * the top of a Markdown file (DESIGN.md section 3).  Keys: title, slug,
+ * section, tags, source, date, status, type.  Blank lines and lines
+ * starting with '#' are skipped; a value may be wrapped in matching single
+ * or double quotes.  Errors carry the 1-based line they were found on.
+ */
+#include <stddef.h>
+
+#include "../util/arena.h"
+#include "../util/error.h"
+
+enum front_key {
+	FRONT_TITLE,
+	FRONT_SLUG,
+	FRONT_SECTION,
+	FRONT_TAGS,
+	FRONT_SOURCE,
+	FRONT_DATE,
+	FRONT_STATUS,
+	FRONT_TYPE,
+	FRONT__MAX
+};
+
+extern const char *const front_key_names[FRONT__MAX];
+
+struct front {
+	const char *value[FRONT__MAX]; /* NULL when absent */
+	int line[FRONT__MAX];          /* where each key was given */
+	const char *body;              /* the Markdown after the block */
+	size_t body_len;
+	int end_line; /* the closing "---" line */
+};
+
+/* Parse src[0..n).  -1 with ERR_INVALID and *line set on bad input. */
+int front_parse(struct arena *a, const char *src, size_t n, struct front *out,
+                int *line, struct error *e);
+
+#endif

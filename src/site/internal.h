@@ -1,0 +1,36 @@
+#ifndef GAZETTE_SITE_INTERNAL_H
+#define GAZETTE_SITE_INTERNAL_H
+/* Shared by the files of site/ only. */
+#include "site.h"
+#include "../render/tmpl.h"
+
+struct site {
+	struct store *store;
+	struct tmpl_set *tmpl;
+	char *url;   /* public base URL, no trailing slash */
+	char *title; /* from settings at start-up */
+	char *tagline;
+};
+
+/*
+ * The model every page shares (site title, navigation, base URL), with
+ * the page's own title and canonical path set; handlers add to it.
+ */
+struct tval *page_model(struct site *s, struct req *r, const char *title,
+                        const char *canonical_path);
+/* Render template name with model into rs; on failure a 500. */
+void page_render(struct site *s, struct req *r, struct resp *rs,
+                 const char *name, struct tval *model);
+void page_not_found(struct site *s, struct req *r, struct resp *rs);
+/* Display date "April 27, 2022" and ISO 8601 for <time datetime>. */
+const char *date_human(struct arena *a, int64_t t);
+const char *date_iso(struct arena *a, int64_t t);
+/* A post as a template map (title, url, date, excerpt, counts...). */
+struct tval *post_model(struct site *s, struct arena *a, const struct post *p);
+
+void home_get(void *ctx, struct req *r, struct resp *rs);
+void post_get(void *ctx, struct req *r, struct resp *rs);
+void static_get(void *ctx, struct req *r, struct resp *rs);
+void health_get(void *ctx, struct req *r, struct resp *rs);
+
+#endif

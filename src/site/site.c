@@ -1,0 +1,286 @@
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../http/route.h"
+#include "../util/alloc.h"
+#include "../util/clock.h"
+#include "../util/embed.h"
+#include "../util/log.h"
+#include "../util/text.h"
+#include "../util/banned.h"
+
+static const struct route routes[] = {
+	{ROUTE_GET, "/", home_get},
+	{ROUTE_GET, "/#/#/#/:/", post_get},
+	{ROUTE_GET, "/static/:", static_get},
+	{ROUTE_GET, "/healthz", health_get},
+};
+
+/* Read SITE/templates/NAME files over the embedded ones. */
+static int
+load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
+{
+	char path[4096];
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/templates", dir);
+	d = opendir(path);
+	if (d == NULL)
+		return errno == ENOENT ? 0
+		                       : error_set(e, ERR_IO, "cannot read '%s': %s",
+		                                   path, strerror(errno));
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		struct buf b;
+		FILE *f;
+		char chunk[8192];
+		size_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/templates/%s", dir, de->d_name);
+		f = fopen(path, "rb");
+		if (f == NULL) {
+			rc = error_set(e, ERR_IO, "cannot read '%s': %s", path,
+			               strerror(errno));
+			break;
+		}
+		buf_init(&b, LIM_TMPL_BYTES);
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			if (buf_add(&b, chunk, n) == -1) {
+				rc = error_set(e, ERR_TOO_BIG,
+				               "template '%s' is over %d bytes",
+				               path, LIM_TMPL_BYTES);
+				break;
+			}
+		fclose(f);
+		if (rc == 0)
+			rc = tmpl_set_add(set, de->d_name, buf_str(&b), b.len, e);
+		buf_release(&b);
+	}
+	closedir(d);
+	return rc;
+}
+
+struct site *
+site_new(struct store *st, const char *dir, const char *url, struct error *e)
+{
+	struct site *s = xcalloc(1, sizeof(*s));
+	struct arena *a = arena_new();
+	const char *v;
+	size_t n = strlen(url);
+
+	s->store = st;
+	s->tmpl = tmpl_set_new();
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	s->url = xstrdup(url);
+	s->url[n] = '\0';
+	for (const struct embed_file *f = embed_templates; f->name; f++)
+		if (tmpl_set_add(s->tmpl, f->name, f->data, f->len, e) == -1)
+			goto fail;
+	if (load_overrides(s->tmpl, dir, e) == -1)
+		goto fail;
+	if (store_setting_get(st, a, "title", &v, e) == -1)
+		goto fail;
+	s->title = xstrdup(v ? v : "gazette");
+	if (store_setting_get(st, a, "tagline", &v, e) == -1)
+		goto fail;
+	s->tagline = xstrdup(v ? v : "");
+	arena_free(a);
+	return s;
+fail:
+	arena_free(a);
+	site_free(s);
+	return NULL;
+}
+
+void
+site_free(struct site *s)
+{
+	if (s == NULL)
+		return;
+	tmpl_set_free(s->tmpl);
+	free(s->url);
+	free(s->title);
+	free(s->tagline);
+	free(s);
+}
+
+const char *
+date_human(struct arena *a, int64_t t)
+{
+	char out[64], *sp;
+
+	/* %e pads the day with a space: "April  7, 2022" -> "April 7, 2022" */
+	time_format(t, "%B %e, %Y", out, sizeof(out));
+	sp = strstr(out, "  ");
+	if (sp != NULL)
+		memmove(sp, sp + 1, strlen(sp));
+	return arena_strdup(a, out);
+}
+
+const char *
+date_iso(struct arena *a, int64_t t)
+{
+	char out[64];
+
+	time_format(t, "%Y-%m-%dT%H:%M:%SZ", out, sizeof(out));
+	return arena_strdup(a, out);
+}
+
+const char *
+site_permalink(struct arena *a, const struct post *p)
+{
+	struct buf b;
+	char date[32];
+	const char *out;
+
+	buf_init(&b, LIM_URL_BYTES);
+	if (p->type == POST_POST) {
+		time_format(p->published_at, "/%Y/%m/%d/", date, sizeof(date));
+		if (buf_puts(&b, date) == -1)
+			goto fail;
+	} else if (p->type == POST_BOOK) {
+		if (buf_puts(&b, "/books/") == -1)
+			goto fail;
+	} else if (buf_putc(&b, '/') == -1)
+		goto fail;
+	if (url_encode(&b, p->slug, strlen(p->slug)) == -1 ||
+	    buf_putc(&b, '/') == -1)
+		goto fail;
+	out = arena_strndup(a, buf_str(&b), b.len);
+	buf_release(&b);
+	return out;
+fail:
+	buf_release(&b);
+	return "/";
+}
+
+struct tval *
+post_model(struct site *s, struct arena *a, const struct post *p)
+{
+	struct tval *m = tval_map(a);
+	const char *path = site_permalink(a, p);
+
+	tval_set_int(a, m, "id", p->id);
+	tval_set_str(a, m, "title", p->title);
+	tval_set_str(a, m, "url", path);
+	tval_set_str(a, m, "abs_url", arena_printf(a, "%s%s", s->url, path));
+	tval_set_str(a, m, "date", date_human(a, p->published_at));
+	tval_set_str(a, m, "date_iso", date_iso(a, p->published_at));
+	tval_set_str(a, m, "updated", date_human(a, p->updated_at));
+	tval_set_str(a, m, "excerpt", p->excerpt);
+	tval_set_int(a, m, "views", p->views_total);
+	tval_set_int(a, m, "comments", p->comment_count);
+	tval_set_bool(a, m, "one_comment", p->comment_count == 1);
+	tval_set_str(a, m, "source_url", p->source_url);
+	tval_set_str(a, m, "author", p->author_name);
+	if (p->section_id) {
+		struct tval *sec = tval_set(a, m, "section", tval_map(a));
+
+		tval_set_str(a, sec, "name", p->section_name);
+		tval_set_str(a, sec, "url",
+		             arena_printf(a, "/category/%s/", p->section_slug));
+	}
+	return m;
+}
+
+struct tval *
+page_model(struct site *s, struct req *r, const char *title,
+           const char *canonical_path)
+{
+	struct arena *a = r->arena;
+	struct tval *m = tval_map(a);
+	struct tval *site = tval_set(a, m, "site", tval_map(a));
+	struct tval *nav = tval_set(a, site, "nav", tval_list(a));
+	struct section *secs;
+	size_t n;
+	struct error e;
+
+	tval_set_str(a, site, "title", s->title);
+	tval_set_str(a, site, "tagline", s->tagline);
+	tval_set_str(a, site, "url", s->url);
+	tval_set_str(a, m, "title", title);
+	tval_set_str(a, m, "canonical",
+	             arena_printf(a, "%s%s", s->url, canonical_path));
+	if (store_section_list(s->store, a, clock_now(), &secs, &n, &e) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct tval *it = tval_push(a, nav, tval_map(a));
+
+			tval_set_str(a, it, "name", secs[i].name);
+			tval_set_str(a, it, "url",
+			             arena_printf(a, "/category/%s/",
+			                          secs[i].slug));
+			if (secs[i].show_newest && secs[i].newest_at)
+				tval_set_str(a, it, "newest",
+				             date_human(a, secs[i].newest_at));
+		}
+	} else
+		log_error("sections: %s", e.msg);
+	return m;
+}
+
+void
+page_render(struct site *s, struct req *r, struct resp *rs, const char *name,
+            struct tval *model)
+{
+	struct error e;
+
+	(void)r;
+	if (tmpl_render(s->tmpl, name, model, &rs->body, &e) == -1) {
+		log_error("render %s: %s", name, e.msg);
+		buf_reset(&rs->body);
+		rs->status = 500;
+		rs->content_type = "text/plain; charset=utf-8";
+		if (buf_puts(&rs->body, "internal error\n") == -1)
+			return;
+	}
+}
+
+void
+page_not_found(struct site *s, struct req *r, struct resp *rs)
+{
+	struct tval *m = page_model(s, r, "Page not found", r->path);
+
+	rs->status = 404;
+	page_render(s, r, rs, "404.html", m);
+}
+
+static void
+plain(struct resp *rs, int status, const char *text)
+{
+	rs->status = status;
+	rs->content_type = "text/plain; charset=utf-8";
+	buf_reset(&rs->body);
+	if (buf_puts(&rs->body, text) == -1)
+		return;
+}
+
+void
+site_handle(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+
+	switch (route_dispatch(routes, sizeof(routes) / sizeof(routes[0]), s,
+	                       r, rs)) {
+	case ROUTE_OK:
+		break;
+	case ROUTE_NO_MATCH:
+		page_not_found(s, r, rs);
+		break;
+	case ROUTE_BAD_PATH:
+		plain(rs, 400, "bad request: malformed percent-encoding in the path\n");
+		break;
+	case ROUTE_BAD_METHOD:
+		plain(rs, 405, "method not allowed\n");
+		if (resp_header(rs, "Allow", "GET, HEAD") == -1)
+			break;
+		break;
+	}
+}

@@ -1,0 +1,25 @@
+#ifndef GAZETTE_SITE_H
+#define GAZETTE_SITE_H
+/*
+ * The reader-facing site: routes, handlers and their view models.  A site
+ * owns its compiled templates (embedded ones, overridden by files of the
+ * same name in SITE/templates/) and borrows the store.
+ */
+#include <stdint.h>
+
+#include "../http/http.h"
+#include "../store/store.h"
+
+struct site;
+
+/* url: the public base URL without a trailing slash. */
+struct site *site_new(struct store *st, const char *dir, const char *url,
+                      struct error *e);
+void site_free(struct site *s);
+/* The server's request handler (ctx is the site). */
+void site_handle(void *ctx, struct req *r, struct resp *rs);
+
+/* "/YYYY/MM/DD/slug/" for a post (percent-encoded), "/slug/" for a page. */
+const char *site_permalink(struct arena *a, const struct post *p);
+
+#endif
