@@ -52,8 +52,7 @@ struct conf_ctx {
 };
 
 static int
-conf_entry(void *user, const char *section, const char *name,
-           const char *value)
+conf_entry(void *user, const char *section, const char *name, const char *value)
 {
 	struct conf_ctx *cx = user;
 	int64_t n;
@@ -148,6 +147,5 @@ cli_main(int argc, char **argv)
 			return cli_fail(&e);
 		return commands[i].run(&c, argc, argv);
 	}
-	return cli_usage("unknown command '%s' (try 'gazette help')",
-	                 argv[0]);
+	return cli_usage("unknown command '%s' (try 'gazette help')", argv[0]);
 }

@@ -9,13 +9,13 @@
 
 /* Deployment settings: SITE/gazette.conf (INI), overridden by flags. */
 struct conf {
-	const char *site;   /* --site, GAZETTE_SITE, or "./site" */
-	char url[512];      /* public base URL */
-	char listen[256];   /* ADDR:PORT */
-	int threads;        /* 0: one per core */
-	const char *title;  /* init/demo --title */
+	const char *site;     /* --site, GAZETTE_SITE, or "./site" */
+	char url[512];        /* public base URL */
+	char listen[256];     /* ADDR:PORT */
+	int threads;          /* 0: one per core */
+	const char *title;    /* init/demo --title */
 	long posts, comments; /* demo --posts/--comments */
-	char db[4096];      /* SITE/gazette.db */
+	char db[4096];        /* SITE/gazette.db */
 };
 
 struct cli_cmd {

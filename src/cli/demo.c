@@ -37,64 +37,75 @@ rnd(uint32_t n)
 
 #define PICK(arr) (arr[rnd(sizeof(arr) / sizeof(arr[0]))])
 
-static const char *const speakers[] = {
-	"MODERATOR", "SENATOR HALVERSON", "DR. OKAFOR", "MS. LINDQVIST",
-	"MR. PETROVSKY", "AMBASSADOR REYES", "PROFESSOR ADEYEMI", "GENERAL MARSH",
-	"CORRESPONDENT", "MINISTER VALDÉS"};
+static const char *const speakers[] = {"MODERATOR",         "SENATOR HALVERSON",
+                                       "DR. OKAFOR",        "MS. LINDQVIST",
+                                       "MR. PETROVSKY",     "AMBASSADOR REYES",
+                                       "PROFESSOR ADEYEMI", "GENERAL MARSH",
+                                       "CORRESPONDENT",     "MINISTER VALDÉS"};
 static const char *const subjects[] = {
-	"the committee", "the ministry", "our delegation", "the regional council",
-	"the grain board", "the central bank", "the port authority",
-	"the inspectorate", "the coalition", "the energy regulator",
-	"the river commission", "the observer mission"};
-static const char *const verbs[] = {
-	"has reviewed", "cannot confirm", "will publish", "has questioned",
-	"is still waiting for", "has rejected", "welcomed", "asked again about",
-	"did not comment on", "has agreed to examine"};
-static const char *const objects[] = {
-	"the pipeline agreement", "last week's shipping figures",
-	"the draft resolution", "the ceasefire proposal",
-	"the audit of the reserve fund", "the harvest estimates",
-	"the border crossing schedule", "the election observers' report",
-	"the new tariff schedule", "the satellite images",
-	"the hospital supply list", "the transcript of the hearing"};
-static const char *const tails[] = {
-	"before the end of the month", "in a closed session",
-	"according to two officials", "without giving a date",
-	"despite repeated requests", "after the briefing",
-	"as the talks resumed", "for the third time this year",
-	"while the markets were closed", "in a written answer"};
-static const char *const title_a[] = {
-	"Transcript:", "Briefing:", "Hearing:", "Interview:", "Press Conference:",
-	"Analysis:", "Statement:", "Q&A:"};
-static const char *const title_b[] = {
-	"Grain Corridor", "Energy Talks", "Port Inspections", "Border Crossings",
-	"Reserve Fund Audit", "River Commission", "Tariff Schedule",
-	"Satellite Evidence", "Hospital Supplies", "Election Observers",
-	"Pipeline Agreement", "Shipping Figures"};
-static const char *const title_c[] = {
-	"Questions Remain", "What Was Said", "Full Exchange",
-	"The Key Answers", "Day Two", "Officials Respond", "Points of Dispute",
-	"Before the Vote"};
-static const char *const tags[] = {
-	"Transcripts", "Diplomacy", "Energy", "Trade", "Elections", "Agriculture",
-	"Shipping", "Health", "Finance", "Media"};
-static const char *const commenters[] = {
-	"Marguerite", "old_sailor", "Tomasz K.", "Ingrid", "Paulo", "nightowl",
-	"R. Abernathy", "Ksenia", "Wendell", "Farida", "the_librarian", "Jun"};
-static const char *const remarks[] = {
-	"Thank you for posting the full transcript",
-	"The second answer contradicts what was said last month",
-	"Does anyone have the original recording",
-	"This is the part the evening news left out",
-	"Worth reading twice",
-	"The figures in the third paragraph do not add up",
-	"I would like to see the committee's written reply",
-	"Good catch on the dates",
-	"Same pattern as the spring hearing",
-	"Is there a translation of the annex"};
+	"the committee",        "the ministry",         "our delegation",
+	"the regional council", "the grain board",      "the central bank",
+	"the port authority",   "the inspectorate",     "the coalition",
+	"the energy regulator", "the river commission", "the observer mission"};
+static const char *const verbs[] = {"has reviewed",
+                                    "cannot confirm",
+                                    "will publish",
+                                    "has questioned",
+                                    "is still waiting for",
+                                    "has rejected",
+                                    "welcomed",
+                                    "asked again about",
+                                    "did not comment on",
+                                    "has agreed to examine"};
+static const char *const objects[] =
+	{"the pipeline agreement",        "last week's shipping figures",
+         "the draft resolution",          "the ceasefire proposal",
+         "the audit of the reserve fund", "the harvest estimates",
+         "the border crossing schedule",  "the election observers' report",
+         "the new tariff schedule",       "the satellite images",
+         "the hospital supply list",      "the transcript of the hearing"};
+static const char *const tails[] =
+	{"before the end of the month",   "in a closed session",
+         "according to two officials",    "without giving a date",
+         "despite repeated requests",     "after the briefing",
+         "as the talks resumed",          "for the third time this year",
+         "while the markets were closed", "in a written answer"};
+static const char *const title_a[] = {"Transcript:",       "Briefing:",
+                                      "Hearing:",          "Interview:",
+                                      "Press Conference:", "Analysis:",
+                                      "Statement:",        "Q&A:"};
+static const char *const title_b[] =
+	{"Grain Corridor",     "Energy Talks",       "Port Inspections",
+         "Border Crossings",   "Reserve Fund Audit", "River Commission",
+         "Tariff Schedule",    "Satellite Evidence", "Hospital Supplies",
+         "Election Observers", "Pipeline Agreement", "Shipping Figures"};
+static const char *const title_c[] = {"Questions Remain",  "What Was Said",
+                                      "Full Exchange",     "The Key Answers",
+                                      "Day Two",           "Officials Respond",
+                                      "Points of Dispute", "Before the Vote"};
+static const char *const tags[] = {"Transcripts", "Diplomacy", "Energy",
+                                   "Trade",       "Elections", "Agriculture",
+                                   "Shipping",    "Health",    "Finance",
+                                   "Media"};
+static const char *const commenters[] = {"Marguerite",    "old_sailor",
+                                         "Tomasz K.",     "Ingrid",
+                                         "Paulo",         "nightowl",
+                                         "R. Abernathy",  "Ksenia",
+                                         "Wendell",       "Farida",
+                                         "the_librarian", "Jun"};
+static const char *const remarks[] =
+	{"Thank you for posting the full transcript",
+         "The second answer contradicts what was said last month",
+         "Does anyone have the original recording",
+         "This is the part the evening news left out",
+         "Worth reading twice",
+         "The figures in the third paragraph do not add up",
+         "I would like to see the committee's written reply",
+         "Good catch on the dates",
+         "Same pattern as the spring hearing",
+         "Is there a translation of the annex"};
 
-static int
-add_text(struct buf *b, const char *fmt, ...)
+static int add_text(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static int
@@ -192,8 +203,13 @@ add_sections(struct demo *d)
 	};
 
 	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
-		struct section s = {0, secs[i].slug, secs[i].name, secs[i].kind,
-		                    (int)i, secs[i].show_newest, 0};
+		struct section s = {0,
+		                    secs[i].slug,
+		                    secs[i].name,
+		                    secs[i].kind,
+		                    (int)i,
+		                    secs[i].show_newest,
+		                    0};
 
 		if (store_section_add(d->st, &s, &d->sec[i], d->e) == -1)
 			return -1;
@@ -206,24 +222,25 @@ add_pages(struct demo *d)
 {
 	static const char *const pages[][2] = {
 		{"About", "This site publishes full transcripts of briefings, "
-		          "hearings and interviews, so readers can judge what "
-		          "was said for themselves."},
+	                  "hearings and interviews, so readers can judge what "
+	                  "was said for themselves."},
 		{"Values", "We publish sources in full, mark every edit, and "
-		           "correct mistakes in the open."},
-		{"Terminology", "A glossary of the abbreviations and names that "
-		                "recur in our transcripts."},
+	                   "correct mistakes in the open."},
+		{"Terminology",
+	         "A glossary of the abbreviations and names that "
+	         "recur in our transcripts."},
 		{"Moderation Policy", "Comments are welcome and moderated. "
-		                      "Stay on topic, argue with ideas rather "
-		                      "than people, and do not post personal "
-		                      "information. First comments are held "
-		                      "for review."},
+	                              "Stay on topic, argue with ideas rather "
+	                              "than people, and do not post personal "
+	                              "information. First comments are held "
+	                              "for review."},
 		{"Submission Guidelines", "Send transcripts with a link to the "
-		                          "original recording. We check every "
-		                          "submission against its source "
-		                          "before publishing."},
+	                                  "original recording. We check every "
+	                                  "submission against its source "
+	                                  "before publishing."},
 		{"Interview Requests", "To request an interview, write to the "
-		                       "editors with the subject, the dates "
-		                       "and a way to reach you."},
+	                               "editors with the subject, the dates "
+	                               "and a way to reach you."},
 	};
 
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
@@ -311,8 +328,9 @@ add_comments(struct demo *d, int64_t post_id, int64_t published, int n)
 	for (int i = 0; i < n && i < 64; i++) {
 		struct comment c = {0};
 		struct buf b, html;
-		int parent = count > 0 && rnd(3) == 0 ? (int)rnd((uint32_t)count)
-		                                      : -1;
+		int parent = count > 0 && rnd(3) == 0
+		                     ? (int)rnd((uint32_t)count)
+		                     : -1;
 
 		buf_init(&b, 4096);
 		buf_init(&html, 8192);
@@ -373,14 +391,16 @@ add_posts(struct demo *d, long nposts, long ncomments, int64_t *first)
 			p.section_id = d->sec[1];
 			p.title = arena_printf(d->a, "Watch: %s – %s",
 			                       PICK(title_b), PICK(title_c));
-			if (add_text(&b, "https://video.example.com/watch/%ld\n\n",
+			if (add_text(&b,
+			             "https://video.example.com/watch/%ld\n\n",
 			             i + 1) == -1 ||
 			    transcript(&b, 3) == -1)
 				goto fail;
 		} else {
 			p.section_id = d->sec[0];
-			p.title = arena_printf(d->a, "%s %s – %s", PICK(title_a),
-			                       PICK(title_b), PICK(title_c));
+			p.title =
+				arena_printf(d->a, "%s %s – %s", PICK(title_a),
+			                     PICK(title_b), PICK(title_c));
 			p.source_url = arena_printf(
 				d->a, "https://transcripts.example.org/%ld/%s",
 				2020 + i % 3, slug_from_title(d->a, p.title));
@@ -410,8 +430,8 @@ add_posts(struct demo *d, long nposts, long ncomments, int64_t *first)
 			*first = id;
 		if (add_comments(d, id, p.published_at,
 		                 (int)(ncomments / nposts +
-		                       (rnd(2) ? ncomments % nposts > i : 0))) ==
-		    -1)
+		                       (rnd(2) ? ncomments % nposts > i
+		                               : 0))) == -1)
 			return -1;
 		/* Views: a bucket for each of a few days after publishing. */
 		for (int k = 0; k < 5; k++) {
@@ -425,7 +445,7 @@ add_posts(struct demo *d, long nposts, long ncomments, int64_t *first)
 				return -1;
 		}
 		continue;
-fail:
+	fail:
 		buf_release(&b);
 		return error_set(d->e, ERR_IO, "demo: text too long");
 	}
@@ -450,8 +470,8 @@ add_blocks(struct demo *d)
 	int pos = 0;
 
 	if (add_block(d, pos++, "support",
-	              json_pack("{s:s,s:s}", "label", "Support",
-	                        "url", "https://donate.example.com/")) ||
+	              json_pack("{s:s,s:s}", "label", "Support", "url",
+	                        "https://donate.example.com/")) ||
 	    add_block(d, pos++, "search", json_object()) ||
 	    add_block(d, pos++, "archives", json_object()) ||
 	    add_block(d, pos++, "pages",

@@ -17,7 +17,8 @@ password_hash(const char *password, char *out, struct error *e)
 	if (crypto_pwhash_str(out, password, strlen(password),
 	                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return error_set(e, ERR_IO, "cannot hash password: out of memory");
+		return error_set(e, ERR_IO,
+		                 "cannot hash password: out of memory");
 	return 0;
 }
 
@@ -62,8 +63,8 @@ site_create(struct conf *c, struct error *e)
 	struct store *st;
 
 	if (access(c->db, F_OK) == 0) {
-		error_set(e, ERR_CONFLICT,
-		          "a site already exists in '%s' (%s)", c->site, c->db);
+		error_set(e, ERR_CONFLICT, "a site already exists in '%s' (%s)",
+		          c->site, c->db);
 		return NULL;
 	}
 	snprintf(media, sizeof(media), "%s/media", c->site);

@@ -86,9 +86,8 @@ is_http_url(const char *s)
 }
 
 /* "FILE:LINE: message" */
-static int
-bad_at(struct error *e, const char *path, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int bad_at(struct error *e, const char *path, int line, const char *fmt,
+                  ...) __attribute__((format(printf, 4, 5)));
 
 static int
 bad_at(struct error *e, const char *path, int line, const char *fmt, ...)
@@ -126,8 +125,8 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 		return error_set(e, ERR_INVALID, "%s:%d: missing 'title'", path,
 		                 v ? f.line[FRONT_TITLE] : f.end_line);
 	if (strlen(v) > LIM_TITLE_BYTES)
-		return bad_at(e, path, f.line[FRONT_TITLE], "title longer than %d bytes",
-		           LIM_TITLE_BYTES);
+		return bad_at(e, path, f.line[FRONT_TITLE],
+		              "title longer than %d bytes", LIM_TITLE_BYTES);
 	p->title = v;
 	p->type = POST_POST;
 	if (f.value[FRONT_TYPE] != NULL) {
@@ -135,9 +134,9 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 		                f.value[FRONT_TYPE]);
 		if (k < 0)
 			return bad_at(e, path, f.line[FRONT_TYPE],
-			           "unknown type '%s' (post, page, book, "
-			           "episode)",
-			           f.value[FRONT_TYPE]);
+			              "unknown type '%s' (post, page, book, "
+			              "episode)",
+			              f.value[FRONT_TYPE]);
 		p->type = (enum post_type)k;
 	}
 	p->status = POST_DRAFT;
@@ -146,57 +145,61 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 		                f.value[FRONT_STATUS]);
 		if (k < 0 || k == POST_TRASH)
 			return bad_at(e, path, f.line[FRONT_STATUS],
-			           "unknown status '%s' (draft, pending, "
-			           "scheduled, published)",
-			           f.value[FRONT_STATUS]);
+			              "unknown status '%s' (draft, pending, "
+			              "scheduled, published)",
+			              f.value[FRONT_STATUS]);
 		p->status = (enum post_status)k;
 	}
 	p->published_at = now;
 	if (f.value[FRONT_DATE] != NULL &&
 	    time_parse_iso(f.value[FRONT_DATE], &p->published_at) == -1)
 		return bad_at(e, path, f.line[FRONT_DATE],
-		           "bad date '%s' (ISO 8601: 2022-04-27 or "
-		           "2022-04-27T10:30:00+02:00)",
-		           f.value[FRONT_DATE]);
+		              "bad date '%s' (ISO 8601: 2022-04-27 or "
+		              "2022-04-27T10:30:00+02:00)",
+		              f.value[FRONT_DATE]);
 	/* A future date with "published" means scheduled (DESIGN.md 3). */
 	if (p->status == POST_PUBLISHED && p->published_at > now)
 		p->status = POST_SCHEDULED;
 	p->updated_at = now > p->published_at ? now : p->published_at;
 	if (f.value[FRONT_SLUG] != NULL) {
 		if (!slug_valid(f.value[FRONT_SLUG]))
-			return bad_at(e, path, f.line[FRONT_SLUG],
-			           "bad slug '%s' (letters, digits, '-', '_'; "
-			           "at most %d bytes)",
-			           f.value[FRONT_SLUG], LIM_SLUG_BYTES);
+			return bad_at(
+				e, path, f.line[FRONT_SLUG],
+				"bad slug '%s' (letters, digits, '-', '_'; "
+				"at most %d bytes)",
+				f.value[FRONT_SLUG], LIM_SLUG_BYTES);
 		p->slug = f.value[FRONT_SLUG];
 	} else {
 		p->slug = slug_from_title(a, p->title);
 		if (*p->slug == '\0')
 			return bad_at(e, path, f.line[FRONT_TITLE],
-			           "cannot make a slug from the title; add "
-			           "'slug:'");
+			              "cannot make a slug from the title; add "
+			              "'slug:'");
 	}
 	if (f.value[FRONT_SECTION] != NULL) {
 		if (store_section_find(st, a, f.value[FRONT_SECTION], &sec,
 		                       e) == -1)
 			return e->code == ERR_NOT_FOUND
-			               ? bad_at(e, path, f.line[FRONT_SECTION], "no section '%s'",
-			                     f.value[FRONT_SECTION])
+			               ? bad_at(e, path, f.line[FRONT_SECTION],
+			                        "no section '%s'",
+			                        f.value[FRONT_SECTION])
 			               : -1;
 		p->section_id = sec.id;
 	}
 	if (f.value[FRONT_TAGS] != NULL &&
 	    split_tags(a, f.value[FRONT_TAGS], p) == -1)
-		return bad_at(e, path, f.line[FRONT_TAGS],
-		           "too many tags (at most %d) or a tag over %d bytes",
-		           LIM_TAGS, LIM_TAG_BYTES);
+		return bad_at(
+			e, path, f.line[FRONT_TAGS],
+			"too many tags (at most %d) or a tag over %d bytes",
+			LIM_TAGS, LIM_TAG_BYTES);
 	if (f.value[FRONT_SOURCE] != NULL) {
 		if (!is_http_url(f.value[FRONT_SOURCE]) ||
 		    strlen(f.value[FRONT_SOURCE]) > LIM_URL_FIELD_BYTES)
-			return bad_at(e, path, f.line[FRONT_SOURCE],
-			           "source must be an http(s) URL of at most "
-			           "%d bytes",
-			           LIM_URL_FIELD_BYTES);
+			return bad_at(
+				e, path, f.line[FRONT_SOURCE],
+				"source must be an http(s) URL of at most "
+				"%d bytes",
+				LIM_URL_FIELD_BYTES);
 		p->source_url = f.value[FRONT_SOURCE];
 	}
 	p->body_src = arena_strndup(a, f.body, f.body_len);

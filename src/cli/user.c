@@ -43,9 +43,10 @@ read_password(char *out, size_t n, struct error *e)
 	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r'))
 		out[--len] = '\0';
 	if (len < LIM_PASSWORD_MIN)
-		return error_set(e, ERR_INVALID,
-		                 "user add: password shorter than %d characters",
-		                 LIM_PASSWORD_MIN);
+		return error_set(
+			e, ERR_INVALID,
+			"user add: password shorter than %d characters",
+			LIM_PASSWORD_MIN);
 	if (!utf8_valid(out, len))
 		return error_set(e, ERR_INVALID,
 		                 "user add: password is not valid UTF-8");

@@ -19,8 +19,7 @@ req_query(const struct req *r, const char *name)
 		if (klen == nlen && memcmp(p, name, nlen) == 0) {
 			if (eq == NULL)
 				return "";
-			return url_decode(r->arena, eq + 1,
-			                  len - klen - 1, 1);
+			return url_decode(r->arena, eq + 1, len - klen - 1, 1);
 		}
 		if (amp == NULL)
 			break;

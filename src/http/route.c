@@ -17,8 +17,8 @@ route_path_valid(const char *s, size_t n)
 		for (size_t k = 1; k <= 2; k++) {
 			char c = s[i + k];
 
-			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-			      (c >= 'A' && c <= 'F')))
+			if (!((c >= '0' && c <= '9') ||
+			      (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
 				return 0;
 		}
 		if (s[i + 1] == '0' && s[i + 2] == '0')
@@ -49,7 +49,8 @@ match(const char *pat, const char *path, struct req *r)
 			const char *pend = strchr(pat, '/');
 			const char *send = strchr(path, '/');
 			size_t plen = pend ? (size_t)(pend - pat) : strlen(pat);
-			size_t slen = send ? (size_t)(send - path) : strlen(path);
+			size_t slen =
+				send ? (size_t)(send - path) : strlen(path);
 
 			if (slen == 0 || r->nparams == LIM_ROUTE_PARAMS ||
 			    (*pat == '#' && !all_digits(path, slen)))

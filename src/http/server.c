@@ -209,8 +209,10 @@ unescape_none(void *cls, struct MHD_Connection *c, char *s)
 static enum MHD_Result
 queue_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		strlen(text), (void *)(uintptr_t)text, MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(text),
+	                                        (void *)(uintptr_t)text,
+	                                        MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -224,8 +226,10 @@ queue_text(struct MHD_Connection *c, unsigned status, const char *text)
 static enum http_method
 method_of(const char *m)
 {
-	static const char *const names[HTTP_METHOD__MAX] = {
-		"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", ""};
+	static const char *const names[HTTP_METHOD__MAX] = {"GET",    "HEAD",
+	                                                    "POST",   "PUT",
+	                                                    "DELETE", "OPTIONS",
+	                                                    ""};
 
 	for (int i = 0; i < HTTP_OTHER; i++)
 		if (strcmp(m, names[i]) == 0)
@@ -268,8 +272,8 @@ check_head(struct MHD_Connection *c, struct req_state *rq, unsigned *status)
 	}
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl != NULL && (num_parse(cl, 0, INT64_MAX, &len) == -1 ||
-	                   len > LIM_BODY_BYTES)) {
+	if (cl != NULL &&
+	    (num_parse(cl, 0, INT64_MAX, &len) == -1 || len > LIM_BODY_BYTES)) {
 		*status = MHD_HTTP_CONTENT_TOO_LARGE;
 		return "request body too large\n";
 	}
@@ -327,9 +331,10 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	resp_init(&rs);
 	s->fn(s->ctx, &r, &rs);
 	if (rs.static_body != NULL) {
-		mr = MHD_create_response_from_buffer(
-			rs.static_len, (void *)(uintptr_t)rs.static_body,
-			MHD_RESPMEM_PERSISTENT);
+		mr = MHD_create_response_from_buffer(rs.static_len,
+		                                     (void *)(uintptr_t)
+		                                             rs.static_body,
+		                                     MHD_RESPMEM_PERSISTENT);
 		buf_release(&rs.body);
 	} else {
 		size_t len;
@@ -352,9 +357,8 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 
 static enum MHD_Result
 access_handler(void *cls, struct MHD_Connection *c, const char *url,
-               const char *method, const char *version,
-               const char *upload_data, size_t *upload_data_size,
-               void **con_cls)
+               const char *method, const char *version, const char *upload_data,
+               size_t *upload_data_size, void **con_cls)
 {
 	struct server *s = cls;
 	struct req_state *rq = *con_cls;
@@ -462,8 +466,7 @@ server_listen(const char *addr, int port, int *bound, struct error *e)
 }
 
 struct server *
-server_start(int fd, int threads, server_handler fn, void *ctx,
-             struct error *e)
+server_start(int fd, int threads, server_handler fn, void *ctx, struct error *e)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO |
@@ -474,20 +477,21 @@ server_start(int fd, int threads, server_handler fn, void *ctx,
 	pthread_mutex_init(&s->lock, NULL);
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, access_handler, s,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIM_CONNECTIONS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIM_IDLE_SECONDS,
 		/* Room for the head (LIM_HEADER_BYTES, checked exactly in
-		 * check_head) plus the read and write buffers; a head past
-		 * this is refused by the library itself. */
+	         * check_head) plus the read and write buffers; a head past
+	         * this is refused by the library itself. */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)(2 * LIM_HEADER_BYTES + 16 * 1024),
 		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
 		MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_log, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_END);
+		MHD_OPTION_END);
 	if (s->d == NULL) {
 		error_set(e, ERR_IO, "cannot start the HTTP server");
 		pthread_mutex_destroy(&s->lock);

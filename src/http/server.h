@@ -16,8 +16,8 @@ struct server;
  * *bound.  Returns the socket, or -1. */
 int server_listen(const char *addr, int port, int *bound, struct error *e);
 /* Serve on fd with threads workers, calling fn(ctx, ...) per request. */
-struct server *server_start(int fd, int threads, server_handler fn,
-                            void *ctx, struct error *e);
+struct server *server_start(int fd, int threads, server_handler fn, void *ctx,
+                            struct error *e);
 /* Stop accepting, let requests in flight finish (bounded), then stop. */
 void server_stop(struct server *s);
 

@@ -5,8 +5,9 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
-const char *const front_key_names[FRONT__MAX] = {
-	"title", "slug", "section", "tags", "source", "date", "status", "type"};
+const char *const front_key_names[FRONT__MAX] = {"title",  "slug",   "section",
+                                                 "tags",   "source", "date",
+                                                 "status", "type"};
 
 /* One line without its "\n" or "\r\n". */
 static size_t
@@ -74,9 +75,10 @@ front_parse(struct arena *a, const char *src, size_t n, struct front *out,
 		*line = lineno;
 		if (p >= end) {
 			*line = 1;
-			return error_set(e, ERR_INVALID,
-			                 "front matter is not closed by a '---' "
-			                 "line");
+			return error_set(
+				e, ERR_INVALID,
+				"front matter is not closed by a '---' "
+				"line");
 		}
 		if (lineno - 1 > LIM_FRONT_LINES)
 			return error_set(e, ERR_INVALID,
@@ -105,11 +107,12 @@ front_parse(struct arena *a, const char *src, size_t n, struct front *out,
 			    memcmp(front_key_names[i], key, klen) == 0)
 				k = i;
 		if (k < 0)
-			return error_set(e, ERR_INVALID,
-			                 "unknown key '%.*s' (known: title, slug, "
-			                 "section, tags, source, date, status, "
-			                 "type)",
-			                 (int)(klen > 40 ? 40 : klen), key);
+			return error_set(
+				e, ERR_INVALID,
+				"unknown key '%.*s' (known: title, slug, "
+				"section, tags, source, date, status, "
+				"type)",
+				(int)(klen > 40 ? 40 : klen), key);
 		if (out->value[k] != NULL)
 			return error_set(e, ERR_INVALID,
 			                 "'%s' given twice (first on line %d)",

@@ -11,8 +11,7 @@
 
 int html_escape(struct buf *b, const char *s, size_t n)
 	__attribute__((warn_unused_result));
-int html_puts(struct buf *b, const char *s)
-	__attribute__((warn_unused_result));
+int html_puts(struct buf *b, const char *s) __attribute__((warn_unused_result));
 int html_puts_raw(struct buf *b, const char *s)
 	__attribute__((warn_unused_result));
 

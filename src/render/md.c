@@ -57,8 +57,8 @@ add_ugc_rel(struct buf *out, const char *html, size_t n)
 	const char *p = html, *end = html + n;
 
 	while (p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), open,
-		                         sizeof(open) - 1);
+		const char *hit =
+			memmem(p, (size_t)(end - p), open, sizeof(open) - 1);
 
 		if (hit == NULL)
 			return buf_add(out, p, (size_t)(end - p));
@@ -74,8 +74,8 @@ int
 md_render(const char *src, size_t n, enum md_flags flags, struct buf *out,
           struct error *e)
 {
-	static const char *const exts[] = {"table", "strikethrough",
-	                                   "autolink", "tagfilter"};
+	static const char *const exts[] = {"table", "strikethrough", "autolink",
+	                                   "tagfilter"};
 	int opts = CMARK_OPT_DEFAULT | CMARK_OPT_SMART |
 	           CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE;
 	cmark_parser *parser;
@@ -86,7 +86,8 @@ md_render(const char *src, size_t n, enum md_flags flags, struct buf *out,
 	pthread_once(&md_once, md_register);
 	parser = cmark_parser_new(opts);
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-		cmark_syntax_extension *ext = cmark_find_syntax_extension(exts[i]);
+		cmark_syntax_extension *ext =
+			cmark_find_syntax_extension(exts[i]);
 
 		if (ext != NULL)
 			cmark_parser_attach_syntax_extension(parser, ext);
@@ -98,7 +99,8 @@ md_render(const char *src, size_t n, enum md_flags flags, struct buf *out,
 		goto out;
 	}
 	drop_data_urls(doc);
-	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(parser));
+	html = cmark_render_html(doc, opts,
+	                         cmark_parser_get_syntax_extensions(parser));
 	if (html == NULL) {
 		error_set(e, ERR_IO, "markdown: render failed");
 		goto out;

@@ -226,14 +226,10 @@ tval_get(const struct tval *m, const char *key)
 
 /* Compiling */
 
-struct open_sec {
-	size_t node; /* index of the section node */
-};
-
 struct compiler {
 	struct tmpl *t;
 	struct error *e;
-	struct open_sec *open;
+	size_t *open; /* node indexes of the sections still open */
 	size_t nopen, capopen;
 };
 
@@ -394,16 +390,29 @@ set_delims(struct compiler *c, size_t pos, const char *p, size_t n,
 	return 0;
 }
 
-static int
+static void
 section_open(struct compiler *c, enum node_kind kind, const char *p, size_t n)
 {
 	if (c->nopen == c->capopen) {
 		c->capopen = c->capopen ? c->capopen * 2 : 8;
 		c->open = xrealloc(c->open, c->capopen * sizeof(*c->open));
 	}
-	c->open[c->nopen++].node = c->t->n;
+	c->open[c->nopen++] = c->t->n;
 	node_add(c, kind, p, n);
-	return 0;
+}
+
+/* ind[0..indn) is the whitespace before a standalone tag. */
+static void
+partial_add(struct compiler *c, const char *p, size_t n, int alone,
+            const char *ind, size_t indn)
+{
+	struct node *nd = node_add(c, N_PARTIAL, p, n);
+
+	nd->standalone = alone;
+	if (alone) {
+		nd->ind = ind;
+		nd->indn = indn;
+	}
 }
 
 static int
@@ -415,7 +424,7 @@ section_close(struct compiler *c, size_t pos, const char *p, size_t n)
 	if (c->nopen == 0)
 		return compile_err(c, pos, "end tag '%.*s' without a section",
 		                   cut(n), p);
-	open = &t->v[c->open[c->nopen - 1].node];
+	open = &t->v[c->open[c->nopen - 1]];
 	if (open->n != n || memcmp(open->p, p, n) != 0)
 		return compile_err(
 			c, pos, "end tag '%.*s' does not match section '%.*s'",
@@ -438,7 +447,7 @@ compile(struct compiler *c)
 
 	for (;;) {
 		const char *hit, *close, *cp;
-		size_t tpos, cs, te, ls, le, cn, patlen;
+		size_t tpos, cs, te, ls = 0, le = 0, cn, patlen;
 		char type = 0;
 		int alone = 0;
 
@@ -500,16 +509,8 @@ compile(struct compiler *c)
 				return compile_err(c, tpos,
 				                   "bad partial name '%.*s'",
 				                   cut(cn), cp);
-			{
-				struct node *nd =
-					node_add(c, N_PARTIAL, cp, cn);
-
-				nd->standalone = alone;
-				if (alone) {
-					nd->ind = src + ls;
-					nd->indn = tpos - ls;
-				}
-			}
+			partial_add(c, cp, cn, alone, src + ls,
+			            alone ? tpos - ls : 0);
 			break;
 		case '#':
 		case '^':
@@ -535,7 +536,7 @@ compile(struct compiler *c)
 	}
 	text_add(c, src + text_start, n - text_start);
 	if (c->nopen > 0) {
-		const struct node *open = &t->v[c->open[c->nopen - 1].node];
+		const struct node *open = &t->v[c->open[c->nopen - 1]];
 
 		return compile_err(c, (size_t)(open->p - src),
 		                   "unclosed section '%.*s'", cut(open->n),

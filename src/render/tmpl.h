@@ -78,8 +78,7 @@ struct tval *tval_set(struct arena *a, struct tval *map, const char *key,
 /* Shorthands for tval_set(a, m, key, tval_str/int/bool(...)). */
 void tval_set_str(struct arena *a, struct tval *m, const char *key,
                   const char *s);
-void tval_set_int(struct arena *a, struct tval *m, const char *key,
-                  int64_t i);
+void tval_set_int(struct arena *a, struct tval *m, const char *key, int64_t i);
 void tval_set_bool(struct arena *a, struct tval *m, const char *key, int b);
 /* Look up key in a map (not dotted); NULL when absent or m is no map. */
 struct tval *tval_get(const struct tval *m, const char *key);

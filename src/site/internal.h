@@ -1,6 +1,8 @@
 #ifndef GAZETTE_SITE_INTERNAL_H
 #define GAZETTE_SITE_INTERNAL_H
 /* Shared by the files of site/ only. */
+#include <pthread.h>
+
 #include "site.h"
 #include "../render/tmpl.h"
 
@@ -10,7 +12,15 @@ struct site {
 	char *url;   /* public base URL, no trailing slash */
 	char *title; /* from settings at start-up */
 	char *tagline;
+	pthread_key_t cache_key; /* struct page_cache of each worker */
 };
+
+/* cache.c: whole responses to anonymous GETs, per worker thread. */
+int cache_get(struct site *s, const char *key, int64_t version,
+              struct resp *rs);
+void cache_put(struct site *s, const char *key, int64_t version,
+               const struct resp *rs);
+void cache_destroy(void *cache);
 
 /*
  * The model every page shares (site title, navigation, base URL), with

@@ -13,6 +13,8 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
+static void route(struct site *s, struct req *r, struct resp *rs);
+
 static const struct route routes[] = {
 	{ROUTE_GET, "/", home_get},
 	{ROUTE_GET, "/#/#/#/:/", post_get},
@@ -32,9 +34,10 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 	snprintf(path, sizeof(path), "%s/templates", dir);
 	d = opendir(path);
 	if (d == NULL)
-		return errno == ENOENT ? 0
-		                       : error_set(e, ERR_IO, "cannot read '%s': %s",
-		                                   path, strerror(errno));
+		return errno == ENOENT
+		               ? 0
+		               : error_set(e, ERR_IO, "cannot read '%s': %s",
+		                           path, strerror(errno));
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		struct buf b;
 		FILE *f;
@@ -43,7 +46,8 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/templates/%s", dir, de->d_name);
+		snprintf(path, sizeof(path), "%s/templates/%s", dir,
+		         de->d_name);
 		f = fopen(path, "rb");
 		if (f == NULL) {
 			rc = error_set(e, ERR_IO, "cannot read '%s': %s", path,
@@ -60,7 +64,8 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 			}
 		fclose(f);
 		if (rc == 0)
-			rc = tmpl_set_add(set, de->d_name, buf_str(&b), b.len, e);
+			rc = tmpl_set_add(set, de->d_name, buf_str(&b), b.len,
+			                  e);
 		buf_release(&b);
 	}
 	closedir(d);
@@ -77,6 +82,7 @@ site_new(struct store *st, const char *dir, const char *url, struct error *e)
 
 	s->store = st;
 	s->tmpl = tmpl_set_new();
+	pthread_key_create(&s->cache_key, cache_destroy);
 	while (n > 0 && url[n - 1] == '/')
 		n--;
 	s->url = xstrdup(url);
@@ -106,6 +112,10 @@ site_free(struct site *s)
 	if (s == NULL)
 		return;
 	tmpl_set_free(s->tmpl);
+	/* Worker threads have exited (freeing their caches); this thread's
+	 * own, if any, goes here. */
+	cache_destroy(pthread_getspecific(s->cache_key));
+	pthread_key_delete(s->cache_key);
 	free(s->url);
 	free(s->title);
 	free(s->tagline);
@@ -262,20 +272,50 @@ plain(struct resp *rs, int status, const char *text)
 		return;
 }
 
+/*
+ * Anonymous GET and HEAD answers may come from the page cache; a request
+ * carrying a cookie (a signed-in user, later) never does.
+ */
+static int
+cacheable(const struct req *r)
+{
+	return (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
+	       req_header(r, "Cookie") == NULL;
+}
+
 void
 site_handle(void *ctx, struct req *r, struct resp *rs)
 {
 	struct site *s = ctx;
+	const char *key = NULL;
+	int64_t version = 0;
+	struct error e;
 
-	switch (route_dispatch(routes, sizeof(routes) / sizeof(routes[0]), s,
-	                       r, rs)) {
+	if (cacheable(r) && store_version(s->store, &version, &e) == 0) {
+		key = *r->query ? arena_printf(r->arena, "%s?%s", r->path,
+		                               r->query)
+		                : r->path;
+		if (cache_get(s, key, version, rs))
+			return;
+	}
+	route(s, r, rs);
+	if (key != NULL)
+		cache_put(s, key, version, rs);
+}
+
+static void
+route(struct site *s, struct req *r, struct resp *rs)
+{
+	switch (route_dispatch(routes, sizeof(routes) / sizeof(routes[0]), s, r,
+	                       rs)) {
 	case ROUTE_OK:
 		break;
 	case ROUTE_NO_MATCH:
 		page_not_found(s, r, rs);
 		break;
 	case ROUTE_BAD_PATH:
-		plain(rs, 400, "bad request: malformed percent-encoding in the path\n");
+		plain(rs, 400,
+		      "bad request: malformed percent-encoding in the path\n");
 		break;
 	case ROUTE_BAD_METHOD:
 		plain(rs, 405, "method not allowed\n");

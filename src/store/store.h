@@ -19,7 +19,13 @@
 #include "../util/arena.h"
 #include "../util/error.h"
 
-enum post_type { POST_POST, POST_PAGE, POST_BOOK, POST_EPISODE, POST_TYPE__MAX };
+enum post_type {
+	POST_POST,
+	POST_PAGE,
+	POST_BOOK,
+	POST_EPISODE,
+	POST_TYPE__MAX
+};
 enum post_status {
 	POST_DRAFT,
 	POST_PENDING,
@@ -73,11 +79,11 @@ struct post {
 	int64_t id;
 	enum post_type type;
 	enum post_status status;
-	int64_t section_id; /* 0: none */
+	int64_t section_id;                      /* 0: none */
 	const char *section_slug, *section_name; /* "" when none */
 	const char *slug, *title, *excerpt, *body_src, *body_html, *source_url;
 	const char *body_format; /* "markdown" or "html" */
-	int64_t author_id; /* 0: none */
+	int64_t author_id;       /* 0: none */
 	const char *author_name;
 	int64_t published_at, updated_at;
 	int64_t views_total, comment_count;
@@ -113,8 +119,8 @@ struct store;
 struct store *store_open(const char *path, int create, struct error *e);
 void store_close(struct store *s);
 /* The highest migration this binary knows, and the one the database has. */
-int store_schema_version(struct store *s, int64_t *db_version,
-                         int64_t *known, struct error *e);
+int store_schema_version(struct store *s, int64_t *db_version, int64_t *known,
+                         struct error *e);
 
 /* A write transaction around several calls (for bulk work: demo, import). */
 int store_begin(struct store *s, struct error *e);
@@ -171,11 +177,18 @@ int store_views_add(struct store *s, int64_t post_id, int64_t day, int64_t n,
                     struct error *e);
 
 int store_block_add(struct store *s, const char *area, int position,
-                    const char *kind, const char *config_json,
-                    struct error *e);
+                    const char *kind, const char *config_json, struct error *e);
 int store_book_set(struct store *s, int64_t post_id, const char *order_url,
                    struct error *e);
 int store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
                       int64_t duration_s, struct error *e);
+
+/*
+ * A number that changes whenever any connection (this process's writer,
+ * or another process such as the CLI) commits to the database, as seen
+ * from the calling thread's read connection.  Values are comparable only
+ * within one thread; the page cache keeps one per thread.
+ */
+int store_version(struct store *s, int64_t *version, struct error *e);
 
 #endif

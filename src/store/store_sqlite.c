@@ -22,14 +22,16 @@
 
 const char *const post_type_names[POST_TYPE__MAX] = {"post", "page", "book",
                                                      "episode"};
-const char *const post_status_names[POST_STATUS__MAX] = {
-	"draft", "pending", "scheduled", "published", "trash"};
-const char *const section_kind_names[SECTION_KIND__MAX] = {
-	"posts", "video", "discussion", "podcast", "aggregator", "dashboard"};
-const char *const user_role_names[ROLE__MAX] = {
-	"admin", "editor", "author", "moderator", "contributor"};
-const char *const comment_status_names[COMMENT_STATUS__MAX] = {
-	"pending", "approved", "spam", "trash"};
+const char *const post_status_names[POST_STATUS__MAX] = {"draft", "pending",
+                                                         "scheduled",
+                                                         "published", "trash"};
+const char *const section_kind_names[SECTION_KIND__MAX] =
+	{"posts", "video", "discussion", "podcast", "aggregator", "dashboard"};
+const char *const user_role_names[ROLE__MAX] = {"admin", "editor", "author",
+                                                "moderator", "contributor"};
+const char *const comment_status_names[COMMENT_STATUS__MAX] = {"pending",
+                                                               "approved",
+                                                               "spam", "trash"};
 
 int
 enum_lookup(const char *const *names, int n, const char *name)
@@ -67,6 +69,7 @@ enum q {
 	Q_BLOCK_ADD,
 	Q_BOOK_SET,
 	Q_EPISODE_SET,
+	Q_DATA_VERSION,
 	Q__MAX
 };
 
@@ -75,23 +78,24 @@ enum q {
 	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "        \
 	"p.excerpt, p.body_src, p.body_html, p.source_url, p.body_format, "    \
 	"coalesce(p.author_id, 0), coalesce(u.name, u.login, ''), "            \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "      \
+	"p.published_at, p.updated_at, p.views_total, p.comment_count, "       \
 	"p.comments_open, p.sticky "                                           \
 	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "            \
 	"LEFT JOIN users u ON u.id = p.author_id "
 
 static const char *const q_sql[Q__MAX] = {
-	[Q_SETTING_SET] = "INSERT INTO settings(key, value) VALUES (?1, ?2) "
-	                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[Q_SETTING_SET] =
+		"INSERT INTO settings(key, value) VALUES (?1, ?2) "
+		"ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 	[Q_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
 	[Q_USER_ADD] = "INSERT INTO users(login, name, role, pw_hash, "
-	               "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+		       "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_SECTION_ADD] = "INSERT INTO sections(slug, name, kind, position, "
-	                  "show_newest) VALUES (?1, ?2, ?3, ?4, ?5)",
+			  "show_newest) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_SECTION_FIND] = "SELECT id, slug, name, kind, position, show_newest "
-	                   "FROM sections WHERE slug = ?1 "
-	                   "OR name = ?1 COLLATE NOCASE "
-	                   "ORDER BY slug = ?1 DESC LIMIT 1",
+			   "FROM sections WHERE slug = ?1 "
+			   "OR name = ?1 COLLATE NOCASE "
+			   "ORDER BY slug = ?1 DESC LIMIT 1",
 	[Q_SECTION_LIST] =
 		"SELECT s.id, s.slug, s.name, s.kind, s.position, "
 		"s.show_newest, (SELECT max(published_at) FROM posts p "
@@ -109,52 +113,55 @@ static const char *const q_sql[Q__MAX] = {
 		"SELECT " POST_COLS "WHERE p.type = 'post' AND p.slug = ?1 "
 		"AND p.status = 'published' AND p.published_at <= ?2 "
 		"AND p.published_at >= ?3 AND p.published_at < ?3 + 86400",
-	[Q_POST_LIST] = "SELECT " POST_COLS
-	                "WHERE p.type = ?1 AND p.status = 'published' "
-	                "AND p.published_at <= ?2 "
-	                "ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
-	                "LIMIT ?3 OFFSET ?4",
+	[Q_POST_LIST] =
+		"SELECT " POST_COLS
+		"WHERE p.type = ?1 AND p.status = 'published' "
+		"AND p.published_at <= ?2 "
+		"ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
+		"LIMIT ?3 OFFSET ?4",
 	[Q_POST_LIST_SECTION] =
-		"SELECT " POST_COLS "WHERE p.type = ?1 AND p.status = 'published' "
+		"SELECT " POST_COLS
+		"WHERE p.type = ?1 AND p.status = 'published' "
 		"AND p.published_at <= ?2 AND p.section_id = ?5 "
 		"ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
 		"LIMIT ?3 OFFSET ?4",
 	[Q_POST_COUNT] = "SELECT count(*) FROM posts WHERE type = ?1 "
-	                 "AND status = 'published' AND published_at <= ?2",
+			 "AND status = 'published' AND published_at <= ?2",
 	[Q_POST_COUNT_SECTION] =
 		"SELECT count(*) FROM posts WHERE type = ?1 "
 		"AND status = 'published' AND published_at <= ?2 "
 		"AND section_id = ?3",
 	[Q_POST_TAGS] = "SELECT t.name FROM post_tags pt JOIN tags t "
-	                "ON t.id = pt.tag_id WHERE pt.post_id = ?1 "
-	                "ORDER BY t.name",
+			"ON t.id = pt.tag_id WHERE pt.post_id = ?1 "
+			"ORDER BY t.name",
 	[Q_TAG_ADD] = "INSERT INTO tags(slug, name) VALUES (?1, ?2) "
-	              "ON CONFLICT(slug) DO NOTHING",
+		      "ON CONFLICT(slug) DO NOTHING",
 	[Q_TAG_ID] = "SELECT id FROM tags WHERE slug = ?1",
 	[Q_POST_TAG_ADD] = "INSERT OR IGNORE INTO post_tags(post_id, tag_id) "
-	                   "VALUES (?1, ?2)",
+			   "VALUES (?1, ?2)",
 	[Q_FTS_ADD] = "INSERT INTO posts_fts(rowid, title, body) "
-	              "VALUES (?1, ?2, ?3)",
+		      "VALUES (?1, ?2, ?3)",
 	[Q_COMMENT_ADD] =
 		"INSERT INTO comments(post_id, parent_id, depth, author_name, "
 		"author_email, author_url, body_src, body_html, status, "
 		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[Q_COMMENT_COUNT_BUMP] = "UPDATE posts SET comment_count = "
-	                         "comment_count + 1 WHERE id = ?1",
+				 "comment_count + 1 WHERE id = ?1",
 	[Q_VIEWS_DAY] = "INSERT INTO post_views(post_id, day, n) "
-	                "VALUES (?1, ?2, ?3) ON CONFLICT(post_id, day) "
-	                "DO UPDATE SET n = n + excluded.n",
+			"VALUES (?1, ?2, ?3) ON CONFLICT(post_id, day) "
+			"DO UPDATE SET n = n + excluded.n",
 	[Q_VIEWS_TOTAL] = "UPDATE posts SET views_total = views_total + ?2 "
-	                  "WHERE id = ?1",
+			  "WHERE id = ?1",
 	[Q_BLOCK_ADD] = "INSERT INTO blocks(area, position, kind, config) "
-	                "VALUES (?1, ?2, ?3, ?4)",
+			"VALUES (?1, ?2, ?3, ?4)",
 	[Q_BOOK_SET] = "INSERT INTO books(post_id, order_url) VALUES (?1, ?2) "
-	               "ON CONFLICT(post_id) DO UPDATE SET "
-	               "order_url = excluded.order_url",
+		       "ON CONFLICT(post_id) DO UPDATE SET "
+		       "order_url = excluded.order_url",
 	[Q_EPISODE_SET] =
 		"INSERT INTO episodes(post_id, audio_url, duration_s) "
 		"VALUES (?1, ?2, ?3) ON CONFLICT(post_id) DO UPDATE SET "
 		"audio_url = excluded.audio_url, duration_s = excluded.duration_s",
+	[Q_DATA_VERSION] = "PRAGMA data_version",
 };
 
 struct conn {
@@ -450,10 +457,11 @@ migrate(struct store *s, struct error *e)
 	if (db_version(&s->w, &have, e) == -1)
 		return -1;
 	if (have > known)
-		return error_set(e, ERR_INVALID,
-		                 "database '%s' is from a newer gazette "
-		                 "(migration %lld; this binary knows up to %lld)",
-		                 s->path, (long long)have, (long long)known);
+		return error_set(
+			e, ERR_INVALID,
+			"database '%s' is from a newer gazette "
+			"(migration %lld; this binary knows up to %lld)",
+			s->path, (long long)have, (long long)known);
 	if (conn_exec(&s->w, "PRAGMA journal_mode = WAL", e) == -1 ||
 	    conn_exec(&s->w, "PRAGMA synchronous = FULL", e) == -1 ||
 	    conn_exec(&s->w, "PRAGMA foreign_keys = ON", e) == -1)
@@ -537,8 +545,9 @@ store_close(struct store *s)
 	free(s->readers);
 	if (s->w.db != NULL) {
 		/* Fold the WAL back so the file alone is the whole site. */
-		sqlite3_wal_checkpoint_v2(s->w.db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-		                          NULL, NULL);
+		sqlite3_wal_checkpoint_v2(s->w.db, NULL,
+		                          SQLITE_CHECKPOINT_TRUNCATE, NULL,
+		                          NULL);
 		conn_close(&s->w);
 	}
 	pthread_key_delete(s->rkey);
@@ -764,8 +773,8 @@ out:
 /* ---- posts ------------------------------------------------------------ */
 
 static int
-tag_attach(struct store *s, int64_t post_id, const char *name,
-           struct arena *a, struct error *e)
+tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
+           struct error *e)
 {
 	sqlite3_stmt *st;
 	const char *slug = slug_from_title(a, name);
@@ -932,8 +941,8 @@ post_one(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
 }
 
 int
-store_post_get(struct store *s, struct arena *a, int64_t id,
-               struct post *out, struct error *e)
+store_post_get(struct store *s, struct arena *a, int64_t id, struct post *out,
+               struct error *e)
 {
 	int locked, rc = -1;
 	struct conn *c = reader_get(s, &locked, e);
@@ -951,9 +960,9 @@ store_post_get(struct store *s, struct arena *a, int64_t id,
 }
 
 int
-store_post_get_permalink(struct store *s, struct arena *a, int y, int m,
-                         int d, const char *slug, int64_t now,
-                         struct post *out, struct error *e)
+store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
+                         const char *slug, int64_t now, struct post *out,
+                         struct error *e)
 {
 	int locked, rc = -1;
 	struct conn *c;
@@ -990,8 +999,7 @@ store_post_list(struct store *s, struct arena *a, const struct post_query *q,
 	*n = 0;
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, q->section_id ? Q_POST_LIST_SECTION : Q_POST_LIST,
-	               e);
+	st = conn_stmt(c, q->section_id ? Q_POST_LIST_SECTION : Q_POST_LIST, e);
 	if (st == NULL)
 		goto out;
 	bind_text(st, 1, post_type_names[q->type]);
@@ -1166,5 +1174,27 @@ store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
 		rc = write_step(s, st, "setting episode", NULL, e);
 	}
 	writer_unlock(s);
+	return rc;
+}
+
+int
+store_version(struct store *s, int64_t *version, struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, Q_DATA_VERSION, e);
+	if (st != NULL) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			*version = sqlite3_column_int64(st, 0);
+			rc = 0;
+		} else
+			db_error(e, c->db, "data version");
+		stmt_done(st);
+	}
+	reader_put(s, locked);
 	return rc;
 }

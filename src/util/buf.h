@@ -23,8 +23,7 @@ const char *buf_str(const struct buf *b);
 
 int buf_add(struct buf *b, const void *p, size_t n)
 	__attribute__((warn_unused_result));
-int buf_puts(struct buf *b, const char *s)
-	__attribute__((warn_unused_result));
+int buf_puts(struct buf *b, const char *s) __attribute__((warn_unused_result));
 int buf_putc(struct buf *b, char c) __attribute__((warn_unused_result));
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), warn_unused_result));

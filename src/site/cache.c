@@ -1,0 +1,130 @@
+/*
+ * A per-thread cache of whole anonymous GET responses, so a busy article
+ * page costs a hash lookup and a copy rather than queries and a render.
+ * An entry is served while the database is unchanged (store_version, which
+ * also sees commits made by other processes such as the CLI) and it is
+ * younger than PAGE_CACHE_SECONDS, which bounds how late a scheduled post
+ * can appear.  Per thread, so there is no lock on the hot path; each
+ * worker fills its own copy.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "../util/alloc.h"
+#include "../util/banned.h"
+
+#define PAGE_CACHE_SECONDS 1
+#define PAGE_CACHE_SLOTS   512          /* per thread */
+#define PAGE_CACHE_MAX     (512 * 1024) /* bytes of one entry's body */
+
+struct entry {
+	char *key;
+	int64_t version;
+	time_t at;
+	int status;
+	char *content_type;
+	struct header headers[16];
+	size_t nheaders;
+	char *body;
+	size_t len;
+};
+
+struct page_cache {
+	struct entry slots[PAGE_CACHE_SLOTS];
+};
+
+static void
+entry_clear(struct entry *en)
+{
+	free(en->key);
+	free(en->content_type);
+	for (size_t i = 0; i < en->nheaders; i++) {
+		free((char *)(uintptr_t)en->headers[i].name);
+		free((char *)(uintptr_t)en->headers[i].value);
+	}
+	free(en->body);
+	memset(en, 0, sizeof(*en));
+}
+
+void
+cache_destroy(void *p)
+{
+	struct page_cache *c = p;
+
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++)
+		entry_clear(&c->slots[i]);
+	free(c);
+}
+
+static time_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static struct entry *
+slot_for(struct site *s, const char *key)
+{
+	struct page_cache *c = pthread_getspecific(s->cache_key);
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		pthread_setspecific(s->cache_key, c);
+	}
+	for (const char *p = key; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return &c->slots[h % PAGE_CACHE_SLOTS];
+}
+
+int
+cache_get(struct site *s, const char *key, int64_t version, struct resp *rs)
+{
+	struct entry *en = slot_for(s, key);
+
+	if (en->key == NULL || strcmp(en->key, key) != 0 ||
+	    en->version != version || mono_now() - en->at >= PAGE_CACHE_SECONDS)
+		return 0;
+	buf_reset(&rs->body);
+	if (buf_add(&rs->body, en->body, en->len) == -1)
+		return 0;
+	rs->status = en->status;
+	rs->content_type = en->content_type;
+	memcpy(rs->headers, en->headers, sizeof(rs->headers));
+	rs->nheaders = en->nheaders;
+	return 1;
+}
+
+void
+cache_put(struct site *s, const char *key, int64_t version,
+          const struct resp *rs)
+{
+	struct entry *en;
+
+	if (rs->static_body != NULL || rs->body.len > PAGE_CACHE_MAX ||
+	    (rs->status != 200 && rs->status != 301 && rs->status != 404))
+		return;
+	en = slot_for(s, key);
+	entry_clear(en);
+	en->key = xstrdup(key);
+	en->version = version;
+	en->at = mono_now();
+	en->status = rs->status;
+	en->content_type = xstrdup(rs->content_type);
+	for (size_t i = 0; i < rs->nheaders; i++) {
+		en->headers[i].name = xstrdup(rs->headers[i].name);
+		en->headers[i].value = xstrdup(rs->headers[i].value);
+	}
+	en->nheaders = rs->nheaders;
+	en->body = xmalloc(rs->body.len + 1);
+	memcpy(en->body, buf_str(&rs->body), rs->body.len);
+	en->len = rs->body.len;
+}
