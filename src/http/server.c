@@ -223,6 +223,30 @@ queue_text(struct MHD_Connection *c, unsigned status, const char *text)
 	return ret;
 }
 
+/*
+ * A chunked body that passes LIM_BODY_BYTES.  0.9.75 refuses to queue a
+ * response while a body is still arriving, so the 413 is written to the
+ * socket here, directly: the library is only reading at this point and
+ * has written nothing of this request.  The rest of the body is read and
+ * dropped (closing with unread bytes would reset the connection and could
+ * destroy the 413 before the client reads it), and the connection is
+ * closed when the body ends or DISCARD_MAX is passed.
+ */
+static void
+refuse_mid_body(const struct req_state *rq)
+{
+	static const char msg[] = "HTTP/1.1 413 Content Too Large\r\n"
+				  "Content-Type: text/plain; charset=utf-8\r\n"
+				  "Content-Length: 23\r\n"
+				  "Connection: close\r\n\r\n"
+				  "request body too large\n";
+
+	if (rq->cs != NULL && rq->cs->fd != MHD_INVALID_SOCKET &&
+	    send(rq->cs->fd, msg, sizeof(msg) - 1,
+	         MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_info("http: could not send 413: %s", strerror(errno));
+}
+
 static enum http_method
 method_of(const char *m)
 {
@@ -383,6 +407,7 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 		    buf_add(&rq->body, upload_data, *upload_data_size) == -1) {
 			rq->too_big = 1;
 			buf_release(&rq->body);
+			refuse_mid_body(rq);
 		}
 		if (rq->too_big) {
 			rq->discarded += *upload_data_size;
@@ -394,8 +419,7 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	set_deadline(s, rq->cs, 0);
 	if (rq->too_big)
-		return queue_text(c, MHD_HTTP_CONTENT_TOO_LARGE,
-		                  "request body too large\n");
+		return MHD_NO; /* answered by refuse_mid_body(); close */
 	return respond(s, c, rq, method);
 }
 

@@ -81,6 +81,7 @@ md_render(const char *src, size_t n, enum md_flags flags, struct buf *out,
 	cmark_parser *parser;
 	cmark_node *doc;
 	char *html = NULL;
+	size_t start = out->len;
 	int rc = -1;
 
 	pthread_once(&md_once, md_register);
@@ -109,6 +110,10 @@ md_render(const char *src, size_t n, enum md_flags flags, struct buf *out,
 	                     : buf_puts(out, html)) {
 		error_set(e, ERR_TOO_BIG, "rendered markdown is over %zu bytes",
 		          out->max);
+		/* Leave out as it was: no half-written HTML. */
+		out->len = start;
+		if (out->p != NULL)
+			out->p[start] = '\0';
 		goto out;
 	}
 	rc = 0;

@@ -16,7 +16,8 @@ enum md_flags {
 	MD_UGC = 1 << 0, /* reader content: rel="nofollow ugc" on links */
 };
 
-/* Append the HTML for src[0..n) to out; ERR_TOO_BIG past out's cap. */
+/* Append the HTML for src[0..n) to out; ERR_TOO_BIG past out's cap, with
+ * out left as it was. */
 int md_render(const char *src, size_t n, enum md_flags flags, struct buf *out,
               struct error *e);
 

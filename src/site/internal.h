@@ -40,7 +40,9 @@ struct tval *post_model(struct site *s, struct arena *a, const struct post *p);
 
 void home_get(void *ctx, struct req *r, struct resp *rs);
 void post_get(void *ctx, struct req *r, struct resp *rs);
+void page_get(void *ctx, struct req *r, struct resp *rs);
 void static_get(void *ctx, struct req *r, struct resp *rs);
 void health_get(void *ctx, struct req *r, struct resp *rs);
+void favicon_get(void *ctx, struct req *r, struct resp *rs);
 
 #endif

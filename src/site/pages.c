@@ -82,6 +82,27 @@ post_get(void *ctx, struct req *r, struct resp *rs)
 	page_render(s, r, rs, "post.html", m);
 }
 
+/* A static page at /slug/, showing when it was last updated. */
+void
+page_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct post p;
+	struct error e;
+	struct tval *m, *pm;
+
+	if (store_post_get_slug(s->store, a, POST_PAGE, r->params[0],
+	                        clock_now(), &p, &e) == -1) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	m = page_model(s, r, p.title, site_permalink(a, &p));
+	pm = tval_set(a, m, "page", post_model(s, a, &p));
+	tval_set_str(a, pm, "body_html", p.body_html);
+	page_render(s, r, rs, "page.html", m);
+}
+
 static const char *
 mime_of(const char *name)
 {
@@ -102,10 +123,10 @@ mime_of(const char *name)
 	return "application/octet-stream";
 }
 
-void
-static_get(void *ctx, struct req *r, struct resp *rs)
+static void
+static_file(void *ctx, struct req *r, struct resp *rs, const char *name)
 {
-	const struct embed_file *f = embed_find(embed_static, r->params[0]);
+	const struct embed_file *f = embed_find(embed_static, name);
 
 	if (f == NULL) {
 		page_not_found(ctx, r, rs);
@@ -117,6 +138,19 @@ static_get(void *ctx, struct req *r, struct resp *rs)
 	/* Static files change only with the binary. */
 	if (resp_header(rs, "Cache-Control", "public, max-age=3600") == -1)
 		return;
+}
+
+void
+static_get(void *ctx, struct req *r, struct resp *rs)
+{
+	static_file(ctx, r, rs, r->params[0]);
+}
+
+/* Browsers ask for /favicon.ico whatever the page links. */
+void
+favicon_get(void *ctx, struct req *r, struct resp *rs)
+{
+	static_file(ctx, r, rs, "favicon.svg");
 }
 
 void

@@ -10,6 +10,7 @@
 #include "../util/clock.h"
 #include "../util/embed.h"
 #include "../util/log.h"
+#include "../util/num.h"
 #include "../util/text.h"
 #include "../util/banned.h"
 
@@ -20,6 +21,8 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/#/#/#/:/", post_get},
 	{ROUTE_GET, "/static/:", static_get},
 	{ROUTE_GET, "/healthz", health_get},
+	{ROUTE_GET, "/favicon.ico", favicon_get},
+	{ROUTE_GET, "/:/", page_get},
 };
 
 /* Read SITE/templates/NAME files over the embedded ones. */
@@ -185,6 +188,7 @@ post_model(struct site *s, struct arena *a, const struct post *p)
 	tval_set_str(a, m, "date", date_human(a, p->published_at));
 	tval_set_str(a, m, "date_iso", date_iso(a, p->published_at));
 	tval_set_str(a, m, "updated", date_human(a, p->updated_at));
+	tval_set_str(a, m, "updated_iso", date_iso(a, p->updated_at));
 	tval_set_str(a, m, "excerpt", p->excerpt);
 	tval_set_int(a, m, "views", p->views_total);
 	tval_set_int(a, m, "comments", p->comment_count);
@@ -199,6 +203,33 @@ post_model(struct site *s, struct arena *a, const struct post *p)
 		             arena_printf(a, "/category/%s/", p->section_slug));
 	}
 	return m;
+}
+
+/*
+ * The pinned site message: settings site_message (its text) and
+ * site_message_post (the id of the post it links to).
+ */
+static void
+site_message(struct site *s, struct arena *a, struct tval *site)
+{
+	const char *text, *id;
+	int64_t pid;
+	struct post p;
+	struct error e;
+	struct tval *m;
+
+	if (store_setting_get(s->store, a, "site_message", &text, &e) == -1 ||
+	    text == NULL || *text == '\0')
+		return;
+	m = tval_set(a, site, "message", tval_map(a));
+	tval_set_str(a, m, "text", text);
+	if (store_setting_get(s->store, a, "site_message_post", &id, &e) == 0 &&
+	    id != NULL && num_parse(id, 1, INT64_MAX, &pid) == 0 &&
+	    store_post_get(s->store, a, pid, &p, &e) == 0 &&
+	    p.status == POST_PUBLISHED) {
+		tval_set_str(a, m, "url", site_permalink(a, &p));
+		tval_set_str(a, m, "title", p.title);
+	}
 }
 
 struct tval *
@@ -219,6 +250,7 @@ page_model(struct site *s, struct req *r, const char *title,
 	tval_set_str(a, m, "title", title);
 	tval_set_str(a, m, "canonical",
 	             arena_printf(a, "%s%s", s->url, canonical_path));
+	site_message(s, a, site);
 	if (store_section_list(s->store, a, clock_now(), &secs, &n, &e) == 0) {
 		for (size_t i = 0; i < n; i++) {
 			struct tval *it = tval_push(a, nav, tval_map(a));

@@ -150,7 +150,7 @@ int store_section_list(struct store *s, struct arena *a, int64_t now,
 /*
  * Add a post and its tags (by name, created as needed) in one transaction,
  * and index it for search.  in->body_html must already be rendered.
- * ERR_CONFLICT when another post of the type has the slug.
+ * ERR_CONFLICT when another post of the type has the slug.  id may be NULL.
  */
 int store_post_add(struct store *s, const struct post *in, int64_t *id,
                    struct error *e);
@@ -161,7 +161,12 @@ int store_post_get(struct store *s, struct arena *a, int64_t id,
 int store_post_get_permalink(struct store *s, struct arena *a, int y, int m,
                              int d, const char *slug, int64_t now,
                              struct post *out, struct error *e);
-/* Published posts newest first, sticky ones first; tags not filled. */
+/* A published item of type by its slug (pages: /slug/, books). */
+int store_post_get_slug(struct store *s, struct arena *a, enum post_type type,
+                        const char *slug, int64_t now, struct post *out,
+                        struct error *e);
+/* Published posts newest first, sticky ones first; tags not filled.  A
+ * limit of 0 or less lists nothing. */
 int store_post_list(struct store *s, struct arena *a,
                     const struct post_query *q, struct post **out, size_t *n,
                     struct error *e);

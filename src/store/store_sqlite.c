@@ -70,17 +70,18 @@ enum q {
 	Q_BOOK_SET,
 	Q_EPISODE_SET,
 	Q_DATA_VERSION,
+	Q_POST_BY_SLUG,
 	Q__MAX
 };
 
-#define POST_COLS                                                              \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                  \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "        \
-	"p.excerpt, p.body_src, p.body_html, p.source_url, p.body_format, "    \
-	"coalesce(p.author_id, 0), coalesce(u.name, u.login, ''), "            \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "       \
-	"p.comments_open, p.sticky "                                           \
-	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "            \
+#define POST_COLS                                                               \
+	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
+	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
+	"p.excerpt, p.body_src, p.body_html, p.source_url, p.body_format, "     \
+	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
+	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
+	"p.comments_open, p.sticky "                                            \
+	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "             \
 	"LEFT JOIN users u ON u.id = p.author_id "
 
 static const char *const q_sql[Q__MAX] = {
@@ -162,6 +163,9 @@ static const char *const q_sql[Q__MAX] = {
 		"VALUES (?1, ?2, ?3) ON CONFLICT(post_id) DO UPDATE SET "
 		"audio_url = excluded.audio_url, duration_s = excluded.duration_s",
 	[Q_DATA_VERSION] = "PRAGMA data_version",
+	[Q_POST_BY_SLUG] = "SELECT " POST_COLS "WHERE p.type = ?1 "
+			   "AND p.slug = ?2 AND p.status = 'published' "
+			   "AND p.published_at <= ?3",
 };
 
 struct conn {
@@ -812,7 +816,10 @@ store_post_add(struct store *s, const struct post *in, int64_t *id,
 {
 	sqlite3_stmt *st;
 	struct arena *a = NULL;
+	int64_t new_id;
 
+	if (id == NULL)
+		id = &new_id;
 	if (store_begin(s, e) == -1)
 		return -1;
 	st = conn_stmt(&s->w, Q_POST_ADD, e);
@@ -999,6 +1006,12 @@ store_post_list(struct store *s, struct arena *a, const struct post_query *q,
 	*n = 0;
 	if (c == NULL)
 		return -1;
+	if (q->limit <= 0 || q->offset < 0) {
+		/* SQLite reads LIMIT -1 as "no limit"; a list is always
+		 * bounded here, so a non-positive limit lists nothing. */
+		reader_put(s, locked);
+		return 0;
+	}
 	st = conn_stmt(c, q->section_id ? Q_POST_LIST_SECTION : Q_POST_LIST, e);
 	if (st == NULL)
 		goto out;
@@ -1008,8 +1021,7 @@ store_post_list(struct store *s, struct arena *a, const struct post_query *q,
 	sqlite3_bind_int(st, 4, q->offset);
 	if (q->section_id)
 		sqlite3_bind_int64(st, 5, q->section_id);
-	*out = arena_alloc(a, (size_t)(q->limit > 0 ? q->limit : 1) *
-	                              sizeof(**out));
+	*out = arena_alloc(a, (size_t)q->limit * sizeof(**out));
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)q->limit)
 		post_row(a, st, &(*out)[(*n)++]);
 	if (step == SQLITE_DONE || step == SQLITE_ROW)
@@ -1194,6 +1206,28 @@ store_version(struct store *s, int64_t *version, struct error *e)
 		} else
 			db_error(e, c->db, "data version");
 		stmt_done(st);
+	}
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_post_get_slug(struct store *s, struct arena *a, enum post_type type,
+                    const char *slug, int64_t now, struct post *out,
+                    struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, Q_POST_BY_SLUG, e);
+	if (st != NULL) {
+		bind_text(st, 1, post_type_names[type]);
+		bind_text(st, 2, slug);
+		sqlite3_bind_int64(st, 3, now);
+		rc = post_one(c, st, a, out, e);
 	}
 	reader_put(s, locked);
 	return rc;

@@ -67,6 +67,8 @@ void
 arena_reset(struct arena *a)
 {
 	free_blocks_until(a->head, a->first);
+	/* Big one-off blocks may hang behind the first block too. */
+	free_blocks_until(a->first->next, NULL);
 	a->first->used = 0;
 	a->first->next = NULL;
 	a->head = a->first;

@@ -21,7 +21,7 @@ fixtures_dir(void)
 {
 	const char *d = getenv("GAZETTE_FIXTURES");
 
-	return d != NULL && d[0] != '\0' ? d : "../shared/fixtures";
+	return d != NULL && d[0] != '\0' ? d : GAZETTE_FIXTURES_DEFAULT;
 }
 
 /* JSON -> tval; strings point into the JSON, which outlives the render. */

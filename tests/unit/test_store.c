@@ -1,0 +1,962 @@
+/*
+ * store/store.h on SQLite: ":memory:" for the behaviour of each call, and
+ * a file in a temporary directory for what must survive a close, and for
+ * refusing a database written by a newer gazette.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "util/banned.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* 2022-04-27T00:00:00Z and one day. */
+#define T0  INT64_C(1651017600)
+#define DAY INT64_C(86400)
+
+static int
+setup(void **state)
+{
+	struct error e;
+	struct store *s = store_open(":memory:", 1, &e);
+
+	if (s == NULL) {
+		print_error("store_open: %s\n", e.msg);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	store_close(*state);
+	return 0;
+}
+
+/* A minimal post; the caller sets what the test is about. */
+static struct post
+post_in(enum post_type type, enum post_status status, const char *slug,
+        int64_t published_at)
+{
+	struct post p;
+
+	memset(&p, 0, sizeof(p));
+	p.type = type;
+	p.status = status;
+	p.slug = slug;
+	p.title = slug;
+	p.body_src = "body";
+	p.body_html = "<p>body</p>\n";
+	p.published_at = published_at;
+	p.comments_open = 1;
+	return p;
+}
+
+static int64_t
+add_post(struct store *s, enum post_type type, enum post_status status,
+         const char *slug, int64_t published_at, int sticky, int64_t section_id)
+{
+	struct post p = post_in(type, status, slug, published_at);
+	struct error e;
+	int64_t id = 0;
+
+	p.sticky = sticky;
+	p.section_id = section_id;
+	if (store_post_add(s, &p, &id, &e) != 0)
+		fail_msg("store_post_add(\"%s\"): %s", slug, e.msg);
+	assert_true(id > 0);
+	return id;
+}
+
+static int64_t
+post_count(struct store *s, enum post_type type, int64_t section_id,
+           int64_t now)
+{
+	struct post_query q = {type, section_id, now, 0, 0};
+	struct error e;
+	int64_t n = -1;
+
+	assert_int_equal(store_post_count(s, &q, &n, &e), 0);
+	return n;
+}
+
+/* ---- schema and settings ------------------------------------------------- */
+
+static void
+open_applies_migrations(void **state)
+{
+	struct error e;
+	int64_t have = -1, known = -1;
+
+	assert_int_equal(store_schema_version(*state, &have, &known, &e), 0);
+	assert_true(known >= 1);
+	assert_int_equal(have, known);
+}
+
+static void
+settings_round_trip(void **state)
+{
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	struct error e;
+	const char *v = "stale";
+
+	/* Never set: NULL, and not an error. */
+	assert_int_equal(store_setting_get(s, a, "site.title", &v, &e), 0);
+	assert_null(v);
+
+	assert_int_equal(store_setting_set(s, "site.title", "Gazette", &e), 0);
+	assert_int_equal(store_setting_set(s, "site.lang", "ru", &e), 0);
+	assert_int_equal(store_setting_get(s, a, "site.title", &v, &e), 0);
+	assert_string_equal(v, "Gazette");
+
+	/* Overwrite, and the other key is untouched. */
+	assert_int_equal(store_setting_set(s, "site.title",
+	                                   "\xD0\x93\xD0\xB0\xD0\xB7\xD0\xB5"
+	                                   "\xD1\x82\xD0\xB0 & <Co>",
+	                                   &e),
+	                 0);
+	assert_int_equal(store_setting_get(s, a, "site.title", &v, &e), 0);
+	assert_string_equal(v, "\xD0\x93\xD0\xB0\xD0\xB7\xD0\xB5\xD1\x82"
+	                       "\xD0\xB0 & <Co>");
+	assert_int_equal(store_setting_get(s, a, "site.lang", &v, &e), 0);
+	assert_string_equal(v, "ru");
+
+	/* An empty value is a value, not unset. */
+	assert_int_equal(store_setting_set(s, "site.lang", "", &e), 0);
+	assert_int_equal(store_setting_get(s, a, "site.lang", &v, &e), 0);
+	assert_non_null(v);
+	assert_string_equal(v, "");
+
+	/* Keys are exact. */
+	assert_int_equal(store_setting_get(s, a, "SITE.TITLE", &v, &e), 0);
+	assert_null(v);
+	arena_free(a);
+}
+
+/* ---- users and sections -------------------------------------------------- */
+
+static void
+user_add_and_conflict(void **state)
+{
+	struct store *s = *state;
+	struct error e;
+	int64_t alice = 0, bob = 0, again = -7;
+
+	assert_int_equal(store_user_add(s, "alice", "Alice A.", ROLE_ADMIN,
+	                                "$argon2id$hash", &alice, &e),
+	                 0);
+	assert_int_equal(store_user_add(s, "bob", NULL, ROLE_AUTHOR, NULL, &bob,
+	                                &e),
+	                 0);
+	assert_true(alice > 0 && bob > 0 && alice != bob);
+
+	error_clear(&e);
+	assert_int_equal(store_user_add(s, "alice", "Other", ROLE_EDITOR, NULL,
+	                                &again, &e),
+	                 -1);
+	assert_int_equal(e.code, ERR_CONFLICT);
+	assert_non_null(strstr(e.msg, "alice"));
+	/* and the next one still works */
+	assert_int_equal(store_user_add(s, "carol", "Carol", ROLE_MODERATOR,
+	                                NULL, &again, &e),
+	                 0);
+	assert_true(again > bob);
+}
+
+static void
+section_add_and_find(void **state)
+{
+	static const struct section in[] = {
+		{0, "news", "News", SECTION_POSTS, 1, 0, 0},
+		{0, "video", "Moving Pictures", SECTION_VIDEO, 2, 1, 0},
+		/* a name that is another section's slug */
+		{0, "opinion", "Reviews", SECTION_DISCUSSION, 3, 0, 0},
+		{0, "reviews", "Opinion", SECTION_PODCAST, 4, 0, 0},
+	};
+	static const struct {
+		const char *key, *slug; /* slug NULL: not found */
+	} t[] = {
+		{"news", "news"},
+		{"News", "news"},
+		{"NEWS", "news"},
+		{"video", "video"},
+		{"Moving Pictures", "video"},
+		{"moving pictures", "video"},
+		{"MOVING PICTURES", "video"},
+		/* the slug wins over another section's name */
+		{"opinion", "opinion"},
+		{"reviews", "reviews"},
+		{"Opinion", "reviews"},
+		{"Reviews", "opinion"},
+		{"nope", NULL},
+		{"", NULL},
+		{"Moving", NULL},
+	};
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	struct error e;
+	int64_t ids[NELEM(in)], id;
+
+	for (size_t i = 0; i < NELEM(in); i++) {
+		assert_int_equal(store_section_add(s, &in[i], &ids[i], &e), 0);
+		assert_true(ids[i] > 0);
+	}
+	error_clear(&e);
+	assert_int_equal(store_section_add(s, &in[0], &id, &e), -1);
+	assert_int_equal(e.code, ERR_CONFLICT);
+
+	for (size_t i = 0; i < NELEM(t); i++) {
+		struct section out;
+		int rc;
+
+		memset(&out, 0, sizeof(out));
+		error_clear(&e);
+		rc = store_section_find(s, a, t[i].key, &out, &e);
+		if (t[i].slug == NULL) {
+			if (rc != -1 || e.code != ERR_NOT_FOUND)
+				fail_msg("section_find(\"%s\"): rc %d code %d, "
+				         "want ERR_NOT_FOUND",
+				         t[i].key, rc, (int)e.code);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("section_find(\"%s\"): %s", t[i].key, e.msg);
+		if (strcmp(out.slug, t[i].slug) != 0)
+			fail_msg("section_find(\"%s\") = \"%s\", want \"%s\"",
+			         t[i].key, out.slug, t[i].slug);
+		/* Every field of the found section is the one stored. */
+		for (size_t k = 0; k < NELEM(in); k++) {
+			if (strcmp(in[k].slug, out.slug) != 0)
+				continue;
+			assert_int_equal(out.id, ids[k]);
+			assert_string_equal(out.name, in[k].name);
+			assert_int_equal(out.kind, in[k].kind);
+			assert_int_equal(out.position, in[k].position);
+			assert_int_equal(out.show_newest, in[k].show_newest);
+		}
+	}
+	arena_free(a);
+}
+
+/* ---- posts --------------------------------------------------------------- */
+
+static void
+post_round_trip(void **state)
+{
+	static const char *tags[] = {"zeta", "alpha", "mid tag"};
+	static const char *const sorted[] = {"alpha", "mid tag", "zeta"};
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	struct section sec = {0, "news", "News", SECTION_POSTS, 0, 0, 0};
+	struct post in, out;
+	struct error e;
+	int64_t sec_id, author, id = 0, bare_id = 0;
+
+	assert_int_equal(store_section_add(s, &sec, &sec_id, &e), 0);
+	assert_int_equal(store_user_add(s, "ann", "Ann Author", ROLE_AUTHOR,
+	                                NULL, &author, &e),
+	                 0);
+	memset(&in, 0, sizeof(in));
+	in.type = POST_POST;
+	in.status = POST_SCHEDULED;
+	in.section_id = sec_id;
+	in.slug = "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82-world";
+	in.title = "Hello, \"World\" <&>";
+	in.excerpt = "An excerpt.";
+	in.body_src = "# Heading\n\nBody with 'quotes'.\n";
+	in.body_html = "<h1>Heading</h1>\n<p>Body</p>\n";
+	in.source_url = "https://example.com/original?x=1";
+	in.body_format = "html";
+	in.author_id = author;
+	in.published_at = T0 + 37800;
+	in.updated_at = T0 + 90000;
+	in.views_total = 42;
+	in.comments_open = 0;
+	in.sticky = 1;
+	in.tags = tags;
+	in.ntags = NELEM(tags);
+	assert_int_equal(store_post_add(s, &in, &id, &e), 0);
+	assert_true(id > 0);
+
+	memset(&out, 0xA5, sizeof(out));
+	assert_int_equal(store_post_get(s, a, id, &out, &e), 0);
+	assert_int_equal(out.id, id);
+	assert_int_equal(out.type, in.type);
+	assert_int_equal(out.status, in.status);
+	assert_int_equal(out.section_id, sec_id);
+	assert_string_equal(out.section_slug, "news");
+	assert_string_equal(out.section_name, "News");
+	assert_string_equal(out.slug, in.slug);
+	assert_string_equal(out.title, in.title);
+	assert_string_equal(out.excerpt, in.excerpt);
+	assert_string_equal(out.body_src, in.body_src);
+	assert_string_equal(out.body_html, in.body_html);
+	assert_string_equal(out.source_url, in.source_url);
+	assert_string_equal(out.body_format, "html");
+	assert_int_equal(out.author_id, author);
+	assert_string_equal(out.author_name, "Ann Author");
+	assert_int_equal(out.published_at, in.published_at);
+	assert_int_equal(out.updated_at, in.updated_at);
+	assert_int_equal(out.views_total, 42);
+	assert_int_equal(out.comment_count, 0);
+	assert_int_equal(out.comments_open, 0);
+	assert_int_equal(out.sticky, 1);
+	/* Tags come back sorted by name. */
+	assert_int_equal(out.ntags, NELEM(sorted));
+	for (size_t i = 0; i < NELEM(sorted); i++)
+		assert_string_equal(out.tags[i], sorted[i]);
+
+	/* No section, no author, no tags, defaults for the optional text. */
+	memset(&in, 0, sizeof(in));
+	in.type = POST_PAGE;
+	in.status = POST_DRAFT;
+	in.slug = "bare";
+	in.title = "Bare";
+	in.published_at = T0;
+	in.updated_at = T0;
+	assert_int_equal(store_post_add(s, &in, &bare_id, &e), 0);
+	assert_int_equal(store_post_get(s, a, bare_id, &out, &e), 0);
+	assert_int_equal(out.type, POST_PAGE);
+	assert_int_equal(out.status, POST_DRAFT);
+	assert_int_equal(out.section_id, 0);
+	assert_string_equal(out.section_slug, "");
+	assert_string_equal(out.section_name, "");
+	assert_int_equal(out.author_id, 0);
+	assert_string_equal(out.author_name, "");
+	assert_string_equal(out.excerpt, "");
+	assert_string_equal(out.body_src, "");
+	assert_string_equal(out.body_html, "");
+	assert_string_equal(out.source_url, "");
+	assert_string_equal(out.body_format, "markdown");
+	assert_int_equal(out.ntags, 0);
+
+	/* Each post has only its own tags. */
+	assert_int_equal(store_post_get(s, a, id, &out, &e), 0);
+	assert_int_equal(out.ntags, NELEM(sorted));
+
+	error_clear(&e);
+	assert_int_equal(store_post_get(s, a, id + bare_id + 100, &out, &e),
+	                 -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	arena_free(a);
+}
+
+static void
+post_slug_unique_per_type(void **state)
+{
+	static const char *tags[] = {"orphan"};
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	struct post in = post_in(POST_POST, POST_PUBLISHED, "about", T0);
+	struct post out;
+	struct error e;
+	int64_t first, id = 0;
+
+	first = add_post(s, POST_POST, POST_PUBLISHED, "about", T0, 0, 0);
+
+	/* Same type, same slug, even on another day: conflict. */
+	in.published_at = T0 + 5 * DAY;
+	in.tags = tags;
+	in.ntags = 1;
+	error_clear(&e);
+	assert_int_equal(store_post_add(s, &in, &id, &e), -1);
+	assert_int_equal(e.code, ERR_CONFLICT);
+	assert_non_null(strstr(e.msg, "about"));
+	/* Nothing of the refused post was kept. */
+	assert_int_equal(post_count(s, POST_POST, 0, T0 + 100 * DAY), 1);
+
+	/* The same slug as a page is fine. */
+	in.type = POST_PAGE;
+	in.tags = NULL;
+	in.ntags = 0;
+	assert_int_equal(store_post_add(s, &in, &id, &e), 0);
+	assert_true(id != first);
+	assert_int_equal(store_post_get(s, a, id, &out, &e), 0);
+	assert_int_equal(out.type, POST_PAGE);
+	assert_int_equal(store_post_get(s, a, first, &out, &e), 0);
+	assert_int_equal(out.type, POST_POST);
+	assert_int_equal(out.ntags, 0);
+	arena_free(a);
+}
+
+static void
+post_permalink(void **state)
+{
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	int64_t at = T0 + 10 * 3600 + 30 * 60; /* 2022-04-27T10:30:00Z */
+	int64_t late = T0 + DAY - 1;           /* 2022-04-27T23:59:59Z */
+	int64_t id, late_id, midnight_id;
+	static const struct {
+		int y, m, d;
+		const char *slug;
+		int64_t now;
+		int found; /* 1: id, 2: late_id, 3: midnight_id */
+	} t[] = {
+		{2022, 4, 27, "my-slug", T0 + 1000 * DAY, 1},
+		{2022, 4, 27, "my-slug", T0 + 10 * 3600 + 30 * 60, 1},
+		/* not before it is published */
+		{2022, 4, 27, "my-slug", T0 + 10 * 3600 + 30 * 60 - 1, 0},
+		/* the wrong day, either side */
+		{2022, 4, 26, "my-slug", T0 + 1000 * DAY, 0},
+		{2022, 4, 28, "my-slug", T0 + 1000 * DAY, 0},
+		{2021, 4, 27, "my-slug", T0 + 1000 * DAY, 0},
+		{2022, 4, 27, "My-Slug", T0 + 1000 * DAY, 0},
+		{2022, 4, 27, "my-slu", T0 + 1000 * DAY, 0},
+		/* days end at midnight UTC */
+		{2022, 4, 27, "late", T0 + 1000 * DAY, 2},
+		{2022, 4, 28, "late", T0 + 1000 * DAY, 0},
+		{2022, 4, 28, "midnight", T0 + 1000 * DAY, 3},
+		{2022, 4, 27, "midnight", T0 + 1000 * DAY, 0},
+		/* not a draft, not a page, not a future post */
+		{2022, 4, 27, "draft", T0 + 1000 * DAY, 0},
+		{2022, 4, 27, "a-page", T0 + 1000 * DAY, 0},
+		{2022, 4, 29, "future", T0 + DAY, 0},
+		/* dates that do not exist */
+		{2022, 2, 31, "my-slug", T0 + 1000 * DAY, 0},
+		{2022, 13, 1, "my-slug", T0 + 1000 * DAY, 0},
+		{2022, 4, 0, "my-slug", T0 + 1000 * DAY, 0},
+	};
+
+	id = add_post(s, POST_POST, POST_PUBLISHED, "my-slug", at, 0, 0);
+	late_id = add_post(s, POST_POST, POST_PUBLISHED, "late", late, 0, 0);
+	midnight_id = add_post(s, POST_POST, POST_PUBLISHED, "midnight",
+	                       T0 + DAY, 0, 0);
+	add_post(s, POST_POST, POST_DRAFT, "draft", at, 0, 0);
+	add_post(s, POST_PAGE, POST_PUBLISHED, "a-page", at, 0, 0);
+	add_post(s, POST_POST, POST_PUBLISHED, "future", T0 + 2 * DAY, 0, 0);
+
+	for (size_t i = 0; i < NELEM(t); i++) {
+		struct post out;
+		struct error e;
+		int rc;
+		int64_t want = t[i].found == 1   ? id
+		               : t[i].found == 2 ? late_id
+		                                 : midnight_id;
+
+		error_clear(&e);
+		rc = store_post_get_permalink(s, a, t[i].y, t[i].m, t[i].d,
+		                              t[i].slug, t[i].now, &out, &e);
+		if (t[i].found == 0) {
+			if (rc != -1 || e.code != ERR_NOT_FOUND)
+				fail_msg(
+					"/%d/%d/%d/%s/ at %lld: rc %d code %d, "
+					"want ERR_NOT_FOUND",
+					t[i].y, t[i].m, t[i].d, t[i].slug,
+					(long long)t[i].now, rc, (int)e.code);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("/%d/%d/%d/%s/: %s", t[i].y, t[i].m, t[i].d,
+			         t[i].slug, e.msg);
+		assert_int_equal(out.id, want);
+		assert_string_equal(out.slug, t[i].slug);
+		assert_int_equal(out.status, POST_PUBLISHED);
+	}
+	arena_free(a);
+}
+
+/* Slugs of the listed posts, joined with ' '. */
+static const char *
+list_slugs(struct store *s, struct arena *a, enum post_type type,
+           int64_t section_id, int64_t now, int limit, int offset)
+{
+	struct post_query q = {type, section_id, now, limit, offset};
+	struct post *p;
+	size_t n;
+	struct error e;
+	const char *out = "";
+
+	if (store_post_list(s, a, &q, &p, &n, &e) != 0)
+		fail_msg("store_post_list: %s", e.msg);
+	assert_true(n <= (size_t)(limit > 0 ? limit : 0));
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(p[i].status, POST_PUBLISHED);
+		assert_int_equal(p[i].type, type);
+		assert_true(p[i].published_at <= now);
+		assert_int_equal(p[i].ntags, 0); /* not filled in lists */
+		out = arena_printf(a, "%s%s%s", out, i ? " " : "", p[i].slug);
+	}
+	return out;
+}
+
+static void
+post_list_and_count(void **state)
+{
+	static const char *tags[] = {"t"};
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	struct section news = {0, "news", "News", SECTION_POSTS, 0, 0, 0};
+	struct section empty = {0, "empty", "Empty", SECTION_POSTS, 0, 0, 0};
+	struct post tagged;
+	struct error e;
+	int64_t news_id, empty_id, tid;
+	const int64_t now = T0 + 100 * DAY;
+
+	assert_int_equal(store_section_add(s, &news, &news_id, &e), 0);
+	assert_int_equal(store_section_add(s, &empty, &empty_id, &e), 0);
+	add_post(s, POST_POST, POST_PUBLISHED, "a", T0 + 1 * DAY, 0, 0);
+	add_post(s, POST_POST, POST_PUBLISHED, "b", T0 + 2 * DAY, 0, news_id);
+	add_post(s, POST_POST, POST_PUBLISHED, "c", T0 + 3 * DAY, 1, 0);
+	add_post(s, POST_POST, POST_PUBLISHED, "d", T0 + 4 * DAY, 0, news_id);
+	/* tagged, to show lists do not fill tags */
+	tagged = post_in(POST_POST, POST_PUBLISHED, "e", T0 + 5 * DAY);
+	tagged.tags = tags;
+	tagged.ntags = 1;
+	assert_int_equal(store_post_add(s, &tagged, &tid, &e), 0);
+	/* none of these is listed */
+	add_post(s, POST_POST, POST_DRAFT, "draft", T0 + 6 * DAY, 1, news_id);
+	add_post(s, POST_POST, POST_PENDING, "pending", T0 + 6 * DAY, 0, 0);
+	add_post(s, POST_POST, POST_SCHEDULED, "sched", T0 + 6 * DAY, 0, 0);
+	add_post(s, POST_POST, POST_TRASH, "trash", T0 + 6 * DAY, 0, 0);
+	add_post(s, POST_PAGE, POST_PUBLISHED, "page", T0 + 7 * DAY, 0,
+	         news_id);
+	add_post(s, POST_POST, POST_PUBLISHED, "future", T0 + 200 * DAY, 1,
+	         news_id);
+
+	/* Sticky first, then newest first. */
+	assert_string_equal(list_slugs(s, a, POST_POST, 0, now, 10, 0),
+	                    "c e d b a");
+	assert_string_equal(list_slugs(s, a, POST_POST, 0, now, 2, 0), "c e");
+	assert_string_equal(list_slugs(s, a, POST_POST, 0, now, 2, 2), "d b");
+	assert_string_equal(list_slugs(s, a, POST_POST, 0, now, 2, 4), "a");
+	assert_string_equal(list_slugs(s, a, POST_POST, 0, now, 2, 5), "");
+	assert_string_equal(list_slugs(s, a, POST_POST, 0, now, 0, 0), "");
+	/* SQLite reads LIMIT -1 as "all": the store must not. */
+	assert_string_equal(list_slugs(s, a, POST_POST, 0, now, -1, 0), "");
+	assert_string_equal(list_slugs(s, a, POST_POST, news_id, now, 10, 0),
+	                    "d b");
+	assert_string_equal(list_slugs(s, a, POST_POST, news_id, now, 1, 1),
+	                    "b");
+	assert_string_equal(list_slugs(s, a, POST_POST, empty_id, now, 10, 0),
+	                    "");
+	assert_string_equal(list_slugs(s, a, POST_PAGE, 0, now, 10, 0), "page");
+	/* Earlier: only what was out then; later: the future post too. */
+	assert_string_equal(list_slugs(s, a, POST_POST, 0, T0 + 3 * DAY + 3600,
+	                               10, 0),
+	                    "c b a");
+	assert_string_equal(list_slugs(s, a, POST_POST, 0, T0 + 200 * DAY, 10,
+	                               0),
+	                    "future c e d b a");
+
+	assert_int_equal(post_count(s, POST_POST, 0, now), 5);
+	assert_int_equal(post_count(s, POST_POST, news_id, now), 2);
+	assert_int_equal(post_count(s, POST_POST, empty_id, now), 0);
+	assert_int_equal(post_count(s, POST_PAGE, 0, now), 1);
+	assert_int_equal(post_count(s, POST_POST, 0, T0 + 3 * DAY), 3);
+	assert_int_equal(post_count(s, POST_POST, 0, T0), 0);
+	assert_int_equal(post_count(s, POST_POST, news_id, T0 + 200 * DAY), 3);
+	assert_int_equal(post_count(s, POST_BOOK, 0, now), 0);
+	arena_free(a);
+}
+
+/* ---- comments and views -------------------------------------------------- */
+
+static int64_t
+comment_count(struct store *s, int64_t post_id)
+{
+	struct arena *a = arena_new();
+	struct post p;
+	struct error e;
+	int64_t n;
+
+	assert_int_equal(store_post_get(s, a, post_id, &p, &e), 0);
+	n = p.comment_count;
+	arena_free(a);
+	return n;
+}
+
+static void
+comment_add_counts_approved(void **state)
+{
+	static const struct {
+		enum comment_status status;
+		int64_t count_after;
+	} t[] = {
+		{COMMENT_APPROVED, 1}, {COMMENT_PENDING, 1},
+		{COMMENT_SPAM, 1},     {COMMENT_APPROVED, 2},
+		{COMMENT_TRASH, 2},    {COMMENT_APPROVED, 3},
+	};
+	struct store *s = *state;
+	struct error e;
+	int64_t post, other, last = 0;
+
+	post = add_post(s, POST_POST, POST_PUBLISHED, "p", T0, 0, 0);
+	other = add_post(s, POST_POST, POST_PUBLISHED, "other", T0, 0, 0);
+	for (size_t i = 0; i < NELEM(t); i++) {
+		struct comment c;
+		int64_t id = 0;
+
+		memset(&c, 0, sizeof(c));
+		c.post_id = post;
+		c.parent_id = last;
+		c.depth = last ? 1 : 0;
+		c.author_name = "Reader";
+		c.author_email = "r@example.com";
+		c.body_src = "Nice *post*";
+		c.body_html = "<p>Nice <em>post</em></p>\n";
+		c.status = t[i].status;
+		c.created_at = T0 + (int64_t)i;
+		assert_int_equal(store_comment_add(s, &c, &id, &e), 0);
+		assert_true(id > last);
+		if (i == 0)
+			last = id;
+		if (comment_count(s, post) != t[i].count_after)
+			fail_msg("after comment %zu (%s): count %lld, want "
+			         "%lld",
+			         i, comment_status_names[t[i].status],
+			         (long long)comment_count(s, post),
+			         (long long)t[i].count_after);
+		assert_int_equal(comment_count(s, other), 0);
+	}
+}
+
+static void
+comment_on_missing_post_refused(void **state)
+{
+	struct store *s = *state;
+	struct comment c;
+	struct error e;
+	int64_t post, id;
+
+	post = add_post(s, POST_POST, POST_PUBLISHED, "p", T0, 0, 0);
+	memset(&c, 0, sizeof(c));
+	c.post_id = post + 1000;
+	c.author_name = "Reader";
+	c.body_src = "x";
+	c.body_html = "<p>x</p>\n";
+	c.status = COMMENT_APPROVED;
+	c.created_at = T0;
+	error_clear(&e);
+	assert_int_equal(store_comment_add(s, &c, &id, &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	assert_int_equal(comment_count(s, post), 0);
+}
+
+static int64_t
+views_total(struct store *s, int64_t post_id)
+{
+	struct arena *a = arena_new();
+	struct post p;
+	struct error e;
+	int64_t n;
+
+	assert_int_equal(store_post_get(s, a, post_id, &p, &e), 0);
+	n = p.views_total;
+	arena_free(a);
+	return n;
+}
+
+static void
+views_add_to_total(void **state)
+{
+	static const struct {
+		int64_t day, n, total_after;
+	} t[] = {
+		{19109, 3, 13}, {19110, 4, 17}, {19109, 5, 22},
+		{19000, 1, 23}, {19110, 0, 23}, {19111, 1000000, 1000023},
+	};
+	struct store *s = *state;
+	struct post in = post_in(POST_POST, POST_PUBLISHED, "viewed", T0);
+	struct error e;
+	int64_t post, other;
+
+	in.views_total = 10; /* imported from elsewhere */
+	assert_int_equal(store_post_add(s, &in, &post, &e), 0);
+	other = add_post(s, POST_POST, POST_PUBLISHED, "other", T0, 0, 0);
+	assert_int_equal(views_total(s, post), 10);
+	for (size_t i = 0; i < NELEM(t); i++) {
+		assert_int_equal(store_views_add(s, post, t[i].day, t[i].n, &e),
+		                 0);
+		if (views_total(s, post) != t[i].total_after)
+			fail_msg("after +%lld on day %lld: total %lld, want "
+			         "%lld",
+			         (long long)t[i].n, (long long)t[i].day,
+			         (long long)views_total(s, post),
+			         (long long)t[i].total_after);
+		assert_int_equal(views_total(s, other), 0);
+	}
+}
+
+/* ---- transactions -------------------------------------------------------- */
+
+static void
+rollback_undoes_post_add(void **state)
+{
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	struct post out;
+	struct error e;
+	int64_t id;
+
+	add_post(s, POST_POST, POST_PUBLISHED, "kept", T0, 0, 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	id = add_post(s, POST_POST, POST_PUBLISHED, "undone", T0, 0, 0);
+	/* Inside the transaction its own writes are visible. */
+	assert_int_equal(store_post_get(s, a, id, &out, &e), 0);
+	assert_int_equal(post_count(s, POST_POST, 0, T0), 2);
+	store_rollback(s);
+
+	error_clear(&e);
+	assert_int_equal(store_post_get(s, a, id, &out, &e), -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	assert_int_equal(post_count(s, POST_POST, 0, T0), 1);
+	/* The slug is free again. */
+	add_post(s, POST_POST, POST_PUBLISHED, "undone", T0, 0, 0);
+	assert_int_equal(post_count(s, POST_POST, 0, T0), 2);
+	arena_free(a);
+}
+
+static void
+nested_begin_commit(void **state)
+{
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	struct post out;
+	struct error e;
+	int64_t outer, inner;
+
+	assert_int_equal(store_begin(s, &e), 0);
+	outer = add_post(s, POST_POST, POST_PUBLISHED, "outer", T0, 0, 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	inner = add_post(s, POST_POST, POST_PUBLISHED, "inner", T0, 0, 0);
+	assert_int_equal(store_setting_set(s, "k", "v", &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+
+	assert_int_equal(store_post_get(s, a, outer, &out, &e), 0);
+	assert_int_equal(store_post_get(s, a, inner, &out, &e), 0);
+	assert_int_equal(post_count(s, POST_POST, 0, T0), 2);
+
+	/* And after it, the store is out of the transaction: a rollback-free
+	 * write lands on its own. */
+	add_post(s, POST_POST, POST_PUBLISHED, "after", T0, 0, 0);
+	assert_int_equal(post_count(s, POST_POST, 0, T0), 3);
+
+	/* A rollback of the outer one undoes what the inner one committed. */
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	inner = add_post(s, POST_POST, POST_PUBLISHED, "gone", T0, 0, 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	store_rollback(s);
+	error_clear(&e);
+	assert_int_equal(store_post_get(s, a, inner, &out, &e), -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	assert_int_equal(post_count(s, POST_POST, 0, T0), 3);
+	arena_free(a);
+}
+
+/* ---- on disk ------------------------------------------------------------- */
+
+static void
+rm_rf(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[PATH_MAX];
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* The whole of a file, malloc()ed; *n its size. */
+static unsigned char *
+slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *p;
+	long len;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	assert_true(len > 0);
+	rewind(f);
+	p = malloc((size_t)len);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	*n = (size_t)len;
+	return p;
+}
+
+static void
+file_survives_reopen(void **state)
+{
+	static const char *tags[] = {"b", "a"};
+	char dir[] = "/tmp/gazette-test-store-XXXXXX";
+	char path[PATH_MAX], missing[PATH_MAX];
+	struct arena *a = arena_new();
+	struct store *s;
+	struct post in, out;
+	struct error e;
+	struct stat st;
+	int64_t id, have, known;
+	const char *v;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/site.db", dir);
+	snprintf(missing, sizeof(missing), "%s/missing.db", dir);
+
+	s = store_open(path, 1, &e);
+	if (s == NULL)
+		fail_msg("store_open(create): %s", e.msg);
+	in = post_in(POST_POST, POST_PUBLISHED, "persisted", T0 + 3600);
+	in.title = "Persisted \xE2\x80\x93 title";
+	in.tags = tags;
+	in.ntags = NELEM(tags);
+	assert_int_equal(store_post_add(s, &in, &id, &e), 0);
+	assert_int_equal(store_setting_set(s, "site.title", "On disk", &e), 0);
+	/* Read back through the store's own read connection. */
+	assert_int_equal(store_post_get(s, a, id, &out, &e), 0);
+	assert_string_equal(out.title, in.title);
+	store_close(s);
+
+	s = store_open(path, 0, &e);
+	if (s == NULL)
+		fail_msg("store_open(reopen): %s", e.msg);
+	assert_int_equal(store_schema_version(s, &have, &known, &e), 0);
+	assert_int_equal(have, known);
+	assert_int_equal(store_post_get(s, a, id, &out, &e), 0);
+	assert_string_equal(out.slug, "persisted");
+	assert_string_equal(out.title, in.title);
+	assert_int_equal(out.published_at, T0 + 3600);
+	assert_int_equal(out.ntags, 2);
+	assert_string_equal(out.tags[0], "a");
+	assert_string_equal(out.tags[1], "b");
+	assert_int_equal(store_post_get_permalink(s, a, 2022, 4, 27,
+	                                          "persisted", T0 + DAY, &out,
+	                                          &e),
+	                 0);
+	assert_int_equal(out.id, id);
+	assert_int_equal(store_setting_get(s, a, "site.title", &v, &e), 0);
+	assert_string_equal(v, "On disk");
+	/* and it is still writable */
+	add_post(s, POST_POST, POST_PUBLISHED, "second", T0, 0, 0);
+	assert_int_equal(post_count(s, POST_POST, 0, T0 + DAY), 2);
+	store_close(s);
+
+	/* Without create, a missing file is an error, and stays missing. */
+	error_clear(&e);
+	assert_null(store_open(missing, 0, &e));
+	assert_int_not_equal(e.code, ERR_OK);
+	assert_true(e.msg[0] != '\0');
+	assert_int_equal(stat(missing, &st), -1);
+
+	rm_rf(dir);
+	arena_free(a);
+}
+
+static void
+newer_database_refused(void **state)
+{
+	char dir[] = "/tmp/gazette-test-store-XXXXXX";
+	char path[PATH_MAX];
+	struct store *s;
+	struct error e;
+	sqlite3 *db;
+	char *msg = NULL;
+	unsigned char *before, *after;
+	size_t nbefore, nafter;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/site.db", dir);
+	s = store_open(path, 1, &e);
+	if (s == NULL)
+		fail_msg("store_open(create): %s", e.msg);
+	add_post(s, POST_POST, POST_PUBLISHED, "old", T0, 0, 0);
+	store_close(s);
+
+	/* A later gazette has run migration 9999 on it. */
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	                                 NULL),
+	                 SQLITE_OK);
+	if (sqlite3_exec(db,
+	                 "INSERT INTO schema_migrations(version, name, "
+	                 "applied_at) VALUES (9999, 'future', 0)",
+	                 NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("insert: %s", msg ? msg : "?");
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	before = slurp(path, &nbefore);
+	for (int create = 0; create <= 1; create++) {
+		error_clear(&e);
+		assert_null(store_open(path, create, &e));
+		assert_int_equal(e.code, ERR_INVALID);
+		if (strstr(e.msg, "newer") == NULL)
+			fail_msg("message \"%s\" lacks \"newer\"", e.msg);
+	}
+	/* Refused before anything was written. */
+	after = slurp(path, &nafter);
+	assert_int_equal(nafter, nbefore);
+	assert_memory_equal(after, before, nbefore);
+
+	free(before);
+	free(after);
+	rm_rf(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(open_applies_migrations, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(settings_round_trip, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(user_add_and_conflict, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(section_add_and_find, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(post_round_trip, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(post_slug_unique_per_type,
+	                                        setup, teardown),
+		cmocka_unit_test_setup_teardown(post_permalink, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(post_list_and_count, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(comment_add_counts_approved,
+	                                        setup, teardown),
+		cmocka_unit_test_setup_teardown(comment_on_missing_post_refused,
+	                                        setup, teardown),
+		cmocka_unit_test_setup_teardown(views_add_to_total, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(rollback_undoes_post_add, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(nested_begin_commit, setup,
+	                                        teardown),
+		cmocka_unit_test(file_survives_reopen),
+		cmocka_unit_test(newer_database_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
