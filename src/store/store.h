@@ -114,7 +114,8 @@ struct store;
  * Open the database at path (":memory:" for tests), creating it when create
  * is set and refusing when it is not there otherwise, then apply pending
  * migrations.  A database that records a migration newer than this binary
- * knows is refused (ERR_INVALID) before anything is written.
+ * knows is refused (ERR_IO: the process cannot run on it) before anything
+ * is written.
  */
 struct store *store_open(const char *path, int create, struct error *e);
 void store_close(struct store *s);

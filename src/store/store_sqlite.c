@@ -462,7 +462,7 @@ migrate(struct store *s, struct error *e)
 		return -1;
 	if (have > known)
 		return error_set(
-			e, ERR_INVALID,
+			e, ERR_IO,
 			"database '%s' is from a newer gazette "
 			"(migration %lld; this binary knows up to %lld)",
 			s->path, (long long)have, (long long)known);

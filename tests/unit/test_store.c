@@ -910,7 +910,7 @@ newer_database_refused(void **state)
 	for (int create = 0; create <= 1; create++) {
 		error_clear(&e);
 		assert_null(store_open(path, create, &e));
-		assert_int_equal(e.code, ERR_INVALID);
+		assert_int_equal(e.code, ERR_IO);
 		if (strstr(e.msg, "newer") == NULL)
 			fail_msg("message \"%s\" lacks \"newer\"", e.msg);
 	}

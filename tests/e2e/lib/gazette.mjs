@@ -1,0 +1,249 @@
+// Driving the gazette binary through its public interface (DESIGN.md §3):
+// the CLI, and `gazette serve` on a free loopback port.
+//
+//   const site = await newSite();                 // gazette init --site TMP
+//   const srv = await startServer(site.dir);      // gazette serve --listen 127.0.0.1:0
+//   const res = await fetch(srv.url + '/');
+//   await srv.stop();                             // SIGTERM, resolves with the exit code
+//   await cleanup();                              // kills leftovers, removes temp dirs
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from './limits.mjs';
+
+export { REPO_ROOT };
+export const bin = process.env.GAZETTE_BIN
+  ? path.resolve(process.env.GAZETTE_BIN)
+  : path.join(REPO_ROOT, 'build', 'gazette');
+
+// The environment the binary runs in: the caller's, minus the gazette
+// variables a developer may have exported (they would change what a test
+// means), plus whatever the test passes.
+function childEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('GAZETTE_') && k !== 'GAZETTE_BIN') delete env[k];
+  delete env.GAZETTE_BIN;
+  return { ...env, ...extra };
+}
+
+const tempDirs = new Set();
+const servers = new Set();
+let scratch; // default working directory of the CLI: a command that forgets
+// --site must not create ./site inside the repository.
+
+// A fresh empty directory under the OS temp dir, removed by cleanup().
+export async function tempDir(prefix = 'gazette-e2e-') {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+// Run the CLI. Resolves (never rejects on a nonzero exit) with
+// {code, signal, stdout, stderr, timedOut}. `input` is written to stdin (stdin
+// is closed either way so nothing waits on a terminal). Bounded by `timeout`
+// milliseconds, after which the process is killed and timedOut is true.
+export async function run(args, { input, env, cwd, timeout = 30000 } = {}) {
+  if (!cwd) {
+    if (!scratch || !existsSync(scratch)) scratch = await tempDir('gazette-e2e-cwd-');
+    cwd = scratch;
+  }
+  return new Promise((resolve, reject) => {
+    let child;
+    try {
+      child = spawn(bin, args, { env: childEnv(env), cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.stdin.on('error', () => {}); // the binary may exit before reading stdin
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeout);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${bin}: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (SANITIZER_RE.test(stderr)) {
+        reject(new Error(`sanitizer report from gazette ${args.join(' ')}:\n${stderr}`));
+        return;
+      }
+      resolve({
+        code,
+        signal,
+        timedOut,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr,
+      });
+    });
+  });
+}
+
+// A report from a sanitizer build (build-asan/): always a failure, even when
+// the exit status happens to be the one a test expects (ASan exits 1).
+export const SANITIZER_RE = /ERROR: (?:AddressSanitizer|LeakSanitizer)|runtime error: |WARNING: ThreadSanitizer/;
+
+// Parse the `login: …` / `password: …` lines that init and demo print.
+export function parseCredentials(stdout) {
+  const login = /^login: (.+)$/m.exec(stdout)?.[1];
+  const password = /^password: (.+)$/m.exec(stdout)?.[1];
+  return { login, password };
+}
+
+// A new site in a fresh temp dir: `gazette init --site DIR`, or with
+// {demo: true} `gazette demo --site DIR ...demoArgs`. Returns
+// {dir, login, password, result} and throws if the command fails.
+export async function newSite({ demo = false, demoArgs = [], initArgs = [], env, timeout = 120000 } = {}) {
+  const dir = await tempDir();
+  const args = demo ? ['demo', '--site', dir, ...demoArgs] : ['init', '--site', dir, ...initArgs];
+  const result = await run(args, { env, timeout });
+  if (result.code !== 0) {
+    throw new Error(`gazette ${args.join(' ')} exited ${result.code ?? result.signal}` +
+      `${result.timedOut ? ' (timed out)' : ''}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  }
+  return { dir, ...parseCredentials(result.stdout), result };
+}
+
+// Start `gazette serve --site DIR --listen 127.0.0.1:0` and wait (at most
+// `timeout` ms) for `listening on http://127.0.0.1:PORT` on stdout. Returns
+// {url, port, proc, stop(), stderr(), stdout(), exited}. stop() sends SIGTERM
+// and resolves with the exit code (SIGKILL after 10 s; then the code is null
+// and proc.signalCode says why).
+export function startServer(dir, { env, args = [], listen = '127.0.0.1:0', timeout = 20000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const argv = ['serve', '--site', dir, '--listen', listen, ...args];
+    const proc = spawn(bin, argv, { env: childEnv(env), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    let outText = '';
+    let settled = false;
+    let exitCode;
+    const exited = new Promise((res) => {
+      proc.on('exit', (code) => {
+        exitCode = code;
+        res(code);
+      });
+    });
+    const srv = {
+      proc,
+      url: undefined,
+      port: undefined,
+      exited,
+      stdout: () => Buffer.concat(out).toString('utf8'),
+      stderr: () => Buffer.concat(err).toString('utf8'),
+      get running() {
+        return proc.exitCode === null && proc.signalCode === null;
+      },
+      async stop({ signal = 'SIGTERM', grace = 10000 } = {}) {
+        if (srv.running) {
+          proc.kill(signal);
+          const t = setTimeout(() => {
+            if (srv.running) proc.kill('SIGKILL');
+          }, grace);
+          await exited;
+          clearTimeout(t);
+        } else {
+          await exited;
+        }
+        servers.delete(srv);
+        return exitCode;
+      },
+    };
+    const fail = (why) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (srv.running) proc.kill('SIGKILL');
+      reject(new Error(`gazette ${argv.join(' ')}: ${why}\nstdout: ${srv.stdout()}\nstderr: ${srv.stderr()}`));
+    };
+    const timer = setTimeout(() => fail(`no "listening on" line within ${timeout} ms`), timeout);
+    proc.stdout.on('data', (d) => {
+      out.push(d);
+      if (settled) return;
+      outText += d.toString('utf8');
+      const m = /^listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/m.exec(outText);
+      if (m) {
+        settled = true;
+        clearTimeout(timer);
+        srv.url = m[1];
+        srv.port = Number(m[2]);
+        servers.add(srv);
+        resolve(srv);
+      }
+    });
+    proc.stderr.on('data', (d) => err.push(d));
+    proc.on('error', (e) => fail(`cannot start: ${e.message}`));
+    proc.on('exit', (code, sig) => fail(`exited (${code ?? sig}) before listening`));
+  });
+}
+
+// For after(): stop the server and require a clean exit — status 0 after
+// SIGTERM and no sanitizer report on its stderr.
+export async function stopClean(srv) {
+  if (!srv) return;
+  const code = await srv.stop();
+  const stderr = srv.stderr();
+  if (SANITIZER_RE.test(stderr)) throw new Error(`sanitizer report from gazette serve:\n${stderr}`);
+  if (code !== 0) {
+    throw new Error(`gazette serve exited ${code ?? srv.proc.signalCode} after SIGTERM; stderr tail:\n${stderr.split('\n').slice(-20).join('\n')}`);
+  }
+}
+
+// Stop every server still running and remove every temp dir made here.
+export async function cleanup() {
+  await Promise.all([...servers].map((s) => s.stop().catch(() => {})));
+  await Promise.all([...tempDirs].map((d) => fs.rm(d, { recursive: true, force: true })));
+  tempDirs.clear();
+}
+
+// For afterEach((t) => reportOnFailure(t, srv)): print the tail of the
+// server's stderr when a test failed, so the reason is in the test output.
+export function reportOnFailure(t, ...srvs) {
+  if (t.passed !== false) return;
+  for (const s of srvs) {
+    if (!s) continue;
+    const tail = s.stderr().split('\n').slice(-40).join('\n');
+    console.error(`--- gazette serve stderr (last 40 lines) after "${t.name}" ---\n${tail}\n---`);
+  }
+}
+
+// fetch() with a bounded wait; redirects are not followed unless asked.
+export async function get(url, { method = 'GET', headers, body, redirect = 'manual', timeout = 10000 } = {}) {
+  const res = await fetch(url, { method, headers, body, redirect, signal: AbortSignal.timeout(timeout) });
+  const text = method === 'HEAD' ? '' : await res.text();
+  return { status: res.status, headers: res.headers, text, res };
+}
+
+export function sha256File(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+export function has(file) {
+  return existsSync(file);
+}
+
+// The path of a URL printed by the CLI (`http://127.0.0.1:8080/2022/04/27/x/`).
+export function pathOf(url) {
+  return new URL(url).pathname;
+}
+
+// Escape a string for use inside a RegExp.
+export function reEscape(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// Matches a post permalink path /YYYY/MM/DD/slug/.
+export const PERMALINK_RE = /^\/\d{4}\/\d{2}\/\d{2}\/[^/?#]+\/$/;
