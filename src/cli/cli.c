@@ -1,8 +1,10 @@
+#include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -77,13 +79,22 @@ conf_load(struct conf *c, struct error *e)
 {
 	char path[4096];
 	struct conf_ctx cx = {c, e};
+	struct stat sb;
 	FILE *f;
 	int line;
 
 	snprintf(path, sizeof(path), "%s/gazette.conf", c->site);
 	f = fopen(path, "r");
 	if (f == NULL)
-		return 0;
+		return errno == ENOENT
+		               ? 0
+		               : error_set(e, ERR_IO, "%s: cannot read: %s",
+		                           path, strerror(errno));
+	if (fstat(fileno(f), &sb) == 0 && sb.st_size > LIM_CONF_BYTES) {
+		fclose(f);
+		return error_set(e, ERR_INVALID, "%s: larger than %d bytes",
+		                 path, LIM_CONF_BYTES);
+	}
 	line = ini_parse_file(f, conf_entry, &cx);
 	fclose(f);
 	if (line != 0)

@@ -13,10 +13,8 @@
 #define LIM_IDLE_SECONDS   30            /* idle keep-alive connection */
 #define LIM_HEAD_SECONDS   10 /* deadline for the whole request head */
 #define LIM_QUERY_ARGS     64 /* query-string arguments */
-#define LIM_FORM_FIELDS    64 /* form fields in one body */
 #define LIM_RESPONSE_BYTES (16 * 1024 * 1024) /* one rendered response */
 #define LIM_ROUTE_PARAMS   8                  /* captured path segments */
-#define LIM_PATH_SEGMENTS  32
 
 /* content */
 #define LIM_SLUG_BYTES       200 /* WordPress allows 200 */
@@ -36,9 +34,7 @@
 #define LIM_TMPL_DEPTH     32            /* nested sections / partials */
 #define LIM_TMPL_TAG_BYTES 256
 
-/* lists */
-#define LIM_PAGE_MAX    100000 /* /page/N/ */
-#define LIM_FRONT_POSTS 10     /* posts per listing page */
+#define LIM_FRONT_POSTS 10 /* posts per listing page */
 
 /* site config */
 #define LIM_CONF_BYTES (64 * 1024)

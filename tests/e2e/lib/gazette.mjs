@@ -117,14 +117,15 @@ export async function newSite({ demo = false, demoArgs = [], initArgs = [], env,
   return { dir, ...parseCredentials(result.stdout), result };
 }
 
-// Start `gazette serve --site DIR --listen 127.0.0.1:0` and wait (at most
+// Start `gazette serve --site DIR --listen 127.0.0.1:0` (no --listen when
+// listen is null: the site's gazette.conf decides) and wait (at most
 // `timeout` ms) for `listening on http://127.0.0.1:PORT` on stdout. Returns
 // {url, port, proc, stop(), stderr(), stdout(), exited}. stop() sends SIGTERM
 // and resolves with the exit code (SIGKILL after 10 s; then the code is null
 // and proc.signalCode says why).
 export function startServer(dir, { env, args = [], listen = '127.0.0.1:0', timeout = 20000 } = {}) {
   return new Promise((resolve, reject) => {
-    const argv = ['serve', '--site', dir, '--listen', listen, ...args];
+    const argv = ['serve', '--site', dir, ...(listen ? ['--listen', listen] : []), ...args];
     const proc = spawn(bin, argv, { env: childEnv(env), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
