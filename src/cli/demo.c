@@ -105,28 +105,13 @@ static const char *const remarks[] =
          "Same pattern as the spring hearing",
          "Is there a translation of the annex"};
 
-static int add_text(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-add_text(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = buf_vprintf(b, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 static int
 sentence(struct buf *b)
 {
 	const char *s = PICK(subjects);
 
-	return add_text(b, "%c%s %s %s %s.", s[0] - 32, s + 1, PICK(verbs),
-	                PICK(objects), PICK(tails));
+	return buf_printf(b, "%c%s %s %s %s.", s[0] - 32, s + 1, PICK(verbs),
+	                  PICK(objects), PICK(tails));
 }
 
 /* A transcript body: bold speaker labels, italic editorial notes and
@@ -134,25 +119,25 @@ sentence(struct buf *b)
 static int
 transcript(struct buf *b, int paragraphs)
 {
-	if (add_text(b, "*Editor's note: the transcript below was lightly "
-	                "edited for length; elisions are marked.*\n\n") == -1)
+	if (buf_printf(b, "*Editor's note: the transcript below was lightly "
+	                  "edited for length; elisions are marked.*\n\n") == -1)
 		return -1;
 	for (int i = 0; i < paragraphs; i++) {
 		int n = 1 + (int)rnd(3);
 
-		if (add_text(b, "**%s:** ", PICK(speakers)) == -1)
+		if (buf_printf(b, "**%s:** ", PICK(speakers)) == -1)
 			return -1;
 		for (int k = 0; k < n; k++)
 			if (sentence(b) == -1 || buf_putc(b, ' ') == -1)
 				return -1;
-		if (rnd(5) == 0 && add_text(b, "\\<...\\> ") == -1)
+		if (rnd(5) == 0 && buf_printf(b, "\\<...\\> ") == -1)
 			return -1;
 		if (buf_puts(b, "\n\n") == -1)
 			return -1;
-		if (rnd(7) == 0 && add_text(b, "*(Crosstalk.)*\n\n") == -1)
+		if (rnd(7) == 0 && buf_printf(b, "*(Crosstalk.)*\n\n") == -1)
 			return -1;
 	}
-	return add_text(b, "*End of transcript.*\n");
+	return buf_printf(b, "*End of transcript.*\n");
 }
 
 struct demo {
@@ -274,7 +259,7 @@ add_books_and_episodes(struct demo *d)
 		struct buf b;
 
 		buf_init(&b, LIM_POST_SRC_BYTES);
-		if (add_text(&b, "A collection of the site's reporting. ") ==
+		if (buf_printf(&b, "A collection of the site's reporting. ") ==
 		            -1 ||
 		    sentence(&b) == -1 || buf_puts(&b, "\n") == -1) {
 			buf_release(&b);
@@ -334,7 +319,7 @@ add_comments(struct demo *d, int64_t post_id, int64_t published, int n)
 
 		buf_init(&b, 4096);
 		buf_init(&html, 8192);
-		if (add_text(&b, "%s. ", PICK(remarks)) == -1 ||
+		if (buf_printf(&b, "%s. ", PICK(remarks)) == -1 ||
 		    sentence(&b) == -1 ||
 		    md_render(b.p, b.len, MD_UGC, &html, d->e) == -1) {
 			buf_release(&b);
@@ -384,16 +369,17 @@ add_posts(struct demo *d, long nposts, long ncomments, int64_t *first)
 			p.section_id = d->sec[3];
 			p.title = arena_printf(d->a, "Open Thread %ld: %s",
 			                       nposts - i, PICK(title_b));
-			if (add_text(&b, "The floor is open. ") == -1 ||
+			if (buf_printf(&b, "The floor is open. ") == -1 ||
 			    sentence(&b) == -1 || buf_puts(&b, "\n") == -1)
 				goto fail;
 		} else if (kind == 6) {
 			p.section_id = d->sec[1];
 			p.title = arena_printf(d->a, "Watch: %s – %s",
 			                       PICK(title_b), PICK(title_c));
-			if (add_text(&b,
-			             "https://video.example.com/watch/%ld\n\n",
-			             i + 1) == -1 ||
+			if (buf_printf(
+				    &b,
+				    "https://video.example.com/watch/%ld\n\n",
+				    i + 1) == -1 ||
 			    transcript(&b, 3) == -1)
 				goto fail;
 		} else {

@@ -85,6 +85,10 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	if (store_watch(st, &e) == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
 	site = site_new(st, c->site, c->url, &e);
 	if (site == NULL) {
 		rc = cli_fail(&e);

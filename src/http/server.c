@@ -35,14 +35,18 @@
 #define BODY_SECONDS 60
 /* Past this many discarded bytes of an oversized body, drop the client. */
 #define DISCARD_MAX (4 * (size_t)LIM_BODY_BYTES)
+/* Per-connection memory of the library (request head, read and write
+ * buffers). */
+#define POOL_BYTES (LIM_HEADER_BYTES + 8 * 1024)
 /* How long server_stop() lets requests in flight finish. */
 #define DRAIN_SECONDS 10
 
 struct conn_state {
 	struct conn_state *prev, *next;
 	MHD_socket fd;
-	time_t deadline; /* 0: none (a response is being sent) */
-	unsigned served;
+	/* 0: none (a response is being sent).  Atomic: workers set it on
+	 * every request without the lock, the watchdog reads it. */
+	_Atomic time_t deadline;
 };
 
 struct req_state {
@@ -76,13 +80,11 @@ mono_now(void)
 }
 
 static void
-set_deadline(struct server *s, struct conn_state *cs, time_t deadline)
+set_deadline(struct conn_state *cs, time_t deadline)
 {
-	if (cs == NULL)
-		return;
-	pthread_mutex_lock(&s->lock);
-	cs->deadline = deadline;
-	pthread_mutex_unlock(&s->lock);
+	if (cs != NULL)
+		atomic_store_explicit(&cs->deadline, deadline,
+		                      memory_order_relaxed);
 }
 
 static void
@@ -183,14 +185,9 @@ request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	if (rq == NULL)
 		return;
-	if (cs != NULL) {
-		pthread_mutex_lock(&s->lock);
-		cs->served++;
-		/* The next request on a kept-alive connection gets the idle
-		 * timeout to arrive whole. */
-		cs->deadline = mono_now() + LIM_IDLE_SECONDS;
-		pthread_mutex_unlock(&s->lock);
-	}
+	/* The next request on a kept-alive connection gets the idle timeout
+	 * to arrive whole. */
+	set_deadline(cs, mono_now() + LIM_IDLE_SECONDS);
 	buf_release(&rq->body);
 	arena_free(rq->arena);
 	free(rq);
@@ -397,7 +394,7 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 
 		if (refusal != NULL)
 			return queue_text(c, status, refusal);
-		set_deadline(s, rq->cs, mono_now() + BODY_SECONDS);
+		set_deadline(rq->cs, mono_now() + BODY_SECONDS);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -417,7 +414,7 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	set_deadline(s, rq->cs, 0);
+	set_deadline(rq->cs, 0);
 	if (rq->too_big)
 		return MHD_NO; /* answered by refuse_mid_body(); close */
 	return respond(s, c, rq, method);
@@ -507,10 +504,10 @@ server_start(int fd, int threads, server_handler fn, void *ctx, struct error *e)
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIM_CONNECTIONS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIM_IDLE_SECONDS,
 		/* Room for the head (LIM_HEADER_BYTES, checked exactly in
-	         * check_head) plus the read and write buffers; a head past
-	         * this is refused by the library itself. */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(2 * LIM_HEADER_BYTES + 16 * 1024),
+	         * check_head) plus the buffers; a head past this is refused
+	         * by the library itself.  Kept small on purpose: the library
+	         * zeroes the whole pool between requests on a connection. */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
 		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
 		MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_log, s,

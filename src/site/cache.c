@@ -1,9 +1,9 @@
 /*
  * A per-thread cache of whole anonymous GET responses, so a busy article
  * page costs a hash lookup and a copy rather than queries and a render.
- * An entry is served while the database is unchanged (store_version, which
- * also sees commits made by other processes such as the CLI) and it is
- * younger than PAGE_CACHE_SECONDS, which bounds how late a scheduled post
+ * An entry is served while the database is unchanged (store_generation,
+ * which also sees commits made by other processes such as the CLI) and it
+ * is younger than PAGE_CACHE_SECONDS, which bounds how late a scheduled post
  * can appear.  Per thread, so there is no lock on the hot path; each
  * worker fills its own copy.
  */
@@ -22,7 +22,7 @@
 
 struct entry {
 	char *key;
-	int64_t version;
+	uint64_t version;
 	time_t at;
 	int status;
 	char *content_type;
@@ -86,7 +86,7 @@ slot_for(struct site *s, const char *key)
 }
 
 int
-cache_get(struct site *s, const char *key, int64_t version, struct resp *rs)
+cache_get(struct site *s, const char *key, uint64_t version, struct resp *rs)
 {
 	struct entry *en = slot_for(s, key);
 
@@ -104,7 +104,7 @@ cache_get(struct site *s, const char *key, int64_t version, struct resp *rs)
 }
 
 void
-cache_put(struct site *s, const char *key, int64_t version,
+cache_put(struct site *s, const char *key, uint64_t version,
           const struct resp *rs)
 {
 	struct entry *en;

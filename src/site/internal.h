@@ -16,9 +16,9 @@ struct site {
 };
 
 /* cache.c: whole responses to anonymous GETs, per worker thread. */
-int cache_get(struct site *s, const char *key, int64_t version,
+int cache_get(struct site *s, const char *key, uint64_t version,
               struct resp *rs);
-void cache_put(struct site *s, const char *key, int64_t version,
+void cache_put(struct site *s, const char *key, uint64_t version,
                const struct resp *rs);
 void cache_destroy(void *cache);
 

@@ -320,10 +320,9 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 {
 	struct site *s = ctx;
 	const char *key = NULL;
-	int64_t version = 0;
-	struct error e;
+	uint64_t version = store_generation(s->store);
 
-	if (cacheable(r) && store_version(s->store, &version, &e) == 0) {
+	if (cacheable(r)) {
 		key = *r->query ? arena_printf(r->arena, "%s?%s", r->path,
 		                               r->query)
 		                : r->path;

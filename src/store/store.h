@@ -190,11 +190,13 @@ int store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
                       int64_t duration_s, struct error *e);
 
 /*
- * A number that changes whenever any connection (this process's writer,
- * or another process such as the CLI) commits to the database, as seen
- * from the calling thread's read connection.  Values are comparable only
- * within one thread; the page cache keeps one per thread.
+ * A number that grows whenever the database may have changed: at once for
+ * writes made through this store, and within STORE_WATCH_MS for commits of
+ * other processes (such as the CLI beside a running server) once
+ * store_watch() has started the watcher thread.  Reading it costs one
+ * atomic load, so caches can check it on every request.
  */
-int store_version(struct store *s, int64_t *version, struct error *e);
+uint64_t store_generation(struct store *s);
+int store_watch(struct store *s, struct error *e);
 
 #endif

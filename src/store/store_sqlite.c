@@ -4,6 +4,8 @@
  * behind a mutex and one read connection per thread.
  */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,8 @@
 #include "../util/banned.h"
 
 #define BUSY_TIMEOUT_MS 5000
+/* How often the watcher looks for other processes' commits. */
+#define STORE_WATCH_MS 50
 
 const char *const post_type_names[POST_TYPE__MAX] = {"post", "page", "book",
                                                      "episode"};
@@ -185,6 +189,11 @@ struct store {
 	pthread_mutex_t rlist_lock;
 	struct conn **readers; /* every read connection, closed at the end */
 	size_t nreaders;
+	atomic_uint_least64_t gen; /* store_generation() */
+	struct conn watch;         /* the watcher thread's own connection */
+	pthread_t watcher;
+	int watching;
+	atomic_int watch_stop;
 };
 
 static int
@@ -302,9 +311,11 @@ writer_lock(struct store *s)
 	return &s->w;
 }
 
+/* Every release of the writer may follow a write: readers' caches go. */
 static void
 writer_unlock(struct store *s)
 {
+	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
 	pthread_mutex_unlock(&s->wlock);
 }
 
@@ -542,6 +553,11 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	if (s->watching) {
+		atomic_store(&s->watch_stop, 1);
+		pthread_join(s->watcher, NULL);
+		conn_close(&s->watch);
+	}
 	for (size_t i = 0; i < s->nreaders; i++) {
 		conn_close(s->readers[i]);
 		free(s->readers[i]);
@@ -1189,26 +1205,53 @@ store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
 	return rc;
 }
 
-int
-store_version(struct store *s, int64_t *version, struct error *e)
+uint64_t
+store_generation(struct store *s)
 {
-	int locked, rc = -1;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	return atomic_load_explicit(&s->gen, memory_order_acquire);
+}
 
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, Q_DATA_VERSION, e);
-	if (st != NULL) {
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			*version = sqlite3_column_int64(st, 0);
-			rc = 0;
-		} else
-			db_error(e, c->db, "data version");
-		stmt_done(st);
+/*
+ * Commits made by other processes (the CLI beside a running server) are
+ * seen here: PRAGMA data_version on a connection of the watcher's own
+ * changes when any other connection has committed.
+ */
+static void *
+watch_main(void *arg)
+{
+	struct store *s = arg;
+	int64_t last = -1;
+
+	while (!atomic_load(&s->watch_stop)) {
+		sqlite3_stmt *st = conn_stmt(&s->watch, Q_DATA_VERSION, NULL);
+
+		if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+			int64_t v = sqlite3_column_int64(st, 0);
+
+			if (last != -1 && v != last)
+				atomic_fetch_add(&s->gen, 1);
+			last = v;
+		}
+		if (st != NULL)
+			stmt_done(st);
+		usleep(STORE_WATCH_MS * 1000);
 	}
-	reader_put(s, locked);
-	return rc;
+	return NULL;
+}
+
+int
+store_watch(struct store *s, struct error *e)
+{
+	if (s->memory || s->watching)
+		return 0;
+	if (conn_open(&s->watch, s->path, SQLITE_OPEN_READONLY, e) == -1)
+		return -1;
+	if (pthread_create(&s->watcher, NULL, watch_main, s) != 0) {
+		conn_close(&s->watch);
+		return error_set(e, ERR_IO, "cannot start the store watcher");
+	}
+	s->watching = 1;
+	return 0;
 }
 
 int
