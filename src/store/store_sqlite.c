@@ -3,7 +3,9 @@
  * prepared statements only (cached per connection), one writer connection
  * behind a mutex and one read connection per thread.
  */
+#include <assert.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <unistd.h>
 #include <sqlite3.h>
@@ -613,22 +615,55 @@ write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
 	return 0;
 }
 
+/*
+ * One statement on the writer, its parameters bound from types: 's' text
+ * (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id (int64_t, 0 binds NULL).
+ * The new rowid goes to *id when id is not NULL.
+ */
+static int
+write_one(struct store *s, enum q q, const char *what, int64_t *id,
+          struct error *e, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc = -1;
+
+	writer_lock(s);
+	st = conn_stmt(&s->w, q, e);
+	if (st != NULL) {
+		va_start(ap, types);
+		for (int i = 0; types[i] != '\0'; i++) {
+			switch (types[i]) {
+			case 's':
+				bind_text(st, i + 1, va_arg(ap, const char *));
+				break;
+			case 'i':
+				sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+				break;
+			case 'l':
+				sqlite3_bind_int64(st, i + 1,
+				                   va_arg(ap, int64_t));
+				break;
+			case 'n':
+				bind_id(st, i + 1, va_arg(ap, int64_t));
+				break;
+			default:
+				assert(!"bad type in write_one");
+			}
+		}
+		va_end(ap);
+		rc = write_step(s, st, what, id, e);
+	}
+	writer_unlock(s);
+	return rc;
+}
+
 int
 store_setting_set(struct store *s, const char *key, const char *value,
                   struct error *e)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	writer_lock(s);
-	st = conn_stmt(&s->w, Q_SETTING_SET, e);
-	if (st != NULL) {
-		bind_text(st, 1, key);
-		bind_text(st, 2, value);
-		rc = write_step(s, st, "setting", NULL, e);
-	}
-	writer_unlock(s);
-	return rc;
+	return write_one(s, Q_SETTING_SET, "setting", NULL, e, "ss", key,
+	                 value);
 }
 
 int
@@ -664,45 +699,22 @@ store_user_add(struct store *s, const char *login, const char *name,
                enum user_role role, const char *pw_hash, int64_t *id,
                struct error *e)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	writer_lock(s);
-	st = conn_stmt(&s->w, Q_USER_ADD, e);
-	if (st != NULL) {
-		bind_text(st, 1, login);
-		bind_text(st, 2, name ? name : "");
-		bind_text(st, 3, user_role_names[role]);
-		bind_text(st, 4, pw_hash);
-		sqlite3_bind_int64(st, 5, clock_now());
-		rc = write_step(s, st, "adding user", id, e);
-		if (rc == -1 && e->code == ERR_CONFLICT)
-			error_set(e, ERR_CONFLICT, "user '%s' already exists",
-			          login);
-	}
-	writer_unlock(s);
-	return rc;
+	if (write_one(s, Q_USER_ADD, "adding user", id, e, "ssssl", login,
+	              name ? name : "", user_role_names[role], pw_hash,
+	              clock_now()) == 0)
+		return 0;
+	if (e->code == ERR_CONFLICT)
+		error_set(e, ERR_CONFLICT, "user '%s' already exists", login);
+	return -1;
 }
 
 int
 store_section_add(struct store *s, const struct section *in, int64_t *id,
                   struct error *e)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	writer_lock(s);
-	st = conn_stmt(&s->w, Q_SECTION_ADD, e);
-	if (st != NULL) {
-		bind_text(st, 1, in->slug);
-		bind_text(st, 2, in->name);
-		bind_text(st, 3, section_kind_names[in->kind]);
-		sqlite3_bind_int(st, 4, in->position);
-		sqlite3_bind_int(st, 5, in->show_newest);
-		rc = write_step(s, st, "adding section", id, e);
-	}
-	writer_unlock(s);
-	return rc;
+	return write_one(s, Q_SECTION_ADD, "adding section", id, e, "sssii",
+	                 in->slug, in->name, section_kind_names[in->kind],
+	                 in->position, in->show_newest);
 }
 
 static void
@@ -1152,57 +1164,24 @@ int
 store_block_add(struct store *s, const char *area, int position,
                 const char *kind, const char *config_json, struct error *e)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	writer_lock(s);
-	st = conn_stmt(&s->w, Q_BLOCK_ADD, e);
-	if (st != NULL) {
-		bind_text(st, 1, area);
-		sqlite3_bind_int(st, 2, position);
-		bind_text(st, 3, kind);
-		bind_text(st, 4, config_json);
-		rc = write_step(s, st, "adding block", NULL, e);
-	}
-	writer_unlock(s);
-	return rc;
+	return write_one(s, Q_BLOCK_ADD, "adding block", NULL, e, "siss", area,
+	                 position, kind, config_json);
 }
 
 int
 store_book_set(struct store *s, int64_t post_id, const char *order_url,
                struct error *e)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	writer_lock(s);
-	st = conn_stmt(&s->w, Q_BOOK_SET, e);
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, post_id);
-		bind_text(st, 2, order_url);
-		rc = write_step(s, st, "setting book", NULL, e);
-	}
-	writer_unlock(s);
-	return rc;
+	return write_one(s, Q_BOOK_SET, "setting book", NULL, e, "ls", post_id,
+	                 order_url);
 }
 
 int
 store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
                   int64_t duration_s, struct error *e)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	writer_lock(s);
-	st = conn_stmt(&s->w, Q_EPISODE_SET, e);
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, post_id);
-		bind_text(st, 2, audio_url);
-		sqlite3_bind_int64(st, 3, duration_s);
-		rc = write_step(s, st, "setting episode", NULL, e);
-	}
-	writer_unlock(s);
-	return rc;
+	return write_one(s, Q_EPISODE_SET, "setting episode", NULL, e, "lsl",
+	                 post_id, audio_url, duration_s);
 }
 
 uint64_t
