@@ -7,13 +7,14 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
-#include <unistd.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "store.h"
+#include "internal.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/embed.h"
@@ -48,157 +49,37 @@ enum_lookup(const char *const *names, int n, const char *name)
 	return -1;
 }
 
-/* Every statement the store runs, prepared once per connection. */
-enum q {
-	Q_SETTING_SET,
-	Q_SETTING_GET,
-	Q_USER_ADD,
-	Q_SECTION_ADD,
-	Q_SECTION_FIND,
-	Q_SECTION_LIST,
-	Q_POST_ADD,
-	Q_POST_GET,
-	Q_POST_PERMALINK,
-	Q_POST_LIST,
-	Q_POST_LIST_SECTION,
-	Q_POST_COUNT,
-	Q_POST_COUNT_SECTION,
-	Q_POST_TAGS,
-	Q_TAG_ADD,
-	Q_TAG_ID,
-	Q_POST_TAG_ADD,
-	Q_FTS_ADD,
-	Q_COMMENT_ADD,
-	Q_COMMENT_COUNT_BUMP,
-	Q_VIEWS_DAY,
-	Q_VIEWS_TOTAL,
-	Q_BLOCK_ADD,
-	Q_BOOK_SET,
-	Q_EPISODE_SET,
-	Q_DATA_VERSION,
-	Q_POST_BY_SLUG,
-	Q__MAX
-};
+static const char SQL_SETTING_SET[] =
+	"INSERT INTO settings(key, value) VALUES (?1, ?2) "
+	"ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
-#define POST_COLS                                                               \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
-	"p.excerpt, p.body_src, p.body_html, p.source_url, p.body_format, "     \
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky "                                            \
-	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "             \
-	"LEFT JOIN users u ON u.id = p.author_id "
+static const char SQL_SETTING_GET[] =
+	"SELECT value FROM settings WHERE key = ?1";
 
-static const char *const q_sql[Q__MAX] = {
-	[Q_SETTING_SET] =
-		"INSERT INTO settings(key, value) VALUES (?1, ?2) "
-		"ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	[Q_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
-	[Q_USER_ADD] = "INSERT INTO users(login, name, role, pw_hash, "
-		       "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[Q_SECTION_ADD] = "INSERT INTO sections(slug, name, kind, position, "
-			  "show_newest) VALUES (?1, ?2, ?3, ?4, ?5)",
-	[Q_SECTION_FIND] = "SELECT id, slug, name, kind, position, show_newest "
-			   "FROM sections WHERE slug = ?1 "
-			   "OR name = ?1 COLLATE NOCASE "
-			   "ORDER BY slug = ?1 DESC LIMIT 1",
-	[Q_SECTION_LIST] =
-		"SELECT s.id, s.slug, s.name, s.kind, s.position, "
-		"s.show_newest, (SELECT max(published_at) FROM posts p "
-		"WHERE p.section_id = s.id AND p.status = 'published' "
-		"AND p.published_at <= ?1) FROM sections s "
-		"ORDER BY s.position, s.id",
-	[Q_POST_ADD] =
-		"INSERT INTO posts(type, status, section_id, slug, title, "
-		"excerpt, body_src, body_format, body_html, source_url, "
-		"author_id, published_at, updated_at, comments_open, sticky, "
-		"views_total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-		"?11, ?12, ?13, ?14, ?15, ?16)",
-	[Q_POST_GET] = "SELECT " POST_COLS "WHERE p.id = ?1",
-	[Q_POST_PERMALINK] =
-		"SELECT " POST_COLS "WHERE p.type = 'post' AND p.slug = ?1 "
-		"AND p.status = 'published' AND p.published_at <= ?2 "
-		"AND p.published_at >= ?3 AND p.published_at < ?3 + 86400",
-	[Q_POST_LIST] =
-		"SELECT " POST_COLS
-		"WHERE p.type = ?1 AND p.status = 'published' "
-		"AND p.published_at <= ?2 "
-		"ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
-		"LIMIT ?3 OFFSET ?4",
-	[Q_POST_LIST_SECTION] =
-		"SELECT " POST_COLS
-		"WHERE p.type = ?1 AND p.status = 'published' "
-		"AND p.published_at <= ?2 AND p.section_id = ?5 "
-		"ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
-		"LIMIT ?3 OFFSET ?4",
-	[Q_POST_COUNT] = "SELECT count(*) FROM posts WHERE type = ?1 "
-			 "AND status = 'published' AND published_at <= ?2",
-	[Q_POST_COUNT_SECTION] =
-		"SELECT count(*) FROM posts WHERE type = ?1 "
-		"AND status = 'published' AND published_at <= ?2 "
-		"AND section_id = ?3",
-	[Q_POST_TAGS] = "SELECT t.name FROM post_tags pt JOIN tags t "
-			"ON t.id = pt.tag_id WHERE pt.post_id = ?1 "
-			"ORDER BY t.name",
-	[Q_TAG_ADD] = "INSERT INTO tags(slug, name) VALUES (?1, ?2) "
-		      "ON CONFLICT(slug) DO NOTHING",
-	[Q_TAG_ID] = "SELECT id FROM tags WHERE slug = ?1",
-	[Q_POST_TAG_ADD] = "INSERT OR IGNORE INTO post_tags(post_id, tag_id) "
-			   "VALUES (?1, ?2)",
-	[Q_FTS_ADD] = "INSERT INTO posts_fts(rowid, title, body) "
-		      "VALUES (?1, ?2, ?3)",
-	[Q_COMMENT_ADD] =
-		"INSERT INTO comments(post_id, parent_id, depth, author_name, "
-		"author_email, author_url, body_src, body_html, status, "
-		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[Q_COMMENT_COUNT_BUMP] = "UPDATE posts SET comment_count = "
-				 "comment_count + 1 WHERE id = ?1",
-	[Q_VIEWS_DAY] = "INSERT INTO post_views(post_id, day, n) "
-			"VALUES (?1, ?2, ?3) ON CONFLICT(post_id, day) "
-			"DO UPDATE SET n = n + excluded.n",
-	[Q_VIEWS_TOTAL] = "UPDATE posts SET views_total = views_total + ?2 "
-			  "WHERE id = ?1",
-	[Q_BLOCK_ADD] = "INSERT INTO blocks(area, position, kind, config) "
-			"VALUES (?1, ?2, ?3, ?4)",
-	[Q_BOOK_SET] = "INSERT INTO books(post_id, order_url) VALUES (?1, ?2) "
-		       "ON CONFLICT(post_id) DO UPDATE SET "
-		       "order_url = excluded.order_url",
-	[Q_EPISODE_SET] =
-		"INSERT INTO episodes(post_id, audio_url, duration_s) "
-		"VALUES (?1, ?2, ?3) ON CONFLICT(post_id) DO UPDATE SET "
-		"audio_url = excluded.audio_url, duration_s = excluded.duration_s",
-	[Q_DATA_VERSION] = "PRAGMA data_version",
-	[Q_POST_BY_SLUG] = "SELECT " POST_COLS "WHERE p.type = ?1 "
-			   "AND p.slug = ?2 AND p.status = 'published' "
-			   "AND p.published_at <= ?3",
-};
+static const char SQL_USER_ADD[] =
+	"INSERT INTO users(login, name, role, pw_hash, "
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-struct conn {
-	sqlite3 *db;
-	sqlite3_stmt *st[Q__MAX];
-};
+static const char SQL_SECTION_ADD[] =
+	"INSERT INTO sections(slug, name, kind, position, "
+	"show_newest) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-struct store {
-	char *path;
-	int memory; /* ":memory:": every read goes through the writer */
-	struct conn w;
-	pthread_mutex_t wlock; /* recursive: held for a whole transaction */
-	pthread_t owner;
-	int depth;  /* nesting of store_begin() by owner */
-	int failed; /* an inner transaction rolled back */
-	pthread_key_t rkey;
-	pthread_mutex_t rlist_lock;
-	struct conn **readers; /* every read connection, closed at the end */
-	size_t nreaders;
-	atomic_uint_least64_t gen; /* store_generation() */
-	struct conn watch;         /* the watcher thread's own connection */
-	pthread_t watcher;
-	int watching;
-	atomic_int watch_stop;
-};
+static const char SQL_SECTION_FIND[] =
+	"SELECT id, slug, name, kind, position, show_newest "
+	"FROM sections WHERE slug = ?1 "
+	"OR name = ?1 COLLATE NOCASE "
+	"ORDER BY slug = ?1 DESC LIMIT 1";
 
-static int
+static const char SQL_SECTION_LIST[] =
+	"SELECT s.id, s.slug, s.name, s.kind, s.position, "
+	"s.show_newest, (SELECT max(published_at) FROM posts p "
+	"WHERE p.section_id = s.id AND p.status = 'published' "
+	"AND p.published_at <= ?1) FROM sections s "
+	"ORDER BY s.position, s.id";
+
+static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+
+int
 db_error(struct error *e, sqlite3 *db, const char *what)
 {
 	int code = sqlite3_extended_errcode(db);
@@ -212,16 +93,16 @@ db_error(struct error *e, sqlite3 *db, const char *what)
 	return error_set(e, ec, "%s: %s", what, sqlite3_errmsg(db));
 }
 
-static void
+void
 conn_close(struct conn *c)
 {
-	for (int i = 0; i < Q__MAX; i++)
-		sqlite3_finalize(c->st[i]);
+	for (int i = 0; i < STMT_SLOTS; i++)
+		sqlite3_finalize(c->stmts[i].st);
 	sqlite3_close(c->db);
 	memset(c, 0, sizeof(*c));
 }
 
-static int
+int
 conn_open(struct conn *c, const char *path, int flags, struct error *e)
 {
 	memset(c, 0, sizeof(*c));
@@ -239,7 +120,7 @@ conn_open(struct conn *c, const char *path, int flags, struct error *e)
 	return 0;
 }
 
-static int
+int
 conn_exec(struct conn *c, const char *sql, struct error *e)
 {
 	char *msg = NULL;
@@ -252,26 +133,41 @@ conn_exec(struct conn *c, const char *sql, struct error *e)
 	return 0;
 }
 
-static sqlite3_stmt *
-conn_stmt(struct conn *c, enum q q, struct error *e)
+sqlite3_stmt *
+conn_stmt(struct conn *c, const char *sql, struct error *e)
 {
-	if (c->st[q] == NULL &&
-	    sqlite3_prepare_v3(c->db, q_sql[q], -1, SQLITE_PREPARE_PERSISTENT,
-	                       &c->st[q], NULL) != SQLITE_OK) {
-		db_error(e, c->db, "prepare");
-		return NULL;
+	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+
+	for (size_t k = 0; k < STMT_SLOTS; k++) {
+		struct stmt_slot *slot = &c->stmts[(h + k) % STMT_SLOTS];
+
+		if (slot->sql == sql)
+			return slot->st;
+		if (slot->sql != NULL)
+			continue;
+		if (sqlite3_prepare_v3(c->db, sql, -1,
+		                       SQLITE_PREPARE_PERSISTENT, &slot->st,
+		                       NULL) != SQLITE_OK) {
+			db_error(e, c->db, "prepare");
+			slot->st = NULL;
+			return NULL;
+		}
+		slot->sql = sql;
+		return slot->st;
 	}
-	return c->st[q];
+	/* More statements than slots is a programming error, not input. */
+	error_set(e, ERR_IO, "statement cache full (STMT_SLOTS)");
+	return NULL;
 }
 
-static void
+void
 stmt_done(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 }
 
-static void
+void
 bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL)
@@ -280,7 +176,7 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
-static void
+void
 bind_id(sqlite3_stmt *st, int i, int64_t id)
 {
 	if (id == 0)
@@ -289,7 +185,7 @@ bind_id(sqlite3_stmt *st, int i, int64_t id)
 		sqlite3_bind_int64(st, i, id);
 }
 
-static const char *
+const char *
 col_text(struct arena *a, sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
@@ -306,7 +202,7 @@ owns_writer(struct store *s)
 	return s->depth > 0 && pthread_equal(s->owner, pthread_self());
 }
 
-static struct conn *
+struct conn *
 writer_lock(struct store *s)
 {
 	pthread_mutex_lock(&s->wlock);
@@ -314,7 +210,7 @@ writer_lock(struct store *s)
 }
 
 /* Every release of the writer may follow a write: readers' caches go. */
-static void
+void
 writer_unlock(struct store *s)
 {
 	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
@@ -332,7 +228,7 @@ reader_destroy(void *p)
  * transaction (or on a :memory: database) reads go to the writer, so they
  * see what the transaction wrote; *locked tells the caller to unlock.
  */
-static struct conn *
+struct conn *
 reader_get(struct store *s, int *locked, struct error *e)
 {
 	struct conn *c;
@@ -359,7 +255,7 @@ reader_get(struct store *s, int *locked, struct error *e)
 	return c;
 }
 
-static void
+void
 reader_put(struct store *s, int locked)
 {
 	if (locked)
@@ -598,7 +494,7 @@ store_schema_version(struct store *s, int64_t *have, int64_t *known,
  * Run a prepared write on the writer; the binder fills the parameters.
  * Returns 0 and the new rowid in *id (when id is not NULL), or -1.
  */
-static int
+int
 write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
            struct error *e)
 {
@@ -620,8 +516,8 @@ write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
  * (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id (int64_t, 0 binds NULL).
  * The new rowid goes to *id when id is not NULL.
  */
-static int
-write_one(struct store *s, enum q q, const char *what, int64_t *id,
+int
+write_one(struct store *s, const char *sql, const char *what, int64_t *id,
           struct error *e, const char *types, ...)
 {
 	sqlite3_stmt *st;
@@ -629,7 +525,7 @@ write_one(struct store *s, enum q q, const char *what, int64_t *id,
 	int rc = -1;
 
 	writer_lock(s);
-	st = conn_stmt(&s->w, q, e);
+	st = conn_stmt(&s->w, sql, e);
 	if (st != NULL) {
 		va_start(ap, types);
 		for (int i = 0; types[i] != '\0'; i++) {
@@ -662,7 +558,7 @@ int
 store_setting_set(struct store *s, const char *key, const char *value,
                   struct error *e)
 {
-	return write_one(s, Q_SETTING_SET, "setting", NULL, e, "ss", key,
+	return write_one(s, SQL_SETTING_SET, "setting", NULL, e, "ss", key,
 	                 value);
 }
 
@@ -677,7 +573,7 @@ store_setting_get(struct store *s, struct arena *a, const char *key,
 	*value = NULL;
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, Q_SETTING_GET, e);
+	st = conn_stmt(c, SQL_SETTING_GET, e);
 	if (st == NULL)
 		goto out;
 	bind_text(st, 1, key);
@@ -699,7 +595,7 @@ store_user_add(struct store *s, const char *login, const char *name,
                enum user_role role, const char *pw_hash, int64_t *id,
                struct error *e)
 {
-	if (write_one(s, Q_USER_ADD, "adding user", id, e, "ssssl", login,
+	if (write_one(s, SQL_USER_ADD, "adding user", id, e, "ssssl", login,
 	              name ? name : "", user_role_names[role], pw_hash,
 	              clock_now()) == 0)
 		return 0;
@@ -712,7 +608,7 @@ int
 store_section_add(struct store *s, const struct section *in, int64_t *id,
                   struct error *e)
 {
-	return write_one(s, Q_SECTION_ADD, "adding section", id, e, "sssii",
+	return write_one(s, SQL_SECTION_ADD, "adding section", id, e, "sssii",
 	                 in->slug, in->name, section_kind_names[in->kind],
 	                 in->position, in->show_newest);
 }
@@ -743,7 +639,7 @@ store_section_find(struct store *s, struct arena *a, const char *key,
 
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, Q_SECTION_FIND, e);
+	st = conn_stmt(c, SQL_SECTION_FIND, e);
 	if (st == NULL)
 		goto out;
 	bind_text(st, 1, key);
@@ -774,7 +670,7 @@ store_section_list(struct store *s, struct arena *a, int64_t now,
 	*n = 0;
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, Q_SECTION_LIST, e);
+	st = conn_stmt(c, SQL_SECTION_LIST, e);
 	if (st == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, now);
@@ -804,385 +700,7 @@ out:
 
 /* ---- posts ------------------------------------------------------------ */
 
-static int
-tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
-           struct error *e)
-{
-	sqlite3_stmt *st;
-	const char *slug = slug_from_title(a, name);
-	int64_t tag_id = 0;
-
-	if (*slug == '\0')
-		return 0; /* a tag of punctuation only names nothing */
-	st = conn_stmt(&s->w, Q_TAG_ADD, e);
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, slug);
-	bind_text(st, 2, name);
-	if (write_step(s, st, "adding tag", NULL, e) == -1)
-		return -1;
-	st = conn_stmt(&s->w, Q_TAG_ID, e);
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, slug);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		tag_id = sqlite3_column_int64(st, 0);
-	stmt_done(st);
-	if (tag_id == 0)
-		return db_error(e, s->w.db, "adding tag");
-	st = conn_stmt(&s->w, Q_POST_TAG_ADD, e);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, post_id);
-	sqlite3_bind_int64(st, 2, tag_id);
-	return write_step(s, st, "tagging post", NULL, e);
-}
-
-int
-store_post_add(struct store *s, const struct post *in, int64_t *id,
-               struct error *e)
-{
-	sqlite3_stmt *st;
-	struct arena *a = NULL;
-	int64_t new_id;
-
-	if (id == NULL)
-		id = &new_id;
-	if (store_begin(s, e) == -1)
-		return -1;
-	st = conn_stmt(&s->w, Q_POST_ADD, e);
-	if (st == NULL)
-		goto fail;
-	bind_text(st, 1, post_type_names[in->type]);
-	bind_text(st, 2, post_status_names[in->status]);
-	bind_id(st, 3, in->section_id);
-	bind_text(st, 4, in->slug);
-	bind_text(st, 5, in->title);
-	bind_text(st, 6, in->excerpt ? in->excerpt : "");
-	bind_text(st, 7, in->body_src ? in->body_src : "");
-	bind_text(st, 8, in->body_format ? in->body_format : "markdown");
-	bind_text(st, 9, in->body_html ? in->body_html : "");
-	bind_text(st, 10, in->source_url ? in->source_url : "");
-	bind_id(st, 11, in->author_id);
-	sqlite3_bind_int64(st, 12, in->published_at);
-	sqlite3_bind_int64(st, 13,
-	                   in->updated_at ? in->updated_at : in->published_at);
-	sqlite3_bind_int(st, 14, in->comments_open);
-	sqlite3_bind_int(st, 15, in->sticky);
-	sqlite3_bind_int64(st, 16, in->views_total);
-	if (write_step(s, st, "adding post", id, e) == -1) {
-		if (e->code == ERR_CONFLICT)
-			error_set(e, ERR_CONFLICT,
-			          "a %s with slug '%s' already exists",
-			          post_type_names[in->type], in->slug);
-		goto fail;
-	}
-	a = arena_new();
-	for (size_t i = 0; i < in->ntags; i++)
-		if (tag_attach(s, *id, in->tags[i], a, e) == -1)
-			goto fail;
-	st = conn_stmt(&s->w, Q_FTS_ADD, e);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, *id);
-	bind_text(st, 2, in->title);
-	bind_text(st, 3, in->body_src ? in->body_src : "");
-	if (write_step(s, st, "indexing post", NULL, e) == -1)
-		goto fail;
-	arena_free(a);
-	return store_commit(s, e);
-fail:
-	arena_free(a);
-	store_rollback(s);
-	return -1;
-}
-
-static void
-post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
-{
-	int k;
-
-	memset(p, 0, sizeof(*p));
-	p->id = sqlite3_column_int64(st, 0);
-	k = enum_lookup(post_type_names, POST_TYPE__MAX,
-	                (const char *)sqlite3_column_text(st, 1));
-	p->type = k < 0 ? POST_POST : (enum post_type)k;
-	k = enum_lookup(post_status_names, POST_STATUS__MAX,
-	                (const char *)sqlite3_column_text(st, 2));
-	p->status = k < 0 ? POST_DRAFT : (enum post_status)k;
-	p->section_id = sqlite3_column_int64(st, 3);
-	p->section_slug = col_text(a, st, 4);
-	p->section_name = col_text(a, st, 5);
-	p->slug = col_text(a, st, 6);
-	p->title = col_text(a, st, 7);
-	p->excerpt = col_text(a, st, 8);
-	p->body_src = col_text(a, st, 9);
-	p->body_html = col_text(a, st, 10);
-	p->source_url = col_text(a, st, 11);
-	p->body_format = col_text(a, st, 12);
-	p->author_id = sqlite3_column_int64(st, 13);
-	p->author_name = col_text(a, st, 14);
-	p->published_at = sqlite3_column_int64(st, 15);
-	p->updated_at = sqlite3_column_int64(st, 16);
-	p->views_total = sqlite3_column_int64(st, 17);
-	p->comment_count = sqlite3_column_int64(st, 18);
-	p->comments_open = sqlite3_column_int(st, 19);
-	p->sticky = sqlite3_column_int(st, 20);
-}
-
-static int
-post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e)
-{
-	sqlite3_stmt *st = conn_stmt(c, Q_POST_TAGS, e);
-	size_t cap = 4;
-	int step;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, p->id);
-	p->tags = arena_alloc(a, cap * sizeof(*p->tags));
-	p->ntags = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (p->ntags == cap) {
-			const char **grown =
-				arena_alloc(a, 2 * cap * sizeof(*p->tags));
-
-			memcpy(grown, p->tags, cap * sizeof(*p->tags));
-			p->tags = grown;
-			cap *= 2;
-		}
-		p->tags[p->ntags++] = col_text(a, st, 0);
-	}
-	stmt_done(st);
-	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "post tags");
-}
-
-/* Step st once into *out (with tags); ERR_NOT_FOUND when no row. */
-static int
-post_one(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
-         struct error *e)
-{
-	int step = sqlite3_step(st);
-
-	if (step == SQLITE_ROW) {
-		post_row(a, st, out);
-		stmt_done(st);
-		return post_tags(c, a, out, e);
-	}
-	stmt_done(st);
-	if (step == SQLITE_DONE)
-		return error_set(e, ERR_NOT_FOUND, "no such post");
-	return db_error(e, c->db, "post");
-}
-
-int
-store_post_get(struct store *s, struct arena *a, int64_t id, struct post *out,
-               struct error *e)
-{
-	int locked, rc = -1;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, Q_POST_GET, e);
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, id);
-		rc = post_one(c, st, a, out, e);
-	}
-	reader_put(s, locked);
-	return rc;
-}
-
-int
-store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
-                         const char *slug, int64_t now, struct post *out,
-                         struct error *e)
-{
-	int locked, rc = -1;
-	struct conn *c;
-	sqlite3_stmt *st;
-	char iso[16];
-	int64_t day;
-
-	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
-	if (time_parse_iso(iso, &day) == -1)
-		return error_set(e, ERR_NOT_FOUND, "no such date");
-	c = reader_get(s, &locked, e);
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, Q_POST_PERMALINK, e);
-	if (st != NULL) {
-		bind_text(st, 1, slug);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3, day);
-		rc = post_one(c, st, a, out, e);
-	}
-	reader_put(s, locked);
-	return rc;
-}
-
-int
-store_post_list(struct store *s, struct arena *a, const struct post_query *q,
-                struct post **out, size_t *n, struct error *e)
-{
-	int locked, rc = -1, step;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	*out = NULL;
-	*n = 0;
-	if (c == NULL)
-		return -1;
-	if (q->limit <= 0 || q->offset < 0) {
-		/* SQLite reads LIMIT -1 as "no limit"; a list is always
-		 * bounded here, so a non-positive limit lists nothing. */
-		reader_put(s, locked);
-		return 0;
-	}
-	st = conn_stmt(c, q->section_id ? Q_POST_LIST_SECTION : Q_POST_LIST, e);
-	if (st == NULL)
-		goto out;
-	bind_text(st, 1, post_type_names[q->type]);
-	sqlite3_bind_int64(st, 2, q->now);
-	sqlite3_bind_int(st, 3, q->limit);
-	sqlite3_bind_int(st, 4, q->offset);
-	if (q->section_id)
-		sqlite3_bind_int64(st, 5, q->section_id);
-	*out = arena_alloc(a, (size_t)q->limit * sizeof(**out));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)q->limit)
-		post_row(a, st, &(*out)[(*n)++]);
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = 0;
-	else
-		db_error(e, c->db, "post list");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
-int
-store_post_count(struct store *s, const struct post_query *q, int64_t *count,
-                 struct error *e)
-{
-	int locked, rc = -1;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	*count = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, q->section_id ? Q_POST_COUNT_SECTION : Q_POST_COUNT,
-	               e);
-	if (st == NULL)
-		goto out;
-	bind_text(st, 1, post_type_names[q->type]);
-	sqlite3_bind_int64(st, 2, q->now);
-	if (q->section_id)
-		sqlite3_bind_int64(st, 3, q->section_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*count = sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else
-		db_error(e, c->db, "post count");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
 /* ---- comments, views, blocks, books ---------------------------------- */
-
-int
-store_comment_add(struct store *s, const struct comment *in, int64_t *id,
-                  struct error *e)
-{
-	sqlite3_stmt *st;
-
-	if (store_begin(s, e) == -1)
-		return -1;
-	st = conn_stmt(&s->w, Q_COMMENT_ADD, e);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, in->post_id);
-	bind_id(st, 2, in->parent_id);
-	sqlite3_bind_int(st, 3, in->depth);
-	bind_text(st, 4, in->author_name);
-	bind_text(st, 5, in->author_email ? in->author_email : "");
-	bind_text(st, 6, in->author_url ? in->author_url : "");
-	bind_text(st, 7, in->body_src);
-	bind_text(st, 8, in->body_html);
-	bind_text(st, 9, comment_status_names[in->status]);
-	sqlite3_bind_int64(st, 10, in->created_at);
-	if (write_step(s, st, "adding comment", id, e) == -1)
-		goto fail;
-	if (in->status == COMMENT_APPROVED) {
-		st = conn_stmt(&s->w, Q_COMMENT_COUNT_BUMP, e);
-		if (st == NULL)
-			goto fail;
-		sqlite3_bind_int64(st, 1, in->post_id);
-		if (write_step(s, st, "counting comment", NULL, e) == -1)
-			goto fail;
-	}
-	return store_commit(s, e);
-fail:
-	store_rollback(s);
-	return -1;
-}
-
-int
-store_views_add(struct store *s, int64_t post_id, int64_t day, int64_t n,
-                struct error *e)
-{
-	sqlite3_stmt *st;
-
-	if (store_begin(s, e) == -1)
-		return -1;
-	st = conn_stmt(&s->w, Q_VIEWS_DAY, e);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, post_id);
-	sqlite3_bind_int64(st, 2, day);
-	sqlite3_bind_int64(st, 3, n);
-	if (write_step(s, st, "adding views", NULL, e) == -1)
-		goto fail;
-	st = conn_stmt(&s->w, Q_VIEWS_TOTAL, e);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, post_id);
-	sqlite3_bind_int64(st, 2, n);
-	if (write_step(s, st, "adding views", NULL, e) == -1)
-		goto fail;
-	return store_commit(s, e);
-fail:
-	store_rollback(s);
-	return -1;
-}
-
-int
-store_block_add(struct store *s, const char *area, int position,
-                const char *kind, const char *config_json, struct error *e)
-{
-	return write_one(s, Q_BLOCK_ADD, "adding block", NULL, e, "siss", area,
-	                 position, kind, config_json);
-}
-
-int
-store_book_set(struct store *s, int64_t post_id, const char *order_url,
-               struct error *e)
-{
-	return write_one(s, Q_BOOK_SET, "setting book", NULL, e, "ls", post_id,
-	                 order_url);
-}
-
-int
-store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
-                  int64_t duration_s, struct error *e)
-{
-	return write_one(s, Q_EPISODE_SET, "setting episode", NULL, e, "lsl",
-	                 post_id, audio_url, duration_s);
-}
 
 uint64_t
 store_generation(struct store *s)
@@ -1202,7 +720,7 @@ watch_main(void *arg)
 	int64_t last = -1;
 
 	while (!atomic_load(&s->watch_stop)) {
-		sqlite3_stmt *st = conn_stmt(&s->watch, Q_DATA_VERSION, NULL);
+		sqlite3_stmt *st = conn_stmt(&s->watch, SQL_DATA_VERSION, NULL);
 
 		if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
 			int64_t v = sqlite3_column_int64(st, 0);
@@ -1231,26 +749,4 @@ store_watch(struct store *s, struct error *e)
 	}
 	s->watching = 1;
 	return 0;
-}
-
-int
-store_post_get_slug(struct store *s, struct arena *a, enum post_type type,
-                    const char *slug, int64_t now, struct post *out,
-                    struct error *e)
-{
-	int locked, rc = -1;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, Q_POST_BY_SLUG, e);
-	if (st != NULL) {
-		bind_text(st, 1, post_type_names[type]);
-		bind_text(st, 2, slug);
-		sqlite3_bind_int64(st, 3, now);
-		rc = post_one(c, st, a, out, e);
-	}
-	reader_put(s, locked);
-	return rc;
 }

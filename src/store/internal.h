@@ -1,0 +1,105 @@
+#ifndef GAZETTE_STORE_INTERNAL_H
+#define GAZETTE_STORE_INTERNAL_H
+/*
+ * Shared by the store_*.c files that implement store.h on SQLite: the
+ * connections, the store, and the helpers every query goes through.  Each
+ * file keeps its SQL as `static const char SQL_X[]`; a connection prepares
+ * a statement the first time it sees that array and keeps it, keyed by the
+ * array's address.
+ */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+
+#include "store.h"
+
+#define STMT_SLOTS 128 /* statements one connection keeps prepared */
+
+struct stmt_slot {
+	const char *sql; /* the key: the address of a SQL_X array */
+	sqlite3_stmt *st;
+};
+
+struct conn {
+	sqlite3 *db;
+	struct stmt_slot stmts[STMT_SLOTS];
+};
+
+struct store {
+	char *path;
+	int memory; /* ":memory:": every read goes through the writer */
+	struct conn w;
+	pthread_mutex_t wlock; /* recursive: held for a whole transaction */
+	pthread_t owner;
+	int depth;  /* nesting of store_begin() by owner */
+	int failed; /* an inner transaction rolled back */
+	pthread_key_t rkey;
+	pthread_mutex_t rlist_lock;
+	struct conn **readers; /* every read connection, closed at the end */
+	size_t nreaders;
+	atomic_uint_least64_t gen; /* store_generation() */
+	struct conn watch;         /* the watcher thread's own connection */
+	pthread_t watcher;
+	int watching;
+	atomic_int watch_stop;
+};
+
+/* Fill e from db's last error (UNIQUE -> ERR_CONFLICT, other constraints
+ * -> ERR_INVALID, else ERR_IO) and return -1. */
+int db_error(struct error *e, sqlite3 *db, const char *what);
+int conn_open(struct conn *c, const char *path, int flags, struct error *e);
+void conn_close(struct conn *c);
+int conn_exec(struct conn *c, const char *sql, struct error *e);
+/* The prepared statement for sql (a SQL_X array), prepared on first use. */
+sqlite3_stmt *conn_stmt(struct conn *c, const char *sql, struct error *e);
+/* Reset and clear bindings, ready for the next use. */
+void stmt_done(sqlite3_stmt *st);
+void bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL -> NULL */
+void bind_id(sqlite3_stmt *st, int i, int64_t id);      /* 0 -> NULL */
+/* Column i as an arena string; "" for NULL. */
+const char *col_text(struct arena *a, sqlite3_stmt *st, int i);
+
+/* The writer: held by one thread at a time (recursively, for the whole of
+ * a store_begin() transaction).  Every unlock bumps the generation. */
+struct conn *writer_lock(struct store *s);
+void writer_unlock(struct store *s);
+/*
+ * The calling thread's read connection.  Inside the thread's own write
+ * transaction (or on a :memory: database) reads go to the writer, so they
+ * see what the transaction wrote; pass *locked to reader_put().
+ */
+struct conn *reader_get(struct store *s, int *locked, struct error *e);
+void reader_put(struct store *s, int locked);
+
+/* Step a prepared write; the new rowid in *id when id is not NULL. */
+int write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
+               struct error *e);
+/*
+ * One statement on the writer, its parameters bound from types: 's' text
+ * (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id (int64_t, 0 binds NULL).
+ */
+int write_one(struct store *s, const char *sql, const char *what, int64_t *id,
+              struct error *e, const char *types, ...);
+
+/*
+ * The columns post_row() reads, with the joins they need; a query selects
+ * "SELECT " POST_COLS "WHERE ..." using the aliases p (posts), s
+ * (sections) and u (users).
+ */
+#define POST_COLS                                                               \
+	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
+	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
+	"p.excerpt, p.body_src, p.body_html, p.source_url, p.body_format, "     \
+	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
+	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
+	"p.comments_open, p.sticky "                                            \
+	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "             \
+	"LEFT JOIN users u ON u.id = p.author_id "
+
+/* One row of POST_COLS into p (tags not filled). */
+void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
+/* Step st once into *out, tags filled; ERR_NOT_FOUND when no row. */
+int post_one(struct conn *c, sqlite3_stmt *st, struct arena *a,
+             struct post *out, struct error *e);
+
+#endif

@@ -1,0 +1,465 @@
+/*
+ * store.h on SQLite: posts and their tags, comments, and the tables that
+ * hang off a post (books, episodes) or the site (blocks).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../util/clock.h"
+#include "../util/limits.h"
+#include "../util/text.h"
+#include "../util/banned.h"
+
+static const char SQL_POST_ADD[] =
+	"INSERT INTO posts(type, status, section_id, slug, title, "
+	"excerpt, body_src, body_format, body_html, source_url, "
+	"author_id, published_at, updated_at, comments_open, sticky, "
+	"views_total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	"?11, ?12, ?13, ?14, ?15, ?16)";
+
+static const char SQL_POST_GET[] = "SELECT " POST_COLS "WHERE p.id = ?1";
+
+static const char SQL_POST_PERMALINK[] =
+	"SELECT " POST_COLS "WHERE p.type = 'post' AND p.slug = ?1 "
+	"AND p.status = 'published' AND p.published_at <= ?2 "
+	"AND p.published_at >= ?3 AND p.published_at < ?3 + 86400";
+
+static const char SQL_POST_LIST[] =
+	"SELECT " POST_COLS "WHERE p.type = ?1 AND p.status = 'published' "
+	"AND p.published_at <= ?2 "
+	"ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
+	"LIMIT ?3 OFFSET ?4";
+
+static const char SQL_POST_LIST_SECTION[] =
+	"SELECT " POST_COLS "WHERE p.type = ?1 AND p.status = 'published' "
+	"AND p.published_at <= ?2 AND p.section_id = ?5 "
+	"ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
+	"LIMIT ?3 OFFSET ?4";
+
+static const char SQL_POST_COUNT[] =
+	"SELECT count(*) FROM posts WHERE type = ?1 "
+	"AND status = 'published' AND published_at <= ?2";
+
+static const char SQL_POST_COUNT_SECTION[] =
+	"SELECT count(*) FROM posts WHERE type = ?1 "
+	"AND status = 'published' AND published_at <= ?2 "
+	"AND section_id = ?3";
+
+static const char SQL_POST_TAGS[] =
+	"SELECT t.name FROM post_tags pt JOIN tags t "
+	"ON t.id = pt.tag_id WHERE pt.post_id = ?1 "
+	"ORDER BY t.name";
+
+static const char SQL_TAG_ADD[] =
+	"INSERT INTO tags(slug, name) VALUES (?1, ?2) "
+	"ON CONFLICT(slug) DO NOTHING";
+
+static const char SQL_TAG_ID[] = "SELECT id FROM tags WHERE slug = ?1";
+
+static const char SQL_POST_TAG_ADD[] =
+	"INSERT OR IGNORE INTO post_tags(post_id, tag_id) "
+	"VALUES (?1, ?2)";
+
+static const char SQL_FTS_ADD[] = "INSERT INTO posts_fts(rowid, title, body) "
+				  "VALUES (?1, ?2, ?3)";
+
+static const char SQL_COMMENT_ADD[] =
+	"INSERT INTO comments(post_id, parent_id, depth, author_name, "
+	"author_email, author_url, body_src, body_html, status, "
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+static const char SQL_COMMENT_COUNT_BUMP[] = "UPDATE posts SET comment_count = "
+					     "comment_count + 1 WHERE id = ?1";
+
+static const char SQL_BLOCK_ADD[] =
+	"INSERT INTO blocks(area, position, kind, config) "
+	"VALUES (?1, ?2, ?3, ?4)";
+
+static const char SQL_BOOK_SET[] =
+	"INSERT INTO books(post_id, order_url) VALUES (?1, ?2) "
+	"ON CONFLICT(post_id) DO UPDATE SET "
+	"order_url = excluded.order_url";
+
+static const char SQL_EPISODE_SET[] =
+	"INSERT INTO episodes(post_id, audio_url, duration_s) "
+	"VALUES (?1, ?2, ?3) ON CONFLICT(post_id) DO UPDATE SET "
+	"audio_url = excluded.audio_url, duration_s = excluded.duration_s";
+
+static const char SQL_POST_BY_SLUG[] =
+	"SELECT " POST_COLS "WHERE p.type = ?1 "
+	"AND p.slug = ?2 AND p.status = 'published' "
+	"AND p.published_at <= ?3";
+
+static int
+tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
+           struct error *e)
+{
+	sqlite3_stmt *st;
+	const char *slug = slug_from_title(a, name);
+	int64_t tag_id = 0;
+
+	if (*slug == '\0')
+		return 0; /* a tag of punctuation only names nothing */
+	st = conn_stmt(&s->w, SQL_TAG_ADD, e);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, slug);
+	bind_text(st, 2, name);
+	if (write_step(s, st, "adding tag", NULL, e) == -1)
+		return -1;
+	st = conn_stmt(&s->w, SQL_TAG_ID, e);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, slug);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		tag_id = sqlite3_column_int64(st, 0);
+	stmt_done(st);
+	if (tag_id == 0)
+		return db_error(e, s->w.db, "adding tag");
+	st = conn_stmt(&s->w, SQL_POST_TAG_ADD, e);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, post_id);
+	sqlite3_bind_int64(st, 2, tag_id);
+	return write_step(s, st, "tagging post", NULL, e);
+}
+
+int
+store_post_add(struct store *s, const struct post *in, int64_t *id,
+               struct error *e)
+{
+	sqlite3_stmt *st;
+	struct arena *a = NULL;
+	int64_t new_id;
+
+	if (id == NULL)
+		id = &new_id;
+	if (store_begin(s, e) == -1)
+		return -1;
+	st = conn_stmt(&s->w, SQL_POST_ADD, e);
+	if (st == NULL)
+		goto fail;
+	bind_text(st, 1, post_type_names[in->type]);
+	bind_text(st, 2, post_status_names[in->status]);
+	bind_id(st, 3, in->section_id);
+	bind_text(st, 4, in->slug);
+	bind_text(st, 5, in->title);
+	bind_text(st, 6, in->excerpt ? in->excerpt : "");
+	bind_text(st, 7, in->body_src ? in->body_src : "");
+	bind_text(st, 8, in->body_format ? in->body_format : "markdown");
+	bind_text(st, 9, in->body_html ? in->body_html : "");
+	bind_text(st, 10, in->source_url ? in->source_url : "");
+	bind_id(st, 11, in->author_id);
+	sqlite3_bind_int64(st, 12, in->published_at);
+	sqlite3_bind_int64(st, 13,
+	                   in->updated_at ? in->updated_at : in->published_at);
+	sqlite3_bind_int(st, 14, in->comments_open);
+	sqlite3_bind_int(st, 15, in->sticky);
+	sqlite3_bind_int64(st, 16, in->views_total);
+	if (write_step(s, st, "adding post", id, e) == -1) {
+		if (e->code == ERR_CONFLICT)
+			error_set(e, ERR_CONFLICT,
+			          "a %s with slug '%s' already exists",
+			          post_type_names[in->type], in->slug);
+		goto fail;
+	}
+	a = arena_new();
+	for (size_t i = 0; i < in->ntags; i++)
+		if (tag_attach(s, *id, in->tags[i], a, e) == -1)
+			goto fail;
+	st = conn_stmt(&s->w, SQL_FTS_ADD, e);
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, *id);
+	bind_text(st, 2, in->title);
+	bind_text(st, 3, in->body_src ? in->body_src : "");
+	if (write_step(s, st, "indexing post", NULL, e) == -1)
+		goto fail;
+	arena_free(a);
+	return store_commit(s, e);
+fail:
+	arena_free(a);
+	store_rollback(s);
+	return -1;
+}
+
+void
+post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
+{
+	int k;
+
+	memset(p, 0, sizeof(*p));
+	p->id = sqlite3_column_int64(st, 0);
+	k = enum_lookup(post_type_names, POST_TYPE__MAX,
+	                (const char *)sqlite3_column_text(st, 1));
+	p->type = k < 0 ? POST_POST : (enum post_type)k;
+	k = enum_lookup(post_status_names, POST_STATUS__MAX,
+	                (const char *)sqlite3_column_text(st, 2));
+	p->status = k < 0 ? POST_DRAFT : (enum post_status)k;
+	p->section_id = sqlite3_column_int64(st, 3);
+	p->section_slug = col_text(a, st, 4);
+	p->section_name = col_text(a, st, 5);
+	p->slug = col_text(a, st, 6);
+	p->title = col_text(a, st, 7);
+	p->excerpt = col_text(a, st, 8);
+	p->body_src = col_text(a, st, 9);
+	p->body_html = col_text(a, st, 10);
+	p->source_url = col_text(a, st, 11);
+	p->body_format = col_text(a, st, 12);
+	p->author_id = sqlite3_column_int64(st, 13);
+	p->author_name = col_text(a, st, 14);
+	p->published_at = sqlite3_column_int64(st, 15);
+	p->updated_at = sqlite3_column_int64(st, 16);
+	p->views_total = sqlite3_column_int64(st, 17);
+	p->comment_count = sqlite3_column_int64(st, 18);
+	p->comments_open = sqlite3_column_int(st, 19);
+	p->sticky = sqlite3_column_int(st, 20);
+}
+
+static int
+post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e)
+{
+	sqlite3_stmt *st = conn_stmt(c, SQL_POST_TAGS, e);
+	size_t cap = 4;
+	int step;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->id);
+	p->tags = arena_alloc(a, cap * sizeof(*p->tags));
+	p->ntags = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (p->ntags == cap) {
+			const char **grown =
+				arena_alloc(a, 2 * cap * sizeof(*p->tags));
+
+			memcpy(grown, p->tags, cap * sizeof(*p->tags));
+			p->tags = grown;
+			cap *= 2;
+		}
+		p->tags[p->ntags++] = col_text(a, st, 0);
+	}
+	stmt_done(st);
+	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "post tags");
+}
+int
+post_one(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
+         struct error *e)
+{
+	int step = sqlite3_step(st);
+
+	if (step == SQLITE_ROW) {
+		post_row(a, st, out);
+		stmt_done(st);
+		return post_tags(c, a, out, e);
+	}
+	stmt_done(st);
+	if (step == SQLITE_DONE)
+		return error_set(e, ERR_NOT_FOUND, "no such post");
+	return db_error(e, c->db, "post");
+}
+
+int
+store_post_get(struct store *s, struct arena *a, int64_t id, struct post *out,
+               struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_POST_GET, e);
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		rc = post_one(c, st, a, out, e);
+	}
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
+                         const char *slug, int64_t now, struct post *out,
+                         struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c;
+	sqlite3_stmt *st;
+	char iso[16];
+	int64_t day;
+
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
+	if (time_parse_iso(iso, &day) == -1)
+		return error_set(e, ERR_NOT_FOUND, "no such date");
+	c = reader_get(s, &locked, e);
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_POST_PERMALINK, e);
+	if (st != NULL) {
+		bind_text(st, 1, slug);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_int64(st, 3, day);
+		rc = post_one(c, st, a, out, e);
+	}
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_post_list(struct store *s, struct arena *a, const struct post_query *q,
+                struct post **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	if (q->limit <= 0 || q->offset < 0) {
+		/* SQLite reads LIMIT -1 as "no limit"; a list is always
+		 * bounded here, so a non-positive limit lists nothing. */
+		reader_put(s, locked);
+		return 0;
+	}
+	st = conn_stmt(c, q->section_id ? SQL_POST_LIST_SECTION : SQL_POST_LIST,
+	               e);
+	if (st == NULL)
+		goto out;
+	bind_text(st, 1, post_type_names[q->type]);
+	sqlite3_bind_int64(st, 2, q->now);
+	sqlite3_bind_int(st, 3, q->limit);
+	sqlite3_bind_int(st, 4, q->offset);
+	if (q->section_id)
+		sqlite3_bind_int64(st, 5, q->section_id);
+	*out = arena_alloc(a, (size_t)q->limit * sizeof(**out));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)q->limit)
+		post_row(a, st, &(*out)[(*n)++]);
+	if (step == SQLITE_DONE || step == SQLITE_ROW)
+		rc = 0;
+	else
+		db_error(e, c->db, "post list");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_post_count(struct store *s, const struct post_query *q, int64_t *count,
+                 struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*count = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c,
+	               q->section_id ? SQL_POST_COUNT_SECTION : SQL_POST_COUNT,
+	               e);
+	if (st == NULL)
+		goto out;
+	bind_text(st, 1, post_type_names[q->type]);
+	sqlite3_bind_int64(st, 2, q->now);
+	if (q->section_id)
+		sqlite3_bind_int64(st, 3, q->section_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		db_error(e, c->db, "post count");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_post_get_slug(struct store *s, struct arena *a, enum post_type type,
+                    const char *slug, int64_t now, struct post *out,
+                    struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_POST_BY_SLUG, e);
+	if (st != NULL) {
+		bind_text(st, 1, post_type_names[type]);
+		bind_text(st, 2, slug);
+		sqlite3_bind_int64(st, 3, now);
+		rc = post_one(c, st, a, out, e);
+	}
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_comment_add(struct store *s, const struct comment *in, int64_t *id,
+                  struct error *e)
+{
+	sqlite3_stmt *st;
+
+	if (store_begin(s, e) == -1)
+		return -1;
+	st = conn_stmt(&s->w, SQL_COMMENT_ADD, e);
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, in->post_id);
+	bind_id(st, 2, in->parent_id);
+	sqlite3_bind_int(st, 3, in->depth);
+	bind_text(st, 4, in->author_name);
+	bind_text(st, 5, in->author_email ? in->author_email : "");
+	bind_text(st, 6, in->author_url ? in->author_url : "");
+	bind_text(st, 7, in->body_src);
+	bind_text(st, 8, in->body_html);
+	bind_text(st, 9, comment_status_names[in->status]);
+	sqlite3_bind_int64(st, 10, in->created_at);
+	if (write_step(s, st, "adding comment", id, e) == -1)
+		goto fail;
+	if (in->status == COMMENT_APPROVED) {
+		st = conn_stmt(&s->w, SQL_COMMENT_COUNT_BUMP, e);
+		if (st == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, in->post_id);
+		if (write_step(s, st, "counting comment", NULL, e) == -1)
+			goto fail;
+	}
+	return store_commit(s, e);
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_block_add(struct store *s, const char *area, int position,
+                const char *kind, const char *config_json, struct error *e)
+{
+	return write_one(s, SQL_BLOCK_ADD, "adding block", NULL, e, "siss",
+	                 area, position, kind, config_json);
+}
+
+int
+store_book_set(struct store *s, int64_t post_id, const char *order_url,
+               struct error *e)
+{
+	return write_one(s, SQL_BOOK_SET, "setting book", NULL, e, "ls",
+	                 post_id, order_url);
+}
+
+int
+store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
+                  int64_t duration_s, struct error *e)
+{
+	return write_one(s, SQL_EPISODE_SET, "setting episode", NULL, e, "lsl",
+	                 post_id, audio_url, duration_s);
+}
