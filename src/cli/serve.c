@@ -9,6 +9,7 @@
 #include "../site/site.h"
 #include "../store/store.h"
 #include "../util/limits.h"
+#include "../views/views.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/banned.h"
@@ -42,6 +43,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	struct error e;
 	struct store *st = NULL;
 	struct site *site = NULL;
+	struct views *views = NULL;
 	struct server *srv = NULL;
 	char addr[256];
 	int port, bound, fd = -1, threads, sig, rc = 1;
@@ -89,7 +91,12 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
-	site = site_new(st, c->site, c->url, &e);
+	views = views_new(st, &e);
+	if (views == NULL || views_start(views, &e) == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	site = site_new(st, views, c->site, c->url, &e);
 	if (site == NULL) {
 		rc = cli_fail(&e);
 		goto out;
@@ -121,6 +128,8 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	server_stop(srv);
 	rc = 0;
 out:
+	/* After the server has drained: the last views are flushed here. */
+	views_free(views);
 	site_free(site);
 	store_close(st);
 	return rc;

@@ -5,9 +5,11 @@
 
 #include "site.h"
 #include "../render/tmpl.h"
+#include "../views/views.h"
 
 struct site {
 	struct store *store;
+	struct views *views;
 	struct tmpl_set *tmpl;
 	char *url;   /* public base URL, no trailing slash */
 	char *title; /* from settings at start-up */
@@ -37,6 +39,21 @@ const char *date_human(struct arena *a, int64_t t);
 const char *date_iso(struct arena *a, int64_t t);
 /* A post as a template map (title, url, date, excerpt, counts...). */
 struct tval *post_model(struct site *s, struct arena *a, const struct post *p);
+
+/* api.c: the JSON API */
+void api_views_post(void *ctx, struct req *r, struct resp *rs);
+void api_popular_get(void *ctx, struct req *r, struct resp *rs);
+
+/*
+ * feeds.c: RSS 2.0 and Atom (feed_get serves every feed route, telling
+ * them apart by r->path), sitemaps, robots.txt; discovery_model() adds to
+ * every page's model what <head> needs for discovery (alternate feed
+ * links, OpenGraph and Twitter card meta).
+ */
+void feed_get(void *ctx, struct req *r, struct resp *rs);
+void sitemap_get(void *ctx, struct req *r, struct resp *rs);
+void robots_get(void *ctx, struct req *r, struct resp *rs);
+void discovery_model(struct site *s, struct req *r, struct tval *m);
 
 void home_get(void *ctx, struct req *r, struct resp *rs);
 void post_get(void *ctx, struct req *r, struct resp *rs);

@@ -19,6 +19,20 @@ static void route(struct site *s, struct req *r, struct resp *rs);
 static const struct route routes[] = {
 	{ROUTE_GET, "/", home_get},
 	{ROUTE_GET, "/#/#/#/:/", post_get},
+	/* JSON API (api.c) */
+	{ROUTE_POST, "/api/v1/views/#", api_views_post},
+	{ROUTE_GET, "/api/v1/popular", api_popular_get},
+	/* feeds and discovery (feeds.c); feed_get reads the path */
+	{ROUTE_GET, "/feed/", feed_get},
+	{ROUTE_GET, "/feed/atom/", feed_get},
+	{ROUTE_GET, "/comments/feed/", feed_get},
+	{ROUTE_GET, "/category/:/feed/", feed_get},
+	{ROUTE_GET, "/category/:/feed/atom/", feed_get},
+	{ROUTE_GET, "/tag/:/feed/", feed_get},
+	{ROUTE_GET, "/tag/:/feed/atom/", feed_get},
+	{ROUTE_GET, "/sitemap.xml", sitemap_get},
+	{ROUTE_GET, "/sitemap-:", sitemap_get}, /* sitemap-N.xml */
+	{ROUTE_GET, "/robots.txt", robots_get},
 	{ROUTE_GET, "/static/:", static_get},
 	{ROUTE_GET, "/healthz", health_get},
 	{ROUTE_GET, "/favicon.ico", favicon_get},
@@ -76,7 +90,8 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 }
 
 struct site *
-site_new(struct store *st, const char *dir, const char *url, struct error *e)
+site_new(struct store *st, struct views *views, const char *dir,
+         const char *url, struct error *e)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
 	struct arena *a = arena_new();
@@ -84,6 +99,7 @@ site_new(struct store *st, const char *dir, const char *url, struct error *e)
 	size_t n = strlen(url);
 
 	s->store = st;
+	s->views = views;
 	s->tmpl = tmpl_set_new();
 	pthread_key_create(&s->cache_key, cache_destroy);
 	while (n > 0 && url[n - 1] == '/')
@@ -250,6 +266,7 @@ page_model(struct site *s, struct req *r, const char *title,
 	tval_set_str(a, m, "title", title);
 	tval_set_str(a, m, "canonical",
 	             arena_printf(a, "%s%s", s->url, canonical_path));
+	discovery_model(s, r, m);
 	site_message(s, a, site);
 	if (store_section_list(s->store, a, clock_now(), &secs, &n, &e) == 0) {
 		for (size_t i = 0; i < n; i++) {

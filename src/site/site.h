@@ -13,8 +13,9 @@
 struct site;
 
 /* url: the public base URL without a trailing slash. */
-struct site *site_new(struct store *st, const char *dir, const char *url,
-                      struct error *e);
+struct views;
+struct site *site_new(struct store *st, struct views *views, const char *dir,
+                      const char *url, struct error *e);
 void site_free(struct site *s);
 /* The server's request handler (ctx is the site). */
 void site_handle(void *ctx, struct req *r, struct resp *rs);
