@@ -54,8 +54,8 @@ e2e: asan
 
 test: deps
 	$(MAKE) unit
-	$(MAKE) format-check
 	$(MAKE) e2e
+	$(MAKE) format-check
 
 bench: deps build
 	bench/run

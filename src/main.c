@@ -1,3 +1,4 @@
+#include <libxml/parser.h>
 #include <sodium.h>
 #include <stdio.h>
 
@@ -14,6 +15,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "gazette: cannot initialise libsodium\n");
 		return 1;
 	}
+	/* Once, before any thread: feeds, imports and the aggregator parse
+	 * and write XML from worker threads. */
+	xmlInitParser();
 	if (clock_init(&e) == -1)
 		return cli_fail(&e);
 	return cli_main(argc, argv);

@@ -44,6 +44,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	struct store *st = NULL;
 	struct site *site = NULL;
 	struct views *views = NULL;
+	struct scheduler *sched = NULL;
 	struct server *srv = NULL;
 	char addr[256];
 	int port, bound, fd = -1, threads, sig, rc = 1;
@@ -96,6 +97,11 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	sched = scheduler_start(st, &e);
+	if (sched == NULL) {
+		rc = cli_fail(&e);
+		goto out;
+	}
 	site = site_new(st, views, c->site, c->url, &e);
 	if (site == NULL) {
 		rc = cli_fail(&e);
@@ -129,6 +135,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	rc = 0;
 out:
 	/* After the server has drained: the last views are flushed here. */
+	scheduler_stop(sched);
 	views_free(views);
 	site_free(site);
 	store_close(st);

@@ -28,6 +28,9 @@ enum http_method {
 	HTTP_METHOD__MAX
 };
 
+/* "GET", "HEAD", ...; "" for HTTP_OTHER. */
+extern const char *const http_method_names[HTTP_METHOD__MAX];
+
 struct req {
 	enum http_method method;
 	const char *path;  /* raw, still percent-encoded, no query */
@@ -38,7 +41,8 @@ struct req {
 	const char *body; /* NUL-terminated; "" when none */
 	size_t body_len;
 	const char *remote_ip;
-	void *conn; /* the server's, for req_header() */
+	unsigned allow; /* after ROUTE_BAD_METHOD: methods the path takes */
+	void *conn;     /* the server's, for req_header() */
 };
 
 struct header {
@@ -55,6 +59,15 @@ struct resp {
 	size_t static_len;
 	struct header headers[16];
 	size_t nheaders;
+	/*
+	 * Caching (RFC 9111) and validators (RFC 9110 section 8.8): handlers
+	 * set last_modified where they know it and cache_control where the
+	 * default does not fit; resp_prepare() fills etag and gz.
+	 */
+	int64_t last_modified;     /* Unix seconds; 0: none */
+	const char *cache_control; /* NULL: the default for the status */
+	char etag[24];             /* "\"<16 hex>\"", "" until prepared */
+	struct buf gz;             /* gzip of the body, when worth it */
 };
 
 /* A request header's value, or NULL. */
@@ -64,6 +77,16 @@ const char *req_header(const struct req *r, const char *name);
 const char *req_query(const struct req *r, const char *name);
 
 void resp_init(struct resp *rs);
+void resp_release(struct resp *rs);
+/* Compute the ETag (a hash of the body) and the gzip variant of a body
+ * worth compressing (text of at least GZIP_MIN_BYTES). */
+void resp_prepare(struct resp *rs);
+/*
+ * What to send for request r: *gzip when the client accepts it and rs has
+ * a gzip variant; 304 instead of rs->status when the request's
+ * If-None-Match (or, without one, If-Modified-Since) matches.
+ */
+int resp_negotiate(const struct req *r, const struct resp *rs, int *gzip);
 int resp_header(struct resp *rs, const char *name, const char *value);
 /* Status for an error code: the one place they are mapped. */
 int resp_status_for(enum err_code code);

@@ -72,6 +72,26 @@ match(const char *pat, const char *path, struct req *r)
 	return *pat == '\0' && *path == '\0';
 }
 
+/* Every argument of the query decodes (percent and '+') to UTF-8. */
+static int
+query_valid(struct req *r)
+{
+	const char *p = r->query;
+
+	while (*p != '\0') {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		const char *v = url_decode(r->arena, p, len, 1);
+
+		if (v == NULL || !utf8_valid(v, strlen(v)))
+			return 0;
+		if (amp == NULL)
+			break;
+		p = amp + 1;
+	}
+	return 1;
+}
+
 enum route_result
 route_dispatch(const struct route *routes, size_t n, void *ctx, struct req *r,
                struct resp *rs)
@@ -80,11 +100,14 @@ route_dispatch(const struct route *routes, size_t n, void *ctx, struct req *r,
 
 	if (!route_path_valid(r->path, strlen(r->path)))
 		return ROUTE_BAD_PATH;
+	if (!query_valid(r))
+		return ROUTE_BAD_QUERY;
 	for (size_t i = 0; i < n; i++) {
 		if (!match(routes[i].pattern, r->path, r))
 			continue;
 		if (!(routes[i].methods & (1u << r->method))) {
 			path_matched = 1;
+			r->allow |= routes[i].methods;
 			continue;
 		}
 		routes[i].fn(ctx, r, rs);

@@ -24,6 +24,7 @@ enum route_result {
 	ROUTE_OK,        /* handler ran */
 	ROUTE_NO_MATCH,  /* no pattern matched the path: 404 */
 	ROUTE_BAD_PATH,  /* bad percent-encoding or NUL: 400 */
+	ROUTE_BAD_QUERY, /* a query argument badly escaped or not UTF-8: 400 */
 	ROUTE_BAD_METHOD /* a pattern matched, not for this method: 405 */
 };
 

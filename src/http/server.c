@@ -27,6 +27,7 @@
 
 #include "server.h"
 #include "../util/alloc.h"
+#include "../util/clock.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/banned.h"
@@ -38,6 +39,9 @@
 /* Per-connection memory of the library (request head, read and write
  * buffers). */
 #define POOL_BYTES (LIM_HEADER_BYTES + 8 * 1024)
+/* Anonymous pages: shared caches (a CDN, nginx) may keep them briefly;
+ * browsers revalidate every time. */
+#define CACHE_CONTROL_PUBLIC "public, max-age=0, s-maxage=30"
 /* How long server_stop() lets requests in flight finish. */
 #define DRAIN_SECONDS 10
 
@@ -247,13 +251,8 @@ refuse_mid_body(const struct req_state *rq)
 static enum http_method
 method_of(const char *m)
 {
-	static const char *const names[HTTP_METHOD__MAX] = {"GET",    "HEAD",
-	                                                    "POST",   "PUT",
-	                                                    "DELETE", "OPTIONS",
-	                                                    ""};
-
 	for (int i = 0; i < HTTP_OTHER; i++)
-		if (strcmp(m, names[i]) == 0)
+		if (strcmp(m, http_method_names[i]) == 0)
 			return (enum http_method)i;
 	return HTTP_OTHER;
 }
@@ -325,6 +324,53 @@ remote_ip(struct MHD_Connection *c, struct arena *a)
 	return arena_strdup(a, ip);
 }
 
+/*
+ * Validators and caching headers.  The gzip variant has its own ETag
+ * (RFC 9110 section 8.8.3: a strong validator differs per content coding),
+ * and every response that has one says Vary: Accept-Encoding.  Anonymous
+ * pages may sit in a shared cache for a short while; browsers revalidate
+ * (cheap: a 304) so a reader sees a new comment at once.
+ */
+static void
+add_headers(struct MHD_Response *mr, const struct req *r, const struct resp *rs,
+            int status, int gzip)
+{
+	char etag[32], date[64];
+	const char *cc = rs->cache_control;
+
+	if (status != 304)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+		                        rs->content_type);
+	for (size_t i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(mr, rs->headers[i].name,
+		                        rs->headers[i].value);
+	if (rs->etag[0] != '\0') {
+		if (gzip)
+			snprintf(etag, sizeof(etag), "%.17s-gzip\"", rs->etag);
+		else
+			snprintf(etag, sizeof(etag), "%s", rs->etag);
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_ETAG, etag);
+	}
+	if (rs->last_modified > 0) {
+		time_format(rs->last_modified, "%a, %d %b %Y %H:%M:%S GMT",
+		            date, sizeof(date));
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_LAST_MODIFIED,
+		                        date);
+	}
+	if (rs->gz.len > 0 || gzip)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_VARY,
+		                        "Accept-Encoding");
+	if (gzip)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_ENCODING,
+		                        "gzip");
+	if (cc == NULL && (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
+	    (status == 200 || status == 304 || status == 301 || status == 404))
+		cc = CACHE_CONTROL_PUBLIC;
+	else if (cc == NULL)
+		cc = "no-store";
+	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
+}
+
 static enum MHD_Result
 respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
         const char *method)
@@ -334,6 +380,7 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	struct MHD_Response *mr;
 	enum MHD_Result ret;
 	char *q;
+	int status, gzip;
 
 	memset(&r, 0, sizeof(r));
 	r.method = method_of(method);
@@ -351,27 +398,37 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	r.remote_ip = remote_ip(c, rq->arena);
 	resp_init(&rs);
 	s->fn(s->ctx, &r, &rs);
-	if (rs.static_body != NULL) {
+	if (rs.etag[0] == '\0' && rs.status == 200)
+		resp_prepare(&rs);
+	status = resp_negotiate(&r, &rs, &gzip);
+	if (status == 304)
+		mr = MHD_create_response_from_buffer(0, NULL,
+		                                     MHD_RESPMEM_PERSISTENT);
+	else if (gzip) {
+		size_t len;
+		char *body = buf_detach(&rs.gz, &len);
+
+		mr = MHD_create_response_from_buffer(len, body,
+		                                     MHD_RESPMEM_MUST_FREE);
+	} else if (rs.static_body != NULL)
 		mr = MHD_create_response_from_buffer(rs.static_len,
 		                                     (void *)(uintptr_t)
 		                                             rs.static_body,
 		                                     MHD_RESPMEM_PERSISTENT);
-		buf_release(&rs.body);
-	} else {
+	else {
 		size_t len;
 		char *body = buf_detach(&rs.body, &len);
 
 		mr = MHD_create_response_from_buffer(len, body,
 		                                     MHD_RESPMEM_MUST_FREE);
 	}
-	if (mr == NULL)
+	if (mr == NULL) {
+		resp_release(&rs);
 		return MHD_NO;
-	MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
-	                        rs.content_type);
-	for (size_t i = 0; i < rs.nheaders; i++)
-		MHD_add_response_header(mr, rs.headers[i].name,
-		                        rs.headers[i].value);
-	ret = MHD_queue_response(c, (unsigned)rs.status, mr);
+	}
+	add_headers(mr, &r, &rs, status, gzip);
+	resp_release(&rs);
+	ret = MHD_queue_response(c, (unsigned)status, mr);
 	MHD_destroy_response(mr);
 	return ret;
 }

@@ -1,19 +1,213 @@
-/* The JSON API (/api/v1/...). */
+/*
+ * The JSON API (/api/v1/...), DESIGN.md section 3.  Answers are JSON,
+ * errors {"error": "..."} with the status.
+ */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "internal.h"
+#include "../util/log.h"
+#include "../util/num.h"
 #include "../util/banned.h"
 
+/* Defaults of /api/v1/popular: the sidebar's "last 90 days". */
+#define POPULAR_DAYS  90
+#define POPULAR_LIMIT 10
+
+/* Content-Type is application/json, parameters (charset) aside. */
+static int
+is_json(const char *type)
+{
+	size_t n = sizeof("application/json") - 1;
+
+	if (type == NULL)
+		return 0;
+	while (*type == ' ' || *type == '\t')
+		type++;
+	if (strncasecmp(type, "application/json", n) != 0)
+		return 0;
+	type += n;
+	while (*type == ' ' || *type == '\t')
+		type++;
+	return *type == '\0' || *type == ';';
+}
+
+static int
+is_loopback(const char *ip)
+{
+	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
+	       strncmp(ip, "::ffff:127.", 11) == 0;
+}
+
+/*
+ * The reader's address.  A peer on a loopback address is a reverse proxy
+ * on the same machine (nginx in front, DESIGN.md section 2), and then the
+ * last X-Forwarded-For entry, the one that proxy added, is the reader;
+ * from any other peer the header is the client's own word and ignored.
+ */
+static const char *
+client_ip(const struct req *r)
+{
+	const char *xff = req_header(r, "X-Forwarded-For");
+	const char *last, *end;
+	unsigned char addr[sizeof(struct in6_addr)];
+	char *ip;
+
+	if (r->remote_ip == NULL || !is_loopback(r->remote_ip) || xff == NULL)
+		return r->remote_ip;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	for (end = last; *end != '\0' && *end != ' ' && *end != '\t'; end++)
+		;
+	ip = arena_strndup(r->arena, last, (size_t)(end - last));
+	if (inet_pton(AF_INET, ip, addr) != 1 &&
+	    inet_pton(AF_INET6, ip, addr) != 1)
+		return r->remote_ip;
+	return ip;
+}
+
+static void
+json_body(struct resp *rs, json_t *doc)
+{
+	char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+
+	rs->content_type = "application/json";
+	buf_reset(&rs->body);
+	if (text == NULL || buf_puts(&rs->body, text) == -1)
+		resp_json_error(rs, 500, "cannot write the answer");
+	free(text);
+}
+
+/*
+ * POST /api/v1/views/ID: a reader's view of a post, from views.js.  The
+ * request must say Content-Type: application/json (415 otherwise): a
+ * cross-site page cannot send that without a CORS preflight, which we
+ * never grant, so other sites' forms and no-cors fetches cannot inflate
+ * the counts.  The body is not read (the script sends "{}").
+ */
 void
 api_views_post(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not implemented");
+	struct site *s = ctx;
+	struct error e;
+	int64_t id, total;
+	int counted;
+
+	if (!is_json(req_header(r, "Content-Type"))) {
+		resp_json_error(rs, 415,
+		                "Content-Type must be application/json");
+		return;
+	}
+	if (num_parse(r->params[0], 1, INT64_MAX, &id) == -1) {
+		resp_json_error(rs, 404, "no such post");
+		return;
+	}
+	if (s->views == NULL) {
+		resp_json_error(rs, 503, "view counting is off");
+		return;
+	}
+	if (views_hit(s->views, id, client_ip(r), req_header(r, "User-Agent"),
+	              &total, &counted, &e) == -1) {
+		if (e.code != ERR_NOT_FOUND)
+			log_error("views: %s", e.msg);
+		resp_json_error(rs, resp_status_for(e.code),
+		                e.code == ERR_NOT_FOUND
+		                        ? "no such post"
+		                        : "cannot count the view");
+		return;
+	}
+	rs->content_type = "application/json";
+	buf_reset(&rs->body);
+	if (buf_printf(&rs->body, "{\"id\":%lld,\"views\":%lld,\"counted\":%s}",
+	               (long long)id, (long long)total,
+	               counted ? "true" : "false") == -1)
+		resp_json_error(rs, 500, "cannot write the answer");
 }
 
+/* A query argument in [1, max], def when absent; -1 when bad. */
+static int
+query_int(const struct req *r, const char *name, int def, int max, int *out)
+{
+	const char *v = req_query(r, name);
+	int64_t n;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	if (num_parse(v, 1, max, &n) == -1)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/*
+ * GET /api/v1/popular?days=N&limit=K: [{"id","title","url","date",
+ * "views"}], views inside the window, most first; url absolute, date
+ * ISO 8601.
+ */
 void
 api_popular_get(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not implemented");
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct popular *pop;
+	struct error e;
+	size_t n;
+	int days, limit;
+	json_t *list;
+
+	if (query_int(r, "days", POPULAR_DAYS, LIM_POPULAR_DAYS, &days) == -1) {
+		resp_json_error(rs, 400,
+		                arena_printf(a, "days must be 1 to %d",
+		                             LIM_POPULAR_DAYS));
+		return;
+	}
+	if (query_int(r, "limit", POPULAR_LIMIT, LIM_POPULAR_LIMIT, &limit) ==
+	    -1) {
+		resp_json_error(rs, 400,
+		                arena_printf(a, "limit must be 1 to %d",
+		                             LIM_POPULAR_LIMIT));
+		return;
+	}
+	if (s->views == NULL) {
+		resp_json_error(rs, 503, "view counting is off");
+		return;
+	}
+	if (views_popular(s->views, a, days, limit, &pop, &n, &e) == -1) {
+		if (e.code != ERR_INVALID)
+			log_error("popular: %s", e.msg);
+		resp_json_error(rs, resp_status_for(e.code),
+		                e.code == ERR_INVALID
+		                        ? e.msg
+		                        : "cannot list popular posts");
+		return;
+	}
+	list = json_array();
+	for (size_t i = 0; list != NULL && i < n; i++) {
+		const struct post *p = &pop[i].post;
+		json_t *title = json_string(p->title);
+
+		/* Titles are UTF-8 when stored; should one not be, the entry
+		 * still goes out, with an empty title. */
+		if (json_array_append_new(
+			    list,
+			    json_pack("{s:I,s:o,s:s,s:s,s:I}", "id",
+		                      (json_int_t)p->id, "title",
+		                      title ? title : json_string(""), "url",
+		                      arena_printf(a, "%s%s", s->url,
+		                                   site_permalink(a, p)),
+		                      "date", date_iso(a, p->published_at),
+		                      "views", (json_int_t)pop[i].views)) ==
+		    -1) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	json_body(rs, list);
+	json_decref(list);
 }

@@ -28,8 +28,11 @@ struct entry {
 	char *content_type;
 	struct header headers[16];
 	size_t nheaders;
-	char *body;
-	size_t len;
+	char *body, *gz;
+	size_t len, gzlen;
+	char etag[24];
+	int64_t last_modified;
+	char *cache_control;
 };
 
 struct page_cache {
@@ -46,6 +49,8 @@ entry_clear(struct entry *en)
 		free((char *)(uintptr_t)en->headers[i].value);
 	}
 	free(en->body);
+	free(en->gz);
+	free(en->cache_control);
 	memset(en, 0, sizeof(*en));
 }
 
@@ -94,8 +99,13 @@ cache_get(struct site *s, const char *key, uint64_t version, struct resp *rs)
 	    en->version != version || mono_now() - en->at >= PAGE_CACHE_SECONDS)
 		return 0;
 	buf_reset(&rs->body);
-	if (buf_add(&rs->body, en->body, en->len) == -1)
+	buf_reset(&rs->gz);
+	if (buf_add(&rs->body, en->body, en->len) == -1 ||
+	    buf_add(&rs->gz, en->gz, en->gzlen) == -1)
 		return 0;
+	memcpy(rs->etag, en->etag, sizeof(rs->etag));
+	rs->last_modified = en->last_modified;
+	rs->cache_control = en->cache_control;
 	rs->status = en->status;
 	rs->content_type = en->content_type;
 	memcpy(rs->headers, en->headers, sizeof(rs->headers));
@@ -107,9 +117,12 @@ void
 cache_put(struct site *s, const char *key, uint64_t version,
           const struct resp *rs)
 {
+	const char *body =
+		rs->static_body ? rs->static_body : buf_str(&rs->body);
+	size_t len = rs->static_body ? rs->static_len : rs->body.len;
 	struct entry *en;
 
-	if (rs->static_body != NULL || rs->body.len > PAGE_CACHE_MAX ||
+	if (len > PAGE_CACHE_MAX ||
 	    (rs->status != 200 && rs->status != 301 && rs->status != 404))
 		return;
 	en = slot_for(s, key);
@@ -124,7 +137,14 @@ cache_put(struct site *s, const char *key, uint64_t version,
 		en->headers[i].value = xstrdup(rs->headers[i].value);
 	}
 	en->nheaders = rs->nheaders;
-	en->body = xmalloc(rs->body.len + 1);
-	memcpy(en->body, buf_str(&rs->body), rs->body.len);
-	en->len = rs->body.len;
+	en->body = xmalloc(len + 1);
+	memcpy(en->body, body, len);
+	en->len = len;
+	en->gz = xmalloc(rs->gz.len + 1);
+	memcpy(en->gz, buf_str(&rs->gz), rs->gz.len);
+	en->gzlen = rs->gz.len;
+	memcpy(en->etag, rs->etag, sizeof(en->etag));
+	en->last_modified = rs->last_modified;
+	en->cache_control =
+		rs->cache_control ? xstrdup(rs->cache_control) : NULL;
 }

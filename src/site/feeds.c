@@ -1,29 +1,453 @@
-/* Feeds and discovery: RSS, Atom, sitemaps, robots.txt, page meta. */
+/*
+ * Feeds and discovery: RSS 2.0 and Atom for the site, each section and tag,
+ * and the site's comments; sitemaps; robots.txt; and what every page's
+ * <head> needs to be found (alternate feed links, OpenGraph and Twitter
+ * card meta).
+ *
+ * GUIDs.  An item's id is the WordPress-style shortlink of its post,
+ * URL/?p=ID (isPermaLink="false" in RSS, the entry id in Atom), and a
+ * comment's is URL/?p=POST#comment-ID: they depend on nothing an editor
+ * can change (title, slug, date, section), so a reader never shows an
+ * edited post twice, and they still lead to the post, since /?p=ID
+ * answers with a 301 to the permalink.  They change only if the site's
+ * url does, which moves every link anyway.  WordPress mints its GUIDs
+ * the same way.
+ */
+#include <string.h>
+
 #include "internal.h"
+#include "../render/xml.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "../util/text.h"
 #include "../util/banned.h"
 
-void
-discovery_model(struct site *s, struct req *r, struct tval *m)
+static int
+starts_with(const char *s, const char *prefix)
 {
-	(void)s;
-	(void)r;
-	(void)m;
+	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* "/" PREFIX "/" percent-encoded slug "/" */
+static const char *
+scope_path(struct arena *a, const char *prefix, const char *slug)
+{
+	struct buf b;
+	const char *out = NULL;
+
+	buf_init(&b, LIM_URL_BYTES);
+	if (buf_printf(&b, "/%s/", prefix) == 0 &&
+	    url_encode(&b, slug, strlen(slug)) == 0 && buf_putc(&b, '/') == 0)
+		out = arena_strndup(a, buf_str(&b), b.len);
+	buf_release(&b);
+	return out;
+}
+
+static void
+server_error(struct resp *rs, const char *what, const struct error *e)
+{
+	log_error("%s: %s", what, e->msg);
+	buf_reset(&rs->body);
+	rs->status = 500;
+	rs->content_type = "text/plain; charset=utf-8";
+	rs->last_modified = 0;
+	if (buf_puts(&rs->body, "internal error\n") == -1)
+		return;
+}
+
+/*
+ * Write the feed into the response.  Full bodies of LIM_FEED_ITEMS long
+ * posts can pass the response cap; then the feed goes out without them
+ * (titles, links and summaries only) rather than not at all.
+ */
+static void
+feed_send(struct resp *rs, struct xml_feed *f, struct xml_entry *v, size_t n)
+{
+	struct error e;
+
+	rs->content_type = f->format == XML_ATOM
+	                           ? "application/atom+xml; charset=utf-8"
+	                           : "application/rss+xml; charset=utf-8";
+	f->updated = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].published > f->updated)
+			f->updated = v[i].published;
+		if (v[i].updated > f->updated)
+			f->updated = v[i].updated;
+	}
+	rs->last_modified = f->updated;
+	if (xml_feed_write(&rs->body, f, v, n, &e) == 0)
+		return;
+	if (e.code == ERR_TOO_BIG) {
+		log_info("feed %s: %s; sending it without full content",
+		         f->self, e.msg);
+		for (size_t i = 0; i < n; i++)
+			v[i].content_html = NULL;
+		if (xml_feed_write(&rs->body, f, v, n, &e) == 0)
+			return;
+	}
+	server_error(rs, "feed", &e);
+}
+
+/* /comments/feed/: the newest approved comments of the whole site. */
+static void
+comments_feed(struct site *s, struct req *r, struct resp *rs)
+{
+	struct arena *a = r->arena;
+	struct comment_on_post *c;
+	struct xml_entry *v;
+	struct xml_feed f = {0};
+	size_t n;
+	struct error e;
+
+	if (store_newest_comments(s->store, a, clock_now(), LIM_FEED_ITEMS, &c,
+	                          &n, &e) == -1) {
+		server_error(rs, "comments feed", &e);
+		return;
+	}
+	f.format = XML_RSS;
+	f.title = arena_printf(a, "Comments on %s", s->title);
+	f.link = arena_printf(a, "%s/", s->url);
+	f.self = arena_printf(a, "%s/comments/feed/", s->url);
+	f.description = s->tagline;
+	f.author = s->title;
+	v = arena_zalloc(a, (n ? n : 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		const char *author =
+			*c[i].c.author_name ? c[i].c.author_name : "Anonymous";
+
+		v[i].title = arena_printf(a, "Comment on %s by %s",
+		                          c[i].post.title, author);
+		v[i].link = arena_printf(a, "%s%s#comment-%lld", s->url,
+		                         site_permalink(a, &c[i].post),
+		                         (long long)c[i].c.id);
+		v[i].id = arena_printf(a, "%s/?p=%lld#comment-%lld", s->url,
+		                       (long long)c[i].post.id,
+		                       (long long)c[i].c.id);
+		v[i].author = author;
+		/* The comment's Markdown source is its plain text. */
+		v[i].summary = c[i].c.body_src;
+		v[i].content_html = c[i].c.body_html;
+		v[i].published = c[i].c.created_at;
+		v[i].updated = c[i].c.created_at;
+	}
+	feed_send(rs, &f, v, n);
+}
+
+/*
+ * Every feed route: /feed/, /feed/atom/, /comments/feed/,
+ * /category/SLUG/feed/[atom/] and /tag/SLUG/feed/[atom/] (r->params[0]
+ * holds the decoded slug).  An unknown section or tag is a 404.
+ */
 void
 feed_get(void *ctx, struct req *r, struct resp *rs)
 {
-	page_not_found(ctx, r, rs);
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	enum post_scope scope = SCOPE_SITE;
+	int64_t scope_id = 0;
+	const char *name = NULL, *base = "/";
+	struct xml_feed f = {0};
+	struct xml_entry *v;
+	struct post *p;
+	size_t n;
+	struct error e;
+	int rc = 0;
+
+	if (starts_with(r->path, "/comments/")) {
+		comments_feed(s, r, rs);
+		return;
+	}
+	if (starts_with(r->path, "/category/") && r->nparams == 1) {
+		scope = SCOPE_SECTION;
+		base = scope_path(a, "category", r->params[0]);
+		rc = store_section_by_slug(s->store, a, r->params[0], &scope_id,
+		                           &name, &e);
+	} else if (starts_with(r->path, "/tag/") && r->nparams == 1) {
+		scope = SCOPE_TAG;
+		base = scope_path(a, "tag", r->params[0]);
+		rc = store_tag_by_slug(s->store, a, r->params[0], &scope_id,
+		                       &name, &e);
+	}
+	if (rc == -1 && e.code != ERR_NOT_FOUND) {
+		server_error(rs, "feed", &e);
+		return;
+	}
+	if (rc == -1 || base == NULL) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	if (store_newest_posts(s->store, a, scope, scope_id, clock_now(),
+	                       LIM_FEED_ITEMS, &p, &n, &e) == -1) {
+		server_error(rs, "feed", &e);
+		return;
+	}
+	f.format = ends_with(r->path, "/atom/") ? XML_ATOM : XML_RSS;
+	f.title = name ? arena_printf(a, "%s \xE2\x80\x93 %s", s->title, name)
+	               : s->title;
+	f.link = arena_printf(a, "%s%s", s->url, base);
+	f.self = arena_printf(a, "%s%sfeed/%s", s->url, base,
+	                      f.format == XML_ATOM ? "atom/" : "");
+	f.description = s->tagline;
+	f.author = s->title;
+	v = arena_zalloc(a, (n ? n : 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		const char *link = arena_printf(a, "%s%s", s->url,
+		                                site_permalink(a, &p[i]));
+
+		v[i].title = p[i].title;
+		v[i].link = link;
+		v[i].id = arena_printf(a, "%s/?p=%lld", s->url,
+		                       (long long)p[i].id);
+		v[i].author = p[i].author_name;
+		v[i].category = p[i].section_name;
+		v[i].summary = p[i].excerpt;
+		v[i].content_html = p[i].body_html;
+		v[i].comments = arena_printf(a, "%s#comments", link);
+		v[i].published = p[i].published_at;
+		v[i].updated = p[i].updated_at;
+	}
+	feed_send(rs, &f, v, n);
 }
 
+/*
+ * The URLs of the site in sitemap order: the front page, the sections,
+ * then published posts and pages in id order (store_sitemap_list).  Past
+ * LIM_SITEMAP_URLS of them, /sitemap.xml becomes an index of
+ * /sitemap-1.xml ... /sitemap-N.xml, each holding LIM_SITEMAP_URLS of
+ * that order, so an old URL stays in the same file as the site grows.
+ */
+struct sitemap_urls {
+	int64_t now; /* one instant for the count and the list */
+	int64_t total, items, newest;
+	struct section *secs;
+	size_t nsec;
+};
+
+/* Write the URLs [from, to) of the order. */
+static int
+sitemap_range(struct site *s, struct arena *a, const struct sitemap_urls *u,
+              int64_t from, int64_t to, struct xml_sitemap *sm, struct error *e)
+{
+	int64_t first = 1 + (int64_t)u->nsec; /* index of the first item */
+	struct arena *tmp;
+	struct sitemap_item *it;
+	size_t n;
+
+	if (from == 0 && to > 0 &&
+	    xml_sitemap_add(sm, arena_printf(a, "%s/", s->url), u->newest) ==
+	            -1)
+		return 0; /* xml_sitemap_end() reports why */
+	for (int64_t i = from > 1 ? from : 1; i < to && i < first; i++) {
+		const struct section *sec = &u->secs[i - 1];
+		const char *path = scope_path(a, "category", sec->slug);
+
+		if (path != NULL &&
+		    xml_sitemap_add(sm, arena_printf(a, "%s%s", s->url, path),
+		                    sec->newest_at) == -1)
+			return 0;
+	}
+	if (to <= first)
+		return 0;
+	from = from > first ? from : first;
+	if (store_sitemap_list(s->store, a, u->now, from - first,
+	                       (int)(to - from), &it, &n, e) == -1)
+		return -1;
+	/* One permalink at a time in a scratch arena: up to
+	 * LIM_SITEMAP_URLS of them would otherwise pile up in the request's. */
+	tmp = arena_new();
+	for (size_t i = 0; i < n; i++) {
+		struct post p = {0};
+
+		p.type = it[i].type;
+		p.slug = it[i].slug;
+		p.published_at = it[i].published_at;
+		if (xml_sitemap_add(sm,
+		                    arena_printf(tmp, "%s%s", s->url,
+		                                 site_permalink(tmp, &p)),
+		                    it[i].updated_at) == -1)
+			break;
+		arena_reset(tmp);
+	}
+	arena_free(tmp);
+	return 0;
+}
+
+/* "N.xml" with N a sitemap number (no sign, no leading zero); 0 if not. */
+static int64_t
+sitemap_number(const char *s)
+{
+	int64_t k = 0;
+	size_t i;
+
+	if (s[0] < '1' || s[0] > '9')
+		return 0;
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (i >= 9)
+			return 0;
+		k = k * 10 + (s[i] - '0');
+	}
+	return strcmp(s + i, ".xml") == 0 ? k : 0;
+}
+
+/* /sitemap.xml and /sitemap-N.xml (r->params[0] is "N.xml"). */
 void
 sitemap_get(void *ctx, struct req *r, struct resp *rs)
 {
-	page_not_found(ctx, r, rs);
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct sitemap_urls u = {0};
+	struct xml_sitemap *sm;
+	int64_t files, k = 0;
+	struct error e;
+	int rc;
+
+	if (r->nparams == 1) {
+		k = sitemap_number(r->params[0]);
+		if (k == 0) {
+			page_not_found(s, r, rs);
+			return;
+		}
+	}
+	u.now = clock_now();
+	rc = store_sitemap_count(s->store, u.now, &u.items, &u.newest, &e);
+	if (rc == 0)
+		rc = store_section_list(s->store, a, u.now, &u.secs, &u.nsec,
+		                        &e);
+	if (rc == -1) {
+		server_error(rs, "sitemap", &e);
+		return;
+	}
+	u.total = 1 + (int64_t)u.nsec + u.items;
+	files = (u.total + LIM_SITEMAP_URLS - 1) / LIM_SITEMAP_URLS;
+	/* The numbered files exist only when the site needs an index. */
+	if (k != 0 && (files == 1 || k > files)) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	rs->content_type = "application/xml; charset=utf-8";
+	if (k == 0 && files > 1) {
+		sm = xml_sitemap_begin(&rs->body, 1);
+		for (int64_t i = 1; i <= files; i++)
+			if (xml_sitemap_add(sm,
+			                    arena_printf(a,
+			                                 "%s/sitemap-%lld.xml",
+			                                 s->url, (long long)i),
+			                    u.newest) == -1)
+				break;
+		rc = xml_sitemap_end(sm, &e);
+	} else {
+		int64_t from = k == 0 ? 0 : (k - 1) * LIM_SITEMAP_URLS;
+		int64_t to = from + LIM_SITEMAP_URLS;
+
+		sm = xml_sitemap_begin(&rs->body, 0);
+		rc = sitemap_range(s, a, &u, from, to < u.total ? to : u.total,
+		                   sm, &e);
+		if (xml_sitemap_end(sm, rc == -1 ? NULL : &e) == -1)
+			rc = -1;
+	}
+	if (rc == -1)
+		server_error(rs, "sitemap", &e);
 }
 
 void
 robots_get(void *ctx, struct req *r, struct resp *rs)
 {
-	page_not_found(ctx, r, rs);
+	struct site *s = ctx;
+
+	(void)r;
+	rs->content_type = "text/plain; charset=utf-8";
+	if (buf_printf(&rs->body,
+	               "User-agent: *\n"
+	               "Disallow: /admin/\n"
+	               "Disallow: /api/\n"
+	               "\n"
+	               "Sitemap: %s/sitemap.xml\n",
+	               s->url) == -1)
+		return;
+}
+
+static void
+add_feed(struct arena *a, struct tval *list, const char *type,
+         const char *title, const char *url)
+{
+	struct tval *f = tval_push(a, list, tval_map(a));
+
+	tval_set_str(a, f, "type", type);
+	tval_set_str(a, f, "title", title);
+	tval_set_str(a, f, "url", url);
+}
+
+/*
+ * The section or tag a page belongs to, from its path: /category/SLUG/...
+ * or /tag/SLUG/...; adds that scope's feeds.
+ */
+static void
+scope_feeds(struct site *s, struct req *r, struct tval *list)
+{
+	struct arena *a = r->arena;
+	const char *prefix, *seg, *slash, *slug, *name, *base;
+	int64_t id;
+	struct error e;
+	int rc;
+
+	if (starts_with(r->path, "/category/"))
+		prefix = "category";
+	else if (starts_with(r->path, "/tag/"))
+		prefix = "tag";
+	else
+		return;
+	seg = r->path + strlen(prefix) + 2;
+	slash = strchr(seg, '/');
+	if (slash == seg || *seg == '\0')
+		return;
+	slug = url_decode(a, seg, slash ? (size_t)(slash - seg) : strlen(seg),
+	                  0);
+	if (slug == NULL)
+		return;
+	rc = *prefix == 'c'
+	             ? store_section_by_slug(s->store, a, slug, &id, &name, &e)
+	             : store_tag_by_slug(s->store, a, slug, &id, &name, &e);
+	base = rc == 0 ? scope_path(a, prefix, slug) : NULL;
+	if (base == NULL)
+		return;
+	add_feed(a, list, "application/rss+xml",
+	         arena_printf(a, "%s \xE2\x80\x93 %s (RSS)", s->title, name),
+	         arena_printf(a, "%s%sfeed/", s->url, base));
+	add_feed(a, list, "application/atom+xml",
+	         arena_printf(a, "%s \xE2\x80\x93 %s (Atom)", s->title, name),
+	         arena_printf(a, "%s%sfeed/atom/", s->url, base));
+}
+
+/*
+ * What <head> needs on every page: "feeds", the alternate links (the
+ * site's RSS, Atom and comments feeds, and on a section's or tag's pages
+ * its own).  OpenGraph and Twitter meta come from what page_model() set
+ * (title, canonical, site) and, at render time, from the "post" a handler
+ * adds (og:type article, description from the excerpt): see head.html.
+ */
+void
+discovery_model(struct site *s, struct req *r, struct tval *m)
+{
+	struct arena *a = r->arena;
+	struct tval *feeds = tval_set(a, m, "feeds", tval_list(a));
+
+	add_feed(a, feeds, "application/rss+xml",
+	         arena_printf(a, "%s (RSS)", s->title),
+	         arena_printf(a, "%s/feed/", s->url));
+	add_feed(a, feeds, "application/atom+xml",
+	         arena_printf(a, "%s (Atom)", s->title),
+	         arena_printf(a, "%s/feed/atom/", s->url));
+	add_feed(a, feeds, "application/rss+xml",
+	         arena_printf(a, "%s \xE2\x80\x93 comments", s->title),
+	         arena_printf(a, "%s/comments/feed/", s->url));
+	scope_feeds(s, r, feeds);
 }

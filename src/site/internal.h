@@ -15,7 +15,14 @@ struct site {
 	char *title; /* from settings at start-up */
 	char *tagline;
 	pthread_key_t cache_key; /* struct page_cache of each worker */
+	struct sidebar *sidebar; /* sidebar.c's snapshot */
 };
+
+/* sidebar.c: the sidebar blocks, rendered once per content change. */
+struct sidebar *sidebar_new(void);
+void sidebar_free(struct sidebar *sb);
+/* The current sidebar HTML, copied into a. */
+const char *sidebar_html(struct site *s, struct arena *a);
 
 /* cache.c: whole responses to anonymous GETs, per worker thread. */
 int cache_get(struct site *s, const char *key, uint64_t version,
@@ -39,6 +46,8 @@ const char *date_human(struct arena *a, int64_t t);
 const char *date_iso(struct arena *a, int64_t t);
 /* A post as a template map (title, url, date, excerpt, counts...). */
 struct tval *post_model(struct site *s, struct arena *a, const struct post *p);
+/* A book: title, url, order_url, and epub/pdf/cover links when present. */
+struct tval *book_model(struct site *s, struct arena *a, const struct book *b);
 
 /* api.c: the JSON API */
 void api_views_post(void *ctx, struct req *r, struct resp *rs);
@@ -55,7 +64,16 @@ void sitemap_get(void *ctx, struct req *r, struct resp *rs);
 void robots_get(void *ctx, struct req *r, struct resp *rs);
 void discovery_model(struct site *s, struct req *r, struct tval *m);
 
+/* lists.c: pages that list posts, paginated with /page/N/ */
 void home_get(void *ctx, struct req *r, struct resp *rs);
+void section_get(void *ctx, struct req *r, struct resp *rs);
+void tag_get(void *ctx, struct req *r, struct resp *rs);
+void archive_get(void *ctx, struct req *r, struct resp *rs);
+void books_get(void *ctx, struct req *r, struct resp *rs);
+
+/* pages.c: single items */
+void book_get(void *ctx, struct req *r, struct resp *rs);
+void episode_get(void *ctx, struct req *r, struct resp *rs);
 void post_get(void *ctx, struct req *r, struct resp *rs);
 void page_get(void *ctx, struct req *r, struct resp *rs);
 void static_get(void *ctx, struct req *r, struct resp *rs);

@@ -1,4 +1,4 @@
-/* The first reader pages: the front page, a post, static files, health. */
+/* Single items (a post, a page, a book, an episode), static files, health. */
 #include <string.h>
 
 #include "internal.h"
@@ -6,80 +6,113 @@
 #include "../util/embed.h"
 #include "../util/log.h"
 #include "../util/num.h"
+#include "../util/text.h"
 #include "../util/banned.h"
 
-void
-home_get(void *ctx, struct req *r, struct resp *rs)
+/* Tags as [{name, url}], with has_tags. */
+static void
+tags_model(struct arena *a, struct tval *pm, const struct post *p)
 {
-	struct site *s = ctx;
+	struct tval *tags = tval_set(a, pm, "tags", tval_list(a));
+
+	for (size_t i = 0; i < p->ntags; i++) {
+		struct tval *t = tval_push(a, tags, tval_map(a));
+
+		tval_set_str(a, t, "name", p->tags[i]);
+		tval_set_str(a, t, "url",
+		             arena_printf(a, "/tag/%s/",
+		                          slug_from_title(a, p->tags[i])));
+	}
+	tval_set_bool(a, pm, "has_tags", p->ntags > 0);
+}
+
+/* The page of one item: its body, tags, and for posts the neighbours. */
+static void
+item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
+            const char *key, const char *template)
+{
 	struct arena *a = r->arena;
-	struct post_query q = {POST_POST, 0, clock_now(), LIM_FRONT_POSTS, 0};
-	struct post *posts;
-	size_t n;
+	struct tval *m, *pm;
+	struct post prev, next;
+	int has_prev, has_next;
 	struct error e;
-	struct tval *m, *list;
-	const char *p = req_query(r, "p");
-	int64_t id;
 
-	/* /?p=ID is WordPress's shortlink: 301 to the permalink. */
-	if (p != NULL) {
-		struct post post;
-
-		if (num_parse(p, 1, INT64_MAX, &id) == -1 ||
-		    store_post_get(s->store, a, id, &post, &e) == -1 ||
-		    post.status != POST_PUBLISHED ||
-		    post.published_at > q.now) {
-			page_not_found(s, r, rs);
-			return;
-		}
-		rs->status = 301;
-		if (resp_header(rs, "Location",
-		                arena_printf(a, "%s%s", s->url,
-		                             site_permalink(a, &post))) == -1)
-			return;
-		return;
+	p->views_total = views_total(s->views, p->id, p->views_total);
+	m = page_model(s, r, p->title, site_permalink(a, p));
+	pm = tval_set(a, m, key, post_model(s, a, p));
+	tval_set_str(a, pm, "body_html", p->body_html);
+	tags_model(a, pm, p);
+	if (p->type == POST_POST &&
+	    store_post_neighbors(s->store, a, p, clock_now(), &prev, &has_prev,
+	                         &next, &has_next, &e) == 0) {
+		if (has_prev)
+			tval_set(a, pm, "prev", post_model(s, a, &prev));
+		if (has_next)
+			tval_set(a, pm, "next", post_model(s, a, &next));
 	}
-	if (store_post_list(s->store, a, &q, &posts, &n, &e) == -1) {
-		log_error("front page: %s", e.msg);
-		rs->status = 500;
-	}
-	m = page_model(s, r, s->title, "/");
-	tval_set_bool(a, m, "is_home", 1);
-	list = tval_set(a, m, "posts", tval_list(a));
-	for (size_t i = 0; i < n; i++)
-		tval_push(a, list, post_model(s, a, &posts[i]));
-	page_render(s, r, rs, "home.html", m);
+	rs->last_modified = p->activity_at;
+	page_render(s, r, rs, template, m);
 }
 
 void
 post_get(void *ctx, struct req *r, struct resp *rs)
 {
 	struct site *s = ctx;
-	struct arena *a = r->arena;
 	struct post p;
 	struct error e;
 	int64_t y, mo, d;
-	struct tval *m, *pm, *tags;
 
 	if (num_parse(r->params[0], 1970, 9999, &y) == -1 ||
 	    num_parse(r->params[1], 1, 12, &mo) == -1 ||
 	    num_parse(r->params[2], 1, 31, &d) == -1 ||
-	    store_post_get_permalink(s->store, a, (int)y, (int)mo, (int)d,
-	                             r->params[3], clock_now(), &p, &e) == -1) {
+	    store_post_get_permalink(s->store, r->arena, (int)y, (int)mo,
+	                             (int)d, r->params[3], clock_now(), &p,
+	                             &e) == -1) {
 		page_not_found(s, r, rs);
 		return;
 	}
-	m = page_model(s, r, p.title, site_permalink(a, &p));
-	pm = tval_set(a, m, "post", post_model(s, a, &p));
-	tval_set_str(a, pm, "body_html", p.body_html);
-	tags = tval_set(a, pm, "tags", tval_list(a));
-	for (size_t i = 0; i < p.ntags; i++) {
-		struct tval *t = tval_push(a, tags, tval_map(a));
+	item_render(s, r, rs, &p, "post", "post.html");
+}
 
-		tval_set_str(a, t, "name", p.tags[i]);
+void
+episode_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct post p;
+	struct error e;
+
+	if (store_post_get_slug(s->store, r->arena, POST_EPISODE, r->params[0],
+	                        clock_now(), &p, &e) == -1) {
+		page_not_found(s, r, rs);
+		return;
 	}
-	tval_set_bool(a, pm, "has_tags", p.ntags > 0);
-	page_render(s, r, rs, "post.html", m);
+	item_render(s, r, rs, &p, "post", "post.html");
+}
+
+void
+book_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct book *books;
+	size_t n;
+	struct error e;
+	struct tval *m, *bm;
+
+	if (store_books_list(s->store, a, clock_now(), &books, &n, &e) == -1)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(books[i].post.slug, r->params[0]) != 0)
+			continue;
+		m = page_model(s, r, books[i].post.title,
+		               site_permalink(a, &books[i].post));
+		bm = tval_set(a, m, "book", book_model(s, a, &books[i]));
+		tval_set_str(a, bm, "body_html", books[i].post.body_html);
+		rs->last_modified = books[i].post.activity_at;
+		page_render(s, r, rs, "book.html", m);
+		return;
+	}
+	page_not_found(s, r, rs);
 }
 
 /* A static page at /slug/, showing when it was last updated. */
@@ -100,6 +133,7 @@ page_get(void *ctx, struct req *r, struct resp *rs)
 	m = page_model(s, r, p.title, site_permalink(a, &p));
 	pm = tval_set(a, m, "page", post_model(s, a, &p));
 	tval_set_str(a, pm, "body_html", p.body_html);
+	rs->last_modified = p.updated_at;
 	page_render(s, r, rs, "page.html", m);
 }
 
@@ -133,11 +167,10 @@ static_file(void *ctx, struct req *r, struct resp *rs, const char *name)
 		return;
 	}
 	rs->content_type = mime_of(f->name);
+	/* Static files change only with the binary. */
+	rs->cache_control = "public, max-age=3600";
 	rs->static_body = f->data;
 	rs->static_len = f->len;
-	/* Static files change only with the binary. */
-	if (resp_header(rs, "Cache-Control", "public, max-age=3600") == -1)
-		return;
 }
 
 void

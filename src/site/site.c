@@ -18,7 +18,21 @@ static void route(struct site *s, struct req *r, struct resp *rs);
 
 static const struct route routes[] = {
 	{ROUTE_GET, "/", home_get},
+	{ROUTE_GET, "/page/#/", home_get},
 	{ROUTE_GET, "/#/#/#/:/", post_get},
+	{ROUTE_GET, "/category/:/", section_get},
+	{ROUTE_GET, "/category/:/page/#/", section_get},
+	{ROUTE_GET, "/tag/:/", tag_get},
+	{ROUTE_GET, "/tag/:/page/#/", tag_get},
+	{ROUTE_GET, "/#/", archive_get},
+	{ROUTE_GET, "/#/page/#/", archive_get},
+	{ROUTE_GET, "/#/#/", archive_get},
+	{ROUTE_GET, "/#/#/page/#/", archive_get},
+	{ROUTE_GET, "/#/#/#/", archive_get},
+	{ROUTE_GET, "/#/#/#/page/#/", archive_get},
+	{ROUTE_GET, "/books/", books_get},
+	{ROUTE_GET, "/books/:/", book_get},
+	{ROUTE_GET, "/podcast/:/", episode_get},
 	/* JSON API (api.c) */
 	{ROUTE_POST, "/api/v1/views/#", api_views_post},
 	{ROUTE_GET, "/api/v1/popular", api_popular_get},
@@ -102,6 +116,7 @@ site_new(struct store *st, struct views *views, const char *dir,
 	s->views = views;
 	s->tmpl = tmpl_set_new();
 	pthread_key_create(&s->cache_key, cache_destroy);
+	s->sidebar = sidebar_new();
 	while (n > 0 && url[n - 1] == '/')
 		n--;
 	s->url = xstrdup(url);
@@ -135,6 +150,7 @@ site_free(struct site *s)
 	 * own, if any, goes here. */
 	cache_destroy(pthread_getspecific(s->cache_key));
 	pthread_key_delete(s->cache_key);
+	sidebar_free(s->sidebar);
 	free(s->url);
 	free(s->title);
 	free(s->tagline);
@@ -177,6 +193,9 @@ site_permalink(struct arena *a, const struct post *p)
 			goto fail;
 	} else if (p->type == POST_BOOK) {
 		if (buf_puts(&b, "/books/") == -1)
+			goto fail;
+	} else if (p->type == POST_EPISODE) {
+		if (buf_puts(&b, "/podcast/") == -1)
 			goto fail;
 	} else if (buf_putc(&b, '/') == -1)
 		goto fail;
@@ -249,6 +268,25 @@ site_message(struct site *s, struct arena *a, struct tval *site)
 }
 
 struct tval *
+book_model(struct site *s, struct arena *a, const struct book *b)
+{
+	struct tval *m = post_model(s, a, &b->post);
+
+	if (*b->order_url != '\0')
+		tval_set_str(a, m, "order_url", b->order_url);
+	if (*b->epub_path != '\0')
+		tval_set_str(a, m, "epub_url",
+		             arena_printf(a, "/media/%s", b->epub_path));
+	if (*b->pdf_path != '\0')
+		tval_set_str(a, m, "pdf_url",
+		             arena_printf(a, "/media/%s", b->pdf_path));
+	if (*b->cover_path != '\0')
+		tval_set_str(a, m, "cover_url",
+		             arena_printf(a, "/media/%s", b->cover_path));
+	return m;
+}
+
+struct tval *
 page_model(struct site *s, struct req *r, const char *title,
            const char *canonical_path)
 {
@@ -267,6 +305,7 @@ page_model(struct site *s, struct req *r, const char *title,
 	tval_set_str(a, m, "canonical",
 	             arena_printf(a, "%s%s", s->url, canonical_path));
 	discovery_model(s, r, m);
+	tval_set_str(a, m, "sidebar_html", sidebar_html(s, a));
 	site_message(s, a, site);
 	if (store_section_list(s->store, a, clock_now(), &secs, &n, &e) == 0) {
 		for (size_t i = 0; i < n; i++) {
@@ -347,8 +386,24 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 			return;
 	}
 	route(s, r, rs);
+	if (rs->status == 200)
+		resp_prepare(rs);
 	if (key != NULL)
 		cache_put(s, key, version, rs);
+}
+
+/* "GET, HEAD, POST" for the methods r->allow names (RFC 9110 10.2.1). */
+static const char *
+allow_header(const struct req *r)
+{
+	const char *out = "";
+
+	for (int m = 0; m < HTTP_OTHER; m++)
+		if (r->allow & (1u << m))
+			out = arena_printf(r->arena, "%s%s%s", out,
+			                   *out ? ", " : "",
+			                   http_method_names[m]);
+	return out;
 }
 
 static void
@@ -365,10 +420,19 @@ route(struct site *s, struct req *r, struct resp *rs)
 		plain(rs, 400,
 		      "bad request: malformed percent-encoding in the path\n");
 		break;
+	case ROUTE_BAD_QUERY:
+		plain(rs, 400,
+		      "bad request: a query argument is badly escaped "
+		      "or not UTF-8\n");
+		break;
 	case ROUTE_BAD_METHOD:
-		plain(rs, 405, "method not allowed\n");
-		if (resp_header(rs, "Allow", "GET, HEAD") == -1)
+		rs->status = 405;
+		if (resp_header(rs, "Allow", allow_header(r)) == -1)
 			break;
+		if (strncmp(r->path, "/api/", 5) == 0)
+			resp_json_error(rs, 405, "method not allowed");
+		else
+			plain(rs, 405, "method not allowed\n");
 		break;
 	}
 }

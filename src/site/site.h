@@ -20,7 +20,14 @@ void site_free(struct site *s);
 /* The server's request handler (ctx is the site). */
 void site_handle(void *ctx, struct req *r, struct resp *rs);
 
-/* "/YYYY/MM/DD/slug/" for a post (percent-encoded), "/slug/" for a page. */
+/* schedule.c: publishes scheduled items at their time (a thread). */
+struct scheduler;
+struct scheduler *scheduler_start(struct store *st, struct error *e);
+void scheduler_stop(struct scheduler *sc);
+
+/* The path of an item, slug percent-encoded: "/YYYY/MM/DD/slug/" for a
+ * post, "/books/slug/" for a book, "/podcast/slug/" for an episode and
+ * "/slug/" for a page. */
 const char *site_permalink(struct arena *a, const struct post *p);
 
 #endif

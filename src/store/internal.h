@@ -38,7 +38,8 @@ struct store {
 	struct conn **readers; /* every read connection, closed at the end */
 	size_t nreaders;
 	atomic_uint_least64_t gen; /* store_generation() */
-	struct conn watch;         /* the watcher thread's own connection */
+	long long changes_seen; /* sqlite3_total_changes64 at the last bump */
+	struct conn watch;      /* the watcher thread's own connection */
 	pthread_t watcher;
 	int watching;
 	atomic_int watch_stop;
@@ -60,7 +61,8 @@ void bind_id(sqlite3_stmt *st, int i, int64_t id);      /* 0 -> NULL */
 const char *col_text(struct arena *a, sqlite3_stmt *st, int i);
 
 /* The writer: held by one thread at a time (recursively, for the whole of
- * a store_begin() transaction).  Every unlock bumps the generation. */
+ * a store_begin() transaction).  An unlock that ends a change bumps the
+ * generation. */
 struct conn *writer_lock(struct store *s);
 void writer_unlock(struct store *s);
 /*
@@ -82,19 +84,24 @@ int write_one(struct store *s, const char *sql, const char *what, int64_t *id,
               struct error *e, const char *types, ...);
 
 /*
- * The columns post_row() reads, with the joins they need; a query selects
- * "SELECT " POST_COLS "WHERE ..." using the aliases p (posts), s
- * (sections) and u (users).
+ * The columns post_row() reads (POST_FIELDS, POST_NCOLS of them) and the
+ * joins they need (POST_FROM); a query selects "SELECT " POST_COLS
+ * "WHERE ..." using the aliases p (posts), s (sections) and u (users), or
+ * adds columns after POST_FIELDS and joins after POST_FROM.
  */
-#define POST_COLS                                                               \
+#define POST_FIELDS                                                             \
 	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
 	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
 	"p.excerpt, p.body_src, p.body_html, p.source_url, p.body_format, "     \
 	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
 	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky "                                            \
-	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "             \
+	"p.comments_open, p.sticky, p.activity_at "
+#define POST_FROM                                                              \
+	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "            \
 	"LEFT JOIN users u ON u.id = p.author_id "
+#define POST_COLS POST_FIELDS POST_FROM
+
+#define POST_NCOLS 22 /* columns POST_COLS selects */
 
 /* One row of POST_COLS into p (tags not filled). */
 void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);

@@ -87,6 +87,7 @@ struct post {
 	const char *author_name;
 	int64_t published_at, updated_at;
 	int64_t views_total, comment_count;
+	int64_t activity_at; /* newest of published, updated, last comment */
 	int comments_open, sticky;
 	const char **tags; /* names, ntags of them */
 	size_t ntags;
@@ -101,11 +102,38 @@ struct comment {
 	int64_t created_at;
 };
 
+/*
+ * Published items of one type, newest first.  At most one filter applies,
+ * in this order: tag_slug, a time range [from, to), section_id.  The
+ * front page's list (no filter) puts sticky posts first; by_activity
+ * orders a section by its latest activity instead (discussion sections).
+ */
 struct post_query {
 	enum post_type type;
 	int64_t section_id; /* 0: any */
 	int64_t now;        /* published, with published_at <= now */
 	int limit, offset;
+	const char *tag_slug; /* NULL: any */
+	int64_t from, to;     /* to == 0: no range */
+	int by_activity;
+};
+
+struct archive_month {
+	int year, month;
+	int64_t count;
+};
+
+struct book {
+	struct post post;
+	const char *order_url;
+	const char *epub_path, *pdf_path, *cover_path; /* "" when none */
+};
+
+struct recent_comment {
+	int64_t id;
+	const char *author_name;
+	int64_t created_at;
+	struct post post; /* id, type, slug, title, published_at filled */
 };
 
 struct store;
@@ -174,6 +202,32 @@ int store_post_list(struct store *s, struct arena *a,
 int store_post_count(struct store *s, const struct post_query *q,
                      int64_t *count, struct error *e);
 
+/* The published posts just before and after p (by date); has_* is 0
+ * where there is none. */
+int store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
+                         int64_t now, struct post *prev, int *has_prev,
+                         struct post *next, int *has_next, struct error *e);
+/* Months with published posts, newest first, with their counts. */
+int store_archive_months(struct store *s, struct arena *a, int64_t now,
+                         struct archive_month **out, size_t *n,
+                         struct error *e);
+/* Published books, newest first, with their order link and files. */
+int store_books_list(struct store *s, struct arena *a, int64_t now,
+                     struct book **out, size_t *n, struct error *e);
+/* An episode's audio; *url "" when it has none. */
+int store_episode_audio(struct store *s, struct arena *a, int64_t post_id,
+                        const char **url, int64_t *duration_s, struct error *e);
+/* The newest approved comments on published items. */
+int store_comments_recent(struct store *s, struct arena *a, int64_t now,
+                          int limit, struct recent_comment **out, size_t *n,
+                          struct error *e);
+/* Publish every scheduled item whose time has come; *n of them. */
+int store_publish_due(struct store *s, int64_t now, int64_t *n,
+                      struct error *e);
+/* A tag's name by its slug; ERR_NOT_FOUND when none. */
+int store_tag_name(struct store *s, struct arena *a, const char *slug,
+                   const char **name, struct error *e);
+
 int store_comment_add(struct store *s, const struct comment *in, int64_t *id,
                       struct error *e);
 
@@ -182,6 +236,14 @@ int store_comment_add(struct store *s, const struct comment *in, int64_t *id,
 int store_views_add(struct store *s, int64_t post_id, int64_t day, int64_t n,
                     struct error *e);
 
+struct block {
+	int64_t id;
+	const char *area, *kind, *config; /* config: a JSON object */
+	int position;
+};
+/* The blocks of area by position. */
+int store_block_list(struct store *s, struct arena *a, const char *area,
+                     struct block **out, size_t *n, struct error *e);
 int store_block_add(struct store *s, const char *area, int position,
                     const char *kind, const char *config_json, struct error *e);
 int store_book_set(struct store *s, int64_t post_id, const char *order_url,
@@ -198,5 +260,88 @@ int store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
  */
 uint64_t store_generation(struct store *s);
 int store_watch(struct store *s, struct error *e);
+
+/* ---- feeds (store_feeds.c) ---- */
+
+/* Which posts a feed follows: the whole site, a section or a tag. */
+enum post_scope { SCOPE_SITE, SCOPE_SECTION, SCOPE_TAG, SCOPE__MAX };
+
+/*
+ * A section or a tag by its exact slug (never by name, unlike
+ * store_section_find): *id and *name; ERR_NOT_FOUND when there is none.
+ */
+int store_section_by_slug(struct store *s, struct arena *a, const char *slug,
+                          int64_t *id, const char **name, struct error *e);
+int store_tag_by_slug(struct store *s, struct arena *a, const char *slug,
+                      int64_t *id, const char **name, struct error *e);
+/*
+ * The newest published posts (type post, published_at <= now) of the
+ * scope (scope_id: the section's or tag's id), newest first by publication
+ * date and never sticky first, at most limit of them; tags not filled.
+ */
+int store_newest_posts(struct store *s, struct arena *a, enum post_scope scope,
+                       int64_t scope_id, int64_t now, int limit,
+                       struct post **out, size_t *n, struct error *e);
+
+/* An approved comment and the post it is on (post: id, type, slug,
+ * title and published_at only). */
+struct comment_on_post {
+	struct comment c;
+	struct post post;
+};
+/* The newest approved comments on published posts, newest first. */
+int store_newest_comments(struct store *s, struct arena *a, int64_t now,
+                          int limit, struct comment_on_post **out, size_t *n,
+                          struct error *e);
+
+/*
+ * Sitemap entries: published posts and pages (published_at <= now) in id
+ * order, so a new item is appended and never moves the ones before it
+ * from one sitemap file to the next.
+ */
+struct sitemap_item {
+	enum post_type type;
+	const char *slug;
+	int64_t published_at, updated_at;
+};
+/* How many there are, and the newest updated_at of a post (0: none). */
+int store_sitemap_count(struct store *s, int64_t now, int64_t *count,
+                        int64_t *newest_post, struct error *e);
+/* Items [offset, offset + limit) of that order. */
+int store_sitemap_list(struct store *s, struct arena *a, int64_t now,
+                       int64_t offset, int limit, struct sitemap_item **out,
+                       size_t *n, struct error *e);
+
+/* ---- views (store_views.c) ---- */
+
+/* One post's views of one day (days since the epoch, UTC). */
+struct views_row {
+	int64_t post_id, day, n;
+};
+/*
+ * Add each row to its post's bucket in post_views and to the post's
+ * views_total, all in one transaction (nothing is written if any part
+ * fails).  Rows of posts that no longer exist are dropped.
+ */
+int store_views_flush(struct store *s, const struct views_row *rows, size_t n,
+                      struct error *e);
+/*
+ * A post readers may count a view of: published (any type), with its
+ * publication time (the caller compares it with the clock) and stored
+ * all-time total.  ERR_NOT_FOUND when there is no such published post.
+ */
+int store_views_post(struct store *s, int64_t post_id, int64_t *published_at,
+                     int64_t *views_total, struct error *e);
+/*
+ * Published posts of type post (published_at <= now) by the sum of their
+ * buckets on days first_day..last_day, most viewed first (ties: newest
+ * first), at most limit; posts[i] has views[i].  The posts have every
+ * field but the body (body_src and body_html are "") and the tags.  Both
+ * arrays in a.
+ */
+int store_views_popular(struct store *s, struct arena *a, int64_t first_day,
+                        int64_t last_day, int64_t now, int limit,
+                        struct post **posts, int64_t **views, size_t *n,
+                        struct error *e);
 
 #endif

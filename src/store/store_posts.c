@@ -17,8 +17,8 @@ static const char SQL_POST_ADD[] =
 	"INSERT INTO posts(type, status, section_id, slug, title, "
 	"excerpt, body_src, body_format, body_html, source_url, "
 	"author_id, published_at, updated_at, comments_open, sticky, "
-	"views_total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	"?11, ?12, ?13, ?14, ?15, ?16)";
+	"views_total, activity_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	"?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, max(?12, ?13))";
 
 static const char SQL_POST_GET[] = "SELECT " POST_COLS "WHERE p.id = ?1";
 
@@ -27,27 +27,69 @@ static const char SQL_POST_PERMALINK[] =
 	"AND p.status = 'published' AND p.published_at <= ?2 "
 	"AND p.published_at >= ?3 AND p.published_at < ?3 + 86400";
 
+#define LISTED                                                                 \
+	"WHERE p.type = ?1 AND p.status = 'published' AND p.published_at <= ?2 "
+#define NEWEST "ORDER BY p.published_at DESC, p.id DESC LIMIT ?3 OFFSET ?4"
+#define BY_TAG                                                                 \
+	"AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t "        \
+	"ON t.id = pt.tag_id WHERE t.slug = ?5) "
 static const char SQL_POST_LIST[] =
-	"SELECT " POST_COLS "WHERE p.type = ?1 AND p.status = 'published' "
-	"AND p.published_at <= ?2 "
+	"SELECT " POST_COLS LISTED
 	"ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
 	"LIMIT ?3 OFFSET ?4";
-
 static const char SQL_POST_LIST_SECTION[] =
-	"SELECT " POST_COLS "WHERE p.type = ?1 AND p.status = 'published' "
-	"AND p.published_at <= ?2 AND p.section_id = ?5 "
-	"ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
-	"LIMIT ?3 OFFSET ?4";
-
-static const char SQL_POST_COUNT[] =
-	"SELECT count(*) FROM posts WHERE type = ?1 "
-	"AND status = 'published' AND published_at <= ?2";
-
+	"SELECT " POST_COLS LISTED "AND p.section_id = ?5 " NEWEST;
+static const char SQL_POST_LIST_ACTIVITY[] =
+	"SELECT " POST_COLS LISTED "AND p.section_id = ?5 "
+	"ORDER BY p.activity_at DESC, p.id DESC LIMIT ?3 OFFSET ?4";
+static const char SQL_POST_LIST_TAG[] =
+	"SELECT " POST_COLS LISTED BY_TAG NEWEST;
+static const char SQL_POST_LIST_RANGE[] =
+	"SELECT " POST_COLS LISTED
+	"AND p.published_at >= ?5 AND p.published_at < ?6 " NEWEST;
+static const char SQL_POST_COUNT[] = "SELECT count(*) FROM posts p " LISTED;
 static const char SQL_POST_COUNT_SECTION[] =
-	"SELECT count(*) FROM posts WHERE type = ?1 "
-	"AND status = 'published' AND published_at <= ?2 "
-	"AND section_id = ?3";
-
+	"SELECT count(*) FROM posts p " LISTED "AND p.section_id = ?5";
+static const char SQL_POST_COUNT_TAG[] =
+	"SELECT count(*) FROM posts p " LISTED BY_TAG;
+static const char SQL_POST_COUNT_RANGE[] =
+	"SELECT count(*) FROM posts p " LISTED
+	"AND p.published_at >= ?5 AND p.published_at < ?6";
+static const char SQL_POST_PREV[] =
+	"SELECT " POST_COLS LISTED "AND (p.published_at, p.id) < (?3, ?4) "
+	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
+static const char SQL_POST_NEXT[] =
+	"SELECT " POST_COLS LISTED "AND (p.published_at, p.id) > (?3, ?4) "
+	"ORDER BY p.published_at, p.id LIMIT 1";
+static const char SQL_ARCHIVE_MONTHS[] =
+	"SELECT CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER), "
+	"CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER), count(*) "
+	"FROM posts WHERE type = 'post' AND status = 'published' "
+	"AND published_at <= ?1 GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC";
+static const char SQL_BOOKS[] =
+	"SELECT " POST_FIELDS ", b.order_url, coalesce(me.path, ''), "
+	"coalesce(mp.path, ''), coalesce(mc.path, '') " POST_FROM
+	"JOIN books b ON b.post_id = p.id "
+	"LEFT JOIN media me ON me.id = b.epub_media_id "
+	"LEFT JOIN media mp ON mp.id = b.pdf_media_id "
+	"LEFT JOIN media mc ON mc.id = b.cover_media_id "
+	"WHERE p.type = 'book' AND p.status = 'published' "
+	"AND p.published_at <= ?1 ORDER BY p.published_at DESC LIMIT 50";
+static const char SQL_EPISODE_AUDIO[] =
+	"SELECT audio_url, duration_s FROM episodes WHERE post_id = ?1";
+static const char SQL_COMMENTS_RECENT[] =
+	"SELECT c.id, c.author_name, c.created_at, p.id, p.type, p.slug, "
+	"p.title, p.published_at FROM comments c JOIN posts p "
+	"ON p.id = c.post_id WHERE c.status = 'approved' "
+	"AND p.status = 'published' AND p.published_at <= ?1 "
+	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+static const char SQL_PUBLISH_DUE[] =
+	"UPDATE posts SET status = 'published' WHERE status = 'scheduled' "
+	"AND published_at <= ?1";
+static const char SQL_BLOCK_LIST[] =
+	"SELECT id, area, kind, config, position FROM blocks "
+	"WHERE area = ?1 ORDER BY position, id";
+static const char SQL_TAG_NAME[] = "SELECT name FROM tags WHERE slug = ?1";
 static const char SQL_POST_TAGS[] =
 	"SELECT t.name FROM post_tags pt JOIN tags t "
 	"ON t.id = pt.tag_id WHERE pt.post_id = ?1 "
@@ -71,8 +113,9 @@ static const char SQL_COMMENT_ADD[] =
 	"author_email, author_url, body_src, body_html, status, "
 	"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
-static const char SQL_COMMENT_COUNT_BUMP[] = "UPDATE posts SET comment_count = "
-					     "comment_count + 1 WHERE id = ?1";
+static const char SQL_COMMENT_COUNT_BUMP[] =
+	"UPDATE posts SET comment_count = comment_count + 1, "
+	"activity_at = max(activity_at, ?2) WHERE id = ?1";
 
 static const char SQL_BLOCK_ADD[] =
 	"INSERT INTO blocks(area, position, kind, config) "
@@ -217,6 +260,7 @@ post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
 	p->comment_count = sqlite3_column_int64(st, 18);
 	p->comments_open = sqlite3_column_int(st, 19);
 	p->sticky = sqlite3_column_int(st, 20);
+	p->activity_at = sqlite3_column_int64(st, 21);
 }
 
 static int
@@ -309,6 +353,35 @@ store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
 	return rc;
 }
 
+/* The statement for q's filter, with ?5 (and ?6) bound by bind_filter. */
+static const char *
+list_sql(const struct post_query *q, int count)
+{
+	if (q->tag_slug != NULL)
+		return count ? SQL_POST_COUNT_TAG : SQL_POST_LIST_TAG;
+	if (q->to != 0)
+		return count ? SQL_POST_COUNT_RANGE : SQL_POST_LIST_RANGE;
+	if (q->section_id != 0)
+		return count            ? SQL_POST_COUNT_SECTION
+		       : q->by_activity ? SQL_POST_LIST_ACTIVITY
+		                        : SQL_POST_LIST_SECTION;
+	return count ? SQL_POST_COUNT : SQL_POST_LIST;
+}
+
+static void
+bind_filter(sqlite3_stmt *st, const struct post_query *q)
+{
+	bind_text(st, 1, post_type_names[q->type]);
+	sqlite3_bind_int64(st, 2, q->now);
+	if (q->tag_slug != NULL)
+		bind_text(st, 5, q->tag_slug);
+	else if (q->to != 0) {
+		sqlite3_bind_int64(st, 5, q->from);
+		sqlite3_bind_int64(st, 6, q->to);
+	} else if (q->section_id != 0)
+		sqlite3_bind_int64(st, 5, q->section_id);
+}
+
 int
 store_post_list(struct store *s, struct arena *a, const struct post_query *q,
                 struct post **out, size_t *n, struct error *e)
@@ -327,16 +400,12 @@ store_post_list(struct store *s, struct arena *a, const struct post_query *q,
 		reader_put(s, locked);
 		return 0;
 	}
-	st = conn_stmt(c, q->section_id ? SQL_POST_LIST_SECTION : SQL_POST_LIST,
-	               e);
+	st = conn_stmt(c, list_sql(q, 0), e);
 	if (st == NULL)
 		goto out;
-	bind_text(st, 1, post_type_names[q->type]);
-	sqlite3_bind_int64(st, 2, q->now);
+	bind_filter(st, q);
 	sqlite3_bind_int(st, 3, q->limit);
 	sqlite3_bind_int(st, 4, q->offset);
-	if (q->section_id)
-		sqlite3_bind_int64(st, 5, q->section_id);
 	*out = arena_alloc(a, (size_t)q->limit * sizeof(**out));
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)q->limit)
 		post_row(a, st, &(*out)[(*n)++]);
@@ -361,20 +430,259 @@ store_post_count(struct store *s, const struct post_query *q, int64_t *count,
 	*count = 0;
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c,
-	               q->section_id ? SQL_POST_COUNT_SECTION : SQL_POST_COUNT,
-	               e);
+	st = conn_stmt(c, list_sql(q, 1), e);
 	if (st == NULL)
 		goto out;
-	bind_text(st, 1, post_type_names[q->type]);
-	sqlite3_bind_int64(st, 2, q->now);
-	if (q->section_id)
-		sqlite3_bind_int64(st, 3, q->section_id);
+	bind_filter(st, q);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*count = sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else
 		db_error(e, c->db, "post count");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+/* Step st to its first row into *out; *found 0 when there is none. */
+static int
+maybe_post(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
+           int *found, struct error *e)
+{
+	int step = sqlite3_step(st);
+
+	*found = step == SQLITE_ROW;
+	if (*found)
+		post_row(a, st, out);
+	stmt_done(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE
+	               ? 0
+	               : db_error(e, c->db, "post");
+}
+
+int
+store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
+                     int64_t now, struct post *prev, int *has_prev,
+                     struct post *next, int *has_next, struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	const char *const sql[2] = {SQL_POST_PREV, SQL_POST_NEXT};
+	struct post *outs[2] = {prev, next};
+	int *found[2] = {has_prev, has_next};
+
+	*has_prev = *has_next = 0;
+	if (c == NULL)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st = conn_stmt(c, sql[i], e);
+
+		if (st == NULL)
+			goto out;
+		bind_text(st, 1, post_type_names[p->type]);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_int64(st, 3, p->published_at);
+		sqlite3_bind_int64(st, 4, p->id);
+		if (maybe_post(c, st, a, outs[i], found[i], e) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+/* Grow *out (of *cap elements of size sz) to hold one more. */
+static void *
+grow(struct arena *a, void *out, size_t *cap, size_t n, size_t sz)
+{
+	void *g;
+
+	if (n < *cap)
+		return out;
+	*cap = *cap ? 2 * *cap : 8;
+	g = arena_alloc(a, *cap * sz);
+	if (n > 0)
+		memcpy(g, out, n * sz);
+	return g;
+}
+
+int
+store_archive_months(struct store *s, struct arena *a, int64_t now,
+                     struct archive_month **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_ARCHIVE_MONTHS, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		(*out)[*n].year = sqlite3_column_int(st, 0);
+		(*out)[*n].month = sqlite3_column_int(st, 1);
+		(*out)[*n].count = sqlite3_column_int64(st, 2);
+		(*n)++;
+	}
+	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "archives");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_books_list(struct store *s, struct arena *a, int64_t now,
+                 struct book **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_BOOKS, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct book *b;
+
+		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		b = &(*out)[(*n)++];
+		post_row(a, st, &b->post);
+		b->order_url = col_text(a, st, POST_NCOLS);
+		b->epub_path = col_text(a, st, POST_NCOLS + 1);
+		b->pdf_path = col_text(a, st, POST_NCOLS + 2);
+		b->cover_path = col_text(a, st, POST_NCOLS + 3);
+	}
+	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "books");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_episode_audio(struct store *s, struct arena *a, int64_t post_id,
+                    const char **url, int64_t *duration_s, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*url = "";
+	*duration_s = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_EPISODE_AUDIO, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, post_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*url = col_text(a, st, 0);
+		*duration_s = sqlite3_column_int64(st, 1);
+	}
+	rc = step == SQLITE_ROW || step == SQLITE_DONE
+	             ? 0
+	             : db_error(e, c->db, "episode");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_comments_recent(struct store *s, struct arena *a, int64_t now, int limit,
+                      struct recent_comment **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step, k;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_COMMENTS_RECENT, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct recent_comment *rc_;
+
+		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		rc_ = &(*out)[(*n)++];
+		memset(rc_, 0, sizeof(*rc_));
+		rc_->id = sqlite3_column_int64(st, 0);
+		rc_->author_name = col_text(a, st, 1);
+		rc_->created_at = sqlite3_column_int64(st, 2);
+		rc_->post.id = sqlite3_column_int64(st, 3);
+		k = enum_lookup(post_type_names, POST_TYPE__MAX,
+		                (const char *)sqlite3_column_text(st, 4));
+		rc_->post.type = k < 0 ? POST_POST : (enum post_type)k;
+		rc_->post.slug = col_text(a, st, 5);
+		rc_->post.title = col_text(a, st, 6);
+		rc_->post.published_at = sqlite3_column_int64(st, 7);
+		rc_->post.status = POST_PUBLISHED;
+	}
+	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "recent comments");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_publish_due(struct store *s, int64_t now, int64_t *n, struct error *e)
+{
+	int rc;
+
+	/* Held across both calls, so the count is this statement's. */
+	writer_lock(s);
+	rc = write_one(s, SQL_PUBLISH_DUE, "publishing", NULL, e, "l", now);
+	*n = rc == 0 ? sqlite3_changes64(s->w.db) : 0;
+	writer_unlock(s);
+	return rc;
+}
+
+int
+store_tag_name(struct store *s, struct arena *a, const char *slug,
+               const char **name, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*name = NULL;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_TAG_NAME, e);
+	if (st == NULL)
+		goto out;
+	bind_text(st, 1, slug);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*name = col_text(a, st, 0);
+		rc = 0;
+	} else if (step == SQLITE_DONE)
+		error_set(e, ERR_NOT_FOUND, "no tag '%s'", slug);
+	else
+		db_error(e, c->db, "tag");
 	stmt_done(st);
 out:
 	reader_put(s, locked);
@@ -431,6 +739,7 @@ store_comment_add(struct store *s, const struct comment *in, int64_t *id,
 		if (st == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, in->post_id);
+		sqlite3_bind_int64(st, 2, in->created_at);
 		if (write_step(s, st, "counting comment", NULL, e) == -1)
 			goto fail;
 	}
@@ -462,4 +771,39 @@ store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
 {
 	return write_one(s, SQL_EPISODE_SET, "setting episode", NULL, e, "lsl",
 	                 post_id, audio_url, duration_s);
+}
+
+int
+store_block_list(struct store *s, struct arena *a, const char *area,
+                 struct block **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_BLOCK_LIST, e);
+	if (st == NULL)
+		goto out;
+	bind_text(st, 1, area);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct block *b;
+
+		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		b = &(*out)[(*n)++];
+		b->id = sqlite3_column_int64(st, 0);
+		b->area = col_text(a, st, 1);
+		b->kind = col_text(a, st, 2);
+		b->config = col_text(a, st, 3);
+		b->position = sqlite3_column_int(st, 4);
+	}
+	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "blocks");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
 }

@@ -209,11 +209,24 @@ writer_lock(struct store *s)
 	return &s->w;
 }
 
-/* Every release of the writer may follow a write: readers' caches go. */
+/*
+ * Releasing the writer outside a transaction after rows changed (or a
+ * transaction ended with changes) moves the generation on, so caches of
+ * what readers saw go.  Inside a transaction nothing is visible yet, and
+ * the release that ends it does the bump.
+ */
 void
 writer_unlock(struct store *s)
 {
-	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
+	if (s->depth == 0) {
+		long long changes = sqlite3_total_changes64(s->w.db);
+
+		if (changes != s->changes_seen) {
+			s->changes_seen = changes;
+			atomic_fetch_add_explicit(&s->gen, 1,
+			                          memory_order_release);
+		}
+	}
 	pthread_mutex_unlock(&s->wlock);
 }
 

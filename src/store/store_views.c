@@ -22,6 +22,42 @@ static const char SQL_VIEWS_TOTAL[] =
 	"UPDATE posts SET views_total = views_total + ?2 "
 	"WHERE id = ?1";
 
+/*
+ * The flush's bucket write: a post deleted since its views were counted
+ * would fail the foreign key and with it the whole batch, again on every
+ * retry; its row is dropped instead.  (The WHERE also keeps SQLite's
+ * parser from reading ON CONFLICT as a join constraint.)
+ */
+static const char SQL_VIEWS_DAY_IF_POST[] =
+	"INSERT INTO post_views(post_id, day, n) "
+	"SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM posts WHERE id = ?1) "
+	"ON CONFLICT(post_id, day) DO UPDATE SET n = n + excluded.n";
+
+static const char SQL_VIEWS_POST[] =
+	"SELECT published_at, views_total FROM posts "
+	"WHERE id = ?1 AND status = 'published'";
+
+/*
+ * "Popular in the last N days": at most N buckets per post (post_views_day
+ * finds the days), summed, then joined with the posts.  The post columns
+ * are those a listing shows; the body is left out.
+ */
+static const char SQL_VIEWS_POPULAR[] =
+	"SELECT p.id, p.type, coalesce(p.section_id, 0), "
+	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "
+	"p.excerpt, p.source_url, "
+	"coalesce(nullif(u.name, ''), u.login, ''), p.published_at, "
+	"p.updated_at, p.views_total, p.comment_count, p.comments_open, "
+	"p.sticky, v.n "
+	"FROM (SELECT post_id, sum(n) AS n FROM post_views "
+	"WHERE day >= ?1 AND day <= ?2 GROUP BY post_id) v "
+	"JOIN posts p ON p.id = v.post_id "
+	"LEFT JOIN sections s ON s.id = p.section_id "
+	"LEFT JOIN users u ON u.id = p.author_id "
+	"WHERE p.type = 'post' AND p.status = 'published' "
+	"AND p.published_at <= ?3 "
+	"ORDER BY v.n DESC, p.published_at DESC, p.id DESC LIMIT ?4";
+
 int
 store_views_add(struct store *s, int64_t post_id, int64_t day, int64_t n,
                 struct error *e)
@@ -49,4 +85,132 @@ store_views_add(struct store *s, int64_t post_id, int64_t day, int64_t n,
 fail:
 	store_rollback(s);
 	return -1;
+}
+
+int
+store_views_flush(struct store *s, const struct views_row *rows, size_t n,
+                  struct error *e)
+{
+	sqlite3_stmt *st;
+
+	if (n == 0)
+		return 0;
+	if (store_begin(s, e) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		st = conn_stmt(&s->w, SQL_VIEWS_DAY_IF_POST, e);
+		if (st == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, rows[i].post_id);
+		sqlite3_bind_int64(st, 2, rows[i].day);
+		sqlite3_bind_int64(st, 3, rows[i].n);
+		if (write_step(s, st, "flushing views", NULL, e) == -1)
+			goto fail;
+		st = conn_stmt(&s->w, SQL_VIEWS_TOTAL, e);
+		if (st == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, rows[i].post_id);
+		sqlite3_bind_int64(st, 2, rows[i].n);
+		if (write_step(s, st, "flushing views", NULL, e) == -1)
+			goto fail;
+	}
+	return store_commit(s, e);
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_views_post(struct store *s, int64_t post_id, int64_t *published_at,
+                 int64_t *views_total, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*published_at = 0;
+	*views_total = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_VIEWS_POST, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, post_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*published_at = sqlite3_column_int64(st, 0);
+		*views_total = sqlite3_column_int64(st, 1);
+		rc = 0;
+	} else if (step == SQLITE_DONE)
+		error_set(e, ERR_NOT_FOUND, "no published post %lld",
+		          (long long)post_id);
+	else
+		db_error(e, c->db, "post views");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_views_popular(struct store *s, struct arena *a, int64_t first_day,
+                    int64_t last_day, int64_t now, int limit,
+                    struct post **posts, int64_t **views, size_t *n,
+                    struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	*posts = NULL;
+	*views = NULL;
+	*n = 0;
+	if (limit <= 0)
+		return 0; /* SQLite reads LIMIT -1 as "no limit" */
+	c = reader_get(s, &locked, e);
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_VIEWS_POPULAR, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, first_day);
+	sqlite3_bind_int64(st, 2, last_day);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int(st, 4, limit);
+	*posts = arena_zalloc(a, (size_t)limit * sizeof(**posts));
+	*views = arena_zalloc(a, (size_t)limit * sizeof(**views));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)limit) {
+		struct post *p = &(*posts)[*n];
+
+		p->id = sqlite3_column_int64(st, 0);
+		p->type = POST_POST;
+		p->status = POST_PUBLISHED;
+		p->section_id = sqlite3_column_int64(st, 2);
+		p->section_slug = col_text(a, st, 3);
+		p->section_name = col_text(a, st, 4);
+		p->slug = col_text(a, st, 5);
+		p->title = col_text(a, st, 6);
+		p->excerpt = col_text(a, st, 7);
+		p->source_url = col_text(a, st, 8);
+		p->author_name = col_text(a, st, 9);
+		p->published_at = sqlite3_column_int64(st, 10);
+		p->updated_at = sqlite3_column_int64(st, 11);
+		p->views_total = sqlite3_column_int64(st, 12);
+		p->comment_count = sqlite3_column_int64(st, 13);
+		p->comments_open = sqlite3_column_int(st, 14);
+		p->sticky = sqlite3_column_int(st, 15);
+		p->body_src = "";
+		p->body_html = "";
+		p->body_format = "markdown";
+		(*views)[*n] = sqlite3_column_int64(st, 16);
+		(*n)++;
+	}
+	if (step == SQLITE_DONE || step == SQLITE_ROW)
+		rc = 0;
+	else
+		db_error(e, c->db, "popular posts");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
 }

@@ -34,10 +34,24 @@
 #define LIM_TMPL_DEPTH     32            /* nested sections / partials */
 #define LIM_TMPL_TAG_BYTES 256
 
-#define LIM_FRONT_POSTS 10 /* posts per listing page */
+/* lists */
+#define LIM_FRONT_POSTS 10     /* posts per listing page */
+#define LIM_PAGE_MAX    100000 /* /page/N/: past it, 404 */
 
 /* site config */
 #define LIM_CONF_BYTES (64 * 1024)
 #define LIM_THREADS    64
+
+/* feeds */
+#define LIM_FEED_ITEMS   20    /* entries in an RSS or Atom feed */
+#define LIM_SITEMAP_URLS 50000 /* URLs in one sitemap (sitemaps.org cap) */
+
+/* views (enforced in views/views.c and site/api.c) */
+#define LIM_VIEW_WINDOW_SECONDS (30 * 60) /* one view per IP per post */
+#define LIM_VIEW_TRACKED        (1 << 19) /* (IP, post) pairs remembered */
+#define LIM_VIEW_POSTS          65536     /* posts whose state is in memory */
+#define LIM_VIEW_PENDING        65536     /* (post, day) sums to flush */
+#define LIM_POPULAR_DAYS        3650      /* ?days= of /api/v1/popular */
+#define LIM_POPULAR_LIMIT       100       /* ?limit= of /api/v1/popular */
 
 #endif

@@ -2,13 +2,13 @@
 #define GAZETTE_VIEWS_H
 /*
  * Live view counts (DESIGN.md section 2).  A view is counted in memory:
- * bots are filtered by User-Agent, and one IP counts once per post per
- * VIEWS_WINDOW_SECONDS (the IP is kept only as a keyed hash, in memory).
- * A flush thread writes the sums every second into post_views(post_id,
- * day, n) and posts.views_total in one transaction; views_free() flushes
- * before it returns.  "Popular in the last N days" sums the daily buckets
- * and is recomputed at most once a minute per (days, limit) into a cached
- * list.  Thread-safe.
+ * bots are filtered by User-Agent, and one IP (IPv6: its /64) counts once
+ * per post per LIM_VIEW_WINDOW_SECONDS; the IP is kept only as a keyed
+ * hash, in memory.  A flush thread writes the sums every second into
+ * post_views(post_id, day, n) and posts.views_total in one transaction;
+ * views_free() flushes before it returns.  "Popular in the last N days"
+ * sums the daily buckets and is recomputed at most once a minute per N
+ * into a cached list.  Thread-safe.
  */
 #include <stdint.h>
 
@@ -16,10 +16,15 @@
 #include "../util/arena.h"
 #include "../util/error.h"
 
+/* How often pending counts are written, and how long a popular list is
+ * served before it is recomputed. */
+#define VIEWS_FLUSH_SECONDS   1
+#define VIEWS_POPULAR_SECONDS 60
+
 struct views;
 
 struct popular {
-	struct post post; /* id, type, slug, title, published_at filled */
+	struct post post; /* all but the body ("") and the tags */
 	int64_t views;    /* inside the window */
 };
 
@@ -30,21 +35,36 @@ int views_start(struct views *v, struct error *e);
 void views_free(struct views *v);
 
 /*
- * One reader's view of post_id.  0 with *total (the all-time count,
- * pending views included) and *counted (0 when filtered: a bot, or a
- * repeat within the window); -1 with ERR_NOT_FOUND when the post is
- * unknown or not published.
+ * One reader's view of post_id from address ip (text, as the server
+ * gives it).  0 with *total (the all-time count, pending views included)
+ * and *counted (0 when filtered: a bot, a repeat within the window, or
+ * memory for counting full); -1 with ERR_NOT_FOUND when the post is
+ * unknown, not published or scheduled for later (nothing is counted).
  */
 int views_hit(struct views *v, int64_t post_id, const char *ip,
               const char *user_agent, int64_t *total, int *counted,
               struct error *e);
-/* The all-time total of a post including views not yet flushed. */
+/* The all-time total of a post including views not yet flushed (v NULL:
+ * stored_total). */
 int64_t views_total(struct views *v, int64_t post_id, int64_t stored_total);
-/* The most viewed published posts of the last days days, at most limit,
- * from the cache; strings in a. */
+/*
+ * The most viewed published posts (type post) of the last days days (today
+ * and the days - 1 before it, UTC), at most limit, from a list at most
+ * VIEWS_POPULAR_SECONDS old; strings in a.  ERR_INVALID unless days is 1
+ * to LIM_POPULAR_DAYS and limit 1 to LIM_POPULAR_LIMIT.
+ */
 int views_popular(struct views *v, struct arena *a, int days, int limit,
                   struct popular **out, size_t *n, struct error *e);
-/* Write pending counts now (the flush thread calls it every second). */
+/* Write pending counts now (the flush thread calls it every second).
+ * Nothing is written when nothing is pending; on failure the counts stay
+ * pending for the next flush. */
 int views_flush(struct views *v, struct error *e);
+/*
+ * 1 when a User-Agent is not a reader's browser: missing, not starting
+ * with "Mozilla/" (curl, wget, Node's fetch "node", python-requests, Go's
+ * client...), or naming a crawler, preview fetcher or headless browser
+ * (the list is in views.c).
+ */
+int views_is_bot(const char *user_agent);
 
 #endif

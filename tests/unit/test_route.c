@@ -240,6 +240,52 @@ dispatch_empty_table(void **state)
 	arena_free(a);
 }
 
+/* A query argument that is badly escaped or not UTF-8 once decoded is
+ * refused before any route runs (400), whatever the path. */
+static void
+dispatch_bad_query(void **state)
+{
+	static const struct {
+		const char *query;
+		enum route_result want;
+	} t[] = {
+		{"", ROUTE_OK},
+		{"s=hello+world&p=12", ROUTE_OK},
+		{"s=caf%C3%A9", ROUTE_OK},
+		{"flag&empty=", ROUTE_OK},
+		{"s=%zz", ROUTE_BAD_QUERY},
+		{"s=%", ROUTE_BAD_QUERY},
+		{"s=%00", ROUTE_BAD_QUERY},
+		{"s=%ff%fe", ROUTE_BAD_QUERY},     /* not UTF-8 */
+		{"a=1&s=%C0%AF", ROUTE_BAD_QUERY}, /* overlong */
+		{"%ED%A0%80=1", ROUTE_BAD_QUERY},  /* a surrogate, in a name */
+	};
+	struct arena *a = arena_new();
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(t); i++) {
+		struct req r;
+		struct resp rs;
+		struct record rec;
+
+		memset(&r, 0, sizeof(r));
+		memset(&rec, 0, sizeof(rec));
+		r.method = HTTP_GET;
+		r.path = "/about/";
+		r.query = t[i].query;
+		r.arena = a;
+		resp_init(&rs);
+		if (route_dispatch(routes, NELEM(routes), &rec, &r, &rs) !=
+		    t[i].want)
+			fail_msg("query \"%s\": want %d", t[i].query,
+			         (int)t[i].want);
+		assert_int_equal(rec.calls, t[i].want == ROUTE_OK ? 1 : 0);
+		buf_release(&rs.body);
+		arena_reset(a);
+	}
+	arena_free(a);
+}
+
 static void
 route_path_valid_table(void **state)
 {
@@ -363,6 +409,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dispatch_table),
 		cmocka_unit_test(dispatch_empty_table),
+		cmocka_unit_test(dispatch_bad_query),
 		cmocka_unit_test(route_path_valid_table),
 		cmocka_unit_test(req_query_table),
 		cmocka_unit_test(req_query_arg_limit),

@@ -89,7 +89,9 @@ static int64_t
 post_count(struct store *s, enum post_type type, int64_t section_id,
            int64_t now)
 {
-	struct post_query q = {type, section_id, now, 0, 0};
+	struct post_query q = {.type = type,
+	                       .section_id = section_id,
+	                       .now = now};
 	struct error e;
 	int64_t n = -1;
 
@@ -479,7 +481,11 @@ static const char *
 list_slugs(struct store *s, struct arena *a, enum post_type type,
            int64_t section_id, int64_t now, int limit, int offset)
 {
-	struct post_query q = {type, section_id, now, limit, offset};
+	struct post_query q = {.type = type,
+	                       .section_id = section_id,
+	                       .now = now,
+	                       .limit = limit,
+	                       .offset = offset};
 	struct post *p;
 	size_t n;
 	struct error e;

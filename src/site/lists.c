@@ -1,0 +1,313 @@
+/*
+ * Pages that list posts: the front page, sections (rendered by their
+ * kind), tags, date archives, books, with /page/N/ pagination.  One
+ * renderer, list_render(), serves them all; each handler states what to
+ * list and where its pages live.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/text.h"
+#include "../util/banned.h"
+
+struct listing {
+	const char *title;   /* heading; NULL on the front page */
+	const char *base;    /* path of page 1, e.g. "/category/news/" */
+	const char *kind;    /* section kind name, or "posts" */
+	const char *feed;    /* the listing's own feed path, or NULL */
+	struct post_query q; /* limit and offset set by list_render */
+};
+
+/*
+ * The page number of a request: 1, or N from a path ending in /page/N/
+ * (the route's last capture).  -1 when N is out of range, so /page/0/ and
+ * /page/99999999999/ are 404s, not a 500 or an empty page.
+ */
+static int64_t
+page_number(const struct req *r)
+{
+	size_t n = strlen(r->path);
+	int64_t page;
+
+	if (n < 8 || strcmp(r->path + n - 1, "/") != 0 ||
+	    strstr(r->path, "/page/") == NULL || r->nparams == 0)
+		return 1;
+	if (num_parse(r->params[r->nparams - 1], 1, LIM_PAGE_MAX, &page) == -1)
+		return -1;
+	return page;
+}
+
+static const char *
+page_url(struct arena *a, const char *base, int64_t page)
+{
+	return page == 1
+	               ? base
+	               : arena_printf(a, "%spage/%lld/", base, (long long)page);
+}
+
+/* Episode audio for the podcast kind. */
+static void
+add_audio(struct site *s, struct arena *a, struct tval *pm, int64_t id)
+{
+	const char *url;
+	int64_t dur;
+	struct error e;
+
+	if (store_episode_audio(s->store, a, id, &url, &dur, &e) == 0 &&
+	    *url != '\0') {
+		tval_set_str(a, pm, "audio_url", url);
+		tval_set_str(a, pm, "duration",
+		             arena_printf(a, "%lld:%02lld", (long long)dur / 60,
+		                          (long long)dur % 60));
+	}
+}
+
+static void
+list_render(struct site *s, struct req *r, struct resp *rs, struct listing *l)
+{
+	struct arena *a = r->arena;
+	int64_t page = page_number(r), total = 0, pages;
+	struct post *posts = NULL;
+	size_t n = 0;
+	struct error e;
+	struct tval *m, *list, *pg;
+	const char *canonical;
+
+	if (page == -1) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	if (page == 1 && strstr(r->path, "/page/") != NULL &&
+	    strcmp(r->path, l->base) != 0) {
+		/* /page/1/ is page 1: one URL per page, as WordPress. */
+		rs->status = 301;
+		if (resp_header(rs, "Location",
+		                arena_printf(a, "%s%s", s->url, l->base)) == -1)
+			return;
+		return;
+	}
+	l->q.now = clock_now();
+	l->q.limit = LIM_FRONT_POSTS;
+	l->q.offset = (int)((page - 1) * LIM_FRONT_POSTS);
+	if (store_post_count(s->store, &l->q, &total, &e) == -1 ||
+	    store_post_list(s->store, a, &l->q, &posts, &n, &e) == -1) {
+		log_error("list %s: %s", r->path, e.msg);
+		rs->status = 500;
+		return;
+	}
+	pages = total == 0 ? 1
+	                   : (total + LIM_FRONT_POSTS - 1) / LIM_FRONT_POSTS;
+	if (page > pages) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	canonical = page_url(a, l->base, page);
+	m = page_model(s, r,
+	               l->title ? (page > 1 ? arena_printf(a, "%s – Page %lld",
+	                                                   l->title,
+	                                                   (long long)page)
+	                                    : l->title)
+	                        : s->title,
+	               canonical);
+	if (l->title != NULL)
+		tval_set_str(a, m, "heading", l->title);
+	else
+		tval_set_bool(a, m, "is_home", 1);
+	tval_set_bool(a, m, arena_printf(a, "kind_%s", l->kind), 1);
+	tval_set_int(a, m, "total", total);
+	if (l->feed != NULL)
+		tval_set_str(a, m, "list_feed", l->feed);
+	list = tval_set(a, m, "posts", tval_list(a));
+	for (size_t i = 0; i < n; i++) {
+		struct tval *pm =
+			tval_push(a, list, post_model(s, a, &posts[i]));
+
+		if (l->q.type == POST_EPISODE)
+			add_audio(s, a, pm, posts[i].id);
+		if (posts[i].activity_at > rs->last_modified)
+			rs->last_modified = posts[i].activity_at;
+	}
+	if (pages > 1) {
+		pg = tval_set(a, m, "pagination", tval_map(a));
+		tval_set_int(a, pg, "page", page);
+		tval_set_int(a, pg, "pages", pages);
+		if (page > 1)
+			tval_set_str(a, pg, "newer",
+			             page_url(a, l->base, page - 1));
+		if (page < pages)
+			tval_set_str(a, pg, "older",
+			             page_url(a, l->base, page + 1));
+	}
+	page_render(s, r, rs, "list.html", m);
+}
+
+/* /?p=ID, WordPress's shortlink: 301 to the permalink. */
+static int
+shortlink(struct site *s, struct req *r, struct resp *rs)
+{
+	const char *p = req_query(r, "p");
+	struct post post;
+	struct error e;
+	int64_t id;
+
+	if (p == NULL)
+		return 0;
+	if (num_parse(p, 1, INT64_MAX, &id) == -1 ||
+	    store_post_get(s->store, r->arena, id, &post, &e) == -1 ||
+	    post.status != POST_PUBLISHED || post.published_at > clock_now()) {
+		page_not_found(s, r, rs);
+		return 1;
+	}
+	rs->status = 301;
+	if (resp_header(rs, "Location",
+	                arena_printf(r->arena, "%s%s", s->url,
+	                             site_permalink(r->arena, &post))) == -1)
+		return 1;
+	return 1;
+}
+
+void
+home_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct listing l = {NULL, "/", "posts", NULL, {.type = POST_POST}};
+
+	if (shortlink(ctx, r, rs))
+		return;
+	list_render(ctx, r, rs, &l);
+}
+
+void
+section_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct section sec;
+	struct error e;
+	struct listing l = {0};
+
+	if (store_section_find(s->store, a, r->params[0], &sec, &e) == -1 ||
+	    strcmp(sec.slug, r->params[0]) != 0) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	l.title = sec.name;
+	l.base = arena_printf(a, "/category/%s/", r->params[0]);
+	l.feed = arena_printf(a, "%sfeed/", l.base);
+	l.kind = section_kind_names[sec.kind];
+	l.q.type = sec.kind == SECTION_PODCAST ? POST_EPISODE : POST_POST;
+	l.q.section_id = sec.id;
+	l.q.by_activity = sec.kind == SECTION_DISCUSSION;
+	if (sec.kind == SECTION_DASHBOARD)
+		l.q.section_id = 0; /* the newest of everything */
+	else if (sec.kind == SECTION_AGGREGATOR)
+		l.q.section_id = -1; /* its river arrives with the aggregator */
+	list_render(s, r, rs, &l);
+}
+
+void
+tag_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct error e;
+	const char *name;
+	struct listing l = {0};
+
+	if (store_tag_name(s->store, a, r->params[0], &name, &e) == -1) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	l.title = arena_printf(a, "Tag: %s", name);
+	l.base = arena_printf(a, "/tag/%s/", r->params[0]);
+	l.feed = arena_printf(a, "%sfeed/", l.base);
+	l.kind = "posts";
+	l.q.type = POST_POST;
+	l.q.tag_slug = r->params[0];
+	list_render(s, r, rs, &l);
+}
+
+/* /YYYY/, /YYYY/MM/ and /YYYY/MM/DD/: posts published in that span. */
+void
+archive_get(void *ctx, struct req *r, struct resp *rs)
+{
+	static const char *const months[] = {"January", "February", "March",
+	                                     "April",   "May",      "June",
+	                                     "July",    "August",   "September",
+	                                     "October", "November", "December"};
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	int64_t y, mo = 0, d = 0, from, to;
+	size_t parts = r->nparams - (strstr(r->path, "/page/") ? 1 : 0);
+	char iso[32];
+	struct listing l = {0};
+
+	if (num_parse(r->params[0], 1970, 9999, &y) == -1 ||
+	    (parts > 1 && num_parse(r->params[1], 1, 12, &mo) == -1) ||
+	    (parts > 2 && num_parse(r->params[2], 1, 31, &d) == -1)) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", (int)y, mo ? (int)mo : 1,
+	         d ? (int)d : 1);
+	if (time_parse_iso(iso, &from) == -1) { /* 31 February */
+		page_not_found(s, r, rs);
+		return;
+	}
+	if (parts == 1) {
+		snprintf(iso, sizeof(iso), "%04d-01-01", (int)y + 1);
+		l.title = arena_printf(a, "Archive: %lld", (long long)y);
+		l.base = arena_printf(a, "/%04d/", (int)y);
+	} else if (parts == 2) {
+		snprintf(iso, sizeof(iso), "%04d-%02d-01",
+		         (int)(mo == 12 ? y + 1 : y),
+		         (int)(mo == 12 ? 1 : mo + 1));
+		l.title = arena_printf(a, "Archive: %s %lld", months[mo - 1],
+		                       (long long)y);
+		l.base = arena_printf(a, "/%04d/%02d/", (int)y, (int)mo);
+	} else {
+		l.title = arena_printf(a, "Archive: %s %lld, %lld",
+		                       months[mo - 1], (long long)d,
+		                       (long long)y);
+		l.base = arena_printf(a, "/%04d/%02d/%02d/", (int)y, (int)mo,
+		                      (int)d);
+	}
+	if (parts < 3 && time_parse_iso(iso, &to) == -1)
+		to = INT64_MAX;
+	else if (parts == 3)
+		to = from + 86400;
+	l.kind = "posts";
+	l.q.type = POST_POST;
+	l.q.from = from;
+	l.q.to = to;
+	list_render(s, r, rs, &l);
+}
+
+void
+books_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct book *books;
+	size_t n;
+	struct error e;
+	struct tval *m, *list;
+
+	if (store_books_list(s->store, a, clock_now(), &books, &n, &e) == -1) {
+		log_error("books: %s", e.msg);
+		rs->status = 500;
+		return;
+	}
+	m = page_model(s, r, "Bookshelf", "/books/");
+	list = tval_set(a, m, "books", tval_list(a));
+	for (size_t i = 0; i < n; i++) {
+		struct tval *bm =
+			tval_push(a, list, book_model(s, a, &books[i]));
+
+		tval_set_str(a, bm, "body_html", books[i].post.body_html);
+	}
+	page_render(s, r, rs, "books.html", m);
+}

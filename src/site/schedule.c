@@ -1,0 +1,76 @@
+/*
+ * Scheduled posts go live from a timer inside the server, at their time,
+ * whether or not anyone visits (WordPress's cron runs only when a request
+ * arrives, and misses schedules on a quiet site).  Publishing is a write,
+ * so the store's generation moves and cached pages go.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "site.h"
+#include "../util/alloc.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "../util/banned.h"
+
+#define SCHEDULE_TICK_MS 500
+
+struct scheduler {
+	struct store *store;
+	pthread_t thread;
+	atomic_int stop;
+};
+
+static void
+publish_due(struct store *st)
+{
+	struct error e;
+	int64_t n;
+
+	if (store_publish_due(st, clock_now(), &n, &e) == -1)
+		log_error("scheduler: %s", e.msg);
+	else if (n > 0)
+		log_info("scheduler: published %lld scheduled item(s)",
+		         (long long)n);
+}
+
+static void *
+scheduler_main(void *arg)
+{
+	struct scheduler *sc = arg;
+
+	while (!atomic_load(&sc->stop)) {
+		publish_due(sc->store);
+		usleep(SCHEDULE_TICK_MS * 1000);
+	}
+	return NULL;
+}
+
+struct scheduler *
+scheduler_start(struct store *st, struct error *e)
+{
+	struct scheduler *sc = xcalloc(1, sizeof(*sc));
+
+	sc->store = st;
+	/* What fell due while the server was down goes out before the
+	 * first request is served. */
+	publish_due(st);
+	if (pthread_create(&sc->thread, NULL, scheduler_main, sc) != 0) {
+		free(sc);
+		error_set(e, ERR_IO, "cannot start the scheduler");
+		return NULL;
+	}
+	return sc;
+}
+
+void
+scheduler_stop(struct scheduler *sc)
+{
+	if (sc == NULL)
+		return;
+	atomic_store(&sc->stop, 1);
+	pthread_join(sc->thread, NULL);
+	free(sc);
+}

@@ -1,0 +1,331 @@
+/*
+ * The sidebar: blocks configured in the blocks table (kind + JSON config),
+ * built into one HTML snapshot that every page copies.  The snapshot is
+ * rebuilt when the store's generation moves (content changed) or after
+ * SIDEBAR_SECONDS (so "popular" follows its window), never per request.
+ * Rebuilding takes the build lock; readers take the read lock only to
+ * copy the finished string.
+ */
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "../render/md.h"
+#include "../util/alloc.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "../util/banned.h"
+
+#define SIDEBAR_SECONDS 60
+#define SIDEBAR_MONTHS  24 /* archive months listed */
+#define SIDEBAR_LIST    10 /* default item count of a list block */
+
+struct sidebar {
+	pthread_rwlock_t lock; /* html, gen, built */
+	pthread_mutex_t build; /* one rebuild at a time */
+	char *html;
+	uint64_t gen;
+	time_t built;
+};
+
+static time_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+struct sidebar *
+sidebar_new(void)
+{
+	struct sidebar *sb = xcalloc(1, sizeof(*sb));
+
+	pthread_rwlock_init(&sb->lock, NULL);
+	pthread_mutex_init(&sb->build, NULL);
+	return sb;
+}
+
+void
+sidebar_free(struct sidebar *sb)
+{
+	if (sb == NULL)
+		return;
+	free(sb->html);
+	pthread_rwlock_destroy(&sb->lock);
+	pthread_mutex_destroy(&sb->build);
+	free(sb);
+}
+
+static int
+cfg_int(json_t *cfg, const char *key, int def, int max)
+{
+	json_t *v = json_object_get(cfg, key);
+	json_int_t i;
+
+	if (!json_is_integer(v))
+		return def;
+	i = json_integer_value(v);
+	return i < 1 ? def : i > max ? max : (int)i;
+}
+
+static const char *
+cfg_str(json_t *cfg, const char *key, const char *def)
+{
+	json_t *v = json_object_get(cfg, key);
+
+	return json_is_string(v) ? json_string_value(v) : def;
+}
+
+static void
+block_archives(struct site *s, struct arena *a, struct tval *bm)
+{
+	static const char *const months[] = {"January", "February", "March",
+	                                     "April",   "May",      "June",
+	                                     "July",    "August",   "September",
+	                                     "October", "November", "December"};
+	struct archive_month *am;
+	size_t n;
+	struct error e;
+	struct tval *list = tval_set(a, bm, "months", tval_list(a));
+
+	if (store_archive_months(s->store, a, clock_now(), &am, &n, &e) == -1)
+		return;
+	for (size_t i = 0; i < n && i < SIDEBAR_MONTHS; i++) {
+		struct tval *it = tval_push(a, list, tval_map(a));
+
+		tval_set_str(a, it, "name",
+		             arena_printf(a, "%s %d", months[am[i].month - 1],
+		                          am[i].year));
+		tval_set_str(a, it, "url",
+		             arena_printf(a, "/%04d/%02d/", am[i].year,
+		                          am[i].month));
+		tval_set_int(a, it, "count", am[i].count);
+	}
+}
+
+static void
+block_pages(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
+{
+	json_t *slugs = json_object_get(cfg, "pages"), *v;
+	struct tval *list = tval_set(a, bm, "pages", tval_list(a));
+	size_t i;
+
+	json_array_foreach(slugs, i, v)
+	{
+		struct post p;
+		struct error e;
+
+		if (!json_is_string(v) ||
+		    store_post_get_slug(s->store, a, POST_PAGE,
+		                        json_string_value(v), clock_now(), &p,
+		                        &e) == -1)
+			continue;
+		tval_push(a, list, post_model(s, a, &p));
+	}
+}
+
+static void
+block_text(struct arena *a, json_t *cfg, struct tval *bm)
+{
+	const char *md = cfg_str(cfg, "markdown", "");
+	struct buf html;
+	struct error e;
+
+	buf_init(&html, 64 * 1024);
+	if (md_render(md, strlen(md), 0, &html, &e) == 0)
+		tval_set_str(a, bm, "html", arena_strdup(a, buf_str(&html)));
+	buf_release(&html);
+	/* Icons are inline SVG in the template, chosen by name. */
+	tval_set_bool(a, bm,
+	              arena_printf(a, "icon_%s", cfg_str(cfg, "icon", "info")),
+	              1);
+}
+
+static void
+block_books(struct site *s, struct arena *a, struct tval *bm)
+{
+	struct book *books;
+	size_t n;
+	struct error e;
+	struct tval *list = tval_set(a, bm, "books", tval_list(a));
+
+	if (store_books_list(s->store, a, clock_now(), &books, &n, &e) == -1)
+		return;
+	for (size_t i = 0; i < n; i++)
+		tval_push(a, list, book_model(s, a, &books[i]));
+}
+
+static void
+block_popular(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
+{
+	int days = cfg_int(cfg, "days", 90, 3650);
+	int limit = cfg_int(cfg, "limit", SIDEBAR_LIST, 100);
+	struct popular *pop;
+	size_t n;
+	struct error e;
+	struct tval *list = tval_set(a, bm, "posts", tval_list(a));
+
+	tval_set_int(a, bm, "days", days);
+	if (views_popular(s->views, a, days, limit, &pop, &n, &e) == -1)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct tval *pm =
+			tval_push(a, list, post_model(s, a, &pop[i].post));
+
+		tval_set_int(a, pm, "window_views", pop[i].views);
+	}
+}
+
+static void
+block_podcasts(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
+{
+	struct post_query q = {.type = POST_EPISODE,
+	                       .now = clock_now(),
+	                       .limit = cfg_int(cfg, "limit", 3, 50)};
+	struct post *posts;
+	size_t n;
+	struct error e;
+	struct tval *list = tval_set(a, bm, "posts", tval_list(a));
+
+	if (store_post_list(s->store, a, &q, &posts, &n, &e) == -1)
+		return;
+	for (size_t i = 0; i < n; i++)
+		tval_push(a, list, post_model(s, a, &posts[i]));
+}
+
+static void
+block_comments(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
+{
+	struct recent_comment *rc;
+	size_t n;
+	struct error e;
+	struct tval *list = tval_set(a, bm, "comments", tval_list(a));
+
+	if (store_comments_recent(s->store, a, clock_now(),
+	                          cfg_int(cfg, "limit", 5, 50), &rc, &n,
+	                          &e) == -1)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct tval *cm = tval_push(a, list, tval_map(a));
+
+		tval_set_str(a, cm, "author", rc[i].author_name);
+		tval_set_str(a, cm, "title", rc[i].post.title);
+		tval_set_str(a, cm, "url",
+		             arena_printf(a, "%s#comment-%lld",
+		                          site_permalink(a, &rc[i].post),
+		                          (long long)rc[i].id));
+	}
+}
+
+/* The sidebar's model: one map per block, flagged by its kind. */
+static struct tval *
+sidebar_model(struct site *s, struct arena *a)
+{
+	struct tval *m = tval_map(a),
+		    *list = tval_set(a, m, "blocks", tval_list(a));
+	struct block *blocks;
+	size_t n;
+	struct error e;
+
+	if (store_block_list(s->store, a, "sidebar", &blocks, &n, &e) == -1) {
+		log_error("sidebar: %s", e.msg);
+		return m;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_error_t je;
+		json_t *cfg = json_loads(blocks[i].config,
+		                         JSON_REJECT_DUPLICATES, &je);
+		struct tval *bm = tval_push(a, list, tval_map(a));
+		const char *k = blocks[i].kind;
+
+		if (!json_is_object(cfg)) {
+			json_decref(cfg);
+			cfg = json_object();
+		}
+		tval_set_bool(a, bm, arena_printf(a, "is_%s", k), 1);
+		tval_set_str(a, bm, "title",
+		             arena_strdup(a, cfg_str(cfg, "title", "")));
+		tval_set_str(a, bm, "label",
+		             arena_strdup(a, cfg_str(cfg, "label", "Support")));
+		tval_set_str(a, bm, "url",
+		             arena_strdup(a, cfg_str(cfg, "url", "")));
+		if (strcmp(k, "archives") == 0)
+			block_archives(s, a, bm);
+		else if (strcmp(k, "pages") == 0)
+			block_pages(s, a, cfg, bm);
+		else if (strcmp(k, "text") == 0)
+			block_text(a, cfg, bm);
+		else if (strcmp(k, "books") == 0)
+			block_books(s, a, bm);
+		else if (strcmp(k, "popular") == 0)
+			block_popular(s, a, cfg, bm);
+		else if (strcmp(k, "podcasts") == 0)
+			block_podcasts(s, a, cfg, bm);
+		else if (strcmp(k, "recent_comments") == 0)
+			block_comments(s, a, cfg, bm);
+		json_decref(cfg);
+	}
+	return m;
+}
+
+static void
+rebuild(struct site *s, struct sidebar *sb, uint64_t gen)
+{
+	struct arena *a = arena_new();
+	struct buf out;
+	struct error e;
+	char *html, *old;
+
+	buf_init(&out, LIM_RESPONSE_BYTES);
+	if (tmpl_render(s->tmpl, "sidebar.html", sidebar_model(s, a), &out,
+	                &e) == -1) {
+		log_error("sidebar: %s", e.msg);
+		buf_reset(&out);
+	}
+	html = buf_detach(&out, NULL);
+	pthread_rwlock_wrlock(&sb->lock);
+	old = sb->html;
+	sb->html = html;
+	sb->gen = gen;
+	sb->built = mono_now();
+	pthread_rwlock_unlock(&sb->lock);
+	free(old);
+	arena_free(a);
+}
+
+const char *
+sidebar_html(struct site *s, struct arena *a)
+{
+	struct sidebar *sb = s->sidebar;
+	uint64_t gen = store_generation(s->store);
+	const char *out = NULL;
+
+	pthread_rwlock_rdlock(&sb->lock);
+	if (sb->html != NULL && sb->gen == gen &&
+	    mono_now() - sb->built < SIDEBAR_SECONDS)
+		out = arena_strdup(a, sb->html);
+	pthread_rwlock_unlock(&sb->lock);
+	if (out != NULL)
+		return out;
+	/* One thread rebuilds; the others wait for it rather than all
+	 * querying at once. */
+	pthread_mutex_lock(&sb->build);
+	pthread_rwlock_rdlock(&sb->lock);
+	if (sb->html != NULL && sb->gen == gen &&
+	    mono_now() - sb->built < SIDEBAR_SECONDS)
+		out = arena_strdup(a, sb->html);
+	pthread_rwlock_unlock(&sb->lock);
+	if (out == NULL) {
+		rebuild(s, sb, gen);
+		pthread_rwlock_rdlock(&sb->lock);
+		out = arena_strdup(a, sb->html);
+		pthread_rwlock_unlock(&sb->lock);
+	}
+	pthread_mutex_unlock(&sb->build);
+	return out;
+}

@@ -1,0 +1,127 @@
+// HTTP caching done right (RFC 9110/9111): ETag and Last-Modified on pages
+// and feeds, 304 on a second fetch with the validators, gzip when accepted
+// with Vary: Accept-Encoding, a Cache-Control that lets a shared cache keep
+// anonymous pages briefly, and HEAD everywhere GET works.
+import { test, describe, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { newSite, startServer, cleanup, get, stopClean, reportOnFailure } from './lib/gazette.mjs';
+import { RawConn, getHead } from './lib/raw.mjs';
+
+let site;
+let srv;
+let post;
+
+// fetch() always asks for gzip and decodes it; raw sockets show the bytes.
+async function raw(target, headers = '', method = 'GET') {
+  const c = await RawConn.open(srv.port);
+  try {
+    await c.write(getHead(target, { extra: headers, method, close: true }));
+    return await c.readResponse({ timeout: 10000, head: method === 'HEAD' });
+  } finally {
+    c.destroy();
+  }
+}
+
+before(async () => {
+  site = await newSite({ demo: true, demoArgs: ['--posts', '12', '--comments', '20'] });
+  srv = await startServer(site.dir);
+  const home = await get(`${srv.url}/`);
+  post = /<h2><a href="(\/\d{4}\/[^"]+)"/.exec(home.text)[1];
+});
+afterEach((t) => reportOnFailure(t, srv));
+after(async () => {
+  try {
+    await stopClean(srv);
+  } finally {
+    await cleanup();
+  }
+});
+
+describe('validators', () => {
+  for (const target of ['/', '/page/2/', 'POST', '/category/news/', '/about/', '/feed/', '/feed/atom/', '/static/site.css']) {
+    test(`${target}: a second fetch with If-None-Match is 304 with no body`, async () => {
+      const t = target === 'POST' ? post : target;
+      const first = await raw(t);
+      assert.equal(first.status, 200, `${t}: ${first.status}`);
+      const etag = first.headers.etag;
+      assert.match(etag, /^"[0-9a-f]{16}"$/);
+      const second = await raw(t, `If-None-Match: ${etag}\r\n`);
+      assert.equal(second.status, 304);
+      assert.equal(second.body.length, 0);
+      assert.equal(second.headers.etag, etag);
+      const other = await raw(t, 'If-None-Match: "0000000000000000"\r\n');
+      assert.equal(other.status, 200, 'a different ETag gets the page');
+    });
+  }
+
+  test('a post has Last-Modified; If-Modified-Since at or after it is 304, before it 200', async () => {
+    const first = await raw(post);
+    const lm = first.headers['last-modified'];
+    assert.match(lm, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    assert.equal((await raw(post, `If-Modified-Since: ${lm}\r\n`)).status, 304);
+    const before = new Date(Date.parse(lm) - 3600 * 1000).toUTCString();
+    assert.equal((await raw(post, `If-Modified-Since: ${before}\r\n`)).status, 200);
+  });
+
+  test('a new comment changes the post page, its ETag and its Last-Modified', async () => {
+    const first = await raw(post);
+    const slug = decodeURIComponent(post.split('/')[4]);
+    const db = path.join(site.dir, 'gazette.db');
+    const later = Math.floor(Date.parse(first.headers['last-modified']) / 1000) + 60;
+    const r = spawnSync('/usr/bin/sqlite3', [db,
+      `UPDATE posts SET comment_count = comment_count + 1, activity_at = ${later} WHERE slug = '${slug}'`]);
+    assert.equal(r.status, 0, String(r.stderr));
+    await new Promise((res) => setTimeout(res, 300));
+    const second = await raw(post, `If-None-Match: ${first.headers.etag}\r\n`);
+    assert.equal(second.status, 200, 'the changed page is sent again');
+    assert.notEqual(second.headers.etag, first.headers.etag);
+    assert.equal((await raw(post, `If-Modified-Since: ${first.headers['last-modified']}\r\n`)).status, 200);
+  });
+});
+
+describe('gzip', () => {
+  test('Accept-Encoding: gzip gets a gzip body that decodes to the page, with Vary', async () => {
+    const plain = await raw(post);
+    const gz = await raw(post, 'Accept-Encoding: gzip, deflate, br\r\n');
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.match(gz.headers.vary, /Accept-Encoding/);
+    assert.match(plain.headers.vary, /Accept-Encoding/);
+    assert.ok(gz.body.length < plain.body.length, 'smaller');
+    assert.equal(gunzipSync(gz.body).toString('utf8'), plain.body.toString('utf8'));
+    assert.notEqual(gz.headers.etag, plain.headers.etag, 'each coding has its own ETag');
+    assert.equal((await raw(post, `Accept-Encoding: gzip\r\nIf-None-Match: ${gz.headers.etag}\r\n`)).status, 304);
+  });
+
+  test('gzip;q=0 or no Accept-Encoding gets identity', async () => {
+    assert.equal((await raw(post, 'Accept-Encoding: gzip;q=0\r\n')).headers['content-encoding'], undefined);
+    assert.equal((await raw(post)).headers['content-encoding'], undefined);
+  });
+});
+
+describe('Cache-Control and HEAD', () => {
+  test('anonymous pages may sit in a shared cache briefly; the JSON API and errors may not', async () => {
+    const page = await raw('/');
+    assert.match(page.headers['cache-control'], /public/);
+    assert.match(page.headers['cache-control'], /s-maxage=\d+/);
+    const css = await raw('/static/site.css');
+    assert.match(css.headers['cache-control'], /max-age=3600/);
+    const bad = await raw('/%zz/');
+    assert.equal(bad.status, 400);
+    assert.match(bad.headers['cache-control'], /no-store/);
+  });
+
+  test('HEAD works wherever GET does, with the same headers and no body', async () => {
+    for (const t of ['/', post, '/category/news/', '/tag/transcripts/', '/about/', '/books/', '/feed/',
+      '/sitemap.xml', '/robots.txt', '/static/site.css', '/no-such-page/']) {
+      const g = await raw(t);
+      const h = await raw(t, '', 'HEAD');
+      assert.equal(h.status, g.status, t);
+      assert.equal(h.body.length, 0, t);
+      assert.equal(h.headers['content-type'], g.headers['content-type'], t);
+      assert.equal(h.headers['content-length'], g.headers['content-length'], t);
+    }
+  });
+});
