@@ -212,6 +212,10 @@ resp_status_for(enum err_code code)
 		return 409;
 	case ERR_TOO_BIG:
 		return 413;
+	case ERR_FORBIDDEN:
+		return 403;
+	case ERR_RATE_LIMITED:
+		return 429;
 	case ERR_IO:
 	case ERR__MAX:
 		break;

@@ -312,6 +312,14 @@ int store_sitemap_list(struct store *s, struct arena *a, int64_t now,
                        int64_t offset, int limit, struct sitemap_item **out,
                        size_t *n, struct error *e);
 
+/*
+ * A site secret of n bytes named name (settings "secret_<name>", hex),
+ * made from the system's random source the first time it is asked for.
+ * For keyed hashes and signed tokens that must survive a restart.
+ */
+int store_secret(struct store *s, const char *name, unsigned char *out,
+                 size_t n, struct error *e);
+
 /* ---- views (store_views.c) ---- */
 
 /* One post's views of one day (days since the epoch, UTC). */

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -762,4 +763,36 @@ store_watch(struct store *s, struct error *e)
 	}
 	s->watching = 1;
 	return 0;
+}
+
+int
+store_secret(struct store *s, const char *name, unsigned char *out, size_t n,
+             struct error *e)
+{
+	struct arena *a = arena_new();
+	char key[64];
+	const char *hex;
+	char *made = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	snprintf(key, sizeof(key), "secret_%s", name);
+	/* Under the writer, so two threads asking at once make one secret. */
+	writer_lock(s);
+	if (store_setting_get(s, a, key, &hex, e) == -1)
+		goto out;
+	if (hex != NULL && sodium_hex2bin(out, n, hex, strlen(hex), NULL, &len,
+	                                  NULL) == 0 &&
+	    len == n) {
+		rc = 0;
+		goto out;
+	}
+	randombytes_buf(out, n);
+	made = arena_alloc(a, 2 * n + 1);
+	sodium_bin2hex(made, 2 * n + 1, out, n);
+	rc = store_setting_set(s, key, made, e);
+out:
+	writer_unlock(s);
+	arena_free(a);
+	return rc;
 }

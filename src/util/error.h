@@ -4,8 +4,8 @@
  * A failed call returns -1 (or NULL) and fills the caller's struct error.
  * Codes say what the caller should do; http/resp.c maps them to statuses
  * (ERR_INVALID 400, ERR_NOT_FOUND 404, ERR_CONFLICT 409, ERR_TOO_BIG 413,
- * ERR_IO 500) and cli/ to exit statuses (ERR_INVALID/NOT_FOUND/TOO_BIG/
- * CONFLICT 2, ERR_IO 1).
+ * ERR_IO 500, ERR_FORBIDDEN 403, ERR_RATE_LIMITED 429) and cli/ to exit
+ * statuses (ERR_IO 1, every other code 2).
  */
 enum err_code {
 	ERR_OK = 0,
@@ -14,6 +14,8 @@ enum err_code {
 	ERR_CONFLICT,
 	ERR_TOO_BIG,
 	ERR_IO,
+	ERR_FORBIDDEN,    /* refused by a rule (a blocked address, a cross-site form) */
+	ERR_RATE_LIMITED, /* too many requests from one client for now */
 	ERR__MAX
 };
 
