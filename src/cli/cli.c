@@ -18,6 +18,11 @@ static const struct cli_cmd commands[] = {
 	{"demo", "demo [--posts N] [--comments N] [--title T]", cmd_demo},
 	{"post", "post add FILE.md", cmd_post},
 	{"user", "user add LOGIN --role ROLE (password on stdin)", cmd_user},
+	{"comments", "comments list|approve|spam|not-spam|trash ...",
+         cmd_comments},
+	{"settings", "settings get KEY | settings set KEY VALUE", cmd_settings},
+	{"submissions", "submissions list [--status S] | accept|reject ID...",
+         cmd_submissions},
 };
 
 int

@@ -37,6 +37,9 @@ int cmd_serve(struct conf *c, int argc, char **argv);
 int cmd_demo(struct conf *c, int argc, char **argv);
 int cmd_post(struct conf *c, int argc, char **argv);
 int cmd_user(struct conf *c, int argc, char **argv);
+int cmd_comments(struct conf *c, int argc, char **argv);
+int cmd_settings(struct conf *c, int argc, char **argv);
+int cmd_submissions(struct conf *c, int argc, char **argv);
 
 /* Shared by init and demo: create the site folder and database, the admin
  * user with a generated password (printed), and the title. */

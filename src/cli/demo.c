@@ -219,10 +219,11 @@ add_pages(struct demo *d)
 	                              "than people, and do not post personal "
 	                              "information. First comments are held "
 	                              "for review."},
-		{"Submission Guidelines", "Send transcripts with a link to the "
-	                                  "original recording. We check every "
-	                                  "submission against its source "
-	                                  "before publishing."},
+		{"Submission Guidelines",
+	         "Send transcripts with a link to the "
+	         "original recording. We check every "
+	         "submission against its source "
+	         "before publishing. [Submit an article](/submit/)."},
 		{"Interview Requests", "To request an interview, write to the "
 	                               "editors with the subject, the dates "
 	                               "and a way to reach you."},
@@ -306,7 +307,7 @@ add_books_and_episodes(struct demo *d)
 static int
 add_comments(struct demo *d, int64_t post_id, int64_t published, int n)
 {
-	int64_t ids[64];
+	int64_t ids[64], threads[64];
 	int depths[64];
 	int count = 0;
 
@@ -329,6 +330,7 @@ add_comments(struct demo *d, int64_t post_id, int64_t published, int n)
 		c.post_id = post_id;
 		c.parent_id = parent >= 0 ? ids[parent] : 0;
 		c.depth = parent >= 0 ? depths[parent] + 1 : 0;
+		c.thread_id = parent >= 0 ? threads[parent] : 0;
 		c.author_name = PICK(commenters);
 		c.body_src = b.p;
 		c.body_html = html.p;
@@ -341,6 +343,7 @@ add_comments(struct demo *d, int64_t post_id, int64_t published, int n)
 			buf_release(&html);
 			return -1;
 		}
+		threads[count] = parent >= 0 ? threads[parent] : ids[count];
 		depths[count++] = c.depth;
 		buf_release(&b);
 		buf_release(&html);

@@ -9,6 +9,9 @@
 #include "../site/site.h"
 #include "../store/store.h"
 #include "../util/limits.h"
+#include "../comments/comments.h"
+#include "../comments/spam.h"
+#include "../notify/notify.h"
 #include "../views/views.h"
 #include "../util/log.h"
 #include "../util/num.h"
@@ -45,6 +48,9 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	struct site *site = NULL;
 	struct views *views = NULL;
 	struct scheduler *sched = NULL;
+	struct spam *spam = NULL;
+	struct notify *notify = NULL;
+	struct site_services svc = {0};
 	struct server *srv = NULL;
 	char addr[256];
 	int port, bound, fd = -1, threads, sig, rc = 1;
@@ -102,7 +108,20 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
-	site = site_new(st, views, c->site, c->url, &e);
+	spam = spam_new(st);
+	notify = notify_new(st, c->url, &e);
+	if (notify == NULL || notify_start(notify, &e) == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	svc.views = views;
+	svc.notify = notify;
+	svc.comments = comments_new(st, spam, notify, &e);
+	if (svc.comments == NULL) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	site = site_new(st, &svc, c->site, c->url, &e);
 	if (site == NULL) {
 		rc = cli_fail(&e);
 		goto out;
@@ -137,6 +156,9 @@ out:
 	/* After the server has drained: the last views are flushed here. */
 	scheduler_stop(sched);
 	views_free(views);
+	notify_free(notify);
+	comments_free(svc.comments);
+	spam_free(spam);
 	site_free(site);
 	store_close(st);
 	return rc;

@@ -76,6 +76,39 @@ const char *req_header(const struct req *r, const char *name);
  * has a bad escape; route_dispatch() has refused those already). */
 const char *req_query(const struct req *r, const char *name);
 
+/* Content-Type is application/json, parameters (charset) aside. */
+int req_is_json(const char *content_type);
+/*
+ * The reader's address: the socket peer, or, when the peer is on loopback
+ * (a reverse proxy on the same machine), the last X-Forwarded-For entry,
+ * the one that proxy added.
+ */
+const char *req_client_ip(const struct req *r);
+
+/*
+ * A form field a handler declares before reading a form body
+ * (application/x-www-form-urlencoded): its name, its largest value in
+ * bytes, and whether it must be there.  form_parse() fills value (decoded,
+ * UTF-8) or leaves it NULL; a field given twice, over max, missing or not
+ * UTF-8, a bad escape, or more than LIM_FORM_FIELDS pairs is ERR_INVALID
+ * naming the field.  Undeclared fields are ignored.
+ */
+struct form_field {
+	const char *name;
+	size_t max;
+	int required;
+	const char *value;
+};
+int form_parse(const struct req *r, struct form_field *fields, size_t n,
+               struct error *e);
+/*
+ * Is this POST from the site itself?  Its Origin (or, failing that, its
+ * Referer) must name the host the request was sent to (Host) or the site's
+ * own origin (site_url).  Checked on every form POST: a cached page still
+ * works, and a cross-site form cannot post (DESIGN.md section 3).
+ */
+int req_same_origin(const struct req *r, const char *site_url);
+
 void resp_init(struct resp *rs);
 void resp_release(struct resp *rs);
 /* Compute the ETag (a hash of the body) and the gzip variant of a body

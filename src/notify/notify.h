@@ -9,6 +9,17 @@
  * unsubscribe link (and List-Unsubscribe headers) that clears the
  * parent's notify flag.  Nothing is queued while SMTP is not configured
  * (settings smtp_url, smtp_from, and optionally smtp_user, smtp_password).
+ *
+ * Settings, read at every use (no restart):
+ *   smtp_url            smtp://host:port or smtps://host:port
+ *   smtp_from           "addr" or "Name <addr>" (the name defaults to the
+ *                       site's title)
+ *   smtp_user, smtp_password   with them, only over TLS (smtps:// or
+ *                       STARTTLS); without, STARTTLS when offered
+ *   smtp_retry_seconds  the first back-off after a failed delivery (30),
+ *                       doubled after each further one up to 6 hours;
+ *                       LIM_MAIL_ATTEMPTS in all, fewer when the server
+ *                       refuses for good (5xx)
  */
 #include <stdint.h>
 
@@ -30,7 +41,10 @@ void notify_free(struct notify *n);
  * reply_id was just approved: queue a message to its parent's author if
  * they asked for one, are not the reply's author (same email), and SMTP is
  * configured.  Never fails the caller's request for a mail problem: a
- * failure is logged and the comment stays.
+ * failure (-1: the store could not be read or written) is for the caller
+ * to log, and the comment stays.  0 also when nothing was queued; a reply
+ * queues at most one message however often it is approved.  Any process
+ * may call it (the CLI too): the server's sender thread delivers.
  */
 int notify_reply(struct notify *n, int64_t reply_id, struct error *e);
 
@@ -38,7 +52,7 @@ int notify_reply(struct notify *n, int64_t reply_id, struct error *e);
 const char *notify_unsubscribe_path(struct notify *n, struct arena *a,
                                     int64_t comment_id);
 /* Clear comment_id's notify flag if token is its; ERR_INVALID if not. */
-int notify_unsubscribe(struct notify *n, int64_t comment_id,
-                       const char *token, struct error *e);
+int notify_unsubscribe(struct notify *n, int64_t comment_id, const char *token,
+                       struct error *e);
 
 #endif

@@ -2,7 +2,6 @@
  * The JSON API (/api/v1/...), DESIGN.md section 3.  Answers are JSON,
  * errors {"error": "..."} with the status.
  */
-#include <arpa/inet.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,60 +15,6 @@
 /* Defaults of /api/v1/popular: the sidebar's "last 90 days". */
 #define POPULAR_DAYS  90
 #define POPULAR_LIMIT 10
-
-/* Content-Type is application/json, parameters (charset) aside. */
-static int
-is_json(const char *type)
-{
-	size_t n = sizeof("application/json") - 1;
-
-	if (type == NULL)
-		return 0;
-	while (*type == ' ' || *type == '\t')
-		type++;
-	if (strncasecmp(type, "application/json", n) != 0)
-		return 0;
-	type += n;
-	while (*type == ' ' || *type == '\t')
-		type++;
-	return *type == '\0' || *type == ';';
-}
-
-static int
-is_loopback(const char *ip)
-{
-	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
-	       strncmp(ip, "::ffff:127.", 11) == 0;
-}
-
-/*
- * The reader's address.  A peer on a loopback address is a reverse proxy
- * on the same machine (nginx in front, DESIGN.md section 2), and then the
- * last X-Forwarded-For entry, the one that proxy added, is the reader;
- * from any other peer the header is the client's own word and ignored.
- */
-static const char *
-client_ip(const struct req *r)
-{
-	const char *xff = req_header(r, "X-Forwarded-For");
-	const char *last, *end;
-	unsigned char addr[sizeof(struct in6_addr)];
-	char *ip;
-
-	if (r->remote_ip == NULL || !is_loopback(r->remote_ip) || xff == NULL)
-		return r->remote_ip;
-	last = strrchr(xff, ',');
-	last = last ? last + 1 : xff;
-	while (*last == ' ' || *last == '\t')
-		last++;
-	for (end = last; *end != '\0' && *end != ' ' && *end != '\t'; end++)
-		;
-	ip = arena_strndup(r->arena, last, (size_t)(end - last));
-	if (inet_pton(AF_INET, ip, addr) != 1 &&
-	    inet_pton(AF_INET6, ip, addr) != 1)
-		return r->remote_ip;
-	return ip;
-}
 
 static void
 json_body(struct resp *rs, json_t *doc)
@@ -98,7 +43,7 @@ api_views_post(void *ctx, struct req *r, struct resp *rs)
 	int64_t id, total;
 	int counted;
 
-	if (!is_json(req_header(r, "Content-Type"))) {
+	if (!req_is_json(req_header(r, "Content-Type"))) {
 		resp_json_error(rs, 415,
 		                "Content-Type must be application/json");
 		return;
@@ -111,8 +56,9 @@ api_views_post(void *ctx, struct req *r, struct resp *rs)
 		resp_json_error(rs, 503, "view counting is off");
 		return;
 	}
-	if (views_hit(s->views, id, client_ip(r), req_header(r, "User-Agent"),
-	              &total, &counted, &e) == -1) {
+	if (views_hit(s->views, id, req_client_ip(r),
+	              req_header(r, "User-Agent"), &total, &counted,
+	              &e) == -1) {
 		if (e.code != ERR_NOT_FOUND)
 			log_error("views: %s", e.msg);
 		resp_json_error(rs, resp_status_for(e.code),

@@ -122,8 +122,13 @@ cache_put(struct site *s, const char *key, uint64_t version,
 	size_t len = rs->static_body ? rs->static_len : rs->body.len;
 	struct entry *en;
 
+	/* A response for this reader alone (it depends on a token or other
+	 * request header) is never shared. */
 	if (len > PAGE_CACHE_MAX ||
-	    (rs->status != 200 && rs->status != 301 && rs->status != 404))
+	    (rs->status != 200 && rs->status != 301 && rs->status != 404) ||
+	    (rs->cache_control != NULL &&
+	     (strstr(rs->cache_control, "private") != NULL ||
+	      strstr(rs->cache_control, "no-store") != NULL)))
 		return;
 	en = slot_for(s, key);
 	entry_clear(en);

@@ -19,6 +19,7 @@
 #include "../render/xml.h"
 #include "../util/clock.h"
 #include "../util/log.h"
+#include "../util/num.h"
 #include "../util/text.h"
 #include "../util/banned.h"
 
@@ -97,9 +98,11 @@ feed_send(struct resp *rs, struct xml_feed *f, struct xml_entry *v, size_t n)
 	server_error(rs, "feed", &e);
 }
 
-/* /comments/feed/: the newest approved comments of the whole site. */
+/* /comments/feed/: the newest approved comments of the whole site, or
+ * with post (/YYYY/MM/DD/slug/feed/) of that post alone. */
 static void
-comments_feed(struct site *s, struct req *r, struct resp *rs)
+comments_feed(struct site *s, struct req *r, struct resp *rs,
+              const struct post *post)
 {
 	struct arena *a = r->arena;
 	struct comment_on_post *c;
@@ -108,15 +111,19 @@ comments_feed(struct site *s, struct req *r, struct resp *rs)
 	size_t n;
 	struct error e;
 
-	if (store_newest_comments(s->store, a, clock_now(), LIM_FEED_ITEMS, &c,
-	                          &n, &e) == -1) {
+	if (store_newest_comments(s->store, a, clock_now(), post ? post->id : 0,
+	                          LIM_FEED_ITEMS, &c, &n, &e) == -1) {
 		server_error(rs, "comments feed", &e);
 		return;
 	}
 	f.format = XML_RSS;
-	f.title = arena_printf(a, "Comments on %s", s->title);
-	f.link = arena_printf(a, "%s/", s->url);
-	f.self = arena_printf(a, "%s/comments/feed/", s->url);
+	f.title = arena_printf(a, "Comments on %s",
+	                       post ? post->title : s->title);
+	f.link = post ? arena_printf(a, "%s%s", s->url, site_permalink(a, post))
+	              : arena_printf(a, "%s/", s->url);
+	f.self = post ? arena_printf(a, "%s%sfeed/", s->url,
+	                             site_permalink(a, post))
+	              : arena_printf(a, "%s/comments/feed/", s->url);
 	f.description = s->tagline;
 	f.author = s->title;
 	v = arena_zalloc(a, (n ? n : 1) * sizeof(*v));
@@ -163,7 +170,7 @@ feed_get(void *ctx, struct req *r, struct resp *rs)
 	int rc = 0;
 
 	if (starts_with(r->path, "/comments/")) {
-		comments_feed(s, r, rs);
+		comments_feed(s, r, rs, NULL);
 		return;
 	}
 	if (starts_with(r->path, "/category/") && r->nparams == 1) {
@@ -450,4 +457,25 @@ discovery_model(struct site *s, struct req *r, struct tval *m)
 	         arena_printf(a, "%s \xE2\x80\x93 comments", s->title),
 	         arena_printf(a, "%s/comments/feed/", s->url));
 	scope_feeds(s, r, feeds);
+}
+
+/* /YYYY/MM/DD/slug/feed/: the approved comments of one post. */
+void
+post_comments_feed_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct post p;
+	struct error e;
+	int64_t y, mo, d;
+
+	if (num_parse(r->params[0], 1970, 9999, &y) == -1 ||
+	    num_parse(r->params[1], 1, 12, &mo) == -1 ||
+	    num_parse(r->params[2], 1, 31, &d) == -1 ||
+	    store_post_get_permalink(s->store, r->arena, (int)y, (int)mo,
+	                             (int)d, r->params[3], clock_now(), &p,
+	                             &e) == -1) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	comments_feed(s, r, rs, &p);
 }

@@ -5,11 +5,15 @@
 
 #include "site.h"
 #include "../render/tmpl.h"
+#include "../comments/comments.h"
+#include "../notify/notify.h"
 #include "../views/views.h"
 
 struct site {
 	struct store *store;
 	struct views *views;
+	struct comments *comments;
+	struct notify *notify;
 	struct tmpl_set *tmpl;
 	char *url;   /* public base URL, no trailing slash */
 	char *title; /* from settings at start-up */
@@ -49,6 +53,19 @@ struct tval *post_model(struct site *s, struct arena *a, const struct post *p);
 /* A book: title, url, order_url, and epub/pdf/cover links when present. */
 struct tval *book_model(struct site *s, struct arena *a, const struct book *b);
 
+/* comments.c: threads under a post, the form, the comments JSON API */
+/* Add the page-th page of p's threads, the form and notices to pm; -1
+ * with no such page. */
+int comments_model(struct site *s, struct req *r, struct tval *pm,
+                   const struct post *p, int64_t page);
+void comment_form_post(void *ctx, struct req *r, struct resp *rs);
+/* submit.c: guest submissions */
+void submit_get(void *ctx, struct req *r, struct resp *rs);
+void submit_post(void *ctx, struct req *r, struct resp *rs);
+void api_comment_post(void *ctx, struct req *r, struct resp *rs);
+void api_post_comments_get(void *ctx, struct req *r, struct resp *rs);
+void api_comment_own(void *ctx, struct req *r, struct resp *rs);
+
 /* api.c: the JSON API */
 void api_views_post(void *ctx, struct req *r, struct resp *rs);
 void api_popular_get(void *ctx, struct req *r, struct resp *rs);
@@ -60,6 +77,7 @@ void api_popular_get(void *ctx, struct req *r, struct resp *rs);
  * links, OpenGraph and Twitter card meta).
  */
 void feed_get(void *ctx, struct req *r, struct resp *rs);
+void post_comments_feed_get(void *ctx, struct req *r, struct resp *rs);
 void sitemap_get(void *ctx, struct req *r, struct resp *rs);
 void robots_get(void *ctx, struct req *r, struct resp *rs);
 void discovery_model(struct site *s, struct req *r, struct tval *m);
@@ -79,5 +97,8 @@ void page_get(void *ctx, struct req *r, struct resp *rs);
 void static_get(void *ctx, struct req *r, struct resp *rs);
 void health_get(void *ctx, struct req *r, struct resp *rs);
 void favicon_get(void *ctx, struct req *r, struct resp *rs);
+
+/* unsubscribe.c: the link in reply notifications (notify/) */
+void unsubscribe_handler(void *ctx, struct req *r, struct resp *rs);
 
 #endif

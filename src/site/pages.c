@@ -29,7 +29,7 @@ tags_model(struct arena *a, struct tval *pm, const struct post *p)
 /* The page of one item: its body, tags, and for posts the neighbours. */
 static void
 item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
-            const char *key, const char *template)
+            const char *key, const char *template, int64_t comment_page)
 {
 	struct arena *a = r->arena;
 	struct tval *m, *pm;
@@ -50,6 +50,16 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 		if (has_next)
 			tval_set(a, pm, "next", post_model(s, a, &next));
 	}
+	if (p->type != POST_PAGE &&
+	    comments_model(s, r, pm, p, comment_page) == -1) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	if (comment_page > 1)
+		tval_set_str(a, m, "canonical",
+		             arena_printf(a, "%s%scomment-page-%lld/", s->url,
+		                          site_permalink(a, p),
+		                          (long long)comment_page));
 	rs->last_modified = p->activity_at;
 	page_render(s, r, rs, template, m);
 }
@@ -60,8 +70,14 @@ post_get(void *ctx, struct req *r, struct resp *rs)
 	struct site *s = ctx;
 	struct post p;
 	struct error e;
-	int64_t y, mo, d;
+	int64_t y, mo, d, cpage = 1;
 
+	/* /YYYY/MM/DD/slug/comment-page-N/: the Nth page of its threads */
+	if (r->nparams == 5 &&
+	    num_parse(r->params[4], 2, LIM_PAGE_MAX, &cpage) == -1) {
+		page_not_found(s, r, rs);
+		return;
+	}
 	if (num_parse(r->params[0], 1970, 9999, &y) == -1 ||
 	    num_parse(r->params[1], 1, 12, &mo) == -1 ||
 	    num_parse(r->params[2], 1, 31, &d) == -1 ||
@@ -71,7 +87,7 @@ post_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
-	item_render(s, r, rs, &p, "post", "post.html");
+	item_render(s, r, rs, &p, "post", "post.html", cpage);
 }
 
 void
@@ -86,7 +102,7 @@ episode_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
-	item_render(s, r, rs, &p, "post", "post.html");
+	item_render(s, r, rs, &p, "post", "post.html", 1);
 }
 
 void

@@ -20,6 +20,15 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/", home_get},
 	{ROUTE_GET, "/page/#/", home_get},
 	{ROUTE_GET, "/#/#/#/:/", post_get},
+	{ROUTE_GET, "/#/#/#/:/comment-page-#/", post_get},
+	{ROUTE_GET, "/#/#/#/:/feed/", post_comments_feed_get},
+	{ROUTE_POST, "/comments", comment_form_post},
+	{ROUTE_GET, "/submit/", submit_get},
+	{ROUTE_POST, "/submit", submit_post},
+	{ROUTE_POST, "/api/v1/comments", api_comment_post},
+	{ROUTE_GET, "/api/v1/posts/#/comments", api_post_comments_get},
+	{ROUTE_GET | (1u << HTTP_PUT) | (1u << HTTP_DELETE),
+         "/api/v1/comments/#", api_comment_own},
 	{ROUTE_GET, "/category/:/", section_get},
 	{ROUTE_GET, "/category/:/page/#/", section_get},
 	{ROUTE_GET, "/tag/:/", tag_get},
@@ -47,6 +56,7 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/sitemap.xml", sitemap_get},
 	{ROUTE_GET, "/sitemap-:", sitemap_get}, /* sitemap-N.xml */
 	{ROUTE_GET, "/robots.txt", robots_get},
+	{ROUTE_GET | ROUTE_POST, "/unsubscribe", unsubscribe_handler},
 	{ROUTE_GET, "/static/:", static_get},
 	{ROUTE_GET, "/healthz", health_get},
 	{ROUTE_GET, "/favicon.ico", favicon_get},
@@ -104,7 +114,7 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 }
 
 struct site *
-site_new(struct store *st, struct views *views, const char *dir,
+site_new(struct store *st, const struct site_services *svc, const char *dir,
          const char *url, struct error *e)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
@@ -113,7 +123,9 @@ site_new(struct store *st, struct views *views, const char *dir,
 	size_t n = strlen(url);
 
 	s->store = st;
-	s->views = views;
+	s->views = svc->views;
+	s->comments = svc->comments;
+	s->notify = svc->notify;
 	s->tmpl = tmpl_set_new();
 	pthread_key_create(&s->cache_key, cache_destroy);
 	s->sidebar = sidebar_new();
@@ -182,32 +194,7 @@ date_iso(struct arena *a, int64_t t)
 const char *
 site_permalink(struct arena *a, const struct post *p)
 {
-	struct buf b;
-	char date[32];
-	const char *out;
-
-	buf_init(&b, LIM_URL_BYTES);
-	if (p->type == POST_POST) {
-		time_format(p->published_at, "/%Y/%m/%d/", date, sizeof(date));
-		if (buf_puts(&b, date) == -1)
-			goto fail;
-	} else if (p->type == POST_BOOK) {
-		if (buf_puts(&b, "/books/") == -1)
-			goto fail;
-	} else if (p->type == POST_EPISODE) {
-		if (buf_puts(&b, "/podcast/") == -1)
-			goto fail;
-	} else if (buf_putc(&b, '/') == -1)
-		goto fail;
-	if (url_encode(&b, p->slug, strlen(p->slug)) == -1 ||
-	    buf_putc(&b, '/') == -1)
-		goto fail;
-	out = arena_strndup(a, buf_str(&b), b.len);
-	buf_release(&b);
-	return out;
-fail:
-	buf_release(&b);
-	return "/";
+	return post_path(a, p);
 }
 
 struct tval *

@@ -13,9 +13,14 @@
 struct site;
 
 /* url: the public base URL without a trailing slash. */
-struct views;
-struct site *site_new(struct store *st, struct views *views, const char *dir,
-                      const char *url, struct error *e);
+/* What the site's handlers use besides the store; all borrowed. */
+struct site_services {
+	struct views *views;
+	struct comments *comments;
+	struct notify *notify; /* NULL: no reply mail */
+};
+struct site *site_new(struct store *st, const struct site_services *svc,
+                      const char *dir, const char *url, struct error *e);
 void site_free(struct site *s);
 /* The server's request handler (ctx is the site). */
 void site_handle(void *ctx, struct req *r, struct resp *rs);

@@ -91,15 +91,29 @@ struct post {
 	int comments_open, sticky;
 	const char **tags; /* names, ntags of them */
 	size_t ntags;
+	/* A guest submission's sender (both "" for everything else). */
+	const char *submitter_name, *submitter_email;
 };
+
+#define COMMENT_HASH_BYTES 32
 
 struct comment {
 	int64_t id, post_id, parent_id; /* parent_id 0: top level */
-	int depth;
+	int64_t thread_id;              /* the top-level comment; 0: itself */
+	int depth;                      /* 0 for a top-level comment */
 	const char *author_name, *author_email, *author_url;
 	const char *body_src, *body_html;
 	enum comment_status status;
-	int64_t created_at;
+	int64_t created_at, edited_at, activity_at;
+	int64_t reply_count; /* replies of any status but trash */
+	int notify;          /* mail the author about replies */
+	double spam_score;
+	/* Filled by the caller on add; has_* 0 stores NULL. */
+	int has_token, has_body_hash;
+	unsigned char token_hash[COMMENT_HASH_BYTES];
+	unsigned char body_hash[COMMENT_HASH_BYTES];
+	unsigned char ip_hash[16];
+	int has_ip_hash;
 };
 
 /*
@@ -190,6 +204,14 @@ int store_post_get(struct store *s, struct arena *a, int64_t id,
 int store_post_get_permalink(struct store *s, struct arena *a, int y, int m,
                              int d, const char *slug, int64_t now,
                              struct post *out, struct error *e);
+/*
+ * The path of an item, slug percent-encoded: "/YYYY/MM/DD/slug/" for a
+ * post (its UTC publication date), "/books/slug/" for a book,
+ * "/podcast/slug/" for an episode and "/slug/" for a page.  The one rule
+ * for URLs of content, used by the site, feeds and mail alike.
+ */
+const char *post_path(struct arena *a, const struct post *p);
+
 /* A published item of type by its slug (pages: /slug/, books). */
 int store_post_get_slug(struct store *s, struct arena *a, enum post_type type,
                         const char *slug, int64_t now, struct post *out,
@@ -201,6 +223,14 @@ int store_post_list(struct store *s, struct arena *a,
                     struct error *e);
 int store_post_count(struct store *s, const struct post_query *q,
                      int64_t *count, struct error *e);
+
+/* Guest submissions (posts with a submitter) of one status, newest
+ * first; submitter_* filled. */
+int store_submissions(struct store *s, struct arena *a, enum post_status status,
+                      int limit, struct post **out, size_t *n, struct error *e);
+/* Move a post to status (and its updated time to now). */
+int store_post_set_status(struct store *s, int64_t id, enum post_status status,
+                          int64_t now, struct error *e);
 
 /* The published posts just before and after p (by date); has_* is 0
  * where there is none. */
@@ -228,8 +258,48 @@ int store_publish_due(struct store *s, int64_t now, int64_t *n,
 int store_tag_name(struct store *s, struct arena *a, const char *slug,
                    const char **name, struct error *e);
 
+/* ---- comments (store_comments.c) ---- */
+
+/*
+ * Add a comment in one transaction: its thread (the parent's, or its own
+ * id), the parent's reply count, and when approved the post's comment
+ * count and activity and the thread's activity.
+ */
 int store_comment_add(struct store *s, const struct comment *in, int64_t *id,
                       struct error *e);
+int store_comment_get(struct store *s, struct arena *a, int64_t id,
+                      struct comment *out, struct error *e);
+/*
+ * Move a comment to status, keeping the post's approved count exact and
+ * the parent's reply count (trash leaves it); *old is the status before.
+ */
+int store_comment_set_status(struct store *s, int64_t id,
+                             enum comment_status status,
+                             enum comment_status *old, struct error *e);
+int store_comment_edit(struct store *s, int64_t id, const char *body_src,
+                       const char *body_html,
+                       const unsigned char body_hash[COMMENT_HASH_BYTES],
+                       int64_t now, struct error *e);
+int store_comment_decision_add(struct store *s, int64_t id,
+                               const char *decision, const char *actor,
+                               int64_t now, struct error *e);
+/* Approved comments with this email (case-insensitive). */
+int store_comment_approved_by(struct store *s, const char *email, int64_t *n,
+                              struct error *e);
+/*
+ * A page of a post's approved threads: the top-level comments (oldest
+ * first, or by latest activity when by_activity) offset..offset+limit and
+ * every approved reply in them, roots first then replies by time; *roots
+ * is how many top-level comments the post has in all.
+ */
+int store_comment_threads(struct store *s, struct arena *a, int64_t post_id,
+                          int by_activity, int limit, int offset,
+                          struct comment **out, size_t *n, int64_t *roots,
+                          struct error *e);
+/* Comments of one status, newest first (moderation). */
+int store_comment_list(struct store *s, struct arena *a,
+                       enum comment_status status, int limit,
+                       struct comment **out, size_t *n, struct error *e);
 
 /* Add n views to the post's bucket for day (days since the epoch) and to
  * its all-time total. */
@@ -289,9 +359,11 @@ struct comment_on_post {
 	struct comment c;
 	struct post post;
 };
-/* The newest approved comments on published posts, newest first. */
+/* The newest approved comments on published posts (on post_id alone
+ * when it is not 0), newest first. */
 int store_newest_comments(struct store *s, struct arena *a, int64_t now,
-                          int limit, struct comment_on_post **out, size_t *n,
+                          int64_t post_id, int limit,
+                          struct comment_on_post **out, size_t *n,
                           struct error *e);
 
 /*
@@ -351,5 +423,76 @@ int store_views_popular(struct store *s, struct arena *a, int64_t first_day,
                         int64_t last_day, int64_t now, int limit,
                         struct post **posts, int64_t **views, size_t *n,
                         struct error *e);
+
+/* ---- notify (store_notify.c) ---- */
+
+/* A reply, its parent and its post: what a reply notification needs. */
+struct reply_notice {
+	int64_t reply_id, parent_id; /* parent_id 0: a top-level comment */
+	enum comment_status status;  /* the reply's */
+	const char *author_name, *author_email, *body_src; /* the reply's */
+	enum comment_status parent_status;
+	int parent_notify;        /* 0 when there is no parent */
+	const char *parent_email; /* "" when there is no parent */
+	struct post post; /* id, type, status, slug, title, published_at */
+};
+/* ERR_NOT_FOUND when there is no comment reply_id. */
+int store_reply_notice(struct store *s, struct arena *a, int64_t reply_id,
+                       struct reply_notice *out, struct error *e);
+
+/* A message in the outbox (subject and body as plain UTF-8 text). */
+struct outbox_msg {
+	int64_t id;
+	const char *to_addr, *subject, *body, *unsubscribe_url;
+	int attempts; /* failed ones so far */
+	int64_t created_at;
+};
+/*
+ * Queue m (id, attempts and created_at ignored), due at now.  One message
+ * per reply: *added is 0 when reply_id has one queued already.
+ */
+int store_outbox_add(struct store *s, int64_t reply_id,
+                     const struct outbox_msg *m, int64_t now, int *added,
+                     struct error *e);
+/* Unsent messages due at now with fewer than max_attempts attempts,
+ * longest due first, at most limit. */
+int store_outbox_due(struct store *s, struct arena *a, int64_t now,
+                     int max_attempts, int limit, struct outbox_msg **out,
+                     size_t *n, struct error *e);
+int store_outbox_sent(struct store *s, int64_t id, int64_t now,
+                      struct error *e);
+/* A failed attempt: the attempts so far, why, and when to try again. */
+int store_outbox_failed(struct store *s, int64_t id, int attempts,
+                        const char *error, int64_t next_attempt_at,
+                        struct error *e);
+/* Clear a comment's notify flag (0 also when there is no such comment). */
+int store_notify_off(struct store *s, int64_t comment_id, struct error *e);
+
+/* ---- spam (store_spam.c) ---- */
+
+/* The documents the classifier has learnt as spam and as ham. */
+int store_spam_totals(struct store *s, int64_t *spam_docs, int64_t *ham_docs,
+                      struct error *e);
+/*
+ * For each of tokens[0..n), the spam and ham documents it was in:
+ * spam[i] and ham[i] (0 for a token never learnt).
+ */
+int store_spam_tokens(struct store *s, const char *const *tokens, size_t n,
+                      int64_t *spam, int64_t *ham, struct error *e);
+/*
+ * Learn one document, its tokens[0..n) distinct: each token's spam (is_spam)
+ * or ham count and the document total of that kind go up by one, all in one
+ * transaction.
+ */
+int store_spam_learn(struct store *s, const char *const *tokens, size_t n,
+                     int is_spam, struct error *e);
+/*
+ * *found 1 when a comment not in the trash, created after since, has
+ * body_hash hash and is on post_id or (when email is not "") by email
+ * (case-insensitive ASCII); 0 when none.
+ */
+int store_spam_duplicate(struct store *s, int64_t post_id, const char *email,
+                         const unsigned char hash[COMMENT_HASH_BYTES],
+                         int64_t since, int *found, struct error *e);
 
 #endif

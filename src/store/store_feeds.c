@@ -39,7 +39,7 @@ static const char SQL_NEWEST_COMMENTS[] =
 	"p.type, p.slug, p.title, p.published_at "
 	"FROM comments c JOIN posts p ON p.id = c.post_id "
 	"WHERE c.status = 'approved' AND p.status = 'published' "
-	"AND p.published_at <= ?1 "
+	"AND p.published_at <= ?1 AND (?3 = 0 OR c.post_id = ?3) "
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
 
 static const char SQL_SITEMAP_COUNT[] =
@@ -138,8 +138,9 @@ out:
 }
 
 int
-store_newest_comments(struct store *s, struct arena *a, int64_t now, int limit,
-                      struct comment_on_post **out, size_t *n, struct error *e)
+store_newest_comments(struct store *s, struct arena *a, int64_t now,
+                      int64_t post_id, int limit, struct comment_on_post **out,
+                      size_t *n, struct error *e)
 {
 	int locked, rc = -1, step = SQLITE_DONE;
 	struct conn *c;
@@ -157,6 +158,7 @@ store_newest_comments(struct store *s, struct arena *a, int64_t now, int limit,
 		goto out;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int64(st, 3, post_id);
 	*out = arena_zalloc(a, (size_t)limit * sizeof(**out));
 	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct comment_on_post *it = &(*out)[(*n)++];

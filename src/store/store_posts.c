@@ -17,8 +17,15 @@ static const char SQL_POST_ADD[] =
 	"INSERT INTO posts(type, status, section_id, slug, title, "
 	"excerpt, body_src, body_format, body_html, source_url, "
 	"author_id, published_at, updated_at, comments_open, sticky, "
-	"views_total, activity_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	"?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, max(?12, ?13))";
+	"views_total, activity_at, submitter_name, submitter_email) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	"?15, ?16, max(?12, ?13), ?17, ?18)";
+static const char SQL_SUBMISSIONS[] =
+	"SELECT " POST_FIELDS ", p.submitter_name, p.submitter_email " POST_FROM
+	"WHERE p.submitter_email != '' AND p.status = ?1 "
+	"ORDER BY p.id DESC LIMIT ?2";
+static const char SQL_POST_STATUS[] =
+	"UPDATE posts SET status = ?2, updated_at = ?3 WHERE id = ?1";
 
 static const char SQL_POST_GET[] = "SELECT " POST_COLS "WHERE p.id = ?1";
 
@@ -108,15 +115,6 @@ static const char SQL_POST_TAG_ADD[] =
 static const char SQL_FTS_ADD[] = "INSERT INTO posts_fts(rowid, title, body) "
 				  "VALUES (?1, ?2, ?3)";
 
-static const char SQL_COMMENT_ADD[] =
-	"INSERT INTO comments(post_id, parent_id, depth, author_name, "
-	"author_email, author_url, body_src, body_html, status, "
-	"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-
-static const char SQL_COMMENT_COUNT_BUMP[] =
-	"UPDATE posts SET comment_count = comment_count + 1, "
-	"activity_at = max(activity_at, ?2) WHERE id = ?1";
-
 static const char SQL_BLOCK_ADD[] =
 	"INSERT INTO blocks(area, position, kind, config) "
 	"VALUES (?1, ?2, ?3, ?4)";
@@ -202,6 +200,8 @@ store_post_add(struct store *s, const struct post *in, int64_t *id,
 	sqlite3_bind_int(st, 14, in->comments_open);
 	sqlite3_bind_int(st, 15, in->sticky);
 	sqlite3_bind_int64(st, 16, in->views_total);
+	bind_text(st, 17, in->submitter_name ? in->submitter_name : "");
+	bind_text(st, 18, in->submitter_email ? in->submitter_email : "");
 	if (write_step(s, st, "adding post", id, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			error_set(e, ERR_CONFLICT,
@@ -712,44 +712,6 @@ store_post_get_slug(struct store *s, struct arena *a, enum post_type type,
 }
 
 int
-store_comment_add(struct store *s, const struct comment *in, int64_t *id,
-                  struct error *e)
-{
-	sqlite3_stmt *st;
-
-	if (store_begin(s, e) == -1)
-		return -1;
-	st = conn_stmt(&s->w, SQL_COMMENT_ADD, e);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, in->post_id);
-	bind_id(st, 2, in->parent_id);
-	sqlite3_bind_int(st, 3, in->depth);
-	bind_text(st, 4, in->author_name);
-	bind_text(st, 5, in->author_email ? in->author_email : "");
-	bind_text(st, 6, in->author_url ? in->author_url : "");
-	bind_text(st, 7, in->body_src);
-	bind_text(st, 8, in->body_html);
-	bind_text(st, 9, comment_status_names[in->status]);
-	sqlite3_bind_int64(st, 10, in->created_at);
-	if (write_step(s, st, "adding comment", id, e) == -1)
-		goto fail;
-	if (in->status == COMMENT_APPROVED) {
-		st = conn_stmt(&s->w, SQL_COMMENT_COUNT_BUMP, e);
-		if (st == NULL)
-			goto fail;
-		sqlite3_bind_int64(st, 1, in->post_id);
-		sqlite3_bind_int64(st, 2, in->created_at);
-		if (write_step(s, st, "counting comment", NULL, e) == -1)
-			goto fail;
-	}
-	return store_commit(s, e);
-fail:
-	store_rollback(s);
-	return -1;
-}
-
-int
 store_block_add(struct store *s, const char *area, int position,
                 const char *kind, const char *config_json, struct error *e)
 {
@@ -806,4 +768,82 @@ store_block_list(struct store *s, struct arena *a, const char *area,
 out:
 	reader_put(s, locked);
 	return rc;
+}
+
+int
+store_submissions(struct store *s, struct arena *a, enum post_status status,
+                  int limit, struct post **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_SUBMISSIONS, e);
+	if (st == NULL)
+		goto out;
+	bind_text(st, 1, post_status_names[status]);
+	sqlite3_bind_int(st, 2, limit > 0 ? limit : 0);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct post *p;
+
+		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		p = &(*out)[(*n)++];
+		post_row(a, st, p);
+		p->submitter_name = col_text(a, st, POST_NCOLS);
+		p->submitter_email = col_text(a, st, POST_NCOLS + 1);
+	}
+	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "submissions");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_post_set_status(struct store *s, int64_t id, enum post_status status,
+                      int64_t now, struct error *e)
+{
+	int rc;
+
+	writer_lock(s);
+	rc = write_one(s, SQL_POST_STATUS, "post status", NULL, e, "lsl", id,
+	               post_status_names[status], now);
+	if (rc == 0 && sqlite3_changes(s->w.db) == 0)
+		rc = error_set(e, ERR_NOT_FOUND, "no post %lld", (long long)id);
+	writer_unlock(s);
+	return rc;
+}
+
+const char *
+post_path(struct arena *a, const struct post *p)
+{
+	struct buf b;
+	char date[32];
+	const char *out = "/";
+
+	buf_init(&b, LIM_URL_BYTES);
+	if (p->type == POST_POST) {
+		time_format(p->published_at, "/%Y/%m/%d/", date, sizeof(date));
+		if (buf_puts(&b, date) == -1)
+			goto out;
+	} else if (p->type == POST_BOOK) {
+		if (buf_puts(&b, "/books/") == -1)
+			goto out;
+	} else if (p->type == POST_EPISODE) {
+		if (buf_puts(&b, "/podcast/") == -1)
+			goto out;
+	} else if (buf_putc(&b, '/') == -1)
+		goto out;
+	if (url_encode(&b, p->slug, strlen(p->slug)) == -1 ||
+	    buf_putc(&b, '/') == -1)
+		goto out;
+	out = arena_strndup(a, buf_str(&b), b.len);
+out:
+	buf_release(&b);
+	return out;
 }

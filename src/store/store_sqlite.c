@@ -781,8 +781,8 @@ store_secret(struct store *s, const char *name, unsigned char *out, size_t n,
 	writer_lock(s);
 	if (store_setting_get(s, a, key, &hex, e) == -1)
 		goto out;
-	if (hex != NULL && sodium_hex2bin(out, n, hex, strlen(hex), NULL, &len,
-	                                  NULL) == 0 &&
+	if (hex != NULL &&
+	    sodium_hex2bin(out, n, hex, strlen(hex), NULL, &len, NULL) == 0 &&
 	    len == n) {
 		rc = 0;
 		goto out;

@@ -14,7 +14,8 @@ enum err_code {
 	ERR_CONFLICT,
 	ERR_TOO_BIG,
 	ERR_IO,
-	ERR_FORBIDDEN,    /* refused by a rule (a blocked address, a cross-site form) */
+	ERR_FORBIDDEN,    /* refused by a rule (a blocked address, a cross-site
+	                     form) */
 	ERR_RATE_LIMITED, /* too many requests from one client for now */
 	ERR__MAX
 };

@@ -13,6 +13,7 @@
 #define LIM_IDLE_SECONDS   30            /* idle keep-alive connection */
 #define LIM_HEAD_SECONDS   10 /* deadline for the whole request head */
 #define LIM_QUERY_ARGS     64 /* query-string arguments */
+#define LIM_FORM_FIELDS    64 /* fields in one form body */
 #define LIM_RESPONSE_BYTES (16 * 1024 * 1024) /* one rendered response */
 #define LIM_ROUTE_PARAMS   8                  /* captured path segments */
 
@@ -38,6 +39,15 @@
 #define LIM_FRONT_POSTS 10     /* posts per listing page */
 #define LIM_PAGE_MAX    100000 /* /page/N/: past it, 404 */
 
+/* comments (the rules themselves are settings; see comments/comments.c) */
+#define LIM_COMMENT_BYTES    (16 * 1024) /* Markdown body of a comment */
+#define LIM_AUTHOR_BYTES     100         /* commenter's name */
+#define LIM_EMAIL_BYTES      254         /* RFC 5321 path limit */
+#define LIM_AUTHOR_URL_BYTES 200         /* WordPress's comment_author_url */
+#define LIM_COMMENT_DEPTH    32          /* the most a site may set */
+#define LIM_COMMENT_THREADS  50          /* top-level threads per page */
+#define LIM_RULE_BYTES       (8 * 1024)  /* one word or address list */
+
 /* site config */
 #define LIM_CONF_BYTES (64 * 1024)
 #define LIM_THREADS    64
@@ -53,5 +63,18 @@
 #define LIM_VIEW_PENDING        65536     /* (post, day) sums to flush */
 #define LIM_POPULAR_DAYS        3650      /* ?days= of /api/v1/popular */
 #define LIM_POPULAR_LIMIT       100       /* ?limit= of /api/v1/popular */
+
+/* notify (enforced in notify/notify.c) */
+#define LIM_MAIL_ATTEMPTS      10   /* deliveries of one message tried */
+#define LIM_MAIL_EXCERPT_BYTES 2000 /* the reply's text quoted in a mail */
+#define LIM_MAIL_BYTES         (64 * 1024) /* one composed message */
+#define LIM_MAIL_SECONDS       30 /* one SMTP delivery, connect to QUIT */
+
+/* spam (enforced in comments/spam.c) and moderation (cli/comments.c) */
+#define LIM_RATE_CLIENTS     4096 /* addresses the rate limiter remembers */
+#define LIM_RATE_EVENTS      120  /* times kept per address: top rate/hour */
+#define LIM_SPAM_TOKENS      1000 /* distinct tokens of a comment classified */
+#define LIM_SPAM_TOKEN_BYTES 40   /* longer words are not tokens */
+#define LIM_COMMENT_LIST     1000 /* comments list --limit */
 
 #endif

@@ -1,0 +1,516 @@
+/*
+ * Comments on the site: the threads under a post (a page of top-level
+ * threads with their replies, flattened in reading order with their
+ * depth), the form that works without JavaScript (POST /comments, then 303
+ * to the comment), and the JSON API the page's script and other clients
+ * use.  Every rule is in comments/comments.c; this file only speaks HTTP.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/banned.h"
+
+/* Reading order: each comment followed by its replies, oldest first. */
+struct node {
+	const struct comment *c;
+	size_t first_child, next_sibling; /* indexes + 1; 0: none */
+	size_t last_child;
+};
+
+static void
+emit(struct arena *a, struct tval *list, struct node *nodes, size_t i,
+     int max_depth)
+{
+	const struct comment *c = nodes[i].c;
+	struct tval *m = tval_push(a, list, tval_map(a));
+
+	tval_set_int(a, m, "id", c->id);
+	tval_set_int(a, m, "depth", c->depth);
+	tval_set_str(a, m, "author", c->author_name);
+	if (*c->author_url != '\0')
+		tval_set_str(a, m, "author_url", c->author_url);
+	tval_set_str(a, m, "date", date_human(a, c->created_at));
+	tval_set_str(a, m, "date_iso", date_iso(a, c->created_at));
+	tval_set_str(a, m, "body_html", c->body_html);
+	tval_set_bool(a, m, "edited", c->edited_at != 0);
+	tval_set_bool(a, m, "can_reply", c->depth + 1 < max_depth);
+}
+
+/* Iterative pre-order walk (threads may be deep; no recursion). */
+static void
+walk(struct arena *a, struct tval *list, struct node *nodes, size_t root,
+     int max_depth)
+{
+	size_t *stack =
+		arena_alloc(a, (LIM_COMMENT_DEPTH + 2) * sizeof(*stack));
+	size_t top = 0, i = root;
+
+	for (;;) {
+		emit(a, list, nodes, i, max_depth);
+		if (nodes[i].first_child && top < LIM_COMMENT_DEPTH + 1) {
+			stack[top++] = i;
+			i = nodes[i].first_child - 1;
+			continue;
+		}
+		while (!nodes[i].next_sibling && top > 0)
+			i = stack[--top];
+		if (!nodes[i].next_sibling)
+			break;
+		i = nodes[i].next_sibling - 1;
+	}
+}
+
+/* id -> index, open addressing over an arena table. */
+static size_t
+find(const int64_t *keys, const size_t *vals, size_t cap, int64_t id)
+{
+	for (size_t h = (size_t)id % cap;; h = (h + 1) % cap) {
+		if (keys[h] == 0)
+			return (size_t)-1;
+		if (keys[h] == id)
+			return vals[h];
+	}
+}
+
+/* The comment list of a page of threads, in reading order. */
+static struct tval *
+threads_model(struct arena *a, const struct comment *cs, size_t n,
+              int max_depth)
+{
+	struct tval *list = tval_list(a);
+	struct node *nodes = arena_zalloc(a, (n + 1) * sizeof(*nodes));
+	size_t cap = 2 * n + 1;
+	int64_t *keys = arena_zalloc(a, cap * sizeof(*keys));
+	size_t *vals = arena_alloc(a, cap * sizeof(*vals));
+
+	for (size_t i = 0; i < n; i++) {
+		size_t h = (size_t)cs[i].id % cap;
+
+		while (keys[h] != 0)
+			h = (h + 1) % cap;
+		keys[h] = cs[i].id;
+		vals[h] = i;
+		nodes[i].c = &cs[i];
+	}
+	/* Rows come roots first, then replies by time: children are
+	 * appended in that order. */
+	for (size_t i = 0; i < n; i++) {
+		size_t p;
+
+		if (cs[i].parent_id == 0)
+			continue;
+		p = find(keys, vals, cap, cs[i].parent_id);
+		if (p == (size_t)-1)
+			continue; /* parent not approved: shown nowhere */
+		if (nodes[p].last_child)
+			nodes[nodes[p].last_child - 1].next_sibling = i + 1;
+		else
+			nodes[p].first_child = i + 1;
+		nodes[p].last_child = i + 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (cs[i].parent_id == 0)
+			walk(a, list, nodes, i, max_depth);
+	return list;
+}
+
+/* Discussion sections (the Cafe) order threads by latest activity. */
+static int
+by_activity(struct site *s, struct arena *a, const struct post *p)
+{
+	struct section sec;
+	struct error e;
+
+	return p->section_id != 0 && *p->section_slug != '\0' &&
+	       store_section_find(s->store, a, p->section_slug, &sec, &e) ==
+	               0 &&
+	       sec.kind == SECTION_DISCUSSION;
+}
+
+int
+comments_model(struct site *s, struct req *r, struct tval *pm,
+               const struct post *p, int64_t page)
+{
+	struct arena *a = r->arena;
+	struct comment *cs;
+	size_t n;
+	int64_t roots, pages;
+	struct error e;
+	struct tval *f;
+	const char *permalink = site_permalink(a, p);
+	const char *reply = req_query(r, "replytocom");
+	int64_t parent = 0;
+
+	if (store_comment_threads(s->store, a, p->id, by_activity(s, a, p),
+	                          LIM_COMMENT_THREADS,
+	                          (int)((page - 1) * LIM_COMMENT_THREADS), &cs,
+	                          &n, &roots, &e) == -1) {
+		log_error("comments of %lld: %s", (long long)p->id, e.msg);
+		return -1;
+	}
+	pages = roots == 0 ? 1
+	                   : (roots + LIM_COMMENT_THREADS - 1) /
+	                             LIM_COMMENT_THREADS;
+	if (page > pages)
+		return -1;
+	tval_set(a, pm, "comment_list",
+	         threads_model(a, cs, n, comments_max_depth(s->comments)));
+	if (page < pages)
+		tval_set_str(a, pm, "comments_more",
+		             arena_printf(a, "%scomment-page-%lld/#comments",
+		                          permalink, (long long)page + 1));
+	if (page > 1) {
+		tval_set_str(a, pm, "comments_first",
+		             arena_printf(a, "%s#comments", permalink));
+		tval_set_int(a, pm, "comments_page", page);
+	}
+	if (req_query(r, "moderation") != NULL)
+		tval_set_bool(a, pm, "comment_held", 1);
+	if (!p->comments_open) {
+		tval_set_bool(a, pm, "comments_closed", 1);
+		return 0;
+	}
+	f = tval_set(a, pm, "form", tval_map(a));
+	tval_set_int(a, f, "post_id", p->id);
+	tval_set_str(a, f, "stamp",
+	             comments_form_stamp(s->comments, a, clock_now()));
+	if (reply != NULL && num_parse(reply, 1, INT64_MAX, &parent) == 0)
+		tval_set_int(a, f, "parent_id", parent);
+	return 0;
+}
+
+/* An error page for a form that came back wrong, with a way back. */
+static void
+form_error(struct site *s, struct req *r, struct resp *rs, int status,
+           const char *msg, const char *back)
+{
+	struct tval *m = page_model(s, r, "Your comment was not posted", "/");
+
+	tval_set_str(r->arena, m, "message", msg);
+	if (back != NULL)
+		tval_set_str(r->arena, m, "back", back);
+	rs->status = status;
+	page_render(s, r, rs, "message.html", m);
+}
+
+void
+comment_form_post(void *ctx, struct req *r, struct resp *rs)
+{
+	enum {
+		F_POST,
+		F_PARENT,
+		F_AUTHOR,
+		F_EMAIL,
+		F_URL,
+		F_BODY,
+		F_HONEY,
+		F_STAMP,
+		F_NOTIFY,
+		F__MAX
+	};
+	struct form_field f[F__MAX] = {
+		[F_POST] = {"post_id", 20, 1, NULL},
+		[F_PARENT] = {"parent_id", 20, 0, NULL},
+		[F_AUTHOR] = {"author", LIM_AUTHOR_BYTES, 1, NULL},
+		[F_EMAIL] = {"email", LIM_EMAIL_BYTES, 0, NULL},
+		[F_URL] = {"url", LIM_AUTHOR_URL_BYTES, 0, NULL},
+		[F_BODY] = {"body", LIM_COMMENT_BYTES, 1, NULL},
+		[F_HONEY] = {"website", 1000, 0, NULL},
+		[F_STAMP] = {"stamp", 100, 0, NULL},
+		[F_NOTIFY] = {"notify", 10, 0, NULL},
+	};
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct comment_input in = {0};
+	struct comment_result out;
+	struct error e;
+	const char *back;
+
+	if (!req_same_origin(r, s->url)) {
+		form_error(
+			s, r, rs, 403,
+			"This form must be sent from this site's own pages "
+			"(the request had no Origin or Referer of this site).",
+			NULL);
+		return;
+	}
+	if (form_parse(r, f, F__MAX, &e) == -1 ||
+	    num_parse(f[F_POST].value, 1, INT64_MAX, &in.post_id) == -1 ||
+	    (f[F_PARENT].value != NULL && *f[F_PARENT].value != '\0' &&
+	     num_parse(f[F_PARENT].value, 1, INT64_MAX, &in.parent_id) == -1)) {
+		if (e.code == ERR_OK || e.msg[0] == '\0')
+			error_set(&e, ERR_INVALID, "post_id: not a number");
+		form_error(s, r, rs, 400, e.msg, NULL);
+		return;
+	}
+	in.author = f[F_AUTHOR].value;
+	in.email = f[F_EMAIL].value;
+	in.url = f[F_URL].value;
+	in.body = f[F_BODY].value;
+	in.honeypot = f[F_HONEY].value;
+	/* A form always carries its stamp; one without is not ours. */
+	in.form_stamp = f[F_STAMP].value ? f[F_STAMP].value : "";
+	in.notify = f[F_NOTIFY].value != NULL;
+	in.ip = req_client_ip(r);
+	error_clear(&e);
+	if (comments_submit(s->comments, a, &in, &out, &e) == -1) {
+		back = out.post.id ? site_permalink(a, &out.post) : NULL;
+		if (e.code == ERR_RATE_LIMITED)
+			(void)resp_header(rs, "Retry-After",
+			                  arena_printf(a, "%d",
+			                               out.retry_after));
+		if (e.code == ERR_IO)
+			log_error("comment: %s", e.msg);
+		form_error(s, r, rs, resp_status_for(e.code),
+		           e.code == ERR_IO ? "the comment could not be saved; "
+		                              "please try again"
+		                            : e.msg,
+		           back);
+		return;
+	}
+	/* Committed: send the reader to it (held ones to a notice). */
+	rs->status = 303;
+	/* A path, not an absolute URL (RFC 9110 10.2.2 allows it): the
+	 * reader stays on the host they posted to, behind any proxy. */
+	back = out.status == COMMENT_APPROVED
+	               ? arena_printf(a, "%s#comment-%lld",
+	                              site_permalink(a, &out.post),
+	                              (long long)out.id)
+	               : arena_printf(a, "%s?moderation=1#respond",
+	                              site_permalink(a, &out.post));
+	if (resp_header(rs, "Location", back) == -1)
+		return;
+}
+
+/* ---- JSON API ---------------------------------------------------------- */
+
+static void
+json_send(struct resp *rs, int status, json_t *doc)
+{
+	char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+
+	json_decref(doc);
+	rs->status = status;
+	rs->content_type = "application/json";
+	buf_reset(&rs->body);
+	if (text == NULL || buf_puts(&rs->body, text) == -1)
+		resp_json_error(rs, 500, "cannot write the answer");
+	free(text);
+}
+
+static json_t *
+comment_json(struct arena *a, const struct comment *c, int own)
+{
+	json_t *o = json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "id",
+	                      (json_int_t)c->id, "parent_id",
+	                      (json_int_t)c->parent_id, "depth",
+	                      (json_int_t)c->depth, "author", c->author_name,
+	                      "author_url", c->author_url, "date",
+	                      date_iso(a, c->created_at), "html", c->body_html);
+
+	if (o != NULL && own)
+		json_object_set_new(o, "status",
+		                    json_string(
+					    comment_status_names[c->status]));
+	return o;
+}
+
+/*
+ * The JSON body of a request: an object, application/json, at most the
+ * body cap (the server enforced it), duplicate keys refused.
+ */
+static json_t *
+json_request(struct req *r, struct resp *rs)
+{
+	json_error_t je;
+	json_t *doc;
+
+	if (!req_is_json(req_header(r, "Content-Type"))) {
+		resp_json_error(rs, 415,
+		                "Content-Type must be application/json");
+		return NULL;
+	}
+	doc = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		resp_json_error(rs, 400,
+		                arena_printf(r->arena, "bad JSON: %s",
+		                             je.text));
+		return NULL;
+	}
+	return doc;
+}
+
+static const char *
+jstr(json_t *doc, const char *key)
+{
+	json_t *v = json_object_get(doc, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int64_t
+jint(json_t *doc, const char *key)
+{
+	json_t *v = json_object_get(doc, key);
+
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+void
+api_comment_post(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct comment_input in = {0};
+	struct comment_result out;
+	struct error e;
+	json_t *doc;
+	const char *origin = req_header(r, "Origin");
+
+	/* A browser always says where a script runs; another site may not
+	 * post here (no CORS is ever granted, and this checks anyway). */
+	if (origin != NULL && !req_same_origin(r, s->url)) {
+		resp_json_error(rs, 403, "cross-site requests are refused");
+		return;
+	}
+	doc = json_request(r, rs);
+	if (doc == NULL)
+		return;
+	in.post_id = jint(doc, "post_id");
+	in.parent_id = jint(doc, "parent_id");
+	in.author = jstr(doc, "author");
+	in.email = jstr(doc, "email");
+	in.url = jstr(doc, "url");
+	in.body = jstr(doc, "body");
+	in.honeypot = jstr(doc, "website");
+	in.form_stamp = jstr(doc, "stamp");
+	in.notify = json_is_true(json_object_get(doc, "notify"));
+	in.ip = req_client_ip(r);
+	/* Copy the strings out of doc, which goes before the answer. */
+	in.author = in.author ? arena_strdup(a, in.author) : "";
+	in.email = in.email ? arena_strdup(a, in.email) : NULL;
+	in.url = in.url ? arena_strdup(a, in.url) : NULL;
+	in.body = in.body ? arena_strdup(a, in.body) : "";
+	in.honeypot = in.honeypot ? arena_strdup(a, in.honeypot) : NULL;
+	in.form_stamp = in.form_stamp ? arena_strdup(a, in.form_stamp) : NULL;
+	json_decref(doc);
+	if (comments_submit(s->comments, a, &in, &out, &e) == -1) {
+		if (e.code == ERR_RATE_LIMITED)
+			(void)resp_header(rs, "Retry-After",
+			                  arena_printf(a, "%d",
+			                               out.retry_after));
+		if (e.code == ERR_IO)
+			log_error("comment: %s", e.msg);
+		resp_json_error(rs, resp_status_for(e.code), e.msg);
+		return;
+	}
+	/* Spam is reported as held: a bot learns nothing. */
+	json_send(rs, 201,
+	          json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)out.id,
+	                    "status",
+	                    out.status == COMMENT_APPROVED ? "approved"
+	                                                   : "pending",
+	                    "token", out.token, "url",
+	                    arena_printf(a, "%s%s#comment-%lld", s->url,
+	                                 site_permalink(a, &out.post),
+	                                 (long long)out.id)));
+}
+
+void
+api_post_comments_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct post p;
+	struct comment *cs;
+	size_t n;
+	int64_t id, page = 1, roots;
+	struct error e;
+	const char *pg = req_query(r, "page");
+	json_t *list;
+
+	if (num_parse(r->params[0], 1, INT64_MAX, &id) == -1 ||
+	    store_post_get(s->store, a, id, &p, &e) == -1 ||
+	    p.status != POST_PUBLISHED || p.published_at > clock_now()) {
+		resp_json_error(rs, 404, "no such post");
+		return;
+	}
+	if (pg != NULL && num_parse(pg, 1, LIM_PAGE_MAX, &page) == -1) {
+		resp_json_error(rs, 400, "page: not a page number");
+		return;
+	}
+	if (store_comment_threads(s->store, a, id, by_activity(s, a, &p),
+	                          LIM_COMMENT_THREADS,
+	                          (int)((page - 1) * LIM_COMMENT_THREADS), &cs,
+	                          &n, &roots, &e) == -1) {
+		resp_json_error(rs, 500, "cannot read the comments");
+		return;
+	}
+	list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, comment_json(a, &cs[i], 0));
+	json_send(rs, 200,
+	          json_pack("{s:I,s:I,s:I,s:I,s:o}", "post_id", (json_int_t)id,
+	                    "count", (json_int_t)p.comment_count, "threads",
+	                    (json_int_t)roots, "page", (json_int_t)page,
+	                    "comments", list));
+}
+
+/* GET, PUT (edit) and DELETE of one's own comment, with its token in
+ * the X-Comment-Token header. */
+void
+api_comment_own(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	struct comment c;
+	struct error e;
+	int64_t id;
+	const char *token = req_header(r, "X-Comment-Token");
+	const char *body = NULL;
+	json_t *doc;
+
+	/* The answer depends on the token: never cached, here or on the way. */
+	rs->cache_control = "private, no-store";
+	if (num_parse(r->params[0], 1, INT64_MAX, &id) == -1) {
+		resp_json_error(rs, 404, "no such comment");
+		return;
+	}
+	if (r->method == HTTP_PUT || r->method == HTTP_DELETE) {
+		if (req_header(r, "Origin") != NULL &&
+		    !req_same_origin(r, s->url)) {
+			resp_json_error(rs, 403,
+			                "cross-site requests are refused");
+			return;
+		}
+		if (r->method == HTTP_PUT) {
+			doc = json_request(r, rs);
+			if (doc == NULL)
+				return;
+			body = jstr(doc, "body");
+			body = arena_strdup(a, body ? body : "");
+			json_decref(doc);
+		}
+		if (comments_change_own(s->comments, a, id, token, body, &e) ==
+		    -1) {
+			resp_json_error(rs, resp_status_for(e.code), e.msg);
+			return;
+		}
+		if (r->method == HTTP_DELETE) {
+			rs->status = 204;
+			rs->content_type = "application/json";
+			return;
+		}
+	}
+	if (comments_get_own(s->comments, a, id, token, &c, &e) == -1) {
+		resp_json_error(rs, 404, "no such comment");
+		return;
+	}
+	json_send(rs, 200, comment_json(a, &c, 1));
+}

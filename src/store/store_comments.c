@@ -1,0 +1,399 @@
+/*
+ * store.h on SQLite: comments.  Counts live on rows so pages never count:
+ * posts.comment_count (approved), comments.reply_count (any status but
+ * trash, for the edit window), and the activity times that discussion
+ * sections and threads sort by.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../util/banned.h"
+
+#define COMMENT_FIELDS                                                         \
+	"c.id, c.post_id, coalesce(c.parent_id, 0), coalesce(c.thread_id, "    \
+	"c.id), c.depth, c.author_name, c.author_email, c.author_url, "        \
+	"c.body_src, c.body_html, c.status, c.created_at, "                    \
+	"coalesce(c.edited_at, 0), c.activity_at, c.reply_count, c.notify, "   \
+	"c.spam_score, c.token_hash, c.body_hash "
+
+static const char SQL_COMMENT_ADD[] =
+	"INSERT INTO comments(post_id, parent_id, thread_id, depth, "
+	"author_name, author_email, author_url, body_src, body_html, status, "
+	"created_at, activity_at, token_hash, notify, body_hash, spam_score, "
+	"ip_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, "
+	"?12, ?13, ?14, ?15, ?16)";
+static const char SQL_COMMENT_SELF_THREAD[] =
+	"UPDATE comments SET thread_id = id WHERE id = ?1";
+static const char SQL_COMMENT_GET[] =
+	"SELECT " COMMENT_FIELDS "FROM comments c WHERE c.id = ?1";
+static const char SQL_REPLY_COUNT[] =
+	"UPDATE comments SET reply_count = max(0, reply_count + ?2) "
+	"WHERE id = ?1";
+static const char SQL_POST_COUNT_ADD[] =
+	"UPDATE posts SET comment_count = max(0, comment_count + ?2), "
+	"activity_at = max(activity_at, ?3) WHERE id = ?1";
+static const char SQL_THREAD_ACTIVITY[] =
+	"UPDATE comments SET activity_at = max(activity_at, ?2) WHERE id = ?1";
+static const char SQL_COMMENT_STATUS[] =
+	"UPDATE comments SET status = ?2 WHERE id = ?1";
+static const char SQL_COMMENT_EDIT[] =
+	"UPDATE comments SET body_src = ?2, body_html = ?3, body_hash = ?4, "
+	"edited_at = ?5 WHERE id = ?1";
+static const char SQL_DECISION_ADD[] =
+	"INSERT INTO comment_decisions(comment_id, decision, actor, created_at) "
+	"VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_APPROVED_BY[] =
+	"SELECT count(*) FROM comments WHERE author_email = ?1 "
+	"COLLATE NOCASE AND status = 'approved'";
+static const char SQL_ROOTS_COUNT[] =
+	"SELECT count(*) FROM comments WHERE post_id = ?1 "
+	"AND parent_id IS NULL AND status = 'approved'";
+/* One query for a page of threads: the roots of the page, then their
+ * approved replies. */
+static const char SQL_THREADS[] =
+	"WITH roots AS (SELECT id, created_at, activity_at FROM comments "
+	"WHERE post_id = ?1 AND parent_id IS NULL AND status = 'approved' "
+	"ORDER BY CASE WHEN ?2 THEN -activity_at ELSE created_at END, id "
+	"LIMIT ?3 OFFSET ?4) "
+	"SELECT " COMMENT_FIELDS "FROM comments c JOIN roots r "
+	"ON r.id = c.thread_id WHERE c.post_id = ?1 AND c.status = 'approved' "
+	"ORDER BY CASE WHEN ?2 THEN -r.activity_at ELSE r.created_at END, "
+	"r.id, c.parent_id IS NOT NULL, c.created_at, c.id";
+static const char SQL_COMMENT_LIST[] =
+	"SELECT " COMMENT_FIELDS "FROM comments c WHERE c.status = ?1 "
+	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+
+static void
+bind_hash(sqlite3_stmt *st, int i, int has, const unsigned char *h, size_t n)
+{
+	if (has)
+		sqlite3_bind_blob(st, i, h, (int)n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+comment_row(struct arena *a, sqlite3_stmt *st, struct comment *c)
+{
+	int k;
+	const void *blob;
+
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(st, 0);
+	c->post_id = sqlite3_column_int64(st, 1);
+	c->parent_id = sqlite3_column_int64(st, 2);
+	c->thread_id = sqlite3_column_int64(st, 3);
+	c->depth = sqlite3_column_int(st, 4);
+	c->author_name = col_text(a, st, 5);
+	c->author_email = col_text(a, st, 6);
+	c->author_url = col_text(a, st, 7);
+	c->body_src = col_text(a, st, 8);
+	c->body_html = col_text(a, st, 9);
+	k = enum_lookup(comment_status_names, COMMENT_STATUS__MAX,
+	                (const char *)sqlite3_column_text(st, 10));
+	c->status = k < 0 ? COMMENT_PENDING : (enum comment_status)k;
+	c->created_at = sqlite3_column_int64(st, 11);
+	c->edited_at = sqlite3_column_int64(st, 12);
+	c->activity_at = sqlite3_column_int64(st, 13);
+	c->reply_count = sqlite3_column_int64(st, 14);
+	c->notify = sqlite3_column_int(st, 15);
+	c->spam_score = sqlite3_column_double(st, 16);
+	blob = sqlite3_column_blob(st, 17);
+	if (blob != NULL &&
+	    sqlite3_column_bytes(st, 17) == COMMENT_HASH_BYTES) {
+		memcpy(c->token_hash, blob, COMMENT_HASH_BYTES);
+		c->has_token = 1;
+	}
+	blob = sqlite3_column_blob(st, 18);
+	if (blob != NULL &&
+	    sqlite3_column_bytes(st, 18) == COMMENT_HASH_BYTES) {
+		memcpy(c->body_hash, blob, COMMENT_HASH_BYTES);
+		c->has_body_hash = 1;
+	}
+}
+
+/* The counts an approved comment adds to (delta 1) or takes from (-1). */
+static int
+count_approved(struct store *s, const struct comment *c, int delta,
+               struct error *e)
+{
+	if (write_one(s, SQL_POST_COUNT_ADD, "counting comment", NULL, e, "lll",
+	              c->post_id, (int64_t)delta,
+	              delta > 0 ? c->created_at : (int64_t)0) == -1)
+		return -1;
+	if (delta > 0 && c->thread_id != 0 &&
+	    write_one(s, SQL_THREAD_ACTIVITY, "thread activity", NULL, e, "ll",
+	              c->thread_id, c->created_at) == -1)
+		return -1;
+	return 0;
+}
+
+int
+store_comment_add(struct store *s, const struct comment *in, int64_t *id,
+                  struct error *e)
+{
+	struct conn *w;
+	sqlite3_stmt *st;
+	struct comment c = *in;
+	int64_t new_id;
+
+	if (id == NULL)
+		id = &new_id;
+	if (store_begin(s, e) == -1)
+		return -1;
+	w = writer_lock(s);
+	st = conn_stmt(w, SQL_COMMENT_ADD, e);
+	if (st == NULL) {
+		writer_unlock(s);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, c.post_id);
+	bind_id(st, 2, c.parent_id);
+	bind_id(st, 3, c.thread_id);
+	sqlite3_bind_int(st, 4, c.depth);
+	bind_text(st, 5, c.author_name);
+	bind_text(st, 6, c.author_email ? c.author_email : "");
+	bind_text(st, 7, c.author_url ? c.author_url : "");
+	bind_text(st, 8, c.body_src);
+	bind_text(st, 9, c.body_html);
+	bind_text(st, 10, comment_status_names[c.status]);
+	sqlite3_bind_int64(st, 11, c.created_at);
+	bind_hash(st, 12, c.has_token, c.token_hash, sizeof(c.token_hash));
+	sqlite3_bind_int(st, 13, c.notify);
+	bind_hash(st, 14, c.has_body_hash, c.body_hash, sizeof(c.body_hash));
+	sqlite3_bind_double(st, 15, c.spam_score);
+	bind_hash(st, 16, c.has_ip_hash, c.ip_hash, sizeof(c.ip_hash));
+	if (write_step(s, st, "adding comment", id, e) == -1) {
+		writer_unlock(s);
+		goto fail;
+	}
+	writer_unlock(s);
+	c.id = *id;
+	if (c.parent_id == 0) {
+		c.thread_id = c.id;
+		if (write_one(s, SQL_COMMENT_SELF_THREAD, "threading comment",
+		              NULL, e, "l", c.id) == -1)
+			goto fail;
+	} else if (c.status != COMMENT_TRASH &&
+	           write_one(s, SQL_REPLY_COUNT, "counting reply", NULL, e,
+	                     "ll", c.parent_id, (int64_t)1) == -1)
+		goto fail;
+	if (c.status == COMMENT_APPROVED && count_approved(s, &c, 1, e) == -1)
+		goto fail;
+	return store_commit(s, e);
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_comment_get(struct store *s, struct arena *a, int64_t id,
+                  struct comment *out, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_COMMENT_GET, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		comment_row(a, st, out);
+		rc = 0;
+	} else if (step == SQLITE_DONE)
+		error_set(e, ERR_NOT_FOUND, "no comment %lld", (long long)id);
+	else
+		db_error(e, c->db, "comment");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_comment_set_status(struct store *s, int64_t id,
+                         enum comment_status status, enum comment_status *old,
+                         struct error *e)
+{
+	struct arena *a = arena_new();
+	struct comment c;
+
+	if (store_begin(s, e) == -1)
+		goto out;
+	if (store_comment_get(s, a, id, &c, e) == -1)
+		goto fail;
+	*old = c.status;
+	if (c.status == status)
+		goto done;
+	if (write_one(s, SQL_COMMENT_STATUS, "moderating comment", NULL, e,
+	              "ls", id, comment_status_names[status]) == -1)
+		goto fail;
+	if (c.status == COMMENT_APPROVED && count_approved(s, &c, -1, e) == -1)
+		goto fail;
+	if (status == COMMENT_APPROVED && count_approved(s, &c, 1, e) == -1)
+		goto fail;
+	if (c.parent_id != 0 &&
+	    (c.status == COMMENT_TRASH) != (status == COMMENT_TRASH) &&
+	    write_one(s, SQL_REPLY_COUNT, "counting reply", NULL, e, "ll",
+	              c.parent_id,
+	              (int64_t)(status == COMMENT_TRASH ? -1 : 1)) == -1)
+		goto fail;
+done:
+	arena_free(a);
+	return store_commit(s, e);
+fail:
+	store_rollback(s);
+out:
+	arena_free(a);
+	return -1;
+}
+
+int
+store_comment_edit(struct store *s, int64_t id, const char *body_src,
+                   const char *body_html,
+                   const unsigned char body_hash[COMMENT_HASH_BYTES],
+                   int64_t now, struct error *e)
+{
+	struct conn *w = writer_lock(s);
+	sqlite3_stmt *st = conn_stmt(w, SQL_COMMENT_EDIT, e);
+	int rc = -1;
+
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, body_src);
+		bind_text(st, 3, body_html);
+		bind_hash(st, 4, 1, body_hash, COMMENT_HASH_BYTES);
+		sqlite3_bind_int64(st, 5, now);
+		rc = write_step(s, st, "editing comment", NULL, e);
+	}
+	writer_unlock(s);
+	return rc;
+}
+
+int
+store_comment_decision_add(struct store *s, int64_t id, const char *decision,
+                           const char *actor, int64_t now, struct error *e)
+{
+	return write_one(s, SQL_DECISION_ADD, "recording decision", NULL, e,
+	                 "lssl", id, decision, actor ? actor : "", now);
+}
+
+/* A single count(*) with up to two bound values. */
+static int
+count_one(struct store *s, const char *sql, const char *text, int64_t num,
+          int64_t *n, struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, sql, e);
+	if (st == NULL)
+		goto out;
+	if (text != NULL)
+		bind_text(st, 1, text);
+	else
+		sqlite3_bind_int64(st, 1, num);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		db_error(e, c->db, "count");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_comment_approved_by(struct store *s, const char *email, int64_t *n,
+                          struct error *e)
+{
+	return count_one(s, SQL_APPROVED_BY, email, 0, n, e);
+}
+
+/* Read every row of st into *out. */
+static int
+comment_rows(struct conn *c, sqlite3_stmt *st, struct arena *a,
+             struct comment **out, size_t *n, struct error *e)
+{
+	size_t cap = 16;
+	int step;
+
+	*out = arena_alloc(a, cap * sizeof(**out));
+	*n = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			struct comment *g =
+				arena_alloc(a, 2 * cap * sizeof(*g));
+
+			memcpy(g, *out, cap * sizeof(*g));
+			*out = g;
+			cap *= 2;
+		}
+		comment_row(a, st, &(*out)[(*n)++]);
+	}
+	stmt_done(st);
+	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "comments");
+}
+
+int
+store_comment_threads(struct store *s, struct arena *a, int64_t post_id,
+                      int by_activity, int limit, int offset,
+                      struct comment **out, size_t *n, int64_t *roots,
+                      struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (count_one(s, SQL_ROOTS_COUNT, NULL, post_id, roots, e) == -1)
+		return -1;
+	if (limit <= 0 || offset < 0)
+		return 0;
+	c = reader_get(s, &locked, e);
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_THREADS, e);
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, post_id);
+		sqlite3_bind_int(st, 2, by_activity);
+		sqlite3_bind_int(st, 3, limit);
+		sqlite3_bind_int(st, 4, offset);
+		rc = comment_rows(c, st, a, out, n, e);
+	}
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_comment_list(struct store *s, struct arena *a, enum comment_status status,
+                   int limit, struct comment **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_COMMENT_LIST, e);
+	if (st != NULL) {
+		bind_text(st, 1, comment_status_names[status]);
+		sqlite3_bind_int(st, 2, limit > 0 ? limit : 0);
+		rc = comment_rows(c, st, a, out, n, e);
+	}
+	reader_put(s, locked);
+	return rc;
+}
