@@ -5,11 +5,14 @@
  * sequence is fixed, so two demo sites hold the same text (dates follow
  * the clock, so "popular in the last 90 days" always has data).
  */
+#include <errno.h>
 #include <jansson.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "demo.h"
 #include "../render/md.h"
 #include "../store/store.h"
 #include "../util/clock.h"
@@ -141,6 +144,7 @@ transcript(struct buf *b, int paragraphs)
 }
 
 struct demo {
+	const char *dir; /* the site folder */
 	struct store *st;
 	struct arena *a;
 	struct error *e;
@@ -247,6 +251,58 @@ add_pages(struct demo *d)
 	return 0;
 }
 
+/* Write b to SITE/media/name and record it; *id of the media row. */
+static int
+media_file(struct demo *d, const char *name, const char *mime,
+           const struct buf *b, const char *title, int64_t *id)
+{
+	const char *dir = arena_printf(d->a, "%s/media/books", d->dir);
+	const char *path = arena_printf(d->a, "%s/media/%s", d->dir, name);
+	FILE *f;
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		return error_set(d->e, ERR_IO, "cannot create '%s': %s", dir,
+		                 strerror(errno));
+	f = fopen(path, "wb");
+	if (f == NULL || fwrite(b->p, 1, b->len, f) != b->len) {
+		if (f != NULL)
+			fclose(f);
+		return error_set(d->e, ERR_IO, "cannot write '%s'", path);
+	}
+	if (fclose(f) != 0)
+		return error_set(d->e, ERR_IO, "cannot write '%s'", path);
+	return store_media_add(d->st, name, mime, (int64_t)b->len, title, id,
+	                       d->e);
+}
+
+/* A book's free EPUB and PDF, made from its text. */
+static int
+book_files(struct demo *d, int64_t id, const char *slug, const char *title,
+           const char *text)
+{
+	struct buf epub, pdf;
+	int64_t epub_id = 0, pdf_id = 0;
+	int rc = -1;
+
+	buf_init(&epub, 1024 * 1024);
+	buf_init(&pdf, 1024 * 1024);
+	if (demo_epub(&epub, d->a, title, text) == -1 ||
+	    demo_pdf(&pdf, d->a, title, text) == -1) {
+		error_set(d->e, ERR_IO, "demo: book file too large");
+		goto out;
+	}
+	if (media_file(d, arena_printf(d->a, "books/%s.epub", slug),
+	               "application/epub+zip", &epub, title, &epub_id) == -1 ||
+	    media_file(d, arena_printf(d->a, "books/%s.pdf", slug),
+	               "application/pdf", &pdf, title, &pdf_id) == -1)
+		goto out;
+	rc = store_book_files(d->st, id, epub_id, pdf_id, 0, d->e);
+out:
+	buf_release(&epub);
+	buf_release(&pdf);
+	return rc;
+}
+
 static int
 add_books_and_episodes(struct demo *d)
 {
@@ -276,7 +332,8 @@ add_books_and_episodes(struct demo *d)
 		                                "https://books.example.com/"
 		                                "order/%zu",
 		                                i + 1),
-		                   d->e) == -1) {
+		                   d->e) == -1 ||
+		    book_files(d, id, p.slug, p.title, buf_str(&b)) == -1) {
 			buf_release(&b);
 			return -1;
 		}
@@ -514,6 +571,7 @@ cmd_demo(struct conf *c, int argc, char **argv)
 	if (d.st == NULL)
 		return cli_fail(&e);
 	d.a = arena_new();
+	d.dir = c->site;
 	d.e = &e;
 	d.now = clock_now();
 	if (store_begin(d.st, &e) == -1)

@@ -57,6 +57,10 @@ struct resp {
 	 * copy when set, instead of body. */
 	const char *static_body;
 	size_t static_len;
+	/* A file body (uploads): length bytes of fd from offset, sent with
+	 * sendfile; the server closes fd.  -1: none. */
+	int file_fd;
+	uint64_t file_offset, file_length;
 	struct header headers[16];
 	size_t nheaders;
 	/*

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "http.h"
@@ -25,6 +26,7 @@ resp_init(struct resp *rs)
 	rs->content_type = "text/html; charset=utf-8";
 	buf_init(&rs->body, LIM_RESPONSE_BYTES);
 	buf_init(&rs->gz, LIM_RESPONSE_BYTES);
+	rs->file_fd = -1;
 }
 
 void
@@ -32,6 +34,9 @@ resp_release(struct resp *rs)
 {
 	buf_release(&rs->body);
 	buf_release(&rs->gz);
+	if (rs->file_fd >= 0)
+		close(rs->file_fd);
+	rs->file_fd = -1;
 }
 
 static int

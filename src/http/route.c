@@ -45,6 +45,10 @@ match(const char *pat, const char *path, struct req *r)
 {
 	r->nparams = 0;
 	while (*pat != '\0' && *path != '\0') {
+		/* A final '*' takes the rest of the path, whatever it holds;
+		 * the handler reads it from r->path. */
+		if (pat[0] == '*' && pat[1] == '\0')
+			return 1;
 		if (*pat == ':' || *pat == '#') {
 			const char *pend = strchr(pat, '/');
 			const char *send = strchr(path, '/');

@@ -3,7 +3,8 @@
 /*
  * Method + path pattern -> handler.  A pattern is a path of segments, each
  * a literal, ":name" (one non-empty segment, captured percent-decoded into
- * req->params in order) or "#name" (the same, digits only).  A trailing
+ * req->params in order) or "#name" (the same, digits only); a final "*"
+ * matches the non-empty rest of the path (not captured).  A trailing
  * '/' in the pattern is significant, as in WordPress permalinks.  The
  * first route that matches wins.
  */

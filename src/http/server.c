@@ -398,10 +398,16 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	r.remote_ip = remote_ip(c, rq->arena);
 	resp_init(&rs);
 	s->fn(s->ctx, &r, &rs);
-	if (rs.etag[0] == '\0' && rs.status == 200)
+	if (rs.etag[0] == '\0' && rs.status == 200 && rs.file_fd < 0)
 		resp_prepare(&rs);
 	status = resp_negotiate(&r, &rs, &gzip);
-	if (status == 304)
+	if (rs.file_fd >= 0 && status != 304) {
+		/* The library owns the descriptor from here on. */
+		mr = MHD_create_response_from_fd_at_offset64(rs.file_length,
+		                                             rs.file_fd,
+		                                             rs.file_offset);
+		rs.file_fd = -1;
+	} else if (status == 304)
 		mr = MHD_create_response_from_buffer(0, NULL,
 		                                     MHD_RESPMEM_PERSISTENT);
 	else if (gzip) {

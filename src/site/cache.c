@@ -124,7 +124,7 @@ cache_put(struct site *s, const char *key, uint64_t version,
 
 	/* A response for this reader alone (it depends on a token or other
 	 * request header) is never shared. */
-	if (len > PAGE_CACHE_MAX ||
+	if (len > PAGE_CACHE_MAX || rs->file_fd >= 0 ||
 	    (rs->status != 200 && rs->status != 301 && rs->status != 404) ||
 	    (rs->cache_control != NULL &&
 	     (strstr(rs->cache_control, "private") != NULL ||

@@ -16,6 +16,7 @@ struct site {
 	struct notify *notify;
 	struct tmpl_set *tmpl;
 	char *url;   /* public base URL, no trailing slash */
+	char *dir;   /* the site folder (media/ is in it) */
 	char *title; /* from settings at start-up */
 	char *tagline;
 	pthread_key_t cache_key; /* struct page_cache of each worker */
@@ -95,6 +96,7 @@ void episode_get(void *ctx, struct req *r, struct resp *rs);
 void post_get(void *ctx, struct req *r, struct resp *rs);
 void page_get(void *ctx, struct req *r, struct resp *rs);
 void static_get(void *ctx, struct req *r, struct resp *rs);
+void media_get(void *ctx, struct req *r, struct resp *rs);
 void health_get(void *ctx, struct req *r, struct resp *rs);
 void favicon_get(void *ctx, struct req *r, struct resp *rs);
 

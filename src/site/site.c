@@ -58,6 +58,7 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/robots.txt", robots_get},
 	{ROUTE_GET | ROUTE_POST, "/unsubscribe", unsubscribe_handler},
 	{ROUTE_GET, "/static/:", static_get},
+	{ROUTE_GET, "/media/*", media_get},
 	{ROUTE_GET, "/healthz", health_get},
 	{ROUTE_GET, "/favicon.ico", favicon_get},
 	{ROUTE_GET, "/:/", page_get},
@@ -132,6 +133,7 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 	while (n > 0 && url[n - 1] == '/')
 		n--;
 	s->url = xstrdup(url);
+	s->dir = xstrdup(dir);
 	s->url[n] = '\0';
 	for (const struct embed_file *f = embed_templates; f->name; f++)
 		if (tmpl_set_add(s->tmpl, f->name, f->data, f->len, e) == -1)
@@ -164,6 +166,7 @@ site_free(struct site *s)
 	pthread_key_delete(s->cache_key);
 	sidebar_free(s->sidebar);
 	free(s->url);
+	free(s->dir);
 	free(s->title);
 	free(s->tagline);
 	free(s);
@@ -373,7 +376,7 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 			return;
 	}
 	route(s, r, rs);
-	if (rs->status == 200)
+	if (rs->status == 200 && rs->etag[0] == '\0' && rs->file_fd < 0)
 		resp_prepare(rs);
 	if (key != NULL)
 		cache_put(s, key, version, rs);

@@ -318,6 +318,13 @@ int store_block_add(struct store *s, const char *area, int position,
                     const char *kind, const char *config_json, struct error *e);
 int store_book_set(struct store *s, int64_t post_id, const char *order_url,
                    struct error *e);
+/* A file in SITE/media (path relative to it); *id of its row. */
+int store_media_add(struct store *s, const char *path, const char *mime,
+                    int64_t bytes, const char *title, int64_t *id,
+                    struct error *e);
+/* A book's free downloads and cover (0: none). */
+int store_book_files(struct store *s, int64_t post_id, int64_t epub_id,
+                     int64_t pdf_id, int64_t cover_id, struct error *e);
 int store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
                       int64_t duration_s, struct error *e);
 
@@ -494,5 +501,69 @@ int store_spam_learn(struct store *s, const char *const *tokens, size_t n,
 int store_spam_duplicate(struct store *s, int64_t post_id, const char *email,
                          const unsigned char hash[COMMENT_HASH_BYTES],
                          int64_t since, int *found, struct error *e);
+
+/* ---- search (store_search.c) ---- */
+
+/*
+ * A search: the reader's words in the language of search_query.h, and
+ * filters.  Public searches (admin 0) see published items whose time has
+ * come; the admin search (admin 1) sees every status, or only status
+ * when it is not -1.  Every type of item is searched.
+ */
+struct search_query {
+	const char *text;
+	int64_t now;
+	int admin;
+	int status;               /* admin only: an enum post_status, or -1 */
+	const char *section_slug; /* NULL: any */
+	const char *tag_slug;     /* NULL: any */
+	const char *author_login; /* NULL: any */
+	int64_t from, to;         /* published_at in [from, to); to 0: no end */
+	int limit, offset;        /* a page of the ranked results */
+};
+
+/* In title_marked and snippet, a match runs from SEARCH_MARK_START to
+ * SEARCH_MARK_END; the text is as stored, not escaped. */
+#define SEARCH_MARK_START '\x01'
+#define SEARCH_MARK_END   '\x02'
+
+struct search_hit {
+	struct post post;         /* tags not filled */
+	const char *title_marked; /* the title with its matches marked */
+	const char *snippet;      /* body text around the matches, marked */
+	double score;             /* bm25: lower is better */
+};
+
+struct search_result {
+	struct search_hit *hits; /* this page */
+	size_t n;
+	int64_t total; /* matches, counted up to LIM_SEARCH_RESULTS */
+	int more;      /* more matched: only the newest of them were ranked */
+	int empty;     /* the query has nothing to look for (no search ran) */
+	int cut;       /* the query was longer than LIM_SEARCH_QUERY_BYTES */
+	int terms_dropped; /* terms past LIM_SEARCH_TERMS, ignored */
+};
+
+/*
+ * Search, best first (bm25, title above tags, excerpt, author and body;
+ * ties newest first).  When more than LIM_SEARCH_RESULTS items match,
+ * only the newest LIM_SEARCH_RESULTS are ranked, and pages end there.
+ * Never an error for what a reader types.
+ */
+int store_search(struct store *s, struct arena *a, const struct search_query *q,
+                 struct search_result *out, struct error *e);
+/*
+ * The text search indexes for a post body: tags dropped (block tags as
+ * spaces, inline ones as nothing), character references decoded, control
+ * characters and runs of white space as one space.  In a.
+ */
+const char *store_html_text(struct arena *a, const char *html, size_t n);
+/* Index post id's body as the text of body_html (store_post_add calls it;
+ * so must anything else that changes a body: until then the index holds
+ * its source).  An empty body_html changes nothing. */
+int store_search_body_set(struct store *s, int64_t id, const char *body_html,
+                          struct error *e);
+/* Rebuild the whole index from posts, tags and users; *n posts. */
+int store_search_reindex(struct store *s, int64_t *n, struct error *e);
 
 #endif

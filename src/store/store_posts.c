@@ -93,6 +93,12 @@ static const char SQL_COMMENTS_RECENT[] =
 static const char SQL_PUBLISH_DUE[] =
 	"UPDATE posts SET status = 'published' WHERE status = 'scheduled' "
 	"AND published_at <= ?1";
+static const char SQL_MEDIA_ADD[] =
+	"INSERT INTO media(path, mime, bytes, title, created_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_BOOK_FILES[] =
+	"UPDATE books SET epub_media_id = ?2, pdf_media_id = ?3, "
+	"cover_media_id = ?4 WHERE post_id = ?1";
 static const char SQL_BLOCK_LIST[] =
 	"SELECT id, area, kind, config, position FROM blocks "
 	"WHERE area = ?1 ORDER BY position, id";
@@ -111,9 +117,6 @@ static const char SQL_TAG_ID[] = "SELECT id FROM tags WHERE slug = ?1";
 static const char SQL_POST_TAG_ADD[] =
 	"INSERT OR IGNORE INTO post_tags(post_id, tag_id) "
 	"VALUES (?1, ?2)";
-
-static const char SQL_FTS_ADD[] = "INSERT INTO posts_fts(rowid, title, body) "
-				  "VALUES (?1, ?2, ?3)";
 
 static const char SQL_BLOCK_ADD[] =
 	"INSERT INTO blocks(area, position, kind, config) "
@@ -213,13 +216,9 @@ store_post_add(struct store *s, const struct post *in, int64_t *id,
 	for (size_t i = 0; i < in->ntags; i++)
 		if (tag_attach(s, *id, in->tags[i], a, e) == -1)
 			goto fail;
-	st = conn_stmt(&s->w, SQL_FTS_ADD, e);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, *id);
-	bind_text(st, 2, in->title);
-	bind_text(st, 3, in->body_src ? in->body_src : "");
-	if (write_step(s, st, "indexing post", NULL, e) == -1)
+	/* Migration 005's triggers index the rest of the post. */
+	if (store_search_body_set(s, *id, in->body_html ? in->body_html : "",
+	                          e) == -1)
 		goto fail;
 	arena_free(a);
 	return store_commit(s, e);
@@ -846,4 +845,20 @@ post_path(struct arena *a, const struct post *p)
 out:
 	buf_release(&b);
 	return out;
+}
+
+int
+store_media_add(struct store *s, const char *path, const char *mime,
+                int64_t bytes, const char *title, int64_t *id, struct error *e)
+{
+	return write_one(s, SQL_MEDIA_ADD, "adding media", id, e, "sslsl", path,
+	                 mime, bytes, title, clock_now());
+}
+
+int
+store_book_files(struct store *s, int64_t post_id, int64_t epub_id,
+                 int64_t pdf_id, int64_t cover_id, struct error *e)
+{
+	return write_one(s, SQL_BOOK_FILES, "book files", NULL, e, "lnnn",
+	                 post_id, epub_id, pdf_id, cover_id);
 }

@@ -77,4 +77,13 @@
 #define LIM_SPAM_TOKEN_BYTES 40   /* longer words are not tokens */
 #define LIM_COMMENT_LIST     1000 /* comments list --limit */
 
+/* search (enforced in store/search_query.c, store/store_search.c and
+ * site/search.c) */
+#define LIM_SEARCH_QUERY_BYTES    256  /* a query past it is cut, with a notice */
+#define LIM_SEARCH_TERMS          16   /* words, phrases and exclusions used */
+#define LIM_SEARCH_PREFIX_MIN     3    /* the last word is a prefix from here */
+#define LIM_SEARCH_RESULTS        1000 /* newest matches ranked by relevance */
+#define LIM_SEARCH_SNIPPET_TOKENS 32   /* words in a result's snippet */
+#define LIM_SEARCH_RATE_MINUTE    60   /* default searches per address/min */
+
 #endif

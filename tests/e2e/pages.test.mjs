@@ -254,3 +254,46 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('media', () => {
+  test('the books offer free EPUB and PDF downloads, served with HEAD, validators and byte ranges', async () => {
+    const books = await get(`${srv.url}/books/`);
+    const epub = /href="(\/media\/books\/[^"]+\.epub)"/.exec(books.text);
+    const pdf = /href="(\/media\/books\/[^"]+\.pdf)"/.exec(books.text);
+    assert.ok(epub && pdf, 'EPUB and PDF links');
+    const side = (await get(`${srv.url}/`)).text;
+    assert.match(side, /Free EPUB/);
+    assert.match(side, /Free PDF/);
+    const full = await fetch(srv.url + epub[1]);
+    assert.equal(full.status, 200);
+    assert.equal(full.headers.get('content-type'), 'application/epub+zip');
+    assert.equal(full.headers.get('accept-ranges'), 'bytes');
+    assert.equal(full.headers.get('x-content-type-options'), 'nosniff');
+    const bytes = Buffer.from(await full.arrayBuffer());
+    assert.equal(bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'a zip (EPUB container)');
+    assert.equal(bytes.subarray(30, 38).toString('latin1'), 'mimetype');
+    const p = Buffer.from(await (await fetch(srv.url + pdf[1])).arrayBuffer());
+    assert.equal(p.subarray(0, 8).toString('latin1'), '%PDF-1.4');
+    const head = await fetch(srv.url + epub[1], { method: 'HEAD' });
+    assert.equal(head.headers.get('content-length'), String(bytes.length));
+    const part = await fetch(srv.url + epub[1], { headers: { Range: 'bytes=0-9' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 0-9/${bytes.length}`);
+    assert.deepEqual(Buffer.from(await part.arrayBuffer()), bytes.subarray(0, 10));
+    const tail = await fetch(srv.url + epub[1], { headers: { Range: 'bytes=-5' } });
+    assert.deepEqual(Buffer.from(await tail.arrayBuffer()), bytes.subarray(bytes.length - 5));
+    const past = await fetch(srv.url + epub[1], { headers: { Range: `bytes=${bytes.length}-` } });
+    assert.equal(past.status, 416);
+    assert.equal(past.headers.get('content-range'), `bytes */${bytes.length}`);
+    const etag = full.headers.get('etag');
+    assert.equal((await fetch(srv.url + epub[1], { headers: { 'If-None-Match': etag } })).status, 304);
+  });
+
+  test('nothing outside the media folder, and nothing hidden, is served', async () => {
+    for (const p of ['/media/../gazette.db', '/media/%2e%2e/gazette.db', '/media/books/../../gazette.db',
+      '/media/.hidden', '/media/', '/media/books/', '/media/books//x.pdf', '/media/no-such-file.pdf']) {
+      const r = await get(srv.url + p);
+      assert.ok(r.status === 404 || r.status === 400, `${p}: ${r.status}`);
+    }
+  });
+});

@@ -1,0 +1,169 @@
+/*
+ * /media/PATH: files in SITE/media (book downloads, covers, podcast audio,
+ * later uploads), sent with sendfile, with HEAD, validators and single byte
+ * ranges (RFC 9110 section 14) so audio players can seek and downloads
+ * resume.  The path is checked segment by segment: no "..", no hidden
+ * files, nothing outside the media folder.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/text.h"
+#include "../util/banned.h"
+
+/* Every segment a plain name: no empty, ".", "..", or hidden one. */
+static int
+media_path_valid(const char *p)
+{
+	if (*p == '\0' || strlen(p) > LIM_URL_BYTES)
+		return 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || p[0] == '.' || memchr(p, '\\', n) != NULL)
+			return 0;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return p[-1] != '/';
+}
+
+static const char *
+media_type(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".epub", "application/epub+zip"},
+		{".pdf", "application/pdf"},
+		{".mp3", "audio/mpeg"},
+		{".m4a", "audio/mp4"},
+		{".ogg", "audio/ogg"},
+		{".jpg", "image/jpeg"},
+		{".jpeg", "image/jpeg"},
+		{".png", "image/png"},
+		{".webp", "image/webp"},
+		{".gif", "image/gif"},
+		{".mp4", "video/mp4"},
+		{".txt", "text/plain; charset=utf-8"},
+	};
+	const char *dot = strrchr(name, '.');
+
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcasecmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	/* Never let an upload be sniffed into HTML or script. */
+	return "application/octet-stream";
+}
+
+/*
+ * "bytes=A-B", "bytes=A-" or "bytes=-N" against size: 1 with [*from,
+ * *to], 0 when the header does not apply (absent, several ranges, another
+ * unit: send the whole file), -1 when unsatisfiable (416).
+ */
+static int
+parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
+{
+	char a[24], b[24];
+	const char *dash;
+	int64_t x, y;
+
+	if (h == NULL || strncmp(h, "bytes=", 6) != 0 || strchr(h, ',') != NULL)
+		return 0;
+	h += 6;
+	dash = strchr(h, '-');
+	if (dash == NULL || (size_t)(dash - h) >= sizeof(a) ||
+	    strlen(dash + 1) >= sizeof(b))
+		return 0;
+	snprintf(a, sizeof(a), "%.*s", (int)(dash - h), h);
+	snprintf(b, sizeof(b), "%s", dash + 1);
+	if (*a == '\0') { /* the last N bytes */
+		if (num_parse(b, 1, INT64_MAX, &y) == -1)
+			return 0;
+		if (size == 0)
+			return -1;
+		*from = (uint64_t)y >= size ? 0 : size - (uint64_t)y;
+		*to = size - 1;
+		return 1;
+	}
+	if (num_parse(a, 0, INT64_MAX, &x) == -1)
+		return 0;
+	if (*b == '\0')
+		y = INT64_MAX;
+	else if (num_parse(b, 0, INT64_MAX, &y) == -1 || y < x)
+		return 0;
+	if ((uint64_t)x >= size)
+		return -1;
+	*from = (uint64_t)x;
+	*to = (uint64_t)y >= size ? size - 1 : (uint64_t)y;
+	return 1;
+}
+
+void
+media_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	const char *rel = url_decode(a, r->path + 7, strlen(r->path + 7), 0);
+	const char *path, *ifr;
+	struct stat sb;
+	uint64_t from = 0, to = 0;
+	int fd, range;
+
+	if (rel == NULL || !media_path_valid(rel)) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	path = arena_printf(a, "%s/media/%s", s->dir, rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1 || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		if (fd != -1)
+			close(fd);
+		else if (errno != ENOENT && errno != ENOTDIR)
+			log_error("media %s: %s", path, strerror(errno));
+		page_not_found(s, r, rs);
+		return;
+	}
+	rs->content_type = media_type(rel);
+	rs->cache_control = "public, max-age=86400";
+	rs->last_modified = (int64_t)sb.st_mtime;
+	snprintf(rs->etag, sizeof(rs->etag), "\"%llx-%llx\"",
+	         (unsigned long long)sb.st_size,
+	         (unsigned long long)sb.st_mtime);
+	(void)resp_header(rs, "Accept-Ranges", "bytes");
+	(void)resp_header(rs, "X-Content-Type-Options", "nosniff");
+	range = parse_range(req_header(r, "Range"), (uint64_t)sb.st_size, &from,
+	                    &to);
+	/* If-Range names the file as it was; a changed file goes whole. */
+	ifr = req_header(r, "If-Range");
+	if (range != 0 && ifr != NULL && strcmp(ifr, rs->etag) != 0)
+		range = 0;
+	if (range == -1) {
+		close(fd);
+		rs->status = 416;
+		rs->cache_control = "no-store";
+		(void)resp_header(rs, "Content-Range",
+		                  arena_printf(a, "bytes */%llu",
+		                               (unsigned long long)sb.st_size));
+		return;
+	}
+	rs->file_fd = fd;
+	rs->file_offset = range ? from : 0;
+	rs->file_length = range ? to - from + 1 : (uint64_t)sb.st_size;
+	if (range) {
+		rs->status = 206;
+		(void)resp_header(rs, "Content-Range",
+		                  arena_printf(a, "bytes %llu-%llu/%llu",
+		                               (unsigned long long)from,
+		                               (unsigned long long)to,
+		                               (unsigned long long)sb.st_size));
+	}
+}
