@@ -23,6 +23,8 @@ static const struct cli_cmd commands[] = {
 	{"settings", "settings get KEY | settings set KEY VALUE", cmd_settings},
 	{"submissions", "submissions list [--status S] | accept|reject ID...",
          cmd_submissions},
+	{"search", "search reindex", cmd_search},
+	{"import", "import wxr FILE", cmd_import},
 };
 
 int

@@ -94,8 +94,8 @@ const char *req_client_ip(const struct req *r);
  * (application/x-www-form-urlencoded): its name, its largest value in
  * bytes, and whether it must be there.  form_parse() fills value (decoded,
  * UTF-8) or leaves it NULL; a field given twice, over max, missing or not
- * UTF-8, a bad escape, or more than LIM_FORM_FIELDS pairs is ERR_INVALID
- * naming the field.  Undeclared fields are ignored.
+ * UTF-8, a bad escape or a NUL byte, or more than LIM_FORM_FIELDS pairs is
+ * ERR_INVALID naming the field.  Undeclared fields are ignored.
  */
 struct form_field {
 	const char *name;

@@ -93,6 +93,11 @@ form_parse(const struct req *r, struct form_field *fields, size_t n,
 
 	for (size_t i = 0; i < n; i++)
 		fields[i].value = NULL;
+	/* A raw NUL would end the body early and drop what follows: the
+	 * body is refused, as an encoded %00 is. */
+	if (strlen(r->body) != r->body_len)
+		return error_set(e, ERR_INVALID,
+		                 "form: a NUL byte in the body");
 	while (*p != '\0') {
 		const char *amp = strchr(p, '&');
 		size_t len = amp ? (size_t)(amp - p) : strlen(p);

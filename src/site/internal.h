@@ -100,6 +100,10 @@ void media_get(void *ctx, struct req *r, struct resp *rs);
 void health_get(void *ctx, struct req *r, struct resp *rs);
 void favicon_get(void *ctx, struct req *r, struct resp *rs);
 
+/* search.c: /search?q= (and /?s=, from home_get), /api/v1/search */
+void search_get(void *ctx, struct req *r, struct resp *rs);
+void api_search_get(void *ctx, struct req *r, struct resp *rs);
+
 /* unsubscribe.c: the link in reply notifications (notify/) */
 void unsubscribe_handler(void *ctx, struct req *r, struct resp *rs);
 

@@ -145,27 +145,58 @@ list_render(struct site *s, struct req *r, struct resp *rs, struct listing *l)
 	page_render(s, r, rs, "list.html", m);
 }
 
-/* /?p=ID, WordPress's shortlink: 301 to the permalink. */
+/* A published post whose time has come: its permalink, else NULL. */
+static const char *
+public_path(struct site *s, struct req *r, int64_t id)
+{
+	struct post post;
+	struct error e;
+
+	if (store_post_get(s->store, r->arena, id, &post, &e) == -1 ||
+	    post.status != POST_PUBLISHED || post.published_at > clock_now())
+		return NULL;
+	return site_permalink(r->arena, &post);
+}
+
+/*
+ * /?p=ID (and, for imported WordPress sites, /?page_id=ID and
+ * /?attachment_id=ID): WordPress's shortlinks, a 301 to the permalink.
+ * Imported items keep their WordPress id when it was free, so ID is
+ * first one of ours; only when no published item has it is it looked up
+ * as a WordPress id (store_legacy_id, migration 006), which also finds
+ * attachments (their post, or else their file).
+ */
 static int
 shortlink(struct site *s, struct req *r, struct resp *rs)
 {
-	const char *p = req_query(r, "p");
-	struct post post;
+	static const char *const keys[] = {"p", "page_id", "attachment_id"};
+	const char *p = NULL, *to = NULL, *url;
 	struct error e;
-	int64_t id;
+	int64_t id, legacy;
 
+	for (size_t i = 0; p == NULL && i < sizeof(keys) / sizeof(keys[0]); i++)
+		p = req_query(r, keys[i]);
 	if (p == NULL)
 		return 0;
-	if (num_parse(p, 1, INT64_MAX, &id) == -1 ||
-	    store_post_get(s->store, r->arena, id, &post, &e) == -1 ||
-	    post.status != POST_PUBLISHED || post.published_at > clock_now()) {
+	if (num_parse(p, 1, INT64_MAX, &id) == 0) {
+		to = public_path(s, r, id);
+		if (to == NULL && store_legacy_id(s->store, r->arena, id,
+		                                  &legacy, &url, &e) == 0) {
+			to = legacy != 0 ? public_path(s, r, legacy) : NULL;
+			if (to == NULL && *url != '\0') {
+				rs->status = 301;
+				(void)resp_header(rs, "Location", url);
+				return 1;
+			}
+		}
+	}
+	if (to == NULL) {
 		page_not_found(s, r, rs);
 		return 1;
 	}
 	rs->status = 301;
 	if (resp_header(rs, "Location",
-	                arena_printf(r->arena, "%s%s", s->url,
-	                             site_permalink(r->arena, &post))) == -1)
+	                arena_printf(r->arena, "%s%s", s->url, to)) == -1)
 		return 1;
 	return 1;
 }
@@ -177,6 +208,10 @@ home_get(void *ctx, struct req *r, struct resp *rs)
 
 	if (shortlink(ctx, r, rs))
 		return;
+	if (req_query(r, "s") != NULL) { /* WordPress's search URL */
+		search_get(ctx, r, rs);
+		return;
+	}
 	list_render(ctx, r, rs, &l);
 }
 

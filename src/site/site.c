@@ -45,6 +45,8 @@ static const struct route routes[] = {
 	/* JSON API (api.c) */
 	{ROUTE_POST, "/api/v1/views/#", api_views_post},
 	{ROUTE_GET, "/api/v1/popular", api_popular_get},
+	{ROUTE_GET, "/api/v1/search", api_search_get},
+	{ROUTE_GET | ROUTE_POST, "/search", search_get},
 	/* feeds and discovery (feeds.c); feed_get reads the path */
 	{ROUTE_GET, "/feed/", feed_get},
 	{ROUTE_GET, "/feed/atom/", feed_get},
@@ -331,11 +333,55 @@ page_render(struct site *s, struct req *r, struct resp *rs, const char *name,
 	}
 }
 
+/*
+ * An old WordPress permalink of an imported site (legacy_paths, migration
+ * 006): 301 to where the item lives now, when it is public.  Consulted
+ * only on the way to a 404, so current URLs never pay for it; a target
+ * equal to the request (an item that is not public) is a 404, not a loop.
+ */
+static int
+legacy_redirect(struct site *s, struct req *r, struct resp *rs)
+{
+	struct arena *a = r->arena;
+	const char *path, *url, *to = NULL;
+	struct post p;
+	struct error e;
+	int64_t id;
+	size_t n = strlen(r->path);
+
+	if (r->method != HTTP_GET && r->method != HTTP_HEAD)
+		return 0;
+	path = url_decode(a, r->path, n, 0);
+	if (path == NULL)
+		return 0;
+	if (store_legacy_path(s->store, a, path, &id, &url, &e) == -1 &&
+	    (n == 0 || r->path[n - 1] == '/' ||
+	     store_legacy_path(s->store, a, arena_printf(a, "%s/", path), &id,
+	                       &url, &e) == -1))
+		return 0;
+	if (id != 0 && store_post_get(s->store, a, id, &p, &e) == 0 &&
+	    p.status == POST_PUBLISHED && p.published_at <= clock_now())
+		to = arena_printf(a, "%s%s", s->url, site_permalink(a, &p));
+	else if (id == 0 && *url == '/')
+		to = arena_printf(a, "%s%s", s->url, url);
+	else if (id == 0 && *url != '\0')
+		to = url; /* an attachment's file, still on the old host */
+	if (to == NULL || (strncmp(to, s->url, strlen(s->url)) == 0 &&
+	                   strcmp(to + strlen(s->url), r->path) == 0))
+		return 0;
+	rs->status = 301;
+	(void)resp_header(rs, "Location", to);
+	return 1;
+}
+
 void
 page_not_found(struct site *s, struct req *r, struct resp *rs)
 {
-	struct tval *m = page_model(s, r, "Page not found", r->path);
+	struct tval *m;
 
+	if (legacy_redirect(s, r, rs))
+		return;
+	m = page_model(s, r, "Page not found", r->path);
 	rs->status = 404;
 	page_render(s, r, rs, "404.html", m);
 }

@@ -566,4 +566,122 @@ int store_search_body_set(struct store *s, int64_t id, const char *body_html,
 /* Rebuild the whole index from posts, tags and users; *n posts. */
 int store_search_reindex(struct store *s, int64_t *n, struct error *e);
 
+/* ---- import (store_import.c) ---- */
+
+/*
+ * What a WordPress import writes, one call per thing, all inside the
+ * caller's store_begin() transaction.  Each "put" matches on the legacy
+ * (WordPress) id first and sets *existed (and *id) instead of adding a
+ * second copy, so importing the same file twice adds nothing.
+ */
+struct import_user {
+	int64_t legacy_id; /* 0: none (an author known only by login) */
+	const char *login, *name, *email;
+};
+/* Matched by legacy id, then by login (an existing user is reused). */
+int store_import_user(struct store *s, const struct import_user *u, int64_t *id,
+                      int *existed, struct error *e);
+/* A user's id by login; 0 when there is none. */
+int store_import_user_by_login(struct store *s, const char *login, int64_t *id,
+                               struct error *e);
+/* A user's id by WordPress id; 0 when there is none. */
+int store_import_user_by_legacy(struct store *s, int64_t legacy_id, int64_t *id,
+                                struct error *e);
+
+/* A term: a category (section), a tag, or one of another taxonomy. */
+struct import_term {
+	int64_t legacy_id;    /* 0: none */
+	const char *taxonomy; /* "category", "post_tag" or another */
+	const char *slug, *name, *description;
+	const char *parent_slug; /* "" for none; categories and terms */
+};
+/* Matched by legacy id, then by slug.  *id is the section's, tag's or
+ * term's row id. */
+int store_import_term(struct store *s, const struct import_term *t, int64_t *id,
+                      int *existed, struct error *e);
+int store_import_term_meta(struct store *s, const char *taxonomy,
+                           const char *slug, const char *key, const char *value,
+                           struct error *e);
+
+struct import_post {
+	int64_t legacy_id; /* the WordPress post id (never 0 here) */
+	const char *legacy_guid;
+	enum post_type type;
+	enum post_status status;
+	int private_, sticky, comments_open;
+	const char *slug; /* wanted; -2, -3 ... appended on a clash */
+	const char *title, *excerpt, *body_src, *body_html, *password;
+	int64_t author_id; /* 0: none */
+	int64_t published_at, updated_at;
+	int64_t legacy_parent; /* 0: none */
+};
+/*
+ * Add a post (or page).  It keeps its WordPress id as its own id when that
+ * id is free, so /?p=ID and #comment-ID mean the same thing as before.
+ * *slug_out (in a) is the slug it got.
+ */
+int store_import_post(struct store *s, struct arena *a,
+                      const struct import_post *p, int64_t *id,
+                      const char **slug_out, int *existed, struct error *e);
+/* Attach a term (by taxonomy and slug, created with name when missing). */
+int store_import_post_term(struct store *s, int64_t post_id,
+                           const char *taxonomy, const char *slug,
+                           const char *name, struct error *e);
+int store_import_post_meta(struct store *s, int64_t post_id, const char *key,
+                           const char *value, struct error *e);
+int store_import_views(struct store *s, int64_t post_id, int64_t views,
+                       struct error *e);
+
+enum import_comment_type { IMPORT_COMMENT, IMPORT_PINGBACK, IMPORT_TRACKBACK };
+struct import_comment {
+	int64_t legacy_id, legacy_parent; /* legacy_parent 0: top level */
+	int64_t post_id, user_id;         /* user_id 0: a guest */
+	enum import_comment_type type;
+	enum comment_status status;
+	const char *author_name, *author_email, *author_url;
+	const char *body_src, *body_html;
+	int64_t created_at;
+};
+/* Comments keep their WordPress id when free; pingbacks and trackbacks go
+ * to their own table.  Threads are joined up by store_import_finish(). */
+int store_import_comment(struct store *s, const struct import_comment *c,
+                         int64_t *id, int *existed, struct error *e);
+int store_import_comment_meta(struct store *s, int64_t comment_id,
+                              const char *key, const char *value,
+                              struct error *e);
+
+struct import_media {
+	int64_t legacy_id, legacy_parent;
+	const char *url, *mime, *title;
+	int64_t created_at;
+};
+int store_import_media(struct store *s, const struct import_media *m,
+                       int64_t *id, int *existed, struct error *e);
+
+/* An old path (percent-decoded) leading to post_id, or an attachment
+ * (media_id), or url; 0 and "" for none.  A path already known keeps its
+ * first target. */
+int store_import_legacy_path(struct store *s, const char *path, int64_t post_id,
+                             int64_t media_id, const char *url,
+                             struct error *e);
+/*
+ * After the last item: page parents and attachment posts from legacy ids,
+ * comment threads (parent, thread, depth, reply counts), posts' approved
+ * comment counts and activity.
+ */
+int store_import_finish(struct store *s, struct error *e);
+
+/* ---- legacy links (store_import.c), for the site ---- */
+
+/*
+ * Where an old path leads: *post_id (0: none) or *url ("" when none).
+ * ERR_NOT_FOUND when the path is not an old one.
+ */
+int store_legacy_path(struct store *s, struct arena *a, const char *path,
+                      int64_t *post_id, const char **url, struct error *e);
+/* The post imported with WordPress id legacy_id: its id, or an attachment
+ * (media) with that id: its post or its URL.  ERR_NOT_FOUND otherwise. */
+int store_legacy_id(struct store *s, struct arena *a, int64_t legacy_id,
+                    int64_t *post_id, const char **url, struct error *e);
+
 #endif

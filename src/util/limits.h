@@ -79,11 +79,17 @@
 
 /* search (enforced in store/search_query.c, store/store_search.c and
  * site/search.c) */
-#define LIM_SEARCH_QUERY_BYTES    256  /* a query past it is cut, with a notice */
-#define LIM_SEARCH_TERMS          16   /* words, phrases and exclusions used */
-#define LIM_SEARCH_PREFIX_MIN     3    /* the last word is a prefix from here */
-#define LIM_SEARCH_RESULTS        1000 /* newest matches ranked by relevance */
+#define LIM_SEARCH_QUERY_BYTES    256 /* a query past it is cut, with a notice */
+#define LIM_SEARCH_TERMS          16  /* words, phrases and exclusions used */
+#define LIM_SEARCH_PREFIX_MIN     3   /* the last word is a prefix from here */
+#define LIM_SEARCH_PREFIX_DOCS    1000 /* ...unless it is in this many posts */
+#define LIM_SEARCH_RESULTS        200  /* newest matches ranked by relevance */
 #define LIM_SEARCH_SNIPPET_TOKENS 32   /* words in a result's snippet */
 #define LIM_SEARCH_RATE_MINUTE    60   /* default searches per address/min */
+
+/* import (enforced in import/wxr.c) */
+#define LIM_WXR_FIELD_BYTES (8 * 1024 * 1024) /* one field; item skipped */
+#define LIM_WXR_SLUG_TRIES  1000 /* -2, -3 ... tried on a slug clash */
+#define LIM_WXR_PROGRESS_HZ 10   /* progress redraws per second */
 
 #endif

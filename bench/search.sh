@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Search latency on a generated site (issue 6).
+#
+# Generates BENCH_SEARCH_POSTS posts (default 100,000) of about
+# BENCH_SEARCH_WORDS words (default 800) with bench/search-gen.c, written
+# as SQL straight into a new site's database through the sqlite3 shell
+# (migration 005's triggers index them as they go in), serves the site,
+# and runs wrk at 16 connections against /search?q= for one-word,
+# three-word and phrase queries of words in three frequency classes:
+#
+#   rare     each word in about 0.05% of posts
+#   medium   about 2%
+#   common   about 30%
+#   all      (one-word only) the most frequent filler words, in ~every post
+#
+# Each run cycles through 19 or 20 different queries of its kind, and sends
+# a Cookie so that gazette's page cache never answers: every request runs
+# the search.  The per-address search limit is turned off
+# (search_rate_per_minute = 0).  Prints the measured share of posts per
+# class, then req/s, p50 and p99 per (class, kind); the target is p99
+# under 20 ms for rare, medium and phrases.  There is no peer here: the
+# figures are absolute.
+#
+# Environment:
+#   BENCH_SEARCH_POSTS    posts to generate (default 100000)
+#   BENCH_SEARCH_WORDS    words per post (default 800)
+#   BENCH_SEARCH_SECONDS  wrk duration per (class, kind) (default 5)
+#   BENCH_SEARCH_CONNS    wrk connections (default 16)
+#   BENCH_SEARCH_SITE     a site generated before to reuse (kept; default:
+#                         generate one in the temp dir)
+#   BENCH_WORKERS         gazette --threads (default 2)
+#   GAZETTE_BIN           binary to measure (default build/gazette)
+set -euo pipefail
+BENCH_NAME=search.sh
+# shellcheck source=common.bash
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+
+POSTS=${BENCH_SEARCH_POSTS:-100000}
+WORDS=${BENCH_SEARCH_WORDS:-800}
+SEARCH_SECONDS=${BENCH_SEARCH_SECONDS:-5}
+SEARCH_CONNS=${BENCH_SEARCH_CONNS:-16}
+SQLITE3=${SQLITE3_BIN:-sqlite3}
+CC=${CC:-cc}
+
+[[ $POSTS =~ ^[1-9][0-9]*$ ]] || die "BENCH_SEARCH_POSTS: '$POSTS' is not a number"
+command -v "$SQLITE3" >/dev/null || die "sqlite3 not found (apt-get install sqlite3)"
+command -v "$CC" >/dev/null || die "no C compiler ($CC)"
+bench_setup
+
+"$CC" -O2 -o "$TMP/search-gen" "$ROOT/bench/search-gen.c" || die "cannot build bench/search-gen.c"
+SITE=${BENCH_SEARCH_SITE:-$TMP/site}
+if [[ -n ${BENCH_SEARCH_SITE:-} && -f $SITE/gazette.db ]]; then
+	"$TMP/search-gen" -n "$POSTS" -w "$WORDS" -q "$TMP/queries.txt" >/dev/null
+	echo "reusing the site in $SITE"
+else
+	"$BIN" init --site "$SITE" >"$TMP/init.out" 2>"$TMP/init.err" ||
+		die "gazette init failed: $(tail -n 3 "$TMP/init.err")"
+	start=$(date +%s)
+	"$TMP/search-gen" -n "$POSTS" -w "$WORDS" -q "$TMP/queries.txt" |
+		"$SQLITE3" "$SITE/gazette.db" >/dev/null 2>"$TMP/gen.err" ||
+		die "generating the posts failed: $(tail -n 3 "$TMP/gen.err")"
+	gen_seconds=$(($(date +%s) - start))
+	db_mb=$(($(stat -c %s "$SITE/gazette.db") / 1048576))
+	echo "generated $POSTS posts of ~$WORDS words in ${gen_seconds}s (database ${db_mb} MiB, index built by the triggers)"
+fi
+"$BIN" settings set search_rate_per_minute 0 --site "$SITE" >/dev/null
+
+# The share of posts holding each class's words (the first two of each).
+share() {
+	"$SQLITE3" "$SITE/gazette.db" \
+		"SELECT printf('%.3f', 100.0 * count(*) / $POSTS) FROM posts_fts WHERE posts_fts MATCH '$1'"
+}
+for cls in rare medium common; do
+	words=$(awk -v c="$cls" '$1 == c && $2 == "one" {print $3}' "$TMP/queries.txt" | head -n 2)
+	out=
+	for w in $words; do out+="$w $(share "$w")%  "; done
+	echo "  $cls: $out"
+done
+echo "  all: baba $(share baba)%  daba $(share daba)%"
+for w in baba daba faba gaba kaba laba maba naba paba raba; do
+	echo "all one $w" >>"$TMP/queries.txt"
+done
+
+# Serve the generated site (common.bash's gazette_start builds a demo).
+"$BIN" serve --site "$SITE" --listen 127.0.0.1:0 --threads "$WORKERS" \
+	>"$TMP/serve.out" 2>"$TMP/serve.err" &
+GAZETTE_PID=$!
+GAZETTE_URL=
+for _ in $(seq 200); do
+	GAZETTE_URL=$(sed -n 's|^listening on \(http://127\.0\.0\.1:[0-9][0-9]*\).*|\1|p' "$TMP/serve.out" | head -n 1)
+	[[ -n $GAZETTE_URL ]] && break
+	kill -0 "$GAZETTE_PID" 2>/dev/null || die "gazette serve exited before listening"
+	sleep 0.1
+done
+[[ -n $GAZETTE_URL ]] || die "gazette serve printed no 'listening on' line within 20 s"
+
+# A wrk script cycling through the queries of one (class, kind) at the
+# path $3 (/search or /api/v1/search).
+lua_for() {
+	local cls=$1 kind=$2 base=$3 f=$TMP/$1-$2-${3//\//_}.lua
+	{
+		echo 'local paths = {'
+		awk -v c="$cls" -v k="$kind" -v b="$base" '$1 == c && $2 == k {printf "  \"%s?q=%s\",\n", b, $3}' "$TMP/queries.txt"
+		echo '}'
+		echo 'local i = 0'
+		echo 'request = function()'
+		echo '  i = i + 1'
+		echo '  return wrk.format("GET", paths[(i % #paths) + 1], { ["Cookie"] = "bench=1" })'
+		echo 'end'
+	} >"$f"
+	echo "$f"
+}
+
+# Results per class for one sample query each, so the table says what the
+# pages held.
+sample() {
+	curl -s --max-time 30 -H 'Cookie: bench=1' "$GAZETTE_URL/search?q=$1" |
+		grep -oE '<p class="search-count">[^<]*' | sed 's/.*>//'
+}
+
+echo
+echo "search: wrk -t$WRK_THREADS -c$SEARCH_CONNS -d${SEARCH_SECONDS}s --latency, gazette --threads $WORKERS," \
+	"$(nproc) CPUs, page cache bypassed; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  page: GET /search?q= (the whole HTML page: layout, sidebar, snippets, gzip)"
+echo "  api:  GET /api/v1/search?q= (the same search and snippets as JSON)"
+printf '%-5s %-8s %-7s %10s %10s %10s  %s\n' what class kind req/s p50_ms p99_ms 'results of the first query'
+for what in page api; do
+	base=/search
+	[[ $what == api ]] && base=/api/v1/search
+	for cls in rare medium common all; do
+		for kind in one three phrase; do
+			grep -q "^$cls $kind " "$TMP/queries.txt" || continue
+			first=$(awk -v c="$cls" -v k="$kind" '$1 == c && $2 == k {print $3; exit}' "$TMP/queries.txt")
+			curl -fsS -o /dev/null --max-time 30 -H 'Cookie: bench=1' "$GAZETTE_URL$base?q=$first" ||
+				die "gazette did not answer $base?q=$first"
+			out=$(wrk -t"$WRK_THREADS" -c"$SEARCH_CONNS" -d"${SEARCH_SECONDS}s" --latency \
+				-s "$(lua_for "$cls" "$kind" "$base")" "$GAZETTE_URL")
+			rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+			p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+			p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+			[[ -n $rps && -n $p50 && -n $p99 ]] || die "could not parse wrk output:"$'\n'"$out"
+			errs=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | sed 's/^ *//' | paste -sd ';' -) || true
+			[[ -n $errs ]] && NOTES+=("$what $cls $kind: $errs")
+			printf '%-5s %-8s %-7s %10.0f %10s %10s  %s\n' "$what" "$cls" "$kind" "$rps" \
+				"$(to_ms "$p50")" "$(to_ms "$p99")" "$([[ $what == page ]] && sample "$first")"
+		done
+	done
+done
+if ((${#NOTES[@]})); then
+	echo
+	echo "errors reported by wrk:"
+	printf '  %s\n' "${NOTES[@]}"
+fi
+kill -0 "$GAZETTE_PID" 2>/dev/null || die "gazette serve died during the benchmark"

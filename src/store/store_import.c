@@ -1,0 +1,611 @@
+/*
+ * store.h on SQLite: what a WordPress (WXR) import writes, and the legacy
+ * links the site follows afterwards.  Every "put" runs inside the
+ * importer's store_begin() transaction, on the writer, and matches on the
+ * WordPress id first so that a second import of the same file adds
+ * nothing (see migration 006).
+ */
+#include <assert.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../util/clock.h"
+#include "../util/limits.h"
+#include "../util/banned.h"
+
+static const char SQL_USER_BY_LEGACY[] =
+	"SELECT id FROM users WHERE legacy_id = ?1";
+static const char SQL_USER_BY_LOGIN[] = "SELECT id FROM users WHERE login = ?1";
+static const char SQL_USER_SET_LEGACY[] =
+	"UPDATE users SET legacy_id = ?2 WHERE id = ?1 AND legacy_id IS NULL "
+	"AND NOT EXISTS (SELECT 1 FROM users WHERE legacy_id = ?2)";
+static const char SQL_USER_ADD[] =
+	"INSERT INTO users(login, name, email, role, pw_hash, created_at, "
+	"legacy_id) VALUES (?1, ?2, ?3, 'author', NULL, ?4, ?5)";
+
+static const char SQL_SECTION_BY_LEGACY[] =
+	"SELECT id FROM sections WHERE legacy_id = ?1";
+static const char SQL_SECTION_BY_SLUG[] =
+	"SELECT id FROM sections WHERE slug = ?1";
+static const char SQL_SECTION_ADD[] =
+	"INSERT INTO sections(slug, name, kind, position, description, "
+	"legacy_id, parent_id) VALUES (?1, ?2, 'posts', "
+	"(SELECT coalesce(max(position), 0) + 1 FROM sections), ?3, ?4, "
+	"(SELECT id FROM sections WHERE slug = ?5))";
+static const char SQL_SECTION_SET_LEGACY[] =
+	"UPDATE sections SET legacy_id = ?2 WHERE id = ?1 AND legacy_id IS NULL "
+	"AND NOT EXISTS (SELECT 1 FROM sections WHERE legacy_id = ?2)";
+
+static const char SQL_TAG_BY_LEGACY[] =
+	"SELECT id FROM tags WHERE legacy_id = ?1";
+static const char SQL_TAG_BY_SLUG[] = "SELECT id FROM tags WHERE slug = ?1";
+static const char SQL_TAG_ADD[] =
+	"INSERT INTO tags(slug, name, description, legacy_id) "
+	"VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_TAG_SET_LEGACY[] =
+	"UPDATE tags SET legacy_id = ?2 WHERE id = ?1 AND legacy_id IS NULL "
+	"AND NOT EXISTS (SELECT 1 FROM tags WHERE legacy_id = ?2)";
+
+static const char SQL_TERM_BY_LEGACY[] =
+	"SELECT id FROM terms WHERE legacy_id = ?1";
+static const char SQL_TERM_BY_SLUG[] =
+	"SELECT id FROM terms WHERE taxonomy = ?1 AND slug = ?2";
+static const char SQL_TERM_ADD[] =
+	"INSERT INTO terms(taxonomy, slug, name, description, parent_slug, "
+	"legacy_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_TERM_SET_LEGACY[] =
+	"UPDATE terms SET legacy_id = ?2 WHERE id = ?1 AND legacy_id IS NULL "
+	"AND NOT EXISTS (SELECT 1 FROM terms WHERE legacy_id = ?2)";
+static const char SQL_TERM_META_ADD[] =
+	"INSERT INTO term_meta(taxonomy, term_slug, key, value) "
+	"VALUES (?1, ?2, ?3, ?4)";
+
+static const char SQL_POST_BY_LEGACY[] =
+	"SELECT id FROM posts WHERE legacy_id = ?1";
+static const char SQL_POST_ID_TAKEN[] = "SELECT id FROM posts WHERE id = ?1";
+static const char SQL_POST_SLUG_TAKEN[] =
+	"SELECT id FROM posts WHERE type = ?1 AND slug = ?2";
+static const char SQL_POST_ADD[] =
+	"INSERT INTO posts(id, type, status, slug, title, excerpt, body_src, "
+	"body_format, body_html, author_id, published_at, updated_at, "
+	"comments_open, sticky, activity_at, legacy_id, legacy_guid, "
+	"legacy_parent, private, password) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	"?7, 'html', ?8, ?9, ?10, ?11, ?12, ?13, max(?10, ?11), ?14, ?15, ?16, "
+	"?17, ?18)";
+static const char SQL_POST_SECTION_ADD[] =
+	"INSERT OR IGNORE INTO post_sections(post_id, section_id) "
+	"VALUES (?1, ?2)";
+static const char SQL_POST_SECTION_FIRST[] =
+	"UPDATE posts SET section_id = ?2 WHERE id = ?1 AND section_id IS NULL";
+static const char SQL_POST_TAG_ADD[] =
+	"INSERT OR IGNORE INTO post_tags(post_id, tag_id) VALUES (?1, ?2)";
+static const char SQL_POST_TERM_ADD[] =
+	"INSERT OR IGNORE INTO post_terms(post_id, term_id) VALUES (?1, ?2)";
+static const char SQL_POST_META_ADD[] =
+	"INSERT INTO post_meta(post_id, key, value) VALUES (?1, ?2, ?3)";
+static const char SQL_POST_VIEWS[] =
+	"UPDATE posts SET views_total = max(views_total, ?2) WHERE id = ?1";
+
+static const char SQL_COMMENT_BY_LEGACY[] =
+	"SELECT id FROM comments WHERE legacy_id = ?1";
+static const char SQL_COMMENT_ID_TAKEN[] =
+	"SELECT id FROM comments WHERE id = ?1";
+static const char SQL_COMMENT_ADD[] =
+	"INSERT INTO comments(id, post_id, depth, author_name, author_email, "
+	"author_url, user_id, body_src, body_html, status, created_at, "
+	"activity_at, legacy_id, legacy_parent) VALUES (?1, ?2, 0, ?3, ?4, "
+	"?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)";
+static const char SQL_PINGBACK_BY_LEGACY[] =
+	"SELECT id FROM pingbacks WHERE legacy_id = ?1";
+static const char SQL_PINGBACK_ADD[] =
+	"INSERT INTO pingbacks(post_id, type, author_name, author_url, body, "
+	"status, created_at, legacy_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	"?8)";
+static const char SQL_COMMENT_META_ADD[] =
+	"INSERT INTO comment_meta(comment_id, key, value) VALUES (?1, ?2, ?3)";
+
+static const char SQL_MEDIA_BY_LEGACY[] =
+	"SELECT id FROM media WHERE legacy_id = ?1";
+static const char SQL_MEDIA_BY_PATH[] = "SELECT id FROM media WHERE path = ?1";
+static const char SQL_MEDIA_ADD[] =
+	"INSERT INTO media(path, mime, bytes, title, created_at, remote_url, "
+	"legacy_id, legacy_parent) VALUES (?1, ?2, 0, ?3, ?4, ?1, ?5, ?6)";
+
+static const char SQL_LEGACY_PATH_ADD[] =
+	"INSERT OR IGNORE INTO legacy_paths(path, post_id, media_id, url) "
+	"VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_LEGACY_PATH[] =
+	"SELECT coalesce(l.post_id, m.post_id, 0), "
+	"CASE WHEN l.url != '' THEN l.url ELSE coalesce(m.remote_url, '') END "
+	"FROM legacy_paths l LEFT JOIN media m ON m.id = l.media_id "
+	"WHERE l.path = ?1";
+static const char SQL_LEGACY_POST[] =
+	"SELECT id, '' FROM posts WHERE legacy_id = ?1";
+static const char SQL_LEGACY_MEDIA[] =
+	"SELECT coalesce(post_id, 0), remote_url FROM media "
+	"WHERE legacy_id = ?1";
+
+/*
+ * store_import_finish(): join up what may have arrived out of order, in
+ * this order (each step reads what the one before wrote).  Only rows
+ * with a legacy id are touched, so the rest of the site is left alone.
+ */
+static const char SQL_FIX_POST_PARENTS[] =
+	"UPDATE posts SET parent_id = (SELECT p.id FROM posts p "
+	"WHERE p.legacy_id = posts.legacy_parent AND p.id != posts.id) "
+	"WHERE legacy_parent IS NOT NULL AND parent_id IS NULL";
+static const char SQL_FIX_MEDIA_POSTS[] =
+	"UPDATE media SET post_id = (SELECT p.id FROM posts p "
+	"WHERE p.legacy_id = media.legacy_parent) "
+	"WHERE legacy_parent IS NOT NULL AND post_id IS NULL";
+static const char SQL_FIX_COMMENT_PARENTS[] =
+	"UPDATE comments SET parent_id = (SELECT c.id FROM comments c "
+	"WHERE c.legacy_id = comments.legacy_parent "
+	"AND c.post_id = comments.post_id AND c.id != comments.id) "
+	"WHERE legacy_parent IS NOT NULL AND parent_id IS NULL";
+/* Thread and depth down from each top-level comment; a reply whose
+ * ancestors loop never meets a root and is made top-level next. */
+static const char SQL_FIX_THREADS[] =
+	"WITH RECURSIVE t(id, thread, depth) AS ("
+	"SELECT id, id, 0 FROM comments "
+	"WHERE parent_id IS NULL AND legacy_id IS NOT NULL "
+	"UNION ALL SELECT c.id, t.thread, t.depth + 1 FROM comments c "
+	"JOIN t ON c.parent_id = t.id WHERE t.depth < 100000) "
+	"UPDATE comments SET thread_id = t.thread, depth = t.depth "
+	"FROM t WHERE t.id = comments.id";
+static const char SQL_FIX_ORPHANS[] =
+	"UPDATE comments SET parent_id = NULL, thread_id = id, depth = 0 "
+	"WHERE legacy_id IS NOT NULL AND thread_id IS NULL";
+static const char SQL_FIX_REPLIES[] =
+	"UPDATE comments SET reply_count = (SELECT count(*) FROM comments r "
+	"WHERE r.parent_id = comments.id AND r.status != 'trash') "
+	"WHERE legacy_id IS NOT NULL";
+static const char SQL_FIX_THREAD_ACTIVITY[] =
+	"UPDATE comments SET activity_at = max(created_at, coalesce(("
+	"SELECT max(r.created_at) FROM comments r "
+	"WHERE r.post_id = comments.post_id AND r.thread_id = comments.id "
+	"AND r.status = 'approved'), 0)) "
+	"WHERE legacy_id IS NOT NULL AND parent_id IS NULL";
+static const char SQL_FIX_POST_COUNTS[] =
+	"UPDATE posts SET comment_count = (SELECT count(*) FROM comments c "
+	"WHERE c.post_id = posts.id AND c.status = 'approved'), "
+	"activity_at = max(published_at, updated_at, coalesce(("
+	"SELECT max(c.created_at) FROM comments c WHERE c.post_id = posts.id "
+	"AND c.status = 'approved'), 0)) WHERE legacy_id IS NOT NULL";
+
+/*
+ * Page slugs the routes of site/site.c own: a page there would never be
+ * reached, so it gets the next free -N like any other clash.
+ */
+static const char *const reserved_page_slugs[] = {
+	"page",    "category",    "tag",         "feed",       "books",
+	"podcast", "api",         "static",      "media",      "search",
+	"submit",  "comments",    "login",       "logout",     "admin",
+	"healthz", "unsubscribe", "sitemap.xml", "robots.txt", "favicon.ico",
+};
+
+static void
+bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	for (int i = 0; types[i] != '\0'; i++) {
+		switch (types[i]) {
+		case 's':
+			bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		case 'i':
+			sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+			break;
+		case 'l':
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'n':
+			bind_id(st, i + 1, va_arg(ap, int64_t));
+			break;
+		default:
+			assert(!"bad type in bind_args");
+		}
+	}
+}
+
+/*
+ * One lookup on the writer (inside the import's transaction): the first
+ * column of the first row in *out, 0 when there is no row.
+ */
+static int
+lookup(struct store *s, const char *sql, int64_t *out, struct error *e,
+       const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc = -1, step;
+
+	*out = 0;
+	writer_lock(s);
+	st = conn_stmt(&s->w, sql, e);
+	if (st == NULL)
+		goto out;
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		rc = 0;
+	else
+		db_error(e, s->w.db, "import lookup");
+	stmt_done(st);
+out:
+	writer_unlock(s);
+	return rc;
+}
+
+int
+store_import_user_by_login(struct store *s, const char *login, int64_t *id,
+                           struct error *e)
+{
+	return lookup(s, SQL_USER_BY_LOGIN, id, e, "s", login);
+}
+
+int
+store_import_user_by_legacy(struct store *s, int64_t legacy_id, int64_t *id,
+                            struct error *e)
+{
+	*id = 0;
+	if (legacy_id == 0)
+		return 0;
+	return lookup(s, SQL_USER_BY_LEGACY, id, e, "l", legacy_id);
+}
+
+int
+store_import_user(struct store *s, const struct import_user *u, int64_t *id,
+                  int *existed, struct error *e)
+{
+	*existed = 1;
+	if (store_import_user_by_legacy(s, u->legacy_id, id, e) == -1)
+		return -1;
+	if (*id != 0)
+		return 0;
+	if (store_import_user_by_login(s, u->login, id, e) == -1)
+		return -1;
+	if (*id != 0)
+		return u->legacy_id == 0
+		               ? 0
+		               : write_one(s, SQL_USER_SET_LEGACY, "user", NULL,
+		                           e, "ll", *id, u->legacy_id);
+	*existed = 0;
+	return write_one(s, SQL_USER_ADD, "adding user", id, e, "sssln",
+	                 u->login, u->name ? u->name : "",
+	                 u->email ? u->email : "", clock_now(), u->legacy_id);
+}
+
+/* "tag" is WXR 1.0's name for "post_tag". */
+static const char *
+taxonomy_norm(const char *t)
+{
+	return strcmp(t, "tag") == 0 ? "post_tag" : t;
+}
+
+int
+store_import_term(struct store *s, const struct import_term *t, int64_t *id,
+                  int *existed, struct error *e)
+{
+	const char *tax = taxonomy_norm(t->taxonomy);
+	const char *name = t->name && *t->name ? t->name : t->slug;
+	const char *desc = t->description ? t->description : "";
+	const char *by_legacy, *by_slug, *set_legacy;
+	int rc;
+
+	if (strcmp(tax, "category") == 0) {
+		by_legacy = SQL_SECTION_BY_LEGACY;
+		by_slug = SQL_SECTION_BY_SLUG;
+		set_legacy = SQL_SECTION_SET_LEGACY;
+	} else if (strcmp(tax, "post_tag") == 0) {
+		by_legacy = SQL_TAG_BY_LEGACY;
+		by_slug = SQL_TAG_BY_SLUG;
+		set_legacy = SQL_TAG_SET_LEGACY;
+	} else {
+		by_legacy = SQL_TERM_BY_LEGACY;
+		by_slug = SQL_TERM_BY_SLUG;
+		set_legacy = SQL_TERM_SET_LEGACY;
+	}
+	*existed = 1;
+	*id = 0;
+	if (t->legacy_id != 0 &&
+	    lookup(s, by_legacy, id, e, "l", t->legacy_id) == -1)
+		return -1;
+	if (*id != 0)
+		return 0;
+	rc = by_slug == SQL_TERM_BY_SLUG
+	             ? lookup(s, by_slug, id, e, "ss", tax, t->slug)
+	             : lookup(s, by_slug, id, e, "s", t->slug);
+	if (rc == -1)
+		return -1;
+	if (*id != 0)
+		return t->legacy_id == 0
+		               ? 0
+		               : write_one(s, set_legacy, "term", NULL, e, "ll",
+		                           *id, t->legacy_id);
+	*existed = 0;
+	if (by_slug == SQL_SECTION_BY_SLUG)
+		return write_one(s, SQL_SECTION_ADD, "adding section", id, e,
+		                 "sssns", t->slug, name, desc, t->legacy_id,
+		                 t->parent_slug ? t->parent_slug : "");
+	if (by_slug == SQL_TAG_BY_SLUG)
+		return write_one(s, SQL_TAG_ADD, "adding tag", id, e, "sssn",
+		                 t->slug, name, desc, t->legacy_id);
+	return write_one(s, SQL_TERM_ADD, "adding term", id, e, "sssssn", tax,
+	                 t->slug, name, desc,
+	                 t->parent_slug ? t->parent_slug : "", t->legacy_id);
+}
+
+int
+store_import_term_meta(struct store *s, const char *taxonomy, const char *slug,
+                       const char *key, const char *value, struct error *e)
+{
+	return write_one(s, SQL_TERM_META_ADD, "term meta", NULL, e, "ssss",
+	                 taxonomy_norm(taxonomy), slug, key, value);
+}
+
+static int
+slug_reserved(enum post_type type, const char *slug)
+{
+	size_t i;
+
+	if (type != POST_PAGE)
+		return 0;
+	for (i = 0; slug[i] >= '0' && slug[i] <= '9'; i++)
+		;
+	if (i > 0 && slug[i] == '\0')
+		return 1; /* /2024/ is a date archive */
+	for (i = 0;
+	     i < sizeof(reserved_page_slugs) / sizeof(reserved_page_slugs[0]);
+	     i++)
+		if (strcmp(slug, reserved_page_slugs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The first of slug, slug-2, slug-3 ... free for type, in a. */
+static int
+free_slug(struct store *s, struct arena *a, enum post_type type,
+          const char *slug, const char **out, struct error *e)
+{
+	int64_t taken;
+
+	for (int n = 1; n <= LIM_WXR_SLUG_TRIES; n++) {
+		const char *try =
+			n == 1 ? slug : arena_printf(a, "%s-%d", slug, n);
+
+		if (slug_reserved(type, try))
+			continue;
+		if (lookup(s, SQL_POST_SLUG_TAKEN, &taken, e, "ss",
+		           post_type_names[type], try) == -1)
+			return -1;
+		if (taken == 0) {
+			*out = try;
+			return 0;
+		}
+	}
+	return error_set(e, ERR_CONFLICT,
+	                 "no free slug for '%s' after %d tries", slug,
+	                 LIM_WXR_SLUG_TRIES);
+}
+
+int
+store_import_post(struct store *s, struct arena *a, const struct import_post *p,
+                  int64_t *id, const char **slug_out, int *existed,
+                  struct error *e)
+{
+	int64_t taken, want;
+
+	*existed = 1;
+	*slug_out = p->slug;
+	if (lookup(s, SQL_POST_BY_LEGACY, id, e, "l", p->legacy_id) == -1)
+		return -1;
+	if (*id != 0)
+		return 0;
+	*existed = 0;
+	if (free_slug(s, a, p->type, p->slug, slug_out, e) == -1 ||
+	    lookup(s, SQL_POST_ID_TAKEN, &taken, e, "l", p->legacy_id) == -1)
+		return -1;
+	want = taken == 0 ? p->legacy_id : 0; /* 0: SQLite picks */
+	return write_one(s, SQL_POST_ADD, "adding post", id, e,
+	                 "nsssssssnlliilsnis", want, post_type_names[p->type],
+	                 post_status_names[p->status], *slug_out, p->title,
+	                 p->excerpt, p->body_src, p->body_html, p->author_id,
+	                 p->published_at, p->updated_at, p->comments_open,
+	                 p->sticky, p->legacy_id, p->legacy_guid,
+	                 p->legacy_parent, p->private_, p->password);
+}
+
+int
+store_import_post_term(struct store *s, int64_t post_id, const char *taxonomy,
+                       const char *slug, const char *name, struct error *e)
+{
+	struct import_term t = {0, taxonomy, slug, name, "", ""};
+	const char *tax = taxonomy_norm(taxonomy);
+	int64_t id;
+	int existed;
+
+	if (store_import_term(s, &t, &id, &existed, e) == -1)
+		return -1;
+	if (strcmp(tax, "category") == 0)
+		return write_one(s, SQL_POST_SECTION_ADD, "post section", NULL,
+		                 e, "ll", post_id, id) == -1 ||
+		                       write_one(s, SQL_POST_SECTION_FIRST,
+		                                 "post section", NULL, e, "ll",
+		                                 post_id, id) == -1
+		               ? -1
+		               : 0;
+	if (strcmp(tax, "post_tag") == 0)
+		return write_one(s, SQL_POST_TAG_ADD, "post tag", NULL, e, "ll",
+		                 post_id, id);
+	return write_one(s, SQL_POST_TERM_ADD, "post term", NULL, e, "ll",
+	                 post_id, id);
+}
+
+int
+store_import_post_meta(struct store *s, int64_t post_id, const char *key,
+                       const char *value, struct error *e)
+{
+	return write_one(s, SQL_POST_META_ADD, "post meta", NULL, e, "lss",
+	                 post_id, key, value);
+}
+
+int
+store_import_views(struct store *s, int64_t post_id, int64_t views,
+                   struct error *e)
+{
+	return write_one(s, SQL_POST_VIEWS, "post views", NULL, e, "ll",
+	                 post_id, views);
+}
+
+int
+store_import_comment(struct store *s, const struct import_comment *c,
+                     int64_t *id, int *existed, struct error *e)
+{
+	int64_t taken;
+
+	*existed = 1;
+	if (c->type != IMPORT_COMMENT) {
+		if (lookup(s, SQL_PINGBACK_BY_LEGACY, id, e, "l",
+		           c->legacy_id) == -1)
+			return -1;
+		if (*id != 0)
+			return 0;
+		*existed = 0;
+		return write_one(s, SQL_PINGBACK_ADD, "adding pingback", id, e,
+		                 "lsssssll", c->post_id,
+		                 c->type == IMPORT_PINGBACK ? "pingback"
+		                                            : "trackback",
+		                 c->author_name, c->author_url, c->body_src,
+		                 comment_status_names[c->status], c->created_at,
+		                 c->legacy_id);
+	}
+	if (lookup(s, SQL_COMMENT_BY_LEGACY, id, e, "l", c->legacy_id) == -1)
+		return -1;
+	if (*id != 0)
+		return 0;
+	*existed = 0;
+	if (lookup(s, SQL_COMMENT_ID_TAKEN, &taken, e, "l", c->legacy_id) == -1)
+		return -1;
+	return write_one(s, SQL_COMMENT_ADD, "adding comment", id, e,
+	                 "nlsssnssslln", taken == 0 ? c->legacy_id : 0,
+	                 c->post_id, c->author_name, c->author_email,
+	                 c->author_url, c->user_id, c->body_src, c->body_html,
+	                 comment_status_names[c->status], c->created_at,
+	                 c->legacy_id, c->legacy_parent);
+}
+
+int
+store_import_comment_meta(struct store *s, int64_t comment_id, const char *key,
+                          const char *value, struct error *e)
+{
+	return write_one(s, SQL_COMMENT_META_ADD, "comment meta", NULL, e,
+	                 "lss", comment_id, key, value);
+}
+
+int
+store_import_media(struct store *s, const struct import_media *m, int64_t *id,
+                   int *existed, struct error *e)
+{
+	*existed = 1;
+	if (lookup(s, SQL_MEDIA_BY_LEGACY, id, e, "l", m->legacy_id) == -1)
+		return -1;
+	if (*id != 0)
+		return 0;
+	if (lookup(s, SQL_MEDIA_BY_PATH, id, e, "s", m->url) == -1)
+		return -1;
+	if (*id != 0)
+		return 0;
+	*existed = 0;
+	return write_one(s, SQL_MEDIA_ADD, "adding media", id, e, "ssslln",
+	                 m->url, m->mime, m->title, m->created_at, m->legacy_id,
+	                 m->legacy_parent);
+}
+
+int
+store_import_legacy_path(struct store *s, const char *path, int64_t post_id,
+                         int64_t media_id, const char *url, struct error *e)
+{
+	return write_one(s, SQL_LEGACY_PATH_ADD, "legacy path", NULL, e, "snns",
+	                 path, post_id, media_id, url ? url : "");
+}
+
+int
+store_import_finish(struct store *s, struct error *e)
+{
+	static const char *const steps[] = {
+		SQL_FIX_POST_PARENTS,    SQL_FIX_MEDIA_POSTS,
+		SQL_FIX_COMMENT_PARENTS, SQL_FIX_THREADS,
+		SQL_FIX_ORPHANS,         SQL_FIX_REPLIES,
+		SQL_FIX_THREAD_ACTIVITY, SQL_FIX_POST_COUNTS,
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (write_one(s, steps[i], "joining up the import", NULL, e,
+		              "") == -1)
+			return -1;
+	return 0;
+}
+
+/* Two columns (an id and a text) of one row; ERR_NOT_FOUND when none. */
+static int
+read_target(struct store *s, struct arena *a, const char *sql,
+            const char *types, const char *text, int64_t num, int64_t *post_id,
+            const char **url, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*post_id = 0;
+	*url = "";
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, sql, e);
+	if (st == NULL)
+		goto out;
+	if (*types == 's')
+		bind_text(st, 1, text);
+	else
+		sqlite3_bind_int64(st, 1, num);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*post_id = sqlite3_column_int64(st, 0);
+		*url = col_text(a, st, 1);
+		rc = 0;
+	} else if (step == SQLITE_DONE)
+		error_set(e, ERR_NOT_FOUND, "no legacy link");
+	else
+		db_error(e, c->db, "legacy link");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_legacy_path(struct store *s, struct arena *a, const char *path,
+                  int64_t *post_id, const char **url, struct error *e)
+{
+	return read_target(s, a, SQL_LEGACY_PATH, "s", path, 0, post_id, url,
+	                   e);
+}
+
+int
+store_legacy_id(struct store *s, struct arena *a, int64_t legacy_id,
+                int64_t *post_id, const char **url, struct error *e)
+{
+	if (read_target(s, a, SQL_LEGACY_POST, "l", NULL, legacy_id, post_id,
+	                url, e) == 0)
+		return 0;
+	if (e->code != ERR_NOT_FOUND)
+		return -1;
+	return read_target(s, a, SQL_LEGACY_MEDIA, "l", NULL, legacy_id,
+	                   post_id, url, e);
+}

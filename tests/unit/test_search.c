@@ -1,0 +1,516 @@
+/*
+ * Search: the readers' query language (store/search_query.h) as a table of
+ * input -> FTS5 expression, hostile inputs included, each expression also
+ * run through FTS5 so none is a syntax error; HTML to text; and
+ * store_search() on ":memory:" with posts added through store_post_add.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/search_query.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "util/limits.h"
+#include "util/banned.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+#define T0  INT64_C(1651017600) /* 2022-04-27 */
+#define DAY INT64_C(86400)
+
+static const struct {
+	const char *in, *fts;
+} parse_cases[] = {
+	{"", ""},
+	{"   ", ""},
+	{"election", "(\"election\"*)"},
+	{"el", "(\"el\")"}, /* shorter than LIM_SEARCH_PREFIX_MIN */
+	{"election fraud", "(\"election\") AND (\"fraud\"*)"},
+	{"\"exact phrase\"", "(\"exact phrase\")"},
+	{"\"open phrase", "(\"open phrase\")"},
+	{"a \"b c\" d", "(\"a\") AND (\"b c\") AND (\"d\")"},
+	{"news -sport", "(\"news\") NOT (\"sport\")"},
+	{"news -sport -\"world cup\"",
+         "(\"news\") NOT (\"sport\" OR \"world cup\")"},
+	{"-sport", ""},
+	{"cats OR dogs", "(\"cats\" OR \"dogs\"*)"},
+	{"x cats OR dogs OR birds y",
+         "(\"x\") AND (\"cats\" OR \"dogs\" OR \"birds\") AND (\"y\")"},
+	{"OR cats", "(\"cats\"*)"},
+	{"cats OR", "(\"cats\")"},
+	{"cats OR OR dogs", "(\"cats\") AND (\"dogs\"*)"},
+	{"cats or dogs", "(\"cats\") AND (\"or\") AND (\"dogs\"*)"},
+	/* hostile: FTS5 syntax is text */
+	{"\"", ""},
+	{"*", ""},
+	{":", ""},
+	{"^", ""},
+	{"(", ""},
+	{")", ""},
+	{"-", ""},
+	{"--", ""},
+	{"- word", "(\"word\"*)"},
+	{"NEAR", "(\"NEAR\"*)"},
+	{"NEAR(a b)", "(\"NEAR(a\") AND (\"b)\")"},
+	{"AND", "(\"AND\"*)"},
+	{"NOT x", "(\"NOT\") AND (\"x\")"},
+	{"title:x", "(\"title:x\"*)"},
+	{"^abc*", "(\"^abc*\"*)"},
+	{"a\"b", "(\"a\") AND (\"b\")"},
+	{"say \"\"hi\"\"", "(\"say\") AND (\"hi\")"},
+	{"--x", ""}, /* "-" then "-x": an exclusion alone */
+	{"c++ programming", "(\"c++\") AND (\"programming\"*)"},
+	{"{}[]", ""},
+	{"«»—…", ""},
+	/* unicode */
+	{"Ёлка", "(\"Ёлка\"*)"},
+	{"café naïve", "(\"café\") AND (\"naïve\"*)"},
+	{"日本", "(\"日本\")"},
+	{"a\x01"
+         "b",
+         "(\"a\") AND (\"b\")"},
+	{"bad\xff"
+         "utf",
+         "(\"bad\") AND (\"utf\"*)"},
+};
+
+static void
+parse_table(void **state)
+{
+	struct arena *a = arena_new();
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(parse_cases); i++) {
+		const char *in = parse_cases[i].in;
+		const char *want = parse_cases[i].fts;
+		const char *got;
+
+		got = search_query_fts(a, in, strlen(in), 1, NULL);
+		if (strcmp(got, want) != 0)
+			fail_msg("query '%s': got '%s', want '%s'", in, got,
+			         want);
+	}
+	arena_free(a);
+}
+
+static void
+parse_limits(void **state)
+{
+	struct arena *a = arena_new();
+	struct search_parse info;
+	char q[LIM_SEARCH_QUERY_BYTES * 4];
+	const char *got;
+	size_t n = 0;
+
+	(void)state;
+	/* More terms than LIM_SEARCH_TERMS: the rest are dropped. */
+	for (int i = 0; i < LIM_SEARCH_TERMS + 5; i++)
+		n += (size_t)snprintf(q + n, sizeof(q) - n, "w%d ", i);
+	got = search_query_fts(a, q, n, 1, &info);
+	assert_int_equal(info.terms, LIM_SEARCH_TERMS);
+	assert_int_equal(info.dropped, 5);
+	assert_null(strstr(got, "w20"));
+	assert_non_null(strstr(got, "w15"));
+	/* Longer than LIM_SEARCH_QUERY_BYTES: cut, on a character. */
+	memset(q, 0, sizeof(q));
+	for (n = 0; n + 2 < sizeof(q) - 1; n += 2)
+		memcpy(q + n, "é", 2);
+	got = search_query_fts(a, q, n, 1, &info);
+	assert_int_equal(info.cut, 1);
+	assert_true(strlen(got) <= LIM_SEARCH_QUERY_BYTES + 8);
+	arena_free(a);
+}
+
+/* Every expression the parser makes is valid FTS5, whatever the input. */
+static void
+parse_valid_fts(void **state)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct arena *a = arena_new();
+	static const char *const extra[] = {"\"\"\"",
+	                                    "a OR",
+	                                    "\" OR \"",
+	                                    "-\"",
+	                                    "-\"\"",
+	                                    "x -",
+	                                    "* OR *",
+	                                    "a:b:c d^e",
+	                                    "(a OR b) AND NOT c",
+	                                    "NEAR(\"a\" \"b\", 3)",
+	                                    "{title body}: x",
+	                                    "\\\"x\\\"",
+	                                    "a*b*c",
+	                                    "+a +b",
+	                                    "a - b",
+	                                    "\x7f\x1b[0m",
+	                                    "\"a\" OR -b OR \"c"};
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "CREATE VIRTUAL TABLE t USING fts5(a, "
+	                              "b, tokenize = 'unicode61 "
+	                              "remove_diacritics 2');"
+	                              "INSERT INTO t VALUES ('a b', 'c');",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT count(*) FROM t "
+	                                    "WHERE t MATCH ?1",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	for (size_t i = 0; i < NELEM(parse_cases) + NELEM(extra); i++) {
+		const char *in = i < NELEM(parse_cases)
+		                         ? parse_cases[i].in
+		                         : extra[i - NELEM(parse_cases)];
+		const char *fts = search_query_fts(a, in, strlen(in), 1, NULL);
+
+		if (*fts == '\0')
+			continue;
+		sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			fail_msg("query '%s' -> '%s': %s", in, fts,
+			         sqlite3_errmsg(db));
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	arena_free(a);
+}
+
+static void
+html_text(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"<p>Hello <em>wor</em>ld</p>\n<p>Next</p>",
+	         "Hello world Next"},
+		{"a&amp;b &lt;i&gt; &#233;&#xE9; &nbsp;x", "a&b <i> éé x"},
+		{"<a href=\"x>y\">link</a> <!-- note --> z", "link z"},
+		{"&#1;&#0;&bogus; 1 < 2", "&bogus; 1 < 2"},
+		{"<script>x</script>", "x"},
+		{"", ""},
+	};
+	struct arena *a = arena_new();
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		const char *got =
+			store_html_text(a, cases[i].in, strlen(cases[i].in));
+
+		if (strcmp(got, cases[i].out) != 0)
+			fail_msg("html '%s': got '%s', want '%s'", cases[i].in,
+			         got, cases[i].out);
+	}
+	arena_free(a);
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+static int
+setup(void **state)
+{
+	struct error e;
+	struct store *s = store_open(":memory:", 1, &e);
+
+	if (s == NULL) {
+		print_error("store_open: %s\n", e.msg);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	store_close(*state);
+	return 0;
+}
+
+static int64_t
+add(struct store *s, const char *slug, const char *title, const char *html,
+    enum post_status status, int64_t published_at, int64_t section_id,
+    const char *tag, int64_t author_id)
+{
+	struct post p;
+	struct error e;
+	int64_t id = 0;
+	const char *tags[1] = {tag};
+
+	memset(&p, 0, sizeof(p));
+	p.type = POST_POST;
+	p.status = status;
+	p.slug = slug;
+	p.title = title;
+	p.body_src = "source text only";
+	p.body_html = html;
+	p.published_at = published_at;
+	p.section_id = section_id;
+	p.author_id = author_id;
+	p.tags = tags;
+	p.ntags = tag != NULL;
+	if (store_post_add(s, &p, &id, &e) == -1)
+		fail_msg("store_post_add %s: %s", slug, e.msg);
+	return id;
+}
+
+static struct search_result
+search(struct store *s, struct arena *a, const char *text)
+{
+	struct search_query q;
+	struct search_result res;
+	struct error e;
+
+	memset(&q, 0, sizeof(q));
+	q.text = text;
+	q.now = T0 + 100 * DAY;
+	q.status = -1;
+	q.limit = 10;
+	if (store_search(s, a, &q, &res, &e) == -1)
+		fail_msg("store_search '%s': %s", text, e.msg);
+	return res;
+}
+
+static void
+seed(struct store *s)
+{
+	struct section sec = {0};
+	struct error e;
+	int64_t sid, uid;
+
+	sec.slug = "world";
+	sec.name = "World";
+	assert_int_equal(store_section_add(s, &sec, &sid, &e), 0);
+	assert_int_equal(store_user_add(s, "jdoe", "Jane Doe", ROLE_AUTHOR,
+	                                NULL, &uid, &e),
+	                 0);
+	add(s, "body-only", "Weather today",
+	    "<p>The <strong>harvest</strong> failed in the north.</p>",
+	    POST_PUBLISHED, T0, 0, NULL, 0);
+	add(s, "in-title", "Harvest festival", "<p>Music and food all day.</p>",
+	    POST_PUBLISHED, T0 + DAY, sid, "Culture", uid);
+	add(s, "phrase", "Markets",
+	    "<p>Prices of grain fell sharply as harvest arrived.</p>",
+	    POST_PUBLISHED, T0 + 2 * DAY, 0, NULL, 0);
+	add(s, "draft", "Harvest secret plans", "<p>Not yet.</p>", POST_DRAFT,
+	    T0, 0, NULL, 0);
+	add(s, "future", "Harvest next year", "<p>Soon.</p>", POST_PUBLISHED,
+	    T0 + 1000 * DAY, 0, NULL, 0);
+	add(s, "cyrillic", "Новости",
+	    "<p>Ёлка в центре города. Crème brûlée à la café.</p>",
+	    POST_PUBLISHED, T0 + 3 * DAY, 0, NULL, 0);
+}
+
+static void
+ranking_title_over_body(void **state)
+{
+	struct arena *a = arena_new();
+	struct search_result r;
+
+	seed(*state);
+	r = search(*state, a, "harvest");
+	assert_int_equal(r.total, 3); /* not the draft, not the future one */
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.hits[0].post.slug, "in-title");
+	assert_non_null(strchr(r.hits[0].title_marked, SEARCH_MARK_START));
+	assert_non_null(strstr(r.hits[1].snippet, "\x01harvest\x02"));
+	arena_free(a);
+}
+
+static void
+phrase_exclusion_or(void **state)
+{
+	struct arena *a = arena_new();
+	struct search_result r;
+
+	seed(*state);
+	r = search(*state, a, "\"harvest arrived\"");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.hits[0].post.slug, "phrase");
+	r = search(*state, a, "\"arrived harvest\"");
+	assert_int_equal(r.n, 0);
+	r = search(*state, a, "harvest -grain -music");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.hits[0].post.slug, "body-only");
+	r = search(*state, a, "music OR grain");
+	assert_int_equal(r.n, 2);
+	r = search(*state, a, "harv"); /* the last word is a prefix */
+	assert_int_equal(r.n, 3);
+	r = search(*state, a, "***");
+	assert_int_equal(r.empty, 1);
+	r = search(*state, a, "title:harvest NEAR( ^ \"");
+	assert_int_equal(r.empty, 0);
+	arena_free(a);
+}
+
+static void
+drafts_admin_only(void **state)
+{
+	struct arena *a = arena_new();
+	struct search_query q;
+	struct search_result r;
+	struct error e;
+
+	seed(*state);
+	r = search(*state, a, "secret");
+	assert_int_equal(r.n, 0);
+	memset(&q, 0, sizeof(q));
+	q.text = "harvest";
+	q.now = T0;
+	q.admin = 1;
+	q.status = -1;
+	q.limit = 10;
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, 5); /* the draft and the future one too */
+	q.status = POST_DRAFT;
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.hits[0].post.slug, "draft");
+	arena_free(a);
+}
+
+static void
+unicode_folding(void **state)
+{
+	struct arena *a = arena_new();
+	struct search_result r;
+
+	seed(*state);
+	r = search(*state, a, "ёлка");
+	assert_int_equal(r.n, 1);
+	r = search(*state, a, "ЁЛКА");
+	assert_int_equal(r.n, 1);
+	/* A known gap: unicode61 does not fold Ё to Е, as Russian readers
+	 * often type it. */
+	r = search(*state, a, "елка");
+	assert_int_equal(r.n, 0);
+	r = search(*state, a, "creme brulee");
+	assert_int_equal(r.n, 1);
+	r = search(*state, a, "CAFÉ");
+	assert_int_equal(r.n, 1);
+	r = search(*state, a, "новости");
+	assert_int_equal(r.n, 1);
+	arena_free(a);
+}
+
+static void
+filters(void **state)
+{
+	struct arena *a = arena_new();
+	struct search_query q;
+	struct search_result r;
+	struct error e;
+
+	seed(*state);
+	memset(&q, 0, sizeof(q));
+	q.text = "harvest";
+	q.now = T0 + 100 * DAY;
+	q.status = -1;
+	q.limit = 10;
+	q.section_slug = "world";
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.hits[0].post.slug, "in-title");
+	q.section_slug = NULL;
+	q.tag_slug = "culture";
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	q.tag_slug = NULL;
+	q.author_login = "jdoe";
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	q.author_login = "nobody";
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.n, 0);
+	q.author_login = NULL;
+	q.from = T0 + DAY;
+	q.to = T0 + 2 * DAY; /* [from, to): the second day only */
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.hits[0].post.slug, "in-title");
+	/* Tags and author names are searched too. */
+	r = search(*state, a, "culture");
+	assert_int_equal(r.n, 1);
+	r = search(*state, a, "jane");
+	assert_int_equal(r.n, 1);
+	arena_free(a);
+}
+
+static void
+pages_and_index_in_step(void **state)
+{
+	struct arena *a = arena_new();
+	struct search_query q;
+	struct search_result r;
+	struct error e;
+	char slug[32];
+	int64_t n, id = 0;
+
+	for (int i = 0; i < 25; i++) {
+		snprintf(slug, sizeof(slug), "p%d", i);
+		id = add(*state, slug, "Common title", "<p>common words</p>",
+		         POST_PUBLISHED, T0 + i, 0, NULL, 0);
+	}
+	memset(&q, 0, sizeof(q));
+	q.text = "common";
+	q.now = T0 + DAY;
+	q.status = -1;
+	q.limit = 10;
+	q.offset = 20;
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, 25);
+	assert_int_equal(r.n, 5);
+	q.offset = 30; /* past the end: no hits, still the count */
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, 25);
+	assert_int_equal(r.n, 0);
+	/* Unpublishing takes a post out of public results at once. */
+	assert_int_equal(store_post_set_status(*state, id, POST_TRASH, T0, &e),
+	                 0);
+	q.offset = 0;
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, 24);
+	/* Reindex rebuilds the same. */
+	assert_int_equal(store_search_reindex(*state, &n, &e), 0);
+	assert_int_equal(n, 25);
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, 24);
+	r = search(*state, a, "source"); /* the body is the HTML's text */
+	assert_int_equal(r.n, 0);
+	arena_free(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_table),
+		cmocka_unit_test(parse_limits),
+		cmocka_unit_test(parse_valid_fts),
+		cmocka_unit_test(html_text),
+		cmocka_unit_test_setup_teardown(ranking_title_over_body, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(phrase_exclusion_or, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(drafts_admin_only, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(unicode_folding, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(pages_and_index_in_step, setup,
+	                                        teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
