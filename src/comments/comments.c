@@ -26,6 +26,9 @@
 #define TOKEN_BYTES      16
 #define STAMP_MAX_AGE    (7 * 86400) /* a form older than this is spam */
 #define DUPLICATE_WINDOW 86400       /* the same body again within a day */
+/* Rendered HTML of one comment: reference links can multiply a body many
+ * times over, so the cap is generous; past it the comment is refused. */
+#define COMMENT_HTML_MAX (64 * (size_t)LIM_COMMENT_BYTES)
 
 const char *const comment_decision_names[DECIDE__MAX] = {"approve", "spam",
                                                          "not-spam", "trash"};
@@ -393,7 +396,7 @@ comments_submit(struct comments *c, struct arena *a,
 			cm.status = COMMENT_PENDING;
 	}
 
-	buf_init(&html, 8 * (size_t)LIM_COMMENT_BYTES);
+	buf_init(&html, COMMENT_HTML_MAX);
 	if (md_render(in->body, strlen(in->body), MD_UGC, &html, e) == -1) {
 		buf_release(&html);
 		return -1;
@@ -515,7 +518,7 @@ comments_change_own(struct comments *c, struct arena *a, int64_t id,
 		                                e);
 	if (field(e, "body", body, LIM_COMMENT_BYTES, 1) == -1)
 		return -1;
-	buf_init(&html, 8 * (size_t)LIM_COMMENT_BYTES);
+	buf_init(&html, COMMENT_HTML_MAX);
 	rc = md_render(body, strlen(body), MD_UGC, &html, e);
 	spam_body_hash(body, hash);
 	if (rc == 0)

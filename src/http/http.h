@@ -115,9 +115,11 @@ int req_same_origin(const struct req *r, const char *site_url);
 
 void resp_init(struct resp *rs);
 void resp_release(struct resp *rs);
-/* Compute the ETag (a hash of the body) and the gzip variant of a body
- * worth compressing (text of at least GZIP_MIN_BYTES). */
-void resp_prepare(struct resp *rs);
+/* Compute the ETag (a hash of the body) and, when gzip is set, the gzip
+ * variant of a body worth compressing (text of at least GZIP_MIN_BYTES). */
+void resp_prepare(struct resp *rs, int gzip);
+/* Does the request accept the gzip coding (RFC 9110 section 12.5.3)? */
+int req_accepts_gzip(const struct req *r);
 /*
  * What to send for request r: *gzip when the client accepts it and rs has
  * a gzip variant; 304 instead of rs->status when the request's

@@ -76,7 +76,7 @@ gzip_body(struct resp *rs, const char *body, size_t len)
 }
 
 void
-resp_prepare(struct resp *rs)
+resp_prepare(struct resp *rs, int gzip)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *body =
@@ -94,7 +94,7 @@ resp_prepare(struct resp *rs)
 	rs->etag[17] = '"';
 	rs->etag[18] = '\0';
 	buf_reset(&rs->gz);
-	if (len >= GZIP_MIN_BYTES && compressible(rs->content_type))
+	if (gzip && len >= GZIP_MIN_BYTES && compressible(rs->content_type))
 		gzip_body(rs, body, len);
 }
 
@@ -165,6 +165,12 @@ http_date_parse(const char *s)
 	if (end == NULL || *end != '\0')
 		return -1;
 	return (int64_t)timegm(&tm);
+}
+
+int
+req_accepts_gzip(const struct req *r)
+{
+	return accepts_gzip(req_header(r, "Accept-Encoding"));
 }
 
 int

@@ -399,7 +399,7 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	resp_init(&rs);
 	s->fn(s->ctx, &r, &rs);
 	if (rs.etag[0] == '\0' && rs.status == 200 && rs.file_fd < 0)
-		resp_prepare(&rs);
+		resp_prepare(&rs, req_accepts_gzip(&r));
 	status = resp_negotiate(&r, &rs, &gzip);
 	if (rs.file_fd >= 0 && status != 304) {
 		/* The library owns the descriptor from here on. */

@@ -2,10 +2,14 @@
  * A per-thread cache of whole anonymous GET responses, so a busy article
  * page costs a hash lookup and a copy rather than queries and a render.
  * An entry is served while the database is unchanged (store_generation,
- * which also sees commits made by other processes such as the CLI) and it
- * is younger than PAGE_CACHE_SECONDS, which bounds how late a scheduled post
- * can appear.  Per thread, so there is no lock on the hot path; each
- * worker fills its own copy.
+ * which also sees commits made by other processes such as the CLI, and
+ * moves when the scheduler publishes) and it is younger than
+ * PAGE_CACHE_SECONDS.  The age bound is long on purpose: a page carries
+ * the comment form's render stamp, so every re-render makes a new ETag,
+ * and a page re-rendered every second could never be revalidated with a
+ * 304.  The stamp is then up to that old, which weakens the "sent too
+ * fast" rule for cached pages (docs/ARCHITECTURE.md).  Per thread, so
+ * there is no lock on the hot path; each worker fills its own copy.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,9 +20,10 @@
 #include "../util/alloc.h"
 #include "../util/banned.h"
 
-#define PAGE_CACHE_SECONDS 1
-#define PAGE_CACHE_SLOTS   512          /* per thread */
-#define PAGE_CACHE_MAX     (512 * 1024) /* bytes of one entry's body */
+#define PAGE_CACHE_SECONDS 60
+#define PAGE_CACHE_SLOTS   512                /* per thread */
+#define PAGE_CACHE_MAX     (4 * 1024 * 1024)  /* bytes of one entry's body */
+#define PAGE_CACHE_BUDGET  (48 * 1024 * 1024) /* bytes of all, per thread */
 
 struct entry {
 	char *key;
@@ -37,6 +42,8 @@ struct entry {
 
 struct page_cache {
 	struct entry slots[PAGE_CACHE_SLOTS];
+	size_t bytes; /* bodies and gzip variants held */
+	size_t sweep; /* where the next eviction looks */
 };
 
 static void
@@ -75,16 +82,32 @@ mono_now(void)
 	return ts.tv_sec;
 }
 
-static struct entry *
-slot_for(struct site *s, const char *key)
+static struct page_cache *
+cache_of(struct site *s)
 {
 	struct page_cache *c = pthread_getspecific(s->cache_key);
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 
 	if (c == NULL) {
 		c = xcalloc(1, sizeof(*c));
 		pthread_setspecific(s->cache_key, c);
 	}
+	return c;
+}
+
+/* Empty one entry, keeping the byte count. */
+static void
+entry_drop(struct page_cache *c, struct entry *en)
+{
+	c->bytes -= en->len + en->gzlen;
+	entry_clear(en);
+}
+
+static struct entry *
+slot_for(struct site *s, const char *key)
+{
+	struct page_cache *c = cache_of(s);
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
 	for (const char *p = key; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
 	return &c->slots[h % PAGE_CACHE_SLOTS];
@@ -120,6 +143,7 @@ cache_put(struct site *s, const char *key, uint64_t version,
 	const char *body =
 		rs->static_body ? rs->static_body : buf_str(&rs->body);
 	size_t len = rs->static_body ? rs->static_len : rs->body.len;
+	struct page_cache *c;
 	struct entry *en;
 
 	/* A response for this reader alone (it depends on a token or other
@@ -130,8 +154,18 @@ cache_put(struct site *s, const char *key, uint64_t version,
 	     (strstr(rs->cache_control, "private") != NULL ||
 	      strstr(rs->cache_control, "no-store") != NULL)))
 		return;
+	c = cache_of(s);
 	en = slot_for(s, key);
-	entry_clear(en);
+	entry_drop(c, en);
+	/* Over the budget, empty other entries, round robin, until this one
+	 * fits: a few big pages (a post with 1,000 comments is ~1 MB) must
+	 * not make a worker hold gigabytes. */
+	while (c->bytes + len + rs->gz.len > PAGE_CACHE_BUDGET) {
+		struct entry *old = &c->slots[c->sweep++ % PAGE_CACHE_SLOTS];
+
+		if (old != en)
+			entry_drop(c, old);
+	}
 	en->key = xstrdup(key);
 	en->version = version;
 	en->at = mono_now();
@@ -148,6 +182,7 @@ cache_put(struct site *s, const char *key, uint64_t version,
 	en->gz = xmalloc(rs->gz.len + 1);
 	memcpy(en->gz, buf_str(&rs->gz), rs->gz.len);
 	en->gzlen = rs->gz.len;
+	c->bytes += en->len + en->gzlen;
 	memcpy(en->etag, rs->etag, sizeof(en->etag));
 	en->last_modified = rs->last_modified;
 	en->cache_control =

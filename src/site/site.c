@@ -423,7 +423,8 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 	}
 	route(s, r, rs);
 	if (rs->status == 200 && rs->etag[0] == '\0' && rs->file_fd < 0)
-		resp_prepare(rs);
+		/* A cached page keeps its gzip variant for the next reader. */
+		resp_prepare(rs, key != NULL || req_accepts_gzip(r));
 	if (key != NULL)
 		cache_put(s, key, version, rs);
 }

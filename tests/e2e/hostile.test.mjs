@@ -17,6 +17,9 @@
 //     no iframe/object/embed/style/base/meta/link/form/svg/math (and friends),
 //     only the tags and attributes the template and the Markdown renderer
 //     write; each acknowledged comment is on exactly one page;
+//   - the url field keeps a hostile http(s) URL inside its attribute and
+//     refuses any other scheme; a raw NUL byte in a form body is refused
+//     like %00, not taken for the end of the form;
 //   - in Chromium every page of comments is loaded, scrolled, and every
 //     element in the comment list gets the usual events dispatched: no
 //     alert/confirm/prompt fires, no page error, the parsed DOM holds no
