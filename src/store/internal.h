@@ -73,6 +73,29 @@ void writer_unlock(struct store *s);
 struct conn *reader_get(struct store *s, int *locked, struct error *e);
 void reader_put(struct store *s, int locked);
 
+/*
+ * One read on the calling thread's connection, from prepare to reset:
+ *
+ *	struct rd q;
+ *	sqlite3_stmt *st = rd_open(&q, s, SQL_X, e);
+ *	if (st == NULL) return -1;
+ *	bind ...;
+ *	while ((rc = rd_step(&q, "what", e)) == 1) read a row;
+ *	rd_close(&q);
+ *	return rc;
+ */
+struct rd {
+	struct store *s;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int locked;
+};
+sqlite3_stmt *rd_open(struct rd *q, struct store *s, const char *sql,
+                      struct error *e);
+/* 1 with a row, 0 at the end, -1 on an error (e names what). */
+int rd_step(struct rd *q, const char *what, struct error *e);
+void rd_close(struct rd *q);
+
 /* Step a prepared write; the new rowid in *id when id is not NULL. */
 int write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
                struct error *e);

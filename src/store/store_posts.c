@@ -511,30 +511,24 @@ int
 store_archive_months(struct store *s, struct arena *a, int64_t now,
                      struct archive_month **out, size_t *n, struct error *e)
 {
-	int locked, rc = -1, step;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_ARCHIVE_MONTHS, e);
 	size_t cap = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, SQL_ARCHIVE_MONTHS, e);
 	if (st == NULL)
-		goto out;
+		return -1;
 	sqlite3_bind_int64(st, 1, now);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = rd_step(&q, "archives", e)) == 1) {
 		*out = grow(a, *out, &cap, *n, sizeof(**out));
 		(*out)[*n].year = sqlite3_column_int(st, 0);
 		(*out)[*n].month = sqlite3_column_int(st, 1);
 		(*out)[*n].count = sqlite3_column_int64(st, 2);
 		(*n)++;
 	}
-	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "archives");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
+	rd_close(&q);
 	return rc;
 }
 
@@ -542,20 +536,17 @@ int
 store_books_list(struct store *s, struct arena *a, int64_t now,
                  struct book **out, size_t *n, struct error *e)
 {
-	int locked, rc = -1, step;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_BOOKS, e);
 	size_t cap = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, SQL_BOOKS, e);
 	if (st == NULL)
-		goto out;
+		return -1;
 	sqlite3_bind_int64(st, 1, now);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = rd_step(&q, "books", e)) == 1) {
 		struct book *b;
 
 		*out = grow(a, *out, &cap, *n, sizeof(**out));
@@ -566,10 +557,7 @@ store_books_list(struct store *s, struct arena *a, int64_t now,
 		b->pdf_path = col_text(a, st, POST_NCOLS + 2);
 		b->cover_path = col_text(a, st, POST_NCOLS + 3);
 	}
-	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "books");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
+	rd_close(&q);
 	return rc;
 }
 
@@ -738,20 +726,17 @@ int
 store_block_list(struct store *s, struct arena *a, const char *area,
                  struct block **out, size_t *n, struct error *e)
 {
-	int locked, rc = -1, step;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_BLOCK_LIST, e);
 	size_t cap = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, SQL_BLOCK_LIST, e);
 	if (st == NULL)
-		goto out;
+		return -1;
 	bind_text(st, 1, area);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = rd_step(&q, "blocks", e)) == 1) {
 		struct block *b;
 
 		*out = grow(a, *out, &cap, *n, sizeof(**out));
@@ -762,10 +747,7 @@ store_block_list(struct store *s, struct arena *a, const char *area,
 		b->config = col_text(a, st, 3);
 		b->position = sqlite3_column_int(st, 4);
 	}
-	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "blocks");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
+	rd_close(&q);
 	return rc;
 }
 
@@ -773,21 +755,18 @@ int
 store_submissions(struct store *s, struct arena *a, enum post_status status,
                   int limit, struct post **out, size_t *n, struct error *e)
 {
-	int locked, rc = -1, step;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_SUBMISSIONS, e);
 	size_t cap = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, SQL_SUBMISSIONS, e);
 	if (st == NULL)
-		goto out;
+		return -1;
 	bind_text(st, 1, post_status_names[status]);
 	sqlite3_bind_int(st, 2, limit > 0 ? limit : 0);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = rd_step(&q, "submissions", e)) == 1) {
 		struct post *p;
 
 		*out = grow(a, *out, &cap, *n, sizeof(**out));
@@ -796,10 +775,7 @@ store_submissions(struct store *s, struct arena *a, enum post_status status,
 		p->submitter_name = col_text(a, st, POST_NCOLS);
 		p->submitter_email = col_text(a, st, POST_NCOLS + 1);
 	}
-	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "submissions");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
+	rd_close(&q);
 	return rc;
 }
 

@@ -801,3 +801,36 @@ out:
 	arena_free(a);
 	return rc;
 }
+
+sqlite3_stmt *
+rd_open(struct rd *q, struct store *s, const char *sql, struct error *e)
+{
+	q->s = s;
+	q->st = NULL;
+	q->c = reader_get(s, &q->locked, e);
+	if (q->c == NULL)
+		return NULL;
+	q->st = conn_stmt(q->c, sql, e);
+	if (q->st == NULL)
+		reader_put(s, q->locked);
+	return q->st;
+}
+
+int
+rd_step(struct rd *q, const char *what, struct error *e)
+{
+	int step = sqlite3_step(q->st);
+
+	if (step == SQLITE_ROW)
+		return 1;
+	if (step == SQLITE_DONE)
+		return 0;
+	return db_error(e, q->c->db, what);
+}
+
+void
+rd_close(struct rd *q)
+{
+	stmt_done(q->st);
+	reader_put(q->s, q->locked);
+}
