@@ -3,6 +3,7 @@
 #
 #   bench_setup                   checks, $TMP, the cleanup trap
 #   gazette_start                 a demo site served on a free port: $GAZETTE_URL
+#   gazette_serve SITE            serve an existing site the same way
 #   nginx_start "server body"     nginx with that server {} body: $NGINX_URL
 #   measure LABEL GAZETTE_URL NGINX_URL [wrk args...]
 #                                 every connection count of $CONNS, $ROUNDS
@@ -80,7 +81,12 @@ free_port() {
 gazette_start() {
 	"$BIN" demo --site "$TMP/site" >"$TMP/demo.out" 2>"$TMP/demo.err" ||
 		die "gazette demo failed: $(tail -n 3 "$TMP/demo.err")"
-	"$BIN" serve --site "$TMP/site" --listen 127.0.0.1:0 --threads "$WORKERS" \
+	gazette_serve "$TMP/site"
+}
+
+# Serve the site in $1 on a free port: $GAZETTE_URL, $GAZETTE_PID.
+gazette_serve() {
+	"$BIN" serve --site "$1" --listen 127.0.0.1:0 --threads "$WORKERS" \
 		>"$TMP/serve.out" 2>"$TMP/serve.err" &
 	GAZETTE_PID=$!
 	GAZETTE_URL=

@@ -81,18 +81,8 @@ for w in baba daba faba gaba kaba laba maba naba paba raba; do
 	echo "all one $w" >>"$TMP/queries.txt"
 done
 
-# Serve the generated site (common.bash's gazette_start builds a demo).
-"$BIN" serve --site "$SITE" --listen 127.0.0.1:0 --threads "$WORKERS" \
-	>"$TMP/serve.out" 2>"$TMP/serve.err" &
-GAZETTE_PID=$!
-GAZETTE_URL=
-for _ in $(seq 200); do
-	GAZETTE_URL=$(sed -n 's|^listening on \(http://127\.0\.0\.1:[0-9][0-9]*\).*|\1|p' "$TMP/serve.out" | head -n 1)
-	[[ -n $GAZETTE_URL ]] && break
-	kill -0 "$GAZETTE_PID" 2>/dev/null || die "gazette serve exited before listening"
-	sleep 0.1
-done
-[[ -n $GAZETTE_URL ]] || die "gazette serve printed no 'listening on' line within 20 s"
+# Serve the generated site.
+gazette_serve "$SITE"
 
 # A wrk script cycling through the queries of one (class, kind) at the
 # path $3 (/search or /api/v1/search).
