@@ -129,25 +129,22 @@ store_outbox_due(struct store *s, struct arena *a, int64_t now,
                  int max_attempts, int limit, struct outbox_msg **out,
                  size_t *n, struct error *e)
 {
-	int locked, rc = -1, step;
-	struct conn *c;
+	struct rd q;
 	sqlite3_stmt *st;
+	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (limit <= 0)
 		return 0; /* SQLite reads LIMIT -1 as "no limit" */
-	c = reader_get(s, &locked, e);
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, SQL_OUTBOX_DUE, e);
+	st = rd_open(&q, s, SQL_OUTBOX_DUE, e);
 	if (st == NULL)
-		goto out;
+		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, max_attempts);
 	sqlite3_bind_int(st, 3, limit);
 	*out = arena_zalloc(a, (size_t)limit * sizeof(**out));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)limit) {
+	while (*n < (size_t)limit && (rc = rd_step(&q, "outbox", e)) == 1) {
 		struct outbox_msg *m = &(*out)[*n];
 
 		m->id = sqlite3_column_int64(st, 0);
@@ -159,14 +156,8 @@ store_outbox_due(struct store *s, struct arena *a, int64_t now,
 		m->created_at = sqlite3_column_int64(st, 6);
 		(*n)++;
 	}
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = 0;
-	else
-		db_error(e, c->db, "outbox");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
 }
 
 int

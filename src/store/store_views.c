@@ -158,28 +158,26 @@ store_views_popular(struct store *s, struct arena *a, int64_t first_day,
                     struct post **posts, int64_t **views, size_t *n,
                     struct error *e)
 {
-	int locked, rc = -1, step;
-	struct conn *c;
+	struct rd q;
 	sqlite3_stmt *st;
+	int rc = 0;
 
 	*posts = NULL;
 	*views = NULL;
 	*n = 0;
 	if (limit <= 0)
 		return 0; /* SQLite reads LIMIT -1 as "no limit" */
-	c = reader_get(s, &locked, e);
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, SQL_VIEWS_POPULAR, e);
+	st = rd_open(&q, s, SQL_VIEWS_POPULAR, e);
 	if (st == NULL)
-		goto out;
+		return -1;
 	sqlite3_bind_int64(st, 1, first_day);
 	sqlite3_bind_int64(st, 2, last_day);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int(st, 4, limit);
 	*posts = arena_zalloc(a, (size_t)limit * sizeof(**posts));
 	*views = arena_zalloc(a, (size_t)limit * sizeof(**views));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)limit) {
+	while (*n < (size_t)limit &&
+	       (rc = rd_step(&q, "popular posts", e)) == 1) {
 		struct post *p = &(*posts)[*n];
 
 		p->id = sqlite3_column_int64(st, 0);
@@ -205,12 +203,6 @@ store_views_popular(struct store *s, struct arena *a, int64_t first_day,
 		(*views)[*n] = sqlite3_column_int64(st, 16);
 		(*n)++;
 	}
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = 0;
-	else
-		db_error(e, c->db, "popular posts");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
 }
