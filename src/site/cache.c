@@ -1,6 +1,6 @@
 /*
- * A per-thread cache of whole anonymous GET responses, so a busy article
- * page costs a hash lookup and a copy rather than queries and a render.
+ * A cache of whole anonymous GET responses, so a busy article page costs
+ * a hash lookup and a copy rather than queries and a render.
  * An entry is served while the database is unchanged (store_generation,
  * which also sees commits made by other processes such as the CLI, and
  * moves when the scheduler publishes) and it is younger than
@@ -8,8 +8,12 @@
  * the comment form's render stamp, so every re-render makes a new ETag,
  * and a page re-rendered every second could never be revalidated with a
  * 304.  The stamp is then up to that old, which weakens the "sent too
- * fast" rule for cached pages (docs/ARCHITECTURE.md).  Per thread, so
- * there is no lock on the hot path; each worker fills its own copy.
+ * fast" rule for cached pages (docs/ARCHITECTURE.md).  One cache for all
+ * workers behind a reader-writer lock: a hit takes the read lock (an
+ * atomic add when uncontended), only a fill takes the write lock.  It was
+ * per thread once, without a lock, but then each worker rendered its own
+ * copy with its own stamp, and a reader revalidating on another worker
+ * got a 200 where a 304 was due.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,9 +25,9 @@
 #include "../util/banned.h"
 
 #define PAGE_CACHE_SECONDS 60
-#define PAGE_CACHE_SLOTS   512                /* per thread */
+#define PAGE_CACHE_SLOTS   1024
 #define PAGE_CACHE_MAX     (4 * 1024 * 1024)  /* bytes of one entry's body */
-#define PAGE_CACHE_BUDGET  (48 * 1024 * 1024) /* bytes of all, per thread */
+#define PAGE_CACHE_BUDGET  (96 * 1024 * 1024) /* bytes of all entries */
 
 struct entry {
 	char *key;
@@ -41,6 +45,7 @@ struct entry {
 };
 
 struct page_cache {
+	pthread_rwlock_t lock;
 	struct entry slots[PAGE_CACHE_SLOTS];
 	size_t bytes; /* bodies and gzip variants held */
 	size_t sweep; /* where the next eviction looks */
@@ -61,15 +66,23 @@ entry_clear(struct entry *en)
 	memset(en, 0, sizeof(*en));
 }
 
-void
-cache_destroy(void *p)
+struct page_cache *
+cache_new(void)
 {
-	struct page_cache *c = p;
+	struct page_cache *c = xcalloc(1, sizeof(*c));
 
+	pthread_rwlock_init(&c->lock, NULL);
+	return c;
+}
+
+void
+cache_free(struct page_cache *c)
+{
 	if (c == NULL)
 		return;
 	for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++)
 		entry_clear(&c->slots[i]);
+	pthread_rwlock_destroy(&c->lock);
 	free(c);
 }
 
@@ -82,18 +95,6 @@ mono_now(void)
 	return ts.tv_sec;
 }
 
-static struct page_cache *
-cache_of(struct site *s)
-{
-	struct page_cache *c = pthread_getspecific(s->cache_key);
-
-	if (c == NULL) {
-		c = xcalloc(1, sizeof(*c));
-		pthread_setspecific(s->cache_key, c);
-	}
-	return c;
-}
-
 /* Empty one entry, keeping the byte count. */
 static void
 entry_drop(struct page_cache *c, struct entry *en)
@@ -103,9 +104,8 @@ entry_drop(struct page_cache *c, struct entry *en)
 }
 
 static struct entry *
-slot_for(struct site *s, const char *key)
+slot_for(struct page_cache *c, const char *key)
 {
-	struct page_cache *c = cache_of(s);
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 
 	for (const char *p = key; *p != '\0'; p++)
@@ -113,27 +113,43 @@ slot_for(struct site *s, const char *key)
 	return &c->slots[h % PAGE_CACHE_SLOTS];
 }
 
+/*
+ * The entry's strings are copied into the request's arena: once the lock
+ * is released a fill on another worker may free them.
+ */
 int
-cache_get(struct site *s, const char *key, uint64_t version, struct resp *rs)
+cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
+          struct resp *rs)
 {
-	struct entry *en = slot_for(s, key);
+	struct page_cache *c = s->cache;
+	struct entry *en;
+	int hit = 0;
 
+	pthread_rwlock_rdlock(&c->lock);
+	en = slot_for(c, key);
 	if (en->key == NULL || strcmp(en->key, key) != 0 ||
 	    en->version != version || mono_now() - en->at >= PAGE_CACHE_SECONDS)
-		return 0;
+		goto out;
 	buf_reset(&rs->body);
 	buf_reset(&rs->gz);
 	if (buf_add(&rs->body, en->body, en->len) == -1 ||
 	    buf_add(&rs->gz, en->gz, en->gzlen) == -1)
-		return 0;
+		goto out;
 	memcpy(rs->etag, en->etag, sizeof(rs->etag));
 	rs->last_modified = en->last_modified;
-	rs->cache_control = en->cache_control;
+	rs->cache_control =
+		en->cache_control ? arena_strdup(a, en->cache_control) : NULL;
 	rs->status = en->status;
-	rs->content_type = en->content_type;
-	memcpy(rs->headers, en->headers, sizeof(rs->headers));
+	rs->content_type = arena_strdup(a, en->content_type);
+	for (size_t i = 0; i < en->nheaders; i++) {
+		rs->headers[i].name = arena_strdup(a, en->headers[i].name);
+		rs->headers[i].value = arena_strdup(a, en->headers[i].value);
+	}
 	rs->nheaders = en->nheaders;
-	return 1;
+	hit = 1;
+out:
+	pthread_rwlock_unlock(&c->lock);
+	return hit;
 }
 
 void
@@ -143,7 +159,7 @@ cache_put(struct site *s, const char *key, uint64_t version,
 	const char *body =
 		rs->static_body ? rs->static_body : buf_str(&rs->body);
 	size_t len = rs->static_body ? rs->static_len : rs->body.len;
-	struct page_cache *c;
+	struct page_cache *c = s->cache;
 	struct entry *en;
 
 	/* A response for this reader alone (it depends on a token or other
@@ -154,8 +170,8 @@ cache_put(struct site *s, const char *key, uint64_t version,
 	     (strstr(rs->cache_control, "private") != NULL ||
 	      strstr(rs->cache_control, "no-store") != NULL)))
 		return;
-	c = cache_of(s);
-	en = slot_for(s, key);
+	pthread_rwlock_wrlock(&c->lock);
+	en = slot_for(c, key);
 	entry_drop(c, en);
 	/* Over the budget, empty other entries, round robin, until this one
 	 * fits: a few big pages (a post with 1,000 comments is ~1 MB) must
@@ -187,4 +203,5 @@ cache_put(struct site *s, const char *key, uint64_t version,
 	en->last_modified = rs->last_modified;
 	en->cache_control =
 		rs->cache_control ? xstrdup(rs->cache_control) : NULL;
+	pthread_rwlock_unlock(&c->lock);
 }

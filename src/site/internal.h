@@ -19,8 +19,8 @@ struct site {
 	char *dir;   /* the site folder (media/ is in it) */
 	char *title; /* from settings at start-up */
 	char *tagline;
-	pthread_key_t cache_key; /* struct page_cache of each worker */
-	struct sidebar *sidebar; /* sidebar.c's snapshot */
+	struct page_cache *cache; /* cache.c, shared by the workers */
+	struct sidebar *sidebar;  /* sidebar.c's snapshot */
 };
 
 /* sidebar.c: the sidebar blocks, rendered once per content change. */
@@ -29,12 +29,14 @@ void sidebar_free(struct sidebar *sb);
 /* The current sidebar HTML, copied into a. */
 const char *sidebar_html(struct site *s, struct arena *a);
 
-/* cache.c: whole responses to anonymous GETs, per worker thread. */
-int cache_get(struct site *s, const char *key, uint64_t version,
-              struct resp *rs);
+/* cache.c: whole responses to anonymous GETs, shared by the workers. */
+struct page_cache *cache_new(void);
+void cache_free(struct page_cache *c);
+/* 1 and rs filled (strings in a) when key is cached at version. */
+int cache_get(struct site *s, struct arena *a, const char *key,
+              uint64_t version, struct resp *rs);
 void cache_put(struct site *s, const char *key, uint64_t version,
                const struct resp *rs);
-void cache_destroy(void *cache);
 
 /*
  * The model every page shares (site title, navigation, base URL), with

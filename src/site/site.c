@@ -130,7 +130,7 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 	s->comments = svc->comments;
 	s->notify = svc->notify;
 	s->tmpl = tmpl_set_new();
-	pthread_key_create(&s->cache_key, cache_destroy);
+	s->cache = cache_new();
 	s->sidebar = sidebar_new();
 	while (n > 0 && url[n - 1] == '/')
 		n--;
@@ -162,10 +162,7 @@ site_free(struct site *s)
 	if (s == NULL)
 		return;
 	tmpl_set_free(s->tmpl);
-	/* Worker threads have exited (freeing their caches); this thread's
-	 * own, if any, goes here. */
-	cache_destroy(pthread_getspecific(s->cache_key));
-	pthread_key_delete(s->cache_key);
+	cache_free(s->cache);
 	sidebar_free(s->sidebar);
 	free(s->url);
 	free(s->dir);
@@ -418,7 +415,7 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 		key = *r->query ? arena_printf(r->arena, "%s?%s", r->path,
 		                               r->query)
 		                : r->path;
-		if (cache_get(s, key, version, rs))
+		if (cache_get(s, r->arena, key, version, rs))
 			return;
 	}
 	route(s, r, rs);

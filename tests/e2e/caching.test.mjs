@@ -57,6 +57,16 @@ describe('validators', () => {
     });
   }
 
+  test('every worker answers the same page with the same ETag, a second later too', async () => {
+    // Each connection may land on another worker thread; a page rendered
+    // by each worker on its own would carry its own form stamp and ETag.
+    const first = await raw(post);
+    await new Promise((res) => setTimeout(res, 1100));
+    const answers = await Promise.all(Array.from({ length: 8 }, () =>
+      raw(post, `If-None-Match: ${first.headers.etag}\r\n`)));
+    assert.deepEqual(answers.map((a) => a.status), Array(8).fill(304));
+  });
+
   test('a post has Last-Modified; If-Modified-Since at or after it is 304, before it 200', async () => {
     const first = await raw(post);
     const lm = first.headers['last-modified'];
