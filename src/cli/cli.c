@@ -17,7 +17,10 @@ static const struct cli_cmd commands[] = {
 	{"serve", "serve [--listen ADDR:PORT] [--threads N]", cmd_serve},
 	{"demo", "demo [--posts N] [--comments N] [--title T]", cmd_demo},
 	{"post", "post add FILE.md", cmd_post},
-	{"user", "user add LOGIN --role ROLE (password on stdin)", cmd_user},
+	{"user",
+         "user add LOGIN --role ROLE | passwd LOGIN (password on stdin) | "
+         "list | sessions [--revoke] LOGIN",
+         cmd_user},
 	{"comments", "comments list|approve|spam|not-spam|trash ...",
          cmd_comments},
 	{"settings", "settings get KEY | settings set KEY VALUE", cmd_settings},

@@ -49,7 +49,5 @@ struct store;
 struct store *site_create(struct conf *c, struct error *e);
 /* Open the existing site of c; ERR_NOT_FOUND when there is none. */
 struct store *site_open(struct conf *c, struct error *e);
-/* argon2id hash of password into out (crypto_pwhash_STRBYTES). */
-int password_hash(const char *password, char *out, struct error *e);
 
 #endif

@@ -6,21 +6,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../auth/auth.h"
 #include "../store/store.h"
 #include "../util/banned.h"
 
 #define GENERATED_PASSWORD_CHARS 20
-
-int
-password_hash(const char *password, char *out, struct error *e)
-{
-	if (crypto_pwhash_str(out, password, strlen(password),
-	                      crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return error_set(e, ERR_IO,
-		                 "cannot hash password: out of memory");
-	return 0;
-}
 
 /* Letters and digits without look-alikes (0/O, 1/l/I). */
 static void
@@ -71,7 +61,7 @@ site_create(struct conf *c, struct error *e)
 	if (mkdir_p(c->site, e) == -1 || mkdir_p(media, e) == -1)
 		return NULL;
 	password_generate(pw, sizeof(pw));
-	if (password_hash(pw, hash, e) == -1)
+	if (auth_password_hash(pw, hash, e) == -1)
 		return NULL;
 	st = store_open(c->db, 1, e);
 	if (st == NULL)

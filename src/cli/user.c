@@ -1,9 +1,18 @@
+/*
+ * gazette user add LOGIN --role ROLE    (password on stdin)
+ * gazette user passwd LOGIN             (password on stdin; ends sessions)
+ * gazette user list
+ * gazette user sessions LOGIN           (list)
+ * gazette user sessions --revoke LOGIN  (sign out everywhere)
+ */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "../auth/auth.h"
 #include "../store/store.h"
+#include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/text.h"
 #include "../util/banned.h"
@@ -26,44 +35,46 @@ login_valid(const char *s)
 	return 1;
 }
 
-/* The first line of stdin, without its newline. */
+/* The first line of stdin, without its newline, checked and hashed. */
 static int
-read_password(char *out, size_t n, struct error *e)
+read_password(const char *cmd, char hash[AUTH_HASH_BYTES], struct error *e)
 {
+	char pw[LIM_PASSWORD_BYTES + 2];
 	size_t len;
+	int rc = -1;
 
-	if (fgets(out, (int)n, stdin) == NULL)
+	if (fgets(pw, (int)sizeof(pw), stdin) == NULL)
 		return error_set(e, ERR_INVALID,
-		                 "user add: no password on standard input");
-	len = strlen(out);
-	if (len > 0 && out[len - 1] != '\n' && !feof(stdin))
-		return error_set(e, ERR_INVALID,
-		                 "user add: password longer than %d bytes",
-		                 LIM_PASSWORD_BYTES);
-	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r'))
-		out[--len] = '\0';
-	if (len < LIM_PASSWORD_MIN)
-		return error_set(
-			e, ERR_INVALID,
-			"user add: password shorter than %d characters",
-			LIM_PASSWORD_MIN);
-	if (!utf8_valid(out, len))
-		return error_set(e, ERR_INVALID,
-		                 "user add: password is not valid UTF-8");
-	return 0;
+		                 "%s: no password on standard input", cmd);
+	len = strlen(pw);
+	if (len > 0 && pw[len - 1] != '\n' && !feof(stdin)) {
+		error_set(e, ERR_INVALID, "%s: password longer than %d bytes",
+		          cmd, LIM_PASSWORD_BYTES);
+		goto out;
+	}
+	while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
+		pw[--len] = '\0';
+	if (auth_password_check(pw, e) == -1) {
+		struct error inner = *e;
+
+		error_set(e, ERR_INVALID, "%s: %s", cmd, inner.msg);
+		goto out;
+	}
+	rc = auth_password_hash(pw, hash, e);
+out:
+	sodium_memzero(pw, sizeof(pw));
+	return rc;
 }
 
-int
-cmd_user(struct conf *c, int argc, char **argv)
+static int
+user_add(struct conf *c, int argc, char **argv)
 {
 	const char *login = NULL, *role_name = NULL;
-	char pw[LIM_PASSWORD_BYTES + 2], hash[crypto_pwhash_STRBYTES];
+	char hash[AUTH_HASH_BYTES];
 	struct error e;
 	struct store *st;
 	int role, rc;
 
-	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return cli_usage("usage: gazette user add LOGIN --role ROLE");
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
 			role_name = argv[++i];
@@ -84,19 +95,157 @@ cmd_user(struct conf *c, int argc, char **argv)
 		return cli_usage("user add: unknown role '%s' (admin, editor, "
 		                 "author, moderator, contributor)",
 		                 role_name);
-	if (read_password(pw, sizeof(pw), &e) == -1 ||
-	    password_hash(pw, hash, &e) == -1) {
-		sodium_memzero(pw, sizeof(pw));
+	if (read_password("user add", hash, &e) == -1)
 		return cli_fail(&e);
-	}
-	sodium_memzero(pw, sizeof(pw));
 	st = site_open(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);
 	rc = store_user_add(st, login, login, (enum user_role)role, hash, NULL,
 	                    &e);
 	store_close(st);
-	if (rc == -1)
+	return rc == -1 ? cli_fail(&e) : 0;
+}
+
+/* A new password also signs the user out everywhere: whoever knew the
+ * old one may hold a session. */
+static int
+user_passwd(struct conf *c, int argc, char **argv)
+{
+	char hash[AUTH_HASH_BYTES];
+	struct arena *a;
+	struct error e;
+	struct store *st;
+	struct user u;
+	int64_t n = 0;
+	int rc = 1;
+
+	if (argc != 3 || argv[2][0] == '-')
+		return cli_usage("usage: gazette user passwd LOGIN "
+		                 "(password on stdin)");
+	if (read_password("user passwd", hash, &e) == -1)
 		return cli_fail(&e);
-	return 0;
+	st = site_open(c, &e);
+	if (st == NULL)
+		return cli_fail(&e);
+	a = arena_new();
+	if (store_user_by_login(st, a, argv[2], &u, &e) == -1 ||
+	    store_user_set_password(st, u.id, hash, &e) == -1 ||
+	    store_session_revoke(st, u.id, &n, &e) == -1)
+		rc = cli_fail(&e);
+	else {
+		printf("password of '%s' changed; %lld session(s) ended\n",
+		       u.login, (long long)n);
+		rc = 0;
+	}
+	arena_free(a);
+	store_close(st);
+	return rc;
+}
+
+static const char *
+when(struct arena *a, int64_t t)
+{
+	char out[32];
+
+	if (t == 0)
+		return "never";
+	time_format(t, "%Y-%m-%d %H:%M", out, sizeof(out));
+	return arena_strdup(a, out);
+}
+
+static int
+user_list(struct conf *c, int argc, char **argv)
+{
+	struct arena *a;
+	struct error e;
+	struct store *st;
+	struct user *us;
+	size_t n;
+	int rc = 0;
+
+	(void)argv;
+	if (argc != 2)
+		return cli_usage("usage: gazette user list");
+	st = site_open(c, &e);
+	if (st == NULL)
+		return cli_fail(&e);
+	a = arena_new();
+	if (store_user_list(st, a, &us, &n, &e) == -1)
+		rc = cli_fail(&e);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		printf("%s\t%s\t%s\tlast login %s\n", us[i].login,
+		       user_role_names[us[i].role],
+		       us[i].disabled       ? "disabled"
+		       : us[i].has_password ? "active"
+		                            : "no password",
+		       when(a, us[i].last_login_at));
+	arena_free(a);
+	store_close(st);
+	return rc;
+}
+
+static int
+user_sessions(struct conf *c, int argc, char **argv)
+{
+	const char *login = NULL;
+	int revoke = 0, rc = 0;
+	struct arena *a;
+	struct error e;
+	struct store *st;
+	struct user u;
+	struct session *xs;
+	size_t n;
+	int64_t ended;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--revoke") == 0)
+			revoke = 1;
+		else if (login == NULL && argv[i][0] != '-')
+			login = argv[i];
+		else
+			return cli_usage("user sessions: unexpected argument "
+			                 "'%s'",
+			                 argv[i]);
+	}
+	if (login == NULL)
+		return cli_usage("usage: gazette user sessions [--revoke] "
+		                 "LOGIN");
+	st = site_open(c, &e);
+	if (st == NULL)
+		return cli_fail(&e);
+	a = arena_new();
+	if (store_user_by_login(st, a, login, &u, &e) == -1)
+		rc = cli_fail(&e);
+	else if (revoke) {
+		if (store_session_revoke(st, u.id, &ended, &e) == -1)
+			rc = cli_fail(&e);
+		else
+			printf("%lld session(s) of '%s' ended\n",
+			       (long long)ended, u.login);
+	} else if (store_session_list(st, a, u.id, clock_now(), &xs, &n, &e) ==
+	           -1)
+		rc = cli_fail(&e);
+	else
+		for (size_t i = 0; i < n; i++)
+			printf("signed in %s\tlast seen %s\tfrom %s\n",
+			       when(a, xs[i].created_at),
+			       when(a, xs[i].seen_at), xs[i].ip);
+	arena_free(a);
+	store_close(st);
+	return rc;
+}
+
+int
+cmd_user(struct conf *c, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return user_add(c, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "passwd") == 0)
+		return user_passwd(c, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return user_list(c, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "sessions") == 0)
+		return user_sessions(c, argc, argv);
+	return cli_usage("usage: gazette user add LOGIN --role ROLE | "
+	                 "passwd LOGIN | list | sessions [--revoke] LOGIN");
 }

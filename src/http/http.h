@@ -106,6 +106,16 @@ struct form_field {
 int form_parse(const struct req *r, struct form_field *fields, size_t n,
                struct error *e);
 /*
+ * Every value of a field that may repeat (checkboxes of a bulk action,
+ * name=1&name=2...), in order, NULL-terminated, in r's arena: at most
+ * LIM_FORM_VALUES of them, each at most max bytes of UTF-8.  A form of
+ * such fields may have LIM_FORM_VALUES pairs more than LIM_FORM_FIELDS;
+ * form_parse() on the same body refuses past LIM_FORM_FIELDS, so a
+ * handler of a bulk form reads its single fields with form_values too.
+ */
+int form_values(const struct req *r, const char *name, size_t max,
+                const char ***out, size_t *n, struct error *e);
+/*
  * Is this POST from the site itself?  Its Origin (or, failing that, its
  * Referer) must name the host the request was sent to (Host) or the site's
  * own origin (site_url).  Checked on every form POST: a cached page still

@@ -142,6 +142,60 @@ form_parse(const struct req *r, struct form_field *fields, size_t n,
 	return 0;
 }
 
+int
+form_values(const struct req *r, const char *name, size_t max,
+            const char ***out, size_t *n, struct error *e)
+{
+	const char *p = r->body;
+	size_t pairs = 0;
+
+	*n = 0;
+	*out = arena_alloc(r->arena, (LIM_FORM_VALUES + 1) * sizeof(**out));
+	if (strlen(r->body) != r->body_len)
+		return error_set(e, ERR_INVALID,
+		                 "form: a NUL byte in the body");
+	while (*p != '\0') {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		size_t klen = eq ? (size_t)(eq - p) : len;
+		char *key = url_decode(r->arena, p, klen, 1);
+
+		if (++pairs > LIM_FORM_VALUES + LIM_FORM_FIELDS)
+			return error_set(e, ERR_INVALID,
+			                 "form: more than %d fields",
+			                 LIM_FORM_VALUES + LIM_FORM_FIELDS);
+		if (key == NULL)
+			return error_set(e, ERR_INVALID,
+			                 "form: bad percent-encoding");
+		if (strcmp(key, name) == 0) {
+			char *value = eq ? url_decode(r->arena, eq + 1,
+			                              len - klen - 1, 1)
+			                 : arena_strdup(r->arena, "");
+
+			if (value == NULL)
+				return error_set(e, ERR_INVALID,
+				                 "form: bad percent-encoding");
+			if (*n == LIM_FORM_VALUES)
+				return error_set(e, ERR_INVALID,
+				                 "%s: more than %d values",
+				                 name, LIM_FORM_VALUES);
+			if (strlen(value) > max ||
+			    !utf8_valid(value, strlen(value)))
+				return error_set(e, ERR_INVALID,
+				                 "%s: a value too long or not "
+				                 "UTF-8",
+				                 name);
+			(*out)[(*n)++] = value;
+		}
+		if (amp == NULL)
+			break;
+		p = amp + 1;
+	}
+	(*out)[*n] = NULL;
+	return 0;
+}
+
 /* The "host[:port]" of an absolute http(s) URL, into out. */
 static int
 url_authority(const char *url, char *out, size_t n)

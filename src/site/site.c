@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../auth/auth.h"
 #include "../http/route.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
@@ -62,6 +63,68 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/static/:", static_get},
 	{ROUTE_GET, "/media/*", media_get},
 	{ROUTE_GET, "/healthz", health_get},
+	/* signing in (admin.c) */
+	{ROUTE_GET, "/login", login_get},
+	{ROUTE_POST, "/login", login_post},
+	{ROUTE_GET, "/logout", logout_get},
+	{ROUTE_POST, "/logout", logout_post},
+	{ROUTE_GET, "/invite", invite_get},
+	{ROUTE_POST, "/invite", invite_post},
+	/* the admin: posts, pages, books (admin_posts.c) */
+	{ROUTE_GET, "/admin/posts/", admin_posts_get},
+	{ROUTE_POST, "/admin/posts/bulk", admin_posts_bulk},
+	{ROUTE_GET | ROUTE_POST, "/admin/posts/new", admin_post_new},
+	{ROUTE_GET | ROUTE_POST, "/admin/posts/#/", admin_post_edit},
+	{ROUTE_GET, "/admin/posts/#/revisions/", admin_post_revisions},
+	{ROUTE_POST, "/admin/posts/#/revisions/#/restore", admin_post_restore},
+	{ROUTE_POST, "/admin/preview", admin_preview},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/posts", api_admin_posts},
+	{ROUTE_GET | (1u << HTTP_PUT) | (1u << HTTP_DELETE),
+         "/api/v1/admin/posts/#", api_admin_post},
+	{ROUTE_POST, "/api/v1/admin/posts/#/autosave", api_admin_post_autosave},
+	{ROUTE_GET, "/api/v1/admin/posts/#/revisions",
+         api_admin_post_revisions},
+	{ROUTE_POST, "/api/v1/admin/posts/#/revisions/#/restore",
+         api_admin_post_restore},
+	{ROUTE_POST, "/api/v1/admin/preview", api_admin_preview},
+	/* the admin: moderation (admin_moderate.c) */
+	{ROUTE_GET, "/admin/comments/", admin_comments_get},
+	{ROUTE_POST, "/admin/comments/", admin_comments_post},
+	{ROUTE_GET, "/admin/submissions/", admin_submissions_get},
+	{ROUTE_POST, "/admin/submissions/", admin_submissions_post},
+	{ROUTE_GET, "/api/v1/admin/comments", api_admin_comments},
+	{ROUTE_POST, "/api/v1/admin/comments/decide",
+         api_admin_comments_decide},
+	{ROUTE_GET, "/api/v1/admin/submissions", api_admin_submissions},
+	{ROUTE_POST, "/api/v1/admin/submissions/#", api_admin_submission},
+	/* the admin: running the site (admin_site.c) */
+	{ROUTE_GET | ROUTE_POST, "/admin/sections/", admin_sections},
+	{ROUTE_POST, "/admin/sections/#/", admin_section},
+	{ROUTE_GET | ROUTE_POST, "/admin/blocks/", admin_blocks},
+	{ROUTE_POST, "/admin/blocks/#/", admin_block},
+	{ROUTE_GET | ROUTE_POST, "/admin/settings/", admin_settings},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/sections", api_admin_sections},
+	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/sections/#",
+         api_admin_section},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/blocks", api_admin_blocks},
+	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/blocks/#",
+         api_admin_block},
+	{ROUTE_GET | (1u << HTTP_PUT), "/api/v1/admin/settings",
+         api_admin_settings},
+	/* the admin: users, profile, tokens (admin_users.c) */
+	{ROUTE_GET | ROUTE_POST, "/admin/users/", admin_users},
+	{ROUTE_POST, "/admin/users/#/", admin_user},
+	{ROUTE_GET | ROUTE_POST, "/admin/profile/", admin_profile},
+	{ROUTE_GET, "/api/v1/me", api_me},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/users", api_admin_users},
+	{(1u << HTTP_PUT), "/api/v1/admin/users/#", api_admin_user},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/tokens", api_admin_tokens},
+	{(1u << HTTP_DELETE), "/api/v1/admin/tokens/#", api_admin_token},
+	/* the admin: dashboard and numbers (admin_stats.c) */
+	{ROUTE_GET, "/admin/", admin_dashboard},
+	{ROUTE_GET, "/admin/posts/#/stats/", admin_post_stats},
+	{ROUTE_GET, "/api/v1/admin/stats", api_admin_stats},
+	{ROUTE_GET, "/api/v1/admin/posts/#/stats", api_admin_post_stats},
 	{ROUTE_GET, "/favicon.ico", favicon_get},
 	{ROUTE_GET, "/:/", page_get},
 };
@@ -131,6 +194,7 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 	s->notify = svc->notify;
 	s->tmpl = tmpl_set_new();
 	s->cache = cache_new();
+	s->throttle = throttle_new();
 	s->sidebar = sidebar_new();
 	while (n > 0 && url[n - 1] == '/')
 		n--;
@@ -148,6 +212,9 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 	if (store_setting_get(st, a, "tagline", &v, e) == -1)
 		goto fail;
 	s->tagline = xstrdup(v ? v : "");
+	if (store_secret(st, "login", s->login_key, sizeof(s->login_key), e) ==
+	    -1)
+		goto fail;
 	arena_free(a);
 	return s;
 fail:
@@ -163,6 +230,7 @@ site_free(struct site *s)
 		return;
 	tmpl_set_free(s->tmpl);
 	cache_free(s->cache);
+	throttle_free(s->throttle);
 	sidebar_free(s->sidebar);
 	free(s->url);
 	free(s->dir);

@@ -105,6 +105,10 @@ int write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
  */
 int write_one(struct store *s, const char *sql, const char *what, int64_t *id,
               struct error *e, const char *types, ...);
+/* The same, with the rows it changed in *changes (an UPDATE that matched
+ * nothing, say). */
+int write_count(struct store *s, const char *sql, const char *what,
+                int64_t *changes, struct error *e, const char *types, ...);
 
 /*
  * The columns post_row() reads (POST_FIELDS, POST_NCOLS of them) and the

@@ -530,23 +530,17 @@ write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
 	return 0;
 }
 
-/*
- * One statement on the writer, its parameters bound from types: 's' text
- * (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id (int64_t, 0 binds NULL).
- * The new rowid goes to *id when id is not NULL.
- */
-int
-write_one(struct store *s, const char *sql, const char *what, int64_t *id,
-          struct error *e, const char *types, ...)
+/* write_one and write_count: bind ap by types, step, count the changes. */
+static int
+write_v(struct store *s, const char *sql, const char *what, int64_t *id,
+        int64_t *changes, struct error *e, const char *types, va_list ap)
 {
 	sqlite3_stmt *st;
-	va_list ap;
 	int rc = -1;
 
 	writer_lock(s);
 	st = conn_stmt(&s->w, sql, e);
 	if (st != NULL) {
-		va_start(ap, types);
 		for (int i = 0; types[i] != '\0'; i++) {
 			switch (types[i]) {
 			case 's':
@@ -566,10 +560,42 @@ write_one(struct store *s, const char *sql, const char *what, int64_t *id,
 				assert(!"bad type in write_one");
 			}
 		}
-		va_end(ap);
 		rc = write_step(s, st, what, id, e);
+		if (rc == 0 && changes != NULL)
+			*changes = sqlite3_changes64(s->w.db);
 	}
 	writer_unlock(s);
+	return rc;
+}
+
+/*
+ * One statement on the writer, its parameters bound from types: 's' text
+ * (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id (int64_t, 0 binds NULL).
+ * The new rowid goes to *id when id is not NULL.
+ */
+int
+write_one(struct store *s, const char *sql, const char *what, int64_t *id,
+          struct error *e, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = write_v(s, sql, what, id, NULL, e, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+write_count(struct store *s, const char *sql, const char *what,
+            int64_t *changes, struct error *e, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = write_v(s, sql, what, NULL, changes, e, types, ap);
+	va_end(ap);
 	return rc;
 }
 

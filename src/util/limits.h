@@ -11,9 +11,10 @@
 #define LIM_URL_BYTES      4096          /* request target; 414 past it */
 #define LIM_CONNECTIONS    1024          /* open connections at once */
 #define LIM_IDLE_SECONDS   30            /* idle keep-alive connection */
-#define LIM_HEAD_SECONDS   10 /* deadline for the whole request head */
-#define LIM_QUERY_ARGS     64 /* query-string arguments */
-#define LIM_FORM_FIELDS    64 /* fields in one form body */
+#define LIM_HEAD_SECONDS   10  /* deadline for the whole request head */
+#define LIM_QUERY_ARGS     64  /* query-string arguments */
+#define LIM_FORM_FIELDS    64  /* fields in one form body */
+#define LIM_FORM_VALUES    500 /* values of one repeated field (bulk) */
 #define LIM_RESPONSE_BYTES (16 * 1024 * 1024) /* one rendered response */
 #define LIM_ROUTE_PARAMS   8                  /* captured path segments */
 
@@ -29,6 +30,17 @@
 #define LIM_LOGIN_BYTES      60   /* WordPress's user_login width */
 #define LIM_PASSWORD_BYTES   1024
 #define LIM_PASSWORD_MIN     8
+
+/* Accounts and the admin (auth/, site/admin*.c) */
+#define LIM_SESSION_SECONDS    (14 * 24 * 3600) /* idle session lifetime */
+#define LIM_INVITE_SECONDS     (7 * 24 * 3600)  /* an invitation link */
+#define LIM_LOGIN_FREE         5    /* failed logins before delays begin */
+#define LIM_LOGIN_FREE_IP      20   /* the same, per address (NATs share one) */
+#define LIM_LOGIN_MAX_DELAY    900  /* the longest wait, seconds */
+#define LIM_LOGIN_TRACKED      4096 /* accounts and addresses remembered */
+#define LIM_LOGIN_FORM_SECONDS 3600 /* a login form's CSRF token lives */
+#define LIM_API_TOKENS         20   /* API tokens one user may hold */
+#define LIM_TOKEN_NAME_BYTES   100
 
 /* templates */
 #define LIM_TMPL_BYTES     (1024 * 1024) /* one template file */
