@@ -429,6 +429,30 @@ int store_invite_get(struct store *s, const char *token_hash, int64_t now,
 int store_invite_accept(struct store *s, const char *token_hash,
                         int64_t user_id, const char *pw_hash, struct error *e);
 
+/* ---- admin: posts, revisions (store_posts.c, store_revisions.c) ---- */
+
+/* (admin posts helper: declarations here) */
+
+
+
+/* ---- admin: moderation (store_comments.c) ---- */
+
+/* (admin moderation helper: declarations here) */
+
+
+
+/* ---- admin: sections, blocks (store_sqlite.c, store_site.c) ---- */
+
+/* (admin site helper: declarations here) */
+
+
+
+/* ---- admin: numbers (store_views.c) ---- */
+
+/* (admin stats helper: declarations here) */
+
+
+
 /* ---- feeds (store_feeds.c) ---- */
 
 /* Which posts a feed follows: the whole site, a section or a tag. */
