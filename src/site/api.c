@@ -16,16 +16,40 @@
 #define POPULAR_DAYS  90
 #define POPULAR_LIMIT 10
 
-static void
-json_body(struct resp *rs, json_t *doc)
+void
+api_json(struct resp *rs, int status, json_t *doc)
 {
 	char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 
+	json_decref(doc);
+	rs->status = status;
 	rs->content_type = "application/json";
 	buf_reset(&rs->body);
 	if (text == NULL || buf_puts(&rs->body, text) == -1)
 		resp_json_error(rs, 500, "cannot write the answer");
 	free(text);
+}
+
+json_t *
+api_json_request(struct req *r, struct resp *rs)
+{
+	json_error_t je;
+	json_t *doc;
+
+	if (!req_is_json(req_header(r, "Content-Type"))) {
+		resp_json_error(rs, 415,
+		                "Content-Type must be application/json");
+		return NULL;
+	}
+	doc = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		resp_json_error(rs, 400,
+		                arena_printf(r->arena, "bad JSON: %s",
+		                             je.text));
+		return NULL;
+	}
+	return doc;
 }
 
 /*
@@ -154,6 +178,5 @@ api_popular_get(void *ctx, struct req *r, struct resp *rs)
 			list = NULL;
 		}
 	}
-	json_body(rs, list);
-	json_decref(list);
+	api_json(rs, 200, list);
 }

@@ -289,20 +289,6 @@ comment_form_post(void *ctx, struct req *r, struct resp *rs)
 
 /* ---- JSON API ---------------------------------------------------------- */
 
-static void
-json_send(struct resp *rs, int status, json_t *doc)
-{
-	char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-
-	json_decref(doc);
-	rs->status = status;
-	rs->content_type = "application/json";
-	buf_reset(&rs->body);
-	if (text == NULL || buf_puts(&rs->body, text) == -1)
-		resp_json_error(rs, 500, "cannot write the answer");
-	free(text);
-}
-
 static json_t *
 comment_json(struct arena *a, const struct comment *c, int own)
 {
@@ -318,32 +304,6 @@ comment_json(struct arena *a, const struct comment *c, int own)
 		                    json_string(
 					    comment_status_names[c->status]));
 	return o;
-}
-
-/*
- * The JSON body of a request: an object, application/json, at most the
- * body cap (the server enforced it), duplicate keys refused.
- */
-static json_t *
-json_request(struct req *r, struct resp *rs)
-{
-	json_error_t je;
-	json_t *doc;
-
-	if (!req_is_json(req_header(r, "Content-Type"))) {
-		resp_json_error(rs, 415,
-		                "Content-Type must be application/json");
-		return NULL;
-	}
-	doc = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		resp_json_error(rs, 400,
-		                arena_printf(r->arena, "bad JSON: %s",
-		                             je.text));
-		return NULL;
-	}
-	return doc;
 }
 
 static const char *
@@ -379,7 +339,7 @@ api_comment_post(void *ctx, struct req *r, struct resp *rs)
 		resp_json_error(rs, 403, "cross-site requests are refused");
 		return;
 	}
-	doc = json_request(r, rs);
+	doc = api_json_request(r, rs);
 	if (doc == NULL)
 		return;
 	in.post_id = jint(doc, "post_id");
@@ -411,15 +371,15 @@ api_comment_post(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	/* Spam is reported as held: a bot learns nothing. */
-	json_send(rs, 201,
-	          json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)out.id,
-	                    "status",
-	                    out.status == COMMENT_APPROVED ? "approved"
-	                                                   : "pending",
-	                    "token", out.token, "url",
-	                    arena_printf(a, "%s%s#comment-%lld", s->url,
-	                                 site_permalink(a, &out.post),
-	                                 (long long)out.id)));
+	api_json(rs, 201,
+	         json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)out.id,
+	                   "status",
+	                   out.status == COMMENT_APPROVED ? "approved"
+	                                                  : "pending",
+	                   "token", out.token, "url",
+	                   arena_printf(a, "%s%s#comment-%lld", s->url,
+	                                site_permalink(a, &out.post),
+	                                (long long)out.id)));
 }
 
 void
@@ -455,11 +415,11 @@ api_post_comments_get(void *ctx, struct req *r, struct resp *rs)
 	list = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, comment_json(a, &cs[i], 0));
-	json_send(rs, 200,
-	          json_pack("{s:I,s:I,s:I,s:I,s:o}", "post_id", (json_int_t)id,
-	                    "count", (json_int_t)p.comment_count, "threads",
-	                    (json_int_t)roots, "page", (json_int_t)page,
-	                    "comments", list));
+	api_json(rs, 200,
+	         json_pack("{s:I,s:I,s:I,s:I,s:o}", "post_id", (json_int_t)id,
+	                   "count", (json_int_t)p.comment_count, "threads",
+	                   (json_int_t)roots, "page", (json_int_t)page,
+	                   "comments", list));
 }
 
 /* GET, PUT (edit) and DELETE of one's own comment, with its token in
@@ -490,7 +450,7 @@ api_comment_own(void *ctx, struct req *r, struct resp *rs)
 			return;
 		}
 		if (r->method == HTTP_PUT) {
-			doc = json_request(r, rs);
+			doc = api_json_request(r, rs);
 			if (doc == NULL)
 				return;
 			body = jstr(doc, "body");
@@ -512,5 +472,5 @@ api_comment_own(void *ctx, struct req *r, struct resp *rs)
 		resp_json_error(rs, 404, "no such comment");
 		return;
 	}
-	json_send(rs, 200, comment_json(a, &c, 1));
+	api_json(rs, 200, comment_json(a, &c, 1));
 }

@@ -71,7 +71,12 @@ void api_comment_post(void *ctx, struct req *r, struct resp *rs);
 void api_post_comments_get(void *ctx, struct req *r, struct resp *rs);
 void api_comment_own(void *ctx, struct req *r, struct resp *rs);
 
-/* api.c: the JSON API */
+/* api.c: the JSON API.  api_json sends doc (and frees it) with status;
+ * api_json_request reads the request's JSON object (415 when it is not
+ * application/json, 400 when not an object; NULL then, rs filled). */
+typedef struct json_t json_t;
+void api_json(struct resp *rs, int status, json_t *doc);
+json_t *api_json_request(struct req *r, struct resp *rs);
 void api_views_post(void *ctx, struct req *r, struct resp *rs);
 void api_popular_get(void *ctx, struct req *r, struct resp *rs);
 

@@ -406,18 +406,6 @@ search_get(void *ctx, struct req *r, struct resp *rs)
 	page_render(s, r, rs, "search.html", m);
 }
 
-static void
-json_answer(struct resp *rs, json_t *doc)
-{
-	char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-
-	rs->content_type = "application/json";
-	buf_reset(&rs->body);
-	if (text == NULL || buf_puts(&rs->body, text) == -1)
-		resp_json_error(rs, 500, "cannot write the answer");
-	free(text);
-}
-
 /* A JSON string of s, or "" when s is not UTF-8 (jansson refuses it). */
 static json_t *
 jstr(const char *s)
@@ -502,6 +490,5 @@ api_search_get(void *ctx, struct req *r, struct resp *rs)
 	                "page", (json_int_t)sa.page, "pages",
 	                (json_int_t)pages_of(&res), "notices", notices,
 	                "results", list);
-	json_answer(rs, doc);
-	json_decref(doc);
+	api_json(rs, 200, doc);
 }

@@ -433,25 +433,17 @@ int store_invite_accept(struct store *s, const char *token_hash,
 
 /* (admin posts helper: declarations here) */
 
-
-
 /* ---- admin: moderation (store_comments.c) ---- */
 
 /* (admin moderation helper: declarations here) */
-
-
 
 /* ---- admin: sections, blocks (store_sqlite.c, store_site.c) ---- */
 
 /* (admin site helper: declarations here) */
 
-
-
 /* ---- admin: numbers (store_views.c) ---- */
 
 /* (admin stats helper: declarations here) */
-
-
 
 /* ---- feeds (store_feeds.c) ---- */
 
