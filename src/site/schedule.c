@@ -2,7 +2,8 @@
  * Scheduled posts go live from a timer inside the server, at their time,
  * whether or not anyone visits (WordPress's cron runs only when a request
  * arrives, and misses schedules on a quiet site).  Publishing is a write,
- * so the store's generation moves and cached pages go.
+ * so the store's generation moves and cached pages go.  The same thread
+ * forgets expired sessions and invitations once an hour.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,7 +16,8 @@
 #include "../util/log.h"
 #include "../util/banned.h"
 
-#define SCHEDULE_TICK_MS 500
+#define SCHEDULE_TICK_MS      500
+#define SCHEDULE_PURGE_SECONDS 3600
 
 struct scheduler {
 	struct store *store;
@@ -40,9 +42,16 @@ static void *
 scheduler_main(void *arg)
 {
 	struct scheduler *sc = arg;
+	int64_t purged = 0;
+	struct error e;
 
 	while (!atomic_load(&sc->stop)) {
 		publish_due(sc->store);
+		if (clock_now() - purged >= SCHEDULE_PURGE_SECONDS) {
+			purged = clock_now();
+			if (store_session_purge(sc->store, purged, &e) == -1)
+				log_error("scheduler: %s", e.msg);
+		}
 		usleep(SCHEDULE_TICK_MS * 1000);
 	}
 	return NULL;
