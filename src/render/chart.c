@@ -13,7 +13,7 @@
 /* The plot inside the viewBox: room for the y labels on the left and the
  * x labels below. */
 #define MARGIN_LEFT   56
-#define MARGIN_RIGHT  8
+#define MARGIN_RIGHT  24
 #define MARGIN_TOP    12
 #define MARGIN_BOTTOM 36
 #define PLOT_W        (CHART_WIDTH - MARGIN_LEFT - MARGIN_RIGHT)
