@@ -213,8 +213,6 @@ window_model(struct req *r, struct resp *rs, struct tval *m, const char *base,
 	} else
 		tval_set_str(a, m, "days_value", arena_printf(a, "%d", *days));
 	tval_set_int(a, m, "days", *days);
-	tval_set_int(a, m, "days_min", STATS_DAYS_MIN);
-	tval_set_int(a, m, "days_max", LIM_POPULAR_DAYS);
 	tval_set_str(a, m, "window_action", base);
 	for (size_t i = 0; i < sizeof(day_choices) / sizeof(day_choices[0]);
 	     i++) {
