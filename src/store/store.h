@@ -443,7 +443,30 @@ int store_invite_accept(struct store *s, const char *token_hash,
 
 /* ---- admin: numbers (store_views.c) ---- */
 
-/* (admin stats helper: declarations here) */
+/*
+ * Views per day on days first_day..last_day (days since the epoch, UTC):
+ * of post post_id, or of the whole site when post_id is 0.  counts[i] is
+ * day first_day + i, 0 for a day without views, so the caller gets a
+ * continuous axis; counts has last_day - first_day + 1 entries.  *total
+ * is their sum.
+ */
+int store_stats_days(struct store *s, int64_t post_id, int64_t first_day,
+                     int64_t last_day, int64_t *counts, int64_t *total,
+                     struct error *e);
+/* Comments waiting for moderation, and guest submissions waiting for
+ * review (what /admin/comments/ and /admin/submissions/ list first). */
+int store_stats_pending(struct store *s, int64_t *comments,
+                        int64_t *submissions, struct error *e);
+/*
+ * Posts of any type written by author_id, trash left out, newest first
+ * (by publication, else last update), at most limit; views[i] is posts[i]'s
+ * sum on days first_day..last_day.  The posts have every field but the
+ * body ("") and the tags.  Both arrays in a.
+ */
+int store_stats_author_posts(struct store *s, struct arena *a,
+                             int64_t author_id, int64_t first_day,
+                             int64_t last_day, int limit, struct post **posts,
+                             int64_t **views, size_t *n, struct error *e);
 
 /* ---- feeds (store_feeds.c) ---- */
 

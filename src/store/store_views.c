@@ -206,3 +206,120 @@ store_views_popular(struct store *s, struct arena *a, int64_t first_day,
 	rd_close(&q);
 	return rc == -1 ? -1 : 0;
 }
+
+/* ---- admin: numbers ---- */
+
+static const char SQL_STATS_DAYS_SITE[] =
+	"SELECT day, sum(n) FROM post_views WHERE day >= ?1 AND day <= ?2 "
+	"GROUP BY day";
+
+static const char SQL_STATS_DAYS_POST[] =
+	"SELECT day, n FROM post_views "
+	"WHERE post_id = ?3 AND day >= ?1 AND day <= ?2";
+
+static const char SQL_STATS_PENDING[] =
+	"SELECT (SELECT count(*) FROM comments WHERE status = 'pending'), "
+	"(SELECT count(*) FROM posts WHERE status = 'pending' "
+	"AND submitter_email != '')";
+
+/* POST_FIELDS with the bodies left out (a dashboard lists titles). */
+static const char SQL_STATS_AUTHOR_POSTS[] =
+	"SELECT p.id, p.type, p.status, coalesce(p.section_id, 0), "
+	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "
+	"p.excerpt, '', '', p.source_url, p.body_format, "
+	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), "
+	"p.published_at, p.updated_at, p.views_total, p.comment_count, "
+	"p.comments_open, p.sticky, p.activity_at, "
+	"coalesce((SELECT sum(v.n) FROM post_views v WHERE v.post_id = p.id "
+	"AND v.day >= ?2 AND v.day <= ?3), 0) " POST_FROM
+	"WHERE p.author_id = ?1 AND p.status != 'trash' "
+	"ORDER BY p.published_at DESC, p.updated_at DESC, p.id DESC LIMIT ?4";
+
+int
+store_stats_days(struct store *s, int64_t post_id, int64_t first_day,
+                 int64_t last_day, int64_t *counts, int64_t *total,
+                 struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st;
+	int rc;
+
+	*total = 0;
+	if (last_day < first_day)
+		return 0;
+	memset(counts, 0, (size_t)(last_day - first_day + 1) * sizeof(*counts));
+	st = rd_open(&q, s, post_id ? SQL_STATS_DAYS_POST : SQL_STATS_DAYS_SITE,
+	             e);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, first_day);
+	sqlite3_bind_int64(st, 2, last_day);
+	if (post_id)
+		sqlite3_bind_int64(st, 3, post_id);
+	while ((rc = rd_step(&q, "views per day", e)) == 1) {
+		int64_t day = sqlite3_column_int64(st, 0);
+		int64_t n = sqlite3_column_int64(st, 1);
+
+		if (day < first_day || day > last_day || n <= 0)
+			continue;
+		counts[day - first_day] = n;
+		*total = n > INT64_MAX - *total ? INT64_MAX : *total + n;
+	}
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_stats_pending(struct store *s, int64_t *comments, int64_t *submissions,
+                    struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_STATS_PENDING, e);
+	int rc;
+
+	*comments = 0;
+	*submissions = 0;
+	if (st == NULL)
+		return -1;
+	rc = rd_step(&q, "pending counts", e);
+	if (rc == 1) {
+		*comments = sqlite3_column_int64(st, 0);
+		*submissions = sqlite3_column_int64(st, 1);
+	}
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_stats_author_posts(struct store *s, struct arena *a, int64_t author_id,
+                         int64_t first_day, int64_t last_day, int limit,
+                         struct post **posts, int64_t **views, size_t *n,
+                         struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*posts = NULL;
+	*views = NULL;
+	*n = 0;
+	if (limit <= 0)
+		return 0; /* SQLite reads LIMIT -1 as "no limit" */
+	st = rd_open(&q, s, SQL_STATS_AUTHOR_POSTS, e);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, author_id);
+	sqlite3_bind_int64(st, 2, first_day);
+	sqlite3_bind_int64(st, 3, last_day);
+	sqlite3_bind_int(st, 4, limit);
+	*posts = arena_zalloc(a, (size_t)limit * sizeof(**posts));
+	*views = arena_zalloc(a, (size_t)limit * sizeof(**views));
+	while (*n < (size_t)limit &&
+	       (rc = rd_step(&q, "an author's posts", e)) == 1) {
+		post_row(a, st, &(*posts)[*n]);
+		(*views)[*n] = sqlite3_column_int64(st, POST_NCOLS);
+		(*n)++;
+	}
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
+}
