@@ -219,7 +219,7 @@ admin_model(struct site *s, struct req *r, struct who *w, const char *title)
 	                           ? arena_printf(a, "%s?%s", r->path, r->query)
 	                           : r->path;
 
-	tval_set_str(a, site, "title", s->title);
+	tval_set_str(a, site, "title", site_title(s, a));
 	tval_set_str(a, site, "url", s->url);
 	tval_set_str(a, m, "title", title);
 	if (w != NULL) {

@@ -1,86 +1,2543 @@
 /*
- * The admin: sections, navigation, site message, blocks, settings.
- * Stub: not written yet.
+ * The admin: running the site — sections and their order in the
+ * navigation, the sidebar's blocks configured field by field, and the
+ * settings (title, tagline, support link, site message, comment rules,
+ * search rate, SMTP).  Every screen and call needs CAP_SITE.
+ *
+ * Screens are plain forms with Post/Redirect/Get; a refused form comes
+ * back with every typed value and the message next to its field.
+ * static/admin-site.js moves rows through the JSON API without a reload.
+ * The forms and the JSON API check values with the same functions, so a
+ * rule is written once.  Nothing here caches: the public pages follow a
+ * change through store_generation() (page cache, sidebar snapshot, the
+ * title snapshot of site.c).
  */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+#include "../auth/auth.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/text.h"
 #include "../util/banned.h"
 
+/* A text field's bytes before its own check: past its real limit it gets
+ * a message next to it, not a refusal of the whole form. */
+#define FORM_MAX (64 * 1024)
+/* sidebar.c's cap on the podcasts and recent comments blocks' limit */
+#define BLOCK_LIST_MAX 50
+
+/* ---- shared helpers --------------------------------------------------- */
+
+/* f.NAME = {value, error}: a field as typed and what is wrong with it. */
+static void
+field(struct arena *a, struct tval *f, const char *name, const char *value,
+      const char *error)
+{
+	struct tval *m = tval_set(a, f, name, tval_map(a));
+
+	tval_set_str(a, m, "value", value ? value : "");
+	tval_set_str(a, m, "error", error ? error : "");
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static const char *
+trim(struct arena *a, const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return "";
+	while (is_space(*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+/* Line breaks or other control characters (a one-line value has none). */
+static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Control characters other than line breaks and tabs (multi-line text). */
+static int
+has_control_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\r' &&
+		     *s != '\t') ||
+		    *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* An absolute http(s) URL with a host and no white space. */
+static int
+url_ok(const char *u)
+{
+	const char *h;
+
+	if (strncmp(u, "https://", 8) == 0)
+		h = u + 8;
+	else if (strncmp(u, "http://", 7) == 0)
+		h = u + 7;
+	else
+		return 0;
+	if (*h == '\0' || *h == '/' || *h == '?' || *h == '#' || *h == ':')
+		return 0;
+	for (const char *p = u; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '"' ||
+		    *p == '<' || *p == '>' || *p == '\\')
+			return 0;
+	return 1;
+}
+
+/* A mail address: local@domain.tld, no white space, at most
+ * LIM_EMAIL_BYTES. */
+static int
+email_ok(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n), *dot;
+
+	if (n == 0 || n > LIM_EMAIL_BYTES || at == NULL || at == s ||
+	    at == s + n - 1)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == '<' || s[i] == '>' ||
+		    s[i] == '"' || s[i] == ',' || s[i] == ';' ||
+		    (s[i] == '@' && s + i != at))
+			return 0;
+	dot = memchr(at, '.', (size_t)(s + n - at));
+	return dot != NULL && dot > at + 1 && dot < s + n - 1;
+}
+
+/* A host name or address for SMTP: letters, digits, '-', '.', or an IPv6
+ * address in brackets. */
+static int
+host_ok(const char *h)
+{
+	size_t n = strlen(h);
+
+	if (n == 0 || n > 253)
+		return 0;
+	if (h[0] == '[')
+		return n > 2 && h[n - 1] == ']' &&
+		       strspn(h + 1, "0123456789abcdefABCDEF:.") == n - 2;
+	for (size_t i = 0; i < n; i++)
+		if (!((h[i] >= 'a' && h[i] <= 'z') ||
+		      (h[i] >= 'A' && h[i] <= 'Z') ||
+		      (h[i] >= '0' && h[i] <= '9') || h[i] == '-' ||
+		      h[i] == '.'))
+			return 0;
+	return h[0] != '.' && h[0] != '-';
+}
+
+/* {"error": msg, "field": name} with status. */
+static void
+api_field_error(struct resp *rs, int status, const char *name, const char *msg)
+{
+	api_json(rs, status,
+	         json_pack("{s:s,s:s}", "error", msg, "field",
+	                   name ? name : ""));
+}
+
+/* A store error as the API answers it. */
+static void
+api_store_error(struct resp *rs, const char *what, const struct error *e)
+{
+	if (e->code == ERR_IO)
+		log_error("%s: %s", what, e->msg);
+	resp_json_error(rs, resp_status_for(e->code), e->msg);
+}
+
+static void
+screen_store_error(struct site *s, struct req *r, struct resp *rs,
+                   struct who *w, const char *what, const struct error *e)
+{
+	if (e->code == ERR_IO)
+		log_error("%s: %s", what, e->msg);
+	admin_message(s, r, rs, w, resp_status_for(e->code), "Not done",
+	              e->msg);
+}
+
+/* The single value of a form field that may sit beside repeated ones. */
+static const char *
+form_one(struct req *r, const char *name, size_t max)
+{
+	const char **v;
+	size_t n;
+	struct error e;
+
+	if (form_values(r, name, max, &v, &n, &e) == -1 || n != 1)
+		return NULL;
+	return v[0];
+}
+
+/*
+ * Move id to index to (clamped) in the order ids[0..n) and save the
+ * whole order: sections when blocks is 0, else sidebar blocks.
+ */
+static int
+order_move(struct store *st, int blocks, int64_t *ids, size_t n, int64_t id,
+           int64_t to, struct error *e)
+{
+	size_t i;
+
+	for (i = 0; i < n && ids[i] != id; i++)
+		;
+	if (i == n)
+		return error_set(e, ERR_NOT_FOUND, "no %s %lld",
+		                 blocks ? "block" : "section", (long long)id);
+	if (to < 0)
+		to = 0;
+	if ((size_t)to >= n)
+		to = (int64_t)n - 1;
+	if ((size_t)to < i)
+		memmove(ids + to + 1, ids + to,
+		        (i - (size_t)to) * sizeof(*ids));
+	else
+		memmove(ids + i, ids + i + 1, ((size_t)to - i) * sizeof(*ids));
+	ids[to] = id;
+	return blocks ? store_block_order(st, ids, n, e)
+	              : store_section_order(st, ids, n, e);
+}
+
+/* ---- sections: rules -------------------------------------------------- */
+
+/*
+ * Slugs the site's own routes use (site.c): a section there would clash
+ * with, or shadow, the site's addresses and feeds.
+ */
+static const char *const reserved_slugs[] =
+	{"admin",   "api",      "atom",        "books",       "category",
+         "comment", "comments", "favicon.ico", "feed",        "feeds",
+         "healthz", "invite",   "login",       "logout",      "media",
+         "metrics", "page",     "podcast",     "robots.txt",  "search",
+         "static",  "submit",   "tag",         "sitemap.xml", "unsubscribe",
+         "wp-admin"};
+
+static int
+slug_reserved(const char *slug)
+{
+	size_t i;
+
+	for (i = 0; slug[i] >= '0' && slug[i] <= '9'; i++)
+		;
+	if (i > 0 && slug[i] == '\0')
+		return 1; /* /2024/ is a date archive */
+	if (strncmp(slug, "sitemap-", 8) == 0)
+		return 1;
+	for (i = 0; i < sizeof(reserved_slugs) / sizeof(reserved_slugs[0]); i++)
+		if (strcmp(slug, reserved_slugs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A section as typed (form or JSON). */
+struct section_form {
+	const char *name, *slug, *kind, *description;
+	int show_newest;
+};
+
+/*
+ * Check f into *out and *desc (strings in a): 0, or -1 with *bad naming
+ * the field and e the message.
+ */
+static int
+section_check(struct arena *a, const struct section_form *f,
+              struct section *out, const char **desc, const char **bad,
+              struct error *e)
+{
+	const char *name = trim(a, f->name), *slug = trim(a, f->slug);
+	const char *kind = trim(a, f->kind);
+	int k;
+
+	memset(out, 0, sizeof(*out));
+	*bad = "name";
+	if (*name == '\0')
+		return error_set(e, ERR_INVALID, "Give the section a name.");
+	if (strlen(name) > LIM_SECTION_NAME_BYTES)
+		return error_set(e, ERR_INVALID,
+		                 "The name is longer than %d bytes.",
+		                 LIM_SECTION_NAME_BYTES);
+	if (has_control(name))
+		return error_set(e, ERR_INVALID,
+		                 "The name cannot hold line breaks or "
+		                 "control characters.");
+	*bad = "slug";
+	if (*slug == '\0') {
+		slug = slug_from_title(a, name);
+		if (*slug == '\0')
+			return error_set(e, ERR_INVALID,
+			                 "The name has no letters or digits to "
+			                 "make a slug from; type a slug.");
+	}
+	if (!slug_valid(slug))
+		return error_set(e, ERR_INVALID,
+		                 "A slug is letters, digits, '-', '_', '.' or "
+		                 "'~' (no spaces or '/'), at most %d bytes.",
+		                 LIM_SLUG_BYTES);
+	if (slug_reserved(slug))
+		return error_set(e, ERR_INVALID,
+		                 "The slug '%s' is reserved for the site's own "
+		                 "addresses; choose another.",
+		                 slug);
+	*bad = "kind";
+	k = *kind ? enum_lookup(section_kind_names, SECTION_KIND__MAX, kind)
+	          : SECTION_POSTS;
+	if (k < 0)
+		return error_set(e, ERR_INVALID,
+		                 "The kind is one of posts, video, discussion, "
+		                 "podcast, aggregator or dashboard.");
+	*bad = "description";
+	*desc = f->description ? f->description : "";
+	if (strlen(*desc) > LIM_SECTION_DESC_BYTES)
+		return error_set(e, ERR_INVALID,
+		                 "The description is longer than %d bytes.",
+		                 LIM_SECTION_DESC_BYTES);
+	if (has_control_text(*desc))
+		return error_set(e, ERR_INVALID,
+		                 "The description cannot hold control "
+		                 "characters.");
+	*bad = NULL;
+	out->name = name;
+	out->slug = slug;
+	out->kind = (enum section_kind)k;
+	out->show_newest = f->show_newest;
+	return 0;
+}
+
+/* ---- sections: screens ------------------------------------------------ */
+
+static struct tval *
+kinds_model(struct arena *a, const char *selected)
+{
+	struct tval *l = tval_list(a);
+
+	for (int i = 0; i < SECTION_KIND__MAX; i++) {
+		struct tval *it = tval_push(a, l, tval_map(a));
+
+		tval_set_str(a, it, "value", section_kind_names[i]);
+		tval_set_bool(a, it, "selected",
+		              selected != NULL &&
+		                      strcmp(selected, section_kind_names[i]) ==
+		                              0);
+	}
+	return l;
+}
+
+/* The add or edit form: f.name/slug/description, show_newest, kinds. */
+static struct tval *
+section_form_model(struct arena *a, const struct section_form *f,
+                   const char *bad, const char *msg)
+{
+	struct tval *m = tval_map(a), *fm = tval_set(a, m, "f", tval_map(a));
+	static const char *const names[] = {"name", "slug", "kind",
+	                                    "description"};
+	const char *vals[] = {f->name, f->slug, f->kind, f->description};
+
+	for (size_t i = 0; i < 4; i++)
+		field(a, fm, names[i], vals[i],
+		      bad && strcmp(bad, names[i]) == 0 ? msg : NULL);
+	tval_set_bool(a, m, "show_newest", f->show_newest);
+	tval_set(a, m, "kinds", kinds_model(a, f->kind ? f->kind : "posts"));
+	if (bad != NULL && *bad == '\0')
+		tval_set_str(a, m, "error", msg);
+	return m;
+}
+
+/* Typed positions of the plain order form, when it is shown again. */
+struct typed_order {
+	const char **ids, **pos;
+	size_t n;
+	const char *bad_id, *error;
+};
+
+/* The sections screen's model; NULL (rs filled) when it cannot be read. */
+static struct tval *
+sections_model(struct site *s, struct req *r, struct resp *rs, struct who *w,
+               const struct typed_order *typed)
+{
+	struct arena *a = r->arena;
+	struct tval *m = admin_model(s, r, w, "Sections");
+	struct tval *list = tval_set(a, m, "sections", tval_list(a));
+	struct section_info *si;
+	size_t n;
+	struct error e;
+
+	if (store_section_infos(s->store, a, &si, &n, &e) == -1) {
+		screen_store_error(s, r, rs, w, "sections", &e);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct tval *it = tval_push(a, list, tval_map(a));
+		const char *id =
+			arena_printf(a, "%lld", (long long)si[i].sec.id);
+		const char *pos = arena_printf(a, "%zu", i + 1), *err = "";
+
+		for (size_t j = 0; typed != NULL && j < typed->n; j++)
+			if (strcmp(typed->ids[j], id) == 0) {
+				pos = typed->pos[j];
+				if (typed->bad_id != NULL &&
+				    strcmp(typed->bad_id, id) == 0)
+					err = typed->error;
+			}
+		tval_set_int(a, it, "id", si[i].sec.id);
+		tval_set_str(a, it, "name", si[i].sec.name);
+		tval_set_str(a, it, "slug", si[i].sec.slug);
+		tval_set_str(a, it, "kind", section_kind_names[si[i].sec.kind]);
+		tval_set_bool(a, it, "show_newest", si[i].sec.show_newest);
+		tval_set_int(a, it, "items", si[i].items);
+		tval_set_str(a, it, "pos", pos);
+		tval_set_str(a, it, "pos_error", err);
+		tval_set_bool(a, it, "first", i == 0);
+		tval_set_bool(a, it, "last", i + 1 == n);
+		tval_set_str(a, it, "url",
+		             arena_printf(a, "/category/%s/", si[i].sec.slug));
+	}
+	tval_set_bool(a, m, "has_sections", n > 0);
+	tval_set_bool(a, m, "full", n >= LIM_SECTIONS);
+	tval_set_int(a, m, "max_sections", LIM_SECTIONS);
+	if (typed != NULL && typed->error != NULL)
+		tval_set_str(a, m, "order_error", typed->error);
+	return m;
+}
+
+static const char *
+notice_for(struct req *r, const char *const *pairs)
+{
+	for (; *pairs != NULL; pairs += 2)
+		if (req_query(r, pairs[0]) != NULL)
+			return pairs[1];
+	return NULL;
+}
+
+static void
+sections_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
+                int status, struct tval *add, struct tval *edit,
+                const struct typed_order *typed)
+{
+	static const char *const notices[] =
+		{"added",
+	         "The section was added.",
+	         "saved",
+	         "The section was saved.",
+	         "deleted",
+	         "The section was deleted; its posts have no "
+	         "section now.",
+	         "moved",
+	         "The navigation order was saved.",
+	         NULL,
+	         NULL};
+	struct arena *a = r->arena;
+	struct tval *m = sections_model(s, r, rs, w, typed);
+	struct section_form empty = {.kind = "posts", .show_newest = 1};
+	const char *notice = notice_for(r, notices);
+
+	if (m == NULL)
+		return;
+	if (status == 200 && notice != NULL)
+		tval_set_str(a, m, "notice", notice);
+	tval_set(a, m, "add",
+	         add ? add : section_form_model(a, &empty, NULL, NULL));
+	if (edit != NULL)
+		tval_set(a, m, "edit", edit);
+	rs->status = status;
+	admin_render(s, r, rs, "admin_sections.html", m);
+}
+
+static struct tval *
+section_edit_model(struct arena *a, const struct section_info *si,
+                   const struct section_form *typed, const char *bad,
+                   const char *msg)
+{
+	struct section_form f = {
+		.name = si->sec.name,
+		.slug = si->sec.slug,
+		.kind = section_kind_names[si->sec.kind],
+		.description = si->description,
+		.show_newest = si->sec.show_newest,
+	};
+	struct tval *m = section_form_model(a, typed ? typed : &f, bad, msg);
+
+	tval_set_int(a, m, "id", si->sec.id);
+	tval_set_str(a, m, "current_name", si->sec.name);
+	return m;
+}
+
+/* The add and edit forms' fields. */
+static int
+section_form_read(struct req *r, struct section_form *f, struct error *e)
+{
+	enum {
+		F_NAME,
+		F_SLUG,
+		F_KIND,
+		F_DESC,
+		F_NEWEST,
+		F_CSRF,
+		F_ACTION,
+		F__MAX
+	};
+	struct form_field ff[F__MAX] = {
+		[F_NAME] = {"name", FORM_MAX, 0, NULL},
+		[F_SLUG] = {"slug", FORM_MAX, 0, NULL},
+		[F_KIND] = {"kind", 100, 0, NULL},
+		[F_DESC] = {"description", FORM_MAX, 0, NULL},
+		[F_NEWEST] = {"show_newest", 10, 0, NULL},
+		[F_CSRF] = {"csrf", 200, 0, NULL},
+		[F_ACTION] = {"action", 20, 0, NULL},
+	};
+
+	if (form_parse(r, ff, F__MAX, e) == -1)
+		return -1;
+	f->name = ff[F_NAME].value ? ff[F_NAME].value : "";
+	f->slug = ff[F_SLUG].value ? ff[F_SLUG].value : "";
+	f->kind = ff[F_KIND].value ? ff[F_KIND].value : "posts";
+	f->description = ff[F_DESC].value ? ff[F_DESC].value : "";
+	f->show_newest = ff[F_NEWEST].value != NULL;
+	return 0;
+}
+
+/* POST /admin/sections/ action=order: the plain form of positions. */
+static void
+sections_order_post(struct site *s, struct req *r, struct resp *rs,
+                    struct who *w)
+{
+	struct arena *a = r->arena;
+	struct typed_order t = {0};
+	struct section_info *si;
+	size_t n, nid;
+	struct error e;
+	int64_t *keys, *ids;
+
+	if (form_values(r, "id", 30, &t.ids, &nid, &e) == -1 ||
+	    form_values(r, "pos", 30, &t.pos, &t.n, &e) == -1 || nid != t.n) {
+		admin_message(s, r, rs, w, 400, "Not done",
+		              "The order form was incomplete; reload the page "
+		              "and try again.");
+		return;
+	}
+	if (store_section_infos(s->store, a, &si, &n, &e) == -1) {
+		screen_store_error(s, r, rs, w, "sections", &e);
+		return;
+	}
+	keys = arena_alloc(a, (n + 1) * sizeof(*keys));
+	ids = arena_alloc(a, (n + 1) * sizeof(*ids));
+	for (size_t i = 0; i < n; i++) {
+		keys[i] = (int64_t)i + 1;
+		ids[i] = si[i].sec.id;
+	}
+	for (size_t j = 0; j < t.n; j++) {
+		int64_t id, pos;
+
+		if (num_parse(t.ids[j], 1, INT64_MAX, &id) == -1)
+			continue;
+		if (num_parse(trim(a, t.pos[j]), 1, LIM_SECTIONS, &pos) == -1) {
+			t.bad_id = t.ids[j];
+			t.error = arena_printf(a,
+			                       "A position is a whole number "
+			                       "from 1 to %d.",
+			                       LIM_SECTIONS);
+			sections_render(s, r, rs, w, 400, NULL, NULL, &t);
+			return;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == id)
+				keys[i] = pos;
+	}
+	/* A stable insertion sort: equal positions keep the current order. */
+	for (size_t i = 1; i < n; i++) {
+		int64_t k = keys[i], id = ids[i];
+		size_t j = i;
+
+		for (; j > 0 && keys[j - 1] > k; j--) {
+			keys[j] = keys[j - 1];
+			ids[j] = ids[j - 1];
+		}
+		keys[j] = k;
+		ids[j] = id;
+	}
+	if (store_section_order(s->store, ids, n, &e) == -1) {
+		screen_store_error(s, r, rs, w, "sections", &e);
+		return;
+	}
+	admin_redirect(rs, "/admin/sections/?moved=1");
+}
+
+/* GET/POST /admin/sections/: the list, the add form, the order form. */
 void
 admin_sections(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct section_form f;
+	struct section sec;
+	struct section_info si, *all;
+	const char *desc, *bad, *action;
+	struct error e;
+	int64_t id;
+	size_t n;
+
+	if (w == NULL)
+		return;
+	if (r->method != HTTP_POST) {
+		const char *q = req_query(r, "edit");
+		struct tval *edit = NULL;
+
+		if (q != NULL && num_parse(q, 1, INT64_MAX, &id) == 0 &&
+		    store_section_info(s->store, a, id, &si, &e) == 0)
+			edit = section_edit_model(a, &si, NULL, NULL, NULL);
+		q = req_query(r, "delete");
+		if (q != NULL && num_parse(q, 1, INT64_MAX, &id) == 0 &&
+		    store_section_info(s->store, a, id, &si, &e) == 0) {
+			struct tval *m = admin_model(s, r, w, "Delete section");
+
+			tval_set_int(a, m, "id", si.sec.id);
+			tval_set_str(a, m, "name", si.sec.name);
+			tval_set_int(a, m, "items", si.items);
+			tval_set_bool(a, m, "one", si.items == 1);
+			admin_render(s, r, rs, "admin_sections_delete.html", m);
+			return;
+		}
+		sections_render(s, r, rs, w, 200, NULL, edit, NULL);
+		return;
+	}
+	action = form_one(r, "action", 20);
+	if (action != NULL && strcmp(action, "order") == 0) {
+		sections_order_post(s, r, rs, w);
+		return;
+	}
+	if (section_form_read(r, &f, &e) == -1) {
+		admin_message(s, r, rs, w, 400, "Not done", e.msg);
+		return;
+	}
+	if (section_check(a, &f, &sec, &desc, &bad, &e) == -1) {
+		sections_render(s, r, rs, w, 400,
+		                section_form_model(a, &f, bad, e.msg), NULL,
+		                NULL);
+		return;
+	}
+	if (store_section_infos(s->store, a, &all, &n, &e) == -1) {
+		screen_store_error(s, r, rs, w, "sections", &e);
+		return;
+	}
+	if (n >= LIM_SECTIONS) {
+		sections_render(
+			s, r, rs, w, 400,
+			section_form_model(a, &f, "",
+		                           arena_printf(a,
+		                                        "A site has at most %d "
+		                                        "sections; delete one "
+		                                        "first.",
+		                                        LIM_SECTIONS)),
+			NULL, NULL);
+		return;
+	}
+	if (store_section_create(s->store, &sec, desc, &id, &e) == -1) {
+		if (e.code == ERR_CONFLICT) {
+			sections_render(s, r, rs, w, 409,
+			                section_form_model(a, &f, "slug",
+			                                   e.msg),
+			                NULL, NULL);
+			return;
+		}
+		screen_store_error(s, r, rs, w, "sections", &e);
+		return;
+	}
+	admin_redirect(rs, arena_printf(a, "/admin/sections/?added=%lld",
+	                                (long long)id));
 }
 
+/* POST /admin/sections/ID/: action save, delete, up or down. */
 void
 admin_section(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct section_info si, *all;
+	struct section_form f;
+	struct section sec;
+	const char *action, *desc, *bad;
+	struct error e;
+	int64_t id, *ids;
+	size_t n, at = 0;
+
+	if (w == NULL)
+		return;
+	if (!admin_id_param(r, 0, &id) ||
+	    store_section_info(s->store, a, id, &si, &e) == -1) {
+		admin_message(s, r, rs, w, 404, "Sections",
+		              "There is no such section (deleted meanwhile?).");
+		return;
+	}
+	action = form_one(r, "action", 20);
+	if (action == NULL)
+		action = "save";
+	if (strcmp(action, "delete") == 0) {
+		if (store_section_delete(s->store, id, &e) == -1) {
+			screen_store_error(s, r, rs, w, "sections", &e);
+			return;
+		}
+		admin_redirect(rs, "/admin/sections/?deleted=1");
+		return;
+	}
+	if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0) {
+		if (store_section_infos(s->store, a, &all, &n, &e) == -1) {
+			screen_store_error(s, r, rs, w, "sections", &e);
+			return;
+		}
+		ids = arena_alloc(a, (n + 1) * sizeof(*ids));
+		for (size_t i = 0; i < n; i++) {
+			ids[i] = all[i].sec.id;
+			if (ids[i] == id)
+				at = i;
+		}
+		if (order_move(s->store, 0, ids, n, id,
+		               (int64_t)at + (*action == 'u' ? -1 : 1),
+		               &e) == -1) {
+			screen_store_error(s, r, rs, w, "sections", &e);
+			return;
+		}
+		admin_redirect(rs, arena_printf(a,
+		                                "/admin/sections/?moved=1"
+		                                "#section-%lld",
+		                                (long long)id));
+		return;
+	}
+	if (strcmp(action, "save") != 0) {
+		admin_message(s, r, rs, w, 400, "Not done",
+		              "Unknown action; reload the page and try again.");
+		return;
+	}
+	if (section_form_read(r, &f, &e) == -1) {
+		admin_message(s, r, rs, w, 400, "Not done", e.msg);
+		return;
+	}
+	if (section_check(a, &f, &sec, &desc, &bad, &e) == -1) {
+		sections_render(s, r, rs, w, 400, NULL,
+		                section_edit_model(a, &si, &f, bad, e.msg),
+		                NULL);
+		return;
+	}
+	sec.id = id;
+	if (store_section_update(s->store, &sec, desc, &e) == -1) {
+		if (e.code == ERR_CONFLICT) {
+			sections_render(s, r, rs, w, 409, NULL,
+			                section_edit_model(a, &si, &f, "slug",
+			                                   e.msg),
+			                NULL);
+			return;
+		}
+		screen_store_error(s, r, rs, w, "sections", &e);
+		return;
+	}
+	admin_redirect(rs, "/admin/sections/?saved=1");
 }
 
-void
-admin_blocks(void *ctx, struct req *r, struct resp *rs)
+/* ---- sections: JSON API ----------------------------------------------- */
+
+static json_t *
+section_json(const struct section_info *si, size_t index)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(si->sec.id));
+	json_object_set_new(o, "slug", json_string(si->sec.slug));
+	json_object_set_new(o, "name", json_string(si->sec.name));
+	json_object_set_new(o, "kind",
+	                    json_string(section_kind_names[si->sec.kind]));
+	json_object_set_new(o, "show_newest",
+	                    json_boolean(si->sec.show_newest));
+	json_object_set_new(o, "description", json_string(si->description));
+	json_object_set_new(o, "position", json_integer((json_int_t)index));
+	json_object_set_new(o, "items", json_integer(si->items));
+	return o;
 }
 
-void
-admin_block(void *ctx, struct req *r, struct resp *rs)
+/* The section id as the API shows it, with its index in the order. */
+static void
+api_section_answer(struct site *s, struct req *r, struct resp *rs, int status,
+                   int64_t id)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	struct section_info *all;
+	size_t n;
+	struct error e;
+
+	if (store_section_infos(s->store, r->arena, &all, &n, &e) == -1) {
+		api_store_error(rs, "sections", &e);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (all[i].sec.id == id) {
+			api_json(rs, status, section_json(&all[i], i));
+			return;
+		}
+	resp_json_error(rs, 404, "no such section");
 }
 
-void
-admin_settings(void *ctx, struct req *r, struct resp *rs)
+/*
+ * Read the JSON fields of a section over base (the current values, for
+ * PUT); -1 with rs filled when one has the wrong type.
+ */
+static int
+api_section_read(struct arena *a, json_t *doc, struct section_form *f,
+                 struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	static const char *const strs[] = {"name", "slug", "kind",
+	                                   "description"};
+	const char **dst[] = {&f->name, &f->slug, &f->kind, &f->description};
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(doc, key, v)
+	{
+		size_t i;
+
+		for (i = 0; i < 4 && strcmp(key, strs[i]) != 0; i++)
+			;
+		if (i < 4) {
+			if (!json_is_string(v)) {
+				api_field_error(rs, 400, key,
+				                arena_printf(a,
+				                             "%s must be a "
+				                             "string",
+				                             key));
+				return -1;
+			}
+			*dst[i] = arena_strdup(a, json_string_value(v));
+		} else if (strcmp(key, "show_newest") == 0) {
+			if (!json_is_boolean(v)) {
+				api_field_error(rs, 400, key,
+				                "show_newest must be true or "
+				                "false");
+				return -1;
+			}
+			f->show_newest = json_is_true(v);
+		} else if (strcmp(key, "position") != 0) {
+			api_field_error(
+				rs, 400, key,
+				arena_printf(a,
+			                     "unknown field '%s' (name, "
+			                     "slug, kind, show_newest, "
+			                     "description, position)",
+			                     key));
+			return -1;
+		}
+	}
+	return 0;
 }
 
+/* Move id to the position doc asks for, if it asks; -1 with rs filled. */
+static int
+api_position(struct site *s, struct arena *a, int blocks, json_t *doc,
+             int64_t id, struct resp *rs)
+{
+	json_t *v = json_object_get(doc, "position");
+	int64_t *ids;
+	size_t n;
+	struct error e;
+
+	if (v == NULL)
+		return 0;
+	if (blocks) {
+		struct block *b;
+
+		if (store_block_list(s->store, a, "sidebar", &b, &n, &e) == -1)
+			goto fail;
+		ids = arena_alloc(a, (n + 1) * sizeof(*ids));
+		for (size_t i = 0; i < n; i++)
+			ids[i] = b[i].id;
+	} else {
+		struct section_info *si;
+
+		if (store_section_infos(s->store, a, &si, &n, &e) == -1)
+			goto fail;
+		ids = arena_alloc(a, (n + 1) * sizeof(*ids));
+		for (size_t i = 0; i < n; i++)
+			ids[i] = si[i].sec.id;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) >= (json_int_t)n) {
+		api_field_error(rs, 400, "position",
+		                arena_printf(a,
+		                             "position is a whole number from "
+		                             "0 to %zu",
+		                             n ? n - 1 : 0));
+		return -1;
+	}
+	if (order_move(s->store, blocks, ids, n, id, json_integer_value(v),
+	               &e) == -1)
+		goto fail;
+	return 0;
+fail:
+	api_store_error(rs, blocks ? "blocks" : "sections", &e);
+	return -1;
+}
+
+/* GET/POST /api/v1/admin/sections */
 void
 api_admin_sections(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct section_info *all;
+	struct section_form f = {.kind = "posts"};
+	struct section sec;
+	const char *desc, *bad;
+	struct error e;
+	json_t *doc, *list;
+	int64_t id;
+	size_t n;
+
+	if (w == NULL)
+		return;
+	if (store_section_infos(s->store, a, &all, &n, &e) == -1) {
+		api_store_error(rs, "sections", &e);
+		return;
+	}
+	if (r->method != HTTP_POST) {
+		list = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(list, section_json(&all[i], i));
+		api_json(rs, 200, list);
+		return;
+	}
+	doc = api_json_request(r, rs);
+	if (doc == NULL)
+		return;
+	if (api_section_read(a, doc, &f, rs) == -1)
+		goto out;
+	if (json_object_get(doc, "position") != NULL) {
+		api_field_error(rs, 400, "position",
+		                "a new section goes last; move it with PUT");
+		goto out;
+	}
+	if (section_check(a, &f, &sec, &desc, &bad, &e) == -1) {
+		api_field_error(rs, 400, bad, e.msg);
+		goto out;
+	}
+	if (n >= LIM_SECTIONS) {
+		api_field_error(rs, 400, "",
+		                arena_printf(a,
+		                             "a site has at most %d sections",
+		                             LIM_SECTIONS));
+		goto out;
+	}
+	if (store_section_create(s->store, &sec, desc, &id, &e) == -1) {
+		if (e.code == ERR_CONFLICT)
+			api_field_error(rs, 409, "slug", e.msg);
+		else
+			api_store_error(rs, "sections", &e);
+		goto out;
+	}
+	api_section_answer(s, r, rs, 201, id);
+out:
+	json_decref(doc);
 }
 
+/* PUT/DELETE /api/v1/admin/sections/ID */
 void
 api_admin_section(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct section_info si;
+	struct section_form f;
+	struct section sec;
+	const char *desc, *bad;
+	struct error e;
+	json_t *doc;
+	int64_t id;
+
+	if (w == NULL)
+		return;
+	if (!admin_id_param(r, 0, &id) ||
+	    store_section_info(s->store, a, id, &si, &e) == -1) {
+		resp_json_error(rs, 404, "no such section");
+		return;
+	}
+	if (r->method == HTTP_DELETE) {
+		if (store_section_delete(s->store, id, &e) == -1) {
+			api_store_error(rs, "sections", &e);
+			return;
+		}
+		api_json(rs, 200,
+		         json_pack("{s:I,s:I}", "deleted", (json_int_t)id,
+		                   "items_without_section",
+		                   (json_int_t)si.items));
+		return;
+	}
+	doc = api_json_request(r, rs);
+	if (doc == NULL)
+		return;
+	f.name = si.sec.name;
+	f.slug = si.sec.slug;
+	f.kind = section_kind_names[si.sec.kind];
+	f.description = si.description;
+	f.show_newest = si.sec.show_newest;
+	if (api_section_read(a, doc, &f, rs) == -1)
+		goto out;
+	if (section_check(a, &f, &sec, &desc, &bad, &e) == -1) {
+		api_field_error(rs, 400, bad, e.msg);
+		goto out;
+	}
+	sec.id = id;
+	/* Check the position before writing anything. */
+	if (json_object_get(doc, "position") != NULL &&
+	    !json_is_integer(json_object_get(doc, "position"))) {
+		api_field_error(rs, 400, "position",
+		                "position is a whole number");
+		goto out;
+	}
+	if (store_section_update(s->store, &sec, desc, &e) == -1) {
+		if (e.code == ERR_CONFLICT)
+			api_field_error(rs, 409, "slug", e.msg);
+		else
+			api_store_error(rs, "sections", &e);
+		goto out;
+	}
+	if (api_position(s, a, 0, doc, id, rs) == -1)
+		goto out;
+	api_section_answer(s, r, rs, 200, id);
+out:
+	json_decref(doc);
 }
 
+/* ---- blocks: kinds and their settings --------------------------------- */
+
+static const struct block_kind {
+	const char *name, *label, *help;
+} block_kinds[] = {
+	{"support", "Support button",
+         "A button to the support or donation page."},
+	{"search", "Search box", "The search form."},
+	{"archives", "Archives", "Months with posts, newest first."},
+	{"pages", "List of pages",
+         "Chosen pages with the date each was last updated."},
+	{"text", "Custom text", "A heading, an icon and Markdown text."},
+	{"books", "Bookshelf", "Published books with their order links."},
+	{"popular", "Popular posts", "The most viewed posts of recent days."},
+	{"podcasts", "Podcasts", "The newest episodes and the podcast feed."},
+	{"recent_comments", "Recent comments", "The newest approved comments."},
+};
+#define NKINDS (sizeof(block_kinds) / sizeof(block_kinds[0]))
+
+static const struct block_kind *
+block_kind(const char *name)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (strcmp(block_kinds[i].name, name) == 0)
+			return &block_kinds[i];
+	return NULL;
+}
+
+enum key_type { K_STR, K_TEXT, K_URL, K_INT, K_ICON, K_PAGES };
+
+/* The settings of each kind (sidebar.c reads them). */
+static const struct block_key {
+	const char *kind, *key;
+	enum key_type type;
+	int64_t min, max, def;
+} block_keys[] = {
+	{"support", "label", K_STR, 0, LIM_SITE_TEXT_BYTES, 0},
+	{"support", "url", K_URL, 0, LIM_URL_FIELD_BYTES, 0},
+	{"pages", "title", K_STR, 0, LIM_SITE_TEXT_BYTES, 0},
+	{"pages", "pages", K_PAGES, 0, LIM_BLOCK_PAGES, 0},
+	{"text", "title", K_STR, 0, LIM_SITE_TEXT_BYTES, 0},
+	{"text", "icon", K_ICON, 0, 0, 0},
+	{"text", "markdown", K_TEXT, 0, LIM_BLOCK_TEXT_BYTES, 0},
+	{"popular", "days", K_INT, 1, LIM_POPULAR_DAYS, 90},
+	{"popular", "limit", K_INT, 1, LIM_POPULAR_LIMIT, 10},
+	{"podcasts", "limit", K_INT, 1, BLOCK_LIST_MAX, 3},
+	{"recent_comments", "limit", K_INT, 1, BLOCK_LIST_MAX, 5},
+};
+#define NKEYS (sizeof(block_keys) / sizeof(block_keys[0]))
+
+/* The icons sidebar.html draws. */
+static const char *const block_icons[] = {"info", "chat", "mail"};
+
+static const struct block_key *
+block_key(const char *kind, const char *key)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(block_keys[i].kind, kind) == 0 &&
+		    strcmp(block_keys[i].key, key) == 0)
+			return &block_keys[i];
+	return NULL;
+}
+
+/*
+ * Check a block's config for kind: only its own keys, each of its type
+ * and within its range; a pages block names published pages.  0, or -1
+ * with *bad naming the key and e the message.
+ */
+static int
+block_config_check(struct site *s, struct arena *a, const char *kind,
+                   json_t *cfg, const char **bad, struct error *e)
+{
+	const char *key;
+	json_t *v;
+
+	*bad = "config";
+	if (!json_is_object(cfg))
+		return error_set(e, ERR_INVALID,
+		                 "The configuration must be a JSON object.");
+	json_object_foreach(cfg, key, v)
+	{
+		const struct block_key *k = block_key(kind, key);
+		const char *str = json_string_value(v);
+		size_t i;
+
+		*bad = arena_strdup(a, key); /* outlives cfg */
+		if (k == NULL)
+			return error_set(e, ERR_INVALID,
+			                 "'%s' is not a setting of a %s block.",
+			                 key, kind);
+		switch (k->type) {
+		case K_STR:
+		case K_TEXT:
+			if (str == NULL)
+				return error_set(e, ERR_INVALID,
+				                 "'%s' must be text.", key);
+			if (strlen(str) > (size_t)k->max)
+				return error_set(e, ERR_INVALID,
+				                 "This is longer than %lld "
+				                 "bytes.",
+				                 (long long)k->max);
+			if (k->type == K_STR ? has_control(str)
+			                     : has_control_text(str))
+				return error_set(e, ERR_INVALID,
+				                 "This cannot hold %scontrol "
+				                 "characters.",
+				                 k->type == K_STR
+				                         ? "line breaks or "
+				                         : "");
+			break;
+		case K_URL:
+			if (str == NULL || strlen(str) > (size_t)k->max ||
+			    (*str != '\0' && !url_ok(str)))
+				return error_set(
+					e, ERR_INVALID,
+					"Enter an address starting with "
+					"http:// or https://, or leave "
+					"it empty.");
+			break;
+		case K_INT:
+			if (!json_is_integer(v) ||
+			    json_integer_value(v) < k->min ||
+			    json_integer_value(v) > k->max)
+				return error_set(
+					e, ERR_INVALID,
+					"Enter a whole number from %lld "
+					"to %lld.",
+					(long long)k->min, (long long)k->max);
+			break;
+		case K_ICON:
+			for (i = 0; str != NULL && i < 3 &&
+			            strcmp(str, block_icons[i]) != 0;
+			     i++)
+				;
+			if (str == NULL || i == 3)
+				return error_set(
+					e, ERR_INVALID,
+					"The icon is one of info, chat "
+					"or mail.");
+			break;
+		case K_PAGES: {
+			json_t *p;
+
+			if (!json_is_array(v))
+				return error_set(e, ERR_INVALID,
+				                 "'pages' is a list of page "
+				                 "slugs.");
+			if (json_array_size(v) > (size_t)k->max)
+				return error_set(e, ERR_INVALID,
+				                 "A block lists at most %lld "
+				                 "pages.",
+				                 (long long)k->max);
+			json_array_foreach(v, i, p)
+			{
+				struct post pg;
+				const char *slug = json_string_value(p);
+
+				if (slug == NULL || !slug_valid(slug) ||
+				    store_post_get_slug(s->store, a, POST_PAGE,
+				                        slug, clock_now(), &pg,
+				                        e) == -1)
+					return error_set(
+						e, ERR_INVALID,
+						"There is no published page "
+						"'%s'.",
+						slug ? slug : "(not text)");
+			}
+			break;
+		}
+		}
+	}
+	*bad = NULL;
+	return 0;
+}
+
+/* A block's fields as typed in the form (by key). */
+struct block_form {
+	const char *label, *url, *title, *icon, *markdown, *pages, *days,
+		*limit, *config_json;
+};
+
+static const char *
+block_form_get(const struct block_form *f, const char *key)
+{
+	if (strcmp(key, "label") == 0)
+		return f->label;
+	if (strcmp(key, "url") == 0)
+		return f->url;
+	if (strcmp(key, "title") == 0)
+		return f->title;
+	if (strcmp(key, "icon") == 0)
+		return f->icon;
+	if (strcmp(key, "markdown") == 0)
+		return f->markdown;
+	if (strcmp(key, "pages") == 0)
+		return f->pages;
+	if (strcmp(key, "days") == 0)
+		return f->days;
+	if (strcmp(key, "limit") == 0)
+		return f->limit;
+	return NULL;
+}
+
+/*
+ * The config the form's fields make for kind (empty fields: the
+ * defaults), or the advanced JSON box when it is filled; checked.  NULL
+ * with *bad and e when it is refused.
+ */
+static json_t *
+block_form_config(struct site *s, struct arena *a, const char *kind,
+                  const struct block_form *f, const char **bad, struct error *e)
+{
+	json_t *cfg;
+
+	if (f->config_json != NULL && *trim(a, f->config_json) != '\0') {
+		json_error_t je;
+
+		cfg = json_loads(f->config_json, JSON_REJECT_DUPLICATES, &je);
+		if (!json_is_object(cfg)) {
+			json_decref(cfg);
+			*bad = "config_json";
+			error_set(e, ERR_INVALID,
+			          "This is not a JSON object: %s (line %d).",
+			          je.text, je.line);
+			return NULL;
+		}
+		if (block_config_check(s, a, kind, cfg, bad, e) == -1) {
+			/* The message belongs to the JSON box. */
+			const char *msg = arena_strdup(a, e->msg);
+
+			error_set(e, ERR_INVALID, "%s: %s", *bad, msg);
+			*bad = "config_json";
+			json_decref(cfg);
+			return NULL;
+		}
+		return cfg;
+	}
+	cfg = json_object();
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct block_key *k = &block_keys[i];
+		const char *raw = block_form_get(f, k->key);
+		const char *v;
+		int64_t num;
+
+		if (strcmp(k->kind, kind) != 0)
+			continue;
+		v = k->type == K_TEXT ? (raw ? raw : "") : trim(a, raw);
+		if (*v == '\0')
+			continue; /* its default */
+		switch (k->type) {
+		case K_INT:
+			if (num_parse(v, k->min, k->max, &num) == -1) {
+				*bad = k->key;
+				error_set(e, ERR_INVALID,
+				          "Enter a whole number from %lld to "
+				          "%lld.",
+				          (long long)k->min, (long long)k->max);
+				json_decref(cfg);
+				return NULL;
+			}
+			json_object_set_new(cfg, k->key, json_integer(num));
+			break;
+		case K_PAGES: {
+			json_t *list = json_array();
+
+			while (*v != '\0') {
+				size_t len = strcspn(v, ",\n");
+				const char *one =
+					trim(a, arena_strndup(a, v, len));
+
+				if (*one != '\0')
+					json_array_append_new(list,
+					                      json_string(one));
+				v += len;
+				if (*v != '\0')
+					v++;
+			}
+			json_object_set_new(cfg, k->key, list);
+			break;
+		}
+		default:
+			json_object_set_new(cfg, k->key, json_string(v));
+		}
+	}
+	if (block_config_check(s, a, kind, cfg, bad, e) == -1) {
+		json_decref(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/* The form's values from a stored config. */
+static void
+block_form_from(struct arena *a, const struct block *b, struct block_form *f)
+{
+	json_error_t je;
+	json_t *cfg = json_loads(b->config, JSON_REJECT_DUPLICATES, &je);
+	const char **dst[] = {&f->label,    &f->url,   &f->title, &f->icon,
+	                      &f->markdown, &f->pages, &f->days,  &f->limit};
+	static const char *const keys[] = {"label", "url",      "title",
+	                                   "icon",  "markdown", "pages",
+	                                   "days",  "limit"};
+
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < 8; i++) {
+		json_t *v = json_object_get(cfg, keys[i]);
+
+		if (json_is_string(v))
+			*dst[i] = arena_strdup(a, json_string_value(v));
+		else if (json_is_integer(v))
+			*dst[i] =
+				arena_printf(a, "%lld",
+			                     (long long)json_integer_value(v));
+		else if (json_is_array(v)) {
+			const char *out = "";
+			size_t j;
+			json_t *p;
+
+			json_array_foreach(v, j, p) out =
+				arena_printf(a, "%s%s%s", out, j ? "\n" : "",
+			                     json_is_string(p)
+			                             ? json_string_value(p)
+			                             : "");
+			*dst[i] = out;
+		}
+	}
+	json_decref(cfg);
+}
+
+/* A one-line summary of a block for the list. */
+static const char *
+block_summary(struct arena *a, const struct block *b)
+{
+	json_error_t je;
+	json_t *cfg = json_loads(b->config, JSON_REJECT_DUPLICATES, &je);
+	const char *out = "";
+	const char *title = json_string_value(json_object_get(cfg, "title"));
+	const char *label = json_string_value(json_object_get(cfg, "label"));
+	json_t *pages = json_object_get(cfg, "pages");
+
+	if (title != NULL && *title != '\0')
+		out = arena_printf(a, "“%s”", title);
+	else if (label != NULL && *label != '\0')
+		out = arena_printf(a, "“%s”", label);
+	if (json_is_array(pages))
+		out = arena_printf(a, "%s%s%zu pages", out, *out ? ", " : "",
+		                   json_array_size(pages));
+	if (json_is_integer(json_object_get(cfg, "days")))
+		out = arena_printf(a, "%s%slast %lld days", out,
+		                   *out ? ", " : "",
+		                   (long long)json_integer_value(
+					   json_object_get(cfg, "days")));
+	if (json_is_integer(json_object_get(cfg, "limit")))
+		out = arena_printf(a, "%s%s%lld items", out, *out ? ", " : "",
+		                   (long long)json_integer_value(
+					   json_object_get(cfg, "limit")));
+	json_decref(cfg);
+	return out;
+}
+
+/* ---- blocks: screens -------------------------------------------------- */
+
+static struct tval *
+block_kinds_model(struct arena *a, const char *selected)
+{
+	struct tval *l = tval_list(a);
+
+	for (size_t i = 0; i < NKINDS; i++) {
+		struct tval *it = tval_push(a, l, tval_map(a));
+
+		tval_set_str(a, it, "value", block_kinds[i].name);
+		tval_set_str(a, it, "label", block_kinds[i].label);
+		tval_set_str(a, it, "help", block_kinds[i].help);
+		tval_set_bool(a, it, "selected",
+		              selected && strcmp(selected,
+		                                 block_kinds[i].name) == 0);
+	}
+	return l;
+}
+
+/* The edit form of b with values f and, when bad is set, its message. */
+static struct tval *
+block_edit_model(struct arena *a, const struct block *b,
+                 const struct block_form *f, const char *bad, const char *msg)
+{
+	const struct block_kind *k = block_kind(b->kind);
+	const struct block_key *lim;
+	struct tval *m = tval_map(a), *fm = tval_set(a, m, "f", tval_map(a));
+	struct tval *icons = tval_set(a, m, "icons", tval_list(a));
+	static const char *const keys[] = {"label", "url",      "title",
+	                                   "icon",  "markdown", "pages",
+	                                   "days",  "limit",    "config_json"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = strcmp(keys[i], "config_json") == 0
+		                        ? f->config_json
+		                        : block_form_get(f, keys[i]);
+
+		field(a, fm, keys[i], v,
+		      bad && strcmp(bad, keys[i]) == 0 ? msg : NULL);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		struct tval *it = tval_push(a, icons, tval_map(a));
+
+		tval_set_str(a, it, "value", block_icons[i]);
+		tval_set_bool(a, it, "selected",
+		              f->icon ? strcmp(f->icon, block_icons[i]) == 0
+		                      : i == 0);
+	}
+	tval_set_int(a, m, "id", b->id);
+	tval_set_str(a, m, "kind", b->kind);
+	tval_set_str(a, m, "kind_label", k ? k->label : b->kind);
+	tval_set_str(a, m, "config", b->config);
+	tval_set_bool(a, m, arena_printf(a, "is_%s", b->kind), 1);
+	lim = block_key(b->kind, "limit");
+	tval_set_bool(a, m, "has_limit", lim != NULL);
+	if (lim != NULL)
+		tval_set_int(a, m, "limit_default", lim->def);
+	tval_set_bool(a, m, "has_fields",
+	              lim != NULL || block_key(b->kind, "label") ||
+	                      block_key(b->kind, "title") ||
+	                      block_key(b->kind, "days"));
+	if (bad != NULL && *bad == '\0')
+		tval_set_str(a, m, "error", msg);
+	return m;
+}
+
+static void
+blocks_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
+              int status, struct tval *edit, const char *add_kind,
+              const char *add_error)
+{
+	static const char *const notices[] =
+		{"added",   "The block was added; set it up below.",
+	         "saved",   "The block was saved.",
+	         "deleted", "The block was deleted.",
+	         "moved",   "The sidebar order was saved.",
+	         NULL,      NULL};
+	struct arena *a = r->arena;
+	struct tval *m = admin_model(s, r, w, "Sidebar");
+	struct tval *list = tval_set(a, m, "blocks", tval_list(a));
+	struct block *b;
+	size_t n;
+	struct error e;
+	const char *notice = notice_for(r, notices);
+
+	if (store_block_list(s->store, a, "sidebar", &b, &n, &e) == -1) {
+		screen_store_error(s, r, rs, w, "blocks", &e);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct tval *it = tval_push(a, list, tval_map(a));
+		const struct block_kind *k = block_kind(b[i].kind);
+
+		tval_set_int(a, it, "id", b[i].id);
+		tval_set_str(a, it, "kind", b[i].kind);
+		tval_set_str(a, it, "kind_label", k ? k->label : b[i].kind);
+		tval_set_str(a, it, "summary", block_summary(a, &b[i]));
+		tval_set_int(a, it, "pos", (int64_t)i + 1);
+		tval_set_bool(a, it, "first", i == 0);
+		tval_set_bool(a, it, "last", i + 1 == n);
+	}
+	if (status == 200 && notice != NULL)
+		tval_set_str(a, m, "notice", notice);
+	tval_set(a, m, "kinds", block_kinds_model(a, add_kind));
+	tval_set_bool(a, m, "full", n >= LIM_BLOCKS);
+	tval_set_int(a, m, "max_blocks", LIM_BLOCKS);
+	if (add_error != NULL)
+		tval_set_str(a, m, "add_error", add_error);
+	if (edit != NULL)
+		tval_set(a, m, "edit", edit);
+	rs->status = status;
+	admin_render(s, r, rs, "admin_blocks.html", m);
+}
+
+/* GET/POST /admin/blocks/: the list; POST adds a block of a kind. */
+void
+admin_blocks(void *ctx, struct req *r, struct resp *rs)
+{
+	enum { F_KIND, F_CSRF, F__MAX };
+	struct form_field ff[F__MAX] = {
+		[F_KIND] = {"kind", 100, 0, NULL},
+		[F_CSRF] = {"csrf", 200, 0, NULL},
+	};
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct block b, *all;
+	struct block_form f;
+	struct error e;
+	int64_t id;
+	size_t n;
+	const char *q;
+
+	if (w == NULL)
+		return;
+	if (r->method != HTTP_POST) {
+		struct tval *edit = NULL;
+
+		q = req_query(r, "edit");
+		if (q != NULL && num_parse(q, 1, INT64_MAX, &id) == 0 &&
+		    store_block_get(s->store, a, id, &b, &e) == 0) {
+			block_form_from(a, &b, &f);
+			edit = block_edit_model(a, &b, &f, NULL, NULL);
+		}
+		q = req_query(r, "delete");
+		if (q != NULL && num_parse(q, 1, INT64_MAX, &id) == 0 &&
+		    store_block_get(s->store, a, id, &b, &e) == 0) {
+			struct tval *m = admin_model(s, r, w, "Delete block");
+			const struct block_kind *k = block_kind(b.kind);
+
+			tval_set_int(a, m, "id", b.id);
+			tval_set_str(a, m, "kind_label", k ? k->label : b.kind);
+			tval_set_str(a, m, "summary", block_summary(a, &b));
+			admin_render(s, r, rs, "admin_blocks_delete.html", m);
+			return;
+		}
+		blocks_render(s, r, rs, w, 200, edit, NULL, NULL);
+		return;
+	}
+	if (form_parse(r, ff, F__MAX, &e) == -1) {
+		admin_message(s, r, rs, w, 400, "Not done", e.msg);
+		return;
+	}
+	q = ff[F_KIND].value ? ff[F_KIND].value : "";
+	if (block_kind(q) == NULL) {
+		blocks_render(s, r, rs, w, 400, NULL, q,
+		              "Choose one of the kinds listed.");
+		return;
+	}
+	if (store_block_list(s->store, a, "sidebar", &all, &n, &e) == -1) {
+		screen_store_error(s, r, rs, w, "blocks", &e);
+		return;
+	}
+	if (n >= LIM_BLOCKS) {
+		blocks_render(s, r, rs, w, 400, NULL, q,
+		              arena_printf(a,
+		                           "The sidebar has at most %d blocks; "
+		                           "delete one first.",
+		                           LIM_BLOCKS));
+		return;
+	}
+	if (store_block_create(s->store, "sidebar", q, "{}", &id, &e) == -1) {
+		screen_store_error(s, r, rs, w, "blocks", &e);
+		return;
+	}
+	admin_redirect(rs, arena_printf(a,
+	                                "/admin/blocks/?added=1&edit=%lld"
+	                                "#edit",
+	                                (long long)id));
+}
+
+/* POST /admin/blocks/ID/: action save, delete, up or down. */
+void
+admin_block(void *ctx, struct req *r, struct resp *rs)
+{
+	enum {
+		F_LABEL,
+		F_URL,
+		F_TITLE,
+		F_ICON,
+		F_MD,
+		F_PAGES,
+		F_DAYS,
+		F_LIMIT,
+		F_JSON,
+		F_CSRF,
+		F_ACTION,
+		F__MAX
+	};
+	struct form_field ff[F__MAX] = {
+		[F_LABEL] = {"label", FORM_MAX, 0, NULL},
+		[F_URL] = {"url", FORM_MAX, 0, NULL},
+		[F_TITLE] = {"title", FORM_MAX, 0, NULL},
+		[F_ICON] = {"icon", 100, 0, NULL},
+		[F_MD] = {"markdown", FORM_MAX, 0, NULL},
+		[F_PAGES] = {"pages", FORM_MAX, 0, NULL},
+		[F_DAYS] = {"days", 100, 0, NULL},
+		[F_LIMIT] = {"limit", 100, 0, NULL},
+		[F_JSON] = {"config_json", FORM_MAX, 0, NULL},
+		[F_CSRF] = {"csrf", 200, 0, NULL},
+		[F_ACTION] = {"action", 20, 0, NULL},
+	};
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct block b, *all;
+	struct block_form f;
+	const char *action, *bad;
+	struct error e;
+	int64_t id, *ids;
+	size_t n, at = 0;
+	json_t *cfg;
+	char *text;
+	int rc;
+
+	if (w == NULL)
+		return;
+	if (!admin_id_param(r, 0, &id) ||
+	    store_block_get(s->store, a, id, &b, &e) == -1) {
+		admin_message(s, r, rs, w, 404, "Sidebar",
+		              "There is no such block (deleted meanwhile?).");
+		return;
+	}
+	if (form_parse(r, ff, F__MAX, &e) == -1) {
+		admin_message(s, r, rs, w, 400, "Not done", e.msg);
+		return;
+	}
+	action = ff[F_ACTION].value ? ff[F_ACTION].value : "save";
+	if (strcmp(action, "delete") == 0) {
+		if (store_block_delete(s->store, id, &e) == -1) {
+			screen_store_error(s, r, rs, w, "blocks", &e);
+			return;
+		}
+		admin_redirect(rs, "/admin/blocks/?deleted=1");
+		return;
+	}
+	if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0) {
+		if (store_block_list(s->store, a, "sidebar", &all, &n, &e) ==
+		    -1) {
+			screen_store_error(s, r, rs, w, "blocks", &e);
+			return;
+		}
+		ids = arena_alloc(a, (n + 1) * sizeof(*ids));
+		for (size_t i = 0; i < n; i++) {
+			ids[i] = all[i].id;
+			if (ids[i] == id)
+				at = i;
+		}
+		if (order_move(s->store, 1, ids, n, id,
+		               (int64_t)at + (*action == 'u' ? -1 : 1),
+		               &e) == -1) {
+			screen_store_error(s, r, rs, w, "blocks", &e);
+			return;
+		}
+		admin_redirect(rs, arena_printf(a,
+		                                "/admin/blocks/?moved=1"
+		                                "#block-%lld",
+		                                (long long)id));
+		return;
+	}
+	if (strcmp(action, "save") != 0) {
+		admin_message(s, r, rs, w, 400, "Not done",
+		              "Unknown action; reload the page and try again.");
+		return;
+	}
+	f = (struct block_form){
+		.label = ff[F_LABEL].value,
+		.url = ff[F_URL].value,
+		.title = ff[F_TITLE].value,
+		.icon = ff[F_ICON].value,
+		.markdown = ff[F_MD].value,
+		.pages = ff[F_PAGES].value,
+		.days = ff[F_DAYS].value,
+		.limit = ff[F_LIMIT].value,
+		.config_json = ff[F_JSON].value,
+	};
+	cfg = block_form_config(s, a, b.kind, &f, &bad, &e);
+	if (cfg == NULL) {
+		blocks_render(s, r, rs, w, 400,
+		              block_edit_model(a, &b, &f, bad, e.msg), NULL,
+		              NULL);
+		return;
+	}
+	text = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(cfg);
+	rc = text ? store_block_set_config(s->store, id, text, &e)
+	          : error_set(&e, ERR_IO, "cannot write the configuration");
+	free(text);
+	if (rc == -1) {
+		screen_store_error(s, r, rs, w, "blocks", &e);
+		return;
+	}
+	admin_redirect(rs, arena_printf(a, "/admin/blocks/?saved=1#block-%lld",
+	                                (long long)id));
+}
+
+/* ---- blocks: JSON API ------------------------------------------------- */
+
+static json_t *
+block_json(const struct block *b, size_t index)
+{
+	json_error_t je;
+	json_t *cfg = json_loads(b->config, JSON_REJECT_DUPLICATES, &je);
+
+	if (!json_is_object(cfg)) {
+		json_decref(cfg);
+		cfg = json_object();
+	}
+	return json_pack("{s:I,s:s,s:I,s:o}", "id", (json_int_t)b->id, "kind",
+	                 b->kind, "position", (json_int_t)index, "config", cfg);
+}
+
+static void
+api_block_answer(struct site *s, struct req *r, struct resp *rs, int status,
+                 int64_t id)
+{
+	struct block *all;
+	size_t n;
+	struct error e;
+
+	if (store_block_list(s->store, r->arena, "sidebar", &all, &n, &e) ==
+	    -1) {
+		api_store_error(rs, "blocks", &e);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (all[i].id == id) {
+			api_json(rs, status, block_json(&all[i], i));
+			return;
+		}
+	resp_json_error(rs, 404, "no such block");
+}
+
+/* Check doc's "config" for kind and store it as text in *out. */
+static int
+api_block_config(struct site *s, struct arena *a, const char *kind, json_t *doc,
+                 const char **out, struct resp *rs)
+{
+	json_t *cfg = json_object_get(doc, "config");
+	const char *bad;
+	struct error e;
+	char *text;
+
+	if (cfg == NULL) {
+		*out = NULL;
+		return 0;
+	}
+	if (block_config_check(s, a, kind, cfg, &bad, &e) == -1) {
+		api_field_error(rs, 400,
+		                strcmp(bad, "config") == 0
+		                        ? "config"
+		                        : arena_printf(a, "config.%s", bad),
+		                e.msg);
+		return -1;
+	}
+	text = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text == NULL) {
+		resp_json_error(rs, 500, "cannot write the configuration");
+		return -1;
+	}
+	*out = arena_strdup(a, text);
+	free(text);
+	return 0;
+}
+
+/* Fields a block call takes; -1 with rs filled for another. */
+static int
+api_block_fields(struct arena *a, json_t *doc, int create, struct resp *rs)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(doc, key, v)
+	{
+		if (strcmp(key, "config") == 0 ||
+		    strcmp(key, create ? "kind" : "position") == 0)
+			continue;
+		api_field_error(rs, 400, key,
+		                arena_printf(a, "unknown field '%s' (%s)", key,
+		                             create ? "kind, config"
+		                                    : "config, position"));
+		return -1;
+	}
+	return 0;
+}
+
+/* GET/POST /api/v1/admin/blocks */
 void
 api_admin_blocks(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct block *all;
+	struct error e;
+	const char *kind, *cfg;
+	json_t *doc, *list;
+	int64_t id;
+	size_t n;
+
+	if (w == NULL)
+		return;
+	if (store_block_list(s->store, a, "sidebar", &all, &n, &e) == -1) {
+		api_store_error(rs, "blocks", &e);
+		return;
+	}
+	if (r->method != HTTP_POST) {
+		list = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(list, block_json(&all[i], i));
+		api_json(rs, 200, list);
+		return;
+	}
+	doc = api_json_request(r, rs);
+	if (doc == NULL)
+		return;
+	if (api_block_fields(a, doc, 1, rs) == -1)
+		goto out;
+	kind = json_string_value(json_object_get(doc, "kind"));
+	if (kind == NULL || block_kind(kind) == NULL) {
+		api_field_error(rs, 400, "kind",
+		                "kind is one of support, search, archives, "
+		                "pages, text, books, popular, podcasts, "
+		                "recent_comments");
+		goto out;
+	}
+	kind = arena_strdup(a, kind);
+	if (api_block_config(s, a, kind, doc, &cfg, rs) == -1)
+		goto out;
+	if (n >= LIM_BLOCKS) {
+		api_field_error(rs, 400, "",
+		                arena_printf(a,
+		                             "the sidebar has at most %d "
+		                             "blocks",
+		                             LIM_BLOCKS));
+		goto out;
+	}
+	if (store_block_create(s->store, "sidebar", kind, cfg ? cfg : "{}", &id,
+	                       &e) == -1) {
+		api_store_error(rs, "blocks", &e);
+		goto out;
+	}
+	api_block_answer(s, r, rs, 201, id);
+out:
+	json_decref(doc);
 }
 
+/* PUT/DELETE /api/v1/admin/blocks/ID */
 void
 api_admin_block(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct block b;
+	struct error e;
+	const char *cfg;
+	json_t *doc, *pos;
+	int64_t id;
+
+	if (w == NULL)
+		return;
+	if (!admin_id_param(r, 0, &id) ||
+	    store_block_get(s->store, a, id, &b, &e) == -1) {
+		resp_json_error(rs, 404, "no such block");
+		return;
+	}
+	if (r->method == HTTP_DELETE) {
+		if (store_block_delete(s->store, id, &e) == -1) {
+			api_store_error(rs, "blocks", &e);
+			return;
+		}
+		api_json(rs, 200,
+		         json_pack("{s:I}", "deleted", (json_int_t)id));
+		return;
+	}
+	doc = api_json_request(r, rs);
+	if (doc == NULL)
+		return;
+	if (api_block_fields(a, doc, 0, rs) == -1 ||
+	    api_block_config(s, a, b.kind, doc, &cfg, rs) == -1)
+		goto out;
+	pos = json_object_get(doc, "position");
+	if (pos != NULL && !json_is_integer(pos)) {
+		api_field_error(rs, 400, "position",
+		                "position is a whole number");
+		goto out;
+	}
+	if (cfg != NULL &&
+	    store_block_set_config(s->store, id, cfg, &e) == -1) {
+		api_store_error(rs, "blocks", &e);
+		goto out;
+	}
+	if (api_position(s, a, 1, doc, id, rs) == -1)
+		goto out;
+	api_block_answer(s, r, rs, 200, id);
+out:
+	json_decref(doc);
 }
 
+/* ---- settings --------------------------------------------------------- */
+
+enum set_type {
+	S_LINE,     /* one line of text */
+	S_LIST,     /* words or addresses, comma or newline separated */
+	S_URL,      /* http(s) */
+	S_INT,      /* min..max */
+	S_RATIO,    /* a number in (0, 1] */
+	S_CHOICE,   /* one of choices */
+	S_POST,     /* a post's id */
+	S_FROM,     /* "addr" or "Name <addr>" */
+	S_HOST,     /* a host name (form only: part of smtp_url) */
+	S_SMTP_URL, /* smtp:// or smtps://host[:port] (API only) */
+	S_SECRET,   /* written, never shown */
+	S_READONLY, /* shown, set elsewhere */
+};
+
+enum set_where { BOTH, FORM_ONLY, API_ONLY };
+
+static const char *const hold_choices[] = {"first", "all", "none", NULL};
+static const char *const tls_choices[] = {"starttls", "tls", NULL};
+
+static const struct setting_def {
+	const char *key, *label, *help, *def;
+	enum set_type type;
+	int64_t min, max;
+	const char *const *choices;
+	enum set_where where;
+	int group, required;
+} settings[] = {
+	{"title", "Site title", NULL, "gazette", S_LINE, 0, LIM_SITE_TEXT_BYTES,
+         NULL, BOTH, 0, 1},
+	{"tagline", "Tagline", "Shown under the title.", NULL, S_LINE, 0,
+         LIM_SITE_TEXT_BYTES, NULL, BOTH, 0, 0},
+	{"site_url", "Site URL",
+         "The address in links, feeds, cookies and mail: url in gazette.conf; "
+         "a restart applies a change.",
+         NULL, S_READONLY, 0, 0, NULL, FORM_ONLY, 0, 0},
+	{"support_url", "Support or donate URL",
+         "Where the sidebar's Support button goes (a support block without "
+         "a link of its own).",
+         NULL, S_URL, 0, LIM_URL_FIELD_BYTES, NULL, BOTH, 0, 0},
+	{"site_message", "Site message",
+         "The banner on every page; empty: no banner.", NULL, S_LINE, 0,
+         LIM_SITE_TEXT_BYTES, NULL, BOTH, 1, 0},
+	{"site_message_post", "The post it links to (id)",
+         "The id of a post (Posts list); the banner links to it once it is "
+         "published.",
+         NULL, S_POST, 1, INT64_MAX, NULL, BOTH, 1, 0},
+	{"comments_hold", "Hold for moderation",
+         "first: a commenter's first comment (an email with an approved "
+         "comment passes); all: every comment; none: no comment.",
+         "first", S_CHOICE, 0, 0, hold_choices, BOTH, 2, 0},
+	{"comments_max_links", "Hold a comment with more links than", NULL, "2",
+         S_INT, 0, 1000, NULL, BOTH, 2, 0},
+	{"comments_held_words", "Hold a comment containing",
+         "Words, comma or newline separated, case-insensitive.", NULL, S_LIST,
+         0, LIM_RULE_BYTES, NULL, BOTH, 2, 0},
+	{"comments_blocked_words", "Refuse a comment containing",
+         "Words, comma or newline separated, case-insensitive.", NULL, S_LIST,
+         0, LIM_RULE_BYTES, NULL, BOTH, 2, 0},
+	{"comments_blocked_emails", "Refuse comments from these emails", NULL,
+         NULL, S_LIST, 0, LIM_RULE_BYTES, NULL, BOTH, 2, 0},
+	{"comments_blocked_ips", "Refuse comments from these addresses", NULL,
+         NULL, S_LIST, 0, LIM_RULE_BYTES, NULL, BOTH, 2, 0},
+	{"comments_rate_minute", "Comments per address per minute",
+         "0: no limit.", "3", S_INT, 0, LIM_RATE_EVENTS, NULL, BOTH, 2, 0},
+	{"comments_rate_hour", "Comments per address per hour", "0: no limit.",
+         "20", S_INT, 0, LIM_RATE_EVENTS, NULL, BOTH, 2, 0},
+	{"comments_min_seconds", "Seconds a reader needs to write one",
+         "A form sent sooner after it was shown is taken for a bot.", "3",
+         S_INT, 0, 3600, NULL, BOTH, 2, 0},
+	{"comments_spam_threshold", "Spam score that holds a comment",
+         "From the classifier, above 0 and at most 1.", "0.9", S_RATIO, 0, 0,
+         NULL, BOTH, 2, 0},
+	{"comments_max_depth", "Replies nest this deep",
+         "Deeper replies attach to the deepest allowed comment.", "10", S_INT,
+         1, LIM_COMMENT_DEPTH, NULL, BOTH, 2, 0},
+	{"comments_edit_minutes", "Minutes a commenter may edit",
+         "Until someone replies.", "10", S_INT, 0, 7 * 24 * 60, NULL, BOTH, 2,
+         0},
+	{"search_rate_per_minute", "Searches per address per minute",
+         "0: no limit.", "60", S_INT, 0, LIM_RATE_EVENTS, NULL, BOTH, 3, 0},
+	{"smtp_host", "SMTP server",
+         "Host name of the mail server; empty: no reply notifications.", NULL,
+         S_HOST, 0, 0, NULL, FORM_ONLY, 4, 0},
+	{"smtp_port", "Port", "587 for STARTTLS, 465 for TLS.", NULL, S_INT, 1,
+         65535, NULL, FORM_ONLY, 4, 0},
+	{"smtp_tls", "Security",
+         "starttls: upgrade the connection (smtp://); tls: TLS from the start "
+         "(smtps://).",
+         "starttls", S_CHOICE, 0, 0, tls_choices, FORM_ONLY, 4, 0},
+	{"smtp_url", "SMTP URL", NULL, NULL, S_SMTP_URL, 0, LIM_URL_FIELD_BYTES,
+         NULL, API_ONLY, 4, 0},
+	{"smtp_user", "User name",
+         "With a user, mail goes only over TLS (STARTTLS or tls).", NULL,
+         S_LINE, 0, LIM_SITE_TEXT_BYTES, NULL, BOTH, 4, 0},
+	{"smtp_password", "Password",
+         "Never shown; leave empty to keep the saved one.", NULL, S_SECRET, 0,
+         LIM_SITE_TEXT_BYTES, NULL, BOTH, 4, 0},
+	{"smtp_from", "Sender address",
+         "addr@example.org or Name <addr@example.org> (the name defaults to "
+         "the site title).",
+         NULL, S_FROM, 0, LIM_SITE_TEXT_BYTES, NULL, BOTH, 4, 0},
+	{"smtp_retry_seconds", "First retry after (seconds)",
+         "Doubled after each failure, up to 6 hours.", "30", S_INT, 1, 6 * 3600,
+         NULL, BOTH, 4, 0},
+};
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static const char *const group_names[] = {"General", "Site message", "Comments",
+                                          "Search", "Mail (SMTP)"};
+
+static const struct setting_def *
+setting_def(const char *key, enum set_where not_where)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (strcmp(settings[i].key, key) == 0 &&
+		    settings[i].where != not_where &&
+		    settings[i].type != S_READONLY)
+			return &settings[i];
+	return NULL;
+}
+
+/* "Name <addr>" or "addr". */
+static int
+from_ok(const char *v)
+{
+	const char *lt = strrchr(v, '<');
+	size_t n = strlen(v);
+
+	if (lt == NULL)
+		return email_ok(v, n);
+	if (n < 2 || v[n - 1] != '>' || memchr(v, '>', n - 1) != NULL ||
+	    memchr(v, '<', (size_t)(lt - v)) != NULL)
+		return 0;
+	return email_ok(lt + 1, (size_t)(v + n - 1 - (lt + 1)));
+}
+
+/* smtp://host[:port][/] or smtps://... */
+static int
+smtp_url_ok(struct arena *a, const char *u)
+{
+	const char *h = strncmp(u, "smtps://", 8) == 0  ? u + 8
+	                : strncmp(u, "smtp://", 7) == 0 ? u + 7
+	                                                : NULL;
+	const char *end, *colon;
+	int64_t port;
+
+	if (h == NULL)
+		return 0;
+	end = h + strcspn(h, "/");
+	if (*end == '/' && end[1] != '\0')
+		return 0;
+	colon = h[0] == '[' ? strchr(h, ']') : h;
+	colon = colon ? memchr(colon, ':', (size_t)(end - colon)) : NULL;
+	if (colon != NULL &&
+	    num_parse(arena_strndup(a, colon + 1, (size_t)(end - colon - 1)), 1,
+	              65535, &port) == -1)
+		return 0;
+	return host_ok(
+		arena_strndup(a, h, (size_t)((colon ? colon : end) - h)));
+}
+
+/*
+ * Check one setting's typed value: NULL, with *out the value to store
+ * (NULL: forget it, its default applies), or the message for the field.
+ */
+static const char *
+setting_check(struct site *s, struct arena *a, const struct setting_def *d,
+              const char *raw, const char **out)
+{
+	const char *v = d->type == S_LIST || d->type == S_SECRET
+	                        ? (raw ? raw : "")
+	                        : trim(a, raw);
+	int64_t num;
+
+	*out = NULL;
+	if (*v == '\0' || (d->type == S_LIST && *trim(a, v) == '\0')) {
+		if (d->required)
+			return "This cannot be empty.";
+		return NULL;
+	}
+	if (d->max > 0 && d->type != S_INT && d->type != S_POST &&
+	    strlen(v) > (size_t)d->max)
+		return arena_printf(a, "This is longer than %lld bytes.",
+		                    (long long)d->max);
+	switch (d->type) {
+	case S_LINE:
+	case S_SECRET:
+		if (has_control(v))
+			return "This cannot hold line breaks or control "
+			       "characters.";
+		break;
+	case S_LIST:
+		if (has_control_text(v))
+			return "This cannot hold control characters.";
+		break;
+	case S_URL:
+		if (!url_ok(v))
+			return "Enter an address starting with http:// or "
+			       "https://.";
+		break;
+	case S_INT:
+		if (num_parse(v, d->min, d->max, &num) == -1)
+			return arena_printf(a,
+			                    "Enter a whole number from %lld to "
+			                    "%lld.",
+			                    (long long)d->min,
+			                    (long long)d->max);
+		v = arena_printf(a, "%lld", (long long)num);
+		break;
+	case S_RATIO: {
+		char *end;
+		double x = strtod(v, &end);
+
+		if (*end != '\0' || !(x > 0 && x <= 1))
+			return "Enter a number above 0 and at most 1, such "
+			       "as 0.9.";
+		break;
+	}
+	case S_CHOICE: {
+		size_t i;
+
+		for (i = 0;
+		     d->choices[i] != NULL && strcmp(d->choices[i], v) != 0;
+		     i++)
+			;
+		if (d->choices[i] == NULL)
+			return "Choose one of the values listed.";
+		break;
+	}
+	case S_POST: {
+		struct post p;
+		struct error e;
+
+		if (num_parse(v, 1, INT64_MAX, &num) == -1)
+			return "Enter the id of a post (a whole number).";
+		if (store_post_get(s->store, a, num, &p, &e) == -1 ||
+		    p.status == POST_TRASH)
+			return arena_printf(a, "There is no post %lld.",
+			                    (long long)num);
+		v = arena_printf(a, "%lld", (long long)num);
+		break;
+	}
+	case S_FROM:
+		if (!from_ok(v))
+			return "Enter an email address (addr@example.org) or "
+			       "Name <addr@example.org>.";
+		break;
+	case S_HOST:
+		if (!host_ok(v))
+			return "Enter a host name such as mail.example.org.";
+		break;
+	case S_SMTP_URL:
+		if (!smtp_url_ok(a, v))
+			return "Enter smtp://host:port or smtps://host:port.";
+		break;
+	case S_READONLY:
+		return "This is set in gazette.conf.";
+	}
+	*out = v;
+	return NULL;
+}
+
+/* What a save writes: key to value (NULL: forget). */
+struct setting_write {
+	const char *key, *value;
+};
+
+static int
+settings_write(struct store *st, const struct setting_write *wr, size_t n,
+               struct error *e)
+{
+	if (store_begin(st, e) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if ((wr[i].value != NULL
+		             ? store_setting_set(st, wr[i].key, wr[i].value, e)
+		             : store_setting_delete(st, wr[i].key, e)) == -1) {
+			store_rollback(st);
+			return -1;
+		}
+	return store_commit(st, e);
+}
+
+static const char *
+setting_now(struct site *s, struct arena *a, const char *key)
+{
+	const char *v;
+	struct error e;
+
+	if (store_setting_get(s->store, a, key, &v, &e) == -1)
+		return NULL;
+	return v;
+}
+
+/* smtp_url split for the form: host, port, tls; 0 when it does not
+ * split (set by hand to something else). */
+static int
+smtp_url_split(struct arena *a, const char *u, const char **host,
+               const char **port, const char **tls)
+{
+	const char *h, *end, *colon;
+
+	if (strncmp(u, "smtps://", 8) == 0) {
+		*tls = "tls";
+		h = u + 8;
+	} else if (strncmp(u, "smtp://", 7) == 0) {
+		*tls = "starttls";
+		h = u + 7;
+	} else
+		return 0;
+	end = h + strcspn(h, "/");
+	colon = h[0] == '[' ? strchr(h, ']') : h;
+	colon = colon ? memchr(colon, ':', (size_t)(end - colon)) : NULL;
+	*host = arena_strndup(a, h, (size_t)((colon ? colon : end) - h));
+	*port = colon ? arena_strndup(a, colon + 1, (size_t)(end - colon - 1))
+	              : "";
+	return 1;
+}
+
+/* The settings screen: every field with values (typed ones when given)
+ * and errors. */
+static void
+settings_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
+                int status, const char *const *typed, const char *const *errs)
+{
+	struct arena *a = r->arena;
+	struct tval *m = admin_model(s, r, w, "Settings");
+	struct tval *groups = tval_set(a, m, "groups", tval_list(a));
+	struct tval *g[5];
+	const char *smtp = setting_now(s, a, "smtp_url");
+	const char *host = "", *port = "", *tls = "starttls";
+	int split = smtp == NULL || *smtp == '\0' ||
+	            smtp_url_split(a, smtp, &host, &port, &tls);
+	int nerr = 0;
+
+	for (size_t i = 0; i < 5; i++) {
+		g[i] = tval_push(a, groups, tval_map(a));
+		tval_set_str(a, g[i], "label", group_names[i]);
+		tval_set(a, g[i], "fields", tval_list(a));
+	}
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting_def *d = &settings[i];
+		struct tval *f;
+		const char *v, *help = d->help;
+
+		if (d->where == API_ONLY)
+			continue;
+		f = tval_push(a, tval_get(g[d->group], "fields"), tval_map(a));
+		if (typed != NULL)
+			v = typed[i];
+		else if (strcmp(d->key, "smtp_host") == 0)
+			v = host;
+		else if (strcmp(d->key, "smtp_port") == 0)
+			v = port;
+		else if (strcmp(d->key, "smtp_tls") == 0)
+			v = tls;
+		else if (d->type == S_READONLY)
+			v = s->url;
+		else
+			v = setting_now(s, a, d->key);
+		if (d->type == S_SECRET) {
+			const char *now = setting_now(s, a, d->key);
+
+			tval_set_bool(a, f, "is_set", now != NULL && *now);
+			v = ""; /* never echoed */
+		}
+		if (strcmp(d->key, "smtp_host") == 0 && !split)
+			help = arena_printf(
+				a,
+				"smtp_url is now '%s', which these "
+				"fields cannot show; saving replaces "
+				"it.",
+				smtp);
+		if (strcmp(d->key, "site_message_post") == 0 && v != NULL &&
+		    *v != '\0') {
+			int64_t id;
+			struct post p;
+			struct error e;
+
+			if (num_parse(trim(a, v), 1, INT64_MAX, &id) == 0 &&
+			    store_post_get(s->store, a, id, &p, &e) == 0)
+				help = arena_printf(
+					a, "%s Now: “%s” (%s).", help, p.title,
+					post_status_names[p.status]);
+		}
+		tval_set_str(a, f, "key", d->key);
+		tval_set_str(a, f, "label", d->label);
+		tval_set_str(a, f, "help", help ? help : "");
+		tval_set_str(a, f, "default", d->def ? d->def : "");
+		tval_set_str(a, f, "value", v ? v : "");
+		tval_set_str(a, f, "error", errs ? errs[i] : "");
+		if (errs != NULL && errs[i] != NULL)
+			nerr++;
+		tval_set_bool(a, f, "required", d->required);
+		switch (d->type) {
+		case S_LIST:
+			tval_set_bool(a, f, "is_list", 1);
+			break;
+		case S_CHOICE: {
+			struct tval *c =
+				tval_set(a, f, "choices", tval_list(a));
+
+			for (size_t j = 0; d->choices[j] != NULL; j++) {
+				struct tval *it = tval_push(a, c, tval_map(a));
+
+				tval_set_str(a, it, "value", d->choices[j]);
+				tval_set_bool(a, it, "selected",
+				              strcmp(d->choices[j],
+				                     v && *v ? v : d->def) ==
+				                      0);
+			}
+			tval_set_bool(a, f, "is_choice", 1);
+			break;
+		}
+		case S_SECRET:
+			tval_set_bool(a, f, "is_secret", 1);
+			break;
+		case S_READONLY:
+			tval_set_bool(a, f, "is_readonly", 1);
+			break;
+		case S_INT:
+		case S_RATIO:
+		case S_POST:
+			tval_set_bool(a, f, "is_number", 1);
+			break;
+		case S_URL:
+			tval_set_bool(a, f, "is_url", 1);
+			break;
+		default:
+			tval_set_bool(a, f, "is_line", 1);
+		}
+	}
+	if (nerr > 0)
+		tval_set_str(a, m, "error",
+		             nerr == 1 ? "One value was not saved; see the "
+		                         "message next to it. Nothing was "
+		                         "changed."
+		                       : "Some values were not saved; see the "
+		                         "messages next to them. Nothing was "
+		                         "changed.");
+	else if (status == 200 && req_query(r, "saved") != NULL)
+		tval_set_str(a, m, "notice", "The settings were saved.");
+	rs->status = status;
+	admin_render(s, r, rs, "admin_settings.html", m);
+}
+
+/* GET/POST /admin/settings/ */
+void
+admin_settings(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct form_field ff[NSETTINGS + 2];
+	const char **typed, **errs;
+	struct setting_write *wr;
+	const char *host = NULL, *port = NULL, *tls = NULL, *pw = NULL;
+	size_t nw = 0;
+	int bad = 0, clear_pw;
+	struct error e;
+
+	if (w == NULL)
+		return;
+	if (r->method != HTTP_POST) {
+		settings_render(s, r, rs, w, 200, NULL, NULL);
+		return;
+	}
+	for (size_t i = 0; i < NSETTINGS; i++)
+		ff[i] = (struct form_field){settings[i].key, FORM_MAX, 0, NULL};
+	ff[NSETTINGS] = (struct form_field){"csrf", 200, 0, NULL};
+	ff[NSETTINGS + 1] =
+		(struct form_field){"smtp_password_clear", 10, 0, NULL};
+	if (form_parse(r, ff, NSETTINGS + 2, &e) == -1) {
+		admin_message(s, r, rs, w, 400, "Not done", e.msg);
+		return;
+	}
+	clear_pw = ff[NSETTINGS + 1].value != NULL;
+	typed = arena_zalloc(a, NSETTINGS * sizeof(*typed));
+	errs = arena_zalloc(a, NSETTINGS * sizeof(*errs));
+	wr = arena_zalloc(a, (NSETTINGS + 1) * sizeof(*wr));
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting_def *d = &settings[i];
+		const char *v;
+
+		typed[i] = ff[i].value ? ff[i].value : "";
+		if (d->where == API_ONLY || d->type == S_READONLY)
+			continue;
+		errs[i] = setting_check(s, a, d, typed[i], &v);
+		if (errs[i] != NULL) {
+			bad = 1;
+			continue;
+		}
+		if (strcmp(d->key, "smtp_host") == 0)
+			host = v;
+		else if (strcmp(d->key, "smtp_port") == 0)
+			port = v;
+		else if (strcmp(d->key, "smtp_tls") == 0)
+			tls = v;
+		else if (d->type == S_SECRET)
+			pw = v;
+		else
+			wr[nw++] = (struct setting_write){d->key, v};
+	}
+	if (bad) {
+		settings_render(s, r, rs, w, 400, typed, errs);
+		return;
+	}
+	/* The host, port and security make smtp_url, which notify.c reads. */
+	if (host == NULL)
+		wr[nw++] = (struct setting_write){"smtp_url", NULL};
+	else {
+		int implicit = tls != NULL && strcmp(tls, "tls") == 0;
+
+		wr[nw++] =
+			(struct setting_write){"smtp_url",
+		                               arena_printf(a, "%s://%s:%s",
+		                                            implicit ? "smtps"
+		                                                     : "smtp",
+		                                            host,
+		                                            port ? port
+		                                            : implicit
+		                                                    ? "465"
+		                                                    : "587")};
+	}
+	/* The password only changes when one is typed, or on request. */
+	if (pw != NULL)
+		wr[nw++] = (struct setting_write){"smtp_password", pw};
+	else if (clear_pw)
+		wr[nw++] = (struct setting_write){"smtp_password", NULL};
+	if (settings_write(s->store, wr, nw, &e) == -1) {
+		screen_store_error(s, r, rs, w, "settings", &e);
+		return;
+	}
+	admin_redirect(rs, "/admin/settings/?saved=1");
+}
+
+/* Every setting the API knows (the password only as set or not). */
+static void
+settings_answer(struct site *s, struct arena *a, struct resp *rs)
+{
+	json_t *vals = json_object(), *defs = json_object();
+	const char *pw = setting_now(s, a, "smtp_password");
+
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting_def *d = &settings[i];
+		const char *now;
+
+		if (d->where == FORM_ONLY || d->type == S_SECRET)
+			continue;
+		now = setting_now(s, a, d->key);
+		json_object_set_new(vals, d->key,
+		                    now ? json_string(now) : json_null());
+		json_object_set_new(defs, d->key,
+		                    d->def ? json_string(d->def) : json_null());
+	}
+	api_json(rs, 200,
+	         json_pack("{s:o,s:o,s:b,s:s}", "settings", vals, "defaults",
+	                   defs, "smtp_password_set", pw != NULL && *pw != '\0',
+	                   "site_url", s->url));
+}
+
+/* GET/PUT /api/v1/admin/settings */
 void
 api_admin_settings(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
-	resp_json_error(rs, 501, "not written yet");
+	struct site *s = ctx;
+	struct who *w = admin_guard(s, r, rs, CAP_SITE);
+	struct arena *a = r->arena;
+	struct setting_write *wr;
+	struct error e;
+	const char *key;
+	json_t *doc, *v;
+	size_t nw = 0;
+
+	if (w == NULL)
+		return;
+	if (r->method != HTTP_PUT) {
+		settings_answer(s, a, rs);
+		return;
+	}
+	doc = api_json_request(r, rs);
+	if (doc == NULL)
+		return;
+	wr = arena_zalloc(a, (json_object_size(doc) + 1) * sizeof(*wr));
+	json_object_foreach(doc, key, v)
+	{
+		const struct setting_def *d = setting_def(key, FORM_ONLY);
+		const char *raw, *out, *msg;
+
+		if (d == NULL) {
+			api_field_error(
+				rs, 400, key,
+				strcmp(key, "site_url") == 0
+					? "site_url is set in gazette.conf "
+					  "(url), not here"
+					: arena_printf(a,
+			                               "unknown setting '%s'; "
+			                               "nothing was changed",
+			                               key));
+			goto out;
+		}
+		if (json_is_null(v))
+			raw = "";
+		else if (json_is_string(v))
+			raw = json_string_value(v);
+		else if (json_is_integer(v))
+			raw = arena_printf(a, "%lld",
+			                   (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			raw = arena_printf(a, "%.17g", json_real_value(v));
+		else {
+			api_field_error(rs, 400, key,
+			                arena_printf(a,
+			                             "%s must be a string, a "
+			                             "number or null",
+			                             key));
+			goto out;
+		}
+		msg = setting_check(s, a, d, raw, &out);
+		if (msg != NULL) {
+			api_field_error(rs, 400, key,
+			                arena_printf(a, "%s: %s", key, msg));
+			goto out;
+		}
+		wr[nw++] = (struct setting_write){arena_strdup(a, key), out};
+	}
+	if (settings_write(s->store, wr, nw, &e) == -1) {
+		api_store_error(rs, "settings", &e);
+		goto out;
+	}
+	settings_answer(s, a, rs);
+out:
+	json_decref(doc);
 }

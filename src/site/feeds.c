@@ -118,14 +118,14 @@ comments_feed(struct site *s, struct req *r, struct resp *rs,
 	}
 	f.format = XML_RSS;
 	f.title = arena_printf(a, "Comments on %s",
-	                       post ? post->title : s->title);
+	                       post ? post->title : site_title(s, a));
 	f.link = post ? arena_printf(a, "%s%s", s->url, site_permalink(a, post))
 	              : arena_printf(a, "%s/", s->url);
 	f.self = post ? arena_printf(a, "%s%sfeed/", s->url,
 	                             site_permalink(a, post))
 	              : arena_printf(a, "%s/comments/feed/", s->url);
-	f.description = s->tagline;
-	f.author = s->title;
+	f.description = site_tagline(s, a);
+	f.author = site_title(s, a);
 	v = arena_zalloc(a, (n ? n : 1) * sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
 		const char *author =
@@ -198,13 +198,14 @@ feed_get(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	f.format = ends_with(r->path, "/atom/") ? XML_ATOM : XML_RSS;
-	f.title = name ? arena_printf(a, "%s \xE2\x80\x93 %s", s->title, name)
-	               : s->title;
+	f.title = name ? arena_printf(a, "%s \xE2\x80\x93 %s", site_title(s, a),
+	                              name)
+	               : site_title(s, a);
 	f.link = arena_printf(a, "%s%s", s->url, base);
 	f.self = arena_printf(a, "%s%sfeed/%s", s->url, base,
 	                      f.format == XML_ATOM ? "atom/" : "");
-	f.description = s->tagline;
-	f.author = s->title;
+	f.description = site_tagline(s, a);
+	f.author = site_title(s, a);
 	v = arena_zalloc(a, (n ? n : 1) * sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
 		const char *link = arena_printf(a, "%s%s", s->url,
@@ -427,10 +428,12 @@ scope_feeds(struct site *s, struct req *r, struct tval *list)
 	if (base == NULL)
 		return;
 	add_feed(a, list, "application/rss+xml",
-	         arena_printf(a, "%s \xE2\x80\x93 %s (RSS)", s->title, name),
+	         arena_printf(a, "%s \xE2\x80\x93 %s (RSS)", site_title(s, a),
+	                      name),
 	         arena_printf(a, "%s%sfeed/", s->url, base));
 	add_feed(a, list, "application/atom+xml",
-	         arena_printf(a, "%s \xE2\x80\x93 %s (Atom)", s->title, name),
+	         arena_printf(a, "%s \xE2\x80\x93 %s (Atom)", site_title(s, a),
+	                      name),
 	         arena_printf(a, "%s%sfeed/atom/", s->url, base));
 }
 
@@ -448,13 +451,13 @@ discovery_model(struct site *s, struct req *r, struct tval *m)
 	struct tval *feeds = tval_set(a, m, "feeds", tval_list(a));
 
 	add_feed(a, feeds, "application/rss+xml",
-	         arena_printf(a, "%s (RSS)", s->title),
+	         arena_printf(a, "%s (RSS)", site_title(s, a)),
 	         arena_printf(a, "%s/feed/", s->url));
 	add_feed(a, feeds, "application/atom+xml",
-	         arena_printf(a, "%s (Atom)", s->title),
+	         arena_printf(a, "%s (Atom)", site_title(s, a)),
 	         arena_printf(a, "%s/feed/atom/", s->url));
 	add_feed(a, feeds, "application/rss+xml",
-	         arena_printf(a, "%s \xE2\x80\x93 comments", s->title),
+	         arena_printf(a, "%s \xE2\x80\x93 comments", site_title(s, a)),
 	         arena_printf(a, "%s/comments/feed/", s->url));
 	scope_feeds(s, r, feeds);
 }

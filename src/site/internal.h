@@ -15,15 +15,23 @@ struct site {
 	struct comments *comments;
 	struct notify *notify;
 	struct tmpl_set *tmpl;
-	char *url;   /* public base URL, no trailing slash */
-	char *dir;   /* the site folder (media/ is in it) */
-	char *title; /* from settings at start-up */
-	char *tagline;
+	char *url; /* public base URL, no trailing slash */
+	char *dir; /* the site folder (media/ is in it) */
+	/* The title and tagline settings, re-read when the store's
+	 * generation moves (an edit in the admin shows at once): read them
+	 * through site_title() and site_tagline(). */
+	pthread_rwlock_t names_lock;
+	uint64_t names_gen;
+	char *names_title, *names_tagline;
 	struct page_cache *cache;    /* cache.c, shared by the workers */
 	struct sidebar *sidebar;     /* sidebar.c's snapshot */
 	struct throttle *throttle;   /* failed logins (auth/) */
 	unsigned char login_key[32]; /* signs the login form's CSRF token */
 };
+
+/* The site's title and tagline as the settings say now, copied into a. */
+const char *site_title(struct site *s, struct arena *a);
+const char *site_tagline(struct site *s, struct arena *a);
 
 /* sidebar.c: the sidebar blocks, rendered once per content change. */
 struct sidebar *sidebar_new(void);

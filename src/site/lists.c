@@ -111,7 +111,7 @@ list_render(struct site *s, struct req *r, struct resp *rs, struct listing *l)
 	                                                   l->title,
 	                                                   (long long)page)
 	                                    : l->title)
-	                        : s->title,
+	                        : site_title(s, a),
 	               canonical);
 	if (l->title != NULL)
 		tval_set_str(a, m, "heading", l->title);

@@ -222,6 +222,18 @@ block_comments(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
 	}
 }
 
+static const char *
+support_url(struct site *s, struct arena *a)
+{
+	const char *v;
+	struct error e;
+
+	if (store_setting_get(s->store, a, "support_url", &v, &e) == -1 ||
+	    v == NULL)
+		return "";
+	return v;
+}
+
 /* The sidebar's model: one map per block, flagged by its kind. */
 static struct tval *
 sidebar_model(struct site *s, struct arena *a)
@@ -254,6 +266,10 @@ sidebar_model(struct site *s, struct arena *a)
 		             arena_strdup(a, cfg_str(cfg, "label", "Support")));
 		tval_set_str(a, bm, "url",
 		             arena_strdup(a, cfg_str(cfg, "url", "")));
+		/* A support block without a link of its own goes to the
+		 * site's support URL (the setting support_url). */
+		if (strcmp(k, "support") == 0 && *cfg_str(cfg, "url", "") == 0)
+			tval_set_str(a, bm, "url", support_url(s, a));
 		if (strcmp(k, "archives") == 0)
 			block_archives(s, a, bm);
 		else if (strcmp(k, "pages") == 0)

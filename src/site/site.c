@@ -188,6 +188,7 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 	const char *v;
 	size_t n = strlen(url);
 
+	pthread_rwlock_init(&s->names_lock, NULL);
 	s->store = st;
 	s->views = svc->views;
 	s->comments = svc->comments;
@@ -206,12 +207,13 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 			goto fail;
 	if (load_overrides(s->tmpl, dir, e) == -1)
 		goto fail;
+	s->names_gen = store_generation(st);
 	if (store_setting_get(st, a, "title", &v, e) == -1)
 		goto fail;
-	s->title = xstrdup(v ? v : "gazette");
+	s->names_title = xstrdup(v && *v ? v : "gazette");
 	if (store_setting_get(st, a, "tagline", &v, e) == -1)
 		goto fail;
-	s->tagline = xstrdup(v ? v : "");
+	s->names_tagline = xstrdup(v ? v : "");
 	if (store_secret(st, "login", s->login_key, sizeof(s->login_key), e) ==
 	    -1)
 		goto fail;
@@ -234,9 +236,75 @@ site_free(struct site *s)
 	sidebar_free(s->sidebar);
 	free(s->url);
 	free(s->dir);
-	free(s->title);
-	free(s->tagline);
+	free(s->names_title);
+	free(s->names_tagline);
+	pthread_rwlock_destroy(&s->names_lock);
 	free(s);
+}
+
+/*
+ * The title and tagline live in settings, which the admin changes while
+ * the server runs: re-read them when the store's generation has moved
+ * since the last read (one atomic load otherwise), as sidebar.c does.
+ * The generation is taken before reading, so a change racing the read
+ * leaves the snapshot one generation behind and the next call reads again.
+ */
+static void
+names_refresh(struct site *s)
+{
+	uint64_t gen = store_generation(s->store);
+	struct arena *a;
+	const char *title, *tagline;
+	struct error e;
+	char *old_title, *old_tagline;
+	int fresh;
+
+	pthread_rwlock_rdlock(&s->names_lock);
+	fresh = s->names_gen == gen;
+	pthread_rwlock_unlock(&s->names_lock);
+	if (fresh)
+		return;
+	a = arena_new();
+	if (store_setting_get(s->store, a, "title", &title, &e) == -1 ||
+	    store_setting_get(s->store, a, "tagline", &tagline, &e) == -1) {
+		log_error("site: title: %s", e.msg);
+		arena_free(a);
+		return;
+	}
+	pthread_rwlock_wrlock(&s->names_lock);
+	old_title = s->names_title;
+	old_tagline = s->names_tagline;
+	s->names_title = xstrdup(title && *title ? title : "gazette");
+	s->names_tagline = xstrdup(tagline ? tagline : "");
+	s->names_gen = gen;
+	pthread_rwlock_unlock(&s->names_lock);
+	free(old_title);
+	free(old_tagline);
+	arena_free(a);
+}
+
+const char *
+site_title(struct site *s, struct arena *a)
+{
+	const char *out;
+
+	names_refresh(s);
+	pthread_rwlock_rdlock(&s->names_lock);
+	out = arena_strdup(a, s->names_title);
+	pthread_rwlock_unlock(&s->names_lock);
+	return out;
+}
+
+const char *
+site_tagline(struct site *s, struct arena *a)
+{
+	const char *out;
+
+	names_refresh(s);
+	pthread_rwlock_rdlock(&s->names_lock);
+	out = arena_strdup(a, s->names_tagline);
+	pthread_rwlock_unlock(&s->names_lock);
+	return out;
 }
 
 const char *
@@ -355,8 +423,8 @@ page_model(struct site *s, struct req *r, const char *title,
 	size_t n;
 	struct error e;
 
-	tval_set_str(a, site, "title", s->title);
-	tval_set_str(a, site, "tagline", s->tagline);
+	tval_set_str(a, site, "title", site_title(s, a));
+	tval_set_str(a, site, "tagline", site_tagline(s, a));
 	tval_set_str(a, site, "url", s->url);
 	tval_set_str(a, m, "title", title);
 	tval_set_str(a, m, "canonical",

@@ -439,7 +439,52 @@ int store_invite_accept(struct store *s, const char *token_hash,
 
 /* ---- admin: sections, blocks (store_sqlite.c, store_site.c) ---- */
 
-/* (admin site helper: declarations here) */
+/*
+ * What the admin shows of a section: the section (newest_at 0), its
+ * description, its parent (0: none) and how many items it holds, any
+ * status.
+ */
+struct section_info {
+	struct section sec;
+	const char *description;
+	int64_t parent_id, items;
+};
+/* Every section in navigation order (position, then id). */
+int store_section_infos(struct store *s, struct arena *a,
+                        struct section_info **out, size_t *n, struct error *e);
+/* ERR_NOT_FOUND when there is no section id. */
+int store_section_info(struct store *s, struct arena *a, int64_t id,
+                       struct section_info *out, struct error *e);
+/* Add a section after the last one (in->position ignored); ERR_CONFLICT
+ * when the slug is taken. */
+int store_section_create(struct store *s, const struct section *in,
+                         const char *description, int64_t *id, struct error *e);
+/* Change in->id's slug, name, kind, show_newest and description
+ * (position kept); ERR_CONFLICT, ERR_NOT_FOUND. */
+int store_section_update(struct store *s, const struct section *in,
+                         const char *description, struct error *e);
+/* Delete a section; its posts stay, with no section (and lose it from
+ * their other categories); subsections lose their parent. */
+int store_section_delete(struct store *s, int64_t id, struct error *e);
+/* Positions 0..n-1 in the order of ids[0..n), in one transaction. */
+int store_section_order(struct store *s, const int64_t *ids, size_t n,
+                        struct error *e);
+
+/* One block by id; ERR_NOT_FOUND when there is none. */
+int store_block_get(struct store *s, struct arena *a, int64_t id,
+                    struct block *out, struct error *e);
+/* Add a block after the last of its area. */
+int store_block_create(struct store *s, const char *area, const char *kind,
+                       const char *config_json, int64_t *id, struct error *e);
+int store_block_set_config(struct store *s, int64_t id, const char *config_json,
+                           struct error *e);
+int store_block_delete(struct store *s, int64_t id, struct error *e);
+/* Positions 0..n-1 in the order of ids[0..n), in one transaction. */
+int store_block_order(struct store *s, const int64_t *ids, size_t n,
+                      struct error *e);
+
+/* Forget a setting (its default applies again); 0 also when unset. */
+int store_setting_delete(struct store *s, const char *key, struct error *e);
 
 /* ---- admin: numbers (store_views.c) ---- */
 

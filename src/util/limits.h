@@ -42,6 +42,15 @@
 #define LIM_API_TOKENS         20   /* API tokens one user may hold */
 #define LIM_TOKEN_NAME_BYTES   100
 
+/* the admin's sections, sidebar and settings (site/admin_site.c) */
+#define LIM_SECTIONS           100 /* sections in the navigation */
+#define LIM_SECTION_NAME_BYTES 200
+#define LIM_SECTION_DESC_BYTES 2000
+#define LIM_BLOCKS             50          /* sidebar blocks */
+#define LIM_BLOCK_TEXT_BYTES   (16 * 1024) /* a text block's Markdown */
+#define LIM_BLOCK_PAGES        50          /* pages in a pages block */
+#define LIM_SITE_TEXT_BYTES    500         /* title, tagline, message, labels */
+
 /* templates */
 #define LIM_TMPL_BYTES     (1024 * 1024) /* one template file */
 #define LIM_TMPL_DEPTH     32            /* nested sections / partials */
