@@ -751,7 +751,12 @@ edit_check(struct site *s, struct arena *a, struct who *w, struct edit *ed,
 		else
 			status = (enum post_status)k;
 	}
-	if (v[F_DATE] != NULL && !blank(v[F_DATE])) {
+	if (cur != NULL && v[F_DATE] != NULL &&
+	    strcmp(v[F_DATE], date_field(a, cur->post.published_at)) == 0)
+		/* The field as the editor showed it, to the minute: the
+		 * time stays what it was, to the second. */
+		t = cur->post.published_at;
+	else if (v[F_DATE] != NULL && !blank(v[F_DATE])) {
 		if (time_parse_iso(v[F_DATE], &t) == -1)
 			bad(ed, F_DATE,
 			    "Write the date and time as 2024-05-01 14:30 "
