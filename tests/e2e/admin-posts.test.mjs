@@ -562,3 +562,18 @@ test('in Chromium: two editors, the second save is told about the first and keep
   assert.match(await p2.textContent('#conflict-diff'), /- first editor wins/);
   assert.equal((await getPost(id)).body, 'first editor wins');
 });
+
+test(`revisions list the newest LIM_REVISIONS_LISTED (${LIMITS.LIM_REVISIONS_LISTED})`, async () => {
+  const c = await api(srv, S.ed, 'POST', '/api/v1/admin/posts', { title: 'Many saves', body: 'v1' });
+  let version = c.json.version;
+  for (let i = 2; i <= LIMITS.LIM_REVISIONS_LISTED + 1; i++) {
+    const u = await api(srv, S.ed, 'PUT', `/api/v1/admin/posts/${c.json.id}`, { body: `v${i}`, version });
+    assert.equal(u.status, 200);
+    version = u.json.version;
+  }
+  const list = await api(srv, S.ed, 'GET', `/api/v1/admin/posts/${c.json.id}/revisions`);
+  assert.equal(list.json.revisions.length, LIMITS.LIM_REVISIONS_LISTED);
+  assert.equal(list.json.revisions[0].version, version);
+  const page = await adminGet(srv, S.ed, `/admin/posts/${c.json.id}/revisions/`);
+  assert.equal((page.text.match(/<tr data-rev=/g) ?? []).length, LIMITS.LIM_REVISIONS_LISTED);
+});
