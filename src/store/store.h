@@ -431,7 +431,102 @@ int store_invite_accept(struct store *s, const char *token_hash,
 
 /* ---- admin: posts, revisions (store_posts.c, store_revisions.c) ---- */
 
-/* (admin posts helper: declarations here) */
+/* A post as the editor sees it: tags filled, its version (migration 007)
+ * and, for a book, its order link ("" otherwise). */
+struct post_edit {
+	struct post post;
+	int64_t version;
+	const char *order_url;
+};
+int store_post_edit_get(struct store *s, struct arena *a, int64_t id,
+                        struct post_edit *out, struct error *e);
+
+/* The admin's list: items of one type in any status, newest change first. */
+struct admin_post_query {
+	enum post_type type;
+	int status;         /* an enum post_status, or -1: all but the trash */
+	int64_t section_id; /* 0: any */
+	int64_t author_id;  /* 0: anyone's */
+	int limit, offset;
+};
+/* One page of them (bodies "", tags not filled) and *total matching. */
+int store_admin_posts(struct store *s, struct arena *a,
+                      const struct admin_post_query *q, struct post **out,
+                      size_t *n, int64_t *total, struct error *e);
+/* How many items of type each status has (counts[POST_STATUS__MAX]),
+ * author_id's alone unless it is 0. */
+int store_admin_post_counts(struct store *s, enum post_type type,
+                            int64_t author_id, int64_t *counts,
+                            struct error *e);
+
+/*
+ * *owner: the id of the item of type other than except_id that has slug,
+ * -1 when slug is a reserved page slug, 0 when it is free.
+ */
+int store_slug_owner(struct store *s, enum post_type type, const char *slug,
+                     int64_t except_id, int64_t *owner, struct error *e);
+/* The first of slug, slug-2, slug-3 ... free for type (except_id's own
+ * slug counts as free), in a, cut to fit LIM_SLUG_BYTES. */
+int store_slug_next(struct store *s, struct arena *a, enum post_type type,
+                    const char *slug, int64_t except_id, const char **out,
+                    struct error *e);
+
+/*
+ * A save from the editor or the API, in one transaction: the post (a new
+ * one when post->id is 0; otherwise every column the editor has, its tags
+ * replaced) only if its version is still base_version, a revision of its
+ * title and body by editor_id, its search text, and a book's order link
+ * (order_url NULL leaves it).  *version is the post's new version.
+ * ERR_CONFLICT with *stale 1 when another save came in between (nothing
+ * written), with *stale 0 when another item of the type has the slug.
+ */
+struct post_save {
+	const struct post *post;
+	int64_t base_version;
+	int64_t editor_id;
+	const char *order_url;
+	int64_t now;
+};
+int store_post_save(struct store *s, const struct post_save *in, int64_t *id,
+                    int64_t *version, int *stale, struct error *e);
+/*
+ * An autosave of title and body: when live, the post itself takes them
+ * (a draft: nobody reads it yet) and its version moves on; otherwise
+ * (a published post) only a revision marked autosave keeps them.  Either
+ * way the editor's previous autosave revision of the post is replaced.
+ * ERR_CONFLICT with *stale 1 when the version is no longer base_version.
+ */
+int store_post_autosave(struct store *s, int64_t id, int64_t base_version,
+                        const char *title, const char *body_src,
+                        const char *body_html, int live, int64_t editor_id,
+                        int64_t now, int64_t *version, int *stale,
+                        struct error *e);
+/*
+ * Move a post to status (the bulk actions), its version on; published_at
+ * set when it is not 0.  ERR_NOT_FOUND when there is no post id.
+ */
+int store_post_set_state(struct store *s, int64_t id, enum post_status status,
+                         int64_t published_at, int64_t now, struct error *e);
+
+/* store_revisions.c: what each save of a post's title and body was. */
+struct revision {
+	int64_t id, post_id, author_id, version, created_at;
+	const char *title, *body_src; /* body_src "" in lists */
+	const char *author_name;      /* "" when the user is gone */
+	int autosave;
+};
+/* Inside or outside a transaction; an autosave replaces author_id's
+ * previous autosave of the post. */
+int store_revision_add(struct store *s, int64_t post_id, const char *title,
+                       const char *body_src, int64_t author_id, int64_t version,
+                       int autosave, int64_t now, struct error *e);
+/* A post's revisions, newest first, at most limit; bodies not filled. */
+int store_revision_list(struct store *s, struct arena *a, int64_t post_id,
+                        int limit, struct revision **out, size_t *n,
+                        struct error *e);
+/* Revision id of post_id; ERR_NOT_FOUND when the post has no such. */
+int store_revision_get(struct store *s, struct arena *a, int64_t post_id,
+                       int64_t id, struct revision *out, struct error *e);
 
 /* ---- admin: moderation (store_comments.c) ---- */
 

@@ -350,7 +350,7 @@ store_import_term_meta(struct store *s, const char *taxonomy, const char *slug,
 	                 taxonomy_norm(taxonomy), slug, key, value);
 }
 
-static int
+int
 slug_reserved(enum post_type type, const char *slug)
 {
 	size_t i;

@@ -838,3 +838,378 @@ store_book_files(struct store *s, int64_t post_id, int64_t epub_id,
 	return write_one(s, SQL_BOOK_FILES, "book files", NULL, e, "lnnn",
 	                 post_id, epub_id, pdf_id, cover_id);
 }
+
+/* ---- the admin's editor and list (site/admin_posts.c) ---- */
+
+static const char SQL_EDIT_GET[] =
+	"SELECT " POST_FIELDS
+	", p.version, coalesce(b.order_url, '') " POST_FROM
+	"LEFT JOIN books b ON b.post_id = p.id WHERE p.id = ?1";
+
+/* POST_FIELDS with the bodies left out: a list never shows them, and
+ * they span overflow pages. */
+#define ADMIN_FIELDS                                                            \
+	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
+	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
+	"p.excerpt, '', '', p.source_url, p.body_format, "                      \
+	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
+	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
+	"p.comments_open, p.sticky, p.activity_at "
+#define ADMIN_WHERE                                                             \
+	"WHERE p.type = ?1 AND (CASE WHEN ?2 IS NULL THEN p.status != 'trash' " \
+	"ELSE p.status = ?2 END) AND (?3 IS NULL OR p.section_id = ?3) "        \
+	"AND (?4 IS NULL OR p.author_id = ?4) "
+static const char SQL_ADMIN_POSTS[] =
+	"SELECT " ADMIN_FIELDS POST_FROM ADMIN_WHERE
+	"ORDER BY p.updated_at DESC, p.id DESC LIMIT ?5 OFFSET ?6";
+static const char SQL_ADMIN_COUNT[] =
+	"SELECT count(*) FROM posts p " ADMIN_WHERE;
+static const char SQL_ADMIN_STATUS_COUNTS[] =
+	"SELECT status, count(*) FROM posts WHERE type = ?1 "
+	"AND (?2 IS NULL OR author_id = ?2) GROUP BY status";
+static const char SQL_SLUG_OWNER[] =
+	"SELECT id FROM posts WHERE type = ?1 AND slug = ?2 AND id != ?3";
+static const char SQL_POST_UPDATE[] =
+	"UPDATE posts SET status = ?2, section_id = ?3, slug = ?4, title = ?5, "
+	"excerpt = ?6, body_src = ?7, body_format = ?8, body_html = ?9, "
+	"source_url = ?10, published_at = ?11, updated_at = ?12, "
+	"comments_open = ?13, sticky = ?14, "
+	"activity_at = max(activity_at, ?11, ?12), version = version + 1 "
+	"WHERE id = ?1 AND version = ?15";
+static const char SQL_POST_VERSION[] =
+	"SELECT version FROM posts WHERE id = ?1";
+static const char SQL_POST_TAGS_CLEAR[] =
+	"DELETE FROM post_tags WHERE post_id = ?1";
+static const char SQL_POST_AUTOSAVE[] =
+	"UPDATE posts SET title = ?2, body_src = ?3, body_html = ?4, "
+	"updated_at = ?5, version = version + 1 WHERE id = ?1 AND version = ?6";
+static const char SQL_POST_STATE[] =
+	"UPDATE posts SET status = ?2, updated_at = ?3, "
+	"published_at = CASE WHEN ?4 = 0 THEN published_at ELSE ?4 END, "
+	"activity_at = max(activity_at, ?3), version = version + 1 "
+	"WHERE id = ?1";
+
+int
+store_post_edit_get(struct store *s, struct arena *a, int64_t id,
+                    struct post_edit *out, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof(*out));
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_EDIT_GET, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		post_row(a, st, &out->post);
+		out->version = sqlite3_column_int64(st, POST_NCOLS);
+		out->order_url = col_text(a, st, POST_NCOLS + 1);
+	}
+	stmt_done(st);
+	if (step == SQLITE_ROW)
+		rc = post_tags(c, a, &out->post, e);
+	else if (step == SQLITE_DONE)
+		error_set(e, ERR_NOT_FOUND, "no post %lld", (long long)id);
+	else
+		db_error(e, c->db, "post");
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+static void
+bind_admin_filter(sqlite3_stmt *st, const struct admin_post_query *q)
+{
+	bind_text(st, 1, post_type_names[q->type]);
+	if (q->status >= 0 && q->status < POST_STATUS__MAX)
+		bind_text(st, 2, post_status_names[q->status]);
+	bind_id(st, 3, q->section_id);
+	bind_id(st, 4, q->author_id);
+}
+
+int
+store_admin_posts(struct store *s, struct arena *a,
+                  const struct admin_post_query *q, struct post **out,
+                  size_t *n, int64_t *total, struct error *e)
+{
+	struct rd r;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	st = rd_open(&r, s, SQL_ADMIN_COUNT, e);
+	if (st == NULL)
+		return -1;
+	bind_admin_filter(st, q);
+	rc = rd_step(&r, "admin post count", e);
+	if (rc == 1)
+		*total = sqlite3_column_int64(st, 0);
+	rd_close(&r);
+	if (rc == -1)
+		return -1;
+	if (q->limit <= 0 || q->offset < 0)
+		return 0;
+	st = rd_open(&r, s, SQL_ADMIN_POSTS, e);
+	if (st == NULL)
+		return -1;
+	bind_admin_filter(st, q);
+	sqlite3_bind_int(st, 5, q->limit);
+	sqlite3_bind_int(st, 6, q->offset);
+	while ((rc = rd_step(&r, "admin posts", e)) == 1) {
+		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		post_row(a, st, &(*out)[(*n)++]);
+	}
+	rd_close(&r);
+	return rc;
+}
+
+int
+store_admin_post_counts(struct store *s, enum post_type type, int64_t author_id,
+                        int64_t *counts, struct error *e)
+{
+	struct rd r;
+	sqlite3_stmt *st = rd_open(&r, s, SQL_ADMIN_STATUS_COUNTS, e);
+	int rc;
+
+	memset(counts, 0, POST_STATUS__MAX * sizeof(*counts));
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, post_type_names[type]);
+	bind_id(st, 2, author_id);
+	while ((rc = rd_step(&r, "post counts", e)) == 1) {
+		int k = enum_lookup(post_status_names, POST_STATUS__MAX,
+		                    (const char *)sqlite3_column_text(st, 0));
+
+		if (k >= 0)
+			counts[k] = sqlite3_column_int64(st, 1);
+	}
+	rd_close(&r);
+	return rc;
+}
+
+int
+store_slug_owner(struct store *s, enum post_type type, const char *slug,
+                 int64_t except_id, int64_t *owner, struct error *e)
+{
+	struct rd r;
+	sqlite3_stmt *st;
+	int rc;
+
+	*owner = 0;
+	if (slug_reserved(type, slug)) {
+		*owner = -1;
+		return 0;
+	}
+	st = rd_open(&r, s, SQL_SLUG_OWNER, e);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, post_type_names[type]);
+	bind_text(st, 2, slug);
+	sqlite3_bind_int64(st, 3, except_id);
+	rc = rd_step(&r, "slug", e);
+	if (rc == 1)
+		*owner = sqlite3_column_int64(st, 0);
+	rd_close(&r);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_slug_next(struct store *s, struct arena *a, enum post_type type,
+                const char *slug, int64_t except_id, const char **out,
+                struct error *e)
+{
+	int64_t owner;
+
+	for (int n = 1; n <= LIM_WXR_SLUG_TRIES; n++) {
+		char suffix[16];
+		size_t keep;
+		const char *try;
+
+		snprintf(suffix, sizeof(suffix), n == 1 ? "" : "-%d", n);
+		keep = utf8_cut(slug, strlen(slug),
+		                LIM_SLUG_BYTES - strlen(suffix));
+		try = arena_printf(a, "%.*s%s", (int)keep, slug, suffix);
+		if (store_slug_owner(s, type, try, except_id, &owner, e) == -1)
+			return -1;
+		if (owner == 0) {
+			*out = try;
+			return 0;
+		}
+	}
+	return error_set(e, ERR_CONFLICT,
+	                 "no free slug for '%s' after %d tries", slug,
+	                 LIM_WXR_SLUG_TRIES);
+}
+
+/* The post's version now; ERR_NOT_FOUND when it is gone. */
+static int
+post_version(struct store *s, int64_t id, int64_t *version, struct error *e)
+{
+	struct rd r;
+	sqlite3_stmt *st = rd_open(&r, s, SQL_POST_VERSION, e);
+	int rc;
+
+	*version = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = rd_step(&r, "post version", e);
+	if (rc == 1)
+		*version = sqlite3_column_int64(st, 0);
+	rd_close(&r);
+	if (rc == 0)
+		return error_set(e, ERR_NOT_FOUND, "no post %lld",
+		                 (long long)id);
+	return rc == -1 ? -1 : 0;
+}
+
+/* Update p (the editor's columns) if its version is still base. */
+static int
+post_update(struct store *s, const struct post *p, int64_t base, int *stale,
+            struct error *e)
+{
+	sqlite3_stmt *st = conn_stmt(&s->w, SQL_POST_UPDATE, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->id);
+	bind_text(st, 2, post_status_names[p->status]);
+	bind_id(st, 3, p->section_id);
+	bind_text(st, 4, p->slug);
+	bind_text(st, 5, p->title);
+	bind_text(st, 6, p->excerpt ? p->excerpt : "");
+	bind_text(st, 7, p->body_src ? p->body_src : "");
+	bind_text(st, 8, p->body_format ? p->body_format : "markdown");
+	bind_text(st, 9, p->body_html ? p->body_html : "");
+	bind_text(st, 10, p->source_url ? p->source_url : "");
+	sqlite3_bind_int64(st, 11, p->published_at);
+	sqlite3_bind_int64(st, 12, p->updated_at);
+	sqlite3_bind_int(st, 13, p->comments_open);
+	sqlite3_bind_int(st, 14, p->sticky);
+	sqlite3_bind_int64(st, 15, base);
+	if (write_step(s, st, "saving post", NULL, e) == -1) {
+		if (e->code == ERR_CONFLICT)
+			error_set(e, ERR_CONFLICT,
+			          "another %s has the slug '%s'",
+			          post_type_names[p->type], p->slug);
+		return -1;
+	}
+	if (sqlite3_changes(s->w.db) == 0) {
+		int64_t v;
+
+		if (post_version(s, p->id, &v, e) == -1)
+			return -1;
+		*stale = 1;
+		return error_set(e, ERR_CONFLICT,
+		                 "post %lld was saved by someone else (version "
+		                 "%lld, not %lld)",
+		                 (long long)p->id, (long long)v,
+		                 (long long)base);
+	}
+	return 0;
+}
+
+int
+store_post_save(struct store *s, const struct post_save *in, int64_t *id,
+                int64_t *version, int *stale, struct error *e)
+{
+	const struct post *p = in->post;
+	struct arena *a = NULL;
+
+	*stale = 0;
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (p->id == 0) {
+		if (store_post_add(s, p, id, e) == -1)
+			goto fail;
+	} else {
+		*id = p->id;
+		if (post_update(s, p, in->base_version, stale, e) == -1 ||
+		    write_one(s, SQL_POST_TAGS_CLEAR, "post tags", NULL, e, "l",
+		              p->id) == -1)
+			goto fail;
+		a = arena_new();
+		for (size_t i = 0; i < p->ntags; i++)
+			if (tag_attach(s, p->id, p->tags[i], a, e) == -1)
+				goto fail;
+		if (store_search_body_set(s, p->id,
+		                          p->body_html ? p->body_html : "",
+		                          e) == -1)
+			goto fail;
+	}
+	if (post_version(s, *id, version, e) == -1 ||
+	    store_revision_add(s, *id, p->title, p->body_src ? p->body_src : "",
+	                       in->editor_id, *version, 0, in->now, e) == -1)
+		goto fail;
+	if (in->order_url != NULL &&
+	    store_book_set(s, *id, in->order_url, e) == -1)
+		goto fail;
+	arena_free(a);
+	return store_commit(s, e);
+fail:
+	arena_free(a);
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_post_autosave(struct store *s, int64_t id, int64_t base_version,
+                    const char *title, const char *body_src,
+                    const char *body_html, int live, int64_t editor_id,
+                    int64_t now, int64_t *version, int *stale, struct error *e)
+{
+	int64_t changes;
+
+	*stale = 0;
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (post_version(s, id, version, e) == -1)
+		goto fail;
+	if (*version != base_version) {
+		*stale = 1;
+		error_set(e, ERR_CONFLICT,
+		          "post %lld was saved by someone else (version %lld, "
+		          "not %lld)",
+		          (long long)id, (long long)*version,
+		          (long long)base_version);
+		goto fail;
+	}
+	if (live) {
+		if (write_count(s, SQL_POST_AUTOSAVE, "autosave", &changes, e,
+		                "lsssll", id, title, body_src, body_html, now,
+		                base_version) == -1 ||
+		    store_search_body_set(s, id, body_html, e) == -1 ||
+		    post_version(s, id, version, e) == -1)
+			goto fail;
+	}
+	if (store_revision_add(s, id, title, body_src, editor_id, *version, 1,
+	                       now, e) == -1)
+		goto fail;
+	return store_commit(s, e);
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_post_set_state(struct store *s, int64_t id, enum post_status status,
+                     int64_t published_at, int64_t now, struct error *e)
+{
+	int64_t changes;
+
+	if (write_count(s, SQL_POST_STATE, "post status", &changes, e, "lsll",
+	                id, post_status_names[status], now, published_at) == -1)
+		return -1;
+	if (changes == 0)
+		return error_set(e, ERR_NOT_FOUND, "no post %lld",
+		                 (long long)id);
+	return 0;
+}

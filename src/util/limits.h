@@ -51,6 +51,11 @@
 #define LIM_BLOCK_PAGES        50          /* pages in a pages block */
 #define LIM_SITE_TEXT_BYTES    500         /* title, tagline, message, labels */
 
+/* The admin's posts, pages and books (site/admin_posts.c) */
+#define LIM_EXCERPT_BYTES    4000    /* an excerpt typed in the editor */
+#define LIM_DIFF_CELLS       1000000 /* old x new lines a diff compares */
+#define LIM_REVISIONS_LISTED 100     /* revisions listed, newest first */
+
 /* templates */
 #define LIM_TMPL_BYTES     (1024 * 1024) /* one template file */
 #define LIM_TMPL_DEPTH     32            /* nested sections / partials */
