@@ -60,6 +60,30 @@ auth_password_verify(const char *hash, const char *password, int *rehash)
 	return 1;
 }
 
+int
+auth_login_check(const char *login, struct error *e)
+{
+	size_t n = strlen(login);
+
+	if (n == 0)
+		return error_set(e, ERR_INVALID, "login: empty");
+	if (n > LIM_LOGIN_BYTES)
+		return error_set(e, ERR_INVALID,
+		                 "login: longer than %d characters",
+		                 LIM_LOGIN_BYTES);
+	for (size_t i = 0; i < n; i++) {
+		char c = login[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		      c == '.' || c == '@'))
+			return error_set(e, ERR_INVALID,
+			                 "login: only letters, digits and "
+			                 "- _ . @ (no spaces)");
+	}
+	return 0;
+}
+
 /* Characters (code points) of valid UTF-8 s. */
 static size_t
 chars(const char *s)
@@ -213,7 +237,11 @@ throttle_fail(struct throttle *t, const char *key, int free_tries, int64_t now)
 
 		if (delay > LIM_LOGIN_MAX_DELAY)
 			delay = LIM_LOGIN_MAX_DELAY;
-		en->until = now + delay;
+		/* The clock counts whole seconds: until = now + delay could
+		 * end a one-second wait a moment after it began (a failure
+		 * at 10.99 s, a retry at 11.00 s).  One second more makes
+		 * every wait last at least delay. */
+		en->until = now + delay + 1;
 	}
 	pthread_mutex_unlock(&t->lock);
 }

@@ -45,6 +45,10 @@ int auth_password_hash(const char *password, char out[AUTH_HASH_BYTES],
 /* 1 when password matches hash (then *rehash is 1 if the hash was made
  * with other limits than auth_password_hash uses now), else 0. */
 int auth_password_verify(const char *hash, const char *password, int *rehash);
+/* A login a user may have: 1..LIM_LOGIN_BYTES of ASCII letters, digits
+ * and - _ . @ (what WordPress allows, without spaces).  The CLI and the
+ * admin both ask here. */
+int auth_login_check(const char *login, struct error *e);
 /* A password a user may choose: LIM_PASSWORD_MIN..LIM_PASSWORD_BYTES,
  * UTF-8.  what names it in the message ("password"). */
 int auth_password_check(const char *password, struct error *e);

@@ -17,24 +17,6 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
-static int
-login_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > LIM_LOGIN_BYTES)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		      c == '.' || c == '@'))
-			return 0;
-	}
-	return 1;
-}
-
 /* The first line of stdin, without its newline, checked and hashed. */
 static int
 read_password(const char *cmd, char hash[AUTH_HASH_BYTES], struct error *e)
@@ -86,7 +68,7 @@ user_add(struct conf *c, int argc, char **argv)
 	}
 	if (login == NULL || role_name == NULL)
 		return cli_usage("usage: gazette user add LOGIN --role ROLE");
-	if (!login_valid(login))
+	if (auth_login_check(login, &e) == -1)
 		return cli_usage("user add: bad login '%s' (letters, digits, "
 		                 "- _ . @; at most %d)",
 		                 login, LIM_LOGIN_BYTES);

@@ -429,6 +429,28 @@ int store_invite_get(struct store *s, const char *token_hash, int64_t now,
 int store_invite_accept(struct store *s, const char *token_hash,
                         int64_t user_id, const char *pw_hash, struct error *e);
 
+/* The admin's users screen (admin_users.c). */
+/* A new user with no password yet (in->login, name, email, role) and an
+ * invitation for them, in one transaction; ERR_CONFLICT when the login is
+ * taken, and then nothing is written. */
+int store_user_invite(struct store *s, const struct user *in,
+                      const char *token_hash, int64_t created_by,
+                      int64_t expires_at, int64_t *id, struct error *e);
+/* A new invitation for user_id, replacing any earlier one. */
+int store_invite_renew(struct store *s, const char *token_hash, int64_t user_id,
+                       int64_t created_by, int64_t expires_at, struct error *e);
+/* The users with an unexpired invitation at now, by id. */
+int store_invite_pending(struct store *s, struct arena *a, int64_t now,
+                         int64_t **user_ids, size_t *n, struct error *e);
+/* Live sessions at now per user: user_ids[i] has counts[i] of them. */
+int store_session_counts(struct store *s, struct arena *a, int64_t now,
+                         int64_t **user_ids, int64_t **counts, size_t *n,
+                         struct error *e);
+/* End every session of a user except keep_hash's (NULL: none kept). */
+int store_session_revoke_others(struct store *s, int64_t user_id,
+                                const char *keep_hash, int64_t *n,
+                                struct error *e);
+
 /* ---- admin: posts, revisions (store_posts.c, store_revisions.c) ---- */
 
 /* A post as the editor sees it: tags filled, its version (migration 007)

@@ -538,3 +538,135 @@ fail:
 	store_rollback(s);
 	return -1;
 }
+
+/* ---- the admin's users screen ---- */
+
+static const char SQL_USER_INVITE_ADD[] =
+	"INSERT INTO users(login, name, email, role, pw_hash, created_at) "
+	"VALUES (?1, ?2, ?3, ?4, NULL, ?5)";
+static const char SQL_INVITE_DELETE_USER[] =
+	"DELETE FROM invites WHERE user_id = ?1";
+static const char SQL_INVITE_PENDING[] =
+	"SELECT DISTINCT user_id FROM invites WHERE expires_at > ?1 "
+	"ORDER BY user_id";
+static const char SQL_SESSION_COUNTS[] =
+	"SELECT user_id, count(*) FROM sessions WHERE expires_at > ?1 "
+	"GROUP BY user_id ORDER BY user_id";
+static const char SQL_SESSION_REVOKE_OTHERS[] =
+	"DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2";
+
+int
+store_user_invite(struct store *s, const struct user *in,
+                  const char *token_hash, int64_t created_by,
+                  int64_t expires_at, int64_t *id, struct error *e)
+{
+	int64_t uid = 0;
+
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (write_one(s, SQL_USER_INVITE_ADD, "adding user", &uid, e, "ssssl",
+	              in->login, in->name ? in->name : "",
+	              in->email ? in->email : "", user_role_names[in->role],
+	              in->created_at) == -1) {
+		if (e->code == ERR_CONFLICT)
+			error_set(e, ERR_CONFLICT, "user '%s' already exists",
+			          in->login);
+		goto fail;
+	}
+	if (store_invite_add(s, token_hash, uid, created_by, expires_at, e) ==
+	    -1)
+		goto fail;
+	if (store_commit(s, e) == -1)
+		return -1;
+	if (id != NULL)
+		*id = uid;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_invite_renew(struct store *s, const char *token_hash, int64_t user_id,
+                   int64_t created_by, int64_t expires_at, struct error *e)
+{
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (write_one(s, SQL_INVITE_DELETE_USER, "replacing invitation", NULL,
+	              e, "l", user_id) == -1 ||
+	    store_invite_add(s, token_hash, user_id, created_by, expires_at,
+	                     e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, e);
+}
+
+/* Rows of (int64, int64) from sql bound to now: firsts, and seconds when
+ * second is not NULL. */
+static int
+id_pairs(struct store *s, struct arena *a, const char *sql, int64_t now,
+         int64_t **first, int64_t **second, size_t *n, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, sql, e);
+	size_t cap = 16;
+	int rc;
+
+	*n = 0;
+	*first = NULL;
+	if (second != NULL)
+		*second = NULL;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	*first = arena_alloc(a, cap * sizeof(int64_t));
+	if (second != NULL)
+		*second = arena_alloc(a, cap * sizeof(int64_t));
+	while ((rc = rd_step(&q, "counting", e)) == 1) {
+		if (*n == cap) {
+			int64_t *f = arena_alloc(a, 2 * cap * sizeof(int64_t));
+
+			memcpy(f, *first, cap * sizeof(int64_t));
+			*first = f;
+			if (second != NULL) {
+				int64_t *g =
+					arena_alloc(a,
+				                    2 * cap * sizeof(int64_t));
+
+				memcpy(g, *second, cap * sizeof(int64_t));
+				*second = g;
+			}
+			cap *= 2;
+		}
+		(*first)[*n] = sqlite3_column_int64(st, 0);
+		if (second != NULL)
+			(*second)[*n] = sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_invite_pending(struct store *s, struct arena *a, int64_t now,
+                     int64_t **user_ids, size_t *n, struct error *e)
+{
+	return id_pairs(s, a, SQL_INVITE_PENDING, now, user_ids, NULL, n, e);
+}
+
+int
+store_session_counts(struct store *s, struct arena *a, int64_t now,
+                     int64_t **user_ids, int64_t **counts, size_t *n,
+                     struct error *e)
+{
+	return id_pairs(s, a, SQL_SESSION_COUNTS, now, user_ids, counts, n, e);
+}
+
+int
+store_session_revoke_others(struct store *s, int64_t user_id,
+                            const char *keep_hash, int64_t *n, struct error *e)
+{
+	return write_count(s, SQL_SESSION_REVOKE_OTHERS, "ending sessions", n,
+	                   e, "ls", user_id, keep_hash);
+}

@@ -41,6 +41,7 @@
 #define LIM_LOGIN_FORM_SECONDS 3600 /* a login form's CSRF token lives */
 #define LIM_API_TOKENS         20   /* API tokens one user may hold */
 #define LIM_TOKEN_NAME_BYTES   100
+#define LIM_USER_NAME_BYTES    250 /* WordPress's display_name width */
 
 /* the admin's sections, sidebar and settings (site/admin_site.c) */
 #define LIM_SECTIONS           100 /* sections in the navigation */
