@@ -363,7 +363,6 @@ queue_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	                        EXCERPT_CHARS, &q, &n, &e) == -1)
 		goto fail;
 	tval_set_str(a, m, "status", comment_status_names[v->status]);
-	tval_set_str(a, m, "status_label", tab_labels[v->status]);
 	tval_set_int(a, m, "total", counts[v->status]);
 	tabs = tval_set(a, m, "tabs", tval_list(a));
 	for (size_t i = 0; i < sizeof(tab_order) / sizeof(tab_order[0]); i++) {
