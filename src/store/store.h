@@ -552,7 +552,45 @@ int store_revision_get(struct store *s, struct arena *a, int64_t post_id,
 
 /* ---- admin: moderation (store_comments.c) ---- */
 
-/* (admin moderation helper: declarations here) */
+/* Comments of status; the dashboard's "pending comments" is
+ * store_comment_count(s, COMMENT_PENDING, &n, e). */
+int store_comment_count(struct store *s, enum comment_status status, int64_t *n,
+                        struct error *e);
+/* Guest submissions (posts with a submitter) of status; the dashboard's
+ * "pending submissions" is store_submission_count(s, POST_PENDING, ...). */
+int store_submission_count(struct store *s, enum post_status status, int64_t *n,
+                           struct error *e);
+
+/* A comment as the moderation queue shows it. */
+struct comment_queued {
+	struct comment c;
+	struct post post; /* id, type, status, slug, title, published_at */
+	/* A reply's parent: its author and the start of its Markdown (both
+	 * "" for a top-level comment); parent_cut when there is more. */
+	const char *parent_author, *parent_excerpt;
+	int parent_cut;
+	/* The commenter's other comments (same email, ASCII case folded)
+	 * that were approved and that were spam; 0 without an email. */
+	int64_t history_approved, history_spam;
+};
+/*
+ * A page of the queue of one status: pending oldest first (the order
+ * they came in), every other status newest first; rows offset..
+ * offset+limit, the parent's excerpt at most excerpt_chars characters.
+ */
+int store_comment_queue(struct store *s, struct arena *a,
+                        enum comment_status status, int limit, int offset,
+                        int excerpt_chars, struct comment_queued **out,
+                        size_t *n, struct error *e);
+/* A page of guest submissions of status, oldest first; submitter_*
+ * filled, tags not. */
+int store_submission_queue(struct store *s, struct arena *a,
+                           enum post_status status, int limit, int offset,
+                           struct post **out, size_t *n, struct error *e);
+/* One guest submission (submitter_* filled); ERR_NOT_FOUND when id is
+ * not a post with a submitter. */
+int store_submission_get(struct store *s, struct arena *a, int64_t id,
+                         struct post *out, struct error *e);
 
 /* ---- admin: sections, blocks (store_sqlite.c, store_site.c) ---- */
 

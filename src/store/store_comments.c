@@ -397,3 +397,187 @@ store_comment_list(struct store *s, struct arena *a, enum comment_status status,
 	reader_put(s, locked);
 	return rc;
 }
+
+/* ---- admin: moderation ---- */
+
+static const char SQL_COMMENT_COUNT[] =
+	"SELECT count(*) FROM comments WHERE status = ?1";
+static const char SQL_SUBMISSION_COUNT[] =
+	"SELECT count(*) FROM posts WHERE submitter_email != '' "
+	"AND status = ?1";
+/*
+ * The queue's columns after COMMENT_FIELDS: the post, the parent, and the
+ * commenter's history by email (the NOCASE index of migration 009 makes
+ * each count a short range).
+ */
+#define QUEUE_COLS                                                             \
+	"SELECT " COMMENT_FIELDS ", p.id, p.type, p.status, p.slug, p.title, " \
+	"p.published_at, coalesce(pc.author_name, ''), "                       \
+	"coalesce(substr(pc.body_src, 1, ?4), ''), "                           \
+	"coalesce(length(pc.body_src), 0), "                                   \
+	"CASE WHEN c.author_email = '' THEN 0 ELSE (SELECT count(*) "          \
+	"FROM comments h WHERE h.author_email = c.author_email COLLATE "       \
+	"NOCASE AND h.status = 'approved' AND h.id != c.id) END, "             \
+	"CASE WHEN c.author_email = '' THEN 0 ELSE (SELECT count(*) "          \
+	"FROM comments h WHERE h.author_email = c.author_email COLLATE "       \
+	"NOCASE AND h.status = 'spam' AND h.id != c.id) END "                  \
+	"FROM comments c JOIN posts p ON p.id = c.post_id "                    \
+	"LEFT JOIN comments pc ON pc.id = c.parent_id WHERE c.status = ?1 "
+/* Two statements, so each order walks the (status, created_at) index. */
+static const char SQL_QUEUE_OLDEST[] =
+	QUEUE_COLS "ORDER BY c.created_at, c.id LIMIT ?2 OFFSET ?3";
+static const char SQL_QUEUE_NEWEST[] =
+	QUEUE_COLS "ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3";
+#define SUBMISSION_COLS                                                        \
+	"SELECT " POST_FIELDS ", p.submitter_name, p.submitter_email " POST_FROM
+static const char SQL_SUBMISSION_QUEUE[] =
+	SUBMISSION_COLS "WHERE p.submitter_email != '' AND p.status = ?1 "
+			"ORDER BY p.id LIMIT ?2 OFFSET ?3";
+static const char SQL_SUBMISSION_GET[] =
+	SUBMISSION_COLS "WHERE p.submitter_email != '' AND p.id = ?1";
+
+int
+store_comment_count(struct store *s, enum comment_status status, int64_t *n,
+                    struct error *e)
+{
+	return count_one(s, SQL_COMMENT_COUNT, comment_status_names[status], 0,
+	                 n, e);
+}
+
+int
+store_submission_count(struct store *s, enum post_status status, int64_t *n,
+                       struct error *e)
+{
+	return count_one(s, SQL_SUBMISSION_COUNT, post_status_names[status], 0,
+	                 n, e);
+}
+
+/* Room for one more of n items of size sz in *out (cap *cap), in a. */
+static void *
+queue_grow(struct arena *a, void *out, size_t *cap, size_t n, size_t sz)
+{
+	void *g;
+
+	if (n < *cap)
+		return out;
+	*cap = *cap ? 2 * *cap : 16;
+	g = arena_alloc(a, *cap * sz);
+	if (n > 0)
+		memcpy(g, out, n * sz);
+	return g;
+}
+
+int
+store_comment_queue(struct store *s, struct arena *a,
+                    enum comment_status status, int limit, int offset,
+                    int excerpt_chars, struct comment_queued **out, size_t *n,
+                    struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc, k;
+
+	*out = NULL;
+	*n = 0;
+	if (limit <= 0 || offset < 0)
+		return 0;
+	st = rd_open(&q, s,
+	             status == COMMENT_PENDING ? SQL_QUEUE_OLDEST
+	                                       : SQL_QUEUE_NEWEST,
+	             e);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, comment_status_names[status]);
+	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int(st, 3, offset);
+	sqlite3_bind_int(st, 4, excerpt_chars > 0 ? excerpt_chars : 0);
+	while ((rc = rd_step(&q, "moderation queue", e)) == 1) {
+		struct comment_queued *x;
+
+		*out = queue_grow(a, *out, &cap, *n, sizeof(**out));
+		x = &(*out)[(*n)++];
+		memset(x, 0, sizeof(*x));
+		comment_row(a, st, &x->c);
+		x->post.id = sqlite3_column_int64(st, 19);
+		k = enum_lookup(post_type_names, POST_TYPE__MAX,
+		                (const char *)sqlite3_column_text(st, 20));
+		x->post.type = k < 0 ? POST_POST : (enum post_type)k;
+		k = enum_lookup(post_status_names, POST_STATUS__MAX,
+		                (const char *)sqlite3_column_text(st, 21));
+		x->post.status = k < 0 ? POST_DRAFT : (enum post_status)k;
+		x->post.slug = col_text(a, st, 22);
+		x->post.title = col_text(a, st, 23);
+		x->post.published_at = sqlite3_column_int64(st, 24);
+		x->post.section_slug = x->post.section_name = "";
+		x->post.excerpt = x->post.body_src = x->post.body_html = "";
+		x->post.source_url = x->post.author_name = "";
+		x->post.body_format = "markdown";
+		x->post.submitter_name = x->post.submitter_email = "";
+		x->parent_author = col_text(a, st, 25);
+		x->parent_excerpt = col_text(a, st, 26);
+		x->parent_cut =
+			sqlite3_column_int64(st, 27) > (int64_t)excerpt_chars;
+		x->history_approved = sqlite3_column_int64(st, 28);
+		x->history_spam = sqlite3_column_int64(st, 29);
+	}
+	rd_close(&q);
+	return rc;
+}
+
+static void
+submission_row(struct arena *a, sqlite3_stmt *st, struct post *p)
+{
+	post_row(a, st, p);
+	p->submitter_name = col_text(a, st, POST_NCOLS);
+	p->submitter_email = col_text(a, st, POST_NCOLS + 1);
+}
+
+int
+store_submission_queue(struct store *s, struct arena *a,
+                       enum post_status status, int limit, int offset,
+                       struct post **out, size_t *n, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit <= 0 || offset < 0)
+		return 0;
+	st = rd_open(&q, s, SQL_SUBMISSION_QUEUE, e);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, post_status_names[status]);
+	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int(st, 3, offset);
+	while ((rc = rd_step(&q, "submissions", e)) == 1) {
+		*out = queue_grow(a, *out, &cap, *n, sizeof(**out));
+		submission_row(a, st, &(*out)[(*n)++]);
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_submission_get(struct store *s, struct arena *a, int64_t id,
+                     struct post *out, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_SUBMISSION_GET, e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = rd_step(&q, "submission", e);
+	if (rc == 1)
+		submission_row(a, st, out);
+	rd_close(&q);
+	if (rc == 0)
+		return error_set(e, ERR_NOT_FOUND, "no submission %lld",
+		                 (long long)id);
+	return rc == 1 ? 0 : -1;
+}

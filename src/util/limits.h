@@ -104,6 +104,11 @@
 #define LIM_SPAM_TOKEN_BYTES 40   /* longer words are not tokens */
 #define LIM_COMMENT_LIST     1000 /* comments list --limit */
 
+/* the admin: moderation (enforced in site/admin_moderate.c) */
+#define LIM_MODERATE_PAGE  50  /* comments or submissions per queue page */
+#define LIM_MODERATE_LIMIT 200 /* ?limit= of the moderation API */
+#define LIM_MODERATE_IDS   200 /* comments in one decision (bulk, API) */
+
 /* search (enforced in store/search_query.c, store/store_search.c and
  * site/search.c) */
 #define LIM_SEARCH_QUERY_BYTES    256 /* a query past it is cut, with a notice */
