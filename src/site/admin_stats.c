@@ -346,7 +346,8 @@ dash_moderation(struct site *s, struct req *r, struct tval *m, struct who *w,
 	struct arena *a = r->arena;
 	int64_t pc, ps;
 
-	if (store_stats_pending(s->store, &pc, &ps, e) == -1)
+	if (store_comment_count(s->store, COMMENT_PENDING, &pc, e) == -1 ||
+	    store_submission_count(s->store, POST_PENDING, &ps, e) == -1)
 		return -1;
 	if (auth_can(&w->u, CAP_COMMENTS)) {
 		struct tval *c =
@@ -528,7 +529,8 @@ api_admin_stats(void *ctx, struct req *r, struct resp *rs)
 	if (series_load(s, a, 0, days, &sr, &e) == -1 ||
 	    store_views_popular(s->store, a, sr.first, sr.last, clock_now(),
 	                        STATS_TOP, &posts, &views, &n, &e) == -1 ||
-	    store_stats_pending(s->store, &pc, &ps, &e) == -1) {
+	    store_comment_count(s->store, COMMENT_PENDING, &pc, &e) == -1 ||
+	    store_submission_count(s->store, POST_PENDING, &ps, &e) == -1) {
 		log_error("stats: %s", e.msg);
 		resp_json_error(rs, 500, "cannot read the numbers");
 		return;

@@ -653,10 +653,6 @@ int store_setting_delete(struct store *s, const char *key, struct error *e);
 int store_stats_days(struct store *s, int64_t post_id, int64_t first_day,
                      int64_t last_day, int64_t *counts, int64_t *total,
                      struct error *e);
-/* Comments waiting for moderation, and guest submissions waiting for
- * review (what /admin/comments/ and /admin/submissions/ list first). */
-int store_stats_pending(struct store *s, int64_t *comments,
-                        int64_t *submissions, struct error *e);
 /*
  * Posts of any type written by author_id, trash left out, newest first
  * (by publication, else last update), at most limit; views[i] is posts[i]'s

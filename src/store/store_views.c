@@ -217,11 +217,6 @@ static const char SQL_STATS_DAYS_POST[] =
 	"SELECT day, n FROM post_views "
 	"WHERE post_id = ?3 AND day >= ?1 AND day <= ?2";
 
-static const char SQL_STATS_PENDING[] =
-	"SELECT (SELECT count(*) FROM comments WHERE status = 'pending'), "
-	"(SELECT count(*) FROM posts WHERE status = 'pending' "
-	"AND submitter_email != '')";
-
 /* POST_FIELDS with the bodies left out (a dashboard lists titles). */
 static const char SQL_STATS_AUTHOR_POSTS[] =
 	"SELECT p.id, p.type, p.status, coalesce(p.section_id, 0), "
@@ -269,26 +264,6 @@ store_stats_days(struct store *s, int64_t post_id, int64_t first_day,
 	return rc == -1 ? -1 : 0;
 }
 
-int
-store_stats_pending(struct store *s, int64_t *comments, int64_t *submissions,
-                    struct error *e)
-{
-	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_STATS_PENDING, e);
-	int rc;
-
-	*comments = 0;
-	*submissions = 0;
-	if (st == NULL)
-		return -1;
-	rc = rd_step(&q, "pending counts", e);
-	if (rc == 1) {
-		*comments = sqlite3_column_int64(st, 0);
-		*submissions = sqlite3_column_int64(st, 1);
-	}
-	rd_close(&q);
-	return rc == -1 ? -1 : 0;
-}
 
 int
 store_stats_author_posts(struct store *s, struct arena *a, int64_t author_id,
