@@ -16,7 +16,7 @@
 #include "../util/log.h"
 #include "../util/banned.h"
 
-#define SCHEDULE_TICK_MS      500
+#define SCHEDULE_TICK_MS       500
 #define SCHEDULE_PURGE_SECONDS 3600
 
 struct scheduler {

@@ -264,7 +264,6 @@ store_stats_days(struct store *s, int64_t post_id, int64_t first_day,
 	return rc == -1 ? -1 : 0;
 }
 
-
 int
 store_stats_author_posts(struct store *s, struct arena *a, int64_t author_id,
                          int64_t first_day, int64_t last_day, int limit,

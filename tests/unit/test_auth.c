@@ -31,22 +31,22 @@ test_caps(void **state)
 		unsigned yes, no;
 	} rows[] = {
 		{ROLE_ADMIN,
-		 CAP_ADMIN | CAP_POSTS_ALL | CAP_PAGES | CAP_COMMENTS |
-			 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS,
-		 0},
+	         CAP_ADMIN | CAP_POSTS_ALL | CAP_PAGES | CAP_COMMENTS |
+	                 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS,
+	         0},
 		{ROLE_EDITOR,
-		 CAP_ADMIN | CAP_POSTS_OWN | CAP_POSTS_PUBLISH | CAP_POSTS_ALL |
-			 CAP_PAGES | CAP_COMMENTS | CAP_SUBMISSIONS | CAP_STATS,
-		 CAP_SITE | CAP_USERS},
+	         CAP_ADMIN | CAP_POSTS_OWN | CAP_POSTS_PUBLISH | CAP_POSTS_ALL |
+	                 CAP_PAGES | CAP_COMMENTS | CAP_SUBMISSIONS | CAP_STATS,
+	         CAP_SITE | CAP_USERS},
 		{ROLE_AUTHOR, CAP_ADMIN | CAP_POSTS_OWN | CAP_POSTS_PUBLISH,
-		 CAP_POSTS_ALL | CAP_PAGES | CAP_COMMENTS | CAP_SUBMISSIONS |
-			 CAP_SITE | CAP_USERS | CAP_STATS},
+	         CAP_POSTS_ALL | CAP_PAGES | CAP_COMMENTS | CAP_SUBMISSIONS |
+	                 CAP_SITE | CAP_USERS | CAP_STATS},
 		{ROLE_CONTRIBUTOR, CAP_ADMIN | CAP_POSTS_OWN,
-		 CAP_POSTS_PUBLISH | CAP_POSTS_ALL | CAP_PAGES | CAP_COMMENTS |
-			 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS},
+	         CAP_POSTS_PUBLISH | CAP_POSTS_ALL | CAP_PAGES | CAP_COMMENTS |
+	                 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS},
 		{ROLE_MODERATOR, CAP_ADMIN | CAP_COMMENTS,
-		 CAP_POSTS_OWN | CAP_POSTS_PUBLISH | CAP_POSTS_ALL | CAP_PAGES |
-			 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS},
+	         CAP_POSTS_OWN | CAP_POSTS_PUBLISH | CAP_POSTS_ALL | CAP_PAGES |
+	                 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS},
 	};
 
 	(void)state;
@@ -78,12 +78,12 @@ test_password(void **state)
 	assert_int_equal(auth_password_verify("not a hash", "x", &rehash), 0);
 
 	/* Made with other limits (or argon2i): right, and due a rehash. */
-	assert_int_equal(crypto_pwhash_str_alg(
-				 old, "correct horse", 13,
-				 crypto_pwhash_OPSLIMIT_INTERACTIVE + 1,
-				 crypto_pwhash_MEMLIMIT_INTERACTIVE / 2,
-				 crypto_pwhash_ALG_ARGON2ID13),
-	                 0);
+	assert_int_equal(
+		crypto_pwhash_str_alg(old, "correct horse", 13,
+	                              crypto_pwhash_OPSLIMIT_INTERACTIVE + 1,
+	                              crypto_pwhash_MEMLIMIT_INTERACTIVE / 2,
+	                              crypto_pwhash_ALG_ARGON2ID13),
+		0);
 	assert_int_equal(auth_password_verify(old, "correct horse", &rehash),
 	                 1);
 	assert_int_equal(rehash, 1);
@@ -111,7 +111,10 @@ test_password_check(void **state)
 	/* Characters, not bytes: seven Cyrillic letters are 14 bytes. */
 	assert_int_equal(auth_password_check("пароль1", &e), -1);
 	assert_int_equal(auth_password_check("пароль12", &e), 0);
-	assert_int_equal(auth_password_check("abc\xff\xfe" "defgh", &e), -1);
+	assert_int_equal(auth_password_check("abc\xff\xfe"
+	                                     "defgh",
+	                                     &e),
+	                 -1);
 	assert_non_null(strstr(e.msg, "UTF-8"));
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
