@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "wxr.h"
+#include "wp.h"
 #include "../util/arena.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
@@ -47,6 +48,10 @@ struct wxr {
 	int xerr;
 	int xline, xcol;
 	char xmsg[160];
+	/* posts with a [gallery], rendered again once the attachments
+	 * (which come after them in WordPress's exports) are in */
+	int64_t *again;
+	size_t nagain, capagain;
 };
 
 /* ---- namespaces and fields ------------------------------------------ */
@@ -819,12 +824,86 @@ do_attachment(struct wxr *w, const struct item *it, struct error *e)
 	return rc;
 }
 
+/* ---- rendering ---------------------------------------------------------- */
+
+static int
+media_one(void *ctx, struct arena *a, int64_t id, struct wp_media *out)
+{
+	struct wxr *w = ctx;
+	const char *url, *title;
+	size_t n;
+	struct error e;
+
+	if (store_import_media_list(w->s, a, id, 0, &url, &title, 1, &n, &e) ==
+	            -1 ||
+	    n == 0)
+		return 0;
+	out->url = url;
+	out->title = title;
+	return 1;
+}
+
+static size_t
+media_children(void *ctx, struct arena *a, int64_t post_id,
+               struct wp_media *out, size_t max)
+{
+	struct wxr *w = ctx;
+	const char **urls = arena_alloc(a, max * sizeof(*urls));
+	const char **titles = arena_alloc(a, max * sizeof(*titles));
+	size_t n;
+	struct error e;
+
+	if (store_import_media_list(w->s, a, 0, post_id, urls, titles, max, &n,
+	                            &e) == -1)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		out[i].url = urls[i];
+		out[i].title = titles[i];
+	}
+	return n;
+}
+
+/* WordPress content as WordPress shows it, sanitized; NULL past the cap. */
+static const char *
+render(struct wxr *w, const char *src, int64_t legacy_id, unsigned flags)
+{
+	struct wp_options o = {flags, media_one, media_children, w, legacy_id};
+	struct buf html;
+	const char *out = NULL;
+
+	buf_init(&html, (size_t)LIM_WXR_FIELD_BYTES * 2);
+	if (wp_render(&html, w->a, src, strlen(src), &o) == 0)
+		out = arena_strndup(w->a, buf_str(&html), html.len);
+	buf_release(&html);
+	return out;
+}
+
+/* After the last item: the galleries, now that attachments are in. */
+static int
+render_again(struct wxr *w, struct error *e)
+{
+	for (size_t i = 0; i < w->nagain; i++) {
+		int64_t legacy_id;
+		const char *src, *pw, *html;
+
+		arena_reset(w->a);
+		if (store_import_post_source(w->s, w->a, w->again[i],
+		                             &legacy_id, &src, &pw, e) == -1)
+			return -1;
+		html = render(w, src, legacy_id, 0);
+		if (html != NULL &&
+		    store_import_post_html(w->s, w->again[i], html, *pw != '\0',
+		                           e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 do_comment(struct wxr *w, const xmlNode *n, int64_t post_id, struct error *e)
 {
 	struct import_comment c = {0};
 	const char *approved = "", *type = "", *date = "", *date_gmt = "";
-	struct buf html;
 	int64_t id;
 	int existed;
 	enum wxr_kind k;
@@ -874,14 +953,12 @@ do_comment(struct wxr *w, const xmlNode *n, int64_t post_id, struct error *e)
 	                   ? COMMENT_TRASH
 	                   : COMMENT_PENDING;
 	c.created_at = time_of(date_gmt, date);
-	buf_init(&html, (size_t)LIM_WXR_FIELD_BYTES * 2);
-	if (wxr_html_fallback(&html, c.body_src, strlen(c.body_src)) == -1) {
-		buf_release(&html);
+	/* WordPress shows comments through wpautop, without shortcodes */
+	c.body_html = render(w, c.body_src, 0, WP_COMMENT);
+	if (c.body_html == NULL) {
 		skip(w, k, "content too big to render");
 		return 0;
 	}
-	c.body_html = arena_strndup(w->a, buf_str(&html), html.len);
-	buf_release(&html);
 	if (store_import_comment(w->s, &c, &id, &existed, e) == -1)
 		return -1;
 	w->r->added[k] += !existed;
@@ -965,11 +1042,27 @@ post_extras(struct wxr *w, const xmlNode *n, int64_t id, int protected_,
 }
 
 static int
+again_add(struct wxr *w, int64_t id)
+{
+	if (w->nagain == w->capagain) {
+		size_t cap = w->capagain ? w->capagain * 2 : 64;
+		int64_t *p = realloc(w->again, cap * sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		w->again = p;
+		w->capagain = cap;
+	}
+	w->again[w->nagain++] = id;
+	return 0;
+}
+
+static int
 do_item(struct wxr *w, const xmlNode *n, struct error *e)
 {
 	struct item it;
 	struct import_post p = {0};
-	struct buf html;
+	const char *html;
 	enum wxr_kind k;
 	int64_t id;
 	int existed, rc = 0;
@@ -1087,23 +1180,19 @@ do_item(struct wxr *w, const xmlNode *n, struct error *e)
 			return -1;
 		w->r->added[WXR_AUTHOR] += !ex;
 	}
-	if (*it.password) {
-		/* Never public without the password: the body is kept in
-		 * body_src, and the page shows this until a reader enters it
-		 * (the password form is a later step of the issue). */
-		p.body_html = "<p>This content is password protected.</p>\n";
-		p.excerpt = "";
-	} else {
-		buf_init(&html, (size_t)LIM_WXR_FIELD_BYTES * 2);
-		if (wxr_html_fallback(&html, p.body_src, strlen(p.body_src)) ==
-		    -1) {
-			buf_release(&html);
-			skip(w, k, "content too big to render");
-			return 0;
-		}
-		p.body_html = arena_strndup(w->a, buf_str(&html), html.len);
-		buf_release(&html);
+	html = render(w, p.body_src, it.id, 0);
+	if (html == NULL) {
+		skip(w, k, "content too big to render");
+		return 0;
 	}
+	if (*it.password) {
+		/* Never public without the password: every path but the
+		 * password form sees this notice (migration 012). */
+		p.body_html = WXR_PROTECTED_NOTICE;
+		p.protected_html = html;
+		p.excerpt = "";
+	} else
+		p.body_html = html;
 	if (store_import_post(w->s, w->a, &p, &id, &slug, &existed, e) == -1)
 		return -1;
 	w->r->added[k] += !existed;
@@ -1115,6 +1204,9 @@ do_item(struct wxr *w, const xmlNode *n, struct error *e)
 		link_add(w, it.link, id, 0, e, &rc);
 		if (rc == -1)
 			return -1;
+		if (strstr(p.body_src, "[gallery") != NULL &&
+		    again_add(w, id) == -1)
+			return error_set(e, ERR_IO, "out of memory");
 	}
 	for (const xmlNode *c = n->children; c; c = c->next)
 		if (is_wp(c, "comment") && do_comment(w, c, id, e) == -1)
@@ -1306,12 +1398,13 @@ wxr_import(struct store *s, const char *path, const struct wxr_options *o,
 	if (store_begin(s, e) == -1)
 		goto out;
 	if (read_file(&w, rd, (int64_t)sb.st_size, e) == -1 ||
-	    store_import_finish(s, e) == -1) {
+	    render_again(&w, e) == -1 || store_import_finish(s, e) == -1) {
 		store_rollback(s);
 		goto out;
 	}
 	rc = store_commit(s, e);
 out:
+	free(w.again);
 	arena_free(w.a);
 	xmlFreeTextReader(rd);
 	return rc;

@@ -1,0 +1,6 @@
+-- Password-protected posts (issue 7): the rendered body of a post with
+-- a password lives here, apart from body_html, and only the handler that
+-- has checked the password reads it.  body_html holds the notice that
+-- every other path (lists, feeds, search, the API, caches) may show, so
+-- a forgotten filter can never leak the body.
+ALTER TABLE posts ADD COLUMN protected_html TEXT NOT NULL DEFAULT '';
