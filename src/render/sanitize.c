@@ -306,6 +306,17 @@ decide(const GumboNode *n, int depth)
 			return ACT_DROP;
 	if (rule_of(el->tag) == NULL || depth >= LIM_SANITIZE_DEPTH)
 		return ACT_UNWRAP;
+	/*
+	 * The adoption agency can leave a link inside a link in the tree,
+	 * which no parser builds again from markup: written out, it would
+	 * reparse differently (the stuff mutation XSS is made of).
+	 */
+	if (el->tag == GUMBO_TAG_A)
+		for (const GumboNode *up = n->parent; up != NULL;
+		     up = up->parent)
+			if (up->type == GUMBO_NODE_ELEMENT &&
+			    up->v.element.tag == GUMBO_TAG_A)
+				return ACT_UNWRAP;
 	if (el->tag == GUMBO_TAG_IMG || el->tag == GUMBO_TAG_SOURCE) {
 		src = attr_get(el, "src");
 		if (src == NULL || *src == '\0' || !sanitize_url_ok(src))

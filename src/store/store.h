@@ -779,6 +779,14 @@ int store_import_media_list(struct store *s, struct arena *a, int64_t legacy_id,
 int store_import_post_source(struct store *s, struct arena *a, int64_t id,
                              int64_t *legacy_id, const char **body_src,
                              const char **password, struct error *e);
+/*
+ * The password of post id ("" for none) and the body it protects
+ * (posts.protected_html, migration 012), in a.  Only the handler that
+ * checks the password may show html.
+ */
+int store_post_protected(struct store *s, struct arena *a, int64_t id,
+                         const char **password, const char **html,
+                         struct error *e);
 /* Set body_html (and the search text), or protected_html. */
 int store_import_post_html(struct store *s, int64_t id, const char *html,
                            int protected_, struct error *e);

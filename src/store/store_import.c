@@ -490,6 +490,30 @@ store_import_post_source(struct store *s, struct arena *a, int64_t id,
 	return rc == 1 ? 0 : -1;
 }
 
+static const char SQL_POST_PROTECTED[] =
+	"SELECT password, protected_html FROM posts WHERE id = ?1";
+
+int
+store_post_protected(struct store *s, struct arena *a, int64_t id,
+                     const char **password, const char **html, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_POST_PROTECTED, e);
+	int rc;
+
+	*password = *html = "";
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = rd_step(&q, "post password", e);
+	if (rc == 1) {
+		*password = col_text(a, st, 0);
+		*html = col_text(a, st, 1);
+	}
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
+}
+
 int
 store_import_post_html(struct store *s, int64_t id, const char *html,
                        int protected_, struct error *e)
