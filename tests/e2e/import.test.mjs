@@ -336,6 +336,14 @@ describe('import wxr: e2e-fixtures', () => {
     const body = one(dir, 'SELECT body_src FROM posts');
     assert.ok(body.includes('🚀-science.comcast'), 'look-alike host rewritten');
     assert.ok(body.includes('super-🚀-science.com'), 'look-alike host rewritten');
+    // every spelling of the base: Unicode host, %-encoded path, punycode
+    // host, character references; uploads stay until they are downloaded
+    const lines = body.split('\n').map((l) => l.trim());
+    const from = lines.indexOf('URLs to rewrite:');
+    assert.deepEqual(lines.slice(from + 2, from + 6),
+      [SITE_URL, SITE_URL, SITE_URL, `${SITE_URL}/`]);
+    assert.ok(body.includes('<img src="&#104;ttps://xn---&#115;&#99;ience-7f85g.com/science/wp-content/image.png">'));
+    assert.ok(body.includes('"notUrl": "/science/wp-content/image.png"'), 'notUrl changed');
     ({ dir } = await imported(path.join(E2E, 'wxr-css-urls.xml')));
     assert.equal(count(dir, "posts WHERE type = 'post'"), 1);
   });
