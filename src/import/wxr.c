@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "wxr.h"
+#include "wp.h"
 #include "../util/arena.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
@@ -47,6 +48,10 @@ struct wxr {
 	int xerr;
 	int xline, xcol;
 	char xmsg[160];
+	/* posts with a [gallery], rendered again once the attachments
+	 * (which come after them in WordPress's exports) are in */
+	int64_t *again;
+	size_t nagain, capagain;
 };
 
 /* ---- namespaces and fields ------------------------------------------ */
@@ -435,80 +440,369 @@ out:
 }
 
 /*
- * Links to the old site in content: the base URL over http or https (and
- * with JSON's "\/" escapes, as block-comment attributes write them),
+ * Links to the old site in content: the base URL over http or https,
  * followed by the end of the URL or a path, becomes the new site's URL.
- * A look-alike ("/path-not-taken" against "/path", a longer host) is not
- * a match, and uploads (/wp-content/) stay where they are until the files
- * are downloaded (a later issue).
+ * The base may be spelt as WordPress's own exporter and editors spell it
+ * (wxr-base-url-rewriting.xml): character references (&#104;ttps),
+ * percent-encoded path bytes (%73cience), JSON escapes in block-comment
+ * attributes (\/ and \uXXXX, surrogate pairs included), and the host as
+ * Unicode or as punycode (xn--...), compared case-blind.  A look-alike
+ * ("/path-not-taken" against "/path", "oldsite.com.evil.com" or
+ * "oldsite.company" against "oldsite.com") is not a match, and uploads
+ * (/wp-content/) stay where they are until the files are downloaded (a
+ * later issue).  CSS url() needs nothing of its own: its URL is matched
+ * like any other, and the sanitizer drops style attributes anyway.
  */
 static int
-url_continues(char c)
+url_continues(unsigned c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-	       c == '~' || c == '%' || c == '@' || c == ':' || (c & 0x80);
+	       c == '~' || c == '%' || c == '@' || c == ':' || c >= 0x80;
+}
+
+static int
+hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
+/* The hex number of n digits at p, or -1. */
+static long
+hexn(const char *p, int n)
+{
+	long v = 0;
+
+	for (int i = 0; i < n; i++) {
+		int h = hexval(p[i]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/*
+ * One logical character of content at p as a code point in *cp: a
+ * literal UTF-8 sequence, a numeric character reference, a JSON escape
+ * (\/, \uXXXX with its pair) or, with pct, a %XX byte.  The bytes used;
+ * *json set when a JSON escape was.
+ */
+static size_t
+next_char(const char *p, int pct, unsigned *cp, int *json)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	long v, lo;
+	size_t n;
+
+	if (p[0] == '&' && p[1] == '#') {
+		const char *q = p + 2;
+		int hex = *q == 'x' || *q == 'X';
+
+		q += hex;
+		v = 0;
+		for (n = 0; n < 8 && (hex ? hexval(q[n]) >= 0
+		                          : (q[n] >= '0' && q[n] <= '9'));
+		     n++)
+			v = v * (hex ? 16 : 10) + hexval(q[n]);
+		if (n > 0 && q[n] == ';' && v > 0 && v <= 0x10ffff) {
+			*cp = (unsigned)v;
+			return (size_t)(q + n + 1 - p);
+		}
+	}
+	if (p[0] == '\\' && p[1] == '/') {
+		*json = 1;
+		*cp = '/';
+		return 2;
+	}
+	if (p[0] == '\\' && p[1] == 'u' && (v = hexn(p + 2, 4)) >= 0) {
+		*json = 1;
+		if (v >= 0xd800 && v < 0xdc00 && p[6] == '\\' && p[7] == 'u' &&
+		    (lo = hexn(p + 8, 4)) >= 0xdc00 && lo < 0xe000) {
+			*cp = 0x10000 + (unsigned)((v - 0xd800) << 10) +
+			      (unsigned)(lo - 0xdc00);
+			return 12;
+		}
+		*cp = (unsigned)v;
+		return 6;
+	}
+	if (pct && p[0] == '%' && (v = hexn(p + 1, 2)) >= 0 && v < 0x80) {
+		*cp = (unsigned)v;
+		return 3;
+	}
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return u[0] ? 1 : 0;
+	}
+	n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
+	*cp = n == 1   ? u[0]
+	      : n == 2 ? u[0] & 0x1f
+	      : n == 3 ? u[0] & 0x0f
+	               : u[0] & 0x07;
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 1;
+		*cp = (*cp << 6) | (u[i] & 0x3f);
+	}
+	return n;
+}
+
+/* The code points of UTF-8 s, at most max; how many. */
+static size_t
+code_points(const char *s, unsigned *out, size_t max)
+{
+	size_t n = 0;
+	int json = 0;
+
+	while (*s && n < max) {
+		size_t k = next_char(s, 0, &out[n], &json);
+
+		if (k == 0)
+			break;
+		s += k;
+		n++;
+	}
+	return n;
+}
+
+/* RFC 3492 punycode of one label's code points, appended to b. */
+static int
+punycode(struct buf *b, const unsigned *cp, size_t n)
+{
+	enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700 };
+	unsigned long nn = 128, delta = 0, bias = 72, h, m, q, t;
+	size_t basic = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (cp[i] < 0x80) {
+			if (buf_putc(b, (char)cp[i]) == -1)
+				return -1;
+			basic++;
+		}
+	if (basic > 0 && buf_putc(b, '-') == -1)
+		return -1;
+	for (h = basic; h < n;) {
+		m = 0xffffffff;
+		for (size_t i = 0; i < n; i++)
+			if (cp[i] >= nn && cp[i] < m)
+				m = cp[i];
+		delta += (m - nn) * (h + 1);
+		nn = m;
+		for (size_t i = 0; i < n; i++) {
+			if (cp[i] < nn)
+				delta++;
+			if (cp[i] != nn)
+				continue;
+			for (q = delta, t = 0;; t += BASE) {
+				unsigned long k = t + BASE, th, d;
+
+				th = k <= bias          ? TMIN
+				     : k >= bias + TMAX ? TMAX
+				                        : k - bias;
+				if (q < th)
+					break;
+				d = th + (q - th) % (BASE - th);
+				if (buf_putc(b,
+				             (char)(d < 26 ? 'a' + d
+				                           : '0' + d - 26)) ==
+				    -1)
+					return -1;
+				q = (q - th) / (BASE - th);
+			}
+			if (buf_putc(b, (char)(q < 26 ? 'a' + q
+			                              : '0' + q - 26)) == -1)
+				return -1;
+			/* adapt the bias (RFC 3492 section 6.1) */
+			delta = h == basic ? delta / DAMP : delta / 2;
+			delta += delta / (h + 1);
+			for (bias = 0; delta > ((BASE - TMIN) * TMAX) / 2;
+			     bias += BASE)
+				delta /= BASE - TMIN;
+			bias += (BASE * delta) / (delta + SKEW);
+			delta = 0;
+			h++;
+		}
+		delta++;
+		nn++;
+	}
+	return 0;
+}
+
+/* host with every non-ASCII label as xn--punycode; NULL when all ASCII. */
+static const char *
+host_ascii(struct wxr *w, const char *host, size_t n)
+{
+	struct buf b;
+	const char *p = host, *end = host + n, *out = NULL;
+	int any = 0;
+
+	buf_init(&b, 1024);
+	while (p < end) {
+		const char *dot = memchr(p, '.', (size_t)(end - p));
+		const char *le = dot ? dot : end;
+		char label[256];
+		unsigned cps[256];
+		size_t k, ascii = 1;
+
+		if ((size_t)(le - p) >= sizeof(label))
+			goto out;
+		memcpy(label, p, (size_t)(le - p));
+		label[le - p] = '\0';
+		k = code_points(label, cps, 256);
+		for (size_t i = 0; i < k; i++)
+			ascii &= cps[i] < 0x80;
+		if (ascii ? buf_add(&b, p, (size_t)(le - p)) == -1
+		          : (buf_puts(&b, "xn--") == -1 ||
+		             punycode(&b, cps, k) == -1))
+			goto out;
+		any |= !ascii;
+		if (dot != NULL && buf_putc(&b, '.') == -1)
+			goto out;
+		p = dot ? dot + 1 : end;
+	}
+	if (any)
+		out = arena_strndup(w->a, buf_str(&b), b.len);
+out:
+	buf_release(&b);
+	return out;
+}
+
+static unsigned
+lower(unsigned c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/*
+ * Does content at p spell the URL scheme "://" host path (host and path
+ * as UTF-8 text)?  The bytes it takes, or 0; *json when JSON escapes
+ * were among them.
+ */
+static size_t
+match_base(const char *p, const char *host, size_t hn, const char *path,
+           int *json)
+{
+	const char *q = p;
+	unsigned cp, want;
+	size_t k;
+	int in_path = 0;
+	const char *parts[2] = {host, path};
+	size_t lens[2] = {hn, strlen(path)};
+
+	*json = 0;
+	/* http or https */
+	for (const char *s = "http"; *s; s++) {
+		k = next_char(q, 0, &cp, json);
+		if (k == 0 || lower(cp) != (unsigned)*s)
+			return 0;
+		q += k;
+	}
+	k = next_char(q, 0, &cp, json);
+	if (k > 0 && lower(cp) == 's') {
+		q += k;
+		k = next_char(q, 0, &cp, json);
+	}
+	if (k == 0 || cp != ':')
+		return 0;
+	q += k;
+	for (int i = 0; i < 2; i++) {
+		k = next_char(q, 0, &cp, json);
+		if (k == 0 || cp != '/')
+			return 0;
+		q += k;
+	}
+	for (int part = 0; part < 2; part++) {
+		const char *t = parts[part], *tend = parts[part] + lens[part];
+
+		in_path = part == 1;
+		while (t < tend) {
+			size_t tk = next_char(t, 0, &want, json);
+
+			k = next_char(q, in_path, &cp, json);
+			if (tk == 0 || k == 0 || lower(cp) != lower(want))
+				return 0;
+			t += tk;
+			q += k;
+		}
+	}
+	/* the end of the URL, or a path: not a longer host or name */
+	k = next_char(q, 1, &cp, json);
+	if (k > 0 && url_continues(cp))
+		return 0;
+	return (size_t)(q - p);
+}
+
+/* Is content at p "/wp-content/", however spelt? */
+static int
+uploads_at(const char *p)
+{
+	const char *lit = "/wp-content/";
+	unsigned cp;
+	int json;
+
+	for (; *lit; lit++) {
+		size_t k = next_char(p, 1, &cp, &json);
+
+		if (k == 0 || lower(cp) != (unsigned)*lit)
+			return 0;
+		p += k;
+	}
+	return 1;
 }
 
 static const char *
 rewrite_links(struct wxr *w, const char *body)
 {
-	const char *bases[2] = {w->base_blog, w->base_site};
 	const char *site = w->o ? w->o->site_url : NULL;
+	const char *bases[2] = {w->base_blog, w->base_site};
+	struct {
+		const char *host, *path;
+		size_t hn;
+	} forms[4];
+	size_t nforms = 0;
 	struct buf b;
 	const char *p = body, *out = body;
 	int changed = 0;
 
-	if (site == NULL || *site == '\0' || *w->base_blog == '\0' ||
-	    strstr(body, "//") == NULL)
+	if (site == NULL || *site == '\0' || *w->base_blog == '\0')
 		return body;
+	for (int k = 0; k < 2; k++) {
+		const char *hp = strstr(bases[k], "://"), *slash, *ascii;
+		size_t hn;
+
+		if (hp == NULL || (k == 1 && strcmp(bases[0], bases[1]) == 0))
+			continue;
+		hp += 3;
+		slash = strchr(hp, '/');
+		hn = slash ? (size_t)(slash - hp) : strlen(hp);
+		while (slash && slash[1] == '\0' && slash > hp)
+			slash = NULL; /* "https://host/": no path */
+		forms[nforms].host = hp;
+		forms[nforms].hn = hn;
+		forms[nforms++].path = slash ? slash : "";
+		ascii = host_ascii(w, hp, hn);
+		if (ascii != NULL) {
+			forms[nforms].host = ascii;
+			forms[nforms].hn = strlen(ascii);
+			forms[nforms++].path = slash ? slash : "";
+		}
+	}
 	buf_init(&b, (size_t)LIM_WXR_FIELD_BYTES * 2);
 	while (*p) {
 		size_t used = 0;
 		int json = 0;
 
-		if (*p == 'h') {
-			for (int k = 0; k < 2 && used == 0; k++) {
-				const char *base = bases[k], *q = p, *hp;
-
-				if (*base == '\0')
-					continue;
-				hp = strstr(base, "://");
-				if (hp == NULL)
-					continue;
-				hp += 3;
-				if (strncmp(q, "https:", 6) == 0)
-					q += 6;
-				else if (strncmp(q, "http:", 5) == 0)
-					q += 5;
-				else
-					break;
-				json = strncmp(q, "\\/\\/", 4) == 0;
-				if (!json && strncmp(q, "//", 2) != 0)
-					break;
-				q += json ? 4 : 2;
-				/* the host and path of base, "/" as "\/" in
-				 * JSON */
-				for (; *hp && *q; hp++) {
-					if (*hp == '/' && json) {
-						if (q[0] != '\\' || q[1] != '/')
-							break;
-						q += 2;
-					} else if (*q == *hp)
-						q++;
-					else
-						break;
-				}
-				if (*hp != '\0' || url_continues(*q))
-					continue;
-				if (strncmp(q,
-				            json ? "\\/wp-content\\/"
-				                 : "/wp-content/",
-				            json ? 14 : 12) == 0)
-					continue;
-				used = (size_t)(q - p);
+		if (*p == 'h' || *p == 'H' || *p == '&' || *p == '\\')
+			for (size_t f = 0; f < nforms && used == 0; f++) {
+				used = match_base(p, forms[f].host, forms[f].hn,
+				                  forms[f].path, &json);
+				if (used > 0 && uploads_at(p + used))
+					used = 0;
 			}
-		}
 		if (used == 0) {
 			p++;
 			continue;
@@ -819,12 +1113,86 @@ do_attachment(struct wxr *w, const struct item *it, struct error *e)
 	return rc;
 }
 
+/* ---- rendering ---------------------------------------------------------- */
+
+static int
+media_one(void *ctx, struct arena *a, int64_t id, struct wp_media *out)
+{
+	struct wxr *w = ctx;
+	const char *url, *title;
+	size_t n;
+	struct error e;
+
+	if (store_import_media_list(w->s, a, id, 0, &url, &title, 1, &n, &e) ==
+	            -1 ||
+	    n == 0)
+		return 0;
+	out->url = url;
+	out->title = title;
+	return 1;
+}
+
+static size_t
+media_children(void *ctx, struct arena *a, int64_t post_id,
+               struct wp_media *out, size_t max)
+{
+	struct wxr *w = ctx;
+	const char **urls = arena_alloc(a, max * sizeof(*urls));
+	const char **titles = arena_alloc(a, max * sizeof(*titles));
+	size_t n;
+	struct error e;
+
+	if (store_import_media_list(w->s, a, 0, post_id, urls, titles, max, &n,
+	                            &e) == -1)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		out[i].url = urls[i];
+		out[i].title = titles[i];
+	}
+	return n;
+}
+
+/* WordPress content as WordPress shows it, sanitized; NULL past the cap. */
+static const char *
+render(struct wxr *w, const char *src, int64_t legacy_id, unsigned flags)
+{
+	struct wp_options o = {flags, media_one, media_children, w, legacy_id};
+	struct buf html;
+	const char *out = NULL;
+
+	buf_init(&html, (size_t)LIM_WXR_FIELD_BYTES * 2);
+	if (wp_render(&html, w->a, src, strlen(src), &o) == 0)
+		out = arena_strndup(w->a, buf_str(&html), html.len);
+	buf_release(&html);
+	return out;
+}
+
+/* After the last item: the galleries, now that attachments are in. */
+static int
+render_again(struct wxr *w, struct error *e)
+{
+	for (size_t i = 0; i < w->nagain; i++) {
+		int64_t legacy_id;
+		const char *src, *pw, *html;
+
+		arena_reset(w->a);
+		if (store_import_post_source(w->s, w->a, w->again[i],
+		                             &legacy_id, &src, &pw, e) == -1)
+			return -1;
+		html = render(w, src, legacy_id, 0);
+		if (html != NULL &&
+		    store_import_post_html(w->s, w->again[i], html, *pw != '\0',
+		                           e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 do_comment(struct wxr *w, const xmlNode *n, int64_t post_id, struct error *e)
 {
 	struct import_comment c = {0};
 	const char *approved = "", *type = "", *date = "", *date_gmt = "";
-	struct buf html;
 	int64_t id;
 	int existed;
 	enum wxr_kind k;
@@ -874,14 +1242,12 @@ do_comment(struct wxr *w, const xmlNode *n, int64_t post_id, struct error *e)
 	                   ? COMMENT_TRASH
 	                   : COMMENT_PENDING;
 	c.created_at = time_of(date_gmt, date);
-	buf_init(&html, (size_t)LIM_WXR_FIELD_BYTES * 2);
-	if (wxr_html_fallback(&html, c.body_src, strlen(c.body_src)) == -1) {
-		buf_release(&html);
+	/* WordPress shows comments through wpautop, without shortcodes */
+	c.body_html = render(w, c.body_src, 0, WP_COMMENT);
+	if (c.body_html == NULL) {
 		skip(w, k, "content too big to render");
 		return 0;
 	}
-	c.body_html = arena_strndup(w->a, buf_str(&html), html.len);
-	buf_release(&html);
 	if (store_import_comment(w->s, &c, &id, &existed, e) == -1)
 		return -1;
 	w->r->added[k] += !existed;
@@ -965,11 +1331,27 @@ post_extras(struct wxr *w, const xmlNode *n, int64_t id, int protected_,
 }
 
 static int
+again_add(struct wxr *w, int64_t id)
+{
+	if (w->nagain == w->capagain) {
+		size_t cap = w->capagain ? w->capagain * 2 : 64;
+		int64_t *p = realloc(w->again, cap * sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		w->again = p;
+		w->capagain = cap;
+	}
+	w->again[w->nagain++] = id;
+	return 0;
+}
+
+static int
 do_item(struct wxr *w, const xmlNode *n, struct error *e)
 {
 	struct item it;
 	struct import_post p = {0};
-	struct buf html;
+	const char *html;
 	enum wxr_kind k;
 	int64_t id;
 	int existed, rc = 0;
@@ -1087,23 +1469,19 @@ do_item(struct wxr *w, const xmlNode *n, struct error *e)
 			return -1;
 		w->r->added[WXR_AUTHOR] += !ex;
 	}
-	if (*it.password) {
-		/* Never public without the password: the body is kept in
-		 * body_src, and the page shows this until a reader enters it
-		 * (the password form is a later step of the issue). */
-		p.body_html = "<p>This content is password protected.</p>\n";
-		p.excerpt = "";
-	} else {
-		buf_init(&html, (size_t)LIM_WXR_FIELD_BYTES * 2);
-		if (wxr_html_fallback(&html, p.body_src, strlen(p.body_src)) ==
-		    -1) {
-			buf_release(&html);
-			skip(w, k, "content too big to render");
-			return 0;
-		}
-		p.body_html = arena_strndup(w->a, buf_str(&html), html.len);
-		buf_release(&html);
+	html = render(w, p.body_src, it.id, 0);
+	if (html == NULL) {
+		skip(w, k, "content too big to render");
+		return 0;
 	}
+	if (*it.password) {
+		/* Never public without the password: every path but the
+		 * password form sees this notice (migration 012). */
+		p.body_html = WXR_PROTECTED_NOTICE;
+		p.protected_html = html;
+		p.excerpt = "";
+	} else
+		p.body_html = html;
 	if (store_import_post(w->s, w->a, &p, &id, &slug, &existed, e) == -1)
 		return -1;
 	w->r->added[k] += !existed;
@@ -1115,6 +1493,9 @@ do_item(struct wxr *w, const xmlNode *n, struct error *e)
 		link_add(w, it.link, id, 0, e, &rc);
 		if (rc == -1)
 			return -1;
+		if (strstr(p.body_src, "[gallery") != NULL &&
+		    again_add(w, id) == -1)
+			return error_set(e, ERR_IO, "out of memory");
 	}
 	for (const xmlNode *c = n->children; c; c = c->next)
 		if (is_wp(c, "comment") && do_comment(w, c, id, e) == -1)
@@ -1306,12 +1687,13 @@ wxr_import(struct store *s, const char *path, const struct wxr_options *o,
 	if (store_begin(s, e) == -1)
 		goto out;
 	if (read_file(&w, rd, (int64_t)sb.st_size, e) == -1 ||
-	    store_import_finish(s, e) == -1) {
+	    render_again(&w, e) == -1 || store_import_finish(s, e) == -1) {
 		store_rollback(s);
 		goto out;
 	}
 	rc = store_commit(s, e);
 out:
+	free(w.again);
 	arena_free(w.a);
 	xmlFreeTextReader(rd);
 	return rc;

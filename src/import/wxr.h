@@ -75,6 +75,10 @@ struct wxr_options {
 int wxr_import(struct store *s, const char *path, const struct wxr_options *o,
                struct wxr_report *r, struct error *e);
 
+/* body_html of a password-protected post; the body is in protected_html. */
+#define WXR_PROTECTED_NOTICE                                                   \
+	"<p class=\"protected\">This content is password protected.</p>\n"
+
 /*
  * The stop-gap rendering of WordPress HTML until the sanitizer exists:
  * every tag dropped (with the contents of script, style and the like),

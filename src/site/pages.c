@@ -1,7 +1,9 @@
 /* Single items (a post, a page, a book, an episode), static files, health. */
+#include <sodium.h>
 #include <string.h>
 
 #include "internal.h"
+#include "../import/wxr.h"
 #include "../util/clock.h"
 #include "../util/embed.h"
 #include "../util/log.h"
@@ -26,6 +28,54 @@ tags_model(struct arena *a, struct tval *pm, const struct post *p)
 	tval_set_bool(a, pm, "has_tags", p->ntags > 0);
 }
 
+/*
+ * A password-protected post (WordPress's post_password).  Its body_html
+ * is only the notice (import/wxr.h); the body is in protected_html.  A GET
+ * gets the form in place of the body (the same page for everyone, so it
+ * may be cached); a POST of the form with the right password gets the
+ * body in that answer alone, "private, no-store", never in the page
+ * cache (which holds GETs only).  WordPress keeps a cookie instead; a
+ * cookie would make every later page of the post uncacheable.
+ */
+static void
+protect(struct site *s, struct req *r, struct resp *rs, struct post *p,
+        struct tval *pm)
+{
+	struct arena *a = r->arena;
+	struct form_field f[1] = {{"post_password", 255, 0, NULL}};
+	const char *password, *html;
+	unsigned char want[32], got[32];
+	struct tval *form;
+	struct error e;
+
+	if (strcmp(p->body_html, WXR_PROTECTED_NOTICE) != 0 ||
+	    store_post_protected(s->store, a, p->id, &password, &html, &e) ==
+	            -1 ||
+	    *password == '\0')
+		return;
+	rs->cache_control = "private, no-store";
+	if (r->method == HTTP_POST && req_same_origin(r, s->url) &&
+	    form_parse(r, f, 1, &e) == 0 && f[0].value != NULL) {
+		/* equal-length digests, compared in constant time */
+		crypto_generichash(want, sizeof(want),
+		                   (const unsigned char *)password,
+		                   strlen(password), NULL, 0);
+		crypto_generichash(got, sizeof(got),
+		                   (const unsigned char *)f[0].value,
+		                   strlen(f[0].value), NULL, 0);
+		if (sodium_memcmp(want, got, sizeof(want)) == 0) {
+			tval_set_str(a, pm, "body_html", html);
+			return;
+		}
+	}
+	if (r->method != HTTP_POST)
+		rs->cache_control = NULL; /* the form: the default for a GET */
+	form = tval_set(a, pm, "protected", tval_map(a));
+	tval_set_str(a, form, "action", site_permalink(a, p));
+	tval_set_bool(a, form, "wrong", r->method == HTTP_POST);
+	tval_set_str(a, pm, "body_html", "");
+}
+
 /* The page of one item: its body, tags, and for posts the neighbours. */
 static void
 item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
@@ -41,6 +91,7 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	m = page_model(s, r, p->title, site_permalink(a, p));
 	pm = tval_set(a, m, key, post_model(s, a, p));
 	tval_set_str(a, pm, "body_html", p->body_html);
+	protect(s, r, rs, p, pm);
 	tags_model(a, pm, p);
 	if (p->type == POST_POST &&
 	    store_post_neighbors(s->store, a, p, clock_now(), &prev, &has_prev,
@@ -149,6 +200,7 @@ page_get(void *ctx, struct req *r, struct resp *rs)
 	m = page_model(s, r, p.title, site_permalink(a, &p));
 	pm = tval_set(a, m, "page", post_model(s, a, &p));
 	tval_set_str(a, pm, "body_html", p.body_html);
+	protect(s, r, rs, &p, pm);
 	rs->last_modified = p.updated_at;
 	page_render(s, r, rs, "page.html", m);
 }

@@ -20,7 +20,7 @@ static void route(struct site *s, struct req *r, struct resp *rs);
 static const struct route routes[] = {
 	{ROUTE_GET, "/", home_get},
 	{ROUTE_GET, "/page/#/", home_get},
-	{ROUTE_GET, "/#/#/#/:/", post_get},
+	{ROUTE_GET | ROUTE_POST, "/#/#/#/:/", post_get}, /* POST: passwords */
 	{ROUTE_GET, "/#/#/#/:/comment-page-#/", post_get},
 	{ROUTE_GET, "/#/#/#/:/feed/", post_comments_feed_get},
 	{ROUTE_POST, "/comments", comment_form_post},
@@ -126,7 +126,7 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/api/v1/admin/stats", api_admin_stats},
 	{ROUTE_GET, "/api/v1/admin/posts/#/stats", api_admin_post_stats},
 	{ROUTE_GET, "/favicon.ico", favicon_get},
-	{ROUTE_GET, "/:/", page_get},
+	{ROUTE_GET | ROUTE_POST, "/:/", page_get}, /* POST: passwords */
 };
 
 /* Read SITE/templates/NAME files over the embedded ones. */

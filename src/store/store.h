@@ -937,7 +937,8 @@ struct import_post {
 	int private_, sticky, comments_open;
 	const char *slug; /* wanted; -2, -3 ... appended on a clash */
 	const char *title, *excerpt, *body_src, *body_html, *password;
-	int64_t author_id; /* 0: none */
+	const char *protected_html; /* the body behind the password */
+	int64_t author_id;          /* 0: none */
 	int64_t published_at, updated_at;
 	int64_t legacy_parent; /* 0: none */
 };
@@ -983,6 +984,31 @@ struct import_media {
 };
 int store_import_media(struct store *s, const struct import_media *m,
                        int64_t *id, int *existed, struct error *e);
+/*
+ * URL (the original one until files are downloaded) and title of the
+ * attachment with WordPress id legacy_id, or with legacy_id 0 of up to
+ * max image attachments of the WordPress post legacy_parent; *n found.
+ */
+int store_import_media_list(struct store *s, struct arena *a, int64_t legacy_id,
+                            int64_t legacy_parent, const char **urls,
+                            const char **titles, size_t max, size_t *n,
+                            struct error *e);
+/* What a second rendering of post id needs ([gallery] once attachments
+ * are in). */
+int store_import_post_source(struct store *s, struct arena *a, int64_t id,
+                             int64_t *legacy_id, const char **body_src,
+                             const char **password, struct error *e);
+/*
+ * The password of post id ("" for none) and the body it protects
+ * (posts.protected_html, migration 012), in a.  Only the handler that
+ * checks the password may show html.
+ */
+int store_post_protected(struct store *s, struct arena *a, int64_t id,
+                         const char **password, const char **html,
+                         struct error *e);
+/* Set body_html (and the search text), or protected_html. */
+int store_import_post_html(struct store *s, int64_t id, const char *html,
+                           int protected_, struct error *e);
 
 /* An old path (percent-decoded) leading to post_id, or an attachment
  * (media_id), or url; 0 and "" for none.  A path already known keeps its

@@ -19,17 +19,17 @@ static const char SQL_TAG_BY_SLUG[] =
 
 static const char SQL_NEWEST_POSTS[] =
 	"SELECT " POST_COLS "WHERE p.type = 'post' AND p.status = 'published' "
-	"AND p.published_at <= ?1 "
+	"AND p.published_at <= ?1 AND p.password = '' "
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?2";
 
 static const char SQL_NEWEST_POSTS_SECTION[] =
 	"SELECT " POST_COLS "WHERE p.type = 'post' AND p.status = 'published' "
-	"AND p.published_at <= ?1 AND p.section_id = ?3 "
+	"AND p.published_at <= ?1 AND p.section_id = ?3 AND p.password = '' "
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?2";
 
 static const char SQL_NEWEST_POSTS_TAG[] =
 	"SELECT " POST_COLS "WHERE p.type = 'post' AND p.status = 'published' "
-	"AND p.published_at <= ?1 AND p.id IN "
+	"AND p.published_at <= ?1 AND p.password = '' AND p.id IN "
 	"(SELECT post_id FROM post_tags WHERE tag_id = ?3) "
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?2";
 
@@ -39,19 +39,21 @@ static const char SQL_NEWEST_COMMENTS[] =
 	"p.type, p.slug, p.title, p.published_at "
 	"FROM comments c JOIN posts p ON p.id = c.post_id "
 	"WHERE c.status = 'approved' AND p.status = 'published' "
-	"AND p.published_at <= ?1 AND (?3 = 0 OR c.post_id = ?3) "
+	"AND p.published_at <= ?1 AND p.password = '' "
+	"AND (?3 = 0 OR c.post_id = ?3) "
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
 
 static const char SQL_SITEMAP_COUNT[] =
 	"SELECT count(*), coalesce(max(CASE WHEN type = 'post' "
 	"THEN updated_at END), 0) FROM posts "
 	"WHERE type IN ('post', 'page') AND status = 'published' "
-	"AND published_at <= ?1";
+	"AND published_at <= ?1 AND password = ''";
 
 static const char SQL_SITEMAP_LIST[] =
 	"SELECT type, slug, published_at, updated_at FROM posts "
 	"WHERE type IN ('post', 'page') AND status = 'published' "
-	"AND published_at <= ?1 ORDER BY id LIMIT ?2 OFFSET ?3";
+	"AND published_at <= ?1 AND password = '' "
+	"ORDER BY id LIMIT ?2 OFFSET ?3";
 
 static int
 id_name_by_slug(struct store *s, struct arena *a, const char *sql,

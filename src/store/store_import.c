@@ -72,9 +72,9 @@ static const char SQL_POST_ADD[] =
 	"INSERT INTO posts(id, type, status, slug, title, excerpt, body_src, "
 	"body_format, body_html, author_id, published_at, updated_at, "
 	"comments_open, sticky, activity_at, legacy_id, legacy_guid, "
-	"legacy_parent, private, password) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	"?7, 'html', ?8, ?9, ?10, ?11, ?12, ?13, max(?10, ?11), ?14, ?15, ?16, "
-	"?17, ?18)";
+	"legacy_parent, private, password, protected_html) VALUES (?1, ?2, "
+	"?3, ?4, ?5, ?6, ?7, 'html', ?8, ?9, ?10, ?11, ?12, ?13, max(?10, ?11), "
+	"?14, ?15, ?16, ?17, ?18, ?19)";
 static const char SQL_POST_SECTION_ADD[] =
 	"INSERT OR IGNORE INTO post_sections(post_id, section_id) "
 	"VALUES (?1, ?2)";
@@ -414,12 +414,115 @@ store_import_post(struct store *s, struct arena *a, const struct import_post *p,
 		return -1;
 	want = taken == 0 ? p->legacy_id : 0; /* 0: SQLite picks */
 	return write_one(s, SQL_POST_ADD, "adding post", id, e,
-	                 "nsssssssnlliilsnis", want, post_type_names[p->type],
+	                 "nsssssssnlliilsniss", want, post_type_names[p->type],
 	                 post_status_names[p->status], *slug_out, p->title,
 	                 p->excerpt, p->body_src, p->body_html, p->author_id,
 	                 p->published_at, p->updated_at, p->comments_open,
 	                 p->sticky, p->legacy_id, p->legacy_guid,
-	                 p->legacy_parent, p->private_, p->password);
+	                 p->legacy_parent, p->private_, p->password,
+	                 p->protected_html ? p->protected_html : "");
+}
+
+static const char SQL_MEDIA_ONE[] =
+	"SELECT coalesce(nullif(remote_url, ''), path), title FROM media "
+	"WHERE legacy_id = ?1";
+/* Images attached to a post, in WordPress id order (upload order). */
+static const char SQL_MEDIA_CHILDREN[] =
+	"SELECT coalesce(nullif(remote_url, ''), path), title FROM media "
+	"WHERE legacy_parent = ?1 AND mime LIKE 'image/%' "
+	"ORDER BY legacy_id LIMIT ?2";
+static const char SQL_POST_SOURCE[] =
+	"SELECT legacy_id, body_src, password FROM posts WHERE id = ?1";
+static const char SQL_POST_SET_HTML[] =
+	"UPDATE posts SET body_html = ?2 WHERE id = ?1";
+static const char SQL_POST_SET_PROTECTED[] =
+	"UPDATE posts SET protected_html = ?2 WHERE id = ?1";
+
+int
+store_import_media_list(struct store *s, struct arena *a, int64_t legacy_id,
+                        int64_t legacy_parent, const char **urls,
+                        const char **titles, size_t max, size_t *n,
+                        struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st =
+		rd_open(&q, s,
+	                legacy_id > 0 ? SQL_MEDIA_ONE : SQL_MEDIA_CHILDREN, e);
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, legacy_id > 0 ? legacy_id : legacy_parent);
+	if (legacy_id <= 0)
+		sqlite3_bind_int64(st, 2, (int64_t)max);
+	while (*n < max && (rc = rd_step(&q, "attachments", e)) == 1) {
+		urls[*n] = col_text(a, st, 0);
+		titles[*n] = col_text(a, st, 1);
+		(*n)++;
+	}
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_import_post_source(struct store *s, struct arena *a, int64_t id,
+                         int64_t *legacy_id, const char **body_src,
+                         const char **password, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_POST_SOURCE, e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = rd_step(&q, "post source", e);
+	if (rc == 1) {
+		*legacy_id = sqlite3_column_int64(st, 0);
+		*body_src = col_text(a, st, 1);
+		*password = col_text(a, st, 2);
+	}
+	rd_close(&q);
+	if (rc == 0)
+		return error_set(e, ERR_NOT_FOUND, "no post %lld",
+		                 (long long)id);
+	return rc == 1 ? 0 : -1;
+}
+
+static const char SQL_POST_PROTECTED[] =
+	"SELECT password, protected_html FROM posts WHERE id = ?1";
+
+int
+store_post_protected(struct store *s, struct arena *a, int64_t id,
+                     const char **password, const char **html, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_POST_PROTECTED, e);
+	int rc;
+
+	*password = *html = "";
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = rd_step(&q, "post password", e);
+	if (rc == 1) {
+		*password = col_text(a, st, 0);
+		*html = col_text(a, st, 1);
+	}
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_import_post_html(struct store *s, int64_t id, const char *html,
+                       int protected_, struct error *e)
+{
+	if (write_one(s,
+	              protected_ ? SQL_POST_SET_PROTECTED : SQL_POST_SET_HTML,
+	              "setting a body", NULL, e, "ls", id, html) == -1)
+		return -1;
+	return protected_ ? 0 : store_search_body_set(s, id, html, e);
 }
 
 int

@@ -34,8 +34,11 @@ static const char SQL_POST_PERMALINK[] =
 	"AND p.status = 'published' AND p.published_at <= ?2 "
 	"AND p.published_at >= ?3 AND p.published_at < ?3 + 86400";
 
-#define LISTED                                                                 \
-	"WHERE p.type = ?1 AND p.status = 'published' AND p.published_at <= ?2 "
+/* Password-protected posts are never listed (WordPress shows them in
+ * lists; we keep them out of lists, feeds, search and sitemaps). */
+#define LISTED                                                                   \
+	"WHERE p.type = ?1 AND p.status = 'published' AND p.published_at <= ?2 " \
+	"AND p.password = '' "
 #define NEWEST "ORDER BY p.published_at DESC, p.id DESC LIMIT ?3 OFFSET ?4"
 #define BY_TAG                                                                 \
 	"AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t "        \
@@ -72,7 +75,8 @@ static const char SQL_ARCHIVE_MONTHS[] =
 	"SELECT CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER), "
 	"CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER), count(*) "
 	"FROM posts WHERE type = 'post' AND status = 'published' "
-	"AND published_at <= ?1 GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC";
+	"AND published_at <= ?1 AND password = '' "
+	"GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC";
 static const char SQL_BOOKS[] =
 	"SELECT " POST_FIELDS ", b.order_url, coalesce(me.path, ''), "
 	"coalesce(mp.path, ''), coalesce(mc.path, '') " POST_FROM
@@ -89,6 +93,7 @@ static const char SQL_COMMENTS_RECENT[] =
 	"p.title, p.published_at FROM comments c JOIN posts p "
 	"ON p.id = c.post_id WHERE c.status = 'approved' "
 	"AND p.status = 'published' AND p.published_at <= ?1 "
+	"AND p.password = '' "
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
 static const char SQL_PUBLISH_DUE[] =
 	"UPDATE posts SET status = 'published' WHERE status = 'scheduled' "

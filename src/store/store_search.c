@@ -24,7 +24,8 @@
 
 #define SEARCH_WHERE                                                           \
 	"WHERE posts_fts MATCH ?1 "                                            \
-	"AND (?2 OR (p.status = 'published' AND p.published_at <= ?3)) "       \
+	"AND (?2 OR (p.status = 'published' AND p.published_at <= ?3 "         \
+	"AND p.id NOT IN (SELECT id FROM posts WHERE password != ''))) "       \
 	"AND (?4 IS NULL OR p.status = ?4) "                                   \
 	"AND (?5 IS NULL OR p.section_id = "                                   \
 	"(SELECT id FROM sections WHERE slug = ?5)) "                          \

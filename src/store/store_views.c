@@ -55,7 +55,7 @@ static const char SQL_VIEWS_POPULAR[] =
 	"LEFT JOIN sections s ON s.id = p.section_id "
 	"LEFT JOIN users u ON u.id = p.author_id "
 	"WHERE p.type = 'post' AND p.status = 'published' "
-	"AND p.published_at <= ?3 "
+	"AND p.published_at <= ?3 AND p.password = '' "
 	"ORDER BY v.n DESC, p.published_at DESC, p.id DESC LIMIT ?4";
 
 int

@@ -124,4 +124,7 @@
 #define LIM_WXR_SLUG_TRIES  1000 /* -2, -3 ... tried on a slug clash */
 #define LIM_WXR_PROGRESS_HZ 10   /* progress redraws per second */
 
+/* sanitizer (enforced in render/sanitize.c) */
+#define LIM_SANITIZE_DEPTH 100 /* elements deeper than this lose their tags */
+
 #endif

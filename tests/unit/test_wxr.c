@@ -215,6 +215,98 @@ legacy_links(void **state)
 	store_close(s);
 }
 
+/*
+ * Links to the old base URL (EXPECTATIONS.md, wxr-simple.xml and
+ * wxr-base-url-rewriting.xml, restated on a base with a path so every
+ * look-alike has a twin): each line of the body is one case.
+ */
+static void
+links_rewritten(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"https://oldsite.com/blog/a/", "https://new.example/a/"},
+		{"http://OLDSITE.com/blog", "https://new.example"},
+		{"<a href=\"https://oldsite.com/blog?p=1\">",
+	         "<a href=\"https://new.example?p=1\">"},
+		{"https://oldsite.com.evil.com/blog/x",
+	         "https://oldsite.com.evil.com/blog/x"},
+		{"https://oldsite.company/blog/x",
+	         "https://oldsite.company/blog/x"},
+		{"https://oldsite.com/blogger/x",
+	         "https://oldsite.com/blogger/x"},
+		{"https://oldsite.com@evil.com/blog",
+	         "https://oldsite.com@evil.com/blog"},
+		{"oldsite.com/blog/x", "oldsite.com/blog/x"},
+		{"https://oldsite.com/%62%6Cog/x", "https://new.example/x"},
+		{"&#104;ttps://oldsite.com/blog/y", "https://new.example/y"},
+		{"&#x68;ttps://&#111;ldsite.com/blog/y",
+	         "https://new.example/y"},
+		{"{\"url\":\"https:\\/\\/oldsite.com\\/blog\\/z\"}",
+	         "{\"url\":\"https:\\/\\/new.example\\/z\"}"},
+		{"\\u0068ttps:\\/\\/oldsite.com\\/blog\\/q",
+	         "https:\\/\\/new.example\\/q"},
+		{"<p style=\"background:url('https://oldsite.com/blog/bg.jpg')\">",
+	         "<p style=\"background:url('https://new.example/bg.jpg')\">"},
+		{"url(https://oldsite.com/blog/bg.jpg)",
+	         "url(https://new.example/bg.jpg)"},
+		/* uploads stay until the files are downloaded */
+		{"https://oldsite.com/blog/wp-content/uploads/a.jpg",
+	         "https://oldsite.com/blog/wp-content/uploads/a.jpg"},
+		/* the IDN base of wxr-base-url-rewriting.xml, as punycode */
+		{"https://xn---science-7f85g.com/science/x",
+	         "https://xn---science-7f85g.com/science/x"},
+	};
+	char path[] = "/tmp/gazette-test-wxr-XXXXXX";
+	struct wxr_options o = {"https://new.example", NULL, NULL};
+	struct wxr_report r;
+	struct store *s;
+	struct arena *a;
+	struct error e;
+	struct post p;
+	const char *line;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("<?xml version=\"1.0\"?>\n<rss version=\"2.0\" "
+	      "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
+	      "xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>"
+	      "<wp:wxr_version>1.2</wp:wxr_version>"
+	      "<wp:base_site_url>https://oldsite.com/blog</wp:base_site_url>"
+	      "<wp:base_blog_url>https://oldsite.com/blog</wp:base_blog_url>"
+	      "<item><title>Links</title><wp:post_id>5</wp:post_id>"
+	      "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+	      "<content:encoded><![CDATA[",
+	      f);
+	for (size_t i = 0; i < NELEM(cases); i++)
+		fprintf(f, "%s\n", cases[i].in);
+	fputs("]]></content:encoded></item></channel></rss>\n", f);
+	fclose(f);
+	s = memory_store();
+	a = arena_new();
+	if (wxr_import(s, path, &o, &r, &e) == -1)
+		fail_msg("import: %s", e.msg);
+	unlink(path);
+	assert_int_equal(store_post_get(s, a, 5, &p, &e), 0);
+	line = p.body_src;
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		size_t n = strcspn(line, "\n");
+
+		if (strlen(cases[i].out) != n ||
+		    strncmp(line, cases[i].out, n) != 0)
+			fail_msg("case %zu: %s\n got: %.*s\nwant: %s", i,
+			         cases[i].in, (int)n, line, cases[i].out);
+		line += n + (line[n] == '\n');
+	}
+	arena_free(a);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -223,6 +315,7 @@ main(void)
 		cmocka_unit_test(small_export_twice),
 		cmocka_unit_test(refused_files_leave_nothing),
 		cmocka_unit_test(legacy_links),
+		cmocka_unit_test(links_rewritten),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,510 @@
+/*
+ * The allow-list sanitizer.  gumbo parses the input as the children of a
+ * <div> (the HTML5 fragment algorithm, as innerHTML would), so what we
+ * check is what a browser will build; then the tree is walked without
+ * recursion (parent links and index_within_parent), and each element is
+ * kept (tag and allowed attributes written again), unwrapped (tag
+ * dropped, children kept) or dropped with everything inside it.
+ *
+ * Decisions, with the reasons:
+ * - Text is always written escaped, so nothing in it can become markup,
+ *   and comments are dropped (conditional comments, "--!>" tricks).
+ * - script, style, template, noscript, object, embed, applet, frames,
+ *   form controls with text of their own (textarea, select), head
+ *   elements and everything in the SVG and MathML namespaces are dropped
+ *   with their contents: their text is code, or markup a browser reads
+ *   differently from us (mXSS through namespace confusion).
+ * - Other unknown or refused elements (form, blink, font, center ...)
+ *   are unwrapped: a reader keeps their words.
+ * - No style attribute at all: CSS can overlay the page, fetch URLs and,
+ *   in old browsers, run script; WordPress's alignment comes through
+ *   class (alignleft, wp-caption ...), which is kept.  No id or name:
+ *   they clobber DOM globals our scripts read.
+ * - URL attributes (href, src, cite, poster, srcset candidates) keep
+ *   http, https, mailto and relative URLs only (sanitize_url_ok); a
+ *   refused href is left out, an img or media source without a usable
+ *   src is dropped.
+ * - iframe only with a player URL of render/video.h, written with our
+ *   own attributes (sandbox, lazy loading), never the input's.
+ */
+#include <gumbo.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sanitize.h"
+#include "html.h"
+#include "video.h"
+#include "../util/limits.h"
+#include "../util/banned.h"
+
+enum act { ACT_KEEP, ACT_UNWRAP, ACT_DROP };
+
+enum attr_kind {
+	A_TEXT, /* any text */
+	A_URL,  /* sanitize_url_ok */
+	A_SRCSET,
+	A_NUM,   /* digits, optionally a trailing % (old width="100%") */
+	A_BOOL,  /* written as the name alone */
+	A_TOKEN, /* letters, digits and - only (lang, preload, scope ...) */
+	A_MIME,  /* type of a media source */
+};
+
+struct attr_rule {
+	const char *name;
+	enum attr_kind kind;
+};
+
+/* Allowed on every kept element. */
+static const struct attr_rule global_attrs[] = {
+	{"class", A_TEXT},
+	{"title", A_TEXT},
+	{"lang", A_TOKEN},
+	{"dir", A_TOKEN},
+};
+
+struct el_rule {
+	GumboTag tag;
+	struct attr_rule attrs[8];
+};
+
+static const struct el_rule el_rules[] = {
+	{GUMBO_TAG_P, {{0}}},
+	{GUMBO_TAG_BR, {{0}}},
+	{GUMBO_TAG_WBR, {{0}}},
+	{GUMBO_TAG_H1, {{0}}},
+	{GUMBO_TAG_H2, {{0}}},
+	{GUMBO_TAG_H3, {{0}}},
+	{GUMBO_TAG_H4, {{0}}},
+	{GUMBO_TAG_H5, {{0}}},
+	{GUMBO_TAG_H6, {{0}}},
+	{GUMBO_TAG_A, {{"href", A_URL}, {"rel", A_TEXT}}},
+	{GUMBO_TAG_IMG,
+         {{"src", A_URL},
+          {"alt", A_TEXT},
+          {"width", A_NUM},
+          {"height", A_NUM},
+          {"srcset", A_SRCSET},
+          {"sizes", A_TEXT}}},
+	{GUMBO_TAG_FIGURE, {{0}}},
+	{GUMBO_TAG_FIGCAPTION, {{0}}},
+	{GUMBO_TAG_BLOCKQUOTE, {{"cite", A_URL}}},
+	{GUMBO_TAG_CITE, {{0}}},
+	{GUMBO_TAG_Q, {{"cite", A_URL}}},
+	{GUMBO_TAG_UL, {{0}}},
+	{GUMBO_TAG_OL,
+         {{"start", A_NUM}, {"reversed", A_BOOL}, {"type", A_TOKEN}}},
+	{GUMBO_TAG_LI, {{"value", A_NUM}}},
+	{GUMBO_TAG_DL, {{0}}},
+	{GUMBO_TAG_DT, {{0}}},
+	{GUMBO_TAG_DD, {{0}}},
+	{GUMBO_TAG_TABLE, {{0}}},
+	{GUMBO_TAG_CAPTION, {{0}}},
+	{GUMBO_TAG_THEAD, {{0}}},
+	{GUMBO_TAG_TBODY, {{0}}},
+	{GUMBO_TAG_TFOOT, {{0}}},
+	{GUMBO_TAG_TR, {{0}}},
+	{GUMBO_TAG_TH,
+         {{"colspan", A_NUM}, {"rowspan", A_NUM}, {"scope", A_TOKEN}}},
+	{GUMBO_TAG_TD, {{"colspan", A_NUM}, {"rowspan", A_NUM}}},
+	{GUMBO_TAG_PRE, {{0}}},
+	{GUMBO_TAG_CODE, {{0}}},
+	{GUMBO_TAG_KBD, {{0}}},
+	{GUMBO_TAG_SAMP, {{0}}},
+	{GUMBO_TAG_VAR, {{0}}},
+	{GUMBO_TAG_EM, {{0}}},
+	{GUMBO_TAG_STRONG, {{0}}},
+	{GUMBO_TAG_B, {{0}}},
+	{GUMBO_TAG_I, {{0}}},
+	{GUMBO_TAG_U, {{0}}},
+	{GUMBO_TAG_S, {{0}}},
+	{GUMBO_TAG_STRIKE, {{0}}},
+	{GUMBO_TAG_BIG, {{0}}},
+	{GUMBO_TAG_TT, {{0}}},
+	{GUMBO_TAG_DEL, {{"datetime", A_TEXT}, {"cite", A_URL}}},
+	{GUMBO_TAG_INS, {{"datetime", A_TEXT}, {"cite", A_URL}}},
+	{GUMBO_TAG_SUB, {{0}}},
+	{GUMBO_TAG_SUP, {{0}}},
+	{GUMBO_TAG_SMALL, {{0}}},
+	{GUMBO_TAG_MARK, {{0}}},
+	{GUMBO_TAG_ABBR, {{0}}},
+	{GUMBO_TAG_ACRONYM, {{0}}},
+	{GUMBO_TAG_DFN, {{0}}},
+	{GUMBO_TAG_ADDRESS, {{0}}},
+	{GUMBO_TAG_TIME, {{"datetime", A_TEXT}}},
+	{GUMBO_TAG_HR, {{0}}},
+	{GUMBO_TAG_SPAN, {{0}}},
+	{GUMBO_TAG_DIV, {{0}}},
+	{GUMBO_TAG_DETAILS, {{"open", A_BOOL}}},
+	{GUMBO_TAG_SUMMARY, {{0}}},
+	{GUMBO_TAG_AUDIO,
+         {{"src", A_URL},
+          {"controls", A_BOOL},
+          {"loop", A_BOOL},
+          {"preload", A_TOKEN}}},
+	{GUMBO_TAG_VIDEO,
+         {{"src", A_URL},
+          {"controls", A_BOOL},
+          {"loop", A_BOOL},
+          {"preload", A_TOKEN},
+          {"poster", A_URL},
+          {"width", A_NUM},
+          {"height", A_NUM}}},
+	{GUMBO_TAG_SOURCE, {{"src", A_URL}, {"type", A_MIME}}},
+};
+
+/* Dropped with everything inside them. */
+static const GumboTag drop_tags[] = {
+	GUMBO_TAG_SCRIPT,   GUMBO_TAG_STYLE,    GUMBO_TAG_TEMPLATE,
+	GUMBO_TAG_NOSCRIPT, GUMBO_TAG_OBJECT,   GUMBO_TAG_EMBED,
+	GUMBO_TAG_APPLET,   GUMBO_TAG_FRAME,    GUMBO_TAG_FRAMESET,
+	GUMBO_TAG_NOEMBED,  GUMBO_TAG_NOFRAMES, GUMBO_TAG_TEXTAREA,
+	GUMBO_TAG_SELECT,   GUMBO_TAG_TITLE,    GUMBO_TAG_HEAD,
+	GUMBO_TAG_META,     GUMBO_TAG_LINK,     GUMBO_TAG_BASE,
+	GUMBO_TAG_PARAM,    GUMBO_TAG_SVG,      GUMBO_TAG_MATH,
+	GUMBO_TAG_IFRAME,   GUMBO_TAG_INPUT,    GUMBO_TAG_BUTTON,
+};
+
+struct san {
+	struct buf *b;
+	unsigned flags;
+	int err;
+};
+
+int
+sanitize_url_ok(const char *url)
+{
+	char scheme[8];
+	size_t n = 0;
+
+	/*
+	 * Browsers drop leading C0 controls and spaces and every tab and
+	 * newline inside a URL (WHATWG URL, "basic URL parser"), so
+	 * "\1jav&#9;ascript:" is javascript:.  Skip all of them while
+	 * reading the scheme; an entity was decoded by the parser already.
+	 */
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+		if (*p <= 0x20 || *p == 0x7f)
+			continue;
+		if (*p == '/' || *p == '?' || *p == '#' || *p == '\\')
+			return 1; /* relative: no scheme before these */
+		if (*p == ':') {
+			if (n == 0)
+				return 0;
+			scheme[n] = '\0';
+			return strcasecmp(scheme, "http") == 0 ||
+			       strcasecmp(scheme, "https") == 0 ||
+			       strcasecmp(scheme, "mailto") == 0;
+		}
+		if (n + 1 < sizeof(scheme))
+			scheme[n] = (char)*p;
+		else
+			scheme[0] = '-'; /* too long for any we allow */
+		if (n + 1 < sizeof(scheme))
+			n++;
+	}
+	return 1; /* no colon at all: a relative path */
+}
+
+/* Every candidate URL of a srcset ("url 2x, url 640w") passes. */
+static int
+srcset_ok(const char *v)
+{
+	const char *p = v;
+
+	while (*p) {
+		char url[2048];
+		size_t n;
+
+		p += strspn(p, " \t\r\n\f,");
+		n = strcspn(p, " \t\r\n\f");
+		if (n == 0)
+			break;
+		if (n >= sizeof(url))
+			return 0;
+		memcpy(url, p, n);
+		url[n] = '\0';
+		if (url[n - 1] == ',')
+			url[n - 1] = '\0';
+		if (!sanitize_url_ok(url))
+			return 0;
+		p += n;
+		p += strcspn(p, ","); /* the descriptor */
+	}
+	return 1;
+}
+
+static int
+value_ok(enum attr_kind k, const char *v)
+{
+	size_t n;
+
+	switch (k) {
+	case A_TEXT:
+	case A_BOOL:
+		return 1;
+	case A_URL:
+		return sanitize_url_ok(v);
+	case A_SRCSET:
+		return srcset_ok(v);
+	case A_NUM:
+		n = strspn(v, "0123456789");
+		return n > 0 && n <= 6 &&
+		       (v[n] == '\0' || strcmp(v + n, "%") == 0);
+	case A_TOKEN:
+		n = strspn(v, "abcdefghijklmnopqrstuvwxyz"
+		              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+		return n > 0 && n <= 35 && v[n] == '\0';
+	case A_MIME:
+		n = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789/+.-");
+		return n > 0 && n <= 100 && v[n] == '\0';
+	}
+	return 0;
+}
+
+static const struct el_rule *
+rule_of(GumboTag tag)
+{
+	for (size_t i = 0; i < sizeof(el_rules) / sizeof(el_rules[0]); i++)
+		if (el_rules[i].tag == tag)
+			return &el_rules[i];
+	return NULL;
+}
+
+static const char *
+attr_get(const GumboElement *el, const char *name)
+{
+	const GumboAttribute *at = gumbo_get_attribute(&el->attributes, name);
+
+	return at != NULL ? at->value : NULL;
+}
+
+static int
+is_void(GumboTag tag)
+{
+	return tag == GUMBO_TAG_BR || tag == GUMBO_TAG_WBR ||
+	       tag == GUMBO_TAG_HR || tag == GUMBO_TAG_IMG ||
+	       tag == GUMBO_TAG_SOURCE;
+}
+
+static enum act
+decide(const GumboNode *n, int depth)
+{
+	const GumboElement *el = &n->v.element;
+	const char *src;
+
+	if (n->type == GUMBO_NODE_TEMPLATE)
+		return ACT_DROP;
+	if (el->tag_namespace != GUMBO_NAMESPACE_HTML)
+		return ACT_DROP;
+	if (el->tag == GUMBO_TAG_IFRAME) {
+		src = attr_get(el, "src");
+		return src != NULL && video_player_allowed(src) ? ACT_KEEP
+		                                                : ACT_DROP;
+	}
+	for (size_t i = 0; i < sizeof(drop_tags) / sizeof(drop_tags[0]); i++)
+		if (drop_tags[i] == el->tag)
+			return ACT_DROP;
+	if (rule_of(el->tag) == NULL || depth >= LIM_SANITIZE_DEPTH)
+		return ACT_UNWRAP;
+	/*
+	 * The adoption agency can leave a link inside a link in the tree,
+	 * which no parser builds again from markup: written out, it would
+	 * reparse differently (the stuff mutation XSS is made of).
+	 */
+	if (el->tag == GUMBO_TAG_A)
+		for (const GumboNode *up = n->parent; up != NULL;
+		     up = up->parent)
+			if (up->type == GUMBO_NODE_ELEMENT &&
+			    up->v.element.tag == GUMBO_TAG_A)
+				return ACT_UNWRAP;
+	if (el->tag == GUMBO_TAG_IMG || el->tag == GUMBO_TAG_SOURCE) {
+		src = attr_get(el, "src");
+		if (src == NULL || *src == '\0' || !sanitize_url_ok(src))
+			return ACT_DROP;
+	}
+	return ACT_KEEP;
+}
+
+static void
+put(struct san *s, const char *str)
+{
+	if (!s->err && buf_puts(s->b, str) == -1)
+		s->err = 1;
+}
+
+static void
+put_esc(struct san *s, const char *str, size_t n)
+{
+	if (!s->err && html_escape(s->b, str, n) == -1)
+		s->err = 1;
+}
+
+static void
+put_attr(struct san *s, const char *name, const char *value)
+{
+	put(s, " ");
+	put(s, name);
+	if (value == NULL)
+		return;
+	put(s, "=\"");
+	put_esc(s, value, strlen(value));
+	put(s, "\"");
+}
+
+static void
+open_iframe(struct san *s, const GumboElement *el)
+{
+	const char *w = attr_get(el, "width"), *h = attr_get(el, "height");
+	const char *t = attr_get(el, "title");
+
+	put(s, "<iframe");
+	put_attr(s, "src", attr_get(el, "src"));
+	if (w != NULL && value_ok(A_NUM, w))
+		put_attr(s, "width", w);
+	if (h != NULL && value_ok(A_NUM, h))
+		put_attr(s, "height", h);
+	put_attr(s, "title", t != NULL ? t : "Video");
+	put(s, " loading=\"lazy\" allowfullscreen"
+	       " referrerpolicy=\"strict-origin-when-cross-origin\""
+	       " sandbox=\"allow-scripts allow-same-origin allow-presentation"
+	       " allow-popups\">");
+}
+
+static void
+open_tag(struct san *s, const GumboNode *n)
+{
+	const GumboElement *el = &n->v.element;
+	const struct el_rule *r = rule_of(el->tag);
+	const char *name = gumbo_normalized_tagname(el->tag);
+
+	if (el->tag == GUMBO_TAG_IFRAME) {
+		open_iframe(s, el);
+		return;
+	}
+	put(s, "<");
+	put(s, name);
+	/* in the input's order, so the output is stable and diffable */
+	for (unsigned i = 0; i < el->attributes.length; i++) {
+		const GumboAttribute *at = el->attributes.data[i];
+		const struct attr_rule *ok = NULL;
+
+		if (at->attr_namespace != GUMBO_ATTR_NAMESPACE_NONE)
+			continue;
+		for (size_t g = 0;
+		     g < sizeof(global_attrs) / sizeof(*global_attrs); g++)
+			if (strcmp(at->name, global_attrs[g].name) == 0)
+				ok = &global_attrs[g];
+		for (size_t k = 0; ok == NULL && r != NULL && k < 8 &&
+		                   r->attrs[k].name != NULL;
+		     k++)
+			if (strcmp(at->name, r->attrs[k].name) == 0)
+				ok = &r->attrs[k];
+		if (ok == NULL || !value_ok(ok->kind, at->value))
+			continue;
+		if (el->tag == GUMBO_TAG_A && strcmp(at->name, "rel") == 0 &&
+		    (s->flags & SANITIZE_UGC))
+			continue; /* replaced below */
+		put_attr(s, at->name, ok->kind == A_BOOL ? NULL : at->value);
+	}
+	if (el->tag == GUMBO_TAG_A && (s->flags & SANITIZE_UGC))
+		put_attr(s, "rel", "nofollow ugc");
+	put(s, ">");
+	/*
+	 * The parser eats one newline right after <pre>; write one back so
+	 * a leading newline of the content survives a second parse.
+	 */
+	if (el->tag == GUMBO_TAG_PRE && el->children.length > 0) {
+		const GumboNode *c = el->children.data[0];
+
+		if ((c->type == GUMBO_NODE_TEXT ||
+		     c->type == GUMBO_NODE_WHITESPACE) &&
+		    c->v.text.text[0] == '\n')
+			put(s, "\n");
+	}
+}
+
+static void
+close_tag(struct san *s, const GumboNode *n)
+{
+	GumboTag tag = n->v.element.tag;
+
+	if (is_void(tag))
+		return;
+	put(s, "</");
+	put(s, gumbo_normalized_tagname(tag));
+	put(s, ">");
+}
+
+static int
+is_element(const GumboNode *n)
+{
+	return n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE;
+}
+
+/* The children of the fragment's root, in document order, no recursion. */
+static void
+walk(struct san *s, const GumboNode *root)
+{
+	const GumboVector *top = &root->v.element.children;
+	const GumboNode *n = top->length > 0 ? top->data[0] : NULL;
+	int depth = 0;
+
+	while (n != NULL && !s->err) {
+		enum act act = ACT_DROP;
+
+		if (n->type == GUMBO_NODE_TEXT ||
+		    n->type == GUMBO_NODE_WHITESPACE ||
+		    n->type == GUMBO_NODE_CDATA)
+			put_esc(s, n->v.text.text, strlen(n->v.text.text));
+		else if (is_element(n)) {
+			act = decide(n, depth);
+			if (act == ACT_KEEP)
+				open_tag(s, n);
+			if (act != ACT_DROP &&
+			    n->v.element.children.length > 0) {
+				n = n->v.element.children.data[0];
+				depth++;
+				continue;
+			}
+			if (act == ACT_KEEP)
+				close_tag(s, n);
+		}
+		/* the next sibling, closing the parents we leave */
+		for (;;) {
+			const GumboNode *parent = n->parent;
+			const GumboVector *kids = &parent->v.element.children;
+
+			if (n->index_within_parent + 1 < kids->length) {
+				n = kids->data[n->index_within_parent + 1];
+				break;
+			}
+			if (parent == root) {
+				n = NULL;
+				break;
+			}
+			n = parent;
+			depth--;
+			if (decide(n, depth) == ACT_KEEP)
+				close_tag(s, n);
+		}
+	}
+}
+
+int
+sanitize_html(struct buf *out, const char *src, size_t n, unsigned flags)
+{
+	GumboOptions opt = kGumboDefaultOptions;
+	GumboOutput *g;
+	struct san s = {out, flags, 0};
+
+	/* The children of a <div>, as the body of a page holds them. */
+	opt.fragment_context = GUMBO_TAG_DIV;
+	opt.fragment_namespace = GUMBO_NAMESPACE_HTML;
+	opt.max_errors = 0; /* we never read the error list */
+	g = gumbo_parse_with_options(&opt, src, n);
+	if (g == NULL)
+		return -1;
+	walk(&s, g->root);
+	gumbo_destroy_output(&opt, g);
+	return s.err ? -1 : 0;
+}

@@ -1,0 +1,23 @@
+#ifndef GAZETTE_VIDEO_H
+#define GAZETTE_VIDEO_H
+/*
+ * The allow-listed video providers of the Watch embed: a page URL a
+ * writer pastes (https://www.youtube.com/watch?v=ID, https://youtu.be/ID,
+ * https://vimeo.com/ID, ...) maps to the provider's player URL, and only
+ * player URLs of these providers may appear in an <iframe>.  Everything
+ * else is a plain link.
+ */
+#include <stddef.h>
+
+#include "../util/arena.h"
+
+/*
+ * The player URL (https, no query beyond what the provider needs) for a
+ * page URL of a known provider, in a; NULL when url is not one.
+ */
+const char *video_player_url(struct arena *a, const char *url, size_t n);
+
+/* 1 when src is a player URL of an allow-listed provider, else 0. */
+int video_player_allowed(const char *src);
+
+#endif
