@@ -475,6 +475,33 @@ test('the JSON API: create, read, update with the version, delete to the trash; 
   assert.match(list.text, /About us/);
 });
 
+test('a password-protected post edited in the admin stays locked: the new text is only behind its password', async () => {
+  const c = await api(srv, S.ed, 'POST', '/api/v1/admin/posts', { title: 'Locked story', body: 'Old secret', status: 'published' });
+  assert.equal(c.status, 201, c.text);
+  // As an import leaves one (migration 012): the notice in body_html, the
+  // body in protected_html.
+  const db = path.join(site.dir, 'gazette.db');
+  const { spawnSync } = await import('node:child_process');
+  const q = spawnSync('/usr/bin/sqlite3', [db, `UPDATE posts SET password = 'open sesame', protected_html = body_html,
+    body_html = '<p class="protected">This content is password protected.</p>' || char(10) WHERE id = ${c.json.id}`]);
+  assert.equal(q.status, 0, String(q.stderr));
+  const cur = await getPost(c.json.id);
+  const u = await api(srv, S.ed, 'PUT', `/api/v1/admin/posts/${c.json.id}`, { body: 'New **secret** text', version: cur.version });
+  assert.equal(u.status, 200, u.text);
+  const a = await api(srv, S.ed, 'POST', `/api/v1/admin/posts/${c.json.id}/autosave`, { title: 'Locked story', body: 'Autosaved secret', version: u.json.version });
+  assert.ok([200, 201].includes(a.status), a.text);
+  const pub = await get(`${srv.url}${new URL(u.json.url, srv.url).pathname}`);
+  assert.equal(pub.status, 200);
+  assert.doesNotMatch(pub.text, /secret/i, 'the public page shows the form, not the text');
+  assert.match(pub.text, /password protected/);
+  const unlocked = await get(`${srv.url}${new URL(u.json.url, srv.url).pathname}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
+    body: 'post_password=open%20sesame',
+  });
+  assert.match(unlocked.text, /<strong>secret<\/strong>|Autosaved secret/);
+});
+
 test('preview: the form fragment and the JSON call render Markdown as the site does, without raw HTML', async () => {
   const r = await adminPost(srv, S.co, '/admin/preview', { body: '**bold** <script>alert(1)</script> [x](javascript:alert(1))' });
   assert.equal(r.status, 200);
