@@ -100,17 +100,22 @@ enum route_result
 route_dispatch(const struct route *routes, size_t n, void *ctx, struct req *r,
                struct resp *rs)
 {
-	int path_matched = 0;
+	const char *matched = NULL; /* the first pattern the path matched */
 
 	if (!route_path_valid(r->path, strlen(r->path)))
 		return ROUTE_BAD_PATH;
 	if (!query_valid(r))
 		return ROUTE_BAD_QUERY;
 	for (size_t i = 0; i < n; i++) {
+		/* Once a pattern matched the path, only routes of that same
+		 * pattern may take the request: POST /admin/ is a 405, not a
+		 * POST to the catch-all page route further down. */
+		if (matched != NULL && strcmp(routes[i].pattern, matched) != 0)
+			continue;
 		if (!match(routes[i].pattern, r->path, r))
 			continue;
 		if (!(routes[i].methods & (1u << r->method))) {
-			path_matched = 1;
+			matched = routes[i].pattern;
 			r->allow |= routes[i].methods;
 			continue;
 		}
@@ -118,5 +123,5 @@ route_dispatch(const struct route *routes, size_t n, void *ctx, struct req *r,
 		return ROUTE_OK;
 	}
 	r->nparams = 0;
-	return path_matched ? ROUTE_BAD_METHOD : ROUTE_NO_MATCH;
+	return matched != NULL ? ROUTE_BAD_METHOD : ROUTE_NO_MATCH;
 }

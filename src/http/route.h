@@ -6,7 +6,9 @@
  * req->params in order) or "#name" (the same, digits only); a final "*"
  * matches the non-empty rest of the path (not captured).  A trailing
  * '/' in the pattern is significant, as in WordPress permalinks.  The
- * first route that matches wins.
+ * first route that matches wins; when the first pattern that matches the
+ * path does not take the method, only routes with that same pattern are
+ * tried, and without one the answer is 405 (ROUTE_BAD_METHOD).
  */
 #include "http.h"
 

@@ -876,24 +876,24 @@ static const char SQL_SLUG_OWNER[] =
 	"SELECT id FROM posts WHERE type = ?1 AND slug = ?2 AND id != ?3";
 /* A password-protected post's rendered body goes to protected_html; its
  * body_html stays the notice every public path may show (migration 012). */
-#define PROTECTED_BODY(v)                                                  \
+#define PROTECTED_BODY(v)                                                      \
 	"body_html = CASE WHEN password != '' THEN body_html ELSE " v " END, " \
-	"protected_html = CASE WHEN password != '' THEN " v                     \
+	"protected_html = CASE WHEN password != '' THEN " v                    \
 	" ELSE protected_html END"
 static const char SQL_POST_UPDATE[] =
 	"UPDATE posts SET status = ?2, section_id = ?3, slug = ?4, title = ?5, "
-	"excerpt = ?6, body_src = ?7, body_format = ?8, " PROTECTED_BODY("?9")
-	", source_url = ?10, published_at = ?11, updated_at = ?12, "
-	"comments_open = ?13, sticky = ?14, "
-	"activity_at = max(activity_at, ?11, ?12), version = version + 1 "
-	"WHERE id = ?1 AND version = ?15";
+	"excerpt = ?6, body_src = ?7, body_format = ?8, " PROTECTED_BODY(
+		"?9") ", source_url = ?10, published_at = ?11, updated_at = ?12, "
+		      "comments_open = ?13, sticky = ?14, "
+		      "activity_at = max(activity_at, ?11, ?12), version = version + 1 "
+		      "WHERE id = ?1 AND version = ?15";
 static const char SQL_POST_VERSION[] =
 	"SELECT version FROM posts WHERE id = ?1";
 static const char SQL_POST_TAGS_CLEAR[] =
 	"DELETE FROM post_tags WHERE post_id = ?1";
 static const char SQL_POST_AUTOSAVE[] =
-	"UPDATE posts SET title = ?2, body_src = ?3, " PROTECTED_BODY("?4")
-	", updated_at = ?5, version = version + 1 WHERE id = ?1 AND version = ?6";
+	"UPDATE posts SET title = ?2, body_src = ?3, " PROTECTED_BODY(
+		"?4") ", updated_at = ?5, version = version + 1 WHERE id = ?1 AND version = ?6";
 static const char SQL_POST_STATE[] =
 	"UPDATE posts SET status = ?2, updated_at = ?3, "
 	"published_at = CASE WHEN ?4 = 0 THEN published_at ELSE ?4 END, "

@@ -403,11 +403,68 @@ req_query_arg_limit(void **state)
 	arena_free(a);
 }
 
+/*
+ * The first pattern the path matches decides the method: /admin/ takes no
+ * POST, and a catch-all after it that takes POST (password-protected
+ * pages) must not take it over; routes of one pattern split by method
+ * still work.
+ */
+static void
+dispatch_first_pattern_decides(void **state)
+{
+	static const struct route table[] = {
+		{ROUTE_GET, "/admin/", h_admin},
+		{ROUTE_GET, "/login", h_home},
+		{ROUTE_POST, "/login", h_news},
+		{ROUTE_GET | ROUTE_POST, "/:page/", h_about},
+	};
+	static const struct {
+		enum http_method method;
+		const char *path;
+		enum route_result want;
+		const char *handler;
+	} cases[] = {
+		{HTTP_POST, "/admin/", ROUTE_BAD_METHOD, NULL},
+		{HTTP_GET, "/admin/", ROUTE_OK, "admin"},
+		{HTTP_POST, "/contact/", ROUTE_OK, "about"},
+		{HTTP_GET, "/login", ROUTE_OK, "home"},
+		{HTTP_POST, "/login", ROUTE_OK, "news"},
+		{HTTP_DELETE, "/login", ROUTE_BAD_METHOD, NULL},
+	};
+	struct arena *a = arena_new();
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		struct req r;
+		struct resp rs;
+		struct record rec;
+
+		memset(&r, 0, sizeof(r));
+		memset(&rec, 0, sizeof(rec));
+		r.method = cases[i].method;
+		r.path = cases[i].path;
+		r.query = "";
+		r.body = "";
+		r.arena = a;
+		resp_init(&rs);
+		if (route_dispatch(table, NELEM(table), &rec, &r, &rs) !=
+		    cases[i].want)
+			fail_msg("case %zu \"%s\"", i, cases[i].path);
+		if (cases[i].handler == NULL)
+			assert_int_equal(rec.calls, 0);
+		else
+			assert_string_equal(rec.ran, cases[i].handler);
+		resp_release(&rs);
+	}
+	arena_free(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dispatch_table),
+		cmocka_unit_test(dispatch_first_pattern_decides),
 		cmocka_unit_test(dispatch_empty_table),
 		cmocka_unit_test(dispatch_bad_query),
 		cmocka_unit_test(route_path_valid_table),
