@@ -777,6 +777,16 @@ int store_import_legacy_path(struct store *s, const char *path, int64_t post_id,
  * comment counts and activity.
  */
 int store_import_finish(struct store *s, struct error *e);
+/*
+ * Bulk mode, on around an import and off after it, both inside the same
+ * store_begin() transaction as the import: the writer keeps
+ * LIM_IMPORT_CACHE_KIB of pages instead of SQLite's default 2 MB (a big
+ * site's comment indexes outgrow the default at once, and then every
+ * insert at a random place in them costs a read and a spill), and the
+ * search index is written once per new post at the end instead of by
+ * triggers on every insert.  Off also puts the cache back.
+ */
+int store_import_bulk(struct store *s, int on, struct error *e);
 
 /* ---- export (store_export.c) ---- */
 
