@@ -241,8 +241,14 @@ store_export_begin(struct store *s, struct export_ids *ids, struct error *e)
 
 	if (c == NULL)
 		return -1;
-	/* One read transaction: every walk sees the same snapshot. */
-	rc = c == &s->w ? 0 : conn_exec(c, "BEGIN", e);
+	/* One read transaction: every walk sees the same snapshot.  Read
+	 * through pread, not the connection's map: an export touches every
+	 * page once, and mapped pages would count as the process's memory
+	 * (a 1.4 GiB site showed 1 GB of RSS). */
+	rc = c == &s->w ? 0
+	     : conn_exec(c, "PRAGMA mmap_size = 0", e) == -1
+	             ? -1
+	             : conn_exec(c, "BEGIN", e);
 	reader_put(s, locked);
 	if (rc == -1)
 		return -1;
@@ -272,8 +278,10 @@ store_export_end(struct store *s)
 
 	if (c == NULL)
 		return;
-	if (c != &s->w)
+	if (c != &s->w) {
 		conn_exec(c, "COMMIT", NULL);
+		conn_exec(c, "PRAGMA mmap_size = " STORE_MMAP_BYTES, NULL);
+	}
 	reader_put(s, locked);
 }
 
