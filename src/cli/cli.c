@@ -28,6 +28,7 @@ static const struct cli_cmd commands[] = {
          cmd_submissions},
 	{"search", "search reindex", cmd_search},
 	{"import", "import wxr FILE", cmd_import},
+	{"export", "export wxr [--output FILE]", cmd_export},
 };
 
 int

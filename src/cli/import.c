@@ -1,9 +1,12 @@
 /*
  * gazette import wxr FILE: a WordPress export into the site (import/wxr.c
  * does the work, in one transaction).  On a terminal, stderr shows a
- * progress line redrawn at most LIM_WXR_PROGRESS_HZ times a second: items
- * done, items per second and an ETA from the bytes read; otherwise a plain
- * log line every few seconds.  The summary table goes to stdout.
+ * progress bar redrawn at most LIM_WXR_PROGRESS_HZ times a second: the
+ * share of the file read, items done, items per second and an ETA from
+ * the bytes read; otherwise plain log lines (the start, one every
+ * LOG_EVERY_SECONDS, the end).  Either way a last line on stderr gives
+ * the items, the time and the rate, and the summary table (added,
+ * existing, skipped and why, per kind) goes to stdout.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,12 +18,14 @@
 #include "../util/limits.h"
 #include "../util/banned.h"
 
-#define LOG_EVERY_SECONDS 5 /* without a terminal */
+#define LOG_EVERY_SECONDS 5  /* without a terminal */
+#define PROGRESS_BAR      24 /* characters of the bar */
 
 struct progress {
 	int tty;
 	double start, last;
 	int drawn;
+	struct wxr_progress p; /* the latest */
 };
 
 static double
@@ -32,31 +37,72 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* "1:05" or "1:02:05" */
+static void
+duration(double s, char *out, size_t n)
+{
+	long t = s < 0 ? 0 : (long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(out, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60,
+		         t % 60);
+	else
+		snprintf(out, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+/*
+ * One redraw: a bar of the bytes read, items, items/s and the ETA, which
+ * assumes the rest of the file reads at the pace of what was read so far
+ * (items vary in size; bytes do not).
+ */
+static void
+draw(struct progress *pg, double t)
+{
+	const struct wxr_progress *p = &pg->p;
+	double elapsed = t - pg->start;
+	double rate = elapsed > 0 ? (double)p->items / elapsed : 0;
+	double frac = p->size > 0 ? (double)p->bytes / (double)p->size : 0;
+	char bar[PROGRESS_BAR + 1], eta[32];
+	int full;
+
+	if (frac > 1)
+		frac = 1;
+	full = (int)(frac * PROGRESS_BAR);
+	for (int i = 0; i < PROGRESS_BAR; i++)
+		bar[i] = i < full ? '#' : '.';
+	bar[PROGRESS_BAR] = '\0';
+	if (frac > 0)
+		duration(elapsed * (1 - frac) / frac, eta, sizeof(eta));
+	else
+		snprintf(eta, sizeof(eta), "?");
+	fprintf(stderr,
+	        "\r\033[K[%s] %3.0f%%  %lld items  %.0f items/s  ETA %s", bar,
+	        frac * 100, (long long)p->items, rate, eta);
+	pg->drawn = 1;
+}
+
 static void
 on_progress(void *ctx, const struct wxr_progress *p)
 {
 	struct progress *pg = ctx;
 	double t = now_s(), elapsed = t - pg->start;
-	double rate = elapsed > 0 ? (double)p->items / elapsed : 0;
 	double frac = p->size > 0 ? (double)p->bytes / (double)p->size : 0;
-	double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
 
+	pg->p = *p;
 	if (pg->tty) {
-		if (t - pg->last < 1.0 / LIM_WXR_PROGRESS_HZ)
+		/* the first item at once, then LIM_WXR_PROGRESS_HZ a second */
+		if (pg->drawn && t - pg->last < 1.0 / LIM_WXR_PROGRESS_HZ)
 			return;
-		fprintf(stderr,
-		        "\rimporting: %lld items  %.0f items/s  %3.0f%%  "
-		        "ETA %d:%02d ",
-		        (long long)p->items, rate, frac * 100, (int)eta / 60,
-		        (int)eta % 60);
-		pg->drawn = 1;
+		draw(pg, t);
 	} else {
 		if (t - pg->last < LOG_EVERY_SECONDS)
 			return;
 		fprintf(stderr,
 		        "gazette: import: %lld items, %.0f items/s, %.0f%% "
 		        "read\n",
-		        (long long)p->items, rate, frac * 100);
+		        (long long)p->items,
+		        elapsed > 0 ? (double)p->items / elapsed : 0,
+		        frac * 100);
 	}
 	pg->last = t;
 }
@@ -104,15 +150,42 @@ cmd_import(struct conf *c, int argc, char **argv)
 	o.progress = on_progress;
 	o.ctx = &pg;
 	r = &report;
-	if (wxr_import(st, argv[2], &o, r, &e) == -1) {
+	/* One transaction around wxr_import's own (they nest), so bulk
+	 * mode's changes commit or roll back with the import. */
+	if (store_begin(st, &e) == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	if (store_import_bulk(st, 1, &e) == -1 ||
+	    wxr_import(st, argv[2], &o, r, &e) == -1 ||
+	    store_import_bulk(st, 0, &e) == -1) {
+		store_rollback(st); /* the triggers come back with it */
 		if (pg.drawn)
 			fputc('\n', stderr);
 		rc = cli_fail(&e);
+	} else if (store_commit(st, &e) == -1) {
+		rc = cli_fail(&e);
 	} else {
-		if (pg.drawn)
-			fputs("\r\033[K", stderr);
+		double t = now_s(), secs = t - pg.start;
+		char took[32];
+
+		duration(secs, took, sizeof(took));
+		if (pg.drawn) {
+			/* the bar at 100%, left on the screen */
+			pg.p.bytes = pg.p.size;
+			draw(&pg, t);
+			fputc('\n', stderr);
+		}
+		/* items here, as on the bar, are every top-level entry:
+		 * authors and terms as well as the <item>s */
+		fprintf(stderr,
+		        "gazette: import: done: %lld items in %s (%.1f s, "
+		        "%.0f items/s)\n",
+		        (long long)pg.p.items, took, secs,
+		        secs > 0 ? (double)pg.p.items / secs : 0);
 		summary(argv[2], r);
 	}
+out:
 	store_close(st);
 	return rc;
 }

@@ -18,6 +18,7 @@
 
 #include "wxr.h"
 #include "wp.h"
+#include "wxr_export.h"
 #include "../util/arena.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
@@ -1408,7 +1409,10 @@ do_item(struct wxr *w, const xmlNode *n, struct error *e)
 	}
 	if (*it.type == '\0')
 		it.type = "post"; /* WordPress's default */
-	k = strcmp(it.type, "post") == 0         ? WXR_POST
+	/* gazette's own types (an export of ours) count as posts */
+	k = strcmp(it.type, "post") == 0 || strcmp(it.type, "book") == 0 ||
+	                    strcmp(it.type, "episode") == 0
+	            ? WXR_POST
 	    : strcmp(it.type, "page") == 0       ? WXR_PAGE
 	    : strcmp(it.type, "attachment") == 0 ? WXR_ATTACHMENT
 	                                         : WXR_OTHER;
@@ -1440,7 +1444,10 @@ do_item(struct wxr *w, const xmlNode *n, struct error *e)
 
 	p.legacy_id = it.id;
 	p.legacy_guid = *it.guid ? it.guid : NULL;
-	p.type = k == WXR_PAGE ? POST_PAGE : POST_POST;
+	p.type = k == WXR_PAGE                     ? POST_PAGE
+	         : strcmp(it.type, "book") == 0    ? POST_BOOK
+	         : strcmp(it.type, "episode") == 0 ? POST_EPISODE
+	                                           : POST_POST;
 	p.status = status_of(it.status, &p.private_);
 	p.sticky = it.sticky;
 	p.comments_open = strcmp(it.comment_status, "closed") != 0;
@@ -1686,8 +1693,10 @@ wxr_import(struct store *s, const char *path, const struct wxr_options *o,
 	w.a = arena_new();
 	if (store_begin(s, e) == -1)
 		goto out;
+	/* wxr_restore: what a gazette export carries in "_gazette_*" meta */
 	if (read_file(&w, rd, (int64_t)sb.st_size, e) == -1 ||
-	    render_again(&w, e) == -1 || store_import_finish(s, e) == -1) {
+	    render_again(&w, e) == -1 || wxr_restore(s, e) == -1 ||
+	    store_import_finish(s, e) == -1) {
 		store_rollback(s);
 		goto out;
 	}

@@ -15,6 +15,7 @@
 #include "xml.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
+#include "../util/limits.h"
 #include "../util/banned.h"
 
 #define NS_ATOM    "http://www.w3.org/2005/Atom"
@@ -513,5 +514,155 @@ xml_sitemap_end(struct xml_sitemap *sm, struct error *e)
 	end(&sm->x);
 	rc = xw_close(&sm->x, e);
 	free(sm);
+	return rc;
+}
+
+/* ---- a streamed document ------------------------------------------------ */
+
+struct xml_doc {
+	struct xw x;
+	FILE *f;
+	int io; /* a write to f failed */
+};
+
+static int
+file_write(void *ctx, const char *p, int len)
+{
+	struct xml_doc *d = ctx;
+
+	if (len > 0 && !d->io && fwrite(p, 1, (size_t)len, d->f) != (size_t)len)
+		d->io = 1;
+	return d->io ? -1 : len;
+}
+
+struct xml_doc *
+xml_doc_begin(FILE *f)
+{
+	struct xml_doc *d = xcalloc(1, sizeof(*d));
+	xmlOutputBufferPtr ob;
+
+	pthread_once(&init_once, init);
+	d->f = f;
+	buf_init(&d->x.text, LIM_XML_DOC_TEXT_BYTES);
+	buf_init(&d->x.html, 1);
+	ob = xmlOutputBufferCreateIO(file_write, out_close, d, NULL);
+	if (ob == NULL) {
+		d->x.failed = 1;
+		return d;
+	}
+	d->x.w = xmlNewTextWriter(ob);
+	if (d->x.w == NULL) {
+		xmlOutputBufferClose(ob);
+		d->x.failed = 1;
+		return d;
+	}
+	check(&d->x, xmlTextWriterSetIndent(d->x.w, 1));
+	check(&d->x, xmlTextWriterSetIndentString(d->x.w, X("\t")));
+	check(&d->x, xmlTextWriterStartDocument(d->x.w, "1.0", "UTF-8", NULL));
+	return d;
+}
+
+void
+xml_doc_start(struct xml_doc *d, const char *name)
+{
+	start(&d->x, name);
+}
+
+void
+xml_doc_attr(struct xml_doc *d, const char *name, const char *value)
+{
+	attr(&d->x, name, value);
+}
+
+void
+xml_doc_close(struct xml_doc *d)
+{
+	end(&d->x);
+}
+
+void
+xml_doc_el(struct xml_doc *d, const char *name, const char *s)
+{
+	el(&d->x, name, s);
+}
+
+void
+xml_doc_el_int(struct xml_doc *d, const char *name, int64_t v)
+{
+	char n[24];
+
+	snprintf(n, sizeof(n), "%lld", (long long)v);
+	el(&d->x, name, n);
+}
+
+static void cdata(struct xw *x, const char *s);
+
+void
+xml_doc_cdata(struct xml_doc *d, const char *name, const char *s)
+{
+	struct xw *x = &d->x;
+
+	if (name != NULL)
+		start(x, name);
+	if (s != NULL && strchr(s, '\r') != NULL)
+		text(x, s);
+	else
+		cdata(x, s);
+	if (name != NULL)
+		end(x);
+}
+
+static void
+cdata(struct xw *x, const char *s)
+{
+	const char *p, *cut;
+	const xmlChar *v;
+
+	if (!live(x))
+		return;
+	v = clean(x, s);
+	p = (const char *)v;
+	/* WordPress's wxr_cdata(): "]]>" becomes "]]]]><![CDATA[>" */
+	while (live(x) && (cut = strstr(p, "]]>")) != NULL) {
+		check(x, xmlTextWriterWriteFormatCDATA(x->w, "%.*s",
+		                                       (int)(cut + 2 - p), p));
+		p = cut + 2;
+	}
+	if (live(x) && (*p != '\0' || p == (const char *)v))
+		check(x, xmlTextWriterWriteCDATA(x->w, X(p)));
+}
+
+int
+xml_doc_flush(struct xml_doc *d)
+{
+	if (live(&d->x) && xmlTextWriterFlush(d->x.w) < 0)
+		d->x.failed = 1;
+	return live(&d->x) && !d->io ? 0 : -1;
+}
+
+int
+xml_doc_end(struct xml_doc *d, struct error *e)
+{
+	struct xw *x = &d->x;
+	int rc = 0;
+
+	if (x->w != NULL) {
+		if (live(x))
+			check(x, xmlTextWriterEndDocument(x->w));
+		xmlFreeTextWriter(x->w);
+		x->w = NULL;
+	}
+	if (!d->io && fflush(d->f) == EOF)
+		d->io = 1;
+	buf_release(&x->text);
+	buf_release(&x->html);
+	if (d->io)
+		rc = error_set(e, ERR_IO, "cannot write the xml output");
+	else if (x->too_big)
+		rc = error_set(e, ERR_TOO_BIG, "a text over %d bytes",
+		               LIM_XML_DOC_TEXT_BYTES);
+	else if (x->failed)
+		rc = error_set(e, ERR_IO, "xml writer failed");
+	free(d);
 	return rc;
 }

@@ -17,6 +17,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../util/buf.h"
 #include "../util/error.h"
@@ -68,6 +69,37 @@ struct xml_sitemap;
 struct xml_sitemap *xml_sitemap_begin(struct buf *out, int index);
 int xml_sitemap_add(struct xml_sitemap *sm, const char *loc, int64_t lastmod);
 int xml_sitemap_end(struct xml_sitemap *sm, struct error *e);
+
+/*
+ * A document of any size written as it goes to a stdio stream (the
+ * WordPress export): elements, attributes, text and CDATA, made fit for
+ * XML 1.0 like everything above.  Functions after an error do nothing;
+ * xml_doc_end() closes what is open, flushes, frees d and reports the
+ * first error (ERR_TOO_BIG for one string over LIM_XML_DOC_TEXT_BYTES,
+ * ERR_IO for a write that failed).  Names are written as given, prefix
+ * included ("wp:post_id"); the caller declares the namespaces.
+ */
+struct xml_doc;
+struct xml_doc *xml_doc_begin(FILE *f);
+void xml_doc_start(struct xml_doc *d, const char *name);
+void xml_doc_attr(struct xml_doc *d, const char *name, const char *value);
+void xml_doc_close(struct xml_doc *d); /* the element last started */
+/* <name>text</name>, text escaped */
+void xml_doc_el(struct xml_doc *d, const char *name, const char *text);
+/* <name>int</name> */
+void xml_doc_el_int(struct xml_doc *d, const char *name, int64_t v);
+/*
+ * <name><![CDATA[text]]></name>, as WordPress writes its fields.  "]]>"
+ * inside text is split across two sections ("]]" ends one, ">" starts
+ * the next), so the text reads back exactly.  Text with a carriage
+ * return is written escaped instead (&#13;): a parser turns a raw CR, in
+ * CDATA too, into a line feed.  A NULL name writes into the element
+ * last started.
+ */
+void xml_doc_cdata(struct xml_doc *d, const char *name, const char *text);
+/* Write out what is buffered; -1 once anything failed. */
+int xml_doc_flush(struct xml_doc *d);
+int xml_doc_end(struct xml_doc *d, struct error *e);
 
 /* "Wed, 27 Apr 2022 14:03:00 +0000": RFC 822 as RSS 2.0 uses it (with a
  * four-digit year, RFC 1123), in English whatever the locale. */

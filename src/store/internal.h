@@ -14,6 +14,8 @@
 #include "store.h"
 
 #define STMT_SLOTS 128 /* statements one connection keeps prepared */
+/* Address space each read connection may map of the database file. */
+#define STORE_MMAP_BYTES "1073741824"
 
 struct stmt_slot {
 	const char *sql; /* the key: the address of a SQL_X array */

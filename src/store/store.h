@@ -1022,6 +1022,170 @@ int store_import_legacy_path(struct store *s, const char *path, int64_t post_id,
  * comment counts and activity.
  */
 int store_import_finish(struct store *s, struct error *e);
+/*
+ * Bulk mode, on around an import and off after it, both inside the same
+ * store_begin() transaction as the import: the writer keeps
+ * LIM_IMPORT_CACHE_KIB of pages instead of SQLite's default 2 MB (a big
+ * site's comment indexes outgrow the default at once, and then every
+ * insert at a random place in them costs a read and a spill), and the
+ * search index is written once per new post at the end instead of by
+ * triggers on every insert.  Off also puts the cache back.
+ */
+int store_import_bulk(struct store *s, int on, struct error *e);
+
+/* ---- export (store_export.c) ---- */
+
+/*
+ * A whole site read back for a WordPress (WXR) export, one row at a time
+ * through a callback, so memory stays the same whatever the site's size.
+ * Strings in the structs are borrowed for the callback only.  A callback
+ * returning -1 (with e filled) stops the walk, which returns -1 too.
+ * Every walk between store_export_begin() and store_export_end() reads
+ * the same snapshot of the database, on the calling thread's connection.
+ *
+ * Ids are WordPress ids ("wp ids"): a row's legacy id when it was
+ * imported, else its own id; an id that another row's legacy id already
+ * holds is moved past every id of its table (id + offset), so no two
+ * items of an export share one.  Media and pingbacks, which WordPress
+ * numbers with posts and comments, always get id + 2 * offset unless
+ * imported; sections, tags and other terms (one id space in WordPress)
+ * get id + 1, 2 and 3 * offset.
+ */
+struct export_ids {
+	int64_t post, comment, user, term; /* the offsets */
+};
+int store_export_begin(struct store *s, struct export_ids *ids,
+                       struct error *e);
+void store_export_end(struct store *s);
+
+struct export_user {
+	int64_t wp_id;
+	const char *login, *name, *email;
+};
+int store_export_users(struct store *s, const struct export_ids *ids,
+                       int (*fn)(void *ctx, const struct export_user *u,
+                                 struct error *e),
+                       void *ctx, struct error *e);
+
+struct export_term {
+	int64_t wp_id;
+	const char *taxonomy; /* "category" (a section), "post_tag" or other */
+	const char *slug, *name, *description;
+	const char *parent_slug; /* "" for none */
+	/* sections only */
+	const char *kind;
+	int64_t position;
+	int show_newest;
+};
+/* Sections (parents before their children), then tags, then terms. */
+int store_export_terms(struct store *s, const struct export_ids *ids,
+                       int (*fn)(void *ctx, const struct export_term *t,
+                                 struct error *e),
+                       void *ctx, struct error *e);
+
+struct export_meta {
+	const char *key, *value;
+};
+/* Meta kept from an import, in the order it came; gazette's own keys
+ * ("_gazette_*", and "views", which the export writes from the total)
+ * are left out. */
+int store_export_term_meta(struct store *s, const char *taxonomy,
+                           const char *slug,
+                           int (*fn)(void *ctx, const struct export_meta *m,
+                                     struct error *e),
+                           void *ctx, struct error *e);
+int store_export_post_meta(struct store *s, int64_t post_id,
+                           int (*fn)(void *ctx, const struct export_meta *m,
+                                     struct error *e),
+                           void *ctx, struct error *e);
+int store_export_comment_meta(struct store *s, int64_t comment_id,
+                              int (*fn)(void *ctx, const struct export_meta *m,
+                                        struct error *e),
+                              void *ctx, struct error *e);
+
+struct export_post {
+	int64_t id, wp_id, wp_parent; /* wp_parent 0: none */
+	enum post_type type;
+	enum post_status status;
+	int private_, sticky, comments_open;
+	const char *slug, *title;
+	/* The excerpt (a protected post's, kept aside by the import, too). */
+	const char *excerpt;
+	/* HTML for WordPress: body_src of an HTML post (imported), body_html
+	 * of a Markdown one, whose source is body_src. */
+	const char *content;
+	const char *body_src, *body_format;
+	const char *source_url, *password, *guid; /* guid "": none kept */
+	const char *author_login;                 /* "": none */
+	int64_t published_at, updated_at, views_total;
+	/* books and episodes; media as wp ids, 0 for none */
+	int is_book, is_episode;
+	const char *order_url, *audio_url;
+	int64_t cover_wp, epub_wp, pdf_wp, duration_s;
+};
+/* Every post, page, book and episode, whatever its status, by id. */
+int store_export_posts(struct store *s, const struct export_ids *ids,
+                       int (*fn)(void *ctx, const struct export_post *p,
+                                 struct error *e),
+                       void *ctx, struct error *e);
+
+struct export_post_term {
+	const char *taxonomy, *slug, *name;
+};
+/* The post's section first (WordPress's first category becomes it on
+ * import), its other sections, tags, then other terms. */
+int store_export_post_terms(struct store *s, int64_t post_id,
+                            int (*fn)(void *ctx,
+                                      const struct export_post_term *t,
+                                      struct error *e),
+                            void *ctx, struct error *e);
+
+struct export_comment {
+	int64_t id; /* 0 for a pingback or trackback */
+	int64_t wp_id, wp_parent, user_wp_id;
+	const char *type; /* "" (a comment), "pingback" or "trackback" */
+	enum comment_status status;
+	const char *author_name, *author_email, *author_url;
+	const char *body_src, *body_html;
+	int markdown; /* body_src is Markdown (written here, or restored) */
+	int64_t created_at;
+};
+/* A post's comments, pingbacks and trackbacks, by wp id. */
+int store_export_comments(struct store *s, const struct export_ids *ids,
+                          int64_t post_id,
+                          int (*fn)(void *ctx, const struct export_comment *c,
+                                    struct error *e),
+                          void *ctx, struct error *e);
+
+struct export_media {
+	int64_t wp_id, wp_parent;
+	const char *path;       /* under SITE/media, or a URL when remote */
+	const char *remote_url; /* "" unless imported */
+	const char *title, *mime;
+	int64_t created_at;
+};
+int store_export_media(struct store *s, const struct export_ids *ids,
+                       int (*fn)(void *ctx, const struct export_media *m,
+                                 struct error *e),
+                       void *ctx, struct error *e);
+
+/*
+ * Reading gazette's own export back, inside the import's transaction
+ * (import/wxr_export.c): each post or comment whose "_gazette_markdown"
+ * meta holds its Markdown source, for the caller to render; the setters
+ * make it a Markdown item again (and the meta goes).  store_restore_extras()
+ * turns the other "_gazette_*" meta into what they stand for: section
+ * kinds and order, source URLs, books and episodes.
+ */
+int store_restore_markdown(struct store *s, int comments,
+                           int (*fn)(void *ctx, int64_t id, const char *src,
+                                     struct error *e),
+                           void *ctx, struct error *e);
+int store_restore_post_markdown(struct store *s, int64_t id, const char *src,
+                                const char *html, struct error *e);
+int store_restore_comment_markdown(struct store *s, int64_t id, const char *src,
+                                   const char *html, struct error *e);
+int store_restore_extras(struct store *s, struct error *e);
 
 /* ---- legacy links (store_import.c), for the site ---- */
 

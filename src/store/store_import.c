@@ -639,6 +639,140 @@ store_import_legacy_path(struct store *s, const char *path, int64_t post_id,
 	                 path, post_id, media_id, url ? url : "");
 }
 
+/*
+ * Bulk mode.  The search index's triggers (migration 005) index a post
+ * when it is inserted and again, whole, for every tag attached after it
+ * (FTS5 rewrites a row to change one column): for an import with a few
+ * tags a post that was half its CPU time.  So they are set aside for the
+ * import, their SQL kept in a temporary table, and put back at the end,
+ * with each post that has no row in the index yet indexed once, as
+ * store_search_reindex() does.  All of it inside the caller's
+ * transaction: a failed import rolls the triggers back too.
+ */
+static const char *const bulk_triggers[] = {"posts_fts_insert",
+                                            "post_tags_fts_insert"};
+static const char SQL_BULK_KEEP[] =
+	"CREATE TEMP TABLE IF NOT EXISTS import_triggers(name TEXT, sql TEXT)";
+static const char SQL_BULK_SAVE[] =
+	"INSERT INTO temp.import_triggers(name, sql) SELECT name, sql "
+	"FROM main.sqlite_master WHERE type = 'trigger' AND name = ?1";
+static const char SQL_BULK_SAVED[] =
+	"SELECT name, sql FROM temp.import_triggers";
+static const char SQL_BULK_FORGET[] = "DELETE FROM temp.import_triggers";
+/* What posts_fts_insert writes, for the posts it did not see. */
+static const char SQL_BULK_UNINDEXED[] =
+	"SELECT p.id, p.title, p.body_format, p.body_src, p.body_html, "
+	"p.excerpt, coalesce((SELECT group_concat(t.name, ', ') "
+	"FROM post_tags pt JOIN tags t ON t.id = pt.tag_id "
+	"WHERE pt.post_id = p.id), ''), "
+	"coalesce((SELECT coalesce(nullif(u.name, ''), u.login) "
+	"FROM users u WHERE u.id = p.author_id), '') "
+	"FROM posts p WHERE NOT EXISTS (SELECT 1 FROM posts_fts f "
+	"WHERE f.rowid = p.id) ORDER BY p.id";
+static const char SQL_BULK_INDEX[] =
+	"INSERT INTO posts_fts(rowid, title, body, excerpt, tags, author) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static int
+bulk_index(struct store *s, struct error *e)
+{
+	sqlite3_stmt *list, *add;
+	struct arena *a = arena_new();
+	int step, rc = -1;
+
+	list = conn_stmt(&s->w, SQL_BULK_UNINDEXED, e);
+	if (list == NULL)
+		goto out;
+	while ((step = sqlite3_step(list)) == SQLITE_ROW) {
+		const char *html = (const char *)sqlite3_column_text(list, 4);
+		const char *format = (const char *)sqlite3_column_text(list, 2);
+
+		arena_reset(a);
+		add = conn_stmt(&s->w, SQL_BULK_INDEX, e);
+		if (add == NULL)
+			goto done;
+		sqlite3_bind_int64(add, 1, sqlite3_column_int64(list, 0));
+		bind_text(add, 2, (const char *)sqlite3_column_text(list, 1));
+		/* the text readers see, as store_search_body_set() has it */
+		if (html != NULL && *html != '\0')
+			bind_text(add, 3,
+			          store_html_text(a, html, strlen(html)));
+		else if (format != NULL && strcmp(format, "html") == 0)
+			bind_text(add, 3, "");
+		else
+			bind_text(add, 3,
+			          (const char *)sqlite3_column_text(list, 3));
+		bind_text(add, 4, (const char *)sqlite3_column_text(list, 5));
+		bind_text(add, 5, (const char *)sqlite3_column_text(list, 6));
+		bind_text(add, 6, (const char *)sqlite3_column_text(list, 7));
+		if (write_step(s, add, "indexing post", NULL, e) == -1)
+			goto done;
+	}
+	if (step != SQLITE_DONE)
+		db_error(e, s->w.db, "reading posts to index");
+	else
+		rc = 0;
+done:
+	stmt_done(list);
+out:
+	arena_free(a);
+	return rc;
+}
+
+static int
+bulk_restore_triggers(struct store *s, struct error *e)
+{
+	sqlite3_stmt *st = conn_stmt(&s->w, SQL_BULK_SAVED, e);
+	int step, rc = 0;
+
+	if (st == NULL)
+		return -1;
+	/* the schema's own text, read back from sqlite_master */
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = conn_exec(&s->w, (const char *)sqlite3_column_text(st, 1),
+		               e);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(e, s->w.db, "import triggers");
+	stmt_done(st);
+	if (rc == 0)
+		rc = conn_exec(&s->w, SQL_BULK_FORGET, e);
+	return rc;
+}
+
+int
+store_import_bulk(struct store *s, int on, struct error *e)
+{
+	char sql[64];
+	int rc = -1;
+
+	writer_lock(s);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
+	         on ? LIM_IMPORT_CACHE_KIB : 2000);
+	if (conn_exec(&s->w, sql, e) == -1)
+		goto out;
+	if (on) {
+		if (conn_exec(&s->w, SQL_BULK_KEEP, e) == -1 ||
+		    conn_exec(&s->w, SQL_BULK_FORGET, e) == -1)
+			goto out;
+		for (size_t i = 0;
+		     i < sizeof(bulk_triggers) / sizeof(bulk_triggers[0]);
+		     i++) {
+			/* DROP takes no parameter: the names are constants */
+			snprintf(sql, sizeof(sql), "DROP TRIGGER IF EXISTS %s",
+			         bulk_triggers[i]);
+			if (write_one(s, SQL_BULK_SAVE, "import triggers", NULL,
+			              e, "s", bulk_triggers[i]) == -1 ||
+			    conn_exec(&s->w, sql, e) == -1)
+				goto out;
+		}
+	} else if (bulk_restore_triggers(s, e) == -1 || bulk_index(s, e) == -1)
+		goto out;
+	rc = 0;
+out:
+	writer_unlock(s);
+	return rc;
+}
+
 int
 store_import_finish(struct store *s, struct error *e)
 {

@@ -27,8 +27,6 @@
 #define BUSY_TIMEOUT_MS 5000
 /* How often the watcher looks for other processes' commits. */
 #define STORE_WATCH_MS 50
-/* Address space each read connection may map of the database file. */
-#define STORE_MMAP_BYTES "1073741824"
 
 const char *const post_type_names[POST_TYPE__MAX] = {"post", "page", "book",
                                                      "episode"};

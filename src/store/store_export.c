@@ -1,0 +1,663 @@
+/*
+ * store.h on SQLite: the site read back for a WordPress (WXR) export, and
+ * gazette's own "_gazette_*" meta turned back into rows when such an
+ * export is imported again.  Reads stream through rd_open()/rd_step(), one
+ * row per callback, inside one read transaction (store_export_begin), so
+ * an export is one snapshot and its memory does not grow with the site.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../util/banned.h"
+
+/*
+ * WordPress ids (see store.h).  A native row keeps its id unless an
+ * imported row of the same id space holds that number as its legacy id;
+ * then it moves past every id (the offset, bound as OFF, is the largest
+ * id or legacy id of the space).
+ */
+#define WP_POST(a, OFF)                                                        \
+	"(CASE WHEN " a ".legacy_id IS NOT NULL THEN " a ".legacy_id "         \
+	"WHEN EXISTS (SELECT 1 FROM posts x WHERE x.legacy_id = " a ".id) "    \
+	"OR EXISTS (SELECT 1 FROM media x WHERE x.legacy_id = " a ".id) "      \
+	"THEN " a ".id + " OFF " ELSE " a ".id END)"
+#define WP_MEDIA(a, OFF) "coalesce(" a ".legacy_id, " a ".id + 2 * " OFF ")"
+#define WP_COMMENT(a, OFF)                                                     \
+	"(CASE WHEN " a ".legacy_id IS NOT NULL THEN " a ".legacy_id "         \
+	"WHEN EXISTS (SELECT 1 FROM comments x WHERE x.legacy_id = " a         \
+	".id) OR EXISTS (SELECT 1 FROM pingbacks x WHERE x.legacy_id = " a     \
+	".id) THEN " a ".id + " OFF " ELSE " a ".id END)"
+#define WP_PINGBACK(a, OFF) "coalesce(" a ".legacy_id, " a ".id + 2 * " OFF ")"
+#define WP_USER(a, OFF)                                                        \
+	"(CASE WHEN " a ".legacy_id IS NOT NULL THEN " a ".legacy_id "         \
+	"WHEN EXISTS (SELECT 1 FROM users x WHERE x.legacy_id = " a ".id) "    \
+	"THEN " a ".id + " OFF " ELSE " a ".id END)"
+
+/* Meta keys the export writes itself, never copied from stored meta. */
+#define OWN_KEY "key NOT LIKE '\\_gazette\\_%' ESCAPE '\\' "
+
+static const char SQL_OFFSETS[] =
+	"SELECT max(coalesce((SELECT max(id) FROM posts), 0), "
+	"coalesce((SELECT max(legacy_id) FROM posts), 0), "
+	"coalesce((SELECT max(id) FROM media), 0), "
+	"coalesce((SELECT max(legacy_id) FROM media), 0)), "
+	"max(coalesce((SELECT max(id) FROM comments), 0), "
+	"coalesce((SELECT max(legacy_id) FROM comments), 0), "
+	"coalesce((SELECT max(id) FROM pingbacks), 0), "
+	"coalesce((SELECT max(legacy_id) FROM pingbacks), 0)), "
+	"max(coalesce((SELECT max(id) FROM users), 0), "
+	"coalesce((SELECT max(legacy_id) FROM users), 0)), "
+	"max(coalesce((SELECT max(id) FROM sections), 0), "
+	"coalesce((SELECT max(legacy_id) FROM sections), 0), "
+	"coalesce((SELECT max(id) FROM tags), 0), "
+	"coalesce((SELECT max(legacy_id) FROM tags), 0), "
+	"coalesce((SELECT max(id) FROM terms), 0), "
+	"coalesce((SELECT max(legacy_id) FROM terms), 0))";
+
+/* The ids of the aliases the queries below use. */
+#define WP_P  WP_POST("p", "?1")
+#define WP_Q  WP_POST("q", "?1")
+#define WP_M  WP_MEDIA("m", "?1")
+#define WP_C  WP_COMMENT("c", "?1")
+#define WP_QC WP_COMMENT("q", "?1")
+#define WP_G  WP_PINGBACK("g", "?1")
+#define WP_U1 WP_USER("u", "?1")
+#define WP_U2 WP_USER("u", "?2")
+
+static const char SQL_USERS[] =
+	"SELECT " WP_U1 ", u.login, u.name, u.email FROM users u ORDER BY u.id";
+
+/* Parents first: WordPress's importer (and ours) finds a category's parent
+ * by slug among those already made.  A section in a parent loop, or
+ * deeper than 64, is written without its parent. */
+static const char SQL_SECTIONS[] =
+	"WITH RECURSIVE t(id, depth) AS (SELECT id, 0 FROM sections "
+	"WHERE parent_id IS NULL UNION ALL SELECT s.id, t.depth + 1 "
+	"FROM sections s JOIN t ON s.parent_id = t.id WHERE t.depth < 64) "
+	"SELECT coalesce(s.legacy_id, s.id + ?1), s.slug, s.name, "
+	"s.description, coalesce(p.slug, ''), s.kind, s.position, "
+	"s.show_newest FROM sections s LEFT JOIN t ON t.id = s.id "
+	"LEFT JOIN sections p ON p.id = s.parent_id AND t.id IS NOT NULL "
+	"ORDER BY coalesce(t.depth, 0), s.position, s.id";
+static const char SQL_TAGS[] =
+	"SELECT coalesce(legacy_id, id + 2 * ?1), slug, name, description "
+	"FROM tags ORDER BY id";
+static const char SQL_TERMS[] =
+	"SELECT coalesce(legacy_id, id + 3 * ?1), taxonomy, slug, name, "
+	"description, parent_slug FROM terms ORDER BY id";
+
+static const char SQL_TERM_META[] =
+	"SELECT key, value FROM term_meta WHERE taxonomy = ?1 "
+	"AND term_slug = ?2 AND " OWN_KEY "ORDER BY id";
+static const char SQL_POST_META[] =
+	"SELECT key, value FROM post_meta WHERE post_id = ?1 AND " OWN_KEY
+	"AND key != 'views' ORDER BY id";
+static const char SQL_COMMENT_META[] =
+	"SELECT key, value FROM comment_meta WHERE comment_id = ?1 AND " OWN_KEY
+	"ORDER BY id";
+
+/* A protected post's excerpt was kept aside by the import (wxr.c). */
+static const char SQL_POSTS[] =
+	"SELECT p.id, " WP_P ", "
+	"coalesce((SELECT " WP_Q " FROM posts q WHERE q.id = p.parent_id), 0), "
+	"p.type, p.status, p.private, p.sticky, p.comments_open, p.slug, "
+	"p.title, "
+	"CASE WHEN p.excerpt = '' AND p.password != '' THEN "
+	"coalesce((SELECT value FROM post_meta WHERE post_id = p.id "
+	"AND key = '_gazette_protected_excerpt' LIMIT 1), '') "
+	"ELSE p.excerpt END, "
+	"CASE WHEN p.body_format = 'html' THEN p.body_src ELSE p.body_html END, "
+	"p.body_src, p.body_format, p.source_url, p.password, "
+	"coalesce(p.legacy_guid, ''), coalesce(u.login, ''), "
+	"p.published_at, p.updated_at, p.views_total, "
+	"b.post_id IS NOT NULL, e.post_id IS NOT NULL, "
+	"coalesce(b.order_url, ''), coalesce(e.audio_url, ''), "
+	"coalesce((SELECT " WP_M
+	" FROM media m WHERE m.id = b.cover_media_id), "
+	"0), "
+	"coalesce((SELECT " WP_M " FROM media m WHERE m.id = b.epub_media_id), "
+	"0), "
+	"coalesce((SELECT " WP_M " FROM media m WHERE m.id = b.pdf_media_id), "
+	"0), "
+	"coalesce(e.duration_s, 0) "
+	"FROM posts p LEFT JOIN users u ON u.id = p.author_id "
+	"LEFT JOIN books b ON b.post_id = p.id "
+	"LEFT JOIN episodes e ON e.post_id = p.id ORDER BY p.id";
+
+static const char SQL_POST_TERMS[] =
+	"SELECT 'category', s.slug, s.name, 0 FROM posts p "
+	"JOIN sections s ON s.id = p.section_id WHERE p.id = ?1 "
+	"UNION ALL SELECT 'category', s.slug, s.name, 1 FROM post_sections ps "
+	"JOIN sections s ON s.id = ps.section_id WHERE ps.post_id = ?1 "
+	"AND ps.section_id != coalesce((SELECT section_id FROM posts "
+	"WHERE id = ?1), 0) "
+	"UNION ALL SELECT 'post_tag', t.slug, t.name, 2 FROM post_tags pt "
+	"JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = ?1 "
+	"UNION ALL SELECT t.taxonomy, t.slug, t.name, 3 FROM post_terms pt "
+	"JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = ?1 "
+	"ORDER BY 4, 2";
+
+/* Comments, then pingbacks and trackbacks (WordPress keeps them all in
+ * one table), in wp id order: WordPress's importer sorts by the old id
+ * and finds a parent only among the comments it has already added. */
+static const char SQL_COMMENTS[] =
+	"SELECT c.id, " WP_C ", "
+	"coalesce((SELECT " WP_QC " FROM comments q WHERE q.id = c.parent_id), "
+	"0), "
+	"coalesce((SELECT " WP_U2 " FROM users u WHERE u.id = c.user_id), 0), "
+	"'', c.status, c.author_name, c.author_email, c.author_url, "
+	"c.body_src, c.body_html, "
+	"c.legacy_id IS NULL OR EXISTS (SELECT 1 FROM comment_meta m "
+	"WHERE m.comment_id = c.id AND m.key = '_gazette_format' "
+	"AND m.value = 'markdown'), c.created_at "
+	"FROM comments c WHERE c.post_id = ?3 "
+	"UNION ALL SELECT 0, " WP_G ", 0, 0, g.type, g.status, g.author_name, "
+	"'', g.author_url, g.body, g.body, 0, g.created_at "
+	"FROM pingbacks g WHERE g.post_id = ?3 ORDER BY 2";
+
+static const char SQL_MEDIA[] =
+	"SELECT " WP_M ", "
+	"coalesce((SELECT " WP_P " FROM posts p WHERE p.id = m.post_id), 0), "
+	"m.path, m.remote_url, m.title, m.mime, m.created_at "
+	"FROM media m ORDER BY m.id";
+
+/* ---- restoring gazette's own meta ----------------------------------- */
+
+static const char SQL_MD_POSTS[] =
+	"SELECT post_id, value FROM post_meta WHERE key = '_gazette_markdown'";
+static const char SQL_MD_COMMENTS[] =
+	"SELECT comment_id, value FROM comment_meta "
+	"WHERE key = '_gazette_markdown'";
+static const char SQL_MD_POST_SET[] =
+	"UPDATE posts SET body_src = ?2, body_format = 'markdown', "
+	"body_html = ?3 WHERE id = ?1";
+static const char SQL_MD_COMMENT_SET[] =
+	"UPDATE comments SET body_src = ?2, body_html = ?3 WHERE id = ?1";
+static const char SQL_MD_POSTS_DONE[] =
+	"DELETE FROM post_meta WHERE key = '_gazette_markdown'";
+/* A restored comment stays Markdown for the next export. */
+static const char SQL_MD_COMMENTS_DONE[] =
+	"UPDATE comment_meta SET key = '_gazette_format', value = 'markdown' "
+	"WHERE key = '_gazette_markdown'";
+
+/* The value of post_meta key for posts p; NULL when there is none. */
+#define META(key)                                                              \
+	"(SELECT m.value FROM post_meta m WHERE m.post_id = p.id "             \
+	"AND m.key = '" key "' ORDER BY m.id DESC LIMIT 1)"
+#define TERM_META(key)                                                         \
+	"(SELECT m.value FROM term_meta m WHERE m.taxonomy = 'category' "      \
+	"AND m.term_slug = sections.slug AND m.key = '" key "' "               \
+	"ORDER BY m.id DESC LIMIT 1)"
+#define MEDIA_OF(key)                                                          \
+	"(SELECT x.id FROM media x WHERE x.legacy_id = " META(key) ")"
+#define KIND        TERM_META("_gazette_kind")
+#define SHOW_NEWEST TERM_META("_gazette_show_newest")
+#define SOURCE_URL  META("_gazette_source_url")
+#define ORDER_URL   META("_gazette_book_order_url")
+#define COVER       MEDIA_OF("_gazette_book_cover")
+#define EPUB        MEDIA_OF("_gazette_book_epub")
+#define PDF         MEDIA_OF("_gazette_book_pdf")
+#define AUDIO_URL   META("_gazette_episode_audio_url")
+#define DURATION    META("_gazette_episode_duration")
+
+static const char SQL_EXTRA_KIND[] =
+	"UPDATE sections SET kind = " KIND " WHERE legacy_id IS NOT NULL "
+	"AND " KIND " IN ('posts', 'video', 'discussion', 'podcast', "
+	"'aggregator', 'dashboard')";
+static const char SQL_EXTRA_SHOW_NEWEST[] =
+	"UPDATE sections SET show_newest = " SHOW_NEWEST " = '1' "
+	"WHERE legacy_id IS NOT NULL AND " SHOW_NEWEST " IS NOT NULL";
+static const char SQL_EXTRA_SOURCE[] =
+	"UPDATE posts AS p SET source_url = " SOURCE_URL " "
+	"WHERE p.legacy_id IS NOT NULL AND p.source_url = '' "
+	"AND " SOURCE_URL " IS NOT NULL";
+static const char SQL_EXTRA_BOOKS[] =
+	"INSERT OR IGNORE INTO books(post_id, order_url, cover_media_id, "
+	"epub_media_id, pdf_media_id) SELECT p.id, coalesce(" ORDER_URL
+	", ''), " COVER ", " EPUB ", " PDF " FROM posts p "
+	"WHERE p.type = 'book' AND p.legacy_id IS NOT NULL";
+static const char SQL_EXTRA_EPISODES[] =
+	"INSERT OR IGNORE INTO episodes(post_id, audio_url, duration_s) "
+	"SELECT p.id, coalesce(" AUDIO_URL ", ''), "
+	"coalesce(CAST(" DURATION " AS INTEGER), 0) "
+	"FROM posts p WHERE p.type = 'episode' AND p.legacy_id IS NOT NULL";
+static const char SQL_EXTRA_POST_META_DONE[] =
+	"DELETE FROM post_meta WHERE key IN ('_gazette_source_url', "
+	"'_gazette_book_order_url', '_gazette_book_cover', "
+	"'_gazette_book_epub', '_gazette_book_pdf', "
+	"'_gazette_episode_audio_url', '_gazette_episode_duration')";
+static const char SQL_EXTRA_TERM_META_DONE[] =
+	"DELETE FROM term_meta WHERE taxonomy = 'category' "
+	"AND key IN ('_gazette_kind', '_gazette_show_newest')";
+
+int
+store_export_begin(struct store *s, struct export_ids *ids, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st;
+	int locked, rc;
+	struct conn *c = reader_get(s, &locked, e);
+
+	if (c == NULL)
+		return -1;
+	/* One read transaction: every walk sees the same snapshot.  Read
+	 * through pread, not the connection's map: an export touches every
+	 * page once, and mapped pages would count as the process's memory
+	 * (a 1.4 GiB site showed 1 GB of RSS). */
+	rc = c == &s->w ? 0
+	     : conn_exec(c, "PRAGMA mmap_size = 0", e) == -1
+	             ? -1
+	             : conn_exec(c, "BEGIN", e);
+	reader_put(s, locked);
+	if (rc == -1)
+		return -1;
+	st = rd_open(&q, s, SQL_OFFSETS, e);
+	if (st == NULL)
+		goto fail;
+	rc = rd_step(&q, "export ids", e);
+	if (rc == 1) {
+		ids->post = sqlite3_column_int64(st, 0);
+		ids->comment = sqlite3_column_int64(st, 1);
+		ids->user = sqlite3_column_int64(st, 2);
+		ids->term = sqlite3_column_int64(st, 3);
+	}
+	rd_close(&q);
+	if (rc == 1)
+		return 0;
+fail:
+	store_export_end(s);
+	return -1;
+}
+
+void
+store_export_end(struct store *s)
+{
+	int locked;
+	struct conn *c = reader_get(s, &locked, NULL);
+
+	if (c == NULL)
+		return;
+	if (c != &s->w) {
+		conn_exec(c, "COMMIT", NULL);
+		conn_exec(c, "PRAGMA mmap_size = " STORE_MMAP_BYTES, NULL);
+	}
+	reader_put(s, locked);
+}
+
+int
+store_export_users(struct store *s, const struct export_ids *ids,
+                   int (*fn)(void *ctx, const struct export_user *u,
+                             struct error *e),
+                   void *ctx, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_USERS, e);
+	struct export_user u;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, ids->user);
+	while ((rc = rd_step(&q, "export users", e)) == 1) {
+		u.wp_id = sqlite3_column_int64(st, 0);
+		u.login = (const char *)sqlite3_column_text(st, 1);
+		u.name = (const char *)sqlite3_column_text(st, 2);
+		u.email = (const char *)sqlite3_column_text(st, 3);
+		if (fn(ctx, &u, e) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	rd_close(&q);
+	return rc;
+}
+
+/* Column i as text; "" for NULL. */
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? (const char *)t : "";
+}
+
+static int
+terms_of(struct store *s, const char *sql, int64_t offset,
+         int (*fn)(void *ctx, const struct export_term *t, struct error *e),
+         void *ctx, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, sql, e);
+	struct export_term t;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, offset);
+	while ((rc = rd_step(&q, "export terms", e)) == 1) {
+		memset(&t, 0, sizeof(t));
+		t.wp_id = sqlite3_column_int64(st, 0);
+		t.kind = t.parent_slug = "";
+		if (sql == SQL_SECTIONS) {
+			t.taxonomy = "category";
+			t.slug = col(st, 1);
+			t.name = col(st, 2);
+			t.description = col(st, 3);
+			t.parent_slug = col(st, 4);
+			t.kind = col(st, 5);
+			t.position = sqlite3_column_int64(st, 6);
+			t.show_newest = sqlite3_column_int(st, 7);
+		} else if (sql == SQL_TAGS) {
+			t.taxonomy = "post_tag";
+			t.slug = col(st, 1);
+			t.name = col(st, 2);
+			t.description = col(st, 3);
+		} else {
+			t.taxonomy = col(st, 1);
+			t.slug = col(st, 2);
+			t.name = col(st, 3);
+			t.description = col(st, 4);
+			t.parent_slug = col(st, 5);
+		}
+		if (fn(ctx, &t, e) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_export_terms(struct store *s, const struct export_ids *ids,
+                   int (*fn)(void *ctx, const struct export_term *t,
+                             struct error *e),
+                   void *ctx, struct error *e)
+{
+	if (terms_of(s, SQL_SECTIONS, ids->term, fn, ctx, e) == -1 ||
+	    terms_of(s, SQL_TAGS, ids->term, fn, ctx, e) == -1 ||
+	    terms_of(s, SQL_TERMS, ids->term, fn, ctx, e) == -1)
+		return -1;
+	return 0;
+}
+
+/* Rows of (key, value) for sql with ?1 = id or (?1, ?2) = (t1, t2). */
+static int
+meta_of(struct store *s, const char *sql, int64_t id, const char *t1,
+        const char *t2,
+        int (*fn)(void *ctx, const struct export_meta *m, struct error *e),
+        void *ctx, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, sql, e);
+	struct export_meta m;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (t1 != NULL) {
+		bind_text(st, 1, t1);
+		bind_text(st, 2, t2);
+	} else
+		sqlite3_bind_int64(st, 1, id);
+	while ((rc = rd_step(&q, "export meta", e)) == 1) {
+		m.key = col(st, 0);
+		m.value = col(st, 1);
+		if (fn(ctx, &m, e) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_export_term_meta(struct store *s, const char *taxonomy, const char *slug,
+                       int (*fn)(void *ctx, const struct export_meta *m,
+                                 struct error *e),
+                       void *ctx, struct error *e)
+{
+	return meta_of(s, SQL_TERM_META, 0, taxonomy, slug, fn, ctx, e);
+}
+
+int
+store_export_post_meta(struct store *s, int64_t post_id,
+                       int (*fn)(void *ctx, const struct export_meta *m,
+                                 struct error *e),
+                       void *ctx, struct error *e)
+{
+	return meta_of(s, SQL_POST_META, post_id, NULL, NULL, fn, ctx, e);
+}
+
+int
+store_export_comment_meta(struct store *s, int64_t comment_id,
+                          int (*fn)(void *ctx, const struct export_meta *m,
+                                    struct error *e),
+                          void *ctx, struct error *e)
+{
+	return meta_of(s, SQL_COMMENT_META, comment_id, NULL, NULL, fn, ctx, e);
+}
+
+int
+store_export_posts(struct store *s, const struct export_ids *ids,
+                   int (*fn)(void *ctx, const struct export_post *p,
+                             struct error *e),
+                   void *ctx, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_POSTS, e);
+	struct export_post p;
+	int rc, v;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, ids->post);
+	while ((rc = rd_step(&q, "export posts", e)) == 1) {
+		memset(&p, 0, sizeof(p));
+		p.id = sqlite3_column_int64(st, 0);
+		p.wp_id = sqlite3_column_int64(st, 1);
+		p.wp_parent = sqlite3_column_int64(st, 2);
+		v = enum_lookup(post_type_names, POST_TYPE__MAX, col(st, 3));
+		p.type = v < 0 ? POST_POST : (enum post_type)v;
+		v = enum_lookup(post_status_names, POST_STATUS__MAX,
+		                col(st, 4));
+		p.status = v < 0 ? POST_DRAFT : (enum post_status)v;
+		p.private_ = sqlite3_column_int(st, 5);
+		p.sticky = sqlite3_column_int(st, 6);
+		p.comments_open = sqlite3_column_int(st, 7);
+		p.slug = col(st, 8);
+		p.title = col(st, 9);
+		p.excerpt = col(st, 10);
+		p.content = col(st, 11);
+		p.body_src = col(st, 12);
+		p.body_format = col(st, 13);
+		p.source_url = col(st, 14);
+		p.password = col(st, 15);
+		p.guid = col(st, 16);
+		p.author_login = col(st, 17);
+		p.published_at = sqlite3_column_int64(st, 18);
+		p.updated_at = sqlite3_column_int64(st, 19);
+		p.views_total = sqlite3_column_int64(st, 20);
+		p.is_book = sqlite3_column_int(st, 21);
+		p.is_episode = sqlite3_column_int(st, 22);
+		p.order_url = col(st, 23);
+		p.audio_url = col(st, 24);
+		p.cover_wp = sqlite3_column_int64(st, 25);
+		p.epub_wp = sqlite3_column_int64(st, 26);
+		p.pdf_wp = sqlite3_column_int64(st, 27);
+		p.duration_s = sqlite3_column_int64(st, 28);
+		if (fn(ctx, &p, e) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_export_post_terms(struct store *s, int64_t post_id,
+                        int (*fn)(void *ctx, const struct export_post_term *t,
+                                  struct error *e),
+                        void *ctx, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_POST_TERMS, e);
+	struct export_post_term t;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, post_id);
+	while ((rc = rd_step(&q, "export post terms", e)) == 1) {
+		t.taxonomy = col(st, 0);
+		t.slug = col(st, 1);
+		t.name = col(st, 2);
+		if (fn(ctx, &t, e) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_export_comments(struct store *s, const struct export_ids *ids,
+                      int64_t post_id,
+                      int (*fn)(void *ctx, const struct export_comment *c,
+                                struct error *e),
+                      void *ctx, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_COMMENTS, e);
+	struct export_comment c;
+	int rc, v;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, ids->comment);
+	sqlite3_bind_int64(st, 2, ids->user);
+	sqlite3_bind_int64(st, 3, post_id);
+	while ((rc = rd_step(&q, "export comments", e)) == 1) {
+		c.id = sqlite3_column_int64(st, 0);
+		c.wp_id = sqlite3_column_int64(st, 1);
+		c.wp_parent = sqlite3_column_int64(st, 2);
+		c.user_wp_id = sqlite3_column_int64(st, 3);
+		c.type = col(st, 4);
+		v = enum_lookup(comment_status_names, COMMENT_STATUS__MAX,
+		                col(st, 5));
+		c.status = v < 0 ? COMMENT_PENDING : (enum comment_status)v;
+		c.author_name = col(st, 6);
+		c.author_email = col(st, 7);
+		c.author_url = col(st, 8);
+		c.body_src = col(st, 9);
+		c.body_html = col(st, 10);
+		c.markdown = sqlite3_column_int(st, 11);
+		c.created_at = sqlite3_column_int64(st, 12);
+		if (fn(ctx, &c, e) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_export_media(struct store *s, const struct export_ids *ids,
+                   int (*fn)(void *ctx, const struct export_media *m,
+                             struct error *e),
+                   void *ctx, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_MEDIA, e);
+	struct export_media m;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, ids->post);
+	while ((rc = rd_step(&q, "export media", e)) == 1) {
+		m.wp_id = sqlite3_column_int64(st, 0);
+		m.wp_parent = sqlite3_column_int64(st, 1);
+		m.path = col(st, 2);
+		m.remote_url = col(st, 3);
+		m.title = col(st, 4);
+		m.mime = col(st, 5);
+		m.created_at = sqlite3_column_int64(st, 6);
+		if (fn(ctx, &m, e) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	rd_close(&q);
+	return rc;
+}
+
+/* ---- restoring ------------------------------------------------------------
+ */
+
+int
+store_restore_markdown(struct store *s, int comments,
+                       int (*fn)(void *ctx, int64_t id, const char *src,
+                                 struct error *e),
+                       void *ctx, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st =
+		rd_open(&q, s, comments ? SQL_MD_COMMENTS : SQL_MD_POSTS, e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	/* The setters write other tables (posts, comments, the search
+	 * index) than the one this reads, on the same connection. */
+	while ((rc = rd_step(&q, "markdown meta", e)) == 1)
+		if (fn(ctx, sqlite3_column_int64(st, 0), col(st, 1), e) == -1) {
+			rc = -1;
+			break;
+		}
+	rd_close(&q);
+	if (rc == -1)
+		return -1;
+	return write_one(s, comments ? SQL_MD_COMMENTS_DONE : SQL_MD_POSTS_DONE,
+	                 "markdown meta", NULL, e, "");
+}
+
+int
+store_restore_post_markdown(struct store *s, int64_t id, const char *src,
+                            const char *html, struct error *e)
+{
+	if (write_one(s, SQL_MD_POST_SET, "restoring markdown", NULL, e, "lss",
+	              id, src, html) == -1)
+		return -1;
+	return store_search_body_set(s, id, html, e);
+}
+
+int
+store_restore_comment_markdown(struct store *s, int64_t id, const char *src,
+                               const char *html, struct error *e)
+{
+	return write_one(s, SQL_MD_COMMENT_SET, "restoring markdown", NULL, e,
+	                 "lss", id, src, html);
+}
+
+int
+store_restore_extras(struct store *s, struct error *e)
+{
+	static const char *const steps[] = {
+		SQL_EXTRA_KIND,           SQL_EXTRA_SHOW_NEWEST,
+		SQL_EXTRA_SOURCE,         SQL_EXTRA_BOOKS,
+		SQL_EXTRA_EPISODES,       SQL_EXTRA_POST_META_DONE,
+		SQL_EXTRA_TERM_META_DONE,
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (write_one(s, steps[i], "restoring gazette meta", NULL, e,
+		              "") == -1)
+			return -1;
+	return 0;
+}
