@@ -1,10 +1,12 @@
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
 #include "../util/alloc.h"
 #include "../util/limits.h"
+#include "../util/num.h"
 #include "../util/text.h"
 #include "../util/banned.h"
 
@@ -143,6 +145,33 @@ auth_equal(const char *a, const char *b)
 		return 0;
 	n = strlen(a);
 	return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
+/* ---- signed times ---- */
+
+const char *
+auth_stamp(struct arena *a, const unsigned char *key, int64_t t)
+{
+	char ts[24], hex[2 * 16 + 1];
+	unsigned char mac[crypto_auth_BYTES];
+
+	snprintf(ts, sizeof(ts), "%lld", (long long)t);
+	crypto_auth(mac, (const unsigned char *)ts, strlen(ts), key);
+	sodium_bin2hex(hex, sizeof(hex), mac, 16);
+	return arena_printf(a, "%s.%s", ts, hex);
+}
+
+int64_t
+auth_stamp_time(struct arena *a, const unsigned char *key, const char *stamp)
+{
+	const char *dot = stamp ? strchr(stamp, '.') : NULL;
+	int64_t t;
+
+	if (dot == NULL || dot == stamp || dot - stamp > 20 ||
+	    num_parse(arena_strndup(a, stamp, (size_t)(dot - stamp)), 0,
+	              INT64_MAX, &t) == -1)
+		return -1;
+	return auth_equal(auth_stamp(a, key, t), stamp) ? t : -1;
 }
 
 /* ---- the login throttle ---- */

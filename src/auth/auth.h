@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../store/store.h"
+#include "../util/arena.h"
 #include "../util/error.h"
 
 /* What a role may do.  A screen or API call names the capability it needs. */
@@ -62,6 +63,18 @@ void auth_token_new(char out[AUTH_TOKEN_CHARS + 1]);
 void auth_token_hash(const char *token, char out[AUTH_HASH_HEX + 1]);
 /* a and b equal, in time that depends only on their lengths. */
 int auth_equal(const char *a, const char *b);
+
+/*
+ * A signed time: "SECONDS.MAC" (a keyed hash of the seconds, 128 bits in
+ * hex), for forms that must prove when and by whom they were rendered
+ * without a session (the comment form's render time, the login form's
+ * CSRF token).  key is AUTH_STAMP_KEY_BYTES of a site secret.
+ */
+#define AUTH_STAMP_KEY_BYTES crypto_auth_KEYBYTES
+const char *auth_stamp(struct arena *a, const unsigned char *key, int64_t t);
+/* The time of a stamp made with key, or -1 when it is not one. */
+int64_t auth_stamp_time(struct arena *a, const unsigned char *key,
+                        const char *stamp);
 
 /*
  * The login throttle, in memory: failed logins per key (an account, or an

@@ -37,54 +37,6 @@ read_file(const char *path, struct buf *b, struct error *e)
 	return rc;
 }
 
-/* Split "a, b ,c" into trimmed, non-empty names. */
-static int
-split_tags(struct arena *a, const char *s, struct post *p)
-{
-	size_t cap = 8;
-
-	p->tags = arena_alloc(a, cap * sizeof(*p->tags));
-	p->ntags = 0;
-	while (*s != '\0') {
-		const char *comma = strchr(s, ',');
-		size_t len = comma ? (size_t)(comma - s) : strlen(s);
-		const char *t = s;
-
-		while (len > 0 && (*t == ' ' || *t == '\t')) {
-			t++;
-			len--;
-		}
-		while (len > 0 && (t[len - 1] == ' ' || t[len - 1] == '\t'))
-			len--;
-		if (len > LIM_TAG_BYTES)
-			return -1;
-		if (len > 0) {
-			if (p->ntags == LIM_TAGS)
-				return -1;
-			if (p->ntags == cap) {
-				const char **g =
-					arena_alloc(a, 2 * cap * sizeof(*g));
-
-				memcpy(g, p->tags, cap * sizeof(*g));
-				p->tags = g;
-				cap *= 2;
-			}
-			p->tags[p->ntags++] = arena_strndup(a, t, len);
-		}
-		if (comma == NULL)
-			break;
-		s = comma + 1;
-	}
-	return 0;
-}
-
-static int
-is_http_url(const char *s)
-{
-	return (strncmp(s, "http://", 7) == 0 && s[7] != '\0') ||
-	       (strncmp(s, "https://", 8) == 0 && s[8] != '\0');
-}
-
 /* "FILE:LINE: message" */
 static int bad_at(struct error *e, const char *path, int line, const char *fmt,
                   ...) __attribute__((format(printf, 4, 5)));
@@ -187,13 +139,14 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 		p->section_id = sec.id;
 	}
 	if (f.value[FRONT_TAGS] != NULL &&
-	    split_tags(a, f.value[FRONT_TAGS], p) == -1)
+	    tags_split(a, f.value[FRONT_TAGS], LIM_TAGS, LIM_TAG_BYTES,
+	               &p->tags, &p->ntags) != NULL)
 		return bad_at(
 			e, path, f.line[FRONT_TAGS],
 			"too many tags (at most %d) or a tag over %d bytes",
 			LIM_TAGS, LIM_TAG_BYTES);
 	if (f.value[FRONT_SOURCE] != NULL) {
-		if (!is_http_url(f.value[FRONT_SOURCE]) ||
+		if (!url_is_http(f.value[FRONT_SOURCE]) ||
 		    strlen(f.value[FRONT_SOURCE]) > LIM_URL_FIELD_BYTES)
 			return bad_at(
 				e, path, f.line[FRONT_SOURCE],

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "comments.h"
+#include "../auth/auth.h"
 #include "spam.h"
 #include "../notify/notify.h"
 #include "../render/md.h"
@@ -243,34 +244,14 @@ check_fields(const struct comment_input *in, struct error *e)
 const char *
 comments_form_stamp(struct comments *c, struct arena *a, int64_t now)
 {
-	char ts[24], hex[2 * crypto_auth_BYTES + 1];
-	unsigned char mac[crypto_auth_BYTES];
-
-	snprintf(ts, sizeof(ts), "%lld", (long long)now);
-	crypto_auth(mac, (const unsigned char *)ts, strlen(ts), c->form_key);
-	sodium_bin2hex(hex, sizeof(hex), mac, 16);
-	return arena_printf(a, "%s.%s", ts, hex);
+	return auth_stamp(a, c->form_key, now);
 }
 
 /* The render time of a stamp, or -1 when it is not one of ours. */
 static int64_t
 stamp_time(struct comments *c, struct arena *a, const char *stamp)
 {
-	const char *dot = strchr(stamp, '.');
-	char *ts;
-	int64_t t;
-	const char *want;
-
-	if (dot == NULL || dot - stamp > 20)
-		return -1;
-	ts = arena_strndup(a, stamp, (size_t)(dot - stamp));
-	if (num_parse(ts, 0, INT64_MAX, &t) == -1)
-		return -1;
-	want = comments_form_stamp(c, a, t);
-	if (strlen(want) != strlen(stamp) ||
-	    sodium_memcmp(want, stamp, strlen(stamp)) != 0)
-		return -1;
-	return t;
+	return auth_stamp_time(a, c->form_key, stamp);
 }
 
 static void

@@ -99,13 +99,6 @@ score_text(struct arena *a, double score)
 	return arena_printf(a, "%.2f", score);
 }
 
-/* A commenter's URL as a link only when it is a web address. */
-static int
-web_url(const char *u)
-{
-	return strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0;
-}
-
 /* The path of the comment on its post ("#comment-ID"). */
 static const char *
 comment_path(struct arena *a, const struct comment_queued *x)
@@ -312,7 +305,7 @@ row_model(struct arena *a, const struct comment_queued *x, double threshold,
 	}
 	tval_set_str(a, it, "author", c->author_name);
 	tval_set_str(a, it, "email", c->author_email);
-	if (web_url(c->author_url))
+	if (url_is_http(c->author_url))
 		tval_set_str(a, it, "author_url", c->author_url);
 	else if (*c->author_url != '\0')
 		tval_set_str(a, it, "author_url_text", c->author_url);
@@ -798,7 +791,7 @@ subs_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		tval_set_str(a, it, "date", date_time(a, p[i].published_at));
 		tval_set_str(a, it, "date_iso", date_iso(a, p[i].published_at));
 		tval_set_str(a, it, "preview", submission_preview(a, &p[i]));
-		if (web_url(p[i].source_url))
+		if (url_is_http(p[i].source_url))
 			tval_set_str(a, it, "source_url", p[i].source_url);
 	}
 	if (n > 0)

@@ -130,66 +130,10 @@ fail(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		              e->msg);
 }
 
-/* ---- small text helpers ---- */
-
-static int
-is_http_url(const char *s)
-{
-	return (strncmp(s, "http://", 7) == 0 && s[7] != '\0') ||
-	       (strncmp(s, "https://", 8) == 0 && s[8] != '\0');
-}
-
 static int
 blank(const char *s)
 {
 	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
-}
-
-/* Split "a, b ,c" into trimmed, non-empty names; NULL when fine, else
- * what is wrong. */
-static const char *
-split_tags(struct arena *a, const char *s, struct post *p)
-{
-	size_t cap = 8;
-
-	p->tags = arena_alloc(a, cap * sizeof(*p->tags));
-	p->ntags = 0;
-	while (*s != '\0') {
-		const char *comma = strchr(s, ',');
-		size_t len = comma ? (size_t)(comma - s) : strlen(s);
-		const char *t = s;
-
-		while (len > 0 && (*t == ' ' || *t == '\t')) {
-			t++;
-			len--;
-		}
-		while (len > 0 && (t[len - 1] == ' ' || t[len - 1] == '\t'))
-			len--;
-		if (len > LIM_TAG_BYTES)
-			return arena_printf(
-				a,
-				"A tag is at most %d bytes; '%.*s…' "
-				"is longer.",
-				LIM_TAG_BYTES, 40, t);
-		if (len > 0) {
-			if (p->ntags == LIM_TAGS)
-				return arena_printf(a, "At most %d tags.",
-				                    LIM_TAGS);
-			if (p->ntags == cap) {
-				const char **g =
-					arena_alloc(a, 2 * cap * sizeof(*g));
-
-				memcpy(g, p->tags, cap * sizeof(*g));
-				p->tags = g;
-				cap *= 2;
-			}
-			p->tags[p->ntags++] = arena_strndup(a, t, len);
-		}
-		if (comma == NULL)
-			break;
-		s = comma + 1;
-	}
-	return NULL;
 }
 
 static const char *
@@ -694,7 +638,7 @@ edit_check(struct site *s, struct arena *a, struct who *w, struct edit *ed,
 	}
 	if (v[F_SOURCE] != NULL) {
 		if (*v[F_SOURCE] != '\0' &&
-		    (!is_http_url(v[F_SOURCE]) ||
+		    (!url_is_http(v[F_SOURCE]) ||
 		     strlen(v[F_SOURCE]) > LIM_URL_FIELD_BYTES))
 			bad(ed, F_SOURCE,
 			    arena_printf(a,
@@ -705,7 +649,7 @@ edit_check(struct site *s, struct arena *a, struct who *w, struct edit *ed,
 			p->source_url = v[F_SOURCE];
 	}
 	if (v[F_ORDER] != NULL && p->type == POST_BOOK && *v[F_ORDER] != '\0' &&
-	    (!is_http_url(v[F_ORDER]) ||
+	    (!url_is_http(v[F_ORDER]) ||
 	     strlen(v[F_ORDER]) > LIM_URL_FIELD_BYTES))
 		bad(ed, F_ORDER,
 		    arena_printf(a,
@@ -730,7 +674,8 @@ edit_check(struct site *s, struct arena *a, struct who *w, struct edit *ed,
 		}
 	}
 	if (v[F_TAGS] != NULL) {
-		why = split_tags(a, v[F_TAGS], p);
+		why = tags_split(a, v[F_TAGS], LIM_TAGS, LIM_TAG_BYTES,
+		                 &p->tags, &p->ntags);
 		if (why != NULL)
 			bad(ed, F_TAGS, why);
 	}

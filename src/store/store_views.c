@@ -42,13 +42,17 @@ static const char SQL_VIEWS_POST[] =
  * finds the days), summed, then joined with the posts.  The post columns
  * are those a listing shows; the body is left out.
  */
+/* POST_FIELDS with the bodies left out (lists show titles, not text). */
+#define POST_FIELDS_NO_BODY                                                     \
+	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
+	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
+	"p.excerpt, '', '', p.source_url, p.body_format, "                      \
+	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
+	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
+	"p.comments_open, p.sticky, p.activity_at "
+
 static const char SQL_VIEWS_POPULAR[] =
-	"SELECT p.id, p.type, coalesce(p.section_id, 0), "
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "
-	"p.excerpt, p.source_url, "
-	"coalesce(nullif(u.name, ''), u.login, ''), p.published_at, "
-	"p.updated_at, p.views_total, p.comment_count, p.comments_open, "
-	"p.sticky, v.n "
+	"SELECT " POST_FIELDS_NO_BODY ", v.n "
 	"FROM (SELECT post_id, sum(n) AS n FROM post_views "
 	"WHERE day >= ?1 AND day <= ?2 GROUP BY post_id) v "
 	"JOIN posts p ON p.id = v.post_id "
@@ -152,11 +156,14 @@ out:
 	return rc;
 }
 
-int
-store_views_popular(struct store *s, struct arena *a, int64_t first_day,
-                    int64_t last_day, int64_t now, int limit,
-                    struct post **posts, int64_t **views, size_t *n,
-                    struct error *e)
+/*
+ * Posts and their views in a window: sql selects POST_FIELDS_NO_BODY and
+ * the views, its parameters ?1..?3 are p[0..3) and ?4 the limit.
+ */
+static int
+posts_with_views(struct store *s, struct arena *a, const char *sql,
+                 const int64_t p[3], int limit, struct post **posts,
+                 int64_t **views, size_t *n, struct error *e)
 {
 	struct rd q;
 	sqlite3_stmt *st;
@@ -167,44 +174,34 @@ store_views_popular(struct store *s, struct arena *a, int64_t first_day,
 	*n = 0;
 	if (limit <= 0)
 		return 0; /* SQLite reads LIMIT -1 as "no limit" */
-	st = rd_open(&q, s, SQL_VIEWS_POPULAR, e);
+	st = rd_open(&q, s, sql, e);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, first_day);
-	sqlite3_bind_int64(st, 2, last_day);
-	sqlite3_bind_int64(st, 3, now);
+	for (int i = 0; i < 3; i++)
+		sqlite3_bind_int64(st, i + 1, p[i]);
 	sqlite3_bind_int(st, 4, limit);
 	*posts = arena_zalloc(a, (size_t)limit * sizeof(**posts));
 	*views = arena_zalloc(a, (size_t)limit * sizeof(**views));
 	while (*n < (size_t)limit &&
-	       (rc = rd_step(&q, "popular posts", e)) == 1) {
-		struct post *p = &(*posts)[*n];
-
-		p->id = sqlite3_column_int64(st, 0);
-		p->type = POST_POST;
-		p->status = POST_PUBLISHED;
-		p->section_id = sqlite3_column_int64(st, 2);
-		p->section_slug = col_text(a, st, 3);
-		p->section_name = col_text(a, st, 4);
-		p->slug = col_text(a, st, 5);
-		p->title = col_text(a, st, 6);
-		p->excerpt = col_text(a, st, 7);
-		p->source_url = col_text(a, st, 8);
-		p->author_name = col_text(a, st, 9);
-		p->published_at = sqlite3_column_int64(st, 10);
-		p->updated_at = sqlite3_column_int64(st, 11);
-		p->views_total = sqlite3_column_int64(st, 12);
-		p->comment_count = sqlite3_column_int64(st, 13);
-		p->comments_open = sqlite3_column_int(st, 14);
-		p->sticky = sqlite3_column_int(st, 15);
-		p->body_src = "";
-		p->body_html = "";
-		p->body_format = "markdown";
-		(*views)[*n] = sqlite3_column_int64(st, 16);
+	       (rc = rd_step(&q, "posts and their views", e)) == 1) {
+		post_row(a, st, &(*posts)[*n]);
+		(*views)[*n] = sqlite3_column_int64(st, POST_NCOLS);
 		(*n)++;
 	}
 	rd_close(&q);
 	return rc == -1 ? -1 : 0;
+}
+
+int
+store_views_popular(struct store *s, struct arena *a, int64_t first_day,
+                    int64_t last_day, int64_t now, int limit,
+                    struct post **posts, int64_t **views, size_t *n,
+                    struct error *e)
+{
+	const int64_t p[3] = {first_day, last_day, now};
+
+	return posts_with_views(s, a, SQL_VIEWS_POPULAR, p, limit, posts, views,
+	                        n, e);
 }
 
 /* ---- admin: numbers ---- */
@@ -217,14 +214,8 @@ static const char SQL_STATS_DAYS_POST[] =
 	"SELECT day, n FROM post_views "
 	"WHERE post_id = ?3 AND day >= ?1 AND day <= ?2";
 
-/* POST_FIELDS with the bodies left out (a dashboard lists titles). */
 static const char SQL_STATS_AUTHOR_POSTS[] =
-	"SELECT p.id, p.type, p.status, coalesce(p.section_id, 0), "
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "
-	"p.excerpt, '', '', p.source_url, p.body_format, "
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), "
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "
-	"p.comments_open, p.sticky, p.activity_at, "
+	"SELECT " POST_FIELDS_NO_BODY ", "
 	"coalesce((SELECT sum(v.n) FROM post_views v WHERE v.post_id = p.id "
 	"AND v.day >= ?2 AND v.day <= ?3), 0) " POST_FROM
 	"WHERE p.author_id = ?1 AND p.status != 'trash' "
@@ -270,30 +261,8 @@ store_stats_author_posts(struct store *s, struct arena *a, int64_t author_id,
                          struct post **posts, int64_t **views, size_t *n,
                          struct error *e)
 {
-	struct rd q;
-	sqlite3_stmt *st;
-	int rc = 0;
+	const int64_t p[3] = {author_id, first_day, last_day};
 
-	*posts = NULL;
-	*views = NULL;
-	*n = 0;
-	if (limit <= 0)
-		return 0; /* SQLite reads LIMIT -1 as "no limit" */
-	st = rd_open(&q, s, SQL_STATS_AUTHOR_POSTS, e);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, author_id);
-	sqlite3_bind_int64(st, 2, first_day);
-	sqlite3_bind_int64(st, 3, last_day);
-	sqlite3_bind_int(st, 4, limit);
-	*posts = arena_zalloc(a, (size_t)limit * sizeof(**posts));
-	*views = arena_zalloc(a, (size_t)limit * sizeof(**views));
-	while (*n < (size_t)limit &&
-	       (rc = rd_step(&q, "an author's posts", e)) == 1) {
-		post_row(a, st, &(*posts)[*n]);
-		(*views)[*n] = sqlite3_column_int64(st, POST_NCOLS);
-		(*n)++;
-	}
-	rd_close(&q);
-	return rc == -1 ? -1 : 0;
+	return posts_with_views(s, a, SQL_STATS_AUTHOR_POSTS, p, limit, posts,
+	                        views, n, e);
 }

@@ -204,3 +204,55 @@ utf8_valid_len(const char *str, size_t n)
 	}
 	return n;
 }
+
+int
+url_is_http(const char *s)
+{
+	return (strncmp(s, "http://", 7) == 0 && s[7] != '\0') ||
+	       (strncmp(s, "https://", 8) == 0 && s[8] != '\0');
+}
+
+const char *
+tags_split(struct arena *a, const char *s, size_t max_items, size_t max_bytes,
+           const char ***out, size_t *n)
+{
+	size_t cap = 8;
+
+	*out = arena_alloc(a, cap * sizeof(**out));
+	*n = 0;
+	while (*s != '\0') {
+		const char *comma = strchr(s, ',');
+		size_t len = comma ? (size_t)(comma - s) : strlen(s);
+		const char *t = s;
+
+		while (len > 0 && (*t == ' ' || *t == '\t')) {
+			t++;
+			len--;
+		}
+		while (len > 0 && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+			len--;
+		if (len > max_bytes)
+			return arena_printf(a,
+			                    "A tag is at most %zu bytes; "
+			                    "'%.*s…' is longer.",
+			                    max_bytes, 40, t);
+		if (len > 0) {
+			if (*n == max_items)
+				return arena_printf(a, "At most %zu tags.",
+				                    max_items);
+			if (*n == cap) {
+				const char **g =
+					arena_alloc(a, 2 * cap * sizeof(*g));
+
+				memcpy(g, *out, cap * sizeof(*g));
+				*out = g;
+				cap *= 2;
+			}
+			(*out)[(*n)++] = arena_strndup(a, t, len);
+		}
+		if (comma == NULL)
+			break;
+		s = comma + 1;
+	}
+	return NULL;
+}

@@ -17,6 +17,18 @@ char *slug_from_title(struct arena *a, const char *title);
  * no '/', no ASCII control, space or URL-reserved character. */
 int slug_valid(const char *s);
 
+/* 1 if s is an absolute http:// or https:// URL with something after the
+ * scheme. */
+int url_is_http(const char *s);
+
+/*
+ * Tags typed as "a, b ,c": split at commas into trimmed, non-empty items (in a,
+ * *n of them).  NULL when fine, else what is wrong, for a person ("At most 64
+ * tags."): more than max_items items, or one over max_bytes.
+ */
+const char *tags_split(struct arena *a, const char *s, size_t max_items,
+                       size_t max_bytes, const char ***out, size_t *n);
+
 /* Percent-encode every byte outside RFC 3986 unreserved (for a path
  * segment). */
 int url_encode(struct buf *b, const char *s, size_t n)
