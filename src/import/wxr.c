@@ -125,13 +125,25 @@ is_space(char c)
 static const char *
 text_of(struct wxr *w, const xmlNode *n, int trim)
 {
-	xmlChar *c = xmlNodeGetContent(n);
-	const char *p = (const char *)c;
+	const xmlNode *only = n->children;
+	xmlChar *c = NULL;
+	const char *p;
 	size_t len;
 	char *out;
 
-	if (c == NULL)
-		return "";
+	/* Nearly every field is one text or CDATA node: read it in place
+	 * rather than have libxml2 copy it out for us to copy again. */
+	if (only != NULL && only->next == NULL &&
+	    (only->type == XML_TEXT_NODE ||
+	     only->type == XML_CDATA_SECTION_NODE) &&
+	    only->content != NULL)
+		p = (const char *)only->content;
+	else {
+		c = xmlNodeGetContent(n);
+		if (c == NULL)
+			return "";
+		p = (const char *)c;
+	}
 	len = strlen(p);
 	if (len > LIM_WXR_FIELD_BYTES) {
 		w->too_big = 1;

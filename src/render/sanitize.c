@@ -490,13 +490,120 @@ walk(struct san *s, const GumboNode *root)
 	}
 }
 
+/*
+ * The bytes of one character of plain text at p (before end): ASCII but
+ * '<', '&', controls other than tab and newline, and DEL; or a
+ * well-formed UTF-8 sequence of a code point that HTML's input stream
+ * keeps as it is (no C1 control, surrogate or noncharacter, which gumbo
+ * turns into U+FFFD, and no byte order mark).  0 for anything else.
+ */
+static size_t
+plain_char(const unsigned char *p, const unsigned char *end)
+{
+	unsigned cp, min;
+	size_t n;
+
+	if (*p < 0x80)
+		return (*p >= 0x20 && *p != '<' && *p != '&' && *p != 0x7f) ||
+		                       *p == '\t' || *p == '\n'
+		               ? 1
+		               : 0;
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		n = 2, cp = *p & 0x1fu, min = 0x80;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3, cp = *p & 0x0fu, min = 0x800;
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4, cp = *p & 0x07u, min = 0x10000;
+	} else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || cp <= 0x9f ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+	    (cp & 0xfffe) == 0xfffe || cp == 0xfeff)
+		return 0;
+	return n;
+}
+
+/*
+ * Text with no markup but the paragraphs and line breaks wpautop adds
+ * (most comments): "<p>" and "</p>" taking turns, "<br />" or "<br>"
+ * anywhere, and plain_char text.  Parsed as a fragment that is exactly
+ * the tree those tags spell, so the walk would write it back with the
+ * text escaped and <br /> as <br>: this writes the same without building
+ * the tree.  0 when src is not such text (nothing written), 1 when done,
+ * -1 past out's cap.  tests/unit/test_sanitize.c and the fuzz driver
+ * compare it with the full parse (SANITIZE_FULL_PARSE).
+ */
+static int
+simple_text(struct buf *out, const char *src, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)src, *end = p + n;
+	const char *text;
+	size_t k;
+	int in_p = 0;
+
+	while (p < end) {
+		if (*p != '<') {
+			k = plain_char(p, end);
+			if (k == 0)
+				return 0;
+			p += k;
+		} else if (!in_p && (size_t)(end - p) >= 3 &&
+		           memcmp(p, "<p>", 3) == 0) {
+			in_p = 1;
+			p += 3;
+		} else if (in_p && (size_t)(end - p) >= 4 &&
+		           memcmp(p, "</p>", 4) == 0) {
+			in_p = 0;
+			p += 4;
+		} else if ((size_t)(end - p) >= 6 &&
+		           memcmp(p, "<br />", 6) == 0)
+			p += 6;
+		else if ((size_t)(end - p) >= 4 && memcmp(p, "<br>", 4) == 0)
+			p += 4;
+		else
+			return 0;
+	}
+	if (in_p)
+		return 0; /* the parser would close it */
+	for (p = (const unsigned char *)src; p < end;) {
+		text = (const char *)p;
+		while (p < end && *p != '<')
+			p++;
+		if (html_escape(out, text, (size_t)((const char *)p - text)) ==
+		    -1)
+			return -1;
+		if (p == end)
+			break;
+		k = p[1] == '/' ? 4 : p[1] == 'p' ? 3 : p[3] == ' ' ? 6 : 4;
+		if (buf_puts(out, k == 4 && p[1] == '/' ? "</p>"
+		                  : k == 3              ? "<p>"
+		                                        : "<br>") == -1)
+			return -1;
+		p += k;
+	}
+	return 1;
+}
+
 int
 sanitize_html(struct buf *out, const char *src, size_t n, unsigned flags)
 {
 	GumboOptions opt = kGumboDefaultOptions;
 	GumboOutput *g;
 	struct san s = {out, flags, 0};
+	int simple;
 
+	if (!(flags & SANITIZE_FULL_PARSE)) {
+		simple = simple_text(out, src, n);
+		if (simple != 0)
+			return simple == 1 ? 0 : -1;
+	}
 	/* The children of a <div>, as the body of a page holds them. */
 	opt.fragment_context = GUMBO_TAG_DIV;
 	opt.fragment_namespace = GUMBO_NAMESPACE_HTML;

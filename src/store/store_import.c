@@ -93,11 +93,19 @@ static const char SQL_COMMENT_BY_LEGACY[] =
 	"SELECT id FROM comments WHERE legacy_id = ?1";
 static const char SQL_COMMENT_ID_TAKEN[] =
 	"SELECT id FROM comments WHERE id = ?1";
+/*
+ * The parent is looked up as the comment goes in, by the same rule as
+ * SQL_FIX_COMMENT_PARENTS (WordPress exports a parent before its
+ * replies): a row found now is the row the fix would find, legacy ids
+ * being unique, and the fix then only has the rest to do instead of
+ * rewriting every reply (a third of an import's time in joining up).
+ */
 static const char SQL_COMMENT_ADD[] =
 	"INSERT INTO comments(id, post_id, depth, author_name, author_email, "
 	"author_url, user_id, body_src, body_html, status, created_at, "
-	"activity_at, legacy_id, legacy_parent) VALUES (?1, ?2, 0, ?3, ?4, "
-	"?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)";
+	"activity_at, legacy_id, legacy_parent, parent_id) VALUES (?1, ?2, 0, "
+	"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, (SELECT c.id "
+	"FROM comments c WHERE c.legacy_id = ?12 AND c.post_id = ?2))";
 static const char SQL_PINGBACK_BY_LEGACY[] =
 	"SELECT id FROM pingbacks WHERE legacy_id = ?1";
 static const char SQL_PINGBACK_ADD[] =
