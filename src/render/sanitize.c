@@ -332,10 +332,35 @@ put(struct san *s, const char *str)
 		s->err = 1;
 }
 
+/*
+ * Text and attribute values, escaped.  A character reference may have
+ * decoded to a control character that a parser would change when it reads
+ * our output again (a raw U+0003 becomes U+FFFD, a raw CR a line feed): it
+ * is written as that parser would read it, so sanitizing the output again
+ * changes nothing.
+ */
 static void
 put_esc(struct san *s, const char *str, size_t n)
 {
-	if (!s->err && html_escape(s->b, str, n) == -1)
+	size_t start = 0;
+
+	for (size_t i = 0; i < n && !s->err; i++) {
+		unsigned char c = (unsigned char)str[i];
+		const char *rep;
+
+		if (c == '\r')
+			rep = "&#13;";
+		else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\f') ||
+		         c == 0x7F)
+			rep = "\xEF\xBF\xBD"; /* U+FFFD */
+		else
+			continue;
+		if (html_escape(s->b, str + start, i - start) == -1 ||
+		    buf_puts(s->b, rep) == -1)
+			s->err = 1;
+		start = i + 1;
+	}
+	if (!s->err && html_escape(s->b, str + start, n - start) == -1)
 		s->err = 1;
 }
 
