@@ -132,6 +132,21 @@ int write_count(struct store *s, const char *sql, const char *what,
 
 #define POST_NCOLS 22 /* columns POST_COLS selects */
 
+/*
+ * What the search index holds of a post, as columns (id, title,
+ * body_format, body_src, body_html, excerpt, tags, author) of posts p; the
+ * rows search_index_row() (store_search.c) indexes.
+ */
+#define SEARCH_SOURCE_COLS                                                     \
+	"p.id, p.title, p.body_format, p.body_src, p.body_html, "              \
+	"p.excerpt, coalesce((SELECT group_concat(t.name, ', ') "              \
+	"FROM post_tags pt JOIN tags t ON t.id = pt.tag_id "                   \
+	"WHERE pt.post_id = p.id), ''), "                                      \
+	"coalesce((SELECT coalesce(nullif(u.name, ''), u.login) "              \
+	"FROM users u WHERE u.id = p.author_id), '') "
+int search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
+                     struct error *e);
+
 /* One row of POST_COLS into p (tags not filled). */
 void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
 /* Step st once into *out, tags filled; ERR_NOT_FOUND when no row. */

@@ -669,53 +669,23 @@ static const char SQL_BULK_SAVED[] =
 static const char SQL_BULK_FORGET[] = "DELETE FROM temp.import_triggers";
 /* What posts_fts_insert writes, for the posts it did not see. */
 static const char SQL_BULK_UNINDEXED[] =
-	"SELECT p.id, p.title, p.body_format, p.body_src, p.body_html, "
-	"p.excerpt, coalesce((SELECT group_concat(t.name, ', ') "
-	"FROM post_tags pt JOIN tags t ON t.id = pt.tag_id "
-	"WHERE pt.post_id = p.id), ''), "
-	"coalesce((SELECT coalesce(nullif(u.name, ''), u.login) "
-	"FROM users u WHERE u.id = p.author_id), '') "
+	"SELECT " SEARCH_SOURCE_COLS
 	"FROM posts p WHERE NOT EXISTS (SELECT 1 FROM posts_fts f "
 	"WHERE f.rowid = p.id) ORDER BY p.id";
-static const char SQL_BULK_INDEX[] =
-	"INSERT INTO posts_fts(rowid, title, body, excerpt, tags, author) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 static int
 bulk_index(struct store *s, struct error *e)
 {
-	sqlite3_stmt *list, *add;
+	sqlite3_stmt *list;
 	struct arena *a = arena_new();
 	int step, rc = -1;
 
 	list = conn_stmt(&s->w, SQL_BULK_UNINDEXED, e);
 	if (list == NULL)
 		goto out;
-	while ((step = sqlite3_step(list)) == SQLITE_ROW) {
-		const char *html = (const char *)sqlite3_column_text(list, 4);
-		const char *format = (const char *)sqlite3_column_text(list, 2);
-
-		arena_reset(a);
-		add = conn_stmt(&s->w, SQL_BULK_INDEX, e);
-		if (add == NULL)
+	while ((step = sqlite3_step(list)) == SQLITE_ROW)
+		if (search_index_row(s, a, list, e) == -1)
 			goto done;
-		sqlite3_bind_int64(add, 1, sqlite3_column_int64(list, 0));
-		bind_text(add, 2, (const char *)sqlite3_column_text(list, 1));
-		/* the text readers see, as store_search_body_set() has it */
-		if (html != NULL && *html != '\0')
-			bind_text(add, 3,
-			          store_html_text(a, html, strlen(html)));
-		else if (format != NULL && strcmp(format, "html") == 0)
-			bind_text(add, 3, "");
-		else
-			bind_text(add, 3,
-			          (const char *)sqlite3_column_text(list, 3));
-		bind_text(add, 4, (const char *)sqlite3_column_text(list, 5));
-		bind_text(add, 5, (const char *)sqlite3_column_text(list, 6));
-		bind_text(add, 6, (const char *)sqlite3_column_text(list, 7));
-		if (write_step(s, add, "indexing post", NULL, e) == -1)
-			goto done;
-	}
 	if (step != SQLITE_DONE)
 		db_error(e, s->w.db, "reading posts to index");
 	else

@@ -72,13 +72,7 @@ static const char SQL_BODY_SET[] =
 
 static const char SQL_REINDEX_CLEAR[] = "DELETE FROM posts_fts";
 static const char SQL_REINDEX_POSTS[] =
-	"SELECT p.id, p.title, p.body_format, p.body_src, p.body_html, "
-	"p.excerpt, coalesce((SELECT group_concat(t.name, ', ') "
-	"FROM post_tags pt JOIN tags t ON t.id = pt.tag_id "
-	"WHERE pt.post_id = p.id), ''), "
-	"coalesce((SELECT coalesce(nullif(u.name, ''), u.login) "
-	"FROM users u WHERE u.id = p.author_id), '') "
-	"FROM posts p ORDER BY p.id";
+	"SELECT " SEARCH_SOURCE_COLS "FROM posts p ORDER BY p.id";
 static const char SQL_REINDEX_ADD[] =
 	"INSERT INTO posts_fts(rowid, title, body, excerpt, tags, author) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -445,10 +439,42 @@ store_search_body_set(struct store *s, int64_t id, const char *body_html,
 	return rc;
 }
 
+/*
+ * Index one row of SEARCH_SOURCE_COLS (id, title, format, source, html,
+ * excerpt, tags, author) read by st: the text readers see, as
+ * store_search_body_set() has it (the rendered HTML; a post saved before it
+ * had any falls back to its source).  On the writer; a is reset.
+ */
+int
+search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
+                 struct error *e)
+{
+	const char *format = (const char *)sqlite3_column_text(st, 2);
+	const char *html = (const char *)sqlite3_column_text(st, 4);
+	sqlite3_stmt *add;
+
+	arena_reset(a);
+	add = conn_stmt(&s->w, SQL_REINDEX_ADD, e);
+	if (add == NULL)
+		return -1;
+	sqlite3_bind_int64(add, 1, sqlite3_column_int64(st, 0));
+	bind_text(add, 2, (const char *)sqlite3_column_text(st, 1));
+	if (html != NULL && *html != '\0')
+		bind_text(add, 3, store_html_text(a, html, strlen(html)));
+	else if (format != NULL && strcmp(format, "html") == 0)
+		bind_text(add, 3, "");
+	else
+		bind_text(add, 3, (const char *)sqlite3_column_text(st, 3));
+	bind_text(add, 4, (const char *)sqlite3_column_text(st, 5));
+	bind_text(add, 5, (const char *)sqlite3_column_text(st, 6));
+	bind_text(add, 6, (const char *)sqlite3_column_text(st, 7));
+	return write_step(s, add, "indexing post", NULL, e);
+}
+
 int
 store_search_reindex(struct store *s, int64_t *n, struct error *e)
 {
-	sqlite3_stmt *list, *add;
+	sqlite3_stmt *list;
 	struct arena *a = arena_new();
 	int step;
 
@@ -464,31 +490,7 @@ store_search_reindex(struct store *s, int64_t *n, struct error *e)
 	if (list == NULL)
 		goto fail;
 	while ((step = sqlite3_step(list)) == SQLITE_ROW) {
-		const char *format = (const char *)sqlite3_column_text(list, 2);
-		const char *html = (const char *)sqlite3_column_text(list, 4);
-
-		arena_reset(a);
-		add = conn_stmt(&s->w, SQL_REINDEX_ADD, e);
-		if (add == NULL) {
-			stmt_done(list);
-			goto fail;
-		}
-		sqlite3_bind_int64(add, 1, sqlite3_column_int64(list, 0));
-		bind_text(add, 2, (const char *)sqlite3_column_text(list, 1));
-		/* The rendered HTML is what readers see; a post saved
-		 * before it had any falls back to its source. */
-		if (html != NULL && *html != '\0')
-			bind_text(add, 3,
-			          store_html_text(a, html, strlen(html)));
-		else if (format != NULL && strcmp(format, "html") == 0)
-			bind_text(add, 3, "");
-		else
-			bind_text(add, 3,
-			          (const char *)sqlite3_column_text(list, 3));
-		bind_text(add, 4, (const char *)sqlite3_column_text(list, 5));
-		bind_text(add, 5, (const char *)sqlite3_column_text(list, 6));
-		bind_text(add, 6, (const char *)sqlite3_column_text(list, 7));
-		if (write_step(s, add, "indexing post", NULL, e) == -1) {
+		if (search_index_row(s, a, list, e) == -1) {
 			stmt_done(list);
 			goto fail;
 		}
