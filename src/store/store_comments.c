@@ -452,21 +452,6 @@ store_submission_count(struct store *s, enum post_status status, int64_t *n,
 	                 n, e);
 }
 
-/* Room for one more of n items of size sz in *out (cap *cap), in a. */
-static void *
-queue_grow(struct arena *a, void *out, size_t *cap, size_t n, size_t sz)
-{
-	void *g;
-
-	if (n < *cap)
-		return out;
-	*cap = *cap ? 2 * *cap : 16;
-	g = arena_alloc(a, *cap * sz);
-	if (n > 0)
-		memcpy(g, out, n * sz);
-	return g;
-}
-
 int
 store_comment_queue(struct store *s, struct arena *a,
                     enum comment_status status, int limit, int offset,
@@ -495,7 +480,7 @@ store_comment_queue(struct store *s, struct arena *a,
 	while ((rc = rd_step(&q, "moderation queue", e)) == 1) {
 		struct comment_queued *x;
 
-		*out = queue_grow(a, *out, &cap, *n, sizeof(**out));
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		x = &(*out)[(*n)++];
 		memset(x, 0, sizeof(*x));
 		comment_row(a, st, &x->c);
@@ -554,7 +539,7 @@ store_submission_queue(struct store *s, struct arena *a,
 	sqlite3_bind_int(st, 2, limit);
 	sqlite3_bind_int(st, 3, offset);
 	while ((rc = rd_step(&q, "submissions", e)) == 1) {
-		*out = queue_grow(a, *out, &cap, *n, sizeof(**out));
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		submission_row(a, st, &(*out)[(*n)++]);
 	}
 	rd_close(&q);

@@ -497,21 +497,6 @@ out:
 	return rc;
 }
 
-/* Grow *out (of *cap elements of size sz) to hold one more. */
-static void *
-grow(struct arena *a, void *out, size_t *cap, size_t n, size_t sz)
-{
-	void *g;
-
-	if (n < *cap)
-		return out;
-	*cap = *cap ? 2 * *cap : 8;
-	g = arena_alloc(a, *cap * sz);
-	if (n > 0)
-		memcpy(g, out, n * sz);
-	return g;
-}
-
 int
 store_archive_months(struct store *s, struct arena *a, int64_t now,
                      struct archive_month **out, size_t *n, struct error *e)
@@ -527,7 +512,7 @@ store_archive_months(struct store *s, struct arena *a, int64_t now,
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	while ((rc = rd_step(&q, "archives", e)) == 1) {
-		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		(*out)[*n].year = sqlite3_column_int(st, 0);
 		(*out)[*n].month = sqlite3_column_int(st, 1);
 		(*out)[*n].count = sqlite3_column_int64(st, 2);
@@ -554,7 +539,7 @@ store_books_list(struct store *s, struct arena *a, int64_t now,
 	while ((rc = rd_step(&q, "books", e)) == 1) {
 		struct book *b;
 
-		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		b = &(*out)[(*n)++];
 		post_row(a, st, &b->post);
 		b->order_url = col_text(a, st, POST_NCOLS);
@@ -617,7 +602,7 @@ store_comments_recent(struct store *s, struct arena *a, int64_t now, int limit,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct recent_comment *rc_;
 
-		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		rc_ = &(*out)[(*n)++];
 		memset(rc_, 0, sizeof(*rc_));
 		rc_->id = sqlite3_column_int64(st, 0);
@@ -744,7 +729,7 @@ store_block_list(struct store *s, struct arena *a, const char *area,
 	while ((rc = rd_step(&q, "blocks", e)) == 1) {
 		struct block *b;
 
-		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		b = &(*out)[(*n)++];
 		b->id = sqlite3_column_int64(st, 0);
 		b->area = col_text(a, st, 1);
@@ -774,7 +759,7 @@ store_submissions(struct store *s, struct arena *a, enum post_status status,
 	while ((rc = rd_step(&q, "submissions", e)) == 1) {
 		struct post *p;
 
-		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		p = &(*out)[(*n)++];
 		post_row(a, st, p);
 		p->submitter_name = col_text(a, st, POST_NCOLS);
@@ -975,7 +960,7 @@ store_admin_posts(struct store *s, struct arena *a,
 	sqlite3_bind_int(st, 5, q->limit);
 	sqlite3_bind_int(st, 6, q->offset);
 	while ((rc = rd_step(&r, "admin posts", e)) == 1) {
-		*out = grow(a, *out, &cap, *n, sizeof(**out));
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		post_row(a, st, &(*out)[(*n)++]);
 	}
 	rd_close(&r);

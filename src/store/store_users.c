@@ -161,14 +161,7 @@ store_user_list(struct store *s, struct arena *a, struct user **out, size_t *n,
 		return -1;
 	*out = arena_alloc(a, cap * sizeof(**out));
 	while ((rc = rd_step(&q, "listing users", e)) == 1) {
-		if (*n == cap) {
-			struct user *bigger =
-				arena_alloc(a, 2 * cap * sizeof(**out));
-
-			memcpy(bigger, *out, cap * sizeof(**out));
-			*out = bigger;
-			cap *= 2;
-		}
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		user_row(a, st, 0, &(*out)[(*n)++]);
 	}
 	rd_close(&q);
@@ -355,14 +348,7 @@ store_session_list(struct store *s, struct arena *a, int64_t user_id,
 	while ((rc = rd_step(&q, "listing sessions", e)) == 1) {
 		struct session *x;
 
-		if (*n == cap) {
-			struct session *bigger =
-				arena_alloc(a, 2 * cap * sizeof(**out));
-
-			memcpy(bigger, *out, cap * sizeof(**out));
-			*out = bigger;
-			cap *= 2;
-		}
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		x = &(*out)[(*n)++];
 		x->token_hash = col_text(a, st, 0);
 		x->csrf = col_text(a, st, 1);
@@ -447,14 +433,7 @@ store_token_list(struct store *s, struct arena *a, int64_t user_id,
 	while ((rc = rd_step(&q, "listing API tokens", e)) == 1) {
 		struct api_token *t;
 
-		if (*n == cap) {
-			struct api_token *bigger =
-				arena_alloc(a, 2 * cap * sizeof(**out));
-
-			memcpy(bigger, *out, cap * sizeof(**out));
-			*out = bigger;
-			cap *= 2;
-		}
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		t = &(*out)[(*n)++];
 		t->id = sqlite3_column_int64(st, 0);
 		t->user_id = sqlite3_column_int64(st, 1);

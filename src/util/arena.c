@@ -162,3 +162,17 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+void *
+arena_grow(struct arena *a, void *p, size_t *cap, size_t n, size_t sz)
+{
+	void *g;
+
+	if (n < *cap)
+		return p;
+	*cap = *cap ? 2 * *cap : 8;
+	g = arena_alloc(a, *cap * sz);
+	if (n > 0)
+		memcpy(g, p, n * sz);
+	return g;
+}

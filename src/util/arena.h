@@ -16,7 +16,12 @@ void arena_free(struct arena *a);
 /* Forget every allocation but keep the first block for reuse. */
 void arena_reset(struct arena *a);
 
-void *arena_alloc(struct arena *a, size_t n);  /* 16-byte aligned */
+void *arena_alloc(struct arena *a, size_t n);
+/* An array p of n elements of size sz with room for *cap: p itself when
+ * there is room for one more, else a copy in a with twice the room (at
+ * least 8).  For lists read row by row. */
+void *arena_grow(struct arena *a, void *p, size_t *cap, size_t n,
+                 size_t sz);                   /* 16-byte aligned */
 void *arena_zalloc(struct arena *a, size_t n); /* zeroed */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
