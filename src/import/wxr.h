@@ -79,12 +79,4 @@ int wxr_import(struct store *s, const char *path, const struct wxr_options *o,
 #define WXR_PROTECTED_NOTICE                                                   \
 	"<p class=\"protected\">This content is password protected.</p>\n"
 
-/*
- * The stop-gap rendering of WordPress HTML until the sanitizer exists:
- * every tag dropped (with the contents of script, style and the like),
- * block comments dropped, text escaped, paragraphs from blank lines and
- * block tags, line breaks kept.  Safe to print raw.  -1 past out's cap.
- */
-int wxr_html_fallback(struct buf *out, const char *src, size_t n);
-
 #endif

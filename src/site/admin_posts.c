@@ -27,6 +27,7 @@
 
 #include "internal.h"
 #include "../auth/auth.h"
+#include "../import/wp.h"
 #include "../import/wxr.h"
 #include "../render/html.h"
 #include "../render/md.h"
@@ -165,8 +166,10 @@ date_field(struct arena *a, int64_t t)
 /*
  * The HTML of a body, with the code the site uses: Markdown through
  * render/md.c (as `gazette post add` does); an item imported as HTML
- * stays HTML and goes through the importer's renderer, so an edit does
- * not turn WordPress markup into Markdown that drops it.
+ * stays HTML and goes through the importer's WordPress renderer and
+ * sanitizer (import/wp.c), so an edit does not turn WordPress markup into
+ * Markdown that drops it.  Without the import's attachment lookups a
+ * [gallery] shortcode renders nothing here.
  */
 static const char *
 render_body(struct arena *a, const char *format, const char *src,
@@ -178,7 +181,9 @@ render_body(struct arena *a, const char *format, const char *src,
 
 	buf_init(&html, 4 * (size_t)LIM_POST_SRC_BYTES);
 	if (format != NULL && strcmp(format, "html") == 0) {
-		rc = wxr_html_fallback(&html, src, strlen(src));
+		struct wp_options o = {0};
+
+		rc = wp_render(&html, a, src, strlen(src), &o);
 		if (rc == -1)
 			error_set(e, ERR_TOO_BIG, "the body is too big");
 	} else

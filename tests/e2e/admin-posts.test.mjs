@@ -502,6 +502,22 @@ test('a password-protected post edited in the admin stays locked: the new text i
   assert.match(unlocked.text, /<strong>secret<\/strong>|Autosaved secret/);
 });
 
+test('an imported (HTML) post edited in the admin keeps its markup, rendered as WordPress would and sanitized', async () => {
+  const c = await api(srv, S.ed, 'POST', '/api/v1/admin/posts', { title: 'Imported HTML', body: 'x', status: 'draft' });
+  assert.equal(c.status, 201, c.text);
+  const { spawnSync } = await import('node:child_process');
+  const q = spawnSync('/usr/bin/sqlite3', [path.join(site.dir, 'gazette.db'),
+    `UPDATE posts SET body_format = 'html' WHERE id = ${c.json.id}`]);
+  assert.equal(q.status, 0, String(q.stderr));
+  const cur = await getPost(c.json.id);
+  const body = 'First <em>line</em>\n\n[caption id="a" width="300"]<img src="https://example.org/a.jpg" alt="A"> A cap[/caption]\n\n<script>alert(1)</script><a href="javascript:x" onclick="y">t</a>';
+  const u = await api(srv, S.ed, 'PUT', `/api/v1/admin/posts/${c.json.id}`, { body, version: cur.version });
+  assert.equal(u.status, 200, u.text);
+  assert.match(u.json.body_html, /<p>First <em>line<\/em><\/p>/);
+  assert.match(u.json.body_html, /<figure[^>]*>[\s\S]*<img[^>]*src="https:\/\/example\.org\/a\.jpg"[\s\S]*<figcaption[^>]*>\s*A cap/);
+  assert.doesNotMatch(u.json.body_html, /<script|onclick|javascript:|\[caption/);
+});
+
 test('preview: the form fragment and the JSON call render Markdown as the site does, without raw HTML', async () => {
   const r = await adminPost(srv, S.co, '/admin/preview', { body: '**bold** <script>alert(1)</script> [x](javascript:alert(1))' });
   assert.equal(r.status, 200);

@@ -44,41 +44,6 @@ fixture(char *out, size_t n, const char *rel)
 	if (access(var, R_OK) != 0)                                            \
 	skip()
 
-static void
-fallback_is_safe(void **state)
-{
-	static const struct {
-		const char *in, *out;
-	} cases[] = {
-		{"<script>alert(1)</script>Hi", "<p>Hi</p>\n"},
-		{"a\n\nb", "<p>a</p>\n<p>b</p>\n"},
-		{"line1\nline2", "<p>line1<br>\nline2</p>\n"},
-		{"<img src=x onerror=alert(1)>", ""},
-		{"<!-- wp:paragraph --><p>x &amp; y & z</p><!-- /wp:paragraph -->",
-	         "<p>x &amp; y &amp; z</p>\n"},
-		{"1 < 2 > 0 \"q\" 'a'",
-	         "<p>1 &lt; 2 &gt; 0 &quot;q&quot; &#39;a&#39;</p>\n"},
-		{"<a href=\"javascript:x\" title='>'>t</a>", "<p>t</p>\n"},
-		{"<STYLE>p{}</style><p>one</p><p>two</p>",
-	         "<p>one</p>\n<p>two</p>\n"},
-		{"[caption id=\"1\"]x[/caption]",
-	         "<p>[caption id=&quot;1&quot;]x[/caption]</p>\n"},
-		{"<iframe src=//evil>", ""},
-	};
-
-	(void)state;
-	for (size_t i = 0; i < NELEM(cases); i++) {
-		struct buf b;
-
-		buf_init(&b, 1 << 20);
-		assert_int_equal(wxr_html_fallback(&b, cases[i].in,
-		                                   strlen(cases[i].in)),
-		                 0);
-		assert_string_equal(buf_str(&b), cases[i].out);
-		buf_release(&b);
-	}
-}
-
 static struct store *
 memory_store(void)
 {
@@ -311,7 +276,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fallback_is_safe),
 		cmocka_unit_test(small_export_twice),
 		cmocka_unit_test(refused_files_leave_nothing),
 		cmocka_unit_test(legacy_links),
