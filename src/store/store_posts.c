@@ -176,6 +176,22 @@ tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
 	return write_step(s, st, "tagging post", NULL, e);
 }
 
+/* Parameters ?2..?10 that adding and saving a post share: status,
+ * section, slug, title, excerpt, body source, format, HTML, source URL. */
+static void
+bind_post_fields(sqlite3_stmt *st, const struct post *p)
+{
+	bind_text(st, 2, post_status_names[p->status]);
+	bind_id(st, 3, p->section_id);
+	bind_text(st, 4, p->slug);
+	bind_text(st, 5, p->title);
+	bind_text(st, 6, p->excerpt ? p->excerpt : "");
+	bind_text(st, 7, p->body_src ? p->body_src : "");
+	bind_text(st, 8, p->body_format ? p->body_format : "markdown");
+	bind_text(st, 9, p->body_html ? p->body_html : "");
+	bind_text(st, 10, p->source_url ? p->source_url : "");
+}
+
 int
 store_post_add(struct store *s, const struct post *in, int64_t *id,
                struct error *e)
@@ -192,15 +208,7 @@ store_post_add(struct store *s, const struct post *in, int64_t *id,
 	if (st == NULL)
 		goto fail;
 	bind_text(st, 1, post_type_names[in->type]);
-	bind_text(st, 2, post_status_names[in->status]);
-	bind_id(st, 3, in->section_id);
-	bind_text(st, 4, in->slug);
-	bind_text(st, 5, in->title);
-	bind_text(st, 6, in->excerpt ? in->excerpt : "");
-	bind_text(st, 7, in->body_src ? in->body_src : "");
-	bind_text(st, 8, in->body_format ? in->body_format : "markdown");
-	bind_text(st, 9, in->body_html ? in->body_html : "");
-	bind_text(st, 10, in->source_url ? in->source_url : "");
+	bind_post_fields(st, in);
 	bind_id(st, 11, in->author_id);
 	sqlite3_bind_int64(st, 12, in->published_at);
 	sqlite3_bind_int64(st, 13,
@@ -1077,15 +1085,7 @@ post_update(struct store *s, const struct post *p, int64_t base, int *stale,
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, p->id);
-	bind_text(st, 2, post_status_names[p->status]);
-	bind_id(st, 3, p->section_id);
-	bind_text(st, 4, p->slug);
-	bind_text(st, 5, p->title);
-	bind_text(st, 6, p->excerpt ? p->excerpt : "");
-	bind_text(st, 7, p->body_src ? p->body_src : "");
-	bind_text(st, 8, p->body_format ? p->body_format : "markdown");
-	bind_text(st, 9, p->body_html ? p->body_html : "");
-	bind_text(st, 10, p->source_url ? p->source_url : "");
+	bind_post_fields(st, p);
 	sqlite3_bind_int64(st, 11, p->published_at);
 	sqlite3_bind_int64(st, 12, p->updated_at);
 	sqlite3_bind_int(st, 13, p->comments_open);
