@@ -135,7 +135,7 @@ cmd_import(struct conf *c, int argc, char **argv)
 	struct store *st;
 	static struct wxr_report report;
 	size_t n = strlen(c->url);
-	int rc = 0;
+	int rc = 0, alone = 0;
 
 	if (argc != 3 || strcmp(argv[1], "wxr") != 0)
 		return cli_usage("usage: gazette import wxr FILE");
@@ -150,6 +150,15 @@ cmd_import(struct conf *c, int argc, char **argv)
 	o.progress = on_progress;
 	o.ctx = &pg;
 	r = &report;
+	if (store_import_alone(st, 1, &alone, &e) == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	if (!alone)
+		fprintf(stderr,
+		        "gazette: import: the site's database is open elsewhere "
+		        "(a running server?): importing alongside it, more "
+		        "slowly\n");
 	/* One transaction around wxr_import's own (they nest), so bulk
 	 * mode's changes commit or roll back with the import. */
 	if (store_begin(st, &e) == -1) {
@@ -185,6 +194,8 @@ cmd_import(struct conf *c, int argc, char **argv)
 		        secs > 0 ? (double)pg.p.items / secs : 0);
 		summary(argv[2], r);
 	}
+	if (alone && store_import_alone(st, 0, &alone, &e) == -1 && rc == 0)
+		rc = cli_fail(&e);
 out:
 	store_close(st);
 	return rc;

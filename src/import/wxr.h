@@ -64,6 +64,8 @@ struct wxr_options {
 	/* Called after each top-level element; the caller throttles. */
 	void (*progress)(void *ctx, const struct wxr_progress *p);
 	void *ctx;
+	/* Read and render in the calling thread too (tests compare). */
+	int one_thread;
 };
 
 /*

@@ -941,6 +941,9 @@ struct import_post {
 	int64_t author_id;          /* 0: none */
 	int64_t published_at, updated_at;
 	int64_t legacy_parent; /* 0: none */
+	/* its approved comments, counted by the importer before they go in,
+	 * and the newest one's time (0: none) */
+	int64_t comment_count, comment_activity;
 };
 /*
  * Add a post (or page).  It keeps its WordPress id as its own id when that
@@ -968,9 +971,18 @@ struct import_comment {
 	const char *author_name, *author_email, *author_url;
 	const char *body_src, *body_html;
 	int64_t created_at;
+	/*
+	 * threaded: the importer joined the thread up itself and these are
+	 * final (parent_id 0: top level; thread_id 0: the comment's own id).
+	 * Otherwise the parent is looked up by legacy_parent now and the rest
+	 * is left to store_import_finish(s, 1, ...).
+	 */
+	int threaded;
+	int64_t parent_id, thread_id, activity_at;
+	int depth, reply_count;
 };
 /* Comments keep their WordPress id when free; pingbacks and trackbacks go
- * to their own table.  Threads are joined up by store_import_finish(). */
+ * to their own table. */
 int store_import_comment(struct store *s, const struct import_comment *c,
                          int64_t *id, int *existed, struct error *e);
 int store_import_comment_meta(struct store *s, int64_t comment_id,
@@ -1017,11 +1029,12 @@ int store_import_legacy_path(struct store *s, const char *path, int64_t post_id,
                              int64_t media_id, const char *url,
                              struct error *e);
 /*
- * After the last item: page parents and attachment posts from legacy ids,
- * comment threads (parent, thread, depth, reply counts), posts' approved
- * comment counts and activity.
+ * After the last item: page parents and attachment posts from legacy ids;
+ * with rethread, also every imported comment's thread (parent, thread,
+ * depth, reply counts, activity) and posts' approved comment counts and
+ * activity, for an import that added comments it could not join up itself.
  */
-int store_import_finish(struct store *s, struct error *e);
+int store_import_finish(struct store *s, int rethread, struct error *e);
 /*
  * Bulk mode, on around an import and off after it, both inside the same
  * store_begin() transaction as the import: the writer keeps
@@ -1032,6 +1045,14 @@ int store_import_finish(struct store *s, struct error *e);
  * triggers on every insert.  Off also puts the cache back.
  */
 int store_import_bulk(struct store *s, int on, struct error *e);
+/*
+ * Before an import (on, outside any transaction): a rollback journal
+ * instead of WAL when nothing else has the database open (*alone 1), so
+ * the import's pages are written once instead of twice; *alone 0 when it
+ * is open elsewhere (a running server) and the import shares it in WAL.
+ * After (on 0): WAL again.
+ */
+int store_import_alone(struct store *s, int on, int *alone, struct error *e);
 
 /* ---- export (store_export.c) ---- */
 

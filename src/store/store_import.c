@@ -72,9 +72,9 @@ static const char SQL_POST_ADD[] =
 	"INSERT INTO posts(id, type, status, slug, title, excerpt, body_src, "
 	"body_format, body_html, author_id, published_at, updated_at, "
 	"comments_open, sticky, activity_at, legacy_id, legacy_guid, "
-	"legacy_parent, private, password, protected_html) VALUES (?1, ?2, "
-	"?3, ?4, ?5, ?6, ?7, 'html', ?8, ?9, ?10, ?11, ?12, ?13, max(?10, ?11), "
-	"?14, ?15, ?16, ?17, ?18, ?19)";
+	"legacy_parent, private, password, protected_html, comment_count) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'html', ?8, ?9, ?10, ?11, ?12, "
+	"?13, max(?10, ?11, ?20), ?14, ?15, ?16, ?17, ?18, ?19, ?21)";
 static const char SQL_POST_SECTION_ADD[] =
 	"INSERT OR IGNORE INTO post_sections(post_id, section_id) "
 	"VALUES (?1, ?2)";
@@ -94,11 +94,10 @@ static const char SQL_COMMENT_BY_LEGACY[] =
 static const char SQL_COMMENT_ID_TAKEN[] =
 	"SELECT id FROM comments WHERE id = ?1";
 /*
- * The parent is looked up as the comment goes in, by the same rule as
- * SQL_FIX_COMMENT_PARENTS (WordPress exports a parent before its
- * replies): a row found now is the row the fix would find, legacy ids
- * being unique, and the fix then only has the rest to do instead of
- * rewriting every reply (a third of an import's time in joining up).
+ * A comment whose thread the importer could not join up itself (a new
+ * reply on a post imported before): its parent is looked up as it goes
+ * in, by the same rule as SQL_FIX_COMMENT_PARENTS, and the rest is left
+ * to store_import_finish().
  */
 static const char SQL_COMMENT_ADD[] =
 	"INSERT INTO comments(id, post_id, depth, author_name, author_email, "
@@ -106,6 +105,15 @@ static const char SQL_COMMENT_ADD[] =
 	"activity_at, legacy_id, legacy_parent, parent_id) VALUES (?1, ?2, 0, "
 	"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, (SELECT c.id "
 	"FROM comments c WHERE c.legacy_id = ?12 AND c.post_id = ?2))";
+/* One the importer joined up (c->threaded): every column final. */
+static const char SQL_COMMENT_ADD_THREADED[] =
+	"INSERT INTO comments(id, post_id, depth, author_name, author_email, "
+	"author_url, user_id, body_src, body_html, status, created_at, "
+	"activity_at, legacy_id, legacy_parent, parent_id, thread_id, "
+	"reply_count) VALUES (?1, ?2, ?13, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	"?14, ?11, ?12, ?15, coalesce(?16, ?1), ?17)";
+static const char SQL_COMMENT_OWN_THREAD[] =
+	"UPDATE comments SET thread_id = id WHERE id = ?1";
 static const char SQL_PINGBACK_BY_LEGACY[] =
 	"SELECT id FROM pingbacks WHERE legacy_id = ?1";
 static const char SQL_PINGBACK_ADD[] =
@@ -153,7 +161,8 @@ static const char SQL_FIX_COMMENT_PARENTS[] =
 	"UPDATE comments SET parent_id = (SELECT c.id FROM comments c "
 	"WHERE c.legacy_id = comments.legacy_parent "
 	"AND c.post_id = comments.post_id AND c.id != comments.id) "
-	"WHERE legacy_parent IS NOT NULL AND parent_id IS NULL";
+	"WHERE legacy_parent IS NOT NULL AND parent_id IS NULL "
+	"AND thread_id IS NULL";
 /* Thread and depth down from each top-level comment; a reply whose
  * ancestors loop never meets a root and is made top-level next. */
 static const char SQL_FIX_THREADS[] =
@@ -422,13 +431,15 @@ store_import_post(struct store *s, struct arena *a, const struct import_post *p,
 		return -1;
 	want = taken == 0 ? p->legacy_id : 0; /* 0: SQLite picks */
 	return write_one(s, SQL_POST_ADD, "adding post", id, e,
-	                 "nsssssssnlliilsniss", want, post_type_names[p->type],
-	                 post_status_names[p->status], *slug_out, p->title,
-	                 p->excerpt, p->body_src, p->body_html, p->author_id,
-	                 p->published_at, p->updated_at, p->comments_open,
-	                 p->sticky, p->legacy_id, p->legacy_guid,
-	                 p->legacy_parent, p->private_, p->password,
-	                 p->protected_html ? p->protected_html : "");
+	                 "nsssssssnlliilsnissll", want,
+	                 post_type_names[p->type], post_status_names[p->status],
+	                 *slug_out, p->title, p->excerpt, p->body_src,
+	                 p->body_html, p->author_id, p->published_at,
+	                 p->updated_at, p->comments_open, p->sticky,
+	                 p->legacy_id, p->legacy_guid, p->legacy_parent,
+	                 p->private_, p->password,
+	                 p->protected_html ? p->protected_html : "",
+	                 p->comment_activity, p->comment_count);
 }
 
 static const char SQL_MEDIA_ONE[] =
@@ -604,12 +615,27 @@ store_import_comment(struct store *s, const struct import_comment *c,
 	*existed = 0;
 	if (lookup(s, SQL_COMMENT_ID_TAKEN, &taken, e, "l", c->legacy_id) == -1)
 		return -1;
-	return write_one(s, SQL_COMMENT_ADD, "adding comment", id, e,
-	                 "nlsssnssslln", taken == 0 ? c->legacy_id : 0,
-	                 c->post_id, c->author_name, c->author_email,
-	                 c->author_url, c->user_id, c->body_src, c->body_html,
-	                 comment_status_names[c->status], c->created_at,
-	                 c->legacy_id, c->legacy_parent);
+	if (!c->threaded)
+		return write_one(s, SQL_COMMENT_ADD, "adding comment", id, e,
+		                 "nlsssnssslln", taken == 0 ? c->legacy_id : 0,
+		                 c->post_id, c->author_name, c->author_email,
+		                 c->author_url, c->user_id, c->body_src,
+		                 c->body_html, comment_status_names[c->status],
+		                 c->created_at, c->legacy_id, c->legacy_parent);
+	if (write_one(s, SQL_COMMENT_ADD_THREADED, "adding comment", id, e,
+	              "nlsssnsssllnilnni", taken == 0 ? c->legacy_id : 0,
+	              c->post_id, c->author_name, c->author_email,
+	              c->author_url, c->user_id, c->body_src, c->body_html,
+	              comment_status_names[c->status], c->created_at,
+	              c->legacy_id, c->legacy_parent, c->depth, c->activity_at,
+	              c->parent_id, c->thread_id, c->reply_count) == -1)
+		return -1;
+	/* a top-level comment whose WordPress id was taken learns its own
+	 * id only now */
+	if (c->thread_id == 0 && taken != 0)
+		return write_one(s, SQL_COMMENT_OWN_THREAD, "adding comment",
+		                 NULL, e, "l", *id);
+	return 0;
 }
 
 int
@@ -751,8 +777,48 @@ out:
 	return rc;
 }
 
+/*
+ * The journal of a bulk import.  In WAL mode every page the import writes
+ * goes to the WAL first and is copied into the database again at the
+ * checkpoint; a rollback journal keeps only what pages the database had
+ * before the import held (none of the new ones), so each page is written
+ * once.  Leaving WAL needs the database to itself: with a server running
+ * on it, the import stays in WAL, slower but side by side.  A crash in
+ * between leaves a hot journal that the next open rolls back, and every
+ * open (store_open's migrate()) puts WAL back.
+ */
+static const char SQL_JOURNAL_ALONE[] = "PRAGMA journal_mode = TRUNCATE";
+static const char SQL_JOURNAL_WAL[] = "PRAGMA journal_mode = WAL";
+
 int
-store_import_finish(struct store *s, struct error *e)
+store_import_alone(struct store *s, int on, int *alone, struct error *e)
+{
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	*alone = 0;
+	writer_lock(s);
+	st = conn_stmt(&s->w, on ? SQL_JOURNAL_ALONE : SQL_JOURNAL_WAL, e);
+	if (st == NULL)
+		goto out;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		/* the mode in force, whether or not it changed */
+		*alone = strcmp((const char *)sqlite3_column_text(st, 0),
+		                "wal") != 0;
+		rc = 0;
+	} else if (on && (step == SQLITE_BUSY || step == SQLITE_LOCKED))
+		rc = 0; /* open elsewhere: stay in WAL */
+	else
+		db_error(e, s->w.db, "setting the journal mode");
+	stmt_done(st);
+out:
+	writer_unlock(s);
+	return rc;
+}
+
+int
+store_import_finish(struct store *s, int rethread, struct error *e)
 {
 	static const char *const steps[] = {
 		SQL_FIX_POST_PARENTS,    SQL_FIX_MEDIA_POSTS,
@@ -760,8 +826,10 @@ store_import_finish(struct store *s, struct error *e)
 		SQL_FIX_ORPHANS,         SQL_FIX_REPLIES,
 		SQL_FIX_THREAD_ACTIVITY, SQL_FIX_POST_COUNTS,
 	};
+	/* the first two join up pages and attachments; the rest, comments */
+	size_t n = rethread ? sizeof(steps) / sizeof(steps[0]) : 2;
 
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+	for (size_t i = 0; i < n; i++)
 		if (write_one(s, steps[i], "joining up the import", NULL, e,
 		              "") == -1)
 			return -1;

@@ -91,6 +91,11 @@ db_error(struct error *e, sqlite3 *db, const char *what)
 		ec = ERR_CONFLICT;
 	else if ((code & 0xff) == SQLITE_CONSTRAINT)
 		ec = ERR_INVALID;
+	if ((code & 0xff) == SQLITE_BUSY)
+		return error_set(e, ec,
+		                 "%s: %s (another gazette, such as an import, "
+		                 "holds it; try again once that ends)",
+		                 what, sqlite3_errmsg(db));
 	return error_set(e, ec, "%s: %s", what, sqlite3_errmsg(db));
 }
 

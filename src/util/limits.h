@@ -123,6 +123,10 @@
 #define LIM_WXR_FIELD_BYTES (8 * 1024 * 1024) /* one field; item skipped */
 #define LIM_WXR_SLUG_TRIES  1000 /* -2, -3 ... tried on a slug clash */
 #define LIM_WXR_PROGRESS_HZ 10   /* progress redraws per second */
+/* The import's reading thread stays at most this far ahead of the writer:
+ * elements, and bytes of the file they took (at least one element). */
+#define LIM_WXR_AHEAD_ITEMS 64
+#define LIM_WXR_AHEAD_BYTES (8 * 1024 * 1024)
 /* The writer's page cache during an import (store_import_bulk). */
 #define LIM_IMPORT_CACHE_KIB (64 * 1024)
 /* One string of a streamed XML document (a post body in an export). */

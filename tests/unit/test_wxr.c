@@ -12,9 +12,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "import/wxr.h"
@@ -58,7 +62,7 @@ memory_store(void)
 static void
 small_export_twice(void **state)
 {
-	struct wxr_options o = {"http://new.example", NULL, NULL};
+	struct wxr_options o = {"http://new.example", NULL, NULL, 0};
 	struct wxr_report r;
 	struct store *s;
 	struct arena *a;
@@ -224,7 +228,7 @@ links_rewritten(void **state)
 	         "https://xn---science-7f85g.com/science/x"},
 	};
 	char path[] = "/tmp/gazette-test-wxr-XXXXXX";
-	struct wxr_options o = {"https://new.example", NULL, NULL};
+	struct wxr_options o = {"https://new.example", NULL, NULL, 0};
 	struct wxr_report r;
 	struct store *s;
 	struct arena *a;
@@ -272,6 +276,406 @@ links_rewritten(void **state)
 	store_close(s);
 }
 
+/* Every comment's and post's threading columns, one line each, into b. */
+static const char *
+threading_of(const char *db, struct buf *b)
+{
+	static const char *const sql[] = {
+		"SELECT id, legacy_id, coalesce(parent_id, 0), thread_id, "
+		"depth, reply_count, activity_at FROM comments ORDER BY id",
+		"SELECT id, comment_count, activity_at FROM posts ORDER BY id",
+	};
+	sqlite3 *h;
+
+	buf_init(b, 1 << 20);
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	                 SQLITE_OK);
+	for (size_t i = 0; i < NELEM(sql); i++) {
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(h, sql[i], -1, &st, NULL),
+		                 SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				const char *v =
+					(const char *)sqlite3_column_text(st,
+				                                          c);
+
+				assert_int_equal(buf_printf(b, "%s%s",
+				                            c ? " " : "",
+				                            v ? v : "NULL"),
+				                 0);
+			}
+			assert_int_equal(buf_putc(b, '\n'), 0);
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return buf_str(b);
+}
+
+/* Import path into the site at db, then check the importer's own
+ * threading against store_import_finish()'s SQL over the same rows; the
+ * importer's, into b. */
+static const char *
+threads_match_reference(const char *db, const char *path, struct buf *b)
+{
+	struct wxr_options o = {"https://new.example", NULL, NULL, 0};
+	struct wxr_report r;
+	struct error e;
+	struct store *s = store_open(db, 1, &e);
+	struct buf sql;
+
+	if (s == NULL)
+		fail_msg("store_open: %s", e.msg);
+	if (wxr_import(s, path, &o, &r, &e) == -1)
+		fail_msg("import %s: %s", path, e.msg);
+	threading_of(db, b);
+	if (store_begin(s, &e) == -1 || store_import_finish(s, 1, &e) == -1 ||
+	    store_commit(s, &e) == -1)
+		fail_msg("finish: %s", e.msg);
+	threading_of(db, &sql);
+	if (strcmp(buf_str(b), buf_str(&sql)) != 0)
+		fail_msg("%s: the import's threads differ from the SQL's\n"
+		         "import:\n%s\nSQL:\n%s",
+		         path, buf_str(b), buf_str(&sql));
+	buf_release(&sql);
+	store_close(s);
+	return buf_str(b);
+}
+
+/* The pieces, up to a NULL, one after the other. */
+static void
+write_file(const char *path, ...)
+{
+	FILE *f = fopen(path, "w");
+	const char *piece;
+	va_list ap;
+
+	assert_non_null(f);
+	va_start(ap, path);
+	while ((piece = va_arg(ap, const char *)) != NULL)
+		fputs(piece, f);
+	va_end(ap);
+	fclose(f);
+}
+
+#define WXR_HEAD                                                               \
+	"<?xml version=\"1.0\"?>\n<rss version=\"2.0\" "                       \
+	"xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "          \
+	"xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>"              \
+	"<wp:wxr_version>1.2</wp:wxr_version>"                                 \
+	"<wp:base_site_url>https://old.example</wp:base_site_url>"
+#define WXR_POST(id)                                                           \
+	"<item><title>Post " #id "</title><wp:post_id>" #id "</wp:post_id>"    \
+	"<wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt>"             \
+	"<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"      \
+	"<content:encoded>Text</content:encoded>"
+/* id, parent, approved ("1", "0", "spam", "trash"), minute of the day */
+#define WXR_COMMENT(id, parent, approved, minute)                              \
+	"<wp:comment><wp:comment_id>" #id "</wp:comment_id>"                   \
+	"<wp:comment_author>A</wp:comment_author>"                             \
+	"<wp:comment_date_gmt>2021-01-01 10:" #minute                          \
+	":00</wp:comment_date_gmt><wp:comment_content>C " #id                  \
+	"</wp:comment_content><wp:comment_approved>" approved                  \
+	"</wp:comment_approved><wp:comment_parent>" #parent                    \
+	"</wp:comment_parent></wp:comment>"
+
+/*
+ * The importer joins up a new post's threads itself (thread_plan() in
+ * wxr.c) instead of rewriting every comment afterwards; its answer must
+ * be exactly the one store_import_finish()'s SQL gives, on every shape a
+ * file can have: replies before their parents, loops, a comment its own
+ * parent, repeated ids, a pingback's id as a parent, a parent on another
+ * post, trash and pending replies, a WordPress id already taken, and a
+ * second file adding replies to comments of the first.
+ */
+static void
+threads_as_the_sql_joins_them(void **state)
+{
+	static const char *const want[] = {
+		"\n10 10 0 10 0 1 1609498200\n",  /* 10:50, its newest */
+		"\n11 11 10 10 1 2 1609496400\n", /* not the trash one */
+		"\n16 16 0 16 0 0 ",
+		"\n17 17 0 17 0 0 ", /* the loop */
+		"\n18 18 0 18 0 0 ",
+		"\n20 20 0 20 0 0 ", /* under it; self */
+		"\n22 22 0 22 0 0 ", /* the pingback's reply */
+		"\n23 3 0 23 0 1 ",
+		"\n24 23 23 23 1 0 ", /* 3 was taken */
+		"\n30 30 0 30 0 1 ",  /* its parent is on post 100 */
+		"\n100 10 ",
+		"\n200 1 ",
+		"\n300 0 ",
+	};
+	char dir[] = "/tmp/gazette-test-threads-XXXXXX";
+	char db[256], path[256], path2[256];
+	const char *t;
+	struct buf b;
+	struct error e;
+	struct store *s;
+	struct post p = {0};
+	struct comment c = {0};
+	int64_t id;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/gazette.db", dir);
+	snprintf(path, sizeof(path), "%s/a.xml", dir);
+	snprintf(path2, sizeof(path2), "%s/b.xml", dir);
+	/* a site comment holding id 3, which the file's comment 3 wants */
+	s = store_open(db, 1, &e);
+	assert_non_null(s);
+	p.type = POST_POST;
+	p.status = POST_PUBLISHED;
+	p.slug = p.title = p.body_src = p.body_html = "native";
+	p.excerpt = p.source_url = "";
+	p.body_format = "markdown";
+	p.comments_open = 1;
+	assert_int_equal(store_post_add(s, &p, &id, &e), 0);
+	c.post_id = id;
+	c.author_name = "N";
+	c.author_email = c.author_url = "";
+	c.body_src = c.body_html = "native";
+	c.status = COMMENT_APPROVED;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_comment_add(s, &c, NULL, &e), 0);
+	store_close(s);
+
+	write_file(path, WXR_HEAD WXR_POST(100),
+	           /* a reply before its parent */
+	           WXR_COMMENT(11, 10, "1", 20), WXR_COMMENT(10, 0, "1", 10),
+	           WXR_COMMENT(12, 11, "0", 30),
+	           WXR_COMMENT(13, 11, "trash", 40),
+	           WXR_COMMENT(14, 11, "1", 50),
+	           WXR_COMMENT(19, 14, "spam", 55),
+	           /* a parent nowhere, a loop and a reply under it, itself */
+	           WXR_COMMENT(15, 99, "1", 05), WXR_COMMENT(16, 17, "1", 06),
+	           WXR_COMMENT(17, 16, "0", 07), WXR_COMMENT(18, 16, "1", 08),
+	           WXR_COMMENT(20, 20, "1", 09),
+	           /* a repeated id, and a reply to the pingback's id */
+	           WXR_COMMENT(10, 0, "1", 11),
+	           "<wp:comment><wp:comment_id>21</wp:comment_id>"
+	           "<wp:comment_type>pingback</wp:comment_type>"
+	           "<wp:comment_approved>1</wp:comment_approved>"
+	           "<wp:comment_content>ping</wp:comment_content></wp:comment>",
+	           WXR_COMMENT(22, 21, "1", 12),
+	           /* an id taken by a site comment, with a reply */
+	           WXR_COMMENT(3, 0, "1", 13), WXR_COMMENT(23, 3, "1", 14),
+	           "</item>", WXR_POST(200),
+	           /* a parent on the other post */
+	           WXR_COMMENT(30, 10, "1", 15), WXR_COMMENT(31, 30, "0", 16),
+	           "</item>", WXR_POST(300), "</item></channel></rss>\n", NULL);
+	t = threads_match_reference(db, path, &b);
+	/* id legacy_id parent thread depth replies activity; then posts:
+	 * id comments activity */
+	for (size_t i = 0; i < NELEM(want); i++)
+		if (strstr(t, want[i]) == NULL)
+			fail_msg("no line '%s' in\n%s", want[i], t);
+	buf_release(&b);
+	/* a second file: new replies to comments of the first, on the same
+	 * post, and a new comment whose id the first file used */
+	write_file(path2, WXR_HEAD WXR_POST(100), WXR_COMMENT(40, 14, "1", 58),
+	           WXR_COMMENT(41, 40, "1", 59), "</item>", WXR_POST(400),
+	           WXR_COMMENT(10, 0, "1", 01), WXR_COMMENT(42, 10, "1", 02),
+	           "</item></channel></rss>\n", NULL);
+	t = threads_match_reference(db, path2, &b);
+	if (strstr(t, "\n41 41 40 10 4 0 ") == NULL ||
+	    strstr(t, "\n42 42 0 42 0 0 ") == NULL)
+		fail_msg("second file:\n%s", t);
+	buf_release(&b);
+	unlink(path);
+	unlink(path2);
+	unlink(db);
+	snprintf(path, sizeof(path), "%s/gazette.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/gazette.db-shm", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* The same check over the fixtures' real threads. */
+static void
+fixture_threads_as_the_sql_joins_them(void **state)
+{
+	static const char *const files[] = {
+		"theme-test-data/themeunittestdata.wordpress.xml",
+		"wordpress-importer/phpunit-data/small-export.xml",
+		"wordpress-importer/phpunit-data/theme-unit-test-data.xml",
+		"wordpress-importer/phpunit-data/a11y-unit-test-data.xml",
+		"wordpress-importer/phpunit-data/test-serialized-comment-meta.xml",
+	};
+	char dir[] = "/tmp/gazette-test-threads-XXXXXX";
+	char db[256], tmp[300];
+	int ran = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < NELEM(files); i++) {
+		char buf[4096];
+		const char *path = fixture(buf, sizeof(buf), files[i]);
+
+		if (access(path, R_OK) != 0)
+			continue;
+		snprintf(db, sizeof(db), "%s/site%zu.db", dir, i);
+		struct buf b;
+
+		threads_match_reference(db, path, &b);
+		buf_release(&b);
+		unlink(db);
+		snprintf(tmp, sizeof(tmp), "%s-wal", db);
+		unlink(tmp);
+		snprintf(tmp, sizeof(tmp), "%s-shm", db);
+		unlink(tmp);
+		ran++;
+	}
+	rmdir(dir);
+	if (ran == 0)
+		skip();
+}
+
+/* Every table's rows, one line each, into b; times near now are "NOW". */
+static void
+dump_of(const char *db, struct buf *b)
+{
+	sqlite3 *h;
+	sqlite3_stmt *tables;
+	int64_t now = (int64_t)time(NULL);
+
+	buf_init(b, 64 << 20);
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(h,
+	                           "SELECT name FROM sqlite_master WHERE "
+	                           "type = 'table' AND name NOT LIKE "
+	                           "'sqlite_%' AND name != "
+	                           "'schema_migrations' ORDER BY name",
+	                           -1, &tables, NULL),
+		SQLITE_OK);
+	while (sqlite3_step(tables) == SQLITE_ROW) {
+		char sql[256];
+		sqlite3_stmt *st;
+
+		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"",
+		         (const char *)sqlite3_column_text(tables, 0));
+		assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL),
+		                 SQLITE_OK);
+		assert_int_equal(buf_printf(b, "== %s\n", sql), 0);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				int64_t v = sqlite3_column_int64(st, c);
+				const char *t =
+					(const char *)sqlite3_column_text(st,
+				                                          c);
+				int near = sqlite3_column_type(st, c) ==
+				                   SQLITE_INTEGER &&
+				           v > now - 3600 && v < now + 3600;
+
+				assert_int_equal(buf_printf(b, "%s%s",
+				                            c ? "|" : "",
+				                            near ? "NOW"
+				                            : t  ? t
+				                                 : "NULL"),
+				                 0);
+			}
+			assert_int_equal(buf_putc(b, '\n'), 0);
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_finalize(tables);
+	sqlite3_close(h);
+}
+
+static void
+remove_db(const char *db)
+{
+	char tmp[300];
+
+	unlink(db);
+	snprintf(tmp, sizeof(tmp), "%s-wal", db);
+	unlink(tmp);
+	snprintf(tmp, sizeof(tmp), "%s-shm", db);
+	unlink(tmp);
+}
+
+/* Import path into a new site at db; its dump into b, the error in err. */
+static void
+import_dump(const char *db, const char *path, int one_thread, struct buf *b,
+            char *err, size_t errn)
+{
+	struct wxr_options o = {"https://new.example", NULL, NULL, one_thread};
+	struct wxr_report r;
+	struct error e;
+	struct store *s;
+
+	remove_db(db);
+	s = store_open(db, 1, &e);
+	if (s == NULL)
+		fail_msg("store_open: %s", e.msg);
+	*err = '\0';
+	if (wxr_import(s, path, &o, &r, &e) == -1)
+		snprintf(err, errn, "%s", e.msg);
+	store_close(s);
+	dump_of(db, b);
+	remove_db(db);
+}
+
+/*
+ * The reading thread changes how fast a file is read, never what it
+ * gives: every fixture (the refused and malformed ones with the same
+ * message) leaves the same rows as reading it in one thread.
+ */
+static void
+ahead_matches_one_thread(void **state)
+{
+	static const char *const dirs[] = {
+		"theme-test-data",
+		"wordpress-importer/phpunit-data",
+	};
+	char dir[] = "/tmp/gazette-test-ahead-XXXXXX";
+	char db[256];
+	int ran = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/gazette.db", dir);
+	for (size_t i = 0; i < NELEM(dirs); i++) {
+		char buf[4096];
+		const char *d = fixture(buf, sizeof(buf), dirs[i]);
+		DIR *dh = opendir(d);
+		struct dirent *de;
+
+		if (dh == NULL)
+			continue;
+		while ((de = readdir(dh)) != NULL) {
+			char path[8192], e1[512], e2[512];
+			struct buf one, two;
+			size_t n = strlen(de->d_name);
+
+			if (n < 4 || strcmp(de->d_name + n - 4, ".xml") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", d, de->d_name);
+			import_dump(db, path, 1, &one, e1, sizeof(e1));
+			import_dump(db, path, 0, &two, e2, sizeof(e2));
+			if (strcmp(e1, e2) != 0)
+				fail_msg("%s: one thread: '%s'; reading ahead: "
+				         "'%s'",
+				         path, e1, e2);
+			if (strcmp(buf_str(&one), buf_str(&two)) != 0)
+				fail_msg("%s: the rows differ when read ahead",
+				         path);
+			buf_release(&one);
+			buf_release(&two);
+			ran++;
+		}
+		closedir(dh);
+	}
+	rmdir(dir);
+	if (ran == 0)
+		skip();
+}
+
 int
 main(void)
 {
@@ -280,6 +684,9 @@ main(void)
 		cmocka_unit_test(refused_files_leave_nothing),
 		cmocka_unit_test(legacy_links),
 		cmocka_unit_test(links_rewritten),
+		cmocka_unit_test(threads_as_the_sql_joins_them),
+		cmocka_unit_test(fixture_threads_as_the_sql_joins_them),
+		cmocka_unit_test(ahead_matches_one_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,7 +45,8 @@ export async function tempDir(prefix = 'gazette-e2e-') {
 // {code, signal, stdout, stderr, timedOut}. `input` is written to stdin (stdin
 // is closed either way so nothing waits on a terminal). Bounded by `timeout`
 // milliseconds, after which the process is killed and timedOut is true.
-export async function run(args, { input, env, cwd, timeout = 30000 } = {}) {
+// onSpawn(child) gets the process, for a test that signals it.
+export async function run(args, { input, env, cwd, timeout = 30000, onSpawn } = {}) {
   if (!cwd) {
     if (!scratch || !existsSync(scratch)) scratch = await tempDir('gazette-e2e-cwd-');
     cwd = scratch;
@@ -61,6 +62,7 @@ export async function run(args, { input, env, cwd, timeout = 30000 } = {}) {
     const out = [];
     const err = [];
     let timedOut = false;
+    if (onSpawn) onSpawn(child);
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     child.stdin.on('error', () => {}); // the binary may exit before reading stdin
