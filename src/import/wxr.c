@@ -925,12 +925,11 @@ do_attachment(struct wxr *w, const struct item *it, struct error *e)
 static int
 media_one(void *ctx, struct arena *a, int64_t id, struct wp_media *out)
 {
-	struct wxr *w = ctx;
 	const char *url, *title;
 	size_t n;
 	struct error e;
 
-	if (store_import_media_list(w->s, a, id, 0, &url, &title, 1, &n, &e) ==
+	if (store_import_media_list(ctx, a, id, 0, &url, &title, 1, &n, &e) ==
 	            -1 ||
 	    n == 0)
 		return 0;
@@ -943,13 +942,12 @@ static size_t
 media_children(void *ctx, struct arena *a, int64_t post_id,
                struct wp_media *out, size_t max)
 {
-	struct wxr *w = ctx;
 	const char **urls = arena_alloc(a, max * sizeof(*urls));
 	const char **titles = arena_alloc(a, max * sizeof(*titles));
 	size_t n;
 	struct error e;
 
-	if (store_import_media_list(w->s, a, 0, post_id, urls, titles, max, &n,
+	if (store_import_media_list(ctx, a, 0, post_id, urls, titles, max, &n,
 	                            &e) == -1)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -959,16 +957,30 @@ media_children(void *ctx, struct arena *a, int64_t post_id,
 	return n;
 }
 
+void
+wxr_wp_options(struct wp_options *o, struct store *s, int64_t legacy_id,
+               unsigned flags)
+{
+	memset(o, 0, sizeof(*o));
+	o->flags = flags;
+	o->post_id = legacy_id;
+	if (s != NULL) {
+		o->media = media_one;
+		o->children = media_children;
+		o->ctx = s;
+	}
+}
+
 /* WordPress content as WordPress shows it, sanitized; NULL past the cap. */
 static const char *
 render(struct wxr *w, const char *src, int64_t legacy_id, unsigned flags)
 {
-	/* the reading thread has no database: it leaves [gallery] alone */
-	struct wp_options o = {flags, w->s ? media_one : NULL,
-	                       w->s ? media_children : NULL, w, legacy_id};
+	struct wp_options o;
 	struct buf html;
 	const char *out = NULL;
 
+	/* the reading thread has no database (w->s NULL): no [gallery] */
+	wxr_wp_options(&o, w->s, legacy_id, flags);
 	buf_init(&html, (size_t)LIM_WXR_FIELD_BYTES * 2);
 	if (wp_render(&html, w->a, src, strlen(src), &o) == 0)
 		out = arena_strndup(w->a, buf_str(&html), html.len);

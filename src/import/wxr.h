@@ -77,6 +77,15 @@ struct wxr_options {
 int wxr_import(struct store *s, const char *path, const struct wxr_options *o,
                struct wxr_report *r, struct error *e);
 
+/*
+ * Options for wp_render() whose [gallery] finds its attachments among the
+ * media an import recorded in s (NULL: a gallery renders nothing), for
+ * the post with WordPress id legacy_id (0: none).
+ */
+struct wp_options;
+void wxr_wp_options(struct wp_options *o, struct store *s, int64_t legacy_id,
+                    unsigned flags);
+
 /* body_html of a password-protected post; the body is in protected_html. */
 #define WXR_PROTECTED_NOTICE                                                   \
 	"<p class=\"protected\">This content is password protected.</p>\n"

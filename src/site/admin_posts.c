@@ -168,12 +168,12 @@ date_field(struct arena *a, int64_t t)
  * render/md.c (as `gazette post add` does); an item imported as HTML
  * stays HTML and goes through the importer's WordPress renderer and
  * sanitizer (import/wp.c), so an edit does not turn WordPress markup into
- * Markdown that drops it.  Without the import's attachment lookups a
- * [gallery] shortcode renders nothing here.
+ * Markdown that drops it.  A [gallery] finds the attachments the import
+ * recorded for post id (0: a new post, which has none).
  */
 static const char *
-render_body(struct arena *a, const char *format, const char *src,
-            struct error *e)
+render_body(struct site *s, struct arena *a, int64_t id, const char *format,
+            const char *src, struct error *e)
 {
 	struct buf html;
 	const char *out = NULL;
@@ -181,8 +181,15 @@ render_body(struct arena *a, const char *format, const char *src,
 
 	buf_init(&html, 4 * (size_t)LIM_POST_SRC_BYTES);
 	if (format != NULL && strcmp(format, "html") == 0) {
-		struct wp_options o = {0};
+		struct wp_options o;
+		int64_t legacy_id = 0;
+		const char *old_src, *password;
 
+		if (id > 0 &&
+		    store_import_post_source(s->store, a, id, &legacy_id,
+		                             &old_src, &password, e) == -1)
+			goto out;
+		wxr_wp_options(&o, s->store, legacy_id, 0);
 		rc = wp_render(&html, a, src, strlen(src), &o);
 		if (rc == -1)
 			error_set(e, ERR_TOO_BIG, "the body is too big");
@@ -190,6 +197,7 @@ render_body(struct arena *a, const char *format, const char *src,
 		rc = md_render(src, strlen(src), 0, &html, e);
 	if (rc == 0)
 		out = arena_strndup(a, buf_str(&html), html.len);
+out:
 	buf_release(&html);
 	return out;
 }
@@ -745,7 +753,8 @@ edit_check(struct site *s, struct arena *a, struct who *w, struct edit *ed,
 	if (body_changed && ed->err[F_BODY] == NULL) {
 		struct error e2;
 
-		p->body_html = render_body(a, p->body_format, p->body_src, &e2);
+		p->body_html = render_body(s, a, cur ? cur->post.id : 0,
+		                           p->body_format, p->body_src, &e2);
 		if (p->body_html == NULL)
 			bad(ed, F_BODY, arena_strdup(a, e2.msg));
 	}
@@ -976,7 +985,7 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	}
 	if (ed.preview) {
 		const char *html =
-			render_body(a, p.body_format,
+			render_body(s, a, cur ? cur->post.id : 0, p.body_format,
 		                    ed.v[F_BODY] ? ed.v[F_BODY] : "", &e);
 		struct tval *notices = tval_list(a);
 
@@ -1602,8 +1611,8 @@ admin_preview(void *ctx, struct req *r, struct resp *rs)
 		admin_message(s, r, rs, w, 400, "Bad form", e.msg);
 		return;
 	}
-	html = render_body(r->arena, "markdown", f[0].value ? f[0].value : "",
-	                   &e);
+	html = render_body(s, r->arena, 0, "markdown",
+	                   f[0].value ? f[0].value : "", &e);
 	if (html == NULL) {
 		admin_message(s, r, rs, w, resp_status_for(e.code), "Preview",
 		              e.msg);
@@ -1636,7 +1645,7 @@ api_admin_preview(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	json_decref(doc);
-	html = render_body(r->arena, "markdown", body ? body : "", &e);
+	html = render_body(s, r->arena, 0, "markdown", body ? body : "", &e);
 	if (html == NULL) {
 		resp_json_error(rs, resp_status_for(e.code), e.msg);
 		return;
@@ -1777,7 +1786,8 @@ restore(struct site *s, struct arena *a, struct who *w,
 		return -1;
 	p.title = x.title;
 	p.body_src = x.body_src;
-	p.body_html = render_body(a, p.body_format, p.body_src, e);
+	p.body_html =
+		render_body(s, a, cur->post.id, p.body_format, p.body_src, e);
 	if (p.body_html == NULL)
 		return -1;
 	p.updated_at = clock_now();
@@ -2154,7 +2164,7 @@ api_admin_post_autosave(void *ctx, struct req *r, struct resp *rs)
 		resp_json_error(rs, 413, "the text is too long");
 		return;
 	}
-	html = render_body(a, cur->post.body_format, body, &e);
+	html = render_body(s, a, cur->post.id, cur->post.body_format, body, &e);
 	if (html == NULL) {
 		resp_json_error(rs, resp_status_for(e.code), e.msg);
 		return;

@@ -506,16 +506,23 @@ test('an imported (HTML) post edited in the admin keeps its markup, rendered as 
   const c = await api(srv, S.ed, 'POST', '/api/v1/admin/posts', { title: 'Imported HTML', body: 'x', status: 'draft' });
   assert.equal(c.status, 201, c.text);
   const { spawnSync } = await import('node:child_process');
+  // WordPress post 7701, with two images attached to it (as an import
+  // records them) for its [gallery]
   const q = spawnSync('/usr/bin/sqlite3', [path.join(site.dir, 'gazette.db'),
-    `UPDATE posts SET body_format = 'html' WHERE id = ${c.json.id}`]);
+    `UPDATE posts SET body_format = 'html', legacy_id = 7701 WHERE id = ${c.json.id};
+     INSERT INTO media(path, mime, bytes, title, created_at, remote_url, legacy_id, legacy_parent) VALUES
+       ('https://old.example/g1.jpg', 'image/jpeg', 0, 'One', 0, 'https://old.example/g1.jpg', 7702, 7701),
+       ('https://old.example/g2.jpg', 'image/jpeg', 0, 'Two', 0, 'https://old.example/g2.jpg', 7703, 7701);`]);
   assert.equal(q.status, 0, String(q.stderr));
   const cur = await getPost(c.json.id);
-  const body = 'First <em>line</em>\n\n[caption id="a" width="300"]<img src="https://example.org/a.jpg" alt="A"> A cap[/caption]\n\n<script>alert(1)</script><a href="javascript:x" onclick="y">t</a>';
+  const body = 'First <em>line</em>\n\n[caption id="a" width="300"]<img src="https://example.org/a.jpg" alt="A"> A cap[/caption]\n\n[gallery]\n\n<script>alert(1)</script><a href="javascript:x" onclick="y">t</a>';
   const u = await api(srv, S.ed, 'PUT', `/api/v1/admin/posts/${c.json.id}`, { body, version: cur.version });
   assert.equal(u.status, 200, u.text);
   assert.match(u.json.body_html, /<p>First <em>line<\/em><\/p>/);
   assert.match(u.json.body_html, /<figure[^>]*>[\s\S]*<img[^>]*src="https:\/\/example\.org\/a\.jpg"[\s\S]*<figcaption[^>]*>\s*A cap/);
-  assert.doesNotMatch(u.json.body_html, /<script|onclick|javascript:|\[caption/);
+  assert.doesNotMatch(u.json.body_html, /<script|onclick|javascript:|\[caption|\[gallery/);
+  // the gallery from the post's attachments, as the import rendered it
+  assert.match(u.json.body_html, /<ul class="gallery[^"]*">\s*<li class="gallery-item"><img [^>]*src="https:\/\/old\.example\/g1\.jpg"[^>]*><\/li>\s*<li class="gallery-item"><img [^>]*src="https:\/\/old\.example\/g2\.jpg"/);
 });
 
 test('preview: the form fragment and the JSON call render Markdown as the site does, without raw HTML', async () => {
