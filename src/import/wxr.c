@@ -41,7 +41,8 @@ struct wxr {
 	const struct wxr_options *o;
 	struct wxr_report *r;
 	const char *path;
-	struct arena *a; /* reset for each top-level element */
+	struct arena *a;       /* reset for each top-level element */
+	struct arena *scratch; /* for store_import_index() */
 	int have_version;
 	int too_big; /* a field of the current element passed the cap */
 	int not_wxr; /* refused: no valid wp:wxr_version */
@@ -69,6 +70,7 @@ struct wxr {
 struct pre {
 	const char *body_src; /* a post's with links rewritten */
 	const char *html;
+	const char *text; /* a post's html as search indexes it */
 };
 
 static const void *
@@ -1537,8 +1539,15 @@ do_item(struct wxr *w, const xmlNode *n, struct error *e)
 	w->r->added[k] += !existed;
 	w->r->existing[k] += existed;
 	if (!existed) {
+		/* indexed for search now that its tags are in, on this
+		 * thread's time rather than at the end */
 		if (post_extras(w, n, id, *it.password != '\0', it.excerpt,
-		                e) == -1)
+		                e) == -1 ||
+		    store_import_index(w->s, w->scratch, id,
+		                       pre && pre->html == p.body_html
+		                               ? pre->text
+		                               : NULL,
+		                       e) == -1)
 			return -1;
 		link_add(w, it.link, id, 0, e, &rc);
 		if (rc == -1)
@@ -1788,6 +1797,9 @@ ahead_render(struct wxr *w, xmlNode *n)
 			                               "[gallery") != NULL
 			                  ? NULL
 			                  : render(w, p->body_src, 0, 0);
+			p->text = p->html ? store_html_text(w->a, p->html,
+			                                    strlen(p->html))
+			                  : NULL;
 			c->_private = p;
 		} else if (is_wp(c, "comment"))
 			for (xmlNode *f = c->children; f != NULL; f = f->next)
@@ -2014,6 +2026,7 @@ wxr_import(struct store *s, const char *path, const struct wxr_options *o,
 		return error_set(e, ERR_IO, "%s: cannot open", path);
 	xmlTextReaderSetStructuredErrorHandler(rd, on_xml_error, &w);
 	w.a = arena_new();
+	w.scratch = arena_new();
 	/* up to the root element: is there a DTD? */
 	ret = xmlTextReaderRead(rd);
 	while (ret == 1 &&
@@ -2037,6 +2050,7 @@ wxr_import(struct store *s, const char *path, const struct wxr_options *o,
 out:
 	free(w.again);
 	arena_free(w.a);
+	arena_free(w.scratch);
 	xmlFreeTextReader(rd);
 	return rc;
 }

@@ -35,6 +35,7 @@ struct store {
 	pthread_t owner;
 	int depth;  /* nesting of store_begin() by owner */
 	int failed; /* an inner transaction rolled back */
+	int bulk;   /* store_import_bulk() on: the insert triggers are off */
 	pthread_key_t rkey;
 	pthread_mutex_t rlist_lock;
 	struct conn **readers; /* every read connection, closed at the end */
@@ -145,7 +146,7 @@ int write_count(struct store *s, const char *sql, const char *what,
 	"coalesce((SELECT coalesce(nullif(u.name, ''), u.login) "              \
 	"FROM users u WHERE u.id = p.author_id), '') "
 int search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
-                     struct error *e);
+                     const char *text, struct error *e);
 
 /* One row of POST_COLS into p (tags not filled). */
 void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);

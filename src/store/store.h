@@ -1046,6 +1046,14 @@ int store_import_finish(struct store *s, int rethread, struct error *e);
  */
 int store_import_bulk(struct store *s, int on, struct error *e);
 /*
+ * In bulk mode, index post id for search now that its tags are attached
+ * (else at the end, with the rest); text is store_html_text() of its
+ * body_html when the caller has it already, else NULL.  Outside bulk mode
+ * the triggers have indexed it: nothing to do.  a is reset.
+ */
+int store_import_index(struct store *s, struct arena *a, int64_t id,
+                       const char *text, struct error *e);
+/*
  * Before an import (on, outside any transaction): a rollback journal
  * instead of WAL when nothing else has the database open (*alone 1), so
  * the import's pages are written once instead of twice; *alone 0 when it

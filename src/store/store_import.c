@@ -699,6 +699,39 @@ static const char SQL_BULK_UNINDEXED[] =
 	"FROM posts p WHERE NOT EXISTS (SELECT 1 FROM posts_fts f "
 	"WHERE f.rowid = p.id) ORDER BY p.id";
 
+static const char SQL_BULK_ONE[] =
+	"SELECT " SEARCH_SOURCE_COLS "FROM posts p WHERE p.id = ?1";
+
+int
+store_import_index(struct store *s, struct arena *a, int64_t id,
+                   const char *text, struct error *e)
+{
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	writer_lock(s);
+	if (!s->bulk) { /* the triggers index it */
+		writer_unlock(s);
+		return 0;
+	}
+	st = conn_stmt(&s->w, SQL_BULK_ONE, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = search_index_row(s, a, st, text, e);
+	else if (step == SQLITE_DONE)
+		rc = error_set(e, ERR_NOT_FOUND, "no post %lld to index",
+		               (long long)id);
+	else
+		db_error(e, s->w.db, "reading a post to index");
+	stmt_done(st);
+out:
+	writer_unlock(s);
+	return rc;
+}
+
 static int
 bulk_index(struct store *s, struct error *e)
 {
@@ -710,7 +743,7 @@ bulk_index(struct store *s, struct error *e)
 	if (list == NULL)
 		goto out;
 	while ((step = sqlite3_step(list)) == SQLITE_ROW)
-		if (search_index_row(s, a, list, e) == -1)
+		if (search_index_row(s, a, list, NULL, e) == -1)
 			goto done;
 	if (step != SQLITE_DONE)
 		db_error(e, s->w.db, "reading posts to index");
@@ -771,6 +804,7 @@ store_import_bulk(struct store *s, int on, struct error *e)
 		}
 	} else if (bulk_restore_triggers(s, e) == -1 || bulk_index(s, e) == -1)
 		goto out;
+	s->bulk = on;
 	rc = 0;
 out:
 	writer_unlock(s);

@@ -443,11 +443,12 @@ store_search_body_set(struct store *s, int64_t id, const char *body_html,
  * Index one row of SEARCH_SOURCE_COLS (id, title, format, source, html,
  * excerpt, tags, author) read by st: the text readers see, as
  * store_search_body_set() has it (the rendered HTML; a post saved before it
- * had any falls back to its source).  On the writer; a is reset.
+ * had any falls back to its source).  text, when not NULL, is that HTML's
+ * store_html_text() already.  On the writer; a is reset.
  */
 int
 search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
-                 struct error *e)
+                 const char *text, struct error *e)
 {
 	const char *format = (const char *)sqlite3_column_text(st, 2);
 	const char *html = (const char *)sqlite3_column_text(st, 4);
@@ -460,7 +461,8 @@ search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
 	sqlite3_bind_int64(add, 1, sqlite3_column_int64(st, 0));
 	bind_text(add, 2, (const char *)sqlite3_column_text(st, 1));
 	if (html != NULL && *html != '\0')
-		bind_text(add, 3, store_html_text(a, html, strlen(html)));
+		bind_text(add, 3,
+		          text ? text : store_html_text(a, html, strlen(html)));
 	else if (format != NULL && strcmp(format, "html") == 0)
 		bind_text(add, 3, "");
 	else
@@ -490,7 +492,7 @@ store_search_reindex(struct store *s, int64_t *n, struct error *e)
 	if (list == NULL)
 		goto fail;
 	while ((step = sqlite3_step(list)) == SQLITE_ROW) {
-		if (search_index_row(s, a, list, e) == -1) {
+		if (search_index_row(s, a, list, NULL, e) == -1) {
 			stmt_done(list);
 			goto fail;
 		}
