@@ -163,6 +163,9 @@
       stamp: f.stamp.value,
       notify: f.notify.checked
     };
+    // A password-protected post's form (shown after its password) carries
+    // the password: the server takes no comment on it without.
+    if (f.post_password) body.post_password = f.post_password.value;
     save(KEY, { author: body.author, email: body.email, url: body.url });
     status.textContent = 'Posting…';
     fetch('/api/v1/comments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' })

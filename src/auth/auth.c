@@ -147,6 +147,20 @@ auth_equal(const char *a, const char *b)
 	return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
 }
 
+int
+auth_post_password_match(const char *password, const char *guess)
+{
+	unsigned char want[32], got[32];
+
+	if (password == NULL || guess == NULL)
+		return 0;
+	crypto_generichash(want, sizeof(want), (const unsigned char *)password,
+	                   strlen(password), NULL, 0);
+	crypto_generichash(got, sizeof(got), (const unsigned char *)guess,
+	                   strlen(guess), NULL, 0);
+	return sodium_memcmp(want, got, sizeof(want)) == 0;
+}
+
 /* ---- signed times ---- */
 
 const char *

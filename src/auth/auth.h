@@ -63,6 +63,11 @@ void auth_token_new(char out[AUTH_TOKEN_CHARS + 1]);
 void auth_token_hash(const char *token, char out[AUTH_HASH_HEX + 1]);
 /* a and b equal, in time that depends only on their lengths. */
 int auth_equal(const char *a, const char *b);
+/* 1 when guess is password, a post's password (WordPress's post_password,
+ * kept as the author typed it); 0 for a NULL guess.  Both are hashed and
+ * the digests compared in constant time, so no byte of the password is
+ * compared with the guess and a wrong length ends nothing early. */
+int auth_post_password_match(const char *password, const char *guess);
 
 /*
  * A signed time: "SECONDS.MAC" (a keyed hash of the seconds, 128 bits in

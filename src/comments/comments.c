@@ -288,6 +288,29 @@ find_parent(struct comments *c, struct arena *a, const struct rules *r,
 	return 0;
 }
 
+/*
+ * A password-protected post takes comments only from a reader who gives
+ * its password, as WordPress refuses them while post_password_required()
+ * ("comment_on_password_protected"): its comments are as hidden as its
+ * body, and a comment on it would be a reply to what one cannot read.
+ */
+static int
+check_post_password(struct comments *c, struct arena *a,
+                    const struct comment_input *in, struct error *e)
+{
+	const char *password, *html;
+
+	if (store_post_protected(c->st, a, in->post_id, &password, &html, e) ==
+	    -1)
+		return -1;
+	if (*password != '\0' &&
+	    !auth_post_password_match(password, in->post_password))
+		return error_set(e, ERR_FORBIDDEN,
+		                 "this post is password protected: enter its "
+		                 "password on the post's page to comment");
+	return 0;
+}
+
 int
 comments_submit(struct comments *c, struct arena *a,
                 const struct comment_input *in, struct comment_result *out,
@@ -316,6 +339,8 @@ comments_submit(struct comments *c, struct arena *a,
 	if (!out->post.comments_open)
 		return error_set(e, ERR_FORBIDDEN,
 		                 "comments are closed on this post");
+	if (out->post.protected_ && check_post_password(c, a, in, e) == -1)
+		return -1;
 	if (in->parent_id != 0 && find_parent(c, a, &r, in, &parent, e) == -1)
 		return -1;
 	if (list_match(r.blocked_ips, ip, 1) ||

@@ -57,6 +57,9 @@ struct comment_input {
 	/* The form's signed render time (comments_form_stamp); NULL for the
 	 * JSON API, which has no form. */
 	const char *form_stamp;
+	/* What the reader gave as the post's password: a post that has one
+	 * takes comments only with it (NULL: none given). */
+	const char *post_password;
 	int notify;
 };
 
@@ -73,7 +76,8 @@ struct comment_result {
  * Check, classify and store a reader's comment.  Errors: ERR_INVALID (a
  * field; a reply to a comment of another post or to a removed one),
  * ERR_NOT_FOUND (no such published post), ERR_FORBIDDEN (comments closed;
- * a blocked address, email or word), ERR_CONFLICT (the same comment
+ * a password-protected post without its password; a blocked address,
+ * email or word), ERR_CONFLICT (the same comment
  * again), ERR_RATE_LIMITED (with out->retry_after).  A comment that got a
  * result is committed.
  */

@@ -1,8 +1,8 @@
 /* Single items (a post, a page, a book, an episode), static files, health. */
-#include <sodium.h>
 #include <string.h>
 
 #include "internal.h"
+#include "../auth/auth.h"
 #include "../import/wxr.h"
 #include "../util/clock.h"
 #include "../util/embed.h"
@@ -31,49 +31,59 @@ tags_model(struct arena *a, struct tval *pm, const struct post *p)
 /*
  * A password-protected post (WordPress's post_password).  Its body_html
  * is only the notice (import/wxr.h); the body is in protected_html.  A GET
- * gets the form in place of the body (the same page for everyone, so it
- * may be cached); a POST of the form with the right password gets the
- * body in that answer alone, "private, no-store", never in the page
- * cache (which holds GETs only).  WordPress keeps a cookie instead; a
- * cookie would make every later page of the post uncacheable.
+ * gets the form in place of the body and, as WordPress's
+ * comments_template() shows, a notice in place of the comments (the same
+ * page for everyone, so it may be cached).  A POST of the form with the
+ * right password gets the body and the comments in that answer alone,
+ * "private, no-store", never in the page cache (which holds GETs only);
+ * *given is then the password, for the comment form to carry back
+ * (comments_submit refuses a comment without it).  WordPress keeps a
+ * cookie instead; a cookie would make every later page of the post
+ * uncacheable.  The form posts to action.  1 when p stays locked: the
+ * caller shows none of its comments.
  */
-static void
+static int
 protect(struct site *s, struct req *r, struct resp *rs, struct post *p,
-        struct tval *pm)
+        struct tval *pm, const char *action, const char **given)
 {
 	struct arena *a = r->arena;
 	struct form_field f[1] = {{"post_password", 255, 0, NULL}};
 	const char *password, *html;
-	unsigned char want[32], got[32];
 	struct tval *form;
 	struct error e;
 
-	if (strcmp(p->body_html, WXR_PROTECTED_NOTICE) != 0 ||
-	    store_post_protected(s->store, a, p->id, &password, &html, &e) ==
-	            -1 ||
-	    *password == '\0')
-		return;
+	*given = NULL;
+	if (!p->protected_)
+		return 0;
+	if (store_post_protected(s->store, a, p->id, &password, &html, &e) ==
+	    -1) {
+		/* Locked without the form: body_html is the notice. */
+		log_error("password of %lld: %s", (long long)p->id, e.msg);
+		rs->cache_control = "private, no-store";
+		tval_set_bool(a, pm, "locked", 1);
+		return 1;
+	}
+	if (*password == '\0')
+		return 0; /* the password went since p was read */
 	rs->cache_control = "private, no-store";
 	if (r->method == HTTP_POST && req_same_origin(r, s->url) &&
-	    form_parse(r, f, 1, &e) == 0 && f[0].value != NULL) {
-		/* equal-length digests, compared in constant time */
-		crypto_generichash(want, sizeof(want),
-		                   (const unsigned char *)password,
-		                   strlen(password), NULL, 0);
-		crypto_generichash(got, sizeof(got),
-		                   (const unsigned char *)f[0].value,
-		                   strlen(f[0].value), NULL, 0);
-		if (sodium_memcmp(want, got, sizeof(want)) == 0) {
+	    form_parse(r, f, 1, &e) == 0 &&
+	    auth_post_password_match(password, f[0].value)) {
+		/* A row imported before migration 012 kept its body in
+		 * body_html, which pm holds already. */
+		if (strcmp(p->body_html, WXR_PROTECTED_NOTICE) == 0)
 			tval_set_str(a, pm, "body_html", html);
-			return;
-		}
+		*given = password;
+		return 0;
 	}
 	if (r->method != HTTP_POST)
 		rs->cache_control = NULL; /* the form: the default for a GET */
 	form = tval_set(a, pm, "protected", tval_map(a));
-	tval_set_str(a, form, "action", site_permalink(a, p));
+	tval_set_str(a, form, "action", action);
 	tval_set_bool(a, form, "wrong", r->method == HTTP_POST);
 	tval_set_str(a, pm, "body_html", "");
+	tval_set_bool(a, pm, "locked", 1);
+	return 1;
 }
 
 /* The page of one item: its body, tags, and for posts the neighbours. */
@@ -82,16 +92,21 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
             const char *key, const char *template, int64_t comment_page)
 {
 	struct arena *a = r->arena;
-	struct tval *m, *pm;
+	struct tval *m, *pm, *form;
 	struct post prev, next;
-	int has_prev, has_next;
+	int has_prev, has_next, locked;
+	const char *permalink = site_permalink(a, p), *here, *given;
 	struct error e;
 
 	p->views_total = views_total(s->views, p->id, p->views_total);
-	m = page_model(s, r, p->title, site_permalink(a, p));
+	m = page_model(s, r, p->title, permalink);
 	pm = tval_set(a, m, key, post_model(s, a, p));
 	tval_set_str(a, pm, "body_html", p->body_html);
-	protect(s, r, rs, p, pm);
+	here = comment_page > 1
+	               ? arena_printf(a, "%scomment-page-%lld/", permalink,
+	                              (long long)comment_page)
+	               : permalink;
+	locked = protect(s, r, rs, p, pm, here, &given);
 	tags_model(a, pm, p);
 	if (p->type == POST_POST &&
 	    store_post_neighbors(s->store, a, p, clock_now(), &prev, &has_prev,
@@ -101,16 +116,20 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 		if (has_next)
 			tval_set(a, pm, "next", post_model(s, a, &next));
 	}
-	if (p->type != POST_PAGE &&
+	/* Locked, the comments are not even read: a site's own post.html
+	 * cannot show what the model does not hold. */
+	if (p->type != POST_PAGE && !locked &&
 	    comments_model(s, r, pm, p, comment_page) == -1) {
 		page_not_found(s, r, rs);
 		return;
 	}
-	if (comment_page > 1)
+	form = tval_get(pm, "form");
+	if (given != NULL && form != NULL)
+		tval_set_str(a, form, "post_password", given);
+	/* Locked, every comment page is the same page: the permalink's. */
+	if (comment_page > 1 && !locked)
 		tval_set_str(a, m, "canonical",
-		             arena_printf(a, "%s%scomment-page-%lld/", s->url,
-		                          site_permalink(a, p),
-		                          (long long)comment_page));
+		             arena_printf(a, "%s%s", s->url, here));
 	rs->last_modified = p->activity_at;
 	page_render(s, r, rs, template, m);
 }
@@ -191,6 +210,7 @@ page_get(void *ctx, struct req *r, struct resp *rs)
 	struct post p;
 	struct error e;
 	struct tval *m, *pm;
+	const char *given;
 
 	if (store_post_get_slug(s->store, a, POST_PAGE, r->params[0],
 	                        clock_now(), &p, &e) == -1) {
@@ -200,7 +220,7 @@ page_get(void *ctx, struct req *r, struct resp *rs)
 	m = page_model(s, r, p.title, site_permalink(a, &p));
 	pm = tval_set(a, m, "page", post_model(s, a, &p));
 	tval_set_str(a, pm, "body_html", p.body_html);
-	protect(s, r, rs, &p, pm);
+	(void)protect(s, r, rs, &p, pm, site_permalink(a, &p), &given);
 	rs->last_modified = p.updated_at;
 	page_render(s, r, rs, "page.html", m);
 }

@@ -21,7 +21,8 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/", home_get},
 	{ROUTE_GET, "/page/#/", home_get},
 	{ROUTE_GET | ROUTE_POST, "/#/#/#/:/", post_get}, /* POST: passwords */
-	{ROUTE_GET, "/#/#/#/:/comment-page-#/", post_get},
+	{ROUTE_GET | ROUTE_POST, "/#/#/#/:/comment-page-#/",
+         post_get}, /* POST: passwords */
 	{ROUTE_GET, "/#/#/#/:/feed/", post_comments_feed_get},
 	{ROUTE_POST, "/comments", comment_form_post},
 	{ROUTE_GET, "/submit/", submit_get},

@@ -125,13 +125,13 @@ int write_count(struct store *s, const char *sql, const char *what,
 	"p.excerpt, p.body_src, p.body_html, p.source_url, p.body_format, "     \
 	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
 	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at "
+	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
 #define POST_FROM                                                              \
 	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "            \
 	"LEFT JOIN users u ON u.id = p.author_id "
 #define POST_COLS POST_FIELDS POST_FROM
 
-#define POST_NCOLS 22 /* columns POST_COLS selects */
+#define POST_NCOLS 23 /* columns POST_COLS selects */
 
 /*
  * What the search index holds of a post, as columns (id, title,

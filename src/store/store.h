@@ -89,6 +89,9 @@ struct post {
 	int64_t views_total, comment_count;
 	int64_t activity_at; /* newest of published, updated, last comment */
 	int comments_open, sticky;
+	/* Has a password (WordPress's post_password): its body is behind it
+	 * (store_post_protected), and so are its comments. */
+	int protected_;
 	const char **tags; /* names, ntags of them */
 	size_t ntags;
 	/* A guest submission's sender (both "" for everything else). */

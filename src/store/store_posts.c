@@ -273,6 +273,7 @@ post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
 	p->comments_open = sqlite3_column_int(st, 19);
 	p->sticky = sqlite3_column_int(st, 20);
 	p->activity_at = sqlite3_column_int64(st, 21);
+	p->protected_ = sqlite3_column_int(st, 22);
 }
 
 static int
@@ -852,7 +853,7 @@ static const char SQL_EDIT_GET[] =
 	"p.excerpt, '', '', p.source_url, p.body_format, "                      \
 	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
 	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at "
+	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
 #define ADMIN_WHERE                                                             \
 	"WHERE p.type = ?1 AND (CASE WHEN ?2 IS NULL THEN p.status != 'trash' " \
 	"ELSE p.status = ?2 END) AND (?3 IS NULL OR p.section_id = ?3) "        \

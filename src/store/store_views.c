@@ -49,7 +49,7 @@ static const char SQL_VIEWS_POST[] =
 	"p.excerpt, '', '', p.source_url, p.body_format, "                      \
 	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
 	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at "
+	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
 
 static const char SQL_VIEWS_POPULAR[] =
 	"SELECT " POST_FIELDS_NO_BODY ", v.n "

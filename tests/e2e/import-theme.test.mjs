@@ -1,10 +1,11 @@
 // WordPress's theme unit test data imported and shown (issue 7, "What it
 // must show"): every published post and page at its old permalink, no
 // shortcode or block comment left as text, nothing active in any body,
-// the 9-deep comment thread threaded, the password-protected post behind
-// its form (and out of lists, feeds, search and the sitemap), the
-// scheduled post not public; then in Chromium, screenshots of three edge
-// cases in tests/e2e/artifacts/wp-*.png, without console errors.
+// the 9-deep comment thread threaded, the password-protected post and its
+// comment behind its form (and out of lists, feeds, search and the
+// sitemap), the scheduled post not public; then in Chromium, screenshots
+// of three edge cases in tests/e2e/artifacts/wp-*.png, without console
+// errors.
 // Without the fixtures (GAZETTE_FIXTURES, else <repo>/../shared/fixtures)
 // every test here is skipped, never passed.
 import { test, before, after } from 'node:test';
@@ -126,7 +127,10 @@ ftest('the password-protected post asks for its password and shows its body afte
   assert.match(locked.text, /<form class="post-password" method="post" action="([^"]+)"/);
   const action = /<form class="post-password" method="post" action="([^"]+)"/.exec(locked.text)[1];
   const secret = 'This content, comments, pingbacks, and trackbacks should not be visible until the password is entered.';
+  const comment = 'This comment should not be visible until the password is entered.';
   assert.ok(!locked.text.includes(secret), 'the body is not in the page');
+  assert.ok(!locked.text.includes(comment), 'its comment is not in the page');
+  assert.match(locked.text, /This post is password protected\. Enter the password to view comments\./);
   const post = (password, origin = srv.url) => get(srv.url + action, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
@@ -139,6 +143,7 @@ ftest('the password-protected post asks for its password and shows its body afte
   const right = await post('enter');
   assert.equal(right.status, 200);
   assert.ok(right.text.includes(secret), 'the body after the right password');
+  assert.ok(right.text.includes(comment), 'its comment after the right password');
   assert.equal(right.headers.get('cache-control'), 'private, no-store');
   assert.doesNotMatch(right.text, /post-password/);
   const foreign = await post('enter', 'https://evil.example');
@@ -146,7 +151,14 @@ ftest('the password-protected post asks for its password and shows its body afte
   // the next reader still gets the form, whatever the cache holds
   const again = await fetchPath(p);
   assert.ok(!again.text.includes(secret));
+  assert.ok(!again.text.includes(comment));
   assert.match(again.text, /post-password/);
+  // its comment by no other way: the API, the comment feeds (protected.test.mjs tries them all)
+  const id = /<article class="post" data-post-id="(\d+)"/.exec(locked.text)[1];
+  assert.equal((await fetchPath(`/api/v1/posts/${id}/comments`)).status, 403);
+  for (const where of [`${p}feed/`, '/comments/feed/']) {
+    assert.ok(!(await fetchPath(where)).text.includes(comment), `${where} shows its comment`);
+  }
   // out of lists, feeds, search and the sitemap
   const slug = p.split('/').filter(Boolean).pop();
   for (const where of ['/', '/feed/', '/feed/atom/', '/sitemap.xml', '/2012/01/', '/search?q=password+protected', '/?s=enter']) {

@@ -149,6 +149,13 @@ test_tokens(void **state)
 	assert_false(auth_equal("abc", "abcd"));
 	assert_false(auth_equal("", "a"));
 	assert_false(auth_equal(NULL, "a"));
+	/* a post's password: exact, any length, no guess no match */
+	assert_true(auth_post_password_match("enter", "enter"));
+	assert_false(auth_post_password_match("enter", "Enter"));
+	assert_false(auth_post_password_match("enter", "ente"));
+	assert_false(auth_post_password_match("enter", "enter "));
+	assert_false(auth_post_password_match("enter", ""));
+	assert_false(auth_post_password_match("enter", NULL));
 }
 
 /* Free tries, then 1, 2, 4 ... seconds, capped; success forgets. */
