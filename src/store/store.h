@@ -860,7 +860,8 @@ struct search_hit {
 	struct post post;         /* tags not filled */
 	const char *title_marked; /* the title with its matches marked */
 	const char *snippet;      /* body text around the matches, marked */
-	double score;             /* bm25: lower is better */
+	double score;             /* bm25, lower is better; with one
+	                           * positive term, over that term's IDF */
 };
 
 struct search_result {

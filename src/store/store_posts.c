@@ -95,6 +95,8 @@ static const char SQL_COMMENTS_RECENT[] =
 	"AND p.status = 'published' AND p.published_at <= ?1 "
 	"AND p.password = '' "
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+/* Reads the partial index posts_scheduled (migration 013; test_store.c
+ * checks the plan with this text). */
 static const char SQL_PUBLISH_DUE[] =
 	"UPDATE posts SET status = 'published' WHERE status = 'scheduled' "
 	"AND published_at <= ?1";

@@ -9,18 +9,28 @@
  * them (by id, the order FTS5 keeps its lists in, so it can stop early):
  * scoring every post that holds a common word would cost milliseconds per
  * thousand posts, and readers of a news site want the recent ones.
+ *
+ * The ranking and the snippets are this file's own FTS5 functions,
+ * search_rank() and search_snippet(): bm25() and snippet() with what they
+ * did in vain left out (docs/ARCHITECTURE.md, "Search speed").
  */
+#include <limits.h>
+#include <math.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "internal.h"
 #include "search_query.h"
+#include "../util/alloc.h"
+#include "../util/buf.h"
 #include "../util/limits.h"
 #include "../util/banned.h"
 
-/* Weights of title, body, excerpt, tags and author in bm25. */
-#define RANK "bm25(posts_fts, 10.0, 1.0, 2.0, 5.0, 2.0)"
+/* bm25 (search_rank, below; ?13 whether the terms' IDFs are needed) with
+ * the weights of title, body, excerpt, tags and author. */
+#define RANK "search_rank(posts_fts, ?13, 10.0, 1.0, 2.0, 5.0, 2.0)"
 
 #define SEARCH_WHERE                                                           \
 	"WHERE posts_fts MATCH ?1 "                                            \
@@ -51,7 +61,7 @@ static const char SQL_SEARCH[] =
 	"ORDER BY posts_fts.rowid DESC LIMIT ?10), "
 	"pg AS (SELECT id, score, t, (SELECT count(*) FROM m) AS n FROM m "
 	"ORDER BY score, t DESC, id DESC LIMIT ?11 OFFSET ?12) "
-	"SELECT " POST_FIELDS ", pg.score, pg.n "
+	"SELECT " POST_FIELDS_NO_BODY ", pg.score, pg.n "
 	"FROM pg CROSS JOIN posts p ON p.id = pg.id "
 	"LEFT JOIN sections s ON s.id = p.section_id "
 	"LEFT JOIN users u ON u.id = p.author_id "
@@ -62,10 +72,29 @@ static const char SQL_TERM_DOCS[] =
 	"SELECT count(*) FROM (SELECT 1 FROM posts_fts "
 	"WHERE posts_fts MATCH ?1 LIMIT ?2)";
 
-static const char SQL_SNIPPET[] =
-	"SELECT highlight(posts_fts, 0, char(1), char(2)), "
-	"snippet(posts_fts, 1, char(1), char(2), '…', ?3) "
-	"FROM posts_fts WHERE posts_fts MATCH ?1 AND rowid = ?2";
+/*
+ * The title with its matches marked and a snippet of the body, for the
+ * rows of the page only (?4, a JSON array of their ids), in one statement
+ * that walks the matches from the page's highest id down to its lowest.
+ * A statement per row (MATCH and rowid = ?) made FTS5 seek every term's
+ * list again for each: 40 us a row for a word in 2% of 100,000 posts,
+ * twice what the snippet itself costs.  The page's rows are among the
+ * matches the ranking walked, so this walk is never longer than that one.
+ * search_snippet() is snippet() made cheaper (above).
+ * The "+" keeps the IN list a filter: as a constraint FTS5 would be asked
+ * for each id in turn, a seek per row again.
+ */
+static const char SQL_SNIPPETS[] =
+	"SELECT rowid, highlight(posts_fts, 0, char(1), char(2)), "
+	"search_snippet(posts_fts, 1, char(1), char(2), '…', ?5) "
+	"FROM posts_fts WHERE posts_fts MATCH ?1 "
+	"AND rowid >= ?2 AND rowid <= ?3 "
+	"AND +rowid IN (SELECT value FROM json_each(?4))";
+
+/* A search's statements read one snapshot: the count, the page and its
+ * snippets agree, and the read lock is taken once, not per statement. */
+static const char SQL_READ_BEGIN[] = "BEGIN";
+static const char SQL_READ_END[] = "COMMIT";
 
 static const char SQL_BODY_SET[] =
 	"UPDATE posts_fts SET body = ?2 WHERE rowid = ?1";
@@ -269,6 +298,418 @@ store_html_text(struct arena *a, const char *html, size_t n)
 	return out;
 }
 
+/* ---- snippets ---------------------------------------------------------- */
+
+/*
+ * search_snippet(posts_fts, col, open, close, ellipsis, tokens): what
+ * FTS5's snippet() returns for the same arguments, in a quarter of the
+ * time.  snippet() tokenizes the whole column twice for each row, once to
+ * find where sentences start and once to copy the chosen window out; on
+ * an 800-word body that was 20 us a row, most of what a page of results
+ * cost once everything else was cut.  This reads the column once, and
+ * only as far as the window can reach: the last match in it plus the
+ * window's length.  The choice of window is snippet()'s: for each match,
+ * the window centred on the matches it holds, and the one from the start
+ * of the sentence before it (a sentence starts after "." or ":" and white
+ * space), each scored 1000 per phrase it holds and 1 per repeat, a
+ * sentence start adding 100 (120 at the very start); the first best wins.
+ * Matches that overlap are marked as one.  The unit tests hold it to
+ * snippet()'s output.  tokens must be 2 or more.
+ */
+struct snip_tok {
+	int start, end; /* bytes of the token in the column text */
+};
+
+struct snip_inst {
+	int phrase, col, pos, size; /* xInst, and the phrase's tokens */
+};
+
+struct snip_scan {
+	const char *text;
+	struct snip_tok *toks;
+	int n, cap, stop;
+	int *firsts; /* tokens that start a sentence, ascending */
+	int nfirst, capfirst;
+};
+
+static int
+snip_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct snip_scan *sc = ctx;
+	int first = sc->n == 0;
+
+	(void)tok;
+	(void)ntok;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (!first) {
+		int i = start - 1;
+
+		while (i >= 0 && (sc->text[i] == ' ' || sc->text[i] == '\t' ||
+		                  sc->text[i] == '\n' || sc->text[i] == '\r'))
+			i--;
+		first = i != start - 1 && i >= 0 &&
+		        (sc->text[i] == '.' || sc->text[i] == ':');
+	}
+	if (first) {
+		if (sc->nfirst == sc->capfirst) {
+			sc->capfirst = sc->capfirst ? 2 * sc->capfirst : 64;
+			sc->firsts = xrealloc(sc->firsts, (size_t)sc->capfirst *
+			                                          sizeof(int));
+		}
+		sc->firsts[sc->nfirst++] = sc->n;
+	}
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? 2 * sc->cap : 256;
+		sc->toks =
+			xrealloc(sc->toks, (size_t)sc->cap * sizeof(*sc->toks));
+	}
+	sc->toks[sc->n].start = start;
+	sc->toks[sc->n].end = end;
+	/* Enough read: the rest cannot be in the window. */
+	return ++sc->n >= sc->stop ? SQLITE_DONE : SQLITE_OK;
+}
+
+/* snippet()'s score of the window of ntok tokens from pos in column col;
+ * with adj, also where to start it so that its matches sit in the middle. */
+static int
+snip_score(const struct snip_inst *in, int ninst, int col, int pos, int ntok,
+           int docsize, unsigned char *seen, int nphrase, int *adj)
+{
+	int score = 0, first = -1, last = 0;
+
+	memset(seen, 0, (size_t)nphrase);
+	for (int i = 0; i < ninst; i++) {
+		if (in[i].col != col || in[i].pos < pos ||
+		    (int64_t)in[i].pos >= (int64_t)pos + ntok)
+			continue;
+		score += seen[in[i].phrase] ? 1 : 1000;
+		seen[in[i].phrase] = 1;
+		if (first < 0)
+			first = in[i].pos;
+		last = in[i].pos + in[i].size;
+	}
+	if (adj != NULL) {
+		int64_t a = first - (ntok - (last - first)) / 2;
+
+		if (a + ntok > docsize)
+			a = docsize - ntok;
+		*adj = a < 0 ? 0 : (int)a;
+	}
+	return score;
+}
+
+/*
+ * The next match in column col from instance *k on, as its first and last
+ * token: instances that overlap (share a token) make one match, as
+ * highlight() marks them.  -1 and -1 after the last.
+ */
+static void
+snip_match(const struct snip_inst *in, int ninst, int col, int *k, int *start,
+           int *end)
+{
+	*start = *end = -1;
+	for (; *k < ninst; (*k)++) {
+		int last = in[*k].pos + in[*k].size - 1;
+
+		if (in[*k].col != col)
+			continue;
+		if (*start < 0) {
+			*start = in[*k].pos;
+			*end = last;
+		} else if (in[*k].pos <= *end) {
+			*end = last > *end ? last : *end;
+		} else {
+			break;
+		}
+	}
+}
+
+static void
+snip_add(sqlite3_str *out, const char *p, int64_t n)
+{
+	if (n > 0)
+		sqlite3_str_append(out, p, (int)n);
+}
+
+static void
+search_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
+               sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	struct snip_scan sc = {0};
+	struct snip_inst *in = NULL;
+	unsigned char *seen = NULL;
+	const char *open, *close, *ellipsis, *text = NULL;
+	int col, ntok, ninst = 0, nphrase, ntext = 0, docsize = 0, maxpos = 0;
+	int best = 0, best_start = 0, rc, s, e, k = 0;
+	int it_start = -1, it_end = -1, off = 0;
+	sqlite3_str *out;
+
+	if (nval != 5) {
+		sqlite3_result_error(ctx, "search_snippet takes 5 arguments",
+		                     -1);
+		return;
+	}
+	col = sqlite3_value_int(val[0]);
+	open = (const char *)sqlite3_value_text(val[1]);
+	close = (const char *)sqlite3_value_text(val[2]);
+	ellipsis = (const char *)sqlite3_value_text(val[3]);
+	ntok = sqlite3_value_int(val[4]);
+	open = open ? open : "";
+	close = close ? close : "";
+	ellipsis = ellipsis ? ellipsis : "";
+	nphrase = api->xPhraseCount(fts);
+	rc = api->xInstCount(fts, &ninst);
+	/* One token would be snippet()'s quirk: a window ending at token 0
+	 * means the whole column to it. */
+	if (rc == SQLITE_OK && col >= 0 && ntok >= 2 && ninst >= 0) {
+		in = xcalloc((size_t)ninst + 1, sizeof(*in));
+		seen = xcalloc((size_t)nphrase + 1, 1);
+	} else if (rc == SQLITE_OK) {
+		rc = SQLITE_MISUSE;
+	}
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		rc = api->xInst(fts, i, &in[i].phrase, &in[i].col, &in[i].pos);
+		in[i].size = api->xPhraseSize(fts, in[i].phrase);
+		if (in[i].col == col && in[i].pos > maxpos)
+			maxpos = in[i].pos;
+	}
+	if (rc == SQLITE_OK)
+		rc = api->xColumnText(fts, col, &text, &ntext);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnSize(fts, col, &docsize);
+	if (rc != SQLITE_OK || text == NULL)
+		goto out;
+	sc.text = text;
+	sc.stop = maxpos > INT_MAX - ntok ? INT_MAX : maxpos + ntok;
+	rc = api->xTokenize(fts, text, ntext, &sc, snip_token);
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	if (rc != SQLITE_OK)
+		goto out;
+	for (int i = 0; i < ninst; i++) {
+		int adj, score, io = in[i].pos, jj;
+
+		if (in[i].col != col)
+			continue;
+		if (io > docsize) {
+			rc = SQLITE_CORRUPT_VTAB;
+			goto out;
+		}
+		score = snip_score(in, ninst, col, io, ntok, docsize, seen,
+		                   nphrase, &adj);
+		if (score > best) {
+			best = score;
+			best_start = adj;
+		}
+		if (sc.nfirst == 0 || docsize <= ntok)
+			continue;
+		for (jj = 0; jj < sc.nfirst - 1; jj++)
+			if (sc.firsts[jj + 1] > io)
+				break;
+		if (sc.firsts[jj] >= io)
+			continue;
+		score = snip_score(in, ninst, col, sc.firsts[jj], ntok, docsize,
+		                   seen, nphrase, NULL) +
+		        (sc.firsts[jj] == 0 ? 120 : 100);
+		if (score > best) {
+			best = score;
+			best_start = sc.firsts[jj];
+		}
+	}
+	/* The window's tokens, with the matches (overlapping ones merged)
+	 * marked, as snippet()'s highlighting copies them. */
+	s = best_start;
+	e = s + ntok - 1;
+	out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+	if (s > 0)
+		sqlite3_str_appendall(out, ellipsis);
+	/* The first (merged) match at or after the window's start. */
+	do
+		snip_match(in, ninst, col, &k, &it_start, &it_end);
+	while (it_start >= 0 && it_start < s);
+	for (int pos = s; pos <= e && pos < sc.n; pos++) {
+		const struct snip_tok *t = &sc.toks[pos];
+
+		if (s > 0 && pos == s)
+			off = t->start;
+		if (pos == it_start) {
+			snip_add(out, text + off, t->start - off);
+			sqlite3_str_appendall(out, open);
+			off = t->start;
+		}
+		if (pos == it_end) {
+			if (it_start < s)
+				sqlite3_str_appendall(out, open);
+			snip_add(out, text + off, t->end - off);
+			sqlite3_str_appendall(out, close);
+			off = t->end;
+			snip_match(in, ninst, col, &k, &it_start, &it_end);
+		}
+		if (pos == e) {
+			snip_add(out, text + off, t->end - off);
+			off = t->end;
+			if (pos >= it_start && pos < it_end)
+				sqlite3_str_appendall(out, close);
+		}
+	}
+	if (e >= docsize - 1)
+		snip_add(out, text + off, ntext - off);
+	else
+		sqlite3_str_appendall(out, ellipsis);
+	rc = sqlite3_str_errcode(out);
+	if (rc == SQLITE_OK) {
+		int n = sqlite3_str_length(out);
+
+		sqlite3_result_text(ctx, sqlite3_str_finish(out), n,
+		                    sqlite3_free);
+	} else {
+		sqlite3_free(sqlite3_str_finish(out));
+	}
+out:
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	free(sc.toks);
+	free(sc.firsts);
+	free(in);
+	free(seen);
+}
+
+/* ---- ranking ----------------------------------------------------------- */
+
+/*
+ * search_rank(posts_fts, idf, weight...): FTS5's bm25() (k1 1.2, b 0.75,
+ * column i weighted by the i-th weight, 1 past the last), except that
+ * with idf 0 every phrase's inverse document frequency is taken as 1.
+ * bm25() finds those frequencies by counting the rows that hold each
+ * phrase, its whole list, before it scores the first row: 0.1 ms for a
+ * word in 2% of 100,000 posts, 1.5 ms at 30%, 5 ms for a word in every
+ * post.  A query with one positive term (a word, a prefix or a phrase; any
+ * exclusions never occur in a matching row) ranks the same without it:
+ * one frequency multiplies every score alike.  With more terms they weigh
+ * the terms against each other, so idf 1 counts them, as bm25() does, but
+ * only once a matching row holds the phrase (never for an exclusion): the
+ * scores are then bm25()'s to the bit.
+ */
+struct rank_data {
+	int nphrase;
+	double avgdl;
+	double *idf;  /* < 0: not counted yet */
+	double *freq; /* this row's weighted count of each phrase */
+};
+
+static int
+rank_count(const Fts5ExtensionApi *api, Fts5Context *fts, void *arg)
+{
+	(void)api;
+	(void)fts;
+	(*(sqlite3_int64 *)arg)++;
+	return SQLITE_OK;
+}
+
+static void
+search_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+            int nval, sqlite3_value **val)
+{
+	const double k1 = 1.2, b = 0.75;
+	struct rank_data *d = api->xGetAuxdata(fts, 0);
+	int rc = SQLITE_OK, ninst = 0, ntok = 0, use_idf;
+	double score = 0.0;
+
+	if (nval < 1) {
+		sqlite3_result_error(ctx, "search_rank takes the idf flag", -1);
+		return;
+	}
+	use_idf = sqlite3_value_int(val[0]) != 0;
+	if (d == NULL) {
+		sqlite3_int64 rows = 0, tokens = 0;
+		int n = api->xPhraseCount(fts);
+
+		d = xcalloc(1, sizeof(*d) + 2 * (size_t)n * sizeof(double));
+		d->nphrase = n;
+		d->idf = (double *)(d + 1);
+		d->freq = d->idf + n;
+		for (int i = 0; i < n; i++)
+			d->idf[i] = use_idf ? -1.0 : 1.0;
+		rc = api->xRowCount(fts, &rows);
+		if (rc == SQLITE_OK)
+			rc = api->xColumnTotalSize(fts, -1, &tokens);
+		if (rc == SQLITE_OK)
+			d->avgdl = (double)tokens / (double)rows;
+		if (rc == SQLITE_OK)
+			rc = api->xSetAuxdata(fts, d, free);
+		else
+			free(d);
+		if (rc != SQLITE_OK) {
+			sqlite3_result_error_code(ctx, rc);
+			return;
+		}
+	}
+	memset(d->freq, 0, (size_t)d->nphrase * sizeof(double));
+	rc = api->xInstCount(fts, &ninst);
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		int ip, ic, io;
+
+		rc = api->xInst(fts, i, &ip, &ic, &io);
+		if (rc == SQLITE_OK)
+			d->freq[ip] +=
+				nval > ic + 1
+					? sqlite3_value_double(val[ic + 1])
+					: 1.0;
+	}
+	if (rc == SQLITE_OK)
+		rc = api->xColumnSize(fts, -1, &ntok);
+	for (int i = 0; rc == SQLITE_OK && i < d->nphrase; i++) {
+		double f = d->freq[i];
+
+		if (f == 0.0)
+			continue; /* adds 0 whatever the idf */
+		if (d->idf[i] < 0.0) {
+			sqlite3_int64 hits = 0, rows = 0;
+
+			rc = api->xRowCount(fts, &rows);
+			if (rc == SQLITE_OK)
+				rc = api->xQueryPhrase(fts, i, &hits,
+				                       rank_count);
+			if (rc != SQLITE_OK)
+				break;
+			d->idf[i] = log(((double)rows - (double)hits + 0.5) /
+			                ((double)hits + 0.5));
+			if (d->idf[i] <= 0.0)
+				d->idf[i] = 1e-6;
+		}
+		score += d->idf[i] *
+		         ((f * (k1 + 1.0)) /
+		          (f + k1 * (1 - b + b * (double)ntok / d->avgdl)));
+	}
+	if (rc == SQLITE_OK)
+		sqlite3_result_double(ctx, -1.0 * score);
+	else
+		sqlite3_result_error_code(ctx, rc);
+}
+
+int
+search_functions_add(sqlite3 *db, struct error *e)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_error(e, db, "finding fts5");
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (api == NULL || api->iVersion < 2)
+		return error_set(e, ERR_IO, "no fts5 in this sqlite");
+	if (api->xCreateFunction(api, "search_snippet", NULL, search_snippet,
+	                         NULL) != SQLITE_OK ||
+	    api->xCreateFunction(api, "search_rank", NULL, search_rank, NULL) !=
+	            SQLITE_OK)
+		return db_error(e, db, "adding the search functions");
+	return 0;
+}
+
 /* ---- reading ----------------------------------------------------------- */
 
 static void
@@ -289,7 +730,7 @@ bind_query(sqlite3_stmt *st, const char *fts, const struct search_query *q)
 
 /* One page of hits into out (n of them); *count is how many were ranked. */
 static int
-search_page(struct conn *c, struct arena *a, const char *fts,
+search_page(struct conn *c, struct arena *a, const char *fts, int idf,
             const struct search_query *q, int limit, int offset,
             struct search_result *out, int64_t *count, struct error *e)
 {
@@ -302,6 +743,7 @@ search_page(struct conn *c, struct arena *a, const char *fts,
 	bind_query(st, fts, q);
 	sqlite3_bind_int(st, 11, limit);
 	sqlite3_bind_int(st, 12, offset);
+	sqlite3_bind_int(st, 13, idf);
 	out->hits = arena_zalloc(a, (size_t)limit * sizeof(*out->hits));
 	out->n = 0;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW &&
@@ -322,26 +764,82 @@ static int
 search_snippets(struct conn *c, struct arena *a, const char *fts,
                 struct search_result *out, struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(c, SQL_SNIPPET, e);
+	sqlite3_stmt *st;
+	struct buf ids;
+	int64_t lo = INT64_MAX, hi = 0;
+	int step, rc = -1;
+
+	for (size_t i = 0; i < out->n; i++) {
+		out->hits[i].title_marked = out->hits[i].post.title;
+		out->hits[i].snippet = "";
+	}
+	if (out->n == 0)
+		return 0;
+	/* "[id,id,...]": up to 19 digits and a separator per id. */
+	buf_init(&ids, out->n * 21 + 2);
+	for (size_t i = 0; i < out->n; i++) {
+		int64_t id = out->hits[i].post.id;
+
+		if (buf_printf(&ids, "%c%lld", i == 0 ? '[' : ',',
+		               (long long)id) == -1) {
+			error_set(e, ERR_IO, "search snippet: too many ids");
+			goto out;
+		}
+		lo = id < lo ? id : lo;
+		hi = id > hi ? id : hi;
+	}
+	if (buf_putc(&ids, ']') == -1) {
+		error_set(e, ERR_IO, "search snippet: too many ids");
+		goto out;
+	}
+	st = conn_stmt(c, SQL_SNIPPETS, e);
+	if (st == NULL)
+		goto out;
+	bind_text(st, 1, fts);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	bind_text(st, 4, buf_str(&ids));
+	sqlite3_bind_int(st, 5, LIM_SEARCH_SNIPPET_TOKENS);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		for (size_t i = 0; i < out->n; i++) {
+			struct search_hit *h = &out->hits[i];
+
+			if (h->post.id != id)
+				continue;
+			h->title_marked = col_text(a, st, 1);
+			h->snippet = col_text(a, st, 2);
+			if (*h->title_marked == '\0')
+				h->title_marked = h->post.title;
+			break;
+		}
+	}
+	stmt_done(st);
+	if (step != SQLITE_DONE) {
+		db_error(e, c->db, "search snippet");
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&ids);
+	return rc;
+}
+
+/* Run a statement of no rows on a reader; e may be NULL. */
+static int
+read_step(struct conn *c, const char *sql, struct error *e)
+{
+	struct error ignored;
+	sqlite3_stmt *st = conn_stmt(c, sql, e ? e : &ignored);
+	int step;
 
 	if (st == NULL)
 		return -1;
-	for (size_t i = 0; i < out->n; i++) {
-		struct search_hit *h = &out->hits[i];
-		int step;
-
-		bind_text(st, 1, fts);
-		sqlite3_bind_int64(st, 2, h->post.id);
-		sqlite3_bind_int(st, 3, LIM_SEARCH_SNIPPET_TOKENS);
-		step = sqlite3_step(st);
-		h->title_marked = step == SQLITE_ROW ? col_text(a, st, 0) : "";
-		h->snippet = step == SQLITE_ROW ? col_text(a, st, 1) : "";
-		stmt_done(st);
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			return db_error(e, c->db, "search snippet");
-		if (*h->title_marked == '\0')
-			h->title_marked = h->post.title;
-	}
+	step = sqlite3_step(st);
+	stmt_done(st);
+	if (step != SQLITE_DONE)
+		return db_error(e ? e : &ignored, c->db, "search");
 	return 0;
 }
 
@@ -377,7 +875,7 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 {
 	struct search_parse info;
 	const char *fts;
-	int locked, rc = -1;
+	int locked, rc = -1, idf;
 	struct conn *c;
 	int64_t count = 0, docs;
 	int limit = q->limit, offset = q->offset;
@@ -398,6 +896,10 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	c = reader_get(s, &locked, e);
 	if (c == NULL)
 		return -1;
+	/* On the writer (an in-memory store, or inside the caller's write
+	 * transaction) the statements share its transaction already. */
+	if (!locked && read_step(c, SQL_READ_BEGIN, e) == -1)
+		goto out;
 	if (info.prefixed) {
 		if (term_docs(c, info.last, &docs, e) == -1)
 			goto out;
@@ -405,11 +907,13 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 			fts = search_query_fts(a, text, n, 0, &info);
 	}
 	/* A page past the end still needs the count: ask for the first. */
+	/* One positive term ranks the same whatever its IDF (search_rank). */
+	idf = info.positive > 1;
 	if (limit > 0 &&
-	    search_page(c, a, fts, q, limit, offset, out, &count, e) == -1)
+	    search_page(c, a, fts, idf, q, limit, offset, out, &count, e) == -1)
 		goto out;
 	if (out->n == 0 &&
-	    search_page(c, a, fts, q, 1, 0, out, &count, e) == -1)
+	    search_page(c, a, fts, idf, q, 1, 0, out, &count, e) == -1)
 		goto out;
 	if (limit == 0 || offset >= count)
 		out->n = 0;
@@ -417,6 +921,9 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	out->more = count > LIM_SEARCH_RESULTS;
 	rc = search_snippets(c, a, fts, out, e);
 out:
+	if (!locked && !sqlite3_get_autocommit(c->db) &&
+	    read_step(c, SQL_READ_END, rc == 0 ? e : NULL) == -1)
+		rc = -1;
 	reader_put(s, locked);
 	return rc;
 }

@@ -123,6 +123,11 @@ conn_open(struct conn *c, const char *path, int flags, struct error *e)
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	if (search_functions_add(c->db, e) == -1) {
+		sqlite3_close(c->db);
+		c->db = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -446,6 +451,21 @@ migrate(struct store *s, struct error *e)
 	return 0;
 }
 
+/*
+ * SQLite's memory statistics take one global mutex on every allocation,
+ * and Debian builds it without lookaside memory, so the reader threads'
+ * searches (thousands of small allocations each) queued on that lock.
+ * Nothing here reads the statistics.  It has to be set before SQLite
+ * initializes, that is before the first connection opens.
+ */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void
+sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct store *
 store_open(const char *path, int create, struct error *e)
 {
@@ -453,6 +473,7 @@ store_open(const char *path, int create, struct error *e)
 	pthread_mutexattr_t attr;
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 
+	pthread_once(&sqlite_once, sqlite_setup);
 	s->path = xstrdup(path);
 	s->memory = strcmp(path, ":memory:") == 0;
 	pthread_mutexattr_init(&attr);

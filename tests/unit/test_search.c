@@ -10,11 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store/search_query.h"
+#include "store/internal.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/error.h"
@@ -491,6 +493,251 @@ pages_and_index_in_step(void **state)
 	arena_free(a);
 }
 
+/*
+ * Snippets come from one pass over the matches between the page's lowest
+ * and highest id (store_search.c): each hit must get its own, also when
+ * the ranking interleaves ids and matches off the page lie in between.
+ */
+static void
+snippets_follow_their_hits(void **state)
+{
+	struct arena *a = arena_new();
+	struct search_query q;
+	struct search_result r;
+	struct error e;
+	char slug[32], title[64], html[128], own[32];
+
+	for (int i = 0; i < 30; i++) {
+		snprintf(slug, sizeof(slug), "s%d", i);
+		/* Every third title matches too, so ranks are not ids. */
+		snprintf(title, sizeof(title), "%s %d",
+		         i % 3 == 0 ? "Zebra" : "Horse", i);
+		snprintf(html, sizeof(html),
+		         "<p>Lorem ipsum own%dword dolor zebra sit amet.</p>",
+		         i);
+		add(*state, slug, title, html, POST_PUBLISHED, T0 + i, 0, NULL,
+		    0);
+	}
+	memset(&q, 0, sizeof(q));
+	q.text = "zebra";
+	q.now = T0 + DAY;
+	q.status = -1;
+	q.limit = 10;
+	for (q.offset = 0; q.offset < 30; q.offset += 10) {
+		assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+		assert_int_equal(r.total, 30);
+		assert_int_equal(r.n, 10);
+		for (size_t i = 0; i < r.n; i++) {
+			const struct search_hit *h = &r.hits[i];
+
+			snprintf(own, sizeof(own), "own%sword",
+			         h->post.slug + 1);
+			assert_non_null(strstr(h->snippet, own));
+			assert_non_null(strstr(h->snippet, "\x01zebra\x02"));
+			assert_int_equal(strchr(h->title_marked,
+			                        SEARCH_MARK_START) != NULL,
+			                 strncmp(h->post.title, "Zebra", 5) ==
+			                         0);
+		}
+	}
+	/* The first page holds the title matches: ids 0, 3, 6... */
+	q.offset = 0;
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_non_null(strchr(r.hits[0].title_marked, SEARCH_MARK_START));
+	arena_free(a);
+}
+
+/* A table like posts_fts of 400 generated rows (words, diacritics,
+ * sentences, short and long) with the search functions, for comparing
+ * them with FTS5's own. */
+static sqlite3 *
+fts_corpus(void)
+{
+	static const char *const words[] = {"alpha", "beta",    "gamma",
+	                                    "delta", "epsilon", "zeta",
+	                                    "eta",   "theta",   "iota",
+	                                    "kappa", "lambda",  "mu",
+	                                    "café",  "Ёлка",    "omega",
+	                                    "sigma"};
+	static const char *const seps[] = {" ",  " ",  " ",   " ",   ", ",
+	                                   ". ", ": ", " - ", ".\n", "  "};
+	struct error e;
+	sqlite3 *db;
+	sqlite3_stmt *ins;
+	uint64_t rng = 42;
+	char doc[8192];
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(search_functions_add(db, &e), 0);
+	assert_int_equal(
+		sqlite3_exec(db,
+	                     "CREATE VIRTUAL TABLE t USING fts5(title, body, "
+	                     "tokenize = 'unicode61 remove_diacritics 2')",
+	                     NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "INSERT INTO t(title, body) "
+	                                    "VALUES (?2, ?1)",
+	                                    -1, &ins, NULL),
+	                 SQLITE_OK);
+	for (int d = 0; d < 400; d++) {
+		size_t len = 0;
+		int n;
+
+		rng = rng * 6364136223846793005u + 1442695040888963407u;
+		n = (int)(rng >> 33) % (d % 4 == 0 ? 12 : 300) + 1;
+		if (d % 7 == 0)
+			len += (size_t)snprintf(doc, sizeof(doc), " . ");
+		for (int i = 0; i < n && len + 64 < sizeof(doc); i++) {
+			rng = rng * 6364136223846793005u + 1442695040888963407u;
+			len += (size_t)snprintf(doc + len, sizeof(doc) - len,
+			                        "%s%s", words[(rng >> 33) % 16],
+			                        i + 1 < n
+			                                ? seps[(rng >> 45) % 10]
+			                                : "");
+		}
+		if (d % 5 == 0)
+			len += (size_t)snprintf(doc + len, sizeof(doc) - len,
+			                        " ...");
+		sqlite3_bind_text(ins, 1, doc, (int)len, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, words[d % 16], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	return db;
+}
+
+static const char *const fts_queries[] = {"alpha",
+                                          "omega",
+                                          "sigma",
+                                          "\"alpha beta\"",
+                                          "\"beta beta\"",
+                                          "alpha AND omega",
+                                          "alpha OR sigma",
+                                          "gamma NOT delta",
+                                          "caf*",
+                                          "\"ёлка\"",
+                                          "sig*",
+                                          "alpha AND beta AND gamma",
+                                          "\"alpha beta\" OR \"beta gamma\"",
+                                          "mu AND \"eta theta\"",
+                                          "kappa*",
+                                          "alpha NOT (beta OR gamma)"};
+
+/*
+ * search_snippet() (store_search.c) must give what FTS5's snippet() gives:
+ * the same window, marks and ellipses, for single words, prefixes,
+ * phrases, several terms, OR and NOT, matches near either end, overlapping
+ * phrases, sentences, short and long documents, several window sizes.
+ */
+static void
+snippet_as_fts5(void **state)
+{
+	static const int sizes[] = {2, 3, 5, 10, 32, 64};
+	sqlite3 *db = fts_corpus();
+	sqlite3_stmt *cmp;
+	int compared = 0;
+
+	(void)state;
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+	                           "SELECT rowid, "
+	                           "snippet(t, 1, '[', ']', '…', ?2), "
+	                           "search_snippet(t, 1, '[', ']', '…', ?2) "
+	                           "FROM t WHERE t MATCH ?1",
+	                           -1, &cmp, NULL),
+		SQLITE_OK);
+	for (size_t q = 0; q < sizeof(fts_queries) / sizeof(fts_queries[0]);
+	     q++) {
+		for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+			sqlite3_bind_text(cmp, 1, fts_queries[q], -1,
+			                  SQLITE_STATIC);
+			sqlite3_bind_int(cmp, 2, sizes[z]);
+			while (sqlite3_step(cmp) == SQLITE_ROW) {
+				const char *want =
+					(const char *)sqlite3_column_text(cmp,
+				                                          1);
+				const char *got =
+					(const char *)sqlite3_column_text(cmp,
+				                                          2);
+
+				if (want == NULL || got == NULL ||
+				    strcmp(want, got) != 0)
+					fail_msg("'%s' %d row %lld:\n"
+					         "snippet: %s\nours:    %s",
+					         fts_queries[q], sizes[z],
+					         (long long)
+					                 sqlite3_column_int64(
+								 cmp, 0),
+					         want ? want : "(null)",
+					         got ? got : "(null)");
+				compared++;
+			}
+			assert_int_equal(sqlite3_errcode(db), SQLITE_DONE);
+			sqlite3_reset(cmp);
+		}
+	}
+	assert_true(compared > 1000);
+	sqlite3_finalize(cmp);
+	sqlite3_close(db);
+}
+
+/*
+ * search_rank() with idf 1 is bm25() to the bit; with idf 0 it is bm25()
+ * over one positive term divided by that term's idf, the same for every
+ * row, so the order is bm25()'s.
+ */
+static void
+rank_as_bm25(void **state)
+{
+	sqlite3 *db = fts_corpus();
+	sqlite3_stmt *cmp;
+	int compared = 0;
+
+	(void)state;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT bm25(t, 10.0, 1.0), "
+	                                    "search_rank(t, 1, 10.0, 1.0), "
+	                                    "search_rank(t, 0, 10.0, 1.0) "
+	                                    "FROM t WHERE t MATCH ?1",
+	                                    -1, &cmp, NULL),
+	                 SQLITE_OK);
+	for (size_t q = 0; q < sizeof(fts_queries) / sizeof(fts_queries[0]);
+	     q++) {
+		/* One positive phrase: a word, a prefix or a phrase, with or
+		 * without exclusions. */
+		int one = strchr(fts_queries[q], ' ') == NULL ||
+		          (fts_queries[q][0] == '"' &&
+		           strchr(fts_queries[q] + 1, '"')[1] == '\0') ||
+		          strstr(fts_queries[q], " NOT ") != NULL;
+		double ratio = 0.0;
+
+		sqlite3_bind_text(cmp, 1, fts_queries[q], -1, SQLITE_STATIC);
+		while (sqlite3_step(cmp) == SQLITE_ROW) {
+			double bm = sqlite3_column_double(cmp, 0);
+			double with = sqlite3_column_double(cmp, 1);
+			double without = sqlite3_column_double(cmp, 2);
+
+			if (bm != with)
+				fail_msg("'%s': bm25 %.17g, search_rank %.17g",
+				         fts_queries[q], bm, with);
+			if (one && without != 0.0) {
+				if (ratio == 0.0)
+					ratio = bm / without;
+				assert_true(fabs(bm / without - ratio) <
+				            1e-9 * ratio);
+			}
+			compared++;
+		}
+		assert_int_equal(sqlite3_errcode(db), SQLITE_DONE);
+		sqlite3_reset(cmp);
+	}
+	assert_true(compared > 500);
+	sqlite3_finalize(cmp);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
@@ -499,6 +746,8 @@ main(void)
 		cmocka_unit_test(parse_limits),
 		cmocka_unit_test(parse_valid_fts),
 		cmocka_unit_test(html_text),
+		cmocka_unit_test(snippet_as_fts5),
+		cmocka_unit_test(rank_as_bm25),
 		cmocka_unit_test_setup_teardown(ranking_title_over_body, setup,
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(phrase_exclusion_or, setup,
@@ -510,6 +759,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(pages_and_index_in_step, setup,
 	                                        teardown),
+		cmocka_unit_test_setup_teardown(snippets_follow_their_hits,
+	                                        setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

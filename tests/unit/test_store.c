@@ -930,6 +930,63 @@ newer_database_refused(void **state)
 	rm_rf(dir);
 }
 
+/*
+ * The scheduler asks twice a second for scheduled posts that are due
+ * (store_publish_due): it must publish those and only those, and read the
+ * partial index of migration 013, not every post.
+ */
+static void
+publish_due_reads_its_index(void **state)
+{
+	char dir[] = "/tmp/gazette-test-store-XXXXXX";
+	char path[PATH_MAX];
+	struct arena *a = arena_new();
+	struct store *s;
+	struct post in, out;
+	struct error e;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t due, later, n;
+	int indexed = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/site.db", dir);
+	s = store_open(path, 1, &e);
+	if (s == NULL)
+		fail_msg("store_open: %s", e.msg);
+	in = post_in(POST_POST, POST_SCHEDULED, "due", T0);
+	assert_int_equal(store_post_add(s, &in, &due, &e), 0);
+	in = post_in(POST_POST, POST_SCHEDULED, "later", T0 + 3600);
+	assert_int_equal(store_post_add(s, &in, &later, &e), 0);
+	assert_int_equal(store_publish_due(s, T0 + 60, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_post_get(s, a, due, &out, &e), 0);
+	assert_int_equal(out.status, POST_PUBLISHED);
+	assert_int_equal(store_post_get(s, a, later, &out, &e), 0);
+	assert_int_equal(out.status, POST_SCHEDULED);
+	store_close(s);
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+	                           "EXPLAIN QUERY PLAN UPDATE posts SET "
+	                           "status = 'published' WHERE status = "
+	                           "'scheduled' AND published_at <= ?1",
+	                           -1, &st, NULL),
+		SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (strstr((const char *)sqlite3_column_text(st, 3),
+		           "posts_scheduled") != NULL)
+			indexed = 1;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_true(indexed);
+	unlink(path);
+	rmdir(dir);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -962,6 +1019,7 @@ main(void)
 	                                        teardown),
 		cmocka_unit_test(file_survives_reopen),
 		cmocka_unit_test(newer_database_refused),
+		cmocka_unit_test(publish_due_reads_its_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
