@@ -847,21 +847,12 @@ static const char SQL_EDIT_GET[] =
 	", p.version, coalesce(b.order_url, '') " POST_FROM
 	"LEFT JOIN books b ON b.post_id = p.id WHERE p.id = ?1";
 
-/* POST_FIELDS with the bodies left out: a list never shows them, and
- * they span overflow pages. */
-#define ADMIN_FIELDS                                                            \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
-	"p.excerpt, '', '', p.source_url, p.body_format, "                      \
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
 #define ADMIN_WHERE                                                             \
 	"WHERE p.type = ?1 AND (CASE WHEN ?2 IS NULL THEN p.status != 'trash' " \
 	"ELSE p.status = ?2 END) AND (?3 IS NULL OR p.section_id = ?3) "        \
 	"AND (?4 IS NULL OR p.author_id = ?4) "
 static const char SQL_ADMIN_POSTS[] =
-	"SELECT " ADMIN_FIELDS POST_FROM ADMIN_WHERE
+	"SELECT " POST_FIELDS_NO_BODY POST_FROM ADMIN_WHERE
 	"ORDER BY p.updated_at DESC, p.id DESC LIMIT ?5 OFFSET ?6";
 static const char SQL_ADMIN_COUNT[] =
 	"SELECT count(*) FROM posts p " ADMIN_WHERE;

@@ -42,15 +42,6 @@ static const char SQL_VIEWS_POST[] =
  * finds the days), summed, then joined with the posts.  The post columns
  * are those a listing shows; the body is left out.
  */
-/* POST_FIELDS with the bodies left out (lists show titles, not text). */
-#define POST_FIELDS_NO_BODY                                                     \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
-	"p.excerpt, '', '', p.source_url, p.body_format, "                      \
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
-
 static const char SQL_VIEWS_POPULAR[] =
 	"SELECT " POST_FIELDS_NO_BODY ", v.n "
 	"FROM (SELECT post_id, sum(n) AS n FROM post_views "

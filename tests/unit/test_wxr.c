@@ -276,40 +276,64 @@ links_rewritten(void **state)
 	store_close(s);
 }
 
+/*
+ * Every row of sql on h appended to b, one line each, its columns joined
+ * by sep; with near_now, integers within an hour of now are written "NOW"
+ * (imports stamp what a file leaves undated with the clock).
+ */
+static void
+rows_of(sqlite3 *h, const char *sql, const char *sep, int near_now,
+        struct buf *b)
+{
+	int64_t now = (int64_t)time(NULL);
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int c = 0; c < sqlite3_column_count(st); c++) {
+			int64_t v = sqlite3_column_int64(st, c);
+			const char *t =
+				(const char *)sqlite3_column_text(st, c);
+			int near =
+				near_now &&
+				sqlite3_column_type(st, c) == SQLITE_INTEGER &&
+				v > now - 3600 && v < now + 3600;
+
+			assert_int_equal(buf_printf(b, "%s%s", c ? sep : "",
+			                            near ? "NOW"
+			                            : t  ? t
+			                                 : "NULL"),
+			                 0);
+		}
+		assert_int_equal(buf_putc(b, '\n'), 0);
+	}
+	sqlite3_finalize(st);
+}
+
+static sqlite3 *
+db_read(const char *db)
+{
+	sqlite3 *h;
+
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	                 SQLITE_OK);
+	return h;
+}
+
 /* Every comment's and post's threading columns, one line each, into b. */
 static const char *
 threading_of(const char *db, struct buf *b)
 {
-	static const char *const sql[] = {
-		"SELECT id, legacy_id, coalesce(parent_id, 0), thread_id, "
-		"depth, reply_count, activity_at FROM comments ORDER BY id",
-		"SELECT id, comment_count, activity_at FROM posts ORDER BY id",
-	};
-	sqlite3 *h;
+	sqlite3 *h = db_read(db);
 
 	buf_init(b, 1 << 20);
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
-	                 SQLITE_OK);
-	for (size_t i = 0; i < NELEM(sql); i++) {
-		sqlite3_stmt *st;
-
-		assert_int_equal(sqlite3_prepare_v2(h, sql[i], -1, &st, NULL),
-		                 SQLITE_OK);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			for (int c = 0; c < sqlite3_column_count(st); c++) {
-				const char *v =
-					(const char *)sqlite3_column_text(st,
-				                                          c);
-
-				assert_int_equal(buf_printf(b, "%s%s",
-				                            c ? " " : "",
-				                            v ? v : "NULL"),
-				                 0);
-			}
-			assert_int_equal(buf_putc(b, '\n'), 0);
-		}
-		sqlite3_finalize(st);
-	}
+	rows_of(h,
+	        "SELECT id, legacy_id, coalesce(parent_id, 0), thread_id, "
+	        "depth, reply_count, activity_at FROM comments ORDER BY id",
+	        " ", 0, b);
+	rows_of(h,
+	        "SELECT id, comment_count, activity_at FROM posts ORDER BY id",
+	        " ", 0, b);
 	sqlite3_close(h);
 	return buf_str(b);
 }
@@ -538,13 +562,10 @@ fixture_threads_as_the_sql_joins_them(void **state)
 static void
 dump_of(const char *db, struct buf *b)
 {
-	sqlite3 *h;
+	sqlite3 *h = db_read(db);
 	sqlite3_stmt *tables;
-	int64_t now = (int64_t)time(NULL);
 
 	buf_init(b, 64 << 20);
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
-	                 SQLITE_OK);
 	assert_int_equal(
 		sqlite3_prepare_v2(h,
 	                           "SELECT name FROM sqlite_master WHERE "
@@ -555,33 +576,11 @@ dump_of(const char *db, struct buf *b)
 		SQLITE_OK);
 	while (sqlite3_step(tables) == SQLITE_ROW) {
 		char sql[256];
-		sqlite3_stmt *st;
 
 		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"",
 		         (const char *)sqlite3_column_text(tables, 0));
-		assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL),
-		                 SQLITE_OK);
 		assert_int_equal(buf_printf(b, "== %s\n", sql), 0);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			for (int c = 0; c < sqlite3_column_count(st); c++) {
-				int64_t v = sqlite3_column_int64(st, c);
-				const char *t =
-					(const char *)sqlite3_column_text(st,
-				                                          c);
-				int near = sqlite3_column_type(st, c) ==
-				                   SQLITE_INTEGER &&
-				           v > now - 3600 && v < now + 3600;
-
-				assert_int_equal(buf_printf(b, "%s%s",
-				                            c ? "|" : "",
-				                            near ? "NOW"
-				                            : t  ? t
-				                                 : "NULL"),
-				                 0);
-			}
-			assert_int_equal(buf_putc(b, '\n'), 0);
-		}
-		sqlite3_finalize(st);
+		rows_of(h, sql, "|", 1, b);
 	}
 	sqlite3_finalize(tables);
 	sqlite3_close(h);
@@ -603,28 +602,13 @@ remove_db(const char *db)
 static void
 index_of(const char *db, struct buf *b)
 {
-	sqlite3 *h;
-	sqlite3_stmt *st;
+	sqlite3 *h = db_read(db);
 
 	buf_init(b, 64 << 20);
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h,
-	                                    "SELECT rowid, title, body, "
-	                                    "excerpt, tags, author FROM "
-	                                    "posts_fts ORDER BY rowid",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (int c = 0; c < 6; c++)
-			assert_int_equal(
-				buf_printf(b, "%s%s", c ? "|" : "",
-			                   (const char *)
-			                           sqlite3_column_text(st, c)),
-				0);
-		assert_int_equal(buf_putc(b, '\n'), 0);
-	}
-	sqlite3_finalize(st);
+	rows_of(h,
+	        "SELECT rowid, title, body, excerpt, tags, author FROM "
+	        "posts_fts ORDER BY rowid",
+	        "|", 0, b);
 	sqlite3_close(h);
 }
 
