@@ -2,8 +2,9 @@
  * WordPress WXR import (issue 7).  The reader walks the file; each
  * top-level element of the channel (wp:author, wp:category, wp:tag,
  * wp:term, item) is expanded on its own with xmlTextReaderExpand, read,
- * written and left behind with xmlTextReaderNext, so only one of them is
- * ever in memory.
+ * written and left behind with xmlTextReaderNext, so memory is bounded by
+ * one element, or by the reading thread's queue of copies ("reading
+ * ahead", below: LIM_WXR_AHEAD_ITEMS elements, LIM_WXR_AHEAD_BYTES).
  *
  * Elements are recognised by namespace URI, never by prefix: a file may
  * bind "wp" to anything (namespace-edge-cases.xml), and any
