@@ -320,6 +320,19 @@ db_read(const char *db)
 	return h;
 }
 
+/* A database file and its WAL files. */
+static void
+remove_db(const char *db)
+{
+	char tmp[300];
+
+	unlink(db);
+	snprintf(tmp, sizeof(tmp), "%s-wal", db);
+	unlink(tmp);
+	snprintf(tmp, sizeof(tmp), "%s-shm", db);
+	unlink(tmp);
+}
+
 /* Every comment's and post's threading columns, one line each, into b. */
 static const char *
 threading_of(const char *db, struct buf *b)
@@ -510,11 +523,7 @@ threads_as_the_sql_joins_them(void **state)
 	buf_release(&b);
 	unlink(path);
 	unlink(path2);
-	unlink(db);
-	snprintf(path, sizeof(path), "%s/gazette.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/gazette.db-shm", dir);
-	unlink(path);
+	remove_db(db);
 	assert_int_equal(rmdir(dir), 0);
 }
 
@@ -530,7 +539,7 @@ fixture_threads_as_the_sql_joins_them(void **state)
 		"wordpress-importer/phpunit-data/test-serialized-comment-meta.xml",
 	};
 	char dir[] = "/tmp/gazette-test-threads-XXXXXX";
-	char db[256], tmp[300];
+	char db[256];
 	int ran = 0;
 
 	(void)state;
@@ -546,11 +555,7 @@ fixture_threads_as_the_sql_joins_them(void **state)
 
 		threads_match_reference(db, path, &b);
 		buf_release(&b);
-		unlink(db);
-		snprintf(tmp, sizeof(tmp), "%s-wal", db);
-		unlink(tmp);
-		snprintf(tmp, sizeof(tmp), "%s-shm", db);
-		unlink(tmp);
+		remove_db(db);
 		ran++;
 	}
 	rmdir(dir);
@@ -584,18 +589,6 @@ dump_of(const char *db, struct buf *b)
 	}
 	sqlite3_finalize(tables);
 	sqlite3_close(h);
-}
-
-static void
-remove_db(const char *db)
-{
-	char tmp[300];
-
-	unlink(db);
-	snprintf(tmp, sizeof(tmp), "%s-wal", db);
-	unlink(tmp);
-	snprintf(tmp, sizeof(tmp), "%s-shm", db);
-	unlink(tmp);
 }
 
 /* The search index's rows, one line each, into b. */
