@@ -41,6 +41,9 @@
 #                         the same search-gen corpus (the bench_corpus
 #                         setting says which), or its words would not be
 #                         the queries'
+#   BENCH_SEARCH_ONLY     measure only these CLASS/KIND pairs and pages,
+#                         e.g. "medium/three page" or "rare/one api"
+#                         (default: every pair, page and api)
 #   BENCH_WORKERS         gazette --threads (default 2)
 #   GAZETTE_BIN           binary to measure (default build/gazette)
 set -euo pipefail
@@ -52,6 +55,7 @@ POSTS=${BENCH_SEARCH_POSTS:-100000}
 WORDS=${BENCH_SEARCH_WORDS:-800}
 SEARCH_SECONDS=${BENCH_SEARCH_SECONDS:-5}
 SEARCH_CONNS=${BENCH_SEARCH_CONNS:-16}
+ONLY=${BENCH_SEARCH_ONLY:-}
 SQLITE3=${SQLITE3_BIN:-sqlite3}
 CC=${CC:-cc}
 
@@ -124,6 +128,22 @@ cpu_ticks() {
 	awk '{print $14 + $15}' "/proc/$GAZETTE_PID/stat"
 }
 
+# Whether BENCH_SEARCH_ONLY lets (what, class, kind) run: every word it
+# names that looks like a CLASS/KIND must include this pair, and page or
+# api, if named, this one.
+wanted() {
+	[[ -z $ONLY ]] && return 0
+	local w pairs=0 pair_ok=0 whats=0 what_ok=0
+	for w in $ONLY; do
+		case $w in
+		*/*) pairs=1; [[ $w == "$2/$3" ]] && pair_ok=1 ;;
+		page | api) whats=1; [[ $w == "$1" ]] && what_ok=1 ;;
+		*) die "BENCH_SEARCH_ONLY: '$w' is neither CLASS/KIND nor page or api" ;;
+		esac
+	done
+	((pairs == pair_ok && whats == what_ok))
+}
+
 # Results per class for one sample query each, so the table says what the
 # pages held.
 sample() {
@@ -152,6 +172,7 @@ for what in page api; do
 	for cls in rare medium common all; do
 		for kind in one three phrase; do
 			grep -q "^$cls $kind " "$TMP/queries.txt" || continue
+			wanted "$what" "$cls" "$kind" || continue
 			first=$(awk -v c="$cls" -v k="$kind" '$1 == c && $2 == k {print $3; exit}' "$TMP/queries.txt")
 			curl -fsS -o /dev/null --max-time 30 -H 'Cookie: bench=1' "$GAZETTE_URL$base?q=$first" ||
 				die "gazette did not answer $base?q=$first"

@@ -1,8 +1,9 @@
 #ifndef GAZETTE_SERVER_H
 #define GAZETTE_SERVER_H
 /*
- * The HTTP server: libmicrohttpd with one epoll thread per worker, every
- * limit from util/limits.h, and a deadline on the request head (the
+ * The HTTP server: an acceptor thread sharing connections out among
+ * libmicrohttpd workers of one epoll thread each, every limit from
+ * util/limits.h, and a deadline on the request head (the
  * library's own timeout counts idle time only).  The only file that
  * includes the library is server.c.
  */
@@ -15,7 +16,8 @@ struct server;
 /* Bind and listen on addr:port (port 0 picks a free one); the bound port in
  * *bound.  Returns the socket, or -1. */
 int server_listen(const char *addr, int port, int *bound, struct error *e);
-/* Serve on fd with threads workers, calling fn(ctx, ...) per request. */
+/* Serve on fd with threads workers (more past LIM_WORKER_CONNECTIONS
+ * each), calling fn(ctx, ...) per request; the server owns fd. */
 struct server *server_start(int fd, int threads, server_handler fn, void *ctx,
                             struct error *e);
 /* Stop accepting, let requests in flight finish (bounded), then stop. */

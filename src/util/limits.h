@@ -6,17 +6,18 @@
  */
 
 /* HTTP (enforced in http/server.c) */
-#define LIM_BODY_BYTES     (1024 * 1024) /* request body; 413 past it */
-#define LIM_HEADER_BYTES   (16 * 1024)   /* request line + headers; 431 */
-#define LIM_URL_BYTES      4096          /* request target; 414 past it */
-#define LIM_CONNECTIONS    1024          /* open connections at once */
-#define LIM_IDLE_SECONDS   30            /* idle keep-alive connection */
-#define LIM_HEAD_SECONDS   10  /* deadline for the whole request head */
-#define LIM_QUERY_ARGS     64  /* query-string arguments */
-#define LIM_FORM_FIELDS    64  /* fields in one form body */
-#define LIM_FORM_VALUES    500 /* values of one repeated field (bulk) */
-#define LIM_RESPONSE_BYTES (16 * 1024 * 1024) /* one rendered response */
-#define LIM_ROUTE_PARAMS   8                  /* captured path segments */
+#define LIM_BODY_BYTES         (1024 * 1024) /* request body; 413 past it */
+#define LIM_HEADER_BYTES       (16 * 1024)   /* request line + headers; 431 */
+#define LIM_URL_BYTES          4096          /* request target; 414 past it */
+#define LIM_CONNECTIONS        1024          /* open connections at once */
+#define LIM_WORKER_CONNECTIONS 126 /* on one server thread (server.c) */
+#define LIM_IDLE_SECONDS       30  /* idle keep-alive connection */
+#define LIM_HEAD_SECONDS       10  /* deadline for the whole request head */
+#define LIM_QUERY_ARGS         64  /* query-string arguments */
+#define LIM_FORM_FIELDS        64  /* fields in one form body */
+#define LIM_FORM_VALUES        500 /* values of one repeated field (bulk) */
+#define LIM_RESPONSE_BYTES     (16 * 1024 * 1024) /* one rendered response */
+#define LIM_ROUTE_PARAMS       8                  /* captured path segments */
 
 /* content */
 #define LIM_SLUG_BYTES       200 /* WordPress allows 200 */

@@ -5,9 +5,10 @@
 // that the value at the limit still works where that is cheap.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { run, newSite, startServer, cleanup, tempDir, get, stopClean } from './lib/gazette.mjs';
 import { RawConn, getHead } from './lib/raw.mjs';
 import { LIMITS } from './lib/limits.mjs';
@@ -161,6 +162,71 @@ describe('connections', () => {
       assert.ok(Date.now() - t0 >= (LIMITS.LIM_IDLE_SECONDS - 2) * 1000, 'not before the idle timeout');
     } finally {
       c.destroy();
+    }
+  });
+});
+
+// One server thread holds at most LIM_WORKER_CONNECTIONS; past that the
+// server starts another (src/http/server.c says why: libmicrohttpd's epoll
+// loop slept through a thread's requests when exactly 128 were waiting).
+describe('connections on one thread', () => {
+  let srv;
+  before(async () => {
+    srv = await startServer(site.dir, { args: ['--threads', '1'] });
+  });
+  after(async () => stopClean(srv));
+
+  // The server's threads that serve connections (libmicrohttpd names them).
+  const servingThreads = () => readdirSync(`/proc/${srv.proc.pid}/task`)
+    .filter((t) => {
+      try {
+        return readFileSync(`/proc/${srv.proc.pid}/task/${t}/comm`, 'utf8').startsWith('MHD-');
+      } catch {
+        return false; // the thread ended meanwhile
+      }
+    }).length;
+
+  async function openServed(n) {
+    const conns = [];
+    for (let i = 0; i < n; i++) conns.push(await RawConn.open(srv.port));
+    await Promise.all(conns.map(async (c) => {
+      await c.write(getHead('/healthz'));
+      const r = await c.readResponse({ timeout: 5000 });
+      assert.equal(r?.status, 200);
+    }));
+    return conns;
+  }
+
+  test('LIM_WORKER_CONNECTIONS connections stay on one thread; one more starts a second', async () => {
+    const conns = await openServed(LIMITS.LIM_WORKER_CONNECTIONS);
+    try {
+      assert.equal(servingThreads(), 1, 'at the limit: the --threads 1 thread only');
+      conns.push(...await openServed(1));
+      assert.equal(servingThreads(), 2, 'one past the limit: a second thread');
+    } finally {
+      for (const c of conns) c.destroy();
+    }
+  });
+
+  test('128 connections whose requests all wait at once are all answered', async () => {
+    // The server stopped while every connection sends a request, so that
+    // its thread finds all 128 waiting when it runs again: on one thread,
+    // libmicrohttpd then slept until the idle timeout.
+    const conns = await openServed(128);
+    try {
+      process.kill(srv.proc.pid, 'SIGSTOP');
+      try {
+        await Promise.all(conns.map((c) => c.write(getHead('/healthz'))));
+        await sleep(200);
+      } finally {
+        process.kill(srv.proc.pid, 'SIGCONT');
+      }
+      await Promise.all(conns.map(async (c) => {
+        const r = await c.readResponse({ timeout: 5000 });
+        assert.equal(r?.status, 200);
+      }));
+    } finally {
+      for (const c of conns) c.destroy();
     }
   });
 });
