@@ -47,9 +47,11 @@ struct store {
 	pthread_mutex_t rlist_lock;
 	struct conn **readers; /* every read connection, closed at the end */
 	size_t nreaders;
-	atomic_uint_least64_t gen; /* store_generation() */
+	atomic_uint_least64_t gen;         /* store_generation() */
+	struct search_cache *search_cache; /* store_search.c: term counts */
 	long long changes_seen; /* sqlite3_total_changes64 at the last bump */
 	struct conn watch;      /* the watcher thread's own connection */
+	int64_t watch_first;    /* its data_version when it started */
 	pthread_t watcher;
 	int watching;
 	atomic_int watch_stop;
@@ -62,6 +64,9 @@ int conn_open(struct conn *c, const char *path, int flags, struct error *e);
 /* store_search.c: add the SQL functions search needs to db (conn_open
  * calls it for every connection). */
 int search_functions_add(sqlite3 *db, struct error *e);
+/* store_search.c: the store's cache of term counts. */
+struct search_cache *search_cache_new(void);
+void search_cache_free(struct search_cache *c);
 void conn_close(struct conn *c);
 int conn_exec(struct conn *c, const char *sql, struct error *e);
 /* The prepared statement for sql (a SQL_X array), prepared on first use. */

@@ -211,9 +211,29 @@ put_term(struct buf *b, const struct tok *t, int prefix)
  * The positive terms as groups joined by AND, each group its terms
  * joined by OR; then NOT (the exclusions joined by OR).
  */
+/* Where each quoted term went in the expression. */
+struct spans {
+	size_t start[LIM_SEARCH_TERMS], end[LIM_SEARCH_TERMS];
+	int n;
+};
+
+static int
+put_phrase(struct buf *b, const struct tok *t, int prefix, struct spans *sp)
+{
+	size_t start = b->len;
+
+	if (put_term(b, t, prefix) == -1)
+		return -1;
+	if (sp->n < LIM_SEARCH_TERMS) {
+		sp->start[sp->n] = start;
+		sp->end[sp->n++] = b->len;
+	}
+	return 0;
+}
+
 static int
 write_expr(struct buf *b, const struct tok *toks, size_t nt, int prefix,
-           int *applied)
+           int *applied, struct spans *sp)
 {
 	size_t last = nt;
 	int in_group = 0, nneg = 0, npos = 0;
@@ -244,7 +264,7 @@ write_expr(struct buf *b, const struct tok *toks, size_t nt, int prefix,
 				return -1;
 			in_group = 1;
 		}
-		if (put_term(b, t, i == last) == -1)
+		if (put_phrase(b, t, i == last, sp) == -1)
 			return -1;
 		if (i == last)
 			*applied = 1;
@@ -258,7 +278,7 @@ write_expr(struct buf *b, const struct tok *toks, size_t nt, int prefix,
 		if (toks[i].kind == TOK_OR || !toks[i].neg)
 			continue;
 		if (buf_puts(b, nneg == 0 ? " NOT (" : " OR ") == -1 ||
-		    put_term(b, &toks[i], 0) == -1)
+		    put_phrase(b, &toks[i], 0, sp) == -1)
 			return -1;
 		nneg++;
 	}
@@ -272,6 +292,7 @@ search_query_fts(struct arena *a, const char *q, size_t n, int prefix,
                  struct search_parse *info)
 {
 	struct search_parse dummy;
+	struct spans sp = {.n = 0};
 	struct tok toks[MAX_TOKENS];
 	struct buf b;
 	const char *s, *out = "";
@@ -287,10 +308,22 @@ search_query_fts(struct arena *a, const char *q, size_t n, int prefix,
 	/* Each byte doubled at most (quotes), plus the operators around
 	 * each token. */
 	buf_init(&b, 2 * sn + 16 * (nt + 1));
-	if (write_expr(&b, toks, nt, prefix, &info->prefixed) == 0)
+	if (write_expr(&b, toks, nt, prefix, &info->prefixed, &sp) == 0) {
 		out = arena_strndup(a, buf_str(&b), b.len);
-	else
+		info->nphrase = sp.n;
+		/* Each its own string: the expression is copied once more
+		 * and cut at the end of every term. */
+		if (sp.n > 0) {
+			char *cuts = arena_strndup(a, out, b.len);
+
+			for (int i = 0; i < sp.n; i++) {
+				cuts[sp.end[i]] = '\0';
+				info->phrase[i] = cuts + sp.start[i];
+			}
+		}
+	} else {
 		info->prefixed = 0;
+	}
 	if (info->prefixed) {
 		buf_reset(&b);
 		if (put_term(&b, &toks[nt - 1], 0) == 0)

@@ -25,9 +25,14 @@
 #include <stddef.h>
 
 #include "../util/arena.h"
+#include "../util/limits.h"
 
 struct search_parse {
-	int terms;        /* words, phrases and exclusions used */
+	int terms; /* words, phrases and exclusions used */
+	/* Each quoted term of the expression as an expression of its own,
+	 * in FTS5's phrase order: the positive ones first. */
+	const char *phrase[LIM_SEARCH_TERMS];
+	int nphrase;
 	int dropped;      /* terms past LIM_SEARCH_TERMS, ignored */
 	int cut;          /* only the first LIM_SEARCH_QUERY_BYTES were read */
 	int positive;     /* terms to look for (not exclusions) */

@@ -482,6 +482,7 @@ store_open(const char *path, int create, struct error *e)
 	pthread_mutexattr_destroy(&attr);
 	pthread_mutex_init(&s->rlist_lock, NULL);
 	pthread_key_create(&s->rkey, reader_destroy);
+	s->search_cache = search_cache_new();
 	if (conn_open(&s->w, path, flags, e) == -1 || migrate(s, e) == -1) {
 		store_close(s);
 		return NULL;
@@ -512,6 +513,7 @@ store_close(struct store *s)
 		conn_close(&s->w);
 	}
 	pthread_key_delete(s->rkey);
+	search_cache_free(s->search_cache);
 	pthread_mutex_destroy(&s->wlock);
 	pthread_mutex_destroy(&s->rlist_lock);
 	free(s->path);
@@ -786,7 +788,7 @@ static void *
 watch_main(void *arg)
 {
 	struct store *s = arg;
-	int64_t last = -1;
+	int64_t last = s->watch_first;
 
 	while (!atomic_load(&s->watch_stop)) {
 		sqlite3_stmt *st = conn_stmt(&s->watch, SQL_DATA_VERSION, NULL);
@@ -810,8 +812,19 @@ store_watch(struct store *s, struct error *e)
 {
 	if (s->memory || s->watching)
 		return 0;
+	sqlite3_stmt *st;
+
 	if (conn_open(&s->watch, s->path, SQLITE_OPEN_READONLY, e) == -1)
 		return -1;
+	/* The first reading here, not in the thread: a change committed
+	 * before the thread's first look would otherwise be its baseline,
+	 * and missed. */
+	s->watch_first = -1;
+	st = conn_stmt(&s->watch, SQL_DATA_VERSION, NULL);
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		s->watch_first = sqlite3_column_int64(st, 0);
+	if (st != NULL)
+		stmt_done(st);
 	if (pthread_create(&s->watcher, NULL, watch_main, s) != 0) {
 		conn_close(&s->watch);
 		return error_set(e, ERR_IO, "cannot start the store watcher");

@@ -117,6 +117,7 @@
 #define LIM_SEARCH_PREFIX_MIN     3   /* the last word is a prefix from here */
 #define LIM_SEARCH_PREFIX_DOCS    1000 /* ...unless it is in this many posts */
 #define LIM_SEARCH_RESULTS        200  /* newest matches ranked by relevance */
+#define LIM_SEARCH_TERM_CACHE     4096 /* term counts kept for ranking */
 #define LIM_SEARCH_SNIPPET_TOKENS 32   /* words in a result's snippet */
 #define LIM_SEARCH_RATE_MINUTE    60   /* default searches per address/min */
 

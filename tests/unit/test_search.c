@@ -10,9 +10,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/search_query.h"
@@ -684,6 +686,39 @@ snippet_as_fts5(void **state)
 }
 
 /*
+ * The score of every row of t matching fts by expr (a function of t, with
+ * ?2 bound to arg, an int or, when n > 0, a blob of n int64s), by rowid;
+ * NAN for rows that do not match.  One function per statement: calls in
+ * one row share the function's auxiliary data.
+ */
+static void
+scores(sqlite3 *db, const char *expr, const char *fts, int arg,
+       const int64_t *blob, int n, double out[400])
+{
+	sqlite3_stmt *st;
+	char sql[256];
+
+	for (int i = 0; i < 400; i++)
+		out[i] = NAN;
+	snprintf(sql, sizeof(sql), "SELECT rowid, %s FROM t WHERE t MATCH ?1",
+	         expr);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
+	if (n > 0)
+		sqlite3_bind_blob(st, 2, blob, n * 8, SQLITE_STATIC);
+	else
+		sqlite3_bind_int(st, 2, arg);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		assert_true(id >= 1 && id <= 400);
+		out[id - 1] = sqlite3_column_double(st, 1);
+	}
+	assert_int_equal(sqlite3_errcode(db), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/*
  * search_rank() with idf 1 is bm25() to the bit; with idf 0 it is bm25()
  * over one positive term divided by that term's idf, the same for every
  * row, so the order is bm25()'s.
@@ -692,17 +727,10 @@ static void
 rank_as_bm25(void **state)
 {
 	sqlite3 *db = fts_corpus();
-	sqlite3_stmt *cmp;
+	double bm[400], with[400], without[400];
 	int compared = 0;
 
 	(void)state;
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT bm25(t, 10.0, 1.0), "
-	                                    "search_rank(t, 1, 10.0, 1.0), "
-	                                    "search_rank(t, 0, 10.0, 1.0) "
-	                                    "FROM t WHERE t MATCH ?1",
-	                                    -1, &cmp, NULL),
-	                 SQLITE_OK);
 	for (size_t q = 0; q < sizeof(fts_queries) / sizeof(fts_queries[0]);
 	     q++) {
 		/* One positive phrase: a word, a prefix or a phrase, with or
@@ -713,29 +741,193 @@ rank_as_bm25(void **state)
 		          strstr(fts_queries[q], " NOT ") != NULL;
 		double ratio = 0.0;
 
-		sqlite3_bind_text(cmp, 1, fts_queries[q], -1, SQLITE_STATIC);
-		while (sqlite3_step(cmp) == SQLITE_ROW) {
-			double bm = sqlite3_column_double(cmp, 0);
-			double with = sqlite3_column_double(cmp, 1);
-			double without = sqlite3_column_double(cmp, 2);
-
-			if (bm != with)
+		scores(db, "bm25(t, 10.0, 1.0)", fts_queries[q], 0, NULL, 0,
+		       bm);
+		scores(db, "search_rank(t, ?2, 10.0, 1.0)", fts_queries[q], 1,
+		       NULL, 0, with);
+		scores(db, "search_rank(t, ?2, 10.0, 1.0)", fts_queries[q], 0,
+		       NULL, 0, without);
+		for (int i = 0; i < 400; i++) {
+			if (isnan(bm[i]))
+				continue;
+			if (bm[i] != with[i])
 				fail_msg("'%s': bm25 %.17g, search_rank %.17g",
-				         fts_queries[q], bm, with);
-			if (one && without != 0.0) {
+				         fts_queries[q], bm[i], with[i]);
+			if (one && without[i] != 0.0) {
 				if (ratio == 0.0)
-					ratio = bm / without;
-				assert_true(fabs(bm / without - ratio) <
+					ratio = bm[i] / without[i];
+				assert_true(fabs(bm[i] / without[i] - ratio) <
 				            1e-9 * ratio);
 			}
 			compared++;
 		}
-		assert_int_equal(sqlite3_errcode(db), SQLITE_DONE);
-		sqlite3_reset(cmp);
 	}
 	assert_true(compared > 500);
-	sqlite3_finalize(cmp);
 	sqlite3_close(db);
+}
+
+/* Rows of t holding the one-phrase query q. */
+static int64_t
+docs_of(sqlite3 *db, const char *table, const char *q)
+{
+	sqlite3_stmt *st;
+	char sql[128];
+	int64_t n;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE %s MATCH ?1",
+	         table, table);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * search_rank() given the terms' counts beforehand (store_search() looks
+ * them up in its cache) is bm25() to the bit, which also holds the
+ * parser's list of phrases (search_parse.phrase) to FTS5's order: counts
+ * swapped between two phrases change the scores.
+ */
+static void
+rank_with_counts_as_bm25(void **state)
+{
+	static const char *const queries[] =
+		{"alpha beta",
+	         "alpha -beta gamma",
+	         "\"alpha beta\" gamma",
+	         "alpha OR sigma kappa",
+	         "caf omega",
+	         "mu \"eta theta\" sig",
+	         "omega -\"beta gamma\" -delta zeta",
+	         "ёлка alpha"};
+	sqlite3 *db = fts_corpus();
+	struct arena *a = arena_new();
+	double bm[400], with[400], other[400];
+	int compared = 0, mattered = 0;
+
+	(void)state;
+	for (size_t q = 0; q < NELEM(queries); q++) {
+		struct search_parse info;
+		const char *fts =
+			search_query_fts(a, queries[q], strlen(queries[q]), 1,
+		                         &info);
+		int64_t counts[LIM_SEARCH_TERMS], swapped[LIM_SEARCH_TERMS];
+		int differs = 0, lo = 0, hi = 0;
+
+		assert_true(info.positive > 1);
+		for (int i = 0; i < info.nphrase; i++)
+			counts[i] = i < info.positive
+			                    ? docs_of(db, "t", info.phrase[i])
+			                    : -1;
+		/* The rarest and the commonest positive phrase swapped. */
+		memcpy(swapped, counts, sizeof(counts));
+		for (int i = 1; i < info.positive; i++) {
+			if (counts[i] < counts[lo])
+				lo = i;
+			if (counts[i] > counts[hi])
+				hi = i;
+		}
+		swapped[lo] = counts[hi];
+		swapped[hi] = counts[lo];
+		scores(db, "bm25(t, 10.0, 1.0)", fts, 0, NULL, 0, bm);
+		scores(db, "search_rank(t, ?2, 10.0, 1.0)", fts, 0, counts,
+		       info.nphrase, with);
+		scores(db, "search_rank(t, ?2, 10.0, 1.0)", fts, 0, swapped,
+		       info.nphrase, other);
+		for (int i = 0; i < 400; i++) {
+			if (isnan(bm[i]))
+				continue;
+			if (bm[i] != with[i])
+				fail_msg("'%s' (%s): bm25 %.17g, counted %.17g",
+				         queries[q], fts, bm[i], with[i]);
+			differs |= other[i] != bm[i];
+			compared++;
+		}
+		mattered += differs;
+	}
+	assert_true(compared > 100);
+	/* Most words of the corpus are in most rows, where bm25 weighs
+	 * them all alike (its idf floor); the phrases are rarer. */
+	assert_true(mattered >= 2);
+	sqlite3_close(db);
+	arena_free(a);
+}
+
+/*
+ * On a file the counts come from the store's cache, kept per version of
+ * the index: every score is still what bm25() gives on the index as it
+ * is, also after posts that change the counts are added.
+ */
+static void
+cached_counts_follow_the_index(void **state)
+{
+	char dir[] = "/tmp/gazette-search-XXXXXX", path[PATH_MAX], slug[32];
+	struct arena *a = arena_new();
+	struct store *st;
+	struct error e;
+	sqlite3 *db;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/site.db", dir);
+	st = store_open(path, 1, &e);
+	if (st == NULL)
+		fail_msg("store_open: %s", e.msg);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	                 SQLITE_OK);
+	for (int round = 0; round < 3; round++) {
+		struct search_result r;
+		sqlite3_stmt *bm;
+
+		/* Each round adds posts holding the words in new shares. */
+		for (int i = 0; i < 6; i++) {
+			snprintf(slug, sizeof(slug), "r%d-%d", round, i);
+			add(st, slug, i % 2 ? "Harbour news" : "Port report",
+			    i < 2 + round ? "<p>harbour cranes idle</p>"
+			                  : "<p>cranes and more cranes</p>",
+			    POST_PUBLISHED, T0 + round * 10 + i, 0, NULL, 0);
+		}
+		r = search(st, a, "harbour cranes");
+		assert_true(r.n > 0);
+		assert_int_equal(
+			sqlite3_prepare_v2(db,
+		                           "SELECT bm25(posts_fts, 10.0, 1.0, "
+		                           "2.0, 5.0, 2.0) FROM posts_fts "
+		                           "WHERE posts_fts MATCH "
+		                           "'(\"harbour\") AND (\"cranes\"*)' "
+		                           "AND rowid = ?1",
+		                           -1, &bm, NULL),
+			SQLITE_OK);
+		for (size_t i = 0; i < r.n; i++) {
+			sqlite3_bind_int64(bm, 1, r.hits[i].post.id);
+			assert_int_equal(sqlite3_step(bm), SQLITE_ROW);
+			if (sqlite3_column_double(bm, 0) != r.hits[i].score)
+				fail_msg("round %d, %s: bm25 %.17g, ours %.17g",
+				         round, r.hits[i].post.slug,
+				         sqlite3_column_double(bm, 0),
+				         r.hits[i].score);
+			sqlite3_reset(bm);
+		}
+		sqlite3_finalize(bm);
+		/* Past LIM_SEARCH_TERM_CACHE / 2 counts the cache starts
+		 * afresh (each search here adds at least one), and the
+		 * rounds go on all the same. */
+		for (int i = 0; round == 1 && i < LIM_SEARCH_TERM_CACHE / 2 + 8;
+		     i++) {
+			char q[64];
+
+			snprintf(q, sizeof(q), "harbour nothing%d", i);
+			r = search(st, a, q);
+			assert_int_equal(r.n, 0);
+		}
+	}
+	sqlite3_close(db);
+	store_close(st);
+	arena_free(a);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
 }
 
 int
@@ -748,6 +940,8 @@ main(void)
 		cmocka_unit_test(html_text),
 		cmocka_unit_test(snippet_as_fts5),
 		cmocka_unit_test(rank_as_bm25),
+		cmocka_unit_test(rank_with_counts_as_bm25),
+		cmocka_unit_test(cached_counts_follow_the_index),
 		cmocka_unit_test_setup_teardown(ranking_title_over_body, setup,
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(phrase_exclusion_or, setup,
