@@ -64,6 +64,12 @@ int conn_open(struct conn *c, const char *path, int flags, struct error *e);
 /* store_search.c: add the SQL functions search needs to db (conn_open
  * calls it for every connection). */
 int search_functions_add(sqlite3 *db, struct error *e);
+/* store_search.c: what search_rank() records of the matches it scores,
+ * for search_snippet() and search_highlight() (bound as a pointer of this
+ * type). */
+#define SEARCH_INSTS_TYPE "gazette-search-insts"
+struct search_insts *search_insts_new(void);
+void search_insts_free(struct search_insts *si);
 /* store_search.c: the store's cache of term counts. */
 struct search_cache *search_cache_new(void);
 void search_cache_free(struct search_cache *c);

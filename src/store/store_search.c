@@ -29,9 +29,10 @@
 #include "../util/limits.h"
 #include "../util/banned.h"
 
-/* bm25 (search_rank, below; ?13 whether the terms' IDFs are needed) with
- * the weights of title, body, excerpt, tags and author. */
-#define RANK "search_rank(posts_fts, ?13, 10.0, 1.0, 2.0, 5.0, 2.0)"
+/* bm25 (search_rank, below; ?13 whether the terms' IDFs are needed, ?14
+ * where to record the matches) with the weights of title, body, excerpt,
+ * tags and author. */
+#define RANK "search_rank(posts_fts, ?13, ?14, 10.0, 1.0, 2.0, 5.0, 2.0)"
 
 #define SEARCH_WHERE                                                           \
 	"WHERE posts_fts MATCH ?1 "                                            \
@@ -84,22 +85,19 @@ static const char SQL_INDEX_VERSION[] =
 
 /*
  * The title with its matches marked and a snippet of the body, for the
- * rows of the page only (?4, a JSON array of their ids), in one statement
- * that walks the matches from the page's highest id down to its lowest.
- * A statement per row (MATCH and rowid = ?) made FTS5 seek every term's
- * list again for each: 40 us a row for a word in 2% of 100,000 posts,
- * twice what the snippet itself costs.  The page's rows are among the
- * matches the ranking walked, so this walk is never longer than that one.
- * search_snippet() is snippet() made cheaper (above).
- * The "+" keeps the IN list a filter: as a constraint FTS5 would be asked
- * for each id in turn, a seek per row again.
+ * rows of the page only (?1, a JSON array of their ids), each looked up by
+ * id, from the matches the ranking recorded (?2, search_rank's insts).
+ * Finding them again with MATCH made FTS5 walk the query's lists a second
+ * time; one statement per row made it seek every list for each row.
  */
 static const char SQL_SNIPPETS[] =
-	"SELECT rowid, highlight(posts_fts, 0, char(1), char(2)), "
-	"search_snippet(posts_fts, 1, char(1), char(2), '…', ?5) "
-	"FROM posts_fts WHERE posts_fts MATCH ?1 "
-	"AND rowid >= ?2 AND rowid <= ?3 "
-	"AND +rowid IN (SELECT value FROM json_each(?4))";
+	"SELECT posts_fts.rowid, "
+	"search_highlight(posts_fts, 0, char(1), char(2), ?2, "
+	"posts_fts.rowid), "
+	"search_snippet(posts_fts, 1, char(1), char(2), '…', ?3, ?2, "
+	"posts_fts.rowid) "
+	"FROM json_each(?1) AS j CROSS JOIN posts_fts "
+	"ON posts_fts.rowid = j.value";
 
 /* A search's statements read one snapshot: the count, the page and its
  * snippets agree, and the read lock is taken once, not per statement. */
@@ -442,62 +440,136 @@ snip_add(sqlite3_str *out, const char *p, int64_t n)
 		sqlite3_str_append(out, p, (int)n);
 }
 
+/*
+ * The matches a ranking saw (search_rank's third argument): for each row
+ * it scored, the instances in the title and the body, with each phrase's
+ * size.  search_snippet() and search_highlight() take them back for the
+ * page's rows on a cursor that looks the rows up by id, so that FTS5 need
+ * not walk the query's lists a second time to find them again: that walk
+ * was a fifth of a three-word search.
+ */
+struct search_insts {
+	struct insts_row {
+		int64_t rowid;
+		int first, n; /* in[first..first+n) */
+	} * rows;
+	int nrows, caprows;
+	struct snip_inst *in;
+	int nin, capin;
+	int nphrase;
+};
+
+struct search_insts *
+search_insts_new(void)
+{
+	return xcalloc(1, sizeof(struct search_insts));
+}
+
+void
+search_insts_free(struct search_insts *si)
+{
+	if (si == NULL)
+		return;
+	free(si->rows);
+	free(si->in);
+	free(si);
+}
+
 static void
-search_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
-               sqlite3_context *ctx, int nval, sqlite3_value **val)
+insts_reset(struct search_insts *si)
+{
+	si->nrows = si->nin = 0;
+}
+
+/* Record the current row's instances in columns up to maxcol. */
+static int
+insts_add(struct search_insts *si, const Fts5ExtensionApi *api,
+          Fts5Context *fts, int maxcol)
+{
+	int ninst = 0, rc;
+	struct insts_row *r;
+
+	for (int i = si->nrows - 1; i >= 0 && i >= si->nrows - 2; i--)
+		if (si->rows[i].rowid == api->xRowid(fts))
+			return SQLITE_OK; /* scored twice */
+	rc = api->xInstCount(fts, &ninst);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (si->nrows == si->caprows) {
+		si->caprows = si->caprows ? 2 * si->caprows : 256;
+		si->rows = xrealloc(si->rows,
+		                    (size_t)si->caprows * sizeof(*si->rows));
+	}
+	if (si->nin + ninst > si->capin) {
+		while (si->nin + ninst > si->capin)
+			si->capin = si->capin ? 2 * si->capin : 1024;
+		si->in = xrealloc(si->in, (size_t)si->capin * sizeof(*si->in));
+	}
+	si->nphrase = api->xPhraseCount(fts);
+	r = &si->rows[si->nrows++];
+	r->rowid = api->xRowid(fts);
+	r->first = si->nin;
+	r->n = 0;
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		struct snip_inst *in = &si->in[si->nin];
+
+		rc = api->xInst(fts, i, &in->phrase, &in->col, &in->pos);
+		if (rc == SQLITE_OK && in->col <= maxcol) {
+			in->size = api->xPhraseSize(fts, in->phrase);
+			si->nin++;
+			r->n++;
+		}
+	}
+	return rc;
+}
+
+static const struct insts_row *
+insts_of(const struct search_insts *si, int64_t rowid)
+{
+	for (int i = 0; i < si->nrows; i++)
+		if (si->rows[i].rowid == rowid)
+			return &si->rows[i];
+	return NULL;
+}
+
+/*
+ * Column col with its matches marked: the window of ntok tokens that
+ * snippet() would choose, with ellipses where it cuts, or with ntok 0 the
+ * whole column as highlight() gives it.  in[0..ninst) are the row's
+ * instances in column order (as xInst lists them).
+ */
+static int
+snip_build(const Fts5ExtensionApi *api, Fts5Context *fts,
+           const struct snip_inst *in, int ninst, int nphrase, int col,
+           const char *open, const char *close, const char *ellipsis, int ntok,
+           sqlite3_context *ctx)
 {
 	struct snip_scan sc = {0};
-	struct snip_inst *in = NULL;
-	unsigned char *seen = NULL;
-	const char *open, *close, *ellipsis, *text = NULL;
-	int col, ntok, ninst = 0, nphrase, ntext = 0, docsize = 0, maxpos = 0;
-	int best = 0, best_start = 0, rc, s, e, k = 0;
-	int it_start = -1, it_end = -1, off = 0;
+	unsigned char *seen = xcalloc((size_t)nphrase + 1, 1);
+	const char *text = NULL;
+	int ntext = 0, docsize = 0, maxpos = 0, best = 0, best_start = 0;
+	int rc, s, e, k = 0, it_start = -1, it_end = -1, off = 0;
 	sqlite3_str *out;
 
-	if (nval != 5) {
-		sqlite3_result_error(ctx, "search_snippet takes 5 arguments",
-		                     -1);
-		return;
-	}
-	col = sqlite3_value_int(val[0]);
-	open = (const char *)sqlite3_value_text(val[1]);
-	close = (const char *)sqlite3_value_text(val[2]);
-	ellipsis = (const char *)sqlite3_value_text(val[3]);
-	ntok = sqlite3_value_int(val[4]);
-	open = open ? open : "";
-	close = close ? close : "";
-	ellipsis = ellipsis ? ellipsis : "";
-	nphrase = api->xPhraseCount(fts);
-	rc = api->xInstCount(fts, &ninst);
-	/* One token would be snippet()'s quirk: a window ending at token 0
-	 * means the whole column to it. */
-	if (rc == SQLITE_OK && col >= 0 && ntok >= 2 && ninst >= 0) {
-		in = xcalloc((size_t)ninst + 1, sizeof(*in));
-		seen = xcalloc((size_t)nphrase + 1, 1);
-	} else if (rc == SQLITE_OK) {
-		rc = SQLITE_MISUSE;
-	}
-	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
-		rc = api->xInst(fts, i, &in[i].phrase, &in[i].col, &in[i].pos);
-		in[i].size = api->xPhraseSize(fts, in[i].phrase);
+	for (int i = 0; i < ninst; i++)
 		if (in[i].col == col && in[i].pos > maxpos)
 			maxpos = in[i].pos;
-	}
-	if (rc == SQLITE_OK)
-		rc = api->xColumnText(fts, col, &text, &ntext);
-	if (rc == SQLITE_OK)
-		rc = api->xColumnSize(fts, col, &docsize);
+	rc = api->xColumnText(fts, col, &text, &ntext);
 	if (rc != SQLITE_OK || text == NULL)
 		goto out;
 	sc.text = text;
-	sc.stop = maxpos > INT_MAX - ntok ? INT_MAX : maxpos + ntok;
+	/* One token past the farthest window: the column's size in tokens
+	 * is then either what was read, or more than any window reaches,
+	 * which is all the choice below needs of it. */
+	sc.stop = ntok == 0 || maxpos > INT_MAX - ntok - 1 ? INT_MAX
+	                                                   : maxpos + ntok + 1;
 	rc = api->xTokenize(fts, text, ntext, &sc, snip_token);
 	if (rc == SQLITE_DONE)
 		rc = SQLITE_OK;
 	if (rc != SQLITE_OK)
 		goto out;
-	for (int i = 0; i < ninst; i++) {
+	docsize = sc.n;
+	for (int i = 0; ntok > 0 && i < ninst; i++) {
 		int adj, score, io = in[i].pos, jj;
 
 		if (in[i].col != col)
@@ -530,7 +602,7 @@ search_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
 	/* The window's tokens, with the matches (overlapping ones merged)
 	 * marked, as snippet()'s highlighting copies them. */
 	s = best_start;
-	e = s + ntok - 1;
+	e = ntok > 0 ? s + ntok - 1 : docsize - 1;
 	out = sqlite3_str_new(sqlite3_context_db_handle(ctx));
 	if (s > 0)
 		sqlite3_str_appendall(out, ellipsis);
@@ -577,12 +649,117 @@ search_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
 		sqlite3_free(sqlite3_str_finish(out));
 	}
 out:
-	if (rc != SQLITE_OK)
-		sqlite3_result_error_code(ctx, rc);
 	free(sc.toks);
 	free(sc.firsts);
-	free(in);
 	free(seen);
+	return rc;
+}
+
+/* The row's instances, *in allocated: from the ranking's record (si) of
+ * row rowid when given, else from FTS5 (a cursor of a MATCH). */
+static int
+snip_insts(const Fts5ExtensionApi *api, Fts5Context *fts,
+           const struct search_insts *si, int64_t rowid, struct snip_inst **in,
+           int *ninst, int *nphrase)
+{
+	int rc = SQLITE_OK;
+
+	*in = NULL;
+	*ninst = 0;
+	*nphrase = 0;
+	if (si != NULL) {
+		const struct insts_row *r = insts_of(si, rowid);
+
+		*nphrase = si->nphrase;
+		if (r != NULL && r->n > 0) {
+			*in = xmalloc((size_t)r->n * sizeof(**in));
+			memcpy(*in, si->in + r->first,
+			       (size_t)r->n * sizeof(**in));
+			*ninst = r->n;
+		}
+		return SQLITE_OK;
+	}
+	*nphrase = api->xPhraseCount(fts);
+	rc = api->xInstCount(fts, ninst);
+	if (rc != SQLITE_OK || *ninst <= 0)
+		return rc;
+	*in = xcalloc((size_t)*ninst, sizeof(**in));
+	for (int i = 0; rc == SQLITE_OK && i < *ninst; i++) {
+		rc = api->xInst(fts, i, &(*in)[i].phrase, &(*in)[i].col,
+		                &(*in)[i].pos);
+		(*in)[i].size = api->xPhraseSize(fts, (*in)[i].phrase);
+	}
+	return rc;
+}
+
+/*
+ * search_snippet(posts_fts, col, open, close, ellipsis, tokens
+ * [, insts, rowid]) and search_highlight(posts_fts, col, open, close
+ * [, insts, rowid]): snippet() and highlight(), from the ranking's record
+ * of the row's matches when insts (a pointer bound as SEARCH_INSTS_TYPE) is
+ * given.  Then the cursor need not be one of a MATCH (which is the point),
+ * and FTS5 (3.40) cannot tell the row's id or size to a function on any
+ * other: the id comes as an argument, the size from tokenizing.
+ */
+static void
+snip_sql(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+         int nval, sqlite3_value **val, int highlight)
+{
+	int nargs = highlight ? 3 : 5, col, ntok, ninst = 0, nphrase = 0, rc;
+	const char *open, *close, *ellipsis;
+	const struct search_insts *si = NULL;
+	struct snip_inst *in = NULL;
+
+	int64_t rowid = 0;
+
+	if (nval != nargs && nval != nargs + 2) {
+		sqlite3_result_error(ctx,
+		                     highlight ? "search_highlight takes 4 or "
+		                                 "6 arguments"
+		                               : "search_snippet takes 6 or 8 "
+		                                 "arguments",
+		                     -1);
+		return;
+	}
+	col = sqlite3_value_int(val[0]);
+	open = (const char *)sqlite3_value_text(val[1]);
+	close = (const char *)sqlite3_value_text(val[2]);
+	ellipsis = highlight ? "" : (const char *)sqlite3_value_text(val[3]);
+	ntok = highlight ? 0 : sqlite3_value_int(val[4]);
+	if (nval == nargs + 2) {
+		si = sqlite3_value_pointer(val[nargs], SEARCH_INSTS_TYPE);
+		rowid = sqlite3_value_int64(val[nargs + 1]);
+	}
+	open = open ? open : "";
+	close = close ? close : "";
+	ellipsis = ellipsis ? ellipsis : "";
+	/* One token would be snippet()'s quirk: a window ending at token 0
+	 * means the whole column to it. */
+	if (col < 0 || (!highlight && ntok < 2)) {
+		sqlite3_result_error_code(ctx, SQLITE_MISUSE);
+		return;
+	}
+	rc = snip_insts(api, fts, si, rowid, &in, &ninst, &nphrase);
+	if (rc == SQLITE_OK)
+		rc = snip_build(api, fts, in, ninst, nphrase, col, open, close,
+		                ellipsis, ntok, ctx);
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	free(in);
+}
+
+static void
+search_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
+               sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	snip_sql(api, fts, ctx, nval, val, 0);
+}
+
+static void
+search_highlight(const Fts5ExtensionApi *api, Fts5Context *fts,
+                 sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	snip_sql(api, fts, ctx, nval, val, 1);
 }
 
 /* ---- term counts ------------------------------------------------------- */
@@ -755,8 +932,10 @@ index_version(struct conn *c, struct arena *a, const unsigned char **v,
 /* ---- ranking ----------------------------------------------------------- */
 
 /*
- * search_rank(posts_fts, idf, weight...): FTS5's bm25() (k1 1.2, b 0.75,
- * column i weighted by the i-th weight, 1 past the last), except that
+ * search_rank(posts_fts, idf, insts, weight...): FTS5's bm25() (k1 1.2,
+ * b 0.75, column i weighted by the i-th weight, 1 past the last), which
+ * also records each row's matches in insts (search_insts) unless it is
+ * NULL, except that
  * with idf 0 every phrase's inverse document frequency is taken as 1.
  * bm25() finds those frequencies by counting the rows that hold each
  * phrase, its whole list, before it scores the first row: 0.1 ms for a
@@ -805,10 +984,14 @@ search_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	int rc = SQLITE_OK, ninst = 0, ntok = 0, use_idf;
 	double score = 0.0;
 
-	if (nval < 1) {
-		sqlite3_result_error(ctx, "search_rank takes the idf flag", -1);
+	struct search_insts *si;
+
+	if (nval < 2) {
+		sqlite3_result_error(ctx, "search_rank takes idf and insts",
+		                     -1);
 		return;
 	}
+	si = sqlite3_value_pointer(val[1], SEARCH_INSTS_TYPE);
 	use_idf = sqlite3_value_type(val[0]) == SQLITE_BLOB ||
 	          sqlite3_value_int(val[0]) != 0;
 	if (d == NULL) {
@@ -855,10 +1038,13 @@ search_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		rc = api->xInst(fts, i, &ip, &ic, &io);
 		if (rc == SQLITE_OK)
 			d->freq[ip] +=
-				nval > ic + 1
-					? sqlite3_value_double(val[ic + 1])
+				nval > ic + 2
+					? sqlite3_value_double(val[ic + 2])
 					: 1.0;
 	}
+	/* The title and the body, for the page's snippets. */
+	if (rc == SQLITE_OK && si != NULL)
+		rc = insts_add(si, api, fts, 1);
 	if (rc == SQLITE_OK)
 		rc = api->xColumnSize(fts, -1, &ntok);
 	for (int i = 0; rc == SQLITE_OK && i < d->nphrase; i++) {
@@ -903,6 +1089,8 @@ search_functions_add(sqlite3 *db, struct error *e)
 		return error_set(e, ERR_IO, "no fts5 in this sqlite");
 	if (api->xCreateFunction(api, "search_snippet", NULL, search_snippet,
 	                         NULL) != SQLITE_OK ||
+	    api->xCreateFunction(api, "search_highlight", NULL,
+	                         search_highlight, NULL) != SQLITE_OK ||
 	    api->xCreateFunction(api, "search_rank", NULL, search_rank, NULL) !=
 	            SQLITE_OK)
 		return db_error(e, db, "adding the search functions");
@@ -930,9 +1118,9 @@ bind_query(sqlite3_stmt *st, const char *fts, const struct search_query *q)
 /* One page of hits into out (n of them); *count is how many were ranked. */
 static int
 search_page(struct conn *c, struct arena *a, const char *fts, int idf,
-            const int64_t *counts, int ncounts, const struct search_query *q,
-            int limit, int offset, struct search_result *out, int64_t *count,
-            struct error *e)
+            const int64_t *counts, int ncounts, struct search_insts *si,
+            const struct search_query *q, int limit, int offset,
+            struct search_result *out, int64_t *count, struct error *e)
 {
 	sqlite3_stmt *st = conn_stmt(c, SQL_SEARCH, e);
 	int step;
@@ -947,6 +1135,8 @@ search_page(struct conn *c, struct arena *a, const char *fts, int idf,
 		sqlite3_bind_blob(st, 13, counts, ncounts * 8, SQLITE_STATIC);
 	else
 		sqlite3_bind_int(st, 13, idf);
+	insts_reset(si);
+	sqlite3_bind_pointer(st, 14, si, SEARCH_INSTS_TYPE, NULL);
 	out->hits = arena_zalloc(a, (size_t)limit * sizeof(*out->hits));
 	out->n = 0;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW &&
@@ -964,12 +1154,11 @@ search_page(struct conn *c, struct arena *a, const char *fts, int idf,
 }
 
 static int
-search_snippets(struct conn *c, struct arena *a, const char *fts,
+search_snippets(struct conn *c, struct arena *a, struct search_insts *si,
                 struct search_result *out, struct error *e)
 {
 	sqlite3_stmt *st;
 	struct buf ids;
-	int64_t lo = INT64_MAX, hi = 0;
 	int step, rc = -1;
 
 	for (size_t i = 0; i < out->n; i++) {
@@ -981,15 +1170,11 @@ search_snippets(struct conn *c, struct arena *a, const char *fts,
 	/* "[id,id,...]": up to 19 digits and a separator per id. */
 	buf_init(&ids, out->n * 21 + 2);
 	for (size_t i = 0; i < out->n; i++) {
-		int64_t id = out->hits[i].post.id;
-
 		if (buf_printf(&ids, "%c%lld", i == 0 ? '[' : ',',
-		               (long long)id) == -1) {
+		               (long long)out->hits[i].post.id) == -1) {
 			error_set(e, ERR_IO, "search snippet: too many ids");
 			goto out;
 		}
-		lo = id < lo ? id : lo;
-		hi = id > hi ? id : hi;
 	}
 	if (buf_putc(&ids, ']') == -1) {
 		error_set(e, ERR_IO, "search snippet: too many ids");
@@ -998,11 +1183,9 @@ search_snippets(struct conn *c, struct arena *a, const char *fts,
 	st = conn_stmt(c, SQL_SNIPPETS, e);
 	if (st == NULL)
 		goto out;
-	bind_text(st, 1, fts);
-	sqlite3_bind_int64(st, 2, lo);
-	sqlite3_bind_int64(st, 3, hi);
-	bind_text(st, 4, buf_str(&ids));
-	sqlite3_bind_int(st, 5, LIM_SEARCH_SNIPPET_TOKENS);
+	bind_text(st, 1, buf_str(&ids));
+	sqlite3_bind_pointer(st, 2, si, SEARCH_INSTS_TYPE, NULL);
+	sqlite3_bind_int(st, 3, LIM_SEARCH_SNIPPET_TOKENS);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 
@@ -1095,6 +1278,7 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
              struct search_result *out, struct error *e)
 {
 	struct search_parse info;
+	struct search_insts *si;
 	const char *fts;
 	const unsigned char *version = NULL;
 	int locked, rc = -1, idf;
@@ -1119,6 +1303,7 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	c = reader_get(s, &locked, e);
 	if (c == NULL)
 		return -1;
+	si = search_insts_new();
 	/* On the writer (an in-memory store, or inside the caller's write
 	 * transaction) the statements share its transaction already, and
 	 * the index may hold what it has not committed: no cached counts. */
@@ -1156,22 +1341,23 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 			goto out;
 	}
 	/* A page past the end still needs the count: ask for the first. */
-	if (limit > 0 && search_page(c, a, fts, idf, counts, info.nphrase, q,
-	                             limit, offset, out, &count, e) == -1)
+	if (limit > 0 && search_page(c, a, fts, idf, counts, info.nphrase, si,
+	                             q, limit, offset, out, &count, e) == -1)
 		goto out;
-	if (out->n == 0 && search_page(c, a, fts, idf, counts, info.nphrase, q,
-	                               1, 0, out, &count, e) == -1)
+	if (out->n == 0 && search_page(c, a, fts, idf, counts, info.nphrase, si,
+	                               q, 1, 0, out, &count, e) == -1)
 		goto out;
 	if (limit == 0 || offset >= count)
 		out->n = 0;
 	out->total = count > LIM_SEARCH_RESULTS ? LIM_SEARCH_RESULTS : count;
 	out->more = count > LIM_SEARCH_RESULTS;
-	rc = search_snippets(c, a, fts, out, e);
+	rc = search_snippets(c, a, si, out, e);
 out:
 	if (!locked && !sqlite3_get_autocommit(c->db) &&
 	    read_step(c, SQL_READ_END, rc == 0 ? e : NULL) == -1)
 		rc = -1;
 	reader_put(s, locked);
+	search_insts_free(si);
 	return rc;
 }
 

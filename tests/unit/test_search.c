@@ -743,10 +743,10 @@ rank_as_bm25(void **state)
 
 		scores(db, "bm25(t, 10.0, 1.0)", fts_queries[q], 0, NULL, 0,
 		       bm);
-		scores(db, "search_rank(t, ?2, 10.0, 1.0)", fts_queries[q], 1,
-		       NULL, 0, with);
-		scores(db, "search_rank(t, ?2, 10.0, 1.0)", fts_queries[q], 0,
-		       NULL, 0, without);
+		scores(db, "search_rank(t, ?2, NULL, 10.0, 1.0)",
+		       fts_queries[q], 1, NULL, 0, with);
+		scores(db, "search_rank(t, ?2, NULL, 10.0, 1.0)",
+		       fts_queries[q], 0, NULL, 0, without);
 		for (int i = 0; i < 400; i++) {
 			if (isnan(bm[i]))
 				continue;
@@ -763,6 +763,113 @@ rank_as_bm25(void **state)
 		}
 	}
 	assert_true(compared > 500);
+	sqlite3_close(db);
+}
+
+/*
+ * The snippets and titles of a page come from what the ranking recorded
+ * of each row's matches, on a cursor that looks the rows up by id
+ * (store_search.c): the same as snippet() and highlight() on the MATCH.
+ */
+static void
+recorded_snippets_as_fts5(void **state)
+{
+	sqlite3 *db = fts_corpus();
+	struct search_insts *si = search_insts_new();
+	sqlite3_stmt *rank, *page;
+	static char want_snip[400][2048], want_title[400][512];
+	int compared = 0;
+
+	(void)state;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT rowid, "
+	                                    "search_rank(t, 0, ?2, 10.0, 1.0), "
+	                                    "snippet(t, 1, '[', ']', '…', ?3), "
+	                                    "highlight(t, 0, '[', ']') "
+	                                    "FROM t WHERE t MATCH ?1",
+	                                    -1, &rank, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(
+				 db,
+				 "SELECT t.rowid, "
+				 "search_highlight(t, 0, '[', ']', ?2, "
+				 "t.rowid), "
+				 "search_snippet(t, 1, '[', ']', '…', ?3, ?2, "
+				 "t.rowid) "
+				 "FROM json_each(?1) AS j CROSS JOIN t "
+				 "ON t.rowid = j.value",
+				 -1, &page, NULL),
+	                 SQLITE_OK);
+	for (size_t q = 0; q < NELEM(fts_queries); q++) {
+		static const int sizes[] = {2, 5, 32};
+
+		for (size_t z = 0; z < NELEM(sizes); z++) {
+			char ids[400 * 5 + 2] = "[";
+			size_t len = 1;
+
+			search_insts_free(si);
+			si = search_insts_new();
+			sqlite3_bind_text(rank, 1, fts_queries[q], -1,
+			                  SQLITE_STATIC);
+			sqlite3_bind_pointer(rank, 2, si, SEARCH_INSTS_TYPE,
+			                     NULL);
+			sqlite3_bind_int(rank, 3, sizes[z]);
+			while (sqlite3_step(rank) == SQLITE_ROW) {
+				int64_t id = sqlite3_column_int64(rank, 0);
+
+				snprintf(want_snip[id - 1],
+				         sizeof(want_snip[0]), "%s",
+				         sqlite3_column_text(rank, 2));
+				snprintf(want_title[id - 1],
+				         sizeof(want_title[0]), "%s",
+				         sqlite3_column_text(rank, 3));
+				len += (size_t)snprintf(ids + len,
+				                        sizeof(ids) - len,
+				                        "%s%lld",
+				                        len > 1 ? "," : "",
+				                        (long long)id);
+			}
+			assert_int_equal(sqlite3_errcode(db), SQLITE_DONE);
+			sqlite3_reset(rank);
+			snprintf(ids + len, sizeof(ids) - len, "]");
+			sqlite3_bind_text(page, 1, ids, -1, SQLITE_STATIC);
+			sqlite3_bind_pointer(page, 2, si, SEARCH_INSTS_TYPE,
+			                     NULL);
+			sqlite3_bind_int(page, 3, sizes[z]);
+			while (sqlite3_step(page) == SQLITE_ROW) {
+				int64_t id = sqlite3_column_int64(page, 0);
+				const char *title =
+					(const char *)sqlite3_column_text(page,
+				                                          1);
+				const char *snip =
+					(const char *)sqlite3_column_text(page,
+				                                          2);
+
+				if (title == NULL ||
+				    strcmp(title, want_title[id - 1]) != 0)
+					fail_msg("'%s' row %lld title:\n"
+					         "highlight: %s\nours:      %s",
+					         fts_queries[q], (long long)id,
+					         want_title[id - 1],
+					         title ? title : "(null)");
+				if (snip == NULL ||
+				    strcmp(snip, want_snip[id - 1]) != 0)
+					fail_msg("'%s' %d row %lld:\n"
+					         "snippet: %s\nours:    %s",
+					         fts_queries[q], sizes[z],
+					         (long long)id,
+					         want_snip[id - 1],
+					         snip ? snip : "(null)");
+				compared++;
+			}
+			assert_int_equal(sqlite3_errcode(db), SQLITE_DONE);
+			sqlite3_reset(page);
+		}
+	}
+	assert_true(compared > 1000);
+	sqlite3_finalize(rank);
+	sqlite3_finalize(page);
+	search_insts_free(si);
 	sqlite3_close(db);
 }
 
@@ -832,10 +939,10 @@ rank_with_counts_as_bm25(void **state)
 		swapped[lo] = counts[hi];
 		swapped[hi] = counts[lo];
 		scores(db, "bm25(t, 10.0, 1.0)", fts, 0, NULL, 0, bm);
-		scores(db, "search_rank(t, ?2, 10.0, 1.0)", fts, 0, counts,
-		       info.nphrase, with);
-		scores(db, "search_rank(t, ?2, 10.0, 1.0)", fts, 0, swapped,
-		       info.nphrase, other);
+		scores(db, "search_rank(t, ?2, NULL, 10.0, 1.0)", fts, 0,
+		       counts, info.nphrase, with);
+		scores(db, "search_rank(t, ?2, NULL, 10.0, 1.0)", fts, 0,
+		       swapped, info.nphrase, other);
 		for (int i = 0; i < 400; i++) {
 			if (isnan(bm[i]))
 				continue;
@@ -939,6 +1046,7 @@ main(void)
 		cmocka_unit_test(parse_valid_fts),
 		cmocka_unit_test(html_text),
 		cmocka_unit_test(snippet_as_fts5),
+		cmocka_unit_test(recorded_snippets_as_fts5),
 		cmocka_unit_test(rank_as_bm25),
 		cmocka_unit_test(rank_with_counts_as_bm25),
 		cmocka_unit_test(cached_counts_follow_the_index),
