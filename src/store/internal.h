@@ -43,6 +43,7 @@ struct store {
 	int depth;  /* nesting of store_begin() by owner */
 	int failed; /* an inner transaction rolled back */
 	int bulk;   /* store_import_bulk() on: the insert triggers are off */
+	int64_t bulk_indexed; /* posts it has indexed since */
 	pthread_key_t rkey;
 	pthread_mutex_t rlist_lock;
 	struct conn **readers; /* every read connection, closed at the end */

@@ -704,6 +704,88 @@ ahead_matches_one_thread(void **state)
 		skip();
 }
 
+/* The search index's segments (FTS5 lists each in posts_fts_idx). */
+static int64_t
+segments_of(const char *db)
+{
+	sqlite3 *h = db_read(db);
+	sqlite3_stmt *st;
+	int64_t n;
+
+	assert_int_equal(sqlite3_prepare_v2(h,
+	                                    "SELECT count(DISTINCT segid) "
+	                                    "FROM posts_fts_idx",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+/*
+ * An import that indexed at least one post in IMPORT_OPTIMIZE_SHARE (10)
+ * of the site's leaves the index in one segment (store_import.c); one
+ * that adds a post to a site of ten leaves the segments the site had.
+ */
+static void
+import_optimizes_the_index_it_made(void **state)
+{
+	char dir[] = "/tmp/gazette-test-optimize-XXXXXX";
+	char db[256], path[256];
+	struct wxr_options o = {"https://new.example", NULL, NULL, 0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/gazette.db", dir);
+	snprintf(path, sizeof(path), "%s/one.xml", dir);
+	write_file(path, WXR_HEAD, WXR_POST(7), "</item></channel></rss>\n",
+	           NULL);
+	for (int have = 9; have <= 10; have++) {
+		struct wxr_report r;
+		struct error e;
+		struct store *s;
+		char slug[16];
+		int64_t before;
+
+		remove_db(db);
+		s = store_open(db, 1, &e);
+		assert_non_null(s);
+		/* Each in a transaction of its own: a segment each, as
+		 * FTS5's automerge leaves them. */
+		for (int i = 0; i < have; i++) {
+			struct post p = {0};
+			int64_t id;
+
+			snprintf(slug, sizeof(slug), "native-%d", i);
+			p.type = POST_POST;
+			p.status = POST_PUBLISHED;
+			p.slug = slug;
+			p.title = p.body_src = p.body_html = "native words";
+			p.excerpt = p.source_url = "";
+			p.body_format = "markdown";
+			assert_int_equal(store_post_add(s, &p, &id, &e), 0);
+		}
+		before = segments_of(db);
+		assert_true(before > 1);
+		assert_int_equal(store_begin(s, &e), 0);
+		if (store_import_bulk(s, 1, &e) == -1 ||
+		    wxr_import(s, path, &o, &r, &e) == -1 ||
+		    store_import_bulk(s, 0, &e) == -1 ||
+		    store_commit(s, &e) == -1)
+			fail_msg("import: %s", e.msg);
+		store_close(s);
+		if (have == 9)
+			assert_int_equal(segments_of(db), 1);
+		else
+			assert_int_equal(segments_of(db), before + 1);
+	}
+	remove_db(db);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -715,6 +797,7 @@ main(void)
 		cmocka_unit_test(threads_as_the_sql_joins_them),
 		cmocka_unit_test(fixture_threads_as_the_sql_joins_them),
 		cmocka_unit_test(ahead_matches_one_thread),
+		cmocka_unit_test(import_optimizes_the_index_it_made),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
