@@ -196,13 +196,13 @@ watchdog_main(void *arg)
 	return NULL;
 }
 
+static int worker_start(struct server *s, struct worker *w);
+
 /*
  * Accept connections and give each to the worker holding the fewest.
  * Past LIM_CONNECTIONS open, wait for one to close: the new ones wait in
  * the listen backlog, as the library's own limit would leave them.
  */
-static int worker_start(struct server *s, struct worker *w);
-
 static void *
 accept_main(void *arg)
 {

@@ -1320,14 +1320,11 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	 * and cost hundreds of milliseconds for a word in most posts.
 	 */
 	if (info.prefixed) {
-		if (version != NULL)
-			rc = phrase_docs(s, c, version, vn, info.last,
-			                 LIM_SEARCH_PREFIX_DOCS, &docs, e);
-		else
-			rc = term_docs(c, info.last, &docs, e);
-		if (rc == -1)
+		if ((version != NULL
+		             ? phrase_docs(s, c, version, vn, info.last,
+		                           LIM_SEARCH_PREFIX_DOCS, &docs, e)
+		             : term_docs(c, info.last, &docs, e)) == -1)
 			goto out;
-		rc = -1;
 		if (docs >= LIM_SEARCH_PREFIX_DOCS)
 			fts = search_query_fts(a, text, n, 0, &info);
 	}
