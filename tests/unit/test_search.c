@@ -23,6 +23,7 @@
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "tmp_site.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -970,19 +971,14 @@ rank_with_counts_as_bm25(void **state)
 static void
 cached_counts_follow_the_index(void **state)
 {
-	char dir[] = "/tmp/gazette-search-XXXXXX", path[PATH_MAX], slug[32];
+	struct tmp_site t;
+	char slug[32];
 	struct arena *a = arena_new();
-	struct store *st;
-	struct error e;
+	struct store *st = tmp_site_open(&t, "search");
 	sqlite3 *db;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/site.db", dir);
-	st = store_open(path, 1, &e);
-	if (st == NULL)
-		fail_msg("store_open: %s", e.msg);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	assert_int_equal(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READONLY, NULL),
 	                 SQLITE_OK);
 	for (int round = 0; round < 3; round++) {
 		struct search_result r;
@@ -1033,8 +1029,7 @@ cached_counts_follow_the_index(void **state)
 	sqlite3_close(db);
 	store_close(st);
 	arena_free(a);
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	assert_int_equal(system(path), 0);
+	tmp_site_remove(&t);
 }
 
 int

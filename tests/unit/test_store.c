@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "tmp_site.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -772,25 +772,6 @@ nested_begin_commit(void **state)
 
 /* ---- on disk ------------------------------------------------------------- */
 
-static void
-rm_rf(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[PATH_MAX];
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	assert_int_equal(rmdir(dir), 0);
-}
-
 /* The whole of a file, malloc()ed; *n its size. */
 static unsigned char *
 slurp(const char *path, size_t *n)
@@ -816,8 +797,8 @@ static void
 file_survives_reopen(void **state)
 {
 	static const char *tags[] = {"b", "a"};
-	char dir[] = "/tmp/gazette-test-store-XXXXXX";
-	char path[PATH_MAX], missing[PATH_MAX];
+	struct tmp_site t;
+	char missing[PATH_MAX];
 	struct arena *a = arena_new();
 	struct store *s;
 	struct post in, out;
@@ -827,13 +808,8 @@ file_survives_reopen(void **state)
 	const char *v;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/site.db", dir);
-	snprintf(missing, sizeof(missing), "%s/missing.db", dir);
-
-	s = store_open(path, 1, &e);
-	if (s == NULL)
-		fail_msg("store_open(create): %s", e.msg);
+	s = tmp_site_open(&t, "store");
+	snprintf(missing, sizeof(missing), "%s/missing.db", t.dir);
 	in = post_in(POST_POST, POST_PUBLISHED, "persisted", T0 + 3600);
 	in.title = "Persisted \xE2\x80\x93 title";
 	in.tags = tags;
@@ -845,7 +821,7 @@ file_survives_reopen(void **state)
 	assert_string_equal(out.title, in.title);
 	store_close(s);
 
-	s = store_open(path, 0, &e);
+	s = store_open(t.db, 0, &e);
 	if (s == NULL)
 		fail_msg("store_open(reopen): %s", e.msg);
 	assert_int_equal(store_schema_version(s, &have, &known, &e), 0);
@@ -876,15 +852,14 @@ file_survives_reopen(void **state)
 	assert_true(e.msg[0] != '\0');
 	assert_int_equal(stat(missing, &st), -1);
 
-	rm_rf(dir);
+	tmp_site_remove(&t);
 	arena_free(a);
 }
 
 static void
 newer_database_refused(void **state)
 {
-	char dir[] = "/tmp/gazette-test-store-XXXXXX";
-	char path[PATH_MAX];
+	struct tmp_site t;
 	struct store *s;
 	struct error e;
 	sqlite3 *db;
@@ -893,16 +868,12 @@ newer_database_refused(void **state)
 	size_t nbefore, nafter;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/site.db", dir);
-	s = store_open(path, 1, &e);
-	if (s == NULL)
-		fail_msg("store_open(create): %s", e.msg);
+	s = tmp_site_open(&t, "store");
 	add_post(s, POST_POST, POST_PUBLISHED, "old", T0, 0, 0);
 	store_close(s);
 
 	/* A later gazette has run migration 9999 on it. */
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	assert_int_equal(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READWRITE,
 	                                 NULL),
 	                 SQLITE_OK);
 	if (sqlite3_exec(db,
@@ -912,22 +883,22 @@ newer_database_refused(void **state)
 		fail_msg("insert: %s", msg ? msg : "?");
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 
-	before = slurp(path, &nbefore);
+	before = slurp(t.db, &nbefore);
 	for (int create = 0; create <= 1; create++) {
 		error_clear(&e);
-		assert_null(store_open(path, create, &e));
+		assert_null(store_open(t.db, create, &e));
 		assert_int_equal(e.code, ERR_IO);
 		if (strstr(e.msg, "newer") == NULL)
 			fail_msg("message \"%s\" lacks \"newer\"", e.msg);
 	}
 	/* Refused before anything was written. */
-	after = slurp(path, &nafter);
+	after = slurp(t.db, &nafter);
 	assert_int_equal(nafter, nbefore);
 	assert_memory_equal(after, before, nbefore);
 
 	free(before);
 	free(after);
-	rm_rf(dir);
+	tmp_site_remove(&t);
 }
 
 /*
@@ -938,8 +909,7 @@ newer_database_refused(void **state)
 static void
 publish_due_reads_its_index(void **state)
 {
-	char dir[] = "/tmp/gazette-test-store-XXXXXX";
-	char path[PATH_MAX];
+	struct tmp_site t;
 	struct arena *a = arena_new();
 	struct store *s;
 	struct post in, out;
@@ -950,11 +920,7 @@ publish_due_reads_its_index(void **state)
 	int indexed = 0;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/site.db", dir);
-	s = store_open(path, 1, &e);
-	if (s == NULL)
-		fail_msg("store_open: %s", e.msg);
+	s = tmp_site_open(&t, "store");
 	in = post_in(POST_POST, POST_SCHEDULED, "due", T0);
 	assert_int_equal(store_post_add(s, &in, &due, &e), 0);
 	in = post_in(POST_POST, POST_SCHEDULED, "later", T0 + 3600);
@@ -967,7 +933,7 @@ publish_due_reads_its_index(void **state)
 	assert_int_equal(out.status, POST_SCHEDULED);
 	store_close(s);
 
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(t.db, &db), SQLITE_OK);
 	assert_int_equal(
 		sqlite3_prepare_v2(db,
 	                           "EXPLAIN QUERY PLAN UPDATE posts SET "
@@ -982,8 +948,7 @@ publish_due_reads_its_index(void **state)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	assert_true(indexed);
-	unlink(path);
-	rmdir(dir);
+	tmp_site_remove(&t);
 	arena_free(a);
 }
 

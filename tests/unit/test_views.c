@@ -27,6 +27,7 @@
 #include "util/error.h"
 #include "util/limits.h"
 #include "views/views.h"
+#include "tmp_site.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -392,20 +393,6 @@ full_table_forgets_the_oldest(void **state)
 
 /* ---- flush --------------------------------------------------------------- */
 
-static void
-rm_site(const char *dir)
-{
-	static const char *const files[] = {"site.db", "site.db-wal",
-	                                    "site.db-shm"};
-	char path[PATH_MAX];
-
-	for (size_t i = 0; i < NELEM(files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	assert_int_equal(rmdir(dir), 0);
-}
-
 static int64_t
 query_int(sqlite3 *db, const char *sql)
 {
@@ -422,8 +409,9 @@ query_int(sqlite3 *db, const char *sql)
 static void
 flush_writes_one_row_per_post_per_day(void **state)
 {
-	char dir[] = "/tmp/gazette-views-XXXXXX", path[PATH_MAX], ip[32];
-	struct store *st;
+	struct tmp_site t;
+	char ip[32];
+	struct store *st = tmp_site_open(&t, "views");
 	struct views *v;
 	struct error e;
 	sqlite3 *db;
@@ -431,11 +419,6 @@ flush_writes_one_row_per_post_per_day(void **state)
 	uint64_t gen;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/site.db", dir);
-	st = store_open(path, 1, &e);
-	if (st == NULL)
-		fail_msg("store_open: %s", e.msg);
 	v = views_new(st, &e);
 	assert_non_null(v);
 	a = published(st, "a");
@@ -472,7 +455,7 @@ flush_writes_one_row_per_post_per_day(void **state)
 	assert_int_equal(stored_total(st, b), 12);
 	store_close(st);
 
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	assert_int_equal(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READONLY, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM post_views"), 3);
 	{
@@ -495,7 +478,7 @@ flush_writes_one_row_per_post_per_day(void **state)
 		assert_int_equal(query_int(db, sql), 12);
 	}
 	sqlite3_close(db);
-	rm_site(dir);
+	tmp_site_remove(&t);
 }
 
 /*
@@ -506,8 +489,9 @@ flush_writes_one_row_per_post_per_day(void **state)
 static void
 post_changes_are_seen(void **state)
 {
-	char dir[] = "/tmp/gazette-views-XXXXXX", path[PATH_MAX], sql[128];
-	struct store *st;
+	struct tmp_site t;
+	char sql[128];
+	struct store *st = tmp_site_open(&t, "views");
 	struct views *v;
 	struct error e;
 	sqlite3 *db;
@@ -517,11 +501,6 @@ post_changes_are_seen(void **state)
 	struct timespec pause = {0, 20 * 1000 * 1000};
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/site.db", dir);
-	st = store_open(path, 1, &e);
-	if (st == NULL)
-		fail_msg("store_open: %s", e.msg);
 	assert_int_equal(store_watch(st, &e), 0);
 	v = views_new(st, &e);
 	assert_non_null(v);
@@ -539,7 +518,7 @@ post_changes_are_seen(void **state)
 	assert_int_equal(hit(v, a, "192.0.2.1", CHROME, NULL), 1);
 	flush(v);
 	gen = store_generation(st);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	assert_int_equal(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READWRITE,
 	                                 NULL),
 	                 SQLITE_OK);
 	snprintf(sql, sizeof(sql),
@@ -560,7 +539,7 @@ post_changes_are_seen(void **state)
 	assert_int_equal(stored_total(st, a), 1);
 	assert_int_equal(stored_total(st, sched), 1);
 	store_close(st);
-	rm_site(dir);
+	tmp_site_remove(&t);
 }
 
 /* The flush thread writes within a second or two, unprompted. */
