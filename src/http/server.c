@@ -225,12 +225,16 @@ accept_main(void *arg)
 		if (fd < 0) {
 			if (atomic_load(&s->closing))
 				return NULL;
-			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM) {
+			/* A client that went away, or a signal: the next.
+			 * Anything else (out of descriptors or memory, a
+			 * network error) is logged and waited out, so that
+			 * it cannot spin. */
+			if (errno != EINTR && errno != ECONNABORTED &&
+			    errno != EAGAIN) {
 				log_info("http: accept: %s", strerror(errno));
 				usleep(100 * 1000);
 			}
-			continue; /* EINTR, ECONNABORTED, a reset client... */
+			continue;
 		}
 		pthread_mutex_lock(&s->lock);
 		w = &s->workers[0];

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnSync } from 'node:child_process';
 import { run, newSite, startServer, cleanup, tempDir, get, stopClean } from './lib/gazette.mjs';
 import { RawConn, getHead } from './lib/raw.mjs';
 import { LIMITS } from './lib/limits.mjs';
@@ -227,6 +228,30 @@ describe('connections on one thread', () => {
       }));
     } finally {
       for (const c of conns) c.destroy();
+    }
+  });
+
+  test('out of file descriptors, the server says so and serves the waiting clients once some close', async () => {
+    // The process may hold few descriptors; the clients past that wait
+    // in the listen backlog while accept() fails.
+    const have = readdirSync(`/proc/${srv.proc.pid}/fd`).length;
+    const r = spawnSync('prlimit', [`--pid=${srv.proc.pid}`, `--nofile=${have + 20}:${have + 20}`]);
+    assert.equal(r.status, 0, `prlimit: ${r.stderr}`);
+    const conns = [];
+    try {
+      for (let i = 0; i < 40; i++) conns.push(await RawConn.open(srv.port));
+      await Promise.all(conns.map((c) => c.write(getHead('/healthz'))));
+      await sleep(500);
+      assert.match(srv.stderr(), /accept: Too many open files/);
+      const first = conns.splice(0, 25);
+      for (const c of first) c.destroy();
+      await Promise.all(conns.map(async (c) => {
+        const res = await c.readResponse({ timeout: 5000 });
+        assert.equal(res?.status, 200);
+      }));
+    } finally {
+      for (const c of conns) c.destroy();
+      spawnSync('prlimit', [`--pid=${srv.proc.pid}`, '--nofile=65536:65536']);
     }
   });
 });
