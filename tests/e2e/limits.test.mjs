@@ -234,7 +234,15 @@ describe('connections on one thread', () => {
   test('out of file descriptors, the server says so and serves the waiting clients once some close', async () => {
     // The process may hold few descriptors; the clients past that wait
     // in the listen backlog while accept() fails.
-    const have = readdirSync(`/proc/${srv.proc.pid}/fd`).length;
+    const fds = () => readdirSync(`/proc/${srv.proc.pid}/fd`).length;
+    // The connections of the tests before close on the server's side
+    // when it reads their end: wait until the count stands still.
+    let have = fds();
+    for (let i = 0; i < 50; i++) {
+      await sleep(100);
+      if (fds() === have) break;
+      have = fds();
+    }
     const r = spawnSync('prlimit', [`--pid=${srv.proc.pid}`, `--nofile=${have + 20}:${have + 20}`]);
     assert.equal(r.status, 0, `prlimit: ${r.stderr}`);
     const conns = [];
