@@ -481,7 +481,32 @@ insts_reset(struct search_insts *si)
 	si->nrows = si->nin = 0;
 }
 
-/* Record the current row's instances in columns up to maxcol. */
+/*
+ * The current row's instances (of a MATCH cursor) in columns up to maxcol,
+ * with their phrases' sizes, into in[] (room for ninst, xInstCount's
+ * count); how many in *n.
+ */
+static int
+insts_read(const Fts5ExtensionApi *api, Fts5Context *fts, int ninst, int maxcol,
+           struct snip_inst *in, int *n)
+{
+	int rc = SQLITE_OK;
+
+	*n = 0;
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		struct snip_inst *t = &in[*n];
+
+		rc = api->xInst(fts, i, &t->phrase, &t->col, &t->pos);
+		if (rc == SQLITE_OK && t->col <= maxcol) {
+			t->size = api->xPhraseSize(fts, t->phrase);
+			(*n)++;
+		}
+	}
+	return rc;
+}
+
+/* Record the current row's instances in columns up to maxcol.  (A row
+ * scored twice is recorded twice; insts_of() finds the first.) */
 static int
 insts_add(struct search_insts *si, const Fts5ExtensionApi *api,
           Fts5Context *fts, int maxcol)
@@ -489,9 +514,6 @@ insts_add(struct search_insts *si, const Fts5ExtensionApi *api,
 	int ninst = 0, rc;
 	struct insts_row *r;
 
-	for (int i = si->nrows - 1; i >= 0 && i >= si->nrows - 2; i--)
-		if (si->rows[i].rowid == api->xRowid(fts))
-			return SQLITE_OK; /* scored twice */
 	rc = api->xInstCount(fts, &ninst);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -509,17 +531,8 @@ insts_add(struct search_insts *si, const Fts5ExtensionApi *api,
 	r = &si->rows[si->nrows++];
 	r->rowid = api->xRowid(fts);
 	r->first = si->nin;
-	r->n = 0;
-	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
-		struct snip_inst *in = &si->in[si->nin];
-
-		rc = api->xInst(fts, i, &in->phrase, &in->col, &in->pos);
-		if (rc == SQLITE_OK && in->col <= maxcol) {
-			in->size = api->xPhraseSize(fts, in->phrase);
-			si->nin++;
-			r->n++;
-		}
-	}
+	rc = insts_read(api, fts, ninst, maxcol, si->in + si->nin, &r->n);
+	si->nin += r->n;
 	return rc;
 }
 
@@ -655,41 +668,34 @@ out:
 	return rc;
 }
 
-/* The row's instances, *in allocated: from the ranking's record (si) of
- * row rowid when given, else from FTS5 (a cursor of a MATCH). */
+/* The row's instances: from the ranking's record (si) of row rowid when
+ * given, else from FTS5 (a cursor of a MATCH) into *owned, to be freed. */
 static int
 snip_insts(const Fts5ExtensionApi *api, Fts5Context *fts,
-           const struct search_insts *si, int64_t rowid, struct snip_inst **in,
-           int *ninst, int *nphrase)
+           const struct search_insts *si, int64_t rowid,
+           const struct snip_inst **in, struct snip_inst **owned, int *ninst,
+           int *nphrase)
 {
-	int rc = SQLITE_OK;
+	int n = 0, rc;
 
-	*in = NULL;
+	*in = *owned = NULL;
 	*ninst = 0;
-	*nphrase = 0;
 	if (si != NULL) {
 		const struct insts_row *r = insts_of(si, rowid);
 
 		*nphrase = si->nphrase;
-		if (r != NULL && r->n > 0) {
-			*in = xmalloc((size_t)r->n * sizeof(**in));
-			memcpy(*in, si->in + r->first,
-			       (size_t)r->n * sizeof(**in));
+		if (r != NULL) {
+			*in = si->in + r->first;
 			*ninst = r->n;
 		}
 		return SQLITE_OK;
 	}
 	*nphrase = api->xPhraseCount(fts);
-	rc = api->xInstCount(fts, ninst);
-	if (rc != SQLITE_OK || *ninst <= 0)
+	rc = api->xInstCount(fts, &n);
+	if (rc != SQLITE_OK || n <= 0)
 		return rc;
-	*in = xcalloc((size_t)*ninst, sizeof(**in));
-	for (int i = 0; rc == SQLITE_OK && i < *ninst; i++) {
-		rc = api->xInst(fts, i, &(*in)[i].phrase, &(*in)[i].col,
-		                &(*in)[i].pos);
-		(*in)[i].size = api->xPhraseSize(fts, (*in)[i].phrase);
-	}
-	return rc;
+	*in = *owned = xcalloc((size_t)n, sizeof(**owned));
+	return insts_read(api, fts, n, INT_MAX, *owned, ninst);
 }
 
 /*
@@ -708,7 +714,8 @@ snip_sql(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	int nargs = highlight ? 3 : 5, col, ntok, ninst = 0, nphrase = 0, rc;
 	const char *open, *close, *ellipsis;
 	const struct search_insts *si = NULL;
-	struct snip_inst *in = NULL;
+	const struct snip_inst *in = NULL;
+	struct snip_inst *owned = NULL;
 
 	int64_t rowid = 0;
 
@@ -739,13 +746,13 @@ snip_sql(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		sqlite3_result_error_code(ctx, SQLITE_MISUSE);
 		return;
 	}
-	rc = snip_insts(api, fts, si, rowid, &in, &ninst, &nphrase);
+	rc = snip_insts(api, fts, si, rowid, &in, &owned, &ninst, &nphrase);
 	if (rc == SQLITE_OK)
 		rc = snip_build(api, fts, in, ninst, nphrase, col, open, close,
 		                ellipsis, ntok, ctx);
 	if (rc != SQLITE_OK)
 		sqlite3_result_error_code(ctx, rc);
-	free(in);
+	free(owned);
 }
 
 static void
@@ -851,7 +858,9 @@ cache_version(struct search_cache *c, const unsigned char *v, size_t n)
 
 /*
  * The posts holding phrase, on c's snapshot of version v: exactly, or,
- * with cap > 0, up to cap (then *docs >= cap means "cap or more").
+ * with cap > 0, up to cap (then *docs >= cap means "cap or more").  With
+ * v NULL (the writer's snapshot, which may hold what it has not
+ * committed) the cache is left alone.
  */
 static int
 phrase_docs(struct store *s, struct conn *c, const unsigned char *v, size_t vn,
@@ -862,14 +871,16 @@ phrase_docs(struct store *s, struct conn *c, const unsigned char *v, size_t vn,
 	struct term_count *t;
 	int step, hit = 0;
 
-	pthread_mutex_lock(&k->lock);
-	cache_version(k, v, vn);
-	t = &k->slots[cache_slot(k, phrase)];
-	if (t->phrase != NULL && (t->exact || cap > 0)) {
-		*docs = t->docs;
-		hit = 1;
+	if (v != NULL) {
+		pthread_mutex_lock(&k->lock);
+		cache_version(k, v, vn);
+		t = &k->slots[cache_slot(k, phrase)];
+		if (t->phrase != NULL && (t->exact || cap > 0)) {
+			*docs = t->docs;
+			hit = 1;
+		}
+		pthread_mutex_unlock(&k->lock);
 	}
-	pthread_mutex_unlock(&k->lock);
 	if (hit)
 		return 0;
 	st = conn_stmt(c, SQL_TERM_DOCS, e);
@@ -882,6 +893,8 @@ phrase_docs(struct store *s, struct conn *c, const unsigned char *v, size_t vn,
 	stmt_done(st);
 	if (step != SQLITE_ROW)
 		return db_error(e, c->db, "search");
+	if (v == NULL)
+		return 0;
 	pthread_mutex_lock(&k->lock);
 	/* Only if the cache is still of this version (another search may
 	 * have seen a newer index meanwhile). */
@@ -1229,25 +1242,6 @@ read_step(struct conn *c, const char *sql, struct error *e)
 	return 0;
 }
 
-/* Posts holding term, counted up to LIM_SEARCH_PREFIX_DOCS, uncached. */
-static int
-term_docs(struct conn *c, const char *term, int64_t *docs, struct error *e)
-{
-	sqlite3_stmt *st = conn_stmt(c, SQL_TERM_DOCS, e);
-	int step;
-
-	*docs = 0;
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, term);
-	sqlite3_bind_int(st, 2, LIM_SEARCH_PREFIX_DOCS);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*docs = sqlite3_column_int64(st, 0);
-	stmt_done(st);
-	return step == SQLITE_ROW ? 0 : db_error(e, c->db, "search");
-}
-
 /*
  * The terms' counts for search_rank(), in FTS5's phrase order: the
  * positive ones counted (through the cache), -1 for the exclusions (never
@@ -1320,10 +1314,8 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	 * and cost hundreds of milliseconds for a word in most posts.
 	 */
 	if (info.prefixed) {
-		if ((version != NULL
-		             ? phrase_docs(s, c, version, vn, info.last,
-		                           LIM_SEARCH_PREFIX_DOCS, &docs, e)
-		             : term_docs(c, info.last, &docs, e)) == -1)
+		if (phrase_docs(s, c, version, vn, info.last,
+		                LIM_SEARCH_PREFIX_DOCS, &docs, e) == -1)
 			goto out;
 		if (docs >= LIM_SEARCH_PREFIX_DOCS)
 			fts = search_query_fts(a, text, n, 0, &info);
