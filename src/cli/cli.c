@@ -80,6 +80,10 @@ conf_entry(void *user, const char *section, const char *name, const char *value)
 		if (num_parse(value, 0, LIM_THREADS, &n) == -1)
 			return 0;
 		cx->c->threads = (int)n;
+	} else if (strcmp(name, "cache_mb") == 0) {
+		if (num_parse(value, 0, LIM_CACHE_MB_MAX, &n) == -1)
+			return 0;
+		cx->c->cache_mb = (long)n;
 	} else
 		return 0;
 	return 1;
@@ -111,7 +115,7 @@ conf_load(struct conf *c, struct error *e)
 	if (line != 0)
 		return error_set(e, ERR_INVALID,
 		                 "%s:%d: unknown key or bad value (keys: url, "
-		                 "listen, threads)",
+		                 "listen, threads, cache_mb)",
 		                 path, line);
 	return 0;
 }
@@ -148,6 +152,7 @@ cli_main(int argc, char **argv)
 	c.site = env && *env ? env : "./site";
 	snprintf(c.url, sizeof(c.url), "http://127.0.0.1:8080");
 	snprintf(c.listen, sizeof(c.listen), "127.0.0.1:8080");
+	c.cache_mb = LIM_CACHE_MB_DEFAULT;
 	argc--;
 	argv++;
 	if (take_site(&argc, argv, &c.site) == -1)

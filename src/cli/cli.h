@@ -13,6 +13,7 @@ struct conf {
 	char url[512];        /* public base URL */
 	char listen[256];     /* ADDR:PORT */
 	int threads;          /* 0: one per core */
+	long cache_mb;        /* the page cache's budget, MiB */
 	const char *title;    /* init/demo --title */
 	long posts, comments; /* demo --posts/--comments */
 	char db[4096];        /* SITE/gazette.db */

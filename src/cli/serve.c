@@ -129,6 +129,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		goto out;
 	}
 	svc.views = views;
+	svc.cache_bytes = (size_t)c->cache_mb * 1024 * 1024;
 	svc.notify = notify;
 	svc.comments = comments_new(st, spam, notify, &e);
 	if (svc.comments == NULL) {

@@ -71,7 +71,14 @@ struct resp {
 	int64_t last_modified;     /* Unix seconds; 0: none */
 	const char *cache_control; /* NULL: the default for the status */
 	char etag[24];             /* "\"<16 hex>\"", "" until prepared */
-	struct buf gz;             /* gzip of the body, when worth it */
+	struct buf gz;             /* gzip of the body, once made */
+	int gzippable;             /* the body is worth a gzip variant */
+	/*
+	 * For the page cache: a post whose comments this page shows (its
+	 * page, its comment feed), so that a comment on it, and only that,
+	 * drops the cached page (store_post_version()); 0: none.
+	 */
+	int64_t cache_dep;
 };
 
 /* A request header's value, or NULL. */
@@ -125,9 +132,12 @@ int req_same_origin(const struct req *r, const char *site_url);
 
 void resp_init(struct resp *rs);
 void resp_release(struct resp *rs);
-/* Compute the ETag (a hash of the body) and, when gzip is set, the gzip
- * variant of a body worth compressing (text of at least GZIP_MIN_BYTES). */
+/* Compute the ETag (a hash of the body) and gzippable (text of at least
+ * GZIP_MIN_BYTES), and when gzip is set, the gzip variant. */
 void resp_prepare(struct resp *rs, int gzip);
+/* Make the gzip variant of a gzippable body if not made yet; a body it
+ * does not shrink is no longer gzippable. */
+void resp_gzip(struct resp *rs);
 /* Does the request accept the gzip coding (RFC 9110 section 12.5.3)? */
 int req_accepts_gzip(const struct req *r);
 /*

@@ -479,7 +479,7 @@ add_headers(struct MHD_Response *mr, const struct req *r, const struct resp *rs,
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_LAST_MODIFIED,
 		                        date);
 	}
-	if (rs->gz.len > 0 || gzip)
+	if (rs->gzippable || rs->gz.len > 0 || gzip)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_VARY,
 		                        "Accept-Encoding");
 	if (gzip)

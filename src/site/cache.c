@@ -1,21 +1,39 @@
 /*
- * A cache of whole anonymous GET responses, so a busy article page costs
- * a hash lookup and a copy rather than queries and a render.
- * An entry is served while the database is unchanged (store_generation,
- * which also sees commits made by other processes such as the CLI, and
- * moves when the scheduler publishes) and it is younger than
- * PAGE_CACHE_SECONDS.  The age bound is long on purpose: a page carries
- * the comment form's render stamp, so every re-render makes a new ETag,
- * and a page re-rendered every second could never be revalidated with a
- * 304.  The stamp is then up to that old, which weakens the "sent too
- * fast" rule for cached pages (docs/ARCHITECTURE.md).  One cache for all
- * workers behind a reader-writer lock: a hit takes the read lock (an
- * atomic add when uncontended), only a fill takes the write lock.  It was
- * per thread once, without a lock, but then each worker rendered its own
- * copy with its own stamp, and a reader revalidating on another worker
- * got a 200 where a 304 was due.
+ * A cache of whole anonymous GET responses, so a page read again costs a
+ * hash lookup and a copy rather than queries and a render.
+ *
+ * What invalidates what (docs/ARCHITECTURE.md, "Page cache"):
+ *  - any change to content (a post saved or published, settings,
+ *    sections, blocks; any commit by another process) moves
+ *    store_generation(), and every entry made before it is stale;
+ *  - a comment added or moderated moves only its post's version
+ *    (store_post_version()): entries that show that post's comments (its
+ *    page, its comment pages, its comment feed) name it as their `dep`
+ *    and go stale; every other page stays;
+ *  - view counts move nothing: a page may show a count up to
+ *    PAGE_CACHE_SECONDS old (the beacon's answer updates it in the page),
+ *    and so may lists their comment counts;
+ *  - every entry is dropped PAGE_CACHE_SECONDS after it was made.  The
+ *    age bound is long on purpose: a page carries the comment form's
+ *    render stamp, so every re-render makes a new ETag, and a page
+ *    re-rendered every second could never be revalidated with a 304.
+ *
+ * One cache for all workers behind a reader-writer lock: a hit takes the
+ * read lock, only a fill (or a gzip variant made for a hit) takes the
+ * write lock.  It was per thread once, without a lock, but then each
+ * worker rendered its own copy with its own stamp, and a reader
+ * revalidating on another worker got a 200 where a 304 was due.
+ *
+ * Entries live in a chained hash table and in a ring swept by CLOCK (an
+ * entry read since the hand last passed it gets another round), within a
+ * byte budget (`cache_mb` in gazette.conf) that counts everything an
+ * entry allocates, so the process's memory stays near the budget however
+ * many pages a site has.  An entry is one allocation (its key, headers and
+ * body) plus its gzip variant, which is made the first time a reader
+ * asks for it, never for readers that do not.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,54 +43,84 @@
 #include "../util/banned.h"
 
 #define PAGE_CACHE_SECONDS 60
-#define PAGE_CACHE_SLOTS   1024
-#define PAGE_CACHE_MAX     (4 * 1024 * 1024)  /* bytes of one entry's body */
-#define PAGE_CACHE_BUDGET  (96 * 1024 * 1024) /* bytes of all entries */
+#define PAGE_CACHE_MAX     (4 * 1024 * 1024) /* bytes of one entry's body */
+/* What malloc keeps beside each block it hands out, counted as used. */
+#define MALLOC_OVERHEAD 16
 
 struct entry {
-	char *key;
-	uint64_t version;
+	struct entry *next;          /* hash chain */
+	struct entry *older, *newer; /* the CLOCK ring */
+	atomic_int used;             /* read since the hand passed */
+	uint64_t hash;
+	size_t bytes;             /* counted against the budget */
+	const char *key;          /* in the same block */
+	uint64_t version, clock0; /* store numbers before rendering */
+	int64_t dep;              /* a post whose comments it shows */
 	time_t at;
 	int status;
-	char *content_type;
+	const char *content_type;
 	struct header headers[16];
 	size_t nheaders;
-	char *body, *gz;
-	size_t len, gzlen;
+	const char *cache_control; /* NULL: the default */
 	char etag[24];
 	int64_t last_modified;
-	char *cache_control;
+	const char *body;
+	size_t len;
+	char *gz; /* NULL until a reader asks for gzip */
+	size_t gzlen;
+	int gzippable; /* resp.gzippable; 0 also when gzip gained nothing */
 };
 
 struct page_cache {
 	pthread_rwlock_t lock;
-	struct entry slots[PAGE_CACHE_SLOTS];
-	size_t bytes; /* bodies and gzip variants held */
-	size_t sweep; /* where the next eviction looks */
+	struct entry **buckets;
+	size_t mask;        /* buckets - 1, a power of two less one */
+	struct entry *hand; /* the ring's next candidate for eviction */
+	size_t bytes, budget, n;
 };
 
-static void
-entry_clear(struct entry *en)
-{
-	free(en->key);
-	free(en->content_type);
-	for (size_t i = 0; i < en->nheaders; i++) {
-		free((char *)(uintptr_t)en->headers[i].name);
-		free((char *)(uintptr_t)en->headers[i].value);
-	}
-	free(en->body);
-	free(en->gz);
-	free(en->cache_control);
-	memset(en, 0, sizeof(*en));
-}
-
 struct page_cache *
-cache_new(void)
+cache_new(size_t budget)
 {
 	struct page_cache *c = xcalloc(1, sizeof(*c));
+	size_t nb = 1024;
 
+	/* About one bucket per 8 KiB of budget: chains stay short. */
+	while (nb < budget / 8192 && nb < ((size_t)1 << 24))
+		nb *= 2;
+	c->buckets = xcalloc(nb, sizeof(*c->buckets));
+	c->mask = nb - 1;
+	c->budget = budget;
 	pthread_rwlock_init(&c->lock, NULL);
 	return c;
+}
+
+static void
+entry_free(struct entry *en)
+{
+	free(en->gz);
+	free(en);
+}
+
+/* Out of the table and the ring, its bytes given back; not freed. */
+static void
+entry_unlink(struct page_cache *c, struct entry *en)
+{
+	struct entry **pp = &c->buckets[en->hash & c->mask];
+
+	while (*pp != en)
+		pp = &(*pp)->next;
+	*pp = en->next;
+	if (en->newer == en)
+		c->hand = NULL;
+	else {
+		en->older->newer = en->newer;
+		en->newer->older = en->older;
+		if (c->hand == en)
+			c->hand = en->newer;
+	}
+	c->bytes -= en->bytes;
+	c->n--;
 }
 
 void
@@ -80,8 +128,13 @@ cache_free(struct page_cache *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++)
-		entry_clear(&c->slots[i]);
+	while (c->hand != NULL) {
+		struct entry *en = c->hand;
+
+		entry_unlink(c, en);
+		entry_free(en);
+	}
+	free(c->buckets);
 	pthread_rwlock_destroy(&c->lock);
 	free(c);
 }
@@ -95,22 +148,82 @@ mono_now(void)
 	return ts.tv_sec;
 }
 
-/* Empty one entry, keeping the byte count. */
-static void
-entry_drop(struct page_cache *c, struct entry *en)
-{
-	c->bytes -= en->len + en->gzlen;
-	entry_clear(en);
-}
-
-static struct entry *
-slot_for(struct page_cache *c, const char *key)
+static uint64_t
+key_hash(const char *key)
 {
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 
 	for (const char *p = key; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	return &c->slots[h % PAGE_CACHE_SLOTS];
+	return h;
+}
+
+static struct entry *
+lookup(struct page_cache *c, const char *key, uint64_t h)
+{
+	for (struct entry *en = c->buckets[h & c->mask]; en; en = en->next)
+		if (en->hash == h && strcmp(en->key, key) == 0)
+			return en;
+	return NULL;
+}
+
+static int
+fresh(struct site *s, const struct entry *en, uint64_t version)
+{
+	return en->version == version &&
+	       (en->dep == 0 ||
+	        store_post_version(s->store, en->dep) <= en->clock0) &&
+	       mono_now() - en->at < PAGE_CACHE_SECONDS;
+}
+
+/* Evict round the ring until need more bytes fit, sparing keep. */
+static void
+make_room(struct page_cache *c, size_t need, const struct entry *keep)
+{
+	while (c->hand != NULL && c->bytes + need > c->budget) {
+		struct entry *en = c->hand;
+
+		if (en == keep && en->newer == en)
+			break;
+		if (en == keep ||
+		    atomic_exchange_explicit(&en->used, 0,
+		                             memory_order_relaxed)) {
+			c->hand = en->newer;
+			continue;
+		}
+		entry_unlink(c, en);
+		entry_free(en);
+	}
+}
+
+/*
+ * The gzip variant of a hit that lacks one, made outside the lock and
+ * kept with the entry if it is still the same entry.
+ */
+static void
+gzip_for_entry(struct site *s, const char *key, uint64_t h, uint64_t version,
+               time_t at, struct resp *rs)
+{
+	struct page_cache *c = s->cache;
+	struct entry *en;
+
+	resp_gzip(rs);
+	pthread_rwlock_wrlock(&c->lock);
+	en = lookup(c, key, h);
+	if (en != NULL && en->version == version && en->at == at &&
+	    en->gz == NULL && en->gzippable) {
+		if (rs->gz.len == 0)
+			en->gzippable = 0;
+		else if (rs->gz.len + MALLOC_OVERHEAD <= c->budget) {
+			make_room(c, rs->gz.len + MALLOC_OVERHEAD, en);
+			en->gz = xmalloc(rs->gz.len);
+			memcpy(en->gz, rs->gz.p, rs->gz.len);
+			en->gzlen = rs->gz.len;
+			en->bytes += rs->gz.len + MALLOC_OVERHEAD;
+			c->bytes += rs->gz.len + MALLOC_OVERHEAD;
+		}
+	}
+	pthread_rwlock_unlock(&c->lock);
 }
 
 /*
@@ -119,22 +232,30 @@ slot_for(struct page_cache *c, const char *key)
  */
 int
 cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
-          struct resp *rs)
+          int gzip, struct resp *rs)
 {
 	struct page_cache *c = s->cache;
+	uint64_t h = key_hash(key);
 	struct entry *en;
-	int hit = 0;
+	int hit = 0, need_gz = 0;
+	time_t at = 0;
 
 	pthread_rwlock_rdlock(&c->lock);
-	en = slot_for(c, key);
-	if (en->key == NULL || strcmp(en->key, key) != 0 ||
-	    en->version != version || mono_now() - en->at >= PAGE_CACHE_SECONDS)
+	en = lookup(c, key, h);
+	if (en == NULL || !fresh(s, en, version))
 		goto out;
 	buf_reset(&rs->body);
 	buf_reset(&rs->gz);
-	if (buf_add(&rs->body, en->body, en->len) == -1 ||
-	    buf_add(&rs->gz, en->gz, en->gzlen) == -1)
+	/* A reader taking gzip gets only that variant copied. */
+	if (gzip && en->gz != NULL) {
+		if (buf_add(&rs->gz, en->gz, en->gzlen) == -1)
+			goto out;
+	} else if (buf_add(&rs->body, en->body, en->len) == -1)
 		goto out;
+	rs->gzippable = en->gzippable;
+	need_gz = gzip && en->gz == NULL && en->gzippable;
+	at = en->at;
+	atomic_store_explicit(&en->used, 1, memory_order_relaxed);
 	memcpy(rs->etag, en->etag, sizeof(rs->etag));
 	rs->last_modified = en->last_modified;
 	rs->cache_control =
@@ -149,18 +270,38 @@ cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
 	hit = 1;
 out:
 	pthread_rwlock_unlock(&c->lock);
+	if (need_gz)
+		gzip_for_entry(s, key, h, version, at, rs);
 	return hit;
 }
 
+/* Copy n bytes of p to *at, NUL-terminated, and return where they are. */
+static const char *
+put(char **at, const char *p, size_t n)
+{
+	char *out = *at;
+
+	memcpy(out, p, n);
+	out[n] = '\0';
+	*at += n + 1;
+	return out;
+}
+
 void
-cache_put(struct site *s, const char *key, uint64_t version,
+cache_put(struct site *s, const char *key, const struct cache_stamp *st,
           const struct resp *rs)
 {
 	const char *body =
 		rs->static_body ? rs->static_body : buf_str(&rs->body);
 	size_t len = rs->static_body ? rs->static_len : rs->body.len;
 	struct page_cache *c = s->cache;
-	struct entry *en;
+	uint64_t h = key_hash(key);
+	size_t klen = strlen(key), ctlen = strlen(rs->content_type);
+	size_t cclen = rs->cache_control ? strlen(rs->cache_control) : 0;
+	size_t size = sizeof(struct entry) + klen + 1 + ctlen + 1 + cclen + 1 +
+	              len + 1;
+	struct entry *en, *old;
+	char *at;
 
 	/* A response for this reader alone (it depends on a token or other
 	 * request header) is never shared. */
@@ -170,38 +311,74 @@ cache_put(struct site *s, const char *key, uint64_t version,
 	     (strstr(rs->cache_control, "private") != NULL ||
 	      strstr(rs->cache_control, "no-store") != NULL)))
 		return;
-	pthread_rwlock_wrlock(&c->lock);
-	en = slot_for(c, key);
-	entry_drop(c, en);
-	/* Over the budget, empty other entries, round robin, until this one
-	 * fits: a few big pages (a post with 1,000 comments is ~1 MB) must
-	 * not make a worker hold gigabytes. */
-	while (c->bytes + len + rs->gz.len > PAGE_CACHE_BUDGET) {
-		struct entry *old = &c->slots[c->sweep++ % PAGE_CACHE_SLOTS];
-
-		if (old != en)
-			entry_drop(c, old);
-	}
-	en->key = xstrdup(key);
-	en->version = version;
-	en->at = mono_now();
-	en->status = rs->status;
-	en->content_type = xstrdup(rs->content_type);
+	for (size_t i = 0; i < rs->nheaders; i++)
+		size += strlen(rs->headers[i].name) + 1 +
+		        strlen(rs->headers[i].value) + 1;
+	if (size + rs->gz.len + 2 * MALLOC_OVERHEAD > c->budget)
+		return;
+	/* Built outside the lock: one block for all but the gzip variant. */
+	en = xmalloc(size);
+	memset(en, 0, sizeof(*en));
+	at = (char *)(en + 1);
+	en->hash = h;
+	en->key = put(&at, key, klen);
+	en->content_type = put(&at, rs->content_type, ctlen);
+	if (rs->cache_control != NULL)
+		en->cache_control = put(&at, rs->cache_control, cclen);
 	for (size_t i = 0; i < rs->nheaders; i++) {
-		en->headers[i].name = xstrdup(rs->headers[i].name);
-		en->headers[i].value = xstrdup(rs->headers[i].value);
+		en->headers[i].name = put(&at, rs->headers[i].name,
+		                          strlen(rs->headers[i].name));
+		en->headers[i].value = put(&at, rs->headers[i].value,
+		                           strlen(rs->headers[i].value));
 	}
 	en->nheaders = rs->nheaders;
-	en->body = xmalloc(len + 1);
-	memcpy(en->body, body, len);
+	en->body = put(&at, body, len);
 	en->len = len;
-	en->gz = xmalloc(rs->gz.len + 1);
-	memcpy(en->gz, buf_str(&rs->gz), rs->gz.len);
-	en->gzlen = rs->gz.len;
-	c->bytes += en->len + en->gzlen;
+	if (rs->gz.len > 0) {
+		en->gz = xmalloc(rs->gz.len);
+		memcpy(en->gz, rs->gz.p, rs->gz.len);
+		en->gzlen = rs->gz.len;
+	}
+	en->gzippable = rs->gzippable;
+	en->bytes = size + MALLOC_OVERHEAD +
+	            (en->gz ? en->gzlen + MALLOC_OVERHEAD : 0);
+	en->version = st->version;
+	en->clock0 = st->clock0;
+	en->dep = rs->cache_dep;
+	en->at = mono_now();
+	en->status = rs->status;
 	memcpy(en->etag, rs->etag, sizeof(en->etag));
 	en->last_modified = rs->last_modified;
-	en->cache_control =
-		rs->cache_control ? xstrdup(rs->cache_control) : NULL;
+
+	pthread_rwlock_wrlock(&c->lock);
+	old = lookup(c, key, h);
+	if (old != NULL) {
+		entry_unlink(c, old);
+		entry_free(old);
+	}
+	make_room(c, en->bytes, NULL);
+	en->next = c->buckets[h & c->mask];
+	c->buckets[h & c->mask] = en;
+	if (c->hand == NULL) {
+		en->older = en->newer = en;
+		c->hand = en;
+	} else {
+		/* Just behind the hand: the last to be looked at. */
+		en->newer = c->hand;
+		en->older = c->hand->older;
+		en->older->newer = en;
+		c->hand->older = en;
+	}
+	c->bytes += en->bytes;
+	c->n++;
 	pthread_rwlock_unlock(&c->lock);
+}
+
+void
+cache_usage(struct site *s, size_t *bytes, size_t *entries)
+{
+	pthread_rwlock_rdlock(&s->cache->lock);
+	*bytes = s->cache->bytes;
+	*entries = s->cache->n;
+	pthread_rwlock_unlock(&s->cache->lock);
 }

@@ -407,6 +407,7 @@ api_post_comments_get(void *ctx, struct req *r, struct resp *rs)
 		resp_json_error(rs, 404, "no such post");
 		return;
 	}
+	rs->cache_dep = p.id;
 	/* Its comments are behind its password, as on its page; this API
 	 * takes no password (it would sit in URLs and logs), so it refuses
 	 * rather than pretend there are none (docs/api.md). */

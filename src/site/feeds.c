@@ -111,6 +111,9 @@ comments_feed(struct site *s, struct req *r, struct resp *rs,
 	size_t n;
 	struct error e;
 
+	/* Fresh after any comment (the site's feed) or one on post. */
+	rs->cache_dep = post ? post->id : STORE_ANY_POST;
+
 	if (store_newest_comments(s->store, a, clock_now(), post ? post->id : 0,
 	                          LIM_FEED_ITEMS, &c, &n, &e) == -1) {
 		server_error(rs, "comments feed", &e);

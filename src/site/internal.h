@@ -17,18 +17,36 @@ struct site {
 	struct tmpl_set *tmpl;
 	char *url; /* public base URL, no trailing slash */
 	char *dir; /* the site folder (media/ is in it) */
-	/* The title and tagline settings, re-read when the store's
-	 * generation moves (an edit in the admin shows at once): read them
-	 * through site_title() and site_tagline(). */
-	pthread_rwlock_t names_lock;
-	uint64_t names_gen;
-	char *names_title, *names_tagline;
+	/* snapshot.c: the site-wide part of every page, made again when
+	 * the store's generation moves (an edit in the admin shows at
+	 * once); read under snap_lock, copying what is kept. */
+	pthread_rwlock_t snap_lock;
+	struct site_snap *snap;
 	struct page_cache *cache;    /* cache.c, shared by the workers */
 	struct sidebar *sidebar;     /* sidebar.c's snapshot */
 	struct throttle *throttle;   /* failed logins (auth/) */
 	unsigned char login_key[32]; /* signs the login form's CSRF token */
 };
 
+struct nav_item {
+	const char *name, *url;
+	const char *newest; /* "April 27, 2022", or NULL */
+};
+struct site_snap {
+	uint64_t gen; /* store_generation() before it was read */
+	struct arena *a;
+	const char *title, *tagline;
+	const char *msg_text;            /* the site message, or NULL */
+	const char *msg_url, *msg_title; /* the post it links, or NULL */
+	struct nav_item *nav;
+	size_t nnav;
+};
+/* Make the snapshot now; -1 (the old one kept) on a database error. */
+int site_snap_load(struct site *s, struct error *e);
+void site_snap_free(struct site_snap *sn);
+/* Make the snapshot and the sidebar again if the content has changed
+ * since; called before a page is made, outside its read transaction. */
+void site_refresh(struct site *s);
 /* The site's title and tagline as the settings say now, copied into a. */
 const char *site_title(struct site *s, struct arena *a);
 const char *site_tagline(struct site *s, struct arena *a);
@@ -38,15 +56,28 @@ struct sidebar *sidebar_new(void);
 void sidebar_free(struct sidebar *sb);
 /* The current sidebar HTML, copied into a. */
 const char *sidebar_html(struct site *s, struct arena *a);
+/* Build it again if the content has changed or it is SIDEBAR_SECONDS
+ * old; never inside a read transaction (see snapshot.c). */
+void sidebar_refresh(struct site *s);
 
-/* cache.c: whole responses to anonymous GETs, shared by the workers. */
-struct page_cache *cache_new(void);
+/* cache.c: whole responses to anonymous GETs, shared by the workers,
+ * within budget bytes. */
+struct page_cache *cache_new(size_t budget);
 void cache_free(struct page_cache *c);
-/* 1 and rs filled (strings in a) when key is cached at version. */
+/* The store's numbers read before a response was made: what a cached
+ * copy of it is valid for. */
+struct cache_stamp {
+	uint64_t version; /* store_generation() */
+	uint64_t clock0;  /* store_post_clock() */
+};
+/* 1 and rs filled (strings in a) when key is cached and still valid at
+ * version; with gzip set, the gzip variant (made now if it was not). */
 int cache_get(struct site *s, struct arena *a, const char *key,
-              uint64_t version, struct resp *rs);
-void cache_put(struct site *s, const char *key, uint64_t version,
+              uint64_t version, int gzip, struct resp *rs);
+void cache_put(struct site *s, const char *key, const struct cache_stamp *st,
                const struct resp *rs);
+/* Bytes the cache holds (as counted against its budget) and entries. */
+void cache_usage(struct site *s, size_t *bytes, size_t *entries);
 
 /*
  * The model every page shares (site title, navigation, base URL), with

@@ -99,6 +99,9 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	struct error e;
 
 	p->views_total = views_total(s->views, p->id, p->views_total);
+	/* A comment on this post drops the cached page; one on another
+	 * post does not. */
+	rs->cache_dep = p->id;
 	m = page_model(s, r, p->title, permalink);
 	pm = tval_set(a, m, key, post_model(s, a, p));
 	tval_set_str(a, pm, "body_html", p->body_html);

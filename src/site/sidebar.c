@@ -314,34 +314,44 @@ rebuild(struct site *s, struct sidebar *sb, uint64_t gen)
 	arena_free(a);
 }
 
+static int
+sidebar_fresh(struct sidebar *sb, uint64_t gen)
+{
+	int fresh;
+
+	pthread_rwlock_rdlock(&sb->lock);
+	fresh = sb->html != NULL && sb->gen == gen &&
+	        mono_now() - sb->built < SIDEBAR_SECONDS;
+	pthread_rwlock_unlock(&sb->lock);
+	return fresh;
+}
+
+void
+sidebar_refresh(struct site *s)
+{
+	struct sidebar *sb = s->sidebar;
+	uint64_t gen = store_generation(s->store);
+
+	if (sidebar_fresh(sb, gen) || store_reading(s->store))
+		return;
+	/* One thread rebuilds; the others wait for it rather than all
+	 * querying at once. */
+	pthread_mutex_lock(&sb->build);
+	if (!sidebar_fresh(sb, gen))
+		rebuild(s, sb, gen);
+	pthread_mutex_unlock(&sb->build);
+}
+
+/* Inside a read transaction this is the sidebar site_refresh() left. */
 const char *
 sidebar_html(struct site *s, struct arena *a)
 {
 	struct sidebar *sb = s->sidebar;
-	uint64_t gen = store_generation(s->store);
-	const char *out = NULL;
+	const char *out;
 
+	sidebar_refresh(s);
 	pthread_rwlock_rdlock(&sb->lock);
-	if (sb->html != NULL && sb->gen == gen &&
-	    mono_now() - sb->built < SIDEBAR_SECONDS)
-		out = arena_strdup(a, sb->html);
+	out = arena_strdup(a, sb->html ? sb->html : "");
 	pthread_rwlock_unlock(&sb->lock);
-	if (out != NULL)
-		return out;
-	/* One thread rebuilds; the others wait for it rather than all
-	 * querying at once. */
-	pthread_mutex_lock(&sb->build);
-	pthread_rwlock_rdlock(&sb->lock);
-	if (sb->html != NULL && sb->gen == gen &&
-	    mono_now() - sb->built < SIDEBAR_SECONDS)
-		out = arena_strdup(a, sb->html);
-	pthread_rwlock_unlock(&sb->lock);
-	if (out == NULL) {
-		rebuild(s, sb, gen);
-		pthread_rwlock_rdlock(&sb->lock);
-		out = arena_strdup(a, sb->html);
-		pthread_rwlock_unlock(&sb->lock);
-	}
-	pthread_mutex_unlock(&sb->build);
 	return out;
 }

@@ -185,17 +185,15 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
          const char *url, struct error *e)
 {
 	struct site *s = xcalloc(1, sizeof(*s));
-	struct arena *a = arena_new();
-	const char *v;
 	size_t n = strlen(url);
 
-	pthread_rwlock_init(&s->names_lock, NULL);
+	pthread_rwlock_init(&s->snap_lock, NULL);
 	s->store = st;
 	s->views = svc->views;
 	s->comments = svc->comments;
 	s->notify = svc->notify;
 	s->tmpl = tmpl_set_new();
-	s->cache = cache_new();
+	s->cache = cache_new(svc->cache_bytes);
 	s->throttle = throttle_new();
 	s->sidebar = sidebar_new();
 	while (n > 0 && url[n - 1] == '/')
@@ -208,20 +206,13 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 			goto fail;
 	if (load_overrides(s->tmpl, dir, e) == -1)
 		goto fail;
-	s->names_gen = store_generation(st);
-	if (store_setting_get(st, a, "title", &v, e) == -1)
+	if (site_snap_load(s, e) == -1)
 		goto fail;
-	s->names_title = xstrdup(v && *v ? v : "gazette");
-	if (store_setting_get(st, a, "tagline", &v, e) == -1)
-		goto fail;
-	s->names_tagline = xstrdup(v ? v : "");
 	if (store_secret(st, "login", s->login_key, sizeof(s->login_key), e) ==
 	    -1)
 		goto fail;
-	arena_free(a);
 	return s;
 fail:
-	arena_free(a);
 	site_free(s);
 	return NULL;
 }
@@ -237,75 +228,9 @@ site_free(struct site *s)
 	sidebar_free(s->sidebar);
 	free(s->url);
 	free(s->dir);
-	free(s->names_title);
-	free(s->names_tagline);
-	pthread_rwlock_destroy(&s->names_lock);
+	site_snap_free(s->snap);
+	pthread_rwlock_destroy(&s->snap_lock);
 	free(s);
-}
-
-/*
- * The title and tagline live in settings, which the admin changes while
- * the server runs: re-read them when the store's generation has moved
- * since the last read (one atomic load otherwise), as sidebar.c does.
- * The generation is taken before reading, so a change racing the read
- * leaves the snapshot one generation behind and the next call reads again.
- */
-static void
-names_refresh(struct site *s)
-{
-	uint64_t gen = store_generation(s->store);
-	struct arena *a;
-	const char *title, *tagline;
-	struct error e;
-	char *old_title, *old_tagline;
-	int fresh;
-
-	pthread_rwlock_rdlock(&s->names_lock);
-	fresh = s->names_gen == gen;
-	pthread_rwlock_unlock(&s->names_lock);
-	if (fresh)
-		return;
-	a = arena_new();
-	if (store_setting_get(s->store, a, "title", &title, &e) == -1 ||
-	    store_setting_get(s->store, a, "tagline", &tagline, &e) == -1) {
-		log_error("site: title: %s", e.msg);
-		arena_free(a);
-		return;
-	}
-	pthread_rwlock_wrlock(&s->names_lock);
-	old_title = s->names_title;
-	old_tagline = s->names_tagline;
-	s->names_title = xstrdup(title && *title ? title : "gazette");
-	s->names_tagline = xstrdup(tagline ? tagline : "");
-	s->names_gen = gen;
-	pthread_rwlock_unlock(&s->names_lock);
-	free(old_title);
-	free(old_tagline);
-	arena_free(a);
-}
-
-const char *
-site_title(struct site *s, struct arena *a)
-{
-	const char *out;
-
-	names_refresh(s);
-	pthread_rwlock_rdlock(&s->names_lock);
-	out = arena_strdup(a, s->names_title);
-	pthread_rwlock_unlock(&s->names_lock);
-	return out;
-}
-
-const char *
-site_tagline(struct site *s, struct arena *a)
-{
-	const char *out;
-
-	names_refresh(s);
-	pthread_rwlock_rdlock(&s->names_lock);
-	out = arena_strdup(a, s->names_tagline);
-	pthread_rwlock_unlock(&s->names_lock);
-	return out;
 }
 
 const char *
@@ -366,33 +291,6 @@ post_model(struct site *s, struct arena *a, const struct post *p)
 	return m;
 }
 
-/*
- * The pinned site message: settings site_message (its text) and
- * site_message_post (the id of the post it links to).
- */
-static void
-site_message(struct site *s, struct arena *a, struct tval *site)
-{
-	const char *text, *id;
-	int64_t pid;
-	struct post p;
-	struct error e;
-	struct tval *m;
-
-	if (store_setting_get(s->store, a, "site_message", &text, &e) == -1 ||
-	    text == NULL || *text == '\0')
-		return;
-	m = tval_set(a, site, "message", tval_map(a));
-	tval_set_str(a, m, "text", text);
-	if (store_setting_get(s->store, a, "site_message_post", &id, &e) == 0 &&
-	    id != NULL && num_parse(id, 1, INT64_MAX, &pid) == 0 &&
-	    store_post_get(s->store, a, pid, &p, &e) == 0 &&
-	    p.status == POST_PUBLISHED) {
-		tval_set_str(a, m, "url", site_permalink(a, &p));
-		tval_set_str(a, m, "title", p.title);
-	}
-}
-
 struct tval *
 book_model(struct site *s, struct arena *a, const struct book *b)
 {
@@ -420,33 +318,40 @@ page_model(struct site *s, struct req *r, const char *title,
 	struct tval *m = tval_map(a);
 	struct tval *site = tval_set(a, m, "site", tval_map(a));
 	struct tval *nav = tval_set(a, site, "nav", tval_list(a));
-	struct section *secs;
-	size_t n;
-	struct error e;
+	const struct site_snap *sn;
 
-	tval_set_str(a, site, "title", site_title(s, a));
-	tval_set_str(a, site, "tagline", site_tagline(s, a));
 	tval_set_str(a, site, "url", s->url);
 	tval_set_str(a, m, "title", title);
 	tval_set_str(a, m, "canonical",
 	             arena_printf(a, "%s%s", s->url, canonical_path));
 	discovery_model(s, r, m);
 	tval_set_str(a, m, "sidebar_html", sidebar_html(s, a));
-	site_message(s, a, site);
-	if (store_section_list(s->store, a, clock_now(), &secs, &n, &e) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			struct tval *it = tval_push(a, nav, tval_map(a));
+	site_refresh(s);
+	pthread_rwlock_rdlock(&s->snap_lock);
+	sn = s->snap;
+	tval_set_str(a, site, "title", arena_strdup(a, sn->title));
+	tval_set_str(a, site, "tagline", arena_strdup(a, sn->tagline));
+	if (sn->msg_text != NULL) {
+		struct tval *msg = tval_set(a, site, "message", tval_map(a));
 
-			tval_set_str(a, it, "name", secs[i].name);
-			tval_set_str(a, it, "url",
-			             arena_printf(a, "/category/%s/",
-			                          secs[i].slug));
-			if (secs[i].show_newest && secs[i].newest_at)
-				tval_set_str(a, it, "newest",
-				             date_human(a, secs[i].newest_at));
+		tval_set_str(a, msg, "text", arena_strdup(a, sn->msg_text));
+		if (sn->msg_url != NULL) {
+			tval_set_str(a, msg, "url",
+			             arena_strdup(a, sn->msg_url));
+			tval_set_str(a, msg, "title",
+			             arena_strdup(a, sn->msg_title));
 		}
-	} else
-		log_error("sections: %s", e.msg);
+	}
+	for (size_t i = 0; i < sn->nnav; i++) {
+		struct tval *it = tval_push(a, nav, tval_map(a));
+
+		tval_set_str(a, it, "name", arena_strdup(a, sn->nav[i].name));
+		tval_set_str(a, it, "url", arena_strdup(a, sn->nav[i].url));
+		if (sn->nav[i].newest != NULL)
+			tval_set_str(a, it, "newest",
+			             arena_strdup(a, sn->nav[i].newest));
+	}
+	pthread_rwlock_unlock(&s->snap_lock);
 	return m;
 }
 
@@ -541,26 +446,36 @@ cacheable(const struct req *r)
 	       req_header(r, "Cookie") == NULL;
 }
 
+/*
+ * An anonymous GET or HEAD may be answered from the page cache; on a miss
+ * its reads share one read transaction.  The store's numbers are read
+ * before anything else, so a change committed while the page is made
+ * leaves a copy that is already stale, never one that looks fresh.
+ */
 void
 site_handle(void *ctx, struct req *r, struct resp *rs)
 {
 	struct site *s = ctx;
 	const char *key = NULL;
-	uint64_t version = store_generation(s->store);
+	struct cache_stamp st = {store_generation(s->store),
+	                         store_post_clock(s->store)};
+	int gzip = req_accepts_gzip(r);
 
-	if (cacheable(r)) {
-		key = *r->query ? arena_printf(r->arena, "%s?%s", r->path,
-		                               r->query)
-		                : r->path;
-		if (cache_get(s, r->arena, key, version, rs))
-			return;
+	if (!cacheable(r)) {
+		route(s, r, rs);
+		return;
 	}
+	key = *r->query ? arena_printf(r->arena, "%s?%s", r->path, r->query)
+	                : r->path;
+	if (cache_get(s, r->arena, key, st.version, gzip, rs))
+		return;
+	site_refresh(s);
+	store_read_begin(s->store);
 	route(s, r, rs);
+	store_read_end(s->store);
 	if (rs->status == 200 && rs->etag[0] == '\0' && rs->file_fd < 0)
-		/* A cached page keeps its gzip variant for the next reader. */
-		resp_prepare(rs, key != NULL || req_accepts_gzip(r));
-	if (key != NULL)
-		cache_put(s, key, version, rs);
+		resp_prepare(rs, gzip);
+	cache_put(s, key, &st, rs);
 }
 
 /* "GET, HEAD, POST" for the methods r->allow names (RFC 9110 10.2.1). */

@@ -18,6 +18,7 @@ struct site_services {
 	struct views *views;
 	struct comments *comments;
 	struct notify *notify; /* NULL: no reply mail */
+	size_t cache_bytes;    /* the page cache's budget */
 };
 struct site *site_new(struct store *st, const struct site_services *svc,
                       const char *dir, const char *url, struct error *e);

@@ -14,6 +14,11 @@
 #include "store.h"
 
 #define STMT_SLOTS 128 /* statements one connection keeps prepared */
+/* Slots of store_post_version(): posts sharing one are changed together.
+ * 2^12: post_slot() takes the top 12 bits of a 64-bit hash. */
+#define STORE_POST_SLOTS 4096
+/* Posts one scoped change may name before it counts as a change of all. */
+#define SCOPE_POSTS 8
 /*
  * Address space each read connection may map of the database file: as
  * much as SQLite allows (it clamps this to its build's
@@ -32,6 +37,7 @@ struct stmt_slot {
 struct conn {
 	sqlite3 *db;
 	struct stmt_slot stmts[STMT_SLOTS];
+	int reading; /* inside store_read_begin() (read connections only) */
 };
 
 struct store {
@@ -48,11 +54,24 @@ struct store {
 	pthread_mutex_t rlist_lock;
 	struct conn **readers; /* every read connection, closed at the end */
 	size_t nreaders;
-	atomic_uint_least64_t gen;         /* store_generation() */
+	atomic_uint_least64_t gen; /* store_generation() */
+	/* store_post_clock() and the slots of store_post_version(). */
+	atomic_uint_least64_t post_clock;
+	atomic_uint_least64_t post_slots[STORE_POST_SLOTS];
+	atomic_uint_least64_t any_post; /* STORE_ANY_POST */
+	/* The writes inside scope_open()/scope_close() of the writer's
+	 * current change: how many rows they changed and which posts they
+	 * touched (more than SCOPE_POSTS: as if every post). */
+	int scoping;
+	long long scoped_changes;
+	int64_t scope_posts[SCOPE_POSTS];
+	int nscope; /* SCOPE_POSTS + 1: too many to name */
+	/* store_setting_get()'s snapshot of the settings table. */
+	pthread_rwlock_t settings_lock;
+	struct settings_snap *settings;
 	struct search_cache *search_cache; /* store_search.c: term counts */
 	long long changes_seen; /* sqlite3_total_changes64 at the last bump */
-	struct conn watch;      /* the watcher thread's own connection */
-	int64_t watch_first;    /* its data_version when it started */
+	int64_t watch_first;    /* the writer's data_version when it started */
 	pthread_t watcher;
 	int watching;
 	atomic_int watch_stop;
@@ -87,9 +106,22 @@ const char *col_text(struct arena *a, sqlite3_stmt *st, int i);
 
 /* The writer: held by one thread at a time (recursively, for the whole of
  * a store_begin() transaction).  An unlock that ends a change bumps the
- * generation. */
+ * generation, or only the versions of the posts a scope named. */
 struct conn *writer_lock(struct store *s);
 void writer_unlock(struct store *s);
+/*
+ * A scope around writes that change what readers see of one post only
+ * (post_id: its comments, say) or of no page at all (post_id 0: view
+ * counts, which pages may show up to a minute late, sessions, the
+ * outbox).  scope_open() takes the writer; scope_close() releases it and
+ * says what the rows changed in between touched.  When every change a
+ * commit carries was made inside such scopes, caches of other pages stay
+ * valid (store_post_version()); any other change in the same commit
+ * moves the generation, as before.  Scopes nest, also around
+ * store_begin()/store_commit().
+ */
+long long scope_open(struct store *s);
+void scope_close(struct store *s, long long mark, int64_t post_id);
 /*
  * The calling thread's read connection.  Inside the thread's own write
  * transaction (or on a :memory: database) reads go to the writer, so they
@@ -130,6 +162,10 @@ int write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
  */
 int write_one(struct store *s, const char *sql, const char *what, int64_t *id,
               struct error *e, const char *types, ...);
+/* The same for a row no page shows (a session, the outbox): caches of
+ * pages stay (scope_open() with no post). */
+int write_private(struct store *s, const char *sql, const char *what,
+                  struct error *e, const char *types, ...);
 /* The same, with the rows it changed in *changes (an UPDATE that matched
  * nothing, say). */
 int write_count(struct store *s, const char *sql, const char *what,

@@ -340,6 +340,30 @@ int store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
  */
 uint64_t store_generation(struct store *s);
 int store_watch(struct store *s, struct error *e);
+/*
+ * Finer than the generation, for changes that touch one post only (a
+ * comment added, moderated or edited), which do not move the generation:
+ * store_post_clock() grows with each such change, and
+ * store_post_version(id) is the clock's value after the last change to
+ * post id (posts may share a slot: a change to one then counts for the
+ * other too).  STORE_ANY_POST names every post's slot at once: it moves
+ * with every such change.  A cache entry made after reading clock0 =
+ * store_post_clock() shows post id as it is while
+ * store_post_version(id) <= clock0.  View counts move neither number.
+ */
+#define STORE_ANY_POST (-1)
+uint64_t store_post_clock(struct store *s);
+uint64_t store_post_version(struct store *s, int64_t id);
+/*
+ * Reads of the calling thread from here to store_read_end() see one
+ * snapshot of the database (one read transaction: a page's statements
+ * take the WAL's read lock once, not each).  Reads inside the thread's
+ * own write transaction still see that transaction.  Not nested.
+ */
+void store_read_begin(struct store *s);
+void store_read_end(struct store *s);
+/* Is the calling thread between store_read_begin() and _end()? */
+int store_reading(struct store *s);
 
 /* ---- accounts (store_users.c) ---- */
 

@@ -137,11 +137,17 @@ store_comment_add(struct store *s, const struct comment *in, int64_t *id,
 	sqlite3_stmt *st;
 	struct comment c = *in;
 	int64_t new_id;
+	long long mark;
+	int rc;
 
 	if (id == NULL)
 		id = &new_id;
-	if (store_begin(s, e) == -1)
+	/* Other posts' pages stay cached (scope_open()). */
+	mark = scope_open(s);
+	if (store_begin(s, e) == -1) {
+		scope_close(s, mark, c.post_id);
 		return -1;
+	}
 	w = writer_lock(s);
 	st = conn_stmt(w, SQL_COMMENT_ADD, e);
 	if (st == NULL) {
@@ -181,9 +187,12 @@ store_comment_add(struct store *s, const struct comment *in, int64_t *id,
 		goto fail;
 	if (c.status == COMMENT_APPROVED && count_approved(s, &c, 1, e) == -1)
 		goto fail;
-	return store_commit(s, e);
+	rc = store_commit(s, e);
+	scope_close(s, mark, c.post_id);
+	return rc;
 fail:
 	store_rollback(s);
+	scope_close(s, mark, c.post_id);
 	return -1;
 }
 
@@ -222,7 +231,10 @@ store_comment_set_status(struct store *s, int64_t id,
 {
 	struct arena *a = arena_new();
 	struct comment c;
+	long long mark = scope_open(s);
+	int rc;
 
+	c.post_id = 0;
 	if (store_begin(s, e) == -1)
 		goto out;
 	if (store_comment_get(s, a, id, &c, e) == -1)
@@ -245,10 +257,13 @@ store_comment_set_status(struct store *s, int64_t id,
 		goto fail;
 done:
 	arena_free(a);
-	return store_commit(s, e);
+	rc = store_commit(s, e);
+	scope_close(s, mark, c.post_id);
+	return rc;
 fail:
 	store_rollback(s);
 out:
+	scope_close(s, mark, c.post_id);
 	arena_free(a);
 	return -1;
 }
@@ -279,8 +294,8 @@ int
 store_comment_decision_add(struct store *s, int64_t id, const char *decision,
                            const char *actor, int64_t now, struct error *e)
 {
-	return write_one(s, SQL_DECISION_ADD, "recording decision", NULL, e,
-	                 "lssl", id, decision, actor ? actor : "", now);
+	return write_private(s, SQL_DECISION_ADD, "recording decision", e,
+	                     "lssl", id, decision, actor ? actor : "", now);
 }
 
 /* A single count(*) with up to two bound values. */

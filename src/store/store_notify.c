@@ -103,10 +103,11 @@ store_outbox_add(struct store *s, int64_t reply_id, const struct outbox_msg *m,
                  int64_t now, int *added, struct error *e)
 {
 	sqlite3_stmt *st;
+	long long mark;
 	int rc = -1;
 
 	*added = 0;
-	writer_lock(s);
+	mark = scope_open(s);
 	st = conn_stmt(&s->w, SQL_OUTBOX_ADD, e);
 	if (st == NULL)
 		goto out;
@@ -120,7 +121,7 @@ store_outbox_add(struct store *s, int64_t reply_id, const struct outbox_msg *m,
 	if (rc == 0)
 		*added = sqlite3_changes(s->w.db) > 0;
 out:
-	writer_unlock(s);
+	scope_close(s, mark, 0);
 	return rc;
 }
 
@@ -163,21 +164,21 @@ store_outbox_due(struct store *s, struct arena *a, int64_t now,
 int
 store_outbox_sent(struct store *s, int64_t id, int64_t now, struct error *e)
 {
-	return write_one(s, SQL_OUTBOX_SENT, "marking mail sent", NULL, e, "ll",
-	                 id, now);
+	return write_private(s, SQL_OUTBOX_SENT, "marking mail sent", e, "ll",
+	                     id, now);
 }
 
 int
 store_outbox_failed(struct store *s, int64_t id, int attempts,
                     const char *error, int64_t next_attempt_at, struct error *e)
 {
-	return write_one(s, SQL_OUTBOX_FAILED, "recording a mail failure", NULL,
-	                 e, "lisl", id, attempts, error, next_attempt_at);
+	return write_private(s, SQL_OUTBOX_FAILED, "recording a mail failure",
+	                     e, "lisl", id, attempts, error, next_attempt_at);
 }
 
 int
 store_notify_off(struct store *s, int64_t comment_id, struct error *e)
 {
-	return write_one(s, SQL_NOTIFY_OFF, "unsubscribing", NULL, e, "l",
-	                 comment_id);
+	return write_private(s, SQL_NOTIFY_OFF, "unsubscribing", e, "l",
+	                     comment_id);
 }

@@ -1275,7 +1275,7 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	struct search_insts *si;
 	const char *fts;
 	const unsigned char *version = NULL;
-	int locked, rc = -1, idf;
+	int locked, rc = -1, idf, own = 0;
 	struct conn *c;
 	int64_t count = 0, docs, *counts = NULL;
 	size_t vn = 0;
@@ -1301,7 +1301,10 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	/* On the writer (an in-memory store, or inside the caller's write
 	 * transaction) the statements share its transaction already, and
 	 * the index may hold what it has not committed: no cached counts. */
-	if (!locked && read_step(c, SQL_READ_BEGIN, e) == -1)
+	/* Its own read transaction, unless the page's is open already
+	 * (store_read_begin). */
+	own = !locked && !c->reading;
+	if (own && read_step(c, SQL_READ_BEGIN, e) == -1)
 		goto out;
 	if (!locked && index_version(c, a, &version, &vn, e) == -1)
 		goto out;
@@ -1342,7 +1345,7 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	out->more = count > LIM_SEARCH_RESULTS;
 	rc = search_snippets(c, a, si, out, e);
 out:
-	if (!locked && !sqlite3_get_autocommit(c->db) &&
+	if (own && !sqlite3_get_autocommit(c->db) &&
 	    read_step(c, SQL_READ_END, rc == 0 ? e : NULL) == -1)
 		rc = -1;
 	reader_put(s, locked);

@@ -110,9 +110,13 @@ store_spam_learn(struct store *s, const char *const *tokens, size_t n,
 {
 	sqlite3_stmt *st;
 	int64_t sp = is_spam ? 1 : 0, hm = is_spam ? 0 : 1;
+	int rc;
+	long long mark = scope_open(s);
 
-	if (store_begin(s, e) == -1)
+	if (store_begin(s, e) == -1) {
+		scope_close(s, mark, 0);
 		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		st = conn_stmt(&s->w, SQL_SPAM_TOKEN_ADD, e);
 		if (st == NULL)
@@ -126,9 +130,12 @@ store_spam_learn(struct store *s, const char *const *tokens, size_t n,
 	if (write_one(s, SQL_SPAM_DOCS_ADD, "learning spam totals", NULL, e,
 	              "ll", sp, hm) == -1)
 		goto fail;
-	return store_commit(s, e);
+	rc = store_commit(s, e);
+	scope_close(s, mark, 0);
+	return rc;
 fail:
 	store_rollback(s);
+	scope_close(s, mark, 0);
 	return -1;
 }
 

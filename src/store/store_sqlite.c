@@ -80,6 +80,11 @@ static const char SQL_SECTION_LIST[] =
 
 static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
+struct settings_snap;
+static void settings_free(struct settings_snap *sn);
+static const char SQL_READ_BEGIN[] = "BEGIN";
+static const char SQL_READ_END[] = "COMMIT";
+
 int
 db_error(struct error *e, sqlite3 *db, const char *what)
 {
@@ -220,25 +225,84 @@ writer_lock(struct store *s)
 	return &s->w;
 }
 
+/* Fibonacci hashing: the top bits of id times 2^64 / phi pick the slot. */
+static atomic_uint_least64_t *
+post_slot(struct store *s, int64_t id)
+{
+	if (id == STORE_ANY_POST)
+		return &s->any_post;
+	return &s->post_slots[((uint64_t)id * 0x9e3779b97f4a7c15ull) >> 52];
+}
+
 /*
- * Releasing the writer outside a transaction after rows changed (or a
- * transaction ended with changes) moves the generation on, so caches of
- * what readers saw go.  Inside a transaction nothing is visible yet, and
- * the release that ends it does the bump.
+ * What the writer's last change touched, once it is committed (or rolled
+ * back): nothing; only posts named by scopes (their versions move); or
+ * anything (the generation moves, so caches of what readers saw go).
+ * Inside a transaction or a scope nothing is visible yet, and the release
+ * that ends it decides.
  */
+static void
+changes_publish(struct store *s)
+{
+	long long changes = sqlite3_total_changes64(s->w.db);
+	long long n = changes - s->changes_seen;
+
+	if (n != 0 && n == s->scoped_changes && s->nscope <= SCOPE_POSTS) {
+		for (int i = 0; i < s->nscope; i++) {
+			uint64_t v = atomic_fetch_add(&s->post_clock, 1) + 1;
+
+			atomic_store(post_slot(s, s->scope_posts[i]), v);
+			atomic_store(post_slot(s, STORE_ANY_POST), v);
+		}
+	} else if (n != 0)
+		atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
+	s->changes_seen = changes;
+	s->scoped_changes = 0;
+	s->nscope = 0;
+}
+
 void
 writer_unlock(struct store *s)
 {
-	if (s->depth == 0) {
-		long long changes = sqlite3_total_changes64(s->w.db);
-
-		if (changes != s->changes_seen) {
-			s->changes_seen = changes;
-			atomic_fetch_add_explicit(&s->gen, 1,
-			                          memory_order_release);
-		}
-	}
+	if (s->depth == 0 && s->scoping == 0)
+		changes_publish(s);
 	pthread_mutex_unlock(&s->wlock);
+}
+
+long long
+scope_open(struct store *s)
+{
+	writer_lock(s);
+	s->scoping++;
+	return sqlite3_total_changes64(s->w.db);
+}
+
+void
+scope_close(struct store *s, long long mark, int64_t post_id)
+{
+	s->scoped_changes += sqlite3_total_changes64(s->w.db) - mark;
+	if (post_id != 0 && s->nscope <= SCOPE_POSTS) {
+		int i = 0;
+
+		while (i < s->nscope && s->scope_posts[i] != post_id)
+			i++;
+		if (i == s->nscope && s->nscope++ < SCOPE_POSTS)
+			s->scope_posts[i] = post_id;
+	}
+	s->scoping--;
+	writer_unlock(s);
+}
+
+uint64_t
+store_post_clock(struct store *s)
+{
+	return atomic_load(&s->post_clock);
+}
+
+uint64_t
+store_post_version(struct store *s, int64_t id)
+{
+	return atomic_load(post_slot(s, id));
 }
 
 static void
@@ -481,6 +545,7 @@ store_open(const char *path, int create, struct error *e)
 	pthread_mutex_init(&s->wlock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	pthread_mutex_init(&s->rlist_lock, NULL);
+	pthread_rwlock_init(&s->settings_lock, NULL);
 	pthread_key_create(&s->rkey, reader_destroy);
 	s->search_cache = search_cache_new();
 	if (conn_open(&s->w, path, flags, e) == -1 || migrate(s, e) == -1) {
@@ -498,7 +563,6 @@ store_close(struct store *s)
 	if (s->watching) {
 		atomic_store(&s->watch_stop, 1);
 		pthread_join(s->watcher, NULL);
-		conn_close(&s->watch);
 	}
 	for (size_t i = 0; i < s->nreaders; i++) {
 		conn_close(s->readers[i]);
@@ -516,6 +580,8 @@ store_close(struct store *s)
 	search_cache_free(s->search_cache);
 	pthread_mutex_destroy(&s->wlock);
 	pthread_mutex_destroy(&s->rlist_lock);
+	settings_free(s->settings);
+	pthread_rwlock_destroy(&s->settings_lock);
 	free(s->path);
 	free(s);
 }
@@ -613,6 +679,21 @@ write_one(struct store *s, const char *sql, const char *what, int64_t *id,
 }
 
 int
+write_private(struct store *s, const char *sql, const char *what,
+              struct error *e, const char *types, ...)
+{
+	long long mark = scope_open(s);
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = write_v(s, sql, what, NULL, NULL, e, types, ap);
+	va_end(ap);
+	scope_close(s, mark, 0);
+	return rc;
+}
+
+int
 write_count(struct store *s, const char *sql, const char *what,
             int64_t *changes, struct error *e, const char *types, ...)
 {
@@ -633,15 +714,107 @@ store_setting_set(struct store *s, const char *key, const char *value,
 	                 value);
 }
 
-int
-store_setting_get(struct store *s, struct arena *a, const char *key,
-                  const char **value, struct error *e)
+/*
+ * The settings table in memory, read again when the generation has moved
+ * (every write of a setting moves it; the watcher moves it for other
+ * processes' writes), so pages and comment rules read settings without a
+ * query (a dozen a page, a quarter of a render's CPU before).  Loaded on
+ * the writer's connection: a thread's read connection may be inside a
+ * read transaction older than the generation just taken.
+ */
+struct settings_snap {
+	uint64_t gen;
+	struct arena *a;
+	const char **keys, **values; /* n of each, sorted by key */
+	size_t n;
+};
+
+static const char SQL_SETTINGS_ALL[] =
+	"SELECT key, value FROM settings ORDER BY key";
+
+static struct settings_snap *
+settings_load(struct store *s, struct error *e)
+{
+	struct settings_snap *sn = xcalloc(1, sizeof(*sn));
+	size_t cap = 0;
+	sqlite3_stmt *st;
+	int step;
+
+	sn->gen = store_generation(s);
+	sn->a = arena_new();
+	writer_lock(s);
+	st = conn_stmt(&s->w, SQL_SETTINGS_ALL, e);
+	while (st != NULL && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sn->n == cap) {
+			size_t grown = cap ? 2 * cap : 64;
+			const char **k = arena_alloc(sn->a, grown * sizeof(*k));
+			const char **v = arena_alloc(sn->a, grown * sizeof(*v));
+
+			if (sn->n > 0) {
+				memcpy(k, sn->keys, sn->n * sizeof(*k));
+				memcpy(v, sn->values, sn->n * sizeof(*v));
+			}
+			sn->keys = k;
+			sn->values = v;
+			cap = grown;
+		}
+		sn->keys[sn->n] = col_text(sn->a, st, 0);
+		sn->values[sn->n++] = col_text(sn->a, st, 1);
+	}
+	if (st != NULL && step != SQLITE_DONE) {
+		db_error(e, s->w.db, "settings");
+		stmt_done(st);
+		st = NULL;
+	}
+	if (st != NULL)
+		stmt_done(st);
+	writer_unlock(s);
+	if (st == NULL) {
+		arena_free(sn->a);
+		free(sn);
+		return NULL;
+	}
+	return sn;
+}
+
+static void
+settings_free(struct settings_snap *sn)
+{
+	if (sn == NULL)
+		return;
+	arena_free(sn->a);
+	free(sn);
+}
+
+/* key's value in sn copied into a, or NULL.  Keys are sorted bytewise. */
+static const char *
+settings_find(const struct settings_snap *sn, struct arena *a, const char *key)
+{
+	size_t lo = 0, hi = sn->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sn->keys[mid], key);
+
+		if (c == 0)
+			return arena_strdup(a, sn->values[mid]);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Inside the thread's own write transaction: what it wrote, unshared. */
+static int
+setting_read(struct store *s, struct arena *a, const char *key,
+             const char **value, struct error *e)
 {
 	int locked, rc = -1, step;
 	struct conn *c = reader_get(s, &locked, e);
 	sqlite3_stmt *st;
 
-	*value = NULL;
 	if (c == NULL)
 		return -1;
 	st = conn_stmt(c, SQL_SETTING_GET, e);
@@ -659,6 +832,38 @@ store_setting_get(struct store *s, struct arena *a, const char *key,
 out:
 	reader_put(s, locked);
 	return rc;
+}
+
+int
+store_setting_get(struct store *s, struct arena *a, const char *key,
+                  const char **value, struct error *e)
+{
+	struct settings_snap *sn, *old = NULL;
+
+	*value = NULL;
+	if (owns_writer(s))
+		return setting_read(s, a, key, value, e);
+	pthread_rwlock_rdlock(&s->settings_lock);
+	sn = s->settings;
+	if (sn != NULL && sn->gen == store_generation(s)) {
+		*value = settings_find(sn, a, key);
+		pthread_rwlock_unlock(&s->settings_lock);
+		return 0;
+	}
+	pthread_rwlock_unlock(&s->settings_lock);
+	sn = settings_load(s, e);
+	if (sn == NULL)
+		return -1;
+	*value = settings_find(sn, a, key);
+	pthread_rwlock_wrlock(&s->settings_lock);
+	if (s->settings == NULL || s->settings->gen <= sn->gen) {
+		old = s->settings;
+		s->settings = sn;
+	} else
+		old = sn; /* another thread loaded a newer one meanwhile */
+	pthread_rwlock_unlock(&s->settings_lock);
+	settings_free(old);
+	return 0;
 }
 
 int
@@ -781,27 +986,45 @@ store_generation(struct store *s)
 
 /*
  * Commits made by other processes (the CLI beside a running server) are
- * seen here: PRAGMA data_version on a connection of the watcher's own
- * changes when any other connection has committed.
+ * seen here: PRAGMA data_version on the writer's connection changes when
+ * any other connection has committed, and this process writes through
+ * that connection only, so its own commits (a views flush, a comment,
+ * which must not drop every cached page) do not count twice.  The writer
+ * is only tried: while it is busy this round is skipped.
  */
+static int
+watch_read(struct store *s, int64_t *v)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (pthread_mutex_trylock(&s->wlock) != 0)
+		return -1;
+	if (s->depth == 0) {
+		st = conn_stmt(&s->w, SQL_DATA_VERSION, NULL);
+		if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+			*v = sqlite3_column_int64(st, 0);
+			rc = 0;
+		}
+		if (st != NULL)
+			stmt_done(st);
+	}
+	pthread_mutex_unlock(&s->wlock);
+	return rc;
+}
+
 static void *
 watch_main(void *arg)
 {
 	struct store *s = arg;
-	int64_t last = s->watch_first;
+	int64_t last = s->watch_first, v;
 
 	while (!atomic_load(&s->watch_stop)) {
-		sqlite3_stmt *st = conn_stmt(&s->watch, SQL_DATA_VERSION, NULL);
-
-		if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
-			int64_t v = sqlite3_column_int64(st, 0);
-
+		if (watch_read(s, &v) == 0) {
 			if (last != -1 && v != last)
 				atomic_fetch_add(&s->gen, 1);
 			last = v;
 		}
-		if (st != NULL)
-			stmt_done(st);
 		usleep(STORE_WATCH_MS * 1000);
 	}
 	return NULL;
@@ -812,25 +1035,65 @@ store_watch(struct store *s, struct error *e)
 {
 	if (s->memory || s->watching)
 		return 0;
-	sqlite3_stmt *st;
-
-	if (conn_open(&s->watch, s->path, SQLITE_OPEN_READONLY, e) == -1)
-		return -1;
 	/* The first reading here, not in the thread: a change committed
 	 * before the thread's first look would otherwise be its baseline,
 	 * and missed. */
 	s->watch_first = -1;
-	st = conn_stmt(&s->watch, SQL_DATA_VERSION, NULL);
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		s->watch_first = sqlite3_column_int64(st, 0);
-	if (st != NULL)
-		stmt_done(st);
-	if (pthread_create(&s->watcher, NULL, watch_main, s) != 0) {
-		conn_close(&s->watch);
+	writer_lock(s);
+	(void)watch_read(s, &s->watch_first);
+	writer_unlock(s);
+	if (pthread_create(&s->watcher, NULL, watch_main, s) != 0)
 		return error_set(e, ERR_IO, "cannot start the store watcher");
-	}
 	s->watching = 1;
 	return 0;
+}
+
+/* A statement without parameters or rows, prepared once. */
+static int
+stmt_run(struct conn *c, const char *sql)
+{
+	sqlite3_stmt *st = conn_stmt(c, sql, NULL);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	stmt_done(st);
+	return rc;
+}
+
+void
+store_read_begin(struct store *s)
+{
+	struct error e;
+	int locked;
+	struct conn *c;
+
+	if (s->memory || owns_writer(s))
+		return;
+	c = reader_get(s, &locked, &e);
+	if (c == NULL || c->reading)
+		return;
+	c->reading = stmt_run(c, SQL_READ_BEGIN) == 0;
+}
+
+int
+store_reading(struct store *s)
+{
+	struct conn *c = s->memory ? NULL : pthread_getspecific(s->rkey);
+
+	return c != NULL && c->reading;
+}
+
+void
+store_read_end(struct store *s)
+{
+	struct conn *c = s->memory ? NULL : pthread_getspecific(s->rkey);
+
+	if (c == NULL || !c->reading)
+		return;
+	(void)stmt_run(c, SQL_READ_END);
+	c->reading = 0;
 }
 
 int

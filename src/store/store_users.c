@@ -244,8 +244,8 @@ store_user_set_profile(struct store *s, int64_t id, const char *name,
 int
 store_user_logged_in(struct store *s, int64_t id, int64_t now, struct error *e)
 {
-	return write_one(s, SQL_USER_LOGGED_IN, "recording login", NULL, e,
-	                 "ll", id, now);
+	return write_private(s, SQL_USER_LOGGED_IN, "recording login", e, "ll",
+	                     id, now);
 }
 
 int
@@ -270,9 +270,10 @@ store_user_admins(struct store *s, int64_t *n, struct error *e)
 int
 store_session_add(struct store *s, const struct session *in, struct error *e)
 {
-	return write_one(s, SQL_SESSION_ADD, "adding session", NULL, e,
-	                 "slslls", in->token_hash, in->user_id, in->csrf,
-	                 in->expires_at, in->created_at, in->ip ? in->ip : "");
+	return write_private(s, SQL_SESSION_ADD, "adding session", e, "slslls",
+	                     in->token_hash, in->user_id, in->csrf,
+	                     in->expires_at, in->created_at,
+	                     in->ip ? in->ip : "");
 }
 
 int
@@ -309,8 +310,8 @@ int
 store_session_touch(struct store *s, const char *token_hash, int64_t now,
                     int64_t expires_at, struct error *e)
 {
-	return write_one(s, SQL_SESSION_TOUCH, "touching session", NULL, e,
-	                 "sll", token_hash, now, expires_at);
+	return write_private(s, SQL_SESSION_TOUCH, "touching session", e, "sll",
+	                     token_hash, now, expires_at);
 }
 
 int

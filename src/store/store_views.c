@@ -87,11 +87,18 @@ store_views_flush(struct store *s, const struct views_row *rows, size_t n,
                   struct error *e)
 {
 	sqlite3_stmt *st;
+	long long mark;
+	int rc;
 
 	if (n == 0)
 		return 0;
-	if (store_begin(s, e) == -1)
+	/* Counts on pages may be a minute old (the beacon's answer is
+	 * live), so a flush leaves every cached page as it is. */
+	mark = scope_open(s);
+	if (store_begin(s, e) == -1) {
+		scope_close(s, mark, 0);
 		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		st = conn_stmt(&s->w, SQL_VIEWS_DAY_IF_POST, e);
 		if (st == NULL)
@@ -109,9 +116,12 @@ store_views_flush(struct store *s, const struct views_row *rows, size_t n,
 		if (write_step(s, st, "flushing views", NULL, e) == -1)
 			goto fail;
 	}
-	return store_commit(s, e);
+	rc = store_commit(s, e);
+	scope_close(s, mark, 0);
+	return rc;
 fail:
 	store_rollback(s);
+	scope_close(s, mark, 0);
 	return -1;
 }
 

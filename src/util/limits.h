@@ -79,6 +79,10 @@
 /* site config */
 #define LIM_CONF_BYTES (64 * 1024)
 #define LIM_THREADS    64
+/* The page cache's budget (cache_mb in gazette.conf), MiB: the default
+ * leaves a 2 GB machine room for the database's pages and the system. */
+#define LIM_CACHE_MB_DEFAULT 256
+#define LIM_CACHE_MB_MAX     65536
 
 /* feeds */
 #define LIM_FEED_ITEMS   20    /* entries in an RSS or Atom feed */

@@ -20,9 +20,25 @@ function sql(query) {
   return r.stdout.trim();
 }
 
-function setting(key, value) {
-  sql(`INSERT INTO settings(key, value) VALUES ('${key}', '${String(value).replace(/'/g, "''")}')
-       ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+// A setting written from another process, as `gazette settings set`
+// does: the server reads settings from a snapshot it makes again once its
+// watcher has seen a commit (within 50 ms). So the same commit sets the
+// tagline to a fresh mark, and this waits (bounded) until a page shows
+// the mark: from then on the server reads the new rules.
+let settingMark = 0;
+async function setting(key, value) {
+  const mark = `settings-${++settingMark}`;
+  const q = (k, v) => `INSERT INTO settings(key, value) VALUES ('${k}', '${String(v).replace(/'/g, "''")}')
+       ON CONFLICT(key) DO UPDATE SET value = excluded.value;`;
+  sql(`BEGIN; ${q(key, value)} ${q('tagline', mark)} COMMIT;`);
+  if (!srv) return;
+  const until = Date.now() + 5000;
+  for (;;) {
+    const home = await get(`${srv.url}/`);
+    if (home.text.includes(`content="${mark}"`)) return;
+    assert.ok(Date.now() < until, `the server did not see ${key} = ${value} within 5 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 // Each test posts from its own address (the server trusts X-Forwarded-For
@@ -64,8 +80,8 @@ before(async () => {
   site = await newSite({ demo: true, demoArgs: ['--posts', '12', '--comments', '0'] });
   posts = sql("SELECT id FROM posts WHERE type='post' AND status='published' ORDER BY published_at DESC").split('\n').map(Number);
   // The rules under test are switched on per test; these keep the others quiet.
-  setting('comments_hold', 'none');
-  setting('comments_min_seconds', '0');
+  await setting('comments_hold', 'none');
+  await setting('comments_min_seconds', '0');
   srv = await startServer(site.dir);
 });
 afterEach((t) => reportOnFailure(t, srv));
@@ -159,7 +175,7 @@ describe('posting', () => {
 
 describe('threads', () => {
   test('replies nest to comments_max_depth; deeper ones attach to the deepest allowed parent', async () => {
-    setting('comments_max_depth', '3');
+    await setting('comments_max_depth', '3');
     const pid = posts[4];
     let parent = 0;
     const ids = [];
@@ -176,7 +192,7 @@ describe('threads', () => {
     // Reading order: each comment followed by its replies.
     const order = [...html.matchAll(/id="comment-(\d+)"/g)].map((m) => Number(m[1]));
     assert.deepEqual(order, ids);
-    setting('comments_max_depth', '10');
+    await setting('comments_max_depth', '10');
   });
 
   test('a reply to a comment of another post, or to a removed one, is refused', async () => {
@@ -213,7 +229,7 @@ describe('threads', () => {
 
 describe('moderation rules', () => {
   test('hold only a first comment: the same email is approved once one is approved', async () => {
-    setting('comments_hold', 'first');
+    await setting('comments_hold', 'first');
     const email = 'newcomer@example.com';
     const first = await apiComment({ post_id: posts[8], author: 'New', email, body: 'my first comment' });
     assert.equal(first.json.status, 'pending');
@@ -224,18 +240,18 @@ describe('moderation rules', () => {
     sql(`UPDATE comments SET status = 'approved' WHERE id = ${first.json.id}`);
     const third = await apiComment({ post_id: posts[8], author: 'New', email: email.toUpperCase(), body: 'now trusted' });
     assert.equal(third.json.status, 'approved');
-    setting('comments_hold', 'none');
+    await setting('comments_hold', 'none');
   });
 
   test('hold every comment', async () => {
-    setting('comments_hold', 'all');
+    await setting('comments_hold', 'all');
     const r = await apiComment({ post_id: posts[8], author: 'Any', email: 'newcomer@example.com', body: 'held anyway' });
     assert.equal(r.json.status, 'pending');
-    setting('comments_hold', 'none');
+    await setting('comments_hold', 'none');
   });
 
   test('more than comments_max_links links holds a comment', async () => {
-    setting('comments_max_links', '2');
+    await setting('comments_max_links', '2');
     const two = await apiComment({ post_id: posts[9], author: 'L', body: 'see https://a.example and https://b.example' });
     assert.equal(two.json.status, 'approved');
     const three = await apiComment({ post_id: posts[9], author: 'L', body: 'see https://a.example, https://b.example and www.c.example' });
@@ -243,20 +259,20 @@ describe('moderation rules', () => {
   });
 
   test('a held word holds; a blocked word, email or address refuses outright', async () => {
-    setting('comments_held_words', 'casino, lottery');
-    setting('comments_blocked_words', 'forbiddenword');
-    setting('comments_blocked_emails', 'troll@example.com');
-    setting('comments_blocked_ips', '10.66.66.66');
+    await setting('comments_held_words', 'casino, lottery');
+    await setting('comments_blocked_words', 'forbiddenword');
+    await setting('comments_blocked_emails', 'troll@example.com');
+    await setting('comments_blocked_ips', '10.66.66.66');
     assert.equal((await apiComment({ post_id: posts[9], author: 'H', body: 'Try the CASINO tonight' })).json.status, 'pending');
     const bw = await apiComment({ post_id: posts[9], author: 'H', body: 'a forbiddenword here' });
     assert.equal(bw.status, 403);
     assert.equal((await apiComment({ post_id: posts[9], author: 'T', email: 'Troll@Example.com', body: 'hi' })).status, 403);
     assert.equal((await apiComment({ post_id: posts[9], author: 'T', body: 'from a blocked address' }, { ip: '10.66.66.66' })).status, 403);
-    for (const k of ['comments_held_words', 'comments_blocked_words', 'comments_blocked_emails', 'comments_blocked_ips']) setting(k, '');
+    for (const k of ['comments_held_words', 'comments_blocked_words', 'comments_blocked_emails', 'comments_blocked_ips']) await setting(k, '');
   });
 
   test('a filled honeypot or a form sent too fast is stored as spam, shown to the bot as held', async () => {
-    setting('comments_min_seconds', '5');
+    await setting('comments_min_seconds', '5');
     const id = posts[10];
     const html = (await get(srv.url + await postPage(id))).text;
     const stamp = /name="stamp" value="([^"]+)"/.exec(html)[1];
@@ -272,7 +288,7 @@ describe('moderation rules', () => {
     assert.equal(honey.status, 201);
     assert.equal(honey.json.status, 'pending', 'the bot is told it is held');
     assert.equal(statusOf(honey.json.id), 'spam');
-    setting('comments_min_seconds', '0');
+    await setting('comments_min_seconds', '0');
   });
 
   test('the same comment again is refused as a duplicate (409)', async () => {
@@ -284,7 +300,7 @@ describe('moderation rules', () => {
   });
 
   test('more than comments_rate_minute comments a minute from one address: 429 with Retry-After', async () => {
-    setting('comments_rate_minute', '3');
+    await setting('comments_rate_minute', '3');
     const ip = newIp();
     for (let i = 0; i < 3; i++) {
       assert.equal((await apiComment({ post_id: posts[6], author: 'R', body: `rate ${i} ${ip}` }, { ip })).status, 201);
@@ -298,7 +314,7 @@ describe('moderation rules', () => {
 
 describe('the commenter\'s own comment', () => {
   test('with its token: seen while pending, edited and deleted within the window', async () => {
-    setting('comments_hold', 'all');
+    await setting('comments_hold', 'all');
     const r = await apiComment({ post_id: posts[5], author: 'Own', body: 'first draft' });
     const id = r.json.id;
     const token = r.json.token;
@@ -315,7 +331,7 @@ describe('the commenter\'s own comment', () => {
     const del = await fetch(`${srv.url}/api/v1/comments/${id}`, { method: 'DELETE', headers: { 'X-Comment-Token': token } });
     assert.equal(del.status, 204);
     assert.equal(statusOf(id), 'trash');
-    setting('comments_hold', 'none');
+    await setting('comments_hold', 'none');
   });
 
   test('the edit window closes when someone replies, and when its minutes are over', async () => {
@@ -326,7 +342,7 @@ describe('the commenter\'s own comment', () => {
     });
     assert.equal(put.status, 403);
     assert.match((await put.json()).error, /replied/);
-    setting('comments_edit_minutes', '0');
+    await setting('comments_edit_minutes', '0');
     const late = await apiComment({ post_id: posts[4], author: 'Own', body: 'too late to edit' });
     await new Promise((res) => setTimeout(res, 1100));
     const put2 = await fetch(`${srv.url}/api/v1/comments/${late.json.id}`, {
@@ -334,15 +350,15 @@ describe('the commenter\'s own comment', () => {
     });
     assert.equal(put2.status, 403);
     assert.match((await put2.json()).error, /minutes/);
-    setting('comments_edit_minutes', '10');
+    await setting('comments_edit_minutes', '10');
   });
 });
 
 describe('comment feeds', () => {
   test('a post\'s comment feed and the site comments feed show approved comments only', async () => {
-    setting('comments_hold', 'all');
+    await setting('comments_hold', 'all');
     const held = await apiComment({ post_id: posts[2], author: 'Feedheld', body: 'held from the feed' });
-    setting('comments_hold', 'none');
+    await setting('comments_hold', 'none');
     const shown = await apiComment({ post_id: posts[2], author: 'Feedshown', body: 'shown in the feed' });
     assert.equal(held.json.status, 'pending');
     const page = await postPage(posts[2]);

@@ -952,6 +952,166 @@ publish_due_reads_its_index(void **state)
 	arena_free(a);
 }
 
+/* ---- what moves the caches' numbers (issue 12) --------------------------- */
+
+static struct comment
+comment_in(int64_t post_id, enum comment_status status)
+{
+	struct comment c;
+
+	memset(&c, 0, sizeof(c));
+	c.post_id = post_id;
+	c.author_name = "Reader";
+	c.author_email = "r@example.com";
+	c.body_src = "Hello";
+	c.body_html = "<p>Hello</p>\n";
+	c.status = status;
+	c.created_at = T0;
+	return c;
+}
+
+/*
+ * A comment moves its post's version and no other's, and not the
+ * generation; a post saved moves the generation; a transaction that
+ * mixes both moves the generation (a change no scope named).
+ */
+static void
+comment_moves_only_its_post(void **state)
+{
+	struct store *s = *state;
+	struct error e;
+	struct comment c;
+	int64_t a, b, id;
+	uint64_t gen, clock0;
+	enum comment_status old;
+
+	a = add_post(s, POST_POST, POST_PUBLISHED, "a", T0, 0, 0);
+	b = add_post(s, POST_POST, POST_PUBLISHED, "b", T0, 0, 0);
+	gen = store_generation(s);
+	clock0 = store_post_clock(s);
+	c = comment_in(a, COMMENT_APPROVED);
+	assert_int_equal(store_comment_add(s, &c, &id, &e), 0);
+	assert_int_equal(store_generation(s), gen);
+	assert_true(store_post_version(s, a) > clock0);
+	assert_true(store_post_version(s, STORE_ANY_POST) > clock0);
+	assert_true(store_post_version(s, b) <= clock0);
+	assert_true(store_post_clock(s) > clock0);
+
+	/* moderating it: the same */
+	clock0 = store_post_clock(s);
+	assert_int_equal(store_comment_set_status(s, id, COMMENT_SPAM, &old,
+	                                          &e),
+	                 0);
+	assert_int_equal(old, COMMENT_APPROVED);
+	assert_int_equal(comment_count(s, a), 0);
+	assert_int_equal(store_generation(s), gen);
+	assert_true(store_post_version(s, a) > clock0);
+	assert_true(store_post_version(s, b) <= clock0);
+	/* recording who decided shows on no page */
+	clock0 = store_post_clock(s);
+	assert_int_equal(store_comment_decision_add(s, id, "spam", "x", T0, &e),
+	                 0);
+	assert_int_equal(store_generation(s), gen);
+	assert_int_equal(store_post_clock(s), clock0);
+
+	/* a post added: everything */
+	add_post(s, POST_POST, POST_PUBLISHED, "c", T0, 0, 0);
+	assert_true(store_generation(s) != gen);
+
+	/* a comment and a setting in one transaction: everything */
+	gen = store_generation(s);
+	assert_int_equal(store_begin(s, &e), 0);
+	c = comment_in(b, COMMENT_APPROVED);
+	assert_int_equal(store_comment_add(s, &c, &id, &e), 0);
+	assert_int_equal(store_setting_set(s, "tagline", "mixed", &e), 0);
+	assert_int_equal(store_generation(s), gen); /* not committed yet */
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_true(store_generation(s) != gen);
+}
+
+/*
+ * Settings come from a snapshot, made again whenever the generation
+ * moves; inside a transaction a thread reads what it wrote.
+ */
+static void
+settings_snapshot_follows_writes(void **state)
+{
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	struct error e;
+	const char *v;
+
+	assert_int_equal(store_setting_set(s, "title", "One", &e), 0);
+	assert_int_equal(store_setting_get(s, a, "title", &v, &e), 0);
+	assert_string_equal(v, "One");
+	assert_int_equal(store_setting_set(s, "title", "Two", &e), 0);
+	assert_int_equal(store_setting_get(s, a, "title", &v, &e), 0);
+	assert_string_equal(v, "Two");
+	assert_int_equal(store_setting_get(s, a, "absent", &v, &e), 0);
+	assert_null(v);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_setting_set(s, "title", "Three", &e), 0);
+	assert_int_equal(store_setting_get(s, a, "title", &v, &e), 0);
+	assert_string_equal(v, "Three");
+	store_rollback(s);
+	assert_int_equal(store_setting_get(s, a, "title", &v, &e), 0);
+	assert_string_equal(v, "Two");
+	arena_free(a);
+}
+
+/*
+ * On a file: another process's commit (here a second store on the same
+ * file) moves the generation within the watcher's period, and this
+ * store's own commits move it once, not again through the watcher; a
+ * read transaction sees one snapshot until it ends.
+ */
+static void
+watcher_sees_other_writers_only(void **state)
+{
+	struct tmp_site t;
+	struct arena *a = arena_new();
+	struct store *s, *other;
+	struct error e;
+	const char *v;
+	uint64_t gen;
+	struct comment c;
+	int64_t post, id;
+
+	(void)state;
+	s = tmp_site_open(&t, "watch");
+	other = store_open(t.db, 0, &e);
+	assert_non_null(other);
+	assert_int_equal(store_watch(s, &e), 0);
+	post = add_post(s, POST_POST, POST_PUBLISHED, "w", T0, 0, 0);
+	usleep(300 * 1000);
+
+	/* our own comment: no generation move, even after the watcher ran */
+	gen = store_generation(s);
+	c = comment_in(post, COMMENT_APPROVED);
+	assert_int_equal(store_comment_add(s, &c, &id, &e), 0);
+	usleep(300 * 1000);
+	assert_int_equal(store_generation(s), gen);
+
+	/* another process's setting: seen, and read afresh */
+	assert_int_equal(store_setting_get(s, a, "title", &v, &e), 0);
+	store_read_begin(s);
+	assert_true(store_reading(s));
+	assert_int_equal(store_post_get(s, a, post, &(struct post){0}, &e), 0);
+	assert_int_equal(store_setting_set(other, "title", "Elsewhere", &e), 0);
+	for (int i = 0; i < 100 && store_generation(s) == gen; i++)
+		usleep(20 * 1000);
+	assert_true(store_generation(s) != gen);
+	store_read_end(s);
+	assert_false(store_reading(s));
+	assert_int_equal(store_setting_get(s, a, "title", &v, &e), 0);
+	assert_string_equal(v, "Elsewhere");
+
+	store_close(other);
+	store_close(s);
+	tmp_site_remove(&t);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -985,6 +1145,11 @@ main(void)
 		cmocka_unit_test(file_survives_reopen),
 		cmocka_unit_test(newer_database_refused),
 		cmocka_unit_test(publish_due_reads_its_index),
+		cmocka_unit_test_setup_teardown(comment_moves_only_its_post,
+	                                        setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			settings_snapshot_follows_writes, setup, teardown),
+		cmocka_unit_test(watcher_sees_other_writers_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
