@@ -186,6 +186,9 @@ void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
 int post_one(struct conn *c, sqlite3_stmt *st, struct arena *a,
              struct post *out, struct error *e);
 
+/* Each store file's statements on a reader's path (store_reader_stmts). */
+extern const struct store_stmt posts_reader_stmts[];
+
 /* 1 when a page may not have slug (a route of site/site.c owns it, or a
  * year archive); 0 for other types (store_import.c). */
 int slug_reserved(enum post_type type, const char *slug);

@@ -168,6 +168,27 @@ void store_close(struct store *s);
 int store_schema_version(struct store *s, int64_t *db_version, int64_t *known,
                          struct error *e);
 
+/*
+ * Every statement on a reader's path, by name (issue 12: no page read
+ * grows with the site).  tests/unit/test_plans.c runs EXPLAIN QUERY PLAN
+ * on each over a seeded database and refuses a full scan of posts or
+ * comments, a temporary b-tree in a statement that reads them, an ordered
+ * index walk without a LIMIT, and a count over them, unless the entry says
+ * in bounded why its count or walk stays small whatever the site's size.
+ * A statement added to a table here is checked without more.
+ */
+struct store_stmt {
+	const char *name;
+	const char *sql;
+	const char *bounded; /* NULL, or why what the test refuses is bounded */
+};
+/* The store files' tables, each ending with a NULL name; NULL ends it. */
+extern const struct store_stmt *const store_reader_stmts[];
+/* The detail lines of EXPLAIN QUERY PLAN sql, on the calling thread's read
+ * connection (which has the store's SQL functions), in a. */
+int store_explain(struct store *s, struct arena *a, const char *sql,
+                  const char ***lines, size_t *n, struct error *e);
+
 /* A write transaction around several calls (for bulk work: demo, import). */
 int store_begin(struct store *s, struct error *e);
 int store_commit(struct store *s, struct error *e);

@@ -36,9 +36,9 @@ static const char SQL_POST_PERMALINK[] =
 
 /* Password-protected posts are never listed (WordPress shows them in
  * lists; we keep them out of lists, feeds, search and sitemaps). */
-#define LISTED                                                                   \
-	"WHERE p.type = ?1 AND p.status = 'published' AND p.published_at <= ?2 " \
-	"AND p.password = '' "
+#define LISTED_EVER                                                            \
+	"WHERE p.type = ?1 AND p.status = 'published' AND p.password = '' "
+#define LISTED LISTED_EVER "AND p.published_at <= ?2 "
 #define NEWEST "ORDER BY p.published_at DESC, p.id DESC LIMIT ?3 OFFSET ?4"
 #define BY_TAG                                                                 \
 	"AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t "        \
@@ -65,12 +65,38 @@ static const char SQL_POST_COUNT_TAG[] =
 static const char SQL_POST_COUNT_RANGE[] =
 	"SELECT count(*) FROM posts p " LISTED
 	"AND p.published_at >= ?5 AND p.published_at < ?6";
-static const char SQL_POST_PREV[] =
-	"SELECT " POST_COLS LISTED "AND (p.published_at, p.id) < (?3, ?4) "
+/*
+ * A post's neighbours, "newest first, ties by id", in two probes each:
+ * the same second with a smaller (larger) id, then strictly older
+ * (newer).  Each is one seek in posts_listed (migration 014).  The row
+ * value (p.published_at, p.id) < (?3, ?4) that this replaced bounded the
+ * walk by published_at <= now instead, and sorted every older post in a
+ * temporary b-tree.  The probes name published_at <= now only where it
+ * is the walk's one upper bound: given two bounds on the column, SQLite
+ * seeks by either (even by "<= now" over "= ?3"), and by now it walks
+ * every newer post.  ?3 is at most now + 1 (store_post_neighbors), which
+ * bounds the older probes.
+ */
+static const char SQL_POST_PREV_SAME[] =
+	"SELECT " POST_COLS LISTED_EVER "AND p.published_at = ?3 AND p.id < ?4 "
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
-static const char SQL_POST_NEXT[] =
-	"SELECT " POST_COLS LISTED "AND (p.published_at, p.id) > (?3, ?4) "
+static const char SQL_POST_PREV[] =
+	"SELECT " POST_COLS LISTED_EVER "AND p.published_at < ?3 "
+	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
+static const char SQL_POST_NEXT_SAME[] =
+	"SELECT " POST_COLS LISTED_EVER "AND p.published_at = ?3 AND ?3 <= ?2 "
+	"AND p.id > ?4 "
 	"ORDER BY p.published_at, p.id LIMIT 1";
+static const char SQL_POST_NEXT[] =
+	"SELECT " POST_COLS LISTED "AND p.published_at > ?3 "
+	"ORDER BY p.published_at, p.id LIMIT 1";
+const struct store_stmt posts_reader_stmts[] = {
+	{"post_prev_same", SQL_POST_PREV_SAME, NULL},
+	{"post_prev", SQL_POST_PREV, NULL},
+	{"post_next_same", SQL_POST_NEXT_SAME, NULL},
+	{"post_next", SQL_POST_NEXT, NULL},
+	{NULL, NULL, NULL},
+};
 static const char SQL_ARCHIVE_MONTHS[] =
 	"SELECT CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER), "
 	"CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER), count(*) "
@@ -481,27 +507,36 @@ store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
                      int64_t now, struct post *prev, int *has_prev,
                      struct post *next, int *has_next, struct error *e)
 {
+	/* Per side: the same-second probe, then the one beyond it. */
+	static const char *const sql[2][2] = {{SQL_POST_PREV_SAME,
+	                                       SQL_POST_PREV},
+	                                      {SQL_POST_NEXT_SAME,
+	                                       SQL_POST_NEXT}};
 	int locked, rc = -1;
 	struct conn *c = reader_get(s, &locked, e);
-	const char *const sql[2] = {SQL_POST_PREV, SQL_POST_NEXT};
 	struct post *outs[2] = {prev, next};
 	int *found[2] = {has_prev, has_next};
+	/* A post not yet due (a preview) sorts after every listed one:
+	 * as (now + 1, 0), whose previous is the newest listed post. */
+	int64_t at = p->published_at > now ? now + 1 : p->published_at;
+	int64_t id = p->published_at > now ? 0 : p->id;
 
 	*has_prev = *has_next = 0;
 	if (c == NULL)
 		return -1;
-	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st = conn_stmt(c, sql[i], e);
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2 && !*found[i]; j++) {
+			sqlite3_stmt *st = conn_stmt(c, sql[i][j], e);
 
-		if (st == NULL)
-			goto out;
-		bind_text(st, 1, post_type_names[p->type]);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3, p->published_at);
-		sqlite3_bind_int64(st, 4, p->id);
-		if (maybe_post(c, st, a, outs[i], found[i], e) == -1)
-			goto out;
-	}
+			if (st == NULL)
+				goto out;
+			bind_text(st, 1, post_type_names[p->type]);
+			sqlite3_bind_int64(st, 2, now);
+			sqlite3_bind_int64(st, 3, at);
+			sqlite3_bind_int64(st, 4, id);
+			if (maybe_post(c, st, a, outs[i], found[i], e) == -1)
+				goto out;
+		}
 	rc = 0;
 out:
 	reader_put(s, locked);

@@ -80,6 +80,11 @@ static const char SQL_SECTION_LIST[] =
 
 static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
+const struct store_stmt *const store_reader_stmts[] = {
+	posts_reader_stmts,
+	NULL,
+};
+
 int
 db_error(struct error *e, sqlite3 *db, const char *what)
 {
@@ -530,6 +535,39 @@ store_schema_version(struct store *s, int64_t *have, int64_t *known,
 	rc = db_version(&s->w, have, e);
 	writer_unlock(s);
 	*known = migrations_known();
+	return rc;
+}
+
+int
+store_explain(struct store *s, struct arena *a, const char *sql,
+              const char ***lines, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+
+	*lines = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	if (sqlite3_prepare_v2(c->db,
+	                       arena_printf(a, "EXPLAIN QUERY PLAN %s", sql),
+	                       -1, &st, NULL) != SQLITE_OK) {
+		db_error(e, c->db, "explain");
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		*lines = arena_grow(a, *lines, &cap, *n, sizeof(**lines));
+		(*lines)[(*n)++] = col_text(a, st, 3);
+	}
+	if (step == SQLITE_DONE)
+		rc = 0;
+	else
+		db_error(e, c->db, "explain");
+out:
+	sqlite3_finalize(st);
+	reader_put(s, locked);
 	return rc;
 }
 
