@@ -82,6 +82,7 @@ static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
 const struct store_stmt *const store_reader_stmts[] = {
 	posts_reader_stmts,
+	lists_reader_stmts,
 	NULL,
 };
 
@@ -285,6 +286,40 @@ reader_get(struct store *s, int *locked, struct error *e)
 	s->readers[s->nreaders++] = c;
 	pthread_mutex_unlock(&s->rlist_lock);
 	return c;
+}
+
+static const char SQL_READ_BEGIN[] = "BEGIN";
+static const char SQL_READ_END[] = "COMMIT";
+
+/* Run a statement of no rows on a reader; e may be NULL. */
+static int
+read_step(struct conn *c, const char *sql, struct error *e)
+{
+	struct error ignored;
+	sqlite3_stmt *st = conn_stmt(c, sql, e ? e : &ignored);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	step = sqlite3_step(st);
+	stmt_done(st);
+	if (step != SQLITE_DONE)
+		return db_error(e ? e : &ignored, c->db, "read transaction");
+	return 0;
+}
+
+int
+reader_begin(struct conn *c, struct error *e)
+{
+	return read_step(c, SQL_READ_BEGIN, e);
+}
+
+int
+reader_end(struct conn *c, struct error *e)
+{
+	if (sqlite3_get_autocommit(c->db))
+		return 0;
+	return read_step(c, SQL_READ_END, e);
 }
 
 void
