@@ -93,8 +93,7 @@ list_render(struct site *s, struct req *r, struct resp *rs, struct listing *l)
 	l->q.now = clock_now();
 	l->q.limit = LIM_FRONT_POSTS;
 	l->q.offset = (int)((page - 1) * LIM_FRONT_POSTS);
-	if (store_post_count(s->store, &l->q, &total, &e) == -1 ||
-	    store_post_list(s->store, a, &l->q, &posts, &n, &e) == -1) {
+	if (store_post_page(s->store, a, &l->q, &posts, &n, &total, &e) == -1) {
 		log_error("list %s: %s", r->path, e.msg);
 		rs->status = 500;
 		return;

@@ -131,6 +131,15 @@ struct conn *reader_get(struct store *s, int *locked, struct error *e);
 void reader_put(struct store *s, int locked);
 
 /*
+ * A read transaction on read connection c, so that several statements
+ * read one snapshot and take the WAL read lock once (not for the writer:
+ * skip both when reader_get() said locked).  reader_end() ends one that
+ * is open; its e may be NULL.
+ */
+int reader_begin(struct conn *c, struct error *e);
+int reader_end(struct conn *c, struct error *e);
+
+/*
  * One read on the calling thread's connection, from prepare to reset:
  *
  *	struct rd q;
@@ -221,6 +230,10 @@ void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
 /* Step st once into *out, tags filled; ERR_NOT_FOUND when no row. */
 int post_one(struct conn *c, sqlite3_stmt *st, struct arena *a,
              struct post *out, struct error *e);
+
+/* Each store file's statements on a reader's path (store_reader_stmts). */
+extern const struct store_stmt posts_reader_stmts[];
+extern const struct store_stmt lists_reader_stmts[];
 
 /* 1 when a page may not have slug (a route of site/site.c owns it, or a
  * year archive); 0 for other types (store_import.c). */

@@ -120,10 +120,13 @@ struct comment {
 };
 
 /*
- * Published items of one type, newest first.  At most one filter applies,
- * in this order: tag_slug, a time range [from, to), section_id.  The
- * front page's list (no filter) puts sticky posts first; by_activity
- * orders a section by its latest activity instead (discussion sections).
+ * Published items of one type without a password, newest first (ties by
+ * id).  At most one filter applies, in this order: tag_slug (a tag lists
+ * posts of type POST_POST only), a time range [from, to) of whole UTC
+ * days (the archives'), section_id.  The front page's list (no filter)
+ * puts sticky posts first; by_activity orders a section by its latest
+ * activity instead (discussion sections).  A page costs about the same
+ * at any offset (store_lists.c).
  */
 struct post_query {
 	enum post_type type;
@@ -131,7 +134,7 @@ struct post_query {
 	int64_t now;        /* published, with published_at <= now */
 	int limit, offset;
 	const char *tag_slug; /* NULL: any */
-	int64_t from, to;     /* to == 0: no range */
+	int64_t from, to;     /* to == 0: no range; both midnights UTC */
 	int by_activity;
 };
 
@@ -167,6 +170,27 @@ void store_close(struct store *s);
 /* The highest migration this binary knows, and the one the database has. */
 int store_schema_version(struct store *s, int64_t *db_version, int64_t *known,
                          struct error *e);
+
+/*
+ * Every statement on a reader's path, by name (issue 12: no page read
+ * grows with the site).  tests/unit/test_plans.c runs EXPLAIN QUERY PLAN
+ * on each over a seeded database and refuses a full scan of posts or
+ * comments, a temporary b-tree in a statement that reads them, an ordered
+ * index walk without a LIMIT, and a count over them, unless the entry says
+ * in bounded why its count or walk stays small whatever the site's size.
+ * A statement added to a table here is checked without more.
+ */
+struct store_stmt {
+	const char *name;
+	const char *sql;
+	const char *bounded; /* NULL, or why what the test refuses is bounded */
+};
+/* The store files' tables, each ending with a NULL name; NULL ends it. */
+extern const struct store_stmt *const store_reader_stmts[];
+/* The detail lines of EXPLAIN QUERY PLAN sql, on the calling thread's read
+ * connection (which has the store's SQL functions), in a. */
+int store_explain(struct store *s, struct arena *a, const char *sql,
+                  const char ***lines, size_t *n, struct error *e);
 
 /* A write transaction around several calls (for bulk work: demo, import). */
 int store_begin(struct store *s, struct error *e);
@@ -226,6 +250,10 @@ int store_post_list(struct store *s, struct arena *a,
                     struct error *e);
 int store_post_count(struct store *s, const struct post_query *q,
                      int64_t *count, struct error *e);
+/* Both at once, from one snapshot: a page of the list and its total. */
+int store_post_page(struct store *s, struct arena *a,
+                    const struct post_query *q, struct post **out, size_t *n,
+                    int64_t *total, struct error *e);
 
 /* Guest submissions (posts with a submitter) of one status, newest
  * first; submitter_* filled. */

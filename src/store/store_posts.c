@@ -34,49 +34,6 @@ static const char SQL_POST_PERMALINK[] =
 	"AND p.status = 'published' AND p.published_at <= ?2 "
 	"AND p.published_at >= ?3 AND p.published_at < ?3 + 86400";
 
-/* Password-protected posts are never listed (WordPress shows them in
- * lists; we keep them out of lists, feeds, search and sitemaps). */
-#define LISTED                                                                   \
-	"WHERE p.type = ?1 AND p.status = 'published' AND p.published_at <= ?2 " \
-	"AND p.password = '' "
-#define NEWEST "ORDER BY p.published_at DESC, p.id DESC LIMIT ?3 OFFSET ?4"
-#define BY_TAG                                                                 \
-	"AND p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t "        \
-	"ON t.id = pt.tag_id WHERE t.slug = ?5) "
-static const char SQL_POST_LIST[] =
-	"SELECT " POST_COLS LISTED
-	"ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC "
-	"LIMIT ?3 OFFSET ?4";
-static const char SQL_POST_LIST_SECTION[] =
-	"SELECT " POST_COLS LISTED "AND p.section_id = ?5 " NEWEST;
-static const char SQL_POST_LIST_ACTIVITY[] =
-	"SELECT " POST_COLS LISTED "AND p.section_id = ?5 "
-	"ORDER BY p.activity_at DESC, p.id DESC LIMIT ?3 OFFSET ?4";
-static const char SQL_POST_LIST_TAG[] =
-	"SELECT " POST_COLS LISTED BY_TAG NEWEST;
-static const char SQL_POST_LIST_RANGE[] =
-	"SELECT " POST_COLS LISTED
-	"AND p.published_at >= ?5 AND p.published_at < ?6 " NEWEST;
-static const char SQL_POST_COUNT[] = "SELECT count(*) FROM posts p " LISTED;
-static const char SQL_POST_COUNT_SECTION[] =
-	"SELECT count(*) FROM posts p " LISTED "AND p.section_id = ?5";
-static const char SQL_POST_COUNT_TAG[] =
-	"SELECT count(*) FROM posts p " LISTED BY_TAG;
-static const char SQL_POST_COUNT_RANGE[] =
-	"SELECT count(*) FROM posts p " LISTED
-	"AND p.published_at >= ?5 AND p.published_at < ?6";
-static const char SQL_POST_PREV[] =
-	"SELECT " POST_COLS LISTED "AND (p.published_at, p.id) < (?3, ?4) "
-	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
-static const char SQL_POST_NEXT[] =
-	"SELECT " POST_COLS LISTED "AND (p.published_at, p.id) > (?3, ?4) "
-	"ORDER BY p.published_at, p.id LIMIT 1";
-static const char SQL_ARCHIVE_MONTHS[] =
-	"SELECT CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER), "
-	"CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER), count(*) "
-	"FROM posts WHERE type = 'post' AND status = 'published' "
-	"AND published_at <= ?1 AND password = '' "
-	"GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC";
 static const char SQL_BOOKS[] =
 	"SELECT " POST_FIELDS ", b.order_url, coalesce(me.path, ''), "
 	"coalesce(mp.path, ''), coalesce(mc.path, '') " POST_FROM
@@ -143,6 +100,19 @@ static const char SQL_POST_BY_SLUG[] =
 	"SELECT " POST_COLS "WHERE p.type = ?1 "
 	"AND p.slug = ?2 AND p.status = 'published' "
 	"AND p.published_at <= ?3";
+
+const struct store_stmt posts_reader_stmts[] = {
+	{"post_get", SQL_POST_GET, NULL},
+	{"post_permalink", SQL_POST_PERMALINK, NULL},
+	{"post_by_slug", SQL_POST_BY_SLUG, NULL},
+	{"post_tags", SQL_POST_TAGS, "one post's tags, sorted by name"},
+	{"tag_name", SQL_TAG_NAME, NULL},
+	{"books", SQL_BOOKS, NULL},
+	{"episode_audio", SQL_EPISODE_AUDIO, NULL},
+	{"comments_recent", SQL_COMMENTS_RECENT, NULL},
+	{"blocks", SQL_BLOCK_LIST, NULL},
+	{NULL, NULL, NULL},
+};
 
 static int
 tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
@@ -365,171 +335,6 @@ store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
 		rc = post_one(c, st, a, out, e);
 	}
 	reader_put(s, locked);
-	return rc;
-}
-
-/* The statement for q's filter, with ?5 (and ?6) bound by bind_filter. */
-static const char *
-list_sql(const struct post_query *q, int count)
-{
-	if (q->tag_slug != NULL)
-		return count ? SQL_POST_COUNT_TAG : SQL_POST_LIST_TAG;
-	if (q->to != 0)
-		return count ? SQL_POST_COUNT_RANGE : SQL_POST_LIST_RANGE;
-	if (q->section_id != 0)
-		return count            ? SQL_POST_COUNT_SECTION
-		       : q->by_activity ? SQL_POST_LIST_ACTIVITY
-		                        : SQL_POST_LIST_SECTION;
-	return count ? SQL_POST_COUNT : SQL_POST_LIST;
-}
-
-static void
-bind_filter(sqlite3_stmt *st, const struct post_query *q)
-{
-	bind_text(st, 1, post_type_names[q->type]);
-	sqlite3_bind_int64(st, 2, q->now);
-	if (q->tag_slug != NULL)
-		bind_text(st, 5, q->tag_slug);
-	else if (q->to != 0) {
-		sqlite3_bind_int64(st, 5, q->from);
-		sqlite3_bind_int64(st, 6, q->to);
-	} else if (q->section_id != 0)
-		sqlite3_bind_int64(st, 5, q->section_id);
-}
-
-int
-store_post_list(struct store *s, struct arena *a, const struct post_query *q,
-                struct post **out, size_t *n, struct error *e)
-{
-	int locked, rc = -1, step;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	*out = NULL;
-	*n = 0;
-	if (c == NULL)
-		return -1;
-	if (q->limit <= 0 || q->offset < 0) {
-		/* SQLite reads LIMIT -1 as "no limit"; a list is always
-		 * bounded here, so a non-positive limit lists nothing. */
-		reader_put(s, locked);
-		return 0;
-	}
-	st = conn_stmt(c, list_sql(q, 0), e);
-	if (st == NULL)
-		goto out;
-	bind_filter(st, q);
-	sqlite3_bind_int(st, 3, q->limit);
-	sqlite3_bind_int(st, 4, q->offset);
-	*out = arena_alloc(a, (size_t)q->limit * sizeof(**out));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)q->limit)
-		post_row(a, st, &(*out)[(*n)++]);
-	if (step == SQLITE_DONE || step == SQLITE_ROW)
-		rc = 0;
-	else
-		db_error(e, c->db, "post list");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
-int
-store_post_count(struct store *s, const struct post_query *q, int64_t *count,
-                 struct error *e)
-{
-	int locked, rc = -1;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	*count = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, list_sql(q, 1), e);
-	if (st == NULL)
-		goto out;
-	bind_filter(st, q);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*count = sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else
-		db_error(e, c->db, "post count");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
-/* Step st to its first row into *out; *found 0 when there is none. */
-static int
-maybe_post(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
-           int *found, struct error *e)
-{
-	int step = sqlite3_step(st);
-
-	*found = step == SQLITE_ROW;
-	if (*found)
-		post_row(a, st, out);
-	stmt_done(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE
-	               ? 0
-	               : db_error(e, c->db, "post");
-}
-
-int
-store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
-                     int64_t now, struct post *prev, int *has_prev,
-                     struct post *next, int *has_next, struct error *e)
-{
-	int locked, rc = -1;
-	struct conn *c = reader_get(s, &locked, e);
-	const char *const sql[2] = {SQL_POST_PREV, SQL_POST_NEXT};
-	struct post *outs[2] = {prev, next};
-	int *found[2] = {has_prev, has_next};
-
-	*has_prev = *has_next = 0;
-	if (c == NULL)
-		return -1;
-	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st = conn_stmt(c, sql[i], e);
-
-		if (st == NULL)
-			goto out;
-		bind_text(st, 1, post_type_names[p->type]);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3, p->published_at);
-		sqlite3_bind_int64(st, 4, p->id);
-		if (maybe_post(c, st, a, outs[i], found[i], e) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
-int
-store_archive_months(struct store *s, struct arena *a, int64_t now,
-                     struct archive_month **out, size_t *n, struct error *e)
-{
-	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_ARCHIVE_MONTHS, e);
-	size_t cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	while ((rc = rd_step(&q, "archives", e)) == 1) {
-		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		(*out)[*n].year = sqlite3_column_int(st, 0);
-		(*out)[*n].month = sqlite3_column_int(st, 1);
-		(*out)[*n].count = sqlite3_column_int64(st, 2);
-		(*n)++;
-	}
-	rd_close(&q);
 	return rc;
 }
 

@@ -99,11 +99,6 @@ static const char SQL_SNIPPETS[] =
 	"FROM json_each(?1) AS j CROSS JOIN posts_fts "
 	"ON posts_fts.rowid = j.value";
 
-/* A search's statements read one snapshot: the count, the page and its
- * snippets agree, and the read lock is taken once, not per statement. */
-static const char SQL_READ_BEGIN[] = "BEGIN";
-static const char SQL_READ_END[] = "COMMIT";
-
 static const char SQL_BODY_SET[] =
 	"UPDATE posts_fts SET body = ?2 WHERE rowid = ?1";
 
@@ -1225,23 +1220,6 @@ out:
 	return rc;
 }
 
-/* Run a statement of no rows on a reader; e may be NULL. */
-static int
-read_step(struct conn *c, const char *sql, struct error *e)
-{
-	struct error ignored;
-	sqlite3_stmt *st = conn_stmt(c, sql, e ? e : &ignored);
-	int step;
-
-	if (st == NULL)
-		return -1;
-	step = sqlite3_step(st);
-	stmt_done(st);
-	if (step != SQLITE_DONE)
-		return db_error(e ? e : &ignored, c->db, "search");
-	return 0;
-}
-
 /*
  * The terms' counts for search_rank(), in FTS5's phrase order: the
  * positive ones counted (through the cache), -1 for the exclusions (never
@@ -1275,7 +1253,7 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	struct search_insts *si;
 	const char *fts;
 	const unsigned char *version = NULL;
-	int locked, rc = -1, idf, own = 0;
+	int locked, rc = -1, idf;
 	struct conn *c;
 	int64_t count = 0, docs, *counts = NULL;
 	size_t vn = 0;
@@ -1301,10 +1279,8 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	/* On the writer (an in-memory store, or inside the caller's write
 	 * transaction) the statements share its transaction already, and
 	 * the index may hold what it has not committed: no cached counts. */
-	/* Its own read transaction, unless the page's is open already
-	 * (store_read_begin). */
-	own = !locked && !c->reading;
-	if (own && read_step(c, SQL_READ_BEGIN, e) == -1)
+	/* The count, the page and its snippets read one snapshot. */
+	if (!locked && reader_begin(c, e) == -1)
 		goto out;
 	if (!locked && index_version(c, a, &version, &vn, e) == -1)
 		goto out;
@@ -1345,8 +1321,7 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	out->more = count > LIM_SEARCH_RESULTS;
 	rc = search_snippets(c, a, si, out, e);
 out:
-	if (own && !sqlite3_get_autocommit(c->db) &&
-	    read_step(c, SQL_READ_END, rc == 0 ? e : NULL) == -1)
+	if (!locked && reader_end(c, rc == 0 ? e : NULL) == -1)
 		rc = -1;
 	reader_put(s, locked);
 	search_insts_free(si);

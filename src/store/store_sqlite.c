@@ -82,8 +82,12 @@ static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
 struct settings_snap;
 static void settings_free(struct settings_snap *sn);
-static const char SQL_READ_BEGIN[] = "BEGIN";
-static const char SQL_READ_END[] = "COMMIT";
+
+const struct store_stmt *const store_reader_stmts[] = {
+	posts_reader_stmts,
+	lists_reader_stmts,
+	NULL,
+};
 
 int
 db_error(struct error *e, sqlite3 *db, const char *what)
@@ -346,6 +350,44 @@ reader_get(struct store *s, int *locked, struct error *e)
 	return c;
 }
 
+static const char SQL_READ_BEGIN[] = "BEGIN";
+static const char SQL_READ_END[] = "COMMIT";
+
+/* Run a statement of no rows on a reader; e may be NULL. */
+static int
+read_step(struct conn *c, const char *sql, struct error *e)
+{
+	struct error ignored;
+	sqlite3_stmt *st = conn_stmt(c, sql, e ? e : &ignored);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	step = sqlite3_step(st);
+	stmt_done(st);
+	if (step != SQLITE_DONE)
+		return db_error(e ? e : &ignored, c->db, "read transaction");
+	return 0;
+}
+
+/* Inside the page's read transaction (store_read_begin) both do
+ * nothing: its snapshot is the one to read. */
+int
+reader_begin(struct conn *c, struct error *e)
+{
+	if (c->reading)
+		return 0;
+	return read_step(c, SQL_READ_BEGIN, e);
+}
+
+int
+reader_end(struct conn *c, struct error *e)
+{
+	if (c->reading || sqlite3_get_autocommit(c->db))
+		return 0;
+	return read_step(c, SQL_READ_END, e);
+}
+
 void
 reader_put(struct store *s, int locked)
 {
@@ -596,6 +638,39 @@ store_schema_version(struct store *s, int64_t *have, int64_t *known,
 	rc = db_version(&s->w, have, e);
 	writer_unlock(s);
 	*known = migrations_known();
+	return rc;
+}
+
+int
+store_explain(struct store *s, struct arena *a, const char *sql,
+              const char ***lines, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+
+	*lines = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	if (sqlite3_prepare_v2(c->db,
+	                       arena_printf(a, "EXPLAIN QUERY PLAN %s", sql),
+	                       -1, &st, NULL) != SQLITE_OK) {
+		db_error(e, c->db, "explain");
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		*lines = arena_grow(a, *lines, &cap, *n, sizeof(**lines));
+		(*lines)[(*n)++] = col_text(a, st, 3);
+	}
+	if (step == SQLITE_DONE)
+		rc = 0;
+	else
+		db_error(e, c->db, "explain");
+out:
+	sqlite3_finalize(st);
+	reader_put(s, locked);
 	return rc;
 }
 
@@ -1048,20 +1123,6 @@ store_watch(struct store *s, struct error *e)
 	return 0;
 }
 
-/* A statement without parameters or rows, prepared once. */
-static int
-stmt_run(struct conn *c, const char *sql)
-{
-	sqlite3_stmt *st = conn_stmt(c, sql, NULL);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	stmt_done(st);
-	return rc;
-}
-
 void
 store_read_begin(struct store *s)
 {
@@ -1074,7 +1135,7 @@ store_read_begin(struct store *s)
 	c = reader_get(s, &locked, &e);
 	if (c == NULL || c->reading)
 		return;
-	c->reading = stmt_run(c, SQL_READ_BEGIN) == 0;
+	c->reading = read_step(c, SQL_READ_BEGIN, NULL) == 0;
 }
 
 int
@@ -1092,8 +1153,8 @@ store_read_end(struct store *s)
 
 	if (c == NULL || !c->reading)
 		return;
-	(void)stmt_run(c, SQL_READ_END);
 	c->reading = 0;
+	(void)reader_end(c, NULL);
 }
 
 int

@@ -574,6 +574,88 @@ post_list_and_count(void **state)
 	arena_free(a);
 }
 
+/* "prev|next" of post id at now: their slugs, "-" for none. */
+static const char *
+neighbors(struct store *s, struct arena *a, int64_t id, int64_t now)
+{
+	struct post p, prev, next;
+	int has_prev, has_next;
+	struct error e;
+
+	assert_int_equal(store_post_get(s, a, id, &p, &e), 0);
+	if (store_post_neighbors(s, a, &p, now, &prev, &has_prev, &next,
+	                         &has_next, &e) != 0)
+		fail_msg("neighbors of %lld: %s", (long long)id, e.msg);
+	return arena_printf(a, "%s|%s", has_prev ? prev.slug : "-",
+	                    has_next ? next.slug : "-");
+}
+
+/*
+ * Previous and next follow the lists' order, newest first with ties in
+ * the same second by id, over listed posts only: not scheduled, draft,
+ * protected, other types, or (at now) not yet due.
+ */
+static void
+post_neighbors(void **state)
+{
+	struct store *s = *state;
+	struct arena *a = arena_new();
+	struct import_post ip = {.legacy_id = 77,
+	                         .type = POST_POST,
+	                         .status = POST_PUBLISHED,
+	                         .comments_open = 1,
+	                         .slug = "locked",
+	                         .title = "locked",
+	                         .excerpt = "",
+	                         .body_src = "",
+	                         .body_html = "",
+	                         .password = "secret",
+	                         .published_at = T0 + 150,
+	                         .updated_at = T0 + 150};
+	const char *slug;
+	struct error e;
+	int64_t first, b1, b2, b3, last, locked, future, sched, page;
+	int existed;
+	const int64_t now = T0 + DAY;
+
+	first = add_post(s, POST_POST, POST_PUBLISHED, "first", T0, 0, 0);
+	b3 = add_post(s, POST_POST, POST_PUBLISHED, "b3", T0 + 100, 0, 0);
+	b2 = add_post(s, POST_POST, POST_PUBLISHED, "b2", T0 + 100, 1, 0);
+	b1 = add_post(s, POST_POST, POST_PUBLISHED, "b1", T0 + 100, 0, 0);
+	last = add_post(s, POST_POST, POST_PUBLISHED, "last", T0 + 200, 0, 0);
+	sched = add_post(s, POST_POST, POST_SCHEDULED, "sched", T0 + 120, 0, 0);
+	add_post(s, POST_POST, POST_DRAFT, "draft", T0 + 130, 0, 0);
+	page = add_post(s, POST_PAGE, POST_PUBLISHED, "page", T0 + 140, 0, 0);
+	add_post(s, POST_EPISODE, POST_PUBLISHED, "ep", T0 + 160, 0, 0);
+	future = add_post(s, POST_POST, POST_PUBLISHED, "future", now + 10, 0,
+	                  0);
+	assert_int_equal(store_import_post(s, a, &ip, &locked, &slug, &existed,
+	                                   &e),
+	                 0);
+
+	/* Ids in the same second: b3 < b2 < b1, whatever the insert order
+	 * or stickiness (neighbours ignore sticky). */
+	assert_string_equal(neighbors(s, a, first, now), "-|b3");
+	assert_string_equal(neighbors(s, a, b3, now), "first|b2");
+	assert_string_equal(neighbors(s, a, b2, now), "b3|b1");
+	assert_string_equal(neighbors(s, a, b1, now), "b2|last");
+	assert_string_equal(neighbors(s, a, last, now), "b1|-");
+	/* Unlisted posts still have listed neighbours (a preview). */
+	assert_string_equal(neighbors(s, a, sched, now), "b1|last");
+	assert_string_equal(neighbors(s, a, locked, now), "b1|last");
+	/* Not yet due: after every listed post; later, listed itself. */
+	assert_string_equal(neighbors(s, a, future, now), "last|-");
+	assert_string_equal(neighbors(s, a, last, now + 10), "b1|future");
+	assert_string_equal(neighbors(s, a, future, now + 10), "last|-");
+	/* Before anything is due, nothing. */
+	assert_string_equal(neighbors(s, a, b2, T0 + 99), "first|-");
+	assert_string_equal(neighbors(s, a, b2, T0 - 1), "-|-");
+	/* Pages list among pages only (the site shows no neighbours for
+	 * them). */
+	assert_string_equal(neighbors(s, a, page, now), "-|-");
+	arena_free(a);
+}
+
 /* ---- comments and views -------------------------------------------------- */
 
 static int64_t
@@ -1131,6 +1213,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(post_permalink, setup,
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(post_list_and_count, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(post_neighbors, setup,
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(comment_add_counts_approved,
 	                                        setup, teardown),

@@ -1,0 +1,563 @@
+/*
+ * store.h on SQLite: the lists a reader pages through (the front page,
+ * sections, tags, date archives, podcasts), their totals, the archives'
+ * months, and a post's previous and next.  Nothing here reads more rows
+ * as the site grows (issue 12; tests/unit/test_plans.c holds the plans to
+ * it):
+ *
+ *  - a list is walked newest first in a partial index of listed posts
+ *    (migrations 014 and 015), from a known point and for one page;
+ *  - totals and the point to start from come from post_counts (015):
+ *    listed posts per list and UTC month and day, kept by triggers.  Page
+ *    N is found by walking the list's months, then one month's days, and
+ *    then skipping at most one day's posts;
+ *  - what the counts hold but a reader must not see yet, or sees
+ *    elsewhere, is "held": published posts whose date is still to come
+ *    (an index range after now, normally empty) and, on the front page,
+ *    sticky posts, which open it.  Held posts are taken off the counts of
+ *    their month and day, and the walks leave them out.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../util/clock.h"
+#include "../util/banned.h"
+
+/* Password-protected posts are never listed (WordPress shows them in
+ * lists; we keep them out of lists, feeds, search and sitemaps). */
+#define LISTED_EVER                                                            \
+	"WHERE p.type = ?1 AND p.status = 'published' AND p.password = '' "
+#define LISTED LISTED_EVER "AND p.published_at <= ?2 "
+
+/*
+ * A post's neighbours, "newest first, ties by id", in two probes each:
+ * the same second with a smaller (larger) id, then strictly older
+ * (newer).  Each is one seek in posts_listed (migration 014).  The row
+ * value (p.published_at, p.id) < (?3, ?4) that this replaced bounded the
+ * walk by published_at <= now instead, and sorted every older post in a
+ * temporary b-tree.  The probes name published_at <= now only where it
+ * is the walk's one upper bound: given two bounds on the column, SQLite
+ * seeks by either (even by "<= now" over "= ?3"), and by now it walks
+ * every newer post.  ?3 is at most now + 1 (store_post_neighbors), which
+ * bounds the older probes.
+ */
+static const char SQL_POST_PREV_SAME[] =
+	"SELECT " POST_COLS LISTED_EVER "AND p.published_at = ?3 AND p.id < ?4 "
+	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
+static const char SQL_POST_PREV[] =
+	"SELECT " POST_COLS LISTED_EVER "AND p.published_at < ?3 "
+	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
+static const char SQL_POST_NEXT_SAME[] =
+	"SELECT " POST_COLS LISTED_EVER "AND p.published_at = ?3 AND ?3 <= ?2 "
+	"AND p.id > ?4 "
+	"ORDER BY p.published_at, p.id LIMIT 1";
+static const char SQL_POST_NEXT[] =
+	"SELECT " POST_COLS LISTED "AND p.published_at > ?3 "
+	"ORDER BY p.published_at, p.id LIMIT 1";
+
+/*
+ * A list's rows per month or day (?4), newest first, within [?5, ?6):
+ * start, end (the next one's start), n, and the year and month of start.
+ */
+static const char SQL_COUNTS[] =
+	"SELECT start, CASE span WHEN 'month' THEN CAST(strftime('%s', start, "
+	"'unixepoch', '+1 month') AS INTEGER) ELSE start + 86400 END, n, "
+	"CAST(strftime('%Y', start, 'unixepoch') AS INTEGER), "
+	"CAST(strftime('%m', start, 'unixepoch') AS INTEGER) "
+	"FROM post_counts WHERE listing = ?1 AND type = ?2 AND key = ?3 "
+	"AND span = ?4 AND start >= ?5 AND start < ?6 ORDER BY start DESC";
+
+/*
+ * Held posts (see the top): the time they sort by, 1 for a sticky post,
+ * and their published_at.  On the front page, every sticky post and the
+ * others still to come; elsewhere, those still to come.  The sticky ones
+ * are named by their index: with no range on published_at, SQLite would
+ * rather walk posts_listing's every published post.
+ */
+static const char SQL_HELD_ALL[] =
+	"SELECT p.published_at, 0, p.published_at FROM posts p " LISTED_EVER
+	"AND p.published_at > ?2 AND p.sticky = 0 "
+	"UNION ALL SELECT p.published_at, 1, p.published_at "
+	"FROM posts p INDEXED BY posts_sticky " LISTED_EVER "AND p.sticky != 0";
+static const char SQL_HELD_RANGE[] =
+	"SELECT p.published_at, 0, p.published_at FROM posts p " LISTED_EVER
+	"AND p.published_at > ?2";
+static const char SQL_HELD_SECTION[] =
+	"SELECT p.published_at, 0, p.published_at FROM posts p " LISTED_EVER
+	"AND p.section_id = ?5 AND p.published_at > ?2";
+static const char SQL_HELD_ACTIVITY[] =
+	"SELECT p.activity_at, 0, p.published_at FROM posts p " LISTED_EVER
+	"AND p.section_id = ?5 AND p.published_at > ?2";
+static const char SQL_HELD_TAG[] =
+	"SELECT listed_at, 0, listed_at FROM post_tags "
+	"WHERE tag_id = ?5 AND listed_at IS NOT NULL AND listed_at > ?2";
+
+/*
+ * The walks: ?3 rows from the ?4th of those before ?6 (and from ?7 on,
+ * for a date range), in a list's order.  ?6 is at most now + 1 where the
+ * walk is by published_at (post_page), the one upper bound on it.
+ */
+#define WALK_ORDER "ORDER BY p.published_at DESC, p.id DESC LIMIT ?3 OFFSET ?4"
+static const char SQL_WALK_ALL[] =
+	"SELECT " POST_COLS LISTED_EVER
+	"AND p.sticky = 0 AND p.published_at < ?6 " WALK_ORDER;
+static const char SQL_WALK_RANGE[] =
+	"SELECT " POST_COLS LISTED_EVER
+	"AND p.published_at >= ?7 AND p.published_at < ?6 " WALK_ORDER;
+static const char SQL_WALK_SECTION[] =
+	"SELECT " POST_COLS LISTED_EVER
+	"AND p.section_id = ?5 AND p.published_at < ?6 " WALK_ORDER;
+static const char SQL_WALK_ACTIVITY[] =
+	"SELECT " POST_COLS LISTED
+	"AND p.section_id = ?5 AND p.activity_at < ?6 "
+	"ORDER BY p.activity_at DESC, p.id DESC LIMIT ?3 OFFSET ?4";
+/* post_tags first: its listed_at holds only listed posts' dates. */
+static const char SQL_WALK_TAG[] =
+	"SELECT " POST_FIELDS "FROM post_tags pt CROSS JOIN posts p "
+	"LEFT JOIN sections s ON s.id = p.section_id "
+	"LEFT JOIN users u ON u.id = p.author_id "
+	"WHERE pt.tag_id = ?5 AND pt.listed_at IS NOT NULL "
+	"AND pt.listed_at < ?6 AND p.id = pt.post_id "
+	"ORDER BY pt.listed_at DESC, pt.post_id DESC LIMIT ?3 OFFSET ?4";
+/* The front page opens with its sticky posts, newest first. */
+static const char SQL_STICKY[] =
+	"SELECT " POST_FIELDS "FROM posts p INDEXED BY posts_sticky "
+	"LEFT JOIN sections s ON s.id = p.section_id "
+	"LEFT JOIN users u ON u.id = p.author_id " LISTED
+	"AND p.sticky != 0 " WALK_ORDER;
+static const char SQL_TAG_KEY[] = "SELECT id FROM tags WHERE slug = ?1";
+
+const struct store_stmt lists_reader_stmts[] = {
+	{"post_prev_same", SQL_POST_PREV_SAME, NULL},
+	{"post_prev", SQL_POST_PREV, NULL},
+	{"post_next_same", SQL_POST_NEXT_SAME, NULL},
+	{"post_next", SQL_POST_NEXT, NULL},
+	{"list_counts", SQL_COUNTS, NULL},
+	{"list_held_all", SQL_HELD_ALL,
+         "sticky posts, and published posts dated after now (none unless "
+         "imported or the clock went back)"},
+	{"list_held_range", SQL_HELD_RANGE, NULL},
+	{"list_held_section", SQL_HELD_SECTION, NULL},
+	{"list_held_activity", SQL_HELD_ACTIVITY, NULL},
+	{"list_held_tag", SQL_HELD_TAG, NULL},
+	{"list_walk_all", SQL_WALK_ALL, NULL},
+	{"list_walk_range", SQL_WALK_RANGE, NULL},
+	{"list_walk_section", SQL_WALK_SECTION, NULL},
+	{"list_walk_activity", SQL_WALK_ACTIVITY, NULL},
+	{"list_walk_tag", SQL_WALK_TAG, NULL},
+	{"list_sticky", SQL_STICKY, NULL},
+	{"tag_key", SQL_TAG_KEY, NULL},
+	{NULL, NULL, NULL},
+};
+
+/* ---- a post's neighbours ------------------------------------------------ */
+
+/* Step st to its first row into *out; *found 0 when there is none. */
+static int
+maybe_post(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
+           int *found, struct error *e)
+{
+	int step = sqlite3_step(st);
+
+	*found = step == SQLITE_ROW;
+	if (*found)
+		post_row(a, st, out);
+	stmt_done(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE
+	               ? 0
+	               : db_error(e, c->db, "post");
+}
+
+int
+store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
+                     int64_t now, struct post *prev, int *has_prev,
+                     struct post *next, int *has_next, struct error *e)
+{
+	/* Per side: the same-second probe, then the one beyond it. */
+	static const char *const sql[2][2] = {{SQL_POST_PREV_SAME,
+	                                       SQL_POST_PREV},
+	                                      {SQL_POST_NEXT_SAME,
+	                                       SQL_POST_NEXT}};
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	struct post *outs[2] = {prev, next};
+	int *found[2] = {has_prev, has_next};
+	/* A post not yet due (a preview) sorts after every listed one:
+	 * as (now + 1, 0), whose previous is the newest listed post. */
+	int64_t at = p->published_at > now ? now + 1 : p->published_at;
+	int64_t id = p->published_at > now ? 0 : p->id;
+
+	*has_prev = *has_next = 0;
+	if (c == NULL)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2 && !*found[i]; j++) {
+			sqlite3_stmt *st = conn_stmt(c, sql[i][j], e);
+
+			if (st == NULL)
+				goto out;
+			bind_text(st, 1, post_type_names[p->type]);
+			sqlite3_bind_int64(st, 2, now);
+			sqlite3_bind_int64(st, 3, at);
+			sqlite3_bind_int64(st, 4, id);
+			if (maybe_post(c, st, a, outs[i], found[i], e) == -1)
+				goto out;
+		}
+	rc = 0;
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+/* ---- pages of a list ---------------------------------------------------- */
+
+enum list_kind { LIST_ALL, LIST_RANGE, LIST_SECTION, LIST_ACTIVITY, LIST_TAG };
+
+/* What each kind of list reads: its counts' listing, held posts, walk. */
+static const struct {
+	const char *listing, *held, *walk;
+} kinds[] = {
+	[LIST_ALL] = {"all", SQL_HELD_ALL, SQL_WALK_ALL},
+	[LIST_RANGE] = {"all", SQL_HELD_RANGE, SQL_WALK_RANGE},
+	[LIST_SECTION] = {"section", SQL_HELD_SECTION, SQL_WALK_SECTION},
+	[LIST_ACTIVITY] = {"activity", SQL_HELD_ACTIVITY, SQL_WALK_ACTIVITY},
+	[LIST_TAG] = {"tag", SQL_HELD_TAG, SQL_WALK_TAG},
+};
+
+struct held {
+	int64_t at; /* the time the list sorts it by */
+	int sticky;
+};
+
+/* One list, as post_page() reads it. */
+struct list {
+	enum list_kind kind;
+	const char *type;
+	int64_t key;      /* section or tag id; 0 for the others */
+	int64_t now;      /* due: published_at <= now */
+	int64_t from, to; /* the dates listed, [from, to) */
+	struct held *held;
+	size_t nheld;
+	int64_t sticky; /* sticky posts due (LIST_ALL) */
+};
+
+/* Where a page of the list starts: a bucket (month or day) and the
+ * number of the list's posts in it to skip. */
+struct spot {
+	int found;
+	int64_t start, end, skip;
+};
+
+static void
+bind_list(sqlite3_stmt *st, const struct list *l)
+{
+	bind_text(st, 1, l->type);
+	sqlite3_bind_int64(st, 2, l->now);
+	sqlite3_bind_int64(st, 5, l->key);
+}
+
+static int
+list_held(struct conn *c, struct arena *a, struct list *l, struct error *e)
+{
+	sqlite3_stmt *st = conn_stmt(c, kinds[l->kind].held, e);
+	size_t cap = 0;
+	int step;
+
+	l->held = NULL;
+	l->nheld = 0;
+	l->sticky = 0;
+	if (st == NULL)
+		return -1;
+	bind_list(st, l);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct held *h;
+
+		l->held = arena_grow(a, l->held, &cap, l->nheld,
+		                     sizeof(*l->held));
+		h = &l->held[l->nheld++];
+		h->at = sqlite3_column_int64(st, 0);
+		h->sticky = sqlite3_column_int(st, 1);
+		if (h->sticky && sqlite3_column_int64(st, 2) <= l->now)
+			l->sticky++;
+	}
+	stmt_done(st);
+	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "held posts");
+}
+
+/*
+ * Walk the list's buckets of span within [from, to), newest first: the
+ * bucket holding the list's post number pos (0 the newest; held posts
+ * not counted) into *at, and the number of posts in them all into *total.
+ */
+static int
+list_locate(struct conn *c, const struct list *l, const char *span,
+            int64_t from, int64_t to, int64_t pos, struct spot *at,
+            int64_t *total, struct error *e)
+{
+	sqlite3_stmt *st = conn_stmt(c, SQL_COUNTS, e);
+	int step;
+
+	memset(at, 0, sizeof(*at));
+	*total = 0;
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, kinds[l->kind].listing);
+	bind_text(st, 2, l->type);
+	sqlite3_bind_int64(st, 3, l->key);
+	bind_text(st, 4, span);
+	sqlite3_bind_int64(st, 5, from);
+	sqlite3_bind_int64(st, 6, to);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t start = sqlite3_column_int64(st, 0);
+		int64_t end = sqlite3_column_int64(st, 1);
+		int64_t n = sqlite3_column_int64(st, 2);
+
+		for (size_t i = 0; i < l->nheld; i++)
+			if (l->held[i].at >= start && l->held[i].at < end)
+				n--;
+		if (!at->found && pos < *total + n) {
+			at->found = 1;
+			at->start = start;
+			at->end = end;
+			at->skip = pos - *total;
+		}
+		*total += n;
+	}
+	stmt_done(st);
+	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "list counts");
+}
+
+/* A time on the first second of a UTC month (or INT64_MIN / INT64_MAX,
+ * the ends of time). */
+static int
+month_aligned(int64_t t)
+{
+	char d[16];
+
+	if (t == INT64_MIN || t == INT64_MAX)
+		return 1;
+	time_format(t, "%d %H%M%S", d, sizeof(d));
+	return strcmp(d, "01 000000") == 0;
+}
+
+/* Up to limit - *n rows of st (bound but for ?3 and ?4) from skip. */
+static int
+list_rows(struct conn *c, struct arena *a, sqlite3_stmt *st, int64_t skip,
+          int limit, struct post *out, size_t *n, struct error *e)
+{
+	int step = SQLITE_DONE;
+
+	sqlite3_bind_int(st, 3, limit - (int)*n);
+	sqlite3_bind_int64(st, 4, skip);
+	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW)
+		post_row(a, st, &out[(*n)++]);
+	stmt_done(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE
+	               ? 0
+	               : db_error(e, c->db, "post list");
+}
+
+/*
+ * The posts of q's page and the list's total (either may be NULL).  The
+ * front page's sticky posts come first; then the walk from the day that
+ * holds the page's first other post.
+ */
+static int
+list_page(struct conn *c, struct arena *a, struct list *l,
+          const struct post_query *q, struct post **out, size_t *n,
+          int64_t *total, struct error *e)
+{
+	int64_t month_total, day_total;
+	/* the page's first post after the sticky ones, among those */
+	int64_t pos;
+	const char *span = month_aligned(l->from) && month_aligned(l->to)
+	                           ? "month"
+	                           : "day";
+	struct spot at;
+	sqlite3_stmt *st;
+
+	if (list_held(c, a, l, e) == -1)
+		return -1;
+	pos = q->offset > l->sticky ? q->offset - l->sticky : 0;
+	if (list_locate(c, l, span, l->from, l->to, pos, &at, &month_total,
+	                e) == -1)
+		return -1;
+	*total = l->sticky + month_total;
+	if (out == NULL || q->limit <= 0 || q->offset < 0)
+		return 0;
+	*out = arena_alloc(a, (size_t)q->limit * sizeof(**out));
+	if (q->offset < l->sticky) {
+		st = conn_stmt(c, SQL_STICKY, e);
+		if (st == NULL)
+			return -1;
+		bind_list(st, l);
+		if (list_rows(c, a, st, q->offset, q->limit, *out, n, e) == -1)
+			return -1;
+	}
+	if (*n == (size_t)q->limit || !at.found)
+		return 0;
+	if (strcmp(span, "month") == 0 &&
+	    list_locate(c, l, "day", at.start, at.end, at.skip, &at, &day_total,
+	                e) == -1)
+		return -1;
+	if (!at.found) /* the counts disagree: nothing rather than a guess */
+		return 0;
+	st = conn_stmt(c, kinds[l->kind].walk, e);
+	if (st == NULL)
+		return -1;
+	bind_list(st, l);
+	sqlite3_bind_int64(st, 6,
+	                   l->kind != LIST_ACTIVITY && at.end > l->now + 1
+	                           ? l->now + 1
+	                           : at.end);
+	sqlite3_bind_int64(st, 7, l->from);
+	return list_rows(c, a, st, at.skip, q->limit, *out, n, e);
+}
+
+/* The list q names, its tag looked up; *none when it cannot have posts. */
+static int
+list_of(struct conn *c, const struct post_query *q, struct list *l, int *none,
+        struct error *e)
+{
+	memset(l, 0, sizeof(*l));
+	*none = 0;
+	l->type = post_type_names[q->type];
+	l->now = q->now;
+	l->from = INT64_MIN;
+	l->to = INT64_MAX;
+	if (q->tag_slug != NULL) {
+		sqlite3_stmt *st = conn_stmt(c, SQL_TAG_KEY, e);
+		int step;
+
+		if (st == NULL)
+			return -1;
+		bind_text(st, 1, q->tag_slug);
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW)
+			l->key = sqlite3_column_int64(st, 0);
+		stmt_done(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return db_error(e, c->db, "tag");
+		*none = step == SQLITE_DONE;
+		l->kind = LIST_TAG;
+	} else if (q->to != 0) {
+		l->kind = LIST_RANGE;
+		l->from = q->from;
+		l->to = q->to;
+		*none = q->from >= q->to;
+	} else if (q->section_id != 0) {
+		l->kind = q->by_activity ? LIST_ACTIVITY : LIST_SECTION;
+		l->key = q->section_id;
+	} else
+		l->kind = LIST_ALL;
+	return 0;
+}
+
+/* One snapshot for the counts and the walk: a commit in between would
+ * shift the page. */
+static int
+post_page(struct store *s, struct arena *a, const struct post_query *q,
+          struct post **out, size_t *n, int64_t *total, struct error *e)
+{
+	int locked, rc = -1, none;
+	struct conn *c = reader_get(s, &locked, e);
+	struct list l;
+
+	if (out != NULL) {
+		*out = NULL;
+		*n = 0;
+	}
+	*total = 0;
+	if (c == NULL)
+		return -1;
+	if (!locked && reader_begin(c, e) == -1)
+		goto out;
+	if (list_of(c, q, &l, &none, e) == 0)
+		rc = none ? 0 : list_page(c, a, &l, q, out, n, total, e);
+	if (!locked && reader_end(c, rc == 0 ? e : NULL) == -1)
+		rc = -1;
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_post_list(struct store *s, struct arena *a, const struct post_query *q,
+                struct post **out, size_t *n, struct error *e)
+{
+	int64_t total;
+
+	return post_page(s, a, q, out, n, &total, e);
+}
+
+int
+store_post_count(struct store *s, const struct post_query *q, int64_t *count,
+                 struct error *e)
+{
+	struct arena *a = arena_new();
+	int rc = post_page(s, a, q, NULL, NULL, count, e);
+
+	arena_free(a);
+	return rc;
+}
+
+int
+store_post_page(struct store *s, struct arena *a, const struct post_query *q,
+                struct post **out, size_t *n, int64_t *total, struct error *e)
+{
+	return post_page(s, a, q, out, n, total, e);
+}
+
+int
+store_archive_months(struct store *s, struct arena *a, int64_t now,
+                     struct archive_month **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step = SQLITE_DONE;
+	struct conn *c = reader_get(s, &locked, e);
+	struct list l = {.kind = LIST_RANGE, .type = "post", .now = now};
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	if (!locked && reader_begin(c, e) == -1)
+		goto out;
+	if (list_held(c, a, &l, e) == -1)
+		goto end;
+	st = conn_stmt(c, SQL_COUNTS, e);
+	if (st == NULL)
+		goto end;
+	bind_text(st, 1, "all");
+	bind_text(st, 2, "post");
+	sqlite3_bind_int64(st, 3, 0);
+	bind_text(st, 4, "month");
+	sqlite3_bind_int64(st, 5, INT64_MIN);
+	sqlite3_bind_int64(st, 6, INT64_MAX);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t start = sqlite3_column_int64(st, 0);
+		int64_t end = sqlite3_column_int64(st, 1);
+		int64_t count = sqlite3_column_int64(st, 2);
+
+		for (size_t i = 0; i < l.nheld; i++)
+			if (l.held[i].at >= start && l.held[i].at < end)
+				count--;
+		if (count <= 0)
+			continue;
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+		(*out)[*n].year = sqlite3_column_int(st, 3);
+		(*out)[*n].month = sqlite3_column_int(st, 4);
+		(*out)[*n].count = count;
+		(*n)++;
+	}
+	stmt_done(st);
+	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "archives");
+end:
+	if (!locked && reader_end(c, rc == 0 ? e : NULL) == -1)
+		rc = -1;
+out:
+	reader_put(s, locked);
+	return rc;
+}

@@ -1,0 +1,410 @@
+/*
+ * Issue 12, "every article fast at 100,000 posts": no statement on a
+ * reader's path may take time that grows with the number of posts and
+ * comments.  Every statement of store_reader_stmts is run through EXPLAIN
+ * QUERY PLAN on a seeded site, and these are refused over a growing table
+ * (posts, comments, post_tags, post_views):
+ *
+ *  - "SCAN t" without an index: a full scan;
+ *  - "SCAN t USING ... INDEX" in a statement without a LIMIT: a walk of a
+ *    whole index (with a LIMIT it is an ordered walk that stops early: how
+ *    a list reads its first rows);
+ *  - "USE TEMP B-TREE" in a statement that reads one: a sort of whatever
+ *    matched, however much that is;
+ *  - an aggregate (count, sum, max, min, group_concat, GROUP BY) over one:
+ *    the plan cannot say how many rows it reads.
+ *
+ * An entry whose bounded field gives the reason (a day's posts, one
+ * post's comments, one seek by the min/max optimization) is let through,
+ * and printed.  No ANALYZE: sites never run it, so the plans here are the
+ * plans they get.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "tmp_site.h"
+#include "util/banned.h"
+
+/* 2022-04-27T00:00:00Z and one day. */
+#define T0  INT64_C(1651017600)
+#define DAY INT64_C(86400)
+
+#define SEED_POSTS    600
+#define SEED_SECTIONS 4
+#define SEED_TAGS     6
+
+static const char *const watched[] = {"posts", "comments", "post_tags",
+                                      "post_views"};
+#define NWATCHED (sizeof(watched) / sizeof(watched[0]))
+
+struct names {
+	char v[16][32];
+	size_t n;
+};
+
+static void
+names_add(struct names *nm, const char *p, size_t len)
+{
+	if (nm->n < 16 && len < sizeof(nm->v[0])) {
+		memcpy(nm->v[nm->n], p, len);
+		nm->v[nm->n][len] = '\0';
+		nm->n++;
+	}
+}
+
+static int
+is_keyword(const char *p, size_t len)
+{
+	static const char *const kw[] = {"WHERE", "ON",    "JOIN",  "LEFT",
+	                                 "ORDER", "GROUP", "LIMIT", "INDEXED",
+	                                 "USING", "AS",    "NOT",   "CROSS",
+	                                 "INNER", "UNION"};
+
+	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (strlen(kw[i]) == len && strncmp(p, kw[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The names sql gives the watched tables: each table read ("FROM t",
+ * "JOIN t") and its alias, which is the name a plan's lines use.
+ */
+static void
+watched_names(const char *sql, struct names *nm)
+{
+	nm->n = 0;
+	for (size_t w = 0; w < NWATCHED; w++) {
+		size_t tl = strlen(watched[w]);
+
+		for (const char *p = strstr(sql, watched[w]); p != NULL;
+		     p = strstr(p + 1, watched[w])) {
+			const char *q = p + tl, *r;
+
+			if (p < sql + 5 || (strncmp(p - 5, "FROM ", 5) != 0 &&
+			                    strncmp(p - 5, "JOIN ", 5) != 0))
+				continue;
+			if (*q != ' ' && *q != '\0' && *q != ')')
+				continue; /* posts_fts, post_tags_x */
+			names_add(nm, p, tl);
+			while (*q == ' ')
+				q++;
+			for (r = q; isalnum((unsigned char)*r) || *r == '_';
+			     r++)
+				;
+			if (r > q && !is_keyword(q, (size_t)(r - q)))
+				names_add(nm, q, (size_t)(r - q));
+		}
+	}
+}
+
+static int
+named(const struct names *nm, const char *p, size_t len)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		if (strlen(nm->v[i]) == len && strncmp(nm->v[i], p, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Why the plan of st is refused, or NULL. */
+static const char *
+refusal(const struct store_stmt *st, const char *const *lines, size_t n)
+{
+	static const char *const aggregates[] = {"count(",        "sum(",
+	                                         "max(",          "min(",
+	                                         "group_concat(", "GROUP BY"};
+	struct names nm;
+
+	watched_names(st->sql, &nm);
+	if (nm.n == 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *l = lines[i], *name, *end;
+
+		if (strstr(l, "USE TEMP B-TREE") != NULL)
+			return "a temporary b-tree in a statement over a "
+			       "growing table";
+		if (strncmp(l, "SCAN ", 5) != 0)
+			continue;
+		name = l + 5;
+		for (end = name; *end != '\0' && *end != ' '; end++)
+			;
+		if (!named(&nm, name, (size_t)(end - name)))
+			continue;
+		if (strstr(l, " USING ") == NULL)
+			return "a full scan";
+		if (strstr(st->sql, "LIMIT") == NULL)
+			return "a whole index walked (no LIMIT)";
+	}
+	for (size_t i = 0; i < sizeof(aggregates) / sizeof(aggregates[0]); i++)
+		if (strstr(st->sql, aggregates[i]) != NULL)
+			return "an aggregate over a growing table";
+	return NULL;
+}
+
+/* ---- the seeded site ---------------------------------------------------- */
+
+static struct tmp_site site;
+static struct store *store;
+
+static int64_t
+seed_post(enum post_type type, enum post_status status, const char *slug,
+          int64_t at, int64_t section_id, int sticky, const char **tags,
+          size_t ntags)
+{
+	struct post p;
+	struct error e;
+	int64_t id;
+
+	memset(&p, 0, sizeof(p));
+	p.type = type;
+	p.status = status;
+	p.slug = slug;
+	p.title = slug;
+	p.body_src = "body";
+	p.body_html = "<p>body</p>\n";
+	p.published_at = at;
+	p.comments_open = 1;
+	p.section_id = section_id;
+	p.sticky = sticky;
+	p.tags = tags;
+	p.ntags = ntags;
+	if (store_post_add(store, &p, &id, &e) == -1)
+		fail_msg("seed %s: %s", slug, e.msg);
+	return id;
+}
+
+static int
+seed(void **state)
+{
+	static const char *const tag_names[SEED_TAGS] = {"alpha",   "beta",
+	                                                 "gamma",   "delta",
+	                                                 "epsilon", "zeta"};
+	struct arena *a = arena_new();
+	struct error e;
+	int64_t sections[SEED_SECTIONS];
+
+	(void)state;
+	store = tmp_site_open(&site, "plans");
+	if (store_begin(store, &e) == -1)
+		fail_msg("begin: %s", e.msg);
+	for (int i = 0; i < SEED_SECTIONS; i++) {
+		struct section sec = {.slug = arena_printf(a, "s%d", i),
+		                      .name = arena_printf(a, "Section %d", i),
+		                      .kind = (enum section_kind)i,
+		                      .position = i,
+		                      .show_newest = 1};
+
+		if (store_section_add(store, &sec, &sections[i], &e) == -1)
+			fail_msg("section: %s", e.msg);
+	}
+	for (int i = 0; i < SEED_POSTS; i++) {
+		const char *tags[2] = {tag_names[i % SEED_TAGS],
+		                       tag_names[(i / 7) % SEED_TAGS]};
+		enum post_status st = i % 50 == 7    ? POST_SCHEDULED
+		                      : i % 50 == 9  ? POST_DRAFT
+		                      : i % 50 == 11 ? POST_TRASH
+		                                     : POST_PUBLISHED;
+		int64_t id = seed_post(i % 40 == 3 ? POST_EPISODE : POST_POST,
+		                       st, arena_printf(a, "post-%d", i),
+		                       T0 + i * (DAY / 3),
+		                       sections[i % SEED_SECTIONS], i % 97 == 5,
+		                       tags, 2);
+
+		for (int c = 0; c < i % 4; c++) {
+			struct comment cm;
+
+			memset(&cm, 0, sizeof(cm));
+			cm.post_id = id;
+			cm.author_name = "reader";
+			cm.body_src = "hello";
+			cm.body_html = "<p>hello</p>";
+			cm.status = c == 2 ? COMMENT_PENDING : COMMENT_APPROVED;
+			cm.created_at = T0 + i * (DAY / 3) + c * 60;
+			if (store_comment_add(store, &cm, NULL, &e) == -1)
+				fail_msg("comment: %s", e.msg);
+		}
+		if (i % 5 == 0 &&
+		    store_views_add(store, id, (T0 + i * (DAY / 3)) / DAY,
+		                    i % 13 + 1, &e) == -1)
+			fail_msg("views: %s", e.msg);
+	}
+	for (int i = 0; i < 6; i++)
+		seed_post(POST_PAGE, POST_PUBLISHED,
+		          arena_printf(a, "page-%d", i), T0, 0, 0, NULL, 0);
+	if (store_commit(store, &e) == -1)
+		fail_msg("commit: %s", e.msg);
+	arena_free(a);
+	return 0;
+}
+
+static int
+unseed(void **state)
+{
+	(void)state;
+	store_close(store);
+	tmp_site_remove(&site);
+	return 0;
+}
+
+/* ---- the tests ---------------------------------------------------------- */
+
+static void
+reader_statements_are_bounded(void **state)
+{
+	struct arena *a = arena_new();
+	int failed = 0;
+	size_t total = 0;
+
+	(void)state;
+	for (size_t t = 0; store_reader_stmts[t] != NULL; t++)
+		for (const struct store_stmt *st = store_reader_stmts[t];
+		     st->name != NULL; st++) {
+			const char **lines;
+			size_t n;
+			struct error e;
+			const char *why;
+
+			total++;
+			if (store_explain(store, a, st->sql, &lines, &n, &e) ==
+			    -1)
+				fail_msg("%s: %s", st->name, e.msg);
+			why = refusal(st, lines, n);
+			if (why != NULL && st->bounded != NULL) {
+				print_message("[ bounded  ] %s (%s): %s\n",
+				              st->name, why, st->bounded);
+				continue;
+			}
+			if (why == NULL)
+				continue;
+			failed++;
+			print_error("%s: %s\n  %s\n", st->name, why, st->sql);
+			for (size_t i = 0; i < n; i++)
+				print_error("  | %s\n", lines[i]);
+		}
+	arena_free(a);
+	assert_true(total > 0);
+	assert_int_equal(failed, 0);
+}
+
+static const char *
+stmt_sql(const char *name)
+{
+	for (size_t t = 0; store_reader_stmts[t] != NULL; t++)
+		for (const struct store_stmt *st = store_reader_stmts[t];
+		     st->name != NULL; st++)
+			if (strcmp(st->name, name) == 0)
+				return st->sql;
+	fail_msg("no reader statement '%s'", name);
+	return NULL;
+}
+
+/*
+ * A plan can look right and still walk far: given two upper bounds on
+ * published_at, SQLite seeks by either, and the row value
+ * (published_at, id) < (?, ?) was bounded by "<= now", so the previous
+ * post of an old one walked every newer post.  So the neighbours' probes
+ * are run for the oldest, a middle and the newest post, and the virtual
+ * machine's steps counted: a seek and a row cost well under 200; a walk
+ * of this site's posts costs thousands.
+ */
+static void
+neighbors_read_few_rows(void **state)
+{
+	static const char *const probes[] = {"post_prev_same", "post_prev",
+	                                     "post_next_same", "post_next"};
+	static const int64_t at[] = {T0, T0 + (SEED_POSTS / 2) * (DAY / 3),
+	                             T0 + (SEED_POSTS - 1) * (DAY / 3)};
+	sqlite3 *db;
+
+	(void)state;
+	assert_int_equal(sqlite3_open_v2(site.db, &db, SQLITE_OPEN_READONLY,
+	                                 NULL),
+	                 SQLITE_OK);
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+		for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+			sqlite3_stmt *st;
+			int steps;
+
+			assert_int_equal(sqlite3_prepare_v2(db,
+			                                    stmt_sql(probes[i]),
+			                                    -1, &st, NULL),
+			                 SQLITE_OK);
+			sqlite3_bind_text(st, 1, "post", -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, T0 + 1000 * DAY);
+			sqlite3_bind_int64(st, 3, at[k]);
+			sqlite3_bind_int64(st, 4, INT64_C(1) << 40);
+			while (sqlite3_step(st) == SQLITE_ROW)
+				;
+			steps = sqlite3_stmt_status(st,
+			                            SQLITE_STMTSTATUS_VM_STEP,
+			                            0);
+			sqlite3_finalize(st);
+			if (steps > 200)
+				fail_msg("%s at %lld: %d steps", probes[i],
+				         (long long)at[k], steps);
+		}
+	sqlite3_close(db);
+}
+
+/* The checker itself: what it must refuse and what it must let through. */
+static void
+refusal_rules(void **state)
+{
+	static const struct {
+		const char *sql, *line;
+		int refused;
+	} t[] = {
+		{"SELECT id FROM posts WHERE x = 1", "SCAN posts", 1},
+		{"SELECT p.id FROM posts p LIMIT 1", "SCAN p", 1},
+		{"SELECT p.id FROM posts p ORDER BY id LIMIT 1",
+	         "SCAN p USING INDEX posts_listed", 0},
+		{"SELECT p.id FROM posts p ORDER BY id",
+	         "SCAN p USING INDEX posts_listed", 1},
+		{"SELECT p.id FROM posts p WHERE p.type = ?1 LIMIT 1",
+	         "USE TEMP B-TREE FOR ORDER BY", 1},
+		{"SELECT c.id FROM comments c JOIN posts p ON p.id = c.post_id",
+	         "SEARCH c USING INDEX comments_post (post_id=?)", 0},
+		{"SELECT count(*) FROM posts p WHERE p.type = ?1",
+	         "SEARCH p USING COVERING INDEX posts_listed (type=?)", 1},
+		{"SELECT t.name FROM tags t ORDER BY t.name",
+	         "USE TEMP B-TREE FOR ORDER BY", 0},
+		{"SELECT x FROM posts_fts WHERE posts_fts MATCH ?1",
+	         "SCAN posts_fts VIRTUAL TABLE INDEX 0:M1", 0},
+		{"SELECT n FROM post_counts c WHERE c.id = ?1", "SCAN c", 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct store_stmt st = {"t", t[i].sql, NULL};
+		const char *lines[1] = {t[i].line};
+
+		if ((refusal(&st, lines, 1) != NULL) != t[i].refused)
+			fail_msg("%s / %s: want %s", t[i].sql, t[i].line,
+			         t[i].refused ? "refused" : "let through");
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(refusal_rules),
+		cmocka_unit_test(reader_statements_are_bounded),
+		cmocka_unit_test(neighbors_read_few_rows),
+	};
+
+	return cmocka_run_group_tests(tests, seed, unseed);
+}
