@@ -121,15 +121,10 @@ threads_model(struct arena *a, const struct comment *cs, size_t n,
 
 /* Discussion sections (the Cafe) order threads by latest activity. */
 static int
-by_activity(struct site *s, struct arena *a, const struct post *p)
+by_activity(struct site *s, const struct post *p)
 {
-	struct section sec;
-	struct error e;
-
 	return p->section_id != 0 && *p->section_slug != '\0' &&
-	       store_section_find(s->store, a, p->section_slug, &sec, &e) ==
-	               0 &&
-	       sec.kind == SECTION_DISCUSSION;
+	       site_section_kind(s, p->section_slug) == SECTION_DISCUSSION;
 }
 
 int
@@ -146,7 +141,7 @@ comments_model(struct site *s, struct req *r, struct tval *pm,
 	const char *reply = req_query(r, "replytocom");
 	int64_t parent = 0;
 
-	if (store_comment_threads(s->store, a, p->id, by_activity(s, a, p),
+	if (store_comment_threads(s->store, a, p->id, by_activity(s, p),
 	                          LIM_COMMENT_THREADS,
 	                          (int)((page - 1) * LIM_COMMENT_THREADS), &cs,
 	                          &n, &roots, &e) == -1) {
@@ -422,7 +417,7 @@ api_post_comments_get(void *ctx, struct req *r, struct resp *rs)
 		resp_json_error(rs, 400, "page: not a page number");
 		return;
 	}
-	if (store_comment_threads(s->store, a, id, by_activity(s, a, &p),
+	if (store_comment_threads(s->store, a, id, by_activity(s, &p),
 	                          LIM_COMMENT_THREADS,
 	                          (int)((page - 1) * LIM_COMMENT_THREADS), &cs,
 	                          &n, &roots, &e) == -1) {

@@ -29,7 +29,8 @@ struct site {
 };
 
 struct nav_item {
-	const char *name, *url;
+	const char *slug, *name, *url;
+	enum section_kind kind;
 	const char *newest; /* "April 27, 2022", or NULL */
 };
 struct site_snap {
@@ -47,6 +48,8 @@ void site_snap_free(struct site_snap *sn);
 /* Make the snapshot and the sidebar again if the content has changed
  * since; called before a page is made, outside its read transaction. */
 void site_refresh(struct site *s);
+/* The kind of the section slug as the snapshot has it; -1 when none. */
+int site_section_kind(struct site *s, const char *slug);
 /* The site's title and tagline as the settings say now, copied into a. */
 const char *site_title(struct site *s, struct arena *a);
 const char *site_tagline(struct site *s, struct arena *a);

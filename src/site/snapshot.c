@@ -81,6 +81,8 @@ snap_make(struct site *s, struct error *e)
 	for (size_t i = 0; i < n; i++) {
 		struct nav_item *it = &sn->nav[sn->nnav++];
 
+		it->slug = secs[i].slug;
+		it->kind = secs[i].kind;
 		it->name = secs[i].name;
 		it->url = arena_printf(a, "/category/%s/", secs[i].slug);
 		it->newest = secs[i].show_newest && secs[i].newest_at
@@ -138,6 +140,20 @@ snap_string(struct site *s, struct arena *a, int tagline)
 	out = arena_strdup(a, tagline ? s->snap->tagline : s->snap->title);
 	pthread_rwlock_unlock(&s->snap_lock);
 	return out;
+}
+
+int
+site_section_kind(struct site *s, const char *slug)
+{
+	int kind = -1;
+
+	site_refresh(s);
+	pthread_rwlock_rdlock(&s->snap_lock);
+	for (size_t i = 0; i < s->snap->nnav && kind == -1; i++)
+		if (strcmp(s->snap->nav[i].slug, slug) == 0)
+			kind = (int)s->snap->nav[i].kind;
+	pthread_rwlock_unlock(&s->snap_lock);
+	return kind;
 }
 
 const char *

@@ -203,6 +203,14 @@ int write_count(struct store *s, const char *sql, const char *what,
 	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
 	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
 	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
+/* POST_FIELDS without the source (Markdown): what a reader's page shows. */
+#define POST_FIELDS_PAGE                                                        \
+	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
+	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
+	"p.excerpt, '', p.body_html, p.source_url, p.body_format, "             \
+	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
+	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
+	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
 #define POST_FROM                                                              \
 	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "            \
 	"LEFT JOIN users u ON u.id = p.author_id "

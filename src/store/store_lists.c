@@ -42,18 +42,23 @@
  * every newer post.  ?3 is at most now + 1 (store_post_neighbors), which
  * bounds the older probes.
  */
+/* Neighbours are links: their bodies are never read. */
 static const char SQL_POST_PREV_SAME[] =
-	"SELECT " POST_COLS LISTED_EVER "AND p.published_at = ?3 AND p.id < ?4 "
+	"SELECT " POST_FIELDS_NO_BODY POST_FROM LISTED_EVER
+	"AND p.published_at = ?3 AND p.id < ?4 "
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
 static const char SQL_POST_PREV[] =
-	"SELECT " POST_COLS LISTED_EVER "AND p.published_at < ?3 "
+	"SELECT " POST_FIELDS_NO_BODY POST_FROM LISTED_EVER
+	"AND p.published_at < ?3 "
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
 static const char SQL_POST_NEXT_SAME[] =
-	"SELECT " POST_COLS LISTED_EVER "AND p.published_at = ?3 AND ?3 <= ?2 "
+	"SELECT " POST_FIELDS_NO_BODY POST_FROM LISTED_EVER
+	"AND p.published_at = ?3 AND ?3 <= ?2 "
 	"AND p.id > ?4 "
 	"ORDER BY p.published_at, p.id LIMIT 1";
 static const char SQL_POST_NEXT[] =
-	"SELECT " POST_COLS LISTED "AND p.published_at > ?3 "
+	"SELECT " POST_FIELDS_NO_BODY POST_FROM LISTED
+	"AND p.published_at > ?3 "
 	"ORDER BY p.published_at, p.id LIMIT 1";
 
 /*

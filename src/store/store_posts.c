@@ -30,7 +30,8 @@ static const char SQL_POST_STATUS[] =
 static const char SQL_POST_GET[] = "SELECT " POST_COLS "WHERE p.id = ?1";
 
 static const char SQL_POST_PERMALINK[] =
-	"SELECT " POST_COLS "WHERE p.type = 'post' AND p.slug = ?1 "
+	"SELECT " POST_FIELDS_PAGE POST_FROM
+	"WHERE p.type = 'post' AND p.slug = ?1 "
 	"AND p.status = 'published' AND p.published_at <= ?2 "
 	"AND p.published_at >= ?3 AND p.published_at < ?3 + 86400";
 
@@ -97,7 +98,7 @@ static const char SQL_EPISODE_SET[] =
 	"audio_url = excluded.audio_url, duration_s = excluded.duration_s";
 
 static const char SQL_POST_BY_SLUG[] =
-	"SELECT " POST_COLS "WHERE p.type = ?1 "
+	"SELECT " POST_FIELDS_PAGE POST_FROM "WHERE p.type = ?1 "
 	"AND p.slug = ?2 AND p.status = 'published' "
 	"AND p.published_at <= ?3";
 

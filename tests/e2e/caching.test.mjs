@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { newSite, startServer, cleanup, get, stopClean, reportOnFailure } from './lib/gazette.mjs';
+import { writeFileSync } from 'node:fs';
+import { newSite, startServer, cleanup, get, run, stopClean, reportOnFailure } from './lib/gazette.mjs';
+import { LIMITS } from './lib/limits.mjs';
 import { RawConn, getHead } from './lib/raw.mjs';
 
 let site;
@@ -135,3 +137,141 @@ describe('Cache-Control and HEAD', () => {
     }
   });
 });
+
+// Issue 12: on a site being read, view counts and a comment on one post
+// must not throw away every other cached page. Its own server and site
+// (comments shown at once), so the pages' stamps are its own.
+describe('what a view and a comment invalidate', () => {
+  const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+  let s2;
+  let srv2;
+  let postA;
+  let postB;
+
+  async function raw2(target, headers = '') {
+    const c = await RawConn.open(srv2.port);
+    try {
+      await c.write(getHead(target, { extra: headers, close: true }));
+      return await c.readResponse({ timeout: 10000 });
+    } finally {
+      c.destroy();
+    }
+  }
+
+  async function postId(target) {
+    return Number(/data-post-id="(\d+)"/.exec((await raw2(target)).body.toString('utf8'))[1]);
+  }
+
+  before(async () => {
+    s2 = await newSite({ demo: true, demoArgs: ['--posts', '6', '--comments', '0'] });
+    for (const [k, v] of [['comments_hold', 'none'], ['comments_min_seconds', '0']]) {
+      const r = await run(['settings', 'set', k, v, '--site', s2.dir]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    srv2 = await startServer(s2.dir);
+    const home = (await get(`${srv2.url}/`)).text;
+    [postA, postB] = [...home.matchAll(/<h2><a href="(\/\d{4}\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(postA && postB && postA !== postB);
+  });
+  after(() => stopClean(srv2));
+  afterEach((t) => reportOnFailure(t, srv2));
+
+  test("views and a comment on post A leave post B's cached page and ETag as they were", async () => {
+    const b0 = await raw2(postB);
+    const a0 = await raw2(postA);
+    const idA = await postId(postA);
+    const db = path.join(s2.dir, 'gazette.db');
+    const stored = () => Number(spawnSync('/usr/bin/sqlite3', [db, `SELECT views_total FROM posts WHERE id = ${idA}`],
+      { encoding: 'utf8' }).stdout.trim());
+    const v0 = stored();
+    for (let i = 1; i <= 5; i++) {
+      const r = await fetch(`${srv2.url}/api/v1/views/${idA}`, {
+        method: 'POST', body: '{}',
+        headers: { 'Content-Type': 'application/json', 'User-Agent': UA, 'X-Forwarded-For': `198.51.100.${i}` },
+      });
+      assert.deepEqual((await r.json()).counted, true);
+    }
+    // past a flush of those views into the database
+    for (let until = Date.now() + 5000; ;) {
+      if (stored() === v0 + 5) break;
+      assert.ok(Date.now() < until, 'the views were not flushed within 5 s');
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    // views alone: neither page is rendered again
+    assert.equal((await raw2(postA, `If-None-Match: ${a0.headers.etag}\r\n`)).status, 304);
+    assert.equal((await raw2(postB, `If-None-Match: ${b0.headers.etag}\r\n`)).status, 304);
+    const c = await fetch(`${srv2.url}/api/v1/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: srv2.url, 'X-Forwarded-For': '198.51.100.77' },
+      body: JSON.stringify({ post_id: idA, author: 'Reader', body: 'A comment that only post A shows.' }),
+    });
+    assert.equal(c.status, 201, await c.text());
+    // A shows it at once; B is the same page it was
+    const a1 = await raw2(postA, `If-None-Match: ${a0.headers.etag}\r\n`);
+    assert.equal(a1.status, 200);
+    assert.match(a1.body.toString('utf8'), /A comment that only post A shows\./);
+    const b1 = await raw2(postB, `If-None-Match: ${b0.headers.etag}\r\n`);
+    assert.equal(b1.status, 304, 'post B was not rendered again');
+    assert.equal(b1.headers.etag, b0.headers.etag);
+    // and A's comment feed follows
+    assert.match((await get(`${srv2.url}${postA}feed/`)).text, /A comment that only post A shows\./);
+  });
+
+  test('a post saved elsewhere (another process) drops every page', async () => {
+    const b0 = await raw2(postB);
+    const r = spawnSync('/usr/bin/sqlite3', [path.join(s2.dir, 'gazette.db'),
+      "UPDATE settings SET value = 'Changed elsewhere' WHERE key = 'title'"]);
+    assert.equal(r.status, 0, String(r.stderr));
+    for (let until = Date.now() + 5000; ;) {
+      const b1 = await raw2(postB, `If-None-Match: ${b0.headers.etag}\r\n`);
+      if (b1.status === 200) {
+        assert.match(b1.body.toString('utf8'), /Changed elsewhere/);
+        break;
+      }
+      assert.ok(Date.now() < until, 'post B still cached 5 s after the title changed');
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  });
+});
+
+describe('cache_mb in gazette.conf', () => {
+  test(`past LIM_CACHE_MB_MAX (${LIMITS.LIM_CACHE_MB_MAX}) serve refuses to start, naming the line`, async () => {
+    const s3 = await newSite();
+    writeFileSync(path.join(s3.dir, 'gazette.conf'), `threads = 1\ncache_mb = ${LIMITS.LIM_CACHE_MB_MAX + 1}\n`);
+    const r = await run(['serve', '--site', s3.dir, '--listen', '127.0.0.1:0']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /gazette\.conf:2: unknown key or bad value/);
+    writeFileSync(path.join(s3.dir, 'gazette.conf'), `cache_mb = ${LIMITS.LIM_CACHE_MB_MAX}\n`);
+    const srv3 = await startServer(s3.dir);
+    try {
+      assert.equal((await get(`${srv3.url}/`)).status, 200);
+    } finally {
+      await stopClean(srv3);
+    }
+  });
+
+  test('cache_mb = 0: no page is kept, every request is rendered', async () => {
+    const s3 = await newSite({ demo: true, demoArgs: ['--posts', '3', '--comments', '0'] });
+    writeFileSync(path.join(s3.dir, 'gazette.conf'), 'cache_mb = 0\n');
+    const srv3 = await startServer(s3.dir);
+    try {
+      const r1 = await get(`${srv3.url}/`);
+      // the page carries the comment form's stamp only on posts; a list
+      // shows the render's view counts: a view counted shows at once
+      const first = /<h2><a href="(\/\d{4}\/[^"]+)"/.exec(r1.text)[1];
+      const p1 = await get(srv3.url + first);
+      const id = Number(/data-post-id="(\d+)"/.exec(p1.text)[1]);
+      const before = Number(/<span data-views>(\d+)<\/span>/.exec(p1.text)[1]);
+      const v = await fetch(`${srv3.url}/api/v1/views/${id}`, {
+        method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', 'User-Agent': UA0 },
+      });
+      assert.equal((await v.json()).counted, true);
+      const p2 = await get(srv3.url + first);
+      assert.equal(Number(/<span data-views>(\d+)<\/span>/.exec(p2.text)[1]), before + 1);
+    } finally {
+      await stopClean(srv3);
+    }
+  });
+});
+
+const UA0 = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
