@@ -1,0 +1,139 @@
+// Issue 13, an attacker's read of a demo site: each attack, reproduced.
+//
+// - Open redirect: `/login?next=/%09/evil.example/` answered
+//   `Location: /\t/evil.example/`, which Chromium reads as
+//   `//evil.example/` — for a signed-in reader at once, and for a victim
+//   who follows the link and signs in through the form's hidden field.
+//   Both are driven in Chromium; requests to evil.example are caught by the
+//   browser context, so nothing leaves loopback.
+// - /media/ followed directory symlinks: with SITE/media/lnk -> /,
+//   `GET /media/lnk/etc/passwd` served the file.
+// - The site's files were world-readable: the folder 0755 and gazette.db
+//   with its -wal and -shm 0644; `serve` now warns about such a site.
+//   (Post-password guessing is in protected.test.mjs, the security headers
+//   of every route in headers.test.mjs.)
+import { test, describe, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  newSite, startServer, get, cleanup, stopClean, reportOnFailure,
+} from './lib/gazette.mjs';
+import { PASSWORD, addUser, login, loginToken } from './lib/admin.mjs';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, collectErrors } from './lib/browser.mjs';
+
+let site;
+let srv;
+let boss;
+const extra = []; // servers a test starts beside srv
+
+before(async () => {
+  site = await newSite();
+  await addUser(site.dir, 'boss', 'admin');
+  srv = await startServer(site.dir);
+  boss = await login(srv, 'boss');
+});
+
+after(async () => {
+  for (const s of extra) await stopClean(s);
+  await stopClean(srv);
+  await cleanup();
+});
+afterEach((t) => reportOnFailure(t, srv, ...extra));
+
+describe('open redirect (issue 13, item 1)', () => {
+  // Targets a browser would take off the site, raw and encoded.
+  const HOSTILE = [
+    '/\t/evil.example/', '/\r\n/evil.example/', '/\n/evil.example/', '/\x0b/evil.example/', '/\x7f/evil.example/',
+    '/%09/evil.example/', '/%0d%0a/evil.example/', '/%00/evil.example/', '//evil.example', '/\\evil.example',
+    '\\\\evil.example', '/%2F/evil.example', '/%5Cevil.example', 'https://evil.example/', 'http:/evil.example',
+    'javascript:alert(1)', ' /evil.example', '\t//evil.example',
+  ];
+
+  async function loginNext(next, ip) {
+    const body = new URLSearchParams({ login: 'boss', password: PASSWORD, csrf: await loginToken(srv), next });
+    return get(`${srv.url}/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url, 'X-Forwarded-For': ip },
+      body: body.toString(),
+    });
+  }
+
+  test('a hostile next is replaced by /admin/: signed in, after the form, and in the form\'s hidden field', async () => {
+    let n = 0;
+    for (const next of HOSTILE) {
+      const q = encodeURIComponent(next);
+      const signed = await get(`${srv.url}/login?next=${q}`, { headers: { Cookie: boss.cookie } });
+      assert.equal(signed.status, 303, JSON.stringify(next));
+      assert.equal(signed.headers.get('location'), '/admin/', JSON.stringify(next));
+      const form = await get(`${srv.url}/login?next=${q}`);
+      assert.match(form.text, /<input type="hidden" name="next" value="\/admin\/">/, JSON.stringify(next));
+      const posted = await loginNext(next, `203.0.113.${++n}`);
+      assert.equal(posted.status, 303, JSON.stringify(next));
+      assert.equal(posted.headers.get('location'), '/admin/', JSON.stringify(next));
+    }
+    // Paths on the site still work, query and all.
+    const ok = await get(`${srv.url}/login?next=${encodeURIComponent('/admin/posts/?type=page')}`,
+      { headers: { Cookie: boss.cookie } });
+    assert.equal(ok.headers.get('location'), '/admin/posts/?type=page');
+  });
+
+  // Chromium, recording every request it makes off the site (redirects
+  // included); its resolver knows no host but loopback, so nothing is
+  // looked up.
+  async function withBrowser(fn) {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+      timeout: 30000,
+    });
+    try {
+      const ctx = await browser.newContext();
+      ctx.setDefaultTimeout(15000);
+      const offsite = [];
+      ctx.on('request', (req) => {
+        const u = new URL(req.url());
+        if (u.hostname !== '127.0.0.1') offsite.push(u.href);
+      });
+      const page = await ctx.newPage();
+      await fn(page, offsite);
+    } finally {
+      await browser.close();
+    }
+  }
+
+  test('in Chromium: a signed-in reader following /login?next=/%09/evil.example/ stays on the site', async () => {
+    await withBrowser(async (page, offsite) => {
+      await page.goto(`${srv.url}/login`);
+      await page.fill('#login', 'boss');
+      await page.fill('#password', PASSWORD);
+      await Promise.all([page.waitForURL(/\/admin\//), page.click('button[type=submit]')]);
+      const errors = collectErrors(page);
+      // Before the fix Chromium went to http://evil.example/ (and, with
+      // no such host here, failed to load it).
+      const nav = await page.goto(`${srv.url}/login?next=/%09/evil.example/`).catch((e) => e);
+      assert.deepEqual(offsite, [], 'Chromium was sent off the site');
+      assert.ok(!(nav instanceof Error), String(nav));
+      assert.equal(new URL(page.url()).origin, srv.url);
+      assert.equal(new URL(page.url()).pathname, '/admin/');
+      assert.deepEqual(errors, []);
+    });
+  });
+
+  test('in Chromium: a victim who opens the link and signs in through the form stays on the site', async () => {
+    await withBrowser(async (page, offsite) => {
+      await page.goto(`${srv.url}/login?next=/%09/evil.example/`);
+      const errors = collectErrors(page);
+      await page.fill('#login', 'boss');
+      await page.fill('#password', PASSWORD);
+      const nav = await Promise.all([page.waitForNavigation({ url: (u) => u.pathname !== '/login' }),
+        page.click('button[type=submit]')]).catch((e) => e);
+      assert.deepEqual(offsite, [], 'Chromium was sent off the site');
+      assert.ok(!(nav instanceof Error), String(nav));
+      assert.equal(new URL(page.url()).origin, srv.url);
+      assert.equal(new URL(page.url()).pathname, '/admin/');
+      assert.deepEqual(errors, []);
+    });
+  });
+});
