@@ -14,6 +14,7 @@
 //   of every route in headers.test.mjs.)
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, symlinkSync, renameSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import {
   newSite, startServer, get, cleanup, stopClean, reportOnFailure,
@@ -135,5 +136,56 @@ describe('open redirect (issue 13, item 1)', () => {
       assert.equal(new URL(page.url()).pathname, '/admin/');
       assert.deepEqual(errors, []);
     });
+  });
+});
+
+describe('/media/ and symlinks (issue 13, item 3)', () => {
+  let media;
+  before(() => {
+    media = path.join(site.dir, 'media');
+    mkdirSync(path.join(media, 'sub'), { recursive: true });
+    writeFileSync(path.join(media, 'sub', 'ok.txt'), 'public file\n');
+    symlinkSync('/', path.join(media, 'lnk')); // the issue's link
+    symlinkSync(site.dir, path.join(media, 'up')); // to the site folder
+    symlinkSync('sub', path.join(media, 'alias')); // even within media/
+    symlinkSync('../gazette.db', path.join(media, 'db.txt')); // a file link
+    symlinkSync('ok.txt', path.join(media, 'sub', 'same.txt'));
+  });
+
+  test('a directory symlink anywhere under media/ is not followed', async () => {
+    assert.ok(readFileSync('/etc/passwd', 'utf8').includes('root:'), 'the file the attack reads');
+    for (const p of ['/media/lnk/etc/passwd', '/media/up/gazette.db', '/media/alias/ok.txt',
+      '/media/lnk/etc/hostname', '/media/sub/../lnk/etc/passwd']) {
+      const r = await get(srv.url + p);
+      assert.equal(r.status, 404, p);
+      assert.ok(!r.text.includes('root:'), `${p} served /etc/passwd`);
+      assert.ok(!r.text.startsWith('SQLite format 3'), `${p} served the database`);
+    }
+  });
+
+  test('nor is a file symlink, nor "..", raw or encoded', async () => {
+    for (const p of ['/media/db.txt', '/media/sub/same.txt', '/media/../gazette.db', '/media/%2e%2e/gazette.db',
+      '/media/sub/%2e%2e/%2e%2e/gazette.db', '/media/sub%2f..%2f..%2fgazette.db']) {
+      const r = await get(srv.url + p);
+      assert.equal(r.status, 404, p);
+      assert.ok(!r.text.startsWith('SQLite format 3'), `${p} served the database`);
+    }
+  });
+
+  test('plain files are served, and media/ itself may be a link the operator made', async () => {
+    const r = await get(`${srv.url}/media/sub/ok.txt`);
+    assert.equal(r.status, 200);
+    assert.equal(r.text, 'public file\n');
+    const real = path.join(site.dir, 'media-disk');
+    renameSync(media, real);
+    symlinkSync(real, media);
+    try {
+      const again = await get(`${srv.url}/media/sub/ok.txt`);
+      assert.equal(again.status, 200);
+      assert.equal((await get(`${srv.url}/media/lnk/etc/passwd`)).status, 404);
+    } finally {
+      unlinkSync(media);
+      renameSync(real, media);
+    }
   });
 });
