@@ -108,6 +108,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	site_modes_check(c);
 	if (store_watch(st, &e) == -1) {
 		rc = cli_fail(&e);
 		goto out;

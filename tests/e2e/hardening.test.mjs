@@ -14,10 +14,13 @@
 //   of every route in headers.test.mjs.)
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, symlinkSync, renameSync, readFileSync, unlinkSync } from 'node:fs';
+import {
+  mkdirSync, writeFileSync, symlinkSync, renameSync, readFileSync, unlinkSync, statSync, chmodSync, existsSync,
+  readdirSync,
+} from 'node:fs';
 import path from 'node:path';
 import {
-  newSite, startServer, get, cleanup, stopClean, reportOnFailure,
+  newSite, startServer, run, get, cleanup, stopClean, reportOnFailure, tempDir,
 } from './lib/gazette.mjs';
 import { PASSWORD, addUser, login, loginToken } from './lib/admin.mjs';
 import { chromium } from 'playwright-core';
@@ -41,6 +44,12 @@ after(async () => {
   await cleanup();
 });
 afterEach((t) => reportOnFailure(t, srv, ...extra));
+
+const mode = (p) => statSync(p).mode & 0o777;
+const octal = (m) => `0${m.toString(8)}`;
+// What a file created with `want` gets under this process's umask (the
+// server may only narrow what it asks for).
+const masked = (want) => want & ~process.umask();
 
 describe('open redirect (issue 13, item 1)', () => {
   // Targets a browser would take off the site, raw and encoded.
@@ -187,5 +196,61 @@ describe('/media/ and symlinks (issue 13, item 3)', () => {
       unlinkSync(media);
       renameSync(real, media);
     }
+  });
+});
+
+describe('file modes (issue 13, item 4)', () => {
+  test('gazette init: the site folder 0700, gazette.db 0600, media/ 0755; -wal and -shm 0600 while serving', async () => {
+    const root = await tempDir();
+    const dir = path.join(root, 'new', 'site');
+    const r = await run(['init', '--site', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(octal(mode(dir)), octal(masked(0o700)), 'the site folder');
+    assert.equal(octal(mode(path.join(dir, 'gazette.db'))), octal(masked(0o600)), 'gazette.db');
+    assert.equal(octal(mode(path.join(dir, 'media'))), octal(masked(0o755)), 'media/');
+    const s = await startServer(dir);
+    extra.push(s);
+    assert.equal((await get(`${s.url}/`)).status, 200);
+    for (const f of ['gazette.db-wal', 'gazette.db-shm']) {
+      assert.equal(octal(mode(path.join(dir, f))), octal(masked(0o600)), f);
+    }
+    assert.doesNotMatch(s.stderr(), /readable by others/, 'no warning for a site made by init');
+  });
+
+  test('gazette demo: book files 0644 in a 0755 tree', async () => {
+    const root = await tempDir();
+    const dir = path.join(root, 'demo');
+    const r = await run(['demo', '--site', dir, '--posts', '5', '--comments', '5'], { timeout: 120000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(octal(mode(dir)), octal(masked(0o700)));
+    assert.equal(octal(mode(path.join(dir, 'gazette.db'))), octal(masked(0o600)));
+    const books = path.join(dir, 'media', 'books');
+    assert.equal(octal(mode(books)), octal(masked(0o755)));
+    const files = readdirSync(books);
+    assert.ok(files.length > 0);
+    for (const f of files) assert.equal(octal(mode(path.join(books, f))), octal(masked(0o644)), f);
+  });
+
+  test('serve warns when the database or the site folder is readable by others', async () => {
+    const old = await newSite();
+    chmodSync(old.dir, 0o755);
+    chmodSync(path.join(old.dir, 'gazette.db'), 0o644);
+    const s = await startServer(old.dir);
+    extra.push(s);
+    assert.equal((await get(`${s.url}/healthz`)).status, 200);
+    const err = s.stderr();
+    assert.match(err, /gazette\.db is readable by others \(mode 0644\)/);
+    assert.match(err, /gazette\.db-wal is readable by others \(mode 0644\)/, 'SQLite gives the WAL the database\'s mode');
+    assert.match(err, /site folder .* is open to others \(mode 0755\)/);
+    // Fixed as the warning says, the next start is quiet.
+    await s.stop();
+    chmodSync(old.dir, 0o700);
+    for (const f of ['gazette.db', 'gazette.db-wal', 'gazette.db-shm']) {
+      if (existsSync(path.join(old.dir, f))) chmodSync(path.join(old.dir, f), 0o600);
+    }
+    const quiet = await startServer(old.dir);
+    extra.push(quiet);
+    assert.equal((await get(`${quiet.url}/healthz`)).status, 200);
+    assert.doesNotMatch(quiet.stderr(), /readable by others|open to others/);
   });
 });
