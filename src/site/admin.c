@@ -257,7 +257,8 @@ admin_render(struct site *s, struct req *r, struct resp *rs, const char *name,
              struct tval *model)
 {
 	rs->cache_control = "private, no-store";
-	(void)resp_header(rs, "X-Frame-Options", "DENY");
+	/* Stricter than the site's (site/headers.c), which the server adds
+	 * where a handler sets none: no image from elsewhere, no frame. */
 	(void)resp_header(rs, "Content-Security-Policy",
 	                  "default-src 'self'; img-src 'self' data:; "
 	                  "style-src 'self'; script-src 'self'; "

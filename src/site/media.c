@@ -185,7 +185,6 @@ media_get(void *ctx, struct req *r, struct resp *rs)
 	         (unsigned long long)sb.st_size,
 	         (unsigned long long)sb.st_mtime);
 	(void)resp_header(rs, "Accept-Ranges", "bytes");
-	(void)resp_header(rs, "X-Content-Type-Options", "nosniff");
 	range = parse_range(req_header(r, "Range"), (uint64_t)sb.st_size, &from,
 	                    &to);
 	/* If-Range names the file as it was; a changed file goes whole. */
