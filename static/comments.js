@@ -35,7 +35,6 @@
     var li = document.createElement('li');
     li.className = 'comment own depth-' + c.depth;
     li.id = 'comment-' + c.id;
-    li.style.setProperty('--depth', c.depth);
     var art = document.createElement('article');
     var meta = document.createElement('p');
     meta.className = 'comment-meta';

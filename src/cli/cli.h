@@ -51,5 +51,9 @@ struct store;
 struct store *site_create(struct conf *c, struct error *e);
 /* Open the existing site of c; ERR_NOT_FOUND when there is none. */
 struct store *site_open(struct conf *c, struct error *e);
+/* Log a warning for the site folder when group or others may enter or list
+ * it, and for the database and its -wal and -shm when they may read them
+ * (serve, once the database is open). */
+void site_modes_check(const struct conf *c);
 
 #endif

@@ -6,10 +6,12 @@
  * the clock, so "popular in the last 90 days" always has data).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "demo.h"
@@ -259,14 +261,21 @@ media_file(struct demo *d, const char *name, const char *mime,
 	const char *dir = arena_printf(d->a, "%s/media/books", d->dir);
 	const char *path = arena_printf(d->a, "%s/media/%s", d->dir, name);
 	FILE *f;
+	int fd;
 
+	/* Published files: 0644 in a 0755 tree (the umask may narrow them),
+	 * whatever the site folder around them is. */
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
 		return error_set(d->e, ERR_IO, "cannot create '%s': %s", dir,
 		                 strerror(errno));
-	f = fopen(path, "wb");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	          0644);
+	f = fd == -1 ? NULL : fdopen(fd, "wb");
 	if (f == NULL || fwrite(b->p, 1, b->len, f) != b->len) {
 		if (f != NULL)
 			fclose(f);
+		else if (fd != -1)
+			close(fd);
 		return error_set(d->e, ERR_IO, "cannot write '%s'", path);
 	}
 	if (fclose(f) != 0)

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "../auth/auth.h"
 #include "../store/store.h"
+#include "../util/log.h"
 #include "../util/banned.h"
 
 #define GENERATED_PASSWORD_CHARS 20
@@ -24,8 +25,13 @@ password_generate(char *out, size_t n)
 	out[n - 1] = '\0';
 }
 
+/*
+ * Create path and its missing parents; the last one gets mode, parents
+ * 0755 (they are not the site's).  A folder that exists keeps its mode:
+ * serve warns when it is open to others (site_modes_check).
+ */
 static int
-mkdir_p(const char *path, struct error *e)
+mkdir_p(const char *path, mode_t mode, struct error *e)
 {
 	char tmp[4096];
 
@@ -39,7 +45,7 @@ mkdir_p(const char *path, struct error *e)
 			                 tmp, strerror(errno));
 		*p = '/';
 	}
-	if (mkdir(tmp, 0755) == -1 && errno != EEXIST)
+	if (mkdir(tmp, mode) == -1 && errno != EEXIST)
 		return error_set(e, ERR_IO, "cannot create '%s': %s", tmp,
 		                 strerror(errno));
 	return 0;
@@ -57,8 +63,12 @@ site_create(struct conf *c, struct error *e)
 		          c->site, c->db);
 		return NULL;
 	}
+	/* The folder holds the database (password hashes, commenters'
+	 * emails, the SMTP password, the keys that sign forms and links):
+	 * 0700, and the database 0600 (store_open).  media/ is what the site
+	 * publishes anyway: 0755, its files 0644. */
 	snprintf(media, sizeof(media), "%s/media", c->site);
-	if (mkdir_p(c->site, e) == -1 || mkdir_p(media, e) == -1)
+	if (mkdir_p(c->site, 0700, e) == -1 || mkdir_p(media, 0755, e) == -1)
 		return NULL;
 	password_generate(pw, sizeof(pw));
 	if (auth_password_hash(pw, hash, e) == -1)
@@ -110,4 +120,36 @@ site_open(struct conf *c, struct error *e)
 		return NULL;
 	}
 	return store_open(c->db, 0, e);
+}
+
+/* "warning: SITE/gazette.db is readable by others (mode 0644); chmod ..."
+ * when path has any of bits. */
+static void
+mode_warn(const char *what, const char *path, mode_t bits, const char *fix)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && (sb.st_mode & bits) != 0)
+		log_info("warning: %s%s is %s others (mode %04o); %s", what,
+		         path, S_ISDIR(sb.st_mode) ? "open to" : "readable by",
+		         (unsigned)(sb.st_mode & 07777), fix);
+}
+
+void
+site_modes_check(const struct conf *c)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	char path[sizeof(c->db) + 8];
+
+	mode_warn("the site folder ", c->site, S_IRWXG | S_IRWXO,
+	          "chmod 700 it: it holds the database");
+	/* SQLite gives the -wal and -shm files the database's mode, so a
+	 * database made 0644 by an older gazette leaks through them too. */
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", c->db, suffix[i]);
+		mode_warn("", path, S_IRGRP | S_IROTH,
+		          "chmod 600 it: it holds password hashes, emails, "
+		          "the SMTP password and the keys that sign logins, "
+		          "forms and unsubscribe links");
+	}
 }

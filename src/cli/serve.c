@@ -108,6 +108,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	site_modes_check(c);
 	if (store_watch(st, &e) == -1) {
 		rc = cli_fail(&e);
 		goto out;
@@ -146,7 +147,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
-	srv = server_start(fd, threads, site_handle, site, &e);
+	srv = server_start(fd, threads, site_handle, site, site_headers, &e);
 	if (srv == NULL) {
 		close(fd);
 		rc = cli_fail(&e);

@@ -38,6 +38,7 @@ struct comments {
 	struct store *st;
 	struct spam *spam;
 	struct notify *notify;
+	struct throttle *guesses; /* wrong post passwords (auth.h) */
 	unsigned char form_key[crypto_auth_KEYBYTES];
 	unsigned char ip_key[crypto_generichash_KEYBYTES];
 };
@@ -61,10 +62,11 @@ comments_new(struct store *st, struct spam *sp, struct notify *n,
 	c->st = st;
 	c->spam = sp;
 	c->notify = n;
+	c->guesses = throttle_new();
 	if (store_secret(st, "form", c->form_key, sizeof(c->form_key), e) ==
 	            -1 ||
 	    store_secret(st, "ip", c->ip_key, sizeof(c->ip_key), e) == -1) {
-		free(c);
+		comments_free(c);
 		return NULL;
 	}
 	return c;
@@ -73,8 +75,10 @@ comments_new(struct store *st, struct spam *sp, struct notify *n,
 void
 comments_free(struct comments *c)
 {
-	if (c != NULL)
-		sodium_memzero(c, sizeof(*c));
+	if (c == NULL)
+		return;
+	throttle_free(c->guesses);
+	sodium_memzero(c, sizeof(*c));
 	free(c);
 }
 
@@ -289,6 +293,50 @@ find_parent(struct comments *c, struct arena *a, const struct rules *r,
 }
 
 /*
+ * The login throttle (auth.h), keyed by post and address and by post
+ * alone: guessing from many addresses meets the second.  Its price is the
+ * login throttle's: someone who keeps guessing wrong keeps a post's
+ * readers waiting too, for at most LIM_LOGIN_MAX_DELAY at a time.
+ */
+static const char NEEDS_PASSWORD[] = "this post is password protected: enter "
+				     "its password on the post's page to "
+				     "comment";
+
+int
+comments_post_password(struct comments *c, int64_t post_id,
+                       const char *password, const char *guess, const char *ip,
+                       int *retry_after, struct error *e)
+{
+	char kp[32], ki[96];
+	int64_t now = clock_now(), wait;
+
+	*retry_after = 0;
+	if (guess == NULL || *guess == '\0')
+		return error_set(e, ERR_FORBIDDEN, "%s", NEEDS_PASSWORD);
+	snprintf(kp, sizeof(kp), "post:%lld", (long long)post_id);
+	snprintf(ki, sizeof(ki), "post:%lld:%s", (long long)post_id,
+	         ip ? ip : "");
+	wait = throttle_wait(c->guesses, ki, now);
+	if (wait == 0)
+		wait = throttle_wait(c->guesses, kp, now);
+	if (wait > 0) {
+		*retry_after = (int)wait;
+		return error_set(e, ERR_RATE_LIMITED,
+		                 "too many wrong passwords for this post; try "
+		                 "again in %d seconds",
+		                 *retry_after);
+	}
+	if (!auth_post_password_match(password, guess)) {
+		throttle_fail(c->guesses, ki, LIM_POST_PASSWORD_FREE, now);
+		throttle_fail(c->guesses, kp, LIM_POST_PASSWORD_FREE_POST, now);
+		return error_set(e, ERR_FORBIDDEN, "%s", NEEDS_PASSWORD);
+	}
+	throttle_forget(c->guesses, ki);
+	throttle_forget(c->guesses, kp);
+	return 0;
+}
+
+/*
  * A password-protected post takes comments only from a reader who gives
  * its password, as WordPress refuses them while post_password_required()
  * ("comment_on_password_protected"): its comments are as hidden as its
@@ -296,19 +344,19 @@ find_parent(struct comments *c, struct arena *a, const struct rules *r,
  */
 static int
 check_post_password(struct comments *c, struct arena *a,
-                    const struct comment_input *in, struct error *e)
+                    const struct comment_input *in, int *retry_after,
+                    struct error *e)
 {
 	const char *password, *html;
 
 	if (store_post_protected(c->st, a, in->post_id, &password, &html, e) ==
 	    -1)
 		return -1;
-	if (*password != '\0' &&
-	    !auth_post_password_match(password, in->post_password))
-		return error_set(e, ERR_FORBIDDEN,
-		                 "this post is password protected: enter its "
-		                 "password on the post's page to comment");
-	return 0;
+	if (*password == '\0')
+		return 0;
+	return comments_post_password(c, in->post_id, password,
+	                              in->post_password, in->ip, retry_after,
+	                              e);
 }
 
 int
@@ -339,7 +387,14 @@ comments_submit(struct comments *c, struct arena *a,
 	if (!out->post.comments_open)
 		return error_set(e, ERR_FORBIDDEN,
 		                 "comments are closed on this post");
-	if (out->post.protected_ && check_post_password(c, a, in, e) == -1)
+	/* The rate limit before the password: a comment with a wrong one
+	 * counts, so the form and the API are no faster a way to guess it
+	 * than the post's page. */
+	if (spam_rate_check(c->spam, ip, r.rate_minute, r.rate_hour, now,
+	                    &out->retry_after, e) == -1)
+		return -1;
+	if (out->post.protected_ &&
+	    check_post_password(c, a, in, &out->retry_after, e) == -1)
 		return -1;
 	if (in->parent_id != 0 && find_parent(c, a, &r, in, &parent, e) == -1)
 		return -1;
@@ -349,9 +404,6 @@ comments_submit(struct comments *c, struct arena *a,
 	    list_match(r.blocked_words, in->author, 0))
 		return error_set(e, ERR_FORBIDDEN,
 		                 "this comment cannot be accepted");
-	if (spam_rate_check(c->spam, ip, r.rate_minute, r.rate_hour, now,
-	                    &out->retry_after, e) == -1)
-		return -1;
 	spam_body_hash(in->body, cm.body_hash);
 	cm.has_body_hash = 1;
 	dup = spam_is_duplicate(c->spam, in->post_id, email, cm.body_hash, now,

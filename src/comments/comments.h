@@ -101,6 +101,20 @@ int comments_get_own(struct comments *c, struct arena *a, int64_t id,
  * window and before any reply: ERR_FORBIDDEN after. */
 int comments_change_own(struct comments *c, struct arena *a, int64_t id,
                         const char *token, const char *body, struct error *e);
+/*
+ * A reader's guess at the password of a protected post: post_id's
+ * password is password, guess came from ip.  0 when it is right (and the
+ * post's count of wrong guesses is forgotten, as a login forgets its
+ * failures).  -1 with ERR_FORBIDDEN when it is wrong or missing, or with
+ * ERR_RATE_LIMITED and *retry_after when too many wrong guesses came
+ * lately for that post from that address (LIM_POST_PASSWORD_FREE) or
+ * from anywhere (LIM_POST_PASSWORD_FREE_POST): then even the right one
+ * waits, which is what stops guessing.  The post page's form and
+ * comments_submit both guess through here, so one count covers both.
+ */
+int comments_post_password(struct comments *c, int64_t post_id,
+                           const char *password, const char *guess,
+                           const char *ip, int *retry_after, struct error *e);
 /* The signed stamp a comment form carries (its render time). */
 const char *comments_form_stamp(struct comments *c, struct arena *a,
                                 int64_t now);

@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -101,6 +102,8 @@ struct server {
 	int listen_fd;
 	server_handler fn;
 	void *ctx;
+	/* Headers every answer carries (server_start), NULL-terminated. */
+	const struct header *always;
 	pthread_mutex_t lock;  /* conns, workers[].conns, open */
 	pthread_cond_t closed; /* a connection closed (open went down) */
 	struct conn_state *conns;
@@ -329,8 +332,26 @@ unescape_none(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* Add the headers of always that the handler did not set (server.h). */
+static void
+add_always(struct MHD_Response *mr, const struct header *always,
+           const struct resp *rs)
+{
+	for (const struct header *h = always; h != NULL && h->name != NULL;
+	     h++) {
+		size_t i = 0;
+
+		while (rs != NULL && i < rs->nheaders &&
+		       strcasecmp(rs->headers[i].name, h->name) != 0)
+			i++;
+		if (rs == NULL || i == rs->nheaders)
+			MHD_add_response_header(mr, h->name, h->value);
+	}
+}
+
 static enum MHD_Result
-queue_text(struct MHD_Connection *c, unsigned status, const char *text)
+queue_text(struct server *s, struct MHD_Connection *c, unsigned status,
+           const char *text)
 {
 	struct MHD_Response *r =
 		MHD_create_response_from_buffer(strlen(text),
@@ -338,6 +359,7 @@ queue_text(struct MHD_Connection *c, unsigned status, const char *text)
 	                                        MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
+	add_always(r, s->always, NULL);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        "text/plain; charset=utf-8");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
@@ -454,12 +476,13 @@ remote_ip(struct MHD_Connection *c, struct arena *a)
  * (cheap: a 304) so a reader sees a new comment at once.
  */
 static void
-add_headers(struct MHD_Response *mr, const struct req *r, const struct resp *rs,
-            int status, int gzip)
+add_headers(struct server *s, struct MHD_Response *mr, const struct req *r,
+            const struct resp *rs, int status, int gzip)
 {
 	char etag[32], date[64];
 	const char *cc = rs->cache_control;
 
+	add_always(mr, s->always, rs);
 	if (status != 304)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
 		                        rs->content_type);
@@ -554,7 +577,7 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 		resp_release(&rs);
 		return MHD_NO;
 	}
-	add_headers(mr, &r, &rs, status, gzip);
+	add_headers(s, mr, &r, &rs, status, gzip);
 	resp_release(&rs);
 	ret = MHD_queue_response(c, (unsigned)status, mr);
 	MHD_destroy_response(mr);
@@ -578,7 +601,7 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 		const char *refusal = check_head(c, rq, &status);
 
 		if (refusal != NULL)
-			return queue_text(c, status, refusal);
+			return queue_text(s, c, status, refusal);
 		set_deadline(rq->cs, mono_now() + BODY_SECONDS);
 		return MHD_YES;
 	}
@@ -701,12 +724,14 @@ worker_start(struct server *s, struct worker *w)
 }
 
 struct server *
-server_start(int fd, int threads, server_handler fn, void *ctx, struct error *e)
+server_start(int fd, int threads, server_handler fn, void *ctx,
+             const struct header *always, struct error *e)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 
 	s->fn = fn;
 	s->ctx = ctx;
+	s->always = always;
 	s->listen_fd = fd;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->closed, NULL);

@@ -16,10 +16,15 @@ struct server;
 /* Bind and listen on addr:port (port 0 picks a free one); the bound port in
  * *bound.  Returns the socket, or -1. */
 int server_listen(const char *addr, int port, int *bound, struct error *e);
-/* Serve on fd with threads workers (more past LIM_WORKER_CONNECTIONS
- * each), calling fn(ctx, ...) per request; the server owns fd. */
+/*
+ * Serve on fd with threads workers (more past LIM_WORKER_CONNECTIONS
+ * each), calling fn(ctx, ...) per request; the server owns fd.  Every
+ * answer, the server's own refusals included, carries each of the headers
+ * in always ({NULL, NULL}-terminated, borrowed while the server runs; may
+ * be NULL) whose name the handler did not set itself.
+ */
 struct server *server_start(int fd, int threads, server_handler fn, void *ctx,
-                            struct error *e);
+                            const struct header *always, struct error *e);
 /* Stop accepting, let requests in flight finish (bounded), then stop. */
 void server_stop(struct server *s);
 

@@ -99,21 +99,22 @@ video_player_url(struct arena *a, const char *url, size_t n)
 	return NULL;
 }
 
+const char *const video_players[] = {
+	"https://www.youtube-nocookie.com/embed/",
+	"https://www.youtube.com/embed/",
+	"https://player.vimeo.com/video/",
+	"https://www.dailymotion.com/embed/video/",
+	NULL,
+};
+
 int
 video_player_allowed(const char *src)
 {
-	static const char *const players[] = {
-		"https://www.youtube-nocookie.com/embed/",
-		"https://www.youtube.com/embed/",
-		"https://player.vimeo.com/video/",
-		"https://www.dailymotion.com/embed/video/",
-	};
-
-	for (size_t i = 0; i < sizeof(players) / sizeof(players[0]); i++) {
-		size_t n = strlen(players[i]);
+	for (size_t i = 0; video_players[i] != NULL; i++) {
+		size_t n = strlen(video_players[i]);
 
 		/* exact prefix, then an id: no "@", "\\" or other tricks */
-		if (strncmp(src, players[i], n) == 0 &&
+		if (strncmp(src, video_players[i], n) == 0 &&
 		    id_len(src + n, src + strlen(src)) > 0 &&
 		    strpbrk(src + n, "@\\ \t\r\n") == NULL)
 			return 1;

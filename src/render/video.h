@@ -20,4 +20,15 @@ const char *video_player_url(struct arena *a, const char *url, size_t n);
 /* 1 when src is a player URL of an allow-listed provider, else 0. */
 int video_player_allowed(const char *src);
 
+/* The player URL prefixes video_player_allowed() takes, NULL-terminated. */
+extern const char *const video_players[];
+/*
+ * Their origins, for the frame-src of the site's Content-Security-Policy
+ * (site/headers.c): the policy lets frames load from these alone.  A unit
+ * test holds it to video_players.
+ */
+#define VIDEO_PLAYER_ORIGINS                                                   \
+	"https://www.youtube-nocookie.com https://www.youtube.com "            \
+	"https://player.vimeo.com https://www.dailymotion.com"
+
 #endif

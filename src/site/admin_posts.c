@@ -1620,7 +1620,6 @@ admin_preview(void *ctx, struct req *r, struct resp *rs)
 	}
 	rs->status = 200;
 	rs->content_type = "text/html; charset=utf-8";
-	(void)resp_header(rs, "X-Content-Type-Options", "nosniff");
 	if (buf_puts(&rs->body, html) == -1)
 		resp_json_error(rs, 500, "cannot write the answer");
 }

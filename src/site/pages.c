@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "../auth/auth.h"
 #include "../import/wxr.h"
 #include "../util/clock.h"
 #include "../util/embed.h"
@@ -51,6 +50,7 @@ protect(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	const char *password, *html;
 	struct tval *form;
 	struct error e;
+	int wait = 0;
 
 	*given = NULL;
 	if (!p->protected_)
@@ -67,20 +67,32 @@ protect(struct site *s, struct req *r, struct resp *rs, struct post *p,
 		return 0; /* the password went since p was read */
 	rs->cache_control = "private, no-store";
 	if (r->method == HTTP_POST && req_same_origin(r, s->url) &&
-	    form_parse(r, f, 1, &e) == 0 &&
-	    auth_post_password_match(password, f[0].value)) {
-		/* A row imported before migration 012 kept its body in
-		 * body_html, which pm holds already. */
-		if (strcmp(p->body_html, WXR_PROTECTED_NOTICE) == 0)
-			tval_set_str(a, pm, "body_html", html);
-		*given = password;
-		return 0;
+	    form_parse(r, f, 1, &e) == 0) {
+		/* Guesses are throttled (comments_post_password): past the
+		 * free ones even the right password waits, with a 429. */
+		if (comments_post_password(s->comments, p->id, password,
+		                           f[0].value, req_client_ip(r), &wait,
+		                           &e) == 0) {
+			/* A row imported before migration 012 kept its body
+			 * in body_html, which pm holds already. */
+			if (strcmp(p->body_html, WXR_PROTECTED_NOTICE) == 0)
+				tval_set_str(a, pm, "body_html", html);
+			*given = password;
+			return 0;
+		}
+		if (e.code == ERR_RATE_LIMITED) {
+			rs->status = 429;
+			(void)resp_header(rs, "Retry-After",
+			                  arena_printf(a, "%d", wait));
+		}
 	}
 	if (r->method != HTTP_POST)
 		rs->cache_control = NULL; /* the form: the default for a GET */
 	form = tval_set(a, pm, "protected", tval_map(a));
 	tval_set_str(a, form, "action", action);
-	tval_set_bool(a, form, "wrong", r->method == HTTP_POST);
+	tval_set_bool(a, form, "wrong", r->method == HTTP_POST && wait == 0);
+	if (wait > 0)
+		tval_set_int(a, form, "wait", wait);
 	tval_set_str(a, pm, "body_html", "");
 	tval_set_bool(a, pm, "locked", 1);
 	return 1;

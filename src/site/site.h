@@ -25,6 +25,10 @@ struct site *site_new(struct store *st, const struct site_services *svc,
 void site_free(struct site *s);
 /* The server's request handler (ctx is the site). */
 void site_handle(void *ctx, struct req *r, struct resp *rs);
+/* The headers every answer carries unless its handler set its own
+ * (headers.c: Content-Security-Policy, X-Frame-Options, nosniff,
+ * Referrer-Policy); {NULL, NULL}-terminated, for server_start(). */
+extern const struct header site_headers[];
 
 /* schedule.c: publishes scheduled items at their time (a thread). */
 struct scheduler;

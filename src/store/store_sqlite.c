@@ -4,6 +4,8 @@
  * behind a mutex and one read connection per thread.
  */
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -572,6 +574,26 @@ sqlite_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * SQLite creates a database 0644 (less the umask) and has no flag for a
+ * mode; it then gives the -wal, -shm and journal files the database's own
+ * mode.  The file holds password hashes, commenters' emails, the SMTP
+ * password and the keys that sign logins, forms and unsubscribe links, so
+ * it is made here first, 0600, and SQLite opens what exists.  An existing
+ * file keeps its mode (serve warns about one others may read).
+ */
+static int
+db_file_create(const char *path, struct error *e)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd == -1)
+		return error_set(e, ERR_IO, "cannot create database '%s': %s",
+		                 path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
 struct store *
 store_open(const char *path, int create, struct error *e)
 {
@@ -590,6 +612,10 @@ store_open(const char *path, int create, struct error *e)
 	pthread_rwlock_init(&s->settings_lock, NULL);
 	pthread_key_create(&s->rkey, reader_destroy);
 	s->search_cache = search_cache_new();
+	if (create && !s->memory && db_file_create(path, e) == -1) {
+		store_close(s);
+		return NULL;
+	}
 	if (conn_open(&s->w, path, flags, e) == -1 || migrate(s, e) == -1) {
 		store_close(s);
 		return NULL;

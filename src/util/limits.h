@@ -44,6 +44,12 @@
 #define LIM_TOKEN_NAME_BYTES   100
 #define LIM_USER_NAME_BYTES    250 /* WordPress's display_name width */
 
+/* Wrong guesses at a protected post's password before delays begin (the
+ * login throttle's doubling waits, auth.h): from one address, and from
+ * every address together (comments_post_password). */
+#define LIM_POST_PASSWORD_FREE      5
+#define LIM_POST_PASSWORD_FREE_POST 50
+
 /* the admin's sections, sidebar and settings (site/admin_site.c) */
 #define LIM_SECTIONS           100 /* sections in the navigation */
 #define LIM_SECTION_NAME_BYTES 200

@@ -129,6 +129,54 @@ hexval(char c)
 	return -1;
 }
 
+/* A byte no redirect target may hold, even percent-encoded. */
+static int
+redirect_bad_byte(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f || c == '\\';
+}
+
+/*
+ * The WHATWG URL parser, which browsers follow, strips TAB, LF and CR
+ * anywhere in a URL and leading C0 controls and spaces, and reads '\\' as
+ * '/' in http(s) URLs: "/\t/x", "/\\x" and "/\r\n/x" all become "//x",
+ * another host.  So the check is made on the bytes and on them decoded
+ * once, which is what a browser or the next server may see.
+ */
+int
+url_local_path(const char *s)
+{
+	size_t n, d = 0; /* d: the index in the decoded path */
+
+	if (s == NULL || s[0] != '/')
+		return 0;
+	n = strlen(s);
+	if (n > LIM_URL_BYTES || !utf8_valid(s, n))
+		return 0;
+	for (size_t i = 0; i < n; i++, d++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (redirect_bad_byte(c) || c == ' ')
+			return 0;
+		if (c == '%') {
+			int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
+			int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+
+			if (lo < 0)
+				return 0;
+			c = (unsigned char)(hi << 4 | lo);
+			i += 2;
+			if (redirect_bad_byte(c))
+				return 0;
+		}
+		/* The second character of the path, decoded or not, must not
+		 * make it "//host" (an authority). */
+		if (d == 1 && c == '/')
+			return 0;
+	}
+	return 1;
+}
+
 char *
 url_decode(struct arena *a, const char *s, size_t n, int plus)
 {

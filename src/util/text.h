@@ -22,6 +22,18 @@ int slug_valid(const char *s);
 int url_is_http(const char *s);
 
 /*
+ * 1 if s may be sent back as a redirect's Location when it came from a
+ * request (a login's "next"): a path on this site.  It starts with one
+ * '/' (no scheme, no authority: not "//" or "/\\"), is at most
+ * LIM_URL_BYTES, is UTF-8, and holds no control byte, space, DEL or '\\',
+ * raw or percent-encoded (browsers drop TAB, CR and LF from URLs and read
+ * '\\' as '/', so "/\t/evil.example" is "//evil.example" to them); every
+ * '%' begins a valid escape.  Every place that redirects to a target from
+ * input asks here.
+ */
+int url_local_path(const char *s);
+
+/*
  * Tags typed as "a, b ,c": split at commas into trimmed, non-empty items (in a,
  * *n of them).  NULL when fine, else what is wrong, for a person ("At most 64
  * tags."): more than max_items items, or one over max_bytes.

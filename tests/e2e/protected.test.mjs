@@ -6,14 +6,24 @@
 // tried — the page, its comment pages, the JSON API, the post's and the
 // site's comment feeds, the "recent comments" sidebar block — and every way
 // to add one: without the password nothing is stored.
+//
+// Guessing (issue 13, item 5: 4,000 guesses a second, and the comment API
+// checked the password before its rate limit): wrong guesses at a post's
+// password are throttled per post and address and per post
+// (LIM_POST_PASSWORD_FREE, LIM_POST_PASSWORD_FREE_POST), through the page
+// and the comment form and API alike, and a comment counts against the
+// comment rate limit before its password is looked at.  Two more posts
+// of their own take those guesses.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { run, newSite, startServer, cleanup, get, stopClean } from './lib/gazette.mjs';
+import { LIMITS } from './lib/limits.mjs';
 
 const PASSWORD = 's3cret <&> "pass"';
+const GUARDED = 'guarded one'; // posts 503 and 504, for the guessing tests
 // What must never show without the password: the comments' text and
 // their authors' names.
 const HIDDEN = ['Secret thread opener', 'Secret thread reply', 'Pat Protected', 'Quinn Hidden'];
@@ -23,6 +33,7 @@ let site;
 let srv;
 let locked; // the protected post's path
 let open; // the open post's path
+let guarded; // posts 503 and 504's paths
 let ipCounter = 0;
 
 const cdata = (s) => `<![CDATA[${s}]]>`;
@@ -87,6 +98,8 @@ ${item(502, 'locked-post', 'A locked post', PASSWORD, 'The body behind the passw
     comment(921, 0, 'Pat Protected', 'Secret thread opener'),
     comment(922, 921, 'Quinn Hidden', 'Secret thread reply'),
   ])}
+${item(503, 'guarded-post', 'A guarded post', GUARDED, 'Guarded body 503.', [])}
+${item(504, 'guarded-too', 'Another guarded post', GUARDED, 'Guarded body 504.', [])}
 </channel>
 </rss>
 `;
@@ -106,27 +119,27 @@ function assertLocked(text, where) {
   for (const s of HIDDEN) assert.ok(!text.includes(s), `${where} shows "${s}"`);
 }
 
-async function unlock(p, password = PASSWORD, origin = srv.url) {
+async function unlock(p, password = PASSWORD, origin = srv.url, ip = undefined) {
   return get(srv.url + p, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin, ...(ip ? { 'x-forwarded-for': ip } : {}) },
     body: new URLSearchParams({ post_password: password }).toString(),
   });
 }
 
-async function apiComment(body) {
+async function apiComment(body, ip = newIp()) {
   const res = await get(`${srv.url}/api/v1/comments`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: srv.url, 'x-forwarded-for': newIp() },
+    headers: { 'content-type': 'application/json', origin: srv.url, 'x-forwarded-for': ip },
     body: JSON.stringify(body),
   });
   return { status: res.status, json: JSON.parse(res.text) };
 }
 
-async function formComment(fields) {
+async function formComment(fields, ip = newIp()) {
   return get(`${srv.url}/comments`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.url, 'x-forwarded-for': newIp() },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.url, 'x-forwarded-for': ip },
     body: new URLSearchParams(fields).toString(),
   });
 }
@@ -146,6 +159,7 @@ before(async () => {
   const where = async (id) => new URL((await get(`${srv.url}/?p=${id}`)).headers.get('location'), srv.url).pathname;
   open = await where(501);
   locked = await where(502);
+  guarded = { 503: await where(503), 504: await where(504) };
 });
 
 after(async () => {
@@ -288,4 +302,81 @@ test('with the password, the form and the API take a comment, as WordPress does 
   const o = await apiComment({ post_id: 501, author: 'Reader Three', email: 'three@example.org',
     body: 'On the open post', post_password: 'whatever' });
   assert.equal(o.status, 201, JSON.stringify(o.json));
+});
+
+// A 429 that shows nothing of the post, with a wait to retry after.
+function assertWaits(res, where) {
+  assert.equal(res.status, 429, where);
+  assert.ok(Number(res.headers.get('retry-after')) >= 1, `${where}: Retry-After ${res.headers.get('retry-after')}`);
+  assert.ok(!res.text.includes('Guarded body'), `${where} shows the body`);
+}
+
+test(`after LIM_POST_PASSWORD_FREE (${LIMITS.LIM_POST_PASSWORD_FREE}) wrong guesses from one address, even the right password waits (429, Retry-After); other addresses do not`, async () => {
+  const ip = newIp();
+  for (let i = 0; i < LIMITS.LIM_POST_PASSWORD_FREE; i++) {
+    const r = await unlock(guarded[503], `guess ${i}`, srv.url, ip);
+    assert.equal(r.status, 200, `guess ${i}`);
+    assert.match(r.text, /That password is not right/);
+  }
+  const right = await unlock(guarded[503], GUARDED, srv.url, ip);
+  assertWaits(right, 'the right password, after the free guesses');
+  assert.match(right.text, /Too many wrong passwords/);
+  assert.doesNotMatch(right.text, /That password is not right/);
+  // The comment API guesses through the same count.
+  const api = await apiComment({ post_id: 503, author: 'Guesser', body: 'hello', post_password: GUARDED }, ip);
+  assert.equal(api.status, 429, JSON.stringify(api.json));
+  // Another address gets in with it.
+  const other = await unlock(guarded[503], GUARDED, srv.url, newIp());
+  assert.equal(other.status, 200);
+  assert.ok(other.text.includes('Guarded body 503.'));
+});
+
+test(`after LIM_POST_PASSWORD_FREE_POST (${LIMITS.LIM_POST_PASSWORD_FREE_POST}) wrong guesses at one post from many addresses, every address waits for it`, async () => {
+  for (let i = 0; i < LIMITS.LIM_POST_PASSWORD_FREE_POST; i++) {
+    const r = await unlock(guarded[504], `spread ${i}`, srv.url, newIp());
+    assert.equal(r.status, 200, `guess ${i}`);
+  }
+  assertWaits(await unlock(guarded[504], GUARDED, srv.url, newIp()), 'a fresh address, after the post\'s free guesses');
+  // Another post is not affected.
+  assert.equal((await unlock(guarded[503], GUARDED, srv.url, newIp())).status, 200);
+});
+
+// Set a comment rule and wait (bounded) until the server reads it: the
+// same commit moves the tagline to a fresh mark, and the front page shows
+// it once the server has seen the commit.
+let settingMark = 0;
+async function setting(key, value) {
+  const mark = `settings-${++settingMark}`;
+  const q = (k, v) => `INSERT INTO settings(key, value) VALUES ('${k}', '${v}')
+       ON CONFLICT(key) DO UPDATE SET value = excluded.value;`;
+  sql(`BEGIN; ${q(key, value)} ${q('tagline', mark)} COMMIT;`);
+  const until = Date.now() + 5000;
+  while (!(await get(`${srv.url}/`)).text.includes(`content="${mark}"`)) {
+    assert.ok(Date.now() < until, `the server did not see ${key} = ${value} within 5 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('a comment counts against the rate limit before its password is checked, in the form and the API', async () => {
+  await setting('comments_rate_minute', '2');
+  try {
+    const fields = { post_id: '502', author: 'Rater', email: 'r@example.org', body: 'rate me' };
+    const viaApi = newIp();
+    for (let i = 0; i < 2; i++) {
+      const r = await apiComment({ ...fields, post_id: 502, post_password: `nope ${i}` }, viaApi);
+      assert.equal(r.status, 403, JSON.stringify(r.json));
+    }
+    const api = await apiComment({ ...fields, post_id: 502, post_password: PASSWORD }, viaApi);
+    assert.equal(api.status, 429, `the third comment of the minute, right password: ${JSON.stringify(api.json)}`);
+    const viaForm = newIp();
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await formComment({ ...fields, post_password: `nope ${i}` }, viaForm)).status, 403);
+    }
+    const form = await formComment({ ...fields, post_password: PASSWORD }, viaForm);
+    assert.equal(form.status, 429);
+    assert.ok(Number(form.headers.get('retry-after')) >= 1);
+    assert.equal(Number(sql("SELECT count(*) FROM comments WHERE author_name = 'Rater'")), 0);
+  } finally {
+    await setting('comments_rate_minute', '3'); // the default
+  }
 });

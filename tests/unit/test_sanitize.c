@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "render/sanitize.h"
+#include "render/video.h"
 #include "util/buf.h"
 #include "util/banned.h"
 
@@ -690,6 +691,42 @@ decoded_controls_are_a_fixed_point(void **state)
 	}
 }
 
+/*
+ * The site's Content-Security-Policy lets frames load from
+ * VIDEO_PLAYER_ORIGINS alone: every player the sanitizer keeps must be
+ * there (or its frames would be blocked), and nothing else.
+ */
+static void
+player_origins_match_the_policy(void **state)
+{
+	char origins[] = " " VIDEO_PLAYER_ORIGINS " ";
+	size_t words = 0, found = 0;
+
+	(void)state;
+	for (const char *p = origins; *p != '\0'; p++)
+		if (*p == ' ' && p[1] != '\0')
+			words++;
+	for (size_t i = 0; video_players[i] != NULL; i++) {
+		const char *host = video_players[i] + strlen("https://");
+		size_t len = strlen("https://") + strcspn(host, "/");
+		char word[128];
+		int seen = 0;
+
+		assert_int_equal(strncmp(video_players[i], "https://",
+		                         strlen("https://")),
+		                 0);
+		snprintf(word, sizeof(word), " %.*s ", (int)len,
+		         video_players[i]);
+		if (strstr(origins, word) == NULL)
+			fail_msg("'%s' is not in VIDEO_PLAYER_ORIGINS", word);
+		for (size_t j = 0; j < i; j++)
+			seen |= strncmp(video_players[j], video_players[i],
+			                len + 1) == 0;
+		found += !seen;
+	}
+	assert_int_equal(found, words);
+}
+
 int
 main(void)
 {
@@ -705,6 +742,7 @@ main(void)
 		cmocka_unit_test(miniflux_pages),
 		cmocka_unit_test(plain_text_matches_parse),
 		cmocka_unit_test(decoded_controls_are_a_fixed_point),
+		cmocka_unit_test(player_origins_match_the_policy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

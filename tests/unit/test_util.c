@@ -701,6 +701,99 @@ url_decode_table(void **state)
 	arena_free(a);
 }
 
+/*
+ * Redirect targets taken from a request: the attacks of issue 13 (TAB and
+ * other controls that browsers drop, backslashes they read as '/', the
+ * same percent-encoded) and the shapes of other hosts and schemes.
+ */
+static void
+url_local_path_table(void **state)
+{
+	static const struct {
+		const char *in;
+		int ok;
+	} t[] = {
+		{"/", 1},
+		{"/admin/", 1},
+		{"/admin/posts/?type=page", 1},
+		{"/admin/blocks/?saved=1#block-3", 1},
+		{"/caf\xC3\xA9/", 1},
+		{"/caf%C3%A9/", 1},
+		{"/a%20b/", 1},
+		{"/a/%2F/b", 1}, /* an encoded '/' past the start is a path */
+		{"/%2e%2e/admin/", 1},
+		{"/@evil.example", 1},
+		{"/%09/evil.example/", 0},
+		{"/\t/evil.example/", 0},
+		{"/\r\n/evil.example/", 0},
+		{"/\n/evil.example", 0},
+		{"/\r/evil.example", 0},
+		{"/\x0b/evil.example", 0},
+		{"/\x7f/evil.example", 0},
+		{"/%0d%0a/evil.example", 0},
+		{"/%00/evil.example", 0},
+		{"/%7F", 0},
+		{"/%7f", 0},
+		{"//evil.example", 0},
+		{"//evil.example/", 0},
+		{"/\\evil.example", 0},
+		{"\\\\evil.example", 0},
+		{"/%2Fevil.example", 0},
+		{"/%2fevil.example", 0},
+		{"/%5Cevil.example", 0},
+		{"/%5cevil.example", 0},
+		{"/a\\b", 0},
+		{"/a%5Cb", 0},
+		{" /admin/", 0},
+		{"\t/admin/", 0},
+		{"/ /evil.example", 0},
+		{"http://evil.example/", 0},
+		{"https://evil.example/", 0},
+		{"http:/evil.example", 0},
+		{"javascript:alert(1)", 0},
+		{"JavaScript:alert(1)", 0},
+		{"data:text/html,x", 0},
+		{"evil.example", 0},
+		{"admin/", 0},
+		{"", 0},
+		{"/%", 0},
+		{"/%4", 0},
+		{"/%zz", 0},
+		{"/%4g/", 0},
+		{"/\xC3", 0},       /* cut UTF-8 */
+		{"/\xC0\xAF", 0},   /* an overlong '/' */
+		{"/%252F", 1},      /* "%2F" once decoded: a path */
+		{"/%2509/evil", 1}, /* "%09" once decoded: a path */
+	};
+	char raw[4], enc[8], big[LIM_URL_BYTES + 2];
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(t); i++)
+		if (url_local_path(t[i].in) != t[i].ok)
+			fail_msg("url_local_path(\"%s\") = %d, want %d",
+			         t[i].in, !t[i].ok, t[i].ok);
+	assert_false(url_local_path(NULL));
+	/* Every C0 control and DEL, raw and encoded, anywhere. */
+	for (int c = 1; c < 0x80; c++) {
+		int bad = c < 0x20 || c == 0x7f;
+
+		if (!bad)
+			continue;
+		snprintf(raw, sizeof(raw), "/%c", c);
+		snprintf(enc, sizeof(enc), "/a%%%02X", c);
+		assert_false(url_local_path(raw));
+		assert_false(url_local_path(enc));
+	}
+	/* Up to LIM_URL_BYTES, and not a byte more. */
+	memset(big, 'a', sizeof(big));
+	big[0] = '/';
+	big[LIM_URL_BYTES] = '\0';
+	assert_true(url_local_path(big));
+	big[LIM_URL_BYTES] = 'a';
+	big[LIM_URL_BYTES + 1] = '\0';
+	assert_false(url_local_path(big));
+}
+
 static void
 utf8_valid_table(void **state)
 {
@@ -944,6 +1037,7 @@ main(void)
 		cmocka_unit_test(url_encode_table),
 		cmocka_unit_test(url_encode_respects_cap),
 		cmocka_unit_test(url_decode_table),
+		cmocka_unit_test(url_local_path_table),
 		cmocka_unit_test(utf8_valid_table),
 		cmocka_unit_test(utf8_cut_table),
 		cmocka_unit_test(time_parse_iso_table),
