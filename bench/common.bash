@@ -10,6 +10,12 @@
 #                                 rounds of (gazette, nginx)
 #   report                        ratios and wrk's errors
 #
+# and, where they need them: gazette_stop, mirror_paths (gazette's pages
+# as files under nginx's root), views_start/views_stop (view beacons
+# counted in the background), wrk_parse, cpu_ticks and proc_mem_kib.
+# PROC_STATS=1 before measure adds, per run, the load average before it,
+# the server's CPU time per request and, for gazette, its memory after it.
+#
 # Everything listens on 127.0.0.1 and lives in $TMP, removed on exit, with
 # every process started here stopped again (also on Ctrl-C).
 
@@ -21,11 +27,22 @@ ROUNDS=${BENCH_ROUNDS:-2}
 WORKERS=${BENCH_WORKERS:-2}
 CONNS=${BENCH_CONNS:-64 256}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
+NGINX_OPEN_FILES=1000 # nginx's open_file_cache max; a script may raise it
+PROC_STATS=
+HZ=$(getconf CLK_TCK)
 # A browser's User-Agent: gazette counts views only from browsers, so the
 # beacon takes its whole path (bots are answered before the address check).
 BENCH_UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
 
 die() { echo "${BENCH_NAME:-bench}: $*" >&2; exit 1; }
+
+# The value of the variable named $1, or $2 when it is unset or empty;
+# dies unless it is a whole number above 0.  For VAR=$(count_var NAME N).
+count_var() {
+	local v=${!1:-$2}
+	[[ $v =~ ^[1-9][0-9]*$ ]] || die "$1: '$v' is not a number"
+	echo "$v"
+}
 
 GAZETTE_PID=
 NGINX_PID=
@@ -86,6 +103,9 @@ gazette_start() {
 
 # Serve the site in $1 on a free port: $GAZETTE_URL, $GAZETTE_PID.
 gazette_serve() {
+	# Emptied here, not by the redirection below, which the child may do
+	# only after the loop has read an earlier server's line.
+	: >"$TMP/serve.out"
 	"$BIN" serve --site "$1" --listen 127.0.0.1:0 --threads "$WORKERS" \
 		>"$TMP/serve.out" 2>"$TMP/serve.err" &
 	GAZETTE_PID=$!
@@ -97,6 +117,14 @@ gazette_serve() {
 		sleep 0.1
 	done
 	[[ -n $GAZETTE_URL ]] || die "gazette serve printed no 'listening on' line within 20 s"
+}
+
+# Stop the server gazette_serve started and wait for it (SIGTERM flushes the
+# pending views first).
+gazette_stop() {
+	kill -TERM "$GAZETTE_PID" 2>/dev/null || true
+	wait "$GAZETTE_PID" 2>/dev/null || true
+	GAZETTE_PID=
 }
 
 # The first /YYYY/MM/DD/slug/ link on gazette's front page.
@@ -143,7 +171,7 @@ http {
     tcp_nodelay on;
     keepalive_timeout 65;
     keepalive_requests 100000;
-    open_file_cache max=1000 inactive=60s;
+    open_file_cache max=$NGINX_OPEN_FILES inactive=60s;
     open_file_cache_valid 60s;
     open_file_cache_errors on;
     types {
@@ -168,6 +196,79 @@ EOF
 	die "nginx did not answer within 10 s"
 }
 
+# Save gazette's answer to each path in the file $1 (one a line, each
+# starting and ending with /) as $TMP/www/PATH/index.html, the bytes nginx
+# will serve: one curl fetching 8 at a time over kept-alive connections,
+# which takes 100,000 pages in about a minute where a curl per page would
+# spend more on starting processes than on the pages.  Any answer but 200
+# fails.  Prints the number of files and their MiB.
+mirror_paths() {
+	local list=$1 bad
+	mkdir -p "$TMP/www"
+	awk -v g="$GAZETTE_URL" -v w="$TMP/www" \
+		'NF { printf "url = \"%s%s\"\noutput = \"%s%sindex.html\"\n", g, $0, w, $0 }' \
+		"$list" >"$TMP/mirror.curl"
+	curl -sS --parallel --parallel-max 8 --create-dirs --max-time 120 \
+		-w '%{http_code} %{size_download} %{url_effective}\n' -K "$TMP/mirror.curl" \
+		>"$TMP/mirror.log" 2>"$TMP/mirror.err" || true
+	bad=$(awk '$1 != 200' "$TMP/mirror.log" | head -n 3)
+	[[ -z $bad ]] || die "mirroring: gazette answered"$'\n'"$bad"
+	[[ $(wc -l <"$TMP/mirror.log") -eq $(grep -c . "$list") ]] ||
+		die "mirroring: $(wc -l <"$TMP/mirror.log") of $(grep -c . "$list") pages fetched: $(tail -n 3 "$TMP/mirror.err")"
+	awk '{ n++; b += $2 } END { printf "%d %.0f\n", n, b / 1048576 }' "$TMP/mirror.log"
+}
+
+# View beacons in the background, as on a site being read: a wrk with one
+# connection POSTs /api/v1/views/ID (bench/views.lua) $1 times a second on
+# a schedule, each for an id drawn at random from the file $2 (one a line)
+# and from its own X-Forwarded-For address (gazette trusts the header from
+# a loopback peer: the reader is its last entry), until views_stop.  Each
+# views_start draws its own addresses, so no beacon repeats an earlier
+# one's (address, post), which the window would not count.
+VIEWS_PID=
+VIEWS_RUNS=0
+views_start() {
+	VIEWS_RUNS=$((VIEWS_RUNS + 1))
+	wrk -t1 -c1 -d24h -s "$ROOT/bench/views.lua" "$GAZETTE_URL" -- \
+		"$2" "$1" "$VIEWS_RUNS" "$BENCH_UA" >"$TMP/views-$VIEWS_RUNS.out" 2>&1 &
+	VIEWS_PID=$!
+	EXTRA_PIDS+=("$VIEWS_PID")
+}
+
+# Stop them (wrk ends on SIGINT and runs views.lua's done()): VIEWS_ANSWERED
+# beacons were answered in VIEWS_SECONDS, VIEWS_COUNTED of them with
+# "counted":true.
+views_stop() {
+	local line pid kept=()
+	kill -INT "$VIEWS_PID" 2>/dev/null || true
+	wait "$VIEWS_PID" 2>/dev/null || true
+	line=$(grep '^views: ' "$TMP/views-$VIEWS_RUNS.out") ||
+		die "the view beacons' wrk printed no summary: $(tail -n 3 "$TMP/views-$VIEWS_RUNS.out")"
+	# shellcheck disable=SC2034 # for the caller
+	read -r _ _ VIEWS_ANSWERED _ VIEWS_COUNTED _ VIEWS_SECONDS <<<"$line"
+	for pid in "${EXTRA_PIDS[@]}"; do
+		[[ $pid == "$VIEWS_PID" ]] || kept+=("$pid")
+	done
+	EXTRA_PIDS=("${kept[@]}")
+	VIEWS_PID=
+}
+
+# User + system CPU time of the processes $@ so far, in clock ticks ($HZ a
+# second).  The fields after the command name in /proc/PID/stat, since a
+# command name may hold spaces.
+cpu_ticks() {
+	local pid t=0
+	for pid in "$@"; do
+		t=$((t + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+	done
+	echo "$t"
+}
+
+# "VmRSS RssAnon" of the process $1, in KiB.
+proc_mem_kib() {
+	awk '$1 == "VmRSS:" {r = $2} $1 == "RssAnon:" {a = $2} END {print r + 0, a + 0}' "/proc/$1/status"
+}
+
 # wrk prints latencies as 812.00us / 1.23ms / 1.02s; report milliseconds.
 to_ms() {
 	awk -v v="$1" 'BEGIN {
@@ -176,23 +277,60 @@ to_ms() {
 		printf "%.2f", n }'
 }
 
-declare -A RPS
+# wrk's figures from its output $1: WRK_RPS, WRK_P50 and WRK_P99 (as wrk
+# prints them; see to_ms), WRK_REQS (requests completed) and WRK_ERRS (its
+# non-2xx and socket-error lines joined by ';', empty when none).  Returns 1
+# when the output has no such figures.
+wrk_parse() {
+	WRK_RPS=$(awk '/^Requests\/sec:/ {print $2}' <<<"$1")
+	WRK_P50=$(awk '$1 == "50%" {print $2}' <<<"$1")
+	WRK_P99=$(awk '$1 == "99%" {print $2}' <<<"$1")
+	WRK_REQS=$(awk '/ requests in / {print $1}' <<<"$1")
+	[[ -n $WRK_RPS && -n $WRK_P50 && -n $WRK_P99 && -n $WRK_REQS ]] || return 1
+	WRK_ERRS=$(grep -E 'Non-2xx|Socket errors' <<<"$1" | sed 's/^ *//' | paste -sd ';' -) || true
+}
+
+# The processes serving as target $1 (gazette or nginx: its master and
+# workers).
+server_pids() {
+	case $1 in
+	gazette) echo "$GAZETTE_PID" ;;
+	nginx) echo "$NGINX_PID" "$(ps -o pid= --ppid "$NGINX_PID" | paste -sd ' ' -)" ;;
+	esac
+}
+
+declare -A RPS P99
 NOTES=()
 KEYS=()
 
-# One wrk run: name url conns round [wrk args...]
+# One wrk run: name url conns round [wrk args...].  The URL goes before the
+# wrk arguments, so that these may end in `-- ARGS` for a Lua script.
 wrk_run() {
-	local name=$1 url=$2 conns=$3 round=$4 out rps p50 p99 errs
+	local name=$1 url=$2 conns=$3 round=$4 out pids=() load t0 cpu mem rss anon stats=
 	shift 4
-	out=$(wrk -t"$WRK_THREADS" -c"$conns" -d"${SECONDS_PER_RUN}s" --latency "$@" "$url")
-	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-	[[ -n $rps && -n $p50 && -n $p99 ]] || die "could not parse wrk output for $name:"$'\n'"$out"
-	errs=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | sed 's/^ *//' | paste -sd ';' -) || true
-	[[ -n $errs ]] && NOTES+=("$LABEL c$conns round $round $name: $errs")
-	RPS[$LABEL.$conns.$round.$name]=$rps
-	printf '%-8s %5s %5s %-8s %12.0f %10s %10s\n' "$LABEL" "$conns" "$round" "$name" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")"
+	if [[ -n $PROC_STATS ]]; then
+		read -r -a pids <<<"$(server_pids "$name")"
+		load=$(cut -d' ' -f1 /proc/loadavg)
+		t0=$(cpu_ticks "${pids[@]}")
+	fi
+	out=$(wrk -t"$WRK_THREADS" -c"$conns" -d"${SECONDS_PER_RUN}s" --latency "$url" "$@")
+	wrk_parse "$out" || die "could not parse wrk output for $name:"$'\n'"$out"
+	[[ -n $WRK_ERRS ]] && NOTES+=("$LABEL c$conns round $round $name: $WRK_ERRS")
+	RPS[$LABEL.$conns.$round.$name]=$WRK_RPS
+	P99[$LABEL.$conns.$round.$name]=$(to_ms "$WRK_P99")
+	if [[ -n $PROC_STATS ]]; then
+		cpu=$(awk -v t=$(($(cpu_ticks "${pids[@]}") - t0)) -v hz="$HZ" -v n="$WRK_REQS" \
+			'BEGIN { if (n > 0) printf "%.0f", 1e6 * t / hz / n; else print "-" }')
+		mem="- -"
+		if [[ $name == gazette ]]; then
+			read -r rss anon <<<"$(proc_mem_kib "$GAZETTE_PID")"
+			mem="$((rss / 1024)) $((anon / 1024))"
+		fi
+		read -r rss anon <<<"$mem"
+		stats=$(printf ' %6s %7s %8s %8s' "$load" "$cpu" "$rss" "$anon")
+	fi
+	printf '%-8s %5s %5s %-8s %12.0f %10s %10s%s\n' "$LABEL" "$conns" "$round" "$name" "$WRK_RPS" \
+		"$(to_ms "$WRK_P50")" "${P99[$LABEL.$conns.$round.$name]}" "$stats"
 }
 
 TABLE_HEADER_DONE=
@@ -201,7 +339,9 @@ measure() {
 	LABEL=$1
 	shift 3
 	if [[ -z $TABLE_HEADER_DONE ]]; then
-		printf '%-8s %5s %5s %-8s %12s %10s %10s\n' what conns round target req/s p50_ms p99_ms
+		printf '%-8s %5s %5s %-8s %12s %10s %10s' what conns round target req/s p50_ms p99_ms
+		[[ -n $PROC_STATS ]] && printf ' %6s %7s %8s %8s' load1 cpu_us rss_MiB anon_MiB
+		echo
 		TABLE_HEADER_DONE=1
 	fi
 	for conns in $CONNS; do
@@ -213,15 +353,20 @@ measure() {
 	done
 }
 
+ratio() {
+	awk -v g="$1" -v n="$2" 'BEGIN { printf "%.2f", (n > 0 ? g / n : 0) }'
+}
+
 report() {
 	local k
 	echo
-	printf '%-8s %5s %5s %s\n' what conns round 'gazette/nginx req/s'
+	printf '%-8s %5s %5s %12s %12s\n' what conns round 'req/s ratio' 'p99 ratio'
 	for k in "${KEYS[@]}"; do
 		IFS=. read -r what conns round <<<"$k"
-		printf '%-8s %5s %5s %s\n' "$what" "$conns" "$round" \
-			"$(awk -v g="${RPS[$k.gazette]}" -v n="${RPS[$k.nginx]}" 'BEGIN { printf "%.2f", (n > 0 ? g / n : 0) }')"
+		printf '%-8s %5s %5s %12s %12s\n' "$what" "$conns" "$round" \
+			"$(ratio "${RPS[$k.gazette]}" "${RPS[$k.nginx]}")" "$(ratio "${P99[$k.gazette]}" "${P99[$k.nginx]}")"
 	done
+	echo "(gazette/nginx: a req/s ratio above 1 and a p99 ratio below 1 favour gazette)"
 	if ((${#NOTES[@]})); then
 		echo
 		echo "errors reported by wrk (the req/s of such a run are not comparable):"

@@ -69,31 +69,16 @@ POST_ID=$(grep -oE 'data-post-id="[0-9]+"' "$TMP/www${POST_PATH}index.html" | he
 	die "no data-post-id on $POST_PATH"
 LIVE_RATE=${BENCH_LIVE_RATE:-20}
 [[ $LIVE_RATE =~ ^[1-9][0-9]*$ ]] || die "BENCH_LIVE_RATE: '$LIVE_RATE' is not a number"
-cat >"$TMP/live.lua" <<LUA
--- One connection, a beacon every 1000/$LIVE_RATE ms, each from a new address.
-local n = 0
-request = function()
-	n = n + 1
-	local ip = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256,
-		math.floor(n / 256) % 256, n % 256)
-	return wrk.format("POST", "/api/v1/views/$POST_ID", {
-		["Content-Type"] = "application/json",
-		["User-Agent"] = "$BENCH_UA",
-		["X-Forwarded-For"] = ip,
-	}, "{}")
-end
-delay = function() return math.floor(1000 / $LIVE_RATE) end
-LUA
 views_now() { # the post's total, read with a bot's beacon (never counted)
 	curl -fsS --max-time 10 -X POST -H 'Content-Type: application/json' -A 'curl (bench)' -d '{}' \
 		"$GAZETTE_URL/api/v1/views/$POST_ID" | grep -oE '"views":[0-9]+' | grep -oE '[0-9]+'
 }
 views_before=$(views_now)
-wrk -t1 -c1 -d1h -s "$TMP/live.lua" "$GAZETTE_URL" >/dev/null 2>&1 &
-EXTRA_PIDS+=($!)
+echo "$POST_ID" >"$TMP/live-ids"
+views_start "$LIVE_RATE" "$TMP/live-ids"
 sleep 1
 measure live "$GAZETTE_URL$POST_PATH" "$NGINX_URL$POST_PATH"
-kill -TERM "${EXTRA_PIDS[-1]}" 2>/dev/null || true
+views_stop
 sleep 1.5 # the last flush
 views_after=$(views_now)
 shown=$(curl -fsS --max-time 10 "$GAZETTE_URL$POST_PATH" | grep -oE '<span data-views>[0-9]+' | grep -oE '[0-9]+$')

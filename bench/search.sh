@@ -122,12 +122,6 @@ lua_for() {
 	echo "$f"
 }
 
-# gazette's user + system CPU time so far, in clock ticks of $HZ a second.
-HZ=$(getconf CLK_TCK)
-cpu_ticks() {
-	awk '{print $14 + $15}' "/proc/$GAZETTE_PID/stat"
-}
-
 # Whether BENCH_SEARCH_ONLY lets (what, class, kind) run: every word it
 # names that looks like a CLASS/KIND must include this pair, and page or
 # api, if named, this one.
@@ -176,22 +170,17 @@ for what in page api; do
 			first=$(awk -v c="$cls" -v k="$kind" '$1 == c && $2 == k {print $3; exit}' "$TMP/queries.txt")
 			curl -fsS -o /dev/null --max-time 30 -H 'Cookie: bench=1' "$GAZETTE_URL$base?q=$first" ||
 				die "gazette did not answer $base?q=$first"
-			cpu0=$(cpu_ticks)
+			cpu0=$(cpu_ticks "$GAZETTE_PID")
 			out=$(wrk -t"$WRK_THREADS" -c"$SEARCH_CONNS" -d"${SEARCH_SECONDS}s" --latency \
 				-s "$(lua_for "$cls" "$kind" "$base")" "$GAZETTE_URL")
-			cpu1=$(cpu_ticks)
-			nreq=$(awk '/ requests in / {print $1}' <<<"$out")
-			rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-			p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-			p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-			[[ -n $rps && -n $p50 && -n $p99 ]] || die "could not parse wrk output:"$'\n'"$out"
-			errs=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | sed 's/^ *//' | paste -sd ';' -) || true
-			[[ -n $errs ]] && NOTES+=("$what $cls $kind: $errs")
+			cpu1=$(cpu_ticks "$GAZETTE_PID")
+			wrk_parse "$out" || die "could not parse wrk output:"$'\n'"$out"
+			[[ -n $WRK_ERRS ]] && NOTES+=("$what $cls $kind: $WRK_ERRS")
 			nq=$(awk -v c="$cls" -v k="$kind" '$1 == c && $2 == k' "$TMP/queries.txt" | wc -l)
-			cpu=$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="${nreq:-0}" \
+			cpu=$(awk -v t=$((cpu1 - cpu0)) -v hz="$HZ" -v n="$WRK_REQS" \
 				'BEGIN { if (n > 0) printf "%.2f", 1000 * t / hz / n; else print "-" }')
-			printf '%-5s %-8s %-7s %7s %10.0f %10s %10s %7s  %s\n' "$what" "$cls" "$kind" "$nq" "$rps" \
-				"$(to_ms "$p50")" "$(to_ms "$p99")" "$cpu" "$([[ $what == page ]] && sample "$first")"
+			printf '%-5s %-8s %-7s %7s %10.0f %10s %10s %7s  %s\n' "$what" "$cls" "$kind" "$nq" "$WRK_RPS" \
+				"$(to_ms "$WRK_P50")" "$(to_ms "$WRK_P99")" "$cpu" "$([[ $what == page ]] && sample "$first")"
 		done
 	done
 done
