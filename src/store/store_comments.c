@@ -47,7 +47,7 @@ static const char SQL_APPROVED_BY[] =
 	"SELECT count(*) FROM comments WHERE author_email = ?1 "
 	"COLLATE NOCASE AND status = 'approved'";
 /* A post's approved top-level comments: a range of comments_roots
- * (migration 015), as long as that post's threads. */
+ * (migration 016), as long as that post's threads. */
 static const char SQL_ROOTS_COUNT[] =
 	"SELECT count(*) FROM comments WHERE post_id = ?1 "
 	"AND parent_id IS NULL AND status = 'approved'";

@@ -73,7 +73,7 @@ static const char SQL_SECTION_FIND[] =
 
 /* Each section's newest item is one seek in posts_section (written as
  * an ordered LIMIT 1, so no aggregate need trust the min/max
- * optimization); the order is sections_position's (migration 015). */
+ * optimization); the order is sections_position's (migration 016). */
 static const char SQL_SECTION_LIST[] =
 	"SELECT s.id, s.slug, s.name, s.kind, s.position, "
 	"s.show_newest, (SELECT p.published_at FROM posts p "

@@ -41,7 +41,7 @@ static const char SQL_VIEWS_POST[] =
  * "Popular in the last N days": the window's buckets, summed per post,
  * then each sum's post by id (CROSS JOIN: left to itself SQLite walked
  * every listed post and probed the sums).  post_views_window (migration
- * 015) holds day, post and count, so the buckets' rows are never read.
+ * 016) holds day, post and count, so the buckets' rows are never read.
  * The post columns are those a listing shows; the body is left out.
  *
  * This reads every bucket in the window: as many rows as posts read per

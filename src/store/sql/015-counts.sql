@@ -71,21 +71,6 @@ UPDATE post_tags SET listed_at = (SELECT p.published_at FROM posts p
 INSERT INTO post_counts(listing, type, key, span, start, n)
 SELECT listing, type, key, span, start, n FROM post_counts_recount;
 
--- A post's threads, a page at a time: its approved top-level comments
--- oldest first, or (discussions) latest activity first, ties by id.
-CREATE INDEX comments_roots ON comments(post_id, created_at)
-	WHERE parent_id IS NULL AND status = 'approved';
-CREATE INDEX comments_roots_active ON comments(post_id, activity_at DESC)
-	WHERE parent_id IS NULL AND status = 'approved';
-
--- "Popular in the last N days" sums a window's buckets: with the count
--- in the index, the buckets themselves are never read.
-DROP INDEX post_views_day;
-CREATE INDEX post_views_window ON post_views(day, post_id, n);
-
--- Every page's navigation lists the sections in this order.
-CREATE INDEX sections_position ON sections(position);
-
 -- One change of a count: d (+1 or -1) for the post at time t in a list.
 -- Inserting here adds d to that month's and that day's rows; the posts'
 -- and post_tags' triggers below say which lists a change touches.
