@@ -231,14 +231,17 @@ feed_get(void *ctx, struct req *r, struct resp *rs)
 
 /*
  * The URLs of the site in sitemap order: the front page, the sections,
- * then published posts and pages in id order (store_sitemap_list).  Past
- * LIM_SITEMAP_URLS of them, /sitemap.xml becomes an index of
- * /sitemap-1.xml ... /sitemap-N.xml, each holding LIM_SITEMAP_URLS of
- * that order, so an old URL stays in the same file as the site grows.
+ * then published posts and pages by id (store_sitemap_list), each at
+ * place 1 + sections + id - 1, so ids that are not listed (drafts, say)
+ * leave their places empty.  Past LIM_SITEMAP_URLS places, /sitemap.xml
+ * becomes an index of /sitemap-1.xml ... /sitemap-N.xml, each holding
+ * LIM_SITEMAP_URLS places: a file reads one range of ids, never an
+ * OFFSET into the site, and an old URL stays in the same file as the
+ * site grows (until a section is added).
  */
 struct sitemap_urls {
 	int64_t now; /* one instant for the count and the list */
-	int64_t total, items, newest;
+	int64_t total, last, newest;
 	struct section *secs;
 	size_t nsec;
 };
@@ -269,8 +272,9 @@ sitemap_range(struct site *s, struct arena *a, const struct sitemap_urls *u,
 	if (to <= first)
 		return 0;
 	from = from > first ? from : first;
-	if (store_sitemap_list(s->store, a, u->now, from - first,
-	                       (int)(to - from), &it, &n, e) == -1)
+	/* the place of id is first + id - 1 */
+	if (store_sitemap_list(s->store, a, u->now, from - first + 1,
+	                       to - first + 1, &it, &n, e) == -1)
 		return -1;
 	/* One permalink at a time in a scratch arena: up to
 	 * LIM_SITEMAP_URLS of them would otherwise pile up in the request's. */
@@ -329,7 +333,7 @@ sitemap_get(void *ctx, struct req *r, struct resp *rs)
 		}
 	}
 	u.now = clock_now();
-	rc = store_sitemap_count(s->store, u.now, &u.items, &u.newest, &e);
+	rc = store_sitemap_last(s->store, u.now, &u.last, &u.newest, &e);
 	if (rc == 0)
 		rc = store_section_list(s->store, a, u.now, &u.secs, &u.nsec,
 		                        &e);
@@ -337,7 +341,7 @@ sitemap_get(void *ctx, struct req *r, struct resp *rs)
 		server_error(rs, "sitemap", &e);
 		return;
 	}
-	u.total = 1 + (int64_t)u.nsec + u.items;
+	u.total = 1 + (int64_t)u.nsec + u.last;
 	files = (u.total + LIM_SITEMAP_URLS - 1) / LIM_SITEMAP_URLS;
 	/* The numbered files exist only when the site needs an index. */
 	if (k != 0 && (files == 1 || k > files)) {

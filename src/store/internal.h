@@ -242,6 +242,11 @@ int post_one(struct conn *c, sqlite3_stmt *st, struct arena *a,
 /* Each store file's statements on a reader's path (store_reader_stmts). */
 extern const struct store_stmt posts_reader_stmts[];
 extern const struct store_stmt lists_reader_stmts[];
+extern const struct store_stmt comments_reader_stmts[];
+extern const struct store_stmt feeds_reader_stmts[];
+extern const struct store_stmt views_reader_stmts[];
+extern const struct store_stmt search_reader_stmts[];
+extern const struct store_stmt import_reader_stmts[];
 
 /* 1 when a page may not have slug (a route of site/site.c owns it, or a
  * year archive); 0 for other types (store_import.c). */

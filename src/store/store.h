@@ -756,21 +756,22 @@ int store_newest_comments(struct store *s, struct arena *a, int64_t now,
 
 /*
  * Sitemap entries: published posts and pages (published_at <= now) in id
- * order, so a new item is appended and never moves the ones before it
- * from one sitemap file to the next.
+ * order.  An item's place in the sitemaps is its id, so a new item is
+ * appended and none ever moves from one sitemap file to another.
  */
 struct sitemap_item {
 	enum post_type type;
 	const char *slug;
 	int64_t published_at, updated_at;
 };
-/* How many there are, and the newest updated_at of a post (0: none). */
-int store_sitemap_count(struct store *s, int64_t now, int64_t *count,
-                        int64_t *newest_post, struct error *e);
-/* Items [offset, offset + limit) of that order. */
+/* The highest id of one (0: none), and the newest updated_at of a post
+ * (0: none). */
+int store_sitemap_last(struct store *s, int64_t now, int64_t *last_id,
+                       int64_t *newest_post, struct error *e);
+/* The items with ids in [from_id, to_id). */
 int store_sitemap_list(struct store *s, struct arena *a, int64_t now,
-                       int64_t offset, int limit, struct sitemap_item **out,
-                       size_t *n, struct error *e);
+                       int64_t from_id, int64_t to_id,
+                       struct sitemap_item **out, size_t *n, struct error *e);
 
 /*
  * A site secret of n bytes named name (settings "secret_<name>", hex),

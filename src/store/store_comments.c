@@ -46,23 +46,48 @@ static const char SQL_DECISION_ADD[] =
 static const char SQL_APPROVED_BY[] =
 	"SELECT count(*) FROM comments WHERE author_email = ?1 "
 	"COLLATE NOCASE AND status = 'approved'";
+/* A post's approved top-level comments: a range of comments_roots
+ * (migration 016), as long as that post's threads. */
 static const char SQL_ROOTS_COUNT[] =
 	"SELECT count(*) FROM comments WHERE post_id = ?1 "
 	"AND parent_id IS NULL AND status = 'approved'";
-/* One query for a page of threads: the roots of the page, then their
- * approved replies. */
+/*
+ * One query for a page of threads: the roots of the page, walked in
+ * order in a partial index of approved roots (oldest first, or latest
+ * activity first), then their approved replies, sorted with them.
+ */
+#define THREAD_ROWS(order)                                                     \
+	"SELECT " COMMENT_FIELDS "FROM comments c JOIN roots r "               \
+	"ON r.id = c.thread_id WHERE c.post_id = ?1 "                          \
+	"AND c.status = 'approved' ORDER BY " order ", r.id, "                 \
+	"c.parent_id IS NOT NULL, c.created_at, c.id"
 static const char SQL_THREADS[] =
-	"WITH roots AS (SELECT id, created_at, activity_at FROM comments "
-	"WHERE post_id = ?1 AND parent_id IS NULL AND status = 'approved' "
-	"ORDER BY CASE WHEN ?2 THEN -activity_at ELSE created_at END, id "
-	"LIMIT ?3 OFFSET ?4) "
-	"SELECT " COMMENT_FIELDS "FROM comments c JOIN roots r "
-	"ON r.id = c.thread_id WHERE c.post_id = ?1 AND c.status = 'approved' "
-	"ORDER BY CASE WHEN ?2 THEN -r.activity_at ELSE r.created_at END, "
-	"r.id, c.parent_id IS NOT NULL, c.created_at, c.id";
+	"WITH roots AS (SELECT id, created_at FROM comments "
+	"INDEXED BY comments_roots WHERE post_id = ?1 AND parent_id IS NULL "
+	"AND status = 'approved' ORDER BY created_at, id "
+	"LIMIT ?3 OFFSET ?4) " THREAD_ROWS("r.created_at");
+static const char SQL_THREADS_ACTIVE[] =
+	"WITH roots AS (SELECT id, activity_at FROM comments "
+	"INDEXED BY comments_roots_active WHERE post_id = ?1 "
+	"AND parent_id IS NULL AND status = 'approved' "
+	"ORDER BY activity_at DESC, id LIMIT ?3 OFFSET ?4) " THREAD_ROWS(
+		"r.activity_at DESC");
 static const char SQL_COMMENT_LIST[] =
 	"SELECT " COMMENT_FIELDS "FROM comments c WHERE c.status = ?1 "
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+
+const struct store_stmt comments_reader_stmts[] = {
+	{"comment_get", SQL_COMMENT_GET, NULL},
+	{"comment_roots", SQL_ROOTS_COUNT,
+         "one post's approved top-level comments"},
+	{"comment_threads", SQL_THREADS,
+         "one page's threads (LIM_COMMENT_THREADS top-level comments) and "
+         "their replies, sorted into reading order"},
+	{"comment_threads_active", SQL_THREADS_ACTIVE,
+         "one page's threads (LIM_COMMENT_THREADS top-level comments) and "
+         "their replies, sorted into reading order"},
+	{NULL, NULL, NULL},
+};
 
 static void
 bind_hash(sqlite3_stmt *st, int i, int has, const unsigned char *h, size_t n)
@@ -379,10 +404,9 @@ store_comment_threads(struct store *s, struct arena *a, int64_t post_id,
 	c = reader_get(s, &locked, e);
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_THREADS, e);
+	st = conn_stmt(c, by_activity ? SQL_THREADS_ACTIVE : SQL_THREADS, e);
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, post_id);
-		sqlite3_bind_int(st, 2, by_activity);
 		sqlite3_bind_int(st, 3, limit);
 		sqlite3_bind_int(st, 4, offset);
 		rc = comment_rows(c, st, a, out, n, e);

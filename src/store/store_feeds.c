@@ -17,43 +17,57 @@ static const char SQL_SECTION_BY_SLUG[] =
 static const char SQL_TAG_BY_SLUG[] =
 	"SELECT id, name FROM tags WHERE slug = ?1";
 
-static const char SQL_NEWEST_POSTS[] =
-	"SELECT " POST_COLS "WHERE p.type = 'post' AND p.status = 'published' "
+/*
+ * The newest approved comments on listed posts: the site's, walked in
+ * comments_status from the newest (the posts' filter skips the few on
+ * posts a reader cannot see), or one post's, in comments_post.
+ */
+#define NEWEST_COMMENTS                                                        \
+	"SELECT c.id, c.post_id, coalesce(c.parent_id, 0), c.depth, "          \
+	"c.author_name, c.author_url, c.body_src, c.body_html, c.created_at, " \
+	"p.type, p.slug, p.title, p.published_at "                             \
+	"FROM comments c CROSS JOIN posts p ON p.id = c.post_id "              \
+	"WHERE c.status = 'approved' AND p.status = 'published' "              \
 	"AND p.published_at <= ?1 AND p.password = '' "
-	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?2";
-
-static const char SQL_NEWEST_POSTS_SECTION[] =
-	"SELECT " POST_COLS "WHERE p.type = 'post' AND p.status = 'published' "
-	"AND p.published_at <= ?1 AND p.section_id = ?3 AND p.password = '' "
-	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?2";
-
-static const char SQL_NEWEST_POSTS_TAG[] =
-	"SELECT " POST_COLS "WHERE p.type = 'post' AND p.status = 'published' "
-	"AND p.published_at <= ?1 AND p.password = '' AND p.id IN "
-	"(SELECT post_id FROM post_tags WHERE tag_id = ?3) "
-	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?2";
-
 static const char SQL_NEWEST_COMMENTS[] =
-	"SELECT c.id, c.post_id, coalesce(c.parent_id, 0), c.depth, "
-	"c.author_name, c.author_url, c.body_src, c.body_html, c.created_at, "
-	"p.type, p.slug, p.title, p.published_at "
-	"FROM comments c JOIN posts p ON p.id = c.post_id "
-	"WHERE c.status = 'approved' AND p.status = 'published' "
-	"AND p.published_at <= ?1 AND p.password = '' "
-	"AND (?3 = 0 OR c.post_id = ?3) "
-	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+	NEWEST_COMMENTS "ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+static const char SQL_NEWEST_COMMENTS_POST[] =
+	NEWEST_COMMENTS "AND c.post_id = ?3 "
+			"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
 
-static const char SQL_SITEMAP_COUNT[] =
-	"SELECT count(*), coalesce(max(CASE WHEN type = 'post' "
-	"THEN updated_at END), 0) FROM posts "
-	"WHERE type IN ('post', 'page') AND status = 'published' "
-	"AND published_at <= ?1 AND password = ''";
-
-static const char SQL_SITEMAP_LIST[] =
-	"SELECT type, slug, published_at, updated_at FROM posts "
-	"WHERE type IN ('post', 'page') AND status = 'published' "
+/*
+ * Sitemaps list listed posts and pages by id (feeds.c: a post's place is
+ * its id, so it never moves to another file), read by rowid ranges (NOT
+ * INDEXED: SQLite would rather take posts_listing's range and sort it).
+ * The last id listed, found walking down from the newest id past the few
+ * unlisted ones (drafts and schedules newer than it); the newest change
+ * to a listed post, walking posts_admin_updated down the same way.
+ */
+#define SITEMAP_LISTED                                                         \
+	"type IN ('post', 'page') AND status = 'published' "                   \
 	"AND published_at <= ?1 AND password = '' "
-	"ORDER BY id LIMIT ?2 OFFSET ?3";
+static const char SQL_SITEMAP_LAST[] =
+	"SELECT id FROM posts NOT INDEXED WHERE id <= ?2 AND " SITEMAP_LISTED
+	"ORDER BY id DESC LIMIT 1";
+static const char SQL_SITEMAP_NEWEST[] =
+	"SELECT updated_at FROM posts INDEXED BY posts_admin_updated "
+	"WHERE type = 'post' AND status = 'published' AND published_at <= ?1 "
+	"AND password = '' ORDER BY updated_at DESC LIMIT 1";
+/* Ids [?2, ?3): at most LIM_SITEMAP_URLS rows, one sitemap file. */
+static const char SQL_SITEMAP_LIST[] =
+	"SELECT type, slug, published_at, updated_at FROM posts NOT INDEXED "
+	"WHERE id >= ?2 AND id < ?3 AND " SITEMAP_LISTED "ORDER BY id";
+
+const struct store_stmt feeds_reader_stmts[] = {
+	{"section_by_slug", SQL_SECTION_BY_SLUG, NULL},
+	{"tag_by_slug", SQL_TAG_BY_SLUG, NULL},
+	{"feed_comments", SQL_NEWEST_COMMENTS, NULL},
+	{"feed_comments_post", SQL_NEWEST_COMMENTS_POST, NULL},
+	{"sitemap_last", SQL_SITEMAP_LAST, NULL},
+	{"sitemap_newest", SQL_SITEMAP_NEWEST, NULL},
+	{"sitemap_list", SQL_SITEMAP_LIST, NULL},
+	{NULL, NULL, NULL},
+};
 
 static int
 id_name_by_slug(struct store *s, struct arena *a, const char *sql,
@@ -101,45 +115,6 @@ store_tag_by_slug(struct store *s, struct arena *a, const char *slug,
 }
 
 int
-store_newest_posts(struct store *s, struct arena *a, enum post_scope scope,
-                   int64_t scope_id, int64_t now, int limit, struct post **out,
-                   size_t *n, struct error *e)
-{
-	static const char *const sql[SCOPE__MAX] = {SQL_NEWEST_POSTS,
-	                                            SQL_NEWEST_POSTS_SECTION,
-	                                            SQL_NEWEST_POSTS_TAG};
-	int locked, rc = -1, step = SQLITE_DONE;
-	struct conn *c;
-	sqlite3_stmt *st;
-
-	*out = NULL;
-	*n = 0;
-	if (limit <= 0 || (unsigned)scope >= SCOPE__MAX)
-		return 0;
-	c = reader_get(s, &locked, e);
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, sql[scope], e);
-	if (st == NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, limit);
-	if (scope != SCOPE_SITE)
-		sqlite3_bind_int64(st, 3, scope_id);
-	*out = arena_alloc(a, (size_t)limit * sizeof(**out));
-	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW)
-		post_row(a, st, &(*out)[(*n)++]);
-	if (*n == (size_t)limit || step == SQLITE_DONE)
-		rc = 0;
-	else
-		db_error(e, c->db, "newest posts");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
-int
 store_newest_comments(struct store *s, struct arena *a, int64_t now,
                       int64_t post_id, int limit, struct comment_on_post **out,
                       size_t *n, struct error *e)
@@ -155,12 +130,15 @@ store_newest_comments(struct store *s, struct arena *a, int64_t now,
 	c = reader_get(s, &locked, e);
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_NEWEST_COMMENTS, e);
+	st = conn_stmt(c,
+	               post_id ? SQL_NEWEST_COMMENTS_POST : SQL_NEWEST_COMMENTS,
+	               e);
 	if (st == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int64(st, 3, post_id);
+	if (post_id)
+		sqlite3_bind_int64(st, 3, post_id);
 	*out = arena_zalloc(a, (size_t)limit * sizeof(**out));
 	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct comment_on_post *it = &(*out)[(*n)++];
@@ -196,46 +174,59 @@ out:
 	return rc;
 }
 
+/* The first column of sql's first row into *out (0 with no row). */
+static int
+read_one(struct conn *c, const char *sql, int64_t now, int64_t *out,
+         struct error *e)
+{
+	sqlite3_stmt *st = conn_stmt(c, sql, e);
+	int step;
+
+	*out = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, INT64_MAX);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	stmt_done(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE
+	               ? 0
+	               : db_error(e, c->db, "sitemap");
+}
+
 int
-store_sitemap_count(struct store *s, int64_t now, int64_t *count,
-                    int64_t *newest_post, struct error *e)
+store_sitemap_last(struct store *s, int64_t now, int64_t *last_id,
+                   int64_t *newest_post, struct error *e)
 {
 	int locked, rc = -1;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
 
-	*count = 0;
+	*last_id = 0;
 	*newest_post = 0;
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_SITEMAP_COUNT, e);
-	if (st == NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, now);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*count = sqlite3_column_int64(st, 0);
-		*newest_post = sqlite3_column_int64(st, 1);
+	if (read_one(c, SQL_SITEMAP_LAST, now, last_id, e) == 0 &&
+	    read_one(c, SQL_SITEMAP_NEWEST, now, newest_post, e) == 0)
 		rc = 0;
-	} else
-		db_error(e, c->db, "sitemap count");
-	stmt_done(st);
-out:
 	reader_put(s, locked);
 	return rc;
 }
 
 int
 store_sitemap_list(struct store *s, struct arena *a, int64_t now,
-                   int64_t offset, int limit, struct sitemap_item **out,
+                   int64_t from_id, int64_t to_id, struct sitemap_item **out,
                    size_t *n, struct error *e)
 {
 	int locked, rc = -1, step = SQLITE_DONE;
 	struct conn *c;
 	sqlite3_stmt *st;
+	size_t cap = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (limit <= 0 || offset < 0)
+	if (from_id >= to_id)
 		return 0;
 	c = reader_get(s, &locked, e);
 	if (c == NULL)
@@ -244,20 +235,21 @@ store_sitemap_list(struct store *s, struct arena *a, int64_t now,
 	if (st == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int64(st, 3, offset);
-	*out = arena_alloc(a, (size_t)limit * sizeof(**out));
-	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sitemap_item *it = &(*out)[(*n)++];
+	sqlite3_bind_int64(st, 2, from_id);
+	sqlite3_bind_int64(st, 3, to_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sitemap_item *it;
 		int k = enum_lookup(post_type_names, POST_TYPE__MAX,
 		                    (const char *)sqlite3_column_text(st, 0));
 
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+		it = &(*out)[(*n)++];
 		it->type = k < 0 ? POST_POST : (enum post_type)k;
 		it->slug = col_text(a, st, 1);
 		it->published_at = sqlite3_column_int64(st, 2);
 		it->updated_at = sqlite3_column_int64(st, 3);
 	}
-	if (*n == (size_t)limit || step == SQLITE_DONE)
+	if (step == SQLITE_DONE)
 		rc = 0;
 	else
 		db_error(e, c->db, "sitemap");

@@ -512,6 +512,14 @@ store_import_post_source(struct store *s, struct arena *a, int64_t id,
 static const char SQL_POST_PROTECTED[] =
 	"SELECT password, protected_html FROM posts WHERE id = ?1";
 
+const struct store_stmt import_reader_stmts[] = {
+	{"legacy_path", SQL_LEGACY_PATH, NULL},
+	{"legacy_post", SQL_LEGACY_POST, NULL},
+	{"legacy_media", SQL_LEGACY_MEDIA, NULL},
+	{"post_protected", SQL_POST_PROTECTED, NULL},
+	{NULL, NULL, NULL},
+};
+
 int
 store_post_protected(struct store *s, struct arena *a, int64_t id,
                      const char **password, const char **html, struct error *e)

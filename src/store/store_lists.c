@@ -139,9 +139,7 @@ const struct store_stmt lists_reader_stmts[] = {
 	{"post_next_same", SQL_POST_NEXT_SAME, NULL},
 	{"post_next", SQL_POST_NEXT, NULL},
 	{"list_counts", SQL_COUNTS, NULL},
-	{"list_held_all", SQL_HELD_ALL,
-         "sticky posts, and published posts dated after now (none unless "
-         "imported or the clock went back)"},
+	{"list_held_all", SQL_HELD_ALL, NULL},
 	{"list_held_range", SQL_HELD_RANGE, NULL},
 	{"list_held_section", SQL_HELD_SECTION, NULL},
 	{"list_held_activity", SQL_HELD_ACTIVITY, NULL},
@@ -363,6 +361,25 @@ list_rows(struct conn *c, struct arena *a, sqlite3_stmt *st, int64_t skip,
 	               : db_error(e, c->db, "post list");
 }
 
+/* Up to limit - *n posts of the list from the skip-th of those before
+ * end, in its order. */
+static int
+list_walk(struct conn *c, struct arena *a, const struct list *l, int64_t end,
+          int64_t skip, int limit, struct post *out, size_t *n, struct error *e)
+{
+	sqlite3_stmt *st = conn_stmt(c, kinds[l->kind].walk, e);
+
+	if (st == NULL)
+		return -1;
+	bind_list(st, l);
+	sqlite3_bind_int64(st, 6,
+	                   l->kind != LIST_ACTIVITY && end > l->now + 1
+	                           ? l->now + 1
+	                           : end);
+	sqlite3_bind_int64(st, 7, l->from);
+	return list_rows(c, a, st, skip, limit, out, n, e);
+}
+
 /*
  * The posts of q's page and the list's total (either may be NULL).  The
  * front page's sticky posts come first; then the walk from the day that
@@ -408,16 +425,7 @@ list_page(struct conn *c, struct arena *a, struct list *l,
 		return -1;
 	if (!at.found) /* the counts disagree: nothing rather than a guess */
 		return 0;
-	st = conn_stmt(c, kinds[l->kind].walk, e);
-	if (st == NULL)
-		return -1;
-	bind_list(st, l);
-	sqlite3_bind_int64(st, 6,
-	                   l->kind != LIST_ACTIVITY && at.end > l->now + 1
-	                           ? l->now + 1
-	                           : at.end);
-	sqlite3_bind_int64(st, 7, l->from);
-	return list_rows(c, a, st, at.skip, q->limit, *out, n, e);
+	return list_walk(c, a, l, at.end, at.skip, q->limit, *out, n, e);
 }
 
 /* The list q names, its tag looked up; *none when it cannot have posts. */
@@ -563,6 +571,40 @@ end:
 	if (!locked && reader_end(c, rc == 0 ? e : NULL) == -1)
 		rc = -1;
 out:
+	reader_put(s, locked);
+	return rc;
+}
+
+/*
+ * A feed's posts: the newest of a list by date only (a sticky post is
+ * pinned on the front page, not in a reader's feed), one walk back from
+ * now; a feed never needs the counts.
+ */
+int
+store_newest_posts(struct store *s, struct arena *a, enum post_scope scope,
+                   int64_t scope_id, int64_t now, int limit, struct post **out,
+                   size_t *n, struct error *e)
+{
+	static const enum list_kind kind[SCOPE__MAX] = {LIST_RANGE,
+	                                                LIST_SECTION, LIST_TAG};
+	struct list l = {.type = "post",
+	                 .key = scope_id,
+	                 .now = now,
+	                 .from = INT64_MIN,
+	                 .to = INT64_MAX};
+	int locked, rc;
+	struct conn *c;
+
+	*out = NULL;
+	*n = 0;
+	if (limit <= 0 || (unsigned)scope >= SCOPE__MAX)
+		return 0;
+	l.kind = kind[scope];
+	c = reader_get(s, &locked, e);
+	if (c == NULL)
+		return -1;
+	*out = arena_alloc(a, (size_t)limit * sizeof(**out));
+	rc = list_walk(c, a, &l, INT64_MAX, 0, limit, *out, n, e);
 	reader_put(s, locked);
 	return rc;
 }

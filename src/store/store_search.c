@@ -41,8 +41,9 @@
 	"AND (?4 IS NULL OR p.status = ?4) "                                   \
 	"AND (?5 IS NULL OR p.section_id = "                                   \
 	"(SELECT id FROM sections WHERE slug = ?5)) "                          \
-	"AND (?6 IS NULL OR p.id IN (SELECT pt.post_id FROM post_tags pt "     \
-	"JOIN tags t ON t.id = pt.tag_id WHERE t.slug = ?6)) "                 \
+	"AND (?6 IS NULL OR EXISTS (SELECT 1 FROM post_tags pt "               \
+	"WHERE pt.post_id = p.id AND pt.tag_id = "                             \
+	"(SELECT id FROM tags WHERE slug = ?6))) "                             \
 	"AND (?7 IS NULL OR p.author_id = "                                    \
 	"(SELECT id FROM users WHERE login = ?7)) "                            \
 	"AND p.published_at >= ?8 AND p.published_at < ?9 "
@@ -98,6 +99,17 @@ static const char SQL_SNIPPETS[] =
 	"posts_fts.rowid) "
 	"FROM json_each(?1) AS j CROSS JOIN posts_fts "
 	"ON posts_fts.rowid = j.value";
+
+const struct store_stmt search_reader_stmts[] = {
+	{"search", SQL_SEARCH,
+         "the newest LIM_SEARCH_RESULTS matches at most are ranked, counted "
+         "and sorted; a tag is one lookup per match; the ids of protected "
+         "posts (posts_protected) are read once"},
+	{"search_term_docs", SQL_TERM_DOCS, NULL},
+	{"search_index_version", SQL_INDEX_VERSION, NULL},
+	{"search_snippets", SQL_SNIPPETS, NULL},
+	{NULL, NULL, NULL},
+};
 
 static const char SQL_BODY_SET[] =
 	"UPDATE posts_fts SET body = ?2 WHERE rowid = ?1";

@@ -73,22 +73,35 @@ static const char SQL_SECTION_FIND[] =
 	"OR name = ?1 COLLATE NOCASE "
 	"ORDER BY slug = ?1 DESC LIMIT 1";
 
+/* Each section's newest item is one seek in posts_section (written as
+ * an ordered LIMIT 1, so no aggregate need trust the min/max
+ * optimization); the order is sections_position's (migration 016). */
 static const char SQL_SECTION_LIST[] =
 	"SELECT s.id, s.slug, s.name, s.kind, s.position, "
-	"s.show_newest, (SELECT max(published_at) FROM posts p "
+	"s.show_newest, (SELECT p.published_at FROM posts p "
 	"WHERE p.section_id = s.id AND p.status = 'published' "
-	"AND p.published_at <= ?1) FROM sections s "
-	"ORDER BY s.position, s.id";
+	"AND p.published_at <= ?1 ORDER BY p.published_at DESC LIMIT 1) "
+	"FROM sections s ORDER BY s.position, s.id";
 
 static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
 struct settings_snap;
 static void settings_free(struct settings_snap *sn);
+static const char SQL_SETTINGS_ALL[] =
+	"SELECT key, value FROM settings ORDER BY key";
+
+static const struct store_stmt sqlite_reader_stmts[] = {
+	{"setting_get", SQL_SETTING_GET, NULL},
+	{"settings_all", SQL_SETTINGS_ALL, NULL},
+	{"section_find", SQL_SECTION_FIND, NULL},
+	{"section_list", SQL_SECTION_LIST, NULL},
+	{NULL, NULL, NULL},
+};
 
 const struct store_stmt *const store_reader_stmts[] = {
-	posts_reader_stmts,
-	lists_reader_stmts,
-	NULL,
+	sqlite_reader_stmts,   posts_reader_stmts,  lists_reader_stmts,
+	comments_reader_stmts, feeds_reader_stmts,  views_reader_stmts,
+	search_reader_stmts,   import_reader_stmts, NULL,
 };
 
 int
@@ -829,9 +842,6 @@ struct settings_snap {
 	const char **keys, **values; /* n of each, sorted by key */
 	size_t n;
 };
-
-static const char SQL_SETTINGS_ALL[] =
-	"SELECT key, value FROM settings ORDER BY key";
 
 static struct settings_snap *
 settings_load(struct store *s, struct error *e)

@@ -38,20 +38,36 @@ static const char SQL_VIEWS_POST[] =
 	"WHERE id = ?1 AND status = 'published'";
 
 /*
- * "Popular in the last N days": at most N buckets per post (post_views_day
- * finds the days), summed, then joined with the posts.  The post columns
- * are those a listing shows; the body is left out.
+ * "Popular in the last N days": the window's buckets, summed per post,
+ * then each sum's post by id (CROSS JOIN: left to itself SQLite walked
+ * every listed post and probed the sums).  post_views_window (migration
+ * 016) holds day, post and count, so the buckets' rows are never read.
+ * The post columns are those a listing shows; the body is left out.
+ *
+ * This reads every bucket in the window: as many rows as posts read per
+ * day, times the days.  That grows with a site's readership, not per
+ * request: views_popular() recomputes a window's list at most every
+ * VIEWS_POPULAR_SECONDS and serves it from memory in between.
  */
 static const char SQL_VIEWS_POPULAR[] =
 	"SELECT " POST_FIELDS_NO_BODY ", v.n "
 	"FROM (SELECT post_id, sum(n) AS n FROM post_views "
 	"WHERE day >= ?1 AND day <= ?2 GROUP BY post_id) v "
-	"JOIN posts p ON p.id = v.post_id "
+	"CROSS JOIN posts p ON p.id = v.post_id "
 	"LEFT JOIN sections s ON s.id = p.section_id "
 	"LEFT JOIN users u ON u.id = p.author_id "
 	"WHERE p.type = 'post' AND p.status = 'published' "
 	"AND p.published_at <= ?3 AND p.password = '' "
 	"ORDER BY v.n DESC, p.published_at DESC, p.id DESC LIMIT ?4";
+
+const struct store_stmt views_reader_stmts[] = {
+	{"views_post", SQL_VIEWS_POST, NULL},
+	{"views_popular", SQL_VIEWS_POPULAR,
+         "not per request: every bucket of the window (posts read a day "
+         "times the days), summed and sorted once a minute at most per "
+         "window (views_popular) and served from memory"},
+	{NULL, NULL, NULL},
+};
 
 int
 store_views_add(struct store *s, int64_t post_id, int64_t day, int64_t n,

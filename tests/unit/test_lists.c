@@ -254,6 +254,49 @@ check_list(sqlite3 *db, struct post_query q)
 	arena_free(a);
 }
 
+/* A feed's posts (store_newest_posts): the first of the list by date. */
+static void
+check_feed(sqlite3 *db, enum post_scope scope, int64_t id, int64_t now)
+{
+	struct arena *a = arena_new();
+	struct post_query q = {.type = POST_POST, .now = now};
+	int64_t ids[POSTS + 8], total;
+	struct post *p;
+	size_t n, want;
+	struct error e;
+
+	if (scope == SCOPE_SITE) {
+		q.from = INT64_MIN;
+		q.to = INT64_MAX;
+	} else if (scope == SCOPE_SECTION)
+		q.section_id = id;
+	else
+		q.tag_slug = tag_names[id];
+	old_ids(db, &q, ids, POSTS + 8, &total);
+	if (scope == SCOPE_TAG) {
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db,
+		                                    "SELECT id FROM tags "
+		                                    "WHERE slug = ?1",
+		                                    -1, &st, NULL),
+		                 SQLITE_OK);
+		sqlite3_bind_text(st, 1, tag_names[id], -1, SQLITE_STATIC);
+		id = sqlite3_step(st) == SQLITE_ROW
+		             ? sqlite3_column_int64(st, 0)
+		             : -1;
+		sqlite3_finalize(st);
+	}
+	want = total < 20 ? (size_t)total : 20;
+	assert_int_equal(store_newest_posts(store, a, scope, id, now, 20, &p,
+	                                    &n, &e),
+	                 0);
+	assert_int_equal(n, want);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(p[i].id, ids[i]);
+	arena_free(a);
+}
+
 static int64_t
 midnight(const char *iso)
 {
@@ -308,6 +351,11 @@ check_all(void)
 		}
 		q.tag_slug = "no-such-tag";
 		check_list(db, q);
+		check_feed(db, SCOPE_SITE, 0, nows[t]);
+		for (int i = 0; i < 3; i++)
+			check_feed(db, SCOPE_SECTION, sections[i], nows[t]);
+		for (int64_t i = 0; i < 4; i++)
+			check_feed(db, SCOPE_TAG, i, nows[t]);
 		q.tag_slug = NULL;
 		for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]);
 		     i++) {
