@@ -14,7 +14,8 @@
 
 static const struct cli_cmd commands[] = {
 	{"init", "init [--title T]", cmd_init},
-	{"serve", "serve [--listen ADDR:PORT] [--threads N]", cmd_serve},
+	{"serve", "serve [--listen ADDR:PORT] [--threads N] [--cache-mb N]",
+         cmd_serve},
 	{"demo", "demo [--posts N] [--comments N] [--title T]", cmd_demo},
 	{"post", "post add FILE.md", cmd_post},
 	{"user",

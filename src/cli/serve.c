@@ -77,6 +77,11 @@ cmd_serve(struct conf *c, int argc, char **argv)
 				return cli_usage("--threads takes 1 to %d",
 				                 LIM_THREADS);
 			c->threads = (int)n;
+		} else if (strcmp(argv[i], "--cache-mb") == 0 && i + 1 < argc) {
+			if (num_parse(argv[++i], 0, LIM_CACHE_MB_MAX, &n) == -1)
+				return cli_usage("--cache-mb takes 0 to %d",
+				                 LIM_CACHE_MB_MAX);
+			c->cache_mb = (long)n;
 		} else
 			return cli_usage("serve: unexpected argument '%s'",
 			                 argv[i]);

@@ -234,7 +234,7 @@ describe('what a view and a comment invalidate', () => {
   });
 });
 
-describe('cache_mb in gazette.conf', () => {
+describe('cache_mb in gazette.conf and --cache-mb', () => {
   test(`past LIM_CACHE_MB_MAX (${LIMITS.LIM_CACHE_MB_MAX}) serve refuses to start, naming the line`, async () => {
     const s3 = await newSite();
     writeFileSync(path.join(s3.dir, 'gazette.conf'), `threads = 1\ncache_mb = ${LIMITS.LIM_CACHE_MB_MAX + 1}\n`);
@@ -242,6 +242,9 @@ describe('cache_mb in gazette.conf', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /gazette\.conf:2: unknown key or bad value/);
     writeFileSync(path.join(s3.dir, 'gazette.conf'), `cache_mb = ${LIMITS.LIM_CACHE_MB_MAX}\n`);
+    const flag = await run(['serve', '--site', s3.dir, '--listen', '127.0.0.1:0', '--cache-mb', String(LIMITS.LIM_CACHE_MB_MAX + 1)]);
+    assert.equal(flag.code, 2, flag.stderr);
+    assert.match(flag.stderr, /--cache-mb takes 0 to \d+/);
     const srv3 = await startServer(s3.dir);
     try {
       assert.equal((await get(`${srv3.url}/`)).status, 200);
