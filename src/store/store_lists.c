@@ -288,21 +288,25 @@ list_held(struct conn *c, struct arena *a, struct list *l, struct error *e)
 	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "held posts");
 }
 
-/*
- * Walk the list's buckets of span within [from, to), newest first: the
- * bucket holding the list's post number pos (0 the newest; held posts
- * not counted) into *at, and the number of posts in them all into *total.
- */
+/* A month or a day of a list, and how many of its posts a reader sees
+ * there (held ones taken off). */
+struct bucket {
+	int64_t start, end, n;
+	int year, month;
+};
+
+/* The list's buckets of span within [from, to), newest first, in a. */
 static int
-list_locate(struct conn *c, const struct list *l, const char *span,
-            int64_t from, int64_t to, int64_t pos, struct spot *at,
-            int64_t *total, struct error *e)
+list_buckets(struct conn *c, struct arena *a, const struct list *l,
+             const char *span, int64_t from, int64_t to, struct bucket **out,
+             size_t *nout, struct error *e)
 {
 	sqlite3_stmt *st = conn_stmt(c, SQL_COUNTS, e);
+	size_t cap = 0;
 	int step;
 
-	memset(at, 0, sizeof(*at));
-	*total = 0;
+	*out = NULL;
+	*nout = 0;
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, kinds[l->kind].listing);
@@ -312,23 +316,50 @@ list_locate(struct conn *c, const struct list *l, const char *span,
 	sqlite3_bind_int64(st, 5, from);
 	sqlite3_bind_int64(st, 6, to);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t start = sqlite3_column_int64(st, 0);
-		int64_t end = sqlite3_column_int64(st, 1);
-		int64_t n = sqlite3_column_int64(st, 2);
+		struct bucket *b;
 
+		*out = arena_grow(a, *out, &cap, *nout, sizeof(**out));
+		b = &(*out)[(*nout)++];
+		b->start = sqlite3_column_int64(st, 0);
+		b->end = sqlite3_column_int64(st, 1);
+		b->n = sqlite3_column_int64(st, 2);
+		b->year = sqlite3_column_int(st, 3);
+		b->month = sqlite3_column_int(st, 4);
 		for (size_t i = 0; i < l->nheld; i++)
-			if (l->held[i].at >= start && l->held[i].at < end)
-				n--;
-		if (!at->found && pos < *total + n) {
-			at->found = 1;
-			at->start = start;
-			at->end = end;
-			at->skip = pos - *total;
-		}
-		*total += n;
+			if (l->held[i].at >= b->start && l->held[i].at < b->end)
+				b->n--;
 	}
 	stmt_done(st);
 	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "list counts");
+}
+
+/*
+ * The bucket of span within [from, to) holding the list's post number
+ * pos (0 the newest; held posts not counted) into *at, and the number of
+ * posts in them all into *total.
+ */
+static int
+list_locate(struct conn *c, struct arena *a, const struct list *l,
+            const char *span, int64_t from, int64_t to, int64_t pos,
+            struct spot *at, int64_t *total, struct error *e)
+{
+	struct bucket *b;
+	size_t n;
+
+	memset(at, 0, sizeof(*at));
+	*total = 0;
+	if (list_buckets(c, a, l, span, from, to, &b, &n, e) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!at->found && pos < *total + b[i].n) {
+			at->found = 1;
+			at->start = b[i].start;
+			at->end = b[i].end;
+			at->skip = pos - *total;
+		}
+		*total += b[i].n;
+	}
+	return 0;
 }
 
 /* A time on the first second of a UTC month (or INT64_MIN / INT64_MAX,
@@ -402,7 +433,7 @@ list_page(struct conn *c, struct arena *a, struct list *l,
 	if (list_held(c, a, l, e) == -1)
 		return -1;
 	pos = q->offset > l->sticky ? q->offset - l->sticky : 0;
-	if (list_locate(c, l, span, l->from, l->to, pos, &at, &month_total,
+	if (list_locate(c, a, l, span, l->from, l->to, pos, &at, &month_total,
 	                e) == -1)
 		return -1;
 	*total = l->sticky + month_total;
@@ -420,8 +451,8 @@ list_page(struct conn *c, struct arena *a, struct list *l,
 	if (*n == (size_t)q->limit || !at.found)
 		return 0;
 	if (strcmp(span, "month") == 0 &&
-	    list_locate(c, l, "day", at.start, at.end, at.skip, &at, &day_total,
-	                e) == -1)
+	    list_locate(c, a, l, "day", at.start, at.end, at.skip, &at,
+	                &day_total, e) == -1)
 		return -1;
 	if (!at.found) /* the counts disagree: nothing rather than a guess */
 		return 0;
@@ -467,14 +498,38 @@ list_of(struct conn *c, const struct post_query *q, struct list *l, int *none,
 	return 0;
 }
 
-/* One snapshot for the counts and the walk: a commit in between would
- * shift the page. */
+/*
+ * The calling thread's read connection in a read transaction, so that a
+ * list's counts and its walk read one snapshot (a commit in between
+ * would shift the page); page_end() ends both and returns rc.
+ */
+static struct conn *
+page_begin(struct store *s, int *locked, struct error *e)
+{
+	struct conn *c = reader_get(s, locked, e);
+
+	if (c != NULL && !*locked && reader_begin(c, e) == -1) {
+		reader_put(s, *locked);
+		return NULL;
+	}
+	return c;
+}
+
+static int
+page_end(struct store *s, struct conn *c, int locked, int rc, struct error *e)
+{
+	if (!locked && reader_end(c, rc == 0 ? e : NULL) == -1)
+		rc = -1;
+	reader_put(s, locked);
+	return rc;
+}
+
 static int
 post_page(struct store *s, struct arena *a, const struct post_query *q,
           struct post **out, size_t *n, int64_t *total, struct error *e)
 {
-	int locked, rc = -1, none;
-	struct conn *c = reader_get(s, &locked, e);
+	int locked, rc, none;
+	struct conn *c;
 	struct list l;
 
 	if (out != NULL) {
@@ -482,17 +537,13 @@ post_page(struct store *s, struct arena *a, const struct post_query *q,
 		*n = 0;
 	}
 	*total = 0;
+	c = page_begin(s, &locked, e);
 	if (c == NULL)
 		return -1;
-	if (!locked && reader_begin(c, e) == -1)
-		goto out;
-	if (list_of(c, q, &l, &none, e) == 0)
-		rc = none ? 0 : list_page(c, a, &l, q, out, n, total, e);
-	if (!locked && reader_end(c, rc == 0 ? e : NULL) == -1)
-		rc = -1;
-out:
-	reader_put(s, locked);
-	return rc;
+	rc = list_of(c, q, &l, &none, e);
+	if (rc == 0 && !none)
+		rc = list_page(c, a, &l, q, out, n, total, e);
+	return page_end(s, c, locked, rc, e);
 }
 
 int
@@ -526,53 +577,31 @@ int
 store_archive_months(struct store *s, struct arena *a, int64_t now,
                      struct archive_month **out, size_t *n, struct error *e)
 {
-	int locked, rc = -1, step = SQLITE_DONE;
-	struct conn *c = reader_get(s, &locked, e);
 	struct list l = {.kind = LIST_RANGE, .type = "post", .now = now};
-	sqlite3_stmt *st;
-	size_t cap = 0;
+	int locked, rc;
+	struct conn *c;
+	struct bucket *b;
+	size_t nb = 0, cap = 0;
 
 	*out = NULL;
 	*n = 0;
+	c = page_begin(s, &locked, e);
 	if (c == NULL)
 		return -1;
-	if (!locked && reader_begin(c, e) == -1)
-		goto out;
-	if (list_held(c, a, &l, e) == -1)
-		goto end;
-	st = conn_stmt(c, SQL_COUNTS, e);
-	if (st == NULL)
-		goto end;
-	bind_text(st, 1, "all");
-	bind_text(st, 2, "post");
-	sqlite3_bind_int64(st, 3, 0);
-	bind_text(st, 4, "month");
-	sqlite3_bind_int64(st, 5, INT64_MIN);
-	sqlite3_bind_int64(st, 6, INT64_MAX);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t start = sqlite3_column_int64(st, 0);
-		int64_t end = sqlite3_column_int64(st, 1);
-		int64_t count = sqlite3_column_int64(st, 2);
-
-		for (size_t i = 0; i < l.nheld; i++)
-			if (l.held[i].at >= start && l.held[i].at < end)
-				count--;
-		if (count <= 0)
+	rc = list_held(c, a, &l, e);
+	if (rc == 0)
+		rc = list_buckets(c, a, &l, "month", INT64_MIN, INT64_MAX, &b,
+		                  &nb, e);
+	for (size_t i = 0; rc == 0 && i < nb; i++) {
+		if (b[i].n <= 0)
 			continue;
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		(*out)[*n].year = sqlite3_column_int(st, 3);
-		(*out)[*n].month = sqlite3_column_int(st, 4);
-		(*out)[*n].count = count;
+		(*out)[*n].year = b[i].year;
+		(*out)[*n].month = b[i].month;
+		(*out)[*n].count = b[i].n;
 		(*n)++;
 	}
-	stmt_done(st);
-	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "archives");
-end:
-	if (!locked && reader_end(c, rc == 0 ? e : NULL) == -1)
-		rc = -1;
-out:
-	reader_put(s, locked);
-	return rc;
+	return page_end(s, c, locked, rc, e);
 }
 
 /*

@@ -129,19 +129,9 @@ seed(void **state)
 			tags[p.ntags++] = "rare";
 		p.tags = tags;
 		assert_int_equal(store_post_add(store, &p, &id, &e), 0);
-		if (r % 9 == 0) {
-			struct comment c;
-
-			memset(&c, 0, sizeof(c));
-			c.post_id = id;
-			c.author_name = "r";
-			c.body_src = "c";
-			c.body_html = "<p>c</p>";
-			c.status = COMMENT_APPROVED;
-			c.created_at = p.published_at + (r % 11) * 5 * DAY;
-			assert_int_equal(store_comment_add(store, &c, NULL, &e),
-			                 0);
-		}
+		if (r % 9 == 0)
+			tmp_site_comment(store, id, COMMENT_APPROVED,
+			                 p.published_at + (r % 11) * 5 * DAY);
 	}
 	assert_int_equal(store_commit(store, &e), 0);
 	/* Passwords come from imports; the admin cannot set one. */
@@ -154,8 +144,7 @@ static int
 unseed(void **state)
 {
 	(void)state;
-	store_close(store);
-	tmp_site_remove(&site);
+	tmp_site_close(&site, store);
 	return 0;
 }
 
@@ -476,18 +465,9 @@ changes_keep_counts(void **state)
 	}
 	check_all();
 	/* comments move discussions */
-	for (int64_t id = 2; id < POSTS; id += 13) {
-		struct comment c;
-
-		memset(&c, 0, sizeof(c));
-		c.post_id = id;
-		c.author_name = "r";
-		c.body_src = "c";
-		c.body_html = "<p>c</p>";
-		c.status = COMMENT_APPROVED;
-		c.created_at = T0 + (id % 50) * DAY;
-		assert_int_equal(store_comment_add(store, &c, NULL, &e), 0);
-	}
+	for (int64_t id = 2; id < POSTS; id += 13)
+		tmp_site_comment(store, id, COMMENT_APPROVED,
+		                 T0 + (id % 50) * DAY);
 	check_all();
 	/* passwords set and taken off, retagging, a post's type, deleted
 	 * posts, tags and sections */

@@ -165,19 +165,10 @@ seed_post(enum post_type type, enum post_status status, const char *slug,
           int64_t at, int64_t section_id, int sticky, const char **tags,
           size_t ntags)
 {
-	struct post p;
+	struct post p = tmp_site_post_in(type, status, slug, at);
 	struct error e;
 	int64_t id;
 
-	memset(&p, 0, sizeof(p));
-	p.type = type;
-	p.status = status;
-	p.slug = slug;
-	p.title = slug;
-	p.body_src = "body";
-	p.body_html = "<p>body</p>\n";
-	p.published_at = at;
-	p.comments_open = 1;
 	p.section_id = section_id;
 	p.sticky = sticky;
 	p.tags = tags;
@@ -224,19 +215,11 @@ seed(void **state)
 		                       sections[i % SEED_SECTIONS], i % 97 == 5,
 		                       tags, i % 100 == 1 ? 3 : 2);
 
-		for (int c = 0; c < i % 4; c++) {
-			struct comment cm;
-
-			memset(&cm, 0, sizeof(cm));
-			cm.post_id = id;
-			cm.author_name = "reader";
-			cm.body_src = "hello";
-			cm.body_html = "<p>hello</p>";
-			cm.status = c == 2 ? COMMENT_PENDING : COMMENT_APPROVED;
-			cm.created_at = T0 + i * (DAY / 3) + c * 60;
-			if (store_comment_add(store, &cm, NULL, &e) == -1)
-				fail_msg("comment: %s", e.msg);
-		}
+		for (int c = 0; c < i % 4; c++)
+			tmp_site_comment(store, id,
+			                 c == 2 ? COMMENT_PENDING
+			                        : COMMENT_APPROVED,
+			                 T0 + i * (DAY / 3) + c * 60);
 		if (i % 5 == 0 &&
 		    store_views_add(store, id, (T0 + i * (DAY / 3)) / DAY,
 		                    i % 13 + 1, &e) == -1)
@@ -255,8 +238,7 @@ static int
 unseed(void **state)
 {
 	(void)state;
-	store_close(store);
-	tmp_site_remove(&site);
+	tmp_site_close(&site, store);
 	return 0;
 }
 

@@ -50,30 +50,11 @@ teardown(void **state)
 	return 0;
 }
 
-/* A minimal post; the caller sets what the test is about. */
-static struct post
-post_in(enum post_type type, enum post_status status, const char *slug,
-        int64_t published_at)
-{
-	struct post p;
-
-	memset(&p, 0, sizeof(p));
-	p.type = type;
-	p.status = status;
-	p.slug = slug;
-	p.title = slug;
-	p.body_src = "body";
-	p.body_html = "<p>body</p>\n";
-	p.published_at = published_at;
-	p.comments_open = 1;
-	return p;
-}
-
 static int64_t
 add_post(struct store *s, enum post_type type, enum post_status status,
          const char *slug, int64_t published_at, int sticky, int64_t section_id)
 {
-	struct post p = post_in(type, status, slug, published_at);
+	struct post p = tmp_site_post_in(type, status, slug, published_at);
 	struct error e;
 	int64_t id = 0;
 
@@ -367,7 +348,8 @@ post_slug_unique_per_type(void **state)
 	static const char *tags[] = {"orphan"};
 	struct store *s = *state;
 	struct arena *a = arena_new();
-	struct post in = post_in(POST_POST, POST_PUBLISHED, "about", T0);
+	struct post in =
+		tmp_site_post_in(POST_POST, POST_PUBLISHED, "about", T0);
 	struct post out;
 	struct error e;
 	int64_t first, id = 0;
@@ -524,7 +506,7 @@ post_list_and_count(void **state)
 	add_post(s, POST_POST, POST_PUBLISHED, "c", T0 + 3 * DAY, 1, 0);
 	add_post(s, POST_POST, POST_PUBLISHED, "d", T0 + 4 * DAY, 0, news_id);
 	/* tagged, to show lists do not fill tags */
-	tagged = post_in(POST_POST, POST_PUBLISHED, "e", T0 + 5 * DAY);
+	tagged = tmp_site_post_in(POST_POST, POST_PUBLISHED, "e", T0 + 5 * DAY);
 	tagged.tags = tags;
 	tagged.ntags = 1;
 	assert_int_equal(store_post_add(s, &tagged, &tid, &e), 0);
@@ -763,7 +745,8 @@ views_add_to_total(void **state)
 		{19000, 1, 23}, {19110, 0, 23}, {19111, 1000000, 1000023},
 	};
 	struct store *s = *state;
-	struct post in = post_in(POST_POST, POST_PUBLISHED, "viewed", T0);
+	struct post in =
+		tmp_site_post_in(POST_POST, POST_PUBLISHED, "viewed", T0);
 	struct error e;
 	int64_t post, other;
 
@@ -892,7 +875,8 @@ file_survives_reopen(void **state)
 	(void)state;
 	s = tmp_site_open(&t, "store");
 	snprintf(missing, sizeof(missing), "%s/missing.db", t.dir);
-	in = post_in(POST_POST, POST_PUBLISHED, "persisted", T0 + 3600);
+	in = tmp_site_post_in(POST_POST, POST_PUBLISHED, "persisted",
+	                      T0 + 3600);
 	in.title = "Persisted \xE2\x80\x93 title";
 	in.tags = tags;
 	in.ntags = NELEM(tags);
@@ -1003,9 +987,9 @@ publish_due_reads_its_index(void **state)
 
 	(void)state;
 	s = tmp_site_open(&t, "store");
-	in = post_in(POST_POST, POST_SCHEDULED, "due", T0);
+	in = tmp_site_post_in(POST_POST, POST_SCHEDULED, "due", T0);
 	assert_int_equal(store_post_add(s, &in, &due, &e), 0);
-	in = post_in(POST_POST, POST_SCHEDULED, "later", T0 + 3600);
+	in = tmp_site_post_in(POST_POST, POST_SCHEDULED, "later", T0 + 3600);
 	assert_int_equal(store_post_add(s, &in, &later, &e), 0);
 	assert_int_equal(store_publish_due(s, T0 + 60, &n, &e), 0);
 	assert_int_equal(n, 1);

@@ -95,19 +95,10 @@ static int64_t
 add_post(struct store *s, enum post_type type, enum post_status status,
          const char *slug, int64_t published_at)
 {
-	struct post p;
+	struct post p = tmp_site_post_in(type, status, slug, published_at);
 	struct error e;
 	int64_t id = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.type = type;
-	p.status = status;
-	p.slug = slug;
-	p.title = slug;
-	p.body_src = "body";
-	p.body_html = "<p>body</p>\n";
-	p.published_at = published_at;
-	p.comments_open = 1;
 	if (store_post_add(s, &p, &id, &e) != 0)
 		fail_msg("store_post_add(\"%s\"): %s", slug, e.msg);
 	assert_true(id > 0);

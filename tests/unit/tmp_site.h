@@ -8,8 +8,7 @@
  *	struct tmp_site t;
  *	struct store *s = tmp_site_open(&t, "search");
  *	... t.db is the database's path, t.dir its directory ...
- *	store_close(s);
- *	tmp_site_remove(&t);
+ *	tmp_site_close(&t, s);      (store_close, then tmp_site_remove)
  */
 #include <dirent.h>
 #include <limits.h>
@@ -67,6 +66,52 @@ tmp_site_remove(const struct tmp_site *t)
 	}
 	closedir(d);
 	assert_int_equal(rmdir(t->dir), 0);
+}
+
+/* A minimal post; the caller sets what the test is about. */
+static inline struct post
+tmp_site_post_in(enum post_type type, enum post_status status, const char *slug,
+                 int64_t published_at)
+{
+	struct post p;
+
+	memset(&p, 0, sizeof(p));
+	p.type = type;
+	p.status = status;
+	p.slug = slug;
+	p.title = slug;
+	p.body_src = "body";
+	p.body_html = "<p>body</p>\n";
+	p.published_at = published_at;
+	p.comments_open = 1;
+	return p;
+}
+
+/* Close s and remove its directory: the end of a tmp_site_open(). */
+static inline void
+tmp_site_close(const struct tmp_site *t, struct store *s)
+{
+	store_close(s);
+	tmp_site_remove(t);
+}
+
+/* An approved (or other status) comment by "reader" on post_id at at. */
+static inline void
+tmp_site_comment(struct store *s, int64_t post_id, enum comment_status status,
+                 int64_t at)
+{
+	struct comment c;
+	struct error e;
+
+	memset(&c, 0, sizeof(c));
+	c.post_id = post_id;
+	c.author_name = "reader";
+	c.body_src = "hello";
+	c.body_html = "<p>hello</p>";
+	c.status = status;
+	c.created_at = at;
+	if (store_comment_add(s, &c, NULL, &e) == -1)
+		fail_msg("comment on %lld: %s", (long long)post_id, e.msg);
 }
 
 #endif
