@@ -334,9 +334,19 @@ sidebar_refresh(struct site *s)
 
 	if (sidebar_fresh(sb, gen) || store_reading(s->store))
 		return;
-	/* One thread rebuilds; the others wait for it rather than all
-	 * querying at once. */
-	pthread_mutex_lock(&sb->build);
+	/* One thread rebuilds.  The others keep showing the sidebar they
+	 * have meanwhile (popular may take a while to sum); only the first
+	 * build is waited for. */
+	if (pthread_mutex_trylock(&sb->build) != 0) {
+		int have;
+
+		pthread_rwlock_rdlock(&sb->lock);
+		have = sb->html != NULL;
+		pthread_rwlock_unlock(&sb->lock);
+		if (have)
+			return;
+		pthread_mutex_lock(&sb->build);
+	}
 	if (!sidebar_fresh(sb, gen))
 		rebuild(s, sb, gen);
 	pthread_mutex_unlock(&sb->build);
