@@ -205,7 +205,9 @@ map_find(const struct tval *m, const char *k, size_t kn, int *found)
 	for (size_t i = 0; i < m->u.map.n; i++) {
 		const char *key = m->u.map.v[i].key;
 
-		if (strnlen(key, kn + 1) == kn && memcmp(key, k, kn) == 0) {
+		/* The first byte first: most keys differ there. */
+		if (kn > 0 && key[0] == k[0] && strncmp(key, k, kn) == 0 &&
+		    key[kn] == '\0') {
 			*found = 1;
 			return m->u.map.v[i].val;
 		}
