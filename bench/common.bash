@@ -106,7 +106,7 @@ gazette_serve() {
 	# Emptied here, not by the redirection below, which the child may do
 	# only after the loop has read an earlier server's line.
 	: >"$TMP/serve.out"
-	"$BIN" serve --site "$1" --listen 127.0.0.1:0 --threads "$WORKERS" \
+	"$BIN" serve --site "$1" --listen 127.0.0.1:0 --threads "$WORKERS" "${@:2}" \
 		>"$TMP/serve.out" 2>"$TMP/serve.err" &
 	GAZETTE_PID=$!
 	GAZETTE_URL=

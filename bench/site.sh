@@ -16,15 +16,17 @@
 #            to 1/k, as readership is), views counted
 #   deep     the sampled list pages (/page/N/, /category/S/page/N/,
 #            /tag/T/page/N/, /YYYY/page/N/, /YYYY/MM/page/N/), views counted
-#   quiet    uniform with no views counted: the page cache is only dropped
-#            when it is full or an entry is 60 s old
+#   quiet    uniform with no views counted
+#   render   uniform, views counted, gazette started with --cache-mb 0: no
+#            page cache, every request rendered; its cpu_us is the cost of
+#            a cache miss (issue 12's target: 50 µs)
 #
 # "Views counted": a background wrk POSTs BENCH_SITE_VIEW_RATE view beacons
 # a second (bench/views.lua) on random articles from random addresses, for
 # the whole case, the nginx runs included: the beacons only reach gazette,
 # but they are part of a site being read, and the machine's load then is
-# the same for both sides.  Each flush of the counts (every second) makes
-# gazette's page cache drop every entry.
+# the same for both sides.  The counts are flushed every second; that
+# drops no cached page (a page may show a count up to a minute old).
 #
 # Prints req/s, p50 and p99 per run, the load average before it, the
 # server's CPU time per request (µs, from /proc; nginx: master and workers)
@@ -42,7 +44,8 @@
 #                          this script counts
 #   BENCH_SITE_VIEW_RATE   view beacons a second (default 50)
 #   BENCH_SITE_LIST_PAGES  deep list pages sampled (default 300)
-#   BENCH_SITE_CASES       cases, in order (default "uniform zipf deep quiet")
+#   BENCH_SITE_CASES       cases, in order (default "uniform zipf deep quiet
+#                          render")
 #   BENCH_SITE_PERF        a file: after the cases, profile one more uniform
 #                          run of gazette with `perf record -g` into it
 #   BENCH_CONNS            wrk connections (default 64)
@@ -54,11 +57,11 @@ CONNS=${BENCH_CONNS:-64}
 POSTS=$(count_var BENCH_SITE_POSTS 20000)
 VIEW_RATE=$(count_var BENCH_SITE_VIEW_RATE 50)
 LIST_PAGES=$(count_var BENCH_SITE_LIST_PAGES 300)
-CASES=${BENCH_SITE_CASES:-uniform zipf deep quiet}
+CASES=${BENCH_SITE_CASES:-uniform zipf deep quiet render}
 PERF_OUT=${BENCH_SITE_PERF:-}
 SEED=1 # of the draws in site.lua, the Zipf ranks and the list-page sample
 for c in $CASES; do
-	case $c in uniform | zipf | deep | quiet) ;; *) die "BENCH_SITE_CASES: no case '$c'" ;; esac
+	case $c in uniform | zipf | deep | quiet | render) ;; *) die "BENCH_SITE_CASES: no case '$c'" ;; esac
 	[[ $(tr ' ' '\n' <<<"$CASES" | grep -cx "$c") == 1 ]] || die "BENCH_SITE_CASES: '$c' twice"
 done
 [[ -z $PERF_OUT ]] || command -v perf >/dev/null || die "BENCH_SITE_PERF: perf not found (apt-get install linux-perf)"
@@ -209,6 +212,7 @@ echo "load1: the load average before the run; cpu_us: the server's CPU time per 
 echo "gazette: $BIN"
 echo
 PROC_STATS=1
+MEM_CACHED=
 VIEW_NOTES=()
 counted=0
 for c in $CASES; do
@@ -217,7 +221,18 @@ for c in $CASES; do
 	zipf) paths=zipf mode=zipf views=1 ;;
 	deep) paths=deep mode=uniform views=1 ;;
 	quiet) paths=articles mode=uniform views= ;;
+	render) paths=articles mode=uniform views=1 ;;
 	esac
+	if [[ $c == render ]]; then
+		# No page cache: every request is a miss.  The memory of the
+		# server with its cache, first.
+		read -r rss anon <<<"$(proc_mem_kib "$GAZETTE_PID")"
+		MEM_CACHED="VmRSS $((rss / 1024)) MiB, RssAnon $((anon / 1024)) MiB"
+		gazette_stop
+		gazette_serve "$SITE" --cache-mb 0
+		wrk -t"$WRK_THREADS" -c"${CONNS%% *}" -d2s --timeout 10s "$GAZETTE_URL/" \
+			-s "$LUA" -- "$TMP/articles" uniform "$SEED" >/dev/null
+	fi
 	[[ -n $views ]] && views_start "$VIEW_RATE" "$TMP/ids"
 	measure "$c" "$GAZETTE_URL/" "$NGINX_URL/" --timeout 10s -s "$LUA" -- "$TMP/$paths" "$mode" "$SEED"
 	if [[ -n $views ]]; then
@@ -246,7 +261,12 @@ fi
 
 read -r rss anon <<<"$(proc_mem_kib "$GAZETTE_PID")"
 echo
-echo "gazette after the runs: VmRSS $((rss / 1024)) MiB, RssAnon $((anon / 1024)) MiB"
+if [[ -n ${MEM_CACHED:-} ]]; then
+	echo "gazette after the cached runs: $MEM_CACHED"
+	echo "gazette after the render run (no page cache): VmRSS $((rss / 1024)) MiB, RssAnon $((anon / 1024)) MiB"
+else
+	echo "gazette after the runs: VmRSS $((rss / 1024)) MiB, RssAnon $((anon / 1024)) MiB"
+fi
 if ((${#VIEW_NOTES[@]})); then
 	echo "views:"
 	printf '  %s\n' "${VIEW_NOTES[@]}"
