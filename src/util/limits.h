@@ -13,6 +13,7 @@
 #define LIM_WORKER_CONNECTIONS 126 /* on one server thread (server.c) */
 #define LIM_IDLE_SECONDS       30  /* idle keep-alive connection */
 #define LIM_HEAD_SECONDS       10  /* deadline for the whole request head */
+#define LIM_TRUSTED_PROXIES    64 /* addresses and networks in trusted_proxies */
 #define LIM_QUERY_ARGS         64  /* query-string arguments */
 #define LIM_FORM_FIELDS        64  /* fields in one form body */
 #define LIM_FORM_VALUES        500 /* values of one repeated field (bulk) */
