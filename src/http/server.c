@@ -55,6 +55,12 @@
 #include "../util/num.h"
 #include "../util/banned.h"
 
+/* check_head() reads the layout 0.9.75 leaves its parsed head in (see
+ * there); a newer library has options of its own for strict parsing. */
+#if MHD_VERSION != 0x00097500
+#error "check_head() relies on libmicrohttpd 0.9.75's head layout"
+#endif
+
 /* The whole body of a request must arrive within this many seconds. */
 #define BODY_SECONDS 60
 /* Past this many discarded bytes of an oversized body, drop the client. */
@@ -83,6 +89,9 @@ struct req_state {
 	size_t discarded;
 	unsigned calls;
 	int too_big;
+	/* Content-Length and Transfer-Encoding both came (RFC 9112 section
+	 * 6.1), or chunked with HTTP/1.0: answer, then close. */
+	int close_after;
 	struct conn_state *cs;
 };
 
@@ -379,39 +388,135 @@ method_of(const char *m)
 	return HTTP_OTHER;
 }
 
-struct head_size {
+/*
+ * What check_head() learns from the fields of a request head, walked in
+ * order.  The walk also reads where libmicrohttpd 0.9.75 left them: it
+ * parses the head in place in its read buffer, turning each line end into
+ * NULs (CRLF into two, a bare LF into one) and each colon into one, and it
+ * joins an obs-fold line onto the field name in a block of its own (making
+ * "Content-Length: 2\r\n 0" the field "Content-Length0").  In a
+ * well-formed head every field name therefore starts two bytes past the
+ * end of the line before, and its value one NUL and some white space past
+ * the name: anything else was a bare LF, a fold, or a NUL.  Only pointers
+ * are compared; bytes are read only between a name and its value.  The
+ * line ending the last field cannot be checked this way: the byte after
+ * the head's final NULs may be unread buffer.
+ */
+struct head_walk {
+	const char *line_end; /* where the text of the line before ended */
 	size_t bytes;
+	int malformed;
+	unsigned hosts, lengths, codings;
+	const char *coding;
 };
 
-static enum MHD_Result
-count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-             const char *value)
+/* RFC 9110 section 5.6.2: the characters of a field name. */
+static int
+is_token(const char *s, size_t n)
 {
-	struct head_size *h = cls;
+	static const char extra[] = "!#$%&'*+-.^_`|~";
 
-	(void)kind;
-	h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
-	return MHD_YES;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') ||
+		      (c != '\0' && strchr(extra, c) != NULL)))
+			return 0;
+	}
+	return 1;
 }
 
-/* Checks made once the head is in, before any body: refusals here close
- * the connection, so answering on the first call costs nothing. */
-static const char *
-check_head(struct MHD_Connection *c, struct req_state *rq, unsigned *status)
+static int
+name_is(const char *key, size_t n, const char *name, size_t len)
 {
-	struct head_size h = {strlen(rq->uri)};
+	return n == len && strncasecmp(key, name, n) == 0;
+}
+
+static enum MHD_Result
+walk_field(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+           const char *value, size_t vlen)
+{
+	struct head_walk *h = cls;
+	uintptr_t k = (uintptr_t)key, v = (uintptr_t)value;
+
+	(void)kind;
+	h->bytes += klen + vlen + 4;
+	if (k != (uintptr_t)h->line_end + 2 || v <= k + klen ||
+	    v - (k + klen) > LIM_HEADER_BYTES || !is_token(key, klen))
+		h->malformed = 1;
+	else
+		for (const char *p = key + klen + 1; p < value; p++)
+			if (*p != ' ' && *p != '\t')
+				h->malformed = 1;
+	/* RFC 9110 section 5.5: a CR in a value is refused, not passed on. */
+	if (memchr(value, '\r', vlen) != NULL)
+		h->malformed = 1;
+	h->line_end = value + vlen;
+	if (name_is(key, klen, "Host", 4))
+		h->hosts++;
+	else if (name_is(key, klen, "Content-Length", 14))
+		h->lengths++;
+	else if (name_is(key, klen, "Transfer-Encoding", 17)) {
+		h->codings++;
+		h->coding = value;
+	}
+	return h->malformed ? MHD_NO : MHD_YES;
+}
+
+/*
+ * Checks made once the head is in, before any body: refusals here close
+ * the connection, so answering on the first call costs nothing.  Beyond
+ * the limits, the framing (RFC 9112): a proxy in front that read a head
+ * differently from us could have a body of ours taken for a request of
+ * its own (request smuggling), so whatever two parsers could disagree on
+ * is refused rather than guessed.
+ */
+static const char *
+check_head(struct MHD_Connection *c, struct req_state *rq, const char *version,
+           unsigned *status)
+{
+	struct head_walk h;
 	const char *cl;
 	int64_t len;
+	int http10 = strcmp(version, "HTTP/1.0") == 0;
 
+	memset(&h, 0, sizeof(h));
+	h.bytes = strlen(rq->uri);
+	h.line_end = version + strlen(version);
 	if (strlen(rq->uri) > LIM_URL_BYTES) {
 		*status = MHD_HTTP_URI_TOO_LONG;
 		return "request target too long\n";
 	}
-	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, walk_field, &h);
 	if (h.bytes > LIM_HEADER_BYTES) {
 		*status = MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
 		return "request header too large\n";
 	}
+	*status = MHD_HTTP_BAD_REQUEST;
+	if (h.malformed)
+		return "malformed request head: a bare LF, a folded line, "
+		       "white space before a colon or a CR in a value\n";
+	/* RFC 9112 section 3.2. */
+	if (h.hosts > 1 || (h.hosts == 0 && !http10))
+		return "a request needs exactly one Host\n";
+	/* RFC 9112 section 6.3: the library reads only the first. */
+	if (h.lengths > 1)
+		return "more than one Content-Length\n";
+	/* RFC 9112 section 6.1: the library knows chunked alone, and any
+	 * other coding left it waiting for the connection to close. */
+	if (h.codings > 1 ||
+	    (h.codings == 1 && strcasecmp(h.coding, "chunked") != 0)) {
+		*status = MHD_HTTP_NOT_IMPLEMENTED;
+		return "transfer coding not supported (only chunked)\n";
+	}
+	/* The chunked body is read; RFC 9112 section 6.1 says a server
+	 * must close after a request framed both ways, or chunked in
+	 * HTTP/1.0, since a proxy may have framed it otherwise. */
+	if (h.codings == 1 && (h.lengths > 0 || http10))
+		rq->close_after = 1;
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL &&
@@ -555,6 +660,9 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 		return MHD_NO;
 	}
 	add_headers(mr, &r, &rs, status, gzip);
+	if (rq->close_after)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION,
+		                        "close");
 	resp_release(&rs);
 	ret = MHD_queue_response(c, (unsigned)status, mr);
 	MHD_destroy_response(mr);
@@ -570,12 +678,11 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 	struct req_state *rq = *con_cls;
 
 	(void)url;
-	(void)version;
 	if (rq == NULL)
 		return MHD_NO; /* the URI-log callback always sets it */
 	if (rq->calls++ == 0) {
 		unsigned status;
-		const char *refusal = check_head(c, rq, &status);
+		const char *refusal = check_head(c, rq, version, &status);
 
 		if (refusal != NULL)
 			return queue_text(c, status, refusal);
