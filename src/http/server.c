@@ -52,6 +52,7 @@
 #include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/log.h"
+#include "../util/netaddr.h"
 #include "../util/num.h"
 #include "../util/banned.h"
 
@@ -110,6 +111,7 @@ struct server {
 	int listen_fd;
 	server_handler fn;
 	void *ctx;
+	struct netset trusted; /* trusted_proxies */
 	pthread_mutex_t lock;  /* conns, workers[].conns, open */
 	pthread_cond_t closed; /* a connection closed (open went down) */
 	struct conn_state *conns;
@@ -623,6 +625,7 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	r.body = buf_str(&rq->body);
 	r.body_len = rq->body.len;
 	r.remote_ip = remote_ip(c, rq->arena);
+	r.trusted = &s->trusted;
 	resp_init(&rs);
 	s->fn(s->ctx, &r, &rs);
 	if (rs.etag[0] == '\0' && rs.status == 200 && rs.file_fd < 0)
@@ -718,6 +721,41 @@ req_header(const struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+struct field_list {
+	const char *name;
+	struct buf b;
+	int n;
+};
+
+static enum MHD_Result
+join_field(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+           const char *value, size_t vlen)
+{
+	struct field_list *l = cls;
+
+	(void)kind;
+	(void)klen;
+	if (strcasecmp(key, l->name) != 0)
+		return MHD_YES;
+	if ((l->n++ > 0 && buf_add(&l->b, ", ", 2) == -1) ||
+	    buf_add(&l->b, value, vlen) == -1)
+		return MHD_NO; /* past the head's own cap: cannot happen */
+	return MHD_YES;
+}
+
+const char *
+req_header_list(const struct req *r, const char *name)
+{
+	struct field_list l = {name, {0}, 0};
+	const char *out;
+
+	buf_init(&l.b, LIM_HEADER_BYTES);
+	MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND, join_field, &l);
+	out = l.n > 0 ? arena_strdup(r->arena, buf_str(&l.b)) : NULL;
+	buf_release(&l.b);
+	return out;
+}
+
 static void
 log_mhd(void *cls, const char *fmt, va_list ap)
 {
@@ -808,13 +846,15 @@ worker_start(struct server *s, struct worker *w)
 }
 
 struct server *
-server_start(int fd, int threads, server_handler fn, void *ctx, struct error *e)
+server_start(int fd, int threads, const struct netset *trusted,
+             server_handler fn, void *ctx, struct error *e)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 
 	s->fn = fn;
 	s->ctx = ctx;
 	s->listen_fd = fd;
+	s->trusted = *trusted;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->closed, NULL);
 	/* Room for the workers accept_main() may add to hold

@@ -8,6 +8,7 @@
  * includes the library is server.c.
  */
 #include "http.h"
+#include "../util/netaddr.h"
 
 typedef void (*server_handler)(void *ctx, struct req *r, struct resp *rs);
 
@@ -17,9 +18,11 @@ struct server;
  * *bound.  Returns the socket, or -1. */
 int server_listen(const char *addr, int port, int *bound, struct error *e);
 /* Serve on fd with threads workers (more past LIM_WORKER_CONNECTIONS
- * each), calling fn(ctx, ...) per request; the server owns fd. */
-struct server *server_start(int fd, int threads, server_handler fn, void *ctx,
-                            struct error *e);
+ * each), calling fn(ctx, ...) per request; the server owns fd.  Peers in
+ * trusted (copied) are proxies: their X-Forwarded-For is believed and
+ * LIM_CONNECTIONS_PER_ADDR does not apply to them. */
+struct server *server_start(int fd, int threads, const struct netset *trusted,
+                            server_handler fn, void *ctx, struct error *e);
 /* Stop accepting, let requests in flight finish (bounded), then stop. */
 void server_stop(struct server *s);
 

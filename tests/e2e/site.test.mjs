@@ -1,5 +1,6 @@
-// A site's own settings: gazette.conf (url, listen, threads; unknown keys
-// refused at their line) and template overrides in SITE/templates/.
+// A site's own settings: gazette.conf (url, listen, threads,
+// trusted_proxies; unknown keys and bad values refused at their line) and
+// template overrides in SITE/templates/.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,17 @@ describe('gazette.conf', () => {
     const r = await run(['serve', '--site', site.dir]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /gazette\.conf:3:/);
+  });
+
+  test('a trusted_proxies entry that is not an address or network is refused at its line, naming it', async () => {
+    const site = await newSite();
+    for (const bad of ['localhost', '10.0.0.1/8', '10.0.0.0/33']) {
+      writeFileSync(path.join(site.dir, 'gazette.conf'), `trusted_proxies = 127.0.0.1\ntrusted_proxies = ::1, ${bad}\n`);
+      const r = await run(['serve', '--site', site.dir]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /gazette\.conf:2: trusted_proxies: /);
+      assert.ok(r.stderr.includes(`'${bad}'`), r.stderr);
+    }
   });
 
   test('a bad threads value is refused at its line', async () => {
