@@ -20,6 +20,20 @@
 #define LIM_RESPONSE_BYTES     (16 * 1024 * 1024) /* one rendered response */
 #define LIM_ROUTE_PARAMS       8                  /* captured path segments */
 
+/* HTTP: what one client may hold (enforced in http/server.c) */
+/* One address (an IPv6 /64) that is not a trusted proxy: at this many its
+ * longest-idle connection makes room, and a new one is closed when none is
+ * idle.  A browser opens six per site, so a household or office behind one
+ * address still fits ten browsers opening at once. */
+#define LIM_CONNECTIONS_PER_ADDR 64
+/* A response being sent must be taken by the reader at LIM_SEND_MIN_BYTES
+ * per LIM_SEND_SECONDS (3.2 KiB/s, below a GPRS phone's ~5 KB/s), or the
+ * connection is cut: at that floor a 1 MB page still finishes, in five
+ * minutes, and in 20 s on a slow 3G link.  Measured per window, not over
+ * the whole response, so a big download cannot bank credit. */
+#define LIM_SEND_SECONDS   10
+#define LIM_SEND_MIN_BYTES (32 * 1024)
+
 /* content */
 #define LIM_SLUG_BYTES       200 /* WordPress allows 200 */
 #define LIM_TITLE_BYTES      1000
