@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -60,6 +61,24 @@ netaddr_client(struct netaddr *a)
 {
 	if (!is_mapped(a))
 		memset(a->b + 8, 0, 8);
+}
+
+void
+netaddr_client_text(const char *ip, char *out, size_t n)
+{
+	char text[INET6_ADDRSTRLEN];
+	struct netaddr a;
+
+	if (netaddr_parse(ip, strlen(ip), &a) == -1) {
+		snprintf(out, n, "%s", ip);
+		return;
+	}
+	netaddr_client(&a);
+	if (memcmp(a.b, mapped, sizeof(mapped)) == 0)
+		inet_ntop(AF_INET, a.b + 12, text, sizeof(text));
+	else
+		inet_ntop(AF_INET6, a.b, text, sizeof(text));
+	snprintf(out, n, "%s", text);
 }
 
 int

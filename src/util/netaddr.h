@@ -28,6 +28,10 @@ int netaddr_of(const struct sockaddr *sa, struct netaddr *a);
  * gets, so that stepping through one's own prefix buys nothing.
  */
 void netaddr_client(struct netaddr *a);
+/* The text of ip's client part (netaddr_client: "2001:db8::" for any
+ * address of 2001:db8::/64) into out, or ip itself when it is not an
+ * address; cut to n bytes. */
+void netaddr_client_text(const char *ip, char *out, size_t n);
 /* a and b are the same address. */
 int netaddr_equal(const struct netaddr *a, const struct netaddr *b);
 

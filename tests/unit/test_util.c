@@ -987,6 +987,28 @@ netaddr_client_keeps_ipv4_and_an_ipv6_64(void **state)
 	assert_false(netaddr_equal(&a, &b));
 }
 
+static void
+netaddr_client_text_table(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"192.0.2.7", "192.0.2.7"},
+		{"::ffff:192.0.2.7", "192.0.2.7"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"},
+		{"2001:db8:1:2::ff", "2001:db8:1:2::"},
+		{"::1", "::"},
+		{"not an address", "not an address"},
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		netaddr_client_text(cases[i].in, out, sizeof(out));
+		assert_string_equal(out, cases[i].want);
+	}
+}
+
 static int
 has(const struct netset *set, const char *ip)
 {
@@ -1093,6 +1115,7 @@ main(void)
 		cmocka_unit_test(clock_follows_gazette_now),
 		cmocka_unit_test(netaddr_parse_table),
 		cmocka_unit_test(netaddr_client_keeps_ipv4_and_an_ipv6_64),
+		cmocka_unit_test(netaddr_client_text_table),
 		cmocka_unit_test(netset_matches_addresses_and_networks),
 		cmocka_unit_test(netset_refuses_bad_entries),
 	};
