@@ -3,9 +3,9 @@
 // template overrides in SITE/templates/.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { run, newSite, startServer, cleanup, tempDir, get, pathOf, stopClean } from './lib/gazette.mjs';
+import { run, newSite, startServer, cleanup, tempDir, get, pathOf, stopClean, REPO_ROOT } from './lib/gazette.mjs';
 
 after(cleanup);
 
@@ -30,6 +30,20 @@ describe('gazette.conf', () => {
       const page = await get(srv.url + pathOf(r.stdout.split('\t')[1].trim()));
       assert.equal(page.status, 200);
       assert.match(page.text, /<link rel="canonical" href="https:\/\/news\.example\.com\/2022\/04\/27\/conf-post\/">/);
+    } finally {
+      await stopClean(srv);
+    }
+  });
+
+  test('the gazette.conf of the README is accepted as it is (its port made 0)', async () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const ini = /```ini\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(ini && /trusted_proxies/.test(ini), 'the README shows gazette.conf');
+    const site = await newSite();
+    writeFileSync(path.join(site.dir, 'gazette.conf'), ini.replace(/^listen = \S+/m, 'listen = 127.0.0.1:0'));
+    const srv = await startServer(site.dir, { listen: null });
+    try {
+      assert.equal((await get(`${srv.url}/healthz`)).status, 200);
     } finally {
       await stopClean(srv);
     }
