@@ -10,9 +10,9 @@
 // continuation to the field name, and keeps "Content-Length " (space before
 // the colon) as a field it does not know. server.c's check_head reads what
 // the library left and refuses these; see docs/ARCHITECTURE.md, "Framing".
-import { test, before, after, afterEach } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { newSite, startServer, stopClean, cleanup, reportOnFailure } from './lib/gazette.mjs';
+import { newSite, startServer, shareServer } from './lib/gazette.mjs';
 import { RawConn, getHead } from './lib/raw.mjs';
 
 let srv;
@@ -21,14 +21,7 @@ before(async () => {
   const site = await newSite();
   srv = await startServer(site.dir);
 });
-afterEach((t) => reportOnFailure(t, srv));
-after(async () => {
-  try {
-    await stopClean(srv);
-  } finally {
-    await cleanup();
-  }
-});
+shareServer(() => srv);
 
 // What a smuggled request looks like: answered, it would be a 200 "ok".
 const SMUGGLED = 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';

@@ -55,6 +55,26 @@ async function reader(port, { timeout = 5000, localAddress } = {}) {
   }
 }
 
+// n idle keep-alive connections to port (the first served first, so that
+// it has waited longest), then a new reader: it must be answered within a
+// second, the connection idle longest closed to make room, the one idle
+// shortest kept.
+async function idleThenReader(port, n) {
+  const conns = await openMany(1, port, served);
+  await sleep(50);
+  conns.push(...await openMany(n - 1, port, served));
+  try {
+    await sleep(200);
+    const r = await reader(port);
+    assert.equal(r.status, 200, 'the new reader is answered');
+    assert.ok(r.ms < 1000, `answered in ${r.ms} ms`);
+    assert.ok(await conns[0].waitClose(1000), 'the connection idle longest made room');
+    assert.equal(conns[conns.length - 1].closed, false, 'the one idle shortest is kept');
+  } finally {
+    for (const c of conns) c.destroy();
+  }
+}
+
 describe('the connection cap filled by idle clients', () => {
   let srv;
   before(async () => {
@@ -66,20 +86,7 @@ describe('the connection cap filled by idle clients', () => {
   test('LIM_CONNECTIONS idle keep-alive connections: a new reader is answered within a second, the longest idle is closed', async () => {
     // Before: the new reader waited in the listen backlog until an idle
     // connection timed out (25 s in the issue's test).
-    // The first one is served first, so it has waited longest.
-    const conns = await openMany(1, srv.port, served);
-    await sleep(50);
-    conns.push(...await openMany(LIMITS.LIM_CONNECTIONS - 1, srv.port, served));
-    try {
-      await sleep(200);
-      const r = await reader(srv.port);
-      assert.equal(r.status, 200, 'the new reader is answered');
-      assert.ok(r.ms < 1000, `answered in ${r.ms} ms`);
-      assert.ok(await conns[0].waitClose(1000), 'the connection idle longest made room');
-      assert.equal(conns[conns.length - 1].closed, false, 'the one idle shortest is kept');
-    } finally {
-      for (const c of conns) c.destroy();
-    }
+    await idleThenReader(srv.port, LIMITS.LIM_CONNECTIONS);
   });
 
   test('LIM_CONNECTIONS connections that never send a request, reopened as they close, do not keep a reader out', async () => {
@@ -242,17 +249,6 @@ describe('per address, unless a trusted proxy', () => {
 
   test('at LIM_CONNECTIONS_PER_ADDR idle connections a new one from the same address is served, its longest idle closed', async () => {
     await sleep(300);
-    const conns = await openMany(1, srv.port, served);
-    await sleep(50);
-    conns.push(...await openMany(LIMITS.LIM_CONNECTIONS_PER_ADDR - 1, srv.port, served));
-    try {
-      await sleep(200);
-      const r = await reader(srv.port);
-      assert.equal(r.status, 200);
-      assert.ok(await conns[0].waitClose(1000), 'its longest idle connection made room');
-      assert.equal(conns[conns.length - 1].closed, false);
-    } finally {
-      for (const c of conns) c.destroy();
-    }
+    await idleThenReader(srv.port, LIMITS.LIM_CONNECTIONS_PER_ADDR);
   });
 });

@@ -5,11 +5,11 @@
 // another host name (DNS rebinding) is refused. Other loopback addresses
 // stand for other machines: here 127.0.0.1 is a reader, 127.0.0.2 and
 // 127.0.0.16/28 are proxies.
-import { test, describe, before, after, afterEach } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { newSite, startServer, run, tempDir, stopClean, cleanup, reportOnFailure } from './lib/gazette.mjs';
+import { newSite, startServer, run, tempDir, shareServer } from './lib/gazette.mjs';
 import { RawConn } from './lib/raw.mjs';
 
 const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) '
@@ -35,14 +35,7 @@ before(async () => {
   }
   srv = await startServer(site.dir);
 });
-afterEach((t) => reportOnFailure(t, srv));
-after(async () => {
-  try {
-    await stopClean(srv);
-  } finally {
-    await cleanup();
-  }
-});
+shareServer(() => srv);
 
 // One request from `from` (a loopback address) with these extra header
 // lines; resolves with the response.
