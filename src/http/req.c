@@ -1,4 +1,3 @@
-#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
@@ -218,15 +217,14 @@ url_authority(const char *url, char *out, size_t n)
 static void
 host_name(const char *authority, const char **name, size_t *len)
 {
-	const char *close;
+	const char *close = authority[0] == '[' ? strchr(authority, ']') : NULL;
 
 	*name = authority;
-	if (authority[0] == '[' && (close = strchr(authority, ']')) != NULL) {
+	*len = strcspn(authority, ":");
+	if (close != NULL) {
 		*name = authority + 1;
 		*len = (size_t)(close - *name);
-		return;
 	}
-	*len = strcspn(authority, ":");
 }
 
 /*
