@@ -101,6 +101,10 @@ test('whitespace between a field name and its colon is 400 (RFC 9112 section 5.1
   refusedAndClosed(await exchange(post('Content-Length : 5\r\n', `hello${SMUGGLED}`)), 400, 'Content-Length :');
   refusedAndClosed(await exchange(post('Content-Length\t: 5\r\n', `hello${SMUGGLED}`)), 400, 'Content-Length<TAB>:');
   refusedAndClosed(await exchange(`GET /healthz HTTP/1.1\r\nHost : 127.0.0.1\r\n\r\n${SMUGGLED}`), 400, 'Host :');
+  // Controls a lenient parser might strip, in short and long names.
+  refusedAndClosed(await exchange(post('Content-Length\x0b: 2\r\n', `{}${SMUGGLED}`)), 400, 'a VT in a name');
+  refusedAndClosed(await exchange(post('X-Long-Field-Na\x7fme: a\r\nContent-Length: 2\r\n', `{}${SMUGGLED}`)), 400, 'a DEL in a name');
+  refusedAndClosed(await exchange(post('X\x01: a\r\nContent-Length: 2\r\n', `{}${SMUGGLED}`)), 400, 'a control in a short name');
 });
 
 test('a field line folded onto the next (obs-fold) is 400 (RFC 9112 section 5.2)', async () => {
