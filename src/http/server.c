@@ -53,6 +53,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,7 +387,10 @@ send_check(struct conn_state *cs, int state, time_t deadline)
 	socklen_t len = sizeof(ti);
 
 	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(cs->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+	/* A kernel before 4.1 has no count to give: no check then. */
+	if (getsockopt(cs->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_acked) +
+	                    sizeof(ti.tcpi_bytes_acked))
 		return;
 	if (state == 2 &&
 	    ti.tcpi_bytes_acked - cs->acked < LIM_SEND_MIN_BYTES) {
