@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../http/http.h"
 #include "../util/limits.h"
 #include "../util/num.h"
 #include "../util/banned.h"
@@ -85,6 +86,15 @@ conf_entry(void *user, const char *section, const char *name, const char *value)
 		if (num_parse(value, 0, LIM_CACHE_MB_MAX, &n) == -1)
 			return 0;
 		cx->c->cache_mb = (long)n;
+	} else if (strcmp(name, "trusted_proxies") == 0) {
+		/* The first line replaces the default; more lines (or an
+		 * indented continuation) add to it.  Empty: trust none. */
+		if (!cx->c->trusted_given)
+			memset(&cx->c->trusted_proxies, 0,
+			       sizeof(cx->c->trusted_proxies));
+		cx->c->trusted_given = 1;
+		if (netset_add(&cx->c->trusted_proxies, value, cx->e) == -1)
+			return 0;
 	} else
 		return 0;
 	return 1;
@@ -98,6 +108,8 @@ conf_load(struct conf *c, struct error *e)
 	struct stat sb;
 	FILE *f;
 	int line;
+
+	error_clear(e);
 
 	snprintf(path, sizeof(path), "%s/gazette.conf", c->site);
 	f = fopen(path, "r");
@@ -113,10 +125,18 @@ conf_load(struct conf *c, struct error *e)
 	}
 	line = ini_parse_file(f, conf_entry, &cx);
 	fclose(f);
+	if (line != 0 && e->msg[0] != '\0') {
+		char why[sizeof(e->msg)];
+
+		snprintf(why, sizeof(why), "%s", e->msg);
+		return error_set(e, ERR_INVALID, "%s:%d: trusted_proxies: %s",
+		                 path, line, why);
+	}
 	if (line != 0)
 		return error_set(e, ERR_INVALID,
 		                 "%s:%d: unknown key or bad value (keys: url, "
-		                 "listen, threads, cache_mb)",
+		                 "listen, threads, cache_mb, "
+		                 "trusted_proxies)",
 		                 path, line);
 	return 0;
 }
@@ -151,9 +171,12 @@ cli_main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.site = env && *env ? env : "./site";
-	snprintf(c.url, sizeof(c.url), "http://127.0.0.1:8080");
+	snprintf(c.url, sizeof(c.url), "%s", SITE_URL_DEFAULT);
 	snprintf(c.listen, sizeof(c.listen), "127.0.0.1:8080");
 	c.cache_mb = LIM_CACHE_MB_DEFAULT;
+	/* A reverse proxy on the same machine (README, "Behind nginx"). */
+	if (netset_add(&c.trusted_proxies, "127.0.0.1, ::1", &e) == -1)
+		abort();
 	argc--;
 	argv++;
 	if (take_site(&argc, argv, &c.site) == -1)

@@ -6,13 +6,18 @@
  * database), 2 bad usage or bad input; errors are one line on stderr.
  */
 #include "../util/error.h"
+#include "../util/netaddr.h"
 
 /* Deployment settings: SITE/gazette.conf (INI), overridden by flags. */
 struct conf {
-	const char *site;     /* --site, GAZETTE_SITE, or "./site" */
-	char url[512];        /* public base URL */
-	char listen[256];     /* ADDR:PORT */
-	int threads;          /* 0: one per core */
+	const char *site; /* --site, GAZETTE_SITE, or "./site" */
+	char url[512];    /* public base URL */
+	char listen[256]; /* ADDR:PORT */
+	int threads;      /* 0: one per core */
+	/* Peers whose X-Forwarded-For is believed and who may hold more than
+	 * LIM_CONNECTIONS_PER_ADDR connections (default: loopback). */
+	struct netset trusted_proxies;
+	int trusted_given;    /* the file named them: later lines add */
 	long cache_mb;        /* the page cache's budget, MiB */
 	const char *title;    /* init/demo --title */
 	long posts, comments; /* demo --posts/--comments */

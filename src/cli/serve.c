@@ -152,7 +152,8 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
-	srv = server_start(fd, threads, site_handle, site, site_headers, &e);
+	srv = server_start(fd, threads, &c->trusted_proxies, site_handle, site,
+	                   site_headers, &e);
 	if (srv == NULL) {
 		close(fd);
 		rc = cli_fail(&e);

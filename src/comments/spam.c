@@ -2,7 +2,6 @@
  * Spam control (spam.h): a rate limiter in memory, the normalised body
  * hash, and a naive Bayes classifier whose counts live in the store.
  */
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "../util/alloc.h"
 #include "../util/limits.h"
 #include "../util/log.h"
+#include "../util/netaddr.h"
 #include "../util/text.h"
 #include "../util/banned.h"
 
@@ -75,27 +75,20 @@ spam_free(struct spam *sp)
 }
 
 /*
- * The key of an address, as views.c counts readers: IPv4 addresses whole
- * (as IPv4-mapped IPv6), IPv6 ones by their /64, the block one subscriber
- * gets, so that stepping through one's own prefix buys no more comments.
- * Anything else is hashed as the text it is.
+ * The key of an address, as views.c counts readers: the address narrowed
+ * to one client (netaddr_client: an IPv6 /64), so that stepping through
+ * one's own prefix buys no more comments.  Anything else is hashed as the
+ * text it is.
  */
 static void
 rate_key(const char *ip, unsigned char key[RATE_KEY_BYTES])
 {
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
-	                                         0, 0, 0, 0, 0xff, 0xff};
-	struct in_addr a4;
-	struct in6_addr a6;
+	struct netaddr a;
 
 	memset(key, 0, RATE_KEY_BYTES);
-	if (inet_pton(AF_INET, ip, &a4) == 1) {
-		memcpy(key, mapped, sizeof(mapped));
-		memcpy(key + 12, &a4, 4);
-	} else if (inet_pton(AF_INET6, ip, &a6) == 1) {
-		memcpy(key, &a6, 16);
-		if (memcmp(key, mapped, sizeof(mapped)) != 0)
-			memset(key + 8, 0, 8);
+	if (netaddr_parse(ip, strlen(ip), &a) == 0) {
+		netaddr_client(&a);
+		memcpy(key, a.b, sizeof(a.b));
 	} else
 		crypto_generichash(key, RATE_KEY_BYTES,
 		                   (const unsigned char *)ip, strlen(ip), NULL,

@@ -16,6 +16,7 @@
 #include "../util/buf.h"
 #include "../util/error.h"
 #include "../util/limits.h"
+#include "../util/netaddr.h"
 
 enum http_method {
 	HTTP_GET,
@@ -40,7 +41,8 @@ struct req {
 	size_t nparams;
 	const char *body; /* NUL-terminated; "" when none */
 	size_t body_len;
-	const char *remote_ip;
+	const char *remote_ip;        /* the socket peer */
+	const struct netset *trusted; /* gazette.conf's trusted_proxies */
 	unsigned allow; /* after ROUTE_BAD_METHOD: methods the path takes */
 	void *conn;     /* the server's, for req_header() */
 };
@@ -81,8 +83,14 @@ struct resp {
 	int64_t cache_dep;
 };
 
-/* A request header's value, or NULL. */
+/* gazette.conf's url when the file gives none. */
+#define SITE_URL_DEFAULT "http://127.0.0.1:8080"
+
+/* A request header's value (its first line), or NULL. */
 const char *req_header(const struct req *r, const char *name);
+/* Every line of a header joined with ", ", as RFC 9110 section 5.3 reads
+ * a field sent on several lines, in r's arena; NULL when absent. */
+const char *req_header_list(const struct req *r, const char *name);
 /* The decoded value of query argument name, or NULL (also when the query
  * has a bad escape; route_dispatch() has refused those already). */
 const char *req_query(const struct req *r, const char *name);
@@ -90,9 +98,11 @@ const char *req_query(const struct req *r, const char *name);
 /* Content-Type is application/json, parameters (charset) aside. */
 int req_is_json(const char *content_type);
 /*
- * The reader's address: the socket peer, or, when the peer is on loopback
- * (a reverse proxy on the same machine), the last X-Forwarded-For entry,
- * the one that proxy added.
+ * The reader's address, for view counts, rate limits and the login
+ * throttle: the socket peer, unless it is a trusted proxy; then
+ * X-Forwarded-For (all its lines) is walked from the right past the
+ * entries of trusted proxies, and the first other entry is the reader.
+ * An entry that is not an address ends the walk at the proxy before it.
  */
 const char *req_client_ip(const struct req *r);
 
@@ -126,7 +136,10 @@ int form_values(const struct req *r, const char *name, size_t max,
  * Is this POST from the site itself?  Its Origin (or, failing that, its
  * Referer) must name the host the request was sent to (Host) or the site's
  * own origin (site_url).  Checked on every form POST: a cached page still
- * works, and a cross-site form cannot post (DESIGN.md section 3).
+ * works, and a cross-site form cannot post (DESIGN.md section 3).  When
+ * site_url is set (not SITE_URL_DEFAULT) and names a host, the Host must
+ * be that host, an address or localhost: a page on a name rebound by DNS
+ * to this server's address sends its own name as both Host and Origin.
  */
 int req_same_origin(const struct req *r, const char *site_url);
 

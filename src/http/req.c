@@ -1,4 +1,3 @@
-#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
@@ -48,39 +47,39 @@ req_is_json(const char *type)
 	return *type == '\0' || *type == ';';
 }
 
-static int
-is_loopback(const char *ip)
-{
-	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
-	       strncmp(ip, "::ffff:127.", 11) == 0;
-}
-
-/*
- * The reader's address.  A peer on a loopback address is a reverse proxy
- * on the same machine (nginx in front, DESIGN.md section 2), and then the
- * last X-Forwarded-For entry, the one that proxy added, is the reader;
- * from any other peer the header is the client's own word and ignored.
- */
 const char *
 req_client_ip(const struct req *r)
 {
-	const char *xff = req_header(r, "X-Forwarded-For");
-	const char *last, *end;
-	unsigned char addr[sizeof(struct in6_addr)];
-	char *ip;
+	const char *xff, *end, *ip = r->remote_ip;
+	struct netaddr a;
 
-	if (r->remote_ip == NULL || !is_loopback(r->remote_ip) || xff == NULL)
-		return r->remote_ip;
-	last = strrchr(xff, ',');
-	last = last ? last + 1 : xff;
-	while (*last == ' ' || *last == '\t')
-		last++;
-	for (end = last; *end != '\0' && *end != ' ' && *end != '\t'; end++)
-		;
-	ip = arena_strndup(r->arena, last, (size_t)(end - last));
-	if (inet_pton(AF_INET, ip, addr) != 1 &&
-	    inet_pton(AF_INET6, ip, addr) != 1)
-		return r->remote_ip;
+	if (ip == NULL || r->trusted == NULL ||
+	    netaddr_parse(ip, strlen(ip), &a) == -1 ||
+	    !netset_has(r->trusted, &a))
+		return ip;
+	xff = req_header_list(r, "X-Forwarded-For");
+	if (xff == NULL)
+		return ip;
+	/* Each proxy appends the address it got the request from: from
+	 * the right, entries are written by ever less trusted hands. */
+	for (end = xff + strlen(xff); end > xff;) {
+		const char *start = end, *from, *to;
+
+		while (start > xff && start[-1] != ',')
+			start--;
+		for (from = start;
+		     from < end && (*from == ' ' || *from == '\t'); from++)
+			;
+		for (to = end; to > from && (to[-1] == ' ' || to[-1] == '\t');
+		     to--)
+			;
+		if (netaddr_parse(from, (size_t)(to - from), &a) == -1)
+			break;
+		ip = arena_strndup(r->arena, from, (size_t)(to - from));
+		if (!netset_has(r->trusted, &a))
+			break;
+		end = start > xff ? start - 1 : xff;
+	}
 	return ip;
 }
 
@@ -213,6 +212,47 @@ url_authority(const char *url, char *out, size_t n)
 	return 0;
 }
 
+/* The name of "name", "name:port" or "[v6]:port": *name, *len; an
+ * address in brackets is an address. */
+static void
+host_name(const char *authority, const char **name, size_t *len)
+{
+	const char *close = authority[0] == '[' ? strchr(authority, ']') : NULL;
+
+	*name = authority;
+	*len = strcspn(authority, ":");
+	if (close != NULL) {
+		*name = authority + 1;
+		*len = (size_t)(close - *name);
+	}
+}
+
+/*
+ * DNS rebinding: an attacker points a name of theirs at this server's
+ * address, and their page, same-origin with it in the browser's eyes,
+ * posts here with that name as Host and Origin, from each reader's own
+ * address.  A Host naming the site is fine, and so is an address or
+ * localhost (a proxy that does not pass Host on; no other site's page is
+ * served under those).  With the default url, anything goes, as it did.
+ */
+static int
+host_is_site(const char *host, const char *site_url)
+{
+	char site[256];
+	const char *name, *sname;
+	size_t len, slen;
+	struct netaddr a;
+
+	if (host == NULL || strcmp(site_url, SITE_URL_DEFAULT) == 0 ||
+	    url_authority(site_url, site, sizeof(site)) == -1)
+		return 1;
+	host_name(host, &name, &len);
+	host_name(site, &sname, &slen);
+	return (len == slen && strncasecmp(name, sname, len) == 0) ||
+	       netaddr_parse(name, len, &a) == 0 ||
+	       (len == 9 && strncasecmp(name, "localhost", 9) == 0);
+}
+
 int
 req_same_origin(const struct req *r, const char *site_url)
 {
@@ -220,6 +260,8 @@ req_same_origin(const struct req *r, const char *site_url)
 	const char *host = req_header(r, "Host");
 	char got[256], site[256];
 
+	if (!host_is_site(host, site_url))
+		return 0;
 	if (from == NULL || strcmp(from, "null") == 0)
 		from = req_header(r, "Referer");
 	if (from == NULL || url_authority(from, got, sizeof(got)) == -1)

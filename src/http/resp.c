@@ -1,3 +1,4 @@
+#include <curl/curl.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -162,17 +163,17 @@ etag_matches(const char *inm, const char *etag)
 	return 0;
 }
 
+/*
+ * An HTTP date in any of the three forms RFC 9110 section 5.6.7 makes
+ * recipients accept (IMF-fixdate, RFC 850, asctime), or -1.  libcurl
+ * parses them all, and more (which the RFC allows).
+ */
 static int64_t
 http_date_parse(const char *s)
 {
-	struct tm tm;
-	const char *end;
+	time_t t = curl_getdate(s, NULL);
 
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	if (end == NULL || *end != '\0')
-		return -1;
-	return (int64_t)timegm(&tm);
+	return t == (time_t)-1 ? -1 : (int64_t)t;
 }
 
 int

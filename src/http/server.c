@@ -34,13 +34,26 @@
  * 128.  Starting all the workers LIM_CONNECTIONS needs up front instead
  * cost a fifth of the cached page's throughput: nine threads on two CPUs
  * switch more.
+ *
+ * No client may lock the others out (issue 13).  At LIM_CONNECTIONS the
+ * acceptor closes the connection that has waited longest for a request
+ * (kept alive between requests, or opened and still without a whole head)
+ * instead of leaving new readers in the listen backlog, as nginx does when
+ * it runs out (ngx_drain_connections); one address that is not a trusted
+ * proxy holds at most LIM_CONNECTIONS_PER_ADDR, its own longest-idle
+ * connection making room; and a response being sent must be taken at
+ * LIM_SEND_MIN_BYTES per LIM_SEND_SECONDS, which the watchdog reads from
+ * the kernel's count of acknowledged bytes (TCP_INFO), since the library's
+ * timeout is met by a reader taking ten bytes every few seconds.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/tcp.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +66,15 @@
 #include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/log.h"
+#include "../util/netaddr.h"
 #include "../util/num.h"
 #include "../util/banned.h"
+
+/* check_head() reads the layout 0.9.75 leaves its parsed head in (see
+ * there); a newer library has options of its own for strict parsing. */
+#if MHD_VERSION != 0x00097500
+#error "check_head() relies on libmicrohttpd 0.9.75's head layout"
+#endif
 
 /* The whole body of a request must arrive within this many seconds. */
 #define BODY_SECONDS 60
@@ -69,12 +89,35 @@
 /* How long server_stop() lets requests in flight finish. */
 #define DRAIN_SECONDS 10
 
+struct worker;
+
+/*
+ * One connection, made by the acceptor and linked in the server's list
+ * (pending until its worker has taken it).  The list, the links and gone
+ * are under the server's lock; the atomics are set by the worker without
+ * it and read by the acceptor and the watchdog under it.
+ */
 struct conn_state {
 	struct conn_state *prev, *next;
 	MHD_socket fd;
-	/* 0: none (a response is being sent).  Atomic: workers set it on
-	 * every request without the lock, the watchdog reads it. */
+	struct worker *w;
+	struct netaddr client; /* the peer, narrowed by netaddr_client() */
+	int limited;           /* not a trusted proxy: one of its address's
+	                          LIM_CONNECTIONS_PER_ADDR */
+	int gone;              /* shut down here; the library closes it */
+	/* When the watchdog acts: past it, the socket is shut down, or, while
+	 * a response is being sent, its progress is checked.  0: none (our
+	 * own handler is running). */
 	_Atomic time_t deadline;
+	/* Since when (monotonic ms) it has waited for a request: opened, or
+	 * its last response sent, until the head of the next is in.  0 while
+	 * a request is read, handled or answered. */
+	_Atomic int64_t idle_since;
+	/* A response is being sent: 1 in its first LIM_SEND_SECONDS, 2 once
+	 * the watchdog has a count of acknowledged bytes to compare (acked,
+	 * the watchdog's own). */
+	atomic_int sending;
+	uint64_t acked;
 };
 
 struct req_state {
@@ -84,6 +127,9 @@ struct req_state {
 	size_t discarded;
 	unsigned calls;
 	int too_big;
+	/* Content-Length and Transfer-Encoding both came (RFC 9112 section
+	 * 6.1), or chunked with HTTP/1.0: answer, then close. */
+	int close_after;
 	struct conn_state *cs;
 };
 
@@ -104,9 +150,11 @@ struct server {
 	void *ctx;
 	/* Headers every answer carries (server_start), NULL-terminated. */
 	const struct header *always;
-	pthread_mutex_t lock;  /* conns, workers[].conns, open */
-	pthread_cond_t closed; /* a connection closed (open went down) */
-	struct conn_state *conns;
+	struct netset trusted;      /* trusted_proxies */
+	pthread_mutex_t lock;       /* conns, pending, workers[].conns, open */
+	pthread_cond_t closed;      /* a connection closed (open went down) */
+	struct conn_state *conns;   /* taken by their workers */
+	struct conn_state *pending; /* accepted, not yet taken, newest first */
 	int open; /* connections accepted and not yet closed */
 	pthread_t watchdog, acceptor;
 	atomic_int closing;  /* server_stop() has begun: accept no more */
@@ -114,13 +162,19 @@ struct server {
 	atomic_int in_flight;
 };
 
-static time_t
-mono_now(void)
+static int64_t
+mono_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static time_t
+mono_now(void)
+{
+	return (time_t)(mono_ms() / 1000);
 }
 
 static void
@@ -131,49 +185,226 @@ set_deadline(struct conn_state *cs, time_t deadline)
 		                      memory_order_relaxed);
 }
 
+/*
+ * The phases of a connection, for the watchdog and the acceptor: waiting
+ * for a request (idle: since now, until LIM_IDLE_SECONDS), reading one
+ * (busy: until deadline), or sending a response (its progress checked
+ * every LIM_SEND_SECONDS).  Between busy and sending, while our handler
+ * runs, there is no deadline.
+ */
+static void
+conn_idle(struct conn_state *cs)
+{
+	int64_t now = mono_ms();
+
+	if (cs == NULL)
+		return;
+	atomic_store_explicit(&cs->idle_since, now, memory_order_relaxed);
+	set_deadline(cs, (time_t)(now / 1000) + LIM_IDLE_SECONDS);
+	/* After the deadline: the watchdog reading 0 here sees it. */
+	atomic_store_explicit(&cs->sending, 0, memory_order_release);
+}
+
+static void
+conn_busy(struct conn_state *cs, time_t deadline)
+{
+	if (cs == NULL)
+		return;
+	atomic_store_explicit(&cs->idle_since, 0, memory_order_relaxed);
+	set_deadline(cs, deadline);
+}
+
+static void
+conn_sending(struct conn_state *cs)
+{
+	if (cs == NULL)
+		return;
+	atomic_store_explicit(&cs->sending, 1, memory_order_relaxed);
+	set_deadline(cs, mono_now() + LIM_SEND_SECONDS);
+}
+
+static void
+list_add(struct conn_state **head, struct conn_state *cs)
+{
+	cs->prev = NULL;
+	cs->next = *head;
+	if (*head != NULL)
+		(*head)->prev = cs;
+	*head = cs;
+}
+
+static void
+list_remove(struct conn_state **head, struct conn_state *cs)
+{
+	if (cs->prev != NULL)
+		cs->prev->next = cs->next;
+	else
+		*head = cs->next;
+	if (cs->next != NULL)
+		cs->next->prev = cs->prev;
+	cs->prev = cs->next = NULL;
+}
+
+/*
+ * Under the lock.  The library sees the socket fail and closes it.  With
+ * reset, its close() resets the connection: a reader too slow for its
+ * response has megabytes queued that a close would otherwise keep trying
+ * to deliver, FIN last (nginx's reset_timedout_connection does the same).
+ */
+static void
+shed(struct conn_state *cs, int reset)
+{
+	struct linger now = {1, 0};
+
+	if (reset)
+		setsockopt(cs->fd, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
+	shutdown(cs->fd, SHUT_RDWR);
+	cs->gone = 1;
+}
+
+/*
+ * Under the lock.  Of the connections waiting for a request (from client
+ * only, when not NULL), the one that has waited longest, or NULL.
+ * Connections not yet taken by a worker are brand new and never chosen.
+ */
+static struct conn_state *
+longest_idle(const struct server *s, const struct netaddr *client)
+{
+	struct conn_state *best = NULL;
+	int64_t best_since = INT64_MAX;
+
+	for (struct conn_state *cs = s->conns; cs != NULL; cs = cs->next) {
+		int64_t since = atomic_load_explicit(&cs->idle_since,
+		                                     memory_order_relaxed);
+
+		if (cs->gone || since == 0 || since >= best_since)
+			continue;
+		if (client != NULL &&
+		    (!cs->limited || !netaddr_equal(&cs->client, client)))
+			continue;
+		best = cs;
+		best_since = since;
+	}
+	return best;
+}
+
+/*
+ * Under the lock.  May cs, new and not a trusted proxy's, be added?  At
+ * LIM_CONNECTIONS_PER_ADDR of its address's connections, its longest-idle
+ * one is shut down to make room; when none is idle the answer is no.
+ */
+static int
+addr_has_room(struct server *s, const struct conn_state *cs)
+{
+	struct conn_state *lists[2] = {s->conns, s->pending}, *idle;
+	int n = 0;
+
+	if (s->open < LIM_CONNECTIONS_PER_ADDR)
+		return 1;
+	for (int i = 0; i < 2; i++)
+		for (struct conn_state *o = lists[i]; o != NULL; o = o->next)
+			if (o->limited && !o->gone &&
+			    netaddr_equal(&o->client, &cs->client))
+				n++;
+	if (n < LIM_CONNECTIONS_PER_ADDR)
+		return 1;
+	idle = longest_idle(s, &cs->client);
+	if (idle == NULL)
+		return 0;
+	shed(idle, 0);
+	return 1;
+}
+
 static void
 notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                   enum MHD_ConnectionNotificationCode toe)
 {
 	struct worker *w = cls;
 	struct server *s = w->s;
-	struct conn_state *cs;
+	struct conn_state *cs = NULL, *next;
 	const union MHD_ConnectionInfo *ci;
+	MHD_socket fd;
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		cs = xcalloc(1, sizeof(*cs));
 		ci = MHD_get_connection_info(c,
 		                             MHD_CONNECTION_INFO_CONNECTION_FD);
-		cs->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
-		cs->deadline = mono_now() + LIM_HEAD_SECONDS;
+		fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
 		pthread_mutex_lock(&s->lock);
-		cs->next = s->conns;
-		if (s->conns != NULL)
-			s->conns->prev = cs;
-		s->conns = cs;
+		/* The newest pending connection on fd is this one.  An older
+		 * one on the same fd is one the library dropped without a
+		 * word (it closes the socket when it cannot set a connection
+		 * up, for want of memory): uncount it. */
+		for (struct conn_state *p = s->pending; p != NULL; p = next) {
+			next = p->next;
+			if (p->fd != fd)
+				continue;
+			list_remove(&s->pending, p);
+			if (cs == NULL) {
+				cs = p;
+				continue;
+			}
+			p->w->conns--;
+			s->open--;
+			free(p);
+		}
+		if (cs == NULL) { /* not ours: cannot happen, but count it */
+			cs = xcalloc(1, sizeof(*cs));
+			cs->fd = fd;
+			cs->w = w;
+			w->conns++;
+			s->open++;
+		}
+		list_add(&s->conns, cs);
 		pthread_mutex_unlock(&s->lock);
 		*socket_context = cs;
 		return;
 	}
 	/* MHD_CONNECTION_NOTIFY_CLOSED: called before the socket is closed,
-	 * so the watchdog (which holds the lock) never shuts down a reused
-	 * descriptor. */
+	 * so the watchdog and the acceptor (which hold the lock) never shut
+	 * down a reused descriptor. */
 	cs = *socket_context;
 	if (cs == NULL)
 		return;
 	pthread_mutex_lock(&s->lock);
-	if (cs->prev != NULL)
-		cs->prev->next = cs->next;
-	else
-		s->conns = cs->next;
-	if (cs->next != NULL)
-		cs->next->prev = cs->prev;
-	w->conns--;
+	list_remove(&s->conns, cs);
+	cs->w->conns--;
 	s->open--;
 	pthread_cond_signal(&s->closed);
 	pthread_mutex_unlock(&s->lock);
 	free(cs);
 	*socket_context = NULL;
+}
+
+/*
+ * Under the lock: cs, sending a response, is past its deadline, the end
+ * of a LIM_SEND_SECONDS window.  The first window only notes how many
+ * bytes the reader had acknowledged (reading them at the start would cost
+ * a system call on every response); each later one must have added
+ * LIM_SEND_MIN_BYTES.  Acknowledged, not written: the kernel's buffers
+ * take a few hundred kilobytes whether or not anyone reads them.
+ */
+static void
+send_check(struct conn_state *cs, int state, time_t deadline)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	/* A kernel before 4.1 has no count to give: no check then. */
+	if (getsockopt(cs->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_acked) +
+	                    sizeof(ti.tcpi_bytes_acked))
+		return;
+	if (state == 2 &&
+	    ti.tcpi_bytes_acked - cs->acked < LIM_SEND_MIN_BYTES) {
+		shed(cs, 1);
+		return;
+	}
+	cs->acked = ti.tcpi_bytes_acked;
+	/* Unless the worker has moved on to another phase meanwhile. */
+	if (atomic_compare_exchange_strong(&cs->sending, &state, 2))
+		atomic_compare_exchange_strong(&cs->deadline, &deadline,
+		                               deadline + LIM_SEND_SECONDS);
 }
 
 static void *
@@ -186,12 +417,18 @@ watchdog_main(void *arg)
 
 		pthread_mutex_lock(&s->lock);
 		for (struct conn_state *cs = s->conns; cs; cs = cs->next) {
-			if (cs->deadline != 0 && now > cs->deadline &&
-			    cs->fd != MHD_INVALID_SOCKET) {
-				/* MHD sees the socket fail and closes it. */
-				shutdown(cs->fd, SHUT_RDWR);
-				cs->deadline = 0;
-			}
+			int state = atomic_load_explicit(&cs->sending,
+			                                 memory_order_acquire);
+			time_t deadline = atomic_load(&cs->deadline);
+
+			if (cs->gone || deadline == 0 || now <= deadline ||
+			    cs->fd == MHD_INVALID_SOCKET)
+				continue;
+			if (state != 0)
+				send_check(cs, state, deadline);
+			else if (atomic_compare_exchange_strong(&cs->deadline,
+			                                        &deadline, 0))
+				shed(cs, 0);
 		}
 		pthread_mutex_unlock(&s->lock);
 		usleep(250 * 1000);
@@ -203,8 +440,11 @@ static int worker_start(struct server *s, struct worker *w);
 
 /*
  * Accept connections and give each to the worker holding the fewest.
- * Past LIM_CONNECTIONS open, wait for one to close: the new ones wait in
- * the listen backlog, as the library's own limit would leave them.
+ * A new connection at LIM_CONNECTIONS open makes the one waiting longest
+ * for a request shut down to make room (only then: a connection whose
+ * head is on its way counts as waiting, and must not be shed for nothing).
+ * When every one is busy, the acceptor waits for one to close, and the
+ * next ones wait in the listen backlog.
  */
 static void *
 accept_main(void *arg)
@@ -214,15 +454,11 @@ accept_main(void *arg)
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
+		struct conn_state *cs, *idle;
 		struct worker *w;
+		struct netaddr peer;
 		int fd;
 
-		pthread_mutex_lock(&s->lock);
-		while (s->open >= LIM_CONNECTIONS && !atomic_load(&s->closing))
-			pthread_cond_wait(&s->closed, &s->lock);
-		pthread_mutex_unlock(&s->lock);
-		if (atomic_load(&s->closing))
-			return NULL;
 		fd = accept4(s->listen_fd, (struct sockaddr *)&ss, &len,
 		             SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
@@ -239,7 +475,36 @@ accept_main(void *arg)
 			}
 			continue;
 		}
+		cs = xcalloc(1, sizeof(*cs));
+		cs->fd = fd;
+		if (netaddr_of((struct sockaddr *)&ss, &peer) == 0) {
+			cs->limited = !netset_has(&s->trusted, &peer);
+			cs->client = peer;
+			netaddr_client(&cs->client);
+		}
 		pthread_mutex_lock(&s->lock);
+		if (cs->limited && !addr_has_room(s, cs)) {
+			pthread_mutex_unlock(&s->lock);
+			close(fd);
+			free(cs);
+			continue;
+		}
+		while (s->open >= LIM_CONNECTIONS &&
+		       !atomic_load(&s->closing)) {
+			idle = longest_idle(s, NULL);
+			if (idle != NULL)
+				shed(idle, 0);
+			pthread_cond_wait(&s->closed, &s->lock);
+		}
+		if (atomic_load(&s->closing)) {
+			pthread_mutex_unlock(&s->lock);
+			close(fd);
+			free(cs);
+			return NULL;
+		}
+		cs->idle_since = mono_ms();
+		cs->deadline =
+			(time_t)(cs->idle_since / 1000) + LIM_HEAD_SECONDS;
 		w = &s->workers[0];
 		for (int i = 1; i < s->nworkers; i++)
 			if (s->workers[i].conns < w->conns)
@@ -257,25 +522,30 @@ accept_main(void *arg)
 			pthread_mutex_unlock(&s->lock);
 			log_info("http: no thread could take a connection");
 			close(fd);
+			free(cs);
 			continue;
 		}
 		/* Counted here, before the worker's thread sees it, so that
 		 * the next connection already weighs it. */
+		cs->w = w;
+		list_add(&s->pending, cs);
 		w->conns++;
 		s->open++;
 		pthread_mutex_unlock(&s->lock);
 		/* The library closes fd itself when it cannot take it.  (Past
 		 * this call it may still fail to set the connection up, for
-		 * want of memory, without telling us: the count then stays
-		 * one too high for good.) */
+		 * want of memory, without telling us: notify_connection()
+		 * finds such a one when its descriptor comes back.) */
 		if (MHD_add_connection(w->d, fd, (struct sockaddr *)&ss, len) !=
 		    MHD_YES) {
 			log_info("http: a connection was dropped: %s",
 			         strerror(errno));
 			pthread_mutex_lock(&s->lock);
+			list_remove(&s->pending, cs);
 			w->conns--;
 			s->open--;
 			pthread_mutex_unlock(&s->lock);
+			free(cs);
 		}
 	}
 }
@@ -316,7 +586,7 @@ request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	/* The next request on a kept-alive connection gets the idle timeout
 	 * to arrive whole. */
-	set_deadline(cs, mono_now() + LIM_IDLE_SECONDS);
+	conn_idle(cs);
 	buf_release(&rq->body);
 	arena_free(rq->arena);
 	free(rq);
@@ -401,39 +671,162 @@ method_of(const char *m)
 	return HTTP_OTHER;
 }
 
-struct head_size {
+/*
+ * What check_head() learns from the fields of a request head, walked in
+ * order.  The walk also reads where libmicrohttpd 0.9.75 left them: it
+ * parses the head in place in its read buffer, turning each line end into
+ * NULs (CRLF into two, a bare LF into one) and each colon into one, and it
+ * joins an obs-fold line onto the field name in a block of its own (making
+ * "Content-Length: 2\r\n 0" the field "Content-Length0").  In a
+ * well-formed head every field name therefore starts two bytes past the
+ * end of the line before, and its value one NUL and some white space past
+ * the name: anything else was a bare LF, a fold, or a NUL.  Only pointers
+ * are compared; bytes are read only between the first name and the last
+ * value once they are known to be one stretch of the buffer.  The line
+ * ending the last field cannot be checked this way: the bytes after the
+ * head's final NULs may be unread buffer.
+ */
+struct head_walk {
+	const char *first;    /* the first field name */
+	const char *line_end; /* where the text of the line before ended */
 	size_t bytes;
+	int malformed;
+	unsigned hosts, lengths, codings;
+	const char *coding;
 };
 
-static enum MHD_Result
-count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-             const char *value)
-{
-	struct head_size *h = cls;
+#define BYTES_01 0x0101010101010101u
+#define BYTES_80 0x8080808080808080u
 
-	(void)kind;
-	h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
-	return MHD_YES;
+/* Does a byte of w fall outside 0x21..0x7e (a control, space, DEL or not
+ * ASCII)?  (Bit Twiddling Hacks: hasless, hasmore.) */
+static uint64_t
+outside_visible(uint64_t w)
+{
+	return ((w - BYTES_01 * 0x21) & ~w & BYTES_80) |
+	       (((w + BYTES_01 * (127 - 0x7e)) | w) & BYTES_80);
 }
 
-/* Checks made once the head is in, before any body: refusals here close
- * the connection, so answering on the first call costs nothing. */
-static const char *
-check_head(struct MHD_Connection *c, struct req_state *rq, unsigned *status)
+/*
+ * A field name: visible ASCII (RFC 9110 section 5.6.2 allows fewer, but
+ * white space, controls and bytes past ASCII are what a lenient parser
+ * could strip or read otherwise).  Eight bytes at a time, the last eight
+ * overlapping: this runs on every field of every request.
+ */
+static int
+is_field_name(const char *s, size_t n)
 {
-	struct head_size h = {strlen(rq->uri)};
+	uint64_t w, bad = 0;
+	size_t i;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			bad |= (unsigned char)(s[i] - 0x21) > 0x7e - 0x21;
+		return n > 0 && bad == 0;
+	}
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&w, s + i, 8);
+		bad |= outside_visible(w);
+	}
+	memcpy(&w, s + n - 8, 8);
+	return (bad | outside_visible(w)) == 0;
+}
+
+static int
+name_is(const char *key, size_t n, const char *name, size_t len)
+{
+	return n == len && (key[0] | 0x20) == (name[0] | 0x20) &&
+	       strncasecmp(key, name, n) == 0;
+}
+
+static enum MHD_Result
+walk_field(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+           const char *value, size_t vlen)
+{
+	struct head_walk *h = cls;
+	uintptr_t k = (uintptr_t)key, v = (uintptr_t)value;
+
+	(void)kind;
+	h->bytes += klen + vlen + 4;
+	if (k != (uintptr_t)h->line_end + 2 || v <= k + klen ||
+	    v - (k + klen) > LIM_HEADER_BYTES || !is_field_name(key, klen)) {
+		h->malformed = 1;
+		return MHD_NO;
+	}
+	for (const char *p = key + klen + 1; p < value; p++)
+		if (*p != ' ' && *p != '\t')
+			h->malformed = 1;
+	if (h->first == NULL)
+		h->first = key;
+	h->line_end = value + vlen;
+	if (name_is(key, klen, "Host", 4))
+		h->hosts++;
+	else if (name_is(key, klen, "Content-Length", 14))
+		h->lengths++;
+	else if (name_is(key, klen, "Transfer-Encoding", 17)) {
+		h->codings++;
+		h->coding = value;
+	}
+	return h->malformed ? MHD_NO : MHD_YES;
+}
+
+/*
+ * Checks made once the head is in, before any body: refusals here close
+ * the connection, so answering on the first call costs nothing.  Beyond
+ * the limits, the framing (RFC 9112): a proxy in front that read a head
+ * differently from us could have a body of ours taken for a request of
+ * its own (request smuggling), so whatever two parsers could disagree on
+ * is refused rather than guessed.
+ */
+static const char *
+check_head(struct MHD_Connection *c, struct req_state *rq, const char *version,
+           unsigned *status)
+{
+	struct head_walk h;
 	const char *cl;
 	int64_t len;
+	int http10 = strcmp(version, "HTTP/1.0") == 0;
 
+	memset(&h, 0, sizeof(h));
+	h.bytes = strlen(rq->uri);
+	h.line_end = version + strlen(version);
 	if (strlen(rq->uri) > LIM_URL_BYTES) {
 		*status = MHD_HTTP_URI_TOO_LONG;
 		return "request target too long\n";
 	}
-	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, walk_field, &h);
 	if (h.bytes > LIM_HEADER_BYTES) {
 		*status = MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
 		return "request header too large\n";
 	}
+	*status = MHD_HTTP_BAD_REQUEST;
+	/* RFC 9112 section 2.2: a bare CR, in a name or a value (a parser
+	 * could end the line there), is refused.  The fields are one stretch
+	 * of the buffer, so one search covers them all. */
+	if (!h.malformed && h.first != NULL &&
+	    memchr(h.first, '\r', (size_t)(h.line_end - h.first)) != NULL)
+		h.malformed = 1;
+	if (h.malformed)
+		return "malformed request head: a bare LF or CR, a folded "
+		       "line, or a field name with white space or controls\n";
+	/* RFC 9112 section 3.2. */
+	if (h.hosts > 1 || (h.hosts == 0 && !http10))
+		return "a request needs exactly one Host\n";
+	/* RFC 9112 section 6.3: the library reads only the first. */
+	if (h.lengths > 1)
+		return "more than one Content-Length\n";
+	/* RFC 9112 section 6.1: the library knows chunked alone, and any
+	 * other coding left it waiting for the connection to close. */
+	if (h.codings > 1 ||
+	    (h.codings == 1 && strcasecmp(h.coding, "chunked") != 0)) {
+		*status = MHD_HTTP_NOT_IMPLEMENTED;
+		return "transfer coding not supported (only chunked)\n";
+	}
+	/* The chunked body is read; RFC 9112 section 6.1 says a server
+	 * must close after a request framed both ways, or chunked in
+	 * HTTP/1.0, since a proxy may have framed it otherwise. */
+	if (h.codings == 1 && (h.lengths > 0 || http10))
+		rq->close_after = 1;
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL &&
@@ -541,6 +934,7 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	r.body = buf_str(&rq->body);
 	r.body_len = rq->body.len;
 	r.remote_ip = remote_ip(c, rq->arena);
+	r.trusted = &s->trusted;
 	resp_init(&rs);
 	s->fn(s->ctx, &r, &rs);
 	if (rs.etag[0] == '\0' && rs.status == 200 && rs.file_fd < 0)
@@ -578,7 +972,11 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 		return MHD_NO;
 	}
 	add_headers(s, mr, &r, &rs, status, gzip);
+	if (rq->close_after)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION,
+		                        "close");
 	resp_release(&rs);
+	conn_sending(rq->cs);
 	ret = MHD_queue_response(c, (unsigned)status, mr);
 	MHD_destroy_response(mr);
 	return ret;
@@ -593,16 +991,15 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 	struct req_state *rq = *con_cls;
 
 	(void)url;
-	(void)version;
 	if (rq == NULL)
 		return MHD_NO; /* the URI-log callback always sets it */
 	if (rq->calls++ == 0) {
 		unsigned status;
-		const char *refusal = check_head(c, rq, &status);
+		const char *refusal = check_head(c, rq, version, &status);
 
 		if (refusal != NULL)
 			return queue_text(s, c, status, refusal);
-		set_deadline(rq->cs, mono_now() + BODY_SECONDS);
+		conn_busy(rq->cs, mono_now() + BODY_SECONDS);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -632,6 +1029,41 @@ const char *
 req_header(const struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+struct field_list {
+	const char *name;
+	struct buf b;
+	int n;
+};
+
+static enum MHD_Result
+join_field(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+           const char *value, size_t vlen)
+{
+	struct field_list *l = cls;
+
+	(void)kind;
+	(void)klen;
+	if (strcasecmp(key, l->name) != 0)
+		return MHD_YES;
+	if ((l->n++ > 0 && buf_add(&l->b, ", ", 2) == -1) ||
+	    buf_add(&l->b, value, vlen) == -1)
+		return MHD_NO; /* past the head's own cap: cannot happen */
+	return MHD_YES;
+}
+
+const char *
+req_header_list(const struct req *r, const char *name)
+{
+	struct field_list l = {name, {0}, 0};
+	const char *out;
+
+	buf_init(&l.b, LIM_HEADER_BYTES);
+	MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND, join_field, &l);
+	out = l.n > 0 ? arena_strdup(r->arena, buf_str(&l.b)) : NULL;
+	buf_release(&l.b);
+	return out;
 }
 
 static void
@@ -724,8 +1156,9 @@ worker_start(struct server *s, struct worker *w)
 }
 
 struct server *
-server_start(int fd, int threads, server_handler fn, void *ctx,
-             const struct header *always, struct error *e)
+server_start(int fd, int threads, const struct netset *trusted,
+             server_handler fn, void *ctx, const struct header *always,
+             struct error *e)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 
@@ -733,6 +1166,7 @@ server_start(int fd, int threads, server_handler fn, void *ctx,
 	s->ctx = ctx;
 	s->always = always;
 	s->listen_fd = fd;
+	s->trusted = *trusted;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->closed, NULL);
 	/* Room for the workers accept_main() may add to hold
@@ -780,11 +1214,15 @@ server_stop(struct server *s)
 		MHD_stop_daemon(s->workers[i].d);
 	atomic_store(&s->stopping, 1);
 	pthread_join(s->watchdog, NULL);
-	while (s->conns != NULL) {
-		struct conn_state *next = s->conns->next;
+	for (int i = 0; i < 2; i++) {
+		struct conn_state **list = i == 0 ? &s->conns : &s->pending;
 
-		free(s->conns);
-		s->conns = next;
+		while (*list != NULL) {
+			struct conn_state *next = (*list)->next;
+
+			free(*list);
+			*list = next;
+		}
 	}
 	free(s->workers);
 	pthread_cond_destroy(&s->closed);

@@ -8,6 +8,7 @@
  * includes the library is server.c.
  */
 #include "http.h"
+#include "../util/netaddr.h"
 
 typedef void (*server_handler)(void *ctx, struct req *r, struct resp *rs);
 
@@ -18,12 +19,15 @@ struct server;
 int server_listen(const char *addr, int port, int *bound, struct error *e);
 /*
  * Serve on fd with threads workers (more past LIM_WORKER_CONNECTIONS
- * each), calling fn(ctx, ...) per request; the server owns fd.  Every
- * answer, the server's own refusals included, carries each of the headers
- * in always ({NULL, NULL}-terminated, borrowed while the server runs; may
- * be NULL) whose name the handler did not set itself.
+ * each), calling fn(ctx, ...) per request; the server owns fd.  Peers in
+ * trusted (copied) are proxies: their X-Forwarded-For is believed and
+ * LIM_CONNECTIONS_PER_ADDR does not apply to them.  Every answer, the
+ * server's own refusals included, carries each of the headers in always
+ * ({NULL, NULL}-terminated, borrowed while the server runs; may be NULL)
+ * whose name the handler did not set itself.
  */
-struct server *server_start(int fd, int threads, server_handler fn, void *ctx,
+struct server *server_start(int fd, int threads, const struct netset *trusted,
+                            server_handler fn, void *ctx,
                             const struct header *always, struct error *e);
 /* Stop accepting, let requests in flight finish (bounded), then stop. */
 void server_stop(struct server *s);

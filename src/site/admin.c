@@ -19,6 +19,7 @@
 #include "../auth/auth.h"
 #include "../util/clock.h"
 #include "../util/log.h"
+#include "../util/netaddr.h"
 #include "../util/num.h"
 #include "../util/text.h"
 #include "../util/banned.h"
@@ -380,6 +381,7 @@ login_post(void *ctx, struct req *r, struct resp *rs)
 	struct error e;
 	struct user u;
 	const char *ip = req_client_ip(r), *login, *pw, *kl, *ki;
+	char client[64];
 	int64_t now = clock_now(), wait;
 	int ok = 0, rehash = 0;
 
@@ -409,7 +411,10 @@ login_post(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	kl = arena_printf(a, "login:%s", login);
-	ki = arena_printf(a, "ip:%s", ip);
+	/* Per client, as rate limits count: an IPv6 /64 is one address, or
+	 * stepping through one's own prefix would try without end. */
+	netaddr_client_text(ip, client, sizeof(client));
+	ki = arena_printf(a, "ip:%s", client);
 	wait = throttle_wait(s->throttle, kl, now);
 	if (wait == 0)
 		wait = throttle_wait(s->throttle, ki, now);

@@ -72,6 +72,13 @@ api_views_post(void *ctx, struct req *r, struct resp *rs)
 		                "Content-Type must be application/json");
 		return;
 	}
+	/* The page's script always sends Origin; a page on a name rebound
+	 * to this server (req_same_origin) would count from every reader's
+	 * own address. */
+	if (req_header(r, "Origin") != NULL && !req_same_origin(r, s->url)) {
+		resp_json_error(rs, 403, "cross-site requests are refused");
+		return;
+	}
 	if (num_parse(r->params[0], 1, INT64_MAX, &id) == -1) {
 		resp_json_error(rs, 404, "no such post");
 		return;

@@ -132,9 +132,11 @@ parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
 	snprintf(a, sizeof(a), "%.*s", (int)(dash - h), h);
 	snprintf(b, sizeof(b), "%s", dash + 1);
 	if (*a == '\0') { /* the last N bytes */
-		if (num_parse(b, 1, INT64_MAX, &y) == -1)
+		if (num_parse(b, 0, INT64_MAX, &y) == -1)
 			return 0;
-		if (size == 0)
+		/* The last 0 bytes are no bytes: unsatisfiable (RFC 9110
+		 * section 14.1.1), not the whole file. */
+		if (size == 0 || y == 0)
 			return -1;
 		*from = (uint64_t)y >= size ? 0 : size - (uint64_t)y;
 		*to = size - 1;

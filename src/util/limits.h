@@ -13,11 +13,26 @@
 #define LIM_WORKER_CONNECTIONS 126 /* on one server thread (server.c) */
 #define LIM_IDLE_SECONDS       30  /* idle keep-alive connection */
 #define LIM_HEAD_SECONDS       10  /* deadline for the whole request head */
+#define LIM_TRUSTED_PROXIES    64 /* addresses and networks in trusted_proxies */
 #define LIM_QUERY_ARGS         64  /* query-string arguments */
 #define LIM_FORM_FIELDS        64  /* fields in one form body */
 #define LIM_FORM_VALUES        500 /* values of one repeated field (bulk) */
 #define LIM_RESPONSE_BYTES     (16 * 1024 * 1024) /* one rendered response */
 #define LIM_ROUTE_PARAMS       8                  /* captured path segments */
+
+/* HTTP: what one client may hold (enforced in http/server.c) */
+/* One address (an IPv6 /64) that is not a trusted proxy: at this many its
+ * longest-idle connection makes room, and a new one is closed when none is
+ * idle.  A browser opens six per site, so a household or office behind one
+ * address still fits ten browsers opening at once. */
+#define LIM_CONNECTIONS_PER_ADDR 64
+/* A response being sent must be taken by the reader at LIM_SEND_MIN_BYTES
+ * per LIM_SEND_SECONDS (3.2 KiB/s, below a GPRS phone's ~5 KB/s), or the
+ * connection is cut: at that floor a 1 MB page still finishes, in five
+ * minutes, and in 20 s on a slow 3G link.  Measured per window, not over
+ * the whole response, so a big download cannot bank credit. */
+#define LIM_SEND_SECONDS   10
+#define LIM_SEND_MIN_BYTES (32 * 1024)
 
 /* content */
 #define LIM_SLUG_BYTES       200 /* WordPress allows 200 */

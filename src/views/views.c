@@ -30,7 +30,6 @@
  * have the batch yet); when it has committed, the batch moves from
  * unflushed to stored under the lock.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -43,6 +42,7 @@
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/log.h"
+#include "../util/netaddr.h"
 #include "../util/banned.h"
 
 /* Cached popular lists: one per distinct ?days= in use; the oldest goes. */
@@ -278,32 +278,24 @@ rtable_add(struct rtable *t, int64_t post_id, int64_t day, int64_t n,
 /* ---- seen ------------------------------------------------------------- */
 
 /*
- * The keyed hash of (address, post).  IPv4 addresses count whole; IPv6
- * ones by their /64, the block one subscriber gets, so that stepping
- * through the addresses of one's own prefix does not count again.
- * Anything else (no address) is hashed as the text it is.
+ * The keyed hash of (address, post), the address narrowed to one client
+ * (netaddr_client: an IPv6 /64), so that stepping through the addresses
+ * of one's own prefix does not count again.  Anything else (no address)
+ * is hashed as the text it is.
  */
 static uint64_t
 seen_hash(const struct views *v, const char *ip, int64_t post_id)
 {
 	unsigned char in[64 + 8], out[crypto_shorthash_BYTES];
-	struct in_addr a4;
-	struct in6_addr a6;
+	struct netaddr a;
 	size_t len;
 	uint64_t id = (uint64_t)post_id, h = 0;
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
-	                                         0, 0, 0, 0, 0xff, 0xff};
 
 	memset(in, 0, sizeof(in));
-	if (ip != NULL && inet_pton(AF_INET, ip, &a4) == 1) {
-		memcpy(in, mapped, sizeof(mapped));
-		memcpy(in + 12, &a4, 4);
-		len = 16;
-	} else if (ip != NULL && inet_pton(AF_INET6, ip, &a6) == 1) {
-		memcpy(in, &a6, 16);
-		if (memcmp(in, mapped, sizeof(mapped)) != 0)
-			memset(in + 8, 0, 8);
-		len = 16;
+	if (ip != NULL && netaddr_parse(ip, strlen(ip), &a) == 0) {
+		netaddr_client(&a);
+		memcpy(in, a.b, sizeof(a.b));
+		len = sizeof(a.b);
 	} else {
 		len = ip == NULL ? 0 : strnlen(ip, 64);
 		memcpy(in, ip == NULL ? "" : ip, len);

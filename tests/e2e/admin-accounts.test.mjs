@@ -222,13 +222,16 @@ describe('signing in', () => {
     assert.equal((await postLogin(srv, 'boss', PASSWORD, { ip })).status, 303);
   });
 
-  test(`after LIM_LOGIN_FREE_IP (${LIMITS.LIM_LOGIN_FREE_IP}) failures from one address (X-Forwarded-For from loopback) it waits, whatever the account`, async () => {
+  test(`after LIM_LOGIN_FREE_IP (${LIMITS.LIM_LOGIN_FREE_IP}) failures from one address (X-Forwarded-For from loopback; an IPv6 /64 is one) it waits, whatever the account`, async () => {
     await addUser(site.dir, 'shared-ip', 'author');
-    const ip = freshIp();
+    // Every try from another address of one /64, the block one
+    // subscriber gets: before, each was an address of its own.
+    let host = 1;
+    const ip6 = () => `2001:db8:77:1::${(host++).toString(16)}`;
     const logins = Array.from({ length: LIMITS.LIM_LOGIN_FREE_IP }, (_, i) => `ghost-${i}`);
     // A few at a time: each failure costs an argon2 hash on the server.
     for (let i = 0; i < logins.length; i += 4) {
-      const rs = await Promise.all(logins.slice(i, i + 4).map((l) => postLogin(srv, l, 'guess', { ip })));
+      const rs = await Promise.all(logins.slice(i, i + 4).map((l) => postLogin(srv, l, 'guess', { ip: ip6() })));
       for (const r of rs) assert.equal(r.status, 200);
     }
     // The address now waits.  The first wait is 1 s and argon2 under
@@ -242,7 +245,7 @@ describe('signing in', () => {
     let probe;
     let waited = false;
     for (let i = 0; i < 10; i++) {
-      probe = await postLogin(srv, `ghost-probe-${i}`, 'guess', { ip });
+      probe = await postLogin(srv, `ghost-probe-${i}`, 'guess', { ip: ip6() });
       if (probe.status === 429) waited = true;
       if (probe.status === 429 && Number(probe.headers.get('retry-after')) >= 2) break;
       if (probe.status === 429) await sleep(1100);
@@ -250,7 +253,7 @@ describe('signing in', () => {
     }
     assert.ok(waited, 'the address is made to wait');
     assert.equal(probe.status, 429);
-    const r = await postLogin(srv, 'shared-ip', PASSWORD, { ip });
+    const r = await postLogin(srv, 'shared-ip', PASSWORD, { ip: ip6() });
     assert.equal(r.status, 429);
     assert.ok(Number(r.headers.get('retry-after')) >= 1);
     assert.equal(r.headers.get('set-cookie'), null);

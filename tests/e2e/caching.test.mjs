@@ -78,6 +78,26 @@ describe('validators', () => {
     assert.equal((await raw(post, `If-Modified-Since: ${before}\r\n`)).status, 200);
   });
 
+  test('If-Modified-Since in each of the three date forms RFC 9110 section 5.6.7 makes recipients accept', async () => {
+    // Before: only the IMF-fixdate form was read; the other two got a 200.
+    const lm = (await raw(post)).headers['last-modified'];
+    const d = new Date(Date.parse(lm));
+    const pad = (n) => String(n).padStart(2, '0');
+    const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+    const mon = lm.split(' ')[2];
+    const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+    const rfc850 = `${days[d.getUTCDay()]}, ${pad(d.getUTCDate())}-${mon}-${pad(d.getUTCFullYear() % 100)} ${time} GMT`;
+    const asctime = `${lm.slice(0, 3)} ${mon} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${d.getUTCFullYear()}`;
+    for (const date of [lm, rfc850, asctime]) {
+      assert.equal((await raw(post, `If-Modified-Since: ${date}\r\n`)).status, 304, date);
+    }
+    const earlier = new Date(d.getTime() - 3600 * 1000);
+    const asctimeEarlier = `${earlier.toUTCString().slice(0, 3)} ${mon} ${String(earlier.getUTCDate()).padStart(2, ' ')} `
+      + `${pad(earlier.getUTCHours())}:${time.slice(3)} ${earlier.getUTCFullYear()}`;
+    assert.equal((await raw(post, `If-Modified-Since: ${asctimeEarlier}\r\n`)).status, 200, asctimeEarlier);
+    assert.equal((await raw(post, 'If-Modified-Since: yesterday\r\n')).status, 200, 'not a date: ignored');
+  });
+
   test('a new comment changes the post page, its ETag and its Last-Modified', async () => {
     const first = await raw(post);
     const slug = decodeURIComponent(post.split('/')[4]);

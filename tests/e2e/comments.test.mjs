@@ -42,7 +42,8 @@ async function setting(key, value) {
 }
 
 // Each test posts from its own address (the server trusts X-Forwarded-For
-// from loopback, as from nginx in front), so rate limits stay apart.
+// from 127.0.0.1, its default trusted proxy, as from nginx in front), so
+// rate limits stay apart.
 function newIp() {
   ipCounter += 1;
   return `10.9.${Math.floor(ipCounter / 250)}.${ipCounter % 250 + 1}`;

@@ -285,6 +285,10 @@ describe('media', () => {
     const past = await fetch(srv.url + epub[1], { headers: { Range: `bytes=${bytes.length}-` } });
     assert.equal(past.status, 416);
     assert.equal(past.headers.get('content-range'), `bytes */${bytes.length}`);
+    // The last zero bytes: unsatisfiable (RFC 9110 section 14.1.1), not the whole file.
+    const none = await fetch(srv.url + epub[1], { headers: { Range: 'bytes=-0' } });
+    assert.equal(none.status, 416);
+    assert.equal(none.headers.get('content-range'), `bytes */${bytes.length}`);
     const etag = full.headers.get('etag');
     assert.equal((await fetch(srv.url + epub[1], { headers: { 'If-None-Match': etag } })).status, 304);
   });

@@ -1,10 +1,11 @@
-// A site's own settings: gazette.conf (url, listen, threads; unknown keys
-// refused at their line) and template overrides in SITE/templates/.
+// A site's own settings: gazette.conf (url, listen, threads,
+// trusted_proxies; unknown keys and bad values refused at their line) and
+// template overrides in SITE/templates/.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { run, newSite, startServer, cleanup, tempDir, get, pathOf, stopClean } from './lib/gazette.mjs';
+import { run, newSite, startServer, cleanup, tempDir, get, pathOf, stopClean, REPO_ROOT } from './lib/gazette.mjs';
 
 after(cleanup);
 
@@ -34,12 +35,37 @@ describe('gazette.conf', () => {
     }
   });
 
+  test('the gazette.conf of the README is accepted as it is (its port made 0)', async () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const ini = /```ini\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(ini && /trusted_proxies/.test(ini), 'the README shows gazette.conf');
+    const site = await newSite();
+    writeFileSync(path.join(site.dir, 'gazette.conf'), ini.replace(/^listen = \S+/m, 'listen = 127.0.0.1:0'));
+    const srv = await startServer(site.dir, { listen: null });
+    try {
+      assert.equal((await get(`${srv.url}/healthz`)).status, 200);
+    } finally {
+      await stopClean(srv);
+    }
+  });
+
   test('an unknown key is refused with the file and line, exit 2', async () => {
     const site = await newSite();
     writeFileSync(path.join(site.dir, 'gazette.conf'), 'url = http://x.example\n\nlisten_on = 1.2.3.4:80\n');
     const r = await run(['serve', '--site', site.dir]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /gazette\.conf:3:/);
+  });
+
+  test('a trusted_proxies entry that is not an address or network is refused at its line, naming it', async () => {
+    const site = await newSite();
+    for (const bad of ['localhost', '10.0.0.1/8', '10.0.0.0/33']) {
+      writeFileSync(path.join(site.dir, 'gazette.conf'), `trusted_proxies = 127.0.0.1\ntrusted_proxies = ::1, ${bad}\n`);
+      const r = await run(['serve', '--site', site.dir]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /gazette\.conf:2: trusted_proxies: /);
+      assert.ok(r.stderr.includes(`'${bad}'`), r.stderr);
+    }
   });
 
   test('a bad threads value is refused at its line', async () => {

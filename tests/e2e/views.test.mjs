@@ -7,8 +7,9 @@
 // browsers (a UA starting with "Mozilla/" and naming no bot), so Node's own
 // fetch ("node") and chromium's headless UA ("HeadlessChrome") are bots.
 // Distinct readers come from distinct X-Forwarded-For addresses, which the
-// server trusts only from a loopback peer (a proxy on the same machine),
-// as all of these requests are.
+// server trusts only from its trusted_proxies (by default 127.0.0.1 and
+// ::1, a proxy on the same machine), as all of these requests come from;
+// proxies.test.mjs covers other peers and lists of several entries.
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

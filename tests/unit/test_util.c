@@ -19,6 +19,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "util/netaddr.h"
 #include "util/num.h"
 #include "util/text.h"
 #include "util/banned.h"
@@ -1014,6 +1015,169 @@ clock_follows_gazette_now(void **state)
 	assert_true(now >= real && now <= real + 2);
 }
 
+/* ---- netaddr ------------------------------------------------------------- */
+
+static void
+netaddr_parse_table(void **state)
+{
+	static const struct {
+		const char *in;
+		int ok;
+		const char *same_as; /* parses to the same address, or NULL */
+	} cases[] = {
+		{"127.0.0.1", 1, "::ffff:127.0.0.1"},
+		{"::1", 1, "0:0:0:0:0:0:0:1"},
+		{"2001:db8::1", 1, "2001:0db8:0:0:0:0:0:1"},
+		{"1.2.3", 0, NULL},
+		{"1.2.3.4.5", 0, NULL},
+		{"256.1.1.1", 0, NULL},
+		{"1.2.3.4 ", 0, NULL},
+		{"[::1]", 0, NULL},
+		{"1.2.3.4:80", 0, NULL},
+		{"unknown", 0, NULL},
+		{"", 0, NULL},
+		{"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255x", 0, NULL},
+	};
+	struct netaddr a, b;
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		int rc = netaddr_parse(cases[i].in, strlen(cases[i].in), &a);
+
+		assert_int_equal(rc, cases[i].ok ? 0 : -1);
+		if (cases[i].same_as == NULL)
+			continue;
+		assert_int_equal(netaddr_parse(cases[i].same_as,
+		                               strlen(cases[i].same_as), &b),
+		                 0);
+		assert_true(netaddr_equal(&a, &b));
+	}
+	/* Only the n bytes given are read. */
+	assert_int_equal(netaddr_parse("10.0.0.1, 10.0.0.2", 8, &a), 0);
+	assert_int_equal(netaddr_parse("10.0.0.1", 8, &b), 0);
+	assert_true(netaddr_equal(&a, &b));
+}
+
+static void
+netaddr_client_keeps_ipv4_and_an_ipv6_64(void **state)
+{
+	struct netaddr a, b;
+
+	(void)state;
+	assert_int_equal(netaddr_parse("2001:db8:1:2:aaaa::1", 20, &a), 0);
+	assert_int_equal(netaddr_parse("2001:db8:1:2:bbbb::2", 20, &b), 0);
+	assert_false(netaddr_equal(&a, &b));
+	netaddr_client(&a);
+	netaddr_client(&b);
+	assert_true(netaddr_equal(&a, &b));
+	assert_int_equal(netaddr_parse("2001:db8:1:3::1", 15, &b), 0);
+	netaddr_client(&b);
+	assert_false(netaddr_equal(&a, &b));
+	assert_int_equal(netaddr_parse("192.0.2.1", 9, &a), 0);
+	assert_int_equal(netaddr_parse("192.0.2.2", 9, &b), 0);
+	netaddr_client(&a);
+	netaddr_client(&b);
+	assert_false(netaddr_equal(&a, &b));
+}
+
+static void
+netaddr_client_text_table(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"192.0.2.7", "192.0.2.7"},
+		{"::ffff:192.0.2.7", "192.0.2.7"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"},
+		{"2001:db8:1:2::ff", "2001:db8:1:2::"},
+		{"::1", "::"},
+		{"not an address", "not an address"},
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		netaddr_client_text(cases[i].in, out, sizeof(out));
+		assert_string_equal(out, cases[i].want);
+	}
+}
+
+static int
+has(const struct netset *set, const char *ip)
+{
+	struct netaddr a;
+
+	assert_int_equal(netaddr_parse(ip, strlen(ip), &a), 0);
+	return netset_has(set, &a);
+}
+
+static void
+netset_matches_addresses_and_networks(void **state)
+{
+	struct netset set;
+	struct error e;
+
+	(void)state;
+	memset(&set, 0, sizeof(set));
+	assert_false(has(&set, "127.0.0.1"));
+	assert_int_equal(netset_add(&set,
+	                            " 127.0.0.1,::1 10.0.0.0/8,\t"
+	                            "fd00::/8, 192.0.2.128/25",
+	                            &e),
+	                 0);
+	assert_int_equal(set.n, 5);
+	assert_true(has(&set, "127.0.0.1"));
+	assert_true(has(&set, "::ffff:127.0.0.1"));
+	assert_false(has(&set, "127.0.0.2"));
+	assert_true(has(&set, "::1"));
+	assert_false(has(&set, "::2"));
+	assert_true(has(&set, "10.255.1.2"));
+	assert_false(has(&set, "11.0.0.1"));
+	assert_true(has(&set, "fdab::1"));
+	assert_false(has(&set, "fe80::1"));
+	assert_true(has(&set, "192.0.2.200"));
+	assert_false(has(&set, "192.0.2.127"));
+	/* /0 is everything of its family. */
+	memset(&set, 0, sizeof(set));
+	assert_int_equal(netset_add(&set, "0.0.0.0/0", &e), 0);
+	assert_true(has(&set, "203.0.113.1"));
+	assert_false(has(&set, "2001:db8::1"));
+	/* An empty list adds nothing. */
+	memset(&set, 0, sizeof(set));
+	assert_int_equal(netset_add(&set, " , ", &e), 0);
+	assert_int_equal(set.n, 0);
+}
+
+static void
+netset_refuses_bad_entries(void **state)
+{
+	static const char *const bad[] = {
+		"localhost",  "10.0.0.0/33", "::/129",
+		"10.0.0.0/",  "10.0.0.0/x",  "10.0.0.1/8",
+		"1.2.3.4/-1", "fd00::1/8",   "10.0.0.0/8/8",
+	};
+	struct netset set;
+	struct error e;
+	char many[LIM_TRUSTED_PROXIES * 16 + 32] = "";
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(bad); i++) {
+		memset(&set, 0, sizeof(set));
+		assert_int_equal(netset_add(&set, bad[i], &e), -1);
+		assert_int_equal(e.code, ERR_INVALID);
+	}
+	memset(&set, 0, sizeof(set));
+	for (int i = 0; i < LIM_TRUSTED_PROXIES; i++) {
+		size_t n = strlen(many);
+
+		snprintf(many + n, sizeof(many) - n, "10.0.%d.%d ", i / 250,
+		         i % 250);
+	}
+	assert_int_equal(netset_add(&set, many, &e), 0);
+	assert_int_equal(set.n, LIM_TRUSTED_PROXIES);
+	assert_int_equal(netset_add(&set, "10.1.0.0", &e), -1);
+}
+
 int
 main(void)
 {
@@ -1043,6 +1207,11 @@ main(void)
 		cmocka_unit_test(time_parse_iso_table),
 		cmocka_unit_test(time_format_and_day),
 		cmocka_unit_test(clock_follows_gazette_now),
+		cmocka_unit_test(netaddr_parse_table),
+		cmocka_unit_test(netaddr_client_keeps_ipv4_and_an_ipv6_64),
+		cmocka_unit_test(netaddr_client_text_table),
+		cmocka_unit_test(netset_matches_addresses_and_networks),
+		cmocka_unit_test(netset_refuses_bad_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

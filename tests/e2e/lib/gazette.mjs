@@ -7,6 +7,7 @@
 //   await srv.stop();                             // SIGTERM, resolves with the exit code
 //   await cleanup();                              // kills leftovers, removes temp dirs
 import { spawn } from 'node:child_process';
+import { after, afterEach } from 'node:test';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -221,6 +222,20 @@ export function reportOnFailure(t, ...srvs) {
     const tail = s.stderr().split('\n').slice(-40).join('\n');
     console.error(`--- gazette serve stderr (last 40 lines) after "${t.name}" ---\n${tail}\n---`);
   }
+}
+
+// For a file whose tests share one server, called at its top level with a
+// function giving that server: the server's stderr after each failed test,
+// and after them all a clean stop and the temp dirs removed.
+export function shareServer(srvOf) {
+  afterEach((t) => reportOnFailure(t, srvOf()));
+  after(async () => {
+    try {
+      await stopClean(srvOf());
+    } finally {
+      await cleanup();
+    }
+  });
 }
 
 // fetch() with a bounded wait; redirects are not followed unless asked.

@@ -8,6 +8,9 @@
 //   const closed = await c.waitClose(2000);   // true once the server closed
 //   c.destroy();
 //
+// RawConn.open(port, {localAddress: '127.0.0.2'}) connects from another
+// loopback address: a second client, or a proxy named in trusted_proxies.
+//
 // Every wait is bounded: readResponse() rejects after its timeout, and
 // resolves with null when the server closes before sending a status line.
 import net from 'node:net';
@@ -35,9 +38,9 @@ export class RawConn {
     });
   }
 
-  static open(port, { host = '127.0.0.1', timeout = 5000 } = {}) {
+  static open(port, { host = '127.0.0.1', localAddress, timeout = 5000 } = {}) {
     return new Promise((resolve, reject) => {
-      const sock = net.connect({ port, host });
+      const sock = net.connect({ port, host, ...(localAddress ? { localAddress } : {}) });
       const t = setTimeout(() => {
         sock.destroy();
         reject(new Error(`connect to ${host}:${port} timed out`));
