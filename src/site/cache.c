@@ -255,7 +255,10 @@ cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
 	rs->gzippable = en->gzippable;
 	need_gz = gzip && en->gz == NULL && en->gzippable;
 	at = en->at;
-	atomic_store_explicit(&en->used, 1, memory_order_relaxed);
+	/* Written only when it changes: a hot page read by every worker
+	 * would otherwise bounce its cache line between the CPUs. */
+	if (!atomic_load_explicit(&en->used, memory_order_relaxed))
+		atomic_store_explicit(&en->used, 1, memory_order_relaxed);
 	memcpy(rs->etag, en->etag, sizeof(rs->etag));
 	rs->last_modified = en->last_modified;
 	rs->cache_control =
