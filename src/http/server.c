@@ -379,47 +379,39 @@ method_of(const char *m)
 	return HTTP_OTHER;
 }
 
-struct head_size {
-	size_t bytes;
+struct head_fields {
+	struct header *h;
+	size_t n, max;
 };
 
 static enum MHD_Result
-count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-             const char *value)
+collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+               const char *value)
 {
-	struct head_size *h = cls;
+	struct head_fields *f = cls;
 
 	(void)kind;
-	h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	if (f->n < f->max) {
+		f->h[f->n].name = key;
+		f->h[f->n].value = value != NULL ? value : "";
+		f->n++;
+	}
 	return MHD_YES;
 }
 
-/* Checks made once the head is in, before any body: refusals here close
- * the connection, so answering on the first call costs nothing. */
+/* Checks made once the head is in, before any body (req_head_check):
+ * refusals here close the connection, so answering on the first call
+ * costs nothing. */
 static const char *
 check_head(struct MHD_Connection *c, struct req_state *rq, unsigned *status)
 {
-	struct head_size h = {strlen(rq->uri)};
-	const char *cl;
-	int64_t len;
+	struct head_fields f = {NULL, 0, 0};
 
-	if (strlen(rq->uri) > LIM_URL_BYTES) {
-		*status = MHD_HTTP_URI_TOO_LONG;
-		return "request target too long\n";
-	}
-	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
-	if (h.bytes > LIM_HEADER_BYTES) {
-		*status = MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
-		return "request header too large\n";
-	}
-	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl != NULL &&
-	    (num_parse(cl, 0, INT64_MAX, &len) == -1 || len > LIM_BODY_BYTES)) {
-		*status = MHD_HTTP_CONTENT_TOO_LARGE;
-		return "request body too large\n";
-	}
-	return NULL;
+	f.max = (size_t)MHD_get_connection_values(c, MHD_HEADER_KIND, NULL,
+	                                          NULL);
+	f.h = arena_alloc(rq->arena, (f.max + 1) * sizeof(*f.h));
+	MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &f);
+	return req_head_check(rq->uri, f.h, f.n, status);
 }
 
 static const char *
