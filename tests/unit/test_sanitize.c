@@ -10,7 +10,7 @@
  * on* or style attribute, no javascript:, vbscript: or data: URL in any
  * URL attribute however spelt, no iframe but an allow-listed player, and
  * sanitizing the output again changes nothing (a mutation-XSS canary).
- * Without the fixtures those tests are skipped.
+ * Without the fixtures those tests are skipped (fixtures.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "render/sanitize.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -34,22 +35,6 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define OUT_MAX  (16 * 1024 * 1024)
-
-static const char *
-fixture(char *out, size_t n, const char *rel)
-{
-	const char *d = getenv("GAZETTE_FIXTURES");
-
-	snprintf(out, n, "%s/sanitize/%s",
-	         d != NULL && d[0] != '\0' ? d : GAZETTE_FIXTURES_DEFAULT, rel);
-	return out;
-}
-
-#define FIXTURE(var, rel)                                                      \
-	char var##_buf[4096];                                                  \
-	const char *var = fixture(var##_buf, sizeof(var##_buf), rel);          \
-	if (access(var, R_OK) != 0)                                            \
-	skip()
 
 static char *
 slurp(const char *path, size_t *n)
@@ -392,7 +377,7 @@ perl_fails(const char *v, size_t n)
 static void
 dompurify_vectors(void **state)
 {
-	FIXTURE(path, "dompurify/expect.json");
+	FIXTURE(path, "sanitize/dompurify/expect.json");
 	json_error_t je;
 	json_t *root = json_load_file(path, JSON_ALLOW_NUL, &je), *c;
 	size_t i, fails = 0;
@@ -419,7 +404,7 @@ dompurify_vectors(void **state)
 static void
 html5lib_vectors(void **state)
 {
-	FIXTURE(path, "html5lib/tests1.dat");
+	FIXTURE(path, "sanitize/html5lib/tests1.dat");
 	json_error_t je;
 	json_t *root = json_load_file(path, JSON_ALLOW_NUL, &je), *c;
 	size_t i, fails = 0;
@@ -450,7 +435,7 @@ html5lib_vectors(void **state)
 static void
 htmlpurifier_vectors(void **state)
 {
-	FIXTURE(path, "htmlpurifier/xssAttacks.xml");
+	FIXTURE(path, "sanitize/htmlpurifier/xssAttacks.xml");
 	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
 	size_t n = 0, fails = 0;
 
@@ -483,7 +468,7 @@ htmlpurifier_vectors(void **state)
 static void
 owasp_vectors(void **state)
 {
-	FIXTURE(path, "owasp/XSS_Filter_Evasion_Cheat_Sheet.md");
+	FIXTURE(path, "sanitize/owasp/XSS_Filter_Evasion_Cheat_Sheet.md");
 	size_t len, n = 0, fails = 0;
 	char *md = slurp(path, &len), *p = md;
 
@@ -517,8 +502,8 @@ owasp_vectors(void **state)
 static void
 miniflux_pages(void **state)
 {
-	FIXTURE(gh, "miniflux/miniflux_github.html");
-	FIXTURE(wiki, "miniflux/miniflux_wikipedia.html");
+	FIXTURE(gh, "sanitize/miniflux/miniflux_github.html");
+	FIXTURE(wiki, "sanitize/miniflux/miniflux_wikipedia.html");
 	const char *paths[] = {gh, wiki};
 
 	(void)state;
@@ -772,5 +757,5 @@ main(void)
 		cmocka_unit_test(output_is_a_fixed_point),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return fixtures_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

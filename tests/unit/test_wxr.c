@@ -4,7 +4,7 @@
  * calls: counts, a second import adding nothing, refused files leaving
  * nothing behind, legacy links.  The e2e suite (tests/e2e/import.test.mjs)
  * checks every fixture file's expectations in the database and over HTTP.
- * Without the fixtures the import tests are skipped.
+ * Without the fixtures the import tests are skipped (fixtures.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "import/wxr.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -30,23 +31,6 @@
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *
-fixture(char *out, size_t n, const char *rel)
-{
-	const char *d = getenv("GAZETTE_FIXTURES");
-
-	snprintf(out, n, "%s/wxr/%s",
-	         d != NULL && d[0] != '\0' ? d : GAZETTE_FIXTURES_DEFAULT, rel);
-	return out;
-}
-
-/* The fixture's path, or skip() when the fixtures are not there. */
-#define FIXTURE(var, rel)                                                      \
-	char var##_buf[4096];                                                  \
-	const char *var = fixture(var##_buf, sizeof(var##_buf), rel);          \
-	if (access(var, R_OK) != 0)                                            \
-	skip()
 
 static struct store *
 memory_store(void)
@@ -70,7 +54,7 @@ small_export_twice(void **state)
 	struct error e;
 
 	(void)state;
-	FIXTURE(path, "wordpress-importer/phpunit-data/small-export.xml");
+	FIXTURE(path, "wxr/wordpress-importer/phpunit-data/small-export.xml");
 	s = memory_store();
 	a = arena_new();
 	if (wxr_import(s, path, &o, &r, &e) == -1)
@@ -122,16 +106,17 @@ refused_files_leave_nothing(void **state)
 	char rel[256];
 
 	(void)state;
-	FIXTURE(dir, "wordpress-importer/phpunit-data/malformed.xml");
+	FIXTURE(dir, "wxr/wordpress-importer/phpunit-data/malformed.xml");
 	(void)dir;
 	s = memory_store();
 	a = arena_new();
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		char buf[4096];
 
-		snprintf(rel, sizeof(rel), "wordpress-importer/phpunit-data/%s",
+		snprintf(rel, sizeof(rel),
+		         "wxr/wordpress-importer/phpunit-data/%s",
 		         cases[i].file);
-		fixture(buf, sizeof(buf), rel);
+		fixture_path(buf, sizeof(buf), rel);
 		assert_int_equal(wxr_import(s, buf, NULL, &r, &e), -1);
 		assert_int_equal(e.code, ERR_INVALID);
 		if (strstr(e.msg, cases[i].says) == NULL)
@@ -155,7 +140,7 @@ legacy_links(void **state)
 	int64_t id;
 
 	(void)state;
-	FIXTURE(path, "wordpress-importer/phpunit-data/"
+	FIXTURE(path, "wxr/wordpress-importer/phpunit-data/"
 	              "wxr-flat-attachment-same-site.xml");
 	s = memory_store();
 	a = arena_new();
@@ -540,27 +525,27 @@ fixture_threads_as_the_sql_joins_them(void **state)
 	};
 	char dir[] = "/tmp/gazette-test-threads-XXXXXX";
 	char db[256];
-	int ran = 0;
 
 	(void)state;
+	FIXTURE(wxr, "wxr");
+	(void)wxr;
 	assert_non_null(mkdtemp(dir));
 	for (size_t i = 0; i < NELEM(files); i++) {
-		char buf[4096];
-		const char *path = fixture(buf, sizeof(buf), files[i]);
+		char buf[4096], rel[256];
+		const char *path;
 
+		snprintf(rel, sizeof(rel), "wxr/%s", files[i]);
+		path = fixture_path(buf, sizeof(buf), rel);
 		if (access(path, R_OK) != 0)
-			continue;
+			fail_msg("%s: missing from the fixtures", path);
 		snprintf(db, sizeof(db), "%s/site%zu.db", dir, i);
 		struct buf b;
 
 		threads_match_reference(db, path, &b);
 		buf_release(&b);
 		remove_db(db);
-		ran++;
 	}
 	rmdir(dir);
-	if (ran == 0)
-		skip();
 }
 
 /* Every table's rows, one line each, into b; times near now are "NOW". */
@@ -666,16 +651,21 @@ ahead_matches_one_thread(void **state)
 	int ran = 0;
 
 	(void)state;
+	FIXTURE(wxr, "wxr");
+	(void)wxr;
 	assert_non_null(mkdtemp(dir));
 	snprintf(db, sizeof(db), "%s/gazette.db", dir);
 	for (size_t i = 0; i < NELEM(dirs); i++) {
-		char buf[4096];
-		const char *d = fixture(buf, sizeof(buf), dirs[i]);
-		DIR *dh = opendir(d);
+		char buf[4096], rel[256];
+		const char *d;
+		DIR *dh;
 		struct dirent *de;
 
+		snprintf(rel, sizeof(rel), "wxr/%s", dirs[i]);
+		d = fixture_path(buf, sizeof(buf), rel);
+		dh = opendir(d);
 		if (dh == NULL)
-			continue;
+			fail_msg("%s: missing from the fixtures", d);
 		while ((de = readdir(dh)) != NULL) {
 			char path[8192], e1[512], e2[512];
 			struct buf one, two;
@@ -700,8 +690,7 @@ ahead_matches_one_thread(void **state)
 		closedir(dh);
 	}
 	rmdir(dir);
-	if (ran == 0)
-		skip();
+	assert_int_equal(ran, 3 + 34); /* both folders (SOURCES.md) */
 }
 
 /* The search index's segments (FTS5 lists each in posts_fts_idx). */
@@ -800,5 +789,5 @@ main(void)
 		cmocka_unit_test(import_optimizes_the_index_it_made),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return fixtures_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
