@@ -9,9 +9,11 @@ import path from 'node:path';
 import {
   run, newSite, startServer, cleanup, tempDir, get, pathOf, sha256File, reportOnFailure, stopClean,
 } from './lib/gazette.mjs';
+import { absent, SQLITE3 } from './lib/needs.mjs';
+
+const NO_SQLITE3 = absent(SQLITE3);
 
 const SITE_URL = 'http://127.0.0.1:8080'; // the default `url` of a site
-const SQLITE3 = '/usr/bin/sqlite3';
 
 // One line of text on stderr (a trailing newline allowed).
 function assertOneLine(stderr, what) {
@@ -326,8 +328,8 @@ describe('served after the CLI wrote it', () => {
 
 describe('a database from a newer gazette', () => {
   test('serve refuses it: exit 1, says "newer", file unchanged', async (t) => {
-    if (!existsSync(SQLITE3)) {
-      t.skip(`${SQLITE3} is absent (apt-get install sqlite3)`);
+    if (NO_SQLITE3) {
+      t.skip(NO_SQLITE3);
       return;
     }
     const s = await newSite();

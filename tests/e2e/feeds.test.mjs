@@ -9,17 +9,16 @@
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   run, newSite, startServer, stopClean, cleanup, tempDir, get, pathOf, reportOnFailure,
 } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
+import { absent, SQLITE3, XMLLINT } from './lib/needs.mjs';
 
-const XMLLINT = '/usr/bin/xmllint'; // Debian libxml2-utils
-const SQLITE3 = '/usr/bin/sqlite3'; // Debian sqlite3
-const NO_XMLLINT = !existsSync(XMLLINT) && `${XMLLINT} is absent (Debian package libxml2-utils)`;
-const NO_SQLITE3 = !existsSync(SQLITE3) && `${SQLITE3} is absent (Debian package sqlite3)`;
+const NO_XMLLINT = absent(XMLLINT);
+const NO_SQLITE3 = absent(SQLITE3);
 
 const ATOM = 'http://www.w3.org/2005/Atom';
 const CONTENT = 'http://purl.org/rss/1.0/modules/content/';

@@ -3,17 +3,17 @@
 // (checked in the database with /usr/bin/sqlite3), then the theme unit
 // test data served: old permalinks, shortlinks, threads, what is not public.
 // Without the fixtures (GAZETTE_FIXTURES, else <repo>/../shared/fixtures)
-// every test here is skipped, never passed.
+// every test here is skipped, never passed; with CI=true the run fails.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { run, newSite, startServer, cleanup, get, REPO_ROOT, stopClean } from './lib/gazette.mjs';
+import { run, newSite, startServer, cleanup, get, stopClean } from './lib/gazette.mjs';
+import { absent, fixture } from './lib/needs.mjs';
 
-const FIXTURES = process.env.GAZETTE_FIXTURES ?? path.join(REPO_ROOT, '..', 'shared', 'fixtures');
-const WXR = path.join(FIXTURES, 'wxr');
-const skip = existsSync(WXR) ? false : `no WXR fixtures at ${WXR}`;
+const WXR = fixture('wxr');
+const skip = absent(WXR);
 const PHPUNIT = path.join(WXR, 'wordpress-importer', 'phpunit-data');
 const E2E = path.join(WXR, 'wordpress-importer', 'e2e-fixtures');
 const THEME = path.join(WXR, 'theme-test-data');
@@ -21,7 +21,8 @@ const SITE_URL = 'http://127.0.0.1:8080'; // a new site's default `url`
 
 after(cleanup);
 
-// Each test is skipped (reported as skipped) without the fixtures.
+// Each test is skipped (reported as skipped) without the fixtures, and
+// fails under CI=true (lib/needs.mjs).
 const ftest = (name, fn) => test(name, { skip }, fn);
 
 // Rows of a query as objects (sqlite3 -json); [] for none.

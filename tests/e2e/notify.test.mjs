@@ -14,15 +14,16 @@
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {
   newSite, startServer, run, get, tempDir, cleanup, stopClean, reportOnFailure,
 } from './lib/gazette.mjs';
+import { absent, SQLITE3 } from './lib/needs.mjs';
 
-const SQLITE = '/usr/bin/sqlite3';
-const skip = existsSync(SQLITE) ? false : `${SQLITE} is not installed`;
+const SQLITE = SQLITE3;
+const skip = absent(SQLITE);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 after(cleanup);
