@@ -1,12 +1,13 @@
 // Threaded comments and the rules they pass through: the form without
 // JavaScript (303 to the comment), the Origin rule, the JSON API, threading
 // to the configured depth, "load more" pages, exact counts, each moderation
-// and spam rule, the edit window, and limits crossed by one.
+// and spam rule, the edit window, and limits crossed by one
+// (LIM_COMMENT_DEPTH, LIM_RULE_BYTES, the field lengths).
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { newSite, startServer, cleanup, get, stopClean, reportOnFailure } from './lib/gazette.mjs';
+import { newSite, startServer, cleanup, get, stopClean, reportOnFailure, run } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 
 let site;
@@ -179,6 +180,30 @@ describe('threads', () => {
     setting('comments_max_depth', '10');
   });
 
+  test('comments_max_depth past LIM_COMMENT_DEPTH nests to LIM_COMMENT_DEPTH, and the page shows it all', async () => {
+    // The admin and the CLI's validation keep the setting in range; a
+    // value written to the database directly is clamped where it is read.
+    setting('comments_max_depth', String(LIMITS.LIM_COMMENT_DEPTH + 10));
+    const pid = posts[4];
+    const n = LIMITS.LIM_COMMENT_DEPTH + 3;
+    let parent = 0;
+    const ids = [];
+    for (let i = 0; i < n; i++) {
+      const r = await apiComment({ post_id: pid, parent_id: parent, author: `Deep ${i}`, body: `deep ${i}` });
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+      ids.push(r.json.id);
+      parent = r.json.id;
+    }
+    const deepest = LIMITS.LIM_COMMENT_DEPTH - 1;
+    assert.deepEqual(ids.map((id) => Number(sql(`SELECT depth FROM comments WHERE id = ${id}`))),
+      ids.map((_, i) => Math.min(i, deepest)));
+    const html = (await get(srv.url + await postPage(pid))).text;
+    const shown = [...html.matchAll(/class="comment depth-(\d+)" id="comment-(\d+)"/g)]
+      .map((m) => [Number(m[2]), Number(m[1])]).filter(([id]) => ids.includes(id));
+    assert.deepEqual(shown, ids.map((id, i) => [id, Math.min(i, deepest)]), 'every reply, in reading order, at its depth');
+    setting('comments_max_depth', '10');
+  });
+
   test('a reply to a comment of another post, or to a removed one, is refused', async () => {
     const a = await apiComment({ post_id: posts[5], author: 'A', body: 'on five' });
     const other = await apiComment({ post_id: posts[6], parent_id: a.json.id, author: 'B', body: 'wrong post' });
@@ -253,6 +278,26 @@ describe('moderation rules', () => {
     assert.equal((await apiComment({ post_id: posts[9], author: 'T', email: 'Troll@Example.com', body: 'hi' })).status, 403);
     assert.equal((await apiComment({ post_id: posts[9], author: 'T', body: 'from a blocked address' }, { ip: '10.66.66.66' })).status, 403);
     for (const k of ['comments_held_words', 'comments_blocked_words', 'comments_blocked_emails', 'comments_blocked_ips']) setting(k, '');
+  });
+
+  test('a word list of LIM_RULE_BYTES is used to its last word; one byte more is refused', async () => {
+    // "w00001, w00002, ..." cut to exactly LIM_RULE_BYTES, ending in a word
+    let list = '';
+    for (let i = 1; list.length < LIMITS.LIM_RULE_BYTES; i++) list += `w${String(i).padStart(5, '0')}, `;
+    list = `${list.slice(0, LIMITS.LIM_RULE_BYTES - ',lastblocked'.length)},lastblocked`;
+    assert.equal(Buffer.byteLength(list), LIMITS.LIM_RULE_BYTES);
+    const set = (v) => run(['settings', 'set', 'comments_blocked_words', v, '--site', site.dir]);
+    const over = await set(`${list}x`);
+    assert.equal(over.code, 2, over.stderr);
+    assert.match(over.stderr, new RegExp(`longer than ${LIMITS.LIM_RULE_BYTES} bytes`));
+    const ok = await set(list);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((await apiComment({ post_id: posts[9], author: 'L', body: 'the lastblocked word' })).status, 403);
+    assert.equal((await apiComment({ post_id: posts[9], author: 'L', body: 'w00001 first' })).status, 403);
+    // written past the limit behind the CLI's back: ignored, not half read
+    setting('comments_blocked_words', `${list}x`);
+    assert.equal((await apiComment({ post_id: posts[9], author: 'L', body: 'the lastblocked word again' })).status, 201);
+    setting('comments_blocked_words', '');
   });
 
   test('a filled honeypot or a form sent too fast is stored as spam, shown to the bot as held', async () => {
