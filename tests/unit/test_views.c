@@ -391,6 +391,33 @@ full_table_forgets_the_oldest(void **state)
 	assert_int_equal(total, n + 2);
 }
 
+/*
+ * Views wait for the flush in one row per (post, day): at
+ * LIM_VIEW_PENDING rows further views are not counted (nor answered as
+ * counted), and once a flush has emptied the table they count again.  A
+ * reader a day for LIM_VIEW_PENDING days fills it with one post.
+ */
+static void
+full_pending_table_stops_counting(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = published(f->st, "a"), total = 0, day;
+
+	for (day = 0; day < LIM_VIEW_PENDING; day++) {
+		set_clock(NOW + day * DAY);
+		if (hit(f->v, a, "192.0.2.1", CHROME, NULL) != 1)
+			fail_msg("day %lld did not count", (long long)day);
+	}
+	set_clock(NOW + day * DAY);
+	assert_int_equal(hit(f->v, a, "192.0.2.1", CHROME, &total), 0);
+	assert_int_equal(total, LIM_VIEW_PENDING);
+	assert_int_equal(hit(f->v, a, "192.0.2.2", CHROME, &total), 0);
+	flush(f->v);
+	assert_int_equal(stored_total(f->st, a), LIM_VIEW_PENDING);
+	assert_int_equal(hit(f->v, a, "192.0.2.2", CHROME, &total), 1);
+	assert_int_equal(total, LIM_VIEW_PENDING + 1);
+}
+
 /* ---- flush --------------------------------------------------------------- */
 
 static int64_t
@@ -733,6 +760,8 @@ main(void)
 			unknown_draft_scheduled_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(window_boundary, setup,
 	                                        teardown),
+		cmocka_unit_test_setup_teardown(
+			full_pending_table_stops_counting, setup, teardown),
 		cmocka_unit_test_setup_teardown(full_table_forgets_the_oldest,
 	                                        setup, teardown),
 		cmocka_unit_test_setup_teardown(
