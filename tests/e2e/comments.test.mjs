@@ -2,7 +2,8 @@
 // JavaScript (303 to the comment), the Origin rule, the JSON API, threading
 // to the configured depth, "load more" pages, exact counts, each moderation
 // and spam rule, the edit window, and limits crossed by one
-// (LIM_COMMENT_DEPTH, LIM_RULE_BYTES, the field lengths).
+// (LIM_COMMENT_DEPTH, LIM_RULE_BYTES, LIM_RESPONSE_BYTES, the field
+// lengths).
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -233,6 +234,42 @@ describe('threads', () => {
     assert.equal([...second.text.matchAll(/class="comment depth-0"/g)].length, 5);
     assert.match(second.text, new RegExp(`<h2>${n} Comments</h2>`), 'the count is exact on every page');
     assert.equal((await get(`${srv.url}${page}comment-page-3/`)).status, 404);
+  });
+});
+
+describe('a page past LIM_RESPONSE_BYTES', () => {
+  // Comments as an import may bring them (no length check on the way in),
+  // written directly: LIM_COMMENT_THREADS threads of big bodies.
+  const recount = (pid) => `UPDATE posts SET comment_count = (SELECT count(*) FROM comments
+    WHERE post_id = ${pid} AND status = 'approved') WHERE id = ${pid};`;
+  const bigComments = (pid, n, bytes) => {
+    const values = Array.from({ length: n }, (_, i) =>
+      `(${pid}, 'Big ${i}', 'big', printf('<p>%.*c</p>', ${bytes}, 'x'), 'approved', ${1700000000 + i}, ${1700000000 + i})`).join(',');
+    sql(`INSERT INTO comments(post_id, author_name, body_src, body_html, status, created_at, activity_at) VALUES ${values};
+         UPDATE comments SET thread_id = id WHERE post_id = ${pid} AND thread_id IS NULL;
+         ${recount(pid)}`);
+  };
+
+  test('is answered 500, and the server goes on; a page under it is served whole', async () => {
+    const n = LIMITS.LIM_COMMENT_THREADS;
+    const under = Math.floor(LIMITS.LIM_RESPONSE_BYTES / n) - 8192; // room for the page around them
+    const over = Math.ceil(LIMITS.LIM_RESPONSE_BYTES / n);
+    bigComments(posts[1], n, under);
+    bigComments(posts[3], n, over);
+    // the watcher sees the direct writes within 50 ms; wait for it, not a fixed time
+    const deadline = Date.now() + 5000;
+    let ok;
+    do {
+      ok = await get(srv.url + await postPage(posts[1]));
+    } while (!ok.text.includes('Big 49') && Date.now() < deadline);
+    assert.equal(ok.status, 200);
+    assert.ok(Buffer.byteLength(ok.text) > LIMITS.LIM_RESPONSE_BYTES - n * 8192, `${Buffer.byteLength(ok.text)} bytes`);
+    const big = await get(srv.url + await postPage(posts[3]));
+    assert.equal(big.status, 500);
+    assert.equal(big.text, 'internal error\n');
+    assert.equal((await get(srv.url + '/')).status, 200, 'the server goes on');
+    sql(`DELETE FROM comments WHERE post_id IN (${posts[1]}, ${posts[3]}) AND author_name LIKE 'Big %';
+         ${recount(posts[1])} ${recount(posts[3])}`);
   });
 });
 
