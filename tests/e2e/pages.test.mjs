@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { run, newSite, startServer, cleanup, tempDir, get, stopClean, reportOnFailure, PERMALINK_RE } from './lib/gazette.mjs';
+import { run, newSite, startServer, cleanup, tempDir, get, stopClean, reportOnFailure, PERMALINK_RE, eventually } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 
 const SQLITE3 = '/usr/bin/sqlite3';
@@ -135,8 +135,12 @@ describe('sections by kind', () => {
     const id = sql(`SELECT id FROM posts WHERE slug = '${slug.replace(/'/g, "''")}'`);
     sql(`INSERT INTO comments(post_id, author_name, body_src, body_html, status, created_at) VALUES (${id}, 'E2E', 'x', '<p>x</p>', 'approved', strftime('%s','now'));
          UPDATE posts SET comment_count = comment_count + 1, activity_at = strftime('%s','now') WHERE id = ${id};`);
-    await new Promise((r) => setTimeout(r, 300)); // the server sees another process's commit within 50 ms
-    const after = mainLinks((await get(`${srv.url}/category/cafe/`)).text);
+    // the server sees another process's commit within 50 ms
+    let after;
+    await eventually(async () => {
+      after = mainLinks((await get(`${srv.url}/category/cafe/`)).text);
+      return after[0] === oldest;
+    });
     assert.equal(after[0], oldest);
   });
 
@@ -216,9 +220,13 @@ describe('sidebar blocks', () => {
 
   test('blocks follow the blocks table: a reordered block moves on the next page', async () => {
     sql("UPDATE blocks SET position = -1 WHERE kind = 'recent_comments'");
-    await new Promise((r) => setTimeout(r, 300));
-    const side = (await get(`${srv.url}/`)).text;
-    const aside = side.slice(side.indexOf('<aside'));
+    const first = (aside) => aside.indexOf('Recent comments') < aside.indexOf('Support');
+    let aside;
+    await eventually(async () => {
+      const side = (await get(`${srv.url}/`)).text;
+      aside = side.slice(side.indexOf('<aside'));
+      return first(aside);
+    });
     assert.ok(aside.indexOf('Recent comments') < aside.indexOf('Support'), 'recent comments now first');
   });
 });
@@ -234,10 +242,12 @@ describe('scheduled posts', () => {
     const url = new URL(r.stdout.split('\t')[1].trim()).pathname;
     assert.equal(sql("SELECT status FROM posts WHERE slug = 'scheduled-story'"), 'scheduled');
     assert.equal((await get(srv.url + url)).status, 404, 'not visible before its time');
-    // No request to the server until well after its time...
-    await new Promise((res) => setTimeout(res, 5000));
-    // ...yet the server's own timer has published it.
-    assert.equal(sql("SELECT status FROM posts WHERE slug = 'scheduled-story'"), 'published');
+    // No request to the server: its own timer publishes the post, at its
+    // time and not before (the database is watched, not the site).
+    const status = () => sql("SELECT status FROM posts WHERE slug = 'scheduled-story'");
+    const seen = await eventually(() => status() === 'published' && Date.now(), { timeout: 3000 + 10000 });
+    assert.ok(seen, `still ${status()} 10 s after its time`);
+    assert.ok(seen >= Date.parse(when), `published ${Date.parse(when) - seen} ms before its time`);
     assert.equal((await get(srv.url + url)).status, 200);
   });
 });
