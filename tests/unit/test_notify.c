@@ -30,6 +30,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "set_clock.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -52,12 +53,30 @@ setting(struct store *st, const char *key, const char *value)
 		fail_msg("store_setting_set(%s): %s", key, e.msg);
 }
 
+/* A published post open to comments. */
+static int
+add_post(struct store *st, const char *slug, const char *title, int64_t *id,
+         struct error *e)
+{
+	struct post p;
+
+	memset(&p, 0, sizeof(p));
+	p.type = POST_POST;
+	p.status = POST_PUBLISHED;
+	p.slug = slug;
+	p.title = title;
+	p.body_src = "body";
+	p.body_html = "<p>body</p>\n";
+	p.published_at = T0;
+	p.comments_open = 1;
+	return store_post_add(st, &p, id, e);
+}
+
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct error e;
-	struct post p;
 
 	if (sodium_init() < 0)
 		return -1;
@@ -73,16 +92,8 @@ setup(void **state)
 		print_error("notify_new: %s\n", e.msg);
 		return -1;
 	}
-	memset(&p, 0, sizeof(p));
-	p.type = POST_POST;
-	p.status = POST_PUBLISHED;
-	p.slug = "hello-world";
-	p.title = "Hello, world";
-	p.body_src = "body";
-	p.body_html = "<p>body</p>\n";
-	p.published_at = T0;
-	p.comments_open = 1;
-	if (store_post_add(f->st, &p, &f->post_id, &e) != 0) {
+	if (add_post(f->st, "hello-world", "Hello, world", &f->post_id, &e) !=
+	    0) {
 		print_error("store_post_add: %s\n", e.msg);
 		return -1;
 	}
@@ -97,13 +108,11 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct error e;
 
 	notify_free(f->n);
 	store_close(f->st);
 	free(f);
-	unsetenv("GAZETTE_NOW");
-	clock_init(&e);
+	real_clock();
 	return 0;
 }
 
@@ -131,6 +140,17 @@ comment(struct fixture *f, int64_t parent, const char *name, const char *email,
 		fail_msg("store_comment_add: %s", e.msg);
 	assert_true(id > 0);
 	return id;
+}
+
+/* Ann's approved comment, asking to hear of replies (its id in *parent),
+ * and Bob's approved reply to it: the reply's id. */
+static int64_t
+ann_and_bob(struct fixture *f, int64_t *parent)
+{
+	*parent = comment(f, 0, "Ann", "ann@example.org", COMMENT_APPROVED, 1,
+	                  "First!");
+	return comment(f, *parent, "Bob", "bob@example.org", COMMENT_APPROVED,
+	               0, "Welcome.");
 }
 
 /* Every queued message, sent or not, due or not; *out in a. */
@@ -173,19 +193,6 @@ smtp_port(struct fixture *f, int listening)
 	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", ntohs(sin.sin_port));
 	setting(f->st, "smtp_url", url);
 	return fd;
-}
-
-/* The process's clock (GAZETTE_NOW) from t on; the sender reads it. */
-static void
-set_clock(int64_t t)
-{
-	char v[32];
-	struct error e;
-
-	snprintf(v, sizeof(v), "%lld", (long long)t);
-	setenv("GAZETTE_NOW", v, 1);
-	if (clock_init(&e) == -1)
-		fail_msg("clock_init: %s", e.msg);
 }
 
 static double
@@ -468,24 +475,16 @@ failed_delivery_is_retried_later(void **state)
 	struct outbox_msg *m;
 	struct error e;
 	int64_t parent, reply;
-	int fd, tries;
+	int fd;
 	size_t due;
 
 	fd = smtp_port(f, 0);
 	setting(f->st, "smtp_retry_seconds", "600");
 
-	parent = comment(f, 0, "Ann", "ann@example.org", COMMENT_APPROVED, 1,
-	                 "First!");
-	reply = comment(f, parent, "Bob", "bob@example.org", COMMENT_APPROVED,
-	                0, "Welcome.");
+	reply = ann_and_bob(f, &parent);
 	assert_int_equal(notify_start(f->n, &e), 0);
 	reply_ok(f, reply);
-	for (tries = 0; tries < 100; tries++) {
-		arena_reset(a);
-		if (queued(f, a, &m) == 1 && m[0].attempts > 0)
-			break;
-		usleep(50 * 1000);
-	}
+	assert_int_equal(attempts_reach(f, reply, 1, 5), 1);
 	assert_int_equal(queued(f, a, &m), 1);
 	assert_int_equal(m[0].attempts, 1);
 	/* Not due now; due after the back-off. */
@@ -516,10 +515,7 @@ attempts_run_out(void **state)
 
 	fd = smtp_port(f, 0);
 	setting(f->st, "smtp_retry_seconds", "1");
-	parent = comment(f, 0, "Ann", "ann@example.org", COMMENT_APPROVED, 1,
-	                 "First!");
-	reply = comment(f, parent, "Bob", "bob@example.org", COMMENT_APPROVED,
-	                0, "Welcome.");
+	reply = ann_and_bob(f, &parent);
 	set_clock(base);
 	assert_int_equal(notify_start(f->n, &e), 0);
 	reply_ok(f, reply);
@@ -554,10 +550,7 @@ hanging_server_times_out(void **state)
 
 	fd = smtp_port(f, 1);
 	setting(f->st, "smtp_retry_seconds", "600");
-	parent = comment(f, 0, "Ann", "ann@example.org", COMMENT_APPROVED, 1,
-	                 "First!");
-	reply = comment(f, parent, "Bob", "bob@example.org", COMMENT_APPROVED,
-	                0, "Welcome.");
+	reply = ann_and_bob(f, &parent);
 	set_clock(base);
 	start = seconds();
 	assert_int_equal(notify_start(f->n, &e), 0);
@@ -594,7 +587,6 @@ oversized_mail_is_refused(void **state)
 {
 	struct fixture *f = *state;
 	struct arena *a = arena_new();
-	struct post p;
 	struct error e;
 	struct buf title;
 	int64_t parent, reply;
@@ -604,20 +596,10 @@ oversized_mail_is_refused(void **state)
 	buf_init(&title, 1 << 20);
 	for (int i = 0; i < LIM_MAIL_BYTES; i++)
 		assert_int_equal(buf_putc(&title, 'T'), 0);
-	memset(&p, 0, sizeof(p));
-	p.type = POST_POST;
-	p.status = POST_PUBLISHED;
-	p.slug = "long-title";
-	p.title = buf_str(&title);
-	p.body_src = "body";
-	p.body_html = "<p>body</p>\n";
-	p.published_at = T0;
-	p.comments_open = 1;
-	assert_int_equal(store_post_add(f->st, &p, &f->post_id, &e), 0);
-	parent = comment(f, 0, "Ann", "ann@example.org", COMMENT_APPROVED, 1,
-	                 "First!");
-	reply = comment(f, parent, "Bob", "bob@example.org", COMMENT_APPROVED,
-	                0, "Welcome.");
+	assert_int_equal(add_post(f->st, "long-title", buf_str(&title),
+	                          &f->post_id, &e),
+	                 0);
+	reply = ann_and_bob(f, &parent);
 	assert_int_equal(notify_reply(f->n, reply, &e), -1);
 	assert_int_equal(e.code, ERR_TOO_BIG);
 	assert_int_equal(queued(f, a, NULL), 0);
@@ -626,13 +608,10 @@ oversized_mail_is_refused(void **state)
 	buf_reset(&title);
 	for (int i = 0; i < LIM_MAIL_BYTES / 4; i++)
 		assert_int_equal(buf_puts(&title, "\xC3\xA9"), 0);
-	p.slug = "long-accented-title";
-	p.title = buf_str(&title);
-	assert_int_equal(store_post_add(f->st, &p, &f->post_id, &e), 0);
-	parent = comment(f, 0, "Ann", "ann@example.org", COMMENT_APPROVED, 1,
-	                 "First!");
-	reply = comment(f, parent, "Bob", "bob@example.org", COMMENT_APPROVED,
-	                0, "Welcome.");
+	assert_int_equal(add_post(f->st, "long-accented-title", buf_str(&title),
+	                          &f->post_id, &e),
+	                 0);
+	reply = ann_and_bob(f, &parent);
 	reply_ok(f, reply);
 	assert_int_equal(queued(f, a, NULL), 1);
 	assert_int_equal(notify_start(f->n, &e), 0);

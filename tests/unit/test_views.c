@@ -28,6 +28,7 @@
 #include "util/limits.h"
 #include "views/views.h"
 #include "tmp_site.h"
+#include "set_clock.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -46,18 +47,6 @@ struct fixture {
 	struct store *st;
 	struct views *v;
 };
-
-static void
-set_clock(int64_t t)
-{
-	char s[32];
-	struct error e;
-
-	snprintf(s, sizeof(s), "%lld", (long long)t);
-	setenv("GAZETTE_NOW", s, 1);
-	if (clock_init(&e) == -1)
-		fail_msg("clock_init: %s", e.msg);
-}
 
 static int
 setup(void **state)
@@ -81,13 +70,11 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct error e;
 
 	views_free(f->v);
 	store_close(f->st);
 	free(f);
-	unsetenv("GAZETTE_NOW");
-	clock_init(&e);
+	real_clock();
 	return 0;
 }
 
