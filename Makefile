@@ -3,14 +3,21 @@
 
 BUILD  ?= build
 ASAN   ?= build-asan
+FUZZ   ?= build-fuzz
+# In a variable: a comma written inside $(call ...) would split the argument
+# (it did: the sanitizer build had lost UBSan).
+SANITIZE = -Db_sanitize=address,undefined
 SITE   ?= site
 MESON  ?= meson
 
 # Meson globs source files at configure time: reconfigure when the list of
-# files changes, so adding a file never needs a manual step.
-FILES = $(shell find src templates static tests/unit -type f | LC_ALL=C sort | cksum | cut -d' ' -f1)
+# files changes, so adding a file never needs a manual step; and when the
+# options change (meson 1.0's `setup --reconfigure` ignores changed b_
+# options, `configure` applies them).
+FILES = $(shell find src templates static tests/unit tests/fuzz -type f | LC_ALL=C sort | cksum | cut -d' ' -f1)
 
-.PHONY: all deps build asan run test unit e2e bench format format-check clean
+.PHONY: all deps build asan fuzz-build fuzz fuzz-smoke run test unit e2e bench \
+	format format-check clean
 
 all: build
 
@@ -20,10 +27,11 @@ deps:
 define configure
 	@if [ ! -f $(1)/build.ninja ]; then \
 		$(MESON) setup $(1) $(2); \
-	elif [ "$$(cat $(1)/.files 2>/dev/null)" != "$(FILES)" ]; then \
-		$(MESON) setup --reconfigure $(1) $(2) >/dev/null; \
+	elif [ "$$(cat $(1)/.files 2>/dev/null)" != "$(FILES) $(2)" ]; then \
+		if [ -n "$(2)" ]; then $(MESON) configure $(1) $(2); fi; \
+		$(MESON) setup --reconfigure $(1) >/dev/null; \
 	fi
-	@echo $(FILES) > $(1)/.files
+	@echo "$(FILES) $(2)" > $(1)/.files
 endef
 
 build:
@@ -31,8 +39,31 @@ build:
 	ninja -C $(BUILD)
 
 asan:
-	$(call configure,$(ASAN),-Dbuildtype=debug -Db_sanitize=address,undefined)
+	$(call configure,$(ASAN),-Dbuildtype=debug $(SANITIZE))
 	ninja -C $(ASAN)
+
+# The libFuzzer drivers of tests/fuzz, built by clang with ASan and UBSan.
+FUZZ_SECONDS ?= 600
+FUZZERS ?= $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+
+fuzz-build: export CC = clang
+fuzz-build:
+	$(call configure,$(FUZZ),-Dfuzz=true $(SANITIZE) -Db_lundef=false)
+	ninja -C $(FUZZ)
+
+# Each driver for FUZZ_SECONDS, one after the other (FUZZERS=fuzz_wxr for
+# one); a crash stops nothing, the failures are listed at the end.
+fuzz: deps fuzz-build
+	@failed=""; for f in $(FUZZERS); do \
+		echo "== $$f: $(FUZZ_SECONDS) s"; \
+		sh tests/fuzz/run $(FUZZ)/tests/fuzz/$$f $(FUZZ_SECONDS) \
+			|| failed="$$failed $$f"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed" >&2; exit 1; fi
+
+# A few seconds of each driver, so one that no longer builds or runs fails.
+fuzz-smoke: fuzz-build
+	$(MESON) test -C $(FUZZ) --suite fuzz --print-errorlogs
 
 run: deps build
 	@if [ ! -f $(SITE)/gazette.db ]; then \
@@ -55,6 +86,7 @@ e2e: asan
 test: deps
 	$(MAKE) unit
 	$(MAKE) e2e
+	$(MAKE) fuzz-smoke
 	$(MAKE) format-check
 
 bench: deps build
@@ -68,4 +100,4 @@ format-check:
 		&& echo "clang-format: ok"
 
 clean:
-	rm -rf $(BUILD) $(ASAN)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

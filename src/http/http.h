@@ -91,6 +91,15 @@ const char *req_header(const struct req *r, const char *name);
 /* Every line of a header joined with ", ", as RFC 9110 section 5.3 reads
  * a field sent on several lines, in r's arena; NULL when absent. */
 const char *req_header_list(const struct req *r, const char *name);
+/*
+ * The checks of a request head made before any body is read: its raw
+ * target and its n header fields in the order they came.  NULL when the
+ * head may go on; else the refusal's text, with *status 414 (target over
+ * LIM_URL_BYTES), 431 (head over LIM_HEADER_BYTES) or 413 (a first
+ * Content-Length that is not a number, or over LIM_BODY_BYTES).
+ */
+const char *req_head_check(const char *target, const struct header *h, size_t n,
+                           unsigned *status);
 /* The decoded value of query argument name, or NULL (also when the query
  * has a bad escape; route_dispatch() has refused those already). */
 const char *req_query(const struct req *r, const char *name);

@@ -27,6 +27,7 @@
  * - iframe only with a player URL of render/video.h, written with our
  *   own attributes (sandbox, lazy loading), never the input's.
  */
+#include <assert.h>
 #include <gumbo.h>
 #include <string.h>
 #include <strings.h>
@@ -168,6 +169,11 @@ struct san {
 	struct buf *b;
 	unsigned flags;
 	int err;
+	/* The kept elements open around the walk, innermost last: what a
+	 * parser reading the output has open (none is deeper than
+	 * LIM_SANITIZE_DEPTH). */
+	const GumboNode *open[LIM_SANITIZE_DEPTH];
+	size_t nopen;
 };
 
 int
@@ -286,8 +292,92 @@ is_void(GumboTag tag)
 	       tag == GUMBO_TAG_SOURCE;
 }
 
+static int
+tag_in(GumboTag tag, const GumboTag *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == tag)
+			return 1;
+	return 0;
+}
+
+/*
+ * Would a parser reading our output close one of the kept elements open
+ * around n when it meets n's start tag ("in body" insertion mode, HTML
+ * 13.2.6.4.7)?  The input's tree can hold such nesting only across an
+ * element we unwrap (a <center> between two <dt>, a <marquee> between a
+ * <p> and a <div>); written without it, the two would come back as
+ * siblings, and a second pass would give other output.  The elements
+ * open are kept ones, so only allow-listed tags need naming here.
+ */
+static int
+closes_open(const struct san *s, GumboTag tag)
+{
+	/* start tags that close a p in button scope */
+	static const GumboTag close_p[] = {
+		GUMBO_TAG_ADDRESS, GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_DETAILS,
+		GUMBO_TAG_DIV,     GUMBO_TAG_DL,         GUMBO_TAG_FIGCAPTION,
+		GUMBO_TAG_FIGURE,  GUMBO_TAG_OL,         GUMBO_TAG_P,
+		GUMBO_TAG_SUMMARY, GUMBO_TAG_UL,         GUMBO_TAG_H1,
+		GUMBO_TAG_H2,      GUMBO_TAG_H3,         GUMBO_TAG_H4,
+		GUMBO_TAG_H5,      GUMBO_TAG_H6,         GUMBO_TAG_PRE,
+		GUMBO_TAG_LI,      GUMBO_TAG_DD,         GUMBO_TAG_DT,
+		GUMBO_TAG_TABLE,   GUMBO_TAG_HR,
+	};
+	/* the kept elements that bound "button scope" */
+	static const GumboTag scope[] = {
+		GUMBO_TAG_CAPTION,
+		GUMBO_TAG_TABLE,
+		GUMBO_TAG_TD,
+		GUMBO_TAG_TH,
+	};
+	/* the kept "special" elements, which stop the search for an open
+	 * li, dd or dt (address, div and p do not) */
+	static const GumboTag special[] = {
+		GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_CAPTION, GUMBO_TAG_DD,
+		GUMBO_TAG_DETAILS,    GUMBO_TAG_DL,      GUMBO_TAG_DT,
+		GUMBO_TAG_FIGCAPTION, GUMBO_TAG_FIGURE,  GUMBO_TAG_H1,
+		GUMBO_TAG_H2,         GUMBO_TAG_H3,      GUMBO_TAG_H4,
+		GUMBO_TAG_H5,         GUMBO_TAG_H6,      GUMBO_TAG_LI,
+		GUMBO_TAG_OL,         GUMBO_TAG_PRE,     GUMBO_TAG_SUMMARY,
+		GUMBO_TAG_TABLE,      GUMBO_TAG_TBODY,   GUMBO_TAG_TD,
+		GUMBO_TAG_TFOOT,      GUMBO_TAG_TH,      GUMBO_TAG_THEAD,
+		GUMBO_TAG_TR,         GUMBO_TAG_UL,
+	};
+	static const GumboTag headings[] = {
+		GUMBO_TAG_H1, GUMBO_TAG_H2, GUMBO_TAG_H3,
+		GUMBO_TAG_H4, GUMBO_TAG_H5, GUMBO_TAG_H6,
+	};
+	static const GumboTag dd_dt[] = {GUMBO_TAG_DD, GUMBO_TAG_DT};
+	GumboTag open;
+
+	if (tag_in(tag, close_p, sizeof(close_p) / sizeof(close_p[0])))
+		for (size_t i = s->nopen; i-- > 0;) {
+			open = s->open[i]->v.element.tag;
+			if (open == GUMBO_TAG_P)
+				return 1;
+			if (tag_in(open, scope,
+			           sizeof(scope) / sizeof(scope[0])))
+				break;
+		}
+	if (tag_in(tag, headings, 6) && s->nopen > 0 &&
+	    tag_in(s->open[s->nopen - 1]->v.element.tag, headings, 6))
+		return 1;
+	if (tag == GUMBO_TAG_LI || tag == GUMBO_TAG_DD || tag == GUMBO_TAG_DT)
+		for (size_t i = s->nopen; i-- > 0;) {
+			open = s->open[i]->v.element.tag;
+			if (tag == GUMBO_TAG_LI ? open == GUMBO_TAG_LI
+			                        : tag_in(open, dd_dt, 2))
+				return 1;
+			if (tag_in(open, special,
+			           sizeof(special) / sizeof(special[0])))
+				break;
+		}
+	return 0;
+}
+
 static enum act
-decide(const GumboNode *n, int depth)
+decide(const struct san *s, const GumboNode *n, int depth)
 {
 	const GumboElement *el = &n->v.element;
 	const char *src;
@@ -304,7 +394,8 @@ decide(const GumboNode *n, int depth)
 	for (size_t i = 0; i < sizeof(drop_tags) / sizeof(drop_tags[0]); i++)
 		if (drop_tags[i] == el->tag)
 			return ACT_DROP;
-	if (rule_of(el->tag) == NULL || depth >= LIM_SANITIZE_DEPTH)
+	if (rule_of(el->tag) == NULL || depth >= LIM_SANITIZE_DEPTH ||
+	    closes_open(s, el->tag))
 		return ACT_UNWRAP;
 	/*
 	 * The adoption agency can leave a link inside a link in the tree,
@@ -333,32 +424,92 @@ put(struct san *s, const char *str)
 }
 
 /*
+ * The length of the well-formed UTF-8 sequence at p (before end), its
+ * code point in *cp; 0 when the bytes there are not one.
+ */
+static size_t
+utf8_at(const unsigned char *p, const unsigned char *end, unsigned *cp)
+{
+	unsigned min;
+	size_t n;
+
+	if (*p < 0x80) {
+		*cp = *p;
+		return 1;
+	}
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		n = 2, *cp = *p & 0x1fu, min = 0x80;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3, *cp = *p & 0x0fu, min = 0x800;
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4, *cp = *p & 0x07u, min = 0x10000;
+	} else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (p[i] & 0x3fu);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * A code point past ASCII that HTML's input stream keeps as it is: gumbo
+ * turns C1 controls and noncharacters into U+FFFD.
+ */
+static int
+kept_as_is(unsigned cp)
+{
+	return cp > 0x9f && !(cp >= 0xfdd0 && cp <= 0xfdef) &&
+	       (cp & 0xfffe) != 0xfffe;
+}
+
+/*
  * Text and attribute values, escaped.  A character reference may have
- * decoded to a control character that a parser would change when it reads
- * our output again (a raw U+0003 becomes U+FFFD, a raw CR a line feed): it
- * is written as that parser would read it, so sanitizing the output again
- * changes nothing.
+ * decoded to a character that a parser would change when it reads our
+ * output again (a raw U+0003, U+0085 or U+FFFE becomes U+FFFD, a raw CR a
+ * line feed), and gumbo writes a reference past U+10FFFF as bytes that
+ * are not UTF-8 (&#xDDDDDDDD): each is written as that parser would read
+ * it, so sanitizing the output again changes nothing.
  */
 static void
 put_esc(struct san *s, const char *str, size_t n)
 {
-	size_t start = 0;
+	const unsigned char *p = (const unsigned char *)str, *end = p + n;
+	size_t start = 0, i = 0;
 
-	for (size_t i = 0; i < n && !s->err; i++) {
-		unsigned char c = (unsigned char)str[i];
+	while (i < n && !s->err) {
+		unsigned char c = p[i];
 		const char *rep;
+		size_t k = 1;
+		unsigned cp;
 
 		if (c == '\r')
 			rep = "&#13;";
 		else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\f') ||
 		         c == 0x7F)
 			rep = "\xEF\xBF\xBD"; /* U+FFFD */
-		else
+		else if (c < 0x80) {
+			i++;
 			continue;
+		} else {
+			k = utf8_at(p + i, end, &cp);
+			if (k > 0 && kept_as_is(cp)) {
+				i += k;
+				continue;
+			}
+			rep = "\xEF\xBF\xBD";
+			k = k > 0 ? k : 1;
+		}
 		if (html_escape(s->b, str + start, i - start) == -1 ||
 		    buf_puts(s->b, rep) == -1)
 			s->err = 1;
-		start = i + 1;
+		i += k;
+		start = i;
 	}
 	if (!s->err && html_escape(s->b, str + start, n - start) == -1)
 		s->err = 1;
@@ -434,18 +585,6 @@ open_tag(struct san *s, const GumboNode *n)
 	if (el->tag == GUMBO_TAG_A && (s->flags & SANITIZE_UGC))
 		put_attr(s, "rel", "nofollow ugc");
 	put(s, ">");
-	/*
-	 * The parser eats one newline right after <pre>; write one back so
-	 * a leading newline of the content survives a second parse.
-	 */
-	if (el->tag == GUMBO_TAG_PRE && el->children.length > 0) {
-		const GumboNode *c = el->children.data[0];
-
-		if ((c->type == GUMBO_NODE_TEXT ||
-		     c->type == GUMBO_NODE_WHITESPACE) &&
-		    c->v.text.text[0] == '\n')
-			put(s, "\n");
-	}
 }
 
 static void
@@ -466,7 +605,60 @@ is_element(const GumboNode *n)
 	return n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE;
 }
 
-/* The children of the fragment's root, in document order, no recursion. */
+static int
+is_text(const GumboNode *n)
+{
+	return n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+	       n->type == GUMBO_NODE_CDATA;
+}
+
+/*
+ * Does the first character written inside pre (kept, open, at depth - 1)
+ * start a text with a newline?  The parser eats one newline right after
+ * <pre>, so then one more is written.  That text may sit in elements we
+ * unwrap, or after ones we drop (<pre><font>\nx, <pre><!-- -->\nx): look
+ * through them as the walk will, up to the first kept element or text.
+ */
+static int
+pre_starts_with_newline(const struct san *s, const GumboNode *pre, int depth)
+{
+	const GumboNode *n = pre->v.element.children.data[0];
+
+	for (;;) {
+		if (is_text(n) && n->v.text.text[0] != '\0')
+			return n->v.text.text[0] == '\n';
+		if (is_element(n)) {
+			enum act act = decide(s, n, depth);
+
+			if (act == ACT_KEEP)
+				return 0;
+			if (act == ACT_UNWRAP &&
+			    n->v.element.children.length > 0) {
+				n = n->v.element.children.data[0];
+				depth++;
+				continue;
+			}
+		}
+		while (n->index_within_parent + 1 >=
+		       n->parent->v.element.children.length) {
+			n = n->parent;
+			depth--;
+			if (n == pre)
+				return 0;
+		}
+		n = n->parent->v.element.children
+		            .data[n->index_within_parent + 1];
+	}
+}
+
+/*
+ * The children of the fragment's root, in document order, no recursion.
+ * A kept element with children is pushed on s->open while the walk is
+ * inside it, and closed when the walk leaves it.  A kept iframe is
+ * written empty: a parser reads its content as raw text, so text we
+ * escaped would come back with the escapes as text (and browsers show an
+ * iframe's document, never its content).
+ */
 static void
 walk(struct san *s, const GumboNode *root)
 {
@@ -475,24 +667,32 @@ walk(struct san *s, const GumboNode *root)
 	int depth = 0;
 
 	while (n != NULL && !s->err) {
-		enum act act = ACT_DROP;
-
-		if (n->type == GUMBO_NODE_TEXT ||
-		    n->type == GUMBO_NODE_WHITESPACE ||
-		    n->type == GUMBO_NODE_CDATA)
+		if (is_text(n))
 			put_esc(s, n->v.text.text, strlen(n->v.text.text));
 		else if (is_element(n)) {
-			act = decide(n, depth);
-			if (act == ACT_KEEP)
+			const GumboElement *el = &n->v.element;
+			enum act act = decide(s, n, depth);
+			int in = act != ACT_DROP && el->children.length > 0 &&
+			         !(act == ACT_KEEP &&
+			           el->tag == GUMBO_TAG_IFRAME);
+
+			if (act == ACT_KEEP) {
 				open_tag(s, n);
-			if (act != ACT_DROP &&
-			    n->v.element.children.length > 0) {
-				n = n->v.element.children.data[0];
+				if (!in)
+					close_tag(s, n);
+			}
+			if (act == ACT_KEEP && in) {
+				assert(s->nopen < LIM_SANITIZE_DEPTH);
+				s->open[s->nopen++] = n;
+				if (el->tag == GUMBO_TAG_PRE &&
+				    pre_starts_with_newline(s, n, depth + 1))
+					put(s, "\n");
+			}
+			if (in) {
+				n = el->children.data[0];
 				depth++;
 				continue;
 			}
-			if (act == ACT_KEEP)
-				close_tag(s, n);
 		}
 		/* the next sibling, closing the parents we leave */
 		for (;;) {
@@ -509,8 +709,10 @@ walk(struct san *s, const GumboNode *root)
 			}
 			n = parent;
 			depth--;
-			if (decide(n, depth) == ACT_KEEP)
+			if (s->nopen > 0 && s->open[s->nopen - 1] == n) {
+				s->nopen--;
 				close_tag(s, n);
+			}
 		}
 	}
 }
@@ -518,14 +720,13 @@ walk(struct san *s, const GumboNode *root)
 /*
  * The bytes of one character of plain text at p (before end): ASCII but
  * '<', '&', controls other than tab and newline, and DEL; or a
- * well-formed UTF-8 sequence of a code point that HTML's input stream
- * keeps as it is (no C1 control, surrogate or noncharacter, which gumbo
- * turns into U+FFFD, and no byte order mark).  0 for anything else.
+ * well-formed UTF-8 sequence that the input stream keeps as it is
+ * (kept_as_is), and no byte order mark.  0 for anything else.
  */
 static size_t
 plain_char(const unsigned char *p, const unsigned char *end)
 {
-	unsigned cp, min;
+	unsigned cp;
 	size_t n;
 
 	if (*p < 0x80)
@@ -533,26 +734,8 @@ plain_char(const unsigned char *p, const unsigned char *end)
 		                       *p == '\t' || *p == '\n'
 		               ? 1
 		               : 0;
-	if (*p >= 0xc2 && *p <= 0xdf) {
-		n = 2, cp = *p & 0x1fu, min = 0x80;
-	} else if (*p >= 0xe0 && *p <= 0xef) {
-		n = 3, cp = *p & 0x0fu, min = 0x800;
-	} else if (*p >= 0xf0 && *p <= 0xf4) {
-		n = 4, cp = *p & 0x07u, min = 0x10000;
-	} else
-		return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3fu);
-	}
-	if (cp < min || cp > 0x10ffff || cp <= 0x9f ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
-	    (cp & 0xfffe) == 0xfffe || cp == 0xfeff)
-		return 0;
-	return n;
+	n = utf8_at(p, end, &cp);
+	return n > 0 && kept_as_is(cp) && cp != 0xfeff ? n : 0;
 }
 
 /*
@@ -621,7 +804,7 @@ sanitize_html(struct buf *out, const char *src, size_t n, unsigned flags)
 {
 	GumboOptions opt = kGumboDefaultOptions;
 	GumboOutput *g;
-	struct san s = {out, flags, 0};
+	struct san s = {.b = out, .flags = flags};
 	int simple;
 
 	if (!(flags & SANITIZE_FULL_PARSE)) {

@@ -837,7 +837,9 @@ store_slug_next(struct store *s, struct arena *a, enum post_type type,
 		size_t keep;
 		const char *try;
 
-		snprintf(suffix, sizeof(suffix), n == 1 ? "" : "-%d", n);
+		suffix[0] = '\0';
+		if (n > 1)
+			snprintf(suffix, sizeof(suffix), "-%d", n);
 		keep = utf8_cut(slug, strlen(slug),
 		                LIM_SLUG_BYTES - strlen(suffix));
 		try = arena_printf(a, "%.*s%s", (int)keep, slug, suffix);

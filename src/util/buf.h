@@ -28,7 +28,7 @@ int buf_putc(struct buf *b, char c) __attribute__((warn_unused_result));
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), warn_unused_result));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((warn_unused_result));
+	__attribute__((format(printf, 2, 0), warn_unused_result));
 /* Make room for n more bytes without changing len. */
 int buf_grow(struct buf *b, size_t n) __attribute__((warn_unused_result));
 

@@ -4,6 +4,9 @@
 #include "log.h"
 #include "banned.h"
 
+static void vlog(const char *level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static void
 vlog(const char *level, const char *fmt, va_list ap)
 {

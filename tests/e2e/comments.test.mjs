@@ -1,12 +1,14 @@
 // Threaded comments and the rules they pass through: the form without
 // JavaScript (303 to the comment), the Origin rule, the JSON API, threading
 // to the configured depth, "load more" pages, exact counts, each moderation
-// and spam rule, the edit window, and limits crossed by one.
+// and spam rule, the edit window, and limits crossed by one
+// (LIM_COMMENT_DEPTH, LIM_RULE_BYTES, LIM_RESPONSE_BYTES, the field
+// lengths).
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { newSite, startServer, cleanup, get, stopClean, reportOnFailure } from './lib/gazette.mjs';
+import { newSite, startServer, cleanup, get, stopClean, reportOnFailure, run, eventually } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 
 let site;
@@ -158,11 +160,14 @@ describe('posting', () => {
     assert.equal(ok.status, 201, 'exactly at the limits is accepted');
     assert.equal((await apiComment({ post_id: 999999, author: 'A', body: 'x' })).status, 404);
     sql(`UPDATE posts SET comments_open = 0 WHERE id = ${posts[3]}`);
-    await new Promise((r) => setTimeout(r, 200));
+    // a comment reads the database itself; the page follows within 50 ms
     const closed = await apiComment({ post_id: posts[3], author: 'A', body: 'closed?' });
     assert.equal(closed.status, 403);
     assert.match(closed.json.error, /closed/);
-    assert.match((await get(srv.url + await postPage(posts[3]))).text, /Comments are closed/);
+    const page = await postPage(posts[3]);
+    let html;
+    await eventually(async () => /Comments are closed/.test(html = (await get(srv.url + page)).text));
+    assert.match(html, /Comments are closed/);
   });
 
   test('a form with more than LIM_FORM_FIELDS fields is refused', async () => {
@@ -196,6 +201,30 @@ describe('threads', () => {
     await setting('comments_max_depth', '10');
   });
 
+  test('comments_max_depth past LIM_COMMENT_DEPTH nests to LIM_COMMENT_DEPTH, and the page shows it all', async () => {
+    // The admin and the CLI's validation keep the setting in range; a
+    // value written to the database directly is clamped where it is read.
+    setting('comments_max_depth', String(LIMITS.LIM_COMMENT_DEPTH + 10));
+    const pid = posts[4];
+    const n = LIMITS.LIM_COMMENT_DEPTH + 3;
+    let parent = 0;
+    const ids = [];
+    for (let i = 0; i < n; i++) {
+      const r = await apiComment({ post_id: pid, parent_id: parent, author: `Deep ${i}`, body: `deep ${i}` });
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+      ids.push(r.json.id);
+      parent = r.json.id;
+    }
+    const deepest = LIMITS.LIM_COMMENT_DEPTH - 1;
+    assert.deepEqual(ids.map((id) => Number(sql(`SELECT depth FROM comments WHERE id = ${id}`))),
+      ids.map((_, i) => Math.min(i, deepest)));
+    const html = (await get(srv.url + await postPage(pid))).text;
+    const shown = [...html.matchAll(/class="comment depth-(\d+)" id="comment-(\d+)"/g)]
+      .map((m) => [Number(m[2]), Number(m[1])]).filter(([id]) => ids.includes(id));
+    assert.deepEqual(shown, ids.map((id, i) => [id, Math.min(i, deepest)]), 'every reply, in reading order, at its depth');
+    setting('comments_max_depth', '10');
+  });
+
   test('a reply to a comment of another post, or to a removed one, is refused', async () => {
     const a = await apiComment({ post_id: posts[5], author: 'A', body: 'on five' });
     const other = await apiComment({ post_id: posts[6], parent_id: a.json.id, author: 'B', body: 'wrong post' });
@@ -214,9 +243,9 @@ describe('threads', () => {
     sql(`INSERT INTO comments(post_id, author_name, body_src, body_html, status, created_at, activity_at) VALUES ${values};
          UPDATE comments SET thread_id = id WHERE post_id = ${pid} AND thread_id IS NULL;
          UPDATE posts SET comment_count = ${n} WHERE id = ${pid};`);
-    await new Promise((r) => setTimeout(r, 200));
     const page = await postPage(pid);
-    const first = (await get(srv.url + page)).text;
+    let first;
+    await eventually(async () => (first = (await get(srv.url + page)).text).includes(`${n} Comments`));
     assert.equal([...first.matchAll(/class="comment depth-0"/g)].length, LIMITS.LIM_COMMENT_THREADS);
     const more = /<a href="([^"]+)" data-load-more>/.exec(first);
     assert.ok(more, 'a load more link');
@@ -225,6 +254,40 @@ describe('threads', () => {
     assert.equal([...second.text.matchAll(/class="comment depth-0"/g)].length, 5);
     assert.match(second.text, new RegExp(`<h2>${n} Comments</h2>`), 'the count is exact on every page');
     assert.equal((await get(`${srv.url}${page}comment-page-3/`)).status, 404);
+  });
+});
+
+describe('a page past LIM_RESPONSE_BYTES', () => {
+  // Comments as an import may bring them (no length check on the way in),
+  // written directly: LIM_COMMENT_THREADS threads of big bodies.
+  const recount = (pid) => `UPDATE posts SET comment_count = (SELECT count(*) FROM comments
+    WHERE post_id = ${pid} AND status = 'approved') WHERE id = ${pid};`;
+  const bigComments = (pid, n, bytes) => {
+    const values = Array.from({ length: n }, (_, i) =>
+      `(${pid}, 'Big ${i}', 'big', printf('<p>%.*c</p>', ${bytes}, 'x'), 'approved', ${1700000000 + i}, ${1700000000 + i})`).join(',');
+    sql(`INSERT INTO comments(post_id, author_name, body_src, body_html, status, created_at, activity_at) VALUES ${values};
+         UPDATE comments SET thread_id = id WHERE post_id = ${pid} AND thread_id IS NULL;
+         ${recount(pid)}`);
+  };
+
+  test('is answered 500, and the server goes on; a page under it is served whole', async () => {
+    const n = LIMITS.LIM_COMMENT_THREADS;
+    const under = Math.floor(LIMITS.LIM_RESPONSE_BYTES / n) - 8192; // room for the page around them
+    const over = Math.ceil(LIMITS.LIM_RESPONSE_BYTES / n);
+    bigComments(posts[1], n, under);
+    bigComments(posts[3], n, over);
+    // the watcher sees the direct writes within 50 ms
+    let ok;
+    const page = await postPage(posts[1]);
+    await eventually(async () => (ok = await get(srv.url + page)).text.includes(`Big ${n - 1}`));
+    assert.equal(ok.status, 200);
+    assert.ok(Buffer.byteLength(ok.text) > LIMITS.LIM_RESPONSE_BYTES - n * 8192, `${Buffer.byteLength(ok.text)} bytes`);
+    const big = await get(srv.url + await postPage(posts[3]));
+    assert.equal(big.status, 500);
+    assert.equal(big.text, 'internal error\n');
+    assert.equal((await get(srv.url + '/')).status, 200, 'the server goes on');
+    sql(`DELETE FROM comments WHERE post_id IN (${posts[1]}, ${posts[3]}) AND author_name LIKE 'Big %';
+         ${recount(posts[1])} ${recount(posts[3])}`);
   });
 });
 
@@ -270,6 +333,26 @@ describe('moderation rules', () => {
     assert.equal((await apiComment({ post_id: posts[9], author: 'T', email: 'Troll@Example.com', body: 'hi' })).status, 403);
     assert.equal((await apiComment({ post_id: posts[9], author: 'T', body: 'from a blocked address' }, { ip: '10.66.66.66' })).status, 403);
     for (const k of ['comments_held_words', 'comments_blocked_words', 'comments_blocked_emails', 'comments_blocked_ips']) await setting(k, '');
+  });
+
+  test('a word list of LIM_RULE_BYTES is used to its last word; one byte more is refused', async () => {
+    // "w00001, w00002, ..." cut to exactly LIM_RULE_BYTES, ending in a word
+    let list = '';
+    for (let i = 1; list.length < LIMITS.LIM_RULE_BYTES; i++) list += `w${String(i).padStart(5, '0')}, `;
+    list = `${list.slice(0, LIMITS.LIM_RULE_BYTES - ',lastblocked'.length)},lastblocked`;
+    assert.equal(Buffer.byteLength(list), LIMITS.LIM_RULE_BYTES);
+    const set = (v) => run(['settings', 'set', 'comments_blocked_words', v, '--site', site.dir]);
+    const over = await set(`${list}x`);
+    assert.equal(over.code, 2, over.stderr);
+    assert.match(over.stderr, new RegExp(`longer than ${LIMITS.LIM_RULE_BYTES} bytes`));
+    const ok = await set(list);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((await apiComment({ post_id: posts[9], author: 'L', body: 'the lastblocked word' })).status, 403);
+    assert.equal((await apiComment({ post_id: posts[9], author: 'L', body: 'w00001 first' })).status, 403);
+    // written past the limit behind the CLI's back: ignored, not half read
+    setting('comments_blocked_words', `${list}x`);
+    assert.equal((await apiComment({ post_id: posts[9], author: 'L', body: 'the lastblocked word again' })).status, 201);
+    setting('comments_blocked_words', '');
   });
 
   test('a filled honeypot or a form sent too fast is stored as spam, shown to the bot as held', async () => {

@@ -7,17 +7,17 @@
 // of three edge cases in tests/e2e/artifacts/wp-*.png, without console
 // errors.
 // Without the fixtures (GAZETTE_FIXTURES, else <repo>/../shared/fixtures)
-// every test here is skipped, never passed.
+// every test here is skipped, never passed; with CI=true the run fails.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { run, newSite, startServer, cleanup, get, REPO_ROOT, stopClean } from './lib/gazette.mjs';
 import { launch, collectErrors } from './lib/browser.mjs';
+import { absent, fixture } from './lib/needs.mjs';
 
-const FIXTURES = process.env.GAZETTE_FIXTURES ?? path.join(REPO_ROOT, '..', 'shared', 'fixtures');
-const FILE = path.join(FIXTURES, 'wxr', 'theme-test-data', 'themeunittestdata.wordpress.xml');
-const skip = existsSync(FILE) ? false : `no theme unit test data at ${FILE}`;
+const FILE = fixture('wxr', 'theme-test-data', 'themeunittestdata.wordpress.xml');
+const skip = absent(FILE);
 const ARTIFACTS = path.join(REPO_ROOT, 'tests', 'e2e', 'artifacts');
 const ftest = (name, fn) => test(name, { skip }, fn);
 

@@ -1,6 +1,3 @@
-/* clang-format off */
-/* Build from the top directory: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc tests/fuzz/fuzz_form.c src/http/req.c src/http/route.c src/util/text.c src/util/alloc.c src/util/arena.c src/util/buf.c src/util/error.c src/util/netaddr.c src/util/num.c -o fuzz_form */
-/* clang-format on */
 /*
  * Form bodies come from anyone: the input is parsed as an
  * application/x-www-form-urlencoded body against the comment form's

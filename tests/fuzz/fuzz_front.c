@@ -1,6 +1,3 @@
-/* clang-format off */
-/* Build from the top directory: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc tests/fuzz/fuzz_front.c src/import/front.c src/util/text.c src/util/alloc.c src/util/arena.c src/util/buf.c src/util/error.c -o fuzz_front */
-/* clang-format on */
 /* Front matter comes from files users hand to `gazette post add`. */
 #include <stddef.h>
 #include <stdint.h>

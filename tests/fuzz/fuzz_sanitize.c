@@ -1,6 +1,3 @@
-/* clang-format off */
-/* Build from the top directory: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc tests/fuzz/fuzz_sanitize.c src/render/sanitize.c src/render/html.c src/render/video.c src/util/buf.c src/util/arena.c src/util/alloc.c src/util/error.c -lgumbo -o fuzz_sanitize */
-/* clang-format on */
 /*
  * Imported posts and comments are HTML from outside.  Besides memory
  * errors, the driver traps when the output is not a fixed point (a

@@ -1,6 +1,3 @@
-/* clang-format off */
-/* Build from the top directory: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc tests/fuzz/fuzz_search.c src/store/search_query.c src/util/text.c src/util/alloc.c src/util/arena.c src/util/buf.c src/util/error.c -lsqlite3 -o fuzz_search */
-/* clang-format on */
 /*
  * Search queries come from anyone on the network.  Whatever the bytes,
  * the expression must be valid FTS5 (no syntax error reaches the reader)

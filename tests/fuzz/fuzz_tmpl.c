@@ -1,6 +1,3 @@
-/* clang-format off */
-/* Build from the top directory: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc tests/fuzz/fuzz_tmpl.c src/render/tmpl.c src/render/html.c src/util/alloc.c src/util/arena.c src/util/buf.c src/util/error.c -o fuzz_tmpl */
-/* clang-format on */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

@@ -2,8 +2,10 @@
  * notify/notify.h: which replies queue a message (exactly one, and only
  * for an approved reply to an approved comment whose author asked, from
  * another address, with SMTP configured), what the message says, the
- * unsubscribe token, and a failed delivery being recorded for a retry.  A
- * store on ":memory:"; the outbox is read through the store.
+ * unsubscribe token, a failed delivery being recorded for a retry, and
+ * the limits: LIM_MAIL_ATTEMPTS, LIM_MAIL_SECONDS against a server that
+ * hangs, LIM_MAIL_BYTES.  A store on ":memory:"; the outbox is read
+ * through the store.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,9 +26,11 @@
 #include "notify/notify.h"
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "set_clock.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -49,12 +53,30 @@ setting(struct store *st, const char *key, const char *value)
 		fail_msg("store_setting_set(%s): %s", key, e.msg);
 }
 
+/* A published post open to comments. */
+static int
+add_post(struct store *st, const char *slug, const char *title, int64_t *id,
+         struct error *e)
+{
+	struct post p;
+
+	memset(&p, 0, sizeof(p));
+	p.type = POST_POST;
+	p.status = POST_PUBLISHED;
+	p.slug = slug;
+	p.title = title;
+	p.body_src = "body";
+	p.body_html = "<p>body</p>\n";
+	p.published_at = T0;
+	p.comments_open = 1;
+	return store_post_add(st, &p, id, e);
+}
+
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct error e;
-	struct post p;
 
 	if (sodium_init() < 0)
 		return -1;
@@ -70,16 +92,8 @@ setup(void **state)
 		print_error("notify_new: %s\n", e.msg);
 		return -1;
 	}
-	memset(&p, 0, sizeof(p));
-	p.type = POST_POST;
-	p.status = POST_PUBLISHED;
-	p.slug = "hello-world";
-	p.title = "Hello, world";
-	p.body_src = "body";
-	p.body_html = "<p>body</p>\n";
-	p.published_at = T0;
-	p.comments_open = 1;
-	if (store_post_add(f->st, &p, &f->post_id, &e) != 0) {
+	if (add_post(f->st, "hello-world", "Hello, world", &f->post_id, &e) !=
+	    0) {
 		print_error("store_post_add: %s\n", e.msg);
 		return -1;
 	}
@@ -98,6 +112,7 @@ teardown(void **state)
 	notify_free(f->n);
 	store_close(f->st);
 	free(f);
+	real_clock();
 	return 0;
 }
 
@@ -127,6 +142,17 @@ comment(struct fixture *f, int64_t parent, const char *name, const char *email,
 	return id;
 }
 
+/* Ann's approved comment, asking to hear of replies (its id in *parent),
+ * and Bob's approved reply to it: the reply's id. */
+static int64_t
+ann_and_bob(struct fixture *f, int64_t *parent)
+{
+	*parent = comment(f, 0, "Ann", "ann@example.org", COMMENT_APPROVED, 1,
+	                  "First!");
+	return comment(f, *parent, "Bob", "bob@example.org", COMMENT_APPROVED,
+	               0, "Welcome.");
+}
+
 /* Every queued message, sent or not, due or not; *out in a. */
 static size_t
 queued(struct fixture *f, struct arena *a, struct outbox_msg **out)
@@ -141,6 +167,69 @@ queued(struct fixture *f, struct arena *a, struct outbox_msg **out)
 	if (out != NULL)
 		*out = m;
 	return n;
+}
+
+/*
+ * A loopback port for smtp_url: bound and, with listening, listening but
+ * never answering (a server that accepts and then hangs), else not
+ * listening (connecting is refused at once).  Its socket.
+ */
+static int
+smtp_port(struct fixture *f, int listening)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	char url[64];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	if (listening)
+		assert_int_equal(listen(fd, 8), 0);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", ntohs(sin.sin_port));
+	setting(f->st, "smtp_url", url);
+	return fd;
+}
+
+static double
+seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Wait (up to limit seconds) until the one queued message of reply has
+ * had at least want attempts; the attempts it had. */
+static int
+attempts_reach(struct fixture *f, int64_t reply, int want, double limit)
+{
+	struct arena *a = arena_new();
+	double end = seconds() + limit;
+	int got = -1;
+
+	for (;;) {
+		struct outbox_msg *m;
+		size_t n = queued(f, a, &m);
+
+		got = -1;
+		for (size_t i = 0; i < n; i++)
+			if (strstr(m[i].body, arena_printf(a, "#comment-%lld",
+			                                   (long long)reply)) !=
+			    NULL)
+				got = m[i].attempts;
+		if (got >= want || seconds() > end)
+			break;
+		arena_reset(a);
+		usleep(50 * 1000);
+	}
+	arena_free(a);
+	return got;
 }
 
 static void
@@ -384,38 +473,18 @@ failed_delivery_is_retried_later(void **state)
 	struct fixture *f = *state;
 	struct arena *a = arena_new();
 	struct outbox_msg *m;
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
 	struct error e;
-	char url[64];
 	int64_t parent, reply;
-	int fd, tries;
+	int fd;
 	size_t due;
 
-	/* Bound but not listening: connecting is refused at once. */
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", ntohs(sin.sin_port));
-	setting(f->st, "smtp_url", url);
+	fd = smtp_port(f, 0);
 	setting(f->st, "smtp_retry_seconds", "600");
 
-	parent = comment(f, 0, "Ann", "ann@example.org", COMMENT_APPROVED, 1,
-	                 "First!");
-	reply = comment(f, parent, "Bob", "bob@example.org", COMMENT_APPROVED,
-	                0, "Welcome.");
+	reply = ann_and_bob(f, &parent);
 	assert_int_equal(notify_start(f->n, &e), 0);
 	reply_ok(f, reply);
-	for (tries = 0; tries < 100; tries++) {
-		arena_reset(a);
-		if (queued(f, a, &m) == 1 && m[0].attempts > 0)
-			break;
-		usleep(50 * 1000);
-	}
+	assert_int_equal(attempts_reach(f, reply, 1, 5), 1);
 	assert_int_equal(queued(f, a, &m), 1);
 	assert_int_equal(m[0].attempts, 1);
 	/* Not due now; due after the back-off. */
@@ -427,6 +496,128 @@ failed_delivery_is_retried_later(void **state)
 	                                  LIM_MAIL_ATTEMPTS, 10, &m, &due, &e),
 	                 0);
 	assert_int_equal(due, 1);
+	close(fd);
+	arena_free(a);
+}
+
+/*
+ * A message whose delivery fails LIM_MAIL_ATTEMPTS times is given up: it
+ * is tried again after each back-off until then, never after.  The clock
+ * is moved past each back-off (six hours at most) rather than waited.
+ */
+static void
+attempts_run_out(void **state)
+{
+	struct fixture *f = *state;
+	struct error e;
+	int64_t base = (int64_t)time(NULL), parent, reply, other;
+	int fd;
+
+	fd = smtp_port(f, 0);
+	setting(f->st, "smtp_retry_seconds", "1");
+	reply = ann_and_bob(f, &parent);
+	set_clock(base);
+	assert_int_equal(notify_start(f->n, &e), 0);
+	reply_ok(f, reply);
+	for (int k = 1; k <= LIM_MAIL_ATTEMPTS; k++) {
+		if (k > 1)
+			set_clock(base + (k - 1) * 7 * 3600);
+		assert_int_equal(attempts_reach(f, reply, k, 10), k);
+	}
+	/* past one more back-off: a second message is tried, not the first */
+	set_clock(base + LIM_MAIL_ATTEMPTS * 7 * 3600);
+	other = comment(f, parent, "Cy", "cy@example.org", COMMENT_APPROVED, 0,
+	                "Me too.");
+	reply_ok(f, other);
+	assert_int_equal(attempts_reach(f, other, 1, 10), 1);
+	assert_int_equal(attempts_reach(f, reply, 0, 0), LIM_MAIL_ATTEMPTS);
+	close(fd);
+}
+
+/*
+ * An SMTP server that accepts the connection and then says nothing: the
+ * delivery ends after LIM_MAIL_SECONDS as a failure to retry, and
+ * stopping the sender during such a delivery does not wait it out.
+ */
+static void
+hanging_server_times_out(void **state)
+{
+	struct fixture *f = *state;
+	struct error e;
+	int64_t base = (int64_t)time(NULL), parent, reply;
+	double start, took;
+	int fd, conn[2];
+
+	fd = smtp_port(f, 1);
+	setting(f->st, "smtp_retry_seconds", "600");
+	reply = ann_and_bob(f, &parent);
+	set_clock(base);
+	start = seconds();
+	assert_int_equal(notify_start(f->n, &e), 0);
+	reply_ok(f, reply);
+	conn[0] = accept(fd, NULL, NULL); /* and never a word */
+	assert_true(conn[0] >= 0);
+	assert_int_equal(attempts_reach(f, reply, 1, LIM_MAIL_SECONDS + 20), 1);
+	took = seconds() - start;
+	print_message("gave up after %.1f s\n", took);
+	assert_true(took >= LIM_MAIL_SECONDS - 1);
+	assert_true(took < LIM_MAIL_SECONDS + 10);
+	/* past the back-off the next try hangs too; stopping ends it */
+	set_clock(base + 3600);
+	conn[1] = accept(fd, NULL, NULL);
+	assert_true(conn[1] >= 0);
+	start = seconds();
+	notify_free(f->n);
+	f->n = NULL;
+	took = seconds() - start;
+	assert_true(took < 5);
+	close(conn[0]);
+	close(conn[1]);
+	close(fd);
+}
+
+/*
+ * A message over LIM_MAIL_BYTES is never sent: a body past it is not
+ * queued (a title of that size, as an import may bring), and a message
+ * whose encoding passes it (quoted-printable triples non-ASCII text) is
+ * given up at its first try.
+ */
+static void
+oversized_mail_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct arena *a = arena_new();
+	struct error e;
+	struct buf title;
+	int64_t parent, reply;
+	int fd;
+
+	fd = smtp_port(f, 0);
+	buf_init(&title, 1 << 20);
+	for (int i = 0; i < LIM_MAIL_BYTES; i++)
+		assert_int_equal(buf_putc(&title, 'T'), 0);
+	assert_int_equal(add_post(f->st, "long-title", buf_str(&title),
+	                          &f->post_id, &e),
+	                 0);
+	reply = ann_and_bob(f, &parent);
+	assert_int_equal(notify_reply(f->n, reply, &e), -1);
+	assert_int_equal(e.code, ERR_TOO_BIG);
+	assert_int_equal(queued(f, a, NULL), 0);
+
+	/* half as many bytes of "é": the body fits, its encoding does not */
+	buf_reset(&title);
+	for (int i = 0; i < LIM_MAIL_BYTES / 4; i++)
+		assert_int_equal(buf_puts(&title, "\xC3\xA9"), 0);
+	assert_int_equal(add_post(f->st, "long-accented-title", buf_str(&title),
+	                          &f->post_id, &e),
+	                 0);
+	reply = ann_and_bob(f, &parent);
+	reply_ok(f, reply);
+	assert_int_equal(queued(f, a, NULL), 1);
+	assert_int_equal(notify_start(f->n, &e), 0);
+	assert_int_equal(attempts_reach(f, reply, LIM_MAIL_ATTEMPTS, 10),
+	                 LIM_MAIL_ATTEMPTS);
+	buf_release(&title);
 	close(fd);
 	arena_free(a);
 }
@@ -446,6 +637,12 @@ main(void)
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(
 			failed_delivery_is_retried_later, setup, teardown),
+		cmocka_unit_test_setup_teardown(attempts_run_out, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(hanging_server_times_out, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(oversized_mail_is_refused,
+	                                        setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

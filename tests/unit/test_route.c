@@ -1,6 +1,7 @@
 /*
  * http/route.h and req_query(): which handler runs for a method and path,
- * what it gets as parameters, and which status class a miss maps to.
+ * what it gets as parameters, and which status class a miss maps to;
+ * form_values() and its limits.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -459,6 +460,119 @@ dispatch_first_pattern_decides(void **state)
 	arena_free(a);
 }
 
+/*
+ * A pattern may capture LIM_ROUTE_PARAMS segments; a path needing one
+ * more matches nothing (no handler, no write past params[]).
+ */
+static void
+route_params_limit(void **state)
+{
+	struct arena *a = arena_new();
+	static const struct route table[] = {
+		{ROUTE_GET, "/:/:/:/:/:/:/:/:/", h_home},
+		{ROUTE_GET, "/:/:/:/:/:/:/:/:/:/", h_page},
+	};
+	char path[64];
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(LIM_ROUTE_PARAMS, 8); /* the first pattern's */
+	for (int n = 1; n <= LIM_ROUTE_PARAMS + 1; n++) {
+		struct req r;
+		struct resp rs;
+		struct record rec;
+
+		len += (size_t)snprintf(path + len, sizeof(path) - len, "/%d",
+		                        n);
+		if (n < LIM_ROUTE_PARAMS)
+			continue;
+		memset(&r, 0, sizeof(r));
+		memset(&rec, 0, sizeof(rec));
+		r.method = HTTP_GET;
+		r.path = arena_printf(a, "%s/", path);
+		r.query = "";
+		r.body = "";
+		r.arena = a;
+		resp_init(&rs);
+		if (n == LIM_ROUTE_PARAMS) {
+			assert_int_equal(route_dispatch(table, NELEM(table),
+			                                &rec, &r, &rs),
+			                 ROUTE_OK);
+			assert_string_equal(rec.ran, "home");
+			assert_int_equal(rec.nparams, LIM_ROUTE_PARAMS);
+			assert_string_equal(rec.params[LIM_ROUTE_PARAMS - 1],
+			                    arena_printf(a, "%d",
+			                                 LIM_ROUTE_PARAMS));
+		} else {
+			assert_int_equal(route_dispatch(table, NELEM(table),
+			                                &rec, &r, &rs),
+			                 ROUTE_NO_MATCH);
+			assert_int_equal(rec.calls, 0);
+		}
+		resp_release(&rs);
+	}
+	arena_free(a);
+}
+
+/*
+ * A repeated field (a bulk action's checkboxes) takes LIM_FORM_VALUES
+ * values, and one more is refused; so is a body of more than
+ * LIM_FORM_VALUES + LIM_FORM_FIELDS pairs in all.
+ */
+static void
+form_values_limit(void **state)
+{
+	struct arena *a = arena_new();
+	struct buf body;
+	struct req r;
+	struct error e;
+	const char **v;
+	size_t n;
+
+	(void)state;
+	buf_init(&body, 1 << 20);
+	memset(&r, 0, sizeof(r));
+	r.arena = a;
+	for (int i = 1; i <= LIM_FORM_VALUES; i++)
+		assert_int_equal(buf_printf(&body, "%sid=%d", i > 1 ? "&" : "",
+		                            i),
+		                 0);
+	r.body = buf_str(&body);
+	r.body_len = body.len;
+	assert_int_equal(form_values(&r, "id", 20, &v, &n, &e), 0);
+	assert_int_equal(n, LIM_FORM_VALUES);
+	assert_string_equal(v[LIM_FORM_VALUES - 1],
+	                    arena_printf(a, "%d", LIM_FORM_VALUES));
+	assert_null(v[LIM_FORM_VALUES]);
+
+	assert_int_equal(buf_printf(&body, "&id=%d", LIM_FORM_VALUES + 1), 0);
+	r.body = buf_str(&body);
+	r.body_len = body.len;
+	assert_int_equal(form_values(&r, "id", 20, &v, &n, &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	assert_string_equal(e.msg, arena_printf(a, "id: more than %d values",
+	                                        LIM_FORM_VALUES));
+
+	/* LIM_FORM_FIELDS other pairs beside the 500 pass; one more not */
+	buf_reset(&body);
+	assert_int_equal(buf_puts(&body, "id=1"), 0);
+	for (int i = 1; i < LIM_FORM_VALUES + LIM_FORM_FIELDS; i++)
+		assert_int_equal(buf_printf(&body, "&x%d=y", i), 0);
+	r.body = buf_str(&body);
+	r.body_len = body.len;
+	assert_int_equal(form_values(&r, "id", 20, &v, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(buf_puts(&body, "&x=y"), 0);
+	r.body = buf_str(&body);
+	r.body_len = body.len;
+	assert_int_equal(form_values(&r, "id", 20, &v, &n, &e), -1);
+	assert_string_equal(e.msg,
+	                    arena_printf(a, "form: more than %d fields",
+	                                 LIM_FORM_VALUES + LIM_FORM_FIELDS));
+	buf_release(&body);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -470,6 +584,8 @@ main(void)
 		cmocka_unit_test(route_path_valid_table),
 		cmocka_unit_test(req_query_table),
 		cmocka_unit_test(req_query_arg_limit),
+		cmocka_unit_test(route_params_limit),
+		cmocka_unit_test(form_values_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

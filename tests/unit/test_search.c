@@ -21,6 +21,7 @@
 #include "store/internal.h"
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "tmp_site.h"
@@ -1032,6 +1033,105 @@ cached_counts_follow_the_index(void **state)
 	tmp_site_remove(&t);
 }
 
+/* The words of a snippet, markers and the ellipses FTS5 adds left out. */
+static int
+snippet_words(const char *s)
+{
+	int n = 0, in = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		int word = *p > ' ' && *p != SEARCH_MARK_START &&
+		           *p != SEARCH_MARK_END && *p != '.';
+
+		n += word && !in;
+		in = word;
+	}
+	return n;
+}
+
+/*
+ * The search limits crossed: more than LIM_SEARCH_RESULTS matches rank
+ * only the newest LIM_SEARCH_RESULTS and pages end there; a snippet holds
+ * LIM_SEARCH_SNIPPET_TOKENS words of a long body; the last word is a
+ * prefix until it is in LIM_SEARCH_PREFIX_DOCS posts, and from then on
+ * itself only.
+ */
+static void
+search_limits(void **state)
+{
+	struct arena *a = arena_new();
+	struct search_query q;
+	struct search_result r;
+	struct error e;
+	struct buf body;
+	char slug[32];
+	int64_t oldest = 0;
+
+	/* LIM_SEARCH_PREFIX_DOCS - 1 posts with "prefixword", oldest first,
+	 * each a body of 200 words with "common" in the middle */
+	buf_init(&body, 1 << 20);
+	for (int i = 0; i < LIM_SEARCH_PREFIX_DOCS - 1; i++) {
+		buf_reset(&body);
+		assert_int_equal(buf_puts(&body, "<p>prefixword"), 0);
+		for (int w = 0; w < 200; w++)
+			assert_int_equal(buf_printf(&body, " %s",
+			                            w == 100 ? "common"
+			                                     : "filler"),
+			                 0);
+		assert_int_equal(buf_puts(&body, "</p>"), 0);
+		snprintf(slug, sizeof(slug), "p%d", i);
+		if (i == 0)
+			oldest = add(*state, slug, "Old", buf_str(&body),
+			             POST_PUBLISHED, T0, 0, NULL, 0);
+		else
+			add(*state, slug, "Post", buf_str(&body),
+			    POST_PUBLISHED, T0 + i, 0, NULL, 0);
+	}
+	add(*state, "smith", "Unique", "<p>prefixwordsmith</p>", POST_PUBLISHED,
+	    T0 - DAY, 0, NULL, 0);
+
+	memset(&q, 0, sizeof(q));
+	q.now = T0 + 100 * DAY;
+	q.status = -1;
+	q.text = "common";
+	q.limit = 10;
+	for (q.offset = 0; q.offset <= LIM_SEARCH_RESULTS; q.offset += 10) {
+		assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+		assert_int_equal(r.total, LIM_SEARCH_RESULTS);
+		assert_true(r.more);
+		assert_int_equal(r.n, q.offset < LIM_SEARCH_RESULTS ? 10 : 0);
+		for (size_t i = 0; i < r.n; i++) {
+			/* the newest LIM_SEARCH_RESULTS only */
+			assert_true(r.hits[i].post.id != oldest);
+			assert_true(r.hits[i].post.published_at >=
+			            T0 + LIM_SEARCH_PREFIX_DOCS - 1 -
+			                    LIM_SEARCH_RESULTS);
+			assert_int_equal(snippet_words(r.hits[i].snippet),
+			                 LIM_SEARCH_SNIPPET_TOKENS);
+			assert_non_null(strstr(r.hits[i].snippet,
+			                       "\x01"
+			                       "common\x02"));
+		}
+	}
+
+	/* one post short of LIM_SEARCH_PREFIX_DOCS: a prefix */
+	q.text = "unique prefixword";
+	q.offset = 0;
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, 1);
+	assert_string_equal(r.hits[0].post.slug, "smith");
+	/* in LIM_SEARCH_PREFIX_DOCS posts: the word itself */
+	add(*state, "last", "Post", "<p>prefixword</p>", POST_PUBLISHED,
+	    T0 + LIM_SEARCH_PREFIX_DOCS, 0, NULL, 0);
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, 0);
+	q.text = "unique prefixwordsmith";
+	assert_int_equal(store_search(*state, a, &q, &r, &e), 0);
+	assert_int_equal(r.total, 1);
+	buf_release(&body);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -1058,6 +1158,7 @@ main(void)
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(snippets_follow_their_hits,
 	                                        setup, teardown),
+		cmocka_unit_test_setup_teardown(search_limits, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,24 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 #include <pthread.h>
 
+#include "fixtures.h"
 #include "render/tmpl.h"
 #include "util/limits.h"
 #include "util/banned.h"
-
-/* Spec files live in $GAZETTE_FIXTURES/mustache-spec/. */
-static const char *
-fixtures_dir(void)
-{
-	const char *d = getenv("GAZETTE_FIXTURES");
-
-	return d != NULL && d[0] != '\0' ? d : GAZETTE_FIXTURES_DEFAULT;
-}
 
 /* JSON -> tval; strings point into the JSON, which outlives the render. */
 static struct tval *
@@ -121,19 +112,12 @@ out:
 static void
 run_spec(const char *file)
 {
-	char dir[4096], path[4096];
-	struct stat st;
+	char path[4096];
 	json_error_t jerr;
 	json_t *root, *tests, *tc;
 	size_t i, failed = 0;
 
-	if (snprintf(dir, sizeof(dir), "%s/mustache-spec", fixtures_dir()) >=
-	    (int)sizeof(dir))
-		fail_msg("fixtures path too long");
-	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		printf("no fixtures at %s\n", dir);
-		skip();
-	}
+	FIXTURE(dir, "mustache-spec");
 	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >=
 	    (int)sizeof(path))
 		fail_msg("fixtures path too long");
@@ -636,5 +620,5 @@ main(void)
 		cmocka_unit_test(concurrent_render),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return fixtures_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -28,6 +28,7 @@
 #include "util/limits.h"
 #include "views/views.h"
 #include "tmp_site.h"
+#include "set_clock.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -46,18 +47,6 @@ struct fixture {
 	struct store *st;
 	struct views *v;
 };
-
-static void
-set_clock(int64_t t)
-{
-	char s[32];
-	struct error e;
-
-	snprintf(s, sizeof(s), "%lld", (long long)t);
-	setenv("GAZETTE_NOW", s, 1);
-	if (clock_init(&e) == -1)
-		fail_msg("clock_init: %s", e.msg);
-}
 
 static int
 setup(void **state)
@@ -81,13 +70,11 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct error e;
 
 	views_free(f->v);
 	store_close(f->st);
 	free(f);
-	unsetenv("GAZETTE_NOW");
-	clock_init(&e);
+	real_clock();
 	return 0;
 }
 
@@ -380,6 +367,33 @@ full_table_forgets_the_oldest(void **state)
 	assert_int_equal(hit(f->v, a, ip, CHROME, NULL), 0);
 	assert_int_equal(hit(f->v, a, "192.0.2.1", CHROME, &total), 1);
 	assert_int_equal(total, n + 2);
+}
+
+/*
+ * Views wait for the flush in one row per (post, day): at
+ * LIM_VIEW_PENDING rows further views are not counted (nor answered as
+ * counted), and once a flush has emptied the table they count again.  A
+ * reader a day for LIM_VIEW_PENDING days fills it with one post.
+ */
+static void
+full_pending_table_stops_counting(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = published(f->st, "a"), total = 0, day;
+
+	for (day = 0; day < LIM_VIEW_PENDING; day++) {
+		set_clock(NOW + day * DAY);
+		if (hit(f->v, a, "192.0.2.1", CHROME, NULL) != 1)
+			fail_msg("day %lld did not count", (long long)day);
+	}
+	set_clock(NOW + day * DAY);
+	assert_int_equal(hit(f->v, a, "192.0.2.1", CHROME, &total), 0);
+	assert_int_equal(total, LIM_VIEW_PENDING);
+	assert_int_equal(hit(f->v, a, "192.0.2.2", CHROME, &total), 0);
+	flush(f->v);
+	assert_int_equal(stored_total(f->st, a), LIM_VIEW_PENDING);
+	assert_int_equal(hit(f->v, a, "192.0.2.2", CHROME, &total), 1);
+	assert_int_equal(total, LIM_VIEW_PENDING + 1);
 }
 
 /* ---- flush --------------------------------------------------------------- */
@@ -729,6 +743,8 @@ main(void)
 			unknown_draft_scheduled_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(window_boundary, setup,
 	                                        teardown),
+		cmocka_unit_test_setup_teardown(
+			full_pending_table_stops_counting, setup, teardown),
 		cmocka_unit_test_setup_teardown(full_table_forgets_the_oldest,
 	                                        setup, teardown),
 		cmocka_unit_test_setup_teardown(

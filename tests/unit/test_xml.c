@@ -23,6 +23,7 @@
 #include "render/xml.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/limits.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -487,6 +488,46 @@ sitemaps_parse_with_their_shape(void **state)
 	buf_release(&b);
 }
 
+/*
+ * A streamed document (the WordPress export) takes one string of
+ * LIM_XML_DOC_TEXT_BYTES, as text and as CDATA, and ends with
+ * ERR_TOO_BIG for one a byte longer.
+ */
+static void
+doc_text_cap(void **state)
+{
+	char *big = malloc((size_t)LIM_XML_DOC_TEXT_BYTES + 2);
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'x', LIM_XML_DOC_TEXT_BYTES);
+	for (int extra = 0; extra <= 1; extra++) {
+		FILE *f = fopen("/dev/null", "w");
+		struct xml_doc *d;
+		struct error e;
+
+		assert_non_null(f);
+		big[LIM_XML_DOC_TEXT_BYTES] = extra ? 'x' : '\0';
+		big[LIM_XML_DOC_TEXT_BYTES + 1] = '\0';
+		for (int cdata = 0; cdata <= 1; cdata++) {
+			d = xml_doc_begin(f);
+			xml_doc_start(d, "rss");
+			if (cdata)
+				xml_doc_cdata(d, "content", big);
+			else
+				xml_doc_el(d, "title", big);
+			if (!extra)
+				assert_int_equal(xml_doc_end(d, &e), 0);
+			else {
+				assert_int_equal(xml_doc_end(d, &e), -1);
+				assert_int_equal(e.code, ERR_TOO_BIG);
+			}
+		}
+		fclose(f);
+	}
+	free(big);
+}
+
 int
 main(void)
 {
@@ -497,6 +538,7 @@ main(void)
 		cmocka_unit_test(text_is_made_fit_for_xml),
 		cmocka_unit_test(dates),
 		cmocka_unit_test(cap_is_too_big_and_keeps_the_buffer),
+		cmocka_unit_test(doc_text_cap),
 		cmocka_unit_test(sitemaps_parse_with_their_shape),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -265,3 +265,18 @@ export function reEscape(s) {
 
 // Matches a post permalink path /YYYY/MM/DD/slug/.
 export const PERMALINK_RE = /^\/\d{4}\/\d{2}\/\d{2}\/[^/?#]+\/$/;
+
+// Call fn (it may be async) every `every` ms until it returns something
+// truthy or `timeout` ms have passed; its last value, for the caller to
+// assert on. For what changes without a request (the server sees another
+// process's commit within 50 ms; its scheduler runs every half second):
+// a slow machine gets the whole timeout, a fast one does not wait, and a
+// wrong build still fails on the value.
+export async function eventually(fn, { timeout = 10000, every = 50 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v || Date.now() >= end) return v;
+    await new Promise((r) => setTimeout(r, every));
+  }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Seed inputs for one fuzz driver, taken from the shared fixtures.
+
+    seeds.py DRIVER FIXTURES OUTDIR
+
+Writes one file per input into OUTDIR (named by its SHA-1, as libFuzzer
+names corpus files); the fixtures are read, never copied into the
+repository.  Drivers whose inputs no fixture holds get an empty folder.
+Without the fixtures folder the seeds are empty too, unless CI=true:
+then it is an error, as for the unit and end-to-end tests.
+"""
+import glob
+import hashlib
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+MAX_WXR = 65536  # the driver's -max_len (tests/fuzz/run)
+NS_CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+
+
+def sanitize(fx):
+    with open(os.path.join(fx, "sanitize/dompurify/expect.json")) as f:
+        for case in json.load(f):
+            yield case["payload"]
+    with open(os.path.join(fx, "sanitize/html5lib/tests1.dat")) as f:
+        for case in json.load(f):
+            yield case["input"]
+    root = ET.parse(os.path.join(fx, "sanitize/htmlpurifier/xssAttacks.xml"))
+    for code in root.iter("code"):
+        yield code.text or ""
+
+
+def wxr_files(fx):
+    return sorted(glob.glob(os.path.join(fx, "wxr/**/*.xml"), recursive=True))
+
+
+def wxr(fx):
+    for path in wxr_files(fx):
+        if os.path.getsize(path) <= MAX_WXR:
+            with open(path, "rb") as f:
+                yield f.read()
+
+
+def wp(fx):
+    """Post bodies and comments as WordPress exported them, after the
+    byte fuzz_wp.c reads first: 2 a post whose [gallery] finds
+    attachments, 1 a comment."""
+    for path in wxr_files(fx):
+        try:
+            root = ET.parse(path)
+        except ET.ParseError:
+            continue  # the malformed files are there on purpose
+        for el in root.iter():
+            if not el.text or not el.text.strip():
+                continue
+            if el.tag == NS_CONTENT:
+                yield b"\x02" + el.text.encode()
+            elif el.tag.endswith("}comment_content"):
+                yield b"\x01" + el.text.encode()
+
+
+def tmpl(fx):
+    for path in sorted(glob.glob(os.path.join(fx, "mustache-spec/*.json"))):
+        with open(path) as f:
+            for case in json.load(f)["tests"]:
+                yield case["template"]
+                yield from case.get("partials", {}).values()
+
+
+SOURCES = {"fuzz_sanitize": sanitize, "fuzz_wxr": wxr, "fuzz_wp": wp,
+           "fuzz_tmpl": tmpl}
+
+
+def main():
+    driver, fx, out = sys.argv[1:4]
+    os.makedirs(out, exist_ok=True)
+    source = SOURCES.get(driver)
+    if source is None:
+        return 0
+    if not os.path.isdir(fx):
+        if os.environ.get("CI") == "true":
+            print(f"seeds: no fixtures at {fx} (CI=true needs them)",
+                  file=sys.stderr)
+            return 1
+        print(f"seeds: no fixtures at {fx}: {driver} starts from "
+              "tests/fuzz/corpus only", file=sys.stderr)
+        return 0
+    n = 0
+    for seed in source(fx):
+        data = seed.encode() if isinstance(seed, str) else seed
+        name = hashlib.sha1(data).hexdigest()
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+        n += 1
+    print(f"seeds: {n} inputs for {driver} from {fx}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
