@@ -204,7 +204,7 @@ describe('threads', () => {
   test('comments_max_depth past LIM_COMMENT_DEPTH nests to LIM_COMMENT_DEPTH, and the page shows it all', async () => {
     // The admin and the CLI's validation keep the setting in range; a
     // value written to the database directly is clamped where it is read.
-    setting('comments_max_depth', String(LIMITS.LIM_COMMENT_DEPTH + 10));
+    await setting('comments_max_depth', String(LIMITS.LIM_COMMENT_DEPTH + 10));
     const pid = posts[4];
     const n = LIMITS.LIM_COMMENT_DEPTH + 3;
     let parent = 0;
@@ -222,7 +222,7 @@ describe('threads', () => {
     const shown = [...html.matchAll(/class="comment depth-(\d+)" id="comment-(\d+)"/g)]
       .map((m) => [Number(m[2]), Number(m[1])]).filter(([id]) => ids.includes(id));
     assert.deepEqual(shown, ids.map((id, i) => [id, Math.min(i, deepest)]), 'every reply, in reading order, at its depth');
-    setting('comments_max_depth', '10');
+    await setting('comments_max_depth', '10');
   });
 
   test('a reply to a comment of another post, or to a removed one, is refused', async () => {
@@ -282,7 +282,10 @@ describe('a page past LIM_RESPONSE_BYTES', () => {
     await eventually(async () => (ok = await get(srv.url + page)).text.includes(`Big ${n - 1}`));
     assert.equal(ok.status, 200);
     assert.ok(Buffer.byteLength(ok.text) > LIMITS.LIM_RESPONSE_BYTES - n * 8192, `${Buffer.byteLength(ok.text)} bytes`);
-    const big = await get(srv.url + await postPage(posts[3]));
+    // a commit after the one just seen: the page may still be cached
+    let big;
+    const bigPage = await postPage(posts[3]);
+    await eventually(async () => (big = await get(srv.url + bigPage)).status !== 200);
     assert.equal(big.status, 500);
     assert.equal(big.text, 'internal error\n');
     assert.equal((await get(srv.url + '/')).status, 200, 'the server goes on');
@@ -347,12 +350,15 @@ describe('moderation rules', () => {
     assert.match(over.stderr, new RegExp(`longer than ${LIMITS.LIM_RULE_BYTES} bytes`));
     const ok = await set(list);
     assert.equal(ok.code, 0, ok.stderr);
+    // the CLI wrote from another process: wait until the server has seen
+    // a later commit (setting() waits for its own)
+    await setting('comments_held_words', '');
     assert.equal((await apiComment({ post_id: posts[9], author: 'L', body: 'the lastblocked word' })).status, 403);
     assert.equal((await apiComment({ post_id: posts[9], author: 'L', body: 'w00001 first' })).status, 403);
     // written past the limit behind the CLI's back: ignored, not half read
-    setting('comments_blocked_words', `${list}x`);
+    await setting('comments_blocked_words', `${list}x`);
     assert.equal((await apiComment({ post_id: posts[9], author: 'L', body: 'the lastblocked word again' })).status, 201);
-    setting('comments_blocked_words', '');
+    await setting('comments_blocked_words', '');
   });
 
   test('a filled honeypot or a form sent too fast is stored as spam, shown to the bot as held', async () => {
