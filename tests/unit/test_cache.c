@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "tmp_site.h"
 #include "util/banned.h"
 
 #define BUDGET (256 * 1024)
@@ -60,17 +61,11 @@ teardown(void **state)
 static int64_t
 add_post(struct store *st, const char *slug)
 {
-	struct post p;
+	struct post p =
+		tmp_site_post_in(POST_POST, POST_PUBLISHED, slug, 1651017600);
 	struct error e;
 	int64_t id = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.type = POST_POST;
-	p.status = POST_PUBLISHED;
-	p.slug = p.title = slug;
-	p.body_src = "b";
-	p.body_html = "<p>b</p>";
-	p.published_at = 1651017600;
 	assert_int_equal(store_post_add(st, &p, &id, &e), 0);
 	return id;
 }
@@ -78,18 +73,7 @@ add_post(struct store *st, const char *slug)
 static void
 comment_on(struct store *st, int64_t post)
 {
-	struct comment c;
-	struct error e;
-	int64_t id;
-
-	memset(&c, 0, sizeof(c));
-	c.post_id = post;
-	c.author_name = "R";
-	c.body_src = "hi";
-	c.body_html = "<p>hi</p>";
-	c.status = COMMENT_APPROVED;
-	c.created_at = 1651017600;
-	assert_int_equal(store_comment_add(st, &c, &id, &e), 0);
+	tmp_site_comment(st, post, COMMENT_APPROVED, 1651017600);
 }
 
 /* A 200 text/html response of n bytes of c, depending on post dep. */

@@ -1020,22 +1020,6 @@ publish_due_reads_its_index(void **state)
 
 /* ---- what moves the caches' numbers (issue 12) --------------------------- */
 
-static struct comment
-comment_in(int64_t post_id, enum comment_status status)
-{
-	struct comment c;
-
-	memset(&c, 0, sizeof(c));
-	c.post_id = post_id;
-	c.author_name = "Reader";
-	c.author_email = "r@example.com";
-	c.body_src = "Hello";
-	c.body_html = "<p>Hello</p>\n";
-	c.status = status;
-	c.created_at = T0;
-	return c;
-}
-
 /*
  * A comment moves its post's version and no other's, and not the
  * generation; a post saved moves the generation; a transaction that
@@ -1046,7 +1030,8 @@ comment_moves_only_its_post(void **state)
 {
 	struct store *s = *state;
 	struct error e;
-	struct comment c;
+	struct comment got;
+	struct arena *ar = arena_new();
 	int64_t a, b, id;
 	uint64_t gen, clock0;
 	enum comment_status old;
@@ -1055,8 +1040,10 @@ comment_moves_only_its_post(void **state)
 	b = add_post(s, POST_POST, POST_PUBLISHED, "b", T0, 0, 0);
 	gen = store_generation(s);
 	clock0 = store_post_clock(s);
-	c = comment_in(a, COMMENT_APPROVED);
-	assert_int_equal(store_comment_add(s, &c, &id, &e), 0);
+	tmp_site_comment(s, a, COMMENT_APPROVED, T0);
+	id = 1; /* the first comment of this fresh store */
+	assert_int_equal(store_comment_get(s, ar, id, &got, &e), 0);
+	assert_int_equal(got.post_id, a);
 	assert_int_equal(store_generation(s), gen);
 	assert_true(store_post_version(s, a) > clock0);
 	assert_true(store_post_version(s, STORE_ANY_POST) > clock0);
@@ -1087,12 +1074,12 @@ comment_moves_only_its_post(void **state)
 	/* a comment and a setting in one transaction: everything */
 	gen = store_generation(s);
 	assert_int_equal(store_begin(s, &e), 0);
-	c = comment_in(b, COMMENT_APPROVED);
-	assert_int_equal(store_comment_add(s, &c, &id, &e), 0);
+	tmp_site_comment(s, b, COMMENT_APPROVED, T0);
 	assert_int_equal(store_setting_set(s, "tagline", "mixed", &e), 0);
 	assert_int_equal(store_generation(s), gen); /* not committed yet */
 	assert_int_equal(store_commit(s, &e), 0);
 	assert_true(store_generation(s) != gen);
+	arena_free(ar);
 }
 
 /*
@@ -1140,8 +1127,7 @@ watcher_sees_other_writers_only(void **state)
 	struct error e;
 	const char *v;
 	uint64_t gen;
-	struct comment c;
-	int64_t post, id;
+	int64_t post;
 
 	(void)state;
 	s = tmp_site_open(&t, "watch");
@@ -1153,8 +1139,7 @@ watcher_sees_other_writers_only(void **state)
 
 	/* our own comment: no generation move, even after the watcher ran */
 	gen = store_generation(s);
-	c = comment_in(post, COMMENT_APPROVED);
-	assert_int_equal(store_comment_add(s, &c, &id, &e), 0);
+	tmp_site_comment(s, post, COMMENT_APPROVED, T0);
 	usleep(300 * 1000);
 	assert_int_equal(store_generation(s), gen);
 
