@@ -209,7 +209,9 @@ mirror_paths() {
 	awk -v g="$GAZETTE_URL" -v w="$TMP/www" \
 		'NF { printf "url = \"%s%s\"\noutput = \"%s%sindex.html\"\n", g, $0, w, $0 }' \
 		"$list" >"$TMP/mirror.curl"
-	curl -sS --parallel --parallel-max 8 --create-dirs --max-time 120 \
+	# --no-progress-meter: in parallel mode curl 7.88 draws its meter even
+	# with -s, and the meter would fill mirror.err.
+	curl -sS --no-progress-meter --parallel --parallel-max 8 --create-dirs --max-time 120 \
 		-w '%{http_code} %{size_download} %{url_effective}\n' -K "$TMP/mirror.curl" \
 		>"$TMP/mirror.log" 2>"$TMP/mirror.err" || true
 	bad=$(awk '$1 != 200' "$TMP/mirror.log" | head -n 3)
