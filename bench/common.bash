@@ -14,7 +14,8 @@
 # as files under nginx's root), views_start/views_stop (view beacons
 # counted in the background), wrk_parse, cpu_ticks and proc_mem_kib.
 # PROC_STATS=1 before measure adds, per run, the load average before it,
-# the server's CPU time per request and, for gazette, its memory after it.
+# the server's CPU time per request and, for gazette, its memory after it,
+# and waits after each gazette run until gazette is idle (gazette_drain).
 #
 # Everything listens on 127.0.0.1 and lives in $TMP, removed on exit, with
 # every process started here stopped again (also on Ctrl-C).
@@ -208,7 +209,9 @@ mirror_paths() {
 	awk -v g="$GAZETTE_URL" -v w="$TMP/www" \
 		'NF { printf "url = \"%s%s\"\noutput = \"%s%sindex.html\"\n", g, $0, w, $0 }' \
 		"$list" >"$TMP/mirror.curl"
-	curl -sS --parallel --parallel-max 8 --create-dirs --max-time 120 \
+	# --no-progress-meter: in parallel mode curl 7.88 draws its meter even
+	# with -s, and the meter would fill mirror.err.
+	curl -sS --no-progress-meter --parallel --parallel-max 8 --create-dirs --max-time 120 \
 		-w '%{http_code} %{size_download} %{url_effective}\n' -K "$TMP/mirror.curl" \
 		>"$TMP/mirror.log" 2>"$TMP/mirror.err" || true
 	bad=$(awk '$1 != 200' "$TMP/mirror.log" | head -n 3)
@@ -299,6 +302,26 @@ server_pids() {
 	esac
 }
 
+# Wait until gazette is idle: under 25% of a CPU for half a second, for at
+# most 300 s.  A server slower than the load still works through the
+# requests wrk left in flight when its run ended (wrk closes their
+# connections, but the server learns that only when it sends the answer),
+# which would otherwise run into the next run, nginx's included.  Says how
+# long that took, if more than a second.
+gazette_drain() {
+	local t0 t1 waited=0
+	t0=$(cpu_ticks "$GAZETTE_PID")
+	while ((waited < 600)); do
+		sleep 0.5
+		waited=$((waited + 1))
+		t1=$(cpu_ticks "$GAZETTE_PID")
+		((4 * 2 * (t1 - t0) < HZ)) && break
+		t0=$t1
+	done
+	((waited > 2)) && NOTES+=("$LABEL c$conns round $round gazette: still busy $((waited / 2)) s after the run (requests wrk left in flight)")
+	return 0
+}
+
 declare -A RPS P99
 NOTES=()
 KEYS=()
@@ -316,6 +339,7 @@ wrk_run() {
 	out=$(wrk -t"$WRK_THREADS" -c"$conns" -d"${SECONDS_PER_RUN}s" --latency "$url" "$@")
 	wrk_parse "$out" || die "could not parse wrk output for $name:"$'\n'"$out"
 	[[ -n $WRK_ERRS ]] && NOTES+=("$LABEL c$conns round $round $name: $WRK_ERRS")
+	((WRK_REQS > 0)) || NOTES+=("$LABEL c$conns round $round $name: no request completed within the run")
 	RPS[$LABEL.$conns.$round.$name]=$WRK_RPS
 	P99[$LABEL.$conns.$round.$name]=$(to_ms "$WRK_P99")
 	if [[ -n $PROC_STATS ]]; then
@@ -328,6 +352,7 @@ wrk_run() {
 		fi
 		read -r rss anon <<<"$mem"
 		stats=$(printf ' %6s %7s %8s %8s' "$load" "$cpu" "$rss" "$anon")
+		[[ $name == gazette ]] && gazette_drain
 	fi
 	printf '%-8s %5s %5s %-8s %12.0f %10s %10s%s\n' "$LABEL" "$conns" "$round" "$name" "$WRK_RPS" \
 		"$(to_ms "$WRK_P50")" "${P99[$LABEL.$conns.$round.$name]}" "$stats"
@@ -353,8 +378,10 @@ measure() {
 	done
 }
 
+# gazette's figure $1 over nginx's $2; "-" when either is 0 (a run in which
+# no request completed).
 ratio() {
-	awk -v g="$1" -v n="$2" 'BEGIN { printf "%.2f", (n > 0 ? g / n : 0) }'
+	awk -v g="$1" -v n="$2" 'BEGIN { if (g > 0 && n > 0) printf "%.2f", g / n; else print "-" }'
 }
 
 report() {
@@ -369,7 +396,7 @@ report() {
 	echo "(gazette/nginx: a req/s ratio above 1 and a p99 ratio below 1 favour gazette)"
 	if ((${#NOTES[@]})); then
 		echo
-		echo "errors reported by wrk (the req/s of such a run are not comparable):"
+		echo "errors reported by wrk (the req/s of such a run are not comparable), and notes:"
 		printf '  %s\n' "${NOTES[@]}"
 	fi
 	kill -0 "$GAZETTE_PID" 2>/dev/null || die "gazette serve died during the benchmark"

@@ -155,7 +155,7 @@ NLISTS=$(wc -l <"$TMP/list-pages")
 DEEP_TOTAL=$(awk '{ t += $2 - 1 } END { print t }' "$TMP/list-pages")
 mirror_paths "$TMP/deep" >"$TMP/mirrored"
 read -r ndeep dmib <"$TMP/mirrored"
-echo "mirrored $ndeep deep list pages ($dmib MiB) of the $DEEP_TOTAL of $NLISTS lists in $(elapsed "$t") s"
+echo "mirrored $ndeep of the $DEEP_TOTAL list pages past the first of $NLISTS lists ($dmib MiB) in $(elapsed "$t") s"
 
 # Zipf ranks: the articles in an order shuffled with a fixed seed, rank 1
 # first.  Not newest first: that would put the most read posts side by side
@@ -274,7 +274,11 @@ if ((${#VIEW_NOTES[@]})); then
 	gazette_stop # SIGTERM flushes the last counts
 	if [[ -n $views_before ]]; then
 		views_after=$(views_total)
-		echo "  the posts' view totals in the database moved by $((views_after - views_before)) (counted: $counted)"
-		((views_after - views_before == counted)) || die "the database holds $((views_after - views_before)) new views, gazette counted $counted"
+		# Each views_stop may leave one beacon in flight, which gazette
+		# may still have counted.
+		added=$((views_after - views_before))
+		echo "  the posts' view totals in the database moved by $added (answered as counted: $counted)"
+		((added >= counted && added <= counted + VIEWS_RUNS)) ||
+			die "the database holds $added new views, gazette answered $counted as counted"
 	fi
 fi
