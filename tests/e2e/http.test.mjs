@@ -202,14 +202,15 @@ test('a body of exactly LIM_BODY_BYTES is not refused as too large', async () =>
     await c.write(body);
     const r = await finalResponse(c, { timeout: 15000 });
     assert.ok(r, 'a response');
-    assert.notEqual(r.status, 413);
-    assert.ok(r.status < 500, `status ${r.status}`);
+    // read whole and parsed: the form's own check refuses the field
+    assert.equal(r.status, 400);
+    assert.match(r.body.toString('utf8'), new RegExp(`body: longer than ${LIMITS.LIM_COMMENT_BYTES} bytes`));
   } finally {
     c.destroy();
   }
 });
 
-test('a request head over LIM_HEADER_BYTES is refused (431 or 400, never 2xx)', async () => {
+test('a request head over LIM_HEADER_BYTES is refused with 431 (or a reset while it is still being sent)', async () => {
   const big = `X-Big: ${'a'.repeat(LIMITS.LIM_HEADER_BYTES)}\r\n`;
   let r;
   try {
@@ -218,7 +219,7 @@ test('a request head over LIM_HEADER_BYTES is refused (431 or 400, never 2xx)', 
     if (!/ECONNRESET|EPIPE/.test(e.message)) throw e;
     r = null; // reset without an answer: acceptable, it was not a 2xx
   }
-  if (r !== null) assert.ok(r.status === 431 || r.status === 400, `status ${r.status}, expected 431 (or 400)`);
+  if (r !== null) assert.equal(r.status, 431);
   await assertAlive('an oversized head');
 });
 
@@ -241,8 +242,7 @@ test('a request target of exactly LIM_URL_BYTES is not 414', async () => {
   const target = `/${'a'.repeat(LIMITS.LIM_URL_BYTES - 1)}`;
   const r = await rawRequest(srv.port, getHead(target, { close: true }));
   assert.ok(r, 'a response');
-  assert.notEqual(r.status, 414);
-  assert.ok(r.status < 500, `status ${r.status}`);
+  assert.equal(r.status, 404, 'routed like any other path: no such page');
 });
 
 test('a malformed request line gets 400 (or a close), and the server keeps serving', async () => {
