@@ -32,6 +32,7 @@
  * body) plus its gzip variant, which is made the first time a reader
  * asks for it, never for readers that do not.
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -44,7 +45,8 @@
 
 #define PAGE_CACHE_SECONDS 60
 #define PAGE_CACHE_MAX     (4 * 1024 * 1024) /* bytes of one entry's body */
-/* What malloc keeps beside each block it hands out, counted as used. */
+/* What malloc keeps beside each block it hands out (its header), counted
+ * as used on top of the block's usable size. */
 #define MALLOC_OVERHEAD 16
 
 struct entry {
@@ -215,12 +217,15 @@ gzip_for_entry(struct site *s, const char *key, uint64_t h, uint64_t version,
 		if (rs->gz.len == 0)
 			en->gzippable = 0;
 		else if (rs->gz.len + MALLOC_OVERHEAD <= c->budget) {
-			make_room(c, rs->gz.len + MALLOC_OVERHEAD, en);
+			size_t b;
+
 			en->gz = xmalloc(rs->gz.len);
+			b = malloc_usable_size(en->gz) + MALLOC_OVERHEAD;
+			make_room(c, b, en);
 			memcpy(en->gz, rs->gz.p, rs->gz.len);
 			en->gzlen = rs->gz.len;
-			en->bytes += rs->gz.len + MALLOC_OVERHEAD;
-			c->bytes += rs->gz.len + MALLOC_OVERHEAD;
+			en->bytes += b;
+			c->bytes += b;
 		}
 	}
 	pthread_rwlock_unlock(&c->lock);
@@ -343,8 +348,10 @@ cache_put(struct site *s, const char *key, const struct cache_stamp *st,
 		en->gzlen = rs->gz.len;
 	}
 	en->gzippable = rs->gzippable;
-	en->bytes = size + MALLOC_OVERHEAD +
-	            (en->gz ? en->gzlen + MALLOC_OVERHEAD : 0);
+	/* What malloc really handed out, rounding included: the budget is
+	 * the process's memory, not the bytes asked for. */
+	en->bytes = malloc_usable_size(en) + MALLOC_OVERHEAD +
+	            (en->gz ? malloc_usable_size(en->gz) + MALLOC_OVERHEAD : 0);
 	en->version = st->version;
 	en->clock0 = st->clock0;
 	en->dep = rs->cache_dep;
