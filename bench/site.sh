@@ -44,6 +44,9 @@
 #                          this script counts
 #   BENCH_SITE_VIEW_RATE   view beacons a second (default 50)
 #   BENCH_SITE_LIST_PAGES  deep list pages sampled (default 300)
+#   BENCH_SITE_WARM        seconds of random articles on each server before
+#                          the runs (default 2; 30 or more at 100,000 posts
+#                          to measure a site that has been read a while)
 #   BENCH_SITE_CASES       cases, in order (default "uniform zipf deep quiet
 #                          render")
 #   BENCH_SITE_PERF        a file: after the cases, profile one more uniform
@@ -57,6 +60,7 @@ CONNS=${BENCH_CONNS:-64}
 POSTS=$(count_var BENCH_SITE_POSTS 20000)
 VIEW_RATE=$(count_var BENCH_SITE_VIEW_RATE 50)
 LIST_PAGES=$(count_var BENCH_SITE_LIST_PAGES 300)
+WARM=$(count_var BENCH_SITE_WARM 2)
 CASES=${BENCH_SITE_CASES:-uniform zipf deep quiet render}
 PERF_OUT=${BENCH_SITE_PERF:-}
 SEED=1 # of the draws in site.lua, the Zipf ranks and the list-page sample
@@ -193,12 +197,16 @@ views_total() {
 }
 views_before=$(views_total)
 
-# Warm-up, not measured: 2 s of random articles on each server, so the
-# first run does not pay for a fresh process (faulting its mapping of the
-# database in, growing its heap).
+# Warm-up, not measured: WARM seconds of random articles on each server,
+# so the first run does not pay for a fresh process (faulting its mapping
+# of the database in, growing its heap), and, when long enough, so that
+# the runs see a site that has been read for a while: at 100,000 posts a
+# 10 s run from a cold start draws most articles for the first time, and
+# so measures first renders only, which a site serving for days does not
+# see.
 LUA=$ROOT/bench/site.lua
 for u in "$GAZETTE_URL/" "$NGINX_URL/"; do
-	wrk -t"$WRK_THREADS" -c"${CONNS%% *}" -d2s --timeout 10s "$u" -s "$LUA" -- "$TMP/articles" uniform "$SEED" >/dev/null
+	wrk -t"$WRK_THREADS" -c"${CONNS%% *}" -d"${WARM}s" --timeout 10s "$u" -s "$LUA" -- "$TMP/articles" uniform "$SEED" >/dev/null
 done
 
 echo
@@ -206,7 +214,7 @@ echo "site: $NARTICLES articles, database $(($(stat -c %s "$SITE/gazette.db") / 
 	"gazette --threads $WORKERS, nginx $("$NGINX" -v 2>&1 | sed 's/^nginx version: nginx\///') worker_processes $WORKERS" \
 	"(open_file_cache max=$NGINX_OPEN_FILES)"
 echo "wrk -t$WRK_THREADS -c{${CONNS// /,}} -d${SECONDS_PER_RUN}s --timeout 10s --latency, a random path a request" \
-	"(bench/site.lua, seed $SEED); views: $VIEW_RATE a second (uniform, zipf, deep)"
+	"(bench/site.lua, seed $SEED); views: $VIEW_RATE a second (uniform, zipf, deep); warm-up ${WARM} s each"
 echo "load1: the load average before the run; cpu_us: the server's CPU time per request" \
 	"(nginx: master + workers); rss/anon: gazette's VmRSS/RssAnon after the run"
 echo "gazette: $BIN"
