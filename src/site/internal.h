@@ -79,8 +79,13 @@ int cache_get(struct site *s, struct arena *a, const char *key,
               uint64_t version, int gzip, struct resp *rs);
 void cache_put(struct site *s, const char *key, const struct cache_stamp *st,
                const struct resp *rs);
-/* Bytes the cache holds (as counted against its budget) and entries. */
-void cache_usage(struct site *s, size_t *bytes, size_t *entries);
+/* Bytes the cache holds (as counted against its budget), entries, and of
+ * them those kept packed (packed may be NULL). */
+void cache_usage(struct site *s, size_t *bytes, size_t *entries,
+                 size_t *packed);
+/* The forms of its body the entry for key holds (0: none held). */
+enum { CACHE_AS_SENT = 1, CACHE_GZIP = 2, CACHE_PACKED = 4 };
+int cache_forms(struct site *s, const char *key);
 
 /*
  * The model every page shares (site title, navigation, base URL), with

@@ -76,22 +76,56 @@ comment_on(struct store *st, int64_t post)
 	tmp_site_comment(st, post, COMMENT_APPROVED, 1651017600);
 }
 
-/* A 200 text/html response of n bytes of c, depending on post dep. */
+/* Bytes no compressor shrinks (xorshift), so that a page costs its size. */
 static void
-put_page(struct fx *f, const char *key, size_t n, char c, int64_t dep)
+noise(char *p, size_t n)
+{
+	static uint64_t x = 88172645463325252ull;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = (char)(x & 0xff);
+	}
+}
+
+/* A 200 text/html response of n bytes starting with c, depending on post
+ * dep: all c when packable, else noise after the first byte. */
+static void
+put_body(struct fx *f, const char *key, const char *body, size_t n, int64_t dep)
 {
 	struct cache_stamp st = {store_generation(f->st),
 	                         store_post_clock(f->st)};
 	struct resp rs;
-	char *body = arena_alloc(f->a, n);
 
-	memset(body, c, n);
 	resp_init(&rs);
 	assert_int_equal(buf_add(&rs.body, body, n), 0);
 	rs.cache_dep = dep;
 	resp_prepare(&rs, 0);
 	cache_put(f->site, key, &st, &rs);
 	resp_release(&rs);
+}
+
+static void
+put_page_as(struct fx *f, const char *key, size_t n, char c, int64_t dep,
+            int packable)
+{
+	char *body = arena_alloc(f->a, n);
+
+	if (packable)
+		memset(body, c, n);
+	else {
+		noise(body, n);
+		body[0] = c;
+	}
+	put_body(f, key, body, n, dep);
+}
+
+static void
+put_page(struct fx *f, const char *key, size_t n, char c, int64_t dep)
+{
+	put_page_as(f, key, n, c, dep, 1);
 }
 
 /* 1 when key is a hit now; its body's first byte in *c. */
@@ -142,14 +176,14 @@ gzip_made_when_first_asked_and_kept(void **state)
 	size_t before, after, n;
 
 	put_page(f, "/g/", PAGE, 'g', 0);
-	cache_usage(f->site, &before, &n);
+	cache_usage(f->site, &before, &n, NULL);
 	assert_true(hit(f, "/g/", 0, &c, &gz));
 	assert_int_equal(gz, 0);
-	cache_usage(f->site, &after, &n);
+	cache_usage(f->site, &after, &n, NULL);
 	assert_int_equal(after, before); /* identity readers cost no gzip */
 	assert_true(hit(f, "/g/", 1, NULL, &gz));
 	assert_int_equal(gz, 1);
-	cache_usage(f->site, &after, &n);
+	cache_usage(f->site, &after, &n, NULL);
 	assert_true(after > before); /* the variant is kept */
 	assert_true(hit(f, "/g/", 1, NULL, &gz));
 	assert_int_equal(gz, 1);
@@ -170,11 +204,11 @@ budget_is_kept(void **state)
 	size_t bytes, n;
 	int kept = 0;
 
-	put_page(f, "/hot/", PAGE, 'h', 0);
+	put_page_as(f, "/hot/", PAGE, 'h', 0, 0);
 	for (int i = 0; i < 100; i++) {
 		snprintf(key, sizeof(key), "/p%d/", i);
-		put_page(f, key, PAGE, 'p', 0);
-		cache_usage(f->site, &bytes, &n);
+		put_page_as(f, key, PAGE, 'p', 0, 0);
+		cache_usage(f->site, &bytes, &n, NULL);
 		assert_true(bytes <= BUDGET);
 		if (hit(f, "/hot/", 0, NULL, NULL))
 			kept++;
@@ -182,10 +216,138 @@ budget_is_kept(void **state)
 	assert_true(n < 100 && n >= BUDGET / (2 * PAGE));
 	assert_int_equal(kept, 100);
 	/* a body over the whole budget is not cached at all */
-	put_page(f, "/huge/", BUDGET + 1, 'x', 0);
+	put_page_as(f, "/huge/", BUDGET + 1, 'x', 0, 0);
 	assert_false(hit(f, "/huge/", 0, NULL, NULL));
-	cache_usage(f->site, &bytes, &n);
+	cache_usage(f->site, &bytes, &n, NULL);
 	assert_true(bytes <= BUDGET);
+}
+
+/* A site's page: the layout every page repeats around a text of its own. */
+static size_t
+site_page(char *out, size_t cap, int i)
+{
+	static const char *const words[] = {"minister", "port",    "grain",
+	                                    "vote",     "hearing", "border",
+	                                    "supply",   "audit",   "fund",
+	                                    "report",   "said",    "the",
+	                                    "of",       "a",       "to",
+	                                    "and",      "council", "on"};
+	size_t n = 0;
+	uint64_t x = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
+
+	n += (size_t)snprintf(out + n, cap - n,
+	                      "<!doctype html><html lang=en><head><title>Post "
+	                      "%d</title></head><body><nav>",
+	                      i);
+	for (int k = 0; k < 120; k++)
+		n += (size_t)snprintf(out + n, cap - n,
+		                      "<a href=\"/section-%d/\">Section %d</a>",
+		                      k, k);
+	n += (size_t)snprintf(out + n, cap - n, "</nav><article><p>");
+	for (int k = 0; k < 300; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n += (size_t)
+			snprintf(out + n, cap - n, "%s ",
+		                 words[x % (sizeof(words) / sizeof(*words))]);
+	}
+	n += (size_t)snprintf(out + n, cap - n,
+	                      "</p></article><footer>gazette</footer></body>"
+	                      "</html>");
+	return n;
+}
+
+#define SITE_BUDGET (8 * 1024 * 1024)
+
+static int
+setup_large(void **state)
+{
+	static struct fx f;
+	struct site_services svc = {.cache_bytes = SITE_BUDGET};
+	struct error e;
+
+	f.st = store_open(":memory:", 1, &e);
+	if (f.st == NULL)
+		return -1;
+	f.site = site_new(f.st, &svc, "/nonexistent", "http://x.test", &e);
+	if (f.site == NULL)
+		return -1;
+	f.a = arena_new();
+	*state = &f;
+	return 0;
+}
+
+/* The page held for key, byte for byte, into out; its length or 0. */
+static size_t
+get_page(struct fx *f, const char *key, int gzip, char *out, size_t cap)
+{
+	struct resp rs;
+	size_t n = 0;
+
+	resp_init(&rs);
+	if (cache_get(f->site, f->a, key, store_generation(f->st), gzip, &rs) &&
+	    rs.body.len < cap) {
+		memcpy(out, rs.body.p, rs.body.len);
+		n = rs.body.len;
+	}
+	resp_release(&rs);
+	return n;
+}
+
+/*
+ * Past PACK_FROM_PCT of its budget the cache keeps a site's pages packed
+ * against a page of the same site: several times more of them fit, each
+ * comes back byte for byte, and one read twice is kept unpacked again.
+ */
+static void
+a_large_site_is_kept_packed(void **state)
+{
+	struct fx *f = *state;
+	static char page[32768], got[32768];
+	char key[32];
+	size_t bytes, n, packed, len, raw = 0;
+	int pages = 4500, held = 0;
+
+	for (int i = 0; i < pages; i++) {
+		snprintf(key, sizeof(key), "/p%d/", i);
+		len = site_page(page, sizeof(page), i);
+		raw += len;
+		put_body(f, key, page, len, 0);
+		cache_usage(f->site, &bytes, &n, &packed);
+		assert_true(bytes <= SITE_BUDGET);
+	}
+	assert_true(raw > 3 * SITE_BUDGET); /* would not fit as sent */
+	cache_usage(f->site, &bytes, &n, &packed);
+	assert_true(packed > 0);
+	assert_true(n > 2 * (SITE_BUDGET / (raw / pages)));
+	for (int i = 0; i < pages; i++) {
+		snprintf(key, sizeof(key), "/p%d/", i);
+		len = site_page(page, sizeof(page), i);
+		if (get_page(f, key, 0, got, sizeof(got)) == 0)
+			continue;
+		held++;
+		assert_memory_equal(got, page, len);
+	}
+	assert_int_equal((size_t)held, n);
+	/* the last page is packed (and was read once above); read again
+	 * before the hand passes, it is kept as sent too */
+	snprintf(key, sizeof(key), "/p%d/", pages - 1);
+	len = site_page(page, sizeof(page), pages - 1);
+	assert_int_equal(cache_forms(f->site, key), CACHE_PACKED);
+	assert_int_equal(get_page(f, key, 0, got, sizeof(got)), len);
+	assert_int_equal(cache_forms(f->site, key),
+	                 CACHE_PACKED | CACHE_AS_SENT);
+	assert_int_equal(get_page(f, key, 0, got, sizeof(got)), len);
+	assert_memory_equal(got, page, len);
+	/* a reader taking gzip gets a variant made from the unpacked page */
+	snprintf(key, sizeof(key), "/p%d/", pages - 2);
+	assert_int_equal(cache_forms(f->site, key), CACHE_PACKED);
+	assert_true(hit(f, key, 1, NULL, &held));
+	assert_int_equal(held, 1);
+	assert_int_equal(cache_forms(f->site, key), CACHE_PACKED | CACHE_GZIP);
+	cache_usage(f->site, &bytes, &n, &packed);
+	assert_true(bytes <= SITE_BUDGET);
 }
 
 int
@@ -198,6 +360,8 @@ main(void)
 			gzip_made_when_first_asked_and_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(budget_is_kept, setup,
 	                                        teardown),
+		cmocka_unit_test_setup_teardown(a_large_site_is_kept_packed,
+	                                        setup_large, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
