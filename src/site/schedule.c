@@ -3,7 +3,9 @@
  * whether or not anyone visits (WordPress's cron runs only when a request
  * arrives, and misses schedules on a quiet site).  Publishing is a write,
  * so the store's generation moves and cached pages go.  The same thread
- * forgets expired sessions and invitations once an hour.
+ * forgets expired sessions and invitations once an hour, and hands the
+ * heap's free pages back to the system after the page cache freed much
+ * (cache_tidy()).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -47,6 +49,7 @@ scheduler_main(void *arg)
 
 	while (!atomic_load(&sc->stop)) {
 		publish_due(sc->store);
+		cache_tidy();
 		if (clock_now() - purged >= SCHEDULE_PURGE_SECONDS) {
 			purged = clock_now();
 			if (store_session_purge(sc->store, purged, &e) == -1)

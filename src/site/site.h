@@ -34,6 +34,10 @@ extern const struct header site_headers[];
 struct scheduler;
 struct scheduler *scheduler_start(struct store *st, struct error *e);
 void scheduler_stop(struct scheduler *sc);
+/* cache.c: give free heap pages back to the system when the page cache
+ * has freed much since the last time (the scheduler's thread calls it,
+ * off the request path). */
+void cache_tidy(void);
 
 /* The path of an item, slug percent-encoded: "/YYYY/MM/DD/slug/" for a
  * post, "/books/slug/" for a book, "/podcast/slug/" for an episode and
