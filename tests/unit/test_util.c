@@ -989,8 +989,8 @@ error_set_prefixes_its_own_message(void **state)
 
 	(void)state;
 	error_set(&e, ERR_INVALID, "unknown key '%s' (known: title)", "colour");
-	assert_int_equal(error_set(&e, ERR_NOT_FOUND, "%s:%d: %s", "bad3.md",
-	                           3, e.msg),
+	assert_int_equal(error_set(&e, ERR_NOT_FOUND, "%s:%d: %s", "bad3.md", 3,
+	                           e.msg),
 	                 -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
 	assert_string_equal(e.msg,
