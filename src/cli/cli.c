@@ -22,18 +22,18 @@
  */
 static const struct cli_cmd commands[] = {
 	{"init", "init [--title T]",
-         "create a site: the folder, its database, a section 'news' and the "
-         "user admin, whose generated password is printed once",
+         "Create a site: the folder, its database, the section 'news' and\n"
+         "the user admin, whose generated password is printed once",
          cmd_init},
 	{"serve", "serve [--listen ADDR:PORT] [--threads N] [--cache-mb N]",
-         "serve the site; print 'listening on http://ADDR:PORT' once ready "
+         "Serve the site; print 'listening on http://ADDR:PORT' once ready\n"
          "(port 0 picks a free port)",
          cmd_serve},
 	{"demo", "demo [--posts N] [--comments N] [--title T]",
-         "create a site with generated sections, pages, posts and comments",
+         "Create a site with generated sections, pages, posts and comments",
          cmd_demo},
 	{"post", "post add FILE.md",
-         "add a post from Markdown with a front-matter header; print "
+         "Add a post from Markdown with a front-matter header; print\n"
          "ID<TAB>URL",
          cmd_post},
 	{"user",
@@ -41,31 +41,30 @@ static const struct cli_cmd commands[] = {
          "user passwd LOGIN\n"
          "user list\n"
          "user sessions [--revoke] LOGIN",
-         "accounts: the password is read from standard input; a new "
-         "password, like --revoke, signs the user out everywhere; roles: "
+         "Accounts.  The password is the first line of standard input; a new\n"
+         "password, like --revoke, signs the user out everywhere.  Roles:\n"
          "admin, editor, author, moderator, contributor",
          cmd_user},
 	{"comments",
          "comments list [--status pending|approved|spam|trash] [--limit N]\n"
          "comments approve|spam|not-spam|trash ID...",
-         "moderation: list comments, or decide on some (all of them or "
-         "none)",
+         "Moderation: list comments, or decide on some (all of them or none)",
          cmd_comments},
 	{"settings", "settings get KEY\nsettings set KEY VALUE",
-         "what editors change: title, tagline, comment rules, mail",
+         "What editors change: title, tagline, comment rules, mail",
          cmd_settings},
 	{"submissions",
          "submissions list [--status pending|draft|trash]\n"
          "submissions accept|reject ID...",
-         "guest articles from /submit/: accept makes a draft post, reject "
+         "Guest articles from /submit/: accept makes a draft post, reject\n"
          "trashes it",
          cmd_submissions},
-	{"search", "search reindex", "rebuild the search index", cmd_search},
+	{"search", "search reindex", "Rebuild the search index", cmd_search},
 	{"import", "import wxr FILE",
-         "import a WordPress export (WXR); running it again adds nothing",
+         "Import a WordPress export (WXR); running it again adds nothing",
          cmd_import},
 	{"export", "export wxr [--output FILE]",
-         "export the site as WordPress WXR 1.2, to standard output or FILE",
+         "Export the site as WordPress WXR 1.2, to standard output or FILE",
          cmd_export},
 };
 
@@ -89,11 +88,19 @@ cli_usage(const char *fmt, ...)
 	return 2;
 }
 
+static const char site_note[] =
+	"Every command takes --site DIR (default ./site, or $GAZETTE_SITE);\n"
+	"a flag's value may follow it or an '=' (--title=T).\n";
+
+/* The command of name, or of form's first word ("user add"); or NULL. */
 static const struct cli_cmd *
-command_find(const char *name)
+command_find(const char *form)
 {
+	size_t n = strcspn(form, " ");
+
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(name, commands[i].name) == 0)
+		if (strlen(commands[i].name) == n &&
+		    memcmp(form, commands[i].name, n) == 0)
 			return &commands[i];
 	return NULL;
 }
@@ -136,34 +143,24 @@ usage_all(FILE *f)
 	           "       gazette --version\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		usage_lines(f, &commands[i], commands[i].name, "       ");
-	fprintf(f, "Every command takes --site DIR (default ./site, or "
-	           "$GAZETTE_SITE); a flag's value may follow it or an '='.\n");
+	fputs(site_note, f);
 }
 
 void
 cli_help(const char *form)
 {
-	char name[64];
-	const struct cli_cmd *c;
+	const struct cli_cmd *c = command_find(form);
 
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(form, " "), form);
-	c = command_find(name);
-	if (c == NULL)
-		return;
+	assert(c != NULL);
 	usage_lines(stdout, c, form, "usage: ");
-	printf("\n%s.\n", c->summary);
-	printf("Every command takes --site DIR (default ./site, or "
-	       "$GAZETTE_SITE); a flag's value may follow it or an '='.\n");
+	printf("\n%s.\n\n%s", c->summary, site_note);
 }
 
 int
 cli_usage_of(const char *form)
 {
-	char name[64];
-	const struct cli_cmd *c;
+	const struct cli_cmd *c = command_find(form);
 
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(form, " "), form);
-	c = command_find(name);
 	assert(c != NULL);
 	fputs("gazette: ", stderr);
 	usage_lines(stderr, c, form, "usage: ");
@@ -327,6 +324,7 @@ cli_main(int argc, char **argv)
 	static struct conf c;
 	const char *env = getenv("GAZETTE_SITE");
 	const struct cli_cmd *cmd;
+	char form[128];
 	struct error e;
 
 	memset(&c, 0, sizeof(c));
@@ -356,15 +354,20 @@ cli_main(int argc, char **argv)
 			usage_all(stdout);
 			return 0;
 		}
-		if (argc > 2 || command_find(argv[1]) == NULL)
+		/* "help user" or "help user add" */
+		snprintf(form, sizeof(form), "%s%s%s", argv[1],
+		         argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+		if (argc > 3)
+			return cli_usage("help: one command at a time");
+		if (strchr(argv[1], ' ') != NULL || command_find(form) == NULL)
 			return cli_usage("help: no command '%s' (try 'gazette "
 			                 "help')",
-			                 argv[1]);
-		cli_help(argv[1]);
+			                 form);
+		cli_help(form);
 		return 0;
 	}
 	cmd = command_find(argv[0]);
-	if (cmd == NULL)
+	if (cmd == NULL || strchr(argv[0], ' ') != NULL)
 		return cli_usage("unknown command '%s' (try 'gazette help')",
 		                 argv[0]);
 	/* "gazette settings --help": every command, before its own parsing */

@@ -60,6 +60,9 @@ describe('--version and help', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^usage: gazette user add LOGIN --role ROLE\n/);
     assert.doesNotMatch(r.stdout, /user passwd/);
+    const h = await run(['help', 'user', 'add']);
+    assert.equal(h.code, 0, h.stderr);
+    assert.equal(h.stdout, r.stdout, 'help user add is user add --help');
   });
 
   test('help for an unknown command exits 2 with one line on stderr', async () => {
