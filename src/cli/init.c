@@ -94,17 +94,8 @@ int
 cmd_init(struct conf *c, int argc, char **argv)
 {
 	const struct cli_flag flags[] = {{"title", &c->title, NULL}, {NULL}};
-	/*
-	 * A new site has a section, so a post's "section: news" (README)
-	 * works from the start.  It is the demo's first section as it is,
-	 * name and all, so a demo exported and imported into a new site
-	 * comes back the same.  The demo makes its own (site_create).
-	 */
-	const struct section news = {0, "news", "All News", SECTION_POSTS,
-	                             0, 0,      0};
 	struct error e;
 	struct store *st;
-	int64_t id;
 	int npos, rc;
 
 	rc = cli_args("init", argc, argv, 1, flags, &npos);
@@ -115,9 +106,8 @@ cmd_init(struct conf *c, int argc, char **argv)
 	st = site_create(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);
-	rc = store_section_add(st, &news, &id, &e);
 	store_close(st);
-	return rc == -1 ? cli_fail(&e) : 0;
+	return 0;
 }
 
 struct store *
