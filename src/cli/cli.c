@@ -22,8 +22,8 @@
  */
 static const struct cli_cmd commands[] = {
 	{"init", "init [--title T]",
-         "Create a site: the folder, its database, the section 'news' and\n"
-         "the user admin, whose generated password is printed once",
+         "Create a site: the folder, its database and the user admin,\n"
+         "whose generated password is printed once",
          cmd_init},
 	{"serve", "serve [--listen ADDR:PORT] [--threads N] [--cache-mb N]",
          "Serve the site; print 'listening on http://ADDR:PORT' once ready\n"

