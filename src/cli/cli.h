@@ -34,7 +34,7 @@ struct cli_cmd {
 /*
  * A flag of a command, given as "--name VALUE" or "--name=VALUE"; a switch
  * (value NULL) as "--name", and it sets *on.  A command's flags are an
- * array ended by {NULL}.
+ * array ended by {NULL, NULL, NULL}.
  */
 struct cli_flag {
 	const char *name; /* without the dashes */

@@ -54,7 +54,7 @@ list(struct conf *c, int argc, char **argv)
 	const char *status_name = NULL, *limit_arg = NULL;
 	const struct cli_flag flags[] = {{"status", &status_name, NULL},
 	                                 {"limit", &limit_arg, NULL},
-	                                 {NULL}};
+	                                 {NULL, NULL, NULL}};
 	struct comment *out;
 	struct arena *a;
 	struct store *st;

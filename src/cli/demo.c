@@ -559,7 +559,7 @@ cmd_demo(struct conf *c, int argc, char **argv)
 	const struct cli_flag flags[] = {{"title", &c->title, NULL},
 	                                 {"posts", &posts, NULL},
 	                                 {"comments", &comments, NULL},
-	                                 {NULL}};
+	                                 {NULL, NULL, NULL}};
 	int npos, rc;
 
 	rc = cli_args("demo", argc, argv, 1, flags, &npos);

@@ -28,7 +28,8 @@ cmd_export(struct conf *c, int argc, char **argv)
 	char tmp[4200];
 	FILE *f = stdout;
 	size_t n = strlen(c->url);
-	const struct cli_flag flags[] = {{"output", &output, NULL}, {NULL}};
+	const struct cli_flag flags[] = {{"output", &output, NULL},
+	                                 {NULL, NULL, NULL}};
 	int rc, npos;
 
 	if (argc < 2 || strcmp(argv[1], "wxr") != 0)

@@ -93,7 +93,8 @@ site_create(struct conf *c, struct error *e)
 int
 cmd_init(struct conf *c, int argc, char **argv)
 {
-	const struct cli_flag flags[] = {{"title", &c->title, NULL}, {NULL}};
+	const struct cli_flag flags[] = {{"title", &c->title, NULL},
+	                                 {NULL, NULL, NULL}};
 	struct error e;
 	struct store *st;
 	int npos, rc;

@@ -73,7 +73,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	const struct cli_flag flags[] = {{"listen", &listen_at, NULL},
 	                                 {"threads", &nthreads, NULL},
 	                                 {"cache-mb", &cache_mb, NULL},
-	                                 {NULL}};
+	                                 {NULL, NULL, NULL}};
 	int npos;
 
 	rc = cli_args("serve", argc, argv, 1, flags, &npos);

@@ -47,7 +47,7 @@ cmd_submissions(struct conf *c, int argc, char **argv)
 	int accept, rc, npos, status = POST_PENDING;
 	const char *status_name = NULL;
 	const struct cli_flag flags[] = {{"status", &status_name, NULL},
-	                                 {NULL}};
+	                                 {NULL, NULL, NULL}};
 	int64_t id;
 
 	if (argc < 2)

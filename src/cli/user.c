@@ -48,7 +48,8 @@ static int
 user_add(struct conf *c, int argc, char **argv)
 {
 	const char *login, *role_name = NULL;
-	const struct cli_flag flags[] = {{"role", &role_name, NULL}, {NULL}};
+	const struct cli_flag flags[] = {{"role", &role_name, NULL},
+	                                 {NULL, NULL, NULL}};
 	char hash[AUTH_HASH_BYTES];
 	struct error e;
 	struct store *st;
@@ -171,7 +172,8 @@ user_sessions(struct conf *c, int argc, char **argv)
 {
 	const char *login;
 	int revoke = 0, rc, npos;
-	const struct cli_flag flags[] = {{"revoke", NULL, &revoke}, {NULL}};
+	const struct cli_flag flags[] = {{"revoke", NULL, &revoke},
+	                                 {NULL, NULL, NULL}};
 	struct arena *a;
 	struct error e;
 	struct store *st;
