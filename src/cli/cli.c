@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
@@ -11,26 +12,60 @@
 #include "../http/http.h"
 #include "../util/limits.h"
 #include "../util/num.h"
+#include "version.h"
 #include "../util/banned.h"
 
+/*
+ * Each command's usage, one form a line, is written here and only here:
+ * "gazette help CMD", "gazette CMD --help" and the usage errors all print
+ * it from this table.
+ */
 static const struct cli_cmd commands[] = {
-	{"init", "init [--title T]", cmd_init},
+	{"init", "init [--title T]",
+         "Create a site: the folder, its database and the user admin,\n"
+         "whose generated password is printed once",
+         cmd_init},
 	{"serve", "serve [--listen ADDR:PORT] [--threads N] [--cache-mb N]",
+         "Serve the site; print 'listening on http://ADDR:PORT' once ready\n"
+         "(port 0 picks a free port)",
          cmd_serve},
-	{"demo", "demo [--posts N] [--comments N] [--title T]", cmd_demo},
-	{"post", "post add FILE.md", cmd_post},
+	{"demo", "demo [--posts N] [--comments N] [--title T]",
+         "Create a site with generated sections, pages, posts and comments",
+         cmd_demo},
+	{"post", "post add FILE.md",
+         "Add a post from Markdown with a front-matter header; print\n"
+         "ID<TAB>URL",
+         cmd_post},
 	{"user",
-         "user add LOGIN --role ROLE | passwd LOGIN (password on stdin) | "
-         "list | sessions [--revoke] LOGIN",
+         "user add LOGIN --role ROLE\n"
+         "user passwd LOGIN\n"
+         "user list\n"
+         "user sessions [--revoke] LOGIN",
+         "Accounts.  The password is the first line of standard input; a new\n"
+         "password, like --revoke, signs the user out everywhere.  Roles:\n"
+         "admin, editor, author, moderator, contributor",
          cmd_user},
-	{"comments", "comments list|approve|spam|not-spam|trash ...",
+	{"comments",
+         "comments list [--status pending|approved|spam|trash] [--limit N]\n"
+         "comments approve|spam|not-spam|trash ID...",
+         "Moderation: list comments, or decide on some (all of them or none)",
          cmd_comments},
-	{"settings", "settings get KEY | settings set KEY VALUE", cmd_settings},
-	{"submissions", "submissions list [--status S] | accept|reject ID...",
+	{"settings", "settings get KEY\nsettings set KEY VALUE",
+         "What editors change: title, tagline, comment rules, mail",
+         cmd_settings},
+	{"submissions",
+         "submissions list [--status pending|draft|trash]\n"
+         "submissions accept|reject ID...",
+         "Guest articles from /submit/: accept makes a draft post, reject\n"
+         "trashes it",
          cmd_submissions},
-	{"search", "search reindex", cmd_search},
-	{"import", "import wxr FILE", cmd_import},
-	{"export", "export wxr [--output FILE]", cmd_export},
+	{"search", "search reindex", "Rebuild the search index", cmd_search},
+	{"import", "import wxr FILE",
+         "Import a WordPress export (WXR); running it again adds nothing",
+         cmd_import},
+	{"export", "export wxr [--output FILE]",
+         "Export the site as WordPress WXR 1.2, to standard output or FILE",
+         cmd_export},
 };
 
 int
@@ -53,12 +88,137 @@ cli_usage(const char *fmt, ...)
 	return 2;
 }
 
+static const char site_note[] =
+	"Every command takes --site DIR (default ./site, or $GAZETTE_SITE);\n"
+	"a flag's value may follow it or an '=' (--title=T).\n";
+
+/* The command of name, or of form's first word ("user add"); or NULL. */
+static const struct cli_cmd *
+command_find(const char *form)
+{
+	size_t n = strcspn(form, " ");
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strlen(commands[i].name) == n &&
+		    memcmp(form, commands[i].name, n) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * The usage lines of c that begin with form ("user add"), or all of them
+ * when none does, after lead.  Returns how many were printed.
+ */
+static int
+usage_lines(FILE *f, const struct cli_cmd *c, const char *form,
+            const char *lead)
+{
+	size_t flen = strlen(form);
+	int pass, n = 0;
+
+	for (pass = 0; pass < 2 && n == 0; pass++)
+		for (const char *p = c->usage; *p != '\0';) {
+			size_t len = strcspn(p, "\n");
+
+			if (pass == 1 ||
+			    (len >= flen && memcmp(p, form, flen) == 0 &&
+			     (p[flen] == ' ' || p[flen] == '\n' ||
+			      p[flen] == '\0'))) {
+				fprintf(f, "%sgazette %.*s\n",
+				        n == 0 ? lead : "       ", (int)len, p);
+				n++;
+			}
+			p += len;
+			if (*p == '\n')
+				p++;
+		}
+	return n;
+}
+
 static void
 usage_all(FILE *f)
 {
-	fprintf(f, "usage: gazette [--site DIR] COMMAND [ARGS]\n");
+	fprintf(f, "usage: gazette [--site DIR] COMMAND [ARGS]\n"
+	           "       gazette help [COMMAND] | COMMAND --help\n"
+	           "       gazette --version\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "       gazette %s\n", commands[i].usage);
+		usage_lines(f, &commands[i], commands[i].name, "       ");
+	fputs(site_note, f);
+}
+
+void
+cli_help(const char *form)
+{
+	const struct cli_cmd *c = command_find(form);
+
+	assert(c != NULL);
+	usage_lines(stdout, c, form, "usage: ");
+	printf("\n%s.\n\n%s", c->summary, site_note);
+}
+
+int
+cli_usage_of(const char *form)
+{
+	const struct cli_cmd *c = command_find(form);
+
+	assert(c != NULL);
+	fputs("gazette: ", stderr);
+	usage_lines(stderr, c, form, "usage: ");
+	return 2;
+}
+
+int
+cli_args(const char *form, int argc, char **argv, int from,
+         const struct cli_flag *flags, int *npos)
+{
+	int out = from, dashdash = 0;
+
+	for (int i = from; i < argc; i++) {
+		const char *arg = argv[i], *eq, *name;
+		const struct cli_flag *f;
+		size_t len;
+
+		if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			dashdash = 1;
+			continue;
+		}
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			cli_help(form);
+			return 0;
+		}
+		name = arg + (arg[1] == '-' ? 2 : 1);
+		eq = strchr(name, '=');
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		for (f = flags; f != NULL && f->name != NULL; f++)
+			if (arg[1] == '-' && strlen(f->name) == len &&
+			    memcmp(f->name, name, len) == 0)
+				break;
+		if (f == NULL || f->name == NULL)
+			return cli_usage(
+				"%s: unknown flag '%.*s' (see 'gazette "
+				"help %.*s')",
+				form, (int)(eq ? eq - arg : (long)strlen(arg)),
+				arg, (int)strcspn(form, " "), form);
+		if (f->value == NULL) {
+			if (eq != NULL)
+				return cli_usage("%s: --%s takes no value",
+				                 form, f->name);
+			*f->on = 1;
+		} else if (eq != NULL)
+			*f->value = eq + 1;
+		else if (i + 1 < argc)
+			*f->value = argv[++i];
+		else
+			return cli_usage("%s: --%s needs a value", form,
+			                 f->name);
+	}
+	*npos = out - from;
+	argv[out] = NULL;
+	return CLI_GO;
 }
 
 struct conf_ctx {
@@ -125,13 +285,9 @@ conf_load(struct conf *c, struct error *e)
 	}
 	line = ini_parse_file(f, conf_entry, &cx);
 	fclose(f);
-	if (line != 0 && e->msg[0] != '\0') {
-		char why[sizeof(e->msg)];
-
-		snprintf(why, sizeof(why), "%s", e->msg);
+	if (line != 0 && e->msg[0] != '\0')
 		return error_set(e, ERR_INVALID, "%s:%d: trusted_proxies: %s",
-		                 path, line, why);
-	}
+		                 path, line, e->msg);
 	if (line != 0)
 		return error_set(e, ERR_INVALID,
 		                 "%s:%d: unknown key or bad value (keys: url, "
@@ -167,6 +323,8 @@ cli_main(int argc, char **argv)
 {
 	static struct conf c;
 	const char *env = getenv("GAZETTE_SITE");
+	const struct cli_cmd *cmd;
+	char form[128];
 	struct error e;
 
 	memset(&c, 0, sizeof(c));
@@ -185,18 +343,41 @@ cli_main(int argc, char **argv)
 		usage_all(stderr);
 		return 2;
 	}
+	if (strcmp(argv[0], "--version") == 0 ||
+	    strcmp(argv[0], "version") == 0) {
+		printf("gazette %s\n", GAZETTE_VERSION);
+		return 0;
+	}
 	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "help") == 0) {
-		usage_all(stdout);
+		if (argc == 1) {
+			usage_all(stdout);
+			return 0;
+		}
+		/* "help user" or "help user add" */
+		snprintf(form, sizeof(form), "%s%s%s", argv[1],
+		         argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+		if (argc > 3)
+			return cli_usage("help: one command at a time");
+		if (strchr(argv[1], ' ') != NULL || command_find(form) == NULL)
+			return cli_usage("help: no command '%s' (try 'gazette "
+			                 "help')",
+			                 form);
+		cli_help(form);
+		return 0;
+	}
+	cmd = command_find(argv[0]);
+	if (cmd == NULL || strchr(argv[0], ' ') != NULL)
+		return cli_usage("unknown command '%s' (try 'gazette help')",
+		                 argv[0]);
+	/* "gazette settings --help": every command, before its own parsing */
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		cli_help(argv[0]);
 		return 0;
 	}
 	snprintf(c.db, sizeof(c.db), "%s/gazette.db", c.site);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[0], commands[i].name) != 0)
-			continue;
-		if (conf_load(&c, &e) == -1)
-			return cli_fail(&e);
-		return commands[i].run(&c, argc, argv);
-	}
-	return cli_usage("unknown command '%s' (try 'gazette help')", argv[0]);
+	if (conf_load(&c, &e) == -1)
+		return cli_fail(&e);
+	return cmd->run(&c, argc, argv);
 }

@@ -26,9 +26,37 @@ struct conf {
 
 struct cli_cmd {
 	const char *name;
-	const char *usage;
+	const char *usage;   /* one form a line, each without "gazette " */
+	const char *summary; /* what it does, for "gazette help NAME" */
 	int (*run)(struct conf *c, int argc, char **argv);
 };
+
+/*
+ * A flag of a command, given as "--name VALUE" or "--name=VALUE"; a switch
+ * (value NULL) as "--name", and it sets *on.  A command's flags are an
+ * array ended by {NULL, NULL, NULL}.
+ */
+struct cli_flag {
+	const char *name; /* without the dashes */
+	const char **value;
+	int *on;
+};
+
+#define CLI_GO (-1)
+/*
+ * Sort argv[from..argc) into flags, in any order, and the other arguments,
+ * which end up in argv[from..from + *npos).  "--" ends the flags;
+ * "--help" or "-h" prints the usage of form ("user add").  Returns CLI_GO
+ * to go on, else the exit status: 0 after the help, 2 after an unknown
+ * flag or a missing value (one line on stderr).  A value stays the last
+ * one given.
+ */
+int cli_args(const char *form, int argc, char **argv, int from,
+             const struct cli_flag *flags, int *npos);
+/* The usage of form ("user" or "user add") and its summary, on stdout. */
+void cli_help(const char *form);
+/* "gazette: usage: gazette FORM ..." on stderr; returns 2. */
+int cli_usage_of(const char *form);
 
 int cli_main(int argc, char **argv);
 

@@ -1,8 +1,6 @@
 /*
- * gazette comments: moderation without the admin.
- *
- *   comments list [--status pending|approved|spam|trash] [--limit N]
- *   comments approve|spam|not-spam|trash ID...
+ * gazette comments list|approve|spam|not-spam|trash (usage in cli.c):
+ * moderation without the admin.
  *
  * A decision goes through comments_decide(), the one function the admin
  * and the JSON API call too, so the counts, the record, the classifier
@@ -29,11 +27,6 @@
 #define LIST_DEFAULT       50 /* comments list without --limit */
 #define LIST_EXCERPT_CHARS 60
 
-#define USAGE                                                                  \
-	"usage: gazette comments list [--status pending|approved|spam|trash] " \
-	"[--limit N]\n"                                                        \
-	"       gazette comments approve|spam|not-spam|trash ID..."
-
 /*
  * s on one line of the listing: control characters (tabs, newlines) become
  * spaces, a CR LF one space, so a field never splits the line; at most max
@@ -56,35 +49,36 @@ put_field(const char *s, size_t max)
 static int
 list(struct conf *c, int argc, char **argv)
 {
-	int status = COMMENT_PENDING, rc;
+	int status = COMMENT_PENDING, rc, npos;
 	int64_t limit = LIST_DEFAULT;
+	const char *status_name = NULL, *limit_arg = NULL;
+	const struct cli_flag flags[] = {{"status", &status_name, NULL},
+	                                 {"limit", &limit_arg, NULL},
+	                                 {NULL, NULL, NULL}};
 	struct comment *out;
 	struct arena *a;
 	struct store *st;
 	struct error e;
 	size_t n;
 
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--status") == 0 && i + 1 < argc) {
-			status = enum_lookup(comment_status_names,
-			                     COMMENT_STATUS__MAX, argv[++i]);
-			if (status < 0)
-				return cli_usage(
-					"comments list: unknown status "
-					"'%s' (pending, approved, spam, "
-					"trash)",
-					argv[i]);
-		} else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
-			if (num_parse(argv[++i], 1, LIM_COMMENT_LIST, &limit) ==
-			    -1)
-				return cli_usage("comments list: --limit must "
-				                 "be 1 to %d",
-				                 LIM_COMMENT_LIST);
-		} else
-			return cli_usage("comments list: unexpected argument "
-			                 "'%s'\n%s",
-			                 argv[i], USAGE);
+	rc = cli_args("comments list", argc, argv, 2, flags, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos > 0)
+		return cli_usage("comments list: unexpected argument '%s'",
+		                 argv[2]);
+	if (status_name != NULL) {
+		status = enum_lookup(comment_status_names, COMMENT_STATUS__MAX,
+		                     status_name);
+		if (status < 0)
+			return cli_usage("comments list: unknown status '%s' "
+			                 "(pending, approved, spam, trash)",
+			                 status_name);
 	}
+	if (limit_arg != NULL &&
+	    num_parse(limit_arg, 1, LIM_COMMENT_LIST, &limit) == -1)
+		return cli_usage("comments list: --limit must be 1 to %d",
+		                 LIM_COMMENT_LIST);
 	st = site_open(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);
@@ -123,14 +117,21 @@ decide(struct conf *c, enum comment_decision d, int argc, char **argv)
 	const char *user = getenv("USER"), *actor;
 	int64_t *ids = arena_alloc(a, (size_t)argc * sizeof(*ids));
 	size_t n = 0;
-	struct error e, fail;
-	int rc = 2;
+	struct error e;
+	int rc, npos;
 
-	if (argc < 3) {
-		rc = cli_usage("comments %s: no comment ID\n%s", argv[1],
-		               USAGE);
+	rc = cli_args(arena_printf(a, "comments %s", argv[1]), argc, argv, 2,
+	              NULL, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	rc = 2;
+	if (npos == 0) {
+		rc = cli_usage("comments %s: no comment ID (see 'gazette help "
+		               "comments')",
+		               argv[1]);
 		goto out;
 	}
+	argc = 2 + npos;
 	for (int i = 2; i < argc; i++) {
 		int64_t id;
 		size_t k = 0;
@@ -171,9 +172,9 @@ decide(struct conf *c, enum comment_decision d, int argc, char **argv)
 	rc = 0;
 	goto out;
 fail:
-	error_set(&fail, e.code, "comments %s: %s; no comment was changed",
+	error_set(&e, e.code, "comments %s: %s; no comment was changed",
 	          argv[1], e.msg);
-	rc = cli_fail(&fail);
+	rc = cli_fail(&e);
 out:
 	comments_free(cm);
 	notify_free(nt);
@@ -190,12 +191,13 @@ cmd_comments(struct conf *c, int argc, char **argv)
 	int d;
 
 	if (argc < 2)
-		return cli_usage("%s", USAGE);
+		return cli_usage_of("comments");
 	if (strcmp(argv[1], "list") == 0)
 		return list(c, argc, argv);
 	d = enum_lookup(comment_decision_names, DECIDE__MAX, argv[1]);
 	if (d < 0)
-		return cli_usage("comments: unknown command '%s'\n%s", argv[1],
-		                 USAGE);
+		return cli_usage("comments: unknown command '%s' (see 'gazette "
+		                 "help comments')",
+		                 argv[1]);
 	return decide(c, (enum comment_decision)d, argc, argv);
 }

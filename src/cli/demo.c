@@ -555,24 +555,27 @@ cmd_demo(struct conf *c, int argc, char **argv)
 	struct demo d = {0};
 	int64_t n, first = 0;
 	long nposts = DEMO_POSTS, ncomments = DEMO_COMMENTS;
+	const char *posts = NULL, *comments = NULL;
+	const struct cli_flag flags[] = {{"title", &c->title, NULL},
+	                                 {"posts", &posts, NULL},
+	                                 {"comments", &comments, NULL},
+	                                 {NULL, NULL, NULL}};
+	int npos, rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--title") == 0 && i + 1 < argc)
-			c->title = argv[++i];
-		else if ((strcmp(argv[i], "--posts") == 0 ||
-		          strcmp(argv[i], "--comments") == 0) &&
-		         i + 1 < argc) {
-			if (num_parse(argv[i + 1], 0, DEMO_MAX, &n) == -1)
-				return cli_usage("%s takes 0 to %d", argv[i],
-				                 DEMO_MAX);
-			if (argv[i][2] == 'p')
-				nposts = (long)n;
-			else
-				ncomments = (long)n;
-			i++;
-		} else
-			return cli_usage("demo: unexpected argument '%s'",
-			                 argv[i]);
+	rc = cli_args("demo", argc, argv, 1, flags, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos > 0)
+		return cli_usage("demo: unexpected argument '%s'", argv[1]);
+	if (posts != NULL) {
+		if (num_parse(posts, 0, DEMO_MAX, &n) == -1)
+			return cli_usage("--posts takes 0 to %d", DEMO_MAX);
+		nposts = (long)n;
+	}
+	if (comments != NULL) {
+		if (num_parse(comments, 0, DEMO_MAX, &n) == -1)
+			return cli_usage("--comments takes 0 to %d", DEMO_MAX);
+		ncomments = (long)n;
 	}
 	if (c->title == NULL)
 		c->title = "The Daily Transcript";

@@ -28,20 +28,18 @@ cmd_export(struct conf *c, int argc, char **argv)
 	char tmp[4200];
 	FILE *f = stdout;
 	size_t n = strlen(c->url);
-	int rc = 1;
+	const struct cli_flag flags[] = {{"output", &output, NULL},
+	                                 {NULL, NULL, NULL}};
+	int rc, npos;
 
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--output") == 0 && i + 1 < argc)
-			output = argv[++i];
-		else if (strncmp(argv[i], "--output=", 9) == 0)
-			output = argv[i] + 9;
-		else
-			return cli_usage("usage: gazette export wxr "
-			                 "[--output FILE]");
-	}
-	if (argc < 2 || strcmp(argv[1], "wxr") != 0 ||
-	    (output != NULL && *output == '\0'))
-		return cli_usage("usage: gazette export wxr [--output FILE]");
+	if (argc < 2 || strcmp(argv[1], "wxr") != 0)
+		return cli_usage_of("export");
+	rc = cli_args("export wxr", argc, argv, 2, flags, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos != 0 || (output != NULL && *output == '\0'))
+		return cli_usage_of("export wxr");
+	rc = 1;
 	st = site_open(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);

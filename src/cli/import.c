@@ -135,10 +135,16 @@ cmd_import(struct conf *c, int argc, char **argv)
 	struct store *st;
 	static struct wxr_report report;
 	size_t n = strlen(c->url);
-	int rc = 0, alone = 0;
+	int rc, npos, alone = 0;
 
-	if (argc != 3 || strcmp(argv[1], "wxr") != 0)
-		return cli_usage("usage: gazette import wxr FILE");
+	if (argc < 2 || strcmp(argv[1], "wxr") != 0)
+		return cli_usage_of("import");
+	rc = cli_args("import wxr", argc, argv, 2, NULL, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos != 1)
+		return cli_usage_of("import wxr");
+	rc = 0;
 	st = site_open(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);

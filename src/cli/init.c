@@ -93,16 +93,17 @@ site_create(struct conf *c, struct error *e)
 int
 cmd_init(struct conf *c, int argc, char **argv)
 {
+	const struct cli_flag flags[] = {{"title", &c->title, NULL},
+	                                 {NULL, NULL, NULL}};
 	struct error e;
 	struct store *st;
+	int npos, rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--title") == 0 && i + 1 < argc)
-			c->title = argv[++i];
-		else
-			return cli_usage("init: unexpected argument '%s'",
-			                 argv[i]);
-	}
+	rc = cli_args("init", argc, argv, 1, flags, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos > 0)
+		return cli_usage("init: unexpected argument '%s'", argv[1]);
 	st = site_create(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);

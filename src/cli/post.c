@@ -69,6 +69,7 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 	int64_t now = clock_now();
 
 	memset(p, 0, sizeof(*p));
+	/* error_set reads e->msg before it writes it */
 	if (front_parse(a, src, n, &f, &line, e) == -1)
 		return error_set(e, ERR_INVALID, "%s:%d: %s", path, line,
 		                 e->msg);
@@ -177,11 +178,18 @@ cmd_post(struct conf *c, int argc, char **argv)
 	struct buf src;
 	struct post p;
 	int64_t id;
-	int rc = 2;
+	int npos, rc;
 
 	buf_init(&src, LIM_POST_SRC_BYTES);
-	if (argc != 3 || strcmp(argv[1], "add") != 0) {
-		rc = cli_usage("usage: gazette post add FILE.md");
+	if (argc < 2 || strcmp(argv[1], "add") != 0) {
+		rc = cli_usage_of("post");
+		goto out;
+	}
+	rc = cli_args("post add", argc, argv, 2, NULL, &npos);
+	if (rc != CLI_GO)
+		goto out;
+	if (npos != 1) {
+		rc = cli_usage_of("post add");
 		goto out;
 	}
 	if (read_file(argv[2], &src, &e) == -1) {

@@ -18,10 +18,16 @@ cmd_search(struct conf *c, int argc, char **argv)
 	struct error e;
 	struct store *st;
 	int64_t n;
-	int rc = 0;
+	int rc, npos;
 
-	if (argc != 2 || strcmp(argv[1], "reindex") != 0)
-		return cli_usage("usage: gazette search reindex");
+	if (argc < 2 || strcmp(argv[1], "reindex") != 0)
+		return cli_usage_of("search");
+	rc = cli_args("search reindex", argc, argv, 2, NULL, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos != 0)
+		return cli_usage_of("search reindex");
+	rc = 0;
 	st = site_open(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);

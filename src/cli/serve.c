@@ -69,23 +69,33 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	int64_t n;
 	sigset_t set;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
-			snprintf(c->listen, sizeof(c->listen), "%s", argv[++i]);
-		else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-			if (num_parse(argv[++i], 1, LIM_THREADS, &n) == -1)
-				return cli_usage("--threads takes 1 to %d",
-				                 LIM_THREADS);
-			c->threads = (int)n;
-		} else if (strcmp(argv[i], "--cache-mb") == 0 && i + 1 < argc) {
-			if (num_parse(argv[++i], 0, LIM_CACHE_MB_MAX, &n) == -1)
-				return cli_usage("--cache-mb takes 0 to %d",
-				                 LIM_CACHE_MB_MAX);
-			c->cache_mb = (long)n;
-		} else
-			return cli_usage("serve: unexpected argument '%s'",
-			                 argv[i]);
+	const char *listen_at = NULL, *nthreads = NULL, *cache_mb = NULL;
+	const struct cli_flag flags[] = {{"listen", &listen_at, NULL},
+	                                 {"threads", &nthreads, NULL},
+	                                 {"cache-mb", &cache_mb, NULL},
+	                                 {NULL, NULL, NULL}};
+	int npos;
+
+	rc = cli_args("serve", argc, argv, 1, flags, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos > 0)
+		return cli_usage("serve: unexpected argument '%s'", argv[1]);
+	if (listen_at != NULL)
+		snprintf(c->listen, sizeof(c->listen), "%s", listen_at);
+	if (nthreads != NULL) {
+		if (num_parse(nthreads, 1, LIM_THREADS, &n) == -1)
+			return cli_usage("--threads takes 1 to %d",
+			                 LIM_THREADS);
+		c->threads = (int)n;
 	}
+	if (cache_mb != NULL) {
+		if (num_parse(cache_mb, 0, LIM_CACHE_MB_MAX, &n) == -1)
+			return cli_usage("--cache-mb takes 0 to %d",
+			                 LIM_CACHE_MB_MAX);
+		c->cache_mb = (long)n;
+	}
+	rc = 1;
 	if (parse_listen(c->listen, addr, sizeof(addr), &port) == -1)
 		return cli_usage("bad listen address '%s' (ADDR:PORT)",
 		                 c->listen);

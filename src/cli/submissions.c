@@ -1,7 +1,6 @@
 /*
- * gazette submissions list [--status pending|draft|trash]
- * gazette submissions accept|reject ID...
- * The guest-submission queue without the admin: accept makes a draft post
+ * gazette submissions list|accept|reject (usage in cli.c): the
+ * guest-submission queue without the admin: accept makes a draft post
  * an editor then finishes; reject moves it to the trash.
  */
 #include <stdio.h>
@@ -45,22 +44,26 @@ cmd_submissions(struct conf *c, int argc, char **argv)
 	struct store *st;
 	struct spam *sp;
 	struct comments *cm;
-	int accept, rc = 0, status = POST_PENDING;
+	int accept, rc, npos, status = POST_PENDING;
+	const char *status_name = NULL;
+	const struct cli_flag flags[] = {{"status", &status_name, NULL},
+	                                 {NULL, NULL, NULL}};
 	int64_t id;
 
 	if (argc < 2)
-		return cli_usage("usage: gazette submissions list [--status S] "
-		                 "| submissions accept|reject ID...");
+		return cli_usage_of("submissions");
 	if (strcmp(argv[1], "list") == 0) {
-		if (argc == 4 && strcmp(argv[2], "--status") == 0)
+		rc = cli_args("submissions list", argc, argv, 2, flags, &npos);
+		if (rc != CLI_GO)
+			return rc;
+		if (npos != 0)
+			return cli_usage_of("submissions list");
+		if (status_name != NULL)
 			status = enum_lookup(post_status_names,
-			                     POST_STATUS__MAX, argv[3]);
-		else if (argc != 2)
-			return cli_usage("usage: gazette submissions list "
-			                 "[--status S]");
+			                     POST_STATUS__MAX, status_name);
 		if (status < 0)
 			return cli_usage("submissions: unknown status '%s'",
-			                 argv[3]);
+			                 status_name);
 		st = site_open(c, &e);
 		if (st == NULL)
 			return cli_fail(&e);
@@ -71,9 +74,14 @@ cmd_submissions(struct conf *c, int argc, char **argv)
 	if (strcmp(argv[1], "accept") != 0 && strcmp(argv[1], "reject") != 0)
 		return cli_usage("submissions: unknown action '%s'", argv[1]);
 	accept = argv[1][0] == 'a';
-	if (argc < 3)
-		return cli_usage("usage: gazette submissions %s ID...",
-		                 argv[1]);
+	rc = cli_args(accept ? "submissions accept" : "submissions reject",
+	              argc, argv, 2, NULL, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos == 0)
+		return cli_usage_of("submissions accept");
+	argc = 2 + npos;
+	rc = 0;
 	for (int i = 2; i < argc; i++)
 		if (num_parse(argv[i], 1, INT64_MAX, &id) == -1)
 			return cli_usage("submissions: bad id '%s'", argv[i]);

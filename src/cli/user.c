@@ -1,9 +1,7 @@
 /*
- * gazette user add LOGIN --role ROLE    (password on stdin)
- * gazette user passwd LOGIN             (password on stdin; ends sessions)
- * gazette user list
- * gazette user sessions LOGIN           (list)
- * gazette user sessions --revoke LOGIN  (sign out everywhere)
+ * gazette user add|passwd|list|sessions (usage in cli.c): passwords come
+ * on stdin; a new password and sessions --revoke sign the user out
+ * everywhere.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -37,9 +35,7 @@ read_password(const char *cmd, char hash[AUTH_HASH_BYTES], struct error *e)
 	while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
 		pw[--len] = '\0';
 	if (auth_password_check(pw, e) == -1) {
-		struct error inner = *e;
-
-		error_set(e, ERR_INVALID, "%s: %s", cmd, inner.msg);
+		error_set(e, ERR_INVALID, "%s: %s", cmd, e->msg);
 		goto out;
 	}
 	rc = auth_password_hash(pw, hash, e);
@@ -51,23 +47,22 @@ out:
 static int
 user_add(struct conf *c, int argc, char **argv)
 {
-	const char *login = NULL, *role_name = NULL;
+	const char *login, *role_name = NULL;
+	const struct cli_flag flags[] = {{"role", &role_name, NULL},
+	                                 {NULL, NULL, NULL}};
 	char hash[AUTH_HASH_BYTES];
 	struct error e;
 	struct store *st;
-	int role, rc;
+	int role, rc, npos;
 
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
-			role_name = argv[++i];
-		else if (login == NULL && argv[i][0] != '-')
-			login = argv[i];
-		else
-			return cli_usage("user add: unexpected argument '%s'",
-			                 argv[i]);
-	}
-	if (login == NULL || role_name == NULL)
-		return cli_usage("usage: gazette user add LOGIN --role ROLE");
+	rc = cli_args("user add", argc, argv, 2, flags, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos > 1)
+		return cli_usage("user add: unexpected argument '%s'", argv[3]);
+	if (npos != 1 || role_name == NULL)
+		return cli_usage_of("user add");
+	login = argv[2];
 	if (auth_login_check(login, &e) == -1)
 		return cli_usage("user add: bad login '%s' (letters, digits, "
 		                 "- _ . @; at most %d)",
@@ -99,11 +94,14 @@ user_passwd(struct conf *c, int argc, char **argv)
 	struct store *st;
 	struct user u;
 	int64_t n = 0;
-	int rc = 1;
+	int rc, npos;
 
-	if (argc != 3 || argv[2][0] == '-')
-		return cli_usage("usage: gazette user passwd LOGIN "
-		                 "(password on stdin)");
+	rc = cli_args("user passwd", argc, argv, 2, NULL, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos != 1)
+		return cli_usage_of("user passwd");
+	rc = 1;
 	if (read_password("user passwd", hash, &e) == -1)
 		return cli_fail(&e);
 	st = site_open(c, &e);
@@ -143,11 +141,14 @@ user_list(struct conf *c, int argc, char **argv)
 	struct store *st;
 	struct user *us;
 	size_t n;
-	int rc = 0;
+	int rc, npos;
 
-	(void)argv;
-	if (argc != 2)
-		return cli_usage("usage: gazette user list");
+	rc = cli_args("user list", argc, argv, 2, NULL, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos != 0)
+		return cli_usage_of("user list");
+	rc = 0;
 	st = site_open(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);
@@ -169,8 +170,10 @@ user_list(struct conf *c, int argc, char **argv)
 static int
 user_sessions(struct conf *c, int argc, char **argv)
 {
-	const char *login = NULL;
-	int revoke = 0, rc = 0;
+	const char *login;
+	int revoke = 0, rc, npos;
+	const struct cli_flag flags[] = {{"revoke", NULL, &revoke},
+	                                 {NULL, NULL, NULL}};
 	struct arena *a;
 	struct error e;
 	struct store *st;
@@ -179,19 +182,16 @@ user_sessions(struct conf *c, int argc, char **argv)
 	size_t n;
 	int64_t ended;
 
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--revoke") == 0)
-			revoke = 1;
-		else if (login == NULL && argv[i][0] != '-')
-			login = argv[i];
-		else
-			return cli_usage("user sessions: unexpected argument "
-			                 "'%s'",
-			                 argv[i]);
-	}
-	if (login == NULL)
-		return cli_usage("usage: gazette user sessions [--revoke] "
-		                 "LOGIN");
+	rc = cli_args("user sessions", argc, argv, 2, flags, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos > 1)
+		return cli_usage("user sessions: unexpected argument '%s'",
+		                 argv[3]);
+	if (npos != 1)
+		return cli_usage_of("user sessions");
+	login = argv[2];
+	rc = 0;
 	st = site_open(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);
@@ -228,6 +228,5 @@ cmd_user(struct conf *c, int argc, char **argv)
 		return user_list(c, argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "sessions") == 0)
 		return user_sessions(c, argc, argv);
-	return cli_usage("usage: gazette user add LOGIN --role ROLE | "
-	                 "passwd LOGIN | list | sessions [--revoke] LOGIN");
+	return cli_usage_of("user");
 }

@@ -979,6 +979,32 @@ time_format_and_day(void **state)
 			         (long long)days[i].day);
 }
 
+/* A caller prefixing the message a callee left: the arguments point into
+ * e.msg itself, which error_set must read before it writes. */
+static void
+error_set_prefixes_its_own_message(void **state)
+{
+	struct error e;
+	char full[sizeof(e.msg) + 1];
+
+	(void)state;
+	error_set(&e, ERR_INVALID, "unknown key '%s' (known: title)", "colour");
+	assert_int_equal(error_set(&e, ERR_NOT_FOUND, "%s:%d: %s", "bad3.md", 3,
+	                           e.msg),
+	                 -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	assert_string_equal(e.msg,
+	                    "bad3.md:3: unknown key 'colour' (known: title)");
+
+	/* Past the end: cut at the buffer, still NUL-terminated. */
+	memset(full, 'x', sizeof(full) - 1);
+	full[sizeof(full) - 1] = '\0';
+	error_set(&e, ERR_IO, "%s", full);
+	error_set(&e, ERR_IO, "f: %s", e.msg);
+	assert_int_equal(strlen(e.msg), sizeof(e.msg) - 1);
+	assert_memory_equal(e.msg, "f: xxx", 6);
+}
+
 static void
 clock_follows_gazette_now(void **state)
 {
@@ -1206,6 +1232,7 @@ main(void)
 		cmocka_unit_test(utf8_cut_table),
 		cmocka_unit_test(time_parse_iso_table),
 		cmocka_unit_test(time_format_and_day),
+		cmocka_unit_test(error_set_prefixes_its_own_message),
 		cmocka_unit_test(clock_follows_gazette_now),
 		cmocka_unit_test(netaddr_parse_table),
 		cmocka_unit_test(netaddr_client_keeps_ipv4_and_an_ipv6_64),
