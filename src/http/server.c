@@ -49,7 +49,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/tcp.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -62,6 +61,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mhd.h"
 #include "server.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
@@ -75,480 +75,6 @@
 #if MHD_VERSION != 0x00097500
 #error "check_head() relies on libmicrohttpd 0.9.75's head layout"
 #endif
-
-/* The whole body of a request must arrive within this many seconds. */
-#define BODY_SECONDS 60
-/* Past this many discarded bytes of an oversized body, drop the client. */
-#define DISCARD_MAX (4 * (size_t)LIM_BODY_BYTES)
-/* Per-connection memory of the library (request head, read and write
- * buffers). */
-#define POOL_BYTES (LIM_HEADER_BYTES + 8 * 1024)
-/* Anonymous pages: shared caches (a CDN, nginx) may keep them briefly;
- * browsers revalidate every time. */
-#define CACHE_CONTROL_PUBLIC "public, max-age=0, s-maxage=30"
-/* How long server_stop() lets requests in flight finish. */
-#define DRAIN_SECONDS 10
-
-struct worker;
-
-/*
- * One connection, made by the acceptor and linked in the server's list
- * (pending until its worker has taken it).  The list, the links and gone
- * are under the server's lock; the atomics are set by the worker without
- * it and read by the acceptor and the watchdog under it.
- */
-struct conn_state {
-	struct conn_state *prev, *next;
-	MHD_socket fd;
-	struct worker *w;
-	struct netaddr client; /* the peer, narrowed by netaddr_client() */
-	int limited;           /* not a trusted proxy: one of its address's
-	                          LIM_CONNECTIONS_PER_ADDR */
-	int gone;              /* shut down here; the library closes it */
-	/* When the watchdog acts: past it, the socket is shut down, or, while
-	 * a response is being sent, its progress is checked.  0: none (our
-	 * own handler is running). */
-	_Atomic time_t deadline;
-	/* Since when (monotonic ms) it has waited for a request: opened, or
-	 * its last response sent, until the head of the next is in.  0 while
-	 * a request is read, handled or answered. */
-	_Atomic int64_t idle_since;
-	/* A response is being sent: 1 in its first LIM_SEND_SECONDS, 2 once
-	 * the watchdog has a count of acknowledged bytes to compare (acked,
-	 * the watchdog's own). */
-	atomic_int sending;
-	uint64_t acked;
-};
-
-struct req_state {
-	struct arena *arena;
-	char *uri; /* raw request target */
-	struct buf body;
-	size_t discarded;
-	unsigned calls;
-	int too_big;
-	/* Content-Length and Transfer-Encoding both came (RFC 9112 section
-	 * 6.1), or chunked with HTTP/1.0: answer, then close. */
-	int close_after;
-	struct conn_state *cs;
-};
-
-struct server;
-
-/* One worker thread: a daemon of its own, fed connections by accept_main. */
-struct worker {
-	struct MHD_Daemon *d;
-	struct server *s;
-	int conns; /* open on this worker, under the server's lock */
-};
-
-struct server {
-	struct worker *workers;
-	int nworkers, maxworkers; /* started, room for (under lock) */
-	int listen_fd;
-	server_handler fn;
-	void *ctx;
-	/* Headers every answer carries (server_start), NULL-terminated. */
-	const struct header *always;
-	struct netset trusted;      /* trusted_proxies */
-	pthread_mutex_t lock;       /* conns, pending, workers[].conns, open */
-	pthread_cond_t closed;      /* a connection closed (open went down) */
-	struct conn_state *conns;   /* taken by their workers */
-	struct conn_state *pending; /* accepted, not yet taken, newest first */
-	int open; /* connections accepted and not yet closed */
-	pthread_t watchdog, acceptor;
-	atomic_int closing;  /* server_stop() has begun: accept no more */
-	atomic_int stopping; /* the workers are stopped: the watchdog ends */
-	atomic_int in_flight;
-};
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static time_t
-mono_now(void)
-{
-	return (time_t)(mono_ms() / 1000);
-}
-
-static void
-set_deadline(struct conn_state *cs, time_t deadline)
-{
-	if (cs != NULL)
-		atomic_store_explicit(&cs->deadline, deadline,
-		                      memory_order_relaxed);
-}
-
-/*
- * The phases of a connection, for the watchdog and the acceptor: waiting
- * for a request (idle: since now, until LIM_IDLE_SECONDS), reading one
- * (busy: until deadline), or sending a response (its progress checked
- * every LIM_SEND_SECONDS).  Between busy and sending, while our handler
- * runs, there is no deadline.
- */
-static void
-conn_idle(struct conn_state *cs)
-{
-	int64_t now = mono_ms();
-
-	if (cs == NULL)
-		return;
-	atomic_store_explicit(&cs->idle_since, now, memory_order_relaxed);
-	set_deadline(cs, (time_t)(now / 1000) + LIM_IDLE_SECONDS);
-	/* After the deadline: the watchdog reading 0 here sees it. */
-	atomic_store_explicit(&cs->sending, 0, memory_order_release);
-}
-
-static void
-conn_busy(struct conn_state *cs, time_t deadline)
-{
-	if (cs == NULL)
-		return;
-	atomic_store_explicit(&cs->idle_since, 0, memory_order_relaxed);
-	set_deadline(cs, deadline);
-}
-
-static void
-conn_sending(struct conn_state *cs)
-{
-	if (cs == NULL)
-		return;
-	atomic_store_explicit(&cs->sending, 1, memory_order_relaxed);
-	set_deadline(cs, mono_now() + LIM_SEND_SECONDS);
-}
-
-static void
-list_add(struct conn_state **head, struct conn_state *cs)
-{
-	cs->prev = NULL;
-	cs->next = *head;
-	if (*head != NULL)
-		(*head)->prev = cs;
-	*head = cs;
-}
-
-static void
-list_remove(struct conn_state **head, struct conn_state *cs)
-{
-	if (cs->prev != NULL)
-		cs->prev->next = cs->next;
-	else
-		*head = cs->next;
-	if (cs->next != NULL)
-		cs->next->prev = cs->prev;
-	cs->prev = cs->next = NULL;
-}
-
-/*
- * Under the lock.  The library sees the socket fail and closes it.  With
- * reset, its close() resets the connection: a reader too slow for its
- * response has megabytes queued that a close would otherwise keep trying
- * to deliver, FIN last (nginx's reset_timedout_connection does the same).
- */
-static void
-shed(struct conn_state *cs, int reset)
-{
-	struct linger now = {1, 0};
-
-	if (reset)
-		setsockopt(cs->fd, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
-	shutdown(cs->fd, SHUT_RDWR);
-	cs->gone = 1;
-}
-
-/*
- * Under the lock.  Of the connections waiting for a request (from client
- * only, when not NULL), the one that has waited longest, or NULL.
- * Connections not yet taken by a worker are brand new and never chosen.
- */
-static struct conn_state *
-longest_idle(const struct server *s, const struct netaddr *client)
-{
-	struct conn_state *best = NULL;
-	int64_t best_since = INT64_MAX;
-
-	for (struct conn_state *cs = s->conns; cs != NULL; cs = cs->next) {
-		int64_t since = atomic_load_explicit(&cs->idle_since,
-		                                     memory_order_relaxed);
-
-		if (cs->gone || since == 0 || since >= best_since)
-			continue;
-		if (client != NULL &&
-		    (!cs->limited || !netaddr_equal(&cs->client, client)))
-			continue;
-		best = cs;
-		best_since = since;
-	}
-	return best;
-}
-
-/*
- * Under the lock.  May cs, new and not a trusted proxy's, be added?  At
- * LIM_CONNECTIONS_PER_ADDR of its address's connections, its longest-idle
- * one is shut down to make room; when none is idle the answer is no.
- */
-static int
-addr_has_room(struct server *s, const struct conn_state *cs)
-{
-	struct conn_state *lists[2] = {s->conns, s->pending}, *idle;
-	int n = 0;
-
-	if (s->open < LIM_CONNECTIONS_PER_ADDR)
-		return 1;
-	for (int i = 0; i < 2; i++)
-		for (struct conn_state *o = lists[i]; o != NULL; o = o->next)
-			if (o->limited && !o->gone &&
-			    netaddr_equal(&o->client, &cs->client))
-				n++;
-	if (n < LIM_CONNECTIONS_PER_ADDR)
-		return 1;
-	idle = longest_idle(s, &cs->client);
-	if (idle == NULL)
-		return 0;
-	shed(idle, 0);
-	return 1;
-}
-
-static void
-notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-                  enum MHD_ConnectionNotificationCode toe)
-{
-	struct worker *w = cls;
-	struct server *s = w->s;
-	struct conn_state *cs = NULL, *next;
-	const union MHD_ConnectionInfo *ci;
-	MHD_socket fd;
-
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		ci = MHD_get_connection_info(c,
-		                             MHD_CONNECTION_INFO_CONNECTION_FD);
-		fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
-		pthread_mutex_lock(&s->lock);
-		/* The newest pending connection on fd is this one.  An older
-		 * one on the same fd is one the library dropped without a
-		 * word (it closes the socket when it cannot set a connection
-		 * up, for want of memory): uncount it. */
-		for (struct conn_state *p = s->pending; p != NULL; p = next) {
-			next = p->next;
-			if (p->fd != fd)
-				continue;
-			list_remove(&s->pending, p);
-			if (cs == NULL) {
-				cs = p;
-				continue;
-			}
-			p->w->conns--;
-			s->open--;
-			free(p);
-		}
-		if (cs == NULL) { /* not ours: cannot happen, but count it */
-			cs = xcalloc(1, sizeof(*cs));
-			cs->fd = fd;
-			cs->w = w;
-			w->conns++;
-			s->open++;
-		}
-		list_add(&s->conns, cs);
-		pthread_mutex_unlock(&s->lock);
-		*socket_context = cs;
-		return;
-	}
-	/* MHD_CONNECTION_NOTIFY_CLOSED: called before the socket is closed,
-	 * so the watchdog and the acceptor (which hold the lock) never shut
-	 * down a reused descriptor. */
-	cs = *socket_context;
-	if (cs == NULL)
-		return;
-	pthread_mutex_lock(&s->lock);
-	list_remove(&s->conns, cs);
-	cs->w->conns--;
-	s->open--;
-	pthread_cond_signal(&s->closed);
-	pthread_mutex_unlock(&s->lock);
-	free(cs);
-	*socket_context = NULL;
-}
-
-/*
- * Under the lock: cs, sending a response, is past its deadline, the end
- * of a LIM_SEND_SECONDS window.  The first window only notes how many
- * bytes the reader had acknowledged (reading them at the start would cost
- * a system call on every response); each later one must have added
- * LIM_SEND_MIN_BYTES.  Acknowledged, not written: the kernel's buffers
- * take a few hundred kilobytes whether or not anyone reads them.
- */
-static void
-send_check(struct conn_state *cs, int state, time_t deadline)
-{
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-
-	memset(&ti, 0, sizeof(ti));
-	/* A kernel before 4.1 has no count to give: no check then. */
-	if (getsockopt(cs->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
-	    len < offsetof(struct tcp_info, tcpi_bytes_acked) +
-	                    sizeof(ti.tcpi_bytes_acked))
-		return;
-	if (state == 2 &&
-	    ti.tcpi_bytes_acked - cs->acked < LIM_SEND_MIN_BYTES) {
-		shed(cs, 1);
-		return;
-	}
-	cs->acked = ti.tcpi_bytes_acked;
-	/* Unless the worker has moved on to another phase meanwhile. */
-	if (atomic_compare_exchange_strong(&cs->sending, &state, 2))
-		atomic_compare_exchange_strong(&cs->deadline, &deadline,
-		                               deadline + LIM_SEND_SECONDS);
-}
-
-static void *
-watchdog_main(void *arg)
-{
-	struct server *s = arg;
-
-	while (!atomic_load(&s->stopping)) {
-		time_t now = mono_now();
-
-		pthread_mutex_lock(&s->lock);
-		for (struct conn_state *cs = s->conns; cs; cs = cs->next) {
-			int state = atomic_load_explicit(&cs->sending,
-			                                 memory_order_acquire);
-			time_t deadline = atomic_load(&cs->deadline);
-
-			if (cs->gone || deadline == 0 || now <= deadline ||
-			    cs->fd == MHD_INVALID_SOCKET)
-				continue;
-			if (state != 0)
-				send_check(cs, state, deadline);
-			else if (atomic_compare_exchange_strong(&cs->deadline,
-			                                        &deadline, 0))
-				shed(cs, 0);
-		}
-		pthread_mutex_unlock(&s->lock);
-		usleep(250 * 1000);
-	}
-	return NULL;
-}
-
-static int worker_start(struct server *s, struct worker *w);
-
-/*
- * Accept connections and give each to the worker holding the fewest.
- * A new connection at LIM_CONNECTIONS open makes the one waiting longest
- * for a request shut down to make room (only then: a connection whose
- * head is on its way counts as waiting, and must not be shed for nothing).
- * When every one is busy, the acceptor waits for one to close, and the
- * next ones wait in the listen backlog.
- */
-static void *
-accept_main(void *arg)
-{
-	struct server *s = arg;
-
-	for (;;) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		struct conn_state *cs, *idle;
-		struct worker *w;
-		struct netaddr peer;
-		int fd;
-
-		fd = accept4(s->listen_fd, (struct sockaddr *)&ss, &len,
-		             SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (atomic_load(&s->closing))
-				return NULL;
-			/* A client that went away, or a signal: the next.
-			 * Anything else (out of descriptors or memory, a
-			 * network error) is logged and waited out, so that
-			 * it cannot spin. */
-			if (errno != EINTR && errno != ECONNABORTED &&
-			    errno != EAGAIN) {
-				log_info("http: accept: %s", strerror(errno));
-				usleep(100 * 1000);
-			}
-			continue;
-		}
-		cs = xcalloc(1, sizeof(*cs));
-		cs->fd = fd;
-		if (netaddr_of((struct sockaddr *)&ss, &peer) == 0) {
-			cs->limited = !netset_has(&s->trusted, &peer);
-			cs->client = peer;
-			netaddr_client(&cs->client);
-		}
-		pthread_mutex_lock(&s->lock);
-		if (cs->limited && !addr_has_room(s, cs)) {
-			pthread_mutex_unlock(&s->lock);
-			close(fd);
-			free(cs);
-			continue;
-		}
-		while (s->open >= LIM_CONNECTIONS &&
-		       !atomic_load(&s->closing)) {
-			idle = longest_idle(s, NULL);
-			if (idle != NULL)
-				shed(idle, 0);
-			pthread_cond_wait(&s->closed, &s->lock);
-		}
-		if (atomic_load(&s->closing)) {
-			pthread_mutex_unlock(&s->lock);
-			close(fd);
-			free(cs);
-			return NULL;
-		}
-		cs->idle_since = mono_ms();
-		cs->deadline =
-			(time_t)(cs->idle_since / 1000) + LIM_HEAD_SECONDS;
-		w = &s->workers[0];
-		for (int i = 1; i < s->nworkers; i++)
-			if (s->workers[i].conns < w->conns)
-				w = &s->workers[i];
-		/* Every worker full: one more (above).  Workers are never
-		 * stopped before the server is; a burst of connections
-		 * leaves them for the next. */
-		if (w->conns >= LIM_WORKER_CONNECTIONS) {
-			w = NULL;
-			if (s->nworkers < s->maxworkers &&
-			    worker_start(s, &s->workers[s->nworkers]) == 0)
-				w = &s->workers[s->nworkers++];
-		}
-		if (w == NULL) {
-			pthread_mutex_unlock(&s->lock);
-			log_info("http: no thread could take a connection");
-			close(fd);
-			free(cs);
-			continue;
-		}
-		/* Counted here, before the worker's thread sees it, so that
-		 * the next connection already weighs it. */
-		cs->w = w;
-		list_add(&s->pending, cs);
-		w->conns++;
-		s->open++;
-		pthread_mutex_unlock(&s->lock);
-		/* The library closes fd itself when it cannot take it.  (Past
-		 * this call it may still fail to set the connection up, for
-		 * want of memory, without telling us: notify_connection()
-		 * finds such a one when its descriptor comes back.) */
-		if (MHD_add_connection(w->d, fd, (struct sockaddr *)&ss, len) !=
-		    MHD_YES) {
-			log_info("http: a connection was dropped: %s",
-			         strerror(errno));
-			pthread_mutex_lock(&s->lock);
-			list_remove(&s->pending, cs);
-			w->conns--;
-			s->open--;
-			pthread_mutex_unlock(&s->lock);
-			free(cs);
-		}
-	}
-}
 
 static struct conn_state *
 conn_state_of(struct MHD_Connection *c)
@@ -996,7 +522,7 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 
 		if (refusal != NULL)
 			return queue_text(s, c, status, refusal);
-		conn_busy(rq->cs, mono_now() + BODY_SECONDS);
+		conn_busy(rq->cs, conn_mono_now() + BODY_SECONDS);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -1016,7 +542,7 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	set_deadline(rq->cs, 0);
+	conn_set_deadline(rq->cs, 0);
 	if (rq->too_big)
 		return MHD_NO; /* answered by refuse_mid_body(); close */
 	return respond(s, c, rq, method);
@@ -1127,8 +653,8 @@ server_listen(const char *addr, int port, int *bound, struct error *e)
 }
 
 /* Start w's daemon and thread; 0, or -1 when the library cannot. */
-static int
-worker_start(struct server *s, struct worker *w)
+int
+server_worker_start(struct server *s, struct worker *w)
 {
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO |
 	                 MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
@@ -1138,8 +664,8 @@ worker_start(struct server *s, struct worker *w)
 	w->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, access_handler, s,
 		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
-		/* accept_main() keeps to LIM_WORKER_CONNECTIONS; this never
-	         * binds. */
+		/* conn_accept_main() keeps to LIM_WORKER_CONNECTIONS; this
+	         * never binds. */
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIM_WORKER_CONNECTIONS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIM_IDLE_SECONDS,
 		/* Room for the head (LIM_HEADER_BYTES, checked exactly in
@@ -1147,7 +673,7 @@ worker_start(struct server *s, struct worker *w)
 	         * by the library itself.  Kept small on purpose: the library
 	         * zeroes the whole pool between requests on a connection. */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
-		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, w,
+		MHD_OPTION_NOTIFY_CONNECTION, conn_notify, w,
 		MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_log, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
@@ -1169,7 +695,7 @@ server_start(int fd, int threads, const struct netset *trusted,
 	s->trusted = *trusted;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->closed, NULL);
-	/* Room for the workers accept_main() may add to hold
+	/* Room for the workers conn_accept_main() may add to hold
 	 * LIM_CONNECTIONS at LIM_WORKER_CONNECTIONS each (above). */
 	s->maxworkers = (threads > 0 ? threads : 1) +
 	                (LIM_CONNECTIONS + LIM_WORKER_CONNECTIONS - 1) /
@@ -1177,7 +703,7 @@ server_start(int fd, int threads, const struct netset *trusted,
 	s->workers = xcalloc((size_t)s->maxworkers, sizeof(*s->workers));
 	for (s->nworkers = 0; s->nworkers < (threads > 0 ? threads : 1);
 	     s->nworkers++) {
-		if (worker_start(s, &s->workers[s->nworkers]) == -1) {
+		if (server_worker_start(s, &s->workers[s->nworkers]) == -1) {
 			error_set(e, ERR_IO, "cannot start the HTTP server");
 			while (s->nworkers-- > 0)
 				MHD_stop_daemon(s->workers[s->nworkers].d);
@@ -1188,8 +714,8 @@ server_start(int fd, int threads, const struct netset *trusted,
 			return NULL;
 		}
 	}
-	pthread_create(&s->watchdog, NULL, watchdog_main, s);
-	pthread_create(&s->acceptor, NULL, accept_main, s);
+	pthread_create(&s->watchdog, NULL, conn_watchdog_main, s);
+	pthread_create(&s->acceptor, NULL, conn_accept_main, s);
 	return s;
 }
 
