@@ -26,6 +26,10 @@
 #include "../util/limits.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../store/comments.h"
+#include "../store/import.h"
+#include "../store/posts.h"
+#include "../store/search.h"
 #include "../util/banned.h"
 
 const char *const wxr_kind_names[WXR_KIND__MAX] = {

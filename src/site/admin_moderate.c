@@ -26,6 +26,7 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../store/search.h"
 #include "../util/banned.h"
 
 #define EXCERPT_CHARS     140 /* of the parent, shown with a reply */

@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 
+#include "posts.h"
+#include "sqlite.h"
 #include "store.h"
 
 #define STMT_SLOTS 128 /* statements one connection keeps prepared */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "comments.h"
 #include "../util/banned.h"
 
 #define COMMENT_FIELDS                                                         \

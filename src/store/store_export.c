@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "search.h"
+#include "import.h"
 #include "../util/banned.h"
 
 /*

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "internal.h"
+#include "comments.h"
+#include "posts.h"
+#include "site.h"
 #include "../util/limits.h"
 #include "../util/banned.h"
 

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "search.h"
+#include "import.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/banned.h"

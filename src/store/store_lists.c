@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "posts.h"
 #include "../util/clock.h"
 #include "../util/banned.h"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "notify.h"
 #include "../util/banned.h"
 
 static const char SQL_REPLY_NOTICE[] =

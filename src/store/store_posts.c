@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "internal.h"
+#include "search.h"
+#include "comments.h"
+#include "posts.h"
+#include "site.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/text.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "posts.h"
 #include "../util/banned.h"
 
 static const char SQL_REVISION_ADD[] =

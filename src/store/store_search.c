@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "search.h"
 #include "search_query.h"
 #include "../util/alloc.h"
 #include "../util/buf.h"

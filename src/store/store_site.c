@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "site.h"
 #include "../util/banned.h"
 
 #define SECTION_INFO_COLS                                                      \

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "internal.h"
+#include "spam.h"
 #include "../util/banned.h"
 
 static const char SQL_SPAM_TOTALS[] =

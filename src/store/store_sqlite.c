@@ -18,6 +18,10 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "comments.h"
+#include "posts.h"
+#include "site.h"
+#include "users.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/embed.h"
@@ -545,9 +549,14 @@ migrate(struct store *s, struct error *e)
 		if (conn_exec(&s->w, "BEGIN IMMEDIATE", e) == -1)
 			return -1;
 		if (conn_exec(&s->w, f->data, e) == -1) {
+			/* error_set() writes e->msg while it reads the
+			 * arguments: format from a copy, not from e itself. */
+			char why[sizeof e->msg];
+
+			snprintf(why, sizeof why, "%s", e->msg);
 			conn_exec(&s->w, "ROLLBACK", NULL);
 			return error_set(e, ERR_IO, "migration %s: %s", f->name,
-			                 e->msg);
+			                 why);
 		}
 		if (sqlite3_prepare_v2(s->w.db,
 		                       "INSERT INTO schema_migrations(version, "

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "users.h"
 #include "../util/banned.h"
 
 #define USER_COLS                                                              \

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "views.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/text.h"

@@ -19,7 +19,9 @@
 
 #include "store/search_query.h"
 #include "store/internal.h"
-#include "store/store.h"
+#include "store/search.h"
+#include "store/site.h"
+#include "store/users.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/error.h"
