@@ -143,7 +143,7 @@ int store_import_legacy_path(struct store *s, const char *path, int64_t post_id,
 int store_import_finish(struct store *s, int rethread, struct error *e);
 /*
  * In bulk mode, index post id for search now that its tags are attached
- * (else at the end, with the rest); text is store_html_text() of its
+ * (else at the end, with the rest); text is html_to_text() of its
  * body_html when the caller has it already, else NULL.  Outside bulk mode
  * the triggers have indexed it: nothing to do.  a is reset.
  */

@@ -56,12 +56,6 @@ struct search_result {
  */
 int store_search(struct store *s, struct arena *a, const struct search_query *q,
                  struct search_result *out, struct error *e);
-/*
- * The text search indexes for a post body: tags dropped (block tags as
- * spaces, inline ones as nothing), character references decoded, control
- * characters and runs of white space as one space.  In a.
- */
-const char *store_html_text(struct arena *a, const char *html, size_t n);
 /* Index post id's body as the text of body_html (store_post_add calls it;
  * so must anything else that changes a body: until then the index holds
  * its source).  An empty body_html changes nothing. */
