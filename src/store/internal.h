@@ -96,6 +96,11 @@ void search_insts_free(struct search_insts *si);
 struct search_cache *search_cache_new(void);
 void search_cache_free(struct search_cache *c);
 void conn_close(struct conn *c);
+/* pthread_key_create()'s destructor of a thread's read connection. */
+void reader_destroy(void *p);
+/* store_settings.c: drop a snapshot of the settings table. */
+struct settings_snap;
+void settings_free(struct settings_snap *sn);
 int conn_exec(struct conn *c, const char *sql, struct error *e);
 /* The prepared statement for sql (a SQL_X array), prepared on first use. */
 sqlite3_stmt *conn_stmt(struct conn *c, const char *sql, struct error *e);
@@ -111,6 +116,8 @@ const char *col_text(struct arena *a, sqlite3_stmt *st, int i);
  * generation, or only the versions of the posts a scope named. */
 struct conn *writer_lock(struct store *s);
 void writer_unlock(struct store *s);
+/* Does the calling thread hold the writer (inside its own transaction)? */
+int owns_writer(struct store *s);
 /*
  * A scope around writes that change what readers see of one post only
  * (post_id: its comments, say) or of no page at all (post_id 0: view
@@ -242,6 +249,8 @@ int post_one(struct conn *c, sqlite3_stmt *st, struct arena *a,
              struct post *out, struct error *e);
 
 /* Each store file's statements on a reader's path (store_reader_stmts). */
+extern const struct store_stmt settings_reader_stmts[];
+extern const struct store_stmt site_reader_stmts[];
 extern const struct store_stmt posts_reader_stmts[];
 extern const struct store_stmt lists_reader_stmts[];
 extern const struct store_stmt comments_reader_stmts[];

@@ -11,6 +11,10 @@
 #include "comments.h"
 #include "../util/banned.h"
 
+const char *const comment_status_names[COMMENT_STATUS__MAX] = {"pending",
+                                                               "approved",
+                                                               "spam", "trash"};
+
 #define COMMENT_FIELDS                                                         \
 	"c.id, c.post_id, coalesce(c.parent_id, 0), coalesce(c.thread_id, "    \
 	"c.id), c.depth, c.author_name, c.author_email, c.author_url, "        \

@@ -17,6 +17,12 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
+const char *const post_type_names[POST_TYPE__MAX] = {"post", "page", "book",
+                                                     "episode"};
+const char *const post_status_names[POST_STATUS__MAX] = {"draft", "pending",
+                                                         "scheduled",
+                                                         "published", "trash"};
+
 static const char SQL_POST_ADD[] =
 	"INSERT INTO posts(type, status, section_id, slug, title, "
 	"excerpt, body_src, body_format, body_html, source_url, "
