@@ -81,7 +81,16 @@ static const char SQL_COMMENT_LIST[] =
 	"SELECT " COMMENT_FIELDS "FROM comments c WHERE c.status = ?1 "
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
 
+static const char SQL_COMMENTS_RECENT[] =
+	"SELECT c.id, c.author_name, c.created_at, p.id, p.type, p.slug, "
+	"p.title, p.published_at FROM comments c JOIN posts p "
+	"ON p.id = c.post_id WHERE c.status = 'approved' "
+	"AND p.status = 'published' AND p.published_at <= ?1 "
+	"AND p.password = '' "
+	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+
 const struct store_stmt comments_reader_stmts[] = {
+	{"comments_recent", SQL_COMMENTS_RECENT, NULL},
 	{"comment_get", SQL_COMMENT_GET, NULL},
 	{"comment_roots", SQL_ROOTS_COUNT,
          "one post's approved top-level comments"},
@@ -609,4 +618,47 @@ store_submission_get(struct store *s, struct arena *a, int64_t id,
 		return error_set(e, ERR_NOT_FOUND, "no submission %lld",
 		                 (long long)id);
 	return rc == 1 ? 0 : -1;
+}
+
+int
+store_comments_recent(struct store *s, struct arena *a, int64_t now, int limit,
+                      struct recent_comment **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step, k;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_COMMENTS_RECENT, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct recent_comment *rc_;
+
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+		rc_ = &(*out)[(*n)++];
+		memset(rc_, 0, sizeof(*rc_));
+		rc_->id = sqlite3_column_int64(st, 0);
+		rc_->author_name = col_text(a, st, 1);
+		rc_->created_at = sqlite3_column_int64(st, 2);
+		rc_->post.id = sqlite3_column_int64(st, 3);
+		k = enum_lookup(post_type_names, POST_TYPE__MAX,
+		                (const char *)sqlite3_column_text(st, 4));
+		rc_->post.type = k < 0 ? POST_POST : (enum post_type)k;
+		rc_->post.slug = col_text(a, st, 5);
+		rc_->post.title = col_text(a, st, 6);
+		rc_->post.published_at = sqlite3_column_int64(st, 7);
+		rc_->post.status = POST_PUBLISHED;
+	}
+	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "recent comments");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
 }

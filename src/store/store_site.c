@@ -33,9 +33,18 @@ static const char SQL_SECTION_LIST[] =
 	"AND p.published_at <= ?1 ORDER BY p.published_at DESC LIMIT 1) "
 	"FROM sections s ORDER BY s.position, s.id";
 
+static const char SQL_BLOCK_LIST[] =
+	"SELECT id, area, kind, config, position FROM blocks "
+	"WHERE area = ?1 ORDER BY position, id";
+
+static const char SQL_BLOCK_ADD[] =
+	"INSERT INTO blocks(area, position, kind, config) "
+	"VALUES (?1, ?2, ?3, ?4)";
+
 const struct store_stmt site_reader_stmts[] = {
 	{"section_find", SQL_SECTION_FIND, NULL},
 	{"section_list", SQL_SECTION_LIST, NULL},
+	{"blocks", SQL_BLOCK_LIST, NULL},
 	{NULL, NULL, NULL},
 };
 
@@ -378,5 +387,42 @@ store_section_list(struct store *s, struct arena *a, int64_t now,
 	stmt_done(st);
 out:
 	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_block_add(struct store *s, const char *area, int position,
+                const char *kind, const char *config_json, struct error *e)
+{
+	return write_one(s, SQL_BLOCK_ADD, "adding block", NULL, e, "siss",
+	                 area, position, kind, config_json);
+}
+
+int
+store_block_list(struct store *s, struct arena *a, const char *area,
+                 struct block **out, size_t *n, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_BLOCK_LIST, e);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, area);
+	while ((rc = rd_step(&q, "blocks", e)) == 1) {
+		struct block *b;
+
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+		b = &(*out)[(*n)++];
+		b->id = sqlite3_column_int64(st, 0);
+		b->area = col_text(a, st, 1);
+		b->kind = col_text(a, st, 2);
+		b->config = col_text(a, st, 3);
+		b->position = sqlite3_column_int(st, 4);
+	}
+	rd_close(&q);
 	return rc;
 }

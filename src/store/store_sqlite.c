@@ -35,7 +35,7 @@ const struct store_stmt *const store_reader_stmts[] = {
 	posts_reader_stmts,    lists_reader_stmts,
 	comments_reader_stmts, feeds_reader_stmts,
 	views_reader_stmts,    search_reader_stmts,
-	import_reader_stmts,   NULL,
+	legacy_reader_stmts,   NULL,
 };
 
 /* ---- migrations ------------------------------------------------------- */
