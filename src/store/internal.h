@@ -83,15 +83,17 @@ struct store {
  * -> ERR_INVALID, else ERR_IO) and return -1. */
 int db_error(struct error *e, sqlite3 *db, const char *what);
 int conn_open(struct conn *c, const char *path, int flags, struct error *e);
-/* store_search.c: add the SQL functions search needs to db (conn_open
+/* store_search_fts.c: add the SQL functions search needs to db (conn_open
  * calls it for every connection). */
 int search_functions_add(sqlite3 *db, struct error *e);
-/* store_search.c: what search_rank() records of the matches it scores,
+/* store_search_fts.c: what search_rank() records of the matches it scores,
  * for search_snippet() and search_highlight() (bound as a pointer of this
  * type). */
 #define SEARCH_INSTS_TYPE "gazette-search-insts"
 struct search_insts *search_insts_new(void);
 void search_insts_free(struct search_insts *si);
+/* Forget what the last search recorded, for the next one. */
+void search_insts_reset(struct search_insts *si);
 /* store_search.c: the store's cache of term counts. */
 struct search_cache *search_cache_new(void);
 void search_cache_free(struct search_cache *c);
