@@ -192,42 +192,81 @@ int write_count(struct store *s, const char *sql, const char *what,
                 int64_t *changes, struct error *e, const char *types, ...);
 
 /*
- * The columns post_row() reads (POST_FIELDS, POST_NCOLS of them) and the
- * joins they need (POST_FROM); a query selects "SELECT " POST_COLS
- * "WHERE ..." using the aliases p (posts), s (sections) and u (users), or
- * adds columns after POST_FIELDS and joins after POST_FROM.
+ * Columns named once.  A row's columns are one table, a macro of two
+ * arguments, F for its first column and X for each of the rest, called
+ * as X(field, kind, body, sql): the struct's field, how it is read
+ * (COL_READ_<kind>), which variants leave it out (body: NONE, SRC or
+ * HTML) and its SQL.  The same table then makes the select list
+ * (COL_SQL...), the columns' numbers (an enum) and the reader, so a column
+ * added, dropped or renamed moves all three together and cannot shift
+ * the others.
  */
-#define POST_FIELDS                                                             \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
-	"p.excerpt, p.body_src, p.body_html, p.source_url, p.body_format, "     \
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
-/* POST_FIELDS with the bodies read as '': for lists that never show them
- * (a body spans overflow pages, and copying it costs more than the rest of
- * the row). */
-#define POST_FIELDS_NO_BODY                                                     \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
-	"p.excerpt, '', '', p.source_url, p.body_format, "                      \
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
-/* POST_FIELDS without the source (Markdown): what a reader's page shows. */
-#define POST_FIELDS_PAGE                                                        \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
-	"p.excerpt, '', p.body_html, p.source_url, p.body_format, "             \
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
+#define COL_SQL_FIRST(f, k, b, sql) sql
+#define COL_SQL(f, k, b, sql)       ", " sql
+/* The bodies read as '': for lists that never show them (a body spans
+ * overflow pages, and copying it costs more than the rest of the row). */
+#define COL_SQL_NO_BODY(f, k, b, sql) ", " COL_NO_BODY_##b(sql)
+#define COL_NO_BODY_NONE(sql)         sql
+#define COL_NO_BODY_SRC(sql)          "''"
+#define COL_NO_BODY_HTML(sql)         "''"
+/* Without the source (Markdown): what a reader's page shows. */
+#define COL_SQL_PAGE(f, k, b, sql) ", " COL_PAGE_##b(sql)
+#define COL_PAGE_NONE(sql)         sql
+#define COL_PAGE_SRC(sql)          "''"
+#define COL_PAGE_HTML(sql)         sql
+
+#define COL_READ_I64(a, st, i)    sqlite3_column_int64((st), (i))
+#define COL_READ_INT(a, st, i)    sqlite3_column_int((st), (i))
+#define COL_READ_TEXT(a, st, i)   col_text((a), (st), (i))
+#define COL_READ_TYPE(a, st, i)   col_post_type((st), (i))
+#define COL_READ_STATUS(a, st, i) col_post_status((st), (i))
+/* Column i as a post type or status by name; POST_POST or POST_DRAFT for
+ * a name this binary does not know. */
+enum post_type col_post_type(sqlite3_stmt *st, int i);
+enum post_status col_post_status(sqlite3_stmt *st, int i);
+
+/*
+ * The columns post_row() reads: a query selects "SELECT " POST_COLS
+ * "WHERE ..." using the aliases p (posts), s (sections) and u (users), or
+ * adds columns after POST_FIELDS (the first at index POST_NCOLS) and
+ * joins after POST_FROM.
+ */
+#define POST_COLUMNS(F, X)                                                     \
+	F(id, I64, NONE, "p.id")                                               \
+	X(type, TYPE, NONE, "p.type")                                          \
+	X(status, STATUS, NONE, "p.status")                                    \
+	X(section_id, I64, NONE, "coalesce(p.section_id, 0)")                  \
+	X(section_slug, TEXT, NONE, "coalesce(s.slug, '')")                    \
+	X(section_name, TEXT, NONE, "coalesce(s.name, '')")                    \
+	X(slug, TEXT, NONE, "p.slug")                                          \
+	X(title, TEXT, NONE, "p.title")                                        \
+	X(excerpt, TEXT, NONE, "p.excerpt")                                    \
+	X(body_src, TEXT, SRC, "p.body_src")                                   \
+	X(body_html, TEXT, HTML, "p.body_html")                                \
+	X(source_url, TEXT, NONE, "p.source_url")                              \
+	X(body_format, TEXT, NONE, "p.body_format")                            \
+	X(author_id, I64, NONE, "coalesce(p.author_id, 0)")                    \
+	X(author_name, TEXT, NONE,                                             \
+	  "coalesce(nullif(u.name, ''), u.login, '')")                         \
+	X(published_at, I64, NONE, "p.published_at")                           \
+	X(updated_at, I64, NONE, "p.updated_at")                               \
+	X(views_total, I64, NONE, "p.views_total")                             \
+	X(comment_count, I64, NONE, "p.comment_count")                         \
+	X(comments_open, INT, NONE, "p.comments_open")                         \
+	X(sticky, INT, NONE, "p.sticky")                                       \
+	X(activity_at, I64, NONE, "p.activity_at")                             \
+	X(protected_, INT, NONE, "p.password != ''")
+
+#define POST_COL_ENUM(f, k, b, sql) PC_##f,
+enum post_col { POST_COLUMNS(POST_COL_ENUM, POST_COL_ENUM) POST_NCOLS };
+
+#define POST_FIELDS         POST_COLUMNS(COL_SQL_FIRST, COL_SQL) " "
+#define POST_FIELDS_NO_BODY POST_COLUMNS(COL_SQL_FIRST, COL_SQL_NO_BODY) " "
+#define POST_FIELDS_PAGE    POST_COLUMNS(COL_SQL_FIRST, COL_SQL_PAGE) " "
 #define POST_FROM                                                              \
 	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "            \
 	"LEFT JOIN users u ON u.id = p.author_id "
 #define POST_COLS POST_FIELDS POST_FROM
-
-#define POST_NCOLS 23 /* columns POST_COLS selects */
 
 /*
  * What the search index holds of a post, as columns (id, title,

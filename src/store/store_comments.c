@@ -514,7 +514,7 @@ store_comment_queue(struct store *s, struct arena *a,
 	struct rd q;
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc, k;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -538,12 +538,8 @@ store_comment_queue(struct store *s, struct arena *a,
 		memset(x, 0, sizeof(*x));
 		comment_row(a, st, &x->c);
 		x->post.id = sqlite3_column_int64(st, 19);
-		k = enum_lookup(post_type_names, POST_TYPE__MAX,
-		                (const char *)sqlite3_column_text(st, 20));
-		x->post.type = k < 0 ? POST_POST : (enum post_type)k;
-		k = enum_lookup(post_status_names, POST_STATUS__MAX,
-		                (const char *)sqlite3_column_text(st, 21));
-		x->post.status = k < 0 ? POST_DRAFT : (enum post_status)k;
+		x->post.type = col_post_type(st, 20);
+		x->post.status = col_post_status(st, 21);
 		x->post.slug = col_text(a, st, 22);
 		x->post.title = col_text(a, st, 23);
 		x->post.published_at = sqlite3_column_int64(st, 24);
@@ -624,7 +620,7 @@ int
 store_comments_recent(struct store *s, struct arena *a, int64_t now, int limit,
                       struct recent_comment **out, size_t *n, struct error *e)
 {
-	int locked, rc = -1, step, k;
+	int locked, rc = -1, step;
 	struct conn *c = reader_get(s, &locked, e);
 	sqlite3_stmt *st;
 	size_t cap = 0;
@@ -648,9 +644,7 @@ store_comments_recent(struct store *s, struct arena *a, int64_t now, int limit,
 		rc_->author_name = col_text(a, st, 1);
 		rc_->created_at = sqlite3_column_int64(st, 2);
 		rc_->post.id = sqlite3_column_int64(st, 3);
-		k = enum_lookup(post_type_names, POST_TYPE__MAX,
-		                (const char *)sqlite3_column_text(st, 4));
-		rc_->post.type = k < 0 ? POST_POST : (enum post_type)k;
+		rc_->post.type = col_post_type(st, 4);
 		rc_->post.slug = col_text(a, st, 5);
 		rc_->post.title = col_text(a, st, 6);
 		rc_->post.published_at = sqlite3_column_int64(st, 7);

@@ -145,7 +145,6 @@ store_newest_comments(struct store *s, struct arena *a, int64_t now,
 	*out = arena_zalloc(a, (size_t)limit * sizeof(**out));
 	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct comment_on_post *it = &(*out)[(*n)++];
-		int k;
 
 		it->c.id = sqlite3_column_int64(st, 0);
 		it->c.post_id = sqlite3_column_int64(st, 1);
@@ -159,9 +158,7 @@ store_newest_comments(struct store *s, struct arena *a, int64_t now,
 		it->c.status = COMMENT_APPROVED;
 		it->c.created_at = sqlite3_column_int64(st, 8);
 		it->post.id = it->c.post_id;
-		k = enum_lookup(post_type_names, POST_TYPE__MAX,
-		                (const char *)sqlite3_column_text(st, 9));
-		it->post.type = k < 0 ? POST_POST : (enum post_type)k;
+		it->post.type = col_post_type(st, 9);
 		it->post.status = POST_PUBLISHED;
 		it->post.slug = col_text(a, st, 10);
 		it->post.title = col_text(a, st, 11);

@@ -212,39 +212,31 @@ fail:
 	return -1;
 }
 
+enum post_type
+col_post_type(sqlite3_stmt *st, int i)
+{
+	int k = enum_lookup(post_type_names, POST_TYPE__MAX,
+	                    (const char *)sqlite3_column_text(st, i));
+
+	return k < 0 ? POST_POST : (enum post_type)k;
+}
+
+enum post_status
+col_post_status(sqlite3_stmt *st, int i)
+{
+	int k = enum_lookup(post_status_names, POST_STATUS__MAX,
+	                    (const char *)sqlite3_column_text(st, i));
+
+	return k < 0 ? POST_DRAFT : (enum post_status)k;
+}
+
 void
 post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
 {
-	int k;
-
 	memset(p, 0, sizeof(*p));
-	p->id = sqlite3_column_int64(st, 0);
-	k = enum_lookup(post_type_names, POST_TYPE__MAX,
-	                (const char *)sqlite3_column_text(st, 1));
-	p->type = k < 0 ? POST_POST : (enum post_type)k;
-	k = enum_lookup(post_status_names, POST_STATUS__MAX,
-	                (const char *)sqlite3_column_text(st, 2));
-	p->status = k < 0 ? POST_DRAFT : (enum post_status)k;
-	p->section_id = sqlite3_column_int64(st, 3);
-	p->section_slug = col_text(a, st, 4);
-	p->section_name = col_text(a, st, 5);
-	p->slug = col_text(a, st, 6);
-	p->title = col_text(a, st, 7);
-	p->excerpt = col_text(a, st, 8);
-	p->body_src = col_text(a, st, 9);
-	p->body_html = col_text(a, st, 10);
-	p->source_url = col_text(a, st, 11);
-	p->body_format = col_text(a, st, 12);
-	p->author_id = sqlite3_column_int64(st, 13);
-	p->author_name = col_text(a, st, 14);
-	p->published_at = sqlite3_column_int64(st, 15);
-	p->updated_at = sqlite3_column_int64(st, 16);
-	p->views_total = sqlite3_column_int64(st, 17);
-	p->comment_count = sqlite3_column_int64(st, 18);
-	p->comments_open = sqlite3_column_int(st, 19);
-	p->sticky = sqlite3_column_int(st, 20);
-	p->activity_at = sqlite3_column_int64(st, 21);
-	p->protected_ = sqlite3_column_int(st, 22);
+#define POST_COL_READ(f, k, b, sql) p->f = COL_READ_##k(a, st, PC_##f);
+	POST_COLUMNS(POST_COL_READ, POST_COL_READ)
+#undef POST_COL_READ
 }
 
 static int
