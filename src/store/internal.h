@@ -285,6 +285,8 @@ int search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
 
 /* One row of POST_COLS into p (tags not filled). */
 void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
+/* p's tags, in a. */
+int post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e);
 /* Step st once into *out, tags filled; ERR_NOT_FOUND when no row. */
 int post_one(struct conn *c, sqlite3_stmt *st, struct arena *a,
              struct post *out, struct error *e);
@@ -292,6 +294,7 @@ int post_one(struct conn *c, sqlite3_stmt *st, struct arena *a,
 /* Each store file's statements on a reader's path (store_reader_stmts). */
 extern const struct store_stmt settings_reader_stmts[];
 extern const struct store_stmt site_reader_stmts[];
+extern const struct store_stmt post_row_reader_stmts[];
 extern const struct store_stmt posts_reader_stmts[];
 extern const struct store_stmt lists_reader_stmts[];
 extern const struct store_stmt comments_reader_stmts[];

@@ -17,12 +17,6 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
-const char *const post_type_names[POST_TYPE__MAX] = {"post", "page", "book",
-                                                     "episode"};
-const char *const post_status_names[POST_STATUS__MAX] = {"draft", "pending",
-                                                         "scheduled",
-                                                         "published", "trash"};
-
 static const char SQL_POST_ADD[] =
 	"INSERT INTO posts(type, status, section_id, slug, title, "
 	"excerpt, body_src, body_format, body_html, source_url, "
@@ -68,10 +62,6 @@ static const char SQL_BOOK_FILES[] =
 	"UPDATE books SET epub_media_id = ?2, pdf_media_id = ?3, "
 	"cover_media_id = ?4 WHERE post_id = ?1";
 static const char SQL_TAG_NAME[] = "SELECT name FROM tags WHERE slug = ?1";
-static const char SQL_POST_TAGS[] =
-	"SELECT t.name FROM post_tags pt JOIN tags t "
-	"ON t.id = pt.tag_id WHERE pt.post_id = ?1 "
-	"ORDER BY t.name";
 
 static const char SQL_TAG_ADD[] =
 	"INSERT INTO tags(slug, name) VALUES (?1, ?2) "
@@ -105,7 +95,6 @@ const struct store_stmt posts_reader_stmts[] = {
 	{"post_get", SQL_POST_GET, NULL},
 	{"post_permalink", SQL_POST_PERMALINK, NULL},
 	{"post_by_slug", SQL_POST_BY_SLUG, NULL},
-	{"post_tags", SQL_POST_TAGS, "one post's tags, sorted by name"},
 	{"tag_name", SQL_TAG_NAME, NULL},
 	{"books", SQL_BOOKS, NULL},
 	{"episode_audio", SQL_EPISODE_AUDIO, NULL},
@@ -210,76 +199,6 @@ fail:
 	arena_free(a);
 	store_rollback(s);
 	return -1;
-}
-
-enum post_type
-col_post_type(sqlite3_stmt *st, int i)
-{
-	int k = enum_lookup(post_type_names, POST_TYPE__MAX,
-	                    (const char *)sqlite3_column_text(st, i));
-
-	return k < 0 ? POST_POST : (enum post_type)k;
-}
-
-enum post_status
-col_post_status(sqlite3_stmt *st, int i)
-{
-	int k = enum_lookup(post_status_names, POST_STATUS__MAX,
-	                    (const char *)sqlite3_column_text(st, i));
-
-	return k < 0 ? POST_DRAFT : (enum post_status)k;
-}
-
-void
-post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
-{
-	memset(p, 0, sizeof(*p));
-#define POST_COL_READ(f, k, b, sql) p->f = COL_READ_##k(a, st, PC_##f);
-	POST_COLUMNS(POST_COL_READ, POST_COL_READ)
-#undef POST_COL_READ
-}
-
-static int
-post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e)
-{
-	sqlite3_stmt *st = conn_stmt(c, SQL_POST_TAGS, e);
-	size_t cap = 4;
-	int step;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, p->id);
-	p->tags = arena_alloc(a, cap * sizeof(*p->tags));
-	p->ntags = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (p->ntags == cap) {
-			const char **grown =
-				arena_alloc(a, 2 * cap * sizeof(*p->tags));
-
-			memcpy(grown, p->tags, cap * sizeof(*p->tags));
-			p->tags = grown;
-			cap *= 2;
-		}
-		p->tags[p->ntags++] = col_text(a, st, 0);
-	}
-	stmt_done(st);
-	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "post tags");
-}
-int
-post_one(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
-         struct error *e)
-{
-	int step = sqlite3_step(st);
-
-	if (step == SQLITE_ROW) {
-		post_row(a, st, out);
-		stmt_done(st);
-		return post_tags(c, a, out, e);
-	}
-	stmt_done(st);
-	if (step == SQLITE_DONE)
-		return error_set(e, ERR_NOT_FOUND, "no such post");
-	return db_error(e, c->db, "post");
 }
 
 int

@@ -21,21 +21,18 @@
 #include "../util/embed.h"
 #include "../util/banned.h"
 
-int
-enum_lookup(const char *const *names, int n, const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return i;
-	return -1;
-}
-
 const struct store_stmt *const store_reader_stmts[] = {
-	settings_reader_stmts, site_reader_stmts,
-	posts_reader_stmts,    lists_reader_stmts,
-	comments_reader_stmts, feeds_reader_stmts,
-	views_reader_stmts,    search_reader_stmts,
-	legacy_reader_stmts,   NULL,
+	settings_reader_stmts,
+	site_reader_stmts,
+	post_row_reader_stmts,
+	posts_reader_stmts,
+	lists_reader_stmts,
+	comments_reader_stmts,
+	feeds_reader_stmts,
+	views_reader_stmts,
+	search_reader_stmts,
+	legacy_reader_stmts,
+	NULL,
 };
 
 /* ---- migrations ------------------------------------------------------- */
