@@ -172,6 +172,10 @@ sqlite3_stmt *rd_open(struct rd *q, struct store *s, const char *sql,
 /* 1 with a row, 0 at the end, -1 on an error (e names what). */
 int rd_step(struct rd *q, const char *what, struct error *e);
 void rd_close(struct rd *q);
+/* A single count(*) on the calling thread's connection, ?1 bound to
+ * text, or to num when text is NULL. */
+int count_one(struct store *s, const char *sql, const char *text, int64_t num,
+              int64_t *n, struct error *e);
 
 /* Step a prepared write; the new rowid in *id when id is not NULL. */
 int write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,

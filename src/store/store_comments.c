@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: comments.  Counts live on rows so pages never count:
+ * comments.h on SQLite: comments.  Counts live on rows so pages never count:
  * posts.comment_count (approved), comments.reply_count (any status but
  * trash, for the edit window), and the activity times that discussion
  * sections and threads sort by.
@@ -89,8 +89,30 @@ static const char SQL_COMMENTS_RECENT[] =
 	"AND p.password = '' "
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
 
+/*
+ * The newest approved comments on listed posts: the site's, walked in
+ * comments_status from the newest (the posts' filter skips the few on
+ * posts a reader cannot see), or one post's, in comments_post.
+ */
+#define NEWEST_COMMENTS                                                        \
+	"SELECT c.id, c.post_id, coalesce(c.parent_id, 0), c.depth, "          \
+	"c.author_name, c.author_url, c.body_src, c.body_html, c.created_at, " \
+	"p.type, p.slug, p.title, p.published_at "                             \
+	"FROM comments c CROSS JOIN posts p ON p.id = c.post_id "              \
+	"WHERE c.status = 'approved' AND p.status = 'published' "              \
+	"AND p.published_at <= ?1 AND p.password = '' "
+
+static const char SQL_NEWEST_COMMENTS[] =
+	NEWEST_COMMENTS "ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+
+static const char SQL_NEWEST_COMMENTS_POST[] =
+	NEWEST_COMMENTS "AND c.post_id = ?3 "
+			"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+
 const struct store_stmt comments_reader_stmts[] = {
 	{"comments_recent", SQL_COMMENTS_RECENT, NULL},
+	{"feed_comments", SQL_NEWEST_COMMENTS, NULL},
+	{"feed_comments_post", SQL_NEWEST_COMMENTS_POST, NULL},
 	{"comment_get", SQL_COMMENT_GET, NULL},
 	{"comment_roots", SQL_ROOTS_COUNT,
          "one post's approved top-level comments"},
@@ -337,36 +359,6 @@ store_comment_decision_add(struct store *s, int64_t id, const char *decision,
 	                     "lssl", id, decision, actor ? actor : "", now);
 }
 
-/* A single count(*) with up to two bound values. */
-static int
-count_one(struct store *s, const char *sql, const char *text, int64_t num,
-          int64_t *n, struct error *e)
-{
-	int locked, rc = -1;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	*n = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, sql, e);
-	if (st == NULL)
-		goto out;
-	if (text != NULL)
-		bind_text(st, 1, text);
-	else
-		sqlite3_bind_int64(st, 1, num);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else
-		db_error(e, c->db, "count");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
 int
 store_comment_approved_by(struct store *s, const char *email, int64_t *n,
                           struct error *e)
@@ -455,9 +447,6 @@ store_comment_list(struct store *s, struct arena *a, enum comment_status status,
 
 static const char SQL_COMMENT_COUNT[] =
 	"SELECT count(*) FROM comments WHERE status = ?1";
-static const char SQL_SUBMISSION_COUNT[] =
-	"SELECT count(*) FROM posts WHERE submitter_email != '' "
-	"AND status = ?1";
 /*
  * The queue's columns after COMMENT_FIELDS: the post, the parent, and the
  * commenter's history by email (the NOCASE index of migration 009 makes
@@ -481,27 +470,12 @@ static const char SQL_QUEUE_OLDEST[] =
 	QUEUE_COLS "ORDER BY c.created_at, c.id LIMIT ?2 OFFSET ?3";
 static const char SQL_QUEUE_NEWEST[] =
 	QUEUE_COLS "ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3";
-#define SUBMISSION_COLS                                                        \
-	"SELECT " POST_FIELDS ", p.submitter_name, p.submitter_email " POST_FROM
-static const char SQL_SUBMISSION_QUEUE[] =
-	SUBMISSION_COLS "WHERE p.submitter_email != '' AND p.status = ?1 "
-			"ORDER BY p.id LIMIT ?2 OFFSET ?3";
-static const char SQL_SUBMISSION_GET[] =
-	SUBMISSION_COLS "WHERE p.submitter_email != '' AND p.id = ?1";
 
 int
 store_comment_count(struct store *s, enum comment_status status, int64_t *n,
                     struct error *e)
 {
 	return count_one(s, SQL_COMMENT_COUNT, comment_status_names[status], 0,
-	                 n, e);
-}
-
-int
-store_submission_count(struct store *s, enum post_status status, int64_t *n,
-                       struct error *e)
-{
-	return count_one(s, SQL_SUBMISSION_COUNT, post_status_names[status], 0,
 	                 n, e);
 }
 
@@ -559,63 +533,6 @@ store_comment_queue(struct store *s, struct arena *a,
 	return rc;
 }
 
-static void
-submission_row(struct arena *a, sqlite3_stmt *st, struct post *p)
-{
-	post_row(a, st, p);
-	p->submitter_name = col_text(a, st, POST_NCOLS);
-	p->submitter_email = col_text(a, st, POST_NCOLS + 1);
-}
-
-int
-store_submission_queue(struct store *s, struct arena *a,
-                       enum post_status status, int limit, int offset,
-                       struct post **out, size_t *n, struct error *e)
-{
-	struct rd q;
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (limit <= 0 || offset < 0)
-		return 0;
-	st = rd_open(&q, s, SQL_SUBMISSION_QUEUE, e);
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, post_status_names[status]);
-	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int(st, 3, offset);
-	while ((rc = rd_step(&q, "submissions", e)) == 1) {
-		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		submission_row(a, st, &(*out)[(*n)++]);
-	}
-	rd_close(&q);
-	return rc;
-}
-
-int
-store_submission_get(struct store *s, struct arena *a, int64_t id,
-                     struct post *out, struct error *e)
-{
-	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SUBMISSION_GET, e);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = rd_step(&q, "submission", e);
-	if (rc == 1)
-		submission_row(a, st, out);
-	rd_close(&q);
-	if (rc == 0)
-		return error_set(e, ERR_NOT_FOUND, "no submission %lld",
-		                 (long long)id);
-	return rc == 1 ? 0 : -1;
-}
-
 int
 store_comments_recent(struct store *s, struct arena *a, int64_t now, int limit,
                       struct recent_comment **out, size_t *n, struct error *e)
@@ -651,6 +568,63 @@ store_comments_recent(struct store *s, struct arena *a, int64_t now, int limit,
 		rc_->post.status = POST_PUBLISHED;
 	}
 	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "recent comments");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_newest_comments(struct store *s, struct arena *a, int64_t now,
+                      int64_t post_id, int limit, struct comment_on_post **out,
+                      size_t *n, struct error *e)
+{
+	int locked, rc = -1, step = SQLITE_DONE;
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (limit <= 0)
+		return 0;
+	c = reader_get(s, &locked, e);
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c,
+	               post_id ? SQL_NEWEST_COMMENTS_POST : SQL_NEWEST_COMMENTS,
+	               e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	if (post_id)
+		sqlite3_bind_int64(st, 3, post_id);
+	*out = arena_zalloc(a, (size_t)limit * sizeof(**out));
+	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct comment_on_post *it = &(*out)[(*n)++];
+
+		it->c.id = sqlite3_column_int64(st, 0);
+		it->c.post_id = sqlite3_column_int64(st, 1);
+		it->c.parent_id = sqlite3_column_int64(st, 2);
+		it->c.depth = sqlite3_column_int(st, 3);
+		it->c.author_name = col_text(a, st, 4);
+		it->c.author_email = "";
+		it->c.author_url = col_text(a, st, 5);
+		it->c.body_src = col_text(a, st, 6);
+		it->c.body_html = col_text(a, st, 7);
+		it->c.status = COMMENT_APPROVED;
+		it->c.created_at = sqlite3_column_int64(st, 8);
+		it->post.id = it->c.post_id;
+		it->post.type = col_post_type(st, 9);
+		it->post.status = POST_PUBLISHED;
+		it->post.slug = col_text(a, st, 10);
+		it->post.title = col_text(a, st, 11);
+		it->post.published_at = sqlite3_column_int64(st, 12);
+	}
+	if (*n == (size_t)limit || step == SQLITE_DONE)
+		rc = 0;
+	else
+		db_error(e, c->db, "newest comments");
 	stmt_done(st);
 out:
 	reader_put(s, locked);

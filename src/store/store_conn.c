@@ -492,3 +492,33 @@ rd_close(struct rd *q)
 	stmt_done(q->st);
 	reader_put(q->s, q->locked);
 }
+
+/* A single count(*) with up to two bound values. */
+int
+count_one(struct store *s, const char *sql, const char *text, int64_t num,
+          int64_t *n, struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, sql, e);
+	if (st == NULL)
+		goto out;
+	if (text != NULL)
+		bind_text(st, 1, text);
+	else
+		sqlite3_bind_int64(st, 1, num);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		db_error(e, c->db, "count");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}

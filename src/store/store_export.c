@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: the site read back for a WordPress (WXR) export, and
+ * import.h on SQLite: the site read back for a WordPress (WXR) export, and
  * gazette's own "_gazette_*" meta turned back into rows when such an
  * export is imported again.  Reads stream through rd_open()/rd_step(), one
  * row per callback, inside one read transaction (store_export_begin), so

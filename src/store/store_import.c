@@ -1,8 +1,8 @@
 /*
- * store.h on SQLite: what a WordPress (WXR) import writes, and the legacy
- * links the site follows afterwards.  Every "put" runs inside the
- * importer's store_begin() transaction, on the writer, and matches on the
- * WordPress id first so that a second import of the same file adds
+ * import.h on SQLite: what a WordPress (WXR) import writes (the legacy
+ * links the site follows afterwards are store_legacy.c's).  Every "put" runs
+ * inside the importer's store_begin() transaction, on the writer, and matches
+ * on the WordPress id first so that a second import of the same file adds
  * nothing (see migration 006).
  */
 #include <assert.h>

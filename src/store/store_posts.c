@@ -1,6 +1,6 @@
 /*
- * store.h on SQLite: posts and their tags, comments, and the tables that
- * hang off a post (books, episodes) or the site (blocks).
+ * posts.h on SQLite: posts and their tags, the tables that hang off a
+ * post (books, episodes, media), and the editor's saves.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -8,10 +8,8 @@
 #include <string.h>
 
 #include "internal.h"
-#include "search.h"
-#include "comments.h"
 #include "posts.h"
-#include "site.h"
+#include "search.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/text.h"
@@ -24,10 +22,6 @@ static const char SQL_POST_ADD[] =
 	"views_total, activity_at, submitter_name, submitter_email) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 	"?15, ?16, max(?12, ?13), ?17, ?18)";
-static const char SQL_SUBMISSIONS[] =
-	"SELECT " POST_FIELDS ", p.submitter_name, p.submitter_email " POST_FROM
-	"WHERE p.submitter_email != '' AND p.status = ?1 "
-	"ORDER BY p.id DESC LIMIT ?2";
 static const char SQL_POST_STATUS[] =
 	"UPDATE posts SET status = ?2, updated_at = ?3 WHERE id = ?1";
 
@@ -385,34 +379,6 @@ store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
 {
 	return write_one(s, SQL_EPISODE_SET, "setting episode", NULL, e, "lsl",
 	                 post_id, audio_url, duration_s);
-}
-
-int
-store_submissions(struct store *s, struct arena *a, enum post_status status,
-                  int limit, struct post **out, size_t *n, struct error *e)
-{
-	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SUBMISSIONS, e);
-	size_t cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, post_status_names[status]);
-	sqlite3_bind_int(st, 2, limit > 0 ? limit : 0);
-	while ((rc = rd_step(&q, "submissions", e)) == 1) {
-		struct post *p;
-
-		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		p = &(*out)[(*n)++];
-		post_row(a, st, p);
-		p->submitter_name = col_text(a, st, POST_NCOLS);
-		p->submitter_email = col_text(a, st, POST_NCOLS + 1);
-	}
-	rd_close(&q);
-	return rc;
 }
 
 int

@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: what spam control keeps in the database.  The
+ * spam.h on SQLite: what spam control keeps in the database.  The
  * classifier's counts are per document, not per occurrence (a token counts
  * once in a comment however often it appears), in spam_tokens, with the
  * document totals in the one row of spam_totals.
