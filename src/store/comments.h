@@ -3,7 +3,7 @@
 /*
  * Comments: adding one to its thread, moderation, the threads a post's
  * page shows, and the newest ones for feeds and the sidebar
- * (store_comments.c, store_feeds.c).
+ * (store_comments.c).
  */
 #include "posts.h"
 

@@ -1,8 +1,9 @@
 #ifndef GAZETTE_STORE_INTERNAL_H
 #define GAZETTE_STORE_INTERNAL_H
 /*
- * Shared by the store_*.c files that implement store.h on SQLite: the
- * connections, the store, and the helpers every query goes through.  Each
+ * Shared by the store_*.c files that implement store.h and the entity
+ * headers on SQLite: the connections, the store, and the helpers every
+ * query goes through (store_stmt.c, store_conn.c, store_post_row.c).  Each
  * file keeps its SQL as `static const char SQL_X[]`; a connection prepares
  * a statement the first time it sees that array and keeps it, keyed by the
  * array's address.

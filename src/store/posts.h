@@ -5,7 +5,7 @@
  * through, the editor's saves and their revisions, guest submissions,
  * feeds' and sitemaps' reads, and where old (imported) links lead
  * (store_posts.c, store_lists.c, store_feeds.c, store_revisions.c,
- * store_legacy.c).
+ * store_submissions.c, store_legacy.c; the row itself, store_post_row.c).
  */
 #include "store.h"
 

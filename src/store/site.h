@@ -3,7 +3,7 @@
 /*
  * The site's shape: sections (its navigation) and blocks (what its
  * sidebars and front page hold), for readers and for the admin
- * (store_site.c).
+ * (store_site.c; a section by its exact slug for feeds, store_feeds.c).
  */
 #include "store.h"
 
