@@ -223,6 +223,7 @@ int write_count(struct store *s, const char *sql, const char *what,
 #define COL_READ_I64(a, st, i)    sqlite3_column_int64((st), (i))
 #define COL_READ_INT(a, st, i)    sqlite3_column_int((st), (i))
 #define COL_READ_TEXT(a, st, i)   col_text((a), (st), (i))
+#define COL_READ_DOUBLE(a, st, i) sqlite3_column_double((st), (i))
 #define COL_READ_TYPE(a, st, i)   col_post_type((st), (i))
 #define COL_READ_STATUS(a, st, i) col_post_status((st), (i))
 /* Column i as a post type or status by name; POST_POST or POST_DRAFT for

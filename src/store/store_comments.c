@@ -15,12 +15,38 @@ const char *const comment_status_names[COMMENT_STATUS__MAX] = {"pending",
                                                                "approved",
                                                                "spam", "trash"};
 
-#define COMMENT_FIELDS                                                         \
-	"c.id, c.post_id, coalesce(c.parent_id, 0), coalesce(c.thread_id, "    \
-	"c.id), c.depth, c.author_name, c.author_email, c.author_url, "        \
-	"c.body_src, c.body_html, c.status, c.created_at, "                    \
-	"coalesce(c.edited_at, 0), c.activity_at, c.reply_count, c.notify, "   \
-	"c.spam_score, c.token_hash, c.body_hash "
+/*
+ * The columns comment_row() reads, named once (internal.h: "Columns named
+ * once"); for a HASH column the third argument is the flag it sets, not a
+ * body class.  More columns may follow, the first at COMMENT_NCOLS.
+ */
+#define COMMENT_COLUMNS(F, X)                                                  \
+	F(id, I64, NONE, "c.id")                                               \
+	X(post_id, I64, NONE, "c.post_id")                                     \
+	X(parent_id, I64, NONE, "coalesce(c.parent_id, 0)")                    \
+	X(thread_id, I64, NONE, "coalesce(c.thread_id, c.id)")                 \
+	X(depth, INT, NONE, "c.depth")                                         \
+	X(author_name, TEXT, NONE, "c.author_name")                            \
+	X(author_email, TEXT, NONE, "c.author_email")                          \
+	X(author_url, TEXT, NONE, "c.author_url")                              \
+	X(body_src, TEXT, NONE, "c.body_src")                                  \
+	X(body_html, TEXT, NONE, "c.body_html")                                \
+	X(status, CSTATUS, NONE, "c.status")                                   \
+	X(created_at, I64, NONE, "c.created_at")                               \
+	X(edited_at, I64, NONE, "coalesce(c.edited_at, 0)")                    \
+	X(activity_at, I64, NONE, "c.activity_at")                             \
+	X(reply_count, I64, NONE, "c.reply_count")                             \
+	X(notify, INT, NONE, "c.notify")                                       \
+	X(spam_score, DOUBLE, NONE, "c.spam_score")                            \
+	X(token_hash, HASH, has_token, "c.token_hash")                         \
+	X(body_hash, HASH, has_body_hash, "c.body_hash")
+
+#define COMMENT_COL_ENUM(f, k, b, sql) CC_##f,
+enum comment_col {
+	COMMENT_COLUMNS(COMMENT_COL_ENUM, COMMENT_COL_ENUM) COMMENT_NCOLS
+};
+
+#define COMMENT_FIELDS COMMENT_COLUMNS(COL_SQL_FIRST, COL_SQL) " "
 
 static const char SQL_COMMENT_ADD[] =
 	"INSERT INTO comments(post_id, parent_id, thread_id, depth, "
@@ -134,44 +160,44 @@ bind_hash(sqlite3_stmt *st, int i, int has, const unsigned char *h, size_t n)
 		sqlite3_bind_null(st, i);
 }
 
+static enum comment_status
+col_comment_status(sqlite3_stmt *st, int i)
+{
+	int k = enum_lookup(comment_status_names, COMMENT_STATUS__MAX,
+	                    (const char *)sqlite3_column_text(st, i));
+
+	return k < 0 ? COMMENT_PENDING : (enum comment_status)k;
+}
+
+/* Column i into hash when it is a hash (COMMENT_HASH_BYTES); 1 if so. */
+static int
+col_hash(sqlite3_stmt *st, int i, unsigned char *hash)
+{
+	const void *blob = sqlite3_column_blob(st, i);
+
+	if (blob == NULL || sqlite3_column_bytes(st, i) != COMMENT_HASH_BYTES)
+		return 0;
+	memcpy(hash, blob, COMMENT_HASH_BYTES);
+	return 1;
+}
+
+#define COL_READ_CSTATUS(a, st, i) col_comment_status((st), (i))
+/* How each kind of column is set in comment *o. */
+#define COMMENT_SET_I64(o, f, b, a, st, i)    (o)->f = COL_READ_I64(a, st, i)
+#define COMMENT_SET_INT(o, f, b, a, st, i)    (o)->f = COL_READ_INT(a, st, i)
+#define COMMENT_SET_TEXT(o, f, b, a, st, i)   (o)->f = COL_READ_TEXT(a, st, i)
+#define COMMENT_SET_DOUBLE(o, f, b, a, st, i) (o)->f = COL_READ_DOUBLE(a, st, i)
+#define COMMENT_SET_CSTATUS(o, f, b, a, st, i)                                 \
+	(o)->f = COL_READ_CSTATUS(a, st, i)
+#define COMMENT_SET_HASH(o, f, b, a, st, i) (o)->b = col_hash((st), (i), (o)->f)
+
 static void
 comment_row(struct arena *a, sqlite3_stmt *st, struct comment *c)
 {
-	int k;
-	const void *blob;
-
 	memset(c, 0, sizeof(*c));
-	c->id = sqlite3_column_int64(st, 0);
-	c->post_id = sqlite3_column_int64(st, 1);
-	c->parent_id = sqlite3_column_int64(st, 2);
-	c->thread_id = sqlite3_column_int64(st, 3);
-	c->depth = sqlite3_column_int(st, 4);
-	c->author_name = col_text(a, st, 5);
-	c->author_email = col_text(a, st, 6);
-	c->author_url = col_text(a, st, 7);
-	c->body_src = col_text(a, st, 8);
-	c->body_html = col_text(a, st, 9);
-	k = enum_lookup(comment_status_names, COMMENT_STATUS__MAX,
-	                (const char *)sqlite3_column_text(st, 10));
-	c->status = k < 0 ? COMMENT_PENDING : (enum comment_status)k;
-	c->created_at = sqlite3_column_int64(st, 11);
-	c->edited_at = sqlite3_column_int64(st, 12);
-	c->activity_at = sqlite3_column_int64(st, 13);
-	c->reply_count = sqlite3_column_int64(st, 14);
-	c->notify = sqlite3_column_int(st, 15);
-	c->spam_score = sqlite3_column_double(st, 16);
-	blob = sqlite3_column_blob(st, 17);
-	if (blob != NULL &&
-	    sqlite3_column_bytes(st, 17) == COMMENT_HASH_BYTES) {
-		memcpy(c->token_hash, blob, COMMENT_HASH_BYTES);
-		c->has_token = 1;
-	}
-	blob = sqlite3_column_blob(st, 18);
-	if (blob != NULL &&
-	    sqlite3_column_bytes(st, 18) == COMMENT_HASH_BYTES) {
-		memcpy(c->body_hash, blob, COMMENT_HASH_BYTES);
-		c->has_body_hash = 1;
-	}
+#define COMMENT_COL_READ(f, k, b, sql) COMMENT_SET_##k(c, f, b, a, st, CC_##f);
+	COMMENT_COLUMNS(COMMENT_COL_READ, COMMENT_COL_READ)
+#undef COMMENT_COL_READ
 }
 
 /* The counts an approved comment adds to (delta 1) or takes from (-1). */
@@ -511,23 +537,25 @@ store_comment_queue(struct store *s, struct arena *a,
 		x = &(*out)[(*n)++];
 		memset(x, 0, sizeof(*x));
 		comment_row(a, st, &x->c);
-		x->post.id = sqlite3_column_int64(st, 19);
-		x->post.type = col_post_type(st, 20);
-		x->post.status = col_post_status(st, 21);
-		x->post.slug = col_text(a, st, 22);
-		x->post.title = col_text(a, st, 23);
-		x->post.published_at = sqlite3_column_int64(st, 24);
+		x->post.id = sqlite3_column_int64(st, COMMENT_NCOLS);
+		x->post.type = col_post_type(st, COMMENT_NCOLS + 1);
+		x->post.status = col_post_status(st, COMMENT_NCOLS + 2);
+		x->post.slug = col_text(a, st, COMMENT_NCOLS + 3);
+		x->post.title = col_text(a, st, COMMENT_NCOLS + 4);
+		x->post.published_at =
+			sqlite3_column_int64(st, COMMENT_NCOLS + 5);
 		x->post.section_slug = x->post.section_name = "";
 		x->post.excerpt = x->post.body_src = x->post.body_html = "";
 		x->post.source_url = x->post.author_name = "";
 		x->post.body_format = "markdown";
 		x->post.submitter_name = x->post.submitter_email = "";
-		x->parent_author = col_text(a, st, 25);
-		x->parent_excerpt = col_text(a, st, 26);
-		x->parent_cut =
-			sqlite3_column_int64(st, 27) > (int64_t)excerpt_chars;
-		x->history_approved = sqlite3_column_int64(st, 28);
-		x->history_spam = sqlite3_column_int64(st, 29);
+		x->parent_author = col_text(a, st, COMMENT_NCOLS + 6);
+		x->parent_excerpt = col_text(a, st, COMMENT_NCOLS + 7);
+		x->parent_cut = sqlite3_column_int64(st, COMMENT_NCOLS + 8) >
+		                (int64_t)excerpt_chars;
+		x->history_approved =
+			sqlite3_column_int64(st, COMMENT_NCOLS + 9);
+		x->history_spam = sqlite3_column_int64(st, COMMENT_NCOLS + 10);
 	}
 	rd_close(&q);
 	return rc;
