@@ -9,7 +9,7 @@
 #include <sodium.h>
 #include <stdint.h>
 
-#include "../store/store.h"
+#include "../store/users.h"
 #include "../util/arena.h"
 #include "../util/error.h"
 

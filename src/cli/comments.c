@@ -18,7 +18,6 @@
 #include "../comments/comments.h"
 #include "../comments/spam.h"
 #include "../notify/notify.h"
-#include "../store/store.h"
 #include "../util/arena.h"
 #include "../util/limits.h"
 #include "../util/num.h"

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "../import/wxr.h"
 #include "../util/limits.h"
+#include "../store/sqlite.h"
 #include "../util/banned.h"
 
 #define LOG_EVERY_SECONDS 5  /* without a terminal */

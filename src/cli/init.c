@@ -7,7 +7,6 @@
 
 #include "cli.h"
 #include "../auth/auth.h"
-#include "../store/store.h"
 #include "../util/log.h"
 #include "../util/banned.h"
 

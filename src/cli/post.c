@@ -7,7 +7,7 @@
 #include "../import/front.h"
 #include "../render/md.h"
 #include "../site/site.h"
-#include "../store/store.h"
+#include "../store/site.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/text.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../store/store.h"
+#include "../store/search.h"
 #include "../util/banned.h"
 
 int

@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "../http/server.h"
 #include "../site/site.h"
-#include "../store/store.h"
 #include "../util/limits.h"
 #include "../comments/comments.h"
 #include "../comments/spam.h"

@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "../comments/comments.h"
 #include "../comments/spam.h"
-#include "../store/store.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/num.h"

@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "../auth/auth.h"
-#include "../store/store.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/text.h"

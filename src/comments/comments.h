@@ -26,7 +26,8 @@
  */
 #include <stdint.h>
 
-#include "../store/store.h"
+#include "../store/comments.h"
+#include "../store/posts.h"
 #include "../util/arena.h"
 #include "../util/error.h"
 

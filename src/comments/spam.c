@@ -13,6 +13,8 @@
 #include "../util/log.h"
 #include "../util/netaddr.h"
 #include "../util/text.h"
+#include "../store/comments.h"
+#include "../store/spam.h"
 #include "../util/banned.h"
 
 /* ---- rate limits ------------------------------------------------------ */

@@ -26,6 +26,10 @@
 #include "../util/limits.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../store/comments.h"
+#include "../store/import.h"
+#include "../store/posts.h"
+#include "../util/html_text.h"
 #include "../util/banned.h"
 
 const char *const wxr_kind_names[WXR_KIND__MAX] = {
@@ -1798,8 +1802,8 @@ ahead_render(struct wxr *w, xmlNode *n)
 			                               "[gallery") != NULL
 			                  ? NULL
 			                  : render(w, p->body_src, 0, 0);
-			p->text = p->html ? store_html_text(w->a, p->html,
-			                                    strlen(p->html))
+			p->text = p->html ? html_to_text(w->a, p->html,
+			                                 strlen(p->html))
 			                  : NULL;
 			c->_private = p;
 		} else if (is_wp(c, "comment"))

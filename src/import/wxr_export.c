@@ -16,6 +16,9 @@
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/text.h"
+#include "../store/comments.h"
+#include "../store/import.h"
+#include "../store/posts.h"
 #include "../util/banned.h"
 
 #define NS_WP      "http://wordpress.org/export/1.2/"

@@ -26,6 +26,9 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../store/comments.h"
+#include "../store/notify.h"
+#include "../store/posts.h"
 #include "../util/banned.h"
 
 /* How often the sender looks at the outbox when nobody wakes it. */

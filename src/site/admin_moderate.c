@@ -26,6 +26,7 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../util/html_text.h"
 #include "../util/banned.h"
 
 #define EXCERPT_CHARS     140 /* of the parent, shown with a reply */
@@ -744,8 +745,7 @@ api_admin_comments_decide(void *ctx, struct req *r, struct resp *rs)
 static const char *
 submission_preview(struct arena *a, const struct post *p)
 {
-	const char *text =
-		store_html_text(a, p->body_html, strlen(p->body_html));
+	const char *text = html_to_text(a, p->body_html, strlen(p->body_html));
 
 	return cut_chars(a, text, PREVIEW_CHARS, 0);
 }

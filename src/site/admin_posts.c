@@ -35,6 +35,8 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../store/import.h"
+#include "../store/search.h"
 #include "../util/banned.h"
 
 #define POSTS_PAGE 20 /* rows on one page of the list */

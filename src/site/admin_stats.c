@@ -27,6 +27,7 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../store/views.h"
 #include "../util/banned.h"
 
 #define STATS_DAYS        90  /* the window when ?days= is absent */

@@ -8,6 +8,8 @@
 #include "../comments/comments.h"
 #include "../notify/notify.h"
 #include "../views/views.h"
+#include "../store/site.h"
+#include "../store/users.h"
 
 struct site {
 	struct store *store;

@@ -16,6 +16,7 @@
 #include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/log.h"
+#include "../store/users.h"
 #include "../util/banned.h"
 
 #define SCHEDULE_TICK_MS       500

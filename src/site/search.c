@@ -23,6 +23,7 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../store/search.h"
 #include "../util/banned.h"
 
 /*

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "../http/http.h"
-#include "../store/store.h"
+#include "../store/posts.h"
 
 struct site;
 

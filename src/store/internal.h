@@ -1,8 +1,9 @@
 #ifndef GAZETTE_STORE_INTERNAL_H
 #define GAZETTE_STORE_INTERNAL_H
 /*
- * Shared by the store_*.c files that implement store.h on SQLite: the
- * connections, the store, and the helpers every query goes through.  Each
+ * Shared by the store_*.c files that implement store.h and the entity
+ * headers on SQLite: the connections, the store, and the helpers every
+ * query goes through (store_stmt.c, store_conn.c, store_post_row.c).  Each
  * file keeps its SQL as `static const char SQL_X[]`; a connection prepares
  * a statement the first time it sees that array and keeps it, keyed by the
  * array's address.
@@ -11,6 +12,8 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 
+#include "posts.h"
+#include "sqlite.h"
 #include "store.h"
 
 #define STMT_SLOTS 128 /* statements one connection keeps prepared */
@@ -81,19 +84,26 @@ struct store {
  * -> ERR_INVALID, else ERR_IO) and return -1. */
 int db_error(struct error *e, sqlite3 *db, const char *what);
 int conn_open(struct conn *c, const char *path, int flags, struct error *e);
-/* store_search.c: add the SQL functions search needs to db (conn_open
+/* store_search_fts.c: add the SQL functions search needs to db (conn_open
  * calls it for every connection). */
 int search_functions_add(sqlite3 *db, struct error *e);
-/* store_search.c: what search_rank() records of the matches it scores,
+/* store_search_fts.c: what search_rank() records of the matches it scores,
  * for search_snippet() and search_highlight() (bound as a pointer of this
  * type). */
 #define SEARCH_INSTS_TYPE "gazette-search-insts"
 struct search_insts *search_insts_new(void);
 void search_insts_free(struct search_insts *si);
+/* Forget what the last search recorded, for the next one. */
+void search_insts_reset(struct search_insts *si);
 /* store_search.c: the store's cache of term counts. */
 struct search_cache *search_cache_new(void);
 void search_cache_free(struct search_cache *c);
 void conn_close(struct conn *c);
+/* pthread_key_create()'s destructor of a thread's read connection. */
+void reader_destroy(void *p);
+/* store_settings.c: drop a snapshot of the settings table. */
+struct settings_snap;
+void settings_free(struct settings_snap *sn);
 int conn_exec(struct conn *c, const char *sql, struct error *e);
 /* The prepared statement for sql (a SQL_X array), prepared on first use. */
 sqlite3_stmt *conn_stmt(struct conn *c, const char *sql, struct error *e);
@@ -109,6 +119,8 @@ const char *col_text(struct arena *a, sqlite3_stmt *st, int i);
  * generation, or only the versions of the posts a scope named. */
 struct conn *writer_lock(struct store *s);
 void writer_unlock(struct store *s);
+/* Does the calling thread hold the writer (inside its own transaction)? */
+int owns_writer(struct store *s);
 /*
  * A scope around writes that change what readers see of one post only
  * (post_id: its comments, say) or of no page at all (post_id 0: view
@@ -161,6 +173,10 @@ sqlite3_stmt *rd_open(struct rd *q, struct store *s, const char *sql,
 /* 1 with a row, 0 at the end, -1 on an error (e names what). */
 int rd_step(struct rd *q, const char *what, struct error *e);
 void rd_close(struct rd *q);
+/* A single count(*) on the calling thread's connection, ?1 bound to
+ * text, or to num when text is NULL. */
+int count_one(struct store *s, const char *sql, const char *text, int64_t num,
+              int64_t *n, struct error *e);
 
 /* Step a prepared write; the new rowid in *id when id is not NULL. */
 int write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
@@ -181,42 +197,82 @@ int write_count(struct store *s, const char *sql, const char *what,
                 int64_t *changes, struct error *e, const char *types, ...);
 
 /*
- * The columns post_row() reads (POST_FIELDS, POST_NCOLS of them) and the
- * joins they need (POST_FROM); a query selects "SELECT " POST_COLS
- * "WHERE ..." using the aliases p (posts), s (sections) and u (users), or
- * adds columns after POST_FIELDS and joins after POST_FROM.
+ * Columns named once.  A row's columns are one table, a macro of two
+ * arguments, F for its first column and X for each of the rest, called
+ * as X(field, kind, body, sql): the struct's field, how it is read
+ * (COL_READ_<kind>), which variants leave it out (body: NONE, SRC or
+ * HTML) and its SQL.  The same table then makes the select list
+ * (COL_SQL...), the columns' numbers (an enum) and the reader, so a column
+ * added, dropped or renamed moves all three together and cannot shift
+ * the others.
  */
-#define POST_FIELDS                                                             \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
-	"p.excerpt, p.body_src, p.body_html, p.source_url, p.body_format, "     \
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
-/* POST_FIELDS with the bodies read as '': for lists that never show them
- * (a body spans overflow pages, and copying it costs more than the rest of
- * the row). */
-#define POST_FIELDS_NO_BODY                                                     \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
-	"p.excerpt, '', '', p.source_url, p.body_format, "                      \
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
-/* POST_FIELDS without the source (Markdown): what a reader's page shows. */
-#define POST_FIELDS_PAGE                                                        \
-	"p.id, p.type, p.status, coalesce(p.section_id, 0), "                   \
-	"coalesce(s.slug, ''), coalesce(s.name, ''), p.slug, p.title, "         \
-	"p.excerpt, '', p.body_html, p.source_url, p.body_format, "             \
-	"coalesce(p.author_id, 0), coalesce(nullif(u.name, ''), u.login, ''), " \
-	"p.published_at, p.updated_at, p.views_total, p.comment_count, "        \
-	"p.comments_open, p.sticky, p.activity_at, p.password != '' "
+#define COL_SQL_FIRST(f, k, b, sql) sql
+#define COL_SQL(f, k, b, sql)       ", " sql
+/* The bodies read as '': for lists that never show them (a body spans
+ * overflow pages, and copying it costs more than the rest of the row). */
+#define COL_SQL_NO_BODY(f, k, b, sql) ", " COL_NO_BODY_##b(sql)
+#define COL_NO_BODY_NONE(sql)         sql
+#define COL_NO_BODY_SRC(sql)          "''"
+#define COL_NO_BODY_HTML(sql)         "''"
+/* Without the source (Markdown): what a reader's page shows. */
+#define COL_SQL_PAGE(f, k, b, sql) ", " COL_PAGE_##b(sql)
+#define COL_PAGE_NONE(sql)         sql
+#define COL_PAGE_SRC(sql)          "''"
+#define COL_PAGE_HTML(sql)         sql
+
+#define COL_READ_I64(a, st, i)    sqlite3_column_int64((st), (i))
+#define COL_READ_INT(a, st, i)    sqlite3_column_int((st), (i))
+#define COL_READ_TEXT(a, st, i)   col_text((a), (st), (i))
+#define COL_READ_DOUBLE(a, st, i) sqlite3_column_double((st), (i))
+#define COL_READ_TYPE(a, st, i)   col_post_type((st), (i))
+#define COL_READ_STATUS(a, st, i) col_post_status((st), (i))
+/* Column i as a post type or status by name; POST_POST or POST_DRAFT for
+ * a name this binary does not know. */
+enum post_type col_post_type(sqlite3_stmt *st, int i);
+enum post_status col_post_status(sqlite3_stmt *st, int i);
+
+/*
+ * The columns post_row() reads: a query selects "SELECT " POST_COLS
+ * "WHERE ..." using the aliases p (posts), s (sections) and u (users), or
+ * adds columns after POST_FIELDS (the first at index POST_NCOLS) and
+ * joins after POST_FROM.
+ */
+#define POST_COLUMNS(F, X)                                                     \
+	F(id, I64, NONE, "p.id")                                               \
+	X(type, TYPE, NONE, "p.type")                                          \
+	X(status, STATUS, NONE, "p.status")                                    \
+	X(section_id, I64, NONE, "coalesce(p.section_id, 0)")                  \
+	X(section_slug, TEXT, NONE, "coalesce(s.slug, '')")                    \
+	X(section_name, TEXT, NONE, "coalesce(s.name, '')")                    \
+	X(slug, TEXT, NONE, "p.slug")                                          \
+	X(title, TEXT, NONE, "p.title")                                        \
+	X(excerpt, TEXT, NONE, "p.excerpt")                                    \
+	X(body_src, TEXT, SRC, "p.body_src")                                   \
+	X(body_html, TEXT, HTML, "p.body_html")                                \
+	X(source_url, TEXT, NONE, "p.source_url")                              \
+	X(body_format, TEXT, NONE, "p.body_format")                            \
+	X(author_id, I64, NONE, "coalesce(p.author_id, 0)")                    \
+	X(author_name, TEXT, NONE,                                             \
+	  "coalesce(nullif(u.name, ''), u.login, '')")                         \
+	X(published_at, I64, NONE, "p.published_at")                           \
+	X(updated_at, I64, NONE, "p.updated_at")                               \
+	X(views_total, I64, NONE, "p.views_total")                             \
+	X(comment_count, I64, NONE, "p.comment_count")                         \
+	X(comments_open, INT, NONE, "p.comments_open")                         \
+	X(sticky, INT, NONE, "p.sticky")                                       \
+	X(activity_at, I64, NONE, "p.activity_at")                             \
+	X(protected_, INT, NONE, "p.password != ''")
+
+#define POST_COL_ENUM(f, k, b, sql) PC_##f,
+enum post_col { POST_COLUMNS(POST_COL_ENUM, POST_COL_ENUM) POST_NCOLS };
+
+#define POST_FIELDS         POST_COLUMNS(COL_SQL_FIRST, COL_SQL) " "
+#define POST_FIELDS_NO_BODY POST_COLUMNS(COL_SQL_FIRST, COL_SQL_NO_BODY) " "
+#define POST_FIELDS_PAGE    POST_COLUMNS(COL_SQL_FIRST, COL_SQL_PAGE) " "
 #define POST_FROM                                                              \
 	"FROM posts p LEFT JOIN sections s ON s.id = p.section_id "            \
 	"LEFT JOIN users u ON u.id = p.author_id "
 #define POST_COLS POST_FIELDS POST_FROM
-
-#define POST_NCOLS 23 /* columns POST_COLS selects */
 
 /*
  * What the search index holds of a post, as columns (id, title,
@@ -235,21 +291,26 @@ int search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
 
 /* One row of POST_COLS into p (tags not filled). */
 void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
+/* p's tags, in a. */
+int post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e);
 /* Step st once into *out, tags filled; ERR_NOT_FOUND when no row. */
 int post_one(struct conn *c, sqlite3_stmt *st, struct arena *a,
              struct post *out, struct error *e);
 
 /* Each store file's statements on a reader's path (store_reader_stmts). */
+extern const struct store_stmt settings_reader_stmts[];
+extern const struct store_stmt site_reader_stmts[];
+extern const struct store_stmt post_row_reader_stmts[];
 extern const struct store_stmt posts_reader_stmts[];
 extern const struct store_stmt lists_reader_stmts[];
 extern const struct store_stmt comments_reader_stmts[];
 extern const struct store_stmt feeds_reader_stmts[];
 extern const struct store_stmt views_reader_stmts[];
 extern const struct store_stmt search_reader_stmts[];
-extern const struct store_stmt import_reader_stmts[];
+extern const struct store_stmt legacy_reader_stmts[];
 
 /* 1 when a page may not have slug (a route of site/site.c owns it, or a
- * year archive); 0 for other types (store_import.c). */
+ * year archive); 0 for other types (store_posts.c). */
 int slug_reserved(enum post_type type, const char *slug);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: comments.  Counts live on rows so pages never count:
+ * comments.h on SQLite: comments.  Counts live on rows so pages never count:
  * posts.comment_count (approved), comments.reply_count (any status but
  * trash, for the edit window), and the activity times that discussion
  * sections and threads sort by.
@@ -8,14 +8,45 @@
 #include <string.h>
 
 #include "internal.h"
+#include "comments.h"
 #include "../util/banned.h"
 
-#define COMMENT_FIELDS                                                         \
-	"c.id, c.post_id, coalesce(c.parent_id, 0), coalesce(c.thread_id, "    \
-	"c.id), c.depth, c.author_name, c.author_email, c.author_url, "        \
-	"c.body_src, c.body_html, c.status, c.created_at, "                    \
-	"coalesce(c.edited_at, 0), c.activity_at, c.reply_count, c.notify, "   \
-	"c.spam_score, c.token_hash, c.body_hash "
+const char *const comment_status_names[COMMENT_STATUS__MAX] = {"pending",
+                                                               "approved",
+                                                               "spam", "trash"};
+
+/*
+ * The columns comment_row() reads, named once (internal.h: "Columns named
+ * once"); for a HASH column the third argument is the flag it sets, not a
+ * body class.  More columns may follow, the first at COMMENT_NCOLS.
+ */
+#define COMMENT_COLUMNS(F, X)                                                  \
+	F(id, I64, NONE, "c.id")                                               \
+	X(post_id, I64, NONE, "c.post_id")                                     \
+	X(parent_id, I64, NONE, "coalesce(c.parent_id, 0)")                    \
+	X(thread_id, I64, NONE, "coalesce(c.thread_id, c.id)")                 \
+	X(depth, INT, NONE, "c.depth")                                         \
+	X(author_name, TEXT, NONE, "c.author_name")                            \
+	X(author_email, TEXT, NONE, "c.author_email")                          \
+	X(author_url, TEXT, NONE, "c.author_url")                              \
+	X(body_src, TEXT, NONE, "c.body_src")                                  \
+	X(body_html, TEXT, NONE, "c.body_html")                                \
+	X(status, CSTATUS, NONE, "c.status")                                   \
+	X(created_at, I64, NONE, "c.created_at")                               \
+	X(edited_at, I64, NONE, "coalesce(c.edited_at, 0)")                    \
+	X(activity_at, I64, NONE, "c.activity_at")                             \
+	X(reply_count, I64, NONE, "c.reply_count")                             \
+	X(notify, INT, NONE, "c.notify")                                       \
+	X(spam_score, DOUBLE, NONE, "c.spam_score")                            \
+	X(token_hash, HASH, has_token, "c.token_hash")                         \
+	X(body_hash, HASH, has_body_hash, "c.body_hash")
+
+#define COMMENT_COL_ENUM(f, k, b, sql) CC_##f,
+enum comment_col {
+	COMMENT_COLUMNS(COMMENT_COL_ENUM, COMMENT_COL_ENUM) COMMENT_NCOLS
+};
+
+#define COMMENT_FIELDS COMMENT_COLUMNS(COL_SQL_FIRST, COL_SQL) " "
 
 static const char SQL_COMMENT_ADD[] =
 	"INSERT INTO comments(post_id, parent_id, thread_id, depth, "
@@ -76,7 +107,38 @@ static const char SQL_COMMENT_LIST[] =
 	"SELECT " COMMENT_FIELDS "FROM comments c WHERE c.status = ?1 "
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
 
+static const char SQL_COMMENTS_RECENT[] =
+	"SELECT c.id, c.author_name, c.created_at, p.id, p.type, p.slug, "
+	"p.title, p.published_at FROM comments c JOIN posts p "
+	"ON p.id = c.post_id WHERE c.status = 'approved' "
+	"AND p.status = 'published' AND p.published_at <= ?1 "
+	"AND p.password = '' "
+	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+
+/*
+ * The newest approved comments on listed posts: the site's, walked in
+ * comments_status from the newest (the posts' filter skips the few on
+ * posts a reader cannot see), or one post's, in comments_post.
+ */
+#define NEWEST_COMMENTS                                                        \
+	"SELECT c.id, c.post_id, coalesce(c.parent_id, 0), c.depth, "          \
+	"c.author_name, c.author_url, c.body_src, c.body_html, c.created_at, " \
+	"p.type, p.slug, p.title, p.published_at "                             \
+	"FROM comments c CROSS JOIN posts p ON p.id = c.post_id "              \
+	"WHERE c.status = 'approved' AND p.status = 'published' "              \
+	"AND p.published_at <= ?1 AND p.password = '' "
+
+static const char SQL_NEWEST_COMMENTS[] =
+	NEWEST_COMMENTS "ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+
+static const char SQL_NEWEST_COMMENTS_POST[] =
+	NEWEST_COMMENTS "AND c.post_id = ?3 "
+			"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
+
 const struct store_stmt comments_reader_stmts[] = {
+	{"comments_recent", SQL_COMMENTS_RECENT, NULL},
+	{"feed_comments", SQL_NEWEST_COMMENTS, NULL},
+	{"feed_comments_post", SQL_NEWEST_COMMENTS_POST, NULL},
 	{"comment_get", SQL_COMMENT_GET, NULL},
 	{"comment_roots", SQL_ROOTS_COUNT,
          "one post's approved top-level comments"},
@@ -98,44 +160,44 @@ bind_hash(sqlite3_stmt *st, int i, int has, const unsigned char *h, size_t n)
 		sqlite3_bind_null(st, i);
 }
 
+static enum comment_status
+col_comment_status(sqlite3_stmt *st, int i)
+{
+	int k = enum_lookup(comment_status_names, COMMENT_STATUS__MAX,
+	                    (const char *)sqlite3_column_text(st, i));
+
+	return k < 0 ? COMMENT_PENDING : (enum comment_status)k;
+}
+
+/* Column i into hash when it is a hash (COMMENT_HASH_BYTES); 1 if so. */
+static int
+col_hash(sqlite3_stmt *st, int i, unsigned char *hash)
+{
+	const void *blob = sqlite3_column_blob(st, i);
+
+	if (blob == NULL || sqlite3_column_bytes(st, i) != COMMENT_HASH_BYTES)
+		return 0;
+	memcpy(hash, blob, COMMENT_HASH_BYTES);
+	return 1;
+}
+
+#define COL_READ_CSTATUS(a, st, i) col_comment_status((st), (i))
+/* How each kind of column is set in comment *o. */
+#define COMMENT_SET_I64(o, f, b, a, st, i)    (o)->f = COL_READ_I64(a, st, i)
+#define COMMENT_SET_INT(o, f, b, a, st, i)    (o)->f = COL_READ_INT(a, st, i)
+#define COMMENT_SET_TEXT(o, f, b, a, st, i)   (o)->f = COL_READ_TEXT(a, st, i)
+#define COMMENT_SET_DOUBLE(o, f, b, a, st, i) (o)->f = COL_READ_DOUBLE(a, st, i)
+#define COMMENT_SET_CSTATUS(o, f, b, a, st, i)                                 \
+	(o)->f = COL_READ_CSTATUS(a, st, i)
+#define COMMENT_SET_HASH(o, f, b, a, st, i) (o)->b = col_hash((st), (i), (o)->f)
+
 static void
 comment_row(struct arena *a, sqlite3_stmt *st, struct comment *c)
 {
-	int k;
-	const void *blob;
-
 	memset(c, 0, sizeof(*c));
-	c->id = sqlite3_column_int64(st, 0);
-	c->post_id = sqlite3_column_int64(st, 1);
-	c->parent_id = sqlite3_column_int64(st, 2);
-	c->thread_id = sqlite3_column_int64(st, 3);
-	c->depth = sqlite3_column_int(st, 4);
-	c->author_name = col_text(a, st, 5);
-	c->author_email = col_text(a, st, 6);
-	c->author_url = col_text(a, st, 7);
-	c->body_src = col_text(a, st, 8);
-	c->body_html = col_text(a, st, 9);
-	k = enum_lookup(comment_status_names, COMMENT_STATUS__MAX,
-	                (const char *)sqlite3_column_text(st, 10));
-	c->status = k < 0 ? COMMENT_PENDING : (enum comment_status)k;
-	c->created_at = sqlite3_column_int64(st, 11);
-	c->edited_at = sqlite3_column_int64(st, 12);
-	c->activity_at = sqlite3_column_int64(st, 13);
-	c->reply_count = sqlite3_column_int64(st, 14);
-	c->notify = sqlite3_column_int(st, 15);
-	c->spam_score = sqlite3_column_double(st, 16);
-	blob = sqlite3_column_blob(st, 17);
-	if (blob != NULL &&
-	    sqlite3_column_bytes(st, 17) == COMMENT_HASH_BYTES) {
-		memcpy(c->token_hash, blob, COMMENT_HASH_BYTES);
-		c->has_token = 1;
-	}
-	blob = sqlite3_column_blob(st, 18);
-	if (blob != NULL &&
-	    sqlite3_column_bytes(st, 18) == COMMENT_HASH_BYTES) {
-		memcpy(c->body_hash, blob, COMMENT_HASH_BYTES);
-		c->has_body_hash = 1;
-	}
+#define COMMENT_COL_READ(f, k, b, sql) COMMENT_SET_##k(c, f, b, a, st, CC_##f);
+	COMMENT_COLUMNS(COMMENT_COL_READ, COMMENT_COL_READ)
+#undef COMMENT_COL_READ
 }
 
 /* The counts an approved comment adds to (delta 1) or takes from (-1). */
@@ -323,36 +385,6 @@ store_comment_decision_add(struct store *s, int64_t id, const char *decision,
 	                     "lssl", id, decision, actor ? actor : "", now);
 }
 
-/* A single count(*) with up to two bound values. */
-static int
-count_one(struct store *s, const char *sql, const char *text, int64_t num,
-          int64_t *n, struct error *e)
-{
-	int locked, rc = -1;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	*n = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, sql, e);
-	if (st == NULL)
-		goto out;
-	if (text != NULL)
-		bind_text(st, 1, text);
-	else
-		sqlite3_bind_int64(st, 1, num);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else
-		db_error(e, c->db, "count");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
 int
 store_comment_approved_by(struct store *s, const char *email, int64_t *n,
                           struct error *e)
@@ -441,9 +473,6 @@ store_comment_list(struct store *s, struct arena *a, enum comment_status status,
 
 static const char SQL_COMMENT_COUNT[] =
 	"SELECT count(*) FROM comments WHERE status = ?1";
-static const char SQL_SUBMISSION_COUNT[] =
-	"SELECT count(*) FROM posts WHERE submitter_email != '' "
-	"AND status = ?1";
 /*
  * The queue's columns after COMMENT_FIELDS: the post, the parent, and the
  * commenter's history by email (the NOCASE index of migration 009 makes
@@ -467,27 +496,12 @@ static const char SQL_QUEUE_OLDEST[] =
 	QUEUE_COLS "ORDER BY c.created_at, c.id LIMIT ?2 OFFSET ?3";
 static const char SQL_QUEUE_NEWEST[] =
 	QUEUE_COLS "ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3";
-#define SUBMISSION_COLS                                                        \
-	"SELECT " POST_FIELDS ", p.submitter_name, p.submitter_email " POST_FROM
-static const char SQL_SUBMISSION_QUEUE[] =
-	SUBMISSION_COLS "WHERE p.submitter_email != '' AND p.status = ?1 "
-			"ORDER BY p.id LIMIT ?2 OFFSET ?3";
-static const char SQL_SUBMISSION_GET[] =
-	SUBMISSION_COLS "WHERE p.submitter_email != '' AND p.id = ?1";
 
 int
 store_comment_count(struct store *s, enum comment_status status, int64_t *n,
                     struct error *e)
 {
 	return count_one(s, SQL_COMMENT_COUNT, comment_status_names[status], 0,
-	                 n, e);
-}
-
-int
-store_submission_count(struct store *s, enum post_status status, int64_t *n,
-                       struct error *e)
-{
-	return count_one(s, SQL_SUBMISSION_COUNT, post_status_names[status], 0,
 	                 n, e);
 }
 
@@ -500,7 +514,7 @@ store_comment_queue(struct store *s, struct arena *a,
 	struct rd q;
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc, k;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -523,85 +537,124 @@ store_comment_queue(struct store *s, struct arena *a,
 		x = &(*out)[(*n)++];
 		memset(x, 0, sizeof(*x));
 		comment_row(a, st, &x->c);
-		x->post.id = sqlite3_column_int64(st, 19);
-		k = enum_lookup(post_type_names, POST_TYPE__MAX,
-		                (const char *)sqlite3_column_text(st, 20));
-		x->post.type = k < 0 ? POST_POST : (enum post_type)k;
-		k = enum_lookup(post_status_names, POST_STATUS__MAX,
-		                (const char *)sqlite3_column_text(st, 21));
-		x->post.status = k < 0 ? POST_DRAFT : (enum post_status)k;
-		x->post.slug = col_text(a, st, 22);
-		x->post.title = col_text(a, st, 23);
-		x->post.published_at = sqlite3_column_int64(st, 24);
+		x->post.id = sqlite3_column_int64(st, COMMENT_NCOLS);
+		x->post.type = col_post_type(st, COMMENT_NCOLS + 1);
+		x->post.status = col_post_status(st, COMMENT_NCOLS + 2);
+		x->post.slug = col_text(a, st, COMMENT_NCOLS + 3);
+		x->post.title = col_text(a, st, COMMENT_NCOLS + 4);
+		x->post.published_at =
+			sqlite3_column_int64(st, COMMENT_NCOLS + 5);
 		x->post.section_slug = x->post.section_name = "";
 		x->post.excerpt = x->post.body_src = x->post.body_html = "";
 		x->post.source_url = x->post.author_name = "";
 		x->post.body_format = "markdown";
 		x->post.submitter_name = x->post.submitter_email = "";
-		x->parent_author = col_text(a, st, 25);
-		x->parent_excerpt = col_text(a, st, 26);
-		x->parent_cut =
-			sqlite3_column_int64(st, 27) > (int64_t)excerpt_chars;
-		x->history_approved = sqlite3_column_int64(st, 28);
-		x->history_spam = sqlite3_column_int64(st, 29);
+		x->parent_author = col_text(a, st, COMMENT_NCOLS + 6);
+		x->parent_excerpt = col_text(a, st, COMMENT_NCOLS + 7);
+		x->parent_cut = sqlite3_column_int64(st, COMMENT_NCOLS + 8) >
+		                (int64_t)excerpt_chars;
+		x->history_approved =
+			sqlite3_column_int64(st, COMMENT_NCOLS + 9);
+		x->history_spam = sqlite3_column_int64(st, COMMENT_NCOLS + 10);
 	}
 	rd_close(&q);
 	return rc;
 }
 
-static void
-submission_row(struct arena *a, sqlite3_stmt *st, struct post *p)
-{
-	post_row(a, st, p);
-	p->submitter_name = col_text(a, st, POST_NCOLS);
-	p->submitter_email = col_text(a, st, POST_NCOLS + 1);
-}
-
 int
-store_submission_queue(struct store *s, struct arena *a,
-                       enum post_status status, int limit, int offset,
-                       struct post **out, size_t *n, struct error *e)
+store_comments_recent(struct store *s, struct arena *a, int64_t now, int limit,
+                      struct recent_comment **out, size_t *n, struct error *e)
 {
-	struct rd q;
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (limit <= 0 || offset < 0)
-		return 0;
-	st = rd_open(&q, s, SQL_SUBMISSION_QUEUE, e);
-	if (st == NULL)
+	if (c == NULL)
 		return -1;
-	bind_text(st, 1, post_status_names[status]);
+	st = conn_stmt(c, SQL_COMMENTS_RECENT, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int(st, 3, offset);
-	while ((rc = rd_step(&q, "submissions", e)) == 1) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct recent_comment *rc_;
+
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		submission_row(a, st, &(*out)[(*n)++]);
+		rc_ = &(*out)[(*n)++];
+		memset(rc_, 0, sizeof(*rc_));
+		rc_->id = sqlite3_column_int64(st, 0);
+		rc_->author_name = col_text(a, st, 1);
+		rc_->created_at = sqlite3_column_int64(st, 2);
+		rc_->post.id = sqlite3_column_int64(st, 3);
+		rc_->post.type = col_post_type(st, 4);
+		rc_->post.slug = col_text(a, st, 5);
+		rc_->post.title = col_text(a, st, 6);
+		rc_->post.published_at = sqlite3_column_int64(st, 7);
+		rc_->post.status = POST_PUBLISHED;
 	}
-	rd_close(&q);
+	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "recent comments");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
 	return rc;
 }
 
 int
-store_submission_get(struct store *s, struct arena *a, int64_t id,
-                     struct post *out, struct error *e)
+store_newest_comments(struct store *s, struct arena *a, int64_t now,
+                      int64_t post_id, int limit, struct comment_on_post **out,
+                      size_t *n, struct error *e)
 {
-	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SUBMISSION_GET, e);
-	int rc;
+	int locked, rc = -1, step = SQLITE_DONE;
+	struct conn *c;
+	sqlite3_stmt *st;
 
-	if (st == NULL)
+	*out = NULL;
+	*n = 0;
+	if (limit <= 0)
+		return 0;
+	c = reader_get(s, &locked, e);
+	if (c == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = rd_step(&q, "submission", e);
-	if (rc == 1)
-		submission_row(a, st, out);
-	rd_close(&q);
-	if (rc == 0)
-		return error_set(e, ERR_NOT_FOUND, "no submission %lld",
-		                 (long long)id);
-	return rc == 1 ? 0 : -1;
+	st = conn_stmt(c,
+	               post_id ? SQL_NEWEST_COMMENTS_POST : SQL_NEWEST_COMMENTS,
+	               e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	if (post_id)
+		sqlite3_bind_int64(st, 3, post_id);
+	*out = arena_zalloc(a, (size_t)limit * sizeof(**out));
+	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct comment_on_post *it = &(*out)[(*n)++];
+
+		it->c.id = sqlite3_column_int64(st, 0);
+		it->c.post_id = sqlite3_column_int64(st, 1);
+		it->c.parent_id = sqlite3_column_int64(st, 2);
+		it->c.depth = sqlite3_column_int(st, 3);
+		it->c.author_name = col_text(a, st, 4);
+		it->c.author_email = "";
+		it->c.author_url = col_text(a, st, 5);
+		it->c.body_src = col_text(a, st, 6);
+		it->c.body_html = col_text(a, st, 7);
+		it->c.status = COMMENT_APPROVED;
+		it->c.created_at = sqlite3_column_int64(st, 8);
+		it->post.id = it->c.post_id;
+		it->post.type = col_post_type(st, 9);
+		it->post.status = POST_PUBLISHED;
+		it->post.slug = col_text(a, st, 10);
+		it->post.title = col_text(a, st, 11);
+		it->post.published_at = sqlite3_column_int64(st, 12);
+	}
+	if (*n == (size_t)limit || step == SQLITE_DONE)
+		rc = 0;
+	else
+		db_error(e, c->db, "newest comments");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
 }

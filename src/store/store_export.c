@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: the site read back for a WordPress (WXR) export, and
+ * import.h on SQLite: the site read back for a WordPress (WXR) export, and
  * gazette's own "_gazette_*" meta turned back into rows when such an
  * export is imported again.  Reads stream through rd_open()/rd_step(), one
  * row per callback, inside one read transaction (store_export_begin), so
@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "search.h"
+#include "import.h"
 #include "../util/banned.h"
 
 /*
@@ -97,33 +99,68 @@ static const char SQL_COMMENT_META[] =
 	"SELECT key, value FROM comment_meta WHERE comment_id = ?1 AND " OWN_KEY
 	"ORDER BY id";
 
-/* A protected post's excerpt was kept aside by the import (wxr.c). */
-static const char SQL_POSTS[] =
-	"SELECT p.id, " WP_P ", "
-	"coalesce((SELECT " WP_Q " FROM posts q WHERE q.id = p.parent_id), 0), "
-	"p.type, p.status, p.private, p.sticky, p.comments_open, p.slug, "
-	"p.title, "
-	"CASE WHEN p.excerpt = '' AND p.password != '' THEN "
-	"coalesce((SELECT value FROM post_meta WHERE post_id = p.id "
-	"AND key = '_gazette_protected_excerpt' LIMIT 1), '') "
-	"ELSE p.excerpt END, "
-	"CASE WHEN p.body_format = 'html' THEN p.body_src ELSE p.body_html END, "
-	"p.body_src, p.body_format, p.source_url, p.password, "
-	"coalesce(p.legacy_guid, ''), coalesce(u.login, ''), "
-	"p.published_at, p.updated_at, p.views_total, "
-	"b.post_id IS NOT NULL, e.post_id IS NOT NULL, "
-	"coalesce(b.order_url, ''), coalesce(e.audio_url, ''), "
-	"coalesce((SELECT " WP_M
-	" FROM media m WHERE m.id = b.cover_media_id), "
-	"0), "
-	"coalesce((SELECT " WP_M " FROM media m WHERE m.id = b.epub_media_id), "
-	"0), "
-	"coalesce((SELECT " WP_M " FROM media m WHERE m.id = b.pdf_media_id), "
-	"0), "
-	"coalesce(e.duration_s, 0) "
-	"FROM posts p LEFT JOIN users u ON u.id = p.author_id "
-	"LEFT JOIN books b ON b.post_id = p.id "
-	"LEFT JOIN episodes e ON e.post_id = p.id ORDER BY p.id";
+/*
+ * The columns of store_export_posts(), named once (internal.h: "Columns
+ * named once"); COL_READ_BORROWED text lives until the next step.  A
+ * protected post's excerpt was kept aside by the import (wxr.c).
+ */
+#define EXPORT_POST_COLUMNS(F, X)                                              \
+	F(id, I64, NONE, "p.id")                                               \
+	X(wp_id, I64, NONE, WP_P)                                              \
+	X(wp_parent, I64, NONE,                                                \
+	  "coalesce((SELECT " WP_Q " FROM posts q WHERE q.id = p.parent_id), " \
+	  "0)")                                                                \
+	X(type, TYPE, NONE, "p.type")                                          \
+	X(status, STATUS, NONE, "p.status")                                    \
+	X(private_, INT, NONE, "p.private")                                    \
+	X(sticky, INT, NONE, "p.sticky")                                       \
+	X(comments_open, INT, NONE, "p.comments_open")                         \
+	X(slug, BORROWED, NONE, "p.slug")                                      \
+	X(title, BORROWED, NONE, "p.title")                                    \
+	X(excerpt, BORROWED, NONE,                                             \
+	  "CASE WHEN p.excerpt = '' AND p.password != '' THEN "                \
+	  "coalesce((SELECT value FROM post_meta WHERE post_id = p.id "        \
+	  "AND key = '_gazette_protected_excerpt' LIMIT 1), '') "              \
+	  "ELSE p.excerpt END")                                                \
+	X(content, BORROWED, NONE,                                             \
+	  "CASE WHEN p.body_format = 'html' THEN p.body_src "                  \
+	  "ELSE p.body_html END")                                              \
+	X(body_src, BORROWED, NONE, "p.body_src")                              \
+	X(body_format, BORROWED, NONE, "p.body_format")                        \
+	X(source_url, BORROWED, NONE, "p.source_url")                          \
+	X(password, BORROWED, NONE, "p.password")                              \
+	X(guid, BORROWED, NONE, "coalesce(p.legacy_guid, '')")                 \
+	X(author_login, BORROWED, NONE, "coalesce(u.login, '')")               \
+	X(published_at, I64, NONE, "p.published_at")                           \
+	X(updated_at, I64, NONE, "p.updated_at")                               \
+	X(views_total, I64, NONE, "p.views_total")                             \
+	X(is_book, INT, NONE, "b.post_id IS NOT NULL")                         \
+	X(is_episode, INT, NONE, "e.post_id IS NOT NULL")                      \
+	X(order_url, BORROWED, NONE, "coalesce(b.order_url, '')")              \
+	X(audio_url, BORROWED, NONE, "coalesce(e.audio_url, '')")              \
+	X(cover_wp, I64, NONE,                                                 \
+	  "coalesce((SELECT " WP_M " FROM media m "                            \
+	  "WHERE m.id = b.cover_media_id), 0)")                                \
+	X(epub_wp, I64, NONE,                                                  \
+	  "coalesce((SELECT " WP_M " FROM media m "                            \
+	  "WHERE m.id = b.epub_media_id), 0)")                                 \
+	X(pdf_wp, I64, NONE,                                                   \
+	  "coalesce((SELECT " WP_M " FROM media m "                            \
+	  "WHERE m.id = b.pdf_media_id), 0)")                                  \
+	X(duration_s, I64, NONE, "coalesce(e.duration_s, 0)")
+
+#define EXPORT_POST_COL_ENUM(f, k, b, sql) EC_##f,
+enum export_post_col {
+	EXPORT_POST_COLUMNS(EXPORT_POST_COL_ENUM, EXPORT_POST_COL_ENUM)
+		EXPORT_POST_NCOLS
+};
+
+static const char SQL_POSTS[] = "SELECT " EXPORT_POST_COLUMNS(
+	COL_SQL_FIRST,
+	COL_SQL) " "
+		 "FROM posts p LEFT JOIN users u ON u.id = p.author_id "
+		 "LEFT JOIN books b ON b.post_id = p.id "
+		 "LEFT JOIN episodes e ON e.post_id = p.id ORDER BY p.id";
 
 static const char SQL_POST_TERMS[] =
 	"SELECT 'category', s.slug, s.name, 0 FROM posts p "
@@ -314,6 +351,8 @@ store_export_users(struct store *s, const struct export_ids *ids,
 }
 
 /* Column i as text; "" for NULL. */
+#define COL_READ_BORROWED(a, st, i) col((st), (i))
+
 static const char *
 col(sqlite3_stmt *st, int i)
 {
@@ -449,45 +488,16 @@ store_export_posts(struct store *s, const struct export_ids *ids,
 	struct rd q;
 	sqlite3_stmt *st = rd_open(&q, s, SQL_POSTS, e);
 	struct export_post p;
-	int rc, v;
+	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, ids->post);
 	while ((rc = rd_step(&q, "export posts", e)) == 1) {
 		memset(&p, 0, sizeof(p));
-		p.id = sqlite3_column_int64(st, 0);
-		p.wp_id = sqlite3_column_int64(st, 1);
-		p.wp_parent = sqlite3_column_int64(st, 2);
-		v = enum_lookup(post_type_names, POST_TYPE__MAX, col(st, 3));
-		p.type = v < 0 ? POST_POST : (enum post_type)v;
-		v = enum_lookup(post_status_names, POST_STATUS__MAX,
-		                col(st, 4));
-		p.status = v < 0 ? POST_DRAFT : (enum post_status)v;
-		p.private_ = sqlite3_column_int(st, 5);
-		p.sticky = sqlite3_column_int(st, 6);
-		p.comments_open = sqlite3_column_int(st, 7);
-		p.slug = col(st, 8);
-		p.title = col(st, 9);
-		p.excerpt = col(st, 10);
-		p.content = col(st, 11);
-		p.body_src = col(st, 12);
-		p.body_format = col(st, 13);
-		p.source_url = col(st, 14);
-		p.password = col(st, 15);
-		p.guid = col(st, 16);
-		p.author_login = col(st, 17);
-		p.published_at = sqlite3_column_int64(st, 18);
-		p.updated_at = sqlite3_column_int64(st, 19);
-		p.views_total = sqlite3_column_int64(st, 20);
-		p.is_book = sqlite3_column_int(st, 21);
-		p.is_episode = sqlite3_column_int(st, 22);
-		p.order_url = col(st, 23);
-		p.audio_url = col(st, 24);
-		p.cover_wp = sqlite3_column_int64(st, 25);
-		p.epub_wp = sqlite3_column_int64(st, 26);
-		p.pdf_wp = sqlite3_column_int64(st, 27);
-		p.duration_s = sqlite3_column_int64(st, 28);
+#define EXPORT_POST_COL_READ(f, k, b, sql) p.f = COL_READ_##k(NULL, st, EC_##f);
+		EXPORT_POST_COLUMNS(EXPORT_POST_COL_READ, EXPORT_POST_COL_READ)
+#undef EXPORT_POST_COL_READ
 		if (fn(ctx, &p, e) == -1) {
 			rc = -1;
 			break;

@@ -1,13 +1,16 @@
 /*
- * store.h on SQLite: what feeds and sitemaps read.  Feeds list by
- * publication date only (a sticky post is pinned on the front page, not in
- * a reader's feed); sitemaps read a few columns, never the bodies, since
- * one sitemap holds up to LIM_SITEMAP_URLS of them.
+ * posts.h and site.h on SQLite: what feeds and sitemaps read of posts,
+ * sections and tags (the comments they show are store_comments.c's).  Feeds
+ * list by publication date only (a sticky post is pinned on the front page, not
+ * in a reader's feed); sitemaps read a few columns, never the bodies, since one
+ * sitemap holds up to LIM_SITEMAP_URLS of them.
  */
 #include <sqlite3.h>
 #include <string.h>
 
 #include "internal.h"
+#include "posts.h"
+#include "site.h"
 #include "../util/limits.h"
 #include "../util/banned.h"
 
@@ -16,24 +19,6 @@ static const char SQL_SECTION_BY_SLUG[] =
 
 static const char SQL_TAG_BY_SLUG[] =
 	"SELECT id, name FROM tags WHERE slug = ?1";
-
-/*
- * The newest approved comments on listed posts: the site's, walked in
- * comments_status from the newest (the posts' filter skips the few on
- * posts a reader cannot see), or one post's, in comments_post.
- */
-#define NEWEST_COMMENTS                                                        \
-	"SELECT c.id, c.post_id, coalesce(c.parent_id, 0), c.depth, "          \
-	"c.author_name, c.author_url, c.body_src, c.body_html, c.created_at, " \
-	"p.type, p.slug, p.title, p.published_at "                             \
-	"FROM comments c CROSS JOIN posts p ON p.id = c.post_id "              \
-	"WHERE c.status = 'approved' AND p.status = 'published' "              \
-	"AND p.published_at <= ?1 AND p.password = '' "
-static const char SQL_NEWEST_COMMENTS[] =
-	NEWEST_COMMENTS "ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
-static const char SQL_NEWEST_COMMENTS_POST[] =
-	NEWEST_COMMENTS "AND c.post_id = ?3 "
-			"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
 
 /*
  * Sitemaps list listed posts and pages by id (feeds.c: a post's place is
@@ -61,8 +46,6 @@ static const char SQL_SITEMAP_LIST[] =
 const struct store_stmt feeds_reader_stmts[] = {
 	{"section_by_slug", SQL_SECTION_BY_SLUG, NULL},
 	{"tag_by_slug", SQL_TAG_BY_SLUG, NULL},
-	{"feed_comments", SQL_NEWEST_COMMENTS, NULL},
-	{"feed_comments_post", SQL_NEWEST_COMMENTS_POST, NULL},
 	{"sitemap_last", SQL_SITEMAP_LAST, NULL},
 	{"sitemap_newest", SQL_SITEMAP_NEWEST, NULL},
 	{"sitemap_list", SQL_SITEMAP_LIST, NULL},
@@ -112,66 +95,6 @@ store_tag_by_slug(struct store *s, struct arena *a, const char *slug,
                   int64_t *id, const char **name, struct error *e)
 {
 	return id_name_by_slug(s, a, SQL_TAG_BY_SLUG, "tag", slug, id, name, e);
-}
-
-int
-store_newest_comments(struct store *s, struct arena *a, int64_t now,
-                      int64_t post_id, int limit, struct comment_on_post **out,
-                      size_t *n, struct error *e)
-{
-	int locked, rc = -1, step = SQLITE_DONE;
-	struct conn *c;
-	sqlite3_stmt *st;
-
-	*out = NULL;
-	*n = 0;
-	if (limit <= 0)
-		return 0;
-	c = reader_get(s, &locked, e);
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c,
-	               post_id ? SQL_NEWEST_COMMENTS_POST : SQL_NEWEST_COMMENTS,
-	               e);
-	if (st == NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, limit);
-	if (post_id)
-		sqlite3_bind_int64(st, 3, post_id);
-	*out = arena_zalloc(a, (size_t)limit * sizeof(**out));
-	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct comment_on_post *it = &(*out)[(*n)++];
-		int k;
-
-		it->c.id = sqlite3_column_int64(st, 0);
-		it->c.post_id = sqlite3_column_int64(st, 1);
-		it->c.parent_id = sqlite3_column_int64(st, 2);
-		it->c.depth = sqlite3_column_int(st, 3);
-		it->c.author_name = col_text(a, st, 4);
-		it->c.author_email = "";
-		it->c.author_url = col_text(a, st, 5);
-		it->c.body_src = col_text(a, st, 6);
-		it->c.body_html = col_text(a, st, 7);
-		it->c.status = COMMENT_APPROVED;
-		it->c.created_at = sqlite3_column_int64(st, 8);
-		it->post.id = it->c.post_id;
-		k = enum_lookup(post_type_names, POST_TYPE__MAX,
-		                (const char *)sqlite3_column_text(st, 9));
-		it->post.type = k < 0 ? POST_POST : (enum post_type)k;
-		it->post.status = POST_PUBLISHED;
-		it->post.slug = col_text(a, st, 10);
-		it->post.title = col_text(a, st, 11);
-		it->post.published_at = sqlite3_column_int64(st, 12);
-	}
-	if (*n == (size_t)limit || step == SQLITE_DONE)
-		rc = 0;
-	else
-		db_error(e, c->db, "newest comments");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
 }
 
 /* The first column of sql's first row into *out (0 with no row). */

@@ -1,8 +1,8 @@
 /*
- * store.h on SQLite: what a WordPress (WXR) import writes, and the legacy
- * links the site follows afterwards.  Every "put" runs inside the
- * importer's store_begin() transaction, on the writer, and matches on the
- * WordPress id first so that a second import of the same file adds
+ * import.h on SQLite: what a WordPress (WXR) import writes (the legacy
+ * links the site follows afterwards are store_legacy.c's).  Every "put" runs
+ * inside the importer's store_begin() transaction, on the writer, and matches
+ * on the WordPress id first so that a second import of the same file adds
  * nothing (see migration 006).
  */
 #include <assert.h>
@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "search.h"
+#include "import.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/banned.h"
@@ -133,16 +135,6 @@ static const char SQL_MEDIA_ADD[] =
 static const char SQL_LEGACY_PATH_ADD[] =
 	"INSERT OR IGNORE INTO legacy_paths(path, post_id, media_id, url) "
 	"VALUES (?1, ?2, ?3, ?4)";
-static const char SQL_LEGACY_PATH[] =
-	"SELECT coalesce(l.post_id, m.post_id, 0), "
-	"CASE WHEN l.url != '' THEN l.url ELSE coalesce(m.remote_url, '') END "
-	"FROM legacy_paths l LEFT JOIN media m ON m.id = l.media_id "
-	"WHERE l.path = ?1";
-static const char SQL_LEGACY_POST[] =
-	"SELECT id, '' FROM posts WHERE legacy_id = ?1";
-static const char SQL_LEGACY_MEDIA[] =
-	"SELECT coalesce(post_id, 0), remote_url FROM media "
-	"WHERE legacy_id = ?1";
 
 /*
  * store_import_finish(): join up what may have arrived out of order, in
@@ -192,17 +184,6 @@ static const char SQL_FIX_POST_COUNTS[] =
 	"activity_at = max(published_at, updated_at, coalesce(("
 	"SELECT max(c.created_at) FROM comments c WHERE c.post_id = posts.id "
 	"AND c.status = 'approved'), 0)) WHERE legacy_id IS NOT NULL";
-
-/*
- * Page slugs the routes of site/site.c own: a page there would never be
- * reached, so it gets the next free -N like any other clash.
- */
-static const char *const reserved_page_slugs[] = {
-	"page",    "category",    "tag",         "feed",       "books",
-	"podcast", "api",         "static",      "media",      "search",
-	"submit",  "comments",    "login",       "logout",     "admin",
-	"healthz", "unsubscribe", "sitemap.xml", "robots.txt", "favicon.ico",
-};
 
 static void
 bind_args(sqlite3_stmt *st, const char *types, va_list ap)
@@ -367,25 +348,6 @@ store_import_term_meta(struct store *s, const char *taxonomy, const char *slug,
 	                 taxonomy_norm(taxonomy), slug, key, value);
 }
 
-int
-slug_reserved(enum post_type type, const char *slug)
-{
-	size_t i;
-
-	if (type != POST_PAGE)
-		return 0;
-	for (i = 0; slug[i] >= '0' && slug[i] <= '9'; i++)
-		;
-	if (i > 0 && slug[i] == '\0')
-		return 1; /* /2024/ is a date archive */
-	for (i = 0;
-	     i < sizeof(reserved_page_slugs) / sizeof(reserved_page_slugs[0]);
-	     i++)
-		if (strcmp(slug, reserved_page_slugs[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* The first of slug, slug-2, slug-3 ... free for type, in a. */
 static int
 free_slug(struct store *s, struct arena *a, enum post_type type,
@@ -507,38 +469,6 @@ store_import_post_source(struct store *s, struct arena *a, int64_t id,
 		return error_set(e, ERR_NOT_FOUND, "no post %lld",
 		                 (long long)id);
 	return rc == 1 ? 0 : -1;
-}
-
-static const char SQL_POST_PROTECTED[] =
-	"SELECT password, protected_html FROM posts WHERE id = ?1";
-
-const struct store_stmt import_reader_stmts[] = {
-	{"legacy_path", SQL_LEGACY_PATH, NULL},
-	{"legacy_post", SQL_LEGACY_POST, NULL},
-	{"legacy_media", SQL_LEGACY_MEDIA, NULL},
-	{"post_protected", SQL_POST_PROTECTED, NULL},
-	{NULL, NULL, NULL},
-};
-
-int
-store_post_protected(struct store *s, struct arena *a, int64_t id,
-                     const char **password, const char **html, struct error *e)
-{
-	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_POST_PROTECTED, e);
-	int rc;
-
-	*password = *html = "";
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = rd_step(&q, "post password", e);
-	if (rc == 1) {
-		*password = col_text(a, st, 0);
-		*html = col_text(a, st, 1);
-	}
-	rd_close(&q);
-	return rc == -1 ? -1 : 0;
 }
 
 int
@@ -918,61 +848,4 @@ store_import_finish(struct store *s, int rethread, struct error *e)
 		              "") == -1)
 			return -1;
 	return 0;
-}
-
-/* Two columns (an id and a text) of one row; ERR_NOT_FOUND when none. */
-static int
-read_target(struct store *s, struct arena *a, const char *sql,
-            const char *types, const char *text, int64_t num, int64_t *post_id,
-            const char **url, struct error *e)
-{
-	int locked, rc = -1, step;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	*post_id = 0;
-	*url = "";
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, sql, e);
-	if (st == NULL)
-		goto out;
-	if (*types == 's')
-		bind_text(st, 1, text);
-	else
-		sqlite3_bind_int64(st, 1, num);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*post_id = sqlite3_column_int64(st, 0);
-		*url = col_text(a, st, 1);
-		rc = 0;
-	} else if (step == SQLITE_DONE)
-		error_set(e, ERR_NOT_FOUND, "no legacy link");
-	else
-		db_error(e, c->db, "legacy link");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
-int
-store_legacy_path(struct store *s, struct arena *a, const char *path,
-                  int64_t *post_id, const char **url, struct error *e)
-{
-	return read_target(s, a, SQL_LEGACY_PATH, "s", path, 0, post_id, url,
-	                   e);
-}
-
-int
-store_legacy_id(struct store *s, struct arena *a, int64_t legacy_id,
-                int64_t *post_id, const char **url, struct error *e)
-{
-	if (read_target(s, a, SQL_LEGACY_POST, "l", NULL, legacy_id, post_id,
-	                url, e) == 0)
-		return 0;
-	if (e->code != ERR_NOT_FOUND)
-		return -1;
-	return read_target(s, a, SQL_LEGACY_MEDIA, "l", NULL, legacy_id,
-	                   post_id, url, e);
 }

@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: the lists a reader pages through (the front page,
+ * posts.h on SQLite: the lists a reader pages through (the front page,
  * sections, tags, date archives, podcasts), their totals, the archives'
  * months, and a post's previous and next.  Nothing here reads more rows
  * as the site grows (issue 12; tests/unit/test_plans.c holds the plans to
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "posts.h"
 #include "../util/clock.h"
 #include "../util/banned.h"
 

@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: reply notifications.  What notify/ needs to decide
+ * notify.h on SQLite: reply notifications.  What notify/ needs to decide
  * whether a reply is worth a message (the reply, its parent and the post
  * in one row), and the outbox the sender thread works through.
  */
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "notify.h"
 #include "../util/banned.h"
 
 static const char SQL_REPLY_NOTICE[] =

@@ -1,6 +1,6 @@
 /*
- * store.h on SQLite: posts and their tags, comments, and the tables that
- * hang off a post (books, episodes) or the site (blocks).
+ * posts.h on SQLite: posts and their tags, the tables that hang off a
+ * post (books, episodes, media), and the editor's saves.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "posts.h"
+#include "search.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/text.h"
@@ -20,10 +22,6 @@ static const char SQL_POST_ADD[] =
 	"views_total, activity_at, submitter_name, submitter_email) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 	"?15, ?16, max(?12, ?13), ?17, ?18)";
-static const char SQL_SUBMISSIONS[] =
-	"SELECT " POST_FIELDS ", p.submitter_name, p.submitter_email " POST_FROM
-	"WHERE p.submitter_email != '' AND p.status = ?1 "
-	"ORDER BY p.id DESC LIMIT ?2";
 static const char SQL_POST_STATUS[] =
 	"UPDATE posts SET status = ?2, updated_at = ?3 WHERE id = ?1";
 
@@ -46,13 +44,6 @@ static const char SQL_BOOKS[] =
 	"AND p.published_at <= ?1 ORDER BY p.published_at DESC LIMIT 50";
 static const char SQL_EPISODE_AUDIO[] =
 	"SELECT audio_url, duration_s FROM episodes WHERE post_id = ?1";
-static const char SQL_COMMENTS_RECENT[] =
-	"SELECT c.id, c.author_name, c.created_at, p.id, p.type, p.slug, "
-	"p.title, p.published_at FROM comments c JOIN posts p "
-	"ON p.id = c.post_id WHERE c.status = 'approved' "
-	"AND p.status = 'published' AND p.published_at <= ?1 "
-	"AND p.password = '' "
-	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?2";
 /* Reads the partial index posts_scheduled (migration 013; test_store.c
  * checks the plan with this text). */
 static const char SQL_PUBLISH_DUE[] =
@@ -64,14 +55,7 @@ static const char SQL_MEDIA_ADD[] =
 static const char SQL_BOOK_FILES[] =
 	"UPDATE books SET epub_media_id = ?2, pdf_media_id = ?3, "
 	"cover_media_id = ?4 WHERE post_id = ?1";
-static const char SQL_BLOCK_LIST[] =
-	"SELECT id, area, kind, config, position FROM blocks "
-	"WHERE area = ?1 ORDER BY position, id";
 static const char SQL_TAG_NAME[] = "SELECT name FROM tags WHERE slug = ?1";
-static const char SQL_POST_TAGS[] =
-	"SELECT t.name FROM post_tags pt JOIN tags t "
-	"ON t.id = pt.tag_id WHERE pt.post_id = ?1 "
-	"ORDER BY t.name";
 
 static const char SQL_TAG_ADD[] =
 	"INSERT INTO tags(slug, name) VALUES (?1, ?2) "
@@ -82,10 +66,6 @@ static const char SQL_TAG_ID[] = "SELECT id FROM tags WHERE slug = ?1";
 static const char SQL_POST_TAG_ADD[] =
 	"INSERT OR IGNORE INTO post_tags(post_id, tag_id) "
 	"VALUES (?1, ?2)";
-
-static const char SQL_BLOCK_ADD[] =
-	"INSERT INTO blocks(area, position, kind, config) "
-	"VALUES (?1, ?2, ?3, ?4)";
 
 static const char SQL_BOOK_SET[] =
 	"INSERT INTO books(post_id, order_url) VALUES (?1, ?2) "
@@ -102,16 +82,17 @@ static const char SQL_POST_BY_SLUG[] =
 	"AND p.slug = ?2 AND p.status = 'published' "
 	"AND p.published_at <= ?3";
 
+static const char SQL_POST_PROTECTED[] =
+	"SELECT password, protected_html FROM posts WHERE id = ?1";
+
 const struct store_stmt posts_reader_stmts[] = {
 	{"post_get", SQL_POST_GET, NULL},
 	{"post_permalink", SQL_POST_PERMALINK, NULL},
 	{"post_by_slug", SQL_POST_BY_SLUG, NULL},
-	{"post_tags", SQL_POST_TAGS, "one post's tags, sorted by name"},
 	{"tag_name", SQL_TAG_NAME, NULL},
 	{"books", SQL_BOOKS, NULL},
 	{"episode_audio", SQL_EPISODE_AUDIO, NULL},
-	{"comments_recent", SQL_COMMENTS_RECENT, NULL},
-	{"blocks", SQL_BLOCK_LIST, NULL},
+	{"post_protected", SQL_POST_PROTECTED, NULL},
 	{NULL, NULL, NULL},
 };
 
@@ -212,84 +193,6 @@ fail:
 	arena_free(a);
 	store_rollback(s);
 	return -1;
-}
-
-void
-post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
-{
-	int k;
-
-	memset(p, 0, sizeof(*p));
-	p->id = sqlite3_column_int64(st, 0);
-	k = enum_lookup(post_type_names, POST_TYPE__MAX,
-	                (const char *)sqlite3_column_text(st, 1));
-	p->type = k < 0 ? POST_POST : (enum post_type)k;
-	k = enum_lookup(post_status_names, POST_STATUS__MAX,
-	                (const char *)sqlite3_column_text(st, 2));
-	p->status = k < 0 ? POST_DRAFT : (enum post_status)k;
-	p->section_id = sqlite3_column_int64(st, 3);
-	p->section_slug = col_text(a, st, 4);
-	p->section_name = col_text(a, st, 5);
-	p->slug = col_text(a, st, 6);
-	p->title = col_text(a, st, 7);
-	p->excerpt = col_text(a, st, 8);
-	p->body_src = col_text(a, st, 9);
-	p->body_html = col_text(a, st, 10);
-	p->source_url = col_text(a, st, 11);
-	p->body_format = col_text(a, st, 12);
-	p->author_id = sqlite3_column_int64(st, 13);
-	p->author_name = col_text(a, st, 14);
-	p->published_at = sqlite3_column_int64(st, 15);
-	p->updated_at = sqlite3_column_int64(st, 16);
-	p->views_total = sqlite3_column_int64(st, 17);
-	p->comment_count = sqlite3_column_int64(st, 18);
-	p->comments_open = sqlite3_column_int(st, 19);
-	p->sticky = sqlite3_column_int(st, 20);
-	p->activity_at = sqlite3_column_int64(st, 21);
-	p->protected_ = sqlite3_column_int(st, 22);
-}
-
-static int
-post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e)
-{
-	sqlite3_stmt *st = conn_stmt(c, SQL_POST_TAGS, e);
-	size_t cap = 4;
-	int step;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, p->id);
-	p->tags = arena_alloc(a, cap * sizeof(*p->tags));
-	p->ntags = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (p->ntags == cap) {
-			const char **grown =
-				arena_alloc(a, 2 * cap * sizeof(*p->tags));
-
-			memcpy(grown, p->tags, cap * sizeof(*p->tags));
-			p->tags = grown;
-			cap *= 2;
-		}
-		p->tags[p->ntags++] = col_text(a, st, 0);
-	}
-	stmt_done(st);
-	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "post tags");
-}
-int
-post_one(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
-         struct error *e)
-{
-	int step = sqlite3_step(st);
-
-	if (step == SQLITE_ROW) {
-		post_row(a, st, out);
-		stmt_done(st);
-		return post_tags(c, a, out, e);
-	}
-	stmt_done(st);
-	if (step == SQLITE_DONE)
-		return error_set(e, ERR_NOT_FOUND, "no such post");
-	return db_error(e, c->db, "post");
 }
 
 int
@@ -399,49 +302,6 @@ out:
 }
 
 int
-store_comments_recent(struct store *s, struct arena *a, int64_t now, int limit,
-                      struct recent_comment **out, size_t *n, struct error *e)
-{
-	int locked, rc = -1, step, k;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-	size_t cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, SQL_COMMENTS_RECENT, e);
-	if (st == NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, limit);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct recent_comment *rc_;
-
-		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		rc_ = &(*out)[(*n)++];
-		memset(rc_, 0, sizeof(*rc_));
-		rc_->id = sqlite3_column_int64(st, 0);
-		rc_->author_name = col_text(a, st, 1);
-		rc_->created_at = sqlite3_column_int64(st, 2);
-		rc_->post.id = sqlite3_column_int64(st, 3);
-		k = enum_lookup(post_type_names, POST_TYPE__MAX,
-		                (const char *)sqlite3_column_text(st, 4));
-		rc_->post.type = k < 0 ? POST_POST : (enum post_type)k;
-		rc_->post.slug = col_text(a, st, 5);
-		rc_->post.title = col_text(a, st, 6);
-		rc_->post.published_at = sqlite3_column_int64(st, 7);
-		rc_->post.status = POST_PUBLISHED;
-	}
-	rc = step == SQLITE_DONE ? 0 : db_error(e, c->db, "recent comments");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
-}
-
-int
 store_publish_due(struct store *s, int64_t now, int64_t *n, struct error *e)
 {
 	int rc;
@@ -506,14 +366,6 @@ store_post_get_slug(struct store *s, struct arena *a, enum post_type type,
 }
 
 int
-store_block_add(struct store *s, const char *area, int position,
-                const char *kind, const char *config_json, struct error *e)
-{
-	return write_one(s, SQL_BLOCK_ADD, "adding block", NULL, e, "siss",
-	                 area, position, kind, config_json);
-}
-
-int
 store_book_set(struct store *s, int64_t post_id, const char *order_url,
                struct error *e)
 {
@@ -527,63 +379,6 @@ store_episode_set(struct store *s, int64_t post_id, const char *audio_url,
 {
 	return write_one(s, SQL_EPISODE_SET, "setting episode", NULL, e, "lsl",
 	                 post_id, audio_url, duration_s);
-}
-
-int
-store_block_list(struct store *s, struct arena *a, const char *area,
-                 struct block **out, size_t *n, struct error *e)
-{
-	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_BLOCK_LIST, e);
-	size_t cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, area);
-	while ((rc = rd_step(&q, "blocks", e)) == 1) {
-		struct block *b;
-
-		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		b = &(*out)[(*n)++];
-		b->id = sqlite3_column_int64(st, 0);
-		b->area = col_text(a, st, 1);
-		b->kind = col_text(a, st, 2);
-		b->config = col_text(a, st, 3);
-		b->position = sqlite3_column_int(st, 4);
-	}
-	rd_close(&q);
-	return rc;
-}
-
-int
-store_submissions(struct store *s, struct arena *a, enum post_status status,
-                  int limit, struct post **out, size_t *n, struct error *e)
-{
-	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SUBMISSIONS, e);
-	size_t cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, post_status_names[status]);
-	sqlite3_bind_int(st, 2, limit > 0 ? limit : 0);
-	while ((rc = rd_step(&q, "submissions", e)) == 1) {
-		struct post *p;
-
-		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		p = &(*out)[(*n)++];
-		post_row(a, st, p);
-		p->submitter_name = col_text(a, st, POST_NCOLS);
-		p->submitter_email = col_text(a, st, POST_NCOLS + 1);
-	}
-	rd_close(&q);
-	return rc;
 }
 
 int
@@ -1010,4 +805,55 @@ store_post_set_state(struct store *s, int64_t id, enum post_status status,
 		return error_set(e, ERR_NOT_FOUND, "no post %lld",
 		                 (long long)id);
 	return 0;
+}
+
+/*
+ * Page slugs the routes of site/site.c own: a page there would never be
+ * reached, so it gets the next free -N like any other clash.
+ */
+static const char *const reserved_page_slugs[] = {
+	"page",    "category",    "tag",         "feed",       "books",
+	"podcast", "api",         "static",      "media",      "search",
+	"submit",  "comments",    "login",       "logout",     "admin",
+	"healthz", "unsubscribe", "sitemap.xml", "robots.txt", "favicon.ico",
+};
+
+int
+slug_reserved(enum post_type type, const char *slug)
+{
+	size_t i;
+
+	if (type != POST_PAGE)
+		return 0;
+	for (i = 0; slug[i] >= '0' && slug[i] <= '9'; i++)
+		;
+	if (i > 0 && slug[i] == '\0')
+		return 1; /* /2024/ is a date archive */
+	for (i = 0;
+	     i < sizeof(reserved_page_slugs) / sizeof(reserved_page_slugs[0]);
+	     i++)
+		if (strcmp(slug, reserved_page_slugs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+store_post_protected(struct store *s, struct arena *a, int64_t id,
+                     const char **password, const char **html, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_POST_PROTECTED, e);
+	int rc;
+
+	*password = *html = "";
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = rd_step(&q, "post password", e);
+	if (rc == 1) {
+		*password = col_text(a, st, 0);
+		*html = col_text(a, st, 1);
+	}
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
 }

@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: post revisions (migration 001's post_revisions, with
+ * posts.h on SQLite: post revisions (migration 001's post_revisions, with
  * migration 008's version and autosave).  Every save from the admin adds
  * one (store_post_save); an autosave replaces the same editor's previous
  * autosave of the post, so only saves a person chose to make pile up.
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "posts.h"
 #include "../util/banned.h"
 
 static const char SQL_REVISION_ADD[] =

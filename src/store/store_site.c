@@ -1,12 +1,52 @@
 /*
- * store.h on SQLite: what the admin changes about running the site —
- * sections and their navigation order, sidebar blocks, settings removed.
+ * site.h on SQLite: sections (the navigation, with each one's newest
+ * item) and blocks, as readers' pages list them and as the admin changes
+ * them.
  */
 #include <sqlite3.h>
 #include <string.h>
 
 #include "internal.h"
+#include "site.h"
 #include "../util/banned.h"
+
+const char *const section_kind_names[SECTION_KIND__MAX] =
+	{"posts", "video", "discussion", "podcast", "aggregator", "dashboard"};
+
+static const char SQL_SECTION_ADD[] =
+	"INSERT INTO sections(slug, name, kind, position, "
+	"show_newest) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+static const char SQL_SECTION_FIND[] =
+	"SELECT id, slug, name, kind, position, show_newest "
+	"FROM sections WHERE slug = ?1 "
+	"OR name = ?1 COLLATE NOCASE "
+	"ORDER BY slug = ?1 DESC LIMIT 1";
+
+/* Each section's newest item is one seek in posts_section (written as
+ * an ordered LIMIT 1, so no aggregate need trust the min/max
+ * optimization); the order is sections_position's (migration 016). */
+static const char SQL_SECTION_LIST[] =
+	"SELECT s.id, s.slug, s.name, s.kind, s.position, "
+	"s.show_newest, (SELECT p.published_at FROM posts p "
+	"WHERE p.section_id = s.id AND p.status = 'published' "
+	"AND p.published_at <= ?1 ORDER BY p.published_at DESC LIMIT 1) "
+	"FROM sections s ORDER BY s.position, s.id";
+
+static const char SQL_BLOCK_LIST[] =
+	"SELECT id, area, kind, config, position FROM blocks "
+	"WHERE area = ?1 ORDER BY position, id";
+
+static const char SQL_BLOCK_ADD[] =
+	"INSERT INTO blocks(area, position, kind, config) "
+	"VALUES (?1, ?2, ?3, ?4)";
+
+const struct store_stmt site_reader_stmts[] = {
+	{"section_find", SQL_SECTION_FIND, NULL},
+	{"section_list", SQL_SECTION_LIST, NULL},
+	{"blocks", SQL_BLOCK_LIST, NULL},
+	{NULL, NULL, NULL},
+};
 
 #define SECTION_INFO_COLS                                                      \
 	"SELECT s.id, s.slug, s.name, s.kind, s.position, s.show_newest, "     \
@@ -37,8 +77,6 @@ static const char SQL_BLOCK_CONFIG[] =
 static const char SQL_BLOCK_DELETE[] = "DELETE FROM blocks WHERE id = ?1";
 static const char SQL_BLOCK_POSITION[] =
 	"UPDATE blocks SET position = ?2 WHERE id = ?1";
-
-static const char SQL_SETTING_DELETE[] = "DELETE FROM settings WHERE key = ?1";
 
 static void
 info_row(struct arena *a, sqlite3_stmt *st, struct section_info *out)
@@ -259,8 +297,132 @@ store_block_order(struct store *s, const int64_t *ids, size_t n,
 }
 
 int
-store_setting_delete(struct store *s, const char *key, struct error *e)
+store_section_add(struct store *s, const struct section *in, int64_t *id,
+                  struct error *e)
 {
-	return write_one(s, SQL_SETTING_DELETE, "forgetting setting", NULL, e,
-	                 "s", key);
+	return write_one(s, SQL_SECTION_ADD, "adding section", id, e, "sssii",
+	                 in->slug, in->name, section_kind_names[in->kind],
+	                 in->position, in->show_newest);
+}
+
+static void
+section_row(struct arena *a, sqlite3_stmt *st, struct section *out)
+{
+	int k;
+
+	out->id = sqlite3_column_int64(st, 0);
+	out->slug = col_text(a, st, 1);
+	out->name = col_text(a, st, 2);
+	k = enum_lookup(section_kind_names, SECTION_KIND__MAX,
+	                (const char *)sqlite3_column_text(st, 3));
+	out->kind = k < 0 ? SECTION_POSTS : (enum section_kind)k;
+	out->position = sqlite3_column_int(st, 4);
+	out->show_newest = sqlite3_column_int(st, 5);
+	out->newest_at = 0;
+}
+
+int
+store_section_find(struct store *s, struct arena *a, const char *key,
+                   struct section *out, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_SECTION_FIND, e);
+	if (st == NULL)
+		goto out;
+	bind_text(st, 1, key);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		section_row(a, st, out);
+		rc = 0;
+	} else if (step == SQLITE_DONE)
+		error_set(e, ERR_NOT_FOUND, "no section '%s'", key);
+	else
+		db_error(e, c->db, "section");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_section_list(struct store *s, struct arena *a, int64_t now,
+                   struct section **out, size_t *n, struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+	size_t cap = 8;
+
+	*out = NULL;
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, SQL_SECTION_LIST, e);
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	*out = arena_alloc(a, cap * sizeof(**out));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			struct section *grown =
+				arena_alloc(a, 2 * cap * sizeof(**out));
+
+			memcpy(grown, *out, cap * sizeof(**out));
+			*out = grown;
+			cap *= 2;
+		}
+		section_row(a, st, &(*out)[*n]);
+		(*out)[*n].newest_at = sqlite3_column_int64(st, 6);
+		(*n)++;
+	}
+	if (step == SQLITE_DONE)
+		rc = 0;
+	else
+		db_error(e, c->db, "sections");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_block_add(struct store *s, const char *area, int position,
+                const char *kind, const char *config_json, struct error *e)
+{
+	return write_one(s, SQL_BLOCK_ADD, "adding block", NULL, e, "siss",
+	                 area, position, kind, config_json);
+}
+
+int
+store_block_list(struct store *s, struct arena *a, const char *area,
+                 struct block **out, size_t *n, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_BLOCK_LIST, e);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, area);
+	while ((rc = rd_step(&q, "blocks", e)) == 1) {
+		struct block *b;
+
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+		b = &(*out)[(*n)++];
+		b->id = sqlite3_column_int64(st, 0);
+		b->area = col_text(a, st, 1);
+		b->kind = col_text(a, st, 2);
+		b->config = col_text(a, st, 3);
+		b->position = sqlite3_column_int(st, 4);
+	}
+	rd_close(&q);
+	return rc;
 }

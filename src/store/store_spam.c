@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: what spam control keeps in the database.  The
+ * spam.h on SQLite: what spam control keeps in the database.  The
  * classifier's counts are per document, not per occurrence (a token counts
  * once in a comment however often it appears), in spam_tokens, with the
  * document totals in the one row of spam_totals.
@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "internal.h"
+#include "spam.h"
 #include "../util/banned.h"
 
 static const char SQL_SPAM_TOTALS[] =

@@ -6,7 +6,12 @@
 #include <string.h>
 
 #include "internal.h"
+#include "users.h"
+#include "../util/clock.h"
 #include "../util/banned.h"
+
+const char *const user_role_names[ROLE__MAX] = {"admin", "editor", "author",
+                                                "moderator", "contributor"};
 
 #define USER_COLS                                                              \
 	"id, login, name, email, role, coalesce(pw_hash, ''), disabled, "      \
@@ -649,4 +654,22 @@ store_session_revoke_others(struct store *s, int64_t user_id,
 {
 	return write_count(s, SQL_SESSION_REVOKE_OTHERS, "ending sessions", n,
 	                   e, "ls", user_id, keep_hash);
+}
+
+static const char SQL_USER_ADD[] =
+	"INSERT INTO users(login, name, role, pw_hash, "
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+int
+store_user_add(struct store *s, const char *login, const char *name,
+               enum user_role role, const char *pw_hash, int64_t *id,
+               struct error *e)
+{
+	if (write_one(s, SQL_USER_ADD, "adding user", id, e, "ssssl", login,
+	              name ? name : "", user_role_names[role], pw_hash,
+	              clock_now()) == 0)
+		return 0;
+	if (e->code == ERR_CONFLICT)
+		error_set(e, ERR_CONFLICT, "user '%s' already exists", login);
+	return -1;
 }

@@ -1,5 +1,5 @@
 /*
- * store.h on SQLite: view counts.  One row per post per day in post_views,
+ * views.h on SQLite: view counts.  One row per post per day in post_views,
  * and the all-time total on the post row; never a row per view.
  */
 #include <sqlite3.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "views.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/text.h"

@@ -43,6 +43,7 @@
 #include "../util/limits.h"
 #include "../util/log.h"
 #include "../util/netaddr.h"
+#include "../store/views.h"
 #include "../util/banned.h"
 
 /* Cached popular lists: one per distinct ?days= in use; the oldest goes. */

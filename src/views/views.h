@@ -12,7 +12,7 @@
  */
 #include <stdint.h>
 
-#include "../store/store.h"
+#include "../store/posts.h"
 #include "../util/arena.h"
 #include "../util/error.h"
 

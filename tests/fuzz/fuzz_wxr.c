@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "import/wxr.h"
-#include "store/store.h"
 #include "util/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "auth/auth.h"
-#include "store/store.h"
 #include "util/arena.h"
 #include "util/limits.h"
 #include "util/banned.h"

@@ -14,7 +14,6 @@
 
 #include "http/http.h"
 #include "site/internal.h"
-#include "store/store.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "tmp_site.h"

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/store.h"
+#include "store/site.h"
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/error.h"

@@ -13,7 +13,8 @@
 
 #include <string.h>
 
-#include "store/store.h"
+#include "store/comments.h"
+#include "store/posts.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/banned.h"

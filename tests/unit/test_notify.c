@@ -24,7 +24,9 @@
 #include <unistd.h>
 
 #include "notify/notify.h"
-#include "store/store.h"
+#include "store/comments.h"
+#include "store/notify.h"
+#include "store/posts.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/clock.h"

@@ -31,7 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store.h"
+#include "store/site.h"
+#include "store/sqlite.h"
+#include "store/views.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "tmp_site.h"

@@ -19,7 +19,10 @@
 
 #include "store/search_query.h"
 #include "store/internal.h"
-#include "store/store.h"
+#include "store/search.h"
+#include "store/site.h"
+#include "store/users.h"
+#include "util/html_text.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -212,7 +215,7 @@ html_text(void **state)
 	(void)state;
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		const char *got =
-			store_html_text(a, cases[i].in, strlen(cases[i].in));
+			html_to_text(a, cases[i].in, strlen(cases[i].in));
 
 		if (strcmp(got, cases[i].out) != 0)
 			fail_msg("html '%s': got '%s', want '%s'", cases[i].in,

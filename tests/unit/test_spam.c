@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "comments/spam.h"
-#include "store/store.h"
+#include "store/comments.h"
+#include "store/posts.h"
+#include "store/spam.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/banned.h"

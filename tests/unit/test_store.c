@@ -17,7 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/store.h"
+#include "store/import.h"
+#include "store/site.h"
+#include "store/users.h"
+#include "store/views.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "tmp_site.h"

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "auth/auth.h"
-#include "store/store.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/limits.h"

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store/store.h"
+#include "store/views.h"
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/error.h"

@@ -23,7 +23,11 @@
 
 #include "fixtures.h"
 #include "import/wxr.h"
-#include "store/store.h"
+#include "store/comments.h"
+#include "store/import.h"
+#include "store/posts.h"
+#include "store/search.h"
+#include "store/sqlite.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/error.h"

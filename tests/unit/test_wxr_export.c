@@ -22,7 +22,7 @@
 #include "import/wxr.h"
 #include "import/wxr_export.h"
 #include "render/xml.h"
-#include "store/store.h"
+#include "store/posts.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/banned.h"

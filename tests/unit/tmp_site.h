@@ -17,7 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/store.h"
+#include "store/comments.h"
+#include "store/posts.h"
 #include "util/error.h"
 
 struct tmp_site {

@@ -1,0 +1,524 @@
+/*
+ * The connections under a store on SQLite: WAL, a busy timeout, foreign
+ * keys, defensive mode, prepared statements only (cached per connection),
+ * one writer connection behind a mutex and one read connection per
+ * thread; transactions, the scopes that say which posts a change touched,
+ * and the one-statement reads and writes every store file goes through.
+ */
+#include <assert.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "search.h"
+#include "../util/alloc.h"
+#include "../util/banned.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+void
+conn_close(struct conn *c)
+{
+	for (int i = 0; i < STMT_SLOTS; i++)
+		sqlite3_finalize(c->stmts[i].st);
+	sqlite3_close(c->db);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+conn_open(struct conn *c, const char *path, int flags, struct error *e)
+{
+	memset(c, 0, sizeof(*c));
+	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		error_set(e, ERR_IO, "cannot open database '%s': %s", path,
+		          c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		sqlite3_close(c->db);
+		c->db = NULL;
+		return -1;
+	}
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	if (search_functions_add(c->db, e) == -1) {
+		sqlite3_close(c->db);
+		c->db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+conn_exec(struct conn *c, const char *sql, struct error *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error_set(e, ERR_IO, "database: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *
+conn_stmt(struct conn *c, const char *sql, struct error *e)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+
+	for (size_t k = 0; k < STMT_SLOTS; k++) {
+		struct stmt_slot *slot = &c->stmts[(h + k) % STMT_SLOTS];
+
+		if (slot->sql == sql)
+			return slot->st;
+		if (slot->sql != NULL)
+			continue;
+		if (sqlite3_prepare_v3(c->db, sql, -1,
+		                       SQLITE_PREPARE_PERSISTENT, &slot->st,
+		                       NULL) != SQLITE_OK) {
+			db_error(e, c->db, "prepare");
+			slot->st = NULL;
+			return NULL;
+		}
+		slot->sql = sql;
+		return slot->st;
+	}
+	/* More statements than slots is a programming error, not input. */
+	error_set(e, ERR_IO, "statement cache full (STMT_SLOTS)");
+	return NULL;
+}
+
+/* ---- locking ---------------------------------------------------------- */
+
+int
+owns_writer(struct store *s)
+{
+	return s->depth > 0 && pthread_equal(s->owner, pthread_self());
+}
+
+struct conn *
+writer_lock(struct store *s)
+{
+	pthread_mutex_lock(&s->wlock);
+	return &s->w;
+}
+
+/* Fibonacci hashing: the top bits of id times 2^64 / phi pick the slot. */
+static atomic_uint_least64_t *
+post_slot(struct store *s, int64_t id)
+{
+	if (id == STORE_ANY_POST)
+		return &s->any_post;
+	return &s->post_slots[((uint64_t)id * 0x9e3779b97f4a7c15ull) >> 52];
+}
+
+/*
+ * What the writer's last change touched, once it is committed (or rolled
+ * back): nothing; only posts named by scopes (their versions move); or
+ * anything (the generation moves, so caches of what readers saw go).
+ * Inside a transaction or a scope nothing is visible yet, and the release
+ * that ends it decides.
+ */
+static void
+changes_publish(struct store *s)
+{
+	long long changes = sqlite3_total_changes64(s->w.db);
+	long long n = changes - s->changes_seen;
+
+	if (n != 0 && n == s->scoped_changes && s->nscope <= SCOPE_POSTS) {
+		for (int i = 0; i < s->nscope; i++) {
+			uint64_t v = atomic_fetch_add(&s->post_clock, 1) + 1;
+
+			atomic_store(post_slot(s, s->scope_posts[i]), v);
+			atomic_store(post_slot(s, STORE_ANY_POST), v);
+		}
+	} else if (n != 0)
+		atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
+	s->changes_seen = changes;
+	s->scoped_changes = 0;
+	s->nscope = 0;
+}
+
+void
+writer_unlock(struct store *s)
+{
+	if (s->depth == 0 && s->scoping == 0)
+		changes_publish(s);
+	pthread_mutex_unlock(&s->wlock);
+}
+
+long long
+scope_open(struct store *s)
+{
+	writer_lock(s);
+	s->scoping++;
+	return sqlite3_total_changes64(s->w.db);
+}
+
+void
+scope_close(struct store *s, long long mark, int64_t post_id)
+{
+	s->scoped_changes += sqlite3_total_changes64(s->w.db) - mark;
+	if (post_id != 0 && s->nscope <= SCOPE_POSTS) {
+		int i = 0;
+
+		while (i < s->nscope && s->scope_posts[i] != post_id)
+			i++;
+		if (i == s->nscope && s->nscope++ < SCOPE_POSTS)
+			s->scope_posts[i] = post_id;
+	}
+	s->scoping--;
+	writer_unlock(s);
+}
+
+uint64_t
+store_post_clock(struct store *s)
+{
+	return atomic_load(&s->post_clock);
+}
+
+uint64_t
+store_post_version(struct store *s, int64_t id)
+{
+	return atomic_load(post_slot(s, id));
+}
+
+void
+reader_destroy(void *p)
+{
+	(void)p; /* closed by store_close(), which knows them all */
+}
+
+/*
+ * The calling thread's read connection.  Inside the thread's own write
+ * transaction (or on a :memory: database) reads go to the writer, so they
+ * see what the transaction wrote; *locked tells the caller to unlock.
+ */
+struct conn *
+reader_get(struct store *s, int *locked, struct error *e)
+{
+	struct conn *c;
+
+	*locked = 0;
+	if (s->memory || owns_writer(s)) {
+		*locked = 1;
+		return writer_lock(s);
+	}
+	c = pthread_getspecific(s->rkey);
+	if (c != NULL)
+		return c;
+	c = xcalloc(1, sizeof(*c));
+	if (conn_open(c, s->path, SQLITE_OPEN_READONLY, e) == -1) {
+		free(c);
+		return NULL;
+	}
+	conn_exec(c, "PRAGMA query_only = 1", NULL);
+	/* Reads map the file rather than copy it through pread: a search
+	 * touches many pages of a big index (bench/search.sh). */
+	conn_exec(c, "PRAGMA mmap_size = " STORE_MMAP_BYTES, NULL);
+	pthread_setspecific(s->rkey, c);
+	pthread_mutex_lock(&s->rlist_lock);
+	s->readers = xrealloc(s->readers, (s->nreaders + 1) * sizeof(c));
+	s->readers[s->nreaders++] = c;
+	pthread_mutex_unlock(&s->rlist_lock);
+	return c;
+}
+
+static const char SQL_READ_BEGIN[] = "BEGIN";
+
+static const char SQL_READ_END[] = "COMMIT";
+
+/* Run a statement of no rows on a reader; e may be NULL. */
+static int
+read_step(struct conn *c, const char *sql, struct error *e)
+{
+	struct error ignored;
+	sqlite3_stmt *st = conn_stmt(c, sql, e ? e : &ignored);
+	int step;
+
+	if (st == NULL)
+		return -1;
+	step = sqlite3_step(st);
+	stmt_done(st);
+	if (step != SQLITE_DONE)
+		return db_error(e ? e : &ignored, c->db, "read transaction");
+	return 0;
+}
+
+/* Inside the page's read transaction (store_read_begin) both do
+ * nothing: its snapshot is the one to read. */
+int
+reader_begin(struct conn *c, struct error *e)
+{
+	if (c->reading)
+		return 0;
+	return read_step(c, SQL_READ_BEGIN, e);
+}
+
+int
+reader_end(struct conn *c, struct error *e)
+{
+	if (c->reading || sqlite3_get_autocommit(c->db))
+		return 0;
+	return read_step(c, SQL_READ_END, e);
+}
+
+void
+reader_put(struct store *s, int locked)
+{
+	if (locked)
+		writer_unlock(s);
+}
+
+int
+store_begin(struct store *s, struct error *e)
+{
+	writer_lock(s);
+	if (s->depth++ == 0) {
+		s->owner = pthread_self();
+		s->failed = 0;
+		if (conn_exec(&s->w, "BEGIN IMMEDIATE", e) == -1) {
+			s->depth--;
+			writer_unlock(s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+store_commit(struct store *s, struct error *e)
+{
+	int rc = 0;
+
+	if (--s->depth == 0) {
+		if (s->failed) {
+			conn_exec(&s->w, "ROLLBACK", NULL);
+			rc = error_set(e, ERR_IO, "transaction rolled back");
+		} else if (conn_exec(&s->w, "COMMIT", e) == -1) {
+			conn_exec(&s->w, "ROLLBACK", NULL);
+			rc = -1;
+		}
+	}
+	writer_unlock(s);
+	return rc;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (--s->depth == 0)
+		conn_exec(&s->w, "ROLLBACK", NULL);
+	else
+		s->failed = 1;
+	writer_unlock(s);
+}
+
+/* ---- one-statement writes -------------------------------------------- */
+
+/*
+ * Run a prepared write on the writer; the binder fills the parameters.
+ * Returns 0 and the new rowid in *id (when id is not NULL), or -1.
+ */
+int
+write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
+           struct error *e)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE) {
+		db_error(e, s->w.db, what);
+		stmt_done(st);
+		return -1;
+	}
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->w.db);
+	stmt_done(st);
+	return 0;
+}
+
+/* write_one and write_count: bind ap by types, step, count the changes. */
+static int
+write_v(struct store *s, const char *sql, const char *what, int64_t *id,
+        int64_t *changes, struct error *e, const char *types, va_list ap)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	writer_lock(s);
+	st = conn_stmt(&s->w, sql, e);
+	if (st != NULL) {
+		for (int i = 0; types[i] != '\0'; i++) {
+			switch (types[i]) {
+			case 's':
+				bind_text(st, i + 1, va_arg(ap, const char *));
+				break;
+			case 'i':
+				sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+				break;
+			case 'l':
+				sqlite3_bind_int64(st, i + 1,
+				                   va_arg(ap, int64_t));
+				break;
+			case 'n':
+				bind_id(st, i + 1, va_arg(ap, int64_t));
+				break;
+			default:
+				assert(!"bad type in write_one");
+			}
+		}
+		rc = write_step(s, st, what, id, e);
+		if (rc == 0 && changes != NULL)
+			*changes = sqlite3_changes64(s->w.db);
+	}
+	writer_unlock(s);
+	return rc;
+}
+
+/*
+ * One statement on the writer, its parameters bound from types: 's' text
+ * (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id (int64_t, 0 binds NULL).
+ * The new rowid goes to *id when id is not NULL.
+ */
+int
+write_one(struct store *s, const char *sql, const char *what, int64_t *id,
+          struct error *e, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = write_v(s, sql, what, id, NULL, e, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+write_private(struct store *s, const char *sql, const char *what,
+              struct error *e, const char *types, ...)
+{
+	long long mark = scope_open(s);
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = write_v(s, sql, what, NULL, NULL, e, types, ap);
+	va_end(ap);
+	scope_close(s, mark, 0);
+	return rc;
+}
+
+int
+write_count(struct store *s, const char *sql, const char *what,
+            int64_t *changes, struct error *e, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = write_v(s, sql, what, NULL, changes, e, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+void
+store_read_begin(struct store *s)
+{
+	struct error e;
+	int locked;
+	struct conn *c;
+
+	if (s->memory || owns_writer(s))
+		return;
+	c = reader_get(s, &locked, &e);
+	if (c == NULL || c->reading)
+		return;
+	c->reading = read_step(c, SQL_READ_BEGIN, NULL) == 0;
+}
+
+int
+store_reading(struct store *s)
+{
+	struct conn *c = s->memory ? NULL : pthread_getspecific(s->rkey);
+
+	return c != NULL && c->reading;
+}
+
+void
+store_read_end(struct store *s)
+{
+	struct conn *c = s->memory ? NULL : pthread_getspecific(s->rkey);
+
+	if (c == NULL || !c->reading)
+		return;
+	c->reading = 0;
+	(void)reader_end(c, NULL);
+}
+
+sqlite3_stmt *
+rd_open(struct rd *q, struct store *s, const char *sql, struct error *e)
+{
+	q->s = s;
+	q->st = NULL;
+	q->c = reader_get(s, &q->locked, e);
+	if (q->c == NULL)
+		return NULL;
+	q->st = conn_stmt(q->c, sql, e);
+	if (q->st == NULL)
+		reader_put(s, q->locked);
+	return q->st;
+}
+
+int
+rd_step(struct rd *q, const char *what, struct error *e)
+{
+	int step = sqlite3_step(q->st);
+
+	if (step == SQLITE_ROW)
+		return 1;
+	if (step == SQLITE_DONE)
+		return 0;
+	return db_error(e, q->c->db, what);
+}
+
+void
+rd_close(struct rd *q)
+{
+	stmt_done(q->st);
+	reader_put(q->s, q->locked);
+}
+
+/* A single count(*) with up to two bound values. */
+int
+count_one(struct store *s, const char *sql, const char *text, int64_t num,
+          int64_t *n, struct error *e)
+{
+	int locked, rc = -1;
+	struct conn *c = reader_get(s, &locked, e);
+	sqlite3_stmt *st;
+
+	*n = 0;
+	if (c == NULL)
+		return -1;
+	st = conn_stmt(c, sql, e);
+	if (st == NULL)
+		goto out;
+	if (text != NULL)
+		bind_text(st, 1, text);
+	else
+		sqlite3_bind_int64(st, 1, num);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		db_error(e, c->db, "count");
+	stmt_done(st);
+out:
+	reader_put(s, locked);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * What every store file needs of a statement, below the connections:
+ * errors, bindings, columns.  It depends on nothing else of the store.
+ */
+#include <sqlite3.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../util/banned.h"
+
+int
+enum_lookup(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+db_error(struct error *e, sqlite3 *db, const char *what)
+{
+	int code = sqlite3_extended_errcode(db);
+	enum err_code ec = ERR_IO;
+
+	if (code == SQLITE_CONSTRAINT_UNIQUE ||
+	    code == SQLITE_CONSTRAINT_PRIMARYKEY)
+		ec = ERR_CONFLICT;
+	else if ((code & 0xff) == SQLITE_CONSTRAINT)
+		ec = ERR_INVALID;
+	if ((code & 0xff) == SQLITE_BUSY)
+		return error_set(e, ec,
+		                 "%s: %s (another gazette, such as an import, "
+		                 "holds it; try again once that ends)",
+		                 what, sqlite3_errmsg(db));
+	return error_set(e, ec, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+void
+stmt_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+void
+bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	if (id == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, id);
+}
+
+const char *
+col_text(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	int n = sqlite3_column_bytes(st, i);
+
+	return t == NULL ? "" : arena_strndup(a, (const char *)t, (size_t)n);
+}
