@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../core/settings.h"
 #include "../auth/auth.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
@@ -28,10 +29,9 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
-#define EXCERPT_CHARS     140 /* of the parent, shown with a reply */
-#define PREVIEW_CHARS     400 /* of a submission's text, shown in the queue */
-#define ID_BYTES          20  /* a comment id in a form: INT64_MAX's digits */
-#define DEFAULT_THRESHOLD 0.9 /* comments_spam_threshold's default */
+#define EXCERPT_CHARS 140 /* of the parent, shown with a reply */
+#define PREVIEW_CHARS 400 /* of a submission's text, shown in the queue */
+#define ID_BYTES      20  /* a comment id in a form: INT64_MAX's digits */
 
 /* The tabs, in the order a moderator works through them. */
 static const enum comment_status tab_order[] = {COMMENT_PENDING, COMMENT_SPAM,
@@ -111,18 +111,7 @@ comment_path(struct arena *a, const struct comment_queued *x)
 static double
 spam_threshold(struct site *s, struct arena *a)
 {
-	const char *v = NULL;
-	struct error e;
-	char *end;
-	double t;
-
-	if (store_setting_get(s->store, a, "comments_spam_threshold", &v, &e) ==
-	            -1 ||
-	    v == NULL)
-		return DEFAULT_THRESHOLD;
-	t = strtod(v, &end);
-	return end != v && *end == '\0' && t >= 0 && t <= 1 ? t
-	                                                    : DEFAULT_THRESHOLD;
+	return settings_ratio(s->store, a, "comments_spam_threshold");
 }
 
 /* The count of every status; 0 and -1 as the store. */

@@ -18,6 +18,8 @@
 
 #include "internal.h"
 #include "../auth/auth.h"
+#include "../core/settings.h"
+#include "../util/addr.h"
 #include "../util/clock.h"
 #include "../util/log.h"
 #include "../util/num.h"
@@ -41,110 +43,6 @@ field(struct arena *a, struct tval *f, const char *name, const char *value,
 
 	tval_set_str(a, m, "value", value ? value : "");
 	tval_set_str(a, m, "error", error ? error : "");
-}
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static const char *
-trim(struct arena *a, const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return "";
-	while (is_space(*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && is_space(s[n - 1]))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
-/* Line breaks or other control characters (a one-line value has none). */
-static int
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
-/* Control characters other than line breaks and tabs (multi-line text). */
-static int
-has_control_text(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\r' &&
-		     *s != '\t') ||
-		    *s == 0x7f)
-			return 1;
-	return 0;
-}
-
-/* An absolute http(s) URL with a host and no white space. */
-static int
-url_ok(const char *u)
-{
-	const char *h;
-
-	if (strncmp(u, "https://", 8) == 0)
-		h = u + 8;
-	else if (strncmp(u, "http://", 7) == 0)
-		h = u + 7;
-	else
-		return 0;
-	if (*h == '\0' || *h == '/' || *h == '?' || *h == '#' || *h == ':')
-		return 0;
-	for (const char *p = u; *p != '\0'; p++)
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '"' ||
-		    *p == '<' || *p == '>' || *p == '\\')
-			return 0;
-	return 1;
-}
-
-/* A mail address: local@domain.tld, no white space, at most
- * LIM_EMAIL_BYTES. */
-static int
-email_ok(const char *s, size_t n)
-{
-	const char *at = memchr(s, '@', n), *dot;
-
-	if (n == 0 || n > LIM_EMAIL_BYTES || at == NULL || at == s ||
-	    at == s + n - 1)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || s[i] == '<' || s[i] == '>' ||
-		    s[i] == '"' || s[i] == ',' || s[i] == ';' ||
-		    (s[i] == '@' && s + i != at))
-			return 0;
-	dot = memchr(at, '.', (size_t)(s + n - at));
-	return dot != NULL && dot > at + 1 && dot < s + n - 1;
-}
-
-/* A host name or address for SMTP: letters, digits, '-', '.', or an IPv6
- * address in brackets. */
-static int
-host_ok(const char *h)
-{
-	size_t n = strlen(h);
-
-	if (n == 0 || n > 253)
-		return 0;
-	if (h[0] == '[')
-		return n > 2 && h[n - 1] == ']' &&
-		       strspn(h + 1, "0123456789abcdefABCDEF:.") == n - 2;
-	for (size_t i = 0; i < n; i++)
-		if (!((h[i] >= 'a' && h[i] <= 'z') ||
-		      (h[i] >= 'A' && h[i] <= 'Z') ||
-		      (h[i] >= '0' && h[i] <= '9') || h[i] == '-' ||
-		      h[i] == '.'))
-			return 0;
-	return h[0] != '.' && h[0] != '-';
 }
 
 /* {"error": msg, "field": name} with status. */
@@ -263,8 +161,8 @@ section_check(struct arena *a, const struct section_form *f,
               struct section *out, const char **desc, const char **bad,
               struct error *e)
 {
-	const char *name = trim(a, f->name), *slug = trim(a, f->slug);
-	const char *kind = trim(a, f->kind);
+	const char *name = text_trim(a, f->name), *slug = text_trim(a, f->slug);
+	const char *kind = text_trim(a, f->kind);
 	int k;
 
 	memset(out, 0, sizeof(*out));
@@ -275,7 +173,7 @@ section_check(struct arena *a, const struct section_form *f,
 		return error_set(e, ERR_INVALID,
 		                 "The name is longer than %d bytes.",
 		                 LIM_SECTION_NAME_BYTES);
-	if (has_control(name))
+	if (text_has_control(name, 0))
 		return error_set(e, ERR_INVALID,
 		                 "The name cannot hold line breaks or "
 		                 "control characters.");
@@ -310,7 +208,7 @@ section_check(struct arena *a, const struct section_form *f,
 		return error_set(e, ERR_INVALID,
 		                 "The description is longer than %d bytes.",
 		                 LIM_SECTION_DESC_BYTES);
-	if (has_control_text(*desc))
+	if (text_has_control(*desc, 1))
 		return error_set(e, ERR_INVALID,
 		                 "The description cannot hold control "
 		                 "characters.");
@@ -548,7 +446,8 @@ sections_order_post(struct site *s, struct req *r, struct resp *rs,
 
 		if (num_parse(t.ids[j], 1, INT64_MAX, &id) == -1)
 			continue;
-		if (num_parse(trim(a, t.pos[j]), 1, LIM_SECTIONS, &pos) == -1) {
+		if (num_parse(text_trim(a, t.pos[j]), 1, LIM_SECTIONS, &pos) ==
+		    -1) {
 			t.bad_id = t.ids[j];
 			t.error = arena_printf(a,
 			                       "A position is a whole number "
@@ -1124,8 +1023,8 @@ block_config_check(struct site *s, struct arena *a, const char *kind,
 				                 "This is longer than %lld "
 				                 "bytes.",
 				                 (long long)k->max);
-			if (k->type == K_STR ? has_control(str)
-			                     : has_control_text(str))
+			if (k->type == K_STR ? text_has_control(str, 0)
+			                     : text_has_control(str, 1))
 				return error_set(e, ERR_INVALID,
 				                 "This cannot hold %scontrol "
 				                 "characters.",
@@ -1135,7 +1034,7 @@ block_config_check(struct site *s, struct arena *a, const char *kind,
 			break;
 		case K_URL:
 			if (str == NULL || strlen(str) > (size_t)k->max ||
-			    (*str != '\0' && !url_ok(str)))
+			    (*str != '\0' && !url_valid(str)))
 				return error_set(
 					e, ERR_INVALID,
 					"Enter an address starting with "
@@ -1237,7 +1136,7 @@ block_form_config(struct site *s, struct arena *a, const char *kind,
 {
 	json_t *cfg;
 
-	if (f->config_json != NULL && *trim(a, f->config_json) != '\0') {
+	if (f->config_json != NULL && *text_trim(a, f->config_json) != '\0') {
 		json_error_t je;
 
 		cfg = json_loads(f->config_json, JSON_REJECT_DUPLICATES, &je);
@@ -1269,7 +1168,7 @@ block_form_config(struct site *s, struct arena *a, const char *kind,
 
 		if (strcmp(k->kind, kind) != 0)
 			continue;
-		v = k->type == K_TEXT ? (raw ? raw : "") : trim(a, raw);
+		v = k->type == K_TEXT ? (raw ? raw : "") : text_trim(a, raw);
 		if (*v == '\0')
 			continue; /* its default */
 		switch (k->type) {
@@ -1291,7 +1190,7 @@ block_form_config(struct site *s, struct arena *a, const char *kind,
 			while (*v != '\0') {
 				size_t len = strcspn(v, ",\n");
 				const char *one =
-					trim(a, arena_strndup(a, v, len));
+					text_trim(a, arena_strndup(a, v, len));
 
 				if (*one != '\0')
 					json_array_append_new(list,
@@ -1906,326 +1805,6 @@ out:
 
 /* ---- settings --------------------------------------------------------- */
 
-enum set_type {
-	S_LINE,     /* one line of text */
-	S_LIST,     /* words or addresses, comma or newline separated */
-	S_URL,      /* http(s) */
-	S_INT,      /* min..max */
-	S_RATIO,    /* a number in (0, 1] */
-	S_CHOICE,   /* one of choices */
-	S_POST,     /* a post's id */
-	S_FROM,     /* "addr" or "Name <addr>" */
-	S_HOST,     /* a host name (form only: part of smtp_url) */
-	S_SMTP_URL, /* smtp:// or smtps://host[:port] (API only) */
-	S_SECRET,   /* written, never shown */
-	S_READONLY, /* shown, set elsewhere */
-};
-
-enum set_where { BOTH, FORM_ONLY, API_ONLY };
-
-static const char *const hold_choices[] = {"first", "all", "none", NULL};
-static const char *const tls_choices[] = {"starttls", "tls", NULL};
-
-static const struct setting_def {
-	const char *key, *label, *help, *def;
-	enum set_type type;
-	int64_t min, max;
-	const char *const *choices;
-	enum set_where where;
-	int group, required;
-} settings[] = {
-	{"title", "Site title", NULL, "gazette", S_LINE, 0, LIM_SITE_TEXT_BYTES,
-         NULL, BOTH, 0, 1},
-	{"tagline", "Tagline", "Shown under the title.", NULL, S_LINE, 0,
-         LIM_SITE_TEXT_BYTES, NULL, BOTH, 0, 0},
-	{"site_url", "Site URL",
-         "The address in links, feeds, cookies and mail: url in gazette.conf; "
-         "a restart applies a change.",
-         NULL, S_READONLY, 0, 0, NULL, FORM_ONLY, 0, 0},
-	{"support_url", "Support or donate URL",
-         "Where the sidebar's Support button goes (a support block without "
-         "a link of its own).",
-         NULL, S_URL, 0, LIM_URL_FIELD_BYTES, NULL, BOTH, 0, 0},
-	{"site_message", "Site message",
-         "The banner on every page; empty: no banner.", NULL, S_LINE, 0,
-         LIM_SITE_TEXT_BYTES, NULL, BOTH, 1, 0},
-	{"site_message_post", "The post it links to (id)",
-         "The id of a post (Posts list); the banner links to it once it is "
-         "published.",
-         NULL, S_POST, 1, INT64_MAX, NULL, BOTH, 1, 0},
-	{"comments_hold", "Hold for moderation",
-         "first: a commenter's first comment (an email with an approved "
-         "comment passes); all: every comment; none: no comment.",
-         "first", S_CHOICE, 0, 0, hold_choices, BOTH, 2, 0},
-	{"comments_max_links", "Hold a comment with more links than", NULL, "2",
-         S_INT, 0, 1000, NULL, BOTH, 2, 0},
-	{"comments_held_words", "Hold a comment containing",
-         "Words, comma or newline separated, case-insensitive.", NULL, S_LIST,
-         0, LIM_RULE_BYTES, NULL, BOTH, 2, 0},
-	{"comments_blocked_words", "Refuse a comment containing",
-         "Words, comma or newline separated, case-insensitive.", NULL, S_LIST,
-         0, LIM_RULE_BYTES, NULL, BOTH, 2, 0},
-	{"comments_blocked_emails", "Refuse comments from these emails", NULL,
-         NULL, S_LIST, 0, LIM_RULE_BYTES, NULL, BOTH, 2, 0},
-	{"comments_blocked_ips", "Refuse comments from these addresses", NULL,
-         NULL, S_LIST, 0, LIM_RULE_BYTES, NULL, BOTH, 2, 0},
-	{"comments_rate_minute", "Comments per address per minute",
-         "0: no limit.", "3", S_INT, 0, LIM_RATE_EVENTS, NULL, BOTH, 2, 0},
-	{"comments_rate_hour", "Comments per address per hour", "0: no limit.",
-         "20", S_INT, 0, LIM_RATE_EVENTS, NULL, BOTH, 2, 0},
-	{"comments_min_seconds", "Seconds a reader needs to write one",
-         "A form sent sooner after it was shown is taken for a bot.", "3",
-         S_INT, 0, 3600, NULL, BOTH, 2, 0},
-	{"comments_spam_threshold", "Spam score that holds a comment",
-         "From the classifier, above 0 and at most 1.", "0.9", S_RATIO, 0, 0,
-         NULL, BOTH, 2, 0},
-	{"comments_max_depth", "Replies nest this deep",
-         "Deeper replies attach to the deepest allowed comment.", "10", S_INT,
-         1, LIM_COMMENT_DEPTH, NULL, BOTH, 2, 0},
-	{"comments_edit_minutes", "Minutes a commenter may edit",
-         "Until someone replies.", "10", S_INT, 0, 7 * 24 * 60, NULL, BOTH, 2,
-         0},
-	{"search_rate_per_minute", "Searches per address per minute",
-         "0: no limit.", "60", S_INT, 0, LIM_RATE_EVENTS, NULL, BOTH, 3, 0},
-	{"smtp_host", "SMTP server",
-         "Host name of the mail server; empty: no reply notifications.", NULL,
-         S_HOST, 0, 0, NULL, FORM_ONLY, 4, 0},
-	{"smtp_port", "Port", "587 for STARTTLS, 465 for TLS.", NULL, S_INT, 1,
-         65535, NULL, FORM_ONLY, 4, 0},
-	{"smtp_tls", "Security",
-         "starttls: upgrade the connection (smtp://); tls: TLS from the start "
-         "(smtps://).",
-         "starttls", S_CHOICE, 0, 0, tls_choices, FORM_ONLY, 4, 0},
-	{"smtp_url", "SMTP URL", NULL, NULL, S_SMTP_URL, 0, LIM_URL_FIELD_BYTES,
-         NULL, API_ONLY, 4, 0},
-	{"smtp_user", "User name",
-         "With a user, mail goes only over TLS (STARTTLS or tls).", NULL,
-         S_LINE, 0, LIM_SITE_TEXT_BYTES, NULL, BOTH, 4, 0},
-	{"smtp_password", "Password",
-         "Never shown; leave empty to keep the saved one.", NULL, S_SECRET, 0,
-         LIM_SITE_TEXT_BYTES, NULL, BOTH, 4, 0},
-	{"smtp_from", "Sender address",
-         "addr@example.org or Name <addr@example.org> (the name defaults to "
-         "the site title).",
-         NULL, S_FROM, 0, LIM_SITE_TEXT_BYTES, NULL, BOTH, 4, 0},
-	{"smtp_retry_seconds", "First retry after (seconds)",
-         "Doubled after each failure, up to 6 hours.", "30", S_INT, 1, 6 * 3600,
-         NULL, BOTH, 4, 0},
-};
-#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
-
-static const char *const group_names[] = {"General", "Site message", "Comments",
-                                          "Search", "Mail (SMTP)"};
-
-static const struct setting_def *
-setting_def(const char *key, enum set_where not_where)
-{
-	for (size_t i = 0; i < NSETTINGS; i++)
-		if (strcmp(settings[i].key, key) == 0 &&
-		    settings[i].where != not_where &&
-		    settings[i].type != S_READONLY)
-			return &settings[i];
-	return NULL;
-}
-
-/* "Name <addr>" or "addr". */
-static int
-from_ok(const char *v)
-{
-	const char *lt = strrchr(v, '<');
-	size_t n = strlen(v);
-
-	if (lt == NULL)
-		return email_ok(v, n);
-	if (n < 2 || v[n - 1] != '>' || memchr(v, '>', n - 1) != NULL ||
-	    memchr(v, '<', (size_t)(lt - v)) != NULL)
-		return 0;
-	return email_ok(lt + 1, (size_t)(v + n - 1 - (lt + 1)));
-}
-
-/* smtp://host[:port][/] or smtps://... */
-static int
-smtp_url_ok(struct arena *a, const char *u)
-{
-	const char *h = strncmp(u, "smtps://", 8) == 0  ? u + 8
-	                : strncmp(u, "smtp://", 7) == 0 ? u + 7
-	                                                : NULL;
-	const char *end, *colon;
-	int64_t port;
-
-	if (h == NULL)
-		return 0;
-	end = h + strcspn(h, "/");
-	if (*end == '/' && end[1] != '\0')
-		return 0;
-	colon = h[0] == '[' ? strchr(h, ']') : h;
-	colon = colon ? memchr(colon, ':', (size_t)(end - colon)) : NULL;
-	if (colon != NULL &&
-	    num_parse(arena_strndup(a, colon + 1, (size_t)(end - colon - 1)), 1,
-	              65535, &port) == -1)
-		return 0;
-	return host_ok(
-		arena_strndup(a, h, (size_t)((colon ? colon : end) - h)));
-}
-
-/*
- * Check one setting's typed value: NULL, with *out the value to store
- * (NULL: forget it, its default applies), or the message for the field.
- */
-static const char *
-setting_check(struct site *s, struct arena *a, const struct setting_def *d,
-              const char *raw, const char **out)
-{
-	const char *v = d->type == S_LIST || d->type == S_SECRET
-	                        ? (raw ? raw : "")
-	                        : trim(a, raw);
-	int64_t num;
-
-	*out = NULL;
-	if (*v == '\0' || (d->type == S_LIST && *trim(a, v) == '\0')) {
-		if (d->required)
-			return "This cannot be empty.";
-		return NULL;
-	}
-	if (d->max > 0 && d->type != S_INT && d->type != S_POST &&
-	    strlen(v) > (size_t)d->max)
-		return arena_printf(a, "This is longer than %lld bytes.",
-		                    (long long)d->max);
-	switch (d->type) {
-	case S_LINE:
-	case S_SECRET:
-		if (has_control(v))
-			return "This cannot hold line breaks or control "
-			       "characters.";
-		break;
-	case S_LIST:
-		if (has_control_text(v))
-			return "This cannot hold control characters.";
-		break;
-	case S_URL:
-		if (!url_ok(v))
-			return "Enter an address starting with http:// or "
-			       "https://.";
-		break;
-	case S_INT:
-		if (num_parse(v, d->min, d->max, &num) == -1)
-			return arena_printf(a,
-			                    "Enter a whole number from %lld to "
-			                    "%lld.",
-			                    (long long)d->min,
-			                    (long long)d->max);
-		v = arena_printf(a, "%lld", (long long)num);
-		break;
-	case S_RATIO: {
-		char *end;
-		double x = strtod(v, &end);
-
-		if (*end != '\0' || !(x > 0 && x <= 1))
-			return "Enter a number above 0 and at most 1, such "
-			       "as 0.9.";
-		break;
-	}
-	case S_CHOICE: {
-		size_t i;
-
-		for (i = 0;
-		     d->choices[i] != NULL && strcmp(d->choices[i], v) != 0;
-		     i++)
-			;
-		if (d->choices[i] == NULL)
-			return "Choose one of the values listed.";
-		break;
-	}
-	case S_POST: {
-		struct post p;
-		struct error e;
-
-		if (num_parse(v, 1, INT64_MAX, &num) == -1)
-			return "Enter the id of a post (a whole number).";
-		if (store_post_get(s->store, a, num, &p, &e) == -1 ||
-		    p.status == POST_TRASH)
-			return arena_printf(a, "There is no post %lld.",
-			                    (long long)num);
-		v = arena_printf(a, "%lld", (long long)num);
-		break;
-	}
-	case S_FROM:
-		if (!from_ok(v))
-			return "Enter an email address (addr@example.org) or "
-			       "Name <addr@example.org>.";
-		break;
-	case S_HOST:
-		if (!host_ok(v))
-			return "Enter a host name such as mail.example.org.";
-		break;
-	case S_SMTP_URL:
-		if (!smtp_url_ok(a, v))
-			return "Enter smtp://host:port or smtps://host:port.";
-		break;
-	case S_READONLY:
-		return "This is set in gazette.conf.";
-	}
-	*out = v;
-	return NULL;
-}
-
-/* What a save writes: key to value (NULL: forget). */
-struct setting_write {
-	const char *key, *value;
-};
-
-static int
-settings_write(struct store *st, const struct setting_write *wr, size_t n,
-               struct error *e)
-{
-	if (store_begin(st, e) == -1)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if ((wr[i].value != NULL
-		             ? store_setting_set(st, wr[i].key, wr[i].value, e)
-		             : store_setting_delete(st, wr[i].key, e)) == -1) {
-			store_rollback(st);
-			return -1;
-		}
-	return store_commit(st, e);
-}
-
-static const char *
-setting_now(struct site *s, struct arena *a, const char *key)
-{
-	const char *v;
-	struct error e;
-
-	if (store_setting_get(s->store, a, key, &v, &e) == -1)
-		return NULL;
-	return v;
-}
-
-/* smtp_url split for the form: host, port, tls; 0 when it does not
- * split (set by hand to something else). */
-static int
-smtp_url_split(struct arena *a, const char *u, const char **host,
-               const char **port, const char **tls)
-{
-	const char *h, *end, *colon;
-
-	if (strncmp(u, "smtps://", 8) == 0) {
-		*tls = "tls";
-		h = u + 8;
-	} else if (strncmp(u, "smtp://", 7) == 0) {
-		*tls = "starttls";
-		h = u + 7;
-	} else
-		return 0;
-	end = h + strcspn(h, "/");
-	colon = h[0] == '[' ? strchr(h, ']') : h;
-	colon = colon ? memchr(colon, ':', (size_t)(end - colon)) : NULL;
-	*host = arena_strndup(a, h, (size_t)((colon ? colon : end) - h));
-	*port = colon ? arena_strndup(a, colon + 1, (size_t)(end - colon - 1))
-	              : "";
-	return 1;
-}
-
 /* The settings screen: every field with values (typed ones when given)
  * and errors. */
 static void
@@ -2235,24 +1814,24 @@ settings_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	struct arena *a = r->arena;
 	struct tval *m = admin_model(s, r, w, "Settings");
 	struct tval *groups = tval_set(a, m, "groups", tval_list(a));
-	struct tval *g[5];
-	const char *smtp = setting_now(s, a, "smtp_url");
+	struct tval *g[SETTING_GROUPS];
+	const char *smtp = settings_stored(s->store, a, "smtp_url");
 	const char *host = "", *port = "", *tls = "starttls";
 	int split = smtp == NULL || *smtp == '\0' ||
-	            smtp_url_split(a, smtp, &host, &port, &tls);
+	            settings_smtp_split(a, smtp, &host, &port, &tls);
 	int nerr = 0;
 
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < SETTING_GROUPS; i++) {
 		g[i] = tval_push(a, groups, tval_map(a));
-		tval_set_str(a, g[i], "label", group_names[i]);
+		tval_set_str(a, g[i], "label", setting_group_names[i]);
 		tval_set(a, g[i], "fields", tval_list(a));
 	}
-	for (size_t i = 0; i < NSETTINGS; i++) {
-		const struct setting_def *d = &settings[i];
+	for (size_t i = 0; i < setting_count; i++) {
+		const struct setting_def *d = &setting_defs[i];
 		struct tval *f;
 		const char *v, *help = d->help;
 
-		if (d->where == API_ONLY)
+		if (d->where == SETTING_API_ONLY)
 			continue;
 		f = tval_push(a, tval_get(g[d->group], "fields"), tval_map(a));
 		if (typed != NULL)
@@ -2263,12 +1842,12 @@ settings_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 			v = port;
 		else if (strcmp(d->key, "smtp_tls") == 0)
 			v = tls;
-		else if (d->type == S_READONLY)
+		else if (d->type == SETTING_READONLY)
 			v = s->url;
 		else
-			v = setting_now(s, a, d->key);
-		if (d->type == S_SECRET) {
-			const char *now = setting_now(s, a, d->key);
+			v = settings_stored(s->store, a, d->key);
+		if (d->type == SETTING_SECRET) {
+			const char *now = settings_stored(s->store, a, d->key);
 
 			tval_set_bool(a, f, "is_set", now != NULL && *now);
 			v = ""; /* never echoed */
@@ -2286,7 +1865,8 @@ settings_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 			struct post p;
 			struct error e;
 
-			if (num_parse(trim(a, v), 1, INT64_MAX, &id) == 0 &&
+			if (num_parse(text_trim(a, v), 1, INT64_MAX, &id) ==
+			            0 &&
 			    store_post_get(s->store, a, id, &p, &e) == 0)
 				help = arena_printf(
 					a, "%s Now: “%s” (%s).", help, p.title,
@@ -2302,10 +1882,10 @@ settings_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 			nerr++;
 		tval_set_bool(a, f, "required", d->required);
 		switch (d->type) {
-		case S_LIST:
+		case SETTING_LIST:
 			tval_set_bool(a, f, "is_list", 1);
 			break;
-		case S_CHOICE: {
+		case SETTING_CHOICE: {
 			struct tval *c =
 				tval_set(a, f, "choices", tval_list(a));
 
@@ -2321,18 +1901,18 @@ settings_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 			tval_set_bool(a, f, "is_choice", 1);
 			break;
 		}
-		case S_SECRET:
+		case SETTING_SECRET:
 			tval_set_bool(a, f, "is_secret", 1);
 			break;
-		case S_READONLY:
+		case SETTING_READONLY:
 			tval_set_bool(a, f, "is_readonly", 1);
 			break;
-		case S_INT:
-		case S_RATIO:
-		case S_POST:
+		case SETTING_INT:
+		case SETTING_RATIO:
+		case SETTING_POST:
 			tval_set_bool(a, f, "is_number", 1);
 			break;
-		case S_URL:
+		case SETTING_URL:
 			tval_set_bool(a, f, "is_url", 1);
 			break;
 		default:
@@ -2360,7 +1940,7 @@ admin_settings(void *ctx, struct req *r, struct resp *rs)
 	struct site *s = ctx;
 	struct who *w = admin_guard(s, r, rs, CAP_SITE);
 	struct arena *a = r->arena;
-	struct form_field ff[NSETTINGS + 2];
+	struct form_field *ff;
 	const char **typed, **errs;
 	struct setting_write *wr;
 	const char *host = NULL, *port = NULL, *tls = NULL, *pw = NULL;
@@ -2374,27 +1954,29 @@ admin_settings(void *ctx, struct req *r, struct resp *rs)
 		settings_render(s, r, rs, w, 200, NULL, NULL);
 		return;
 	}
-	for (size_t i = 0; i < NSETTINGS; i++)
-		ff[i] = (struct form_field){settings[i].key, FORM_MAX, 0, NULL};
-	ff[NSETTINGS] = (struct form_field){"csrf", 200, 0, NULL};
-	ff[NSETTINGS + 1] =
+	ff = arena_zalloc(a, (setting_count + 2) * sizeof(*ff));
+	for (size_t i = 0; i < setting_count; i++)
+		ff[i] = (struct form_field){setting_defs[i].key, FORM_MAX, 0,
+		                            NULL};
+	ff[setting_count] = (struct form_field){"csrf", 200, 0, NULL};
+	ff[setting_count + 1] =
 		(struct form_field){"smtp_password_clear", 10, 0, NULL};
-	if (form_parse(r, ff, NSETTINGS + 2, &e) == -1) {
+	if (form_parse(r, ff, setting_count + 2, &e) == -1) {
 		admin_message(s, r, rs, w, 400, "Not done", e.msg);
 		return;
 	}
-	clear_pw = ff[NSETTINGS + 1].value != NULL;
-	typed = arena_zalloc(a, NSETTINGS * sizeof(*typed));
-	errs = arena_zalloc(a, NSETTINGS * sizeof(*errs));
-	wr = arena_zalloc(a, (NSETTINGS + 1) * sizeof(*wr));
-	for (size_t i = 0; i < NSETTINGS; i++) {
-		const struct setting_def *d = &settings[i];
+	clear_pw = ff[setting_count + 1].value != NULL;
+	typed = arena_zalloc(a, setting_count * sizeof(*typed));
+	errs = arena_zalloc(a, setting_count * sizeof(*errs));
+	wr = arena_zalloc(a, (setting_count + 1) * sizeof(*wr));
+	for (size_t i = 0; i < setting_count; i++) {
+		const struct setting_def *d = &setting_defs[i];
 		const char *v;
 
 		typed[i] = ff[i].value ? ff[i].value : "";
-		if (d->where == API_ONLY || d->type == S_READONLY)
+		if (d->where == SETTING_API_ONLY || d->type == SETTING_READONLY)
 			continue;
-		errs[i] = setting_check(s, a, d, typed[i], &v);
+		errs[i] = settings_check(s->store, a, d, typed[i], &v);
 		if (errs[i] != NULL) {
 			bad = 1;
 			continue;
@@ -2405,7 +1987,7 @@ admin_settings(void *ctx, struct req *r, struct resp *rs)
 			port = v;
 		else if (strcmp(d->key, "smtp_tls") == 0)
 			tls = v;
-		else if (d->type == S_SECRET)
+		else if (d->type == SETTING_SECRET)
 			pw = v;
 		else
 			wr[nw++] = (struct setting_write){d->key, v};
@@ -2448,15 +2030,15 @@ static void
 settings_answer(struct site *s, struct arena *a, struct resp *rs)
 {
 	json_t *vals = json_object(), *defs = json_object();
-	const char *pw = setting_now(s, a, "smtp_password");
+	const char *pw = settings_stored(s->store, a, "smtp_password");
 
-	for (size_t i = 0; i < NSETTINGS; i++) {
-		const struct setting_def *d = &settings[i];
+	for (size_t i = 0; i < setting_count; i++) {
+		const struct setting_def *d = &setting_defs[i];
 		const char *now;
 
-		if (d->where == FORM_ONLY || d->type == S_SECRET)
+		if (d->where == SETTING_FORM_ONLY || d->type == SETTING_SECRET)
 			continue;
-		now = setting_now(s, a, d->key);
+		now = settings_stored(s->store, a, d->key);
 		json_object_set_new(vals, d->key,
 		                    now ? json_string(now) : json_null());
 		json_object_set_new(defs, d->key,
@@ -2493,7 +2075,8 @@ api_admin_settings(void *ctx, struct req *r, struct resp *rs)
 	wr = arena_zalloc(a, (json_object_size(doc) + 1) * sizeof(*wr));
 	json_object_foreach(doc, key, v)
 	{
-		const struct setting_def *d = setting_def(key, FORM_ONLY);
+		const struct setting_def *d =
+			settings_find(key, SETTING_FORM_ONLY);
 		const char *raw, *out, *msg;
 
 		if (d == NULL) {
@@ -2525,7 +2108,7 @@ api_admin_settings(void *ctx, struct req *r, struct resp *rs)
 			                             key));
 			goto out;
 		}
-		msg = setting_check(s, a, d, raw, &out);
+		msg = settings_check(s->store, a, d, raw, &out);
 		if (msg != NULL) {
 			api_field_error(rs, 400, key,
 			                arena_printf(a, "%s: %s", key, msg));

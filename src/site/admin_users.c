@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "internal.h"
+#include "../util/addr.h"
 #include "../auth/auth.h"
 #include "../util/clock.h"
 #include "../util/log.h"
@@ -70,16 +71,12 @@ name_check(const char *name, struct error *e)
 static int
 email_check(const char *email, struct error *e)
 {
-	const char *at;
-
 	if (*email == '\0')
 		return 0;
 	if (strlen(email) > LIM_EMAIL_BYTES)
 		return error_set(e, ERR_INVALID, "email: longer than %d bytes",
 		                 LIM_EMAIL_BYTES);
-	at = strrchr(email, '@');
-	if (at == NULL || at == email || at[1] == '\0' ||
-	    strpbrk(email, " \t\r\n<>\",;") != NULL)
+	if (!email_valid(email, strlen(email)))
 		return error_set(e, ERR_INVALID, "email: not an email address");
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "../core/settings.h"
 #include "../render/md.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
@@ -225,13 +226,7 @@ block_comments(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
 static const char *
 support_url(struct site *s, struct arena *a)
 {
-	const char *v;
-	struct error e;
-
-	if (store_setting_get(s->store, a, "support_url", &v, &e) == -1 ||
-	    v == NULL)
-		return "";
-	return v;
+	return settings_str(s->store, a, "support_url");
 }
 
 /* The sidebar's model: one map per block, flagged by its kind. */
