@@ -17,6 +17,8 @@
 
 static void route(struct site *s, struct req *r, struct resp *rs);
 
+/* The public site's routes; the admin's are handed in (site_services)
+ * and tried after these, before routes_last's catch-all page. */
 static const struct route routes[] = {
 	{ROUTE_GET, "/", home_get},
 	{ROUTE_GET, "/page/#/", home_get},
@@ -64,68 +66,10 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/static/:", static_get},
 	{ROUTE_GET, "/media/*", media_get},
 	{ROUTE_GET, "/healthz", health_get},
-	/* signing in (admin.c) */
-	{ROUTE_GET, "/login", login_get},
-	{ROUTE_POST, "/login", login_post},
-	{ROUTE_GET, "/logout", logout_get},
-	{ROUTE_POST, "/logout", logout_post},
-	{ROUTE_GET, "/invite", invite_get},
-	{ROUTE_POST, "/invite", invite_post},
-	/* the admin: posts, pages, books (admin_posts.c) */
-	{ROUTE_GET, "/admin/posts/", admin_posts_get},
-	{ROUTE_POST, "/admin/posts/bulk", admin_posts_bulk},
-	{ROUTE_GET | ROUTE_POST, "/admin/posts/new", admin_post_new},
-	{ROUTE_GET | ROUTE_POST, "/admin/posts/#/", admin_post_edit},
-	{ROUTE_GET, "/admin/posts/#/revisions/", admin_post_revisions},
-	{ROUTE_POST, "/admin/posts/#/revisions/#/restore", admin_post_restore},
-	{ROUTE_POST, "/admin/preview", admin_preview},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/posts", api_admin_posts},
-	{ROUTE_GET | (1u << HTTP_PUT) | (1u << HTTP_DELETE),
-         "/api/v1/admin/posts/#", api_admin_post},
-	{ROUTE_POST, "/api/v1/admin/posts/#/autosave", api_admin_post_autosave},
-	{ROUTE_GET, "/api/v1/admin/posts/#/revisions",
-         api_admin_post_revisions},
-	{ROUTE_POST, "/api/v1/admin/posts/#/revisions/#/restore",
-         api_admin_post_restore},
-	{ROUTE_POST, "/api/v1/admin/preview", api_admin_preview},
-	/* the admin: moderation (admin_moderate.c) */
-	{ROUTE_GET, "/admin/comments/", admin_comments_get},
-	{ROUTE_POST, "/admin/comments/", admin_comments_post},
-	{ROUTE_GET, "/admin/submissions/", admin_submissions_get},
-	{ROUTE_POST, "/admin/submissions/", admin_submissions_post},
-	{ROUTE_GET, "/api/v1/admin/comments", api_admin_comments},
-	{ROUTE_POST, "/api/v1/admin/comments/decide",
-         api_admin_comments_decide},
-	{ROUTE_GET, "/api/v1/admin/submissions", api_admin_submissions},
-	{ROUTE_POST, "/api/v1/admin/submissions/#", api_admin_submission},
-	/* the admin: running the site (admin_site.c) */
-	{ROUTE_GET | ROUTE_POST, "/admin/sections/", admin_sections},
-	{ROUTE_POST, "/admin/sections/#/", admin_section},
-	{ROUTE_GET | ROUTE_POST, "/admin/blocks/", admin_blocks},
-	{ROUTE_POST, "/admin/blocks/#/", admin_block},
-	{ROUTE_GET | ROUTE_POST, "/admin/settings/", admin_settings},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/sections", api_admin_sections},
-	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/sections/#",
-         api_admin_section},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/blocks", api_admin_blocks},
-	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/blocks/#",
-         api_admin_block},
-	{ROUTE_GET | (1u << HTTP_PUT), "/api/v1/admin/settings",
-         api_admin_settings},
-	/* the admin: users, profile, tokens (admin_users.c) */
-	{ROUTE_GET | ROUTE_POST, "/admin/users/", admin_users},
-	{ROUTE_POST, "/admin/users/#/", admin_user},
-	{ROUTE_GET | ROUTE_POST, "/admin/profile/", admin_profile},
-	{ROUTE_GET, "/api/v1/me", api_me},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/users", api_admin_users},
-	{(1u << HTTP_PUT), "/api/v1/admin/users/#", api_admin_user},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/tokens", api_admin_tokens},
-	{(1u << HTTP_DELETE), "/api/v1/admin/tokens/#", api_admin_token},
-	/* the admin: dashboard and numbers (admin_stats.c) */
-	{ROUTE_GET, "/admin/", admin_dashboard},
-	{ROUTE_GET, "/admin/posts/#/stats/", admin_post_stats},
-	{ROUTE_GET, "/api/v1/admin/stats", api_admin_stats},
-	{ROUTE_GET, "/api/v1/admin/posts/#/stats", api_admin_post_stats},
+};
+
+/* Tried after the site's own routes and the ones handed in. */
+static const struct route routes_last[] = {
 	{ROUTE_GET, "/favicon.ico", favicon_get},
 	{ROUTE_GET | ROUTE_POST, "/:/", page_get}, /* POST: passwords */
 };
@@ -180,6 +124,21 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 	return rc;
 }
 
+struct route *
+site_routes_join(const struct route *extra, size_t nextra, size_t *n)
+{
+	size_t nown = sizeof(routes) / sizeof(routes[0]);
+	size_t nlast = sizeof(routes_last) / sizeof(routes_last[0]);
+	struct route *all = xcalloc(nown + nextra + nlast, sizeof(*all));
+
+	memcpy(all, routes, sizeof(routes));
+	if (nextra > 0)
+		memcpy(all + nown, extra, nextra * sizeof(*extra));
+	memcpy(all + nown + nextra, routes_last, sizeof(routes_last));
+	*n = nown + nextra + nlast;
+	return all;
+}
+
 struct site *
 site_new(struct store *st, const struct site_services *svc, const char *dir,
          const char *url, struct error *e)
@@ -189,6 +148,7 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 
 	pthread_rwlock_init(&s->snap_lock, NULL);
 	s->store = st;
+	s->routes = site_routes_join(svc->routes, svc->nroutes, &s->nroutes);
 	s->views = svc->views;
 	s->comments = svc->comments;
 	s->notify = svc->notify;
@@ -223,6 +183,7 @@ site_free(struct site *s)
 	if (s == NULL)
 		return;
 	tmpl_set_free(s->tmpl);
+	free(s->routes);
 	cache_free(s->cache);
 	throttle_free(s->throttle);
 	sidebar_free(s->sidebar);
@@ -495,8 +456,7 @@ allow_header(const struct req *r)
 static void
 route(struct site *s, struct req *r, struct resp *rs)
 {
-	switch (route_dispatch(routes, sizeof(routes) / sizeof(routes[0]), s, r,
-	                       rs)) {
+	switch (route_dispatch(s->routes, s->nroutes, s, r, rs)) {
 	case ROUTE_OK:
 		break;
 	case ROUTE_NO_MATCH:

@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "admin.h"
 #include "internal.h"
 #include "../auth/auth.h"
 #include "../util/clock.h"
@@ -618,3 +619,70 @@ admin_redirect(struct resp *rs, const char *to)
 	rs->status = 303;
 	(void)resp_header(rs, "Location", to);
 }
+
+/* Tried after the public site's routes, before its catch-all page. */
+const struct route admin_routes[] = {
+	/* signing in (admin.c) */
+	{ROUTE_GET, "/login", login_get},
+	{ROUTE_POST, "/login", login_post},
+	{ROUTE_GET, "/logout", logout_get},
+	{ROUTE_POST, "/logout", logout_post},
+	{ROUTE_GET, "/invite", invite_get},
+	{ROUTE_POST, "/invite", invite_post},
+	/* the admin: posts, pages, books (admin_posts.c) */
+	{ROUTE_GET, "/admin/posts/", admin_posts_get},
+	{ROUTE_POST, "/admin/posts/bulk", admin_posts_bulk},
+	{ROUTE_GET | ROUTE_POST, "/admin/posts/new", admin_post_new},
+	{ROUTE_GET | ROUTE_POST, "/admin/posts/#/", admin_post_edit},
+	{ROUTE_GET, "/admin/posts/#/revisions/", admin_post_revisions},
+	{ROUTE_POST, "/admin/posts/#/revisions/#/restore", admin_post_restore},
+	{ROUTE_POST, "/admin/preview", admin_preview},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/posts", api_admin_posts},
+	{ROUTE_GET | (1u << HTTP_PUT) | (1u << HTTP_DELETE),
+         "/api/v1/admin/posts/#", api_admin_post},
+	{ROUTE_POST, "/api/v1/admin/posts/#/autosave", api_admin_post_autosave},
+	{ROUTE_GET, "/api/v1/admin/posts/#/revisions",
+         api_admin_post_revisions},
+	{ROUTE_POST, "/api/v1/admin/posts/#/revisions/#/restore",
+         api_admin_post_restore},
+	{ROUTE_POST, "/api/v1/admin/preview", api_admin_preview},
+	/* the admin: moderation (admin_moderate.c) */
+	{ROUTE_GET, "/admin/comments/", admin_comments_get},
+	{ROUTE_POST, "/admin/comments/", admin_comments_post},
+	{ROUTE_GET, "/admin/submissions/", admin_submissions_get},
+	{ROUTE_POST, "/admin/submissions/", admin_submissions_post},
+	{ROUTE_GET, "/api/v1/admin/comments", api_admin_comments},
+	{ROUTE_POST, "/api/v1/admin/comments/decide",
+         api_admin_comments_decide},
+	{ROUTE_GET, "/api/v1/admin/submissions", api_admin_submissions},
+	{ROUTE_POST, "/api/v1/admin/submissions/#", api_admin_submission},
+	/* the admin: running the site (admin_site.c) */
+	{ROUTE_GET | ROUTE_POST, "/admin/sections/", admin_sections},
+	{ROUTE_POST, "/admin/sections/#/", admin_section},
+	{ROUTE_GET | ROUTE_POST, "/admin/blocks/", admin_blocks},
+	{ROUTE_POST, "/admin/blocks/#/", admin_block},
+	{ROUTE_GET | ROUTE_POST, "/admin/settings/", admin_settings},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/sections", api_admin_sections},
+	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/sections/#",
+         api_admin_section},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/blocks", api_admin_blocks},
+	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/blocks/#",
+         api_admin_block},
+	{ROUTE_GET | (1u << HTTP_PUT), "/api/v1/admin/settings",
+         api_admin_settings},
+	/* the admin: users, profile, tokens (admin_users.c) */
+	{ROUTE_GET | ROUTE_POST, "/admin/users/", admin_users},
+	{ROUTE_POST, "/admin/users/#/", admin_user},
+	{ROUTE_GET | ROUTE_POST, "/admin/profile/", admin_profile},
+	{ROUTE_GET, "/api/v1/me", api_me},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/users", api_admin_users},
+	{(1u << HTTP_PUT), "/api/v1/admin/users/#", api_admin_user},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/tokens", api_admin_tokens},
+	{(1u << HTTP_DELETE), "/api/v1/admin/tokens/#", api_admin_token},
+	/* the admin: dashboard and numbers (admin_stats.c) */
+	{ROUTE_GET, "/admin/", admin_dashboard},
+	{ROUTE_GET, "/admin/posts/#/stats/", admin_post_stats},
+	{ROUTE_GET, "/api/v1/admin/stats", api_admin_stats},
+	{ROUTE_GET, "/api/v1/admin/posts/#/stats", api_admin_post_stats},
+};
+const size_t admin_route_count = sizeof(admin_routes) / sizeof(admin_routes[0]);
