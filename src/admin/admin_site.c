@@ -18,6 +18,7 @@
 
 #include "internal.h"
 #include "../auth/auth.h"
+#include "../core/sections.h"
 #include "../core/settings.h"
 #include "../util/addr.h"
 #include "../util/clock.h"
@@ -113,111 +114,6 @@ order_move(struct store *st, int blocks, int64_t *ids, size_t n, int64_t id,
 	ids[to] = id;
 	return blocks ? store_block_order(st, ids, n, e)
 	              : store_section_order(st, ids, n, e);
-}
-
-/* ---- sections: rules -------------------------------------------------- */
-
-/*
- * Slugs the site's own routes use (site.c): a section there would clash
- * with, or shadow, the site's addresses and feeds.
- */
-static const char *const reserved_slugs[] =
-	{"admin",   "api",      "atom",        "books",       "category",
-         "comment", "comments", "favicon.ico", "feed",        "feeds",
-         "healthz", "invite",   "login",       "logout",      "media",
-         "metrics", "page",     "podcast",     "robots.txt",  "search",
-         "static",  "submit",   "tag",         "sitemap.xml", "unsubscribe",
-         "wp-admin"};
-
-static int
-slug_reserved(const char *slug)
-{
-	size_t i;
-
-	for (i = 0; slug[i] >= '0' && slug[i] <= '9'; i++)
-		;
-	if (i > 0 && slug[i] == '\0')
-		return 1; /* /2024/ is a date archive */
-	if (strncmp(slug, "sitemap-", 8) == 0)
-		return 1;
-	for (i = 0; i < sizeof(reserved_slugs) / sizeof(reserved_slugs[0]); i++)
-		if (strcmp(slug, reserved_slugs[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* A section as typed (form or JSON). */
-struct section_form {
-	const char *name, *slug, *kind, *description;
-	int show_newest;
-};
-
-/*
- * Check f into *out and *desc (strings in a): 0, or -1 with *bad naming
- * the field and e the message.
- */
-static int
-section_check(struct arena *a, const struct section_form *f,
-              struct section *out, const char **desc, const char **bad,
-              struct error *e)
-{
-	const char *name = text_trim(a, f->name), *slug = text_trim(a, f->slug);
-	const char *kind = text_trim(a, f->kind);
-	int k;
-
-	memset(out, 0, sizeof(*out));
-	*bad = "name";
-	if (*name == '\0')
-		return error_set(e, ERR_INVALID, "Give the section a name.");
-	if (strlen(name) > LIM_SECTION_NAME_BYTES)
-		return error_set(e, ERR_INVALID,
-		                 "The name is longer than %d bytes.",
-		                 LIM_SECTION_NAME_BYTES);
-	if (text_has_control(name, 0))
-		return error_set(e, ERR_INVALID,
-		                 "The name cannot hold line breaks or "
-		                 "control characters.");
-	*bad = "slug";
-	if (*slug == '\0') {
-		slug = slug_from_title(a, name);
-		if (*slug == '\0')
-			return error_set(e, ERR_INVALID,
-			                 "The name has no letters or digits to "
-			                 "make a slug from; type a slug.");
-	}
-	if (!slug_valid(slug))
-		return error_set(e, ERR_INVALID,
-		                 "A slug is letters, digits, '-', '_', '.' or "
-		                 "'~' (no spaces or '/'), at most %d bytes.",
-		                 LIM_SLUG_BYTES);
-	if (slug_reserved(slug))
-		return error_set(e, ERR_INVALID,
-		                 "The slug '%s' is reserved for the site's own "
-		                 "addresses; choose another.",
-		                 slug);
-	*bad = "kind";
-	k = *kind ? enum_lookup(section_kind_names, SECTION_KIND__MAX, kind)
-	          : SECTION_POSTS;
-	if (k < 0)
-		return error_set(e, ERR_INVALID,
-		                 "The kind is one of posts, video, discussion, "
-		                 "podcast, aggregator or dashboard.");
-	*bad = "description";
-	*desc = f->description ? f->description : "";
-	if (strlen(*desc) > LIM_SECTION_DESC_BYTES)
-		return error_set(e, ERR_INVALID,
-		                 "The description is longer than %d bytes.",
-		                 LIM_SECTION_DESC_BYTES);
-	if (text_has_control(*desc, 1))
-		return error_set(e, ERR_INVALID,
-		                 "The description cannot hold control "
-		                 "characters.");
-	*bad = NULL;
-	out->name = name;
-	out->slug = slug;
-	out->kind = (enum section_kind)k;
-	out->show_newest = f->show_newest;
-	return 0;
 }
 
 /* ---- sections: screens ------------------------------------------------ */
@@ -488,11 +384,10 @@ admin_sections(void *ctx, struct req *r, struct resp *rs)
 	struct arena *a = r->arena;
 	struct section_form f;
 	struct section sec;
-	struct section_info si, *all;
+	struct section_info si;
 	const char *desc, *bad, *action;
 	struct error e;
 	int64_t id;
-	size_t n;
 
 	if (w == NULL)
 		return;
@@ -533,31 +428,14 @@ admin_sections(void *ctx, struct req *r, struct resp *rs)
 		                NULL);
 		return;
 	}
-	if (store_section_infos(s->store, a, &all, &n, &e) == -1) {
-		screen_store_error(s, r, rs, w, "sections", &e);
-		return;
-	}
-	if (n >= LIM_SECTIONS) {
-		sections_render(
-			s, r, rs, w, 400,
-			section_form_model(a, &f, "",
-		                           arena_printf(a,
-		                                        "A site has at most %d "
-		                                        "sections; delete one "
-		                                        "first.",
-		                                        LIM_SECTIONS)),
-			NULL, NULL);
-		return;
-	}
-	if (store_section_create(s->store, &sec, desc, &id, &e) == -1) {
-		if (e.code == ERR_CONFLICT) {
-			sections_render(s, r, rs, w, 409,
-			                section_form_model(a, &f, "slug",
-			                                   e.msg),
-			                NULL, NULL);
+	if (section_add(s->store, a, &sec, desc, &id, &bad, &e) == -1) {
+		if (e.code == ERR_IO) {
+			screen_store_error(s, r, rs, w, "sections", &e);
 			return;
 		}
-		screen_store_error(s, r, rs, w, "sections", &e);
+		sections_render(s, r, rs, w, e.code == ERR_CONFLICT ? 409 : 400,
+		                section_form_model(a, &f, bad, e.msg), NULL,
+		                NULL);
 		return;
 	}
 	admin_redirect(rs, arena_printf(a, "/admin/sections/?added=%lld",
@@ -834,18 +712,12 @@ api_admin_sections(void *ctx, struct req *r, struct resp *rs)
 		api_field_error(rs, 400, bad, e.msg);
 		goto out;
 	}
-	if (n >= LIM_SECTIONS) {
-		api_field_error(rs, 400, "",
-		                arena_printf(a,
-		                             "a site has at most %d sections",
-		                             LIM_SECTIONS));
-		goto out;
-	}
-	if (store_section_create(s->store, &sec, desc, &id, &e) == -1) {
-		if (e.code == ERR_CONFLICT)
-			api_field_error(rs, 409, "slug", e.msg);
-		else
+	if (section_add(s->store, a, &sec, desc, &id, &bad, &e) == -1) {
+		if (e.code == ERR_IO)
 			api_store_error(rs, "sections", &e);
+		else
+			api_field_error(rs, resp_status_for(e.code), bad,
+			                e.msg);
 		goto out;
 	}
 	api_section_answer(s, r, rs, 201, id);

@@ -26,6 +26,8 @@ static const struct cli_cmd commands[] = {
 	{"comments", "comments list|approve|spam|not-spam|trash ...",
          cmd_comments},
 	{"settings", "settings get KEY | settings set KEY VALUE", cmd_settings},
+	{"sections", "sections add SLUG --name N [--kind K] | list",
+         cmd_sections},
 	{"submissions", "submissions list [--status S] | accept|reject ID...",
          cmd_submissions},
 	{"search", "search reindex", cmd_search},

@@ -72,8 +72,7 @@ int settings_write(struct store *st, const struct setting_write *wr, size_t n,
                    struct error *e);
 
 /* The stored value of key, or NULL when it is not set or unreadable. */
-const char *settings_stored(struct store *st, struct arena *a,
-                            const char *key);
+const char *settings_stored(struct store *st, struct arena *a, const char *key);
 /* The value gazette uses: the stored one, or the default; "" for none.
  * A text past its limit counts as not set. */
 const char *settings_str(struct store *st, struct arena *a, const char *key);

@@ -194,15 +194,12 @@ static const char SQL_FIX_POST_COUNTS[] =
 	"AND c.status = 'approved'), 0)) WHERE legacy_id IS NOT NULL";
 
 /*
- * Page slugs the routes of site/site.c own: a page there would never be
- * reached, so it gets the next free -N like any other clash.
+ * Page slugs the site's routes own: a page there would never be reached,
+ * so it gets the next free -N like any other clash.  Which ones they are
+ * is decided above the store (core/slugs.h), from the route table; the
+ * program hands the check in with store_slug_reserved_set().
  */
-static const char *const reserved_page_slugs[] = {
-	"page",    "category",    "tag",         "feed",       "books",
-	"podcast", "api",         "static",      "media",      "search",
-	"submit",  "comments",    "login",       "logout",     "admin",
-	"healthz", "unsubscribe", "sitemap.xml", "robots.txt", "favicon.ico",
-};
+static int (*reserved_fn)(const char *slug);
 
 static void
 bind_args(sqlite3_stmt *st, const char *types, va_list ap)
@@ -367,23 +364,16 @@ store_import_term_meta(struct store *s, const char *taxonomy, const char *slug,
 	                 taxonomy_norm(taxonomy), slug, key, value);
 }
 
+void
+store_slug_reserved_set(int (*fn)(const char *slug))
+{
+	reserved_fn = fn;
+}
+
 int
 slug_reserved(enum post_type type, const char *slug)
 {
-	size_t i;
-
-	if (type != POST_PAGE)
-		return 0;
-	for (i = 0; slug[i] >= '0' && slug[i] <= '9'; i++)
-		;
-	if (i > 0 && slug[i] == '\0')
-		return 1; /* /2024/ is a date archive */
-	for (i = 0;
-	     i < sizeof(reserved_page_slugs) / sizeof(reserved_page_slugs[0]);
-	     i++)
-		if (strcmp(slug, reserved_page_slugs[i]) == 0)
-			return 1;
-	return 0;
+	return type == POST_PAGE && reserved_fn != NULL && reserved_fn(slug);
 }
 
 /* The first of slug, slug-2, slug-3 ... free for type, in a. */
