@@ -18,6 +18,7 @@
 
 #include "internal.h"
 #include "../auth/auth.h"
+#include "../core/blocks.h"
 #include "../core/sections.h"
 #include "../core/settings.h"
 #include "../util/addr.h"
@@ -30,8 +31,6 @@
 /* A text field's bytes before its own check: past its real limit it gets
  * a message next to it, not a refusal of the whole form. */
 #define FORM_MAX (64 * 1024)
-/* sidebar.c's cap on the podcasts and recent comments blocks' limit */
-#define BLOCK_LIST_MAX 50
 
 /* ---- shared helpers --------------------------------------------------- */
 
@@ -794,181 +793,6 @@ out:
 	json_decref(doc);
 }
 
-/* ---- blocks: kinds and their settings --------------------------------- */
-
-static const struct block_kind {
-	const char *name, *label, *help;
-} block_kinds[] = {
-	{"support", "Support button",
-         "A button to the support or donation page."},
-	{"search", "Search box", "The search form."},
-	{"archives", "Archives", "Months with posts, newest first."},
-	{"pages", "List of pages",
-         "Chosen pages with the date each was last updated."},
-	{"text", "Custom text", "A heading, an icon and Markdown text."},
-	{"books", "Bookshelf", "Published books with their order links."},
-	{"popular", "Popular posts", "The most viewed posts of recent days."},
-	{"podcasts", "Podcasts", "The newest episodes and the podcast feed."},
-	{"recent_comments", "Recent comments", "The newest approved comments."},
-};
-#define NKINDS (sizeof(block_kinds) / sizeof(block_kinds[0]))
-
-static const struct block_kind *
-block_kind(const char *name)
-{
-	for (size_t i = 0; i < NKINDS; i++)
-		if (strcmp(block_kinds[i].name, name) == 0)
-			return &block_kinds[i];
-	return NULL;
-}
-
-enum key_type { K_STR, K_TEXT, K_URL, K_INT, K_ICON, K_PAGES };
-
-/* The settings of each kind (sidebar.c reads them). */
-static const struct block_key {
-	const char *kind, *key;
-	enum key_type type;
-	int64_t min, max, def;
-} block_keys[] = {
-	{"support", "label", K_STR, 0, LIM_SITE_TEXT_BYTES, 0},
-	{"support", "url", K_URL, 0, LIM_URL_FIELD_BYTES, 0},
-	{"pages", "title", K_STR, 0, LIM_SITE_TEXT_BYTES, 0},
-	{"pages", "pages", K_PAGES, 0, LIM_BLOCK_PAGES, 0},
-	{"text", "title", K_STR, 0, LIM_SITE_TEXT_BYTES, 0},
-	{"text", "icon", K_ICON, 0, 0, 0},
-	{"text", "markdown", K_TEXT, 0, LIM_BLOCK_TEXT_BYTES, 0},
-	{"popular", "days", K_INT, 1, LIM_POPULAR_DAYS, 90},
-	{"popular", "limit", K_INT, 1, LIM_POPULAR_LIMIT, 10},
-	{"podcasts", "limit", K_INT, 1, BLOCK_LIST_MAX, 3},
-	{"recent_comments", "limit", K_INT, 1, BLOCK_LIST_MAX, 5},
-};
-#define NKEYS (sizeof(block_keys) / sizeof(block_keys[0]))
-
-/* The icons sidebar.html draws. */
-static const char *const block_icons[] = {"info", "chat", "mail"};
-
-static const struct block_key *
-block_key(const char *kind, const char *key)
-{
-	for (size_t i = 0; i < NKEYS; i++)
-		if (strcmp(block_keys[i].kind, kind) == 0 &&
-		    strcmp(block_keys[i].key, key) == 0)
-			return &block_keys[i];
-	return NULL;
-}
-
-/*
- * Check a block's config for kind: only its own keys, each of its type
- * and within its range; a pages block names published pages.  0, or -1
- * with *bad naming the key and e the message.
- */
-static int
-block_config_check(struct site *s, struct arena *a, const char *kind,
-                   json_t *cfg, const char **bad, struct error *e)
-{
-	const char *key;
-	json_t *v;
-
-	*bad = "config";
-	if (!json_is_object(cfg))
-		return error_set(e, ERR_INVALID,
-		                 "The configuration must be a JSON object.");
-	json_object_foreach(cfg, key, v)
-	{
-		const struct block_key *k = block_key(kind, key);
-		const char *str = json_string_value(v);
-		size_t i;
-
-		*bad = arena_strdup(a, key); /* outlives cfg */
-		if (k == NULL)
-			return error_set(e, ERR_INVALID,
-			                 "'%s' is not a setting of a %s block.",
-			                 key, kind);
-		switch (k->type) {
-		case K_STR:
-		case K_TEXT:
-			if (str == NULL)
-				return error_set(e, ERR_INVALID,
-				                 "'%s' must be text.", key);
-			if (strlen(str) > (size_t)k->max)
-				return error_set(e, ERR_INVALID,
-				                 "This is longer than %lld "
-				                 "bytes.",
-				                 (long long)k->max);
-			if (k->type == K_STR ? text_has_control(str, 0)
-			                     : text_has_control(str, 1))
-				return error_set(e, ERR_INVALID,
-				                 "This cannot hold %scontrol "
-				                 "characters.",
-				                 k->type == K_STR
-				                         ? "line breaks or "
-				                         : "");
-			break;
-		case K_URL:
-			if (str == NULL || strlen(str) > (size_t)k->max ||
-			    (*str != '\0' && !url_valid(str)))
-				return error_set(
-					e, ERR_INVALID,
-					"Enter an address starting with "
-					"http:// or https://, or leave "
-					"it empty.");
-			break;
-		case K_INT:
-			if (!json_is_integer(v) ||
-			    json_integer_value(v) < k->min ||
-			    json_integer_value(v) > k->max)
-				return error_set(
-					e, ERR_INVALID,
-					"Enter a whole number from %lld "
-					"to %lld.",
-					(long long)k->min, (long long)k->max);
-			break;
-		case K_ICON:
-			for (i = 0; str != NULL && i < 3 &&
-			            strcmp(str, block_icons[i]) != 0;
-			     i++)
-				;
-			if (str == NULL || i == 3)
-				return error_set(
-					e, ERR_INVALID,
-					"The icon is one of info, chat "
-					"or mail.");
-			break;
-		case K_PAGES: {
-			json_t *p;
-
-			if (!json_is_array(v))
-				return error_set(e, ERR_INVALID,
-				                 "'pages' is a list of page "
-				                 "slugs.");
-			if (json_array_size(v) > (size_t)k->max)
-				return error_set(e, ERR_INVALID,
-				                 "A block lists at most %lld "
-				                 "pages.",
-				                 (long long)k->max);
-			json_array_foreach(v, i, p)
-			{
-				struct post pg;
-				const char *slug = json_string_value(p);
-
-				if (slug == NULL || !slug_valid(slug) ||
-				    store_post_get_slug(s->store, a, POST_PAGE,
-				                        slug, clock_now(), &pg,
-				                        e) == -1)
-					return error_set(
-						e, ERR_INVALID,
-						"There is no published page "
-						"'%s'.",
-						slug ? slug : "(not text)");
-			}
-			break;
-		}
-		}
-	}
-	*bad = NULL;
-	return 0;
-}
-
 /* A block's fields as typed in the form (by key). */
 struct block_form {
 	const char *label, *url, *title, *icon, *markdown, *pages, *days,
@@ -1020,7 +844,7 @@ block_form_config(struct site *s, struct arena *a, const char *kind,
 			          je.text, je.line);
 			return NULL;
 		}
-		if (block_config_check(s, a, kind, cfg, bad, e) == -1) {
+		if (blocks_config_check(s->store, a, kind, cfg, bad, e) == -1) {
 			/* The message belongs to the JSON box. */
 			const char *msg = arena_strdup(a, e->msg);
 
@@ -1032,7 +856,7 @@ block_form_config(struct site *s, struct arena *a, const char *kind,
 		return cfg;
 	}
 	cfg = json_object();
-	for (size_t i = 0; i < NKEYS; i++) {
+	for (size_t i = 0; i < block_key_count; i++) {
 		const struct block_key *k = &block_keys[i];
 		const char *raw = block_form_get(f, k->key);
 		const char *v;
@@ -1040,11 +864,12 @@ block_form_config(struct site *s, struct arena *a, const char *kind,
 
 		if (strcmp(k->kind, kind) != 0)
 			continue;
-		v = k->type == K_TEXT ? (raw ? raw : "") : text_trim(a, raw);
+		v = k->type == BLOCK_KEY_TEXT ? (raw ? raw : "")
+		                              : text_trim(a, raw);
 		if (*v == '\0')
 			continue; /* its default */
 		switch (k->type) {
-		case K_INT:
+		case BLOCK_KEY_INT:
 			if (num_parse(v, k->min, k->max, &num) == -1) {
 				*bad = k->key;
 				error_set(e, ERR_INVALID,
@@ -1056,7 +881,7 @@ block_form_config(struct site *s, struct arena *a, const char *kind,
 			}
 			json_object_set_new(cfg, k->key, json_integer(num));
 			break;
-		case K_PAGES: {
+		case BLOCK_KEY_PAGES: {
 			json_t *list = json_array();
 
 			while (*v != '\0') {
@@ -1078,7 +903,7 @@ block_form_config(struct site *s, struct arena *a, const char *kind,
 			json_object_set_new(cfg, k->key, json_string(v));
 		}
 	}
-	if (block_config_check(s, a, kind, cfg, bad, e) == -1) {
+	if (blocks_config_check(s->store, a, kind, cfg, bad, e) == -1) {
 		json_decref(cfg);
 		return NULL;
 	}
@@ -1161,7 +986,7 @@ block_kinds_model(struct arena *a, const char *selected)
 {
 	struct tval *l = tval_list(a);
 
-	for (size_t i = 0; i < NKINDS; i++) {
+	for (size_t i = 0; i < BLOCK_KIND__MAX; i++) {
 		struct tval *it = tval_push(a, l, tval_map(a));
 
 		tval_set_str(a, it, "value", block_kinds[i].name);
@@ -1179,7 +1004,7 @@ static struct tval *
 block_edit_model(struct arena *a, const struct block *b,
                  const struct block_form *f, const char *bad, const char *msg)
 {
-	const struct block_kind *k = block_kind(b->kind);
+	const struct block_kind *k = blocks_kind(b->kind);
 	const struct block_key *lim;
 	struct tval *m = tval_map(a), *fm = tval_set(a, m, "f", tval_map(a));
 	struct tval *icons = tval_set(a, m, "icons", tval_list(a));
@@ -1208,14 +1033,14 @@ block_edit_model(struct arena *a, const struct block *b,
 	tval_set_str(a, m, "kind_label", k ? k->label : b->kind);
 	tval_set_str(a, m, "config", b->config);
 	tval_set_bool(a, m, arena_printf(a, "is_%s", b->kind), 1);
-	lim = block_key(b->kind, "limit");
+	lim = blocks_key(b->kind, "limit");
 	tval_set_bool(a, m, "has_limit", lim != NULL);
 	if (lim != NULL)
 		tval_set_int(a, m, "limit_default", lim->def);
 	tval_set_bool(a, m, "has_fields",
-	              lim != NULL || block_key(b->kind, "label") ||
-	                      block_key(b->kind, "title") ||
-	                      block_key(b->kind, "days"));
+	              lim != NULL || blocks_key(b->kind, "label") ||
+	                      blocks_key(b->kind, "title") ||
+	                      blocks_key(b->kind, "days"));
 	if (bad != NULL && *bad == '\0')
 		tval_set_str(a, m, "error", msg);
 	return m;
@@ -1246,7 +1071,7 @@ blocks_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct tval *it = tval_push(a, list, tval_map(a));
-		const struct block_kind *k = block_kind(b[i].kind);
+		const struct block_kind *k = blocks_kind(b[i].kind);
 
 		tval_set_int(a, it, "id", b[i].id);
 		tval_set_str(a, it, "kind", b[i].kind);
@@ -1303,7 +1128,7 @@ admin_blocks(void *ctx, struct req *r, struct resp *rs)
 		if (q != NULL && num_parse(q, 1, INT64_MAX, &id) == 0 &&
 		    store_block_get(s->store, a, id, &b, &e) == 0) {
 			struct tval *m = admin_model(s, r, w, "Delete block");
-			const struct block_kind *k = block_kind(b.kind);
+			const struct block_kind *k = blocks_kind(b.kind);
 
 			tval_set_int(a, m, "id", b.id);
 			tval_set_str(a, m, "kind_label", k ? k->label : b.kind);
@@ -1319,7 +1144,7 @@ admin_blocks(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	q = ff[F_KIND].value ? ff[F_KIND].value : "";
-	if (block_kind(q) == NULL) {
+	if (blocks_kind(q) == NULL) {
 		blocks_render(s, r, rs, w, 400, NULL, q,
 		              "Choose one of the kinds listed.");
 		return;
@@ -1522,7 +1347,7 @@ api_block_config(struct site *s, struct arena *a, const char *kind, json_t *doc,
 		*out = NULL;
 		return 0;
 	}
-	if (block_config_check(s, a, kind, cfg, &bad, &e) == -1) {
+	if (blocks_config_check(s->store, a, kind, cfg, &bad, &e) == -1) {
 		api_field_error(rs, 400,
 		                strcmp(bad, "config") == 0
 		                        ? "config"
@@ -1594,7 +1419,7 @@ api_admin_blocks(void *ctx, struct req *r, struct resp *rs)
 	if (api_block_fields(a, doc, 1, rs) == -1)
 		goto out;
 	kind = json_string_value(json_object_get(doc, "kind"));
-	if (kind == NULL || block_kind(kind) == NULL) {
+	if (kind == NULL || blocks_kind(kind) == NULL) {
 		api_field_error(rs, 400, "kind",
 		                "kind is one of support, search, archives, "
 		                "pages, text, books, popular, podcasts, "
