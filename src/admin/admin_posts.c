@@ -27,6 +27,7 @@
 
 #include "internal.h"
 #include "../auth/auth.h"
+#include "../core/posts.h"
 #include "../import/wp.h"
 #include "../import/wxr.h"
 #include "../render/html.h"
@@ -46,8 +47,6 @@ static const char *const status_labels[POST_STATUS__MAX] = {"Draft",
                                                             "Trash"};
 static const char *const type_plural[POST_TYPE__MAX] = {"Posts", "Pages",
                                                         "Books", "Episodes"};
-static const char *const type_one[POST_TYPE__MAX] = {"post", "page", "book",
-                                                     "episode"};
 
 /* ---- who may ---- */
 
@@ -171,37 +170,6 @@ date_field(struct arena *a, int64_t t)
  * Markdown that drops it.  A [gallery] finds the attachments the import
  * recorded for post id (0: a new post, which has none).
  */
-static const char *
-render_body(struct site *s, struct arena *a, int64_t id, const char *format,
-            const char *src, struct error *e)
-{
-	struct buf html;
-	const char *out = NULL;
-	int rc;
-
-	buf_init(&html, 4 * (size_t)LIM_POST_SRC_BYTES);
-	if (format != NULL && strcmp(format, "html") == 0) {
-		struct wp_options o;
-		int64_t legacy_id = 0;
-		const char *old_src, *password;
-
-		if (id > 0 &&
-		    store_import_post_source(s->store, a, id, &legacy_id,
-		                             &old_src, &password, e) == -1)
-			goto out;
-		wxr_wp_options(&o, s->store, legacy_id, 0);
-		rc = wp_render(&html, a, src, strlen(src), &o);
-		if (rc == -1)
-			error_set(e, ERR_TOO_BIG, "the body is too big");
-	} else
-		rc = md_render(src, strlen(src), 0, &html, e);
-	if (rc == 0)
-		out = arena_strndup(a, buf_str(&html), html.len);
-out:
-	buf_release(&html);
-	return out;
-}
-
 /* ---- a line diff, for revisions and stale edits ---- */
 
 struct lines {
@@ -336,53 +304,21 @@ diff_html(struct arena *a, const char *old, const char *new, int *coarse)
 
 /* ---- what an editor sends: the form or JSON ---- */
 
-enum fld {
-	F_TITLE,
-	F_SLUG,
-	F_SECTION,
-	F_TAGS,
-	F_SOURCE,
-	F_EXCERPT,
-	F_BODY,
-	F_STATUS,
-	F_DATE,
-	F_ORDER,
-	F__MAX
-};
-static const char *const fld_names[F__MAX] = {"title",      "slug",
-                                              "section",    "tags",
-                                              "source_url", "excerpt",
-                                              "body",       "status",
-                                              "date",       "order_url"};
-
 struct edit {
-	enum post_type type;
-	const char *v[F__MAX];     /* NULL: not sent (the API keeps it) */
-	int sticky, comments_open; /* -1: not sent */
-	int64_t version;           /* the version it started from; -1 */
-	const char *err[F__MAX];   /* a message next to each bad field */
-	int bad;
-	const char *forbidden; /* a 403, nothing saved */
-	const char *slug_was;  /* the slug of the title, taken */
-	int preview;           /* the form's Preview button */
+	struct post_input in;    /* what was sent */
+	struct post_problems pr; /* what is wrong with it */
+	int64_t version;         /* the version it started from; -1 */
+	const char *forbidden;   /* a 403, nothing saved */
+	int preview;             /* the form's Preview button */
 };
 
 static void
 edit_init(struct edit *ed, enum post_type type)
 {
 	memset(ed, 0, sizeof(*ed));
-	ed->type = type;
-	ed->sticky = ed->comments_open = -1;
+	ed->in.type = type;
+	ed->in.sticky = ed->in.comments_open = -1;
 	ed->version = -1;
-}
-
-static void
-bad(struct edit *ed, enum fld f, const char *msg)
-{
-	if (ed->err[f] == NULL) {
-		ed->err[f] = msg;
-		ed->bad++;
-	}
 }
 
 /* The editor's form.  Every text field may be as big as the request, so
@@ -391,13 +327,20 @@ bad(struct edit *ed, enum fld f, const char *msg)
 static int
 edit_from_form(struct req *r, struct edit *ed, struct error *e)
 {
-	enum { X_STICKY = F__MAX, X_COMMENTS, X_VERSION, X_DO, X_TYPE, X__MAX };
+	enum {
+		X_STICKY = POST_F__MAX,
+		X_COMMENTS,
+		X_VERSION,
+		X_DO,
+		X_TYPE,
+		X__MAX
+	};
 	struct form_field f[X__MAX];
 	int k;
 
-	for (int i = 0; i < F__MAX; i++)
-		f[i] = (struct form_field){fld_names[i], LIM_BODY_BYTES, 0,
-		                           NULL};
+	for (int i = 0; i < POST_F__MAX; i++)
+		f[i] = (struct form_field){post_field_names[i], LIM_BODY_BYTES,
+		                           0, NULL};
 	f[X_STICKY] = (struct form_field){"sticky", 8, 0, NULL};
 	f[X_COMMENTS] = (struct form_field){"comments_open", 8, 0, NULL};
 	f[X_VERSION] = (struct form_field){"version", 24, 0, NULL};
@@ -405,10 +348,10 @@ edit_from_form(struct req *r, struct edit *ed, struct error *e)
 	f[X_TYPE] = (struct form_field){"type", 16, 0, NULL};
 	if (form_parse(r, f, X__MAX, e) == -1)
 		return -1;
-	for (int i = 0; i < F__MAX; i++)
-		ed->v[i] = f[i].value;
-	ed->sticky = f[X_STICKY].value != NULL;
-	ed->comments_open = f[X_COMMENTS].value != NULL;
+	for (int i = 0; i < POST_F__MAX; i++)
+		ed->in.v[i] = f[i].value;
+	ed->in.sticky = f[X_STICKY].value != NULL;
+	ed->in.comments_open = f[X_COMMENTS].value != NULL;
 	if (f[X_VERSION].value != NULL &&
 	    num_parse(f[X_VERSION].value, 0, INT64_MAX, &ed->version) == -1)
 		ed->version = -1;
@@ -419,7 +362,7 @@ edit_from_form(struct req *r, struct edit *ed, struct error *e)
 		if (k < 0)
 			return error_set(e, ERR_INVALID, "no type '%s'",
 			                 f[X_TYPE].value);
-		ed->type = (enum post_type)k;
+		ed->in.type = (enum post_type)k;
 	}
 	return 0;
 }
@@ -465,8 +408,8 @@ edit_from_json(struct arena *a, json_t *doc, struct edit *ed, struct error *e)
 	json_t *v;
 	const char *type;
 
-	for (int i = 0; i < F__MAX; i++) {
-		if (i == F_TAGS &&
+	for (int i = 0; i < POST_F__MAX; i++) {
+		if (i == POST_F_TAGS &&
 		    json_is_array(json_object_get(doc, "tags"))) {
 			json_t *t;
 			size_t k;
@@ -486,15 +429,16 @@ edit_from_json(struct arena *a, json_t *doc, struct edit *ed, struct error *e)
 				    buf_puts(&b, json_string_value(t)) == -1)
 					break;
 			}
-			ed->v[i] = arena_strndup(a, buf_str(&b), b.len);
+			ed->in.v[i] = arena_strndup(a, buf_str(&b), b.len);
 			buf_release(&b);
 			continue;
 		}
-		if (json_text(a, doc, fld_names[i], &ed->v[i], e) == -1)
+		if (json_text(a, doc, post_field_names[i], &ed->in.v[i], e) ==
+		    -1)
 			return -1;
 	}
-	if (json_flag(doc, "sticky", &ed->sticky, e) == -1 ||
-	    json_flag(doc, "comments_open", &ed->comments_open, e) == -1 ||
+	if (json_flag(doc, "sticky", &ed->in.sticky, e) == -1 ||
+	    json_flag(doc, "comments_open", &ed->in.comments_open, e) == -1 ||
 	    json_text(a, doc, "type", &type, e) == -1)
 		return -1;
 	if (type != NULL) {
@@ -505,7 +449,7 @@ edit_from_json(struct arena *a, json_t *doc, struct edit *ed, struct error *e)
 			                 "no type '%s' (post, page, book, "
 			                 "episode)",
 			                 type);
-		ed->type = (enum post_type)k;
+		ed->in.type = (enum post_type)k;
 	}
 	v = json_object_get(doc, "version");
 	if (v != NULL && !json_is_null(v)) {
@@ -514,72 +458,6 @@ edit_from_json(struct arena *a, json_t *doc, struct edit *ed, struct error *e)
 			                 "'version' must be a whole number");
 		ed->version = (int64_t)json_integer_value(v);
 	}
-	return 0;
-}
-
-/* The slug: typed, or from the title; a clash is an error next to a
- * typed one and the next free one for a derived one. */
-static int
-check_slug(struct site *s, struct arena *a, struct edit *ed, struct post *p,
-           int64_t self, struct error *e)
-{
-	const char *typed = ed->v[F_SLUG], *next;
-	int64_t owner;
-	struct post other;
-	struct error e2;
-
-	if (typed == NULL && self != 0)
-		typed = p->slug; /* the API kept it */
-	if (typed != NULL && !blank(typed)) {
-		if (!slug_valid(typed)) {
-			bad(ed, F_SLUG,
-			    arena_printf(a,
-			                 "A slug is letters, digits, '-' and "
-			                 "'_' (no spaces, '/' or '?'), at most "
-			                 "%d bytes.",
-			                 LIM_SLUG_BYTES));
-			return 0;
-		}
-		p->slug = typed;
-	} else {
-		p->slug = slug_from_title(a, p->title);
-		if (*p->slug == '\0') {
-			bad(ed, F_SLUG,
-			    "No slug can be made from this title: type one "
-			    "(letters, digits, '-').");
-			return 0;
-		}
-		typed = NULL;
-	}
-	if (store_slug_owner(s->store, p->type, p->slug, self, &owner, e) == -1)
-		return -1;
-	if (owner == 0)
-		return 0;
-	if (store_slug_next(s->store, a, p->type, p->slug, self, &next, e) ==
-	    -1)
-		return -1;
-	if (typed == NULL) {
-		ed->slug_was = p->slug;
-		p->slug = next;
-		return 0;
-	}
-	if (owner < 0)
-		bad(ed, F_SLUG,
-		    arena_printf(a,
-		                 "'%s' is an address the site itself uses; "
-		                 "'%s' is free.",
-		                 p->slug, next));
-	else if (store_post_get(s->store, a, owner, &other, &e2) == 0)
-		bad(ed, F_SLUG,
-		    arena_printf(a,
-		                 "'%s' is already the slug of the %s \"%s\"; "
-		                 "'%s' is free.",
-		                 p->slug, type_one[other.type], other.title,
-		                 next));
-	else
-		bad(ed, F_SLUG,
-		    arena_printf(a, "'%s' is taken; '%s' is free.", p->slug,
-		                 next));
 	return 0;
 }
 
@@ -593,171 +471,24 @@ static int
 edit_check(struct site *s, struct arena *a, struct who *w, struct edit *ed,
            const struct post_edit *cur, struct post *p, struct error *e)
 {
-	const char *const *v = ed->v;
 	const char *why;
-	int64_t now = clock_now(), t = 0;
-	int k, body_changed = cur == NULL;
-	enum post_status status;
 
-	if (cur != NULL)
-		*p = cur->post;
-	else {
-		memset(p, 0, sizeof(*p));
-		p->type = ed->type;
-		p->status = POST_DRAFT;
-		p->author_id = w->u.id;
-		p->body_format = "markdown";
-		p->comments_open = 1;
-		p->title = p->slug = p->excerpt = p->body_src = "";
-		p->source_url = "";
-	}
-	if (!type_ok(w, p->type)) {
+	if (!type_ok(w, cur != NULL ? cur->post.type : ed->in.type)) {
 		ed->forbidden = "Pages, books and episodes are for editors "
 				"and admins.";
 		return 0;
 	}
-	if (v[F_TITLE] != NULL || cur == NULL) {
-		if (blank(v[F_TITLE]))
-			bad(ed, F_TITLE, "Give it a title.");
-		else if (strlen(v[F_TITLE]) > LIM_TITLE_BYTES)
-			bad(ed, F_TITLE,
-			    arena_printf(a,
-			                 "The title is %zu bytes long; at most "
-			                 "%d.",
-			                 strlen(v[F_TITLE]), LIM_TITLE_BYTES));
-		else
-			p->title = v[F_TITLE];
-	}
-	if (v[F_BODY] != NULL) {
-		if (strlen(v[F_BODY]) > LIM_POST_SRC_BYTES)
-			bad(ed, F_BODY,
-			    arena_printf(a, "The text is over %d bytes.",
-			                 LIM_POST_SRC_BYTES));
-		else if (cur == NULL || strcmp(v[F_BODY], p->body_src) != 0) {
-			p->body_src = v[F_BODY];
-			body_changed = 1;
-		}
-	}
-	if (v[F_EXCERPT] != NULL) {
-		if (strlen(v[F_EXCERPT]) > LIM_EXCERPT_BYTES)
-			bad(ed, F_EXCERPT,
-			    arena_printf(a,
-			                 "The excerpt is %zu bytes long; at "
-			                 "most %d.",
-			                 strlen(v[F_EXCERPT]),
-			                 LIM_EXCERPT_BYTES));
-		else
-			p->excerpt = v[F_EXCERPT];
-	}
-	if (v[F_SOURCE] != NULL) {
-		if (*v[F_SOURCE] != '\0' &&
-		    (!url_is_http(v[F_SOURCE]) ||
-		     strlen(v[F_SOURCE]) > LIM_URL_FIELD_BYTES))
-			bad(ed, F_SOURCE,
-			    arena_printf(a,
-			                 "A source is an http:// or https:// "
-			                 "address of at most %d bytes.",
-			                 LIM_URL_FIELD_BYTES));
-		else
-			p->source_url = v[F_SOURCE];
-	}
-	if (v[F_ORDER] != NULL && p->type == POST_BOOK && *v[F_ORDER] != '\0' &&
-	    (!url_is_http(v[F_ORDER]) ||
-	     strlen(v[F_ORDER]) > LIM_URL_FIELD_BYTES))
-		bad(ed, F_ORDER,
-		    arena_printf(a,
-		                 "An order link is an http:// or https:// "
-		                 "address of at most %d bytes.",
-		                 LIM_URL_FIELD_BYTES));
-	if (v[F_SECTION] != NULL) {
-		int64_t sid;
-		const char *name;
-
-		p->section_id = 0;
-		if (*v[F_SECTION] != '\0') {
-			if (store_section_by_slug(s->store, a, v[F_SECTION],
-			                          &sid, &name, e) == 0)
-				p->section_id = sid;
-			else if (e->code == ERR_NOT_FOUND)
-				bad(ed, F_SECTION,
-				    arena_printf(a, "There is no section '%s'.",
-				                 v[F_SECTION]));
-			else
-				return -1;
-		}
-	}
-	if (v[F_TAGS] != NULL) {
-		why = tags_split(a, v[F_TAGS], LIM_TAGS, LIM_TAG_BYTES,
-		                 &p->tags, &p->ntags);
-		if (why != NULL)
-			bad(ed, F_TAGS, why);
-	}
-	if (ed->sticky >= 0)
-		p->sticky = ed->sticky;
-	if (ed->comments_open >= 0)
-		p->comments_open = ed->comments_open;
-
-	/* Status and time. */
-	status = p->status == POST_TRASH ? POST_DRAFT : p->status;
-	if (v[F_STATUS] != NULL) {
-		k = enum_lookup(post_status_names, POST_STATUS__MAX,
-		                v[F_STATUS]);
-		if (k < 0 || k == POST_TRASH)
-			bad(ed, F_STATUS,
-			    "Choose draft, pending (review), scheduled or "
-			    "published.");
-		else
-			status = (enum post_status)k;
-	}
-	if (cur != NULL && v[F_DATE] != NULL &&
-	    strcmp(v[F_DATE], date_field(a, cur->post.published_at)) == 0)
-		/* The field as the editor showed it, to the minute: the
-		 * time stays what it was, to the second. */
-		t = cur->post.published_at;
-	else if (v[F_DATE] != NULL && !blank(v[F_DATE])) {
-		if (time_parse_iso(v[F_DATE], &t) == -1)
-			bad(ed, F_DATE,
-			    "Write the date and time as 2024-05-01 14:30 "
-			    "(UTC), or leave it empty.");
-	} else if (v[F_DATE] == NULL && cur != NULL &&
-	           (cur->post.status == POST_PUBLISHED ||
-	            cur->post.status == POST_SCHEDULED))
-		t = cur->post.published_at;
-	if (ed->err[F_STATUS] == NULL && ed->err[F_DATE] == NULL) {
-		if (status == POST_PUBLISHED && t > now)
-			status = POST_SCHEDULED; /* as `gazette post add` */
-		if (status == POST_PUBLISHED && t == 0)
-			t = cur != NULL && cur->post.status == POST_PUBLISHED
-			            ? cur->post.published_at
-			            : now;
-		else if (status == POST_SCHEDULED && t == 0)
-			bad(ed, F_DATE, "Choose when to publish it.");
-		else if (status == POST_SCHEDULED && t <= now)
-			bad(ed, F_DATE,
-			    "That time has passed: choose Published to "
-			    "publish now, or a later time.");
-		else if (t == 0)
-			t = cur != NULL ? cur->post.published_at : now;
-		p->status = status;
-		p->published_at = t;
-		why = status_refusal(w, status);
-		if (why != NULL) {
-			ed->forbidden = why;
-			return 0;
-		}
-	}
-	p->updated_at = now;
-	if (ed->err[F_TITLE] == NULL &&
-	    check_slug(s, a, ed, p, cur ? cur->post.id : 0, e) == -1)
+	ed->in.author_id = w->u.id;
+	ed->in.date_as_shown =
+		cur != NULL && ed->in.v[POST_F_DATE] != NULL &&
+		strcmp(ed->in.v[POST_F_DATE],
+	               date_field(a, cur->post.published_at)) == 0;
+	if (posts_check(s->store, a, &ed->in, cur ? &cur->post : NULL,
+	                clock_now(), p, &ed->pr, e) == -1)
 		return -1;
-	if (body_changed && ed->err[F_BODY] == NULL) {
-		struct error e2;
-
-		p->body_html = render_body(s, a, cur ? cur->post.id : 0,
-		                           p->body_format, p->body_src, &e2);
-		if (p->body_html == NULL)
-			bad(ed, F_BODY, arena_strdup(a, e2.msg));
-	}
+	why = ed->pr.status_decided ? status_refusal(w, p->status) : NULL;
+	if (why != NULL)
+		ed->forbidden = why;
 	return 0;
 }
 
@@ -795,44 +526,44 @@ editor_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 {
 	struct arena *a = r->arena;
 	const struct post *p = cur ? &cur->post : NULL;
-	const char *val[F__MAX];
+	const char *val[POST_F__MAX];
 	int sticky = p ? p->sticky : 0, comments = p ? p->comments_open : 1;
 	struct tval *m, *f, *errs, *list;
 	struct section *secs;
 	size_t nsecs = 0;
 	struct error e;
 
-	val[F_TITLE] = p ? p->title : "";
-	val[F_SLUG] = p ? p->slug : "";
-	val[F_SECTION] = p ? p->section_slug : "";
-	val[F_TAGS] = p ? tags_joined(a, p) : "";
-	val[F_SOURCE] = p ? p->source_url : "";
-	val[F_EXCERPT] = p ? p->excerpt : "";
-	val[F_BODY] = p ? p->body_src : "";
-	val[F_STATUS] = p ? post_status_names[p->status] : "draft";
-	val[F_DATE] = p && (p->status == POST_PUBLISHED ||
-	                    p->status == POST_SCHEDULED)
-	                      ? date_field(a, p->published_at)
-	                      : "";
-	val[F_ORDER] = cur ? cur->order_url : "";
+	val[POST_F_TITLE] = p ? p->title : "";
+	val[POST_F_SLUG] = p ? p->slug : "";
+	val[POST_F_SECTION] = p ? p->section_slug : "";
+	val[POST_F_TAGS] = p ? tags_joined(a, p) : "";
+	val[POST_F_SOURCE] = p ? p->source_url : "";
+	val[POST_F_EXCERPT] = p ? p->excerpt : "";
+	val[POST_F_BODY] = p ? p->body_src : "";
+	val[POST_F_STATUS] = p ? post_status_names[p->status] : "draft";
+	val[POST_F_DATE] = p && (p->status == POST_PUBLISHED ||
+	                         p->status == POST_SCHEDULED)
+	                           ? date_field(a, p->published_at)
+	                           : "";
+	val[POST_F_ORDER] = cur ? cur->order_url : "";
 	if (ed != NULL) {
-		for (int i = 0; i < F__MAX; i++)
-			if (ed->v[i] != NULL)
-				val[i] = ed->v[i];
-		if (ed->sticky >= 0)
-			sticky = ed->sticky;
-		if (ed->comments_open >= 0)
-			comments = ed->comments_open;
+		for (int i = 0; i < POST_F__MAX; i++)
+			if (ed->in.v[i] != NULL)
+				val[i] = ed->in.v[i];
+		if (ed->in.sticky >= 0)
+			sticky = ed->in.sticky;
+		if (ed->in.comments_open >= 0)
+			comments = ed->in.comments_open;
 	}
 	m = admin_model(s, r, w,
 	                arena_printf(a, "%s %s", p ? "Edit" : "New",
-	                             type_one[type]));
+	                             post_type_one[type]));
 	if (notices == NULL)
 		notices = tval_list(a);
 	tval_set(a, m, "notices", notices);
 	tval_set_bool(a, m, "is_new", p == NULL);
 	tval_set_str(a, m, "type", post_type_names[type]);
-	tval_set_str(a, m, "type_name", type_one[type]);
+	tval_set_str(a, m, "type_name", post_type_one[type]);
 	tval_set_str(a, m, "list_url",
 	             arena_printf(a, "/admin/posts/?type=%s",
 	                          post_type_names[type]));
@@ -858,14 +589,15 @@ editor_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	}
 	f = tval_set(a, m, "f", tval_map(a));
 	errs = tval_set(a, m, "errors", tval_map(a));
-	for (int i = 0; i < F__MAX; i++) {
-		tval_set_str(a, f, fld_names[i], val[i]);
-		if (ed != NULL && ed->err[i] != NULL)
-			tval_set_str(a, errs, fld_names[i], ed->err[i]);
+	for (int i = 0; i < POST_F__MAX; i++) {
+		tval_set_str(a, f, post_field_names[i], val[i]);
+		if (ed != NULL && ed->pr.err[i] != NULL)
+			tval_set_str(a, errs, post_field_names[i],
+			             ed->pr.err[i]);
 	}
-	if (ed != NULL && ed->bad > 0) {
+	if (ed != NULL && ed->pr.bad > 0) {
 		tval_set_bool(a, m, "has_errors", 1);
-		tval_set_int(a, m, "nerrors", ed->bad);
+		tval_set_int(a, m, "nerrors", ed->pr.bad);
 	}
 	tval_set_bool(a, m, "sticky", sticky);
 	tval_set_bool(a, m, "comments_open", comments);
@@ -882,7 +614,8 @@ editor_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		tval_set_str(a, o, "value", post_status_names[i]);
 		tval_set_str(a, o, "label", status_labels[i]);
 		tval_set_bool(a, o, "selected",
-		              strcmp(val[F_STATUS], post_status_names[i]) == 0);
+		              strcmp(val[POST_F_STATUS],
+		                     post_status_names[i]) == 0);
 	}
 	if (!auth_can(&w->u, CAP_POSTS_PUBLISH))
 		tval_set_bool(a, m, "contributor", 1);
@@ -896,7 +629,7 @@ editor_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		tval_set_str(a, o, "slug", secs[i].slug);
 		tval_set_str(a, o, "name", secs[i].name);
 		tval_set_bool(a, o, "selected",
-		              strcmp(val[F_SECTION], secs[i].slug) == 0);
+		              strcmp(val[POST_F_SECTION], secs[i].slug) == 0);
 	}
 	if (cf != NULL) {
 		struct tval *c = tval_set(a, m, "conflict", tval_map(a));
@@ -910,8 +643,8 @@ editor_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		tval_set_str(a, c, "diff_html", cf->diff_html);
 		tval_set_bool(a, c, "coarse", cf->coarse);
 		tval_set_bool(a, c, "title_differs",
-		              strcmp(cf->theirs->post.title, val[F_TITLE]) !=
-		                      0);
+		              strcmp(cf->theirs->post.title,
+		                     val[POST_F_TITLE]) != 0);
 	}
 	rs->status = status;
 	admin_render(s, r, rs, "admin_edit.html", m);
@@ -974,7 +707,7 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		return;
 	}
 	if (cur != NULL)
-		ed.type = cur->post.type;
+		ed.in.type = cur->post.type;
 	if (edit_check(s, a, w, &ed, cur, &p, &e) == -1) {
 		fail(s, r, rs, w, &e);
 		return;
@@ -985,21 +718,25 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	}
 	if (ed.preview) {
 		const char *html =
-			render_body(s, a, cur ? cur->post.id : 0, p.body_format,
-		                    ed.v[F_BODY] ? ed.v[F_BODY] : "", &e);
+			posts_render_body(s->store, a, cur ? cur->post.id : 0,
+		                          p.body_format,
+		                          ed.in.v[POST_F_BODY]
+		                                  ? ed.in.v[POST_F_BODY]
+		                                  : "",
+		                          &e);
 		struct tval *notices = tval_list(a);
 
-		memset(ed.err, 0, sizeof(ed.err));
-		ed.bad = 0;
+		memset(ed.pr.err, 0, sizeof(ed.pr.err));
+		ed.pr.bad = 0;
 		notice(a, notices, "warn",
 		       "This is a preview: nothing is saved yet.");
-		editor_render(s, r, rs, w, 200, cur, ed.type, &ed,
+		editor_render(s, r, rs, w, 200, cur, ed.in.type, &ed,
 		              ed.version < 0 ? 0 : ed.version, html ? html : "",
 		              NULL, notices);
 		return;
 	}
-	if (ed.bad > 0) {
-		editor_render(s, r, rs, w, 400, cur, ed.type, &ed,
+	if (ed.pr.bad > 0) {
+		editor_render(s, r, rs, w, 400, cur, ed.in.type, &ed,
 		              ed.version < 0 ? 0 : ed.version, p.body_html,
 		              NULL, NULL);
 		return;
@@ -1008,10 +745,10 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	/* A form without a version is treated as stale: versions start at 1. */
 	ps.base_version = ed.version < 0 ? 0 : ed.version;
 	ps.editor_id = w->u.id;
-	ps.order_url = p.type != POST_BOOK ? NULL
-	               : ed.v[F_ORDER]     ? ed.v[F_ORDER]
-	               : cur               ? NULL
-	                                   : "";
+	ps.order_url = p.type != POST_BOOK     ? NULL
+	               : ed.in.v[POST_F_ORDER] ? ed.in.v[POST_F_ORDER]
+	               : cur                   ? NULL
+	                                       : "";
 	ps.now = clock_now();
 	if (store_post_save(s->store, &ps, &id, &version, &stale, &e) == -1) {
 		if (stale) {
@@ -1019,21 +756,22 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 			return;
 		}
 		if (e.code == ERR_CONFLICT) {
-			bad(&ed, F_SLUG, arena_strdup(a, e.msg));
-			editor_render(s, r, rs, w, 409, cur, ed.type, &ed,
+			posts_problem(&ed.pr, POST_F_SLUG,
+			              arena_strdup(a, e.msg));
+			editor_render(s, r, rs, w, 409, cur, ed.in.type, &ed,
 			              ps.base_version, p.body_html, NULL, NULL);
 			return;
 		}
 		fail(s, r, rs, w, &e);
 		return;
 	}
-	if (ed.slug_was != NULL) {
+	if (ed.pr.slug_was != NULL) {
 		struct buf b;
 
 		buf_init(&b, LIM_URL_BYTES);
 		if (buf_printf(&b, "/admin/posts/%lld/?saved=1&slug_was=",
 		               (long long)id) == 0 &&
-		    url_encode(&b, ed.slug_was, strlen(ed.slug_was)) == 0)
+		    url_encode(&b, ed.pr.slug_was, strlen(ed.pr.slug_was)) == 0)
 			admin_redirect(rs, arena_strdup(a, buf_str(&b)));
 		else
 			admin_redirect(rs, arena_printf(a,
@@ -1083,7 +821,7 @@ editor_notices(struct req *r, const struct post_edit *cur)
 		       arena_printf(a,
 		                    "The slug '%s' was already taken, so this "
 		                    "%s got '%s'.",
-		                    was, type_one[p->type], p->slug));
+		                    was, post_type_one[p->type], p->slug));
 	if (rev != NULL)
 		notice(a, list, "ok",
 		       arena_printf(a,
@@ -1349,7 +1087,7 @@ list_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	}
 	m = admin_model(s, r, w, type_plural[la->type]);
 	tval_set_str(a, m, "type", post_type_names[la->type]);
-	tval_set_str(a, m, "type_name", type_one[la->type]);
+	tval_set_str(a, m, "type_name", post_type_one[la->type]);
 	tval_set_bool(a, m, "own_only", own);
 	if (summary != NULL)
 		tval_set(a, m, "summary", summary);
@@ -1611,8 +1349,8 @@ admin_preview(void *ctx, struct req *r, struct resp *rs)
 		admin_message(s, r, rs, w, 400, "Bad form", e.msg);
 		return;
 	}
-	html = render_body(s, r->arena, 0, "markdown",
-	                   f[0].value ? f[0].value : "", &e);
+	html = posts_render_body(s->store, r->arena, 0, "markdown",
+	                         f[0].value ? f[0].value : "", &e);
 	if (html == NULL) {
 		admin_message(s, r, rs, w, resp_status_for(e.code), "Preview",
 		              e.msg);
@@ -1644,7 +1382,8 @@ api_admin_preview(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	json_decref(doc);
-	html = render_body(s, r->arena, 0, "markdown", body ? body : "", &e);
+	html = posts_render_body(s->store, r->arena, 0, "markdown",
+	                         body ? body : "", &e);
 	if (html == NULL) {
 		resp_json_error(rs, resp_status_for(e.code), e.msg);
 		return;
@@ -1785,8 +1524,8 @@ restore(struct site *s, struct arena *a, struct who *w,
 		return -1;
 	p.title = x.title;
 	p.body_src = x.body_src;
-	p.body_html =
-		render_body(s, a, cur->post.id, p.body_format, p.body_src, e);
+	p.body_html = posts_render_body(s->store, a, cur->post.id,
+	                                p.body_format, p.body_src, e);
 	if (p.body_html == NULL)
 		return -1;
 	p.updated_at = clock_now();
@@ -1913,12 +1652,12 @@ api_invalid(struct resp *rs, const struct edit *ed)
 	json_t *o = json_object(), *fields = json_object();
 	const char *first = NULL;
 
-	for (int i = 0; i < F__MAX; i++)
-		if (ed->err[i] != NULL) {
+	for (int i = 0; i < POST_F__MAX; i++)
+		if (ed->pr.err[i] != NULL) {
 			if (first == NULL)
-				first = ed->err[i];
-			json_object_set_new(fields, fld_names[i],
-			                    jstring(ed->err[i]));
+				first = ed->pr.err[i];
+			json_object_set_new(fields, post_field_names[i],
+			                    jstring(ed->pr.err[i]));
 		}
 	json_object_set_new(o, "error", jstring(first ? first : "bad input"));
 	json_object_set_new(o, "fields", fields);
@@ -1982,7 +1721,7 @@ api_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		return;
 	}
 	if (cur != NULL) {
-		ed.type = cur->post.type;
+		ed.in.type = cur->post.type;
 		if (ed.version < 0) {
 			resp_json_error(
 				rs, 400,
@@ -1999,17 +1738,17 @@ api_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		resp_json_error(rs, 403, ed.forbidden);
 		return;
 	}
-	if (ed.bad > 0) {
+	if (ed.pr.bad > 0) {
 		api_invalid(rs, &ed);
 		return;
 	}
 	ps.post = &p;
 	ps.base_version = cur ? ed.version : 0;
 	ps.editor_id = w->u.id;
-	ps.order_url = p.type != POST_BOOK ? NULL
-	               : ed.v[F_ORDER]     ? ed.v[F_ORDER]
-	               : cur               ? NULL
-	                                   : "";
+	ps.order_url = p.type != POST_BOOK     ? NULL
+	               : ed.in.v[POST_F_ORDER] ? ed.in.v[POST_F_ORDER]
+	               : cur                   ? NULL
+	                                       : "";
 	ps.now = clock_now();
 	if (store_post_save(s->store, &ps, &id, &version, &stale, &e) == -1) {
 		if (stale)
@@ -2163,7 +1902,8 @@ api_admin_post_autosave(void *ctx, struct req *r, struct resp *rs)
 		resp_json_error(rs, 413, "the text is too long");
 		return;
 	}
-	html = render_body(s, a, cur->post.id, cur->post.body_format, body, &e);
+	html = posts_render_body(s->store, a, cur->post.id,
+	                         cur->post.body_format, body, &e);
 	if (html == NULL) {
 		resp_json_error(rs, resp_status_for(e.code), e.msg);
 		return;

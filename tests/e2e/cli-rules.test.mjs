@@ -2,10 +2,13 @@
 // refuses what the settings screen refuses (exit 2, naming the allowed
 // values or range), `settings list` shows every key with its value and
 // default, and `sections add` refuses the slugs the site's routes take.
-// A section added here shows in the public navigation.
+// A section added here shows in the public navigation. `post add` applies
+// the editor's rules.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, newSite, startServer, stopClean, cleanup, get } from './lib/gazette.mjs';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { run, newSite, startServer, stopClean, cleanup, get, tempDir } from './lib/gazette.mjs';
 
 let site;
 
@@ -107,5 +110,38 @@ describe('sections', () => {
     } finally {
       await stopClean(srv);
     }
+  });
+});
+
+describe('post add applies the editor\'s rules', () => {
+  async function add(name, lines) {
+    const dir = await tempDir('gazette-e2e-rules-');
+    const f = path.join(dir, name);
+    writeFileSync(f, ['---', ...lines, '---', 'Body.', ''].join('\n'));
+    return gz('post', 'add', f);
+  }
+
+  test('scheduled for a time that has passed: exit 2 naming the date line', async () => {
+    const r = await add('late.md', ['title: Too late', 'status: scheduled', 'date: 2001-01-01T00:00:00Z']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /late\.md:4: date: That time has passed/);
+  });
+
+  test('a source that is not http(s): exit 2 naming its line', async () => {
+    const r = await add('src.md', ['title: Sourced', 'source: javascript:alert(1)']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /src\.md:3: source_url: /);
+  });
+
+  test('a title whose slug is taken gets the next free slug, as in the editor', async () => {
+    let r = await add('one.md', ['title: Same Title', 'status: published', 'date: 2020-01-02T00:00:00Z']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\/same-title\/\n$/);
+    r = await add('two.md', ['title: Same Title', 'status: published', 'date: 2020-01-02T00:00:00Z']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\/same-title-2\/\n$/);
+    r = await add('three.md', ['title: Other', 'slug: same-title']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /three\.md:3: slug: 'same-title' is already the slug of the post "Same Title"/);
   });
 });
