@@ -104,24 +104,6 @@ admin_who(struct site *s, struct req *r, struct who *out)
 	return 1;
 }
 
-static int
-is_api(const struct req *r)
-{
-	return strncmp(r->path, "/api/", 5) == 0;
-}
-
-/* A refusal: JSON for the API, else the admin's message page. */
-static void
-refuse(struct site *s, struct req *r, struct resp *rs, struct who *w,
-       int status, const char *msg)
-{
-	if (is_api(r)) {
-		resp_json_error(rs, status, msg);
-		return;
-	}
-	admin_message(s, r, rs, w, status, "Not allowed", msg);
-}
-
 /* The CSRF token a state-changing request carries. */
 static const char *
 csrf_sent(struct req *r)
@@ -146,7 +128,7 @@ admin_guard(struct site *s, struct req *r, struct resp *rs, unsigned cap)
 
 	rs->cache_control = "private, no-store";
 	if (!admin_who(s, r, w)) {
-		if (is_api(r)) {
+		if (admin_is_api(r)) {
 			resp_json_error(rs, 401,
 			                "sign in first (a session cookie or "
 			                "an API token)");
@@ -169,25 +151,26 @@ admin_guard(struct site *s, struct req *r, struct resp *rs, unsigned cap)
 		const char *sent = csrf_sent(r);
 
 		if (!req_same_origin(r, s->url)) {
-			refuse(s, r, rs, w, 403,
-			       "This request did not come from this site's "
-			       "own pages (no Origin or Referer of this "
-			       "site); nothing was changed.");
+			admin_error(
+				s, r, rs, w, 403, "Not allowed",
+				"This request did not come from this site's "
+				"own pages (no Origin or Referer of this "
+				"site); nothing was changed.");
 			return NULL;
 		}
 		if (sent == NULL || !auth_equal(sent, w->csrf)) {
-			refuse(s, r, rs, w, 403,
-			       "The form's security token is missing or "
-			       "out of date (sign in again, then retry); "
-			       "nothing was changed.");
+			admin_error(s, r, rs, w, 403, "Not allowed",
+			            "The form's security token is missing or "
+			            "out of date (sign in again, then retry); "
+			            "nothing was changed.");
 			return NULL;
 		}
 	}
 	if (!auth_can(&w->u, cap)) {
-		refuse(s, r, rs, w, 403,
-		       arena_printf(r->arena,
-		                    "Your role (%s) does not allow this.",
-		                    user_role_names[w->u.role]));
+		admin_error(s, r, rs, w, 403, "Not allowed",
+		            arena_printf(r->arena,
+		                         "Your role (%s) does not allow this.",
+		                         user_role_names[w->u.role]));
 		return NULL;
 	}
 	return w;
