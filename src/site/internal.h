@@ -85,8 +85,10 @@ void cache_put(struct site *s, const char *key, const struct cache_stamp *st,
 void cache_usage(struct site *s, size_t *bytes, size_t *entries);
 
 /*
- * The model every page shares (site title, navigation, base URL), with
- * the page's own title and canonical path set; handlers add to it.
+ * layout.c: the page around a handler's content.  The model every page
+ * shares (site title, navigation, base URL, sidebar, <head> discovery
+ * links), with the page's own title and canonical path set; handlers add
+ * to it.
  */
 struct tval *page_model(struct site *s, struct req *r, const char *title,
                         const char *canonical_path);
@@ -94,6 +96,8 @@ struct tval *page_model(struct site *s, struct req *r, const char *title,
 void page_render(struct site *s, struct req *r, struct resp *rs,
                  const char *name, struct tval *model);
 void page_not_found(struct site *s, struct req *r, struct resp *rs);
+
+/* model.c: what every model is made of (nothing in site/ below it). */
 /* Display date "April 27, 2022" and ISO 8601 for <time datetime>. */
 const char *date_human(struct arena *a, int64_t t);
 const char *date_iso(struct arena *a, int64_t t);
@@ -101,6 +105,10 @@ const char *date_iso(struct arena *a, int64_t t);
 struct tval *post_model(struct site *s, struct arena *a, const struct post *p);
 /* A book: title, url, order_url, and epub/pdf/cover links when present. */
 struct tval *book_model(struct site *s, struct arena *a, const struct book *b);
+/* "/" PREFIX "/" percent-encoded slug "/" (a section's or tag's pages),
+ * or NULL past LIM_URL_BYTES. */
+const char *site_scope_path(struct arena *a, const char *prefix,
+                            const char *slug);
 
 /* comments.c: threads under a post, the form, the comments JSON API */
 /* Add the page-th page of p's threads, the form and notices to pm; -1
@@ -126,15 +134,13 @@ void api_popular_get(void *ctx, struct req *r, struct resp *rs);
 
 /*
  * feeds.c: RSS 2.0 and Atom (feed_get serves every feed route, telling
- * them apart by r->path), sitemaps, robots.txt; discovery_model() adds to
- * every page's model what <head> needs for discovery (alternate feed
- * links, OpenGraph and Twitter card meta).
+ * them apart by r->path), sitemaps, robots.txt.  The links to them in
+ * every page's <head> are layout.c's.
  */
 void feed_get(void *ctx, struct req *r, struct resp *rs);
 void post_comments_feed_get(void *ctx, struct req *r, struct resp *rs);
 void sitemap_get(void *ctx, struct req *r, struct resp *rs);
 void robots_get(void *ctx, struct req *r, struct resp *rs);
-void discovery_model(struct site *s, struct req *r, struct tval *m);
 
 /* lists.c: pages that list posts, paginated with /page/N/ */
 void home_get(void *ctx, struct req *r, struct resp *rs);
