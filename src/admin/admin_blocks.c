@@ -431,12 +431,11 @@ admin_block(void *ctx, struct req *r, struct resp *rs)
 	struct site *s = ctx;
 	struct who *w = admin_guard(s, r, rs, CAP_SITE);
 	struct arena *a = r->arena;
-	struct block b, *all;
+	struct block b;
 	struct block_form f;
 	const char *action, *bad;
 	struct error e;
-	int64_t id, *ids;
-	size_t n, at = 0;
+	int64_t id;
 	json_t *cfg;
 	char *text;
 	int rc;
@@ -463,27 +462,7 @@ admin_block(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0) {
-		if (store_block_list(s->store, a, "sidebar", &all, &n, &e) ==
-		    -1) {
-			admin_fail(s, r, rs, w, "blocks", &e);
-			return;
-		}
-		ids = arena_alloc(a, (n + 1) * sizeof(*ids));
-		for (size_t i = 0; i < n; i++) {
-			ids[i] = all[i].id;
-			if (ids[i] == id)
-				at = i;
-		}
-		if (admin_order_move(s->store, 1, ids, n, id,
-		                     (int64_t)at + (*action == 'u' ? -1 : 1),
-		                     &e) == -1) {
-			admin_fail(s, r, rs, w, "blocks", &e);
-			return;
-		}
-		admin_redirect(rs, arena_printf(a,
-		                                "/admin/blocks/?moved=1"
-		                                "#block-%lld",
-		                                (long long)id));
+		admin_order_step(s, r, rs, w, 1, id, *action == 'u');
 		return;
 	}
 	if (strcmp(action, "save") != 0) {

@@ -348,13 +348,12 @@ admin_section(void *ctx, struct req *r, struct resp *rs)
 	struct site *s = ctx;
 	struct who *w = admin_guard(s, r, rs, CAP_SITE);
 	struct arena *a = r->arena;
-	struct section_info si, *all;
+	struct section_info si;
 	struct section_form f;
 	struct section sec;
 	const char *action, *desc, *bad;
 	struct error e;
-	int64_t id, *ids;
-	size_t n, at = 0;
+	int64_t id;
 
 	if (w == NULL)
 		return;
@@ -376,26 +375,7 @@ admin_section(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0) {
-		if (store_section_infos(s->store, a, &all, &n, &e) == -1) {
-			admin_fail(s, r, rs, w, "sections", &e);
-			return;
-		}
-		ids = arena_alloc(a, (n + 1) * sizeof(*ids));
-		for (size_t i = 0; i < n; i++) {
-			ids[i] = all[i].sec.id;
-			if (ids[i] == id)
-				at = i;
-		}
-		if (admin_order_move(s->store, 0, ids, n, id,
-		                     (int64_t)at + (*action == 'u' ? -1 : 1),
-		                     &e) == -1) {
-			admin_fail(s, r, rs, w, "sections", &e);
-			return;
-		}
-		admin_redirect(rs, arena_printf(a,
-		                                "/admin/sections/?moved=1"
-		                                "#section-%lld",
-		                                (long long)id));
+		admin_order_step(s, r, rs, w, 0, id, *action == 'u');
 		return;
 	}
 	if (strcmp(action, "save") != 0) {

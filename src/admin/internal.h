@@ -80,10 +80,10 @@ void admin_form_field(struct arena *a, struct tval *f, const char *name,
 const char *admin_notice_for(struct req *r, const char *const *pairs);
 
 /* order.c: moving sections and blocks */
-/* Move id to index to (clamped) in the order ids[0..n) and save the whole
- * order: sections when blocks is 0, else sidebar blocks. */
-int admin_order_move(struct store *st, int blocks, int64_t *ids, size_t n,
-                     int64_t id, int64_t to, struct error *e);
+/* The screens' up (up 1) or down button: move id one place among the
+ * sections (blocks 0) or the sidebar's blocks, then back to the list. */
+void admin_order_step(struct site *s, struct req *r, struct resp *rs,
+                      struct who *w, int blocks, int64_t id, int up);
 /* Move id to the position the API's doc asks for, if it asks; -1 with rs
  * filled. */
 int admin_order_api(struct site *s, struct req *r, int blocks, json_t *doc,

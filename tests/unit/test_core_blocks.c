@@ -15,28 +15,8 @@
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "mem_store.h"
 #include "util/banned.h"
-
-static int
-setup(void **state)
-{
-	struct error e;
-	struct store *s = store_open(":memory:", 1, &e);
-
-	if (s == NULL) {
-		print_error("store_open: %s\n", e.msg);
-		return -1;
-	}
-	*state = s;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	store_close(*state);
-	return 0;
-}
 
 static void
 kinds(void **state)
@@ -136,7 +116,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kinds),
-		cmocka_unit_test_setup_teardown(config_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(config_check, mem_store_setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test(config_int),
 	};
 

@@ -15,30 +15,10 @@
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "mem_store.h"
 #include "util/banned.h"
 
 #define NOW INT64_C(1714572000) /* 2024-05-01T14:00:00Z */
-
-static int
-setup(void **state)
-{
-	struct error e;
-	struct store *s = store_open(":memory:", 1, &e);
-
-	if (s == NULL) {
-		print_error("store_open: %s\n", e.msg);
-		return -1;
-	}
-	*state = s;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	store_close(*state);
-	return 0;
-}
 
 struct post_case {
 	const char *title, *slug, *status, *date, *source, *tags, *section;
@@ -166,9 +146,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(field_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(field_rules, mem_store_setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test_setup_teardown(slug_from_title_and_taken,
-	                                        setup, teardown),
+	                                        mem_store_setup,
+	                                        mem_store_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

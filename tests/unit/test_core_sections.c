@@ -17,6 +17,7 @@
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "mem_store.h"
 #include "util/banned.h"
 
 /* A few of the site's patterns, in the route table's forms. */
@@ -29,23 +30,8 @@ static const char *const patterns[] = {
 static int
 setup(void **state)
 {
-	struct error e;
-	struct store *s = store_open(":memory:", 1, &e);
-
-	if (s == NULL) {
-		print_error("store_open: %s\n", e.msg);
-		return -1;
-	}
 	slugs_reserve(patterns, sizeof(patterns) / sizeof(patterns[0]));
-	*state = s;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	store_close(*state);
-	return 0;
+	return mem_store_setup(state);
 }
 
 static void
@@ -168,9 +154,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reserved_by_pattern),
-		cmocka_unit_test_setup_teardown(check, setup, teardown),
+		cmocka_unit_test_setup_teardown(check, setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test_setup_teardown(add_up_to_the_limit, setup,
-	                                        teardown),
+	                                        mem_store_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

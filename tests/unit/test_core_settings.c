@@ -17,28 +17,8 @@
 #include "util/addr.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "mem_store.h"
 #include "util/banned.h"
-
-static int
-setup(void **state)
-{
-	struct error e;
-	struct store *s = store_open(":memory:", 1, &e);
-
-	if (s == NULL) {
-		print_error("store_open: %s\n", e.msg);
-		return -1;
-	}
-	*state = s;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	store_close(*state);
-	return 0;
-}
 
 static void
 check_values(void **state)
@@ -215,11 +195,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(check_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(check_values, mem_store_setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test(find_leaves_out),
-		cmocka_unit_test_setup_teardown(getters, setup, teardown),
-		cmocka_unit_test_setup_teardown(write_is_one_transaction, setup,
-	                                        teardown),
+		cmocka_unit_test_setup_teardown(getters, mem_store_setup,
+	                                        mem_store_teardown),
+		cmocka_unit_test_setup_teardown(write_is_one_transaction,
+	                                        mem_store_setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test(addresses),
 	};
 
