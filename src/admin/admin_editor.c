@@ -547,12 +547,12 @@ editor_notices(struct req *r, const struct post_edit *cur)
 	return list;
 }
 
-/* The post of route capture 0, for w; NULL with rs filled otherwise. */
 struct post_edit *
 admin_post_of_route(struct site *s, struct req *r, struct resp *rs,
-                    struct who *w)
+                    struct who *w, int edit)
 {
 	struct post_edit *pe = arena_alloc(r->arena, sizeof(*pe));
+	const char *why;
 	struct error e;
 	int64_t id;
 
@@ -563,6 +563,12 @@ admin_post_of_route(struct site *s, struct req *r, struct resp *rs,
 	}
 	if (store_post_edit_get(s->store, r->arena, id, pe, &e) == -1) {
 		admin_fail(s, r, rs, w, "admin posts", &e);
+		return NULL;
+	}
+	why = edit ? admin_post_edit_refusal(w, &pe->post)
+	           : admin_post_view_refusal(w, &pe->post);
+	if (why != NULL) {
+		admin_forbid(s, r, rs, w, why);
 		return NULL;
 	}
 	return pe;
@@ -607,18 +613,12 @@ admin_post_edit(void *ctx, struct req *r, struct resp *rs)
 	struct site *s = ctx;
 	struct who *w = admin_guard(s, r, rs, CAP_POSTS_OWN);
 	struct post_edit *cur;
-	const char *why;
 
 	if (w == NULL)
 		return;
-	cur = admin_post_of_route(s, r, rs, w);
+	cur = admin_post_of_route(s, r, rs, w, 1);
 	if (cur == NULL)
 		return;
-	why = admin_post_edit_refusal(w, &cur->post);
-	if (why != NULL) {
-		admin_forbid(s, r, rs, w, why);
-		return;
-	}
 	if (r->method == HTTP_POST) {
 		editor_save(s, r, rs, w, cur, cur->post.type);
 		return;

@@ -243,26 +243,17 @@ api_admin_post(void *ctx, struct req *r, struct resp *rs)
 	struct site *s = ctx;
 	struct who *w = admin_guard(s, r, rs, CAP_POSTS_OWN);
 	struct post_edit *cur;
-	const char *why;
 	struct error e;
 
 	if (w == NULL)
 		return;
-	cur = admin_post_of_route(s, r, rs, w);
+	cur = admin_post_of_route(s, r, rs, w,
+	                          r->method != HTTP_GET &&
+	                                  r->method != HTTP_HEAD);
 	if (cur == NULL)
 		return;
 	if (r->method == HTTP_GET || r->method == HTTP_HEAD) {
-		why = admin_post_view_refusal(w, &cur->post);
-		if (why != NULL) {
-			resp_json_error(rs, 403, why);
-			return;
-		}
 		api_json(rs, 200, post_json(r->arena, &cur->post, cur));
-		return;
-	}
-	why = admin_post_edit_refusal(w, &cur->post);
-	if (why != NULL) {
-		resp_json_error(rs, 403, why);
 		return;
 	}
 	if (r->method == HTTP_PUT) {
@@ -285,7 +276,7 @@ api_admin_post_autosave(void *ctx, struct req *r, struct resp *rs)
 	struct who *w = admin_guard(s, r, rs, CAP_POSTS_OWN);
 	struct arena *a = r->arena;
 	struct post_edit *cur;
-	const char *why, *title = NULL, *body = NULL, *html;
+	const char *title = NULL, *body = NULL, *html;
 	json_t *doc, *v;
 	int64_t base, version, now = clock_now();
 	int stale, live, rc;
@@ -293,14 +284,9 @@ api_admin_post_autosave(void *ctx, struct req *r, struct resp *rs)
 
 	if (w == NULL)
 		return;
-	cur = admin_post_of_route(s, r, rs, w);
+	cur = admin_post_of_route(s, r, rs, w, 1);
 	if (cur == NULL)
 		return;
-	why = admin_post_edit_refusal(w, &cur->post);
-	if (why != NULL) {
-		resp_json_error(rs, 403, why);
-		return;
-	}
 	doc = api_json_request(r, rs);
 	if (doc == NULL)
 		return;
@@ -382,20 +368,14 @@ api_admin_post_revisions(void *ctx, struct req *r, struct resp *rs)
 	struct post_edit *cur;
 	struct revision *revs;
 	size_t n;
-	const char *why;
 	struct error e;
 	json_t *list;
 
 	if (w == NULL)
 		return;
-	cur = admin_post_of_route(s, r, rs, w);
+	cur = admin_post_of_route(s, r, rs, w, 0);
 	if (cur == NULL)
 		return;
-	why = admin_post_view_refusal(w, &cur->post);
-	if (why != NULL) {
-		resp_json_error(rs, 403, why);
-		return;
-	}
 	if (store_revision_list(s->store, r->arena, cur->post.id,
 	                        LIM_REVISIONS_LISTED, &revs, &n, &e) == -1) {
 		admin_fail(s, r, rs, w, "admin posts", &e);
@@ -416,7 +396,6 @@ api_admin_post_restore(void *ctx, struct req *r, struct resp *rs)
 	struct site *s = ctx;
 	struct who *w = admin_guard(s, r, rs, CAP_POSTS_OWN);
 	struct post_edit *cur;
-	const char *why;
 	int64_t rev, base, version;
 	int stale;
 	struct error e;
@@ -424,14 +403,9 @@ api_admin_post_restore(void *ctx, struct req *r, struct resp *rs)
 
 	if (w == NULL)
 		return;
-	cur = admin_post_of_route(s, r, rs, w);
+	cur = admin_post_of_route(s, r, rs, w, 1);
 	if (cur == NULL)
 		return;
-	why = admin_post_edit_refusal(w, &cur->post);
-	if (why != NULL) {
-		resp_json_error(rs, 403, why);
-		return;
-	}
 	if (!admin_id_param(r, 1, &rev)) {
 		resp_json_error(rs, 404, "no such revision");
 		return;

@@ -172,20 +172,15 @@ admin_post_revisions(void *ctx, struct req *r, struct resp *rs)
 	size_t n;
 	struct error e;
 	struct tval *m, *list;
-	const char *why, *qa, *qb;
+	const char *qa, *qb;
 	int64_t ra = 0, rb = 0;
 	int can_edit;
 
 	if (w == NULL)
 		return;
-	cur = admin_post_of_route(s, r, rs, w);
+	cur = admin_post_of_route(s, r, rs, w, 0);
 	if (cur == NULL)
 		return;
-	why = admin_post_view_refusal(w, &cur->post);
-	if (why != NULL) {
-		admin_forbid(s, r, rs, w, why);
-		return;
-	}
 	can_edit = admin_post_edit_refusal(w, &cur->post) == NULL;
 	if (store_revision_list(s->store, a, cur->post.id, LIM_REVISIONS_LISTED,
 	                        &revs, &n, &e) == -1) {
@@ -304,21 +299,15 @@ admin_post_restore(void *ctx, struct req *r, struct resp *rs)
 	struct post_edit *cur;
 	struct form_field f[] = {{"version", 24, 0, NULL},
 	                         {"csrf", 200, 0, NULL}};
-	const char *why;
 	int64_t rev, base, version;
 	int stale;
 	struct error e;
 
 	if (w == NULL)
 		return;
-	cur = admin_post_of_route(s, r, rs, w);
+	cur = admin_post_of_route(s, r, rs, w, 1);
 	if (cur == NULL)
 		return;
-	why = admin_post_edit_refusal(w, &cur->post);
-	if (why != NULL) {
-		admin_forbid(s, r, rs, w, why);
-		return;
-	}
 	if (!admin_id_param(r, 1, &rev)) {
 		admin_message(s, r, rs, w, 404, "Not found",
 		              "No such revision.");

@@ -137,8 +137,10 @@ int admin_edit_from_json(struct arena *a, json_t *doc, struct admin_edit *ed,
 int admin_edit_check(struct site *s, struct arena *a, struct who *w,
                      struct admin_edit *ed, const struct post_edit *cur,
                      struct post *p, struct error *e);
+/* The item of route capture 0, when w may read it (edit 0) or change it
+ * (edit 1); NULL with rs filled (404, 403) otherwise. */
 struct post_edit *admin_post_of_route(struct site *s, struct req *r,
-                                      struct resp *rs, struct who *w);
+                                      struct resp *rs, struct who *w, int edit);
 const char *admin_list_args_read(struct req *r, struct admin_list_args *la);
 int admin_list_load(struct site *s, struct arena *a, struct who *w,
                     const struct admin_list_args *la, struct post **out,
