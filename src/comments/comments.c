@@ -192,7 +192,7 @@ check_fields(const struct comment_input *in, struct error *e)
 	if (in->email != NULL && *in->email != '\0' &&
 	    !email_valid(in->email, strlen(in->email)))
 		return error_set(e, ERR_INVALID, "email: not an email address");
-	if (in->url != NULL && *in->url != '\0' && !url_valid(in->url))
+	if (in->url != NULL && *in->url != '\0' && !url_is_http(in->url))
 		return error_set(e, ERR_INVALID,
 		                 "url: must start with http:// or https://");
 	for (const char *p = in->author; *p != '\0'; p++)
@@ -577,7 +577,7 @@ submissions_submit(struct comments *c, struct arena *a,
 		return -1;
 	if (!email_valid(in->email, strlen(in->email)))
 		return error_set(e, ERR_INVALID, "email: not an email address");
-	if (*src != '\0' && !url_valid(src))
+	if (*src != '\0' && !url_is_http(src))
 		return error_set(e, ERR_INVALID,
 		                 "source: must start with http:// or https://");
 	if (list_match(r.blocked_ips, ip, 1) ||
