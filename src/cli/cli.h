@@ -73,6 +73,7 @@ int cmd_post(struct conf *c, int argc, char **argv);
 int cmd_user(struct conf *c, int argc, char **argv);
 int cmd_comments(struct conf *c, int argc, char **argv);
 int cmd_settings(struct conf *c, int argc, char **argv);
+int cmd_sections(struct conf *c, int argc, char **argv);
 int cmd_submissions(struct conf *c, int argc, char **argv);
 int cmd_search(struct conf *c, int argc, char **argv);
 int cmd_import(struct conf *c, int argc, char **argv);

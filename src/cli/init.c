@@ -1,12 +1,17 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "../admin/admin.h"
 #include "../auth/auth.h"
+#include "../core/slugs.h"
+#include "../site/site.h"
+#include "../store/store.h"
 #include "../util/log.h"
 #include "../util/banned.h"
 
@@ -50,6 +55,28 @@ mkdir_p(const char *path, mode_t mode, struct error *e)
 	return 0;
 }
 
+/*
+ * The slugs the server's routes take, read off the table serve hands the
+ * site (the site's own and the admin's), for every command that adds a
+ * page or a section; the store asks it for imported and edited pages.
+ */
+static void
+routes_reserve(void)
+{
+	const char *patterns[SLUGS_PATTERNS_MAX];
+	size_t n;
+	struct route *all =
+		site_routes_join(admin_routes, admin_route_count, &n);
+
+	if (n > sizeof(patterns) / sizeof(patterns[0]))
+		n = sizeof(patterns) / sizeof(patterns[0]);
+	for (size_t i = 0; i < n; i++)
+		patterns[i] = all[i].pattern;
+	free(all);
+	slugs_reserve(patterns, n);
+	store_slug_reserved_set(slugs_reserved);
+}
+
 struct store *
 site_create(struct conf *c, struct error *e)
 {
@@ -72,6 +99,7 @@ site_create(struct conf *c, struct error *e)
 	password_generate(pw, sizeof(pw));
 	if (auth_password_hash(pw, hash, e) == -1)
 		return NULL;
+	routes_reserve();
 	st = store_open(c->db, 1, e);
 	if (st == NULL)
 		return NULL;
@@ -119,6 +147,7 @@ site_open(struct conf *c, struct error *e)
 		          c->site);
 		return NULL;
 	}
+	routes_reserve();
 	return store_open(c->db, 0, e);
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../core/posts.h"
 #include "../import/front.h"
 #include "../render/md.h"
 #include "../site/site.h"
@@ -53,35 +54,37 @@ bad_at(struct error *e, const char *path, int line, const char *fmt, ...)
 	return error_set(e, ERR_INVALID, "%s:%d: %s", path, line, msg);
 }
 
+/* The front-matter key of each field a post rule may refuse. */
+static const int field_key[POST_F__MAX] = {
+	[POST_F_TITLE] = FRONT_TITLE,
+	[POST_F_SLUG] = FRONT_SLUG,
+	[POST_F_SECTION] = FRONT_SECTION,
+	[POST_F_TAGS] = FRONT_TAGS,
+	[POST_F_SOURCE] = FRONT_SOURCE,
+	[POST_F_EXCERPT] = -1,
+	[POST_F_BODY] = -1,
+	[POST_F_STATUS] = FRONT_STATUS,
+	[POST_F_DATE] = FRONT_DATE,
+	[POST_F_ORDER] = -1,
+};
+
 /*
- * Build a post from a Markdown file with front matter.  Errors name the
- * file and the line.
+ * Build a post from a Markdown file with front matter, by the rules the
+ * editor applies (core/posts.c).  Errors name the file and the line.
  */
 static int
 post_from_file(struct store *st, struct arena *a, const char *path,
                const char *src, size_t n, struct post *p, struct error *e)
 {
+	struct post_input in = {.sticky = -1, .comments_open = -1};
+	struct post_problems pr = {0};
 	struct front f;
 	int line, k;
-	struct section sec;
-	struct buf html;
-	const char *v;
-	int64_t now = clock_now();
 
-	memset(p, 0, sizeof(*p));
-	/* error_set reads e->msg before it writes it */
 	if (front_parse(a, src, n, &f, &line, e) == -1)
 		return error_set(e, ERR_INVALID, "%s:%d: %s", path, line,
 		                 e->msg);
-	v = f.value[FRONT_TITLE];
-	if (v == NULL || *v == '\0')
-		return error_set(e, ERR_INVALID, "%s:%d: missing 'title'", path,
-		                 v ? f.line[FRONT_TITLE] : f.end_line);
-	if (strlen(v) > LIM_TITLE_BYTES)
-		return bad_at(e, path, f.line[FRONT_TITLE],
-		              "title longer than %d bytes", LIM_TITLE_BYTES);
-	p->title = v;
-	p->type = POST_POST;
+	in.type = POST_POST;
 	if (f.value[FRONT_TYPE] != NULL) {
 		k = enum_lookup(post_type_names, POST_TYPE__MAX,
 		                f.value[FRONT_TYPE]);
@@ -90,82 +93,32 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 			              "unknown type '%s' (post, page, book, "
 			              "episode)",
 			              f.value[FRONT_TYPE]);
-		p->type = (enum post_type)k;
+		in.type = (enum post_type)k;
 	}
-	p->status = POST_DRAFT;
-	if (f.value[FRONT_STATUS] != NULL) {
-		k = enum_lookup(post_status_names, POST_STATUS__MAX,
-		                f.value[FRONT_STATUS]);
-		if (k < 0 || k == POST_TRASH)
-			return bad_at(e, path, f.line[FRONT_STATUS],
-			              "unknown status '%s' (draft, pending, "
-			              "scheduled, published)",
-			              f.value[FRONT_STATUS]);
-		p->status = (enum post_status)k;
-	}
-	p->published_at = now;
-	if (f.value[FRONT_DATE] != NULL &&
-	    time_parse_iso(f.value[FRONT_DATE], &p->published_at) == -1)
-		return bad_at(e, path, f.line[FRONT_DATE],
-		              "bad date '%s' (ISO 8601: 2022-04-27 or "
-		              "2022-04-27T10:30:00+02:00)",
-		              f.value[FRONT_DATE]);
-	/* A future date with "published" means scheduled (DESIGN.md 3). */
-	if (p->status == POST_PUBLISHED && p->published_at > now)
-		p->status = POST_SCHEDULED;
-	p->updated_at = now > p->published_at ? now : p->published_at;
-	if (f.value[FRONT_SLUG] != NULL) {
-		if (!slug_valid(f.value[FRONT_SLUG]))
-			return bad_at(
-				e, path, f.line[FRONT_SLUG],
-				"bad slug '%s' (letters, digits, '-', '_'; "
-				"at most %d bytes)",
-				f.value[FRONT_SLUG], LIM_SLUG_BYTES);
-		p->slug = f.value[FRONT_SLUG];
-	} else {
-		p->slug = slug_from_title(a, p->title);
-		if (*p->slug == '\0')
-			return bad_at(e, path, f.line[FRONT_TITLE],
-			              "cannot make a slug from the title; add "
-			              "'slug:'");
-	}
-	if (f.value[FRONT_SECTION] != NULL) {
-		if (store_section_find(st, a, f.value[FRONT_SECTION], &sec,
-		                       e) == -1)
-			return e->code == ERR_NOT_FOUND
-			               ? bad_at(e, path, f.line[FRONT_SECTION],
-			                        "no section '%s'",
-			                        f.value[FRONT_SECTION])
-			               : -1;
-		p->section_id = sec.id;
-	}
-	if (f.value[FRONT_TAGS] != NULL &&
-	    tags_split(a, f.value[FRONT_TAGS], LIM_TAGS, LIM_TAG_BYTES,
-	               &p->tags, &p->ntags) != NULL)
-		return bad_at(
-			e, path, f.line[FRONT_TAGS],
-			"too many tags (at most %d) or a tag over %d bytes",
-			LIM_TAGS, LIM_TAG_BYTES);
-	if (f.value[FRONT_SOURCE] != NULL) {
-		if (!url_is_http(f.value[FRONT_SOURCE]) ||
-		    strlen(f.value[FRONT_SOURCE]) > LIM_URL_FIELD_BYTES)
-			return bad_at(
-				e, path, f.line[FRONT_SOURCE],
-				"source must be an http(s) URL of at most "
-				"%d bytes",
-				LIM_URL_FIELD_BYTES);
-		p->source_url = f.value[FRONT_SOURCE];
-	}
-	p->body_src = arena_strndup(a, f.body, f.body_len);
-	p->body_format = "markdown";
-	p->comments_open = 1;
-	buf_init(&html, 4 * (size_t)LIM_POST_SRC_BYTES);
-	if (md_render(f.body, f.body_len, 0, &html, e) == -1) {
-		buf_release(&html);
+	in.v[POST_F_TITLE] = f.value[FRONT_TITLE];
+	in.v[POST_F_SLUG] = f.value[FRONT_SLUG];
+	in.v[POST_F_SECTION] = f.value[FRONT_SECTION];
+	in.v[POST_F_TAGS] = f.value[FRONT_TAGS];
+	in.v[POST_F_SOURCE] = f.value[FRONT_SOURCE];
+	in.v[POST_F_STATUS] = f.value[FRONT_STATUS];
+	in.v[POST_F_DATE] = f.value[FRONT_DATE];
+	in.v[POST_F_BODY] = arena_strndup(a, f.body, f.body_len);
+	if (posts_check(st, a, &in, NULL, clock_now(), p, &pr, e) == -1)
 		return error_set(e, e->code, "%s: %s", path, e->msg);
+	for (int i = 0; i < POST_F__MAX; i++) {
+		if (pr.err[i] == NULL)
+			continue;
+		k = field_key[i];
+		line = k >= 0 && f.value[k] != NULL ? f.line[k]
+		       : k == FRONT_SLUG && f.value[FRONT_TITLE] != NULL
+		               ? f.line[FRONT_TITLE]
+		               : f.end_line;
+		return bad_at(e, path, line, "%s: %s", post_field_names[i],
+		              pr.err[i]);
 	}
-	p->body_html = arena_strndup(a, buf_str(&html), html.len);
-	buf_release(&html);
+	/* A scheduled item was last changed when it appears. */
+	if (p->published_at > p->updated_at)
+		p->updated_at = p->published_at;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../admin/admin.h"
 #include "../http/server.h"
 #include "../site/site.h"
 #include "../util/limits.h"
@@ -144,6 +145,8 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		goto out;
 	}
 	svc.views = views;
+	svc.routes = admin_routes;
+	svc.nroutes = admin_route_count;
 	svc.cache_bytes = (size_t)c->cache_mb * 1024 * 1024;
 	svc.notify = notify;
 	svc.comments = comments_new(st, spam, notify, &e);

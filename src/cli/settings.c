@@ -1,13 +1,14 @@
 /*
  * gazette settings get KEY | set KEY VALUE | list: what editors change
- * (title, tagline, site message, comment rules, SMTP) until the admin has
- * a screen for each.  Keys are free-form; the ones gazette reads are
- * listed in docs/ARCHITECTURE.md and comments/comments.h.
+ * (title, tagline, site message, comment rules, SMTP) from a shell.  A
+ * value is checked by the same table the admin's settings screen and API
+ * use (core/settings.c): what the admin refuses, this refuses.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "../core/settings.h"
 #include "../store/store.h"
 #include "../util/limits.h"
 #include "../util/text.h"
@@ -27,6 +28,71 @@ key_valid(const char *k)
 	return 1;
 }
 
+/* "first, all or none" for a refusal. */
+static const char *
+choices(struct arena *a, const struct setting_def *d)
+{
+	const char *out = "";
+
+	for (size_t i = 0; d->choices[i] != NULL; i++)
+		out = arena_printf(a, "%s%s%s", out,
+		                   i == 0                      ? ""
+		                   : d->choices[i + 1] == NULL ? " or "
+		                                               : ", ",
+		                   d->choices[i]);
+	return out;
+}
+
+/* KEY VALUE, checked; an empty VALUE forgets the key (its default then
+ * applies), as an empty field does on the screen. */
+static int
+settings_set(struct store *st, struct arena *a, const char *key,
+             const char *raw)
+{
+	const struct setting_def *d = settings_find(key, SETTING_FORM_ONLY);
+	struct setting_write wr;
+	const char *msg;
+	struct error e;
+
+	if (d == NULL)
+		return cli_usage(
+			strcmp(key, "site_url") == 0
+				? "settings: site_url is set in "
+				  "gazette.conf (url), not here"
+				: "settings: unknown setting '%s' (see "
+				  "'gazette settings list')",
+			key);
+	msg = settings_check(st, a, d, raw, &wr.value);
+	if (msg != NULL && d->type == SETTING_CHOICE)
+		return cli_usage("settings: %s: one of %s", key, choices(a, d));
+	if (msg != NULL)
+		return cli_usage("settings: %s: %s", key, msg);
+	wr.key = key;
+	if (settings_write(st, &wr, 1, &e) == -1)
+		return cli_fail(&e);
+	return 0;
+}
+
+/* Every key: KEY<TAB>VALUE<TAB>DEFAULT ("-" for none; the password only
+ * as "set"). */
+static int
+settings_list(struct store *st, struct arena *a)
+{
+	for (size_t i = 0; i < setting_count; i++) {
+		const struct setting_def *d = &setting_defs[i];
+		const char *v;
+
+		if (d->where == SETTING_FORM_ONLY)
+			continue;
+		v = settings_stored(st, a, d->key);
+		if (d->type == SETTING_SECRET && v != NULL && *v != '\0')
+			v = "(set)";
+		printf("%s\t%s\t%s\n", d->key, v ? v : "-",
+		       d->def ? d->def : "-");
+	}
+	return 0;
+}
+
 int
 cmd_settings(struct conf *c, int argc, char **argv)
 {
@@ -36,13 +102,15 @@ cmd_settings(struct conf *c, int argc, char **argv)
 	const char *v;
 	int rc = 0;
 
-	if (argc < 3 ||
-	    (strcmp(argv[1], "get") != 0 && strcmp(argv[1], "set") != 0) ||
-	    (strcmp(argv[1], "set") == 0 && argc != 4) ||
-	    (strcmp(argv[1], "get") == 0 && argc != 3))
+	if (argc == 2 && strcmp(argv[1], "list") == 0)
+		;
+	else if (argc < 3 ||
+	         (strcmp(argv[1], "get") != 0 && strcmp(argv[1], "set") != 0) ||
+	         (strcmp(argv[1], "set") == 0 && argc != 4) ||
+	         (strcmp(argv[1], "get") == 0 && argc != 3))
 		return cli_usage("usage: gazette settings get KEY | "
-		                 "settings set KEY VALUE");
-	if (!key_valid(argv[2]))
+		                 "settings set KEY VALUE | settings list");
+	else if (!key_valid(argv[2]))
 		return cli_usage("settings: bad key '%s' (a-z, 0-9, _)",
 		                 argv[2]);
 	if (argc == 4 && (strlen(argv[3]) > LIM_RULE_BYTES ||
@@ -54,10 +122,11 @@ cmd_settings(struct conf *c, int argc, char **argv)
 	if (st == NULL)
 		return cli_fail(&e);
 	a = arena_new();
-	if (argc == 4) {
-		if (store_setting_set(st, argv[2], argv[3], &e) == -1)
-			rc = cli_fail(&e);
-	} else if (store_setting_get(st, a, argv[2], &v, &e) == -1)
+	if (argc == 2)
+		rc = settings_list(st, a);
+	else if (argc == 4)
+		rc = settings_set(st, a, argv[2], argv[3]);
+	else if (store_setting_get(st, a, argv[2], &v, &e) == -1)
 		rc = cli_fail(&e);
 	else if (v == NULL) {
 		fprintf(stderr, "gazette: settings: '%s' is not set\n",

@@ -12,6 +12,8 @@
 #include <strings.h>
 
 #include "comments.h"
+#include "../core/settings.h"
+#include "../util/addr.h"
 #include "../auth/auth.h"
 #include "spam.h"
 #include "../notify/notify.h"
@@ -82,62 +84,27 @@ comments_free(struct comments *c)
 	free(c);
 }
 
-static int
-setting_int(struct store *st, struct arena *a, const char *key, int def,
-            int max)
-{
-	const char *v;
-	struct error e;
-	int64_t n;
-
-	if (store_setting_get(st, a, key, &v, &e) == -1 || v == NULL ||
-	    num_parse(v, 0, INT64_MAX, &n) == -1)
-		return def;
-	/* More than gazette can honour is the most it can. */
-	return n > max ? max : (int)n;
-}
-
-static const char *
-setting_str(struct store *st, struct arena *a, const char *key)
-{
-	const char *v;
-	struct error e;
-
-	if (store_setting_get(st, a, key, &v, &e) == -1 || v == NULL ||
-	    strlen(v) > LIM_RULE_BYTES)
-		return "";
-	return v;
-}
-
+/* The rules as the settings hold them now; defaults and ranges are the
+ * settings table's (core/settings.c). */
 static void
 rules_load(struct store *st, struct arena *a, struct rules *r)
 {
-	const char *hold = setting_str(st, a, "comments_hold");
-	const char *t = setting_str(st, a, "comments_spam_threshold");
-	char *end;
+	const char *hold = settings_str(st, a, "comments_hold");
 
 	r->hold = strcmp(hold, "all") == 0    ? HOLD_ALL
 	          : strcmp(hold, "none") == 0 ? HOLD_NONE
 	                                      : HOLD_FIRST;
-	r->max_links = setting_int(st, a, "comments_max_links", 2, 1000);
-	r->rate_minute =
-		setting_int(st, a, "comments_rate_minute", 3, LIM_RATE_EVENTS);
-	r->rate_hour =
-		setting_int(st, a, "comments_rate_hour", 20, LIM_RATE_EVENTS);
-	r->min_seconds = setting_int(st, a, "comments_min_seconds", 3, 3600);
-	r->max_depth =
-		setting_int(st, a, "comments_max_depth", 10, LIM_COMMENT_DEPTH);
-	if (r->max_depth < 1)
-		r->max_depth = 1;
-	r->edit_minutes =
-		setting_int(st, a, "comments_edit_minutes", 10, 7 * 24 * 60);
-	r->threshold = strtod(t, &end);
-	if (*t == '\0' || *end != '\0' || r->threshold <= 0 || r->threshold > 1)
-		r->threshold = 0.9;
-	r->held_words = setting_str(st, a, "comments_held_words");
-	r->blocked_words = setting_str(st, a, "comments_blocked_words");
-	r->blocked_emails = setting_str(st, a, "comments_blocked_emails");
-	r->blocked_ips = setting_str(st, a, "comments_blocked_ips");
+	r->max_links = (int)settings_int(st, a, "comments_max_links");
+	r->rate_minute = (int)settings_int(st, a, "comments_rate_minute");
+	r->rate_hour = (int)settings_int(st, a, "comments_rate_hour");
+	r->min_seconds = (int)settings_int(st, a, "comments_min_seconds");
+	r->max_depth = (int)settings_int(st, a, "comments_max_depth");
+	r->edit_minutes = (int)settings_int(st, a, "comments_edit_minutes");
+	r->threshold = settings_ratio(st, a, "comments_spam_threshold");
+	r->held_words = settings_str(st, a, "comments_held_words");
+	r->blocked_words = settings_str(st, a, "comments_blocked_words");
+	r->blocked_emails = settings_str(st, a, "comments_blocked_emails");
+	r->blocked_ips = settings_str(st, a, "comments_blocked_ips");
 }
 
 /* strcasestr for a needle of n bytes. */
@@ -217,24 +184,15 @@ field(struct error *e, const char *name, const char *v, size_t max,
 static int
 check_fields(const struct comment_input *in, struct error *e)
 {
-	const char *at;
-
 	if (field(e, "author", in->author, LIM_AUTHOR_BYTES, 1) == -1 ||
 	    field(e, "email", in->email, LIM_EMAIL_BYTES, 0) == -1 ||
 	    field(e, "url", in->url, LIM_AUTHOR_URL_BYTES, 0) == -1 ||
 	    field(e, "body", in->body, LIM_COMMENT_BYTES, 1) == -1)
 		return -1;
-	if (in->email != NULL && *in->email != '\0') {
-		at = strchr(in->email, '@');
-		if (at == NULL || at == in->email ||
-		    strchr(at + 1, '.') == NULL ||
-		    strpbrk(in->email, " \t\r\n<>\",") != NULL)
-			return error_set(e, ERR_INVALID,
-			                 "email: not an email address");
-	}
-	if (in->url != NULL && *in->url != '\0' &&
-	    strncmp(in->url, "http://", 7) != 0 &&
-	    strncmp(in->url, "https://", 8) != 0)
+	if (in->email != NULL && *in->email != '\0' &&
+	    !email_valid(in->email, strlen(in->email)))
+		return error_set(e, ERR_INVALID, "email: not an email address");
+	if (in->url != NULL && *in->url != '\0' && !url_is_http(in->url))
 		return error_set(e, ERR_INVALID,
 		                 "url: must start with http:// or https://");
 	for (const char *p = in->author; *p != '\0'; p++)
@@ -617,11 +575,9 @@ submissions_submit(struct comments *c, struct arena *a,
 	    field(e, "body", in->body, LIM_POST_SRC_BYTES, 1) == -1 ||
 	    field(e, "source", src, LIM_URL_FIELD_BYTES, 0) == -1)
 		return -1;
-	if (strchr(in->email, '@') == NULL ||
-	    strpbrk(in->email, " \t\r\n<>\",") != NULL)
+	if (!email_valid(in->email, strlen(in->email)))
 		return error_set(e, ERR_INVALID, "email: not an email address");
-	if (*src != '\0' && strncmp(src, "http://", 7) != 0 &&
-	    strncmp(src, "https://", 8) != 0)
+	if (*src != '\0' && !url_is_http(src))
 		return error_set(e, ERR_INVALID,
 		                 "source: must start with http:// or https://");
 	if (list_match(r.blocked_ips, ip, 1) ||

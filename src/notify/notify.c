@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "notify.h"
+#include "../util/addr.h"
 #include "../util/alloc.h"
 #include "../util/buf.h"
 #include "../util/clock.h"
@@ -143,29 +144,6 @@ clean_text(struct arena *a, const char *s, int oneline)
 	return out;
 }
 
-/*
- * An address we may put in a header and an SMTP path: printable ASCII
- * without space or the characters that would end the path or the header
- * field, one '@' with something on both sides, at most LIM_EMAIL_BYTES.
- */
-static int
-addr_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-	size_t n = strlen(s);
-
-	if (n == 0 || n > LIM_EMAIL_BYTES || at == NULL || at == s ||
-	    at[1] == '\0' || strchr(at + 1, '@') != NULL)
-		return 0;
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c <= ' ' || c >= 0x7f || strchr("<>()[],;:\\\"", c))
-			return 0;
-	}
-	return 1;
-}
-
 /* smtp_from is "addr" or "Name <addr>" (the name may be quoted). */
 static int
 from_parse(struct arena *a, const char *from, const char **name,
@@ -181,7 +159,7 @@ from_parse(struct arena *a, const char *from, const char **name,
 		while (end > from && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
 		*addr = arena_strndup(a, from, (size_t)(end - from));
-		return addr_ok(*addr) ? 0 : -1;
+		return email_valid(*addr, strlen(*addr)) ? 0 : -1;
 	}
 	gt = strchr(lt, '>');
 	if (gt == NULL || gt[strspn(gt + 1, " \t") + 1] != '\0')
@@ -195,7 +173,7 @@ from_parse(struct arena *a, const char *from, const char **name,
 		end--;
 	}
 	*name = clean_text(a, arena_strndup(a, from, (size_t)(end - from)), 1);
-	return addr_ok(*addr) ? 0 : -1;
+	return email_valid(*addr, strlen(*addr)) ? 0 : -1;
 }
 
 /* 1 when s can go into a header field as it is (room characters left on
@@ -403,7 +381,7 @@ notify_reply(struct notify *n, int64_t reply_id, struct error *e)
 	rc = 0;
 	if (!wanted(&r) || !c.configured)
 		goto out;
-	if (!addr_ok(r.parent_email)) {
+	if (!email_valid(r.parent_email, strlen(r.parent_email))) {
 		log_info("notify: comment %lld has an address mail cannot go "
 		         "to; no message about reply %lld",
 		         (long long)r.parent_id, (long long)reply_id);
@@ -534,7 +512,7 @@ deliver(struct notify *n, CURL *h, const struct smtp_conf *c,
 	long code = 0;
 
 	buf_init(&text, LIM_MAIL_BYTES);
-	if (!addr_ok(m->to_addr)) {
+	if (!email_valid(m->to_addr, strlen(m->to_addr))) {
 		error_set(e, ERR_INVALID, "bad recipient address");
 		rc = REFUSED;
 		goto out;

@@ -1,8 +1,7 @@
 /*
- * Feeds and discovery: RSS 2.0 and Atom for the site, each section and tag,
- * and the site's comments; sitemaps; robots.txt; and what every page's
- * <head> needs to be found (alternate feed links, OpenGraph and Twitter
- * card meta).
+ * Feeds: RSS 2.0 and Atom for the site, each section and tag, and the
+ * site's comments; sitemaps; robots.txt.  What every page's <head> needs
+ * to find them is layout.c's.
  *
  * GUIDs.  An item's id is the WordPress-style shortlink of its post,
  * URL/?p=ID (isPermaLink="false" in RSS, the entry id in Atom), and a
@@ -35,21 +34,6 @@ ends_with(const char *s, const char *suffix)
 	size_t n = strlen(s), k = strlen(suffix);
 
 	return n >= k && memcmp(s + n - k, suffix, k) == 0;
-}
-
-/* "/" PREFIX "/" percent-encoded slug "/" */
-static const char *
-scope_path(struct arena *a, const char *prefix, const char *slug)
-{
-	struct buf b;
-	const char *out = NULL;
-
-	buf_init(&b, LIM_URL_BYTES);
-	if (buf_printf(&b, "/%s/", prefix) == 0 &&
-	    url_encode(&b, slug, strlen(slug)) == 0 && buf_putc(&b, '/') == 0)
-		out = arena_strndup(a, buf_str(&b), b.len);
-	buf_release(&b);
-	return out;
 }
 
 static void
@@ -178,12 +162,12 @@ feed_get(void *ctx, struct req *r, struct resp *rs)
 	}
 	if (starts_with(r->path, "/category/") && r->nparams == 1) {
 		scope = SCOPE_SECTION;
-		base = scope_path(a, "category", r->params[0]);
+		base = site_scope_path(a, "category", r->params[0]);
 		rc = store_section_by_slug(s->store, a, r->params[0], &scope_id,
 		                           &name, &e);
 	} else if (starts_with(r->path, "/tag/") && r->nparams == 1) {
 		scope = SCOPE_TAG;
-		base = scope_path(a, "tag", r->params[0]);
+		base = site_scope_path(a, "tag", r->params[0]);
 		rc = store_tag_by_slug(s->store, a, r->params[0], &scope_id,
 		                       &name, &e);
 	}
@@ -262,7 +246,7 @@ sitemap_range(struct site *s, struct arena *a, const struct sitemap_urls *u,
 		return 0; /* xml_sitemap_end() reports why */
 	for (int64_t i = from > 1 ? from : 1; i < to && i < first; i++) {
 		const struct section *sec = &u->secs[i - 1];
-		const char *path = scope_path(a, "category", sec->slug);
+		const char *path = site_scope_path(a, "category", sec->slug);
 
 		if (path != NULL &&
 		    xml_sitemap_add(sm, arena_printf(a, "%s%s", s->url, path),
@@ -388,85 +372,6 @@ robots_get(void *ctx, struct req *r, struct resp *rs)
 	               "Sitemap: %s/sitemap.xml\n",
 	               s->url) == -1)
 		return;
-}
-
-static void
-add_feed(struct arena *a, struct tval *list, const char *type,
-         const char *title, const char *url)
-{
-	struct tval *f = tval_push(a, list, tval_map(a));
-
-	tval_set_str(a, f, "type", type);
-	tval_set_str(a, f, "title", title);
-	tval_set_str(a, f, "url", url);
-}
-
-/*
- * The section or tag a page belongs to, from its path: /category/SLUG/...
- * or /tag/SLUG/...; adds that scope's feeds.
- */
-static void
-scope_feeds(struct site *s, struct req *r, struct tval *list)
-{
-	struct arena *a = r->arena;
-	const char *prefix, *seg, *slash, *slug, *name, *base;
-	int64_t id;
-	struct error e;
-	int rc;
-
-	if (starts_with(r->path, "/category/"))
-		prefix = "category";
-	else if (starts_with(r->path, "/tag/"))
-		prefix = "tag";
-	else
-		return;
-	seg = r->path + strlen(prefix) + 2;
-	slash = strchr(seg, '/');
-	if (slash == seg || *seg == '\0')
-		return;
-	slug = url_decode(a, seg, slash ? (size_t)(slash - seg) : strlen(seg),
-	                  0);
-	if (slug == NULL)
-		return;
-	rc = *prefix == 'c'
-	             ? store_section_by_slug(s->store, a, slug, &id, &name, &e)
-	             : store_tag_by_slug(s->store, a, slug, &id, &name, &e);
-	base = rc == 0 ? scope_path(a, prefix, slug) : NULL;
-	if (base == NULL)
-		return;
-	add_feed(a, list, "application/rss+xml",
-	         arena_printf(a, "%s \xE2\x80\x93 %s (RSS)", site_title(s, a),
-	                      name),
-	         arena_printf(a, "%s%sfeed/", s->url, base));
-	add_feed(a, list, "application/atom+xml",
-	         arena_printf(a, "%s \xE2\x80\x93 %s (Atom)", site_title(s, a),
-	                      name),
-	         arena_printf(a, "%s%sfeed/atom/", s->url, base));
-}
-
-/*
- * What <head> needs on every page: "feeds", the alternate links (the
- * site's RSS, Atom and comments feeds, and on a section's or tag's pages
- * its own).  OpenGraph and Twitter meta come from what page_model() set
- * (title, canonical, site) and, at render time, from the "post" a handler
- * adds (og:type article, description from the excerpt): see head.html.
- */
-void
-discovery_model(struct site *s, struct req *r, struct tval *m)
-{
-	struct arena *a = r->arena;
-	struct tval *feeds = tval_set(a, m, "feeds", tval_list(a));
-
-	add_feed(a, feeds, "application/rss+xml",
-	         arena_printf(a, "%s (RSS)", site_title(s, a)),
-	         arena_printf(a, "%s/feed/", s->url));
-	add_feed(a, feeds, "application/atom+xml",
-	         arena_printf(a, "%s (Atom)", site_title(s, a)),
-	         arena_printf(a, "%s/feed/atom/", s->url));
-	add_feed(a, feeds, "application/rss+xml",
-	         arena_printf(a, "%s \xE2\x80\x93 comments", site_title(s, a)),
-	         arena_printf(a, "%s/comments/feed/", s->url));
-	scope_feeds(s, r, feeds);
 }
 
 /* /YYYY/MM/DD/slug/feed/: the approved comments of one post. */

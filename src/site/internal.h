@@ -13,6 +13,8 @@
 
 struct site {
 	struct store *store;
+	struct route *routes; /* site_routes_join() */
+	size_t nroutes;
 	struct views *views;
 	struct comments *comments;
 	struct notify *notify;
@@ -90,8 +92,10 @@ enum { CACHE_AS_SENT = 1, CACHE_GZIP = 2, CACHE_PACKED = 4 };
 int cache_forms(struct site *s, const char *key);
 
 /*
- * The model every page shares (site title, navigation, base URL), with
- * the page's own title and canonical path set; handlers add to it.
+ * layout.c: the page around a handler's content.  The model every page
+ * shares (site title, navigation, base URL, sidebar, <head> discovery
+ * links), with the page's own title and canonical path set; handlers add
+ * to it.
  */
 struct tval *page_model(struct site *s, struct req *r, const char *title,
                         const char *canonical_path);
@@ -99,6 +103,8 @@ struct tval *page_model(struct site *s, struct req *r, const char *title,
 void page_render(struct site *s, struct req *r, struct resp *rs,
                  const char *name, struct tval *model);
 void page_not_found(struct site *s, struct req *r, struct resp *rs);
+
+/* model.c: what every model is made of (nothing in site/ below it). */
 /* Display date "April 27, 2022" and ISO 8601 for <time datetime>. */
 const char *date_human(struct arena *a, int64_t t);
 const char *date_iso(struct arena *a, int64_t t);
@@ -106,6 +112,10 @@ const char *date_iso(struct arena *a, int64_t t);
 struct tval *post_model(struct site *s, struct arena *a, const struct post *p);
 /* A book: title, url, order_url, and epub/pdf/cover links when present. */
 struct tval *book_model(struct site *s, struct arena *a, const struct book *b);
+/* "/" PREFIX "/" percent-encoded slug "/" (a section's or tag's pages),
+ * or NULL past LIM_URL_BYTES. */
+const char *site_scope_path(struct arena *a, const char *prefix,
+                            const char *slug);
 
 /* comments.c: threads under a post, the form, the comments JSON API */
 /* Add the page-th page of p's threads, the form and notices to pm; -1
@@ -131,15 +141,13 @@ void api_popular_get(void *ctx, struct req *r, struct resp *rs);
 
 /*
  * feeds.c: RSS 2.0 and Atom (feed_get serves every feed route, telling
- * them apart by r->path), sitemaps, robots.txt; discovery_model() adds to
- * every page's model what <head> needs for discovery (alternate feed
- * links, OpenGraph and Twitter card meta).
+ * them apart by r->path), sitemaps, robots.txt.  The links to them in
+ * every page's <head> are layout.c's.
  */
 void feed_get(void *ctx, struct req *r, struct resp *rs);
 void post_comments_feed_get(void *ctx, struct req *r, struct resp *rs);
 void sitemap_get(void *ctx, struct req *r, struct resp *rs);
 void robots_get(void *ctx, struct req *r, struct resp *rs);
-void discovery_model(struct site *s, struct req *r, struct tval *m);
 
 /* lists.c: pages that list posts, paginated with /page/N/ */
 void home_get(void *ctx, struct req *r, struct resp *rs);
@@ -164,105 +172,5 @@ void api_search_get(void *ctx, struct req *r, struct resp *rs);
 
 /* unsubscribe.c: the link in reply notifications (notify/) */
 void unsubscribe_handler(void *ctx, struct req *r, struct resp *rs);
-
-/* ---- the admin (admin*.c) ---- */
-
-/* Who is asking: a signed-in user, by session cookie or API token. */
-struct who {
-	struct user u;
-	struct session session; /* by cookie only */
-	const char *token;      /* the cookie's token; NULL by API token */
-	const char *csrf;       /* the session's CSRF token ("" by token) */
-	int via_token;
-};
-/* 1 and *out filled when r is signed in, else 0. */
-int admin_who(struct site *s, struct req *r, struct who *out);
-/*
- * The gate of every admin screen and admin API call: the signed-in user
- * when they hold every capability in cap (enum cap of auth/auth.h) and, for
- * a request that changes something, sent the CSRF token from this site's
- * own origin; otherwise NULL with rs filled: a redirect to /login (HTML)
- * or 401 (API) when not signed in, else 403 and nothing changed.
- * Handlers that take several methods call it once per request.
- */
-struct who *admin_guard(struct site *s, struct req *r, struct resp *rs,
-                        unsigned cap);
-/* The model every admin screen shares: site, me, csrf, admin_nav, title.
- * w may be NULL (the login screen). */
-struct tval *admin_model(struct site *s, struct req *r, struct who *w,
-                         const char *title);
-/* Render an admin template: never cached, never framed, scripts and
- * styles only from /static/ (no inline script or style attribute). */
-void admin_render(struct site *s, struct req *r, struct resp *rs,
-                  const char *name, struct tval *model);
-/* A message page in the admin's layout with status. */
-void admin_message(struct site *s, struct req *r, struct resp *rs,
-                   struct who *w, int status, const char *title,
-                   const char *message);
-/* Route capture i as an id (1..); 0 when it is not one. */
-int admin_id_param(struct req *r, size_t i, int64_t *id);
-/* 303 See Other to a path of this site. */
-void admin_redirect(struct resp *rs, const char *to);
-
-/* admin.c: signing in and out, invitations */
-void login_get(void *ctx, struct req *r, struct resp *rs);
-void login_post(void *ctx, struct req *r, struct resp *rs);
-void logout_get(void *ctx, struct req *r, struct resp *rs);
-void logout_post(void *ctx, struct req *r, struct resp *rs);
-void invite_get(void *ctx, struct req *r, struct resp *rs);
-void invite_post(void *ctx, struct req *r, struct resp *rs);
-
-/* admin_posts.c: posts, pages and books: list, editor, revisions */
-void admin_posts_get(void *ctx, struct req *r, struct resp *rs);
-void admin_posts_bulk(void *ctx, struct req *r, struct resp *rs);
-void admin_post_new(void *ctx, struct req *r, struct resp *rs);
-void admin_post_edit(void *ctx, struct req *r, struct resp *rs);
-void admin_post_revisions(void *ctx, struct req *r, struct resp *rs);
-void admin_post_restore(void *ctx, struct req *r, struct resp *rs);
-void admin_preview(void *ctx, struct req *r, struct resp *rs);
-void api_admin_posts(void *ctx, struct req *r, struct resp *rs);
-void api_admin_post(void *ctx, struct req *r, struct resp *rs);
-void api_admin_post_autosave(void *ctx, struct req *r, struct resp *rs);
-void api_admin_post_revisions(void *ctx, struct req *r, struct resp *rs);
-void api_admin_post_restore(void *ctx, struct req *r, struct resp *rs);
-void api_admin_preview(void *ctx, struct req *r, struct resp *rs);
-
-/* admin_moderate.c: the comment queue and the submissions queue */
-void admin_comments_get(void *ctx, struct req *r, struct resp *rs);
-void admin_comments_post(void *ctx, struct req *r, struct resp *rs);
-void admin_submissions_get(void *ctx, struct req *r, struct resp *rs);
-void admin_submissions_post(void *ctx, struct req *r, struct resp *rs);
-void api_admin_comments(void *ctx, struct req *r, struct resp *rs);
-void api_admin_comments_decide(void *ctx, struct req *r, struct resp *rs);
-void api_admin_submissions(void *ctx, struct req *r, struct resp *rs);
-void api_admin_submission(void *ctx, struct req *r, struct resp *rs);
-
-/* admin_site.c: sections, navigation, site message, blocks, settings */
-void admin_sections(void *ctx, struct req *r, struct resp *rs);
-void admin_section(void *ctx, struct req *r, struct resp *rs);
-void admin_blocks(void *ctx, struct req *r, struct resp *rs);
-void admin_block(void *ctx, struct req *r, struct resp *rs);
-void admin_settings(void *ctx, struct req *r, struct resp *rs);
-void api_admin_sections(void *ctx, struct req *r, struct resp *rs);
-void api_admin_section(void *ctx, struct req *r, struct resp *rs);
-void api_admin_blocks(void *ctx, struct req *r, struct resp *rs);
-void api_admin_block(void *ctx, struct req *r, struct resp *rs);
-void api_admin_settings(void *ctx, struct req *r, struct resp *rs);
-
-/* admin_users.c: users and invitations, one's own profile, API tokens */
-void admin_users(void *ctx, struct req *r, struct resp *rs);
-void admin_user(void *ctx, struct req *r, struct resp *rs);
-void admin_profile(void *ctx, struct req *r, struct resp *rs);
-void api_me(void *ctx, struct req *r, struct resp *rs);
-void api_admin_users(void *ctx, struct req *r, struct resp *rs);
-void api_admin_user(void *ctx, struct req *r, struct resp *rs);
-void api_admin_tokens(void *ctx, struct req *r, struct resp *rs);
-void api_admin_token(void *ctx, struct req *r, struct resp *rs);
-
-/* admin_stats.c: the dashboard and per-post numbers, SVG charts */
-void admin_dashboard(void *ctx, struct req *r, struct resp *rs);
-void admin_post_stats(void *ctx, struct req *r, struct resp *rs);
-void api_admin_stats(void *ctx, struct req *r, struct resp *rs);
-void api_admin_post_stats(void *ctx, struct req *r, struct resp *rs);
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../core/settings.h"
 #include "../comments/spam.h"
 #include "../render/html.h"
 #include "../util/clock.h"
@@ -41,15 +42,11 @@ static int
 rate_ok(struct site *s, struct req *r, int *retry_after)
 {
 	struct error e;
-	const char *v;
-	int64_t per_minute = LIM_SEARCH_RATE_MINUTE;
+	int64_t per_minute =
+		settings_int(s->store, r->arena, "search_rate_per_minute");
 	struct spam *sp;
 
 	*retry_after = 0;
-	if (store_setting_get(s->store, r->arena, "search_rate_per_minute", &v,
-	                      &e) == 0 &&
-	    v != NULL && num_parse(v, 0, LIM_RATE_EVENTS, &per_minute) == -1)
-		per_minute = LIM_SEARCH_RATE_MINUTE;
 	if (per_minute == 0)
 		return 1;
 	pthread_mutex_lock(&limiter_lock);

@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "internal.h"
+#include "../core/blocks.h"
+#include "../core/settings.h"
 #include "../render/md.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
@@ -21,7 +23,6 @@
 
 #define SIDEBAR_SECONDS 60
 #define SIDEBAR_MONTHS  24 /* archive months listed */
-#define SIDEBAR_LIST    10 /* default item count of a list block */
 
 struct sidebar {
 	pthread_rwlock_t lock; /* html, gen, built */
@@ -59,18 +60,6 @@ sidebar_free(struct sidebar *sb)
 	pthread_rwlock_destroy(&sb->lock);
 	pthread_mutex_destroy(&sb->build);
 	free(sb);
-}
-
-static int
-cfg_int(json_t *cfg, const char *key, int def, int max)
-{
-	json_t *v = json_object_get(cfg, key);
-	json_int_t i;
-
-	if (!json_is_integer(v))
-		return def;
-	i = json_integer_value(v);
-	return i < 1 ? def : i > max ? max : (int)i;
 }
 
 static const char *
@@ -163,8 +152,8 @@ block_books(struct site *s, struct arena *a, struct tval *bm)
 static void
 block_popular(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
 {
-	int days = cfg_int(cfg, "days", 90, 3650);
-	int limit = cfg_int(cfg, "limit", SIDEBAR_LIST, 100);
+	int days = (int)blocks_config_int(cfg, "popular", "days");
+	int limit = (int)blocks_config_int(cfg, "popular", "limit");
 	struct popular *pop;
 	size_t n;
 	struct error e;
@@ -186,7 +175,8 @@ block_podcasts(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
 {
 	struct post_query q = {.type = POST_EPISODE,
 	                       .now = clock_now(),
-	                       .limit = cfg_int(cfg, "limit", 3, 50)};
+	                       .limit = (int)blocks_config_int(cfg, "podcasts",
+	                                                       "limit")};
 	struct post *posts;
 	size_t n;
 	struct error e;
@@ -207,8 +197,9 @@ block_comments(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
 	struct tval *list = tval_set(a, bm, "comments", tval_list(a));
 
 	if (store_comments_recent(s->store, a, clock_now(),
-	                          cfg_int(cfg, "limit", 5, 50), &rc, &n,
-	                          &e) == -1)
+	                          (int)blocks_config_int(cfg, "recent_comments",
+	                                                 "limit"),
+	                          &rc, &n, &e) == -1)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct tval *cm = tval_push(a, list, tval_map(a));
@@ -225,13 +216,7 @@ block_comments(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
 static const char *
 support_url(struct site *s, struct arena *a)
 {
-	const char *v;
-	struct error e;
-
-	if (store_setting_get(s->store, a, "support_url", &v, &e) == -1 ||
-	    v == NULL)
-		return "";
-	return v;
+	return settings_str(s->store, a, "support_url");
 }
 
 /* The sidebar's model: one map per block, flagged by its kind. */
@@ -268,22 +253,35 @@ sidebar_model(struct site *s, struct arena *a)
 		             arena_strdup(a, cfg_str(cfg, "url", "")));
 		/* A support block without a link of its own goes to the
 		 * site's support URL (the setting support_url). */
-		if (strcmp(k, "support") == 0 && *cfg_str(cfg, "url", "") == 0)
-			tval_set_str(a, bm, "url", support_url(s, a));
-		if (strcmp(k, "archives") == 0)
+		switch (blocks_kind_id(k)) {
+		case BLOCK_SUPPORT:
+			if (*cfg_str(cfg, "url", "") == '\0')
+				tval_set_str(a, bm, "url", support_url(s, a));
+			break;
+		case BLOCK_ARCHIVES:
 			block_archives(s, a, bm);
-		else if (strcmp(k, "pages") == 0)
+			break;
+		case BLOCK_PAGES:
 			block_pages(s, a, cfg, bm);
-		else if (strcmp(k, "text") == 0)
+			break;
+		case BLOCK_TEXT:
 			block_text(a, cfg, bm);
-		else if (strcmp(k, "books") == 0)
+			break;
+		case BLOCK_BOOKS:
 			block_books(s, a, bm);
-		else if (strcmp(k, "popular") == 0)
+			break;
+		case BLOCK_POPULAR:
 			block_popular(s, a, cfg, bm);
-		else if (strcmp(k, "podcasts") == 0)
+			break;
+		case BLOCK_PODCASTS:
 			block_podcasts(s, a, cfg, bm);
-		else if (strcmp(k, "recent_comments") == 0)
+			break;
+		case BLOCK_RECENT_COMMENTS:
 			block_comments(s, a, cfg, bm);
+			break;
+		default: /* the search box: the template alone */
+			break;
+		}
 		json_decref(cfg);
 	}
 	return m;

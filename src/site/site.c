@@ -17,6 +17,8 @@
 
 static void route(struct site *s, struct req *r, struct resp *rs);
 
+/* The public site's routes; the admin's are handed in (site_services)
+ * and tried after these, before routes_last's catch-all page. */
 static const struct route routes[] = {
 	{ROUTE_GET, "/", home_get},
 	{ROUTE_GET, "/page/#/", home_get},
@@ -64,68 +66,10 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/static/:", static_get},
 	{ROUTE_GET, "/media/*", media_get},
 	{ROUTE_GET, "/healthz", health_get},
-	/* signing in (admin.c) */
-	{ROUTE_GET, "/login", login_get},
-	{ROUTE_POST, "/login", login_post},
-	{ROUTE_GET, "/logout", logout_get},
-	{ROUTE_POST, "/logout", logout_post},
-	{ROUTE_GET, "/invite", invite_get},
-	{ROUTE_POST, "/invite", invite_post},
-	/* the admin: posts, pages, books (admin_posts.c) */
-	{ROUTE_GET, "/admin/posts/", admin_posts_get},
-	{ROUTE_POST, "/admin/posts/bulk", admin_posts_bulk},
-	{ROUTE_GET | ROUTE_POST, "/admin/posts/new", admin_post_new},
-	{ROUTE_GET | ROUTE_POST, "/admin/posts/#/", admin_post_edit},
-	{ROUTE_GET, "/admin/posts/#/revisions/", admin_post_revisions},
-	{ROUTE_POST, "/admin/posts/#/revisions/#/restore", admin_post_restore},
-	{ROUTE_POST, "/admin/preview", admin_preview},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/posts", api_admin_posts},
-	{ROUTE_GET | (1u << HTTP_PUT) | (1u << HTTP_DELETE),
-         "/api/v1/admin/posts/#", api_admin_post},
-	{ROUTE_POST, "/api/v1/admin/posts/#/autosave", api_admin_post_autosave},
-	{ROUTE_GET, "/api/v1/admin/posts/#/revisions",
-         api_admin_post_revisions},
-	{ROUTE_POST, "/api/v1/admin/posts/#/revisions/#/restore",
-         api_admin_post_restore},
-	{ROUTE_POST, "/api/v1/admin/preview", api_admin_preview},
-	/* the admin: moderation (admin_moderate.c) */
-	{ROUTE_GET, "/admin/comments/", admin_comments_get},
-	{ROUTE_POST, "/admin/comments/", admin_comments_post},
-	{ROUTE_GET, "/admin/submissions/", admin_submissions_get},
-	{ROUTE_POST, "/admin/submissions/", admin_submissions_post},
-	{ROUTE_GET, "/api/v1/admin/comments", api_admin_comments},
-	{ROUTE_POST, "/api/v1/admin/comments/decide",
-         api_admin_comments_decide},
-	{ROUTE_GET, "/api/v1/admin/submissions", api_admin_submissions},
-	{ROUTE_POST, "/api/v1/admin/submissions/#", api_admin_submission},
-	/* the admin: running the site (admin_site.c) */
-	{ROUTE_GET | ROUTE_POST, "/admin/sections/", admin_sections},
-	{ROUTE_POST, "/admin/sections/#/", admin_section},
-	{ROUTE_GET | ROUTE_POST, "/admin/blocks/", admin_blocks},
-	{ROUTE_POST, "/admin/blocks/#/", admin_block},
-	{ROUTE_GET | ROUTE_POST, "/admin/settings/", admin_settings},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/sections", api_admin_sections},
-	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/sections/#",
-         api_admin_section},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/blocks", api_admin_blocks},
-	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/blocks/#",
-         api_admin_block},
-	{ROUTE_GET | (1u << HTTP_PUT), "/api/v1/admin/settings",
-         api_admin_settings},
-	/* the admin: users, profile, tokens (admin_users.c) */
-	{ROUTE_GET | ROUTE_POST, "/admin/users/", admin_users},
-	{ROUTE_POST, "/admin/users/#/", admin_user},
-	{ROUTE_GET | ROUTE_POST, "/admin/profile/", admin_profile},
-	{ROUTE_GET, "/api/v1/me", api_me},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/users", api_admin_users},
-	{(1u << HTTP_PUT), "/api/v1/admin/users/#", api_admin_user},
-	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/tokens", api_admin_tokens},
-	{(1u << HTTP_DELETE), "/api/v1/admin/tokens/#", api_admin_token},
-	/* the admin: dashboard and numbers (admin_stats.c) */
-	{ROUTE_GET, "/admin/", admin_dashboard},
-	{ROUTE_GET, "/admin/posts/#/stats/", admin_post_stats},
-	{ROUTE_GET, "/api/v1/admin/stats", api_admin_stats},
-	{ROUTE_GET, "/api/v1/admin/posts/#/stats", api_admin_post_stats},
+};
+
+/* Tried after the site's own routes and the ones handed in. */
+static const struct route routes_last[] = {
 	{ROUTE_GET, "/favicon.ico", favicon_get},
 	{ROUTE_GET | ROUTE_POST, "/:/", page_get}, /* POST: passwords */
 };
@@ -180,6 +124,21 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 	return rc;
 }
 
+struct route *
+site_routes_join(const struct route *extra, size_t nextra, size_t *n)
+{
+	size_t nown = sizeof(routes) / sizeof(routes[0]);
+	size_t nlast = sizeof(routes_last) / sizeof(routes_last[0]);
+	struct route *all = xcalloc(nown + nextra + nlast, sizeof(*all));
+
+	memcpy(all, routes, sizeof(routes));
+	if (nextra > 0)
+		memcpy(all + nown, extra, nextra * sizeof(*extra));
+	memcpy(all + nown + nextra, routes_last, sizeof(routes_last));
+	*n = nown + nextra + nlast;
+	return all;
+}
+
 struct site *
 site_new(struct store *st, const struct site_services *svc, const char *dir,
          const char *url, struct error *e)
@@ -189,6 +148,7 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 
 	pthread_rwlock_init(&s->snap_lock, NULL);
 	s->store = st;
+	s->routes = site_routes_join(svc->routes, svc->nroutes, &s->nroutes);
 	s->views = svc->views;
 	s->comments = svc->comments;
 	s->notify = svc->notify;
@@ -223,6 +183,7 @@ site_free(struct site *s)
 	if (s == NULL)
 		return;
 	tmpl_set_free(s->tmpl);
+	free(s->routes);
 	cache_free(s->cache);
 	throttle_free(s->throttle);
 	sidebar_free(s->sidebar);
@@ -231,198 +192,6 @@ site_free(struct site *s)
 	site_snap_free(s->snap);
 	pthread_rwlock_destroy(&s->snap_lock);
 	free(s);
-}
-
-const char *
-date_human(struct arena *a, int64_t t)
-{
-	char out[64], *sp;
-
-	/* %e pads the day with a space: "April  7, 2022" -> "April 7, 2022" */
-	time_format(t, "%B %e, %Y", out, sizeof(out));
-	sp = strstr(out, "  ");
-	if (sp != NULL)
-		memmove(sp, sp + 1, strlen(sp));
-	return arena_strdup(a, out);
-}
-
-const char *
-date_iso(struct arena *a, int64_t t)
-{
-	char out[64];
-
-	time_format(t, "%Y-%m-%dT%H:%M:%SZ", out, sizeof(out));
-	return arena_strdup(a, out);
-}
-
-const char *
-site_permalink(struct arena *a, const struct post *p)
-{
-	return post_path(a, p);
-}
-
-struct tval *
-post_model(struct site *s, struct arena *a, const struct post *p)
-{
-	struct tval *m = tval_map(a);
-	const char *path = site_permalink(a, p);
-
-	tval_set_int(a, m, "id", p->id);
-	tval_set_str(a, m, "title", p->title);
-	tval_set_str(a, m, "url", path);
-	tval_set_str(a, m, "abs_url", arena_printf(a, "%s%s", s->url, path));
-	tval_set_str(a, m, "date", date_human(a, p->published_at));
-	tval_set_str(a, m, "date_iso", date_iso(a, p->published_at));
-	tval_set_str(a, m, "updated", date_human(a, p->updated_at));
-	tval_set_str(a, m, "updated_iso", date_iso(a, p->updated_at));
-	tval_set_str(a, m, "excerpt", p->excerpt);
-	tval_set_int(a, m, "views", p->views_total);
-	tval_set_int(a, m, "comments", p->comment_count);
-	tval_set_bool(a, m, "one_comment", p->comment_count == 1);
-	tval_set_str(a, m, "source_url", p->source_url);
-	tval_set_str(a, m, "author", p->author_name);
-	if (p->section_id) {
-		struct tval *sec = tval_set(a, m, "section", tval_map(a));
-
-		tval_set_str(a, sec, "name", p->section_name);
-		tval_set_str(a, sec, "url",
-		             arena_printf(a, "/category/%s/", p->section_slug));
-	}
-	return m;
-}
-
-struct tval *
-book_model(struct site *s, struct arena *a, const struct book *b)
-{
-	struct tval *m = post_model(s, a, &b->post);
-
-	if (*b->order_url != '\0')
-		tval_set_str(a, m, "order_url", b->order_url);
-	if (*b->epub_path != '\0')
-		tval_set_str(a, m, "epub_url",
-		             arena_printf(a, "/media/%s", b->epub_path));
-	if (*b->pdf_path != '\0')
-		tval_set_str(a, m, "pdf_url",
-		             arena_printf(a, "/media/%s", b->pdf_path));
-	if (*b->cover_path != '\0')
-		tval_set_str(a, m, "cover_url",
-		             arena_printf(a, "/media/%s", b->cover_path));
-	return m;
-}
-
-struct tval *
-page_model(struct site *s, struct req *r, const char *title,
-           const char *canonical_path)
-{
-	struct arena *a = r->arena;
-	struct tval *m = tval_map(a);
-	struct tval *site = tval_set(a, m, "site", tval_map(a));
-	struct tval *nav = tval_set(a, site, "nav", tval_list(a));
-	const struct site_snap *sn;
-
-	tval_set_str(a, site, "url", s->url);
-	tval_set_str(a, m, "title", title);
-	tval_set_str(a, m, "canonical",
-	             arena_printf(a, "%s%s", s->url, canonical_path));
-	discovery_model(s, r, m);
-	tval_set_str(a, m, "sidebar_html", sidebar_html(s, a));
-	site_refresh(s);
-	pthread_rwlock_rdlock(&s->snap_lock);
-	sn = s->snap;
-	tval_set_str(a, site, "title", arena_strdup(a, sn->title));
-	tval_set_str(a, site, "tagline", arena_strdup(a, sn->tagline));
-	if (sn->msg_text != NULL) {
-		struct tval *msg = tval_set(a, site, "message", tval_map(a));
-
-		tval_set_str(a, msg, "text", arena_strdup(a, sn->msg_text));
-		if (sn->msg_url != NULL) {
-			tval_set_str(a, msg, "url",
-			             arena_strdup(a, sn->msg_url));
-			tval_set_str(a, msg, "title",
-			             arena_strdup(a, sn->msg_title));
-		}
-	}
-	for (size_t i = 0; i < sn->nnav; i++) {
-		struct tval *it = tval_push(a, nav, tval_map(a));
-
-		tval_set_str(a, it, "name", arena_strdup(a, sn->nav[i].name));
-		tval_set_str(a, it, "url", arena_strdup(a, sn->nav[i].url));
-		if (sn->nav[i].newest != NULL)
-			tval_set_str(a, it, "newest",
-			             arena_strdup(a, sn->nav[i].newest));
-	}
-	pthread_rwlock_unlock(&s->snap_lock);
-	return m;
-}
-
-void
-page_render(struct site *s, struct req *r, struct resp *rs, const char *name,
-            struct tval *model)
-{
-	struct error e;
-
-	(void)r;
-	if (tmpl_render(s->tmpl, name, model, &rs->body, &e) == -1) {
-		log_error("render %s: %s", name, e.msg);
-		buf_reset(&rs->body);
-		rs->status = 500;
-		rs->content_type = "text/plain; charset=utf-8";
-		if (buf_puts(&rs->body, "internal error\n") == -1)
-			return;
-	}
-}
-
-/*
- * An old WordPress permalink of an imported site (legacy_paths, migration
- * 006): 301 to where the item lives now, when it is public.  Consulted
- * only on the way to a 404, so current URLs never pay for it; a target
- * equal to the request (an item that is not public) is a 404, not a loop.
- */
-static int
-legacy_redirect(struct site *s, struct req *r, struct resp *rs)
-{
-	struct arena *a = r->arena;
-	const char *path, *url, *to = NULL;
-	struct post p;
-	struct error e;
-	int64_t id;
-	size_t n = strlen(r->path);
-
-	if (r->method != HTTP_GET && r->method != HTTP_HEAD)
-		return 0;
-	path = url_decode(a, r->path, n, 0);
-	if (path == NULL)
-		return 0;
-	if (store_legacy_path(s->store, a, path, &id, &url, &e) == -1 &&
-	    (n == 0 || r->path[n - 1] == '/' ||
-	     store_legacy_path(s->store, a, arena_printf(a, "%s/", path), &id,
-	                       &url, &e) == -1))
-		return 0;
-	if (id != 0 && store_post_get(s->store, a, id, &p, &e) == 0 &&
-	    p.status == POST_PUBLISHED && p.published_at <= clock_now())
-		to = arena_printf(a, "%s%s", s->url, site_permalink(a, &p));
-	else if (id == 0 && *url == '/')
-		to = arena_printf(a, "%s%s", s->url, url);
-	else if (id == 0 && *url != '\0')
-		to = url; /* an attachment's file, still on the old host */
-	if (to == NULL || (strncmp(to, s->url, strlen(s->url)) == 0 &&
-	                   strcmp(to + strlen(s->url), r->path) == 0))
-		return 0;
-	rs->status = 301;
-	(void)resp_header(rs, "Location", to);
-	return 1;
-}
-
-void
-page_not_found(struct site *s, struct req *r, struct resp *rs)
-{
-	struct tval *m;
-
-	if (legacy_redirect(s, r, rs))
-		return;
-	m = page_model(s, r, "Page not found", r->path);
-	rs->status = 404;
-	page_render(s, r, rs, "404.html", m);
 }
 
 static void
@@ -495,8 +264,7 @@ allow_header(const struct req *r)
 static void
 route(struct site *s, struct req *r, struct resp *rs)
 {
-	switch (route_dispatch(routes, sizeof(routes) / sizeof(routes[0]), s, r,
-	                       rs)) {
+	switch (route_dispatch(s->routes, s->nroutes, s, r, rs)) {
 	case ROUTE_OK:
 		break;
 	case ROUTE_NO_MATCH:

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "../http/http.h"
+#include "../http/route.h"
 #include "../store/posts.h"
 
 struct site;
@@ -19,10 +20,19 @@ struct site_services {
 	struct comments *comments;
 	struct notify *notify; /* NULL: no reply mail */
 	size_t cache_bytes;    /* the page cache's budget */
+	/* More routes (the admin's), tried after the site's own and before
+	 * the catch-all /SLUG/ of a page. */
+	const struct route *routes;
+	size_t nroutes;
 };
 struct site *site_new(struct store *st, const struct site_services *svc,
                       const char *dir, const char *url, struct error *e);
 void site_free(struct site *s);
+/* Every route the server answers, in the order tried: the site's own,
+ * extra[0..nextra), then the catch-all page; *n of them, freed with
+ * free().  The reserved slugs are read off this table (core/slugs.h). */
+struct route *site_routes_join(const struct route *extra, size_t nextra,
+                               size_t *n);
 /* The server's request handler (ctx is the site). */
 void site_handle(void *ctx, struct req *r, struct resp *rs);
 /* The headers every answer carries unless its handler set its own

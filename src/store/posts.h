@@ -188,6 +188,9 @@ int store_admin_post_counts(struct store *s, enum post_type type,
                             int64_t author_id, int64_t *counts,
                             struct error *e);
 
+/* The check of a reserved page slug (core/slugs.h: slugs_reserved), set
+ * once before any thread starts; without one no slug is reserved. */
+void store_slug_reserved_set(int (*fn)(const char *slug));
 /*
  * *owner: the id of the item of type other than except_id that has slug,
  * -1 when slug is a reserved page slug, 0 when it is free.

@@ -808,33 +808,23 @@ store_post_set_state(struct store *s, int64_t id, enum post_status status,
 }
 
 /*
- * Page slugs the routes of site/site.c own: a page there would never be
- * reached, so it gets the next free -N like any other clash.
+ * Page slugs the site's routes own: a page there would never be reached,
+ * so it gets the next free -N like any other clash.  Which ones they are
+ * is decided above the store (core/slugs.h), from the route table; the
+ * program hands the check in with store_slug_reserved_set().
  */
-static const char *const reserved_page_slugs[] = {
-	"page",    "category",    "tag",         "feed",       "books",
-	"podcast", "api",         "static",      "media",      "search",
-	"submit",  "comments",    "login",       "logout",     "admin",
-	"healthz", "unsubscribe", "sitemap.xml", "robots.txt", "favicon.ico",
-};
+static int (*reserved_fn)(const char *slug);
+
+void
+store_slug_reserved_set(int (*fn)(const char *slug))
+{
+	reserved_fn = fn;
+}
 
 int
 slug_reserved(enum post_type type, const char *slug)
 {
-	size_t i;
-
-	if (type != POST_PAGE)
-		return 0;
-	for (i = 0; slug[i] >= '0' && slug[i] <= '9'; i++)
-		;
-	if (i > 0 && slug[i] == '\0')
-		return 1; /* /2024/ is a date archive */
-	for (i = 0;
-	     i < sizeof(reserved_page_slugs) / sizeof(reserved_page_slugs[0]);
-	     i++)
-		if (strcmp(slug, reserved_page_slugs[i]) == 0)
-			return 1;
-	return 0;
+	return type == POST_PAGE && reserved_fn != NULL && reserved_fn(slug);
 }
 
 int

@@ -72,6 +72,7 @@
 #define LIM_BLOCKS             50          /* sidebar blocks */
 #define LIM_BLOCK_TEXT_BYTES   (16 * 1024) /* a text block's Markdown */
 #define LIM_BLOCK_PAGES        50          /* pages in a pages block */
+#define LIM_BLOCK_LIST         50          /* a podcasts/comments block */
 #define LIM_SITE_TEXT_BYTES    500         /* title, tagline, message, labels */
 
 /* The admin's posts, pages and books (site/admin_posts.c) */

@@ -17,6 +17,13 @@ char *slug_from_title(struct arena *a, const char *title);
  * no '/', no ASCII control, space or URL-reserved character. */
 int slug_valid(const char *s);
 
+/* s without leading and trailing white space (space, tab, CR, LF), in a;
+ * "" for NULL. */
+const char *text_trim(struct arena *a, const char *s);
+/* 1 if s holds a control byte or DEL; with multiline, line breaks and
+ * tabs are allowed. */
+int text_has_control(const char *s, int multiline);
+
 /* 1 if s is an absolute http:// or https:// URL with something after the
  * scheme. */
 int url_is_http(const char *s);

@@ -50,24 +50,30 @@ after(async () => {
 });
 afterEach((t) => reportOnFailure(t, srv));
 
-// routes[] of src/site/site.c: [{methods: ['GET', ...], pattern}].
+// Every route the server answers, from the tables of src/site/site.c and
+// src/admin/admin.c: [{methods: ['GET', ...], pattern}].
 function routeTable() {
-  const src = readFileSync(path.join(REPO_ROOT, 'src', 'site', 'site.c'), 'utf8');
-  const start = src.indexOf('static const struct route routes[] = {');
-  assert.ok(start >= 0, 'site.c has routes[]');
-  const body = src.slice(start, src.indexOf('\n};', start)).replace(/\/\*[\s\S]*?\*\//g, '');
+  // The site's own routes, the admin's (handed to the site by serve) and
+  // the catch-all page last, in the order the server tries them.
   const out = [];
-  for (const m of body.matchAll(/\{\s*([^{}"]+?),\s*"([^"]*)",\s*(\w+)\s*\}/g)) {
-    const methods = [];
-    if (/\bROUTE_GET\b/.test(m[1])) methods.push('GET', 'HEAD');
-    if (/\bROUTE_POST\b/.test(m[1])) methods.push('POST');
-    for (const x of m[1].matchAll(/HTTP_(PUT|DELETE|POST|GET|HEAD)\b/g)) if (!methods.includes(x[1])) methods.push(x[1]);
-    assert.ok(methods.length > 0, `methods of ${m[2]}: ${m[1]}`);
-    out.push({ methods, pattern: m[2], handler: m[3] });
+  for (const [file, name] of [['site', 'routes'], ['admin', 'admin_routes'], ['site', 'routes_last']]) {
+    const src = readFileSync(path.join(REPO_ROOT, 'src', file, `${file}.c`), 'utf8');
+    const start = src.indexOf(`const struct route ${name}[] = {`);
+    assert.ok(start >= 0, `${file} has ${name}[]`);
+    const body = src.slice(start, src.indexOf('\n};', start)).replace(/\/\*[\s\S]*?\*\//g, '');
+    const before = out.length;
+    for (const m of body.matchAll(/\{\s*([^{}"]+?),\s*"([^"]*)",\s*(\w+)\s*\}/g)) {
+      const methods = [];
+      if (/\bROUTE_GET\b/.test(m[1])) methods.push('GET', 'HEAD');
+      if (/\bROUTE_POST\b/.test(m[1])) methods.push('POST');
+      for (const x of m[1].matchAll(/HTTP_(PUT|DELETE|POST|GET|HEAD)\b/g)) if (!methods.includes(x[1])) methods.push(x[1]);
+      assert.ok(methods.length > 0, `methods of ${m[2]}: ${m[1]}`);
+      out.push({ methods, pattern: m[2], handler: m[3] });
+    }
+    // Every string in the table was read as a route: a change of layout that
+    // this parser misses fails here rather than testing nothing.
+    assert.equal(out.length - before, [...body.matchAll(/"\/[^"]*"/g)].length, `every entry of ${name}[] parsed`);
   }
-  // Every string in the table was read as a route: a change of layout that
-  // this parser misses fails here rather than testing nothing.
-  assert.equal(out.length, [...body.matchAll(/"\/[^"]*"/g)].length, 'every entry of routes[] parsed');
   return out;
 }
 
@@ -111,7 +117,7 @@ function assertSecure(headers, where, { referrer = ['strict-origin-when-cross-or
 }
 
 describe('every route', () => {
-  test('the table is read from site.c', () => {
+  test('the table is read from site.c and admin.c', () => {
     const routes = routeTable();
     assert.ok(routes.length >= 90, `${routes.length} routes`);
     assert.ok(routes.some((r) => r.pattern === '/#/#/#/:/' && r.methods.includes('POST')));

@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "admin.h"
 #include "internal.h"
 #include "../auth/auth.h"
 #include "../util/clock.h"
@@ -103,24 +104,6 @@ admin_who(struct site *s, struct req *r, struct who *out)
 	return 1;
 }
 
-static int
-is_api(const struct req *r)
-{
-	return strncmp(r->path, "/api/", 5) == 0;
-}
-
-/* A refusal: JSON for the API, else the admin's message page. */
-static void
-refuse(struct site *s, struct req *r, struct resp *rs, struct who *w,
-       int status, const char *msg)
-{
-	if (is_api(r)) {
-		resp_json_error(rs, status, msg);
-		return;
-	}
-	admin_message(s, r, rs, w, status, "Not allowed", msg);
-}
-
 /* The CSRF token a state-changing request carries. */
 static const char *
 csrf_sent(struct req *r)
@@ -145,7 +128,7 @@ admin_guard(struct site *s, struct req *r, struct resp *rs, unsigned cap)
 
 	rs->cache_control = "private, no-store";
 	if (!admin_who(s, r, w)) {
-		if (is_api(r)) {
+		if (admin_is_api(r)) {
 			resp_json_error(rs, 401,
 			                "sign in first (a session cookie or "
 			                "an API token)");
@@ -168,25 +151,26 @@ admin_guard(struct site *s, struct req *r, struct resp *rs, unsigned cap)
 		const char *sent = csrf_sent(r);
 
 		if (!req_same_origin(r, s->url)) {
-			refuse(s, r, rs, w, 403,
-			       "This request did not come from this site's "
-			       "own pages (no Origin or Referer of this "
-			       "site); nothing was changed.");
+			admin_error(
+				s, r, rs, w, 403, "Not allowed",
+				"This request did not come from this site's "
+				"own pages (no Origin or Referer of this "
+				"site); nothing was changed.");
 			return NULL;
 		}
 		if (sent == NULL || !auth_equal(sent, w->csrf)) {
-			refuse(s, r, rs, w, 403,
-			       "The form's security token is missing or "
-			       "out of date (sign in again, then retry); "
-			       "nothing was changed.");
+			admin_error(s, r, rs, w, 403, "Not allowed",
+			            "The form's security token is missing or "
+			            "out of date (sign in again, then retry); "
+			            "nothing was changed.");
 			return NULL;
 		}
 	}
 	if (!auth_can(&w->u, cap)) {
-		refuse(s, r, rs, w, 403,
-		       arena_printf(r->arena,
-		                    "Your role (%s) does not allow this.",
-		                    user_role_names[w->u.role]));
+		admin_error(s, r, rs, w, 403, "Not allowed",
+		            arena_printf(r->arena,
+		                         "Your role (%s) does not allow this.",
+		                         user_role_names[w->u.role]));
 		return NULL;
 	}
 	return w;
@@ -618,3 +602,70 @@ admin_redirect(struct resp *rs, const char *to)
 	rs->status = 303;
 	(void)resp_header(rs, "Location", to);
 }
+
+/* Tried after the public site's routes, before its catch-all page. */
+const struct route admin_routes[] = {
+	/* signing in (admin.c) */
+	{ROUTE_GET, "/login", login_get},
+	{ROUTE_POST, "/login", login_post},
+	{ROUTE_GET, "/logout", logout_get},
+	{ROUTE_POST, "/logout", logout_post},
+	{ROUTE_GET, "/invite", invite_get},
+	{ROUTE_POST, "/invite", invite_post},
+	/* the admin: posts, pages, books (admin_posts.c) */
+	{ROUTE_GET, "/admin/posts/", admin_posts_get},
+	{ROUTE_POST, "/admin/posts/bulk", admin_posts_bulk},
+	{ROUTE_GET | ROUTE_POST, "/admin/posts/new", admin_post_new},
+	{ROUTE_GET | ROUTE_POST, "/admin/posts/#/", admin_post_edit},
+	{ROUTE_GET, "/admin/posts/#/revisions/", admin_post_revisions},
+	{ROUTE_POST, "/admin/posts/#/revisions/#/restore", admin_post_restore},
+	{ROUTE_POST, "/admin/preview", admin_preview},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/posts", api_admin_posts},
+	{ROUTE_GET | (1u << HTTP_PUT) | (1u << HTTP_DELETE),
+         "/api/v1/admin/posts/#", api_admin_post},
+	{ROUTE_POST, "/api/v1/admin/posts/#/autosave", api_admin_post_autosave},
+	{ROUTE_GET, "/api/v1/admin/posts/#/revisions",
+         api_admin_post_revisions},
+	{ROUTE_POST, "/api/v1/admin/posts/#/revisions/#/restore",
+         api_admin_post_restore},
+	{ROUTE_POST, "/api/v1/admin/preview", api_admin_preview},
+	/* the admin: moderation (admin_moderate.c) */
+	{ROUTE_GET, "/admin/comments/", admin_comments_get},
+	{ROUTE_POST, "/admin/comments/", admin_comments_post},
+	{ROUTE_GET, "/admin/submissions/", admin_submissions_get},
+	{ROUTE_POST, "/admin/submissions/", admin_submissions_post},
+	{ROUTE_GET, "/api/v1/admin/comments", api_admin_comments},
+	{ROUTE_POST, "/api/v1/admin/comments/decide",
+         api_admin_comments_decide},
+	{ROUTE_GET, "/api/v1/admin/submissions", api_admin_submissions},
+	{ROUTE_POST, "/api/v1/admin/submissions/#", api_admin_submission},
+	/* the admin: running the site (admin_site.c) */
+	{ROUTE_GET | ROUTE_POST, "/admin/sections/", admin_sections},
+	{ROUTE_POST, "/admin/sections/#/", admin_section},
+	{ROUTE_GET | ROUTE_POST, "/admin/blocks/", admin_blocks},
+	{ROUTE_POST, "/admin/blocks/#/", admin_block},
+	{ROUTE_GET | ROUTE_POST, "/admin/settings/", admin_settings},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/sections", api_admin_sections},
+	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/sections/#",
+         api_admin_section},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/blocks", api_admin_blocks},
+	{(1u << HTTP_PUT) | (1u << HTTP_DELETE), "/api/v1/admin/blocks/#",
+         api_admin_block},
+	{ROUTE_GET | (1u << HTTP_PUT), "/api/v1/admin/settings",
+         api_admin_settings},
+	/* the admin: users, profile, tokens (admin_users.c) */
+	{ROUTE_GET | ROUTE_POST, "/admin/users/", admin_users},
+	{ROUTE_POST, "/admin/users/#/", admin_user},
+	{ROUTE_GET | ROUTE_POST, "/admin/profile/", admin_profile},
+	{ROUTE_GET, "/api/v1/me", api_me},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/users", api_admin_users},
+	{(1u << HTTP_PUT), "/api/v1/admin/users/#", api_admin_user},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/admin/tokens", api_admin_tokens},
+	{(1u << HTTP_DELETE), "/api/v1/admin/tokens/#", api_admin_token},
+	/* the admin: dashboard and numbers (admin_stats.c) */
+	{ROUTE_GET, "/admin/", admin_dashboard},
+	{ROUTE_GET, "/admin/posts/#/stats/", admin_post_stats},
+	{ROUTE_GET, "/api/v1/admin/stats", api_admin_stats},
+	{ROUTE_GET, "/api/v1/admin/posts/#/stats", api_admin_post_stats},
+};
+const size_t admin_route_count = sizeof(admin_routes) / sizeof(admin_routes[0]);

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "internal.h"
+#include "../util/addr.h"
 #include "../auth/auth.h"
 #include "../util/clock.h"
 #include "../util/log.h"
@@ -26,12 +27,8 @@ static const char *const cap_names[] = {
 	"comments", "submissions", "site",          "users",     "stats",
 };
 
-/* A form field's cap: above the limit the handler checks itself, so an
- * over-long value gets its message next to the field and stays in it. */
-#define FORM_MAX(lim) (4 * (size_t)(lim) + 16)
-
-static const char *
-when(struct arena *a, int64_t t)
+const char *
+admin_when(struct arena *a, int64_t t)
 {
 	char out[32];
 
@@ -41,21 +38,21 @@ when(struct arena *a, int64_t t)
 	return arena_strdup(a, out);
 }
 
-static json_t *
-json_time(struct arena *a, int64_t t)
+json_t *
+admin_json_time(struct arena *a, int64_t t)
 {
 	return t == 0 ? json_null() : json_string(date_iso(a, t));
 }
 
-static const char *
-or_empty(const char *s)
+const char *
+admin_or_empty(const char *s)
 {
 	return s != NULL ? s : "";
 }
 
 /* A display name: one line of at most LIM_USER_NAME_BYTES. */
-static int
-name_check(const char *name, struct error *e)
+int
+admin_user_name_check(const char *name, struct error *e)
 {
 	if (strlen(name) > LIM_USER_NAME_BYTES)
 		return error_set(e, ERR_INVALID, "name: longer than %d bytes",
@@ -67,19 +64,15 @@ name_check(const char *name, struct error *e)
 
 /* An email address, or "" for none.  Only its shape is checked: the
  * admin sends invitations by hand, nothing is mailed to it yet. */
-static int
-email_check(const char *email, struct error *e)
+int
+admin_user_email_check(const char *email, struct error *e)
 {
-	const char *at;
-
 	if (*email == '\0')
 		return 0;
 	if (strlen(email) > LIM_EMAIL_BYTES)
 		return error_set(e, ERR_INVALID, "email: longer than %d bytes",
 		                 LIM_EMAIL_BYTES);
-	at = strrchr(email, '@');
-	if (at == NULL || at == email || at[1] == '\0' ||
-	    strpbrk(email, " \t\r\n<>\",;") != NULL)
+	if (!email_valid(email, strlen(email)))
 		return error_set(e, ERR_INVALID, "email: not an email address");
 	return 0;
 }
@@ -87,7 +80,7 @@ email_check(const char *email, struct error *e)
 static int
 role_parse(const char *name, enum user_role *out, struct error *e)
 {
-	int r = enum_lookup(user_role_names, ROLE__MAX, or_empty(name));
+	int r = enum_lookup(user_role_names, ROLE__MAX, admin_or_empty(name));
 
 	if (r < 0)
 		return error_set(e, ERR_INVALID,
@@ -177,12 +170,13 @@ user_json(struct arena *a, const struct user *u, const struct user_extras *x)
 {
 	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:o,s:o,s:I}", "id",
 	                 (json_int_t)u->id, "login", u->login, "name",
-	                 or_empty(u->name), "email", or_empty(u->email), "role",
+	                 admin_or_empty(u->name), "email",
+	                 admin_or_empty(u->email), "role",
 	                 user_role_names[u->role], "status", user_status(u, x),
 	                 "disabled", u->disabled, "has_password",
 	                 u->has_password, "created_at",
-	                 json_time(a, u->created_at), "last_login_at",
-	                 json_time(a, u->last_login_at), "sessions",
+	                 admin_json_time(a, u->created_at), "last_login_at",
+	                 admin_json_time(a, u->last_login_at), "sessions",
 	                 (json_int_t)extras_sessions(x, u->id));
 }
 
@@ -218,11 +212,11 @@ invite_check(struct arena *a, const char *const v[IF__MAX],
 	int ok = 1;
 
 	memset(errs, 0, IF__MAX * sizeof(*errs));
-	if (auth_login_check(or_empty(v[IF_LOGIN]), &e) == -1)
+	if (auth_login_check(admin_or_empty(v[IF_LOGIN]), &e) == -1)
 		errs[IF_LOGIN] = arena_strdup(a, e.msg);
-	if (name_check(or_empty(v[IF_NAME]), &e) == -1)
+	if (admin_user_name_check(admin_or_empty(v[IF_NAME]), &e) == -1)
 		errs[IF_NAME] = arena_strdup(a, e.msg);
-	if (email_check(or_empty(v[IF_EMAIL]), &e) == -1)
+	if (admin_user_email_check(admin_or_empty(v[IF_EMAIL]), &e) == -1)
 		errs[IF_EMAIL] = arena_strdup(a, e.msg);
 	if (role_parse(v[IF_ROLE], role, &e) == -1)
 		errs[IF_ROLE] = arena_strdup(a, e.msg);
@@ -251,7 +245,7 @@ invite_create(struct site *s, struct req *r, struct who *w,
 
 	u.login = v[IF_LOGIN];
 	u.name = v[IF_NAME] != NULL && *v[IF_NAME] ? v[IF_NAME] : v[IF_LOGIN];
-	u.email = or_empty(v[IF_EMAIL]);
+	u.email = admin_or_empty(v[IF_EMAIL]);
 	u.role = role;
 	u.created_at = now;
 	auth_token_new(token);
@@ -379,7 +373,8 @@ users_page(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		         role_options(a, user_role_names[us[i].role]));
 		tval_set_str(a, it, "status", st);
 		tval_set_str(a, it, "status_label", status_label(st));
-		tval_set_str(a, it, "last_login", when(a, us[i].last_login_at));
+		tval_set_str(a, it, "last_login",
+		             admin_when(a, us[i].last_login_at));
 		tval_set_int(a, it, "sessions", extras_sessions(&x, us[i].id));
 		tval_set_bool(a, it, "disabled", us[i].disabled);
 		tval_set_bool(a, it, "has_password", us[i].has_password);
@@ -388,7 +383,8 @@ users_page(struct site *s, struct req *r, struct resp *rs, struct who *w,
 			tval_set_str(a, it, "row_error", v->row_error);
 	}
 	for (int i = 0; i < IF__MAX; i++) {
-		tval_set_str(a, form, invite_fields[i], or_empty(v->v[i]));
+		tval_set_str(a, form, invite_fields[i],
+		             admin_or_empty(v->v[i]));
 		if (v->errs[i] != NULL)
 			tval_set_str(a, form,
 			             arena_printf(a, "%s_error",
@@ -409,7 +405,7 @@ users_page(struct site *s, struct req *r, struct resp *rs, struct who *w,
 
 		tval_set_str(a, l, "url", v->invite_url);
 		tval_set_str(a, l, "login", v->invite_login);
-		tval_set_str(a, l, "expires", when(a, v->invite_expires));
+		tval_set_str(a, l, "expires", admin_when(a, v->invite_expires));
 	}
 	rs->status = v->status;
 	admin_render(s, r, rs, "admin_users.html", m);
@@ -440,9 +436,12 @@ void
 admin_users(void *ctx, struct req *r, struct resp *rs)
 {
 	struct form_field f[IF__MAX] = {
-		[IF_LOGIN] = {"login", FORM_MAX(LIM_LOGIN_BYTES), 0, NULL},
-		[IF_NAME] = {"name", FORM_MAX(LIM_USER_NAME_BYTES), 0, NULL},
-		[IF_EMAIL] = {"email", FORM_MAX(LIM_EMAIL_BYTES), 0, NULL},
+		[IF_LOGIN] = {"login", ADMIN_FIELD_MAX(LIM_LOGIN_BYTES), 0,
+	                      NULL},
+		[IF_NAME] = {"name", ADMIN_FIELD_MAX(LIM_USER_NAME_BYTES), 0,
+	                     NULL},
+		[IF_EMAIL] = {"email", ADMIN_FIELD_MAX(LIM_EMAIL_BYTES), 0,
+	                      NULL},
 		[IF_ROLE] = {"role", 32, 0, NULL},
 	};
 	struct site *s = ctx;
@@ -468,7 +467,7 @@ admin_users(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	for (int i = 0; i < IF__MAX; i++)
-		v.v[i] = or_empty(f[i].value);
+		v.v[i] = admin_or_empty(f[i].value);
 	if (!invite_check(r->arena, v.v, v.errs, &role)) {
 		v.status = 400;
 		v.error = "The invitation was not sent: see the messages "
@@ -575,325 +574,6 @@ admin_user(void *ctx, struct req *r, struct resp *rs)
 	                            done, (long long)u.id));
 }
 
-/* ---- /admin/profile/ ---- */
-
-struct profile_view {
-	int status;
-	const char *name, *email, *name_error, *email_error;
-	const char *current_error, *password_error, *again_error;
-	const char *token_name, *token_error;
-	const char *new_token, *new_token_name;
-	const char *notice, *error;
-};
-
-/* The hash of the session r is signed in with, or NULL (API token). */
-static const char *
-own_session_hash(struct who *w, struct arena *a)
-{
-	char hash[AUTH_HASH_HEX + 1];
-
-	if (w->via_token || w->token == NULL)
-		return NULL;
-	auth_token_hash(w->token, hash);
-	return arena_strdup(a, hash);
-}
-
-static void
-profile_page(struct site *s, struct req *r, struct resp *rs, struct who *w,
-             const struct profile_view *v)
-{
-	struct arena *a = r->arena;
-	struct tval *m = admin_model(s, r, w, "Your profile");
-	struct tval *sl = tval_set(a, m, "sessions", tval_list(a));
-	struct tval *tl = tval_set(a, m, "tokens", tval_list(a));
-	const char *mine = own_session_hash(w, a);
-	struct session *xs;
-	struct api_token *ts;
-	size_t nx, nt, others = 0;
-	struct error e;
-
-	if (store_session_list(s->store, a, w->u.id, clock_now(), &xs, &nx,
-	                       &e) == -1 ||
-	    store_token_list(s->store, a, w->u.id, &ts, &nt, &e) == -1) {
-		log_error("profile: %s", e.msg);
-		admin_message(s, r, rs, w, 500, "Your profile",
-		              "Your sessions could not be read.");
-		return;
-	}
-	tval_set_str(a, m, "login", w->u.login);
-	tval_set_str(a, m, "role", user_role_names[w->u.role]);
-	tval_set_str(a, m, "name", v->name ? v->name : w->u.name);
-	tval_set_str(a, m, "email", v->email ? v->email : w->u.email);
-	tval_set_int(a, m, "name_max", LIM_USER_NAME_BYTES);
-	tval_set_int(a, m, "email_max", LIM_EMAIL_BYTES);
-	tval_set_int(a, m, "password_min", LIM_PASSWORD_MIN);
-	tval_set_int(a, m, "token_name_max", LIM_TOKEN_NAME_BYTES);
-	tval_set_int(a, m, "token_limit", LIM_API_TOKENS);
-	tval_set_str(a, m, "token_name", or_empty(v->token_name));
-	for (size_t i = 0; i < nx; i++) {
-		struct tval *it = tval_push(a, sl, tval_map(a));
-		int cur = mine != NULL && strcmp(mine, xs[i].token_hash) == 0;
-
-		tval_set_str(a, it, "created", when(a, xs[i].created_at));
-		tval_set_str(a, it, "seen",
-		             when(a, xs[i].seen_at ? xs[i].seen_at
-		                                   : xs[i].created_at));
-		tval_set_str(a, it, "ip", *xs[i].ip ? xs[i].ip : "unknown");
-		tval_set_bool(a, it, "current", cur);
-		others += !cur;
-	}
-	tval_set_int(a, m, "other_sessions", (int64_t)others);
-	for (size_t i = 0; i < nt; i++) {
-		struct tval *it = tval_push(a, tl, tval_map(a));
-
-		tval_set_int(a, it, "id", ts[i].id);
-		tval_set_str(a, it, "name", ts[i].name);
-		tval_set_str(a, it, "created", when(a, ts[i].created_at));
-		tval_set_str(a, it, "used", when(a, ts[i].used_at));
-	}
-	tval_set_int(a, m, "token_count", (int64_t)nt);
-#define SET_OPT(key, val)                                                      \
-	do {                                                                   \
-		if ((val) != NULL)                                             \
-			tval_set_str(a, m, key, val);                          \
-	} while (0)
-	SET_OPT("name_error", v->name_error);
-	SET_OPT("email_error", v->email_error);
-	SET_OPT("current_error", v->current_error);
-	SET_OPT("password_error", v->password_error);
-	SET_OPT("again_error", v->again_error);
-	SET_OPT("token_error", v->token_error);
-	SET_OPT("new_token", v->new_token);
-	SET_OPT("new_token_name", v->new_token_name);
-	SET_OPT("notice", v->notice);
-	SET_OPT("error", v->error);
-#undef SET_OPT
-	rs->status = v->status;
-	admin_render(s, r, rs, "admin_profile.html", m);
-}
-
-/* A new API token for w's user: *token (shown once) and *id.
- * ERR_INVALID for a bad name, ERR_CONFLICT at LIM_API_TOKENS. */
-static int
-token_create(struct site *s, struct req *r, struct who *w, const char *name,
-             int64_t *id, const char **token, struct error *e)
-{
-	char tok[AUTH_TOKEN_CHARS + 1], hash[AUTH_HASH_HEX + 1];
-	struct api_token *ts;
-	size_t n;
-
-	if (name == NULL || *name == '\0')
-		return error_set(e, ERR_INVALID,
-		                 "name: give the token a name (say, what "
-		                 "script uses it)");
-	if (strlen(name) > LIM_TOKEN_NAME_BYTES)
-		return error_set(e, ERR_INVALID, "name: longer than %d bytes",
-		                 LIM_TOKEN_NAME_BYTES);
-	if (strpbrk(name, "\r\n\t") != NULL)
-		return error_set(e, ERR_INVALID, "name: one line only");
-	if (store_token_list(s->store, r->arena, w->u.id, &ts, &n, e) == -1)
-		return -1;
-	if (n >= LIM_API_TOKENS)
-		return error_set(e, ERR_CONFLICT,
-		                 "you hold %d API tokens, the most one user "
-		                 "may have; delete one first",
-		                 LIM_API_TOKENS);
-	auth_token_new(tok);
-	auth_token_hash(tok, hash);
-	if (store_token_add(s->store, w->u.id, hash, name, clock_now(), id,
-	                    e) == -1)
-		return -1;
-	*token = arena_strdup(r->arena, tok);
-	sodium_memzero(tok, sizeof(tok));
-	return 0;
-}
-
-/* Change w's password: the current one first (counted as a failed
- * sign-in when wrong, so a stolen session cannot guess it freely), the
- * new one twice.  Every other session of the user ends; this one stays. */
-static void
-profile_password(struct site *s, struct req *r, struct resp *rs, struct who *w,
-                 struct profile_view *v, const char *cur, const char *pw,
-                 const char *again)
-{
-	struct arena *a = r->arena;
-	const char *key = arena_printf(a, "login:%s", w->u.login);
-	char h[AUTH_HASH_BYTES];
-	struct error e;
-	int64_t now = clock_now(), wait, n = 0;
-	int rehash;
-
-	v->status = 400;
-	wait = throttle_wait(s->throttle, key, now);
-	if (wait > 0) {
-		(void)resp_header(rs, "Retry-After",
-		                  arena_printf(a, "%lld", (long long)wait));
-		v->status = 429;
-		v->current_error = arena_printf(
-			a,
-			"Too many wrong passwords. Wait %lld seconds, then "
-			"try again.",
-			(long long)wait);
-		return;
-	}
-	if (!auth_password_verify(w->u.pw_hash, cur, &rehash)) {
-		throttle_fail(s->throttle, key, LIM_LOGIN_FREE, now);
-		v->current_error = "This is not your current password.";
-		return;
-	}
-	if (auth_password_check(pw, &e) == -1) {
-		v->password_error = arena_strdup(a, e.msg);
-		return;
-	}
-	if (strcmp(pw, again) != 0) {
-		v->again_error = "The two new passwords differ.";
-		return;
-	}
-	if (auth_password_hash(pw, h, &e) == -1 ||
-	    store_user_set_password(s->store, w->u.id, h, &e) == -1 ||
-	    store_session_revoke_others(s->store, w->u.id,
-	                                own_session_hash(w, a), &n, &e) == -1) {
-		log_error("profile: password of '%s': %s", w->u.login, e.msg);
-		v->status = 500;
-		v->error = "The password could not be saved; please try "
-			   "again.";
-		return;
-	}
-	log_info("profile: '%s' changed their password; %lld other "
-	         "session(s) ended",
-	         w->u.login, (long long)n);
-	v->status = 303;
-}
-
-void
-admin_profile(void *ctx, struct req *r, struct resp *rs)
-{
-	enum {
-		F_ACTION,
-		F_NAME,
-		F_EMAIL,
-		F_CURRENT,
-		F_PASSWORD,
-		F_AGAIN,
-		F_TOKEN_NAME,
-		F_ID,
-		F__MAX
-	};
-	struct form_field f[F__MAX] = {
-		[F_ACTION] = {"action", 32, 1, NULL},
-		[F_NAME] = {"name", FORM_MAX(LIM_USER_NAME_BYTES), 0, NULL},
-		[F_EMAIL] = {"email", FORM_MAX(LIM_EMAIL_BYTES), 0, NULL},
-		[F_CURRENT] = {"current", 2 * LIM_PASSWORD_BYTES, 0, NULL},
-		[F_PASSWORD] = {"password", 2 * LIM_PASSWORD_BYTES, 0, NULL},
-		[F_AGAIN] = {"again", 2 * LIM_PASSWORD_BYTES, 0, NULL},
-		[F_TOKEN_NAME] = {"token_name", FORM_MAX(LIM_TOKEN_NAME_BYTES),
-	                          0, NULL},
-		[F_ID] = {"id", 24, 0, NULL},
-	};
-	struct site *s = ctx;
-	struct who *w = admin_guard(s, r, rs, CAP_ADMIN);
-	struct profile_view v = {0};
-	struct arena *a = r->arena;
-	const char *action, *done = NULL, *q;
-	struct error e;
-	int64_t id, n;
-
-	if (w == NULL)
-		return;
-	v.status = 200;
-	if (r->method != HTTP_POST) {
-		q = req_query(r, "done");
-		if (q != NULL && strcmp(q, "profile") == 0)
-			v.notice = "Your name and email were saved.";
-		else if (q != NULL && strcmp(q, "password") == 0)
-			v.notice = "Your password was changed, and your other "
-				   "sessions were ended.";
-		else if (q != NULL && strcmp(q, "signout") == 0)
-			v.notice = "Your other sessions were ended.";
-		else if (q != NULL && strcmp(q, "token_deleted") == 0)
-			v.notice = "The API token was deleted; it no longer "
-				   "works.";
-		profile_page(s, r, rs, w, &v);
-		return;
-	}
-	if (form_parse(r, f, F__MAX, &e) == -1) {
-		v.status = 400;
-		v.error = e.msg;
-		profile_page(s, r, rs, w, &v);
-		return;
-	}
-	action = f[F_ACTION].value;
-	if (strcmp(action, "profile") == 0) {
-		v.name = or_empty(f[F_NAME].value);
-		v.email = or_empty(f[F_EMAIL].value);
-		if (name_check(v.name, &e) == -1)
-			v.name_error = arena_strdup(a, e.msg);
-		if (email_check(v.email, &e) == -1)
-			v.email_error = arena_strdup(a, e.msg);
-		if (v.name_error != NULL || v.email_error != NULL) {
-			v.status = 400;
-			v.error = "Nothing was saved: see the messages below.";
-		} else if (store_user_set_profile(s->store, w->u.id,
-		                                  *v.name ? v.name : w->u.login,
-		                                  v.email, &e) == -1) {
-			log_error("profile: %s", e.msg);
-			v.status = 500;
-			v.error = "Your profile could not be saved.";
-		} else
-			done = "profile";
-	} else if (strcmp(action, "password") == 0) {
-		profile_password(s, r, rs, w, &v, or_empty(f[F_CURRENT].value),
-		                 or_empty(f[F_PASSWORD].value),
-		                 or_empty(f[F_AGAIN].value));
-		if (v.status == 303)
-			done = "password";
-		else if (v.error == NULL)
-			v.error = "Your password was not changed: see the "
-				  "messages below.";
-	} else if (strcmp(action, "signout_others") == 0) {
-		if (store_session_revoke_others(s->store, w->u.id,
-		                                own_session_hash(w, a), &n,
-		                                &e) == -1) {
-			log_error("profile: %s", e.msg);
-			v.status = 500;
-			v.error = "Your sessions could not be ended.";
-		} else
-			done = "signout";
-	} else if (strcmp(action, "token_new") == 0) {
-		v.token_name = or_empty(f[F_TOKEN_NAME].value);
-		if (token_create(s, r, w, v.token_name, &id, &v.new_token,
-		                 &e) == -1) {
-			if (e.code == ERR_IO)
-				log_error("profile: %s", e.msg);
-			v.status = resp_status_for(e.code);
-			v.token_error = arena_strdup(a, e.msg);
-			v.error = "No token was made: see the message below.";
-		} else {
-			v.new_token_name = v.token_name;
-			v.token_name = NULL;
-			v.notice = "A new API token was made.";
-		}
-	} else if (strcmp(action, "token_delete") == 0) {
-		if (f[F_ID].value == NULL ||
-		    num_parse(f[F_ID].value, 1, INT64_MAX, &id) == -1 ||
-		    store_token_delete(s->store, w->u.id, id, &e) == -1) {
-			admin_message(s, r, rs, w, 404, "Your profile",
-			              "You have no such API token.");
-			return;
-		}
-		done = "token_deleted";
-	} else {
-		v.status = 400;
-		v.error = arena_printf(a, "Unknown action '%s'.", action);
-	}
-	if (done != NULL) {
-		admin_redirect(rs, arena_printf(a, "/admin/profile/?done=%s",
-		                                done));
-		return;
-	}
-	profile_page(s, r, rs, w, &v);
-}
-
 /* ---- the JSON API ---- */
 
 void
@@ -912,23 +592,15 @@ api_me(void *ctx, struct req *r, struct resp *rs)
 	api_json(rs, 200,
 	         json_pack("{s:I,s:s,s:s,s:s,s:s,s:o}", "id",
 	                   (json_int_t)w->u.id, "login", w->u.login, "name",
-	                   or_empty(w->u.name), "email", or_empty(w->u.email),
-	                   "role", user_role_names[w->u.role], "capabilities",
-	                   caps));
-}
-
-/* A field error: {"error": msg, "field": name} with status. */
-static void
-api_field_error(struct resp *rs, int status, const char *field, const char *msg)
-{
-	api_json(rs, status,
-	         json_pack("{s:s,s:s}", "error", msg, "field", field));
+	                   admin_or_empty(w->u.name), "email",
+	                   admin_or_empty(w->u.email), "role",
+	                   user_role_names[w->u.role], "capabilities", caps));
 }
 
 /* String member key of doc into *out (NULL when absent); 0, or -1 with a
  * 400 sent when it is there but not a string. */
-static int
-api_str(struct resp *rs, json_t *doc, const char *key, const char **out)
+int
+admin_api_str(struct resp *rs, json_t *doc, const char *key, const char **out)
 {
 	json_t *v = json_object_get(doc, key);
 
@@ -936,7 +608,7 @@ api_str(struct resp *rs, json_t *doc, const char *key, const char **out)
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_string(v)) {
-		api_field_error(rs, 400, key, "must be a string");
+		admin_field_error(rs, 400, key, "must be a string");
 		return -1;
 	}
 	*out = json_string_value(v);
@@ -977,13 +649,13 @@ api_admin_users(void *ctx, struct req *r, struct resp *rs)
 	if (doc == NULL)
 		return;
 	for (int i = 0; i < IF__MAX; i++)
-		if (api_str(rs, doc, invite_fields[i], &v[i]) == -1)
+		if (admin_api_str(rs, doc, invite_fields[i], &v[i]) == -1)
 			goto out;
 	if (!invite_check(r->arena, v, errs, &role)) {
 		for (int i = 0; i < IF__MAX; i++)
 			if (errs[i] != NULL) {
-				api_field_error(rs, 400, invite_fields[i],
-				                errs[i]);
+				admin_field_error(rs, 400, invite_fields[i],
+				                  errs[i]);
 				break;
 			}
 		goto out;
@@ -991,7 +663,7 @@ api_admin_users(void *ctx, struct req *r, struct resp *rs)
 	if (invite_create(s, r, w, v, role, &id, &url, &expires, &e) == -1) {
 		if (e.code == ERR_IO)
 			log_error("invite: %s", e.msg);
-		api_field_error(rs, resp_status_for(e.code), "login", e.msg);
+		admin_field_error(rs, resp_status_for(e.code), "login", e.msg);
 		goto out;
 	}
 	if (store_user_get(s->store, r->arena, id, &u, &e) == -1 ||
@@ -1004,7 +676,7 @@ api_admin_users(void *ctx, struct req *r, struct resp *rs)
 	api_json(rs, 201,
 	         json_pack("{s:o,s:s,s:o}", "user", user_json(r->arena, &u, &x),
 	                   "invite_url", url, "expires_at",
-	                   json_time(r->arena, expires)));
+	                   admin_json_time(r->arena, expires)));
 out:
 	json_decref(doc);
 }
@@ -1042,7 +714,7 @@ api_admin_user(void *ctx, struct req *r, struct resp *rs)
 			if (!json_is_string(val) ||
 			    role_parse(json_string_value(val), &role, &e) ==
 			            -1) {
-				api_field_error(
+				admin_field_error(
 					rs, 400, "role",
 					"role: one of admin, editor, "
 					"author, moderator, contributor");
@@ -1050,17 +722,18 @@ api_admin_user(void *ctx, struct req *r, struct resp *rs)
 			}
 		} else if (strcmp(key, "disabled") == 0) {
 			if (!json_is_boolean(val)) {
-				api_field_error(rs, 400, "disabled",
-				                "disabled: true or false");
+				admin_field_error(rs, 400, "disabled",
+				                  "disabled: true or false");
 				goto out;
 			}
 			disabled = json_is_true(val);
 		} else {
-			api_field_error(rs, 400, key,
-			                arena_printf(r->arena,
-			                             "unknown field '%s' (role "
-			                             "and disabled may change)",
-			                             key));
+			admin_field_error(
+				rs, 400, key,
+				arena_printf(r->arena,
+			                     "unknown field '%s' (role "
+			                     "and disabled may change)",
+			                     key));
 			goto out;
 		}
 		any = 1;
@@ -1087,83 +760,4 @@ api_admin_user(void *ctx, struct req *r, struct resp *rs)
 	api_json(rs, 200, user_json(r->arena, &u, &x));
 out:
 	json_decref(doc);
-}
-
-static json_t *
-token_json(struct arena *a, const struct api_token *t)
-{
-	return json_pack("{s:I,s:s,s:o,s:o}", "id", (json_int_t)t->id, "name",
-	                 t->name, "created_at", json_time(a, t->created_at),
-	                 "used_at", json_time(a, t->used_at));
-}
-
-void
-api_admin_tokens(void *ctx, struct req *r, struct resp *rs)
-{
-	struct site *s = ctx;
-	struct who *w = admin_guard(s, r, rs, CAP_ADMIN);
-	struct api_token *ts;
-	const char *name, *token;
-	struct error e;
-	json_t *doc, *list;
-	int64_t id;
-	size_t n;
-
-	if (w == NULL)
-		return;
-	if (r->method == HTTP_GET || r->method == HTTP_HEAD) {
-		if (store_token_list(s->store, r->arena, w->u.id, &ts, &n,
-		                     &e) == -1) {
-			log_error("tokens: %s", e.msg);
-			resp_json_error(rs, 500, "cannot read your tokens");
-			return;
-		}
-		list = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(list,
-			                      token_json(r->arena, &ts[i]));
-		api_json(rs, 200, list);
-		return;
-	}
-	doc = api_json_request(r, rs);
-	if (doc == NULL)
-		return;
-	if (api_str(rs, doc, "name", &name) == -1)
-		goto out;
-	if (token_create(s, r, w, name, &id, &token, &e) == -1) {
-		if (e.code == ERR_IO)
-			log_error("tokens: %s", e.msg);
-		api_field_error(rs, resp_status_for(e.code), "name", e.msg);
-		goto out;
-	}
-	api_json(rs, 201,
-	         json_pack("{s:I,s:s,s:o,s:s}", "id", (json_int_t)id, "name",
-	                   name, "created_at", json_time(r->arena, clock_now()),
-	                   "token", token));
-out:
-	json_decref(doc);
-}
-
-void
-api_admin_token(void *ctx, struct req *r, struct resp *rs)
-{
-	struct site *s = ctx;
-	struct who *w = admin_guard(s, r, rs, CAP_ADMIN);
-	struct error e;
-	int64_t id;
-
-	if (w == NULL)
-		return;
-	if (!admin_id_param(r, 0, &id)) {
-		resp_json_error(rs, 404, "you have no such API token");
-		return;
-	}
-	if (store_token_delete(s->store, w->u.id, id, &e) == -1) {
-		if (e.code == ERR_IO)
-			log_error("tokens: %s", e.msg);
-		resp_json_error(rs, e.code == ERR_IO ? 500 : 404,
-		                "you have no such API token");
-		return;
-	}
-	api_json(rs, 200, json_pack("{s:I}", "deleted", (json_int_t)id));
 }
