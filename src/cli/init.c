@@ -11,6 +11,7 @@
 #include "../auth/auth.h"
 #include "../core/slugs.h"
 #include "../site/site.h"
+#include "../store/site.h"
 #include "../store/store.h"
 #include "../util/log.h"
 #include "../util/banned.h"
@@ -117,6 +118,14 @@ site_create(struct conf *c, struct error *e)
 	return st;
 }
 
+/*
+ * A new site's one section, so that a post can name it at once (the
+ * README's first post does).  Rename it in the admin; an import whose
+ * category has its slug takes it over while no post is in it.
+ */
+static const struct section default_section = {0, "news", "News", SECTION_POSTS,
+                                               0, 0,      0};
+
 int
 cmd_init(struct conf *c, int argc, char **argv)
 {
@@ -124,6 +133,7 @@ cmd_init(struct conf *c, int argc, char **argv)
 	                                 {NULL, NULL, NULL}};
 	struct error e;
 	struct store *st;
+	int64_t id;
 	int npos, rc;
 
 	rc = cli_args("init", argc, argv, 1, flags, &npos);
@@ -134,8 +144,9 @@ cmd_init(struct conf *c, int argc, char **argv)
 	st = site_create(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);
+	rc = store_section_add(st, &default_section, &id, &e);
 	store_close(st);
-	return 0;
+	return rc == -1 ? cli_fail(&e) : 0;
 }
 
 struct store *

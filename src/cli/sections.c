@@ -19,31 +19,28 @@ static int
 sections_add(struct conf *c, int argc, char **argv)
 {
 	struct section_form f = {.show_newest = 1};
+	const struct cli_flag flags[] = {{"name", &f.name, NULL},
+	                                 {"kind", &f.kind, NULL},
+	                                 {"description", &f.description, NULL},
+	                                 {NULL, NULL, NULL}};
 	struct section sec;
 	const char *desc, *bad;
 	struct store *st;
 	struct arena *a;
 	struct error e;
 	int64_t id;
-	int rc = 0;
+	int rc, npos;
 
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
-			f.name = argv[++i];
-		else if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc)
-			f.kind = argv[++i];
-		else if (strcmp(argv[i], "--description") == 0 && i + 1 < argc)
-			f.description = argv[++i];
-		else if (f.slug == NULL && argv[i][0] != '-')
-			f.slug = argv[i];
-		else
-			return cli_usage("sections add: unexpected argument "
-			                 "'%s'",
-			                 argv[i]);
-	}
-	if (f.slug == NULL || f.name == NULL)
-		return cli_usage("usage: gazette sections add SLUG --name NAME "
-		                 "[--kind KIND]");
+	rc = cli_args("sections add", argc, argv, 2, flags, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos > 1)
+		return cli_usage("sections add: unexpected argument '%s'",
+		                 argv[3]);
+	if (npos != 1 || f.name == NULL)
+		return cli_usage_of("sections add");
+	f.slug = argv[2];
+	rc = 0;
 	st = site_open(c, &e); /* which also reads the reserved slugs */
 	if (st == NULL)
 		return cli_fail(&e);
@@ -89,10 +86,19 @@ sections_list(struct conf *c)
 int
 cmd_sections(struct conf *c, int argc, char **argv)
 {
+	int rc, npos;
+
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
 		return sections_add(c, argc, argv);
-	if (argc == 2 && strcmp(argv[1], "list") == 0)
+	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
+		rc = cli_args("sections list", argc, argv, 2, NULL, &npos);
+		if (rc != CLI_GO)
+			return rc;
+		if (npos > 0)
+			return cli_usage("sections list: unexpected argument "
+			                 "'%s'",
+			                 argv[2]);
 		return sections_list(c);
-	return cli_usage("usage: gazette sections add SLUG --name NAME "
-	                 "[--kind KIND] | sections list");
+	}
+	return cli_usage_of("sections");
 }

@@ -36,7 +36,9 @@ struct import_term {
 	const char *parent_slug; /* "" for none; categories and terms */
 };
 /* Matched by legacy id, then by slug.  *id is the section's, tag's or
- * term's row id. */
+ * term's row id.  A section found by slug that no import made and no post
+ * is in yet (a new site's default section) takes the term's name,
+ * description and legacy id, and counts as added (*existed 0). */
 int store_import_term(struct store *s, const struct import_term *t, int64_t *id,
                       int *existed, struct error *e);
 int store_import_term_meta(struct store *s, const char *taxonomy,

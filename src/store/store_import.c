@@ -37,6 +37,13 @@ static const char SQL_SECTION_ADD[] =
 	"legacy_id, parent_id) VALUES (?1, ?2, 'posts', "
 	"(SELECT coalesce(max(position), 0) + 1 FROM sections), ?3, ?4, "
 	"(SELECT id FROM sections WHERE slug = ?5))";
+/* A section no import made and no post is in yet (a new site's default
+ * section, one added by hand for the import): the import's own. */
+static const char SQL_SECTION_ADOPT[] =
+	"UPDATE sections SET name = ?2, description = ?3, legacy_id = ?4 "
+	"WHERE id = ?1 AND legacy_id IS NULL "
+	"AND NOT EXISTS (SELECT 1 FROM post_sections WHERE section_id = ?1) "
+	"AND NOT EXISTS (SELECT 1 FROM sections WHERE legacy_id = ?4)";
 static const char SQL_SECTION_SET_LEGACY[] =
 	"UPDATE sections SET legacy_id = ?2 WHERE id = ?1 AND legacy_id IS NULL "
 	"AND NOT EXISTS (SELECT 1 FROM sections WHERE legacy_id = ?2)";
@@ -322,6 +329,17 @@ store_import_term(struct store *s, const struct import_term *t, int64_t *id,
 	             : lookup(s, by_slug, id, e, "s", t->slug);
 	if (rc == -1)
 		return -1;
+	if (*id != 0 && by_slug == SQL_SECTION_BY_SLUG && t->legacy_id != 0) {
+		int64_t n = 0;
+
+		if (write_count(s, SQL_SECTION_ADOPT, "adopting section", &n, e,
+		                "lssl", *id, name, desc, t->legacy_id) == -1)
+			return -1;
+		if (n > 0) {
+			*existed = 0; /* taken as the import's: its meta too */
+			return 0;
+		}
+	}
 	if (*id != 0)
 		return t->legacy_id == 0
 		               ? 0

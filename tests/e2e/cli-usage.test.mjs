@@ -72,6 +72,40 @@ describe('--version and help', () => {
   });
 });
 
+describe('a new site', () => {
+  test('has one section, news, that a post can name at once and an import takes over while empty', async () => {
+    const dir = path.join(await tempDir(), 'fresh');
+    let r = await run(['init', '--site', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    r = await run(['sections', 'list', '--site', dir]);
+    assert.equal(r.stdout, '1\tnews\tposts\tNews\n');
+    r = await run(['sections', 'add', 'watch', '--name=Watch', '--kind=video', '--site', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '2\twatch\n');
+    r = await run(['sections', 'add', 'page', '--name', 'Page', '--site', dir]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /reserved/);
+    // a WordPress category 'news' with its own name: the empty default
+    // section becomes it
+    const wxr = path.join(dir, 'cat.xml');
+    writeFileSync(wxr, `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:category><wp:term_id>7</wp:term_id><wp:category_nicename>news</wp:category_nicename>
+<wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[Harbour News]]></wp:cat_name></wp:category>
+</channel></rss>
+`);
+    r = await run(['import', 'wxr', wxr, '--site', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    r = await run(['sections', 'list', '--site', dir]);
+    assert.equal(r.stdout, '1\tnews\tposts\tHarbour News\n2\twatch\tvideo\tWatch\n');
+    const post = path.join(dir, 'first.md');
+    writeFileSync(post, '---\ntitle: First\nsection: news\nstatus: published\n---\nHello.\n');
+    r = await run(['post', 'add', post, '--site', dir]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+});
+
 describe('flags', () => {
   test('--flag=value works like --flag value', async () => {
     const dir = path.join(await tempDir(), 'eq');
