@@ -17,7 +17,7 @@ MESON  ?= meson
 FILES = $(shell find src templates static tests/unit tests/fuzz -type f | LC_ALL=C sort | cksum | cut -d' ' -f1)
 
 .PHONY: all deps build asan fuzz-build fuzz fuzz-smoke run test unit e2e bench \
-	format format-check clean
+	format format-check map-check clean
 
 all: build
 
@@ -88,12 +88,17 @@ test: deps
 	$(MAKE) e2e
 	$(MAKE) fuzz-smoke
 	$(MAKE) format-check
+	$(MAKE) map-check
 
 bench: deps build
 	bench/run
 
 format:
 	clang-format -i $$(find src tests -name '*.[ch]')
+
+# docs/ARCHITECTURE.md's map against src/: rows, layers, circles, lengths.
+map-check:
+	@python3 scripts/check-map
 
 format-check:
 	@clang-format --dry-run --Werror $$(find src tests -name '*.[ch]') \
