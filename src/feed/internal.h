@@ -1,0 +1,40 @@
+#ifndef GAZETTE_FEED_INTERNAL_H
+#define GAZETTE_FEED_INTERNAL_H
+/* What the parsers of feed/ share (entry.c, dedup.c). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "feed.h"
+
+/* s with &, <, > and " escaped, in a. */
+char *feed_html_escape(struct arena *a, const char *s);
+/*
+ * The plain text of sanitized HTML (tags dropped, references decoded,
+ * white space collapsed), in a.  Written against store_html_text() for
+ * now; util/html_text.c takes it over (issue 14).
+ */
+const char *feed_html_to_text(struct arena *a, const char *html);
+/* s cut to at most max bytes at a UTF-8 boundary (a copy when cut). */
+const char *feed_text_cut(struct arena *a, const char *s, size_t max);
+/* A non-negative decimal count, else 0. */
+int64_t feed_length(const char *s);
+/*
+ * Fill en's content_html, summary_html and text from the raw HTML of its
+ * content and summary (either NULL), through the sanitizer with
+ * SANITIZE_FEED; cut at LIM_FEED_HTML_BYTES and LIM_FEED_TEXT_BYTES.
+ */
+void feed_entry_finish(struct arena *a, struct feed_entry *en,
+                       const char *content, const char *summary);
+/* Every entry's key and cross_key; a GUID repeated for a different item
+ * in one feed keys that item by GUID and link and title (dedup.c). */
+void feed_doc_keys(struct feed_doc *doc);
+/*
+ * The encoding to read body[0..n) with, or NULL for libxml2's own
+ * detection (BOM, declaration): the charset of content_type, except that
+ * UTF-8 labelled as ISO-8859-1, windows-1252 or ASCII stays UTF-8; and a
+ * body with no declaration that is not UTF-8 is windows-1252.
+ */
+const char *feed_encoding(struct arena *a, const char *body, size_t n,
+                          const char *content_type);
+
+#endif
