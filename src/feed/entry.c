@@ -4,10 +4,12 @@
  * river, cuts at the named limits; and the choice of a body's encoding.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <libxml/encoding.h>
+#include <libxml/uri.h>
 
 #include "internal.h"
 #include "../render/sanitize.h"
@@ -71,8 +73,87 @@ feed_length(const char *s)
 	return v;
 }
 
+/* The HTML-escaped attribute value v[0..n) decoded, in a. */
+static char *
+attr_decode(struct arena *a, const char *v, size_t n)
+{
+	static const char *const refs[][2] = {
+		{"&amp;", "&"}, {"&quot;", "\""}, {"&lt;", "<"},
+		{"&gt;", ">"},  {"&#39;", "'"},
+	};
+	char *out = arena_alloc(a, n + 1);
+	size_t o = 0, i = 0, k;
+
+	while (i < n) {
+		for (k = 0; k < sizeof(refs) / sizeof(refs[0]); k++)
+			if (strncmp(v + i, refs[k][0], strlen(refs[k][0])) == 0)
+				break;
+		if (k < sizeof(refs) / sizeof(refs[0])) {
+			out[o++] = refs[k][1][0];
+			i += strlen(refs[k][0]);
+		} else {
+			out[o++] = v[i++];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * Relative href and src values of the sanitizer's output resolved
+ * against base: the river shows an entry far from its feed.  The
+ * sanitizer writes every attribute double-quoted and text with '<'
+ * escaped, so a tag is '<' to the '>' outside quotes.
+ */
 static const char *
-clean(struct arena *a, const char *html)
+absolutize(struct arena *a, const char *html, const char *base)
+{
+	struct buf b;
+	const char *p = html, *r;
+	int rc = 0;
+
+	buf_init(&b, (size_t)-1);
+	while (*p != '\0') {
+		const char *v, *end;
+		xmlChar *abs;
+		char *val;
+
+		if (*p != ' ' ||
+		    (strncmp(p, " href=\"", 7) != 0 &&
+		     strncmp(p, " src=\"", 6) != 0)) {
+			rc |= buf_putc(&b, *p++);
+			continue;
+		}
+		v = strchr(p, '"') + 1;
+		end = strchr(v, '"');
+		if (end == NULL)
+			break;
+		rc |= buf_add(&b, p, (size_t)(v - p));
+		val = attr_decode(a, v, (size_t)(end - v));
+		while (*val == ' ' || *val == '\t' || *val == '\n')
+			val++;
+		for (size_t k = strlen(val);
+		     k > 0 && (val[k - 1] == ' ' || val[k - 1] == '\t' ||
+		               val[k - 1] == '\n');
+		     k--)
+			val[k - 1] = '\0';
+		abs = xmlBuildURI((const xmlChar *)val, (const xmlChar *)base);
+		if (abs != NULL && url_is_http((const char *)abs))
+			rc |= buf_puts(&b, feed_html_escape(a, (const char *)abs));
+		else
+			rc |= buf_add(&b, v, (size_t)(end - v));
+		xmlFree(abs);
+		p = end;
+	}
+	rc |= buf_puts(&b, p);
+	(void)rc; /* no cap */
+	r = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	return r;
+}
+
+const char *
+feed_html_clean(struct arena *a, const char *html, const char *base)
 {
 	struct buf b;
 	size_t n;
@@ -86,23 +167,32 @@ clean(struct arena *a, const char *html)
 	/* the sanitizer adds attributes: room for that, then the cap */
 	buf_init(&b, 2 * (size_t)LIM_FEED_HTML_BYTES);
 	r = sanitize_html(&b, html, n, SANITIZE_FEED) == 0
-	            ? feed_text_cut(a, arena_strdup(a, buf_str(&b)),
-	                            2 * (size_t)LIM_FEED_HTML_BYTES)
+	            ? arena_strdup(a, buf_str(&b))
 	            : "";
+	/* white space around the markup is no part of it */
+	while (*r == ' ' || *r == '\n' || *r == '\t' || *r == '\r')
+		r++;
+	n = strlen(r);
+	while (n > 0 && (r[n - 1] == ' ' || r[n - 1] == '\n' ||
+	                 r[n - 1] == '\t' || r[n - 1] == '\r'))
+		n--;
+	r = arena_strndup(a, r, n);
 	buf_release(&b);
+	if (base != NULL && (strstr(r, " href=\"") || strstr(r, " src=\"")))
+		r = absolutize(a, r, base);
 	return r;
 }
 
 void
 feed_entry_finish(struct arena *a, struct feed_entry *en, const char *content,
-                  const char *summary)
+                  const char *summary, const char *base)
 {
 	const char *text;
 
-	en->summary_html = clean(a, summary);
-	en->content_html =
-		content != NULL && *content != '\0' ? clean(a, content)
-		                                    : en->summary_html;
+	en->summary_html = feed_html_clean(a, summary, base);
+	en->content_html = content != NULL && *content != '\0'
+	                           ? feed_html_clean(a, content, base)
+	                           : en->summary_html;
 	text = feed_html_to_text(a, en->content_html);
 	en->text = feed_text_cut(a, text, LIM_FEED_TEXT_BYTES);
 	if (strlen(en->guid) > LIM_FEED_URL_BYTES)
@@ -182,16 +272,51 @@ known(const char *enc)
 	return 1;
 }
 
+/* body[0..n) with each invalid UTF-8 sequence as U+FFFD, in a. */
+static const char *
+utf8_repair(struct arena *a, const char *body, size_t *n)
+{
+	struct buf b;
+	size_t i = 0;
+	const char *r;
+
+	buf_init(&b, (size_t)-1);
+	while (i < *n) {
+		size_t ok = utf8_valid_len(body + i, *n - i);
+
+		if (buf_add(&b, body + i, ok) == -1)
+			abort();
+		i += ok;
+		if (i < *n) {
+			if (buf_puts(&b, "\xef\xbf\xbd") == -1)
+				abort();
+			i++;
+		}
+	}
+	*n = b.len;
+	r = arena_strndup(a, b.p, b.len);
+	buf_release(&b);
+	return r;
+}
+
 const char *
-feed_encoding(struct arena *a, const char *body, size_t n,
+feed_encoding(struct arena *a, const char **bodyp, size_t *np,
               const char *content_type)
 {
-	const char *http = charset_of(a, content_type), *decl;
+	const char *http = charset_of(a, content_type), *decl,
+		   *body = *bodyp;
 	const unsigned char *u = (const unsigned char *)body;
+	size_t n = *np;
 	int utf8, ascii = 1;
 
-	/* UTF-16 and UTF-32, with or without a BOM: libxml2 sees them */
-	if (n >= 2 && (u[0] == 0 || u[1] == 0 || (u[0] == 0xfe && u[1] == 0xff) ||
+	/* UTF-32 by its BOM, which libxml2 does not detect */
+	if (n >= 4 && memcmp(body, "\0\0\xfe\xff", 4) == 0)
+		return "UTF-32BE";
+	if (n >= 4 && memcmp(body, "\xff\xfe\0\0", 4) == 0)
+		return "UTF-32LE";
+	/* UTF-16, with or without a BOM: libxml2 sees it */
+	if (n >= 2 && (u[0] == 0 || u[1] == 0 ||
+	               (u[0] == 0xfe && u[1] == 0xff) ||
 	               (u[0] == 0xff && u[1] == 0xfe)))
 		return NULL;
 	for (size_t i = 0; i < n && ascii; i++)
@@ -201,15 +326,31 @@ feed_encoding(struct arena *a, const char *body, size_t n,
 	/* a label iconv does not know is no label */
 	if (http != NULL && !known(http))
 		http = NULL;
-	if (decl != NULL && *decl != '\0' && !known(decl))
-		return !ascii && !utf8 ? "windows-1252" : "UTF-8";
-	if (http != NULL && utf8 && is_latin(http))
-		return "UTF-8";
+	if (decl != NULL && *decl != '\0' && !known(decl)) {
+		char *copy = arena_strndup(a, body, n), *at, *end;
+
+		/* encoding="name" as spaces: declared() found it whole */
+		at = strstr(copy, "encoding");
+		end = strstr(at, decl) + strlen(decl) + 1;
+		memset(at, ' ', (size_t)(end - at));
+		*bodyp = body = copy;
+		decl = "";
+	}
+	if (http != NULL && is_latin(http))
+		return utf8 || ascii ? "UTF-8" : "windows-1252";
 	if (http != NULL)
 		return http;
-	if (decl != NULL && *decl != '\0')
-		return utf8 && is_latin(decl) ? "UTF-8" : NULL;
-	if (!ascii && !utf8)
-		return "windows-1252";
-	return NULL;
+	if (decl != NULL && *decl != '\0' && is_latin(decl))
+		return utf8 || ascii ? "UTF-8" : "windows-1252";
+	if (decl != NULL && *decl != '\0' && strcasecmp(decl, "utf-8") != 0)
+		return NULL;
+	if (ascii || utf8)
+		return NULL;
+	/* no label, or UTF-8's: mostly UTF-8 with a few bad bytes is
+	 * repaired, anything else is the web's default, windows-1252 */
+	if (utf8_valid_len(body, n) > n / 2 || decl != NULL) {
+		*bodyp = utf8_repair(a, body, np);
+		return "UTF-8";
+	}
+	return "windows-1252";
 }

@@ -24,17 +24,33 @@ int64_t feed_length(const char *s);
  * SANITIZE_FEED; cut at LIM_FEED_HTML_BYTES and LIM_FEED_TEXT_BYTES.
  */
 void feed_entry_finish(struct arena *a, struct feed_entry *en,
-                       const char *content, const char *summary);
+                       const char *content, const char *summary,
+                       const char *base);
 /* Every entry's key and cross_key; a GUID repeated for a different item
  * in one feed keys that item by GUID and link and title (dedup.c). */
 void feed_doc_keys(struct feed_doc *doc);
 /*
- * The encoding to read body[0..n) with, or NULL for libxml2's own
- * detection (BOM, declaration): the charset of content_type, except that
- * UTF-8 labelled as ISO-8859-1, windows-1252 or ASCII stays UTF-8; and a
- * body with no declaration that is not UTF-8 is windows-1252.
+ * The encoding to read *body with, or NULL for libxml2's own detection
+ * (BOM, declaration): the charset of content_type, except that UTF-8
+ * labelled as a Latin charset stays UTF-8 and other bytes under a Latin
+ * label are windows-1252 (as WHATWG reads them); a body with no
+ * declaration that is not UTF-8 is windows-1252.  A declaration naming
+ * an encoding iconv lacks is blanked out, and UTF-8 with invalid bytes
+ * has them replaced by U+FFFD (libxml2 stops at the first), in a copy in
+ * a that replaces *body and *n.
  */
-const char *feed_encoding(struct arena *a, const char *body, size_t n,
+const char *feed_encoding(struct arena *a, const char **body, size_t *n,
                           const char *content_type);
-
+/*
+ * body with HTML's named entity references that the document does not
+ * declare rewritten for XML (entities.c); body itself when none; the
+ * length in *out_n.
+ */
+const char *feed_xml_entities(struct arena *a, const char *body, size_t n,
+                              size_t *out_n);
+/* html through the sanitizer (SANITIZE_FEED), relative URLs in href and
+ * src resolved against base (or NULL), cut at LIM_FEED_HTML_BYTES; "" for
+ * NULL. */
+const char *feed_html_clean(struct arena *a, const char *html,
+                            const char *base);
 #endif

@@ -106,7 +106,7 @@ read_item(struct arena *a, const char *base, json_t *it,
 	summary = str(it, "summary");
 	if (summary != NULL)
 		summary = feed_html_escape(a, summary);
-	feed_entry_finish(a, en, content, summary);
+	feed_entry_finish(a, en, content, summary, base);
 }
 
 int

@@ -83,42 +83,14 @@ attr(struct ctx *c, const xmlNode *n, const char *name)
 	return s;
 }
 
-/* HTML's names XML lacks, for text (in HTML they stay references). */
-static const char *
-html_entity(const char *name)
-{
-	static const char *const t[][2] = {
-		{"nbsp", "\xc2\xa0"},   {"hellip", "\xe2\x80\xa6"},
-		{"mdash", "\xe2\x80\x94"}, {"ndash", "\xe2\x80\x93"},
-		{"lsquo", "\xe2\x80\x98"}, {"rsquo", "\xe2\x80\x99"},
-		{"ldquo", "\xe2\x80\x9c"}, {"rdquo", "\xe2\x80\x9d"},
-		{"copy", "\xc2\xa9"},   {"reg", "\xc2\xae"},
-		{"trade", "\xe2\x84\xa2"}, {"euro", "\xe2\x82\xac"},
-		{"laquo", "\xc2\xab"},  {"raquo", "\xc2\xbb"},
-		{"eacute", "\xc3\xa9"}, {"egrave", "\xc3\xa8"},
-		{"aacute", "\xc3\xa1"}, {"agrave", "\xc3\xa0"},
-		{"ouml", "\xc3\xb6"},   {"uuml", "\xc3\xbc"},
-		{"auml", "\xc3\xa4"},   {"szlig", "\xc3\x9f"},
-		{"ccedil", "\xc3\xa7"}, {"bull", "\xe2\x80\xa2"},
-		{"middot", "\xc2\xb7"}, {"deg", "\xc2\xb0"},
-		{"pound", "\xc2\xa3"},  {"yen", "\xc2\xa5"},
-		{"times", "\xc3\x97"},  {"iexcl", "\xc2\xa1"},
-	};
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(name, t[i][0]) == 0)
-			return t[i][1];
-	return NULL;
-}
-
 /*
- * The text under n into b.  An entity reference declared in the document
+ * The text under n into b.  An entity reference the document declares
  * adds its replacement text only when that holds no further reference
- * (one level: no amplification); an undeclared one is decoded from
- * html_entity(), or, with html set, written back as "&name;".
+ * (one level: no amplification).  HTML's names never get here
+ * (entities.c rewrote them).
  */
 static void
-text_into(struct ctx *c, const xmlNode *n, struct buf *b, int html)
+text_into(struct ctx *c, const xmlNode *n, struct buf *b)
 {
 	for (const xmlNode *k = n->children; k != NULL; k = k->next) {
 		int r = 0;
@@ -128,19 +100,14 @@ text_into(struct ctx *c, const xmlNode *n, struct buf *b, int html)
 			r = buf_puts(b, (const char *)k->content);
 		} else if (k->type == XML_ENTITY_REF_NODE) {
 			xmlEntityPtr ent = xmlGetDocEntity(c->doc, k->name);
-			const char *s = html_entity((const char *)k->name);
 
 			if (ent != NULL &&
 			    ent->etype == XML_INTERNAL_GENERAL_ENTITY &&
 			    ent->content != NULL &&
 			    strchr((const char *)ent->content, '&') == NULL)
 				r = buf_puts(b, (const char *)ent->content);
-			else if (ent == NULL && html)
-				r = buf_printf(b, "&%s;", k->name);
-			else if (ent == NULL && s != NULL)
-				r = buf_puts(b, s);
 		} else if (k->type == XML_ELEMENT_NODE) {
-			text_into(c, k, b, html);
+			text_into(c, k, b);
 		}
 		if (r == -1)
 			return; /* cut at the cap */
@@ -161,13 +128,13 @@ trim(char *s)
 }
 
 static char *
-text_of(struct ctx *c, const xmlNode *n, size_t max, int html)
+text_of(struct ctx *c, const xmlNode *n, size_t max)
 {
 	struct buf b;
 	char *s;
 
 	buf_init(&b, max);
-	text_into(c, n, &b, html);
+	text_into(c, n, &b);
 	s = arena_strdup(c->a, buf_str(&b));
 	buf_release(&b);
 	return s;
@@ -241,15 +208,21 @@ construct_html(struct ctx *c, const xmlNode *n)
 	char *s;
 
 	if (c->kind != FEED_ATOM)
-		return text_of(c, n, LIM_FEED_HTML_BYTES, 1);
+		return text_of(c, n, LIM_FEED_HTML_BYTES);
 	if ((type != NULL && (strcmp(type, "xhtml") == 0 ||
 	                      strcmp(type, "application/xhtml+xml") == 0)) ||
 	    (mode != NULL && strcmp(mode, "xml") == 0))
 		return markup_of(c, n);
-	s = text_of(c, n, LIM_FEED_HTML_BYTES, 1);
-	if (mode != NULL && strcmp(mode, "base64") == 0)
+	s = text_of(c, n, LIM_FEED_HTML_BYTES);
+	/* RFC 4287 section 4.1.3.3: other types than text, html, xhtml and
+	 * XML ones are base64 */
+	if ((mode != NULL && strcmp(mode, "base64") == 0) ||
+	    (mode == NULL && type != NULL && *type != '\0' &&
+	     strcmp(type, "text") != 0 &&
+	     strcmp(type, "html") != 0 && strncmp(type, "text/", 5) != 0 &&
+	     strstr(type, "xml") == NULL))
 		s = base64_decode(c->a, s);
-	if (type == NULL || strcmp(type, "text") == 0 ||
+	if (type == NULL || *type == '\0' || strcmp(type, "text") == 0 ||
 	    strcmp(type, "text/plain") == 0) {
 		if (c->kind == FEED_ATOM && (type != NULL || mode == NULL ||
 		                             strcmp(mode, "escaped") != 0))
@@ -258,21 +231,41 @@ construct_html(struct ctx *c, const xmlNode *n)
 	return s;
 }
 
-/* A title: plain text, whatever markup its construct held. */
+/* A title: plain text, whatever markup its construct held (markup is
+ * sanitized first, so a script's text never becomes a headline). */
 static const char *
 construct_text(struct ctx *c, const xmlNode *n)
 {
 	const char *type = attr(c, n, "type"), *mode = attr(c, n, "mode");
 
 	if (c->kind == FEED_ATOM &&
-	    ((type != NULL && strcmp(type, "text") != 0 &&
+	    ((type != NULL && *type != '\0' && strcmp(type, "text") != 0 &&
 	      strcmp(type, "text/plain") != 0) ||
 	     mode != NULL))
-		return feed_text_cut(c->a, feed_html_to_text(
-		                                   c->a, construct_html(c, n)),
-		                     LIM_FEED_TITLE_BYTES);
-	return feed_text_cut(c->a, trim(text_of(c, n, LIM_FEED_TITLE_BYTES, 0)),
+		return feed_text_cut(
+			c->a,
+			feed_html_to_text(c->a, feed_html_clean(
+			                                c->a,
+			                                construct_html(c, n),
+			                                NULL)),
+			LIM_FEED_TITLE_BYTES);
+	return feed_text_cut(c->a, trim(text_of(c, n, LIM_FEED_TITLE_BYTES)),
 	                     LIM_FEED_TITLE_BYTES);
+}
+
+/* n's base URL (xml:base over the feed's URL), or NULL; in the arena. */
+static const char *
+base_of(struct ctx *c, const xmlNode *n)
+{
+	xmlChar *b = xmlNodeGetBase(c->doc, n);
+	const char *s;
+
+	if (b == NULL)
+		return c->base;
+	s = url_is_http((const char *)b) ? arena_strdup(c->a, (const char *)b)
+	                                 : c->base;
+	xmlFree(b);
+	return s;
 }
 
 /* ref resolved against n's xml:base and the feed's URL; "" unless the
@@ -311,7 +304,7 @@ static void
 set_date(struct ctx *c, const xmlNode *n, int64_t *t)
 {
 	int64_t v;
-	char *s = trim(text_of(c, n, 256, 0));
+	char *s = trim(text_of(c, n, 256));
 
 	if (*t == 0 && feed_date_parse(s, &v) == 0)
 		*t = v;
@@ -351,10 +344,12 @@ author_of(struct ctx *c, const xmlNode *n)
 
 	for (const xmlNode *k = n->children; k != NULL; k = k->next) {
 		if (named(k, NULL, "name"))
-			name = trim(text_of(c, k, LIM_FEED_TITLE_BYTES, 0));
+			name = trim(text_of(c, k, LIM_FEED_TITLE_BYTES));
 		else if (named(k, NULL, "email"))
-			email = trim(text_of(c, k, LIM_FEED_TITLE_BYTES, 0));
+			email = trim(text_of(c, k, LIM_FEED_TITLE_BYTES));
 	}
+	if (*name != '\0' && *email != '\0')
+		return arena_printf(c->a, "%s (%s)", name, email);
 	return *name != '\0' ? name : email;
 }
 
@@ -362,6 +357,7 @@ static void
 read_entry(struct ctx *c, const xmlNode *item, struct feed_entry *en)
 {
 	const char *content = NULL, *summary = NULL, *guid_link = NULL;
+	const char *base = c->base;
 
 	en->guid = en->link = en->title = en->author = "";
 	en->enclosure_url = en->enclosure_type = "";
@@ -385,26 +381,29 @@ read_entry(struct ctx *c, const xmlNode *item, struct feed_entry *en)
 				atom_link(c, k, &en->link, en);
 			else if (*en->link == '\0')
 				en->link = resolve(c, k, trim(text_of(
-				                      c, k, LIM_FEED_URL_BYTES + 1,
-				                      0)));
+				                      c, k, LIM_FEED_URL_BYTES + 1)));
 		} else if (named(k, NS_ATOM10, "link")) {
 			if (*en->link == '\0')
 				atom_link(c, k, &en->link, en);
 		} else if (named(k, NULL, "guid") || named(k, NULL, "id")) {
 			const char *perma = attr(c, k, "isPermaLink");
 
-			en->guid = trim(text_of(c, k, LIM_FEED_URL_BYTES, 0));
+			en->guid = trim(text_of(c, k, LIM_FEED_URL_BYTES));
 			if (c->kind != FEED_ATOM &&
 			    (perma == NULL || strcasecmp(perma, "false") != 0))
 				guid_link = en->guid;
 		} else if (named(k, NULL, "description") ||
 		           named(k, NULL, "summary") ||
 		           named(k, NS_DC, "description")) {
+			if (summary == NULL && content == NULL)
+				base = base_of(c, k);
 			if (summary == NULL)
 				summary = construct_html(c, k);
 		} else if (named(k, NULL, "content") ||
 		           named(k, NS_CONTENT, "encoded") ||
 		           named(k, NS_XHTML, "body")) {
+			if (content == NULL)
+				base = base_of(c, k);
 			if (content == NULL)
 				content = named(k, NS_XHTML, "body")
 				                  ? markup_of(c, k)
@@ -431,7 +430,7 @@ read_entry(struct ctx *c, const xmlNode *item, struct feed_entry *en)
 			                     ? author_of(c, k)
 			                     : trim(text_of(
 			                               c, k,
-			                               LIM_FEED_TITLE_BYTES, 0));
+			                               LIM_FEED_TITLE_BYTES));
 		} else if (named(k, NULL, "enclosure") &&
 		           *en->enclosure_url == '\0') {
 			const char *type = attr(c, k, "type");
@@ -446,7 +445,7 @@ read_entry(struct ctx *c, const xmlNode *item, struct feed_entry *en)
 		en->link = resolve(c, item, guid_link);
 	if (en->published == 0)
 		en->published = en->updated;
-	feed_entry_finish(c->a, en, content, summary);
+	feed_entry_finish(c->a, en, content, summary, base);
 }
 
 static void
@@ -480,8 +479,7 @@ read_channel(struct ctx *c, const xmlNode *ch, struct feed_doc *out,
 				atom_link(c, k, &out->link, NULL);
 			else if (*out->link == '\0')
 				out->link = resolve(c, k, trim(text_of(
-				                      c, k, LIM_FEED_URL_BYTES + 1,
-				                      0)));
+				                      c, k, LIM_FEED_URL_BYTES + 1)));
 		} else if (named(k, NULL, "description") ||
 		           named(k, NULL, "subtitle") ||
 		           named(k, NULL, "tagline")) {
@@ -493,7 +491,7 @@ read_channel(struct ctx *c, const xmlNode *ch, struct feed_doc *out,
 					LIM_FEED_TEXT_BYTES);
 		} else if (named(k, NULL, "ttl")) {
 			out->ttl_minutes =
-				(int)feed_length(trim(text_of(c, k, 32, 0)));
+				(int)feed_length(trim(text_of(c, k, 32)));
 		} else if (named(k, NULL, "item") || named(k, NULL, "entry")) {
 			add_entry(c, out, cap, k);
 		}
@@ -516,7 +514,7 @@ rss_version(const xmlDoc *doc, const char *v)
 {
 	if (v == NULL)
 		return "rss";
-	if (strcmp(v, "2.0") == 0 || strcmp(v, "2.01") == 0)
+	if (strncmp(v, "2.", 2) == 0)
 		return "rss20";
 	if (strcmp(v, "0.91") == 0)
 		return doc->intSubset != NULL && doc->intSubset->ExternalID &&
@@ -557,7 +555,8 @@ feed_parse(struct arena *a, const char *body, size_t n,
 		return feed_parse_json(a, body, n, base_url, out, e);
 	if (n > INT32_MAX)
 		return error_set(e, ERR_TOO_BIG, "feed too big");
-	enc = feed_encoding(a, body, n, content_type);
+	enc = feed_encoding(a, &body, &n, content_type);
+	body = feed_xml_entities(a, body, n, &n);
 	px = xmlNewParserCtxt();
 	if (px == NULL)
 		return error_set(e, ERR_IO, "cannot make an XML parser");
@@ -586,6 +585,10 @@ feed_parse(struct arena *a, const char *body, size_t n,
 	} else if (strcmp((const char *)root->name, "RDF") == 0) {
 		c.kind = FEED_RDF;
 		out->version = "rss10";
+		for (xmlNsPtr ns = root->nsDef; ns != NULL; ns = ns->next)
+			if (ns->href != NULL &&
+			    strcmp((const char *)ns->href, NS_RSS090) == 0)
+				out->version = "rss090";
 		for (xmlNodePtr k = root->children; k != NULL; k = k->next) {
 			if (named(k, NULL, "channel")) {
 				if (strcmp(ns_of(k), NS_RSS090) == 0)
