@@ -310,10 +310,12 @@ feed_encoding(struct arena *a, const char **bodyp, size_t *np,
 	int utf8, ascii = 1;
 
 	/* UTF-32 by its BOM, which libxml2 does not detect */
-	if (n >= 4 && memcmp(body, "\0\0\xfe\xff", 4) == 0)
-		return "UTF-32BE";
-	if (n >= 4 && memcmp(body, "\xff\xfe\0\0", 4) == 0)
-		return "UTF-32LE";
+	if (n >= 4 && (memcmp(body, "\0\0\xfe\xff", 4) == 0 ||
+	               memcmp(body, "\xff\xfe\0\0", 4) == 0)) {
+		*bodyp = body + 4;
+		*np = n - 4;
+		return body[0] == 0 ? "UTF-32BE" : "UTF-32LE";
+	}
 	/* UTF-16, with or without a BOM: libxml2 sees it */
 	if (n >= 2 && (u[0] == 0 || u[1] == 0 ||
 	               (u[0] == 0xfe && u[1] == 0xff) ||

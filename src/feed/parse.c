@@ -207,8 +207,13 @@ construct_html(struct ctx *c, const xmlNode *n)
 	const char *type = attr(c, n, "type"), *mode = attr(c, n, "mode");
 	char *s;
 
-	if (c->kind != FEED_ATOM)
+	if (c->kind != FEED_ATOM) {
+		/* markup written unescaped in a description is markup */
+		for (const xmlNode *k = n->children; k != NULL; k = k->next)
+			if (k->type == XML_ELEMENT_NODE)
+				return markup_of(c, n);
 		return text_of(c, n, LIM_FEED_HTML_BYTES);
+	}
 	if ((type != NULL && (strcmp(type, "xhtml") == 0 ||
 	                      strcmp(type, "application/xhtml+xml") == 0)) ||
 	    (mode != NULL && strcmp(mode, "xml") == 0))
