@@ -7,7 +7,8 @@
  * document declares itself, and the five XML has, are left alone; so is
  * a UTF-16 or UTF-32 body, whose references are not ASCII bytes.  An
  * upper-case "&#X41;", which XML refuses, becomes "&#x41;", and a bare
- * "&" that starts no reference "&amp;".
+ * "&" that starts no reference "&amp;"; CDATA sections and comments
+ * are left as they are.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,21 @@ feed_xml_entities(struct arena *a, const char *body, size_t n, size_t *out_n)
 		unsigned cp;
 		int rc;
 
+		/* CDATA sections and comments hold no references */
+		if (body[i] == '<' && n - i > 9 &&
+		    memcmp(body + i, "<![CDATA[", 9) == 0) {
+			const char *e = memmem(body + i, n - i, "]]>", 3);
+
+			i = e != NULL ? (size_t)(e - body) + 2 : n;
+			continue;
+		}
+		if (body[i] == '<' && n - i > 4 &&
+		    memcmp(body + i, "<!--", 4) == 0) {
+			const char *e = memmem(body + i + 4, n - i - 4, "-->", 3);
+
+			i = e != NULL ? (size_t)(e - body) + 2 : n;
+			continue;
+		}
 		if (body[i] != '&')
 			continue;
 		if (body[i + 1] == '#') {

@@ -21,8 +21,6 @@
  "titles are plain text here (the river shows headlines as text); feedparser keeps the markup of an HTML title"},
 {"wellformed/amp/amp49.xml",
  "titles are plain text here (the river shows headlines as text); feedparser keeps the markup of an HTML title"},
-{"wellformed/amp/amp51.xml",
- "titles are plain text here (the river shows headlines as text); feedparser keeps the markup of an HTML title"},
 {"wellformed/amp/amp52.xml",
  "titles are plain text here (the river shows headlines as text); feedparser keeps the markup of an HTML title"},
 {"wellformed/amp/amp59.xml",

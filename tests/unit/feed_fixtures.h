@@ -13,7 +13,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
-static char *
+static inline char *
 slurp(const char *path, size_t *n)
 {
 	FILE *f = fopen(path, "rb");
@@ -43,7 +43,7 @@ struct fp_case {
 
 /* One row of expectations.tsv into c (pointing into line): 0, or -1 for
  * a comment or the header. */
-static int
+static inline int
 fp_case_read(char *line, struct fp_case *c)
 {
 	char *col[7] = {0}, *p = line;
@@ -86,7 +86,7 @@ fp_case_read(char *line, struct fp_case *c)
 
 /* End clause at its first " and " outside a string literal; the next
  * clause, or NULL. */
-static char *
+static inline char *
 split_and(char *clause)
 {
 	char q = 0;
@@ -107,7 +107,7 @@ split_and(char *clause)
 	return NULL;
 }
 
-static void
+static inline void
 put_cp(struct buf *b, unsigned long c)
 {
 	char o[4];
@@ -140,7 +140,7 @@ put_cp(struct buf *b, unsigned long c)
  * integer, or a 9-tuple date written back as "(y, m, d, h, mi, s)"; in
  * a.  NULL for anything else.
  */
-static const char *
+static inline const char *
 py_literal(struct arena *a, const char *s)
 {
 	struct buf b;
@@ -242,7 +242,7 @@ bad:
 }
 
 /* No <script, and no on* attribute or javascript: inside any tag. */
-static int
+static inline int
 html_is_inert(const char *html)
 {
 	const char *p = html;
