@@ -97,7 +97,15 @@ text_into(struct ctx *c, const xmlNode *n, struct buf *b)
 
 		if (k->type == XML_TEXT_NODE ||
 		    k->type == XML_CDATA_SECTION_NODE) {
-			r = buf_puts(b, (const char *)k->content);
+			const char *t = (const char *)k->content;
+			size_t len = strlen(t);
+
+			/* what fits, ended on a character */
+			if (len > b->max - b->len)
+				len = utf8_cut(t, len, b->max - b->len);
+			r = buf_add(b, t, len);
+			if (r == 0 && len < strlen(t))
+				return;
 		} else if (k->type == XML_ENTITY_REF_NODE) {
 			xmlEntityPtr ent = xmlGetDocEntity(c->doc, k->name);
 
