@@ -367,7 +367,9 @@ finish(struct xfer *x, CURLcode cc)
 	            CURLE_OK &&
 	    eff != NULL)
 		r->effective_url = dup_value(eff, strlen(eff));
-	if (x->refused[0] != '\0') {
+	/* a refused address with a success is a fallback that worked
+	 * (localhost's ::1 refused, 127.0.0.1 allowed) */
+	if (x->refused[0] != '\0' && cc != CURLE_OK) {
 		error_set(&r->error, ERR_FORBIDDEN,
 		          "refused to connect to %s: not a public address "
 		          "(feeds_allow_private is off)",
