@@ -82,6 +82,8 @@ digits(const char **sp, int n, int *out)
 	const char *s = *sp;
 	int v = 0, k = 0, max = n < 0 ? -n : n;
 
+	if (max > 4) /* no field of a date is longer: no overflow */
+		return -1;
 	while (k < max && is_digit(s[k]))
 		v = v * 10 + (s[k++] - '0');
 	if (k == 0 || (n > 0 && k != n) || is_digit(s[k]))

@@ -299,6 +299,16 @@ utf8_repair(struct arena *a, const char *body, size_t *n)
 	return r;
 }
 
+char *
+feed_utf8(struct arena *a, char *s)
+{
+	size_t n = strlen(s);
+
+	if (utf8_valid(s, n))
+		return s;
+	return (char *)(uintptr_t)utf8_repair(a, s, &n);
+}
+
 const char *
 feed_encoding(struct arena *a, const char **bodyp, size_t *np,
               const char *content_type)

@@ -78,7 +78,7 @@ attr(struct ctx *c, const xmlNode *n, const char *name)
 
 	if (v == NULL)
 		return NULL;
-	s = arena_strdup(c->a, (const char *)v);
+	s = feed_utf8(c->a, arena_strdup(c->a, (const char *)v));
 	xmlFree(v);
 	return s;
 }
@@ -143,7 +143,7 @@ text_of(struct ctx *c, const xmlNode *n, size_t max)
 
 	buf_init(&b, max);
 	text_into(c, n, &b);
-	s = arena_strdup(c->a, buf_str(&b));
+	s = feed_utf8(c->a, arena_strdup(c->a, buf_str(&b)));
 	buf_release(&b);
 	return s;
 }
@@ -199,7 +199,8 @@ markup_of(struct ctx *c, const xmlNode *n)
 			break;
 		xmlNodeDump(xb, c->doc, (xmlNodePtr)(uintptr_t)k, 0, 0);
 	}
-	s = arena_strdup(c->a, (const char *)xmlBufferContent(xb));
+	s = feed_utf8(c->a,
+	              arena_strdup(c->a, (const char *)xmlBufferContent(xb)));
 	xmlBufferFree(xb);
 	return s;
 }
