@@ -96,9 +96,10 @@ digits(const char **sp, int n, int *out)
 static const char *const months[12] = {"jan", "feb", "mar", "apr",
                                        "may", "jun", "jul", "aug",
                                        "sep", "oct", "nov", "dec"};
-static const char *const long_months[12] = {
-	"january", "february", "march",     "april",   "may",      "june",
-	"july",    "august",   "september", "october", "november", "december"};
+static const char *const long_months[12] = {"january", "february", "march",
+                                            "april",   "may",      "june",
+                                            "july",    "august",   "september",
+                                            "october", "november", "december"};
 static const char *const wdays[7] = {"mon", "tue", "wed", "thu",
                                      "fri", "sat", "sun"};
 
@@ -117,9 +118,10 @@ month_of(const char *w, size_t n)
 static int
 is_wday(const char *w, size_t n)
 {
-	static const char *const long_days[7] = {
-		"monday", "tuesday", "wednesday", "thursday",
-		"friday", "saturday", "sunday"};
+	static const char *const long_days[7] = {"monday",    "tuesday",
+	                                         "wednesday", "thursday",
+	                                         "friday",    "saturday",
+	                                         "sunday"};
 
 	for (int i = 0; i < 7; i++)
 		if ((n == 3 && strncasecmp(w, wdays[i], 3) == 0) ||
@@ -142,15 +144,13 @@ zone(const char **sp, int *out)
 		const char *name;
 		int min;
 	} names[] = {
-		{"z", 0},          {"ut", 0},        {"utc", 0},
-		{"gmt", 0},        {"etc/gmt", 0},   {"at", -240},
-		{"ast", -240},     {"adt", -180},    {"et", -300},
-		{"est", -300},     {"edt", -240},    {"ct", -360},
-		{"cst", -360},     {"cdt", -300},    {"mt", -420},
-		{"mst", -420},     {"mdt", -360},    {"pt", -480},
-		{"pst", -480},     {"pdt", -420},    {"met", 60},
-		{"mest", 120},     {"cet", 60},      {"cest", 120},
-		{"bst", 60},       {"kst", 540},     {"jst", 540},
+		{"z", 0},       {"ut", 0},     {"utc", 0},    {"gmt", 0},
+		{"etc/gmt", 0}, {"at", -240},  {"ast", -240}, {"adt", -180},
+		{"et", -300},   {"est", -300}, {"edt", -240}, {"ct", -360},
+		{"cst", -360},  {"cdt", -300}, {"mt", -420},  {"mst", -420},
+		{"mdt", -360},  {"pt", -480},  {"pst", -480}, {"pdt", -420},
+		{"met", 60},    {"mest", 120}, {"cet", 60},   {"cest", 120},
+		{"bst", 60},    {"kst", 540},  {"jst", 540},
 	};
 	const char *s = *sp;
 	int sign, h, m = 0;
@@ -472,20 +472,19 @@ int
 feed_date_greek(const char *s, int64_t *out)
 {
 	static const char *const map[][2] = {
-		{"Ιαν", "Jan"},  {"Φεβ", "Feb"},  {"Μάώ", "Mar"},
-		{"Μαώ", "Mar"},  {"Απρ", "Apr"},  {"Μάι", "May"},
-		{"Μαϊ", "May"},  {"Μαι", "May"},  {"Ιούν", "Jun"},
-		{"Ιον", "Jun"},  {"Ιούλ", "Jul"}, {"Ιολ", "Jul"},
-		{"Αύγ", "Aug"},  {"Αυγ", "Aug"},  {"Σεπ", "Sep"},
-		{"Οκτ", "Oct"},  {"Νοέ", "Nov"},  {"Νοε", "Nov"},
-		{"Δεκ", "Dec"},  {"Δεώ", "Dec"},  {"Κυρ", "Sun"},
-		{"Δευ", "Mon"},  {"Τρι", "Tue"},  {"Τετ", "Wed"},
-		{"Πεμ", "Thu"},  {"Παρ", "Fri"},  {"Σαβ", "Sat"},
+		{"Ιαν", "Jan"}, {"Φεβ", "Feb"},  {"Μάώ", "Mar"},
+		{"Μαώ", "Mar"}, {"Απρ", "Apr"},  {"Μάι", "May"},
+		{"Μαϊ", "May"}, {"Μαι", "May"},  {"Ιούν", "Jun"},
+		{"Ιον", "Jun"}, {"Ιούλ", "Jul"}, {"Ιολ", "Jul"},
+		{"Αύγ", "Aug"}, {"Αυγ", "Aug"},  {"Σεπ", "Sep"},
+		{"Οκτ", "Oct"}, {"Νοέ", "Nov"},  {"Νοε", "Nov"},
+		{"Δεκ", "Dec"}, {"Δεώ", "Dec"},  {"Κυρ", "Sun"},
+		{"Δευ", "Mon"}, {"Τρι", "Tue"},  {"Τετ", "Wed"},
+		{"Πεμ", "Thu"}, {"Παρ", "Fri"},  {"Σαβ", "Sat"},
 	};
 	char b[128];
 
-	if (translate(s, map, sizeof(map) / sizeof(map[0]), b, sizeof(b)) ==
-	    -1)
+	if (translate(s, map, sizeof(map) / sizeof(map[0]), b, sizeof(b)) == -1)
 		return -1;
 	return feed_date_rfc822(b, out);
 }
@@ -495,16 +494,14 @@ int
 feed_date_hungarian(const char *s, int64_t *out)
 {
 	static const char *const map[][2] = {
-		{"január", "01"},     {"február", "02"}, {"március", "03"},
-		{"április", "04"},    {"május", "05"},   {"június", "06"},
-		{"július", "07"},     {"augusztus", "08"},
-		{"szeptember", "09"}, {"október", "10"}, {"november", "11"},
-		{"december", "12"},
+		{"január", "01"},  {"február", "02"},   {"március", "03"},
+		{"április", "04"}, {"május", "05"},     {"június", "06"},
+		{"július", "07"},  {"augusztus", "08"}, {"szeptember", "09"},
+		{"október", "10"}, {"november", "11"},  {"december", "12"},
 	};
 	char b[128];
 
-	if (translate(s, map, sizeof(map) / sizeof(map[0]), b, sizeof(b)) ==
-	    -1)
+	if (translate(s, map, sizeof(map) / sizeof(map[0]), b, sizeof(b)) == -1)
 		return -1;
 	return feed_date_w3dtf(b, out);
 }
@@ -562,8 +559,8 @@ int
 feed_date_parse(const char *s, int64_t *out)
 {
 	int (*const parsers[])(const char *, int64_t *) = {
-		feed_date_w3dtf,    feed_date_rfc822,  feed_date_iso8601,
-		feed_date_perforce, feed_date_korean,  feed_date_greek,
+		feed_date_w3dtf,     feed_date_rfc822, feed_date_iso8601,
+		feed_date_perforce,  feed_date_korean, feed_date_greek,
 		feed_date_hungarian,
 	};
 

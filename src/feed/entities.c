@@ -39,21 +39,21 @@ static const struct {
 	const char *name;
 	unsigned cp;
 } other[] = {
-	{"OElig", 338},   {"oelig", 339},   {"Scaron", 352},  {"scaron", 353},
-	{"Yuml", 376},    {"fnof", 402},    {"circ", 710},    {"tilde", 732},
-	{"ensp", 8194},   {"emsp", 8195},   {"thinsp", 8201}, {"zwnj", 8204},
-	{"zwj", 8205},    {"lrm", 8206},    {"rlm", 8207},    {"ndash", 8211},
-	{"mdash", 8212},  {"lsquo", 8216},  {"rsquo", 8217},  {"sbquo", 8218},
-	{"ldquo", 8220},  {"rdquo", 8221},  {"bdquo", 8222},  {"dagger", 8224},
-	{"Dagger", 8225}, {"bull", 8226},   {"hellip", 8230}, {"permil", 8240},
-	{"prime", 8242},  {"Prime", 8243},  {"lsaquo", 8249}, {"rsaquo", 8250},
-	{"oline", 8254},  {"frasl", 8260},  {"euro", 8364},   {"trade", 8482},
-	{"larr", 8592},   {"uarr", 8593},   {"rarr", 8594},   {"darr", 8595},
-	{"harr", 8596},   {"empty", 8709},  {"minus", 8722},  {"infin", 8734},
-	{"ne", 8800},     {"le", 8804},     {"ge", 8805},     {"loz", 9674},
-	{"spades", 9824}, {"clubs", 9827},  {"hearts", 9829}, {"diams", 9830},
-	{"alpha", 945},   {"beta", 946},    {"gamma", 947},   {"delta", 948},
-	{"pi", 960},      {"mu", 956},      {"sigma", 963},   {"omega", 969},
+	{"OElig", 338},   {"oelig", 339},  {"Scaron", 352},  {"scaron", 353},
+	{"Yuml", 376},    {"fnof", 402},   {"circ", 710},    {"tilde", 732},
+	{"ensp", 8194},   {"emsp", 8195},  {"thinsp", 8201}, {"zwnj", 8204},
+	{"zwj", 8205},    {"lrm", 8206},   {"rlm", 8207},    {"ndash", 8211},
+	{"mdash", 8212},  {"lsquo", 8216}, {"rsquo", 8217},  {"sbquo", 8218},
+	{"ldquo", 8220},  {"rdquo", 8221}, {"bdquo", 8222},  {"dagger", 8224},
+	{"Dagger", 8225}, {"bull", 8226},  {"hellip", 8230}, {"permil", 8240},
+	{"prime", 8242},  {"Prime", 8243}, {"lsaquo", 8249}, {"rsaquo", 8250},
+	{"oline", 8254},  {"frasl", 8260}, {"euro", 8364},   {"trade", 8482},
+	{"larr", 8592},   {"uarr", 8593},  {"rarr", 8594},   {"darr", 8595},
+	{"harr", 8596},   {"empty", 8709}, {"minus", 8722},  {"infin", 8734},
+	{"ne", 8800},     {"le", 8804},    {"ge", 8805},     {"loz", 9674},
+	{"spades", 9824}, {"clubs", 9827}, {"hearts", 9829}, {"diams", 9830},
+	{"alpha", 945},   {"beta", 946},   {"gamma", 947},   {"delta", 948},
+	{"pi", 960},      {"mu", 956},     {"sigma", 963},   {"omega", 969},
 };
 
 static unsigned
@@ -121,7 +121,8 @@ feed_xml_entities(struct arena *a, const char *body, size_t n, size_t *out_n)
 		}
 		if (body[i] == '<' && n - i > 4 &&
 		    memcmp(body + i, "<!--", 4) == 0) {
-			const char *e = memmem(body + i + 4, n - i - 4, "-->", 3);
+			const char *e =
+				memmem(body + i + 4, n - i - 4, "-->", 3);
 
 			i = e != NULL ? (size_t)(e - body) + 2 : n;
 			continue;
@@ -150,8 +151,9 @@ feed_xml_entities(struct arena *a, const char *body, size_t n, size_t *out_n)
 		if ((k - i - 1 == 3 && memcmp(body + i + 1, "amp", 3) == 0) ||
 		    (k - i - 1 == 2 && (memcmp(body + i + 1, "lt", 2) == 0 ||
 		                        memcmp(body + i + 1, "gt", 2) == 0)) ||
-		    (k - i - 1 == 4 && (memcmp(body + i + 1, "quot", 4) == 0 ||
-		                        memcmp(body + i + 1, "apos", 4) == 0)) ||
+		    (k - i - 1 == 4 &&
+		     (memcmp(body + i + 1, "quot", 4) == 0 ||
+		      memcmp(body + i + 1, "apos", 4) == 0)) ||
 		    declared(body, n, body + i + 1, k - i - 1))
 			continue;
 		cp = code_point(body + i + 1, k - i - 1);

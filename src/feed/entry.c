@@ -118,9 +118,8 @@ absolutize(struct arena *a, const char *html, const char *base)
 		xmlChar *abs;
 		char *val;
 
-		if (*p != ' ' ||
-		    (strncmp(p, " href=\"", 7) != 0 &&
-		     strncmp(p, " src=\"", 6) != 0)) {
+		if (*p != ' ' || (strncmp(p, " href=\"", 7) != 0 &&
+		                  strncmp(p, " src=\"", 6) != 0)) {
 			rc |= buf_putc(&b, *p++);
 			continue;
 		}
@@ -139,7 +138,8 @@ absolutize(struct arena *a, const char *html, const char *base)
 			val[k - 1] = '\0';
 		abs = xmlBuildURI((const xmlChar *)val, (const xmlChar *)base);
 		if (abs != NULL && url_is_http((const char *)abs))
-			rc |= buf_puts(&b, feed_html_escape(a, (const char *)abs));
+			rc |= buf_puts(&b,
+			               feed_html_escape(a, (const char *)abs));
 		else
 			rc |= buf_add(&b, v, (size_t)(end - v));
 		xmlFree(abs);
@@ -251,8 +251,8 @@ static int
 is_latin(const char *enc)
 {
 	static const char *const latin[] = {
-		"iso-8859-1", "iso8859-1", "latin1",  "latin-1",
-		"windows-1252", "cp1252",  "us-ascii", "ascii",
+		"iso-8859-1",   "iso8859-1", "latin1",   "latin-1",
+		"windows-1252", "cp1252",    "us-ascii", "ascii",
 	};
 
 	for (size_t i = 0; i < sizeof(latin) / sizeof(latin[0]); i++)
@@ -313,8 +313,7 @@ const char *
 feed_encoding(struct arena *a, const char **bodyp, size_t *np,
               const char *content_type)
 {
-	const char *http = charset_of(a, content_type), *decl,
-		   *body = *bodyp;
+	const char *http = charset_of(a, content_type), *decl, *body = *bodyp;
 	const unsigned char *u = (const unsigned char *)body;
 	size_t n = *np;
 	int utf8, ascii = 1;
@@ -327,9 +326,9 @@ feed_encoding(struct arena *a, const char **bodyp, size_t *np,
 		return body[0] == 0 ? "UTF-32BE" : "UTF-32LE";
 	}
 	/* UTF-16, with or without a BOM: libxml2 sees it */
-	if (n >= 2 && (u[0] == 0 || u[1] == 0 ||
-	               (u[0] == 0xfe && u[1] == 0xff) ||
-	               (u[0] == 0xff && u[1] == 0xfe)))
+	if (n >= 2 &&
+	    (u[0] == 0 || u[1] == 0 || (u[0] == 0xfe && u[1] == 0xff) ||
+	     (u[0] == 0xff && u[1] == 0xfe)))
 		return NULL;
 	for (size_t i = 0; i < n && ascii; i++)
 		ascii = u[i] < 0x80;

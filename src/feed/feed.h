@@ -27,14 +27,14 @@ enum feed_kind {
 };
 
 struct feed_entry {
-	const char *guid;   /* as written: id, guid; "" when none */
-	const char *link;   /* absolute http(s), or "" */
-	const char *title;  /* plain text */
+	const char *guid;         /* as written: id, guid; "" when none */
+	const char *link;         /* absolute http(s), or "" */
+	const char *title;        /* plain text */
 	const char *content_html; /* sanitized: content, else summary */
 	const char *summary_html; /* sanitized summary/description, or "" */
-	const char *text;   /* plain text of content_html, cut */
-	const char *author; /* name, else e-mail */
-	int64_t published;  /* Unix seconds; 0 when absent or unreadable */
+	const char *text;         /* plain text of content_html, cut */
+	const char *author;       /* name, else e-mail */
+	int64_t published; /* Unix seconds; 0 when absent or unreadable */
 	int64_t updated;
 	const char *enclosure_url, *enclosure_type;
 	int64_t enclosure_length;
@@ -46,11 +46,11 @@ struct feed_doc {
 	enum feed_kind kind;
 	const char *version; /* feedparser's names: rss20, rss10, atom10, ... */
 	const char *title, *link, *description;
-	int ttl_minutes;     /* RSS <ttl>; 0 when absent */
-	int recovered;       /* not well-formed: read with libxml2's recovery */
+	int ttl_minutes; /* RSS <ttl>; 0 when absent */
+	int recovered;   /* not well-formed: read with libxml2's recovery */
 	struct feed_entry *entries;
 	size_t n_entries;
-	int truncated;       /* more than LIM_FEED_ENTRIES entries */
+	int truncated; /* more than LIM_FEED_ENTRIES entries */
 };
 
 /*
@@ -100,10 +100,11 @@ void feed_link_key(const char *link, char out[17]);
 
 /* One subscription of an OPML file. */
 struct opml_feed {
-	const char *url;    /* xmlUrl */
-	const char *title;  /* title, else text */
-	const char *site;   /* htmlUrl, or "" */
-	const char *folder; /* enclosing outlines' titles joined by "/", or "" */
+	const char *url;   /* xmlUrl */
+	const char *title; /* title, else text */
+	const char *site;  /* htmlUrl, or "" */
+	const char
+		*folder; /* enclosing outlines' titles joined by "/", or "" */
 };
 
 /*

@@ -100,7 +100,8 @@ open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 			          text, sizeof(text));
 		else
 			inet_ntop(AF_INET6,
-			          &((struct sockaddr_in6 *)&sa->addr)->sin6_addr,
+			          &((struct sockaddr_in6 *)&sa->addr)
+			                   ->sin6_addr,
 			          text, sizeof(text));
 		snprintf(x->refused, sizeof(x->refused), "%s", text);
 		return CURL_SOCKET_BAD;
@@ -245,8 +246,8 @@ on_header(char *line, size_t size, size_t nmemb, void *arg)
 		if (num_parse(v, 0, INT64_C(1) << 40, &s) == 0)
 			r->retry_after = s;
 		else if ((when = curl_getdate(v, NULL)) != -1)
-			r->retry_after = when > time(NULL) ? when - time(NULL)
-			                                   : 0;
+			r->retry_after =
+				when > time(NULL) ? when - time(NULL) : 0;
 		free(v);
 	}
 	return n;
@@ -314,14 +315,16 @@ setup(struct xfer *x, const struct feed_request *rq, const char *ua)
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)LIM_FEED_REDIRECTS);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
-	                 o->connect_seconds > 0 ? o->connect_seconds
-	                                        : (long)LIM_FEED_CONNECT_SECONDS);
+	                 o->connect_seconds > 0
+	                         ? o->connect_seconds
+	                         : (long)LIM_FEED_CONNECT_SECONDS);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT,
 	                 o->total_seconds > 0 ? o->total_seconds
 	                                      : (long)LIM_FEED_SECONDS);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT,
-	                 o->low_speed_bytes > 0 ? o->low_speed_bytes
-	                                        : (long)LIM_FEED_LOW_SPEED_BYTES);
+	                 o->low_speed_bytes > 0
+	                         ? o->low_speed_bytes
+	                         : (long)LIM_FEED_LOW_SPEED_BYTES);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
 	                 o->low_speed_seconds > 0
 	                         ? o->low_speed_seconds
@@ -347,9 +350,10 @@ setup(struct xfer *x, const struct feed_request *rq, const char *ua)
 		x->headers = curl_slist_append(x->headers, line);
 	}
 	x->headers = curl_slist_append(
-		x->headers, "Accept: application/rss+xml, application/atom+xml, "
-		            "application/feed+json, application/xml;q=0.9, "
-		            "text/xml;q=0.9, */*;q=0.8");
+		x->headers,
+		"Accept: application/rss+xml, application/atom+xml, "
+		"application/feed+json, application/xml;q=0.9, "
+		"text/xml;q=0.9, */*;q=0.8");
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, x->headers);
 	return 0;
 }
@@ -363,8 +367,7 @@ finish(struct xfer *x, CURLcode cc)
 
 	x->done = 1;
 	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &r->status);
-	if (curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &eff) ==
-	            CURLE_OK &&
+	if (curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK &&
 	    eff != NULL)
 		r->effective_url = dup_value(eff, strlen(eff));
 	/* a refused address with a success is a fallback that worked

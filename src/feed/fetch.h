@@ -39,16 +39,16 @@ enum feed_redirect {
 
 /* Strings are malloc'd; feed_result_release() frees them. */
 struct feed_result {
-	long status;       /* of the last response; 0 when there was none */
-	struct buf body;   /* decoded, at most max_bytes */
-	char *etag;        /* the last response's validators, or NULL */
+	long status;     /* of the last response; 0 when there was none */
+	struct buf body; /* decoded, at most max_bytes */
+	char *etag;      /* the last response's validators, or NULL */
 	char *last_modified;
 	char *content_type;
 	char *effective_url; /* where the redirects ended */
 	enum feed_redirect redirect;
-	int64_t retry_after; /* seconds to wait (429, 503), or -1 */
+	int64_t retry_after;   /* seconds to wait (429, 503), or -1 */
 	int64_t cache_seconds; /* max-age, or Expires less Date; or -1 */
-	struct error error;  /* code ERR_OK when a response came */
+	struct error error;    /* code ERR_OK when a response came */
 };
 
 struct feed_fetch_opts {

@@ -60,8 +60,7 @@ author_of(json_t *it)
 }
 
 static void
-read_item(struct arena *a, const char *base, json_t *it,
-          struct feed_entry *en)
+read_item(struct arena *a, const char *base, json_t *it, struct feed_entry *en)
 {
 	json_t *id = json_object_get(it, "id"), *att;
 	const char *s, *content, *summary;
@@ -126,8 +125,9 @@ feed_parse_json(struct arena *a, const char *body, size_t n,
 	/* jansson nests without a limit of its own before 2.14's 2048 */
 	root = json_loadb(body, n, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL)
-		return error_set(e, ERR_INVALID, "feed is not JSON: %s (line %d)",
-		                 je.text, je.line);
+		return error_set(e, ERR_INVALID,
+		                 "feed is not JSON: %s (line %d)", je.text,
+		                 je.line);
 	v = str(root, "version");
 	if (!json_is_object(root) || v == NULL ||
 	    strncmp(v, "https://jsonfeed.org/version/", 29) != 0) {
@@ -141,8 +141,8 @@ feed_parse_json(struct arena *a, const char *body, size_t n,
 	out->title = feed_text_cut(a, arena_strdup(a, s != NULL ? s : ""),
 	                           LIM_FEED_TITLE_BYTES);
 	s = str(root, "description");
-	out->description = feed_text_cut(
-		a, arena_strdup(a, s != NULL ? s : ""), LIM_FEED_TEXT_BYTES);
+	out->description = feed_text_cut(a, arena_strdup(a, s != NULL ? s : ""),
+	                                 LIM_FEED_TEXT_BYTES);
 	base = base_url != NULL ? base_url : str(root, "feed_url");
 	out->link = resolve(a, base, str(root, "home_page_url"));
 	items = json_object_get(root, "items");
@@ -156,11 +156,12 @@ feed_parse_json(struct arena *a, const char *body, size_t n,
 		if (!json_is_object(json_array_get(items, i)))
 			continue;
 		if (out->entries == NULL)
-			out->entries = arena_alloc(
-				a, (json_array_size(items) < LIM_FEED_ENTRIES
-				            ? json_array_size(items)
-				            : LIM_FEED_ENTRIES) *
-				           sizeof(*out->entries));
+			out->entries =
+				arena_alloc(a, (json_array_size(items) <
+			                                        LIM_FEED_ENTRIES
+			                                ? json_array_size(items)
+			                                : LIM_FEED_ENTRIES) *
+			                               sizeof(*out->entries));
 		(void)cap;
 		read_item(a, base, json_array_get(items, i),
 		          &out->entries[out->n_entries++]);

@@ -46,8 +46,7 @@ attr(struct arena *a, const xmlNode *n, const char *name)
 }
 
 static void
-walk(struct opml_read *r, const xmlNode *parent, const char *folder,
-     int depth)
+walk(struct opml_read *r, const xmlNode *parent, const char *folder, int depth)
 {
 	if (depth > LIM_FEED_DEPTH)
 		return;
@@ -88,8 +87,8 @@ walk(struct opml_read *r, const xmlNode *parent, const char *folder,
 }
 
 int
-opml_parse(struct arena *a, const char *body, size_t n,
-           struct opml_feed **out, size_t *n_out, struct error *e)
+opml_parse(struct arena *a, const char *body, size_t n, struct opml_feed **out,
+           size_t *n_out, struct error *e)
 {
 	struct opml_read r = {.a = a};
 	xmlDocPtr doc;

@@ -159,8 +159,9 @@ base64_decode(struct arena *a, const char *s)
 
 	for (; *s != '\0' && *s != '='; s++) {
 		const char *p;
-		static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		                         "abcdefghijklmnopqrstuvwxyz0123456789+/";
+		static const char al[] =
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"abcdefghijklmnopqrstuvwxyz0123456789+/";
 
 		if (isspace((unsigned char)*s))
 			continue;
@@ -232,9 +233,8 @@ construct_html(struct ctx *c, const xmlNode *n)
 	 * XML ones are base64 */
 	if ((mode != NULL && strcmp(mode, "base64") == 0) ||
 	    (mode == NULL && type != NULL && *type != '\0' &&
-	     strcmp(type, "text") != 0 &&
-	     strcmp(type, "html") != 0 && strncmp(type, "text/", 5) != 0 &&
-	     strstr(type, "xml") == NULL))
+	     strcmp(type, "text") != 0 && strcmp(type, "html") != 0 &&
+	     strncmp(type, "text/", 5) != 0 && strstr(type, "xml") == NULL))
 		s = base64_decode(c->a, s);
 	if (type == NULL || *type == '\0' || strcmp(type, "text") == 0 ||
 	    strcmp(type, "text/plain") == 0) {
@@ -258,10 +258,10 @@ construct_text(struct ctx *c, const xmlNode *n)
 	     mode != NULL))
 		return feed_text_cut(
 			c->a,
-			feed_html_to_text(c->a, feed_html_clean(
-			                                c->a,
-			                                construct_html(c, n),
-			                                NULL)),
+			feed_html_to_text(c->a,
+		                          feed_html_clean(c->a,
+		                                          construct_html(c, n),
+		                                          NULL)),
 			LIM_FEED_TITLE_BYTES);
 	return feed_text_cut(c->a, trim(text_of(c, n, LIM_FEED_TITLE_BYTES)),
 	                     LIM_FEED_TITLE_BYTES);
@@ -306,7 +306,7 @@ resolve(struct ctx *c, const xmlNode *n, const char *ref)
 		                  (const xmlChar *)c->base);
 	}
 	s = abs != NULL && url_is_http((const char *)abs) &&
-	                strlen((const char *)abs) <= LIM_FEED_URL_BYTES
+	                    strlen((const char *)abs) <= LIM_FEED_URL_BYTES
 	            ? arena_strdup(c->a, (const char *)abs)
 	            : "";
 	xmlFree(base);
@@ -394,8 +394,10 @@ read_entry(struct ctx *c, const xmlNode *item, struct feed_entry *en)
 			if (c->kind == FEED_ATOM)
 				atom_link(c, k, &en->link, en);
 			else if (*en->link == '\0')
-				en->link = resolve(c, k, trim(text_of(
-				                      c, k, LIM_FEED_URL_BYTES + 1)));
+				en->link = resolve(
+					c, k,
+					trim(text_of(c, k,
+				                     LIM_FEED_URL_BYTES + 1)));
 		} else if (named(k, NS_ATOM10, "link")) {
 			if (*en->link == '\0')
 				atom_link(c, k, &en->link, en);
@@ -439,11 +441,10 @@ read_entry(struct ctx *c, const xmlNode *item, struct feed_entry *en)
 		           named(k, NS_DC, "creator")) {
 			if (*en->author != '\0')
 				continue;
-			en->author = c->kind == FEED_ATOM && named(k, NULL,
-			                                           "author")
-			                     ? author_of(c, k)
-			                     : trim(text_of(
-			                               c, k,
+			en->author =
+				c->kind == FEED_ATOM && named(k, NULL, "author")
+					? author_of(c, k)
+					: trim(text_of(c, k,
 			                               LIM_FEED_TITLE_BYTES));
 		} else if (named(k, NULL, "enclosure") &&
 		           *en->enclosure_url == '\0') {
@@ -463,8 +464,7 @@ read_entry(struct ctx *c, const xmlNode *item, struct feed_entry *en)
 }
 
 static void
-add_entry(struct ctx *c, struct feed_doc *out, size_t *cap,
-          const xmlNode *item)
+add_entry(struct ctx *c, struct feed_doc *out, size_t *cap, const xmlNode *item)
 {
 	if (out->n_entries == LIM_FEED_ENTRIES) {
 		out->truncated = 1;
@@ -492,16 +492,18 @@ read_channel(struct ctx *c, const xmlNode *ch, struct feed_doc *out,
 			if (c->kind == FEED_ATOM)
 				atom_link(c, k, &out->link, NULL);
 			else if (*out->link == '\0')
-				out->link = resolve(c, k, trim(text_of(
-				                      c, k, LIM_FEED_URL_BYTES + 1)));
+				out->link = resolve(
+					c, k,
+					trim(text_of(c, k,
+				                     LIM_FEED_URL_BYTES + 1)));
 		} else if (named(k, NULL, "description") ||
 		           named(k, NULL, "subtitle") ||
 		           named(k, NULL, "tagline")) {
 			if (*out->description == '\0')
 				out->description = feed_text_cut(
 					c->a,
-					feed_html_to_text(
-						c->a, construct_html(c, k)),
+					feed_html_to_text(c->a,
+				                          construct_html(c, k)),
 					LIM_FEED_TEXT_BYTES);
 		} else if (named(k, NULL, "ttl")) {
 			out->ttl_minutes =
@@ -548,8 +550,8 @@ rss_version(const xmlDoc *doc, const char *v)
 
 int
 feed_parse(struct arena *a, const char *body, size_t n,
-           const char *content_type, const char *base_url,
-           struct feed_doc *out, struct error *e)
+           const char *content_type, const char *base_url, struct feed_doc *out,
+           struct error *e)
 {
 	struct ctx c = {.a = a, .base = base_url};
 	xmlParserCtxtPtr px = NULL;
@@ -591,10 +593,9 @@ feed_parse(struct arena *a, const char *body, size_t n,
 	}
 	if (strcmp((const char *)root->name, "feed") == 0) {
 		c.kind = FEED_ATOM;
-		out->version = strcmp(ns_of(root), NS_ATOM03) == 0 ? "atom03"
-		               : strcmp(ns_of(root), NS_ATOM10) == 0
-		                       ? "atom10"
-		                       : "atom";
+		out->version = strcmp(ns_of(root), NS_ATOM03) == 0   ? "atom03"
+		               : strcmp(ns_of(root), NS_ATOM10) == 0 ? "atom10"
+		                                                     : "atom";
 		read_channel(&c, root, out, &cap);
 	} else if (strcmp((const char *)root->name, "RDF") == 0) {
 		c.kind = FEED_RDF;
@@ -627,8 +628,9 @@ feed_parse(struct arena *a, const char *body, size_t n,
 			else if (named(k, NULL, "item"))
 				add_entry(&c, out, &cap, k);
 	} else {
-		error_set(e, ERR_INVALID, "feed not recognized as RSS or Atom "
-		                          "(root element '%.40s')",
+		error_set(e, ERR_INVALID,
+		          "feed not recognized as RSS or Atom "
+		          "(root element '%.40s')",
 		          (const char *)root->name);
 		goto out;
 	}

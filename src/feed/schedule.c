@@ -57,9 +57,9 @@ feed_plan(const struct feed_sched *s, const struct feed_result *r,
 			now + clamp(r->retry_after, LIM_FEED_INTERVAL_MIN,
 		                    LIM_FEED_RETRY_AFTER_MAX);
 	else if (ok)
-		out->next_fetch = now + feed_next_interval(s->interval,
-		                                           r->cache_seconds,
-		                                           ttl_minutes);
+		out->next_fetch =
+			now + feed_next_interval(s->interval, r->cache_seconds,
+		                                 ttl_minutes);
 	else
 		out->next_fetch = now + feed_backoff(out->errors);
 	out->parse = ok && r->status != 304 && r->body.len > 0;
@@ -67,11 +67,11 @@ feed_plan(const struct feed_sched *s, const struct feed_result *r,
 	if (ok && r->redirect == FEED_REDIRECT_PERMANENT &&
 	    r->effective_url != NULL) {
 		out->redirect_to = r->effective_url;
-		out->redirects = s->redirect_to != NULL &&
-		                                 strcmp(s->redirect_to,
-		                                        r->effective_url) == 0
-		                         ? s->redirects + 1
-		                         : 1;
+		out->redirects =
+			s->redirect_to != NULL && strcmp(s->redirect_to,
+		                                         r->effective_url) == 0
+				? s->redirects + 1
+				: 1;
 		if (out->redirects >= LIM_FEED_PERMANENT_REDIRECTS) {
 			out->move_to = r->effective_url;
 			out->redirects = 0;

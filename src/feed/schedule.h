@@ -24,19 +24,19 @@
 
 /* What the store keeps between fetches. */
 struct feed_sched {
-	int64_t interval;      /* the feed's own, seconds; 0: 1 hour */
-	int errors;            /* consecutive */
-	int redirects;         /* fetches in a row redirected to... */
+	int64_t interval;        /* the feed's own, seconds; 0: 1 hour */
+	int errors;              /* consecutive */
+	int redirects;           /* fetches in a row redirected to... */
 	const char *redirect_to; /* ...this URL, or NULL */
 };
 
 struct feed_plan {
-	int64_t next_fetch;    /* Unix seconds */
+	int64_t next_fetch; /* Unix seconds */
 	int errors, redirects;
 	const char *redirect_to; /* r's URL or NULL: store it */
-	const char *move_to;   /* non-NULL: the feed's URL becomes this */
-	int disable;           /* 410 */
-	int parse;             /* a 200 with a body: parse it */
+	const char *move_to;     /* non-NULL: the feed's URL becomes this */
+	int disable;             /* 410 */
+	int parse;               /* a 200 with a body: parse it */
 };
 
 #define FEED_INTERVAL_DEFAULT 3600

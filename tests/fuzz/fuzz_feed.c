@@ -27,9 +27,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const types[] = {
-		NULL, "text/xml", "application/rss+xml; charset=utf-8",
-		"text/xml; charset=iso-8859-1", "text/xml; charset=windows-1251",
-		"application/xml; charset=bogus", "text/xml; charset=utf-16",
+		NULL,
+		"text/xml",
+		"application/rss+xml; charset=utf-8",
+		"text/xml; charset=iso-8859-1",
+		"text/xml; charset=windows-1251",
+		"application/xml; charset=bogus",
+		"text/xml; charset=utf-16",
 	};
 	struct arena *a;
 	struct feed_doc d;
@@ -48,8 +52,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)feed_date_parse(date, &t);
 	if (feed_parse(a, (const char *)data + 1, size - 1,
 	               types[data[0] % (sizeof(types) / sizeof(types[0]))],
-	               data[0] & 0x80 ? "https://example.org/feed/" : NULL,
-	               &d, &e) == 0) {
+	               data[0] & 0x80 ? "https://example.org/feed/" : NULL, &d,
+	               &e) == 0) {
 		check(d.title);
 		for (size_t i = 0; i < d.n_entries; i++) {
 			check(d.entries[i].title);

@@ -25,10 +25,14 @@ static int (*family(const char *name))(const char *, int64_t *)
 		const char *name;
 		int (*fn)(const char *, int64_t *);
 	} t[] = {
-		{"rfc822", feed_date_rfc822},   {"w3dtf", feed_date_w3dtf},
-		{"iso8601", feed_date_iso8601}, {"asctime", feed_date_asctime},
-		{"perforce", feed_date_perforce}, {"greek", feed_date_greek},
-		{"hungarian", feed_date_hungarian}, {"nate", feed_date_korean},
+		{"rfc822", feed_date_rfc822},
+		{"w3dtf", feed_date_w3dtf},
+		{"iso8601", feed_date_iso8601},
+		{"asctime", feed_date_asctime},
+		{"perforce", feed_date_perforce},
+		{"greek", feed_date_greek},
+		{"hungarian", feed_date_hungarian},
+		{"nate", feed_date_korean},
 		{"onblog", feed_date_korean},
 	};
 
@@ -89,8 +93,7 @@ dates_tsv(void **state)
 			              cols[0], cols[1], rc, (long long)got,
 			              (long long)want, cols[2]);
 			bad++;
-		} else if (feed_date_parse(cols[1], &got) != 0 ||
-		           got != want) {
+		} else if (feed_date_parse(cols[1], &got) != 0 || got != want) {
 			print_message("feed_date_parse '%s': %lld\n", cols[1],
 			              (long long)got);
 			bad++;
@@ -106,7 +109,10 @@ static void
 rejects_garbage(void **state)
 {
 	int64_t t;
-	const char *bad[] = {"", "yesterday", "2004-13-01", "31 Feb 2004",
+	const char *bad[] = {"",
+	                     "yesterday",
+	                     "2004-13-01",
+	                     "31 Feb 2004",
 	                     "Mon, 26 Jan 2004 16:31:00 +zz",
 	                     "2004-02-30T00:00:00Z"};
 

@@ -69,8 +69,8 @@ field(struct arena *a, const struct feed_doc *d, const char *path)
 		p++;
 	else
 		return NULL;
-	for (k = 0; k + 1 < sizeof(key) && (isalnum((unsigned char)p[k]) ||
-	                                    p[k] == '_');
+	for (k = 0; k + 1 < sizeof(key) &&
+	            (isalnum((unsigned char)p[k]) || p[k] == '_');
 	     k++)
 		key[k] = p[k];
 	key[k] = '\0';

@@ -282,6 +282,7 @@ redirects(void **state)
 			assert_null(p.move_to);
 			assert_int_equal(p.redirects, i);
 			s.redirects = p.redirects;
+			free((char *)(uintptr_t)s.redirect_to);
 			s.redirect_to = strdup(p.redirect_to);
 		} else {
 			assert_string_equal(p.move_to, url("/feed"));
@@ -294,7 +295,9 @@ redirects(void **state)
 	assert_int_equal(r.redirect, FEED_REDIRECT_PERMANENT);
 	feed_result_release(&r);
 	for (int k = 0; k < 3; k++) {
-		const char *path = k == 0 ? "/302" : k == 1 ? "/307" : "/301-302";
+		const char *path = k == 0   ? "/302"
+		                   : k == 1 ? "/307"
+		                            : "/301-302";
 		struct feed_sched t = {0, 0, LIM_FEED_PERMANENT_REDIRECTS,
 		                       NULL};
 
@@ -409,8 +412,7 @@ gzip_bomb_stops_at_the_cap(void **state)
 	assert_int_equal(r.error.code, ERR_TOO_BIG);
 	assert_int_equal(r.body.len, 0);
 	/* 64 MiB inflated; the peak grew by far less */
-	print_message("bomb: peak RSS %ld -> %ld KiB\n", before,
-	              max_rss_kib());
+	print_message("bomb: peak RSS %ld -> %ld KiB\n", before, max_rss_kib());
 	assert_true(max_rss_kib() - before < 16 * 1024);
 	feed_result_release(&r);
 	/* the default cap is LIM_FEED_BYTES, crossed the same way */
@@ -455,12 +457,23 @@ private_addresses_refused(void **state)
 		const char *ip;
 		int pub;
 	} t[] = {
-		{"8.8.8.8", 1},        {"127.0.0.1", 0},   {"10.1.2.3", 0},
-		{"172.16.0.1", 0},     {"172.32.0.1", 1},  {"192.168.1.1", 0},
-		{"169.254.169.254", 0}, {"100.64.0.1", 0}, {"224.0.0.1", 0},
-		{"0.0.0.0", 0},        {"255.255.255.255", 0},
-		{"::1", 0},            {"::", 0},          {"fe80::1", 0},
-		{"fd00::1", 0},        {"ff02::1", 0},     {"::ffff:127.0.0.1", 0},
+		{"8.8.8.8", 1},
+		{"127.0.0.1", 0},
+		{"10.1.2.3", 0},
+		{"172.16.0.1", 0},
+		{"172.32.0.1", 1},
+		{"192.168.1.1", 0},
+		{"169.254.169.254", 0},
+		{"100.64.0.1", 0},
+		{"224.0.0.1", 0},
+		{"0.0.0.0", 0},
+		{"255.255.255.255", 0},
+		{"::1", 0},
+		{"::", 0},
+		{"fe80::1", 0},
+		{"fd00::1", 0},
+		{"ff02::1", 0},
+		{"::ffff:127.0.0.1", 0},
 		{"2606:4700::1111", 1},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -541,8 +554,7 @@ main(void)
 		cmocka_unit_test(private_addresses_refused),
 		cmocka_unit_test(two_connections_per_host),
 	};
-	int failed =
-		cmocka_run_group_tests(tests, start_server, stop_server);
+	int failed = cmocka_run_group_tests(tests, start_server, stop_server);
 
 	return failed != 0 ? 1 : skipped ? 77 : 0;
 }

@@ -38,22 +38,22 @@ miniflux_export(void **state)
 	/* miniflux internal/reader/opml/serializer.go */
 	assert_int_equal(
 		parse(a,
-		      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		      "<opml version=\"2.0\">\n    <head>\n"
-		      "        <title>Miniflux</title>\n"
-		      "        <dateCreated>Sun, 10 Mar 2024 17:15:00 UTC"
-		      "</dateCreated>\n    </head>\n    <body>\n"
-		      "        <outline text=\"All\">\n"
-		      "            <outline title=\"Example 1\" text=\"Example "
-		      "1\" xmlUrl=\"http://example.org/feed1/\" "
-		      "htmlUrl=\"http://example.org/1\" description=\"\">"
-		      "</outline>\n        </outline>\n"
-		      "        <outline text=\"Category 2\">\n"
-		      "            <outline title=\"Example 3\" text=\"Example "
-		      "3\" xmlUrl=\"http://example.org/feed3/\" "
-		      "htmlUrl=\"http://example.org/3\"></outline>\n"
-		      "        </outline>\n    </body>\n</opml>\n",
-		      &f, &n),
+	              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	              "<opml version=\"2.0\">\n    <head>\n"
+	              "        <title>Miniflux</title>\n"
+	              "        <dateCreated>Sun, 10 Mar 2024 17:15:00 UTC"
+	              "</dateCreated>\n    </head>\n    <body>\n"
+	              "        <outline text=\"All\">\n"
+	              "            <outline title=\"Example 1\" text=\"Example "
+	              "1\" xmlUrl=\"http://example.org/feed1/\" "
+	              "htmlUrl=\"http://example.org/1\" description=\"\">"
+	              "</outline>\n        </outline>\n"
+	              "        <outline text=\"Category 2\">\n"
+	              "            <outline title=\"Example 3\" text=\"Example "
+	              "3\" xmlUrl=\"http://example.org/feed3/\" "
+	              "htmlUrl=\"http://example.org/3\"></outline>\n"
+	              "        </outline>\n    </body>\n</opml>\n",
+	              &f, &n),
 		0);
 	assert_int_equal(n, 2);
 	assert_string_equal(f[0].url, "http://example.org/feed1/");
@@ -76,21 +76,21 @@ freshrss_export(void **state)
 	 * text without title, nested categories, a feed at the top */
 	assert_int_equal(
 		parse(a,
-		      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		      "<opml xmlns:frss=\"https://freshrss.org/opml\" "
-		      "version=\"2.0\">\n\t<head>\n\t\t<title>FreshRSS</title>\n"
-		      "\t</head>\n\t<body>\n"
-		      "\t\t<outline text=\"News\">\n"
-		      "\t\t\t<outline text=\"World\">\n"
-		      "\t\t\t\t<outline text=\"Caf&#233; &amp; co\" "
-		      "type=\"rss\" xmlUrl=\"https://cafe.example/rss\" "
-		      "htmlUrl=\"https://cafe.example/\" "
-		      "description=\"d\" frss:cssFullContent=\"article\"/>\n"
-		      "\t\t\t</outline>\n\t\t</outline>\n"
-		      "\t\t<outline text=\"Loose\" type=\"rss\" "
-		      "xmlurl=\"https://loose.example/feed\"/>\n"
-		      "\t</body>\n</opml>\n",
-		      &f, &n),
+	              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	              "<opml xmlns:frss=\"https://freshrss.org/opml\" "
+	              "version=\"2.0\">\n\t<head>\n\t\t<title>FreshRSS</title>\n"
+	              "\t</head>\n\t<body>\n"
+	              "\t\t<outline text=\"News\">\n"
+	              "\t\t\t<outline text=\"World\">\n"
+	              "\t\t\t\t<outline text=\"Caf&#233; &amp; co\" "
+	              "type=\"rss\" xmlUrl=\"https://cafe.example/rss\" "
+	              "htmlUrl=\"https://cafe.example/\" "
+	              "description=\"d\" frss:cssFullContent=\"article\"/>\n"
+	              "\t\t\t</outline>\n\t\t</outline>\n"
+	              "\t\t<outline text=\"Loose\" type=\"rss\" "
+	              "xmlurl=\"https://loose.example/feed\"/>\n"
+	              "\t</body>\n</opml>\n",
+	              &f, &n),
 		0);
 	assert_int_equal(n, 2);
 	assert_string_equal(f[0].title, "Caf\xc3\xa9 & co");
@@ -112,12 +112,12 @@ hostile_opml(void **state)
 	(void)state;
 	assert_int_equal(
 		parse(a,
-		      "<?xml version=\"1.0\"?><!DOCTYPE opml [<!ENTITY x SYSTEM "
-		      "\"file:///etc/passwd\"><!ENTITY y SYSTEM "
-		      "\"http://127.0.0.1:1/\">]><opml><body><outline "
-		      "text=\"&x;&y;\" xmlUrl=\"https://a.example/&x;\"/>"
-		      "</body></opml>",
-		      &f, &n),
+	              "<?xml version=\"1.0\"?><!DOCTYPE opml [<!ENTITY x SYSTEM "
+	              "\"file:///etc/passwd\"><!ENTITY y SYSTEM "
+	              "\"http://127.0.0.1:1/\">]><opml><body><outline "
+	              "text=\"&x;&y;\" xmlUrl=\"https://a.example/&x;\"/>"
+	              "</body></opml>",
+	              &f, &n),
 		0);
 	assert_int_equal(n, 1);
 	assert_null(strstr(f[0].url, "root:"));
@@ -128,11 +128,12 @@ hostile_opml(void **state)
 	buf_init(&b, 8 << 20);
 	assert_int_equal(buf_puts(&b, "<opml><body>"), 0);
 	for (int i = 0; i < LIM_OPML_OUTLINES + 1; i++)
-		assert_int_equal(buf_printf(&b,
-		                            "<outline xmlUrl=\"https://e.example/"
-		                            "%d\"/>",
-		                            i),
-		                 0);
+		assert_int_equal(
+			buf_printf(&b,
+		                   "<outline xmlUrl=\"https://e.example/"
+		                   "%d\"/>",
+		                   i),
+			0);
 	assert_int_equal(buf_puts(&b, "</body></opml>"), 0);
 	assert_int_equal(parse(a, b.p, &f, &n), 0);
 	assert_int_equal(n, LIM_OPML_OUTLINES);
@@ -146,7 +147,7 @@ export_then_import(void **state)
 	struct arena *a = arena_new();
 	const struct opml_feed in[] = {
 		{"https://a.example/feed", "A & \"B\"", "https://a.example/",
-		 "News/World"},
+	         "News/World"},
 		{"https://b.example/feed", "B <b>", "", ""},
 		{"https://c.example/feed", "C", "", "News/World"},
 		{"https://d.example/feed", "D", "", "News"},

@@ -98,11 +98,11 @@ entities_fetch_and_expand_nothing(void **state)
 	/* an external entity: neither read nor fetched */
 	assert_int_equal(
 		parse(a,
-		      "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY x SYSTEM "
-		      "\"file:///etc/passwd\"><!ENTITY y SYSTEM "
-		      "\"http://127.0.0.1:1/x\">]><rss version=\"2.0\"><channel>"
-		      "<title>a&x;b&y;c</title></channel></rss>",
-		      &d, &e),
+	              "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY x SYSTEM "
+	              "\"file:///etc/passwd\"><!ENTITY y SYSTEM "
+	              "\"http://127.0.0.1:1/x\">]><rss version=\"2.0\"><channel>"
+	              "<title>a&x;b&y;c</title></channel></rss>",
+	              &d, &e),
 		0);
 	assert_null(strstr(d.title, "root:"));
 	assert_string_equal(d.title, "abc");
@@ -112,12 +112,13 @@ entities_fetch_and_expand_nothing(void **state)
 	                              "[<!ENTITY l0 \"ha\">"),
 	                 0);
 	for (int i = 1; i < 10; i++)
-		assert_int_equal(buf_printf(&b,
-		                            "<!ENTITY l%d \"&l%d;&l%d;&l%d;&l%d;"
-		                            "&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;\">",
-		                            i, i - 1, i - 1, i - 1, i - 1, i - 1,
-		                            i - 1, i - 1, i - 1, i - 1, i - 1),
-		                 0);
+		assert_int_equal(
+			buf_printf(&b,
+		                   "<!ENTITY l%d \"&l%d;&l%d;&l%d;&l%d;"
+		                   "&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;\">",
+		                   i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
+		                   i - 1, i - 1, i - 1, i - 1),
+			0);
 	assert_int_equal(buf_puts(&b, "]><rss><channel><title>&l0;&l9;</title>"
 	                              "</channel></rss>"),
 	                 0);
@@ -160,8 +161,8 @@ limits_are_crossed(void **state)
 	buf_reset(&b);
 	assert_int_equal(buf_puts(&b, "<rss><channel>"), 0);
 	for (int i = 0; i < LIM_FEED_ENTRIES + 1; i++)
-		assert_int_equal(buf_printf(&b,
-		                            "<item><guid>%d</guid></item>", i),
+		assert_int_equal(buf_printf(&b, "<item><guid>%d</guid></item>",
+		                            i),
 		                 0);
 	assert_int_equal(buf_puts(&b, "</channel></rss>"), 0);
 	assert_int_equal(feed_parse(a, b.p, b.len, NULL, NULL, &d, &e), 0);
@@ -218,16 +219,16 @@ feed_html_is_made_safe(void **state)
 	(void)state;
 	assert_int_equal(
 		parse(a,
-		      "<rss><channel><item><description><![CDATA["
-		      "<p>a<img src=\"https://t.example/p.gif\" width=\"1\" "
-		      "height=\"1\"><img src=\"https://t.example/q.gif\" "
-		      "width=\"0\"><img src=\"pic.jpg\" width=\"300\">"
-		      "<a href=\"javascript:alert(1)\" onclick=\"x\">j</a>"
-		      "<a href=\"/rel\" rel=\"me\">r</a></p>"
-		      "<script>steal()</script>]]></description>"
-		      "<title>T &amp; <b>not bold</b></title>"
-		      "</item></channel></rss>",
-		      &d, &e),
+	              "<rss><channel><item><description><![CDATA["
+	              "<p>a<img src=\"https://t.example/p.gif\" width=\"1\" "
+	              "height=\"1\"><img src=\"https://t.example/q.gif\" "
+	              "width=\"0\"><img src=\"pic.jpg\" width=\"300\">"
+	              "<a href=\"javascript:alert(1)\" onclick=\"x\">j</a>"
+	              "<a href=\"/rel\" rel=\"me\">r</a></p>"
+	              "<script>steal()</script>]]></description>"
+	              "<title>T &amp; <b>not bold</b></title>"
+	              "</item></channel></rss>",
+	              &d, &e),
 		0);
 	assert_string_equal(
 		d.entries[0].content_html,
@@ -252,19 +253,19 @@ rss_atom_rdf_basics(void **state)
 	(void)state;
 	assert_int_equal(
 		parse(a,
-		      "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
-		      "xml:base=\"https://b.example/dir/\"><title>F</title>"
-		      "<link rel=\"self\" href=\"/self\"/><link href=\"home\"/>"
-		      "<entry xml:base=\"sub/\"><id>tag:1</id><title "
-		      "type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/"
-		      "xhtml\">X <i>y</i></div></title>"
-		      "<link href=\"e1\"/><link rel=\"enclosure\" "
-		      "href=\"a.mp3\" length=\"5\" type=\"audio/mpeg\"/>"
-		      "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/"
-		      "1999/xhtml\"><p>Hi <a href=\"x\">x</a></p></div>"
-		      "</content><updated>2020-01-02T03:04:05Z</updated>"
-		      "<author><name>N</name></author></entry></feed>",
-		      &d, &e),
+	              "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+	              "xml:base=\"https://b.example/dir/\"><title>F</title>"
+	              "<link rel=\"self\" href=\"/self\"/><link href=\"home\"/>"
+	              "<entry xml:base=\"sub/\"><id>tag:1</id><title "
+	              "type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/"
+	              "xhtml\">X <i>y</i></div></title>"
+	              "<link href=\"e1\"/><link rel=\"enclosure\" "
+	              "href=\"a.mp3\" length=\"5\" type=\"audio/mpeg\"/>"
+	              "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/"
+	              "1999/xhtml\"><p>Hi <a href=\"x\">x</a></p></div>"
+	              "</content><updated>2020-01-02T03:04:05Z</updated>"
+	              "<author><name>N</name></author></entry></feed>",
+	              &d, &e),
 		0);
 	assert_string_equal(d.version, "atom10");
 	assert_string_equal(d.link, "https://b.example/dir/home");
@@ -277,15 +278,15 @@ rss_atom_rdf_basics(void **state)
 	assert_string_equal(d.entries[0].author, "N");
 	assert_non_null(
 		strstr(d.entries[0].content_html,
-		       "<p>Hi <a href=\"https://b.example/dir/sub/x\""));
+	               "<p>Hi <a href=\"https://b.example/dir/sub/x\""));
 	assert_int_equal(
 		parse(a,
-		      "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-"
-		      "syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\"><channel>"
-		      "<title>R</title><link>https://r.example/</link></channel>"
-		      "<item rdf:about=\"https://r.example/1\"><title>One</title>"
-		      "<link>https://r.example/1</link></item></rdf:RDF>",
-		      &d, &e),
+	              "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-"
+	              "syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\"><channel>"
+	              "<title>R</title><link>https://r.example/</link></channel>"
+	              "<item rdf:about=\"https://r.example/1\"><title>One</title>"
+	              "<link>https://r.example/1</link></item></rdf:RDF>",
+	              &d, &e),
 		0);
 	assert_string_equal(d.version, "rss10");
 	assert_int_equal(d.n_entries, 1);
@@ -317,19 +318,19 @@ dedup_keys(void **state)
 	(void)state;
 	assert_int_equal(
 		parse(a,
-		      "<rss><channel>"
-		      "<item><guid>g1</guid><link>https://x.example/a</link>"
-		      "<title>A</title></item>"
-		      "<item><guid>g1</guid><link>https://x.example/b</link>"
-		      "<title>B</title></item>"
-		      "<item><guid>g1</guid><link>https://x.example/a</link>"
-		      "<title>A</title></item>"
-		      "<item><link>https://x.example/c?utm_source=rss&amp;"
-		      "id=3&amp;utm_medium=feed#top</link></item>"
-		      "<item><title>T</title><description>D</description>"
-		      "</item>"
-		      "</channel></rss>",
-		      &d, &e),
+	              "<rss><channel>"
+	              "<item><guid>g1</guid><link>https://x.example/a</link>"
+	              "<title>A</title></item>"
+	              "<item><guid>g1</guid><link>https://x.example/b</link>"
+	              "<title>B</title></item>"
+	              "<item><guid>g1</guid><link>https://x.example/a</link>"
+	              "<title>A</title></item>"
+	              "<item><link>https://x.example/c?utm_source=rss&amp;"
+	              "id=3&amp;utm_medium=feed#top</link></item>"
+	              "<item><title>T</title><description>D</description>"
+	              "</item>"
+	              "</channel></rss>",
+	              &d, &e),
 		0);
 	assert_int_equal(d.n_entries, 5);
 	/* a GUID repeated for another item does not collapse it */

@@ -97,11 +97,11 @@ static void
 rss_parser_outputs(void **state)
 {
 	static const char *const names[] = {
-		"content-encoded", "craigslist",   "encoding",
-		"feedburner",      "guardian",     "gulp-atom",
-		"heise",           "heraldsun",    "incomplete-fields",
+		"content-encoded", "craigslist",     "encoding",
+		"feedburner",      "guardian",       "gulp-atom",
+		"heise",           "heraldsun",      "incomplete-fields",
 		"instant-article", "missing-fields", "pagination-links",
-		"reddit-atom",     "reddit-home",  "reddit",
+		"reddit-atom",     "reddit-home",    "reddit",
 		"rss-1",           "uolNoticias",
 	};
 	int checked = 0, bad = 0;
@@ -113,13 +113,13 @@ rss_parser_outputs(void **state)
 		char path[4096];
 		char *in, *out, *conv;
 		size_t n_in, n_out;
-		const char *ext = strstr(names[f], "atom") ||
-		                                  strcmp(names[f], "feedburner") ==
-		                                          0 ||
-		                                  strcmp(names[f], "heise") == 0 ||
-		                                  strstr(names[f], "fields")
-		                          ? "atom"
-		                          : "rss";
+		const char *ext =
+			strstr(names[f], "atom") ||
+					strcmp(names[f], "feedburner") == 0 ||
+					strcmp(names[f], "heise") == 0 ||
+					strstr(names[f], "fields")
+				? "atom"
+				: "rss";
 		json_t *root, *feed, *items;
 		json_error_t je;
 		struct feed_doc d;
@@ -203,9 +203,9 @@ rss_parser_outputs(void **state)
 			}
 			/* to the second: feedburner's have milliseconds */
 			want = jstr(it, "isoDate");
-			if (want != NULL && (en->published == 0 ||
-			                     strncmp(want, iso(a, en->published),
-			                             19) != 0)) {
+			if (want != NULL &&
+			    (en->published == 0 ||
+			     strncmp(want, iso(a, en->published), 19) != 0)) {
 				print_message("%s[%zu]: date %s, want %s\n",
 				              names[f], i,
 				              iso(a, en->published), want);
@@ -249,41 +249,41 @@ static const struct {
 	const char *somewhere; /* text some entry must hold, decoded */
 } miniflux[] = {
 	{"encoding_ISO-8859-1.xml", "rss20", 40, "Golem.de",
-	 "Red Dead Redemption 2: Hinweise auf PC-Umsetzung in App von "
-	 "Rockstar Games",
-	 "https://www.golem.de/news/red-dead-redemption-2-hinweise-auf-pc-"
-	 "umsetzung-in-app-von-rockstar-games-1810-137358-rss.html",
-	 "2018-10-28T12:48:00.000Z", "\xc3\xbc"},
+         "Red Dead Redemption 2: Hinweise auf PC-Umsetzung in App von "
+         "Rockstar Games",
+         "https://www.golem.de/news/red-dead-redemption-2-hinweise-auf-pc-"
+         "umsetzung-in-app-von-rockstar-games-1810-137358-rss.html",
+         "2018-10-28T12:48:00.000Z", "\xc3\xbc"},
 	{"encoding_WINDOWS-1251.xml", "rss20", 50, "iBash.Org.Ru",
-	 "\xd0\xa6\xd0\xb8\xd1\x82\xd0\xb0\xd1\x82\xd0\xb0 #17703",
-	 "http://ibash.org.ru/quote.php?id=17703", "2018-03-21T07:27:32.000Z",
-	 NULL},
+         "\xd0\xa6\xd0\xb8\xd1\x82\xd0\xb0\xd1\x82\xd0\xb0 #17703",
+         "http://ibash.org.ru/quote.php?id=17703", "2018-03-21T07:27:32.000Z",
+         NULL},
 	{"large_atom.xml", "atom10", 25, "Artificial truth",
-	 "Using vale with vim", "https://dustri.org/b/using-vale-with-vim.html",
-	 "2024-03-10T16:15:00.000Z", NULL},
-	{"large_rss.xml", "rss20", 25, "Artificial truth", "Using vale with vim",
-	 "https://dustri.org/b/using-vale-with-vim.html",
-	 "2024-03-10T16:15:00.000Z", NULL},
+         "Using vale with vim", "https://dustri.org/b/using-vale-with-vim.html",
+         "2024-03-10T16:15:00.000Z", NULL},
+	{"large_rss.xml", "rss20", 25, "Artificial truth",
+         "Using vale with vim", "https://dustri.org/b/using-vale-with-vim.html",
+         "2024-03-10T16:15:00.000Z", NULL},
 	{"no_encoding_ISO-8859-1.xml", "rss20", 10,
-	 "Flux RSS du magazine de psychologie Le Cercle Psy",
-	 "Perturbateurs endocriniens : quels effets sur le cerveau ?",
-	 "https://le-cercle-psy.scienceshumaines.com/perturbateurs-"
-	 "endocriniens-quels-effets-sur-le-cerveau_sh_39995",
-	 "2018-10-17T10:30:00.000Z", "\xc3\xa9"},
+         "Flux RSS du magazine de psychologie Le Cercle Psy",
+         "Perturbateurs endocriniens : quels effets sur le cerveau ?",
+         "https://le-cercle-psy.scienceshumaines.com/perturbateurs-"
+         "endocriniens-quels-effets-sur-le-cerveau_sh_39995",
+         "2018-10-17T10:30:00.000Z", "\xc3\xa9"},
 	{"rdf_UTF8.xml", "rss090", 60, "heise online News",
-	 "OLED-TVs: Vorsichtsma\xc3\x9fnahmen gegen Einbrennen",
-	 "https://www.heise.de/newsticker/meldung/OLED-TVs-"
-	 "Vorsichtsmassnahmen-gegen-Einbrennen-4205274.html?wt_mc=rss.ho."
-	 "beitrag.rdf",
-	 NULL, NULL},
+         "OLED-TVs: Vorsichtsma\xc3\x9fnahmen gegen Einbrennen",
+         "https://www.heise.de/newsticker/meldung/OLED-TVs-"
+         "Vorsichtsmassnahmen-gegen-Einbrennen-4205274.html?wt_mc=rss.ho."
+         "beitrag.rdf",
+         NULL, NULL},
 	{"small_atom.xml", "atom10", 20, "Recent Commits to v2:main",
-	 "Parse podcast categories",
-	 "https://github.com/miniflux/v2/commit/"
-	 "6d97f8b4582414b6ce69467656824690057d4793",
-	 "2024-03-12T05:30:27.000Z", NULL},
+         "Parse podcast categories",
+         "https://github.com/miniflux/v2/commit/"
+         "6d97f8b4582414b6ce69467656824690057d4793",
+         "2024-03-12T05:30:27.000Z", NULL},
 	{"urdu_UTF8.xml", "rss20", 26, NULL, NULL,
-	 "http://www.bbc.com/urdu/pakistan-42575603",
-	 "2018-01-05T16:51:00.000Z", "\xd8\xa7\xd9\x85\xd8\xb1\xdb\x8c"},
+         "http://www.bbc.com/urdu/pakistan-42575603",
+         "2018-01-05T16:51:00.000Z", "\xd8\xa7\xd9\x85\xd8\xb1\xdb\x8c"},
 };
 
 static void
@@ -326,8 +326,7 @@ miniflux_parser_testdata(void **state)
 			assert_null(strstr(d.entries[i].text, "\xef\xbf\xbd"));
 			if (miniflux[f].somewhere != NULL &&
 			    (strstr(d.entries[i].text, miniflux[f].somewhere) ||
-			     strstr(d.entries[i].title,
-			            miniflux[f].somewhere)))
+			     strstr(d.entries[i].title, miniflux[f].somewhere)))
 				found = 1;
 		}
 		assert_true(miniflux[f].somewhere == NULL || found);
@@ -345,14 +344,15 @@ miniflux_encodings(void **state)
 	} cases[] = {
 		{"iso-8859-1.xml", "Caf\xc3\xa9", NULL},
 		{"windows-1252.xml", "Euro \xe2\x82\xac", NULL},
-		{"windows-1252-incorrect-prolog.xml", "Euro \xe2\x82\xac", NULL},
+		{"windows-1252-incorrect-prolog.xml", "Euro \xe2\x82\xac",
+	         NULL},
 		{"utf8.xml", NULL, "Caf\xc3\xa9"},
 		{"utf8-incorrect-prolog.xml", NULL, "Caf\xc3\xa9"},
 		{"invalid-prolog.xml", NULL, "Caf\xc3\xa9"},
 		{"koi8r.xml",
-		 "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd1\x80 RSS "
-		 "\xd0\xbb\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8b",
-		 NULL},
+	         "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd1\x80 RSS "
+	         "\xd0\xbb\xd0\xb5\xd0\xbd\xd1\x82\xd1\x8b",
+	         NULL},
 	};
 
 	(void)state;
