@@ -367,6 +367,27 @@ author_of(struct ctx *c, const xmlNode *n)
 	return *name != '\0' ? name : email;
 }
 
+/* A title or link element k of an entry (en) or a channel (en NULL):
+ * the first of each counts.  1 when k was one. */
+static int
+title_or_link(struct ctx *c, const xmlNode *k, const char **title,
+              const char **link, struct feed_entry *en)
+{
+	if (named(k, NULL, "title") || named(k, NS_DC, "title")) {
+		if (**title == '\0')
+			*title = construct_text(c, k);
+		return 1;
+	}
+	if (!named(k, NULL, "link"))
+		return 0;
+	if (c->kind == FEED_ATOM)
+		atom_link(c, k, link, en);
+	else if (**link == '\0')
+		*link = resolve(c, k,
+		                trim(text_of(c, k, LIM_FEED_URL_BYTES + 1)));
+	return 1;
+}
+
 static void
 read_entry(struct ctx *c, const xmlNode *item, struct feed_entry *en)
 {
@@ -387,17 +408,8 @@ read_entry(struct ctx *c, const xmlNode *item, struct feed_entry *en)
 	for (const xmlNode *k = item->children; k != NULL; k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
-		if (named(k, NULL, "title") || named(k, NS_DC, "title")) {
-			if (*en->title == '\0')
-				en->title = construct_text(c, k);
-		} else if (named(k, NULL, "link")) {
-			if (c->kind == FEED_ATOM)
-				atom_link(c, k, &en->link, en);
-			else if (*en->link == '\0')
-				en->link = resolve(
-					c, k,
-					trim(text_of(c, k,
-				                     LIM_FEED_URL_BYTES + 1)));
+		if (title_or_link(c, k, &en->title, &en->link, en)) {
+			continue;
 		} else if (named(k, NS_ATOM10, "link")) {
 			if (*en->link == '\0')
 				atom_link(c, k, &en->link, en);
@@ -485,17 +497,8 @@ read_channel(struct ctx *c, const xmlNode *ch, struct feed_doc *out,
 	for (const xmlNode *k = ch->children; k != NULL; k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
-		if (named(k, NULL, "title") || named(k, NS_DC, "title")) {
-			if (*out->title == '\0')
-				out->title = construct_text(c, k);
-		} else if (named(k, NULL, "link")) {
-			if (c->kind == FEED_ATOM)
-				atom_link(c, k, &out->link, NULL);
-			else if (*out->link == '\0')
-				out->link = resolve(
-					c, k,
-					trim(text_of(c, k,
-				                     LIM_FEED_URL_BYTES + 1)));
+		if (title_or_link(c, k, &out->title, &out->link, NULL)) {
+			continue;
 		} else if (named(k, NULL, "description") ||
 		           named(k, NULL, "subtitle") ||
 		           named(k, NULL, "tagline")) {

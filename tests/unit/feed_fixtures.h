@@ -5,6 +5,7 @@
  * Expect column, for test_feed_feedparser.c.  Include after fixtures.h.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,22 @@ slurp(const char *path, size_t *n)
 	fclose(f);
 	*n = (size_t)len;
 	return p;
+}
+
+/* The fixture named by fmt (relative to the fixtures folder), read
+ * whole; free() it. */
+static inline char *fixture_slurp(size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline char *
+fixture_slurp(size_t *n, const char *fmt, ...)
+{
+	char rel[1024], path[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	return slurp(fixture_path(path, sizeof(path), rel), n);
 }
 
 struct fp_case {

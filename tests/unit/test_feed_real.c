@@ -110,7 +110,6 @@ rss_parser_outputs(void **state)
 	FIXTURE(dir, "feeds/rss-parser/output/heise.json");
 	for (size_t f = 0; f < sizeof(names) / sizeof(names[0]); f++) {
 		struct arena *a = arena_new();
-		char path[4096];
 		char *in, *out, *conv;
 		size_t n_in, n_out;
 		const char *ext =
@@ -130,18 +129,10 @@ rss_parser_outputs(void **state)
 
 		if (strcmp(names[f], "reddit-atom") == 0)
 			ext = "rss";
-		in = slurp(fixture_path(path, sizeof(path),
-		                        arena_printf(a,
-		                                     "feeds/rss-parser/input/"
-		                                     "%s.%s",
-		                                     names[f], ext)),
-		           &n_in);
-		out = slurp(fixture_path(path, sizeof(path),
-		                         arena_printf(a,
-		                                      "feeds/rss-parser/output/"
-		                                      "%s.json",
-		                                      names[f])),
-		            &n_out);
+		in = fixture_slurp(&n_in, "feeds/rss-parser/input/%s.%s",
+		                   names[f], ext);
+		out = fixture_slurp(&n_out, "feeds/rss-parser/output/%s.json",
+		                    names[f]);
 		if (strcmp(names[f], "encoding") == 0) {
 			conv = latin1_to_utf8(out, n_out, &n_out);
 			free(out);
@@ -295,17 +286,12 @@ miniflux_parser_testdata(void **state)
 		struct arena *a = arena_new();
 		struct feed_doc d;
 		struct error e;
-		char path[4096];
 		char *in;
 		size_t n;
 		int found = 0;
 
-		in = slurp(fixture_path(path, sizeof(path),
-		                        arena_printf(a,
-		                                     "feeds/miniflux/"
-		                                     "parser-testdata/%s",
-		                                     miniflux[f].file)),
-		           &n);
+		in = fixture_slurp(&n, "feeds/miniflux/parser-testdata/%s",
+		                   miniflux[f].file);
 		assert_int_equal(feed_parse(a, in, n, NULL, NULL, &d, &e), 0);
 		print_message("%s: %zu entries\n", miniflux[f].file,
 		              d.n_entries);
@@ -361,16 +347,11 @@ miniflux_encodings(void **state)
 		struct arena *a = arena_new();
 		struct feed_doc d;
 		struct error e;
-		char path[4096];
 		char *in;
 		size_t n;
 
-		in = slurp(fixture_path(path, sizeof(path),
-		                        arena_printf(a,
-		                                     "feeds/miniflux/"
-		                                     "encoding-testdata/%s",
-		                                     cases[f].file)),
-		           &n);
+		in = fixture_slurp(&n, "feeds/miniflux/encoding-testdata/%s",
+		                   cases[f].file);
 		assert_int_equal(feed_parse(a, in, n, NULL, NULL, &d, &e), 0);
 		if (cases[f].title != NULL)
 			assert_string_equal(d.title, cases[f].title);
@@ -386,23 +367,18 @@ miniflux_encodings(void **state)
 		struct arena *a = arena_new();
 		struct feed_doc d;
 		struct error e;
-		char path[4096];
 		char *in;
 		size_t n;
 
-		in = slurp(fixture_path(path, sizeof(path),
-		                        "feeds/miniflux/encoding-testdata/"
-		                        "koi8r.xml"),
-		           &n);
+		in = fixture_slurp(
+			&n, "feeds/miniflux/encoding-testdata/koi8r.xml");
 		assert_int_equal(feed_parse(a, in, n, NULL, NULL, &d, &e), 0);
 		assert_non_null(strstr(d.description, "KOI8-R"));
 		assert_non_null(strstr(d.description,
 		                       "\xd0\xa2\xd0\xb5\xd1\x81\xd1\x82"));
 		free(in);
-		in = slurp(fixture_path(path, sizeof(path),
-		                        "feeds/miniflux/encoding-testdata/"
-		                        "utf8.html"),
-		           &n);
+		in = fixture_slurp(
+			&n, "feeds/miniflux/encoding-testdata/utf8.html");
 		assert_int_equal(feed_parse(a, in, n, NULL, NULL, &d, &e), -1);
 		assert_int_equal(e.code, ERR_INVALID);
 		free(in);
