@@ -98,6 +98,21 @@ int feed_date_korean(const char *s, int64_t *out); /* nate, onblog */
 void feed_entry_key(const struct feed_entry *en, char out[17]);
 void feed_link_key(const char *link, char out[17]);
 
+/* A feed an HTML page announces (<link rel="alternate" type=...>). */
+struct feed_link {
+	const char *url; /* absolute http(s) */
+	const char *title;
+	enum feed_kind kind;
+};
+
+/*
+ * Autodiscovery: the feeds html[0..n) (a page fetched from page_url)
+ * links to, in document order, duplicates dropped, at most
+ * LIM_FEED_DISCOVERED; *out in a.  0, or -1 when gumbo fails.
+ */
+int feed_discover(struct arena *a, const char *html, size_t n,
+                  const char *page_url, struct feed_link **out, size_t *n_out);
+
 /* One subscription of an OPML file. */
 struct opml_feed {
 	const char *url;   /* xmlUrl */

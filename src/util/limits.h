@@ -121,6 +121,7 @@
 #define LIM_FEED_URL_BYTES   2048
 #define LIM_FEED_DEPTH       64
 #define LIM_OPML_OUTLINES    10000 /* feeds read from one OPML file */
+#define LIM_FEED_DISCOVERED  16    /* feeds a page may announce */
 /* Fetching: redirects followed, connections to one host at once, the
  * connect and whole-transfer timeouts, and the low-speed cut (slower than
  * LIM_FEED_LOW_SPEED_BYTES per second for LIM_FEED_LOW_SPEED_SECONDS). */

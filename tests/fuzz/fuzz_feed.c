@@ -2,7 +2,8 @@
  * Feeds are XML from anyone (feed/parse.c): RSS, RDF, Atom, and the
  * entity fix-up and encoding choice before libxml2.  The first byte picks
  * the Content-Type charset the body came with; the rest is the body, and
- * its first line is also tried as a date (feed/date.c).  Besides memory
+ * its first line is also tried as a date (feed/date.c), and the body as
+ * an HTML page announcing feeds (feed/discover.c).  Besides memory
  * errors, the driver traps when an entry's HTML holds "<script", or a
  * title or text is not UTF-8.
  */
@@ -62,6 +63,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strstr(d.entries[i].summary_html, "<script"))
 				__builtin_trap();
 		}
+	}
+	/* the same bytes as a page announcing feeds (feed/discover.c) */
+	{
+		struct feed_link *l;
+		size_t n;
+
+		if (feed_discover(a, (const char *)data + 1, size - 1,
+		                  "https://example.org/page/", &l, &n) == 0)
+			for (size_t i = 0; i < n; i++)
+				if (strncmp(l[i].url, "http", 4) != 0)
+					__builtin_trap();
 	}
 	arena_free(a);
 	return 0;

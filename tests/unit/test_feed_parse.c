@@ -2,7 +2,7 @@
  * feed/parse.c and jsonfeed.c on inputs written here: JSON Feed 1.0 and
  * 1.1, hostile XML (external and amplified entities, 10,000-deep
  * nesting), each LIM_FEED_* limit crossed, the sanitizer's feed mode,
- * and the dedup keys.
+ * the dedup keys, and autodiscovery.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -351,6 +351,67 @@ dedup_keys(void **state)
 	arena_free(a);
 }
 
+static void
+autodiscovery(void **state)
+{
+	struct arena *a = arena_new();
+	struct feed_link *l;
+	size_t n;
+	const char *page =
+		"<!doctype html><html><head><title>x</title>"
+		"<base href=\"/news/\">"
+		"<link rel=\"stylesheet\" href=\"s.css\">"
+		"<link rel=\"alternate\" type=\"application/rss+xml\" "
+		"title=\"RSS\" href=\"feed/\">"
+		"<link rel=\"Alternate Home\" type=\"application/atom+xml; "
+		"charset=utf-8\" href=\"https://other.example/atom.xml\">"
+		"<link rel=\"alternate\" type=\"application/feed+json\" "
+		"href=\"javascript:alert(1)\">"
+		"<link rel=\"alternate\" type=\"application/rss+xml\" "
+		"href=\"feed/\">"
+		"<link rel=\"alternate\" type=\"text/html\" hreflang=\"fr\" "
+		"href=\"/fr/\">"
+		"<!-- <link rel=\"alternate\" type=\"application/rss+xml\" "
+		"href=\"/hidden\"> -->"
+		"</head><body><link rel=\"alternate\" "
+		"type=\"application/feed+json\" href=\"/feed.json\"></body>"
+		"</html>";
+
+	(void)state;
+	assert_int_equal(feed_discover(a, page, strlen(page),
+	                               "https://site.example/2024/post/", &l,
+	                               &n),
+	                 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(l[0].url, "https://site.example/news/feed/");
+	assert_string_equal(l[0].title, "RSS");
+	assert_int_equal(l[0].kind, FEED_RSS);
+	assert_string_equal(l[1].url, "https://other.example/atom.xml");
+	assert_int_equal(l[1].kind, FEED_ATOM);
+	assert_string_equal(l[2].url, "https://site.example/feed.json");
+	assert_int_equal(l[2].kind, FEED_JSON);
+	assert_int_equal(feed_discover(a, "", 0, NULL, &l, &n), 0);
+	assert_int_equal(n, 0);
+	/* LIM_FEED_DISCOVERED */
+	{
+		struct buf b;
+
+		buf_init(&b, 1 << 20);
+		for (int i = 0; i < LIM_FEED_DISCOVERED + 5; i++)
+			assert_int_equal(
+				buf_printf(&b,
+			                   "<link rel=alternate "
+			                   "type=application/rss+xml "
+			                   "href=\"https://e.example/%d\">",
+			                   i),
+				0);
+		assert_int_equal(feed_discover(a, b.p, b.len, NULL, &l, &n), 0);
+		assert_int_equal(n, LIM_FEED_DISCOVERED);
+		buf_release(&b);
+	}
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -361,6 +422,7 @@ main(void)
 		cmocka_unit_test(feed_html_is_made_safe),
 		cmocka_unit_test(rss_atom_rdf_basics),
 		cmocka_unit_test(dedup_keys),
+		cmocka_unit_test(autodiscovery),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
