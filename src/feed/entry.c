@@ -347,12 +347,17 @@ feed_encoding(struct arena *a, const char **bodyp, size_t *np,
 		*bodyp = body = copy;
 		decl = "";
 	}
+	/* WHATWG reads GB2312 as its superset GB18030, as feedparser does */
+	if (http != NULL && strcasecmp(http, "gb2312") == 0)
+		return "GB18030";
+	if (http == NULL && decl != NULL && strcasecmp(decl, "gb2312") == 0)
+		return "GB18030";
 	if (http != NULL && is_latin(http))
-		return utf8 || ascii ? "UTF-8" : "windows-1252";
+		return utf8 ? "UTF-8" : ascii ? http : "windows-1252";
 	if (http != NULL)
 		return http;
 	if (decl != NULL && *decl != '\0' && is_latin(decl))
-		return utf8 || ascii ? "UTF-8" : "windows-1252";
+		return utf8 ? "UTF-8" : ascii ? decl : "windows-1252";
 	if (decl != NULL && *decl != '\0' && strcasecmp(decl, "utf-8") != 0)
 		return NULL;
 	if (ascii || utf8)

@@ -46,8 +46,9 @@ struct feed_doc {
 	enum feed_kind kind;
 	const char *version; /* feedparser's names: rss20, rss10, atom10, ... */
 	const char *title, *link, *description;
-	int ttl_minutes; /* RSS <ttl>; 0 when absent */
-	int recovered;   /* not well-formed: read with libxml2's recovery */
+	int ttl_minutes;      /* RSS <ttl>; 0 when absent */
+	const char *encoding; /* what the body was read as, lower case */
+	int recovered; /* not well-formed: read with libxml2's recovery */
 	struct feed_entry *entries;
 	size_t n_entries;
 	int truncated; /* more than LIM_FEED_ENTRIES entries */

@@ -119,6 +119,7 @@ feed_parse_json(struct arena *a, const char *body, size_t n,
 
 	memset(out, 0, sizeof(*out));
 	out->title = out->link = out->description = out->version = "";
+	out->encoding = "utf-8"; /* RFC 8259 section 8.1 */
 	if (n > LIM_FEED_BYTES)
 		return error_set(e, ERR_TOO_BIG, "feed over %d bytes",
 		                 LIM_FEED_BYTES);

@@ -517,6 +517,16 @@ read_channel(struct ctx *c, const xmlNode *ch, struct feed_doc *out,
 	}
 }
 
+static const char *
+lower(struct arena *a, const char *s)
+{
+	char *r = arena_strdup(a, s);
+
+	for (char *p = r; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
 static int
 depth_ok(const xmlNode *n, int depth)
 {
@@ -565,6 +575,7 @@ feed_parse(struct arena *a, const char *body, size_t n,
 
 	memset(out, 0, sizeof(*out));
 	out->title = out->link = out->description = out->version = "";
+	out->encoding = "utf-8";
 	if (n > LIM_FEED_BYTES)
 		return error_set(e, ERR_TOO_BIG, "feed over %d bytes",
 		                 LIM_FEED_BYTES);
@@ -638,6 +649,17 @@ feed_parse(struct arena *a, const char *body, size_t n,
 		goto out;
 	}
 	out->kind = c.kind;
+	/* UTF-16 by its byte order, as the first '<' shows it */
+	if (enc == NULL && n >= 2 &&
+	    (body[0] == '\0' || body[1] == '\0' ||
+	     (unsigned char)body[0] >= 0xfe))
+		enc = body[0] == '\0' || (unsigned char)body[0] == 0xfe
+		              ? "utf-16be"
+		              : "utf-16le";
+	out->encoding = lower(a, enc != NULL ? enc
+	                         : c.doc->encoding != NULL
+	                                 ? (const char *)c.doc->encoding
+	                                 : "utf-8");
 	feed_doc_keys(out);
 	rc = 0;
 out:

@@ -47,6 +47,8 @@ field(struct arena *a, const struct feed_doc *d, const char *path)
 
 	if (strcmp(p, "version") == 0)
 		return d->version;
+	if (strcmp(p, "encoding") == 0)
+		return d->encoding;
 	if (strncmp(p, "entries[", 8) == 0) {
 		char *end;
 		unsigned long i = strtoul(p + 8, &end, 10);
