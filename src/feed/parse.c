@@ -594,7 +594,7 @@ feed_parse(struct arena *a, const char *body, size_t n,
 	                          XML_PARSE_RECOVER | XML_PARSE_NONET |
 	                                  XML_PARSE_NOWARNING |
 	                                  XML_PARSE_NOERROR);
-	out->recovered = !px->wellFormed;
+	out->recovered = !px->wellFormed || !px->nsWellFormed;
 	root = c.doc != NULL ? xmlDocGetRootElement(c.doc) : NULL;
 	if (root == NULL) {
 		error_set(e, ERR_INVALID, "feed is not XML");

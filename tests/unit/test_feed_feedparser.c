@@ -5,9 +5,9 @@
  * common forms: clauses joined by "and", each `PATH == LITERAL` where
  * PATH is feed[...] / entries[N][...] / version naming a field gazette
  * has, and LITERAL a Python string (escapes, + concatenation), integer
- * or 9-tuple date.  "bozo" / "not bozo" clauses are not checked (gazette
- * reads with recovery and says only whether it had to).  A case with any
- * other clause is counted as skipped, not passed.
+ * or 9-tuple date; "bozo" / "not bozo" against feed_doc.recovered
+ * (libxml2 had to recover: not well-formed, or not namespace-well-formed).
+ * A case with any other clause is counted as skipped, not passed.
  *
  * Every file must parse or fail cleanly (no crash, no leak under ASan),
  * every sanitize/ case must come out with no script, no on* attribute
@@ -180,8 +180,14 @@ evaluate(struct arena *a, const struct feed_doc *d, const char *expect,
 		while (*clause == ' ')
 			clause++;
 		if (strcmp(clause, "not bozo") == 0 ||
-		    strcmp(clause, "bozo") == 0)
+		    strcmp(clause, "bozo") == 0) {
+			if ((clause[0] == 'b') != (d->recovered != 0)) {
+				ok = 0;
+				*why = arena_printf(a, "bozo: recovered %d",
+				                    d->recovered);
+			}
 			continue;
+		}
 		eq = strstr(clause, " == ");
 		if (eq == NULL)
 			return -1;
