@@ -299,14 +299,63 @@ utf8_repair(struct arena *a, const char *body, size_t *n)
 	return r;
 }
 
+/*
+ * C1 controls (U+0080 to U+009F) in text are windows-1252 bytes decoded
+ * as ISO-8859-1 upstream ("demoronizing", as feedparser calls it): the
+ * curly quotes and dashes they stood for, in place (each is 2 bytes and
+ * its replacement 3, so into a copy).
+ */
+static char *
+demoronize(struct arena *a, char *s)
+{
+	static const unsigned short cp1252[32] = {
+		0x20ac, 0,      0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017d, 0,
+		0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178,
+	};
+	struct buf b;
+	char *r;
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (strstr(s, "\xc2") == NULL)
+		return s;
+	buf_init(&b, (size_t)-1);
+	for (; *p != '\0'; p++) {
+		unsigned c;
+		int rc;
+
+		if (p[0] != 0xc2 || p[1] < 0x80 || p[1] > 0x9f ||
+		    cp1252[p[1] - 0x80] == 0) {
+			rc = buf_putc(&b, (char)*p);
+		} else {
+			c = cp1252[p[1] - 0x80];
+			rc = c < 0x800 ? buf_printf(&b, "%c%c",
+			                            (char)(0xc0 | (c >> 6)),
+			                            (char)(0x80 | (c & 0x3f)))
+			               : buf_printf(&b, "%c%c%c",
+			                            (char)(0xe0 | (c >> 12)),
+			                            (char)(0x80 |
+			                                   ((c >> 6) & 0x3f)),
+			                            (char)(0x80 | (c & 0x3f)));
+			p++;
+		}
+		if (rc == -1)
+			abort(); /* no cap */
+	}
+	r = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	return r;
+}
+
 char *
 feed_utf8(struct arena *a, char *s)
 {
 	size_t n = strlen(s);
 
-	if (utf8_valid(s, n))
-		return s;
-	return (char *)(uintptr_t)utf8_repair(a, s, &n);
+	if (!utf8_valid(s, n))
+		s = (char *)(uintptr_t)utf8_repair(a, s, &n);
+	return demoronize(a, s);
 }
 
 const char *

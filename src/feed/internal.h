@@ -41,9 +41,10 @@ void feed_doc_keys(struct feed_doc *doc);
  */
 const char *feed_encoding(struct arena *a, const char **body, size_t *n,
                           const char *content_type);
-/* s itself when it is UTF-8, else a copy in a with each bad byte as
- * U+FFFD: libxml2 has been seen to pass a byte through when iconv takes
- * a mangled encoding name (glibc drops what it does not know). */
+/* s itself when it is UTF-8 without C1 controls, else a copy in a with
+ * each bad byte as U+FFFD (libxml2 has been seen to pass a byte through
+ * when iconv takes a mangled encoding name: glibc drops what it does not
+ * know) and each C1 control as the windows-1252 character it was. */
 char *feed_utf8(struct arena *a, char *s);
 /*
  * body with HTML's named entity references that the document does not
