@@ -17,6 +17,7 @@
 
 #include "../util/arena.h"
 #include "../util/error.h"
+#include "../util/limits.h"
 
 enum feed_kind {
 	FEED_RSS,  /* 0.9x, 2.0 */
@@ -113,6 +114,15 @@ struct feed_link {
  */
 int feed_discover(struct arena *a, const char *html, size_t n,
                   const char *page_url, struct feed_link **out, size_t *n_out);
+
+/*
+ * Keyword filters: 1 when a rule of rules (one per line: a word or
+ * phrase, ASCII case and runs of white space ignored, '#' a comment, a
+ * line over LIM_FEED_FILTER_LINE_BYTES ignored) occurs in title, the
+ * first such rule then in hit; 0 when none does (the entry is shown).
+ */
+int feed_filter_match(const char *rules, const char *title,
+                      char hit[LIM_FEED_FILTER_LINE_BYTES + 1]);
 
 /* One subscription of an OPML file. */
 struct opml_feed {

@@ -113,15 +113,16 @@
 /* A fetched body, counted decoded; the entries read from one feed (the
  * rest are ignored); a title and an entry's HTML and text (cut there); a
  * link (a longer one is dropped); XML nesting (deeper is refused). */
-#define LIM_FEED_BYTES       (8 * 1024 * 1024)
-#define LIM_FEED_ENTRIES     500
-#define LIM_FEED_TITLE_BYTES 1000
-#define LIM_FEED_HTML_BYTES  (256 * 1024)
-#define LIM_FEED_TEXT_BYTES  2000
-#define LIM_FEED_URL_BYTES   2048
-#define LIM_FEED_DEPTH       64
-#define LIM_OPML_OUTLINES    10000 /* feeds read from one OPML file */
-#define LIM_FEED_DISCOVERED  16    /* feeds a page may announce */
+#define LIM_FEED_BYTES             (8 * 1024 * 1024)
+#define LIM_FEED_ENTRIES           500
+#define LIM_FEED_TITLE_BYTES       1000
+#define LIM_FEED_HTML_BYTES        (256 * 1024)
+#define LIM_FEED_TEXT_BYTES        2000
+#define LIM_FEED_URL_BYTES         2048
+#define LIM_FEED_DEPTH             64
+#define LIM_OPML_OUTLINES          10000 /* feeds read from one OPML file */
+#define LIM_FEED_DISCOVERED        16    /* feeds a page may announce */
+#define LIM_FEED_FILTER_LINE_BYTES 200   /* one keyword filter rule */
 /* Fetching: redirects followed, connections to one host at once, the
  * connect and whole-transfer timeouts, and the low-speed cut (slower than
  * LIM_FEED_LOW_SPEED_BYTES per second for LIM_FEED_LOW_SPEED_SECONDS). */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "feed/feed.h"
+#include "util/limits.h"
 #include "util/text.h"
 #include "util/banned.h"
 
@@ -55,7 +56,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	               types[data[0] % (sizeof(types) / sizeof(types[0]))],
 	               data[0] & 0x80 ? "https://example.org/feed/" : NULL, &d,
 	               &e) == 0) {
+		char hit[LIM_FEED_FILTER_LINE_BYTES + 1];
+
 		check(d.title);
+		/* the first line as keyword filters over the title */
+		(void)feed_filter_match(date, d.title, hit);
 		for (size_t i = 0; i < d.n_entries; i++) {
 			check(d.entries[i].title);
 			check(d.entries[i].text);

@@ -2,7 +2,7 @@
  * feed/parse.c and jsonfeed.c on inputs written here: JSON Feed 1.0 and
  * 1.1, hostile XML (external and amplified entities, 10,000-deep
  * nesting), each LIM_FEED_* limit crossed, the sanitizer's feed mode,
- * the dedup keys, and autodiscovery.
+ * the dedup keys, autodiscovery and keyword filters.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -412,6 +412,35 @@ autodiscovery(void **state)
 	arena_free(a);
 }
 
+static void
+keyword_filters(void **state)
+{
+	const char *rules = "# sports and ads\n"
+			    "  Football \n"
+			    "\n"
+			    "sponsored   content\n";
+	char long_rule[LIM_FEED_FILTER_LINE_BYTES + 2];
+	char hit[LIM_FEED_FILTER_LINE_BYTES + 1];
+
+	(void)state;
+	assert_true(feed_filter_match(rules, "World Cup: FOOTBALL news", hit));
+	assert_string_equal(hit, "Football");
+	assert_true(feed_filter_match(rules, "Sponsored\tcontent: x", hit));
+	assert_string_equal(hit, "sponsored   content");
+	assert_false(feed_filter_match(rules, "Sponsoredcontent", hit));
+	assert_false(feed_filter_match(rules, "Elections", hit));
+	assert_string_equal(hit, "");
+	assert_false(feed_filter_match(rules, "# sports and ads", hit));
+	assert_false(feed_filter_match("", "anything", hit));
+	assert_false(feed_filter_match(NULL, "anything", hit));
+	/* LIM_FEED_FILTER_LINE_BYTES: a longer rule is ignored */
+	memset(long_rule, 'a', sizeof(long_rule) - 1);
+	long_rule[sizeof(long_rule) - 1] = '\0';
+	assert_false(feed_filter_match(long_rule, long_rule, hit));
+	long_rule[LIM_FEED_FILTER_LINE_BYTES] = '\0';
+	assert_true(feed_filter_match(long_rule, long_rule, hit));
+}
+
 int
 main(void)
 {
@@ -423,6 +452,7 @@ main(void)
 		cmocka_unit_test(rss_atom_rdf_basics),
 		cmocka_unit_test(dedup_keys),
 		cmocka_unit_test(autodiscovery),
+		cmocka_unit_test(keyword_filters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
