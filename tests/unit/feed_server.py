@@ -82,6 +82,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(int(path[1:]), b"", [("Location", "/feed")])
         elif path == "/301-302":
             self.send(301, b"", [("Location", "/302")])
+        elif path.startswith("/chain/"):
+            left = int(path[7:])
+            self.send(301, b"", [("Location", "/chain/%d" % (left - 1)
+                                  if left > 1 else "/feed")])
         elif path == "/410":
             self.send(410, b"gone")
         elif path == "/500":

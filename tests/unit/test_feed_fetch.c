@@ -268,6 +268,7 @@ redirects(void **state)
 	struct feed_result r;
 	struct feed_sched s = {0};
 	struct feed_plan p;
+	char chain[32];
 
 	(void)state;
 	need_server();
@@ -310,6 +311,16 @@ redirects(void **state)
 		assert_int_equal(p.redirects, 0);
 		feed_result_release(&r);
 	}
+	/* LIM_FEED_REDIRECTS hops are followed, one more is not */
+	snprintf(chain, sizeof(chain), "/chain/%d", LIM_FEED_REDIRECTS);
+	get1(&o, url(chain), NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.effective_url, url("/feed"));
+	feed_result_release(&r);
+	snprintf(chain, sizeof(chain), "/chain/%d", LIM_FEED_REDIRECTS + 1);
+	get1(&o, url(chain), NULL, NULL, &r);
+	assert_int_equal(r.error.code, ERR_IO);
+	feed_result_release(&r);
 	/* only http and https, after a redirect too */
 	get1(&o, url("/to-file"), NULL, NULL, &r);
 	assert_int_equal(r.error.code, ERR_IO);
@@ -385,6 +396,16 @@ drip_is_cut(void **state)
 	assert_true(time(NULL) - t0 < 15);
 	print_message("drip: %s after %lld s\n", r.error.msg,
 	              (long long)(time(NULL) - t0));
+	feed_result_release(&r);
+	/* fast enough, but the whole transfer's deadline cuts it */
+	o.low_speed_bytes = 1;
+	o.low_speed_seconds = 100;
+	o.total_seconds = 2;
+	t0 = time(NULL);
+	get1(&o, url("/drip"), NULL, NULL, &r);
+	assert_int_equal(r.error.code, ERR_IO);
+	assert_non_null(strstr(r.error.msg, "timed out"));
+	assert_true(time(NULL) - t0 < 10);
 	feed_result_release(&r);
 }
 
