@@ -376,6 +376,24 @@ closes_open(const struct san *s, GumboTag tag)
 	return 0;
 }
 
+/* A width or height of 0 or 1 pixel: a tracking pixel's ("1", "1px"). */
+static int
+tiny(const char *v)
+{
+	if (v == NULL)
+		return 0;
+	while (*v == ' ')
+		v++;
+	if (*v != '0' && *v != '1')
+		return 0;
+	v++;
+	if (strncmp(v, "px", 2) == 0)
+		v += 2;
+	while (*v == ' ')
+		v++;
+	return *v == '\0';
+}
+
 static enum act
 decide(const struct san *s, const GumboNode *n, int depth)
 {
@@ -411,6 +429,10 @@ decide(const struct san *s, const GumboNode *n, int depth)
 	if (el->tag == GUMBO_TAG_IMG || el->tag == GUMBO_TAG_SOURCE) {
 		src = attr_get(el, "src");
 		if (src == NULL || *src == '\0' || !sanitize_url_ok(src))
+			return ACT_DROP;
+		if (el->tag == GUMBO_TAG_IMG && (s->flags & SANITIZE_FEED) &&
+		    (tiny(attr_get(el, "width")) ||
+		     tiny(attr_get(el, "height"))))
 			return ACT_DROP;
 	}
 	return ACT_KEEP;
@@ -578,12 +600,17 @@ open_tag(struct san *s, const GumboNode *n)
 		if (ok == NULL || !value_ok(ok->kind, at->value))
 			continue;
 		if (el->tag == GUMBO_TAG_A && strcmp(at->name, "rel") == 0 &&
-		    (s->flags & SANITIZE_UGC))
+		    (s->flags & (SANITIZE_UGC | SANITIZE_FEED)))
 			continue; /* replaced below */
 		put_attr(s, at->name, ok->kind == A_BOOL ? NULL : at->value);
 	}
-	if (el->tag == GUMBO_TAG_A && (s->flags & SANITIZE_UGC))
+	if (el->tag == GUMBO_TAG_A && (s->flags & SANITIZE_FEED))
+		put_attr(s, "rel", "noopener nofollow ugc");
+	else if (el->tag == GUMBO_TAG_A && (s->flags & SANITIZE_UGC))
 		put_attr(s, "rel", "nofollow ugc");
+	if ((el->tag == GUMBO_TAG_A || el->tag == GUMBO_TAG_IMG) &&
+	    (s->flags & SANITIZE_FEED))
+		put_attr(s, "referrerpolicy", "no-referrer");
 	put(s, ">");
 }
 

@@ -22,6 +22,11 @@ enum sanitize_flags {
 	/* Always through the parser, even text with no markup but <p> and
 	 * <br> (which has a short way): for the tests that compare both. */
 	SANITIZE_FULL_PARSE = 1 << 1,
+	/* Other sites' feed entries (feed/parse.c): links get
+	 * rel="noopener nofollow ugc" and referrerpolicy="no-referrer",
+	 * images referrerpolicy="no-referrer", and tracking pixels (an
+	 * image 0 or 1 pixel wide or high) are dropped. */
+	SANITIZE_FEED = 1 << 2,
 };
 
 /* Append the clean form of src[0..n) to out.  0; -1 past out's cap. */

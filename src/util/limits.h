@@ -110,6 +110,38 @@
 #define LIM_FEED_ITEMS   20    /* entries in an RSS or Atom feed */
 #define LIM_SITEMAP_URLS 50000 /* URLs in one sitemap (sitemaps.org cap) */
 
+/* the aggregator (enforced in feed/; each crossed in tests/unit/test_feed_*) */
+/* A fetched body, counted decoded; the entries read from one feed (the
+ * rest are ignored); a title and an entry's HTML and text (cut there); a
+ * link (a longer one is dropped); XML nesting (deeper is refused). */
+#define LIM_FEED_BYTES             (8 * 1024 * 1024)
+#define LIM_FEED_ENTRIES           500
+#define LIM_FEED_TITLE_BYTES       1000
+#define LIM_FEED_HTML_BYTES        (256 * 1024)
+#define LIM_FEED_TEXT_BYTES        2000
+#define LIM_FEED_URL_BYTES         2048
+#define LIM_FEED_DEPTH             64
+#define LIM_OPML_OUTLINES          10000 /* feeds read from one OPML file */
+#define LIM_FEED_DISCOVERED        16    /* feeds a page may announce */
+#define LIM_FEED_FILTER_LINE_BYTES 200   /* one keyword filter rule */
+/* Fetching: redirects followed, connections to one host at once, the
+ * connect and whole-transfer timeouts, and the low-speed cut (slower than
+ * LIM_FEED_LOW_SPEED_BYTES per second for LIM_FEED_LOW_SPEED_SECONDS). */
+#define LIM_FEED_REDIRECTS         5
+#define LIM_FEED_HOST_CONNECTIONS  2
+#define LIM_FEED_CONNECT_SECONDS   10
+#define LIM_FEED_SECONDS           60
+#define LIM_FEED_LOW_SPEED_BYTES   64
+#define LIM_FEED_LOW_SPEED_SECONDS 20
+/* Next fetch: the interval clamped to [MIN, MAX]; Retry-After and the
+ * error backoff capped; fetches in a row answered by the same permanent
+ * redirect before the stored URL follows it. */
+#define LIM_FEED_INTERVAL_MIN        (15 * 60)
+#define LIM_FEED_INTERVAL_MAX        (24 * 3600)
+#define LIM_FEED_RETRY_AFTER_MAX     (2 * 24 * 3600)
+#define LIM_FEED_BACKOFF_MAX         (24 * 3600)
+#define LIM_FEED_PERMANENT_REDIRECTS 3
+
 /* views (enforced in views/views.c and site/api.c) */
 #define LIM_VIEW_WINDOW_SECONDS (30 * 60) /* one view per IP per post */
 #define LIM_VIEW_TRACKED        (1 << 19) /* (IP, post) pairs remembered */

@@ -17,6 +17,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 MAX_WXR = 65536  # the driver's -max_len (tests/fuzz/run)
+MAX_FEED = 65536  # fuzz_feed's
 NS_CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 
 
@@ -69,8 +70,27 @@ def tmpl(fx):
                 yield from case.get("partials", {}).values()
 
 
+def feed(fx):
+    """Every feed file of the fixtures that fits -max_len, after the
+    byte fuzz_feed.c reads first (0: no Content-Type)."""
+    for path in sorted(glob.glob(os.path.join(fx, "feeds/**/*"),
+                                 recursive=True)):
+        if not os.path.isfile(path) or path.endswith(("LICENSE", ".json",
+                                                       ".tsv")):
+            continue
+        if os.path.getsize(path) < MAX_FEED:
+            with open(path, "rb") as f:
+                yield b"\x00" + f.read()
+    with open(os.path.join(fx, "feeds/feedparser/dates.tsv"),
+              encoding="utf-8") as f:
+        for line in f:
+            cols = line.split("\t")
+            if not line.startswith("#") and len(cols) > 1:
+                yield b"\x00" + cols[1].encode() + b"\n<rss/>"
+
+
 SOURCES = {"fuzz_sanitize": sanitize, "fuzz_wxr": wxr, "fuzz_wp": wp,
-           "fuzz_tmpl": tmpl}
+           "fuzz_tmpl": tmpl, "fuzz_feed": feed}
 
 
 def main():
