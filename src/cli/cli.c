@@ -50,16 +50,14 @@ static const struct cli_cmd commands[] = {
          "comments approve|spam|not-spam|trash ID...",
          "Moderation: list comments, or decide on some (all of them or none)",
          cmd_comments},
-	{"settings",
-         "settings get KEY\nsettings set KEY VALUE\nsettings list",
+	{"settings", "settings get KEY\nsettings set KEY VALUE\nsettings list",
          "What editors change: title, tagline, comment rules, mail.  set\n"
          "refuses what the admin refuses; list prints KEY, value, default",
          cmd_settings},
 	{"sections",
          "sections add SLUG --name N [--kind K] [--description D]\n"
          "sections list",
-         "The site's sections (its navigation)",
-         cmd_sections},
+         "The site's sections (its navigation)", cmd_sections},
 	{"submissions",
          "submissions list [--status pending|draft|trash]\n"
          "submissions accept|reject ID...",
