@@ -494,7 +494,13 @@ cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
 	} else if (unpack(en, &rs->body) == -1)
 		goto out;
 	else
-		need_body = was_used; /* read twice in one round: hot */
+		/* read twice in one round: hot, kept as sent if there is room
+		 * (checked here: asking under the write lock each time a
+		 * packed page was hit again serialised the workers once the
+		 * room was taken) */
+		need_body = was_used &&
+		            c->unpacked + en->len + MALLOC_OVERHEAD <=
+		                    c->budget / UNPACKED_SHARE;
 	rs->gzippable = en->gzippable;
 	need_gz = gzip && en->gz == NULL && en->gzippable;
 	at = en->at;
