@@ -498,9 +498,9 @@ cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
 		 * (checked here: asking under the write lock each time a
 		 * packed page was hit again serialised the workers once the
 		 * room was taken) */
-		need_body = was_used &&
-		            c->unpacked + en->len + MALLOC_OVERHEAD <=
-		                    c->budget / UNPACKED_SHARE;
+		need_body =
+			was_used && c->unpacked + en->len + MALLOC_OVERHEAD <=
+					    c->budget / UNPACKED_SHARE;
 	rs->gzippable = en->gzippable;
 	need_gz = gzip && en->gz == NULL && en->gzippable;
 	at = en->at;
