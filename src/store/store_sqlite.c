@@ -32,6 +32,7 @@ const struct store_stmt *const store_reader_stmts[] = {
 	views_reader_stmts,
 	search_reader_stmts,
 	legacy_reader_stmts,
+	river_reader_stmts,
 	NULL,
 };
 
