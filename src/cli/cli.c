@@ -70,6 +70,18 @@ static const struct cli_cmd commands[] = {
 	{"import", "import wxr FILE",
          "Import a WordPress export (WXR); running it again adds nothing",
          cmd_import},
+	{"feeds",
+         "feeds add URL [--name N] [--section SLUG]\n"
+         "feeds list\n"
+         "feeds remove ID\n"
+         "feeds fetch [ID]\n"
+         "feeds import FILE.opml\n"
+         "feeds export",
+         "The river's feeds (other sites' headlines).  add follows a feed,\n"
+         "or the feed a page announces, and prints ID<TAB>FEED_URL; fetch\n"
+         "fetches now and prints ID, URL, status, new headlines, error;\n"
+         "export writes OPML 2.0 to standard output",
+         cmd_feeds},
 	{"export", "export wxr [--output FILE]",
          "Export the site as WordPress WXR 1.2, to standard output or FILE",
          cmd_export},

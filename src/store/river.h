@@ -53,8 +53,8 @@ int store_river_source_delete(struct store *s, int64_t id, struct error *e);
 /*
  * What a fetch left: in's url (a permanent redirect may have moved it),
  * enabled, etag, last_modified, last_fetch_at, last_status, last_error,
- * errors, redirects, redirect_to and next_fetch_at are written to source
- * in->id.  ERR_CONFLICT when the new url is another source's.
+ * errors, redirects, redirect_to, next_fetch_at, name and site_url (the
+ * feed's own when none was given) are written to source in->id.  ERR_CONFLICT when the new url is another source's.
  */
 int store_river_source_fetched(struct store *s, const struct river_source *in,
                                struct error *e);

@@ -68,7 +68,7 @@ static const char SQL_SOURCE_FETCHED[] =
 	"UPDATE river_sources SET url = ?2, enabled = ?3, etag = ?4, "
 	"last_modified = ?5, last_fetch_at = ?6, last_status = ?7, "
 	"last_error = ?8, errors = ?9, redirects = ?10, redirect_to = ?11, "
-	"next_fetch_at = ?12 WHERE id = ?1";
+	"next_fetch_at = ?12, name = ?13, site_url = ?14 WHERE id = ?1";
 
 /* ---- entries ---------------------------------------------------------- */
 
@@ -288,12 +288,13 @@ store_river_source_fetched(struct store *s, const struct river_source *in,
 {
 	/* No page shows any of it: cached pages stay. */
 	return write_private(
-		s, SQL_SOURCE_FETCHED, "recording a fetch", e, "lsisslisiisl",
+		s, SQL_SOURCE_FETCHED, "recording a fetch", e, "lsisslisiislss",
 		in->id, in->url, in->enabled, in->etag ? in->etag : "",
 		in->last_modified ? in->last_modified : "", in->last_fetch_at,
 		in->last_status, in->last_error ? in->last_error : "",
 		in->errors, in->redirects,
-		in->redirect_to ? in->redirect_to : "", in->next_fetch_at);
+		in->redirect_to ? in->redirect_to : "", in->next_fetch_at,
+		in->name ? in->name : "", in->site_url ? in->site_url : "");
 }
 
 /* ---- entries ---------------------------------------------------------- */
