@@ -1,0 +1,164 @@
+// The river (issue 15): `gazette feeds` against a local HTTP server this
+// test starts on loopback, serving fixture feeds from
+// $GAZETTE_FIXTURES/feeds (with ETag and Last-Modified, so a second fetch
+// is a 304), a page announcing one of them, a 404 and a body that is not
+// a feed. feeds_allow_private is set to 1 (loopback is refused
+// otherwise, which is tested too). Then the aggregator section's page:
+// the headlines newest first, grouped by day, linking out, paginated by
+// a keyset cursor; and the server's feed thread fetching a feed added
+// while it runs.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { run, newSite, startServer, stopClean, cleanup, get, eventually } from './lib/gazette.mjs';
+import { absent, fixture } from './lib/needs.mjs';
+
+const FEEDS = fixture('feeds', 'rss-parser', 'input');
+const skip = absent(FEEDS);
+
+let site;
+let feedServer;
+let base;
+const hits = new Map();
+
+const gz = (...args) => run([...args, '--site', site.dir]);
+
+function serveFeeds() {
+  const etag = 'W/"river-1"';
+  const modified = 'Wed, 27 Apr 2022 00:00:00 GMT';
+  return new Promise((resolve) => {
+    const srv = http.createServer((req, res) => {
+      const url = new URL(req.url, 'http://x');
+      hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
+      if (url.pathname === '/page.html') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<!doctype html><html><head><title>A blog</title>' +
+          '<link rel="alternate" type="application/atom+xml" title="heise" href="/feeds/heise.atom">' +
+          '</head><body>Hello</body></html>');
+        return;
+      }
+      if (url.pathname === '/not-a-feed') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('just words');
+        return;
+      }
+      const m = /^\/feeds\/([a-z0-9.-]+)$/.exec(url.pathname);
+      let body;
+      try {
+        body = m && readFileSync(path.join(FEEDS, m[1]));
+      } catch {
+        body = null;
+      }
+      if (!body) {
+        res.writeHead(404);
+        res.end('no');
+        return;
+      }
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag });
+        res.end();
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': m[1].endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml',
+        etag,
+        'last-modified': modified,
+      });
+      res.end(body);
+    });
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
+  });
+}
+
+before(async () => {
+  if (skip) return;
+  site = await newSite();
+  feedServer = await serveFeeds();
+  base = `http://127.0.0.1:${feedServer.address().port}`;
+});
+after(async () => {
+  if (feedServer) feedServer.close();
+  await cleanup();
+});
+
+describe('gazette feeds', { skip }, () => {
+  test('loopback is refused until feeds_allow_private is 1', async () => {
+    const r = await gz('feeds', 'add', `${base}/feeds/guardian.rss`);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /feeds_allow_private/);
+    assert.equal((await gz('feeds', 'list')).stdout, '');
+    const s = await gz('settings', 'set', 'feeds_allow_private', '1');
+    assert.equal(s.code, 0, s.stderr);
+  });
+
+  test('add: a feed URL, and a page through autodiscovery', async () => {
+    let r = await gz('feeds', 'add', `${base}/feeds/guardian.rss`, '--section', 'news');
+    assert.equal(r.code, 2, 'news is not an aggregator');
+    assert.match(r.stderr, /not aggregator/);
+    r = await gz('sections', 'add', 'non-msm-news', '--name', 'Non-MSM News', '--kind', 'aggregator');
+    assert.equal(r.code, 0, r.stderr);
+    r = await gz('feeds', 'add', `${base}/feeds/guardian.rss`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^1\\t${base}/feeds/guardian\\.rss\\n$`));
+    r = await gz('feeds', 'add', `${base}/page.html`, '--name', 'Heise');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `2\t${base}/feeds/heise.atom\n`);
+    r = await gz('feeds', 'add', `${base}/feeds/guardian.rss`);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /followed already \(feed 1\)/);
+    for (const bad of [`${base}/missing.rss`, `${base}/not-a-feed`, 'ftp://example.org/feed', 'file:///etc/passwd']) {
+      r = await gz('feeds', 'add', bad);
+      assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+    }
+    r = await gz('feeds', 'list');
+    const rows = r.stdout.replace(/\n$/, '').split('\n').map((l) => l.split('\t'));
+    assert.deepEqual(rows.map((x) => [x[0], x[2], x[3], x[4]]), [
+      ['1', 'The Guardian', 'non-msm-news', 'enabled'],
+      ['2', 'Heise', 'non-msm-news', 'enabled'],
+    ]);
+  });
+
+  test('fetch: status, new headlines, then a 304 that adds nothing', async () => {
+    let r = await gz('feeds', 'fetch');
+    assert.equal(r.code, 0, r.stderr);
+    let rows = r.stdout.replace(/\n$/, '').split('\n').map((l) => l.split('\t'));
+    assert.equal(rows.length, 2);
+    for (const x of rows) {
+      assert.equal(x[2], '200', x.join(' '));
+      assert.ok(Number(x[3]) > 0, x.join(' '));
+      assert.equal(x[4], '');
+    }
+    r = await gz('feeds', 'fetch', '1');
+    assert.equal(r.code, 0, r.stderr);
+    rows = r.stdout.replace(/\n$/, '').split('\n').map((l) => l.split('\t'));
+    assert.deepEqual(rows.map((x) => [x[0], x[2], x[3]]), [['1', '304', '0']]);
+  });
+
+  test('remove, import and export (OPML 2.0)', async () => {
+    let r = await gz('feeds', 'export');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /<opml version="2\.0">/);
+    assert.match(r.stdout, new RegExp(`xmlUrl="${base}/feeds/heise\\.atom"`));
+    const opml = path.join(site.dir, 'feeds.opml');
+    writeFileSync(opml, `<?xml version="1.0"?><opml version="1.0"><body>
+      <outline text="Folder"><outline text="Reddit" type="rss" xmlUrl="${base}/feeds/reddit.rss"/></outline>
+      <outline text="Guardian" type="rss" xmlUrl="${base}/feeds/guardian.rss"/>
+      <outline text="Odd" type="rss" xmlUrl="gopher://example.org/feed"/>
+    </body></opml>`);
+    r = await gz('feeds', 'import', opml);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '1 added, 1 followed already\n');
+    r = await gz('feeds', 'export');
+    assert.match(r.stdout, /<outline text="Folder"[^>]*>\s*<outline [^>]*xmlUrl="[^"]*reddit\.rss"/);
+    r = await gz('feeds', 'remove', '3');
+    assert.equal(r.code, 0, r.stderr);
+    r = await gz('feeds', 'remove', '3');
+    assert.equal(r.code, 2);
+    r = await gz('feeds', 'remove', 'x');
+    assert.equal(r.code, 2);
+    assert.equal((await gz('feeds', 'list')).stdout.trim().split('\n').length, 2);
+  });
+});
