@@ -266,6 +266,9 @@ river_prune(struct store *st, int64_t now, int64_t *n, struct error *e)
 	int rc;
 
 	arena_free(a);
+	*n = 0;
+	if (days <= 0)
+		return 0; /* kept for good */
 	rc = store_river_prune(st, now - days * 86400, now, n, e);
 	return rc;
 }

@@ -50,7 +50,8 @@ int river_fetch(struct store *st, const struct river_opts *o,
                 enum river_which which, int64_t id, int64_t now, int *fetched,
                 struct error *e);
 
-/* Prune entries older than the setting river_keep_days; *n: how many. */
+/* Prune entries older than the setting river_keep_days (0: none);
+ * *n: how many. */
 int river_prune(struct store *st, int64_t now, int64_t *n, struct error *e);
 
 /*

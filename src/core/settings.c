@@ -103,8 +103,9 @@ const struct setting_def setting_defs[] = {
          "Doubled after each failure, up to 6 hours.", "30", SETTING_INT, 1,
          6 * 3600, NULL, SETTING_BOTH, 4, 0},
 	{"river_keep_days", "Keep headlines for (days)",
-         "Older ones are pruned; a pruned one still in its feed stays gone.",
-         "30", SETTING_INT, 1, 3650, NULL, SETTING_BOTH, 5, 0},
+         "Older ones are pruned; a pruned one still in its feed stays gone. "
+         "0: kept for good.",
+         "30", SETTING_INT, 0, 3650, NULL, SETTING_BOTH, 5, 0},
 	{"river_per_page", "Headlines per page", NULL, "50", SETTING_INT, 5,
          200, NULL, SETTING_BOTH, 5, 0},
 	{"feeds_allow_private", "Fetch feeds from private addresses",

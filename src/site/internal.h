@@ -152,6 +152,9 @@ void robots_get(void *ctx, struct req *r, struct resp *rs);
 /* lists.c: pages that list posts, paginated with /page/N/ */
 void home_get(void *ctx, struct req *r, struct resp *rs);
 void section_get(void *ctx, struct req *r, struct resp *rs);
+/* river.c: an aggregator section's page (section_get hands it over). */
+void river_get(struct site *s, struct req *r, struct resp *rs,
+               const struct section *sec);
 void tag_get(void *ctx, struct req *r, struct resp *rs);
 void archive_get(void *ctx, struct req *r, struct resp *rs);
 void books_get(void *ctx, struct req *r, struct resp *rs);

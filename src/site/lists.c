@@ -228,6 +228,10 @@ section_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
+	if (sec.kind == SECTION_AGGREGATOR) {
+		river_get(s, r, rs, &sec);
+		return;
+	}
 	l.title = sec.name;
 	l.base = arena_printf(a, "/category/%s/", r->params[0]);
 	l.feed = arena_printf(a, "%sfeed/", l.base);
@@ -237,8 +241,6 @@ section_get(void *ctx, struct req *r, struct resp *rs)
 	l.q.by_activity = sec.kind == SECTION_DISCUSSION;
 	if (sec.kind == SECTION_DASHBOARD)
 		l.q.section_id = 0; /* the newest of everything */
-	else if (sec.kind == SECTION_AGGREGATOR)
-		l.q.section_id = -1; /* its river arrives with the aggregator */
 	list_render(s, r, rs, &l);
 }
 

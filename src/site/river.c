@@ -1,0 +1,140 @@
+/*
+ * The river (issue 15): an aggregator section's page, the headlines of
+ * the feeds filed under it, newest first, grouped by day, each with its
+ * source and time and linking out.  Paged by a keyset cursor,
+ * ?before=TIME.ID (the last headline shown), never by OFFSET: a page
+ * costs the same however deep.  Cached like every page: a fetch that
+ * adds headlines moves the store's generation.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../core/settings.h"
+#include "../store/river.h"
+#include "../util/clock.h"
+#include "../util/limits.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/banned.h"
+
+/* ?before=TIME.ID into q; 0, or -1 when it is there and malformed. */
+static int
+cursor_parse(struct req *r, struct river_query *q)
+{
+	const char *v = req_query(r, "before"), *dot;
+	char at[LIM_RIVER_CURSOR_BYTES + 1];
+	size_t len;
+
+	if (v == NULL)
+		return 0;
+	dot = strchr(v, '.');
+	len = dot != NULL ? (size_t)(dot - v) : 0;
+	if (dot == NULL || len == 0 || len > LIM_RIVER_CURSOR_BYTES ||
+	    strlen(v) > LIM_RIVER_CURSOR_BYTES)
+		return -1;
+	memcpy(at, v, len);
+	at[len] = '\0';
+	if (num_parse(at, 1, INT64_MAX, &q->before_at) == -1 ||
+	    num_parse(dot + 1, 1, INT64_MAX, &q->before_id) == -1)
+		return -1;
+	return 0;
+}
+
+static const char *
+clock_time(struct arena *a, int64_t t)
+{
+	char out[16];
+
+	time_format(t, "%H:%M", out, sizeof(out));
+	return arena_strdup(a, out);
+}
+
+static const char *
+day_iso(struct arena *a, int64_t t)
+{
+	char out[16];
+
+	time_format(t, "%Y-%m-%d", out, sizeof(out));
+	return arena_strdup(a, out);
+}
+
+/* The headline's map: title, link (when there is one), source, time. */
+static struct tval *
+headline_model(struct arena *a, const struct river_entry *en)
+{
+	struct tval *m = tval_map(a);
+
+	tval_set_str(a, m, "title", *en->title != '\0' ? en->title : en->link);
+	tval_set_bool(a, m, "has_link", *en->link != '\0');
+	tval_set_str(a, m, "link", en->link);
+	tval_set_str(a, m, "source", en->source_name);
+	tval_set_str(a, m, "source_site", en->source_site);
+	tval_set_str(a, m, "time", clock_time(a, en->published_at));
+	tval_set_str(a, m, "time_iso", date_iso(a, en->published_at));
+	return m;
+}
+
+void
+river_get(struct site *s, struct req *r, struct resp *rs,
+          const struct section *sec)
+{
+	struct arena *a = r->arena;
+	const char *base = arena_printf(a, "/category/%s/", sec->slug);
+	struct river_query q = {.section_id = sec->id};
+	struct river_entry *en;
+	struct tval *m, *days, *day = NULL, *items = NULL, *pg;
+	const char *last_day = "";
+	struct error e;
+	size_t n;
+	int limit;
+
+	if (strstr(r->path, "/page/") != NULL || cursor_parse(r, &q) == -1) {
+		page_not_found(s, r, rs);
+		return;
+	}
+	limit = (int)settings_int(s->store, a, "river_per_page");
+	/* one more than shown: is there an older page? */
+	q.limit = limit + 1;
+	if (store_river_page(s->store, a, &q, &en, &n, &e) == -1) {
+		log_error("river %s: %s", r->path, e.msg);
+		rs->status = 500;
+		return;
+	}
+	m = page_model(s, r, sec->name,
+	               q.before_at > 0
+	                       ? arena_printf(a, "%s?before=%lld.%lld", base,
+	                                      (long long)q.before_at,
+	                                      (long long)q.before_id)
+	                       : base);
+	tval_set_str(a, m, "heading", sec->name);
+	days = tval_set(a, m, "days", tval_list(a));
+	for (size_t i = 0; i < n && i < (size_t)limit; i++) {
+		const char *d = day_iso(a, en[i].published_at);
+
+		if (strcmp(d, last_day) != 0) {
+			day = tval_push(a, days, tval_map(a));
+			tval_set_str(a, day, "day",
+			             date_human(a, en[i].published_at));
+			tval_set_str(a, day, "day_iso", d);
+			items = tval_set(a, day, "items", tval_list(a));
+			last_day = d;
+		}
+		tval_push(a, items, headline_model(a, &en[i]));
+		if (en[i].fetched_at > rs->last_modified)
+			rs->last_modified = en[i].fetched_at;
+	}
+	if (q.before_at > 0 || n > (size_t)limit) {
+		pg = tval_set(a, m, "paged", tval_map(a));
+		if (q.before_at > 0)
+			tval_set_str(a, pg, "newest", base);
+		if (n > (size_t)limit)
+			tval_set_str(
+				a, pg, "older",
+				arena_printf(a, "%s?before=%lld.%lld", base,
+			                     (long long)en[limit - 1]
+			                             .published_at,
+			                     (long long)en[limit - 1].id));
+	}
+	page_render(s, r, rs, "river.html", m);
+}
