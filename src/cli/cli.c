@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "../http/http.h"
+#include "../util/buf.h"
 #include "../util/limits.h"
 #include "../util/num.h"
 #include "version.h"
@@ -50,16 +51,14 @@ static const struct cli_cmd commands[] = {
          "comments approve|spam|not-spam|trash ID...",
          "Moderation: list comments, or decide on some (all of them or none)",
          cmd_comments},
-	{"settings",
-         "settings get KEY\nsettings set KEY VALUE\nsettings list",
+	{"settings", "settings get KEY\nsettings set KEY VALUE\nsettings list",
          "What editors change: title, tagline, comment rules, mail.  set\n"
          "refuses what the admin refuses; list prints KEY, value, default",
          cmd_settings},
 	{"sections",
          "sections add SLUG --name N [--kind K] [--description D]\n"
          "sections list",
-         "The site's sections (its navigation)",
-         cmd_sections},
+         "The site's sections (its navigation)", cmd_sections},
 	{"submissions",
          "submissions list [--status pending|draft|trash]\n"
          "submissions accept|reject ID...",
@@ -238,6 +237,30 @@ cli_args(const char *form, int argc, char **argv, int from,
 	*npos = out - from;
 	argv[out] = NULL;
 	return CLI_GO;
+}
+
+int
+cli_read_file(const char *path, struct buf *b, struct error *e)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[16384];
+	size_t n;
+	int rc = 0;
+
+	if (f == NULL)
+		return error_set(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO,
+		                 "%s: cannot read: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(b, chunk, n) == -1) {
+			rc = error_set(e, ERR_TOO_BIG,
+			               "%s: larger than %zu bytes", path,
+			               b->max);
+			break;
+		}
+	if (rc == 0 && ferror(f))
+		rc = error_set(e, ERR_IO, "%s: read error", path);
+	fclose(f);
+	return rc;
 }
 
 struct conf_ctx {

@@ -158,37 +158,13 @@ feeds_fetch(struct conf *c, const char *arg)
 	if (st == NULL)
 		return cli_fail(&e);
 	rc = 0;
-	if (river_fetch(st, &o, id > 0 ? RIVER_ONE : RIVER_ALL, id,
-	                clock_now(), &fetched, &e) == -1 ||
+	if (river_fetch(st, &o, id > 0 ? RIVER_ONE : RIVER_ALL, id, clock_now(),
+	                &fetched, &e) == -1 ||
 	    river_prune(st, clock_now(), &pruned, &e) == -1)
 		rc = cli_fail(&e);
 	else if (id > 0 && out.failed > 0)
 		rc = 1;
 	store_close(st);
-	return rc;
-}
-
-static int
-read_all(const char *path, struct buf *b, struct error *e)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[16384];
-	size_t n;
-	int rc = 0;
-
-	if (f == NULL)
-		return error_set(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO,
-		                 "%s: cannot read: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(b, chunk, n) == -1) {
-			rc = error_set(e, ERR_TOO_BIG,
-			               "%s: larger than %d bytes", path,
-			               OPML_MAX_BYTES);
-			break;
-		}
-	if (rc == 0 && ferror(f))
-		rc = error_set(e, ERR_IO, "%s: read error", path);
-	fclose(f);
 	return rc;
 }
 
@@ -206,7 +182,7 @@ feeds_import(struct conf *c, const char *path)
 
 	buf_init(&b, OPML_MAX_BYTES);
 	a = arena_new();
-	if (read_all(path, &b, &e) == -1 ||
+	if (cli_read_file(path, &b, &e) == -1 ||
 	    opml_parse(a, b.p, b.len, &feeds, &n, &e) == -1) {
 		buf_release(&b);
 		arena_free(a);
@@ -230,8 +206,9 @@ feeds_import(struct conf *c, const char *path)
 
 		if (strncmp(in.url, "http://", 7) != 0 &&
 		    strncmp(in.url, "https://", 8) != 0) {
-			fprintf(stderr, "gazette: feeds import: %s: not an "
-			                "http(s) URL, skipped\n",
+			fprintf(stderr,
+			        "gazette: feeds import: %s: not an "
+			        "http(s) URL, skipped\n",
 			        in.url);
 			continue;
 		}
@@ -325,8 +302,7 @@ cmd_feeds(struct conf *c, int argc, char **argv)
 		           argc, argv, 0, 0, &npos);
 		if (rc != CLI_GO)
 			return rc;
-		return strcmp(w, "list") == 0 ? feeds_list(c)
-		                              : feeds_export(c);
+		return strcmp(w, "list") == 0 ? feeds_list(c) : feeds_export(c);
 	}
 	if (strcmp(w, "remove") == 0) {
 		rc = words("feeds remove", argc, argv, 1, 1, &npos);
@@ -334,8 +310,9 @@ cmd_feeds(struct conf *c, int argc, char **argv)
 	}
 	if (strcmp(w, "fetch") == 0) {
 		rc = words("feeds fetch", argc, argv, 0, 1, &npos);
-		return rc != CLI_GO ? rc
-		                    : feeds_fetch(c, npos == 1 ? argv[2] : NULL);
+		return rc != CLI_GO
+		               ? rc
+		               : feeds_fetch(c, npos == 1 ? argv[2] : NULL);
 	}
 	if (strcmp(w, "import") == 0) {
 		rc = words("feeds import", argc, argv, 1, 1, &npos);

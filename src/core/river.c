@@ -56,8 +56,7 @@ result_error(struct arena *a, const struct feed_result *r)
 /* doc's entries into src's river; *added: new ones shown. */
 static int
 store_doc(struct store *st, struct arena *a, const struct river_source *src,
-          const struct feed_doc *doc, int64_t now, int *added,
-          struct error *e)
+          const struct feed_doc *doc, int64_t now, int *added, struct error *e)
 {
 	struct river_entry *en;
 	const char *rules;
@@ -80,11 +79,11 @@ store_doc(struct store *st, struct arena *a, const struct river_source *src,
 		en[i].author = fe->author;
 		en[i].published_at =
 			fe->published > 0 ? fe->published : fe->updated;
-		en[i].hidden = *rules != '\0' &&
-		                               feed_filter_match(
-						       rules, en[i].title, hit)
-		                       ? RIVER_FILTERED
-		                       : RIVER_SHOWN;
+		en[i].hidden =
+			*rules != '\0' && feed_filter_match(rules, en[i].title,
+		                                            hit)
+				? RIVER_FILTERED
+				: RIVER_SHOWN;
 	}
 	return store_river_entries_add(st, src->id, en, doc->n_entries, now,
 	                               added, e);
@@ -103,15 +102,15 @@ apply(struct store *st, struct arena *a, const struct river_source *src,
 		.interval = src->interval,
 		.errors = src->errors,
 		.redirects = src->redirects,
-		.redirect_to = *src->redirect_to != '\0' ? src->redirect_to
-		                                         : NULL,
+		.redirect_to =
+			*src->redirect_to != '\0' ? src->redirect_to : NULL,
 	};
 	struct river_source up = *src;
 	struct feed_plan plan;
 	struct feed_doc doc;
 	struct error pe;
-	int fresh = r->error.code == ERR_OK && r->status >= 200 &&
-	            r->status < 300;
+	int fresh =
+		r->error.code == ERR_OK && r->status >= 200 && r->status < 300;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->id = src->id;
@@ -122,8 +121,8 @@ apply(struct store *st, struct arena *a, const struct river_source *src,
 		const char *base =
 			r->effective_url != NULL ? r->effective_url : src->url;
 
-		if (feed_parse(a, r->body.p, r->body.len, r->content_type,
-		               base, &doc, &pe) == -1) {
+		if (feed_parse(a, r->body.p, r->body.len, r->content_type, base,
+		               &doc, &pe) == -1) {
 			rep->error = arena_printf(a, "not a feed: %s", pe.msg);
 			plan.errors = src->errors + 1;
 			plan.next_fetch = now + feed_backoff(plan.errors);
@@ -148,10 +147,10 @@ apply(struct store *st, struct arena *a, const struct river_source *src,
 	 * refresh them; an error leaves the stored ones. */
 	if (fresh) {
 		up.etag = r->etag != NULL ? arena_printf(a, "%s", r->etag) : "";
-		up.last_modified = r->last_modified != NULL
-		                           ? arena_printf(a, "%s",
-		                                          r->last_modified)
-		                           : "";
+		up.last_modified =
+			r->last_modified != NULL
+				? arena_printf(a, "%s", r->last_modified)
+				: "";
 	} else if (r->status == 304 && r->error.code == ERR_OK) {
 		if (r->etag != NULL)
 			up.etag = arena_printf(a, "%s", r->etag);
@@ -184,8 +183,8 @@ apply(struct store *st, struct arena *a, const struct river_source *src,
 /* Fetch src[0..n) at once and apply each outcome. */
 static int
 fetch_batch(struct store *st, struct arena *a, const struct river_opts *o,
-            const struct river_source *src, size_t n, int64_t now,
-            int *fetched, struct error *e)
+            const struct river_source *src, size_t n, int64_t now, int *fetched,
+            struct error *e)
 {
 	struct feed_request *rq = arena_zalloc(a, n * sizeof(*rq));
 	struct feed_result *res = arena_zalloc(a, n * sizeof(*res));
@@ -205,8 +204,8 @@ fetch_batch(struct store *st, struct arena *a, const struct river_opts *o,
 	for (size_t i = 0; i < n; i++) {
 		struct river_report rep;
 
-		if (rc == 0 && apply(st, a, &src[i], &res[i], now, &rep, e) ==
-		                       0) {
+		if (rc == 0 &&
+		    apply(st, a, &src[i], &res[i], now, &rep, e) == 0) {
 			(*fetched)++;
 			if (o->report != NULL)
 				o->report(&rep, o->report_arg);
@@ -236,8 +235,8 @@ river_fetch(struct store *st, const struct river_opts *o,
 	} else if (which == RIVER_ALL) {
 		if (store_river_source_list(st, a, &src, &n, e) == -1)
 			goto out;
-	} else if (store_river_source_due(st, a, now, LIM_RIVER_BATCH, &src,
-	                                  &n, e) == -1)
+	} else if (store_river_source_due(st, a, now, LIM_RIVER_BATCH, &src, &n,
+	                                  e) == -1)
 		goto out;
 	rc = 0;
 	while (rc == 0 && from < n) {
@@ -274,8 +273,8 @@ river_prune(struct store *st, int64_t now, int64_t *n, struct error *e)
 }
 
 int
-river_section(struct store *st, struct arena *a, const char *slug,
-              int64_t now, int64_t *id, struct error *e)
+river_section(struct store *st, struct arena *a, const char *slug, int64_t now,
+              int64_t *id, struct error *e)
 {
 	struct section sec, *all;
 	size_t n;
@@ -288,7 +287,8 @@ river_section(struct store *st, struct arena *a, const char *slug,
 			return error_set(e, ERR_INVALID,
 			                 "section '%s' is of kind %s, not "
 			                 "aggregator",
-			                 sec.slug, section_kind_names[sec.kind]);
+			                 sec.slug,
+			                 section_kind_names[sec.kind]);
 		*id = sec.id;
 		return 0;
 	}
@@ -326,8 +326,7 @@ get_one(struct store *st, struct arena *a, const char *site_url,
 int
 river_follow(struct store *st, struct arena *a, const char *site_url,
              const char *url, const char *name, const char *section,
-             int64_t now, int64_t *id, const char **feed_url,
-             struct error *e)
+             int64_t now, int64_t *id, const char **feed_url, struct error *e)
 {
 	struct river_source in = {.enabled = 1};
 	struct feed_doc doc;
@@ -337,8 +336,7 @@ river_follow(struct store *st, struct arena *a, const char *site_url,
 	*id = 0;
 	*feed_url = NULL;
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-		return error_set(e, ERR_INVALID, "%s: not an http(s) URL",
-		                 url);
+		return error_set(e, ERR_INVALID, "%s: not an http(s) URL", url);
 	if (river_section(st, a, section, now, &in.section_id, e) == -1)
 		return -1;
 	/* the URL itself, then at most the feed a page announces */
@@ -364,10 +362,11 @@ river_follow(struct store *st, struct arena *a, const char *site_url,
 		                  &links, &n) == -1 ||
 		    n == 0) {
 			feed_result_release(&r);
-			return error_set(e, ERR_INVALID,
-			                 "%s: not a feed, and no feed announced "
-			                 "there",
-			                 url);
+			return error_set(
+				e, ERR_INVALID,
+				"%s: not a feed, and no feed announced "
+				"there",
+				url);
 		}
 		url = arena_printf(a, "%s", links[0].url);
 		feed_result_release(&r);
@@ -443,8 +442,8 @@ thread_main(void *arg)
 		/* a batch may have taken long: look again at once when
 		 * it was full, else after a tick */
 		if (fetched < LIM_RIVER_BATCH)
-			for (int i = 0; i < RIVER_TICK_MS / 100 &&
-			                !atomic_load(&t->stop);
+			for (int i = 0;
+			     i < RIVER_TICK_MS / 100 && !atomic_load(&t->stop);
 			     i++)
 				usleep(100 * 1000);
 	}

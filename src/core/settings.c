@@ -117,7 +117,8 @@ const size_t setting_count = sizeof(setting_defs) / sizeof(setting_defs[0]);
 
 const char *const setting_group_names[SETTING_GROUPS] = {"General",
                                                          "Site message",
-                                                         "Comments", "Search",
+                                                         "Comments",
+                                                         "Search",
                                                          "Mail (SMTP)",
                                                          "River (other "
                                                          "sites' feeds)"};

@@ -129,12 +129,12 @@ river_get(struct site *s, struct req *r, struct resp *rs,
 		if (q.before_at > 0)
 			tval_set_str(a, pg, "newest", base);
 		if (n > (size_t)limit)
-			tval_set_str(
-				a, pg, "older",
-				arena_printf(a, "%s?before=%lld.%lld", base,
-			                     (long long)en[limit - 1]
-			                             .published_at,
-			                     (long long)en[limit - 1].id));
+			tval_set_str(a, pg, "older",
+			             arena_printf(a, "%s?before=%lld.%lld",
+			                          base,
+			                          (long long)en[limit - 1]
+			                                  .published_at,
+			                          (long long)en[limit - 1].id));
 	}
 	page_render(s, r, rs, "river.html", m);
 }

@@ -37,9 +37,8 @@ int store_river_source_add(struct store *s, const struct river_source *in,
 int store_river_source_get(struct store *s, struct arena *a, int64_t id,
                            struct river_source *out, struct error *e);
 /* By URL, exactly; ERR_NOT_FOUND. */
-int store_river_source_by_url(struct store *s, struct arena *a,
-                              const char *url, struct river_source *out,
-                              struct error *e);
+int store_river_source_by_url(struct store *s, struct arena *a, const char *url,
+                              struct river_source *out, struct error *e);
 /* Every source, by id. */
 int store_river_source_list(struct store *s, struct arena *a,
                             struct river_source **out, size_t *n,
@@ -54,7 +53,8 @@ int store_river_source_delete(struct store *s, int64_t id, struct error *e);
  * What a fetch left: in's url (a permanent redirect may have moved it),
  * enabled, etag, last_modified, last_fetch_at, last_status, last_error,
  * errors, redirects, redirect_to, next_fetch_at, name and site_url (the
- * feed's own when none was given) are written to source in->id.  ERR_CONFLICT when the new url is another source's.
+ * feed's own when none was given) are written to source in->id.  ERR_CONFLICT
+ * when the new url is another source's.
  */
 int store_river_source_fetched(struct store *s, const struct river_source *in,
                                struct error *e);
@@ -86,8 +86,8 @@ struct river_entry {
  * *added counts the new entries shown.
  */
 int store_river_entries_add(struct store *s, int64_t source_id,
-                            const struct river_entry *in, size_t n,
-                            int64_t now, int *added, struct error *e);
+                            const struct river_entry *in, size_t n, int64_t now,
+                            int *added, struct error *e);
 
 /*
  * A page of the river, newest first: the shown entries of section_id
@@ -108,17 +108,16 @@ int store_river_page(struct store *s, struct arena *a,
  * Pruning: entries published before before go, leaving a tombstone of
  * their key.  *n: how many went.
  */
-int store_river_prune(struct store *s, int64_t before, int64_t now,
-                      int64_t *n, struct error *e);
+int store_river_prune(struct store *s, int64_t before, int64_t now, int64_t *n,
+                      struct error *e);
 
 /* Keyword filters: of source_id, or of every source (source_id 0). */
 struct river_filter {
 	int64_t id, source_id;
 	const char *rule;
 };
-int store_river_filter_add(struct store *s, int64_t source_id,
-                           const char *rule, int64_t now, int64_t *id,
-                           struct error *e);
+int store_river_filter_add(struct store *s, int64_t source_id, const char *rule,
+                           int64_t now, int64_t *id, struct error *e);
 int store_river_filter_delete(struct store *s, int64_t id, struct error *e);
 /* Every filter, the site's first, then by source and id. */
 int store_river_filter_list(struct store *s, struct arena *a,

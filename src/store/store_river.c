@@ -39,8 +39,10 @@
 enum source_col { SOURCE_COLUMNS(SOURCE_COL_ENUM, SOURCE_COL_ENUM) SC__N };
 
 #define SOURCE_SELECT                                                          \
-	"SELECT " SOURCE_COLUMNS(COL_SQL_FIRST, COL_SQL) " "                   \
-	"FROM river_sources r LEFT JOIN sections s ON s.id = r.section_id "
+	"SELECT " SOURCE_COLUMNS(                                              \
+		COL_SQL_FIRST,                                                 \
+		COL_SQL) " "                                                   \
+			 "FROM river_sources r LEFT JOIN sections s ON s.id = r.section_id "
 
 static void
 source_row(struct arena *a, sqlite3_stmt *st, struct river_source *out)
@@ -55,14 +57,15 @@ static const char SQL_SOURCE_BY_URL[] = SOURCE_SELECT "WHERE r.url = ?1";
 static const char SQL_SOURCE_LIST[] = SOURCE_SELECT "ORDER BY r.id";
 static const char SQL_SOURCE_DUE[] =
 	SOURCE_SELECT "WHERE r.enabled = 1 AND r.next_fetch_at <= ?1 "
-	              "ORDER BY r.next_fetch_at LIMIT ?2";
+		      "ORDER BY r.next_fetch_at LIMIT ?2";
 
 static const char SQL_SOURCE_ADD[] =
 	"INSERT INTO river_sources(url, name, site_url, folder, section_id, "
 	"interval, enabled, next_fetch_at, created_at) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
 
-static const char SQL_SOURCE_DELETE[] = "DELETE FROM river_sources WHERE id = ?1";
+static const char SQL_SOURCE_DELETE[] =
+	"DELETE FROM river_sources WHERE id = ?1";
 
 static const char SQL_SOURCE_FETCHED[] =
 	"UPDATE river_sources SET url = ?2, enabled = ?3, etag = ?4, "
@@ -96,9 +99,11 @@ static const char SQL_SOURCE_FETCHED[] =
 enum entry_col { ENTRY_COLUMNS(ENTRY_COL_ENUM, ENTRY_COL_ENUM) EC__N };
 
 #define ENTRY_SELECT                                                           \
-	"SELECT " ENTRY_COLUMNS(COL_SQL_FIRST, COL_SQL) " "                    \
-	"FROM river_entries e CROSS JOIN river_sources r "                     \
-	"ON r.id = e.source_id "
+	"SELECT " ENTRY_COLUMNS(                                               \
+		COL_SQL_FIRST,                                                 \
+		COL_SQL) " "                                                   \
+			 "FROM river_entries e CROSS JOIN river_sources r "    \
+			 "ON r.id = e.source_id "
 /* The cursor: published_at <= ?2 is the walk's one bound; the ties of
  * that second with an id not below ?3 are skipped by a test the index
  * cannot take (the unary +), so SQLite never seeks by it instead. */
@@ -149,7 +154,8 @@ static const char SQL_PRUNE[] =
 static const char SQL_FILTER_ADD[] =
 	"INSERT INTO river_filters(source_id, rule, created_at) "
 	"VALUES (?1, ?2, ?3)";
-static const char SQL_FILTER_DELETE[] = "DELETE FROM river_filters WHERE id = ?1";
+static const char SQL_FILTER_DELETE[] =
+	"DELETE FROM river_filters WHERE id = ?1";
 static const char SQL_FILTER_LIST[] =
 	"SELECT id, coalesce(source_id, 0), rule FROM river_filters "
 	"ORDER BY source_id IS NOT NULL, source_id, id";
@@ -182,9 +188,8 @@ store_river_source_add(struct store *s, const struct river_source *in,
 
 /* One source by sql with ?1 bound to text, or to num when text is NULL. */
 static int
-source_one(struct store *s, struct arena *a, const char *sql,
-           const char *text, int64_t num, struct river_source *out,
-           struct error *e)
+source_one(struct store *s, struct arena *a, const char *sql, const char *text,
+           int64_t num, struct river_source *out, struct error *e)
 {
 	struct rd q;
 	sqlite3_stmt *st;
@@ -257,9 +262,8 @@ store_river_source_list(struct store *s, struct arena *a,
 }
 
 int
-store_river_source_due(struct store *s, struct arena *a, int64_t now,
-                       int limit, struct river_source **out, size_t *n,
-                       struct error *e)
+store_river_source_due(struct store *s, struct arena *a, int64_t now, int limit,
+                       struct river_source **out, size_t *n, struct error *e)
 {
 	*out = NULL;
 	*n = 0;
@@ -287,14 +291,16 @@ store_river_source_fetched(struct store *s, const struct river_source *in,
                            struct error *e)
 {
 	/* No page shows any of it: cached pages stay. */
-	return write_private(
-		s, SQL_SOURCE_FETCHED, "recording a fetch", e, "lsisslisiislss",
-		in->id, in->url, in->enabled, in->etag ? in->etag : "",
-		in->last_modified ? in->last_modified : "", in->last_fetch_at,
-		in->last_status, in->last_error ? in->last_error : "",
-		in->errors, in->redirects,
-		in->redirect_to ? in->redirect_to : "", in->next_fetch_at,
-		in->name ? in->name : "", in->site_url ? in->site_url : "");
+	return write_private(s, SQL_SOURCE_FETCHED, "recording a fetch", e,
+	                     "lsisslisiislss", in->id, in->url, in->enabled,
+	                     in->etag ? in->etag : "",
+	                     in->last_modified ? in->last_modified : "",
+	                     in->last_fetch_at, in->last_status,
+	                     in->last_error ? in->last_error : "", in->errors,
+	                     in->redirects,
+	                     in->redirect_to ? in->redirect_to : "",
+	                     in->next_fetch_at, in->name ? in->name : "",
+	                     in->site_url ? in->site_url : "");
 }
 
 /* ---- entries ---------------------------------------------------------- */
@@ -387,29 +393,18 @@ int
 store_river_prune(struct store *s, int64_t before, int64_t now, int64_t *n,
                   struct error *e)
 {
-	sqlite3_stmt *st;
-
 	*n = 0;
 	if (store_begin(s, e) == -1)
 		return -1;
-	st = conn_stmt(&s->w, SQL_PRUNE_TOMBSTONES, e);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, before);
-	sqlite3_bind_int64(st, 2, now);
-	if (write_step(s, st, "keeping pruned keys", NULL, e) == -1)
-		goto fail;
-	st = conn_stmt(&s->w, SQL_PRUNE, e);
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, before);
-	if (write_step(s, st, "pruning the river", NULL, e) == -1)
-		goto fail;
-	*n = sqlite3_changes64(s->w.db);
+	if (write_one(s, SQL_PRUNE_TOMBSTONES, "keeping pruned keys", NULL, e,
+	              "ll", before, now) == -1 ||
+	    write_count(s, SQL_PRUNE, "pruning the river", n, e, "l", before) ==
+	            -1) {
+		store_rollback(s);
+		*n = 0;
+		return -1;
+	}
 	return store_commit(s, e);
-fail:
-	store_rollback(s);
-	return -1;
 }
 
 /* ---- filters ---------------------------------------------------------- */
@@ -427,8 +422,8 @@ store_river_filter_delete(struct store *s, int64_t id, struct error *e)
 {
 	int64_t changes = 0;
 
-	if (write_count(s, SQL_FILTER_DELETE, "removing a filter", &changes,
-	                e, "l", id) == -1)
+	if (write_count(s, SQL_FILTER_DELETE, "removing a filter", &changes, e,
+	                "l", id) == -1)
 		return -1;
 	if (changes == 0)
 		return error_set(e, ERR_NOT_FOUND, "no filter %lld",

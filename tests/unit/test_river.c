@@ -98,8 +98,9 @@ sources_add_find_list_remove(void **state)
 	assert_int_equal(got.enabled, 1);
 	assert_int_equal(got.next_fetch_at, T0);
 	assert_string_equal(got.etag, "");
-	assert_int_equal(store_river_source_by_url(
-				 st, a, "https://b.example/feed", &got, &e),
+	assert_int_equal(store_river_source_by_url(st, a,
+	                                           "https://b.example/feed",
+	                                           &got, &e),
 	                 0);
 	assert_int_equal(got.id, id2);
 	assert_int_equal(store_river_source_list(st, a, &all, &n, &e), 0);
@@ -147,15 +148,15 @@ fetch_state_is_private(void **state)
 	assert_int_equal(store_river_source_due(st, a, T0, 10, &due, &n, &e),
 	                 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_river_source_due(st, a, T0 + 3600, 10, &due,
-	                                        &n, &e),
+	assert_int_equal(store_river_source_due(st, a, T0 + 3600, 10, &due, &n,
+	                                        &e),
 	                 0);
 	assert_int_equal(n, 1);
 	/* disabled (410): never due */
 	got.enabled = 0;
 	assert_int_equal(store_river_source_fetched(st, &got, &e), 0);
-	assert_int_equal(store_river_source_due(st, a, T0 + 99999, 10, &due,
-	                                        &n, &e),
+	assert_int_equal(store_river_source_due(st, a, T0 + 99999, 10, &due, &n,
+	                                        &e),
 	                 0);
 	assert_int_equal(n, 0);
 	arena_free(a);
@@ -214,8 +215,7 @@ pruned_entries_stay_gone(void **state)
 	int64_t n;
 
 	assert_int_equal(add(st, s1, en, 2, T0), 2);
-	assert_int_equal(store_river_prune(st, T0 - 30 * 86400, T0, &n, &e),
-	                 0);
+	assert_int_equal(store_river_prune(st, T0 - 30 * 86400, T0, &n, &e), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(page(st, a, &(struct river_query){.limit = 10}, &got),
 	                 1);
@@ -232,7 +232,8 @@ pages_by_keyset(void **state)
 {
 	struct store *st = *state;
 	struct arena *a = arena_new();
-	struct section sec = {.slug = "river", .name = "River",
+	struct section sec = {.slug = "river",
+	                      .name = "River",
 	                      .kind = SECTION_AGGREGATOR};
 	struct river_entry en[7], *got;
 	struct river_query q = {.limit = 3};
@@ -292,8 +293,7 @@ filters(void **state)
 
 	assert_int_equal(store_river_filter_add(st, 0, "gossip", T0, &id1, &e),
 	                 0);
-	assert_int_equal(store_river_filter_add(st, s1, "sports", T0, &id2,
-	                                        &e),
+	assert_int_equal(store_river_filter_add(st, s1, "sports", T0, &id2, &e),
 	                 0);
 	assert_int_equal(store_river_filter_rules(st, a, s1, &rules, &e), 0);
 	assert_string_equal(rules, "gossip\nsports\n");
@@ -319,22 +319,22 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(sources_add_find_list_remove,
-		                                mem_store_setup,
-		                                mem_store_teardown),
+	                                        mem_store_setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test_setup_teardown(fetch_state_is_private,
-		                                mem_store_setup,
-		                                mem_store_teardown),
+	                                        mem_store_setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test_setup_teardown(entries_dedup_and_dates,
-		                                mem_store_setup,
-		                                mem_store_teardown),
+	                                        mem_store_setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test_setup_teardown(pruned_entries_stay_gone,
-		                                mem_store_setup,
-		                                mem_store_teardown),
+	                                        mem_store_setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test_setup_teardown(pages_by_keyset,
-		                                mem_store_setup,
-		                                mem_store_teardown),
+	                                        mem_store_setup,
+	                                        mem_store_teardown),
 		cmocka_unit_test_setup_teardown(filters, mem_store_setup,
-		                                mem_store_teardown),
+	                                        mem_store_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
