@@ -4,13 +4,16 @@
  * source and time and linking out.  Paged by a keyset cursor,
  * ?before=TIME.ID (the last headline shown), never by OFFSET: a page
  * costs the same however deep.  Cached like every page: a fetch that
- * adds headlines moves the store's generation.
+ * adds headlines moves the store's generation.  Its feed
+ * (/category/SLUG/feed/[atom/]) is the newest LIM_FEED_ITEMS headlines,
+ * each linking out, its source as the author.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 #include "../core/settings.h"
+#include "../render/xml.h"
 #include "../store/river.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
@@ -137,4 +140,44 @@ river_get(struct site *s, struct req *r, struct resp *rs,
 			                          (long long)en[limit - 1].id));
 	}
 	page_render(s, r, rs, "river.html", m);
+}
+
+void
+river_feed(struct site *s, struct req *r, struct resp *rs,
+           const struct section *sec, int format)
+{
+	struct arena *a = r->arena;
+	const char *base = arena_printf(a, "/category/%s/", sec->slug);
+	struct river_query q = {.section_id = sec->id, .limit = LIM_FEED_ITEMS};
+	struct xml_feed f = {0};
+	struct river_entry *en;
+	struct xml_entry *v;
+	struct error e;
+	size_t n;
+
+	if (store_river_page(s->store, a, &q, &en, &n, &e) == -1) {
+		log_error("river feed %s: %s", r->path, e.msg);
+		rs->status = 500;
+		return;
+	}
+	f.format = (enum xml_feed_format)format;
+	f.title = arena_printf(a, "%s \xE2\x80\x93 %s", site_title(s, a),
+	                       sec->name);
+	f.link = arena_printf(a, "%s%s", s->url, base);
+	f.self = arena_printf(a, "%s%sfeed/%s", s->url, base,
+	                      f.format == XML_ATOM ? "atom/" : "");
+	f.description = site_tagline(s, a);
+	f.author = site_title(s, a);
+	v = arena_zalloc(a, (n ? n : 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		v[i].title = *en[i].title != '\0' ? en[i].title : en[i].link;
+		v[i].link = *en[i].link != '\0' ? en[i].link : f.link;
+		v[i].id = arena_printf(a, "%s#river-%lld", f.link,
+		                       (long long)en[i].id);
+		v[i].author = en[i].source_name;
+		v[i].summary = en[i].text;
+		v[i].published = en[i].published_at;
+		v[i].updated = en[i].published_at;
+	}
+	site_feed_send(rs, &f, v, n);
 }

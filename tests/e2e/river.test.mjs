@@ -241,4 +241,17 @@ describe('the aggregator section\'s page', { skip }, () => {
     assert.equal(top?.title, 'Fresh from the feed thread');
     assert.equal(hits.get('/today.rss') >= 2, true, 'add, then the thread');
   });
+
+  test('the river has a feed of its own, RSS and Atom', async () => {
+    const rss = await get(`${srv.url}/category/non-msm-news/feed/`);
+    assert.equal(rss.status, 200);
+    assert.match(rss.headers.get('content-type'), /application\/rss\+xml/);
+    const items = rss.text.match(/<item>/g) ?? [];
+    assert.equal(items.length, 20);
+    assert.match(rss.text, /<item>\s*<title>Fresh from the feed thread<\/title>\s*<link>https:\/\/today\.example\/fresh<\/link>/);
+    const atom = await get(`${srv.url}/category/non-msm-news/feed/atom/`);
+    assert.equal(atom.status, 200);
+    assert.match(atom.text, /<entry>/);
+    assert.match(atom.text, /<name>Today<\/name>/);
+  });
 });
