@@ -62,9 +62,10 @@ day_iso(struct arena *a, int64_t t)
 	return arena_strdup(a, out);
 }
 
-/* The headline's map: title, link (when there is one), source, time. */
+/* The headline's map: title, link (when there is one), source and its
+ * page (base?source=ID), time. */
 static struct tval *
-headline_model(struct arena *a, const struct river_entry *en)
+headline_model(struct arena *a, const char *base, const struct river_entry *en)
 {
 	struct tval *m = tval_map(a);
 
@@ -72,10 +73,41 @@ headline_model(struct arena *a, const struct river_entry *en)
 	tval_set_bool(a, m, "has_link", *en->link != '\0');
 	tval_set_str(a, m, "link", en->link);
 	tval_set_str(a, m, "source", en->source_name);
-	tval_set_str(a, m, "source_site", en->source_site);
+	tval_set_str(a, m, "source_url",
+	             arena_printf(a, "%s?source=%lld", base,
+	                          (long long)en->source_id));
 	tval_set_str(a, m, "time", clock_time(a, en->published_at));
 	tval_set_str(a, m, "time_iso", date_iso(a, en->published_at));
 	return m;
+}
+
+/*
+ * ?source=ID: the page of one source of the section, the river of its
+ * headlines alone (q, the title and the page's URL set for it).  0, or
+ * -1 when there is no such source in the section (a 404).
+ */
+static int
+source_scope(struct site *s, struct req *r, const struct section *sec,
+             const char *base, struct river_query *q, const char **title,
+             const char **page, const char **site)
+{
+	const char *v = req_query(r, "source");
+	struct river_source src;
+	struct error e;
+	int64_t id;
+
+	if (v == NULL)
+		return 0;
+	if (num_parse(v, 1, INT64_MAX, &id) == -1 ||
+	    store_river_source_get(s->store, r->arena, id, &src, &e) == -1 ||
+	    src.section_id != sec->id)
+		return -1;
+	q->section_id = 0;
+	q->source_id = id;
+	*title = *src.name != '\0' ? src.name : src.url;
+	*page = arena_printf(r->arena, "%s?source=%lld", base, (long long)id);
+	*site = src.site_url;
+	return 0;
 }
 
 void
@@ -84,18 +116,21 @@ river_get(struct site *s, struct req *r, struct resp *rs,
 {
 	struct arena *a = r->arena;
 	const char *base = arena_printf(a, "/category/%s/", sec->slug);
+	const char *title = sec->name, *page = base, *site = "";
 	struct river_query q = {.section_id = sec->id};
 	struct river_entry *en;
 	struct tval *m, *days, *day = NULL, *items = NULL, *pg;
-	const char *last_day = "";
+	const char *last_day = "", *sep;
 	struct error e;
 	size_t n;
 	int limit;
 
-	if (strstr(r->path, "/page/") != NULL || cursor_parse(r, &q) == -1) {
+	if (strstr(r->path, "/page/") != NULL || cursor_parse(r, &q) == -1 ||
+	    source_scope(s, r, sec, base, &q, &title, &page, &site) == -1) {
 		page_not_found(s, r, rs);
 		return;
 	}
+	sep = q.source_id > 0 ? "&" : "?";
 	limit = (int)settings_int(s->store, a, "river_per_page");
 	/* one more than shown: is there an older page? */
 	q.limit = limit + 1;
@@ -104,13 +139,18 @@ river_get(struct site *s, struct req *r, struct resp *rs,
 		rs->status = 500;
 		return;
 	}
-	m = page_model(s, r, sec->name,
+	m = page_model(s, r, title,
 	               q.before_at > 0
-	                       ? arena_printf(a, "%s?before=%lld.%lld", base,
-	                                      (long long)q.before_at,
+	                       ? arena_printf(a, "%s%sbefore=%lld.%lld", page,
+	                                      sep, (long long)q.before_at,
 	                                      (long long)q.before_id)
-	                       : base);
-	tval_set_str(a, m, "heading", sec->name);
+	                       : page);
+	tval_set_str(a, m, "heading", title);
+	if (q.source_id > 0) {
+		tval_set_str(a, m, "river_url", base);
+		tval_set_str(a, m, "river_name", sec->name);
+		tval_set_str(a, m, "source_site", site);
+	}
 	days = tval_set(a, m, "days", tval_list(a));
 	for (size_t i = 0; i < n && i < (size_t)limit; i++) {
 		const char *d = day_iso(a, en[i].published_at);
@@ -123,18 +163,18 @@ river_get(struct site *s, struct req *r, struct resp *rs,
 			items = tval_set(a, day, "items", tval_list(a));
 			last_day = d;
 		}
-		tval_push(a, items, headline_model(a, &en[i]));
+		tval_push(a, items, headline_model(a, base, &en[i]));
 		if (en[i].fetched_at > rs->last_modified)
 			rs->last_modified = en[i].fetched_at;
 	}
 	if (q.before_at > 0 || n > (size_t)limit) {
 		pg = tval_set(a, m, "paged", tval_map(a));
 		if (q.before_at > 0)
-			tval_set_str(a, pg, "newest", base);
+			tval_set_str(a, pg, "newest", page);
 		if (n > (size_t)limit)
 			tval_set_str(a, pg, "older",
-			             arena_printf(a, "%s?before=%lld.%lld",
-			                          base,
+			             arena_printf(a, "%s%sbefore=%lld.%lld",
+			                          page, sep,
 			                          (long long)en[limit - 1]
 			                                  .published_at,
 			                          (long long)en[limit - 1].id));

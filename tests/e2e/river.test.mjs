@@ -177,12 +177,13 @@ describe('gazette feeds', { skip }, () => {
   });
 });
 
-// The headlines of a river page: [{title, href, rel, referrer, source, time}].
+// The headlines of a river page:
+// [{title, href, rel, referrer, sourcePage, source, time}].
 function headlines(html) {
   const out = [];
-  const re = /<li class="headline"><a href="([^"]*)" rel="([^"]*)" referrerpolicy="([^"]*)">([^<]*)<\/a> <span class="meta"><span class="source">([^<]*)<\/span> · <time datetime="([^"]*)">/g;
+  const re = /<li class="headline"><a href="([^"]*)" rel="([^"]*)" referrerpolicy="([^"]*)">([^<]*)<\/a> <span class="meta"><a class="source" href="([^"]*)">([^<]*)<\/a> · <time datetime="([^"]*)">/g;
   for (let m; (m = re.exec(html));) {
-    out.push({ href: m[1], rel: m[2], referrer: m[3], title: m[4], source: m[5], time: m[6] });
+    out.push({ href: m[1], rel: m[2], referrer: m[3], title: m[4], sourcePage: m[5].replace(/&amp;/g, '&'), source: m[6], time: m[7] });
   }
   return out;
 }
@@ -225,7 +226,23 @@ describe('the aggregator section\'s page', { skip }, () => {
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i - 1].time >= seen[i].time, 'newest first');
     assert.ok(seen.some((x) => x.title.includes('Trump State of the Union')));
     assert.ok(seen.some((x) => x.title.includes('WildFly 10')));
-    for (const bad of ['?before=x', '?before=1.', '?before=.5', 'page/2/']) {
+    // one page per source: its headlines alone, paged the same way
+    const heise = seen.find((x) => x.source === 'Heise').sourcePage;
+    assert.match(heise, /^\/category\/non-msm-news\/\?source=2$/);
+    let p = await get(`${srv.url}${heise}`);
+    assert.equal(p.status, 200);
+    assert.match(p.text, /<h1>Heise<\/h1>/);
+    const mine = headlines(p.text);
+    assert.equal(mine.length, 15, 'heise.atom has 15 entries, under 20 a page');
+    assert.ok(mine.every((x) => x.source === 'Heise'));
+    r = await gz('settings', 'set', 'river_per_page', '5');
+    assert.equal(r.code, 0, r.stderr);
+    // the server sees the CLI's commit within moments
+    const older = await eventually(async () => /<a rel="next" href="([^"]+)">Older/.exec((await get(`${srv.url}${heise}`)).text));
+    assert.match(older[1], /^\/category\/non-msm-news\/\?source=2&amp;before=\d+\.\d+$/);
+    p = await get(`${srv.url}${older[1].replace(/&amp;/g, '&')}`);
+    assert.deepEqual(headlines(p.text).map((x) => x.title), mine.slice(5, 10).map((x) => x.title));
+    for (const bad of ['?before=x', '?before=1.', '?before=.5', 'page/2/', '?source=99', '?source=x']) {
       assert.equal((await get(`${srv.url}/category/non-msm-news/${bad}`)).status, 404, bad);
     }
   });
