@@ -158,6 +158,9 @@ void river_get(struct site *s, struct req *r, struct resp *rs,
                const struct section *sec);
 void river_feed(struct site *s, struct req *r, struct resp *rs,
                 const struct section *sec, int format);
+/* The newest limit headlines of every source, as m's list "river" (none
+ * when there are none): the dashboard's column. */
+void river_column(struct site *s, struct arena *a, struct tval *m, int limit);
 /* feeds.c: write feed f of v[0..n) into rs (without full content when it
  * would not fit). */
 struct xml_feed;

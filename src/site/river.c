@@ -63,7 +63,7 @@ day_iso(struct arena *a, int64_t t)
 }
 
 /* The headline's map: title, link (when there is one), source and its
- * page (base?source=ID), time. */
+ * page (base?source=ID, when base is not NULL), time. */
 static struct tval *
 headline_model(struct arena *a, const char *base, const struct river_entry *en)
 {
@@ -73,9 +73,10 @@ headline_model(struct arena *a, const char *base, const struct river_entry *en)
 	tval_set_bool(a, m, "has_link", *en->link != '\0');
 	tval_set_str(a, m, "link", en->link);
 	tval_set_str(a, m, "source", en->source_name);
-	tval_set_str(a, m, "source_url",
-	             arena_printf(a, "%s?source=%lld", base,
-	                          (long long)en->source_id));
+	if (base != NULL)
+		tval_set_str(a, m, "source_url",
+		             arena_printf(a, "%s?source=%lld", base,
+		                          (long long)en->source_id));
 	tval_set_str(a, m, "time", clock_time(a, en->published_at));
 	tval_set_str(a, m, "time_iso", date_iso(a, en->published_at));
 	return m;
@@ -220,4 +221,25 @@ river_feed(struct site *s, struct req *r, struct resp *rs,
 		v[i].updated = en[i].published_at;
 	}
 	site_feed_send(rs, &f, v, n);
+}
+
+void
+river_column(struct site *s, struct arena *a, struct tval *m, int limit)
+{
+	struct river_query q = {.limit = limit};
+	struct river_entry *en;
+	struct tval *list;
+	struct error e;
+	size_t n;
+
+	if (store_river_page(s->store, a, &q, &en, &n, &e) == -1) {
+		log_error("river column: %s", e.msg);
+		return;
+	}
+	if (n == 0)
+		return;
+	tval_set_bool(a, m, "has_river", 1);
+	list = tval_set(a, m, "river", tval_list(a));
+	for (size_t i = 0; i < n; i++)
+		tval_push(a, list, headline_model(a, NULL, &en[i]));
 }

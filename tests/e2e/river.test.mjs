@@ -259,6 +259,19 @@ describe('the aggregator section\'s page', { skip }, () => {
     assert.equal(hits.get('/today.rss') >= 2, true, 'add, then the thread');
   });
 
+  test('the dashboard has the river beside the newest posts', async () => {
+    const r = await gz('sections', 'add', 'dash', '--name', 'Dashboard', '--kind', 'dashboard');
+    assert.equal(r.code, 0, r.stderr);
+    const text = await eventually(async () => {
+      const p = await get(`${srv.url}/category/dash/`);
+      return p.status === 200 && p.text.includes('From other sites') && p.text;
+    });
+    assert.ok(text, 'the column');
+    const col = text.slice(text.indexOf('class="river-column"'));
+    assert.match(col, /<a href="https:\/\/today\.example\/fresh" rel="noopener nofollow ugc" referrerpolicy="no-referrer">Fresh from the feed thread<\/a> <span class="meta"><span class="source">Today<\/span>/);
+    assert.equal((col.match(/<li class="headline">/g) ?? []).length, 10);
+  });
+
   test('the river has a feed of its own, RSS and Atom', async () => {
     const rss = await get(`${srv.url}/category/non-msm-news/feed/`);
     assert.equal(rss.status, 200);
