@@ -29,7 +29,8 @@ struct river_opts {
 	/* Non-zero stops a batch (shutdown); may be NULL. */
 	int (*stop)(void *arg);
 	void *stop_arg;
-	/* Called once per feed fetched; may be NULL. */
+	/* Called once per feed fetched (r's strings last only as long as
+	 * the call); may be NULL. */
 	void (*report)(const struct river_report *r, void *arg);
 	void *report_arg;
 };
