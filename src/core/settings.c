@@ -120,8 +120,7 @@ const char *const setting_group_names[SETTING_GROUPS] = {"General",
                                                          "Comments",
                                                          "Search",
                                                          "Mail (SMTP)",
-                                                         "River (other "
-                                                         "sites' feeds)"};
+                                                         "River"};
 
 /* "Name <addr>" or "addr". */
 static int
