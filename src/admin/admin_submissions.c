@@ -26,8 +26,7 @@
 static const char *
 submission_preview(struct arena *a, const struct post *p)
 {
-	const char *text =
-		html_to_text(a, p->body_html, strlen(p->body_html));
+	const char *text = html_to_text(a, p->body_html, strlen(p->body_html));
 
 	return admin_cut_chars(a, text, PREVIEW_CHARS, 0);
 }
