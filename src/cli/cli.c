@@ -75,11 +75,16 @@ static const struct cli_cmd commands[] = {
          "feeds remove ID\n"
          "feeds fetch [ID]\n"
          "feeds import FILE.opml\n"
-         "feeds export",
+         "feeds export\n"
+         "feeds filter add RULE [--feed ID]\n"
+         "feeds filter list\n"
+         "feeds filter remove ID",
          "The river's feeds (other sites' headlines).  add follows a feed,\n"
          "or the feed a page announces, and prints ID<TAB>FEED_URL; fetch\n"
          "fetches now and prints ID, URL, status, new headlines, error;\n"
-         "export writes OPML 2.0 to standard output",
+         "export writes OPML 2.0 to standard output; a filter hides the\n"
+         "headlines whose title has RULE, of feed ID or of all, from the\n"
+         "next fetch on",
          cmd_feeds},
 	{"export", "export wxr [--output FILE]",
          "Export the site as WordPress WXR 1.2, to standard output or FILE",

@@ -12,6 +12,14 @@
  * error; exit 1 when feed ID failed.  import follows each feed of an OPML
  * file (those followed already are left as they are) and prints how many
  * it added; export writes OPML 2.0 to standard output.
+ *
+ * gazette feeds filter add RULE [--feed ID] | filter list | filter remove ID
+ *
+ * Keyword filters: a headline whose title has RULE (a word or phrase,
+ * ASCII case and runs of white space ignored) is hidden, of feed ID or of
+ * every feed; from the next fetch on (what is stored stays as it is).
+ * add prints the filter's ID; list prints ID, the feed's ID or "all",
+ * and the rule.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -271,18 +279,116 @@ out:
 	return rc;
 }
 
+static int
+filter_add(struct conf *c, int argc, char **argv)
+{
+	const char *feed = NULL, *rule;
+	const struct cli_flag flags[] = {{"feed", &feed, NULL},
+	                                 {NULL, NULL, NULL}};
+	struct river_source src;
+	struct store *st;
+	struct arena *a;
+	struct error e;
+	int64_t source = 0, id;
+	int rc, npos;
+
+	rc = cli_args("feeds filter add", argc, argv, 3, flags, &npos);
+	if (rc != CLI_GO)
+		return rc;
+	if (npos > 1)
+		return cli_usage("feeds filter add: unexpected argument '%s'",
+		                 argv[4]);
+	if (npos != 1)
+		return cli_usage_of("feeds filter add");
+	rule = argv[3];
+	if (rule[strspn(rule, " \t")] == '\0' || strchr(rule, '\n') != NULL ||
+	    strlen(rule) > LIM_FEED_FILTER_LINE_BYTES)
+		return cli_usage("feeds filter add: a rule is one line of 1 to "
+		                 "%d bytes",
+		                 LIM_FEED_FILTER_LINE_BYTES);
+	if (feed != NULL &&
+	    (rc = id_arg("feeds filter add", feed, &source)) != 0)
+		return rc;
+	st = site_open(c, &e);
+	if (st == NULL)
+		return cli_fail(&e);
+	a = arena_new();
+	rc = 0;
+	if (source > 0 && store_river_source_get(st, a, source, &src, &e) == -1)
+		rc = cli_fail(&e);
+	else if (store_river_filter_add(st, source, rule, clock_now(), &id,
+	                                &e) == -1)
+		rc = cli_fail(&e);
+	else
+		printf("%lld\n", (long long)id);
+	arena_free(a);
+	store_close(st);
+	return rc;
+}
+
+static int
+filter_list(struct conf *c)
+{
+	struct river_filter *all;
+	struct store *st;
+	struct arena *a;
+	struct error e;
+	size_t n;
+	int rc = 0;
+
+	st = site_open(c, &e);
+	if (st == NULL)
+		return cli_fail(&e);
+	a = arena_new();
+	if (store_river_filter_list(st, a, &all, &n, &e) == -1)
+		rc = cli_fail(&e);
+	else
+		for (size_t i = 0; i < n; i++)
+			printf("%lld\t%s\t%s\n", (long long)all[i].id,
+			       all[i].source_id > 0
+			               ? arena_printf(a, "%lld",
+			                              (long long)all[i]
+			                                      .source_id)
+			               : "all",
+			       all[i].rule);
+	arena_free(a);
+	store_close(st);
+	return rc;
+}
+
+static int
+filter_remove(struct conf *c, const char *arg)
+{
+	struct store *st;
+	struct error e;
+	int64_t id;
+	int rc;
+
+	if (num_parse(arg, 1, INT64_MAX, &id) == -1)
+		return cli_usage("feeds filter remove: '%s' is not a filter "
+		                 "id",
+		                 arg);
+	st = site_open(c, &e);
+	if (st == NULL)
+		return cli_fail(&e);
+	rc = store_river_filter_delete(st, id, &e) == -1 ? cli_fail(&e) : 0;
+	store_close(st);
+	return rc;
+}
+
 /* "feeds WORD" with at most max positional arguments after it: CLI_GO
  * with *npos, or the exit status. */
 static int
 words(const char *form, int argc, char **argv, int min, int max, int *npos)
 {
-	int rc = cli_args(form, argc, argv, 2, NULL, npos);
+	int from = strncmp(form, "feeds filter ", 13) == 0 ? 3 : 2;
+	int rc = cli_args(form, argc, argv, from, NULL, npos);
 
 	if (rc != CLI_GO)
 		return rc;
 	if (*npos > max)
 		return cli_usage("%s: unexpected argument '%s'", form,
-		                 argv[2 + max]);
+		                 argv[from + max]);
 	if (*npos < min)
 		return cli_usage_of(form);
 	return CLI_GO;
@@ -313,6 +419,23 @@ cmd_feeds(struct conf *c, int argc, char **argv)
 		return rc != CLI_GO
 		               ? rc
 		               : feeds_fetch(c, npos == 1 ? argv[2] : NULL);
+	}
+	if (strcmp(w, "filter") == 0) {
+		const char *f = argc >= 3 ? argv[2] : "";
+
+		if (strcmp(f, "add") == 0)
+			return filter_add(c, argc, argv);
+		if (strcmp(f, "list") == 0) {
+			rc = words("feeds filter list", argc, argv, 0, 0,
+			           &npos);
+			return rc != CLI_GO ? rc : filter_list(c);
+		}
+		if (strcmp(f, "remove") == 0) {
+			rc = words("feeds filter remove", argc, argv, 1, 1,
+			           &npos);
+			return rc != CLI_GO ? rc : filter_remove(c, argv[3]);
+		}
+		return cli_usage_of("feeds filter");
 	}
 	if (strcmp(w, "import") == 0) {
 		rc = words("feeds import", argc, argv, 1, 1, &npos);

@@ -175,6 +175,32 @@ describe('gazette feeds', { skip }, () => {
     assert.equal(r.code, 2);
     assert.equal((await gz('feeds', 'list')).stdout.trim().split('\n').length, 2);
   });
+
+  test('keyword filters hide matching headlines from the next fetch on', async () => {
+    let r = await gz('feeds', 'add', `${base}/feeds/reddit.rss`);
+    assert.equal(r.code, 0, r.stderr);
+    const id = r.stdout.split('\t')[0];
+    r = await gz('feeds', 'filter', 'add', 'TIGER');
+    assert.equal(r.code, 0, r.stderr);
+    const site = r.stdout.trim();
+    r = await gz('feeds', 'filter', 'add', 'in my   coffee', '--feed', id);
+    assert.equal(r.code, 0, r.stderr);
+    r = await gz('feeds', 'filter', 'list');
+    assert.equal(r.stdout, `${site}\tall\tTIGER\n${Number(site) + 1}\t${id}\tin my   coffee\n`);
+    for (const bad of [['add', ''], ['add', 'x', '--feed', '99'], ['remove', 'x'], ['remove', '99']]) {
+      r = await gz('feeds', 'filter', ...bad);
+      assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
+    }
+    r = await gz('feeds', 'fetch', id);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split('\t')[3], '22', 'reddit.rss has 24 items, two filtered');
+    r = await gz('feeds', 'filter', 'remove', site);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await gz('feeds', 'filter', 'list')).stdout.split('\n').length, 2);
+    // out of the river again, for the page's tests
+    r = await gz('feeds', 'remove', id);
+    assert.equal(r.code, 0, r.stderr);
+  });
 });
 
 // The headlines of a river page:
