@@ -282,6 +282,10 @@ describe('the aggregator section\'s page', { skip }, () => {
       return h[0]?.source === 'Today' && h[0];
     }, { timeout: 15000 });
     assert.equal(top?.title, 'Fresh from the feed thread');
+    // the navigation dates the section by its newest headline
+    const today = new Date().toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+    const page = await get(`${srv.url}/`);
+    assert.match(page.text, new RegExp(`>Non-MSM News <small>${today}</small></a>`));
     assert.equal(hits.get('/today.rss') >= 2, true, 'add, then the thread');
   });
 
