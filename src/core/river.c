@@ -90,6 +90,30 @@ store_doc(struct store *st, struct arena *a, const struct river_source *src,
 }
 
 /*
+ * A source followed without a name or site (an OPML outline without a
+ * title) takes the feed's.  Pages show the name beside each headline, so
+ * it is written before the headlines are, and so that cached pages go.
+ */
+static int
+name_from(struct store *st, struct river_source *up, const struct feed_doc *doc,
+          struct error *e)
+{
+	int named = 0;
+
+	if (*up->name == '\0' && *doc->title != '\0') {
+		up->name = doc->title;
+		named = 1;
+	}
+	if (*up->site_url == '\0' && *doc->link != '\0') {
+		up->site_url = doc->link;
+		named = 1;
+	}
+	if (!named)
+		return 0;
+	return store_river_source_named(st, up->id, up->name, up->site_url, e);
+}
+
+/*
  * What fetch r of src leaves: entries stored, the source's state
  * written, rep filled.  A body that is not a feed counts as an error.
  */
@@ -130,10 +154,8 @@ apply(struct store *st, struct arena *a, const struct river_source *src,
 		} else {
 			if (doc.ttl_minutes > 0)
 				feed_plan(&sc, r, doc.ttl_minutes, now, &plan);
-			if (*up.name == '\0')
-				up.name = doc.title;
-			if (*up.site_url == '\0')
-				up.site_url = doc.link;
+			if (name_from(st, &up, &doc, e) == -1)
+				return -1;
 			if (store_doc(st, a, src, &doc, now, &rep->added, e) ==
 			    -1)
 				return -1;

@@ -59,6 +59,11 @@ int store_river_source_delete(struct store *s, int64_t id, struct error *e);
 int store_river_source_fetched(struct store *s, const struct river_source *in,
                                struct error *e);
 
+/* A source's name and site, as pages show them beside its headlines
+ * (moves the generation). */
+int store_river_source_named(struct store *s, int64_t id, const char *name,
+                             const char *site_url, struct error *e);
+
 /* Entry visibility (river_entries.hidden). */
 enum river_hidden {
 	RIVER_SHOWN = 0,

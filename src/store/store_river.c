@@ -67,6 +67,9 @@ static const char SQL_SOURCE_ADD[] =
 static const char SQL_SOURCE_DELETE[] =
 	"DELETE FROM river_sources WHERE id = ?1";
 
+static const char SQL_SOURCE_NAMED[] =
+	"UPDATE river_sources SET name = ?2, site_url = ?3 WHERE id = ?1";
+
 static const char SQL_SOURCE_FETCHED[] =
 	"UPDATE river_sources SET url = ?2, enabled = ?3, etag = ?4, "
 	"last_modified = ?5, last_fetch_at = ?6, last_status = ?7, "
@@ -301,6 +304,15 @@ store_river_source_fetched(struct store *s, const struct river_source *in,
 	                     in->redirect_to ? in->redirect_to : "",
 	                     in->next_fetch_at, in->name ? in->name : "",
 	                     in->site_url ? in->site_url : "");
+}
+
+int
+store_river_source_named(struct store *s, int64_t id, const char *name,
+                         const char *site_url, struct error *e)
+{
+	/* shown beside the source's headlines: cached pages go */
+	return write_one(s, SQL_SOURCE_NAMED, "naming a feed", NULL, e, "lss",
+	                 id, name, site_url);
 }
 
 /* ---- entries ---------------------------------------------------------- */
