@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "../http/http.h"
+#include "../util/buf.h"
 #include "../util/limits.h"
 #include "../util/num.h"
 #include "version.h"
@@ -68,6 +69,23 @@ static const struct cli_cmd commands[] = {
 	{"import", "import wxr FILE",
          "Import a WordPress export (WXR); running it again adds nothing",
          cmd_import},
+	{"feeds",
+         "feeds add URL [--name N] [--section SLUG]\n"
+         "feeds list\n"
+         "feeds remove ID\n"
+         "feeds fetch [ID]\n"
+         "feeds import FILE.opml\n"
+         "feeds export\n"
+         "feeds filter add RULE [--feed ID]\n"
+         "feeds filter list\n"
+         "feeds filter remove ID",
+         "The river's feeds (other sites' headlines).  add follows a feed,\n"
+         "or the feed a page announces, and prints ID<TAB>FEED_URL; fetch\n"
+         "fetches now and prints ID, URL, status, new headlines, error;\n"
+         "export writes OPML 2.0 to standard output; a filter hides the\n"
+         "headlines whose title has RULE, of feed ID or of all, from the\n"
+         "next fetch on",
+         cmd_feeds},
 	{"export", "export wxr [--output FILE]",
          "Export the site as WordPress WXR 1.2, to standard output or FILE",
          cmd_export},
@@ -224,6 +242,30 @@ cli_args(const char *form, int argc, char **argv, int from,
 	*npos = out - from;
 	argv[out] = NULL;
 	return CLI_GO;
+}
+
+int
+cli_read_file(const char *path, struct buf *b, struct error *e)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[16384];
+	size_t n;
+	int rc = 0;
+
+	if (f == NULL)
+		return error_set(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO,
+		                 "%s: cannot read: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(b, chunk, n) == -1) {
+			rc = error_set(e, ERR_TOO_BIG,
+			               "%s: larger than %zu bytes", path,
+			               b->max);
+			break;
+		}
+	if (rc == 0 && ferror(f))
+		rc = error_set(e, ERR_IO, "%s: read error", path);
+	fclose(f);
+	return rc;
 }
 
 struct conf_ctx {

@@ -63,6 +63,10 @@ int cli_main(int argc, char **argv);
 /* Print "gazette: MSG" to stderr and return the exit status for e. */
 int cli_fail(const struct error *e);
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The whole file at path into b, whose cap is the most it may hold
+ * (ERR_TOO_BIG past it; ERR_NOT_FOUND when there is no file). */
+struct buf;
+int cli_read_file(const char *path, struct buf *b, struct error *e);
 /* Read SITE/gazette.conf into c (when present). */
 int conf_load(struct conf *c, struct error *e);
 
@@ -78,6 +82,7 @@ int cmd_submissions(struct conf *c, int argc, char **argv);
 int cmd_search(struct conf *c, int argc, char **argv);
 int cmd_import(struct conf *c, int argc, char **argv);
 int cmd_export(struct conf *c, int argc, char **argv);
+int cmd_feeds(struct conf *c, int argc, char **argv);
 
 /* Shared by init and demo: create the site folder and database, the admin
  * user with a generated password (printed), and the title. */

@@ -14,30 +14,6 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
-static int
-read_file(const char *path, struct buf *b, struct error *e)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[16384];
-	size_t n;
-	int rc = 0;
-
-	if (f == NULL)
-		return error_set(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO,
-		                 "%s: cannot read: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(b, chunk, n) == -1) {
-			rc = error_set(e, ERR_TOO_BIG,
-			               "%s: larger than %d bytes", path,
-			               LIM_POST_SRC_BYTES);
-			break;
-		}
-	if (rc == 0 && ferror(f))
-		rc = error_set(e, ERR_IO, "%s: read error", path);
-	fclose(f);
-	return rc;
-}
-
 /* "FILE:LINE: message" */
 static int bad_at(struct error *e, const char *path, int line, const char *fmt,
                   ...) __attribute__((format(printf, 4, 5)));
@@ -145,7 +121,7 @@ cmd_post(struct conf *c, int argc, char **argv)
 		rc = cli_usage_of("post add");
 		goto out;
 	}
-	if (read_file(argv[2], &src, &e) == -1) {
+	if (cli_read_file(argv[2], &src, &e) == -1) {
 		rc = cli_fail(&e);
 		goto out;
 	}

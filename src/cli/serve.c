@@ -10,6 +10,7 @@
 #include "../http/server.h"
 #include "../site/site.h"
 #include "../util/limits.h"
+#include "../core/river.h"
 #include "../comments/comments.h"
 #include "../comments/spam.h"
 #include "../notify/notify.h"
@@ -60,6 +61,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	struct site *site = NULL;
 	struct views *views = NULL;
 	struct scheduler *sched = NULL;
+	struct river_thread *river = NULL;
 	struct spam *spam = NULL;
 	struct notify *notify = NULL;
 	struct site_services svc = {0};
@@ -138,6 +140,12 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	/* Feeds are fetched beside the pages, one batch at a time. */
+	river = river_thread_start(st, c->url, &e);
+	if (river == NULL) {
+		rc = cli_fail(&e);
+		goto out;
+	}
 	spam = spam_new(st);
 	notify = notify_new(st, c->url, &e);
 	if (notify == NULL || notify_start(notify, &e) == -1) {
@@ -189,6 +197,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 out:
 	/* After the server has drained: the last views are flushed here. */
 	scheduler_stop(sched);
+	river_thread_stop(river);
 	views_free(views);
 	notify_free(notify);
 	comments_free(svc.comments);

@@ -102,13 +102,25 @@ const struct setting_def setting_defs[] = {
 	{"smtp_retry_seconds", "First retry after (seconds)",
          "Doubled after each failure, up to 6 hours.", "30", SETTING_INT, 1,
          6 * 3600, NULL, SETTING_BOTH, 4, 0},
+	{"river_keep_days", "Keep headlines for (days)",
+         "Older ones are pruned; a pruned one still in its feed stays gone. "
+         "0: kept for good.",
+         "30", SETTING_INT, 0, 3650, NULL, SETTING_BOTH, 5, 0},
+	{"river_per_page", "Headlines per page", NULL, "50", SETTING_INT, 5,
+         200, NULL, SETTING_BOTH, 5, 0},
+	{"feeds_allow_private", "Fetch feeds from private addresses",
+         "1: loopback, private and link-local addresses may be fetched (for "
+         "tests and intranets); 0: refused.",
+         "0", SETTING_INT, 0, 1, NULL, SETTING_BOTH, 5, 0},
 };
 const size_t setting_count = sizeof(setting_defs) / sizeof(setting_defs[0]);
 
 const char *const setting_group_names[SETTING_GROUPS] = {"General",
                                                          "Site message",
-                                                         "Comments", "Search",
-                                                         "Mail (SMTP)"};
+                                                         "Comments",
+                                                         "Search",
+                                                         "Mail (SMTP)",
+                                                         "River"};
 
 /* "Name <addr>" or "addr". */
 static int

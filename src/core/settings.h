@@ -47,7 +47,7 @@ struct setting_def {
 extern const struct setting_def setting_defs[];
 extern const size_t setting_count;
 /* The screen's groups, indexed by setting_def.group. */
-#define SETTING_GROUPS 5
+#define SETTING_GROUPS 6
 extern const char *const setting_group_names[SETTING_GROUPS];
 
 /* The definition of key, or NULL: the keys that are only read

@@ -53,8 +53,9 @@ server_error(struct resp *rs, const char *what, const struct error *e)
  * posts can pass the response cap; then the feed goes out without them
  * (titles, links and summaries only) rather than not at all.
  */
-static void
-feed_send(struct resp *rs, struct xml_feed *f, struct xml_entry *v, size_t n)
+void
+site_feed_send(struct resp *rs, struct xml_feed *f, struct xml_entry *v,
+               size_t n)
 {
 	struct error e;
 
@@ -133,7 +134,7 @@ comments_feed(struct site *s, struct req *r, struct resp *rs,
 		v[i].published = c[i].c.created_at;
 		v[i].updated = c[i].c.created_at;
 	}
-	feed_send(rs, &f, v, n);
+	site_feed_send(rs, &f, v, n);
 }
 
 /*
@@ -175,6 +176,19 @@ feed_get(void *ctx, struct req *r, struct resp *rs)
 		server_error(rs, "feed", &e);
 		return;
 	}
+	if (rc == 0 && scope == SCOPE_SECTION) {
+		struct section sec;
+
+		/* an aggregator's feed is its river */
+		if (store_section_find(s->store, a, r->params[0], &sec, &e) ==
+		            0 &&
+		    sec.id == scope_id && sec.kind == SECTION_AGGREGATOR) {
+			river_feed(s, r, rs, &sec,
+			           ends_with(r->path, "/atom/") ? XML_ATOM
+			                                        : XML_RSS);
+			return;
+		}
+	}
 	if (rc == -1 || base == NULL) {
 		page_not_found(s, r, rs);
 		return;
@@ -210,7 +224,7 @@ feed_get(void *ctx, struct req *r, struct resp *rs)
 		v[i].published = p[i].published_at;
 		v[i].updated = p[i].updated_at;
 	}
-	feed_send(rs, &f, v, n);
+	site_feed_send(rs, &f, v, n);
 }
 
 /*

@@ -152,6 +152,21 @@ void robots_get(void *ctx, struct req *r, struct resp *rs);
 /* lists.c: pages that list posts, paginated with /page/N/ */
 void home_get(void *ctx, struct req *r, struct resp *rs);
 void section_get(void *ctx, struct req *r, struct resp *rs);
+/* river.c: an aggregator section's page (section_get hands it over),
+ * and its feed (feed_get hands it over; format an enum xml_feed_format). */
+void river_get(struct site *s, struct req *r, struct resp *rs,
+               const struct section *sec);
+void river_feed(struct site *s, struct req *r, struct resp *rs,
+                const struct section *sec, int format);
+/* The newest limit headlines of every source, as m's list "river" (none
+ * when there are none): the dashboard's column. */
+void river_column(struct site *s, struct arena *a, struct tval *m, int limit);
+/* feeds.c: write feed f of v[0..n) into rs (without full content when it
+ * would not fit). */
+struct xml_feed;
+struct xml_entry;
+void site_feed_send(struct resp *rs, struct xml_feed *f, struct xml_entry *v,
+                    size_t n);
 void tag_get(void *ctx, struct req *r, struct resp *rs);
 void archive_get(void *ctx, struct req *r, struct resp *rs);
 void books_get(void *ctx, struct req *r, struct resp *rs);

@@ -19,6 +19,7 @@ struct listing {
 	const char *base;    /* path of page 1, e.g. "/category/news/" */
 	const char *kind;    /* section kind name, or "posts" */
 	const char *feed;    /* the listing's own feed path, or NULL */
+	int river;           /* the dashboard: the river's newest beside */
 	struct post_query q; /* limit and offset set by list_render */
 };
 
@@ -130,6 +131,8 @@ list_render(struct site *s, struct req *r, struct resp *rs, struct listing *l)
 		if (posts[i].activity_at > rs->last_modified)
 			rs->last_modified = posts[i].activity_at;
 	}
+	if (l->river && page == 1)
+		river_column(s, a, m, LIM_FRONT_POSTS);
 	if (pages > 1) {
 		pg = tval_set(a, m, "pagination", tval_map(a));
 		tval_set_int(a, pg, "page", page);
@@ -203,7 +206,7 @@ shortlink(struct site *s, struct req *r, struct resp *rs)
 void
 home_get(void *ctx, struct req *r, struct resp *rs)
 {
-	struct listing l = {NULL, "/", "posts", NULL, {.type = POST_POST}};
+	struct listing l = {NULL, "/", "posts", NULL, 0, {.type = POST_POST}};
 
 	if (shortlink(ctx, r, rs))
 		return;
@@ -228,6 +231,10 @@ section_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
+	if (sec.kind == SECTION_AGGREGATOR) {
+		river_get(s, r, rs, &sec);
+		return;
+	}
 	l.title = sec.name;
 	l.base = arena_printf(a, "/category/%s/", r->params[0]);
 	l.feed = arena_printf(a, "%sfeed/", l.base);
@@ -235,10 +242,10 @@ section_get(void *ctx, struct req *r, struct resp *rs)
 	l.q.type = sec.kind == SECTION_PODCAST ? POST_EPISODE : POST_POST;
 	l.q.section_id = sec.id;
 	l.q.by_activity = sec.kind == SECTION_DISCUSSION;
-	if (sec.kind == SECTION_DASHBOARD)
+	if (sec.kind == SECTION_DASHBOARD) {
 		l.q.section_id = 0; /* the newest of everything */
-	else if (sec.kind == SECTION_AGGREGATOR)
-		l.q.section_id = -1; /* its river arrives with the aggregator */
+		l.river = 1;
+	}
 	list_render(s, r, rs, &l);
 }
 

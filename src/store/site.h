@@ -23,7 +23,7 @@ struct section {
 	const char *slug, *name;
 	enum section_kind kind;
 	int position, show_newest;
-	int64_t newest_at; /* newest published item; 0 if none */
+	int64_t newest_at; /* newest published item or headline; 0: none */
 };
 
 int store_section_add(struct store *s, const struct section *in, int64_t *id,

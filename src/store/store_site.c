@@ -25,12 +25,17 @@ static const char SQL_SECTION_FIND[] =
 
 /* Each section's newest item is one seek in posts_section (written as
  * an ordered LIMIT 1, so no aggregate need trust the min/max
- * optimization); the order is sections_position's (migration 016). */
+ * optimization), and an aggregator's newest headline one in
+ * river_entries_section (migration 017; never in the future); the order
+ * is sections_position's (migration 016). */
 static const char SQL_SECTION_LIST[] =
 	"SELECT s.id, s.slug, s.name, s.kind, s.position, "
 	"s.show_newest, (SELECT p.published_at FROM posts p "
 	"WHERE p.section_id = s.id AND p.status = 'published' "
-	"AND p.published_at <= ?1 ORDER BY p.published_at DESC LIMIT 1) "
+	"AND p.published_at <= ?1 ORDER BY p.published_at DESC LIMIT 1), "
+	"(SELECT e.published_at FROM river_entries e "
+	"WHERE e.section_id = s.id AND e.hidden = 0 "
+	"ORDER BY e.published_at DESC LIMIT 1) "
 	"FROM sections s ORDER BY s.position, s.id";
 
 static const char SQL_BLOCK_LIST[] =
@@ -378,6 +383,8 @@ store_section_list(struct store *s, struct arena *a, int64_t now,
 		}
 		section_row(a, st, &(*out)[*n]);
 		(*out)[*n].newest_at = sqlite3_column_int64(st, 6);
+		if (sqlite3_column_int64(st, 7) > (*out)[*n].newest_at)
+			(*out)[*n].newest_at = sqlite3_column_int64(st, 7);
 		(*n)++;
 	}
 	if (step == SQLITE_DONE)

@@ -141,6 +141,11 @@
 #define LIM_FEED_RETRY_AFTER_MAX     (2 * 24 * 3600)
 #define LIM_FEED_BACKOFF_MAX         (24 * 3600)
 #define LIM_FEED_PERMANENT_REDIRECTS 3
+/* The river (core/river.c): feeds fetched in one batch (the feed thread
+ * and `feeds fetch` take them this many at a time); the cursor of a
+ * river page's ?before= (TIME.ID), in bytes. */
+#define LIM_RIVER_BATCH        50
+#define LIM_RIVER_CURSOR_BYTES 40
 
 /* views (enforced in views/views.c and site/api.c) */
 #define LIM_VIEW_WINDOW_SECONDS (30 * 60) /* one view per IP per post */

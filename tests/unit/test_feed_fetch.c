@@ -31,10 +31,10 @@
 #include "feed/schedule.h"
 #include "util/limits.h"
 #include "util/netaddr.h"
+#include "feed_server.h"
 #include "util/banned.h"
 
-static pid_t server;
-static int server_in = -1;
+static struct feed_server fs;
 static int port;
 static struct netset loopback; /* the server's address, allowed */
 static int skipped;
@@ -42,37 +42,14 @@ static int skipped;
 static int
 start_server(void **state)
 {
-	int in[2], out[2];
-	char line[32] = {0};
-	ssize_t got;
 	struct error e;
 
 	(void)state;
-	if (access("/usr/bin/python3", X_OK) != 0)
+	if (feed_server_start(&fs) == -1)
+		return -1;
+	port = fs.port;
+	if (port == 0)
 		return 0; /* each test skips */
-	if (pipe(in) == -1 || pipe(out) == -1)
-		return -1;
-	server = fork();
-	if (server == -1)
-		return -1;
-	if (server == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[1]);
-		close(out[0]);
-		execl("/usr/bin/python3", "python3",
-		      GAZETTE_SOURCE_ROOT "/tests/unit/feed_server.py",
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	server_in = in[1];
-	got = read(out[0], line, sizeof(line) - 1);
-	close(out[0]);
-	if (got <= 0)
-		return -1;
-	port = (int)strtol(line, NULL, 10);
 	if (netset_add(&loopback, "127.0.0.1", &e) == -1)
 		return -1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -83,11 +60,7 @@ static int
 stop_server(void **state)
 {
 	(void)state;
-	if (server > 0) {
-		close(server_in);
-		kill(server, SIGTERM);
-		waitpid(server, NULL, 0);
-	}
+	feed_server_stop(&fs);
 	curl_global_cleanup();
 	return 0;
 }

@@ -48,7 +48,7 @@
 #define SEED_TAGS     6
 
 static const char *const watched[] = {"posts", "comments", "post_tags",
-                                      "post_views"};
+                                      "river_entries", "post_views"};
 #define NWATCHED (sizeof(watched) / sizeof(watched[0]))
 
 struct names {
