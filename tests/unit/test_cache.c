@@ -28,11 +28,13 @@ struct fx {
 	struct arena *a;
 };
 
+/* A store on ":memory:" and the site as serve makes it, with a page
+ * cache of budget bytes. */
 static int
-setup(void **state)
+setup_budget(void **state, size_t budget)
 {
 	static struct fx f;
-	struct site_services svc = {.cache_bytes = BUDGET};
+	struct site_services svc = {.cache_bytes = budget};
 	struct error e;
 
 	f.st = store_open(":memory:", 1, &e);
@@ -44,6 +46,12 @@ setup(void **state)
 	f.a = arena_new();
 	*state = &f;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_budget(state, BUDGET);
 }
 
 static int
@@ -262,19 +270,7 @@ site_page(char *out, size_t cap, int i)
 static int
 setup_large(void **state)
 {
-	static struct fx f;
-	struct site_services svc = {.cache_bytes = SITE_BUDGET};
-	struct error e;
-
-	f.st = store_open(":memory:", 1, &e);
-	if (f.st == NULL)
-		return -1;
-	f.site = site_new(f.st, &svc, "/nonexistent", "http://x.test", &e);
-	if (f.site == NULL)
-		return -1;
-	f.a = arena_new();
-	*state = &f;
-	return 0;
+	return setup_budget(state, SITE_BUDGET);
 }
 
 /* The page held for key, byte for byte, into out; its length or 0. */
