@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "../auth/auth.h"
@@ -216,6 +217,27 @@ cacheable(const struct req *r)
 }
 
 /*
+ * The CPU time this thread spent making a page the cache did not hold
+ * (its reads, model, template and compression, not the network), as
+ * Server-Timing "render;dur=MS" (W3C Server Timing): what a cache miss
+ * costs, per request, for bench/site.sh and for anyone with a browser's
+ * network panel.  Cached answers do not carry it.
+ */
+static void
+server_timing(struct req *r, struct resp *rs, const struct timespec *t0)
+{
+	struct timespec t1;
+	int64_t ns;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	ns = (int64_t)(t1.tv_sec - t0->tv_sec) * 1000000000 +
+	     (t1.tv_nsec - t0->tv_nsec);
+	(void)resp_header(rs, "Server-Timing",
+	                  arena_printf(r->arena, "render;dur=%.3f",
+	                               (double)ns / 1e6));
+}
+
+/*
  * An anonymous GET or HEAD may be answered from the page cache; on a miss
  * its reads share one read transaction.  The store's numbers are read
  * before anything else, so a change committed while the page is made
@@ -229,6 +251,7 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 	struct cache_stamp st = {store_generation(s->store),
 	                         store_post_clock(s->store)};
 	int gzip = req_accepts_gzip(r);
+	struct timespec t0;
 
 	if (!cacheable(r)) {
 		route(s, r, rs);
@@ -238,6 +261,7 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 	                : r->path;
 	if (cache_get(s, r->arena, key, st.version, gzip, rs))
 		return;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	site_refresh(s);
 	store_read_begin(s->store);
 	route(s, r, rs);
@@ -245,6 +269,8 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 	if (rs->status == 200 && rs->etag[0] == '\0' && rs->file_fd < 0)
 		resp_prepare(rs, gzip);
 	cache_put(s, key, &st, rs);
+	/* After the copy is kept: a later hit does not repeat this figure. */
+	server_timing(r, rs, &t0);
 }
 
 /* "GET, HEAD, POST" for the methods r->allow names (RFC 9110 10.2.1). */

@@ -145,6 +145,20 @@ describe('Cache-Control and HEAD', () => {
     assert.match(bad.headers['cache-control'], /no-store/);
   });
 
+  test('a page made for the request says its CPU time (Server-Timing render); one from the cache does not', async () => {
+    // a path no test has fetched yet: the first answer is made, the next kept
+    const t = `${post}?st=${Date.now()}`;
+    const made = await raw(t);
+    assert.equal(made.status, 200);
+    const m = /^render;dur=(\d+\.\d{3})$/.exec(made.headers['server-timing'] || '');
+    assert.ok(m, `Server-Timing on a render: ${made.headers['server-timing']}`);
+    assert.ok(Number(m[1]) > 0 && Number(m[1]) < 60000, m[1]);
+    const kept = await raw(t);
+    assert.equal(kept.status, 200);
+    assert.equal(kept.headers['server-timing'], undefined, 'a cached copy does not repeat the render time');
+    assert.equal(kept.headers.etag, made.headers.etag);
+  });
+
   test('HEAD works wherever GET does, with the same headers and no body', async () => {
     for (const t of ['/', post, '/category/news/', '/tag/transcripts/', '/about/', '/books/', '/feed/',
       '/sitemap.xml', '/robots.txt', '/static/site.css', '/no-such-page/']) {
