@@ -43,9 +43,14 @@
  * packed only; a packed page read twice
  * while the hand goes round is kept as sent again beside its packed form,
  * and the hand, passing a page nobody read, first drops its unpacked
- * forms and only the next time the page.  So a large site's cold pages
- * cost a decompression (about 3 µs) instead of a render, and its hot
- * pages a copy (docs/ARCHITECTURE.md, "Page cache").
+ * forms and only the next time the page.  Those copies as sent take at
+ * most UNPACKED_SHARE of the budget and have a ring of their own: once
+ * it is full, a page read again takes the place of a copy not sent since
+ * that ring's hand last passed (make_unpacked_room), so the share holds
+ * the pages read most now, not the first ones that were read twice.
+ * So a large site's cold pages cost a decompression (about 3 µs) instead
+ * of a render, and its hot pages a copy (docs/ARCHITECTURE.md, "Page
+ * cache").
  */
 #include <malloc.h>
 #include <pthread.h>
@@ -134,6 +139,10 @@ struct entry {
 	size_t zlen;
 	struct zdict *dict; /* that z was packed with */
 	int gzippable; /* resp.gzippable; 0 also when gzip gained nothing */
+	/* Packed and kept as sent too (promoted): the ring of such copies,
+	 * and whether one was sent since its hand last passed. */
+	struct entry *uolder, *unewer;
+	atomic_int uused;
 };
 
 struct page_cache {
@@ -142,12 +151,15 @@ struct page_cache {
 	size_t mask;        /* buckets - 1, a power of two less one */
 	struct entry *hand; /* the ring's next candidate for eviction */
 	size_t bytes, budget, n;
-	uint64_t version;   /* the newest generation seen by a fill */
-	struct zdict *dict; /* for new packed entries, or NULL */
-	size_t packed;      /* entries holding a packed body */
-	int packing;        /* PACK_FROM_PCT was reached: new pages packed */
-	size_t unpacked;    /* bytes of bodies kept as sent beside packed */
-	size_t freed;       /* bytes given back to malloc since its last trim */
+	uint64_t version;    /* the newest generation seen by a fill */
+	struct zdict *dict;  /* for new packed entries, or NULL */
+	size_t packed;       /* entries holding a packed body */
+	int packing;         /* PACK_FROM_PCT was reached: new pages packed */
+	size_t unpacked;     /* bytes of bodies kept as sent beside packed */
+	struct entry *uhand; /* the ring of those, and its hand */
+	size_t nu;           /* entries in that ring */
+	atomic_llong udemoted_ms; /* the last time a hot page made room */
+	size_t freed; /* bytes given back to malloc since its last trim */
 };
 
 /* Each worker's zstd contexts, made when first needed. */
@@ -251,6 +263,88 @@ block_bytes(void *p)
 	return p != NULL ? malloc_usable_size(p) + MALLOC_OVERHEAD : 0;
 }
 
+/* Into the ring of promoted copies, just behind its hand. */
+static void
+uring_add(struct page_cache *c, struct entry *en)
+{
+	atomic_store_explicit(&en->uused, 0, memory_order_relaxed);
+	c->nu++;
+	if (c->uhand == NULL) {
+		en->uolder = en->unewer = en;
+		c->uhand = en;
+	} else {
+		en->unewer = c->uhand;
+		en->uolder = c->uhand->uolder;
+		en->uolder->unewer = en;
+		c->uhand->uolder = en;
+	}
+}
+
+/* Out of that ring (en is packed and kept as sent). */
+static void
+uring_del(struct page_cache *c, struct entry *en)
+{
+	if (en->unewer == en)
+		c->uhand = NULL;
+	else {
+		en->uolder->unewer = en->unewer;
+		en->unewer->uolder = en->uolder;
+		if (c->uhand == en)
+			c->uhand = en->unewer;
+	}
+	en->uolder = en->unewer = NULL;
+	c->unpacked -= block_bytes(en->body);
+	c->nu--;
+}
+
+/* Drop a packed entry's copy as sent, and its gzip variant. */
+static void
+demote(struct page_cache *c, struct entry *en)
+{
+	size_t b = block_bytes(en->body) + block_bytes(en->gz);
+
+	if (en->body != NULL)
+		uring_del(c, en);
+	free(en->body);
+	free(en->gz);
+	en->body = en->gz = NULL;
+	en->gzlen = 0;
+	en->bytes -= b;
+	c->bytes -= b;
+	c->freed += b;
+}
+
+/*
+ * Room for need more bytes of promoted copies, sparing keep: the hand
+ * of their ring drops the copy of a page not sent since it last passed
+ * (or stale), and gives the others another round.  So the share holds
+ * the pages read most now, not the first ones read twice (a warm-up's,
+ * a crawler's).  Two rounds at most: every copy is looked at twice.
+ */
+static void
+make_unpacked_room(struct page_cache *c, size_t need, const struct entry *keep)
+{
+	size_t share = c->budget / UNPACKED_SHARE, steps = 0, n = c->nu;
+	time_t now = mono_now();
+
+	while (c->uhand != NULL && c->unpacked + need > share &&
+	       steps++ < 2 * n) {
+		struct entry *en = c->uhand;
+		int stale = en->version != c->version ||
+		            now - en->at >= PAGE_CACHE_SECONDS;
+
+		if (en == keep ||
+		    (!stale &&
+		     atomic_exchange_explicit(&en->uused, 0,
+		                              memory_order_relaxed))) {
+			c->uhand = en->unewer;
+			continue;
+		}
+		c->uhand = en->unewer;
+		demote(c, en);
+	}
+}
+
 struct page_cache *
 cache_new(size_t budget)
 {
@@ -300,7 +394,8 @@ entry_unlink(struct page_cache *c, struct entry *en)
 	c->n--;
 	if (en->z != NULL) {
 		c->packed--;
-		c->unpacked -= block_bytes(en->body);
+		if (en->body != NULL)
+			uring_del(c, en);
 	}
 }
 
@@ -378,15 +473,7 @@ make_room(struct page_cache *c, size_t need, const struct entry *keep)
 		}
 		if (!stale && en->z != NULL &&
 		    (en->body != NULL || en->gz != NULL)) {
-			size_t b = block_bytes(en->body) + block_bytes(en->gz);
-
-			c->unpacked -= block_bytes(en->body);
-			free(en->body);
-			free(en->gz);
-			en->body = en->gz = NULL;
-			en->gzlen = 0;
-			en->bytes -= b;
-			c->bytes -= b;
+			demote(c, en);
 			c->hand = en->newer;
 			continue;
 		}
@@ -446,21 +533,38 @@ keep_for_entry(struct site *s, const char *key, uint64_t h, uint64_t version,
 			c->bytes += b;
 		}
 	}
-	if (want_body && en->body == NULL && rs->body.len == en->len &&
-	    c->unpacked + en->len + MALLOC_OVERHEAD <=
-	            c->budget / UNPACKED_SHARE) {
-		char *body = xmalloc(en->len + 1);
-		size_t b = block_bytes(body);
+	if (want_body && en->body == NULL && rs->body.len == en->len) {
+		make_unpacked_room(c, en->len + MALLOC_OVERHEAD, en);
+		if (c->unpacked + en->len + MALLOC_OVERHEAD <=
+		    c->budget / UNPACKED_SHARE) {
+			char *body = xmalloc(en->len + 1);
+			size_t b = block_bytes(body);
 
-		make_room(c, b, en);
-		memcpy(body, rs->body.p, en->len + 1);
-		en->body = body;
-		en->bytes += b;
-		c->bytes += b;
-		c->unpacked += b;
+			make_room(c, b, en);
+			memcpy(body, rs->body.p, en->len + 1);
+			en->body = body;
+			en->bytes += b;
+			c->bytes += b;
+			c->unpacked += b;
+			uring_add(c, en);
+		}
 	}
 out:
 	pthread_rwlock_unlock(&c->lock);
+}
+
+/* At most once a millisecond, across the workers: true for one. */
+static int
+may_demote(struct page_cache *c)
+{
+	struct timespec ts;
+	long long ms, last;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	last = atomic_load_explicit(&c->udemoted_ms, memory_order_relaxed);
+	return last != ms &&
+	       atomic_compare_exchange_strong(&c->udemoted_ms, &last, ms);
 }
 
 /*
@@ -491,16 +595,22 @@ cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
 	} else if (en->body != NULL) {
 		if (buf_add(&rs->body, en->body, en->len) == -1)
 			goto out;
+		if (en->z != NULL &&
+		    !atomic_load_explicit(&en->uused, memory_order_relaxed))
+			atomic_store_explicit(&en->uused, 1,
+			                      memory_order_relaxed);
 	} else if (unpack(en, &rs->body) == -1)
 		goto out;
 	else
-		/* read twice in one round: hot, kept as sent if there is room
-		 * (checked here: asking under the write lock each time a
-		 * packed page was hit again serialised the workers once the
-		 * room was taken) */
+		/* read twice in one round: hot, kept as sent if there is
+		 * room, or if room may be made (checked here, and room made
+		 * at most once a millisecond: asking under the write lock
+		 * each time a packed page was hit again serialised the
+		 * workers once the room was taken) */
 		need_body =
-			was_used && c->unpacked + en->len + MALLOC_OVERHEAD <=
-					    c->budget / UNPACKED_SHARE;
+			was_used && (c->unpacked + en->len + MALLOC_OVERHEAD <=
+		                             c->budget / UNPACKED_SHARE ||
+		                     may_demote(c));
 	rs->gzippable = en->gzippable;
 	need_gz = gzip && en->gz == NULL && en->gzippable;
 	at = en->at;

@@ -10,7 +10,9 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http/http.h"
 #include "site/internal.h"
@@ -345,6 +347,68 @@ a_large_site_is_kept_packed(void **state)
 	assert_true(bytes <= SITE_BUDGET);
 }
 
+/*
+ * The share of the budget for pages kept as sent beside their packed form
+ * goes to the pages read now: once it is full of pages read twice a while
+ * ago (a warm-up, a crawler), a page read again and again still gets a
+ * copy as sent, by dropping the copy of one not read since, while a copy
+ * still being read keeps its place.
+ */
+static void
+hot_pages_win_the_unpacked_share(void **state)
+{
+	struct fx *f = *state;
+	static char page[32768], got[32768];
+	char key[32], kept[32] = "", hot[32];
+	size_t len;
+	int promoted = 0, held = 0;
+
+	for (int i = 0; i < 4500; i++) {
+		snprintf(key, sizeof(key), "/p%d/", i);
+		len = site_page(page, sizeof(page), i);
+		put_body(f, key, page, len, 0);
+	}
+	/* Read twice in turn: each is kept as sent when read, and once
+	 * the share is full, for the copy of one read longer ago. */
+	for (int i = 4200; i < 4500; i++) {
+		snprintf(key, sizeof(key), "/p%d/", i);
+		if (cache_forms(f->site, key) != CACHE_PACKED)
+			continue;
+		get_page(f, key, 0, got, sizeof(got));
+		get_page(f, key, 0, got, sizeof(got));
+		promoted += (cache_forms(f->site, key) & CACHE_AS_SENT) != 0;
+		usleep(5000); /* room is made at most once a millisecond */
+	}
+	for (int i = 4200; i < 4500; i++) {
+		snprintf(key, sizeof(key), "/p%d/", i);
+		if (cache_forms(f->site, key) & CACHE_AS_SENT) {
+			held++;
+			if (*kept == '\0')
+				memcpy(kept, key, sizeof(key));
+		}
+	}
+	assert_true(promoted > 200);
+	assert_true(held > 10 && held < promoted); /* the share is full */
+	/* the oldest copy still kept is read again: a reason to stay */
+	assert_true(get_page(f, kept, 0, got, sizeof(got)) > 0);
+	/* a page not kept as sent, read again and again, gets its copy */
+	for (int i = 3999; i > 0; i--) {
+		snprintf(hot, sizeof(hot), "/p%d/", i);
+		if (cache_forms(f->site, hot) == CACHE_PACKED)
+			break;
+	}
+	assert_int_equal(cache_forms(f->site, hot), CACHE_PACKED);
+	for (int k = 0; k < 4; k++) {
+		usleep(5000);
+		assert_true(get_page(f, hot, 0, got, sizeof(got)) > 0);
+	}
+	assert_true(cache_forms(f->site, hot) & CACHE_AS_SENT);
+	assert_true(cache_forms(f->site, kept) & CACHE_AS_SENT);
+	len = site_page(page, sizeof(page), (int)strtol(hot + 2, NULL, 10));
+	assert_int_equal(get_page(f, hot, 0, got, sizeof(got)), len);
+	assert_memory_equal(got, page, len);
+}
+
 int
 main(void)
 {
@@ -357,6 +421,9 @@ main(void)
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(a_large_site_is_kept_packed,
 	                                        setup_large, teardown),
+		cmocka_unit_test_setup_teardown(
+			hot_pages_win_the_unpacked_share, setup_large,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
