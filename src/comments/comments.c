@@ -206,7 +206,24 @@ check_fields(const struct comment_input *in, struct error *e)
 const char *
 comments_form_stamp(struct comments *c, struct arena *a, int64_t now)
 {
-	return auth_stamp(a, c->form_key, now);
+	/* One HMAC per thread and second, not one per page rendered: the
+	 * stamp only says when the form was made, to the second. */
+	static _Thread_local struct {
+		const struct comments *c;
+		int64_t t;
+		char stamp[64];
+	} last;
+
+	if (last.c != c || last.t != now) {
+		const char *st = auth_stamp(a, c->form_key, now);
+
+		if (strlen(st) >= sizeof(last.stamp))
+			return st;
+		memcpy(last.stamp, st, strlen(st) + 1);
+		last.c = c;
+		last.t = now;
+	}
+	return arena_strdup(a, last.stamp);
 }
 
 /* The render time of a stamp, or -1 when it is not one of ours. */
@@ -545,14 +562,9 @@ comments_change_own(struct comments *c, struct arena *a, int64_t id,
 }
 
 int
-comments_max_depth(struct comments *c)
+comments_max_depth(struct comments *c, struct arena *a)
 {
-	struct arena *a = arena_new();
-	struct rules r;
-
-	rules_load(c->st, a, &r);
-	arena_free(a);
-	return r.max_depth;
+	return (int)settings_int(c->st, a, "comments_max_depth");
 }
 
 int

@@ -120,7 +120,7 @@ int comments_post_password(struct comments *c, int64_t post_id,
 const char *comments_form_stamp(struct comments *c, struct arena *a,
                                 int64_t now);
 /* The configured maximum depth of replies. */
-int comments_max_depth(struct comments *c);
+int comments_max_depth(struct comments *c, struct arena *a);
 
 /*
  * A guest submission: an article from anyone, into the review queue as a

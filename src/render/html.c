@@ -6,11 +6,16 @@
 int
 html_escape(struct buf *b, const char *s, size_t n)
 {
+	/* The bytes replaced, found by a table lookup a byte. */
+	static const unsigned char special[256] =
+		{['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
 	size_t start = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const char *rep;
 
+		if (!special[(unsigned char)s[i]])
+			continue;
 		switch (s[i]) {
 		case '&':
 			rep = "&amp;";
@@ -24,11 +29,9 @@ html_escape(struct buf *b, const char *s, size_t n)
 		case '"':
 			rep = "&quot;";
 			break;
-		case '\'':
+		default:
 			rep = "&#39;";
 			break;
-		default:
-			continue;
 		}
 		if (buf_add(b, s + start, i - start) == -1 ||
 		    buf_puts(b, rep) == -1)

@@ -10,6 +10,7 @@
 #include "html.h"
 #include "../util/alloc.h"
 #include "../util/limits.h"
+#include "../util/num.h"
 #include "../util/banned.h"
 
 /*
@@ -163,7 +164,8 @@ tval_set(struct arena *a, struct tval *map, const char *key, struct tval *v)
 {
 	assert(map != NULL && map->kind == TV_MAP && key != NULL);
 	for (size_t i = 0; i < map->u.map.n; i++)
-		if (strcmp(map->u.map.v[i].key, key) == 0) {
+		if (map->u.map.v[i].key[0] == key[0] &&
+		    strcmp(map->u.map.v[i].key, key) == 0) {
 			map->u.map.v[i].val = v;
 			return v;
 		}
@@ -748,9 +750,8 @@ put_val(struct render *r, const struct tval *v, int escape)
 		n = strlen(p);
 		break;
 	case TV_INT:
-		snprintf(num, sizeof(num), "%" PRId64, v->u.i);
+		n = num_format(v->u.i, num);
 		p = num;
-		n = strlen(p);
 		break;
 	case TV_REAL:
 		fmt_real(v->u.r, num, sizeof(num));

@@ -141,10 +141,17 @@ comments_model(struct site *s, struct req *r, struct tval *pm,
 	const char *reply = req_query(r, "replytocom");
 	int64_t parent = 0;
 
-	if (store_comment_threads(s->store, a, p->id, by_activity(s, p),
-	                          LIM_COMMENT_THREADS,
-	                          (int)((page - 1) * LIM_COMMENT_THREADS), &cs,
-	                          &n, &roots, &e) == -1) {
+	/* Most posts have no approved comment: the row read with the post
+	 * (in the same read transaction) says so, and nothing is read. */
+	if (p->comment_count == 0) {
+		cs = NULL;
+		n = 0;
+		roots = 0;
+	} else if (store_comment_threads(s->store, a, p->id, by_activity(s, p),
+	                                 LIM_COMMENT_THREADS,
+	                                 (int)((page - 1) *
+	                                       LIM_COMMENT_THREADS),
+	                                 &cs, &n, &roots, &e) == -1) {
 		log_error("comments of %lld: %s", (long long)p->id, e.msg);
 		return -1;
 	}
@@ -154,7 +161,7 @@ comments_model(struct site *s, struct req *r, struct tval *pm,
 	if (page > pages)
 		return -1;
 	tval_set(a, pm, "comment_list",
-	         threads_model(a, cs, n, comments_max_depth(s->comments)));
+	         threads_model(a, cs, n, comments_max_depth(s->comments, a)));
 	if (page < pages)
 		tval_set_str(a, pm, "comments_more",
 		             arena_printf(a, "%scomment-page-%lld/#comments",

@@ -139,6 +139,9 @@ page_model(struct site *s, struct req *r, const char *title,
 	return m;
 }
 
+/* The room a page's body gets before its template runs. */
+#define PAGE_BODY_START (32 * 1024)
+
 void
 page_render(struct site *s, struct req *r, struct resp *rs, const char *name,
             struct tval *model)
@@ -146,6 +149,11 @@ page_render(struct site *s, struct req *r, struct resp *rs, const char *name,
 	struct error e;
 
 	(void)r;
+	/* A page is some 15-40 KB: room for it at once, not a dozen
+	 * doublings from 64 bytes (under a smaller body limit, it grows as
+	 * it goes). */
+	if (rs->body.cap == 0 && buf_grow(&rs->body, PAGE_BODY_START) == -1)
+		buf_reset(&rs->body);
 	if (tmpl_render(s->tmpl, name, model, &rs->body, &e) == -1) {
 		log_error("render %s: %s", name, e.msg);
 		buf_reset(&rs->body);

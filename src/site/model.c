@@ -14,22 +14,18 @@
 const char *
 date_human(struct arena *a, int64_t t)
 {
-	char out[64], *sp;
+	char out[TIME_TEXT_BYTES];
 
-	/* %e pads the day with a space: "April  7, 2022" -> "April 7, 2022" */
-	time_format(t, "%B %e, %Y", out, sizeof(out));
-	sp = strstr(out, "  ");
-	if (sp != NULL)
-		memmove(sp, sp + 1, strlen(sp));
+	time_human(t, out);
 	return arena_strdup(a, out);
 }
 
 const char *
 date_iso(struct arena *a, int64_t t)
 {
-	char out[64];
+	char out[TIME_TEXT_BYTES];
 
-	time_format(t, "%Y-%m-%dT%H:%M:%SZ", out, sizeof(out));
+	time_iso(t, out);
 	return arena_strdup(a, out);
 }
 

@@ -98,6 +98,23 @@ protect(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	return 1;
 }
 
+/* A previous or next post is a link: id, title, url, abs_url, date and
+ * date_iso (docs/decisions/080). */
+static struct tval *
+neighbor_model(struct site *s, struct arena *a, const struct post *p)
+{
+	struct tval *m = tval_map(a);
+	const char *path = site_permalink(a, p);
+
+	tval_set_int(a, m, "id", p->id);
+	tval_set_str(a, m, "title", p->title);
+	tval_set_str(a, m, "url", path);
+	tval_set_str(a, m, "abs_url", arena_printf(a, "%s%s", s->url, path));
+	tval_set_str(a, m, "date", date_human(a, p->published_at));
+	tval_set_str(a, m, "date_iso", date_iso(a, p->published_at));
+	return m;
+}
+
 /* The page of one item: its body, tags, and for posts the neighbours. */
 static void
 item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
@@ -127,9 +144,9 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	    store_post_neighbors(s->store, a, p, clock_now(), &prev, &has_prev,
 	                         &next, &has_next, &e) == 0) {
 		if (has_prev)
-			tval_set(a, pm, "prev", post_model(s, a, &prev));
+			tval_set(a, pm, "prev", neighbor_model(s, a, &prev));
 		if (has_next)
-			tval_set(a, pm, "next", post_model(s, a, &next));
+			tval_set(a, pm, "next", neighbor_model(s, a, &next));
 	}
 	/* Locked, the comments are not even read: a site's own post.html
 	 * cannot show what the model does not hold. */

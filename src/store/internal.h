@@ -41,6 +41,7 @@ struct conn {
 	sqlite3 *db;
 	struct stmt_slot stmts[STMT_SLOTS];
 	int reading; /* inside store_read_begin() (read connections only) */
+	uint64_t read_gen; /* store_generation() as that read began */
 };
 
 struct store {
@@ -73,12 +74,23 @@ struct store {
 	pthread_rwlock_t settings_lock;
 	struct settings_snap *settings;
 	struct search_cache *search_cache; /* store_search.c: term counts */
+	/* store_order.c: the listed posts' order, and one maker at a time. */
+	pthread_rwlock_t order_lock;
+	pthread_mutex_t order_build;
+	struct order *order;
 	long long changes_seen; /* sqlite3_total_changes64 at the last bump */
 	int64_t watch_first;    /* the writer's data_version when it started */
 	pthread_t watcher;
 	int watching;
 	atomic_int watch_stop;
 };
+
+/* store_order.c: a post's neighbours' ids from the in-memory order of
+ * the listed posts (0: none), or -1 when it is not at hand (then read
+ * them with SQL).  c and locked: as reader_get() gave them. */
+int order_neighbors(struct store *s, struct conn *c, int locked, int64_t at,
+                    int64_t id, int64_t now, int64_t *prev, int64_t *next);
+void order_free(struct order *o);
 
 /* Fill e from db's last error (UNIQUE -> ERR_CONFLICT, other constraints
  * -> ERR_INVALID, else ERR_IO) and return -1. */
@@ -309,6 +321,7 @@ extern const struct store_stmt views_reader_stmts[];
 extern const struct store_stmt search_reader_stmts[];
 extern const struct store_stmt legacy_reader_stmts[];
 extern const struct store_stmt river_reader_stmts[];
+extern const struct store_stmt order_reader_stmts[];
 
 /* 1 when a page may not have slug (a route of site/site.c owns it, or a
  * year archive); 0 for other types (store_posts.c). */

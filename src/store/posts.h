@@ -128,7 +128,8 @@ int store_post_set_status(struct store *s, int64_t id, enum post_status status,
                           int64_t now, struct error *e);
 
 /* The published posts just before and after p (by date); has_* is 0
- * where there is none. */
+ * where there is none.  They are links: of each, id, type, status, slug,
+ * title and published_at (as updated_at too) are read, nothing else. */
 int store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
                          int64_t now, struct post *prev, int *has_prev,
                          struct post *next, int *has_next, struct error *e);

@@ -438,6 +438,7 @@ store_read_begin(struct store *s)
 	c = reader_get(s, &locked, &e);
 	if (c == NULL || c->reading)
 		return;
+	c->read_gen = store_generation(s);
 	c->reading = read_step(c, SQL_READ_BEGIN, NULL) == 0;
 }
 

@@ -62,6 +62,13 @@ static const char SQL_POST_NEXT[] =
 	"AND p.published_at > ?3 "
 	"ORDER BY p.published_at, p.id LIMIT 1";
 
+/* One neighbour the in-memory order named (store_order.c), by rowid:
+ * what a link to it shows (store_post_neighbors). */
+static const char SQL_POST_LISTED_ID[] =
+	"SELECT slug, title, published_at FROM posts "
+	"WHERE id = ?1 AND type = 'post' AND status = 'published' "
+	"AND password = ''";
+
 /*
  * A list's rows per month or day (?4), newest first, within [?5, ?6):
  * start, end (the next one's start), n, and the year and month of start.
@@ -139,6 +146,7 @@ const struct store_stmt lists_reader_stmts[] = {
 	{"post_prev", SQL_POST_PREV, NULL},
 	{"post_next_same", SQL_POST_NEXT_SAME, NULL},
 	{"post_next", SQL_POST_NEXT, NULL},
+	{"post_listed_id", SQL_POST_LISTED_ID, NULL},
 	{"list_counts", SQL_COUNTS, NULL},
 	{"list_held_all", SQL_HELD_ALL, NULL},
 	{"list_held_range", SQL_HELD_RANGE, NULL},
@@ -173,6 +181,55 @@ maybe_post(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
 	               : db_error(e, c->db, "post");
 }
 
+/*
+ * The neighbours the in-memory order names (store_order.c), read by
+ * rowid: 1 when read, 0 when the order is not at hand or names a post
+ * gone since (then the probes read them), -1 on an error.
+ */
+static int
+neighbors_by_order(struct store *s, struct conn *c, int locked, struct arena *a,
+                   int64_t at, int64_t id, int64_t now, struct post *outs[2],
+                   int *found[2], struct error *e)
+{
+	int64_t ids[2];
+	int step;
+
+	if (order_neighbors(s, c, locked, at, id, now, &ids[0], &ids[1]) == -1)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st;
+
+		if (ids[i] == 0)
+			continue;
+		st = conn_stmt(c, SQL_POST_LISTED_ID, e);
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			struct post *q = outs[i];
+
+			memset(q, 0, sizeof(*q));
+			q->id = ids[i];
+			q->type = POST_POST;
+			q->status = POST_PUBLISHED;
+			q->slug = col_text(a, st, 0);
+			q->title = col_text(a, st, 1);
+			q->published_at = sqlite3_column_int64(st, 2);
+			q->updated_at = q->published_at;
+			*found[i] = 1;
+		}
+		stmt_done(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return db_error(e, c->db, "post");
+		if (!*found[i]) {
+			*found[0] = *found[1] = 0;
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int
 store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
                      int64_t now, struct post *prev, int *has_prev,
@@ -192,9 +249,19 @@ store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
 	int64_t at = p->published_at > now ? now + 1 : p->published_at;
 	int64_t id = p->published_at > now ? 0 : p->id;
 
+	int by_order;
+
 	*has_prev = *has_next = 0;
 	if (c == NULL)
 		return -1;
+	by_order = p->type == POST_POST
+	                   ? neighbors_by_order(s, c, locked, a, at, id, now,
+	                                        outs, found, e)
+	                   : 0;
+	if (by_order != 0) {
+		rc = by_order == 1 ? 0 : -1;
+		goto out;
+	}
 	for (int i = 0; i < 2; i++)
 		for (int j = 0; j < 2 && !*found[i]; j++) {
 			sqlite3_stmt *st = conn_stmt(c, sql[i][j], e);

@@ -399,29 +399,26 @@ store_post_set_status(struct store *s, int64_t id, enum post_status status,
 const char *
 post_path(struct arena *a, const struct post *p)
 {
-	struct buf b;
-	char date[32];
-	const char *out = "/";
+	size_t n = strlen(p->slug), k = 0;
+	/* "/YYYY/MM/DD/" or "/podcast/", the slug at most tripled, "/" */
+	char *out = arena_alloc(a, TIME_TEXT_BYTES + 3 * n + 2);
 
-	buf_init(&b, LIM_URL_BYTES);
 	if (p->type == POST_POST) {
-		time_format(p->published_at, "/%Y/%m/%d/", date, sizeof(date));
-		if (buf_puts(&b, date) == -1)
-			goto out;
-	} else if (p->type == POST_BOOK) {
-		if (buf_puts(&b, "/books/") == -1)
-			goto out;
-	} else if (p->type == POST_EPISODE) {
-		if (buf_puts(&b, "/podcast/") == -1)
-			goto out;
-	} else if (buf_putc(&b, '/') == -1)
-		goto out;
-	if (url_encode(&b, p->slug, strlen(p->slug)) == -1 ||
-	    buf_putc(&b, '/') == -1)
-		goto out;
-	out = arena_strndup(a, buf_str(&b), b.len);
-out:
-	buf_release(&b);
+		time_path(p->published_at, out);
+		if (*out == '\0')
+			return "/";
+		k = strlen(out);
+	} else {
+		const char *pre = p->type == POST_BOOK      ? "/books/"
+		                  : p->type == POST_EPISODE ? "/podcast/"
+		                                            : "/";
+
+		k = strlen(pre);
+		memcpy(out, pre, k);
+	}
+	k += url_encode_to(out + k, p->slug, n);
+	out[k++] = '/';
+	out[k] = '\0';
 	return out;
 }
 

@@ -22,10 +22,19 @@
 #include "../util/banned.h"
 
 const struct store_stmt *const store_reader_stmts[] = {
-	settings_reader_stmts, site_reader_stmts,  post_row_reader_stmts,
-	posts_reader_stmts,    lists_reader_stmts, comments_reader_stmts,
-	feeds_reader_stmts,    views_reader_stmts, search_reader_stmts,
-	legacy_reader_stmts,   river_reader_stmts, NULL,
+	settings_reader_stmts,
+	site_reader_stmts,
+	post_row_reader_stmts,
+	posts_reader_stmts,
+	lists_reader_stmts,
+	comments_reader_stmts,
+	feeds_reader_stmts,
+	views_reader_stmts,
+	search_reader_stmts,
+	legacy_reader_stmts,
+	river_reader_stmts,
+	order_reader_stmts,
+	NULL,
 };
 
 /* ---- migrations ------------------------------------------------------- */
@@ -202,6 +211,8 @@ store_open(const char *path, int create, struct error *e)
 	pthread_mutexattr_destroy(&attr);
 	pthread_mutex_init(&s->rlist_lock, NULL);
 	pthread_rwlock_init(&s->settings_lock, NULL);
+	pthread_rwlock_init(&s->order_lock, NULL);
+	pthread_mutex_init(&s->order_build, NULL);
 	pthread_key_create(&s->rkey, reader_destroy);
 	s->search_cache = search_cache_new();
 	if (create && !s->memory && db_file_create(path, e) == -1) {
@@ -242,6 +253,9 @@ store_close(struct store *s)
 	pthread_mutex_destroy(&s->rlist_lock);
 	settings_free(s->settings);
 	pthread_rwlock_destroy(&s->settings_lock);
+	order_free(s->order);
+	pthread_rwlock_destroy(&s->order_lock);
+	pthread_mutex_destroy(&s->order_build);
 	free(s->path);
 	free(s);
 }

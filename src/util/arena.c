@@ -141,13 +141,19 @@ arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	int n;
 	char *p;
 
+	char small[256];
+
+	/* One pass for the short strings nearly every call makes. */
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(small, sizeof(small), fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return arena_strdup(a, "");
 	p = arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof(small))
+		memcpy(p, small, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 

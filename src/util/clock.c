@@ -116,3 +116,102 @@ time_format(int64_t t, const char *fmt, char *out, size_t n)
 			out[0] = '\0';
 	}
 }
+
+int
+time_ymd(int64_t t, int *y, int *m, int *d)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 < 0 ||
+	    tm.tm_year + 1900 > 9999)
+		return -1;
+	*y = tm.tm_year + 1900;
+	*m = tm.tm_mon + 1;
+	*d = tm.tm_mday;
+	return 0;
+}
+
+/* n as exactly w decimal digits (n < 10^w). */
+static char *
+put_digits(char *p, int n, int w)
+{
+	for (int i = w - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + w;
+}
+
+void
+time_iso(int64_t t, char *out)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char *p = out;
+
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 < 0 ||
+	    tm.tm_year + 1900 > 9999) {
+		out[0] = '\0';
+		return;
+	}
+	p = put_digits(p, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = 'Z';
+	*p = '\0';
+}
+
+void
+time_human(int64_t t, char *out)
+{
+	static const char *const months[12] = {"January",   "February",
+	                                       "March",     "April",
+	                                       "May",       "June",
+	                                       "July",      "August",
+	                                       "September", "October",
+	                                       "November",  "December"};
+	int y, m, d;
+	size_t n;
+	char *p;
+
+	if (time_ymd(t, &y, &m, &d) == -1) {
+		out[0] = '\0';
+		return;
+	}
+	n = strlen(months[m - 1]);
+	memcpy(out, months[m - 1], n);
+	p = out + n;
+	*p++ = ' ';
+	p = put_digits(p, d, d >= 10 ? 2 : 1);
+	*p++ = ',';
+	*p++ = ' ';
+	p = put_digits(p, y, y >= 1000 ? 4 : y >= 100 ? 3 : y >= 10 ? 2 : 1);
+	*p = '\0';
+}
+
+void
+time_path(int64_t t, char *out)
+{
+	int y, m, d;
+	char *p = out;
+
+	if (time_ymd(t, &y, &m, &d) == -1) {
+		out[0] = '\0';
+		return;
+	}
+	*p++ = '/';
+	p = put_digits(p, y, 4);
+	*p++ = '/';
+	p = put_digits(p, m, 2);
+	*p++ = '/';
+	p = put_digits(p, d, 2);
+	*p++ = '/';
+	*p = '\0';
+}

@@ -22,3 +22,23 @@ num_parse(const char *s, int64_t min, int64_t max, int64_t *out)
 	*out = v;
 	return 0;
 }
+
+size_t
+num_format(int64_t v, char *out)
+{
+	char tmp[NUM_TEXT_BYTES];
+	/* The magnitude as unsigned: -INT64_MIN does not fit an int64_t. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, k = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		out[k++] = '-';
+	while (n > 0)
+		out[k++] = tmp[--n];
+	out[k] = '\0';
+	return k;
+}

@@ -95,24 +95,49 @@ slug_valid(const char *s)
 	return strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
 }
 
-int
-url_encode(struct buf *b, const char *s, size_t n)
+static int
+url_safe(unsigned char c)
+{
+	return is_alnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+size_t
+url_encode_to(char *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (is_alnum(c) || c == '-' || c == '_' || c == '.' ||
-		    c == '~') {
-			if (buf_putc(b, (char)c) == -1)
-				return -1;
-		} else {
-			char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-
-			if (buf_add(b, esc, 3) == -1)
-				return -1;
+		if (url_safe(c))
+			out[k++] = (char)c;
+		else {
+			out[k++] = '%';
+			out[k++] = hex[c >> 4];
+			out[k++] = hex[c & 15];
 		}
+	}
+	return k;
+}
+
+int
+url_encode(struct buf *b, const char *s, size_t n)
+{
+	/* Runs of bytes that stay as they are go in whole. */
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		char esc[3];
+
+		while (j < n && url_safe((unsigned char)s[j]))
+			j++;
+		if (buf_add(b, s + i, j - i) == -1)
+			return -1;
+		if (j == n)
+			break;
+		if (buf_add(b, esc, url_encode_to(esc, s + j, 1)) == -1)
+			return -1;
+		i = j + 1;
 	}
 	return 0;
 }

@@ -52,6 +52,9 @@ const char *tags_split(struct arena *a, const char *s, size_t max_items,
  * segment). */
 int url_encode(struct buf *b, const char *s, size_t n)
 	__attribute__((warn_unused_result));
+/* The same into out, which has room for 3 * n bytes; returns the bytes
+ * written (no terminating NUL). */
+size_t url_encode_to(char *out, const char *s, size_t n);
 /* Decode %XX (and '+' as space when plus is set) into an arena string.
  * NULL for a bad escape or a decoded NUL. */
 char *url_decode(struct arena *a, const char *s, size_t n, int plus);
