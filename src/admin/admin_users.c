@@ -23,8 +23,9 @@
 
 /* The names of enum cap's bits, in bit order, for GET /api/v1/me. */
 static const char *const cap_names[] = {
-	"admin",    "posts_own",   "posts_publish", "posts_all", "pages",
-	"comments", "submissions", "site",          "users",     "stats",
+	"admin", "posts_own", "posts_publish", "posts_all",
+	"pages", "comments",  "submissions",   "site",
+	"users", "stats",     "feeds",
 };
 
 const char *

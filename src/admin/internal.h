@@ -207,6 +207,15 @@ void api_admin_blocks(void *ctx, struct req *r, struct resp *rs);
 void api_admin_block(void *ctx, struct req *r, struct resp *rs);
 void api_admin_settings(void *ctx, struct req *r, struct resp *rs);
 
+/* admin_feeds.c: the river's feeds and keyword filters */
+void admin_feeds(void *ctx, struct req *r, struct resp *rs);
+void admin_feed(void *ctx, struct req *r, struct resp *rs);
+void api_admin_feeds(void *ctx, struct req *r, struct resp *rs);
+void api_admin_feed(void *ctx, struct req *r, struct resp *rs);
+void api_admin_feed_fetch(void *ctx, struct req *r, struct resp *rs);
+void api_admin_feed_filters(void *ctx, struct req *r, struct resp *rs);
+void api_admin_feed_filter(void *ctx, struct req *r, struct resp *rs);
+
 /* admin_users.c: users and invitations; admin_profile.c: one's own
  * profile, API tokens */
 void admin_users(void *ctx, struct req *r, struct resp *rs);

@@ -26,9 +26,11 @@ enum cap {
 	                               settings */
 	CAP_USERS = 1u << 8,         /* users, roles, invitations */
 	CAP_STATS = 1u << 9,         /* site-wide numbers on the dashboard */
+	CAP_FEEDS = 1u << 10,        /* the river's feeds and keyword filters */
 };
 
-/* admin: everything; editor: all content, comments, submissions; author:
+/* admin: everything; editor: all content, comments, submissions, the
+ * river's feeds; author:
  * own posts, publish; contributor: own drafts, submit for review;
  * moderator: comments only. */
 unsigned auth_caps(enum user_role role);

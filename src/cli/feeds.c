@@ -17,7 +17,8 @@
  *
  * Keyword filters: a headline whose title has RULE (a word or phrase,
  * ASCII case and runs of white space ignored) is hidden, of feed ID or of
- * every feed; from the next fetch on (what is stored stays as it is).
+ * every feed, those stored already included (removing a filter shows
+ * again what it alone hid).
  * add prints the filter's ID; list prints ID, the feed's ID or "all",
  * and the rule.
  */
@@ -285,12 +286,11 @@ filter_add(struct conf *c, int argc, char **argv)
 	const char *feed = NULL, *rule;
 	const struct cli_flag flags[] = {{"feed", &feed, NULL},
 	                                 {NULL, NULL, NULL}};
-	struct river_source src;
 	struct store *st;
 	struct arena *a;
 	struct error e;
 	int64_t source = 0, id;
-	int rc, npos;
+	int rc, npos, changed;
 
 	rc = cli_args("feeds filter add", argc, argv, 3, flags, &npos);
 	if (rc != CLI_GO)
@@ -301,11 +301,8 @@ filter_add(struct conf *c, int argc, char **argv)
 	if (npos != 1)
 		return cli_usage_of("feeds filter add");
 	rule = argv[3];
-	if (rule[strspn(rule, " \t")] == '\0' || strchr(rule, '\n') != NULL ||
-	    strlen(rule) > LIM_FEED_FILTER_LINE_BYTES)
-		return cli_usage("feeds filter add: a rule is one line of 1 to "
-		                 "%d bytes",
-		                 LIM_FEED_FILTER_LINE_BYTES);
+	if (river_filter_check(rule, &e) == -1)
+		return cli_usage("feeds filter add: %s", e.msg);
 	if (feed != NULL &&
 	    (rc = id_arg("feeds filter add", feed, &source)) != 0)
 		return rc;
@@ -314,10 +311,8 @@ filter_add(struct conf *c, int argc, char **argv)
 		return cli_fail(&e);
 	a = arena_new();
 	rc = 0;
-	if (source > 0 && store_river_source_get(st, a, source, &src, &e) == -1)
-		rc = cli_fail(&e);
-	else if (store_river_filter_add(st, source, rule, clock_now(), &id,
-	                                &e) == -1)
+	if (river_filter_add(st, a, source, rule, clock_now(), &id, &changed,
+	                     &e) == -1)
 		rc = cli_fail(&e);
 	else
 		printf("%lld\n", (long long)id);
@@ -360,9 +355,10 @@ static int
 filter_remove(struct conf *c, const char *arg)
 {
 	struct store *st;
+	struct arena *a;
 	struct error e;
 	int64_t id;
-	int rc;
+	int rc, changed;
 
 	if (num_parse(arg, 1, INT64_MAX, &id) == -1)
 		return cli_usage("feeds filter remove: '%s' is not a filter "
@@ -371,7 +367,10 @@ filter_remove(struct conf *c, const char *arg)
 	st = site_open(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);
-	rc = store_river_filter_delete(st, id, &e) == -1 ? cli_fail(&e) : 0;
+	a = arena_new();
+	rc = river_filter_remove(st, a, id, &changed, &e) == -1 ? cli_fail(&e)
+	                                                        : 0;
+	arena_free(a);
 	store_close(st);
 	return rc;
 }

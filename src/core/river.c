@@ -113,6 +113,19 @@ name_from(struct store *st, struct river_source *up, const struct feed_doc *doc,
 	return store_river_source_named(st, up->id, up->name, up->site_url, e);
 }
 
+/* The first feed the page in r announces, or NULL. */
+static const char *
+announced(struct arena *a, const struct feed_result *r, const char *base)
+{
+	struct feed_link *links;
+	size_t n;
+
+	if (feed_discover(a, r->body.p, r->body.len, base, &links, &n) == -1 ||
+	    n == 0)
+		return NULL;
+	return links[0].url;
+}
+
 /*
  * What fetch r of src leaves: entries stored, the source's state
  * written, rep filled.  A body that is not a feed counts as an error.
@@ -133,6 +146,7 @@ apply(struct store *st, struct arena *a, const struct river_source *src,
 	struct feed_plan plan;
 	struct feed_doc doc;
 	struct error pe;
+	const char *found = NULL;
 	int fresh =
 		r->error.code == ERR_OK && r->status >= 200 && r->status < 300;
 
@@ -147,11 +161,32 @@ apply(struct store *st, struct arena *a, const struct river_source *src,
 
 		if (feed_parse(a, r->body.p, r->body.len, r->content_type, base,
 		               &doc, &pe) == -1) {
-			rep->error = arena_printf(a, "not a feed: %s", pe.msg);
-			plan.errors = src->errors + 1;
-			plan.next_fetch = now + feed_backoff(plan.errors);
 			fresh = 0;
+			if (src->discover &&
+			    (found = announced(a, r, base)) != NULL) {
+				/* a page: its feed is fetched next */
+				up.url = found;
+				up.discover = 0;
+				up.etag = "";
+				up.last_modified = "";
+				rep->error = "";
+				plan.move_to = NULL;
+				plan.errors = src->errors;
+				plan.next_fetch = now;
+			} else {
+				rep->error = arena_printf(
+					a,
+					src->discover ? "not a feed, and no "
+							"feed announced there: "
+							"%s"
+						      : "not a feed: %s",
+					pe.msg);
+				plan.errors = src->errors + 1;
+				plan.next_fetch =
+					now + feed_backoff(plan.errors);
+			}
 		} else {
+			up.discover = 0;
 			if (doc.ttl_minutes > 0)
 				feed_plan(&sc, r, doc.ttl_minutes, now, &plan);
 			if (name_from(st, &up, &doc, e) == -1)
@@ -190,13 +225,24 @@ apply(struct store *st, struct arena *a, const struct river_source *src,
 	                         : "";
 	up.next_fetch_at = plan.next_fetch;
 	rep->url = up.url;
-	if (store_river_source_fetched(st, &up, e) == -1) {
+	if (store_river_source_fetched(st, &up, src->next_fetch_at, e) == -1) {
 		if (e->code != ERR_CONFLICT)
 			return -1;
 		/* moved onto a URL another source has: stay put */
 		up.url = src->url;
 		rep->url = src->url;
-		if (store_river_source_fetched(st, &up, e) == -1)
+		if (found != NULL) {
+			/* a page announcing a feed followed already */
+			up.enabled = 0;
+			up.discover = 0;
+			up.last_error = rep->error = arena_printf(
+				a,
+				"the feed announced there, %s, is followed "
+				"already",
+				found);
+		}
+		if (store_river_source_fetched(st, &up, src->next_fetch_at,
+		                               e) == -1)
 			return -1;
 	}
 	return 0;

@@ -76,6 +76,58 @@ int river_follow(struct store *st, struct arena *a, const char *site_url,
 int river_section(struct store *st, struct arena *a, const char *slug,
                   int64_t now, int64_t *id, struct error *e);
 
+/* ---- managing the feeds (river_manage.c): the admin and its API ---- */
+
+/* ERR_INVALID unless url is an http(s) URL of at most LIM_FEED_URL_BYTES. */
+int river_url_check(const char *url, struct error *e);
+
+/*
+ * Follow url (a feed's or a page's) without fetching it: it is due at
+ * once, and the feed thread follows the first feed a page announces.
+ * name: "" or NULL for the feed's title; section: a slug, or ""/NULL for
+ * the first aggregator.  On error *bad names the field ("url", "name",
+ * "section"); ERR_CONFLICT when url is followed already.
+ */
+int river_add(struct store *st, struct arena *a, const char *url,
+              const char *name, const char *section, int64_t now, int64_t *id,
+              const char **bad, struct error *e);
+
+/* What river_edit changes: NULL or -1 leaves a field as it is. */
+struct river_change {
+	const char *name;
+	int64_t interval;    /* seconds, LIM_FEED_INTERVAL_MIN..MAX */
+	const char *section; /* an aggregator section's slug */
+	int enabled;
+};
+/* Change feed id (its entries move with its section); *bad names the
+ * field at fault ("" for none); ERR_NOT_FOUND. */
+int river_edit(struct store *st, struct arena *a, int64_t id,
+               const struct river_change *c, int64_t now, const char **bad,
+               struct error *e);
+
+/* Feed id due at now, for the feed thread's next look (about a second);
+ * ERR_CONFLICT when it is disabled. */
+int river_fetch_soon(struct store *st, struct arena *a, int64_t id, int64_t now,
+                     struct error *e);
+
+/* ERR_INVALID unless rule is one line of 1..LIM_FEED_FILTER_LINE_BYTES. */
+int river_filter_check(const char *rule, struct error *e);
+/*
+ * A keyword filter of source_id (0: every feed), applied to the entries
+ * stored already as well as to those to come; *changed: entries hidden.
+ * ERR_NOT_FOUND when there is no such feed.
+ */
+int river_filter_add(struct store *st, struct arena *a, int64_t source_id,
+                     const char *rule, int64_t now, int64_t *id, int *changed,
+                     struct error *e);
+/* Remove filter id; entries it alone hid are shown again (*changed). */
+int river_filter_remove(struct store *st, struct arena *a, int64_t id,
+                        int *changed, struct error *e);
+/* Apply the filters again to source_id's stored entries (0: every
+ * feed's); *changed: how many changed. */
+int river_refilter(struct store *st, int64_t source_id, int *changed,
+                   struct error *e);
+
 /* The server's feed thread: fetches due feeds, prunes hourly. */
 struct river_thread;
 struct river_thread *river_thread_start(struct store *st, const char *site_url,

@@ -27,6 +27,7 @@ struct river_source {
 	const char *redirect_to; /* "" */
 	int64_t next_fetch_at;
 	int64_t created_at;
+	int discover; /* a page's URL: follow the feed it announces */
 };
 
 /* Add in (url, name, site_url, folder, section_id, interval, enabled),
@@ -53,11 +54,22 @@ int store_river_source_delete(struct store *s, int64_t id, struct error *e);
  * What a fetch left: in's url (a permanent redirect may have moved it),
  * enabled, etag, last_modified, last_fetch_at, last_status, last_error,
  * errors, redirects, redirect_to, next_fetch_at, name and site_url (the
- * feed's own when none was given) are written to source in->id.  ERR_CONFLICT
- * when the new url is another source's.
+ * feed's own when none was given) are written to source in->id.  from is
+ * the next fetch the fetch started from: a next fetch moved earlier
+ * meanwhile (the admin's "fetch now", a feed enabled) is kept.
+ * ERR_CONFLICT when the new url is another source's.
  */
 int store_river_source_fetched(struct store *s, const struct river_source *in,
-                               struct error *e);
+                               int64_t from, struct error *e);
+
+/* What the admin changes of source in->id: name, interval, section_id
+ * (its entries move with it) and enabled (a feed enabled again is due at
+ * now).  Moves the generation.  ERR_NOT_FOUND. */
+int store_river_source_edit(struct store *s, const struct river_source *in,
+                            int64_t now, struct error *e);
+/* Source id due at at ("fetch now"); no page shows it. */
+int store_river_source_due_at(struct store *s, int64_t id, int64_t at,
+                              struct error *e);
 
 /* A source's name and site, as pages show them beside its headlines
  * (moves the generation). */
@@ -115,6 +127,23 @@ int store_river_page(struct store *s, struct arena *a,
  */
 int store_river_prune(struct store *s, int64_t before, int64_t now, int64_t *n,
                       struct error *e);
+
+/* An entry a keyword filter may hide, or show again (shown or
+ * filtered; a duplicate stays one). */
+struct river_title {
+	int64_t id;
+	const char *title;
+	enum river_hidden hidden;
+};
+/* Those of source_id, by id. */
+int store_river_titles(struct store *s, struct arena *a, int64_t source_id,
+                       struct river_title **out, size_t *n, struct error *e);
+/* Entries ids[i] hidden[i] (RIVER_SHOWN or RIVER_FILTERED), in one
+ * transaction; one shown again whose link another source shows becomes
+ * RIVER_DUPLICATE.  Moves the generation when n > 0. */
+int store_river_refilter(struct store *s, const int64_t *ids,
+                         const enum river_hidden *hidden, size_t n,
+                         struct error *e);
 
 /* Keyword filters: of source_id, or of every source (source_id 0). */
 struct river_filter {

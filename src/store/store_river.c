@@ -33,7 +33,8 @@
 	X(redirects, INT, NONE, "r.redirects")                                 \
 	X(redirect_to, TEXT, NONE, "r.redirect_to")                            \
 	X(next_fetch_at, I64, NONE, "r.next_fetch_at")                         \
-	X(created_at, I64, NONE, "r.created_at")
+	X(created_at, I64, NONE, "r.created_at")                               \
+	X(discover, INT, NONE, "r.discover")
 
 #define SOURCE_COL_ENUM(f, k, b, sql) SC_##f,
 enum source_col { SOURCE_COLUMNS(SOURCE_COL_ENUM, SOURCE_COL_ENUM) SC__N };
@@ -61,8 +62,8 @@ static const char SQL_SOURCE_DUE[] =
 
 static const char SQL_SOURCE_ADD[] =
 	"INSERT INTO river_sources(url, name, site_url, folder, section_id, "
-	"interval, enabled, next_fetch_at, created_at) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+	"interval, enabled, next_fetch_at, created_at, discover) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)";
 
 static const char SQL_SOURCE_DELETE[] =
 	"DELETE FROM river_sources WHERE id = ?1";
@@ -74,7 +75,21 @@ static const char SQL_SOURCE_FETCHED[] =
 	"UPDATE river_sources SET url = ?2, enabled = ?3, etag = ?4, "
 	"last_modified = ?5, last_fetch_at = ?6, last_status = ?7, "
 	"last_error = ?8, errors = ?9, redirects = ?10, redirect_to = ?11, "
-	"next_fetch_at = ?12, name = ?13, site_url = ?14 WHERE id = ?1";
+	"next_fetch_at = CASE WHEN next_fetch_at <> ?16 AND next_fetch_at < ?12 "
+	"THEN next_fetch_at ELSE ?12 END, name = ?13, site_url = ?14, "
+	"discover = ?15 WHERE id = ?1";
+
+/* What the admin changes; entries follow their source to its section,
+ * and a feed enabled again is due at once. */
+static const char SQL_SOURCE_EDIT[] =
+	"UPDATE river_sources SET name = ?2, interval = ?3, section_id = ?4, "
+	"next_fetch_at = CASE WHEN enabled = 0 AND ?5 = 1 THEN ?6 "
+	"ELSE next_fetch_at END, enabled = ?5 WHERE id = ?1";
+static const char SQL_SOURCE_ENTRIES_MOVE[] =
+	"UPDATE river_entries SET section_id = ?2 WHERE source_id = ?1 "
+	"AND section_id <> ?2";
+static const char SQL_SOURCE_DUE_AT[] =
+	"UPDATE river_sources SET next_fetch_at = ?2 WHERE id = ?1";
 
 /* ---- entries ---------------------------------------------------------- */
 
@@ -152,6 +167,15 @@ static const char SQL_PRUNE_TOMBSTONES[] =
 static const char SQL_PRUNE[] =
 	"DELETE FROM river_entries WHERE published_at < ?1";
 
+static const char SQL_TITLES[] =
+	"SELECT id, title, hidden FROM river_entries WHERE source_id = ?1 "
+	"AND hidden IN (0, 1) ORDER BY id";
+static const char SQL_REFILTER[] =
+	"UPDATE river_entries SET hidden = CASE WHEN ?2 = 0 AND cross_key <> '' "
+	"AND EXISTS (SELECT 1 FROM river_entries x WHERE x.cross_key = "
+	"river_entries.cross_key AND x.source_id <> river_entries.source_id "
+	"AND x.hidden = 0) THEN 2 ELSE ?2 END WHERE id = ?1 AND hidden IN (0, 1)";
+
 /* ---- filters ---------------------------------------------------------- */
 
 static const char SQL_FILTER_ADD[] =
@@ -181,12 +205,12 @@ int
 store_river_source_add(struct store *s, const struct river_source *in,
                        int64_t now, int64_t *id, struct error *e)
 {
-	return write_one(s, SQL_SOURCE_ADD, "adding a feed", id, e, "ssssnlil",
+	return write_one(s, SQL_SOURCE_ADD, "adding a feed", id, e, "ssssnlili",
 	                 in->url, in->name != NULL ? in->name : "",
 	                 in->site_url != NULL ? in->site_url : "",
 	                 in->folder != NULL ? in->folder : "", in->section_id,
 	                 in->interval > 0 ? in->interval : (int64_t)3600,
-	                 in->enabled, now);
+	                 in->enabled, now, in->discover);
 }
 
 /* One source by sql with ?1 bound to text, or to num when text is NULL. */
@@ -291,11 +315,11 @@ store_river_source_delete(struct store *s, int64_t id, struct error *e)
 
 int
 store_river_source_fetched(struct store *s, const struct river_source *in,
-                           struct error *e)
+                           int64_t from, struct error *e)
 {
 	/* No page shows any of it: cached pages stay. */
 	return write_private(s, SQL_SOURCE_FETCHED, "recording a fetch", e,
-	                     "lsisslisiislss", in->id, in->url, in->enabled,
+	                     "lsisslisiislssil", in->id, in->url, in->enabled,
 	                     in->etag ? in->etag : "",
 	                     in->last_modified ? in->last_modified : "",
 	                     in->last_fetch_at, in->last_status,
@@ -303,7 +327,43 @@ store_river_source_fetched(struct store *s, const struct river_source *in,
 	                     in->redirects,
 	                     in->redirect_to ? in->redirect_to : "",
 	                     in->next_fetch_at, in->name ? in->name : "",
-	                     in->site_url ? in->site_url : "");
+	                     in->site_url ? in->site_url : "", in->discover,
+	                     from);
+}
+
+int
+store_river_source_edit(struct store *s, const struct river_source *in,
+                        int64_t now, struct error *e)
+{
+	int64_t changes = 0;
+
+	/* the name and section show on pages: cached pages go */
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (write_count(s, SQL_SOURCE_EDIT, "changing a feed", &changes, e,
+	                "lslnil", in->id, in->name, in->interval,
+	                in->section_id, in->enabled, now) == -1 ||
+	    (changes > 0 &&
+	     write_one(s, SQL_SOURCE_ENTRIES_MOVE, "moving a feed's entries",
+	               NULL, e, "ll", in->id, in->section_id) == -1)) {
+		store_rollback(s);
+		return -1;
+	}
+	if (changes == 0) {
+		store_rollback(s);
+		return error_set(e, ERR_NOT_FOUND, "no feed %lld",
+		                 (long long)in->id);
+	}
+	return store_commit(s, e);
+}
+
+int
+store_river_source_due_at(struct store *s, int64_t id, int64_t at,
+                          struct error *e)
+{
+	/* no page shows it */
+	return write_private(s, SQL_SOURCE_DUE_AT, "planning a fetch", e, "ll",
+	                     id, at);
 }
 
 int
@@ -399,6 +459,51 @@ store_river_page(struct store *s, struct arena *a, const struct river_query *q,
 		entry_row(a, st, &(*out)[(*n)++]);
 	rd_close(&r);
 	return rc == -1 ? -1 : 0;
+}
+
+int
+store_river_titles(struct store *s, struct arena *a, int64_t source_id,
+                   struct river_title **out, size_t *n, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	st = rd_open(&q, s, SQL_TITLES, e);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, source_id);
+	while ((rc = rd_step(&q, "reading titles", e)) == 1) {
+		struct river_title *t;
+
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+		t = &(*out)[(*n)++];
+		t->id = sqlite3_column_int64(st, 0);
+		t->title = col_text(a, st, 1);
+		t->hidden = (enum river_hidden)sqlite3_column_int(st, 2);
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_river_refilter(struct store *s, const int64_t *ids,
+                     const enum river_hidden *hidden, size_t n, struct error *e)
+{
+	if (n == 0)
+		return 0;
+	if (store_begin(s, e) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (write_one(s, SQL_REFILTER, "filtering the river", NULL, e,
+		              "li", ids[i], (int)hidden[i]) == -1) {
+			store_rollback(s);
+			return -1;
+		}
+	return store_commit(s, e);
 }
 
 int

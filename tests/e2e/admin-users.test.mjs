@@ -367,7 +367,7 @@ describe('capabilities and CSRF', () => {
     const mod = await api(srv, as.moderator, 'GET', '/api/v1/me');
     assert.deepEqual(mod.json.capabilities, ['admin', 'comments']);
     const ed = await api(srv, as.editor, 'GET', '/api/v1/me');
-    assert.deepEqual(ed.json.capabilities, ['admin', 'posts_own', 'posts_publish', 'posts_all', 'pages', 'comments', 'submissions', 'stats']);
+    assert.deepEqual(ed.json.capabilities, ['admin', 'posts_own', 'posts_publish', 'posts_all', 'pages', 'comments', 'submissions', 'stats', 'feeds']);
   });
 
   test('signed out: screens redirect to /login, the API answers 401', async () => {
@@ -561,7 +561,7 @@ describe('the JSON API', () => {
     assert.deepEqual(Object.keys(me.json).sort(), ['capabilities', 'email', 'id', 'login', 'name', 'role']);
     assert.equal(me.json.login, 'boss');
     assert.equal(me.json.id, userId('boss'));
-    assert.deepEqual(me.json.capabilities, ['admin', 'posts_own', 'posts_publish', 'posts_all', 'pages', 'comments', 'submissions', 'site', 'users', 'stats']);
+    assert.deepEqual(me.json.capabilities, ['admin', 'posts_own', 'posts_publish', 'posts_all', 'pages', 'comments', 'submissions', 'site', 'users', 'stats', 'feeds']);
   });
 
   test('users: list, invite (returns the link), change role and disabled', async () => {

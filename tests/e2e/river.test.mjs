@@ -9,11 +9,11 @@
 // while it runs.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run, newSite, startServer, stopClean, cleanup, get, eventually } from './lib/gazette.mjs';
 import { absent, fixture } from './lib/needs.mjs';
+import { serveFeeds, announcing } from './lib/feeds.mjs';
 
 const FEEDS = fixture('feeds', 'rss-parser', 'input');
 const skip = absent(FEEDS);
@@ -26,66 +26,18 @@ let shown = 0; // headlines the first fetch added
 
 const gz = (...args) => run([...args, '--site', site.dir]);
 
-function serveFeeds() {
-  const etag = 'W/"river-1"';
-  const modified = 'Wed, 27 Apr 2022 00:00:00 GMT';
-  return new Promise((resolve) => {
-    const srv = http.createServer((req, res) => {
-      const url = new URL(req.url, 'http://x');
-      hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
-      if (url.pathname === '/page.html') {
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<!doctype html><html><head><title>A blog</title>' +
-          '<link rel="alternate" type="application/atom+xml" title="heise" href="/feeds/heise.atom">' +
-          '</head><body>Hello</body></html>');
-        return;
-      }
-      if (url.pathname === '/today.rss') {
-        // a feed whose one item is dated now: the top of the river
-        res.writeHead(200, { 'content-type': 'application/rss+xml' });
-        res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Today</title>
-          <link>https://today.example/</link><item><title>Fresh from the feed thread</title>
-          <link>https://today.example/fresh</link><guid>fresh-1</guid>
-          <pubDate>${new Date().toUTCString()}</pubDate></item></channel></rss>`);
-        return;
-      }
-      if (url.pathname === '/not-a-feed') {
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.end('just words');
-        return;
-      }
-      const m = /^\/feeds\/([a-z0-9.-]+)$/.exec(url.pathname);
-      let body;
-      try {
-        body = m && readFileSync(path.join(FEEDS, m[1]));
-      } catch {
-        body = null;
-      }
-      if (!body) {
-        res.writeHead(404);
-        res.end('no');
-        return;
-      }
-      if (req.headers['if-none-match'] === etag) {
-        res.writeHead(304, { etag });
-        res.end();
-        return;
-      }
-      res.writeHead(200, {
-        'content-type': m[1].endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml',
-        etag,
-        'last-modified': modified,
-      });
-      res.end(body);
-    });
-    srv.listen(0, '127.0.0.1', () => resolve(srv));
-  });
-}
-
 before(async () => {
   if (skip) return;
   site = await newSite();
-  feedServer = await serveFeeds();
+  feedServer = await serveFeeds(FEEDS, hits, {
+    '/page.html': ['text/html', announcing('/feeds/heise.atom')],
+    // a feed whose one item is dated now: the top of the river
+    '/today.rss': ['application/rss+xml', () => `<?xml version="1.0"?><rss version="2.0"><channel><title>Today</title>
+          <link>https://today.example/</link><item><title>Fresh from the feed thread</title>
+          <link>https://today.example/fresh</link><guid>fresh-1</guid>
+          <pubDate>${new Date().toUTCString()}</pubDate></item></channel></rss>`],
+    '/not-a-feed': ['text/plain', 'just words'],
+  });
   base = `http://127.0.0.1:${feedServer.address().port}`;
 });
 after(async () => {

@@ -11,6 +11,7 @@
  *	feed_server_stop(&fs);
  */
 #include <signal.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -52,9 +53,17 @@ feed_server_start(struct feed_server *fs)
 	close(in[0]);
 	close(out[1]);
 	fs->in = in[1];
-	got = read(out[0], line, sizeof(line) - 1);
+	/* The whole line, up to its newline: under PYTHONUNBUFFERED the
+	 * number and the newline may come in two writes, and closing the
+	 * pipe between them killed the server (BrokenPipeError) before a
+	 * test had started. */
+	for (size_t have = 0; strchr(line, '\n') == NULL;) {
+		got = read(out[0], line + have, sizeof(line) - 1 - have);
+		if (got <= 0 || (have += (size_t)got) >= sizeof(line) - 1)
+			break;
+	}
 	close(out[0]);
-	if (got <= 0)
+	if (strchr(line, '\n') == NULL)
 		return -1;
 	fs->port = (int)strtol(line, NULL, 10);
 	return 0;

@@ -86,6 +86,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             left = int(path[7:])
             self.send(301, b"", [("Location", "/chain/%d" % (left - 1)
                                   if left > 1 else "/feed")])
+        elif path == "/page":
+            self.send(200, b'<!doctype html><html><head><title>A blog'
+                      b'</title><link rel="alternate" type="application/'
+                      b'rss+xml" href="/feed"></head><body>Hi</body></html>',
+                      [("Content-Type", "text/html")])
+        elif path == "/plain":
+            self.send(200, b"<!doctype html><title>No feed</title><p>Hi",
+                      [("Content-Type", "text/html")])
         elif path == "/410":
             self.send(410, b"gone")
         elif path == "/500":
@@ -154,7 +162,9 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 def main():
     srv = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    print(srv.server_address[1], flush=True)
+    # one write: the test reads up to the newline, then closes the pipe
+    sys.stdout.write("%d\n" % srv.server_address[1])
+    sys.stdout.flush()
     sys.stdin.read()  # until the test closes the pipe
 
 

@@ -31,21 +31,25 @@ test_caps(void **state)
 	} rows[] = {
 		{ROLE_ADMIN,
 	         CAP_ADMIN | CAP_POSTS_ALL | CAP_PAGES | CAP_COMMENTS |
-	                 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS,
+	                 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS |
+	                 CAP_FEEDS,
 	         0},
 		{ROLE_EDITOR,
 	         CAP_ADMIN | CAP_POSTS_OWN | CAP_POSTS_PUBLISH | CAP_POSTS_ALL |
-	                 CAP_PAGES | CAP_COMMENTS | CAP_SUBMISSIONS | CAP_STATS,
+	                 CAP_PAGES | CAP_COMMENTS | CAP_SUBMISSIONS |
+	                 CAP_STATS | CAP_FEEDS,
 	         CAP_SITE | CAP_USERS},
 		{ROLE_AUTHOR, CAP_ADMIN | CAP_POSTS_OWN | CAP_POSTS_PUBLISH,
 	         CAP_POSTS_ALL | CAP_PAGES | CAP_COMMENTS | CAP_SUBMISSIONS |
-	                 CAP_SITE | CAP_USERS | CAP_STATS},
+	                 CAP_SITE | CAP_USERS | CAP_STATS | CAP_FEEDS},
 		{ROLE_CONTRIBUTOR, CAP_ADMIN | CAP_POSTS_OWN,
 	         CAP_POSTS_PUBLISH | CAP_POSTS_ALL | CAP_PAGES | CAP_COMMENTS |
-	                 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS},
+	                 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS |
+	                 CAP_FEEDS},
 		{ROLE_MODERATOR, CAP_ADMIN | CAP_COMMENTS,
 	         CAP_POSTS_OWN | CAP_POSTS_PUBLISH | CAP_POSTS_ALL | CAP_PAGES |
-	                 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS},
+	                 CAP_SUBMISSIONS | CAP_SITE | CAP_USERS | CAP_STATS |
+	                 CAP_FEEDS},
 	};
 
 	(void)state;
@@ -53,7 +57,7 @@ test_caps(void **state)
 		struct user u = {.role = rows[i].role};
 
 		assert_true(auth_can(&u, rows[i].yes));
-		for (unsigned bit = 1; bit != 0 && bit <= CAP_STATS; bit <<= 1)
+		for (unsigned bit = 1; bit != 0 && bit <= CAP_FEEDS; bit <<= 1)
 			if (rows[i].no & bit)
 				assert_false(auth_can(&u, bit));
 	}

@@ -140,7 +140,7 @@ fetch_state_is_private(void **state)
 	got.errors = 0;
 	got.next_fetch_at = T0 + 3600;
 	gen = store_generation(st);
-	assert_int_equal(store_river_source_fetched(st, &got, &e), 0);
+	assert_int_equal(store_river_source_fetched(st, &got, T0, &e), 0);
 	assert_true(store_generation(st) == gen);
 	assert_int_equal(store_river_source_get(st, a, id, &got, &e), 0);
 	assert_string_equal(got.etag, "W/\"x y\"");
@@ -152,9 +152,22 @@ fetch_state_is_private(void **state)
 	                                        &e),
 	                 0);
 	assert_int_equal(n, 1);
+	/* "fetch now" while a fetch was in flight: kept over its plan */
+	assert_int_equal(store_river_source_due_at(st, id, T0 + 10, &e), 0);
+	got.next_fetch_at = T0 + 7200;
+	assert_int_equal(store_river_source_fetched(st, &got, T0 + 3600, &e),
+	                 0);
+	assert_int_equal(store_river_source_get(st, a, id, &got, &e), 0);
+	assert_int_equal(got.next_fetch_at, T0 + 10);
+	/* a fetch from where it was plans the next */
+	got.next_fetch_at = T0 + 7200;
+	assert_int_equal(store_river_source_fetched(st, &got, T0 + 10, &e), 0);
+	assert_int_equal(store_river_source_get(st, a, id, &got, &e), 0);
+	assert_int_equal(got.next_fetch_at, T0 + 7200);
 	/* disabled (410): never due */
 	got.enabled = 0;
-	assert_int_equal(store_river_source_fetched(st, &got, &e), 0);
+	assert_int_equal(store_river_source_fetched(st, &got, T0 + 7200, &e),
+	                 0);
 	assert_int_equal(store_river_source_due(st, a, T0 + 99999, 10, &due, &n,
 	                                        &e),
 	                 0);
