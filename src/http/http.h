@@ -45,6 +45,8 @@ struct req {
 	const struct netset *trusted; /* gazette.conf's trusted_proxies */
 	unsigned allow; /* after ROUTE_BAD_METHOD: methods the path takes */
 	void *conn;     /* the server's, for req_header() */
+	void *srv;      /* the server's, for ready_new(); NULL in unit tests */
+	int closing;    /* the answer closes the connection (RFC 9112 6.1) */
 };
 
 struct header {
@@ -81,7 +83,30 @@ struct resp {
 	 * drops the cached page (store_post_version()); 0: none.
 	 */
 	int64_t cache_dep;
+	/*
+	 * A response made once and sent as is (ready_new()), with a reference
+	 * the server drops (resp_release() leaves it): for a 200 it is sent
+	 * instead of body or gz, whose variant it is (ready_gzip); the fields
+	 * above still serve a 304.
+	 */
+	struct ready *ready;
+	int ready_gzip;
 };
+
+/*
+ * The page cache's hot pages, made into the HTTP library's response once
+ * (headers and all, as a 200 to a GET) and then handed to every reader of
+ * them, without a copy of the body or a header made per request.  For rs
+ * as the server would send it to r, its gzip variant when gzip; NULL when
+ * r has no server (unit tests) or rs is not a 200 with a body.  Counted:
+ * ready_ref() for each holder, ready_unref() by each; the last frees it
+ * (the library keeps what a connection is still sending).  ready_bytes()
+ * is what one costs, for the cache's budget.
+ */
+struct ready *ready_new(const struct req *r, const struct resp *rs, int gzip);
+void ready_ref(struct ready *rd);
+void ready_unref(struct ready *rd);
+size_t ready_bytes(const struct ready *rd);
 
 /* gazette.conf's url when the file gives none. */
 #define SITE_URL_DEFAULT "http://127.0.0.1:8080"
@@ -164,8 +189,8 @@ void resp_gzip(struct resp *rs);
 int req_accepts_gzip(const struct req *r);
 /*
  * What to send for request r: *gzip when the client accepts it and rs has
- * a gzip variant; 304 instead of rs->status when the request's
- * If-None-Match (or, without one, If-Modified-Since) matches.
+ * a gzip variant (in gz, or a ready one); 304 instead of rs->status when the
+ * request's If-None-Match (or, without one, If-Modified-Since) matches.
  */
 int resp_negotiate(const struct req *r, const struct resp *rs, int *gzip);
 int resp_header(struct resp *rs, const char *name, const char *value);

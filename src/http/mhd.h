@@ -22,6 +22,9 @@
 /* Per-connection memory of the library (request head, read and write
  * buffers). */
 #define POOL_BYTES (LIM_HEADER_BYTES + 8 * 1024)
+/* What a ready response costs beside its body: the library's response
+ * and its dozen headers, each a malloc'd block. */
+#define READY_OVERHEAD 1024
 /* Anonymous pages: shared caches (a CDN, nginx) may keep them briefly;
  * browsers revalidate every time. */
 #define CACHE_CONTROL_PUBLIC "public, max-age=0, s-maxage=30"

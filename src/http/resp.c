@@ -188,7 +188,7 @@ resp_negotiate(const struct req *r, const struct resp *rs, int *gzip)
 	const char *inm, *ims;
 	int64_t since;
 
-	*gzip = rs->gz.len > 0 &&
+	*gzip = (rs->gz.len > 0 || (rs->ready != NULL && rs->ready_gzip)) &&
 	        accepts_gzip(req_header(r, "Accept-Encoding"));
 	if (rs->status != 200 ||
 	    (r->method != HTTP_GET && r->method != HTTP_HEAD))

@@ -432,6 +432,67 @@ add_headers(struct server *s, struct MHD_Response *mr, const struct req *r,
 	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
 }
 
+struct ready {
+	atomic_int refs;
+	struct MHD_Response *mr;
+	size_t bytes;
+};
+
+struct ready *
+ready_new(const struct req *r, const struct resp *rs, int gzip)
+{
+	const struct buf *b = gzip ? &rs->gz : &rs->body;
+	struct ready *rd;
+
+	if (r->srv == NULL || rs->status != 200 || rs->file_fd >= 0 ||
+	    rs->static_body != NULL || b->len == 0)
+		return NULL;
+	rd = xcalloc(1, sizeof(*rd));
+	rd->mr = MHD_create_response_from_buffer(b->len, b->p,
+	                                         MHD_RESPMEM_MUST_COPY);
+	if (rd->mr == NULL) {
+		free(rd);
+		return NULL;
+	}
+	add_headers(r->srv, rd->mr, r, rs, 200, gzip);
+	atomic_init(&rd->refs, 1);
+	rd->bytes = b->len + READY_OVERHEAD;
+	return rd;
+}
+
+void
+ready_ref(struct ready *rd)
+{
+	atomic_fetch_add_explicit(&rd->refs, 1, memory_order_relaxed);
+}
+
+void
+ready_unref(struct ready *rd)
+{
+	if (rd != NULL &&
+	    atomic_fetch_sub_explicit(&rd->refs, 1, memory_order_acq_rel) ==
+	            1) {
+		MHD_destroy_response(rd->mr);
+		free(rd);
+	}
+}
+
+size_t
+ready_bytes(const struct ready *rd)
+{
+	return rd->bytes;
+}
+
+/* resp_release() and the ready response's reference (resp.c knows
+ * nothing of the library's responses). */
+static void
+resp_done(struct resp *rs)
+{
+	resp_release(rs);
+	ready_unref(rs->ready);
+	rs->ready = NULL;
+}
+
 static enum MHD_Result
 respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
         const char *method)
@@ -458,11 +519,22 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	r.body_len = rq->body.len;
 	r.remote_ip = remote_ip(c, rq->arena);
 	r.trusted = &s->trusted;
+	r.srv = s;
+	r.closing = rq->close_after;
 	resp_init(&rs);
 	s->fn(s->ctx, &r, &rs);
-	if (rs.etag[0] == '\0' && rs.status == 200 && rs.file_fd < 0)
+	if (rs.etag[0] == '\0' && rs.status == 200 && rs.file_fd < 0 &&
+	    rs.ready == NULL)
 		resp_prepare(&rs, req_accepts_gzip(&r));
 	status = resp_negotiate(&r, &rs, &gzip);
+	if (rs.ready != NULL && status == 200) {
+		/* Sent as it is: the library counts its own reference for as
+		 * long as a connection is sending it. */
+		conn_sending(rq->cs);
+		ret = MHD_queue_response(c, 200, rs.ready->mr);
+		resp_done(&rs);
+		return ret;
+	}
 	if (rs.file_fd >= 0 && status != 304) {
 		/* The library owns the descriptor from here on. */
 		mr = MHD_create_response_from_fd_at_offset64(rs.file_length,
@@ -491,14 +563,14 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 		                                     MHD_RESPMEM_MUST_FREE);
 	}
 	if (mr == NULL) {
-		resp_release(&rs);
+		resp_done(&rs);
 		return MHD_NO;
 	}
 	add_headers(s, mr, &r, &rs, status, gzip);
 	if (rq->close_after)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION,
 		                        "close");
-	resp_release(&rs);
+	resp_done(&rs);
 	conn_sending(rq->cs);
 	ret = MHD_queue_response(c, (unsigned)status, mr);
 	MHD_destroy_response(mr);

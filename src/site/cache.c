@@ -143,6 +143,9 @@ struct entry {
 	 * and whether one was sent since its hand last passed. */
 	struct entry *uolder, *unewer;
 	atomic_int uused;
+	/* body and gz made into responses sent as they are (http.h), once
+	 * read again; NULL until then.  Set under the write lock. */
+	struct ready *ready[2];
 };
 
 struct page_cache {
@@ -297,11 +300,26 @@ uring_del(struct page_cache *c, struct entry *en)
 	c->nu--;
 }
 
+/* The ready responses of en (the budget gets their bytes back). */
+static size_t
+drop_ready(struct entry *en)
+{
+	size_t b = 0;
+
+	for (int v = 0; v < 2; v++)
+		if (en->ready[v] != NULL) {
+			b += ready_bytes(en->ready[v]);
+			ready_unref(en->ready[v]);
+			en->ready[v] = NULL;
+		}
+	return b;
+}
+
 /* Drop a packed entry's copy as sent, and its gzip variant. */
 static void
 demote(struct page_cache *c, struct entry *en)
 {
-	size_t b = block_bytes(en->body) + block_bytes(en->gz);
+	size_t b = block_bytes(en->body) + block_bytes(en->gz) + drop_ready(en);
 
 	if (en->body != NULL)
 		uring_del(c, en);
@@ -365,6 +383,7 @@ cache_new(size_t budget)
 static void
 entry_free(struct entry *en)
 {
+	drop_ready(en);
 	free(en->body);
 	free(en->gz);
 	free(en->z);
@@ -507,7 +526,8 @@ unpack(const struct entry *en, struct buf *out)
  */
 static void
 keep_for_entry(struct site *s, const char *key, uint64_t h, uint64_t version,
-               time_t at, struct resp *rs, int want_gz, int want_body)
+               time_t at, struct resp *rs, int want_gz, int want_body,
+               struct ready *rd, int v)
 {
 	struct page_cache *c = s->cache;
 	struct entry *en;
@@ -518,6 +538,17 @@ keep_for_entry(struct site *s, const char *key, uint64_t h, uint64_t version,
 	en = lookup(c, key, h);
 	if (en == NULL || en->version != version || en->at != at)
 		goto out;
+	/* Only beside the form it was made from: demote() drops both. */
+	if (rd != NULL && en->ready[v] == NULL &&
+	    (v ? en->gz != NULL : en->body != NULL)) {
+		size_t b = ready_bytes(rd);
+
+		make_room(c, b, en);
+		en->ready[v] = rd;
+		en->bytes += b;
+		c->bytes += b;
+		rd = NULL;
+	}
 	if (want_gz && en->gz == NULL && en->gzippable) {
 		if (rs->gz.len == 0)
 			en->gzippable = 0;
@@ -551,6 +582,7 @@ keep_for_entry(struct site *s, const char *key, uint64_t h, uint64_t version,
 	}
 out:
 	pthread_rwlock_unlock(&c->lock);
+	ready_unref(rd);
 }
 
 /* At most once a millisecond, across the workers: true for one. */
@@ -572,14 +604,16 @@ may_demote(struct page_cache *c)
  * is released a fill on another worker may free them.
  */
 int
-cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
-          int gzip, struct resp *rs)
+cache_get(struct site *s, const struct req *r, const char *key,
+          uint64_t version, int gzip, struct resp *rs)
 {
 	struct page_cache *c = s->cache;
+	struct arena *a = r->arena;
 	uint64_t h = key_hash(key);
 	struct entry *en;
-	int hit = 0, need_gz = 0, need_body = 0, was_used;
+	int hit = 0, need_gz = 0, need_body = 0, was_used, v = -1;
 	time_t at = 0;
+	struct ready *rd = NULL;
 
 	pthread_rwlock_rdlock(&c->lock);
 	en = lookup(c, key, h);
@@ -588,13 +622,27 @@ cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
 	buf_reset(&rs->body);
 	buf_reset(&rs->gz);
 	was_used = atomic_load_explicit(&en->used, memory_order_relaxed);
-	/* A reader taking gzip gets only that variant copied. */
+	need_gz = gzip && en->gz == NULL && en->gzippable;
+	/* A reader taking gzip gets only that variant: a ready response of
+	 * it, or a copy (made ready once the page is read again; not for
+	 * an answer that closes the connection, which needs a header of its
+	 * own, nor while the gzip variant is still to be made from it). */
 	if (gzip && en->gz != NULL) {
-		if (buf_add(&rs->gz, en->gz, en->gzlen) == -1)
+		if (en->ready[1] != NULL && !r->closing) {
+			rs->ready = en->ready[1];
+			rs->ready_gzip = 1;
+		} else if (buf_add(&rs->gz, en->gz, en->gzlen) == -1)
 			goto out;
+		else if (was_used && en->status == 200 && !r->closing)
+			v = 1;
 	} else if (en->body != NULL) {
-		if (buf_add(&rs->body, en->body, en->len) == -1)
+		if (en->ready[0] != NULL && !r->closing && !need_gz)
+			rs->ready = en->ready[0];
+		else if (buf_add(&rs->body, en->body, en->len) == -1)
 			goto out;
+		else if (was_used && en->status == 200 && !r->closing &&
+		         !need_gz)
+			v = 0;
 		if (en->z != NULL &&
 		    !atomic_load_explicit(&en->uused, memory_order_relaxed))
 			atomic_store_explicit(&en->uused, 1,
@@ -611,8 +659,9 @@ cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
 			was_used && (c->unpacked + en->len + MALLOC_OVERHEAD <=
 		                             c->budget / UNPACKED_SHARE ||
 		                     may_demote(c));
+	if (rs->ready != NULL)
+		ready_ref(rs->ready);
 	rs->gzippable = en->gzippable;
-	need_gz = gzip && en->gz == NULL && en->gzippable;
 	at = en->at;
 	/* Written only when it changes: a hot page read by every worker
 	 * would otherwise bounce its cache line between the CPUs. */
@@ -632,8 +681,13 @@ cache_get(struct site *s, struct arena *a, const char *key, uint64_t version,
 	hit = 1;
 out:
 	pthread_rwlock_unlock(&c->lock);
-	if (need_gz || need_body)
-		keep_for_entry(s, key, h, version, at, rs, need_gz, need_body);
+	if (!hit)
+		return 0;
+	if (v >= 0)
+		rd = ready_new(r, rs, v);
+	if (need_gz || need_body || rd != NULL)
+		keep_for_entry(s, key, h, version, at, rs, need_gz, need_body,
+		               rd, v);
 	return hit;
 }
 

@@ -77,9 +77,11 @@ struct cache_stamp {
 	uint64_t version; /* store_generation() */
 	uint64_t clock0;  /* store_post_clock() */
 };
-/* 1 and rs filled (strings in a) when key is cached and still valid at
- * version; with gzip set, the gzip variant (made now if it was not). */
-int cache_get(struct site *s, struct arena *a, const char *key,
+/* 1 and rs filled (strings in r's arena) when key is cached and still
+ * valid at version; with gzip set, the gzip variant (made now if it was
+ * not).  A page read again is handed over as rs->ready (http.h) rather
+ * than copied, when r's server can make one. */
+int cache_get(struct site *s, const struct req *r, const char *key,
               uint64_t version, int gzip, struct resp *rs);
 void cache_put(struct site *s, const char *key, const struct cache_stamp *st,
                const struct resp *rs);

@@ -259,7 +259,7 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 	}
 	key = *r->query ? arena_printf(r->arena, "%s?%s", r->path, r->query)
 	                : r->path;
-	if (cache_get(s, r->arena, key, st.version, gzip, rs))
+	if (cache_get(s, r, key, st.version, gzip, rs))
 		return;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	site_refresh(s);

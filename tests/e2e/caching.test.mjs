@@ -159,6 +159,44 @@ describe('Cache-Control and HEAD', () => {
     assert.equal(kept.headers.etag, made.headers.etag);
   });
 
+  // A page read again is sent from a response made once (http.h, struct
+  // ready): what a reader gets must not change with the number of reads.
+  test('a page read many times answers as on its first read: body, headers, gzip, HEAD, 304', async () => {
+    const t = `${post}?many=${Date.now()}`;
+    const same = (h) => Object.entries(h).filter(([k]) => k !== 'date' && k !== 'server-timing')
+      .map(([k, v]) => `${k}: ${v}`).sort().join('\n');
+    for (const enc of ['', 'Accept-Encoding: gzip\r\n']) {
+      const first = await raw(t, enc);
+      assert.equal(first.status, 200);
+      for (let i = 0; i < 4; i++) {
+        const again = await raw(t, enc);
+        assert.equal(again.status, 200);
+        assert.ok(again.body.equals(first.body), `read ${i + 2} (${enc.trim() || 'identity'}): the same bytes`);
+        assert.equal(same(again.headers), same(first.headers), `read ${i + 2}: the same headers`);
+        const head = await raw(t, enc, 'HEAD');
+        assert.equal(same(head.headers), same(first.headers), 'HEAD: the same headers');
+        assert.equal(head.body.length, 0);
+      }
+      if (enc) assert.equal(gunzipSync(first.body).toString('utf8').includes('</html>'), true);
+      const nm = await raw(t, `${enc}If-None-Match: ${first.headers.etag}\r\n`);
+      assert.equal(nm.status, 304, `${enc.trim() || 'identity'}: its ETag still matches`);
+      assert.equal(nm.headers.etag, first.headers.etag);
+    }
+    // An answer that must close the connection (a request framed both
+    // ways, RFC 9112 section 6.1) says so also for a page read often.
+    const c = await RawConn.open(srv.port);
+    try {
+      await c.write(`GET ${t} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n` +
+        'Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+      const r = await c.readResponse({ timeout: 10000 });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.connection, 'close');
+      assert.equal(await c.waitClose(5000), true, 'the server closed the connection');
+    } finally {
+      c.destroy();
+    }
+  });
+
   test('HEAD works wherever GET does, with the same headers and no body', async () => {
     for (const t of ['/', post, '/category/news/', '/tag/transcripts/', '/about/', '/books/', '/feed/',
       '/sitemap.xml', '/robots.txt', '/static/site.css', '/no-such-page/']) {

@@ -145,7 +145,8 @@ hit(struct fx *f, const char *key, int gzip, char *c, int *gzipped)
 	int h;
 
 	resp_init(&rs);
-	h = cache_get(f->site, f->a, key, store_generation(f->st), gzip, &rs);
+	h = cache_get(f->site, &(struct req){.arena = f->a}, key,
+	              store_generation(f->st), gzip, &rs);
 	if (h && c != NULL)
 		*c = rs.body.len ? rs.body.p[0] : 0;
 	if (h && gzipped != NULL)
@@ -283,7 +284,8 @@ get_page(struct fx *f, const char *key, int gzip, char *out, size_t cap)
 	size_t n = 0;
 
 	resp_init(&rs);
-	if (cache_get(f->site, f->a, key, store_generation(f->st), gzip, &rs) &&
+	if (cache_get(f->site, &(struct req){.arena = f->a}, key,
+	              store_generation(f->st), gzip, &rs) &&
 	    rs.body.len < cap) {
 		memcpy(out, rs.body.p, rs.body.len);
 		n = rs.body.len;
