@@ -85,13 +85,36 @@ conn_state_of(struct MHD_Connection *c)
 	return ci ? ci->socket_context : NULL;
 }
 
+/* A worker's arena from its last request, reset: a request's first
+ * block is then no malloc of 32 KiB (and its free no consolidation of
+ * malloc's bins, 2 % of a cached page's CPU). */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void
+spare_free(void *a)
+{
+	arena_free(a);
+}
+
+static void
+spare_init(void)
+{
+	pthread_key_create(&spare_key, spare_free);
+}
+
 static void *
 uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct server *s = cls;
 	struct req_state *rq = xcalloc(1, sizeof(*rq));
 
-	rq->arena = arena_new();
+	pthread_once(&spare_once, spare_init);
+	rq->arena = pthread_getspecific(spare_key);
+	if (rq->arena != NULL)
+		pthread_setspecific(spare_key, NULL);
+	else
+		rq->arena = arena_new();
 	rq->uri = arena_strdup(rq->arena, uri);
 	buf_init(&rq->body, LIM_BODY_BYTES);
 	rq->cs = conn_state_of(c);
@@ -114,7 +137,11 @@ request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	 * to arrive whole. */
 	conn_idle(cs);
 	buf_release(&rq->body);
-	arena_free(rq->arena);
+	if (pthread_getspecific(spare_key) == NULL) {
+		arena_reset(rq->arena);
+		pthread_setspecific(spare_key, rq->arena);
+	} else
+		arena_free(rq->arena);
 	free(rq);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
