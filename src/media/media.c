@@ -289,9 +289,11 @@ file_from_row(struct arena *a, const struct media_row *r,
 	out->existed = 0;
 }
 
-int
-media_add(struct store *s, struct arena *a, const char *site_dir,
-          const char *src, const char *name, const char *alt,
+/* media_add(), or with fill_id the imported row fill_id made to name
+ * the file (media_import_file). */
+static int
+media_put(struct store *s, struct arena *a, const char *site_dir,
+          const char *src, const char *name, const char *alt, int64_t fill_id,
           struct media_file *out, struct error *e)
 {
 	const struct media_type *type = NULL;
@@ -407,7 +409,11 @@ media_add(struct store *s, struct arena *a, const char *site_dir,
 		placed[nplaced++] = to;
 		row.bytes = bytes;
 	}
-	if (store_media_put(s, &row, &row.id, e) == -1)
+	if (fill_id != 0) {
+		row.id = fill_id;
+		if (store_media_fill(s, &row, e) == -1)
+			goto out;
+	} else if (store_media_put(s, &row, &row.id, e) == -1)
 		goto out;
 	file_from_row(a, &row, out);
 	nplaced = 0;
@@ -425,6 +431,22 @@ out:
 	if (fd != -1)
 		close(fd);
 	return rc;
+}
+
+int
+media_add(struct store *s, struct arena *a, const char *site_dir,
+          const char *src, const char *name, const char *alt,
+          struct media_file *out, struct error *e)
+{
+	return media_put(s, a, site_dir, src, name, alt, 0, out, e);
+}
+
+int
+media_import_file(struct store *s, struct arena *a, const char *site_dir,
+                  const char *src, int64_t id, struct media_file *out,
+                  struct error *e)
+{
+	return media_put(s, a, site_dir, src, NULL, "", id, out, e);
 }
 
 const char *

@@ -77,6 +77,16 @@ int media_add(struct store *s, struct arena *a, const char *site_dir,
               const char *src, const char *name, const char *alt,
               struct media_file *out, struct error *e);
 
+/*
+ * media_add() for a row the WordPress importer made (an attachment whose
+ * path is still its old URL): the file at src is stored by the same rules
+ * and row id updated to name it.  When the same bytes are in the library
+ * already, *out is that row (existed set) and row id is left as it is.
+ */
+int media_import_file(struct store *s, struct arena *a, const char *site_dir,
+                      const char *src, int64_t id, struct media_file *out,
+                      struct error *e);
+
 /* The widths of an image's variants, as WordPress makes them. */
 #define MEDIA_NWIDTHS 5
 extern const int media_widths[MEDIA_NWIDTHS];
@@ -95,6 +105,29 @@ const char *media_variant(struct arena *a, const char *path, int width,
 /* Whether path (under SITE/media) is a content-addressed name media_add()
  * makes, whose bytes never change. */
 int media_path_immutable(const char *path);
+
+/*
+ * An image of the library as the HTML shows it (html.c): the full-size
+ * copy, its size (so the page does not shift while it loads), the srcset
+ * of its copies in its own format and in WebP ("" when it is WebP), and
+ * sizes.  Strings in a.
+ */
+struct media_picture {
+	const char *src, *srcset, *webp_srcset, *sizes, *alt;
+	int width, height;
+};
+struct media_row;
+void media_picture_of(struct arena *a, const struct media_row *r,
+                      struct media_picture *out);
+/*
+ * html with each <img src="/media/…"> of an image in the library made a
+ * <picture>: a WebP <source> with its srcset, and the <img> given width,
+ * height, srcset, sizes, loading="lazy" and decoding="async".  An <img>
+ * that already has a srcset or a width, or names no image of the library,
+ * is left as it is.  html itself when nothing changed.
+ */
+const char *media_html_images(struct store *s, struct arena *a,
+                              const char *html, struct error *e);
 
 /* Delete the row and every file of it (ERR_CONFLICT while a post uses
  * it). */

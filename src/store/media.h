@@ -48,6 +48,33 @@ int store_media_uses(struct store *s, struct arena *a, int64_t id, int max,
                      struct error *e);
 /* Delete the row; ERR_CONFLICT when a post uses it (store_media_uses). */
 int store_media_delete(struct store *s, int64_t id, struct error *e);
+/* Row r->id made to name the file r describes (path, mime, bytes,
+ * sha256, width, height); for the importer's rows (media_import_file). */
+int store_media_fill(struct store *s, const struct media_row *r,
+                     struct error *e);
+
+/* The importer's rows whose file is not here yet: their path is a URL. */
+struct media_remote {
+	int64_t id;
+	const char *url;
+};
+int store_media_remote(struct store *s, struct arena *a,
+                       struct media_remote **out, size_t *n, struct error *e);
+/* Posts whose source or HTML contains needle. */
+struct media_body {
+	int64_t id;
+	const char *format, *src, *html;
+};
+int store_media_bodies(struct store *s, struct arena *a, const char *needle,
+                       struct media_body **out, size_t *n, struct error *e);
+/* A post's source and HTML replaced as they are (links rewritten). */
+int store_media_body_set(struct store *s, int64_t id, const char *src,
+                         const char *html, struct error *e);
+/* Imported posts without a featured image get the one WordPress named
+ * (post meta _thumbnail_id: an attachment's id); *n of them. */
+int store_media_featured_from_meta(struct store *s, int64_t *n,
+                                   struct error *e);
+
 /* A post's featured image (0: none). */
 int store_post_featured_set(struct store *s, int64_t post_id, int64_t media_id,
                             struct error *e);

@@ -38,6 +38,24 @@ static const char SQL_MEDIA_LIST[] =
 		   "ORDER BY m.id DESC LIMIT ?2 OFFSET ?3";
 static const char SQL_MEDIA_ALT[] = "UPDATE media SET alt = ?2 WHERE id = ?1";
 static const char SQL_MEDIA_DELETE[] = "DELETE FROM media WHERE id = ?1";
+static const char SQL_MEDIA_FILL[] =
+	"UPDATE media SET path = ?2, mime = ?3, bytes = ?4, sha256 = ?5, "
+	"width = ?6, height = ?7 WHERE id = ?1";
+static const char SQL_MEDIA_REMOTE[] =
+	"SELECT id, path FROM media WHERE instr(path, '://') > 0 ORDER BY id";
+static const char SQL_MEDIA_BODIES[] =
+	"SELECT id, body_format, body_src, body_html FROM posts "
+	"WHERE instr(body_src, ?1) > 0 OR instr(body_html, ?1) > 0 "
+	"ORDER BY id";
+static const char SQL_MEDIA_BODY_SET[] =
+	"UPDATE posts SET body_src = ?2, body_html = ?3 WHERE id = ?1";
+static const char SQL_FEATURED_FROM_META[] =
+	"UPDATE posts SET featured_media_id = (SELECT m.id FROM post_meta pm "
+	"JOIN media m ON m.legacy_id = CAST(pm.value AS INTEGER) "
+	"WHERE pm.post_id = posts.id AND pm.key = '_thumbnail_id' "
+	"ORDER BY pm.id LIMIT 1) "
+	"WHERE featured_media_id IS NULL AND id IN "
+	"(SELECT post_id FROM post_meta WHERE key = '_thumbnail_id')";
 static const char SQL_FEATURED_SET[] =
 	"UPDATE posts SET featured_media_id = ?2 WHERE id = ?1";
 
@@ -241,4 +259,78 @@ store_post_featured_set(struct store *s, int64_t post_id, int64_t media_id,
 {
 	return write_one(s, SQL_FEATURED_SET, "setting the featured image",
 	                 NULL, e, "ln", post_id, media_id);
+}
+
+int
+store_media_fill(struct store *s, const struct media_row *r, struct error *e)
+{
+	return write_one(s, SQL_MEDIA_FILL, "storing an imported file", NULL, e,
+	                 "lsslsii", r->id, r->path, r->mime, r->bytes,
+	                 r->sha256, r->width, r->height);
+}
+
+int
+store_media_remote(struct store *s, struct arena *a, struct media_remote **out,
+                   size_t *n, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_MEDIA_REMOTE, e);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = rd_step(&q, "listing imported media", e)) == 1) {
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+		(*out)[*n].id = sqlite3_column_int64(st, 0);
+		(*out)[*n].url = col_text(a, st, 1);
+		(*n)++;
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_media_bodies(struct store *s, struct arena *a, const char *needle,
+                   struct media_body **out, size_t *n, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_MEDIA_BODIES, e);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, needle);
+	while ((rc = rd_step(&q, "reading bodies", e)) == 1) {
+		struct media_body *b;
+
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+		b = &(*out)[(*n)++];
+		b->id = sqlite3_column_int64(st, 0);
+		b->format = col_text(a, st, 1);
+		b->src = col_text(a, st, 2);
+		b->html = col_text(a, st, 3);
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_media_body_set(struct store *s, int64_t id, const char *src,
+                     const char *html, struct error *e)
+{
+	return write_one(s, SQL_MEDIA_BODY_SET, "rewriting a body", NULL, e,
+	                 "lss", id, src, html);
+}
+
+int
+store_media_featured_from_meta(struct store *s, int64_t *n, struct error *e)
+{
+	return write_count(s, SQL_FEATURED_FROM_META, "setting featured images",
+	                   n, e, "");
 }
