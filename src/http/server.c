@@ -557,6 +557,16 @@ is_upload(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	                                   MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (type == NULL || strncasecmp(type, "multipart/form-data", 19) != 0)
 		return 0;
+	/* Only a request that could be signed in is streamed to disk: one
+	 * with neither credentials nor a cookie keeps the ordinary body cap
+	 * (413 past it, else the handler's 401), so a stranger cannot make
+	 * the server write gigabytes, even for a moment. */
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                MHD_HTTP_HEADER_AUTHORIZATION) ==
+	            NULL &&
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                MHD_HTTP_HEADER_COOKIE) == NULL)
+		return 0;
 	for (int i = 0; server_upload_paths[i] != NULL; i++)
 		if (strlen(server_upload_paths[i]) == n &&
 		    strncmp(rq->uri, server_upload_paths[i], n) == 0)

@@ -107,7 +107,7 @@ test('a connection cut mid-upload leaves no file behind', async () => {
   await eventually(() => readdirSync(tmp).length === 0, { timeout: 10000 });
 });
 
-test('a Content-Length past LIM_UPLOAD_BYTES is refused with 413 before any byte', async () => {
+test('a Content-Length past LIM_UPLOAD_BYTES (past LIM_BODY_BYTES without credentials) is refused with 413 before any byte', async () => {
   const sock = net.connect(srv.port, '127.0.0.1');
   let answer = '';
   sock.on('data', (d) => { answer += d; });
@@ -117,6 +117,16 @@ test('a Content-Length past LIM_UPLOAD_BYTES is refused with 413 before any byte
   await eventually(() => answer.length > 0, { timeout: 10000 });
   assert.match(answer, /^HTTP\/1\.1 413/);
   sock.destroy();
+  // Without credentials nothing is streamed: the ordinary body cap holds.
+  const anon = net.connect(srv.port, '127.0.0.1');
+  let anonAnswer = '';
+  anon.on('data', (d) => { anonAnswer += d; });
+  await new Promise((res) => anon.on('connect', res));
+  anon.write('POST /api/v1/media HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+    `Content-Type: multipart/form-data; boundary=b\r\nContent-Length: ${LIMITS.LIM_BODY_BYTES + 1}\r\n\r\n`);
+  await eventually(() => anonAnswer.length > 0, { timeout: 10000 });
+  assert.match(anonAnswer, /^HTTP\/1\.1 413/);
+  anon.destroy();
 });
 
 test('the editor sets a featured image by its number: lists, the page and og:image show it', { skip }, async () => {
