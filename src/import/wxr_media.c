@@ -379,19 +379,27 @@ wxr_media(struct store *s, const char *site_dir, const char *dir,
 			(void)wm_file(&m, rel, rows[i].url, rows[i].id, &rc, e);
 	}
 	for (size_t i = 0; i < nb && rc == 0; i++) {
-		/* Links counted as readers see them, in the HTML. */
-		const char *src = wm_rewrite(&m, bodies[i].src, 0, &rc, e);
-		const char *html =
-			rc == 0 ? wm_rewrite(&m, bodies[i].html, 1, &rc, e)
-				: NULL;
+		struct media_body b = bodies[i];
 
+		/* Links counted as readers see them, in the HTML. */
+		b.src = wm_rewrite(&m, bodies[i].src, 0, &rc, e);
+		if (rc == 0)
+			b.html = wm_rewrite(&m, bodies[i].html, 1, &rc, e);
+		if (rc == 0)
+			b.protected_html =
+				wm_rewrite(&m, bodies[i].protected_html, 1, &rc,
+			                   e);
 		if (rc == -1)
 			break;
-		if (src == bodies[i].src && html == bodies[i].html)
+		if (b.src == bodies[i].src && b.html == bodies[i].html &&
+		    b.protected_html == bodies[i].protected_html)
 			continue;
-		html = media_html_images(s, m.a, html, e);
-		if (html == NULL ||
-		    store_media_body_set(s, bodies[i].id, src, html, e) == -1)
+		b.html = media_html_images(s, m.a, b.html, e);
+		if (b.html != NULL && *b.protected_html != '\0')
+			b.protected_html =
+				media_html_images(s, m.a, b.protected_html, e);
+		if (b.html == NULL || b.protected_html == NULL ||
+		    store_media_body_set(s, &b, e) == -1)
 			rc = -1;
 	}
 	if (rc == 0 && store_media_featured_from_meta(s, &r->featured, e) == -1)

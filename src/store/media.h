@@ -60,16 +60,18 @@ struct media_remote {
 };
 int store_media_remote(struct store *s, struct arena *a,
                        struct media_remote **out, size_t *n, struct error *e);
-/* Posts whose source or HTML contains needle. */
+/* Posts whose source or HTML (a protected post's included) contains
+ * needle. */
 struct media_body {
 	int64_t id;
 	const char *format, *src, *html;
+	const char *protected_html; /* behind a post's password; "" */
 };
 int store_media_bodies(struct store *s, struct arena *a, const char *needle,
                        struct media_body **out, size_t *n, struct error *e);
 /* A post's source and HTML replaced as they are (links rewritten). */
-int store_media_body_set(struct store *s, int64_t id, const char *src,
-                         const char *html, struct error *e);
+int store_media_body_set(struct store *s, const struct media_body *b,
+                         struct error *e);
 /* Imported posts without a featured image get the one WordPress named
  * (post meta _thumbnail_id: an attachment's id); *n of them. */
 int store_media_featured_from_meta(struct store *s, int64_t *n,

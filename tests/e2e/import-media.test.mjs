@@ -11,7 +11,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { run, newSite, startServer, cleanup, get, tempDir, stopClean, reportOnFailure } from './lib/gazette.mjs';
-import { absent, fixture } from './lib/needs.mjs';
+import { absent, fixture, SQLITE3 } from './lib/needs.mjs';
+import { spawnSync } from 'node:child_process';
 import { launch, CHROMIUM } from './lib/browser.mjs';
 
 const PHOTO = fixture('media', 'exif-samples', 'jpg', 'gps', 'DSCN0010.jpg');
@@ -55,6 +56,13 @@ const wxr = `<?xml version="1.0" encoding="UTF-8" ?>
  <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>10</wp:meta_value></wp:postmeta>
 </item>
 <item>
+ <title>Locked</title><link>${OLD}/2022/04/29/locked/</link>
+ <content:encoded><![CDATA[<p><img src="${OLD}/wp-content/uploads/2022/04/photo.jpg" alt="behind a password"></p>]]></content:encoded>
+ <wp:post_id>22</wp:post_id><wp:post_date_gmt>2022-04-29 10:00:00</wp:post_date_gmt>
+ <wp:post_name>locked</wp:post_name><wp:status>publish</wp:status><wp:post_password>secret</wp:post_password>
+ <wp:post_type>post</wp:post_type>
+</item>
+<item>
  <title>Missing one</title><link>${OLD}/2022/04/28/missing/</link>
  <content:encoded><![CDATA[<p><img src="${OLD}/wp-content/uploads/2022/04/never-there.jpg" alt="missing"></p>]]></content:encoded>
  <wp:post_id>21</wp:post_id><wp:post_date_gmt>2022-04-28 10:00:00</wp:post_date_gmt>
@@ -90,7 +98,7 @@ after(async () => {
 test('the summary counts files found, missing and links rewritten', { skip }, () => {
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout,
-    /^media from .*uploads: 4 files found, 2 missing, 0 refused, 4 links rewritten, 1 featured images$/m);
+    /^media from .*uploads: 4 files found, 2 missing, 0 refused, 5 links rewritten, 1 featured images$/m);
 });
 
 test('bodies point at the stored files, with srcset; the featured image is the attachment', { skip }, async (t) => {
@@ -112,6 +120,14 @@ test('bodies point at the stored files, with srcset; the featured image is the a
   const old = await get(`${srv.url}/wp-content/uploads/2022/04/photo.jpg`);
   assert.equal(old.status, 301, 'the old address of a file redirects to it');
   assert.match(old.headers.get('location'), /\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg$/);
+});
+
+test('a password-protected post\'s hidden body is rewritten too', { skip: skip || absent(SQLITE3) }, () => {
+  const q = spawnSync(SQLITE3, [path.join(site.dir, 'gazette.db'),
+    "SELECT protected_html FROM posts WHERE slug = 'locked'"], { encoding: 'utf8' });
+  assert.equal(q.status, 0, q.stderr);
+  assert.match(q.stdout, /<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg" alt="behind a password" width="640"/);
+  assert.doesNotMatch(q.stdout, /old\.example/);
 });
 
 test('in Chromium the pictures load from the new site and nothing asks the old host', { skip: skip || absent(CHROMIUM) }, async () => {
