@@ -634,7 +634,7 @@ const struct route admin_routes[] = {
 	/* the admin: moderation (admin_moderate.c) */
 	{ROUTE_GET, "/admin/media/", admin_media_get},
 	{ROUTE_POST, "/admin/media/upload", admin_media_upload},
-	{ROUTE_POST, "/admin/media/#/", admin_media_item},
+	{ROUTE_GET | ROUTE_POST, "/admin/media/#/", admin_media_item},
 	{ROUTE_GET | ROUTE_POST, "/api/v1/media", api_media},
 	{ROUTE_GET, "/admin/comments/", admin_comments_get},
 	{ROUTE_POST, "/admin/comments/", admin_comments_post},

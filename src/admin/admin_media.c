@@ -69,7 +69,6 @@ media_json(struct site *s, struct arena *a, const struct media_row *m)
 	json_object_set_new(o, "height", json_integer(m->height));
 	json_object_set_new(o, "name", json_string(m->title));
 	json_object_set_new(o, "alt", json_string(m->alt));
-	json_object_set_new(o, "uses", json_integer(m->uses));
 	return o;
 }
 
@@ -123,6 +122,35 @@ api_media(void *ctx, struct req *r, struct resp *rs)
 	api_json(rs, 200, list);
 }
 
+/* One file of the screen, pushed onto list. */
+static struct tval *
+file_model(struct site *s, struct arena *a, struct tval *list,
+           const struct media_row *r)
+{
+	struct tval *f = tval_push(a, list, tval_map(a));
+
+	(void)s;
+	tval_set_int(a, f, "id", r->id);
+	tval_set_str(a, f, "url", arena_printf(a, "/media/%s", r->path));
+	if (strncmp(r->mime, "image/", 6) == 0 && r->width > 0)
+		tval_set_str(a, f, "thumb",
+		             arena_printf(a, "/media/%s",
+		                          media_variant(a, r->path,
+		                                        r->width > 300 ? 300
+		                                                       : 0,
+		                                        0)));
+	tval_set_str(a, f, "name", r->title);
+	tval_set_str(a, f, "alt", r->alt);
+	tval_set_str(a, f, "mime", r->mime);
+	tval_set_int(a, f, "kib", (r->bytes + 1023) / 1024);
+	if (r->width > 0)
+		tval_set_str(a, f, "size",
+		             arena_printf(a, "%d × %d", r->width, r->height));
+	tval_set_str(a, f, "markdown",
+	             arena_printf(a, "![%s](/media/%s)", r->alt, r->path));
+	return f;
+}
+
 /* GET /admin/media/: the library. */
 void
 admin_media_get(void *ctx, struct req *r, struct resp *rs)
@@ -155,56 +183,8 @@ admin_media_get(void *ctx, struct req *r, struct resp *rs)
 	tval_set_str(a, m, "q", q ? q : "");
 	tval_set_bool(a, m, "can_manage", auth_can(&w->u, CAP_POSTS_ALL));
 	list = tval_set(a, m, "files", tval_list(a));
-	for (size_t i = 0; i < n && i < MEDIA_PAGE; i++) {
-		struct tval *f = tval_push(a, list, tval_map(a));
-		int64_t *ids;
-		const char **titles;
-		size_t k;
-
-		tval_set_int(a, f, "id", all[i].id);
-		tval_set_str(a, f, "url",
-		             arena_printf(a, "/media/%s", all[i].path));
-		if (strncmp(all[i].mime, "image/", 6) == 0 && all[i].width > 0)
-			tval_set_str(
-				a, f, "thumb",
-				arena_printf(a, "/media/%s",
-			                     media_variant(a, all[i].path,
-			                                   all[i].width > 300
-			                                           ? 300
-			                                           : 0,
-			                                   0)));
-		tval_set_str(a, f, "name", all[i].title);
-		tval_set_str(a, f, "alt", all[i].alt);
-		tval_set_str(a, f, "mime", all[i].mime);
-		tval_set_int(a, f, "kib", (all[i].bytes + 1023) / 1024);
-		if (all[i].width > 0)
-			tval_set_str(a, f, "size",
-			             arena_printf(a, "%d × %d", all[i].width,
-			                          all[i].height));
-		tval_set_str(a, f, "markdown",
-		             arena_printf(a, "![%s](/media/%s)", all[i].alt,
-		                          all[i].path));
-		if (store_media_uses(s->store, a, all[i].id, 10, &ids, &titles,
-		                     &k, &e) == -1) {
-			admin_fail(s, r, rs, w, "media", &e);
-			return;
-		}
-		tval_set_bool(a, f, "unused", k == 0);
-		for (size_t j = 0; j < k; j++) {
-			struct tval *u =
-				tval_push(a,
-			                  tval_get(f, "used")
-			                          ? tval_get(f, "used")
-			                          : tval_set(a, f, "used",
-			                                     tval_list(a)),
-			                  tval_map(a));
-
-			tval_set_str(a, u, "title", titles[j]);
-			tval_set_str(a, u, "edit",
-			             arena_printf(a, "/admin/posts/%lld/",
-			                          (long long)ids[j]));
-		}
-	}
+	for (size_t i = 0; i < n && i < MEDIA_PAGE; i++)
+		(void)file_model(s, a, list, &all[i]);
 	if (page > 1)
 		tval_set_str(a, m, "newer",
 		             arena_printf(a, "/admin/media/?page=%lld",
@@ -239,12 +219,56 @@ admin_media_upload(void *ctx, struct req *r, struct resp *rs)
 	                             : "/admin/media/?added=1");
 }
 
-/* POST /admin/media/ID/: action=alt (with alt) or action=delete. */
+/*
+ * GET /admin/media/ID/: one file, where it is used (which reads every
+ * post, so the grid does not ask it of each file) and, when unused, its
+ * delete button.
+ */
+static void
+media_detail(struct site *s, struct req *r, struct resp *rs, struct who *w,
+             int64_t id)
+{
+	struct arena *a = r->arena;
+	struct media_row row;
+	struct tval *m, *f, *used;
+	const char **titles;
+	int64_t *ids;
+	struct error e;
+	size_t k;
+
+	if (store_media_get(s->store, a, id, &row, &e) == -1 ||
+	    store_media_uses(s->store, a, id, 50, &ids, &titles, &k, &e) ==
+	            -1) {
+		admin_fail(s, r, rs, w, "media", &e);
+		return;
+	}
+	m = admin_model(s, r, w, arena_printf(a, "Media: %s", row.title));
+	tval_set_bool(a, m, "detail", 1);
+	tval_set_bool(a, m, "can_manage", auth_can(&w->u, CAP_POSTS_ALL));
+	f = file_model(s, a, tval_set(a, m, "files", tval_list(a)), &row);
+	tval_set_bool(a, f, "checked", 1);
+	tval_set_bool(a, f, "unused", k == 0);
+	used = tval_set(a, f, "used", tval_list(a));
+	for (size_t j = 0; j < k; j++) {
+		struct tval *u = tval_push(a, used, tval_map(a));
+
+		tval_set_str(a, u, "title", titles[j]);
+		tval_set_str(a, u, "edit",
+		             arena_printf(a, "/admin/posts/%lld/",
+		                          (long long)ids[j]));
+	}
+	admin_render(s, r, rs, "admin_media.html", m);
+}
+
+/* GET /admin/media/ID/: the file; POST: action=alt (with alt) or
+ * action=delete. */
 void
 admin_media_item(void *ctx, struct req *r, struct resp *rs)
 {
 	struct site *s = ctx;
-	struct who *w = admin_guard(s, r, rs, CAP_POSTS_ALL);
+	struct who *w = admin_guard(s, r, rs,
+	                            r->method == HTTP_GET ? CAP_POSTS_OWN
+	                                                  : CAP_POSTS_ALL);
 	const char *action, *alt;
 	struct error e;
 	int64_t id;
@@ -253,6 +277,10 @@ admin_media_item(void *ctx, struct req *r, struct resp *rs)
 		return;
 	if (!admin_id_param(r, 0, &id)) {
 		admin_error(s, r, rs, w, 404, "Not found", "No such file.");
+		return;
+	}
+	if (r->method == HTTP_GET) {
+		media_detail(s, r, rs, w, id);
 		return;
 	}
 	action = admin_form_one(r, "action", 20);

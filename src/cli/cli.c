@@ -72,7 +72,7 @@ static const struct cli_cmd commands[] = {
          "The media library.  add stores a file (its type read from its\n"
          "content; images also at smaller widths and as WebP, upright and\n"
          "without metadata) and prints ID<TAB>URL; list prints ID, URL,\n"
-         "type, bytes, uses, name; delete removes a file no post uses",
+         "type, bytes, name; delete removes a file no post uses",
          cmd_media},
 	{"search", "search reindex", "Rebuild the search index", cmd_search},
 	{"import", "import wxr FILE [--media DIR] [--media-fetch]",

@@ -74,7 +74,6 @@ media_row_read(struct arena *a, sqlite3_stmt *st, struct media_row *r)
 	r->title = col_text(a, st, 8);
 	r->alt = col_text(a, st, 9);
 	r->created_at = sqlite3_column_int64(st, 10);
-	r->uses = 0;
 }
 
 int
@@ -195,19 +194,7 @@ store_media_list(struct store *s, struct arena *a, const char *q, int limit,
 		media_row_read(a, st, &(*out)[(*n)++]);
 	}
 	rd_close(&r);
-	if (rc == -1)
-		return -1;
-	for (size_t i = 0; i < *n; i++) {
-		int64_t *ids;
-		const char **titles;
-		size_t k;
-
-		if (store_media_uses(s, a, (*out)[i].id, 100, &ids, &titles, &k,
-		                     e) == -1)
-			return -1;
-		(*out)[i].uses = (int64_t)k;
-	}
-	return 0;
+	return rc;
 }
 
 int

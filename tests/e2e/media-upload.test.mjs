@@ -150,8 +150,12 @@ test('the editor sets a featured image by its number: lists, the page and og:ima
   assert.match(page.text, /<figure class="featured"><picture><source type="image\/webp"/);
   const front = await get(`${srv.url}/`);
   assert.match(front.text, new RegExp(`<a class="featured" href="[^"]+"[^>]*><picture>.*src="${pic.path}"`));
-  const lib2 = await adminGet(srv, ed, '/admin/media/');
+  const lib2 = await adminGet(srv, ed, `/admin/media/${pic.id}/`);
   assert.match(lib2.text, /Used in <a href="\/admin\/posts\/\d+\/">Featured<\/a>/);
+  assert.doesNotMatch(lib2.text, /value="delete"/, 'a file in use has no delete button');
+  const del = await adminPost(srv, ed, `/admin/media/${pic.id}/`, { action: 'delete' });
+  assert.equal(del.status, 409);
+  assert.match(del.text, /is used by post/);
 });
 
 test('the library screen lists the file with its alt text and where it is used', { skip }, async () => {
