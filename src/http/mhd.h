@@ -1,7 +1,8 @@
 /*
- * What server.c (the requests) and conns.c (the connections: the
- * acceptor, the workers' share, deadlines, the watchdog, shedding) share.
- * Only these two files include libmicrohttpd.
+ * What server.c (the requests), answer.c (their headers, answers made
+ * once) and conns.c (the connections: the acceptor, the workers' share,
+ * deadlines, the watchdog, shedding) share.  Only these files include
+ * libmicrohttpd.
  */
 #ifndef GAZETTE_HTTP_MHD_H
 #define GAZETTE_HTTP_MHD_H
@@ -132,5 +133,17 @@ void *conn_watchdog_main(void *arg);
 void *conn_accept_main(void *arg);
 /* server.c: start worker w's daemon. */
 int server_worker_start(struct server *s, struct worker *w);
+
+/* answer.c: the headers of always that the handler did not set
+ * (server.h); then rs's own, validators and caching headers, for an
+ * answer of status to r, its gzip variant when gzip. */
+void http_add_always(struct MHD_Response *mr, const struct header *always,
+                     const struct resp *rs);
+void http_add_headers(struct server *s, struct MHD_Response *mr,
+                      const struct req *r, const struct resp *rs, int status,
+                      int gzip);
+/* A made answer (http.h's struct ready): the library's response, sent as
+ * it is. */
+struct MHD_Response *ready_response(const struct ready *rd);
 
 #endif

@@ -182,23 +182,6 @@ unescape_none(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
-/* Add the headers of always that the handler did not set (server.h). */
-static void
-add_always(struct MHD_Response *mr, const struct header *always,
-           const struct resp *rs)
-{
-	for (const struct header *h = always; h != NULL && h->name != NULL;
-	     h++) {
-		size_t i = 0;
-
-		while (rs != NULL && i < rs->nheaders &&
-		       strcasecmp(rs->headers[i].name, h->name) != 0)
-			i++;
-		if (rs == NULL || i == rs->nheaders)
-			MHD_add_response_header(mr, h->name, h->value);
-	}
-}
-
 static enum MHD_Result
 queue_text(struct server *s, struct MHD_Connection *c, unsigned status,
            const char *text)
@@ -209,7 +192,7 @@ queue_text(struct server *s, struct MHD_Connection *c, unsigned status,
 	                                        MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
-	add_always(r, s->always, NULL);
+	http_add_always(r, s->always, NULL);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        "text/plain; charset=utf-8");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
@@ -438,105 +421,6 @@ remote_ip(struct MHD_Connection *c, struct arena *a)
 	return arena_strdup(a, ip);
 }
 
-/*
- * Validators and caching headers.  The gzip variant has its own ETag
- * (RFC 9110 section 8.8.3: a strong validator differs per content coding),
- * and every response that has one says Vary: Accept-Encoding.  Anonymous
- * pages may sit in a shared cache for a short while; browsers revalidate
- * (cheap: a 304) so a reader sees a new comment at once.
- */
-static void
-add_headers(struct server *s, struct MHD_Response *mr, const struct req *r,
-            const struct resp *rs, int status, int gzip)
-{
-	char etag[32], date[64];
-	const char *cc = rs->cache_control;
-
-	add_always(mr, s->always, rs);
-	if (status != 304)
-		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
-		                        rs->content_type);
-	for (size_t i = 0; i < rs->nheaders; i++)
-		MHD_add_response_header(mr, rs->headers[i].name,
-		                        rs->headers[i].value);
-	if (rs->etag[0] != '\0') {
-		if (gzip)
-			snprintf(etag, sizeof(etag), "%.17s-gzip\"", rs->etag);
-		else
-			snprintf(etag, sizeof(etag), "%s", rs->etag);
-		MHD_add_response_header(mr, MHD_HTTP_HEADER_ETAG, etag);
-	}
-	if (rs->last_modified > 0) {
-		time_format(rs->last_modified, "%a, %d %b %Y %H:%M:%S GMT",
-		            date, sizeof(date));
-		MHD_add_response_header(mr, MHD_HTTP_HEADER_LAST_MODIFIED,
-		                        date);
-	}
-	if (rs->gzippable || rs->gz.len > 0 || gzip)
-		MHD_add_response_header(mr, MHD_HTTP_HEADER_VARY,
-		                        "Accept-Encoding");
-	if (gzip)
-		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_ENCODING,
-		                        "gzip");
-	if (cc == NULL && (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
-	    (status == 200 || status == 304 || status == 301 || status == 404))
-		cc = CACHE_CONTROL_PUBLIC;
-	else if (cc == NULL)
-		cc = "no-store";
-	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
-}
-
-struct ready {
-	atomic_int refs;
-	struct MHD_Response *mr;
-	size_t bytes;
-};
-
-struct ready *
-ready_new(const struct req *r, const struct resp *rs, int gzip)
-{
-	const struct buf *b = gzip ? &rs->gz : &rs->body;
-	struct ready *rd;
-
-	if (r->srv == NULL || rs->status != 200 || rs->file_fd >= 0 ||
-	    rs->static_body != NULL || b->len == 0)
-		return NULL;
-	rd = xcalloc(1, sizeof(*rd));
-	rd->mr = MHD_create_response_from_buffer(b->len, b->p,
-	                                         MHD_RESPMEM_MUST_COPY);
-	if (rd->mr == NULL) {
-		free(rd);
-		return NULL;
-	}
-	add_headers(r->srv, rd->mr, r, rs, 200, gzip);
-	atomic_init(&rd->refs, 1);
-	rd->bytes = b->len + READY_OVERHEAD;
-	return rd;
-}
-
-void
-ready_ref(struct ready *rd)
-{
-	atomic_fetch_add_explicit(&rd->refs, 1, memory_order_relaxed);
-}
-
-void
-ready_unref(struct ready *rd)
-{
-	if (rd != NULL &&
-	    atomic_fetch_sub_explicit(&rd->refs, 1, memory_order_acq_rel) ==
-	            1) {
-		MHD_destroy_response(rd->mr);
-		free(rd);
-	}
-}
-
-size_t
-ready_bytes(const struct ready *rd)
-{
-	return rd->bytes;
-}
-
 /* resp_release() and the ready response's reference (resp.c knows
  * nothing of the library's responses). */
 static void
@@ -593,7 +477,7 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 		/* Sent as it is: the library counts its own reference for as
 		 * long as a connection is sending it. */
 		conn_sending(rq->cs);
-		ret = MHD_queue_response(c, 200, rs.ready->mr);
+		ret = MHD_queue_response(c, 200, ready_response(rs.ready));
 		resp_done(&rs);
 		return ret;
 	}
@@ -628,7 +512,7 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 		resp_done(&rs);
 		return MHD_NO;
 	}
-	add_headers(s, mr, &r, &rs, status, gzip);
+	http_add_headers(s, mr, &r, &rs, status, gzip);
 	if (rq->close_after)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION,
 		                        "close");
