@@ -173,6 +173,14 @@ void books_get(void *ctx, struct req *r, struct resp *rs);
 
 /* pages.c: single items */
 void book_get(void *ctx, struct req *r, struct resp *rs);
+/* podcast.c: the podcast feed (sec NULL: every episode), an episode's
+ * audio, transcript and chapters in pm, podcast:guid of a feed URL. */
+void podcast_feed(struct site *s, struct req *r, struct resp *rs,
+                  const struct section *sec);
+void podcast_feed_get(void *ctx, struct req *r, struct resp *rs);
+void episode_model(struct site *s, struct arena *a, struct tval *pm,
+                   int64_t id);
+const char *podcast_guid(struct arena *a, const char *feed_url);
 void episode_get(void *ctx, struct req *r, struct resp *rs);
 void post_get(void *ctx, struct req *r, struct resp *rs);
 void page_get(void *ctx, struct req *r, struct resp *rs);

@@ -34,6 +34,7 @@ const struct store_stmt *const store_reader_stmts[] = {
 	legacy_reader_stmts,
 	river_reader_stmts,
 	order_reader_stmts,
+	podcast_reader_stmts,
 	NULL,
 };
 
