@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../core/episodes.h"
 #include "../core/posts.h"
 #include "../import/front.h"
 #include "../render/md.h"
@@ -48,9 +49,22 @@ static const int field_key[POST_F__MAX] = {
  * Build a post from a Markdown file with front matter, by the rules the
  * editor applies (core/posts.c).  Errors name the file and the line.
  */
+/* A file named in the front matter, relative to the Markdown file's
+ * folder unless absolute. */
+static const char *
+beside(struct arena *a, const char *md, const char *name)
+{
+	const char *slash = strrchr(md, '/');
+
+	if (name == NULL || name[0] == '/' || slash == NULL)
+		return name;
+	return arena_printf(a, "%.*s/%s", (int)(slash - md), md, name);
+}
+
 static int
 post_from_file(struct store *st, struct arena *a, const char *path,
-               const char *src, size_t n, struct post *p, struct error *e)
+               const char *src, size_t n, struct post *p,
+               struct episode_files *files, struct error *e)
 {
 	struct post_input in = {.sticky = -1, .comments_open = -1};
 	struct post_problems pr = {0};
@@ -79,6 +93,15 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 	in.v[POST_F_STATUS] = f.value[FRONT_STATUS];
 	in.v[POST_F_DATE] = f.value[FRONT_DATE];
 	in.v[POST_F_BODY] = arena_strndup(a, f.body, f.body_len);
+	for (k = FRONT_AUDIO; k <= FRONT_CHAPTERS; k++)
+		if (f.value[k] != NULL && in.type != POST_EPISODE)
+			return bad_at(e, path, f.line[k],
+			              "%s: only an episode (type: episode) has "
+			              "one",
+			              front_key_names[k]);
+	files->audio = beside(a, path, f.value[FRONT_AUDIO]);
+	files->transcript = beside(a, path, f.value[FRONT_TRANSCRIPT]);
+	files->chapters = beside(a, path, f.value[FRONT_CHAPTERS]);
 	if (posts_check(st, a, &in, NULL, clock_now(), p, &pr, e) == -1)
 		return error_set(e, e->code, "%s: %s", path, e->msg);
 	for (int i = 0; i < POST_F__MAX; i++) {
@@ -106,6 +129,7 @@ cmd_post(struct conf *c, int argc, char **argv)
 	struct arena *a = arena_new();
 	struct buf src;
 	struct post p;
+	struct episode_files files = {0};
 	int64_t id;
 	int npos, rc;
 
@@ -126,10 +150,24 @@ cmd_post(struct conf *c, int argc, char **argv)
 		goto out;
 	}
 	st = site_open(c, &e);
-	if (st == NULL ||
-	    post_from_file(st, a, argv[2], buf_str(&src), src.len, &p, &e) ==
-	            -1 ||
-	    store_post_add(st, &p, &id, &e) == -1) {
+	if (st == NULL || post_from_file(st, a, argv[2], buf_str(&src), src.len,
+	                                 &p, &files, &e) == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	/* The post and its files together, or neither. */
+	if (store_begin(st, &e) == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	if (store_post_add(st, &p, &id, &e) == -1 ||
+	    ((files.audio || files.transcript || files.chapters) &&
+	     episodes_attach(st, a, c->site, id, &files, &e) == -1)) {
+		store_rollback(st);
+		rc = cli_fail(&e);
+		goto out;
+	}
+	if (store_commit(st, &e) == -1) {
 		rc = cli_fail(&e);
 		goto out;
 	}

@@ -3,9 +3,10 @@
 /*
  * Front matter: a block between two "---" lines of "key: value" lines at
  * the top of a Markdown file (DESIGN.md section 3).  Keys: title, slug,
- * section, tags, source, date, status, type.  Blank lines and lines
- * starting with '#' are skipped; a value may be wrapped in matching single
- * or double quotes.  Errors carry the 1-based line they were found on.
+ * section, tags, source, date, status, type; for an episode audio,
+ * transcript and chapters (files, relative to the Markdown file).  Blank lines
+ * and lines starting with '#' are skipped; a value may be wrapped in matching
+ * single or double quotes.  Errors carry the 1-based line they were found on.
  */
 #include <stddef.h>
 
@@ -21,6 +22,9 @@ enum front_key {
 	FRONT_DATE,
 	FRONT_STATUS,
 	FRONT_TYPE,
+	FRONT_AUDIO,      /* an episode's audio file */
+	FRONT_TRANSCRIPT, /* its WebVTT or SRT transcript */
+	FRONT_CHAPTERS,   /* its JSON chapters */
 	FRONT__MAX
 };
 

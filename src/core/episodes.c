@@ -1,0 +1,212 @@
+/* Files of a podcast episode (see episodes.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+#include <magic.h>
+
+#include "episodes.h"
+#include "../media/audio.h"
+#include "../store/podcast.h"
+#include "../util/buf.h"
+#include "../util/limits.h"
+#include "../util/text.h"
+#include "../util/banned.h"
+
+/* The /media/ URL of path, which must resolve inside SITE/media. */
+static const char *
+media_url(struct arena *a, const char *site_dir, const char *path,
+          struct error *e)
+{
+	char dir[PATH_MAX], media[PATH_MAX], real[PATH_MAX];
+	struct buf b;
+	const char *rel, *seg, *url = NULL;
+	size_t n;
+
+	snprintf(dir, sizeof(dir), "%s/media", site_dir);
+	if (realpath(dir, media) == NULL) {
+		error_set(e, ERR_IO, "cannot open '%s': %s", dir,
+		          strerror(errno));
+		return NULL;
+	}
+	if (realpath(path, real) == NULL) {
+		error_set(e, errno == ENOENT ? ERR_INVALID : ERR_IO,
+		          "cannot read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	n = strlen(media);
+	if (strncmp(real, media, n) != 0 || real[n] != '/') {
+		error_set(e, ERR_INVALID,
+		          "'%s' is not in %s: copy it there first", path, dir);
+		return NULL;
+	}
+	rel = real + n + 1;
+	buf_init(&b, LIM_URL_FIELD_BYTES);
+	if (buf_puts(&b, "/media") == -1)
+		goto out;
+	for (seg = rel; *seg != '\0';) {
+		size_t k = strcspn(seg, "/");
+
+		if (buf_puts(&b, "/") == -1 || url_encode(&b, seg, k) == -1)
+			goto out;
+		seg += k + (seg[k] == '/');
+	}
+	url = arena_strdup(a, buf_str(&b));
+out:
+	buf_release(&b);
+	if (url == NULL)
+		error_set(e, ERR_TOO_BIG, "'%s': path too long", path);
+	return url;
+}
+
+/* Read a whole small file, at most max bytes. */
+static int
+slurp(const char *path, size_t max, struct buf *b, struct error *e)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[8192];
+	size_t n;
+	int rc = 0;
+
+	buf_init(b, max);
+	if (f == NULL)
+		return error_set(e, ERR_IO, "cannot read '%s': %s", path,
+		                 strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(b, chunk, n) == -1) {
+			rc = error_set(e, ERR_TOO_BIG, "'%s' is over %zu bytes",
+			               path, max);
+			break;
+		}
+	if (rc == 0 && ferror(f))
+		rc = error_set(e, ERR_IO, "cannot read '%s'", path);
+	fclose(f);
+	return rc;
+}
+
+/* "text/vtt" or "application/x-subrip", by libmagic from the bytes. */
+static const char *
+transcript_type(const struct buf *b, const char *path, struct error *e)
+{
+	magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
+	const char *t, *type = NULL;
+
+	if (m == NULL || magic_load(m, NULL) == -1) {
+		error_set(e, ERR_IO, "libmagic: cannot load its database");
+		goto out;
+	}
+	t = magic_buffer(m, b->p ? b->p : "", b->len);
+	if (t != NULL && strcmp(t, "text/vtt") == 0)
+		type = "text/vtt";
+	else if (t != NULL && strcmp(t, "application/x-subrip") == 0)
+		type = "application/x-subrip";
+	else
+		error_set(e, ERR_INVALID,
+		          "'%s' is not a WebVTT or SRT transcript (it reads as "
+		          "%s)",
+		          path, t ? t : "unknown");
+out:
+	if (m != NULL)
+		magic_close(m);
+	return type;
+}
+
+/* JSON chapters (Podcasting 2.0): {"version": "1.2.0", "chapters":
+ * [{"startTime": 0, "title": "..."}, ...]}. */
+static int
+chapters_check(const struct buf *b, const char *path, struct error *e)
+{
+	json_error_t je;
+	json_t *doc = json_loadb(b->p ? b->p : "", b->len,
+	                         JSON_REJECT_DUPLICATES, &je);
+	json_t *list, *ch;
+	size_t i;
+	int rc = -1;
+
+	if (doc == NULL)
+		return error_set(e, ERR_INVALID, "'%s': line %d: %s", path,
+		                 je.line, je.text);
+	list = json_object_get(doc, "chapters");
+	if (!json_is_string(json_object_get(doc, "version")) ||
+	    !json_is_array(list)) {
+		error_set(e, ERR_INVALID,
+		          "'%s': JSON chapters need \"version\" and a "
+		          "\"chapters\" list",
+		          path);
+		goto out;
+	}
+	json_array_foreach(list, i, ch)
+	{
+		if (!json_is_number(json_object_get(ch, "startTime"))) {
+			error_set(e, ERR_INVALID,
+			          "'%s': chapter %zu has no startTime", path,
+			          i + 1);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	json_decref(doc);
+	return rc;
+}
+
+int
+episodes_attach(struct store *st, struct arena *a, const char *site_dir,
+                int64_t post_id, const struct episode_files *f, struct error *e)
+{
+	struct episode ep;
+	struct post p;
+	struct buf b;
+	int rc;
+
+	if (store_post_get(st, a, post_id, &p, e) == -1)
+		return -1;
+	if (p.type != POST_EPISODE)
+		return error_set(e, ERR_INVALID, "post %lld is not an episode",
+		                 (long long)post_id);
+	if (store_episode_get(st, a, post_id, &ep, e) == -1)
+		return -1;
+	if (f->audio != NULL) {
+		struct audio_info ai;
+
+		if (audio_probe(f->audio, &ai, e) == -1)
+			return -1;
+		ep.audio_url = media_url(a, site_dir, f->audio, e);
+		if (ep.audio_url == NULL)
+			return -1;
+		ep.audio_mime = ai.mime;
+		ep.audio_bytes = ai.bytes;
+		ep.duration_s = (int64_t)(ai.seconds + 0.5);
+	}
+	if (f->transcript != NULL) {
+		if (slurp(f->transcript, LIM_TRANSCRIPT_BYTES, &b, e) == -1) {
+			buf_release(&b);
+			return -1;
+		}
+		ep.transcript_type = transcript_type(&b, f->transcript, e);
+		buf_release(&b);
+		if (ep.transcript_type == NULL)
+			return -1;
+		ep.transcript_url = media_url(a, site_dir, f->transcript, e);
+		if (ep.transcript_url == NULL)
+			return -1;
+	}
+	if (f->chapters != NULL) {
+		if (slurp(f->chapters, LIM_CHAPTERS_BYTES, &b, e) == -1) {
+			buf_release(&b);
+			return -1;
+		}
+		rc = chapters_check(&b, f->chapters, e);
+		buf_release(&b);
+		if (rc == -1)
+			return -1;
+		ep.chapters_url = media_url(a, site_dir, f->chapters, e);
+		if (ep.chapters_url == NULL)
+			return -1;
+	}
+	return store_episode_put(st, post_id, &ep, e);
+}
