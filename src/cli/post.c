@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "../core/episodes.h"
 #include "../core/posts.h"
+#include "../core/videos.h"
 #include "../import/front.h"
 #include "../render/md.h"
 #include "../site/site.h"
@@ -64,7 +65,8 @@ beside(struct arena *a, const char *md, const char *name)
 static int
 post_from_file(struct store *st, struct arena *a, const char *path,
                const char *src, size_t n, struct post *p,
-               struct episode_files *files, struct error *e)
+               struct episode_files *files, const char **video,
+               const char **poster, struct error *e)
 {
 	struct post_input in = {.sticky = -1, .comments_open = -1};
 	struct post_problems pr = {0};
@@ -99,6 +101,18 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 			              "%s: only an episode (type: episode) has "
 			              "one",
 			              front_key_names[k]);
+	if (f.value[FRONT_VIDEO] != NULL && in.type != POST_POST)
+		return bad_at(e, path, f.line[FRONT_VIDEO],
+		              "video: only a post (type: post) has one");
+	if (f.value[FRONT_POSTER] != NULL && f.value[FRONT_VIDEO] == NULL)
+		return bad_at(
+			e, path, f.line[FRONT_POSTER],
+			"poster: is the thumbnail of a video: (none given)");
+	*video = f.value[FRONT_VIDEO] != NULL &&
+	                         url_is_http(f.value[FRONT_VIDEO])
+	                 ? f.value[FRONT_VIDEO]
+	                 : beside(a, path, f.value[FRONT_VIDEO]);
+	*poster = beside(a, path, f.value[FRONT_POSTER]);
 	files->audio = beside(a, path, f.value[FRONT_AUDIO]);
 	files->transcript = beside(a, path, f.value[FRONT_TRANSCRIPT]);
 	files->chapters = beside(a, path, f.value[FRONT_CHAPTERS]);
@@ -130,6 +144,7 @@ cmd_post(struct conf *c, int argc, char **argv)
 	struct buf src;
 	struct post p;
 	struct episode_files files = {0};
+	const char *video = NULL, *poster = NULL;
 	int64_t id;
 	int npos, rc;
 
@@ -150,8 +165,9 @@ cmd_post(struct conf *c, int argc, char **argv)
 		goto out;
 	}
 	st = site_open(c, &e);
-	if (st == NULL || post_from_file(st, a, argv[2], buf_str(&src), src.len,
-	                                 &p, &files, &e) == -1) {
+	if (st == NULL ||
+	    post_from_file(st, a, argv[2], buf_str(&src), src.len, &p, &files,
+	                   &video, &poster, &e) == -1) {
 		rc = cli_fail(&e);
 		goto out;
 	}
@@ -162,7 +178,9 @@ cmd_post(struct conf *c, int argc, char **argv)
 	}
 	if (store_post_add(st, &p, &id, &e) == -1 ||
 	    ((files.audio || files.transcript || files.chapters) &&
-	     episodes_attach(st, a, c->site, id, &files, &e) == -1)) {
+	     episodes_attach(st, a, c->site, id, &files, &e) == -1) ||
+	    (video != NULL &&
+	     videos_attach(st, a, c->site, id, video, poster, &e) == -1)) {
 		store_rollback(st);
 		rc = cli_fail(&e);
 		goto out;

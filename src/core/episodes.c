@@ -17,10 +17,9 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
-/* The /media/ URL of path, which must resolve inside SITE/media. */
-static const char *
-media_url(struct arena *a, const char *site_dir, const char *path,
-          struct error *e)
+const char *
+media_file_url(struct arena *a, const char *site_dir, const char *path,
+               struct error *e)
 {
 	char dir[PATH_MAX], media[PATH_MAX], real[PATH_MAX];
 	struct buf b;
@@ -175,7 +174,7 @@ episodes_attach(struct store *st, struct arena *a, const char *site_dir,
 
 		if (audio_probe(f->audio, &ai, e) == -1)
 			return -1;
-		ep.audio_url = media_url(a, site_dir, f->audio, e);
+		ep.audio_url = media_file_url(a, site_dir, f->audio, e);
 		if (ep.audio_url == NULL)
 			return -1;
 		ep.audio_mime = ai.mime;
@@ -191,7 +190,8 @@ episodes_attach(struct store *st, struct arena *a, const char *site_dir,
 		buf_release(&b);
 		if (ep.transcript_type == NULL)
 			return -1;
-		ep.transcript_url = media_url(a, site_dir, f->transcript, e);
+		ep.transcript_url =
+			media_file_url(a, site_dir, f->transcript, e);
 		if (ep.transcript_url == NULL)
 			return -1;
 	}
@@ -204,7 +204,7 @@ episodes_attach(struct store *st, struct arena *a, const char *site_dir,
 		buf_release(&b);
 		if (rc == -1)
 			return -1;
-		ep.chapters_url = media_url(a, site_dir, f->chapters, e);
+		ep.chapters_url = media_file_url(a, site_dir, f->chapters, e);
 		if (ep.chapters_url == NULL)
 			return -1;
 	}

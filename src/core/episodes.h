@@ -32,4 +32,10 @@ int episodes_attach(struct store *st, struct arena *a, const char *site_dir,
                     int64_t post_id, const struct episode_files *f,
                     struct error *e);
 
+/* The /media/ URL (segments percent-encoded) of path, which must resolve
+ * inside SITE/media; ERR_INVALID naming it otherwise.  Shared with
+ * videos.c. */
+const char *media_file_url(struct arena *a, const char *site_dir,
+                           const char *path, struct error *e);
+
 #endif

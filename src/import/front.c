@@ -5,12 +5,13 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
-const char *const front_key_names[FRONT__MAX] = {"title",   "slug",
-                                                 "section", "tags",
-                                                 "source",  "date",
-                                                 "status",  "type",
-                                                 "audio",   "transcript",
-                                                 "chapters"};
+const char *const front_key_names[FRONT__MAX] = {"title",    "slug",
+                                                 "section",  "tags",
+                                                 "source",   "date",
+                                                 "status",   "type",
+                                                 "audio",    "transcript",
+                                                 "chapters", "video",
+                                                 "poster"};
 
 /* One line without its "\n" or "\r\n". */
 static size_t
@@ -114,7 +115,8 @@ front_parse(struct arena *a, const char *src, size_t n, struct front *out,
 				e, ERR_INVALID,
 				"unknown key '%.*s' (known: title, slug, "
 				"section, tags, source, date, status, "
-				"type, audio, transcript, chapters)",
+				"type, audio, transcript, chapters, video, "
+				"poster)",
 				(int)(klen > 40 ? 40 : klen), key);
 		if (out->value[k] != NULL)
 			return error_set(e, ERR_INVALID,

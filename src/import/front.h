@@ -4,7 +4,8 @@
  * Front matter: a block between two "---" lines of "key: value" lines at
  * the top of a Markdown file (DESIGN.md section 3).  Keys: title, slug,
  * section, tags, source, date, status, type; for an episode audio,
- * transcript and chapters (files, relative to the Markdown file).  Blank lines
+ * transcript and chapters, for a post video and poster (files relative
+ * to the Markdown file; video may be a URL).  Blank lines
  * and lines starting with '#' are skipped; a value may be wrapped in matching
  * single or double quotes.  Errors carry the 1-based line they were found on.
  */
@@ -25,6 +26,8 @@ enum front_key {
 	FRONT_AUDIO,      /* an episode's audio file */
 	FRONT_TRANSCRIPT, /* its WebVTT or SRT transcript */
 	FRONT_CHAPTERS,   /* its JSON chapters */
+	FRONT_VIDEO,      /* a Watch post's video: a URL or a file */
+	FRONT_POSTER,     /* its thumbnail, a file */
 	FRONT__MAX
 };
 

@@ -33,10 +33,12 @@
 #include "../util/limits.h"
 #include "../util/banned.h"
 
-#define DEMUXERS "mp3,mov,mp4,m4a,3gp,3g2,mj2,ogg"
+#define DEMUXERS       "mp3,mov,mp4,m4a,3gp,3g2,mj2,ogg"
+#define VIDEO_DEMUXERS "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm"
 
 static int
-open_input(const char *path, AVFormatContext **out, struct error *e)
+open_input(const char *path, const char *demuxers, AVFormatContext **out,
+           struct error *e)
 {
 	AVDictionary *opts = NULL;
 	char url[4096];
@@ -45,16 +47,16 @@ open_input(const char *path, AVFormatContext **out, struct error *e)
 	if (snprintf(url, sizeof(url), "file:%s", path) >= (int)sizeof(url))
 		return error_set(e, ERR_INVALID, "audio path too long");
 	av_log_set_level(AV_LOG_QUIET);
-	av_dict_set(&opts, "format_whitelist", DEMUXERS, 0);
+	av_dict_set(&opts, "format_whitelist", demuxers, 0);
 	av_dict_set(&opts, "protocol_whitelist", "file", 0);
 	rc = avformat_open_input(out, url, NULL, &opts);
 	av_dict_free(&opts);
 	if (rc < 0)
 		return error_set(
-			e, ERR_INVALID,
-			"'%s' is not an audio file gazette reads (MP3, "
-			"M4A/AAC or Opus)",
-			path);
+			e, ERR_INVALID, "'%s' is not %s gazette reads", path,
+			strcmp(demuxers, DEMUXERS) == 0
+				? "an audio file (MP3, M4A/AAC or Opus)"
+				: "a video file (MP4 or WebM)");
 	if (avformat_find_stream_info(*out, NULL) < 0) {
 		avformat_close_input(out);
 		return error_set(e, ERR_INVALID, "'%s': unreadable audio",
@@ -110,13 +112,13 @@ audio_probe_n(const char *path, int64_t max_packets, struct audio_info *out,
 
 	memset(out, 0, sizeof(*out));
 	if (stat(path, &sb) == -1)
-		return error_set(e, ERR_IO, "cannot read '%s': %s", path,
-		                 strerror(errno));
+		return error_set(e, errno == ENOENT ? ERR_INVALID : ERR_IO,
+		                 "cannot read '%s': %s", path, strerror(errno));
 	if (!S_ISREG(sb.st_mode))
 		return error_set(e, ERR_INVALID, "'%s' is not a file", path);
 	if (sb.st_size == 0)
 		return error_set(e, ERR_INVALID, "'%s' is empty", path);
-	if (open_input(path, &f, e) == -1)
+	if (open_input(path, DEMUXERS, &f, e) == -1)
 		return -1;
 	k = av_find_best_stream(f, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
 	if (k < 0)
@@ -164,4 +166,44 @@ int
 audio_probe(const char *path, struct audio_info *out, struct error *e)
 {
 	return audio_probe_n(path, LIM_AUDIO_PACKETS, out, e);
+}
+
+int
+video_file_probe(const char *path, struct video_info *out, struct error *e)
+{
+	AVFormatContext *f = NULL;
+	enum AVCodecID id;
+	struct stat sb;
+	int k, mp4;
+
+	memset(out, 0, sizeof(*out));
+	if (stat(path, &sb) == -1)
+		return error_set(e, errno == ENOENT ? ERR_INVALID : ERR_IO,
+		                 "cannot read '%s': %s", path, strerror(errno));
+	if (!S_ISREG(sb.st_mode) || sb.st_size == 0)
+		return error_set(e, ERR_INVALID, "'%s' is not a video file",
+		                 path);
+	if (open_input(path, VIDEO_DEMUXERS, &f, e) == -1)
+		return -1;
+	k = av_find_best_stream(f, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	mp4 = strncmp(f->iformat->name, "mov,", 4) == 0;
+	id = k < 0 ? AV_CODEC_ID_NONE : f->streams[k]->codecpar->codec_id;
+	if (mp4 && (id == AV_CODEC_ID_H264 || id == AV_CODEC_ID_HEVC ||
+	            id == AV_CODEC_ID_AV1))
+		out->mime = "video/mp4";
+	else if (!mp4 && (id == AV_CODEC_ID_VP8 || id == AV_CODEC_ID_VP9 ||
+	                  id == AV_CODEC_ID_AV1))
+		out->mime = "video/webm";
+	else {
+		avformat_close_input(&f);
+		return error_set(e, ERR_INVALID,
+		                 "'%s' is not MP4 (H.264, HEVC, AV1) or WebM "
+		                 "(VP8, VP9, AV1) video",
+		                 path);
+	}
+	if (f->duration != AV_NOPTS_VALUE && f->duration > 0)
+		out->seconds = (double)f->duration / AV_TIME_BASE;
+	out->bytes = (int64_t)sb.st_size;
+	avformat_close_input(&f);
+	return 0;
 }

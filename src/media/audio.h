@@ -20,8 +20,9 @@ struct audio_info {
 };
 
 /*
- * Probe the file at path.  ERR_INVALID (naming path) when it is not a
- * readable audio file of the three kinds, ERR_IO when it cannot be read.
+ * Probe the file at path.  ERR_INVALID (naming path) when it is missing
+ * or not a readable audio file of the three kinds, ERR_IO when it cannot
+ * be read.
  */
 int audio_probe(const char *path, struct audio_info *out, struct error *e);
 
@@ -29,5 +30,16 @@ int audio_probe(const char *path, struct audio_info *out, struct error *e);
  * padding (audio_probe passes LIM_AUDIO_PACKETS; tests pass less). */
 int audio_probe_n(const char *path, int64_t max_packets, struct audio_info *out,
                   struct error *e);
+
+/*
+ * A video file of a Watch post (MP4 with H.264, HEVC or AV1; WebM with
+ * VP8, VP9 or AV1): its MIME type, size and duration, the same way.
+ */
+struct video_info {
+	const char *mime; /* static: "video/mp4", "video/webm" */
+	int64_t bytes;
+	double seconds;
+};
+int video_file_probe(const char *path, struct video_info *out, struct error *e);
 
 #endif

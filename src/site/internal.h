@@ -181,6 +181,11 @@ void podcast_feed_get(void *ctx, struct req *r, struct resp *rs);
 void episode_model(struct site *s, struct arena *a, struct tval *pm,
                    int64_t id);
 const char *podcast_guid(struct arena *a, const char *feed_url);
+/* watch.c: a post's video in pm ("video"); the provider's player URL or
+ * NULL; the page's frame policy for a player on a PeerTube instance. */
+const char *video_model(struct site *s, struct arena *a, struct tval *pm,
+                        int64_t id);
+void video_frame_policy(struct arena *a, struct resp *rs, const char *player);
 void episode_get(void *ctx, struct req *r, struct resp *rs);
 void post_get(void *ctx, struct req *r, struct resp *rs);
 void page_get(void *ctx, struct req *r, struct resp *rs);

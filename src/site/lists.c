@@ -111,6 +111,8 @@ list_render(struct site *s, struct req *r, struct resp *rs, struct listing *l)
 
 		if (l->q.type == POST_EPISODE)
 			episode_model(s, a, pm, posts[i].id);
+		else if (strcmp(l->kind, "video") == 0)
+			(void)video_model(s, a, pm, posts[i].id);
 		if (posts[i].activity_at > rs->last_modified)
 			rs->last_modified = posts[i].activity_at;
 	}

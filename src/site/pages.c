@@ -136,6 +136,8 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	tval_set_str(a, pm, "body_html", p->body_html);
 	if (p->type == POST_EPISODE)
 		episode_model(s, a, pm, p->id);
+	else if (p->type == POST_POST)
+		video_frame_policy(a, rs, video_model(s, a, pm, p->id));
 	here = comment_page > 1
 	               ? arena_printf(a, "%scomment-page-%lld/", permalink,
 	                              (long long)comment_page)

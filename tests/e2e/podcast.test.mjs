@@ -101,7 +101,7 @@ test('bad files are refused with exit 2 and leave nothing behind', { skip }, asy
   const media = path.join(site.dir, 'media', 'pod');
   const notAudio = await g(['episode', 'attach', String(site.two), '--audio', path.join(media, 'fake.mp3')]);
   assert.equal(notAudio.code, 2);
-  assert.match(notAudio.stderr, /fake\.mp3.*not an audio file/);
+  assert.match(notAudio.stderr, /fake\.mp3.*not an audio file \(MP3, M4A\/AAC or Opus\) gazette reads/);
   const outside = await g(['episode', 'attach', String(site.two), '--audio', path.join(MUTAGEN, 'lame.mp3')]);
   assert.equal(outside.code, 2);
   assert.match(outside.stderr, /is not in .*media: copy it there first/);

@@ -94,8 +94,29 @@ edge_cases(void **state)
 	}
 	/* bad-xing.mp3's Xing header is empty: mutagen says 0 ("no usable
 	 * duration"); we say how long its frames play, from the bitrate. */
+	/* A file that is not there is bad input, not a failure of ours. */
 	assert_int_equal(audio_probe("/nonexistent/x.mp3", &ai, &e), -1);
-	assert_int_equal(e.code, ERR_IO);
+	assert_int_equal(e.code, ERR_INVALID);
+}
+
+/* Audio is not a Watch post's video, nor is an M4A's cover art. */
+static void
+audio_is_not_video(void **state)
+{
+	static const char *const files[] = {"has-tags.m4a", "silence-44-s.mp3",
+	                                    "example.opus", "emptyfile.mp3"};
+	struct video_info vi;
+	struct error e;
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(files); i++) {
+		char rel[256];
+
+		snprintf(rel, sizeof(rel), "media/mutagen/%s", files[i]);
+		FIXTURE(path, rel);
+		assert_int_equal(video_file_probe(path, &vi, &e), -1);
+		assert_int_equal(e.code, ERR_INVALID);
+	}
 }
 
 /* Past LIM_AUDIO_PACKETS the LAME tag's padding is not reached: the
@@ -122,6 +143,7 @@ main(void)
 		cmocka_unit_test(durations_as_mutagen_asserts),
 		cmocka_unit_test(edge_cases),
 		cmocka_unit_test(packet_walk_limit),
+		cmocka_unit_test(audio_is_not_video),
 	};
 
 	return fixtures_exit(cmocka_run_group_tests(tests, NULL, NULL));
