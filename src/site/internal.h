@@ -41,6 +41,7 @@ struct site_snap {
 	uint64_t gen; /* store_generation() before it was read */
 	struct arena *a;
 	const char *title, *tagline;
+	const char *support_url;         /* "" when none: the phone's top bar */
 	const char *msg_text;            /* the site message, or NULL */
 	const char *msg_url, *msg_title; /* the post it links, or NULL */
 	struct nav_item *nav;
@@ -173,6 +174,7 @@ void books_get(void *ctx, struct req *r, struct resp *rs);
 
 /* pages.c: single items */
 void book_get(void *ctx, struct req *r, struct resp *rs);
+void book_file_get(void *ctx, struct req *r, struct resp *rs);
 /* podcast.c: the podcast feed (sec NULL: every episode), an episode's
  * audio, transcript and chapters in pm, podcast:guid of a feed URL. */
 void podcast_feed(struct site *s, struct req *r, struct resp *rs,
