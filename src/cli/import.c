@@ -7,6 +7,10 @@
  * LOG_EVERY_SECONDS, the end).  Either way a last line on stderr gives
  * the items, the time and the rate, and the summary table (added,
  * existing, skipped and why, per kind) goes to stdout.
+ *
+ * --media DIR (a copy of the old site's wp-content/uploads): the files
+ * stored and the bodies' links to them rewritten, then one more line on
+ * stdout: files found, missing, refused, links rewritten, featured images.
  */
 #include <stdio.h>
 #include <string.h>
@@ -126,6 +130,36 @@ summary(const char *file, const struct wxr_report *r)
 	}
 }
 
+/*
+ * --media DIR: the pictures, after the posts are in (wxr.h, wxr_media), in
+ * a transaction of their own.  Files already stored stay if it fails:
+ * they are named by their content, so a second run finds them.
+ */
+static int
+import_media(struct conf *c, struct store *st, const char *dir,
+             const struct wxr_report *r)
+{
+	struct wxr_media_report m;
+	struct error e;
+
+	if (store_begin(st, &e) == -1)
+		return cli_fail(&e);
+	if (wxr_media(st, c->site, dir, r->base_url, &m, &e) == -1) {
+		store_rollback(st);
+		return cli_fail(&e);
+	}
+	if (store_commit(st, &e) == -1)
+		return cli_fail(&e);
+	printf("media from %s: %lld files found, %lld missing, %lld refused, "
+	       "%lld links rewritten, %lld featured images\n",
+	       dir, (long long)m.found, (long long)m.missing,
+	       (long long)m.refused, (long long)m.rewritten,
+	       (long long)m.featured);
+	if (m.refused > 0)
+		printf("refused, the last: %s\n", m.why);
+	return 0;
+}
+
 int
 cmd_import(struct conf *c, int argc, char **argv)
 {
@@ -137,10 +171,13 @@ cmd_import(struct conf *c, int argc, char **argv)
 	static struct wxr_report report;
 	size_t n = strlen(c->url);
 	int rc, npos, alone = 0;
+	const char *media_dir = NULL;
+	const struct cli_flag flags[] = {{"media", &media_dir, NULL},
+	                                 {NULL, NULL, NULL}};
 
 	if (argc < 2 || strcmp(argv[1], "wxr") != 0)
 		return cli_usage_of("import");
-	rc = cli_args("import wxr", argc, argv, 2, NULL, &npos);
+	rc = cli_args("import wxr", argc, argv, 2, flags, &npos);
 	if (rc != CLI_GO)
 		return rc;
 	if (npos != 1)
@@ -200,6 +237,8 @@ cmd_import(struct conf *c, int argc, char **argv)
 		        (long long)pg.p.items, took, secs,
 		        secs > 0 ? (double)pg.p.items / secs : 0);
 		summary(argv[2], r);
+		if (media_dir != NULL)
+			rc = import_media(c, st, media_dir, r);
 	}
 	if (alone && store_import_alone(st, 0, &alone, &e) == -1 && rc == 0)
 		rc = cli_fail(&e);

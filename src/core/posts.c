@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "posts.h"
+#include "../media/media.h"
 #include "../import/wp.h"
 #include "../import/wxr.h"
 #include "../render/md.h"
@@ -63,7 +64,10 @@ posts_render_body(struct store *st, struct arena *a, int64_t id,
 			error_set(e, ERR_TOO_BIG, "the body is too big");
 	} else
 		rc = md_render(src, strlen(src), 0, &html, e);
+	/* Pictures of the media library get their sizes and copies. */
 	if (rc == 0)
+		out = media_html_images(st, a, buf_str(&html), e);
+	if (out != NULL && out == buf_str(&html))
 		out = arena_strndup(a, buf_str(&html), html.len);
 out:
 	buf_release(&html);

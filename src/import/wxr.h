@@ -78,6 +78,26 @@ int wxr_import(struct store *s, const char *path, const struct wxr_options *o,
                struct wxr_report *r, struct error *e);
 
 /*
+ * After an import, the pictures (wxr_media.c): each attachment's file
+ * from dir, a copy of the old site's wp-content/uploads, stored by
+ * media_add()'s rules; every /wp-content/uploads/… URL in post bodies (on
+ * the old host, base_url's, or relative) rewritten to the stored file
+ * (WordPress's resized copies, NAME-WxH.EXT, and NAME-scaled.EXT to their
+ * original); files bodies name that no attachment lists are added too;
+ * featured images from WordPress's _thumbnail_id.  Nothing is fetched
+ * from the old host.  r counts the URLs and attachments found, the files
+ * missing from dir, the ones refused (r->why: the last reason) and the
+ * URLs rewritten.
+ */
+struct wxr_media_report {
+	int64_t found, missing, refused, rewritten, featured;
+	char why[WXR_WHY_BYTES];
+};
+int wxr_media(struct store *s, const char *site_dir, const char *dir,
+              const char *base_url, struct wxr_media_report *r,
+              struct error *e);
+
+/*
  * Options for wp_render() whose [gallery] finds its attachments among the
  * media an import recorded in s (NULL: a gallery renders nothing), for
  * the post with WordPress id legacy_id (0: none).

@@ -1,6 +1,6 @@
 /*
- * /media/PATH: files in SITE/media (book downloads, covers, podcast audio,
- * later uploads), sent with sendfile, with HEAD, validators and single byte
+ * /media/PATH: files in SITE/media (uploads, book downloads, covers,
+ * podcast audio), sent with sendfile, with HEAD, validators and single byte
  * ranges (RFC 9110 section 14) so audio players can seek and downloads
  * resume.  The path is checked segment by segment: no "..", no hidden
  * files, nothing outside the media folder, and no symlink followed below
@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "../media/media.h"
 #include "../util/log.h"
+#include "../util/mime.h"
 #include "../util/num.h"
 #include "../util/text.h"
 #include "../util/banned.h"
@@ -82,32 +84,43 @@ media_open(struct arena *a, const char *dir, const char *rel)
 	return -1;
 }
 
+/*
+ * The type from the system's table (util/mime.h), text with its charset;
+ * a name it does not know goes out as application/octet-stream, which
+ * with nosniff (every answer carries it) no browser runs as HTML.
+ */
 static const char *
-media_type(const char *name)
+media_type(struct arena *a, const char *name)
 {
-	static const struct {
-		const char *ext, *type;
-	} types[] = {
-		{".epub", "application/epub+zip"},
-		{".pdf", "application/pdf"},
-		{".mp3", "audio/mpeg"},
-		{".m4a", "audio/mp4"},
-		{".ogg", "audio/ogg"},
-		{".jpg", "image/jpeg"},
-		{".jpeg", "image/jpeg"},
-		{".png", "image/png"},
-		{".webp", "image/webp"},
-		{".gif", "image/gif"},
-		{".mp4", "video/mp4"},
-		{".txt", "text/plain; charset=utf-8"},
-	};
-	const char *dot = strrchr(name, '.');
+	const char *t = mime_by_name(name);
 
-	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcasecmp(dot, types[i].ext) == 0)
-			return types[i].type;
-	/* Never let an upload be sniffed into HTML or script. */
-	return "application/octet-stream";
+	if (t == NULL)
+		return "application/octet-stream";
+	if (strncmp(t, "text/", 5) == 0)
+		return arena_printf(a, "%s; charset=utf-8", t);
+	return t;
+}
+
+/*
+ * Types a browser would run script in when opened at our origin: a file
+ * placed by hand or imported may be one (uploads refuse them, media.h).
+ * They go out as downloads in a sandbox with nothing allowed.
+ */
+static int
+media_active(const char *type)
+{
+	static const char *const active[] = {"image/svg+xml",
+	                                     "text/html",
+	                                     "application/xhtml+xml",
+	                                     "text/xml",
+	                                     "application/xml",
+	                                     "text/javascript",
+	                                     "application/javascript"};
+
+	for (size_t i = 0; i < sizeof(active) / sizeof(active[0]); i++)
+		if (strncmp(type, active[i], strlen(active[i])) == 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -180,8 +193,16 @@ media_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
-	rs->content_type = media_type(rel);
-	rs->cache_control = "public, max-age=86400";
+	rs->content_type = media_type(a, rel);
+	/* A content-addressed name (media_add) never gets other bytes. */
+	rs->cache_control = media_path_immutable(rel)
+	                            ? "public, max-age=31536000, immutable"
+	                            : "public, max-age=86400";
+	if (media_active(rs->content_type)) {
+		(void)resp_header(rs, "Content-Disposition", "attachment");
+		(void)resp_header(rs, "Content-Security-Policy",
+		                  "sandbox; default-src 'none'");
+	}
 	rs->last_modified = (int64_t)sb.st_mtime;
 	snprintf(rs->etag, sizeof(rs->etag), "\"%llx-%llx\"",
 	         (unsigned long long)sb.st_size,

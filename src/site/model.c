@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../media/media.h"
+#include "../store/media.h"
 #include "../util/clock.h"
 #include "../util/text.h"
 #include "../util/banned.h"
@@ -35,6 +37,34 @@ site_permalink(struct arena *a, const struct post *p)
 	return post_path(a, p);
 }
 
+/*
+ * A post's featured image (media.h's picture) as "featured": lists show
+ * it small, the post's page at the column's width, and <head> names it as
+ * og:image.  A file deleted since, or a failed read, shows none.
+ */
+static void
+featured_model(struct site *s, struct arena *a, struct tval *m, int64_t id)
+{
+	struct media_picture pic;
+	struct media_row r;
+	struct error e;
+	struct tval *f;
+
+	if (store_media_get(s->store, a, id, &r, &e) == -1 || r.width <= 0)
+		return;
+	media_picture_of(a, &r, &pic);
+	f = tval_set(a, m, "featured", tval_map(a));
+	tval_set_str(a, f, "src", pic.src);
+	tval_set_str(a, f, "abs_src", arena_printf(a, "%s%s", s->url, pic.src));
+	tval_set_str(a, f, "srcset", pic.srcset);
+	tval_set_str(a, f, "webp_srcset", pic.webp_srcset);
+	tval_set_str(a, f, "sizes", pic.sizes);
+	tval_set_str(a, f, "alt", pic.alt);
+	tval_set_str(a, f, "type", r.mime);
+	tval_set_int(a, f, "width", pic.width);
+	tval_set_int(a, f, "height", pic.height);
+}
+
 struct tval *
 post_model(struct site *s, struct arena *a, const struct post *p)
 {
@@ -55,6 +85,8 @@ post_model(struct site *s, struct arena *a, const struct post *p)
 	tval_set_bool(a, m, "one_comment", p->comment_count == 1);
 	tval_set_str(a, m, "source_url", p->source_url);
 	tval_set_str(a, m, "author", p->author_name);
+	if (p->featured_id != 0)
+		featured_model(s, a, m, p->featured_id);
 	if (p->section_id) {
 		struct tval *sec = tval_set(a, m, "section", tval_map(a));
 

@@ -273,7 +273,8 @@ enum post_status col_post_status(sqlite3_stmt *st, int i);
 	X(comments_open, INT, NONE, "p.comments_open")                         \
 	X(sticky, INT, NONE, "p.sticky")                                       \
 	X(activity_at, I64, NONE, "p.activity_at")                             \
-	X(protected_, INT, NONE, "p.password != ''")
+	X(protected_, INT, NONE, "p.password != ''")                           \
+	X(featured_id, I64, NONE, "coalesce(p.featured_media_id, 0)")
 
 #define POST_COL_ENUM(f, k, b, sql) PC_##f,
 enum post_col { POST_COLUMNS(POST_COL_ENUM, POST_COL_ENUM) POST_NCOLS };

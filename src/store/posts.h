@@ -45,7 +45,8 @@ struct post {
 	/* Has a password (WordPress's post_password): its body is behind it
 	 * (store_post_protected), and so are its comments. */
 	int protected_;
-	const char **tags; /* names, ntags of them */
+	int64_t featured_id; /* its featured image (media, migration 018); 0 */
+	const char **tags;   /* names, ntags of them */
 	size_t ntags;
 	/* A guest submission's sender (both "" for everything else). */
 	const char *submitter_name, *submitter_email;

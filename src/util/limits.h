@@ -197,6 +197,24 @@
 /* One string of a streamed XML document (a post body in an export). */
 #define LIM_XML_DOC_TEXT_BYTES (64 * 1024 * 1024)
 
+/* uploads (enforced in media/media.c and media/image.c; each crossed in
+ * tests/unit/test_media.c) */
+/* The largest file of each kind added to the media library. */
+#define LIM_MEDIA_IMAGE_BYTES (32 * 1024 * 1024)
+#define LIM_MEDIA_AUDIO_BYTES (512 * 1024 * 1024)
+#define LIM_MEDIA_VIDEO_BYTES (2048LL * 1024 * 1024)
+#define LIM_MEDIA_DOC_BYTES   (200 * 1024 * 1024) /* PDF, EPUB */
+#define LIM_MEDIA_TEXT_BYTES  (2 * 1024 * 1024)   /* transcripts, chapters */
+/* Width x height read from an image's header before any pixel is decoded:
+ * 40 megapixels (a 7,300 x 5,500 camera), so a 50,000 x 50,000 bomb is
+ * refused before it costs memory. */
+#define LIM_IMAGE_PIXELS (40LL * 1000 * 1000)
+/* An uploaded file's own name (its title; the stored name is its hash). */
+#define LIM_MEDIA_NAME_BYTES 255
+#define LIM_MEDIA_ALT_BYTES  1000
+/* The bytes libmagic reads to decide a type. */
+#define LIM_MEDIA_SNIFF_BYTES (1024 * 1024)
+
 /* sanitizer (enforced in render/sanitize.c) */
 #define LIM_SANITIZE_DEPTH 100 /* elements deeper than this lose their tags */
 

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 
 MAX_WXR = 65536  # the driver's -max_len (tests/fuzz/run)
 MAX_FEED = 65536  # fuzz_feed's
+MAX_MEDIA = 65536  # fuzz_media's
 NS_CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 
 
@@ -89,7 +90,21 @@ def feed(fx):
                 yield b"\x00" + cols[1].encode() + b"\n<rss/>"
 
 
-SOURCES = {"fuzz_sanitize": sanitize, "fuzz_wxr": wxr, "fuzz_wp": wp,
+def media(fx):
+    """The media fixtures that fit fuzz_media's -max_len, each after the
+    byte that picks the uploader's name (fuzz_media.c's names[])."""
+    names = {".jpg": 0, ".m4a": 1, ".opus": 5, ".mp3": 6, ".heif": 0}
+    for path in sorted(glob.glob(os.path.join(fx, "media/**/*"),
+                                 recursive=True)):
+        ext = os.path.splitext(path)[1].lower()
+        if not os.path.isfile(path) or ext not in names:
+            continue
+        if os.path.getsize(path) < MAX_MEDIA:
+            with open(path, "rb") as f:
+                yield bytes([names[ext]]) + f.read()
+
+
+SOURCES = {"fuzz_sanitize": sanitize, "fuzz_media": media, "fuzz_wxr": wxr, "fuzz_wp": wp,
            "fuzz_tmpl": tmpl, "fuzz_feed": feed}
 
 
