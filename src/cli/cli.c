@@ -40,7 +40,7 @@ static const struct cli_cmd commands[] = {
 	{"episode",
          "episode attach ID [--audio FILE] [--transcript FILE] "
          "[--chapters FILE]",
-         "Attach files in SITE/media to a podcast episode: audio (MP3, M4A,\n"
+         "Add files to the media library for a podcast episode: audio (MP3, M4A,\n"
          "Opus; its size and duration read from it), a WebVTT or SRT\n"
          "transcript, JSON chapters; print ID<TAB>AUDIO-URL<TAB>SECONDS",
          cmd_episode},

@@ -2,7 +2,8 @@
  * gazette episode attach ID [--audio FILE] [--transcript FILE]
  *                           [--chapters FILE]
  *
- * Attach files in SITE/media to a podcast episode (core/episodes.c): the
+ * Add files to the media library and attach them to a podcast episode
+ * (core/episodes.c): the
  * audio's size, type and duration are read from it, a transcript must be
  * WebVTT or SRT, chapters Podcasting 2.0's JSON.  Prints
  * ID<TAB>AUDIO-URL<TAB>SECONDS.

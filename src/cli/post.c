@@ -10,6 +10,7 @@
 #include "../import/front.h"
 #include "../render/md.h"
 #include "../site/site.h"
+#include "../store/media.h"
 #include "../store/site.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
@@ -66,7 +67,7 @@ static int
 post_from_file(struct store *st, struct arena *a, const char *path,
                const char *src, size_t n, struct post *p,
                struct episode_files *files, const char **video,
-               const char **poster, struct error *e)
+               const char **poster, const char **image, struct error *e)
 {
 	struct post_input in = {.sticky = -1, .comments_open = -1};
 	struct post_problems pr = {0};
@@ -113,6 +114,10 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 	                 ? f.value[FRONT_VIDEO]
 	                 : beside(a, path, f.value[FRONT_VIDEO]);
 	*poster = beside(a, path, f.value[FRONT_POSTER]);
+	*image = beside(a, path, f.value[FRONT_IMAGE]);
+	if (*image != NULL && videos_image_check(*image, e) == -1)
+		return bad_at(e, path, f.line[FRONT_IMAGE], "image: %s",
+		              e->msg);
 	files->audio = beside(a, path, f.value[FRONT_AUDIO]);
 	files->transcript = beside(a, path, f.value[FRONT_TRANSCRIPT]);
 	files->chapters = beside(a, path, f.value[FRONT_CHAPTERS]);
@@ -144,7 +149,8 @@ cmd_post(struct conf *c, int argc, char **argv)
 	struct buf src;
 	struct post p;
 	struct episode_files files = {0};
-	const char *video = NULL, *poster = NULL;
+	const char *video = NULL, *poster = NULL, *image = NULL;
+	int64_t image_id = 0;
 	int64_t id;
 	int npos, rc;
 
@@ -167,7 +173,7 @@ cmd_post(struct conf *c, int argc, char **argv)
 	st = site_open(c, &e);
 	if (st == NULL ||
 	    post_from_file(st, a, argv[2], buf_str(&src), src.len, &p, &files,
-	                   &video, &poster, &e) == -1) {
+	                   &video, &poster, &image, &e) == -1) {
 		rc = cli_fail(&e);
 		goto out;
 	}
@@ -180,7 +186,10 @@ cmd_post(struct conf *c, int argc, char **argv)
 	    ((files.audio || files.transcript || files.chapters) &&
 	     episodes_attach(st, a, c->site, id, &files, &e) == -1) ||
 	    (video != NULL &&
-	     videos_attach(st, a, c->site, id, video, poster, &e) == -1)) {
+	     videos_attach(st, a, c->site, id, video, poster, &e) == -1) ||
+	    (image != NULL &&
+	     (media_library_url(st, a, c->site, image, &image_id, &e) == NULL ||
+	      store_post_featured_set(st, id, image_id, &e) == -1))) {
 		store_rollback(st);
 		rc = cli_fail(&e);
 		goto out;

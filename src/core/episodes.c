@@ -1,6 +1,5 @@
 /* Files of a podcast episode (see episodes.h). */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "episodes.h"
 #include "../media/audio.h"
+#include "../media/media.h"
 #include "../store/podcast.h"
 #include "../util/buf.h"
 #include "../util/limits.h"
@@ -18,48 +18,16 @@
 #include "../util/banned.h"
 
 const char *
-media_file_url(struct arena *a, const char *site_dir, const char *path,
-               struct error *e)
+media_library_url(struct store *st, struct arena *a, const char *site_dir,
+                  const char *path, int64_t *id, struct error *e)
 {
-	char dir[PATH_MAX], media[PATH_MAX], real[PATH_MAX];
-	struct buf b;
-	const char *rel, *seg, *url = NULL;
-	size_t n;
+	struct media_file mf;
 
-	snprintf(dir, sizeof(dir), "%s/media", site_dir);
-	if (realpath(dir, media) == NULL) {
-		error_set(e, ERR_IO, "cannot open '%s': %s", dir,
-		          strerror(errno));
+	if (media_add(st, a, site_dir, path, NULL, "", &mf, e) == -1)
 		return NULL;
-	}
-	if (realpath(path, real) == NULL) {
-		error_set(e, errno == ENOENT ? ERR_INVALID : ERR_IO,
-		          "cannot read '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	n = strlen(media);
-	if (strncmp(real, media, n) != 0 || real[n] != '/') {
-		error_set(e, ERR_INVALID,
-		          "'%s' is not in %s: copy it there first", path, dir);
-		return NULL;
-	}
-	rel = real + n + 1;
-	buf_init(&b, LIM_URL_FIELD_BYTES);
-	if (buf_puts(&b, "/media") == -1)
-		goto out;
-	for (seg = rel; *seg != '\0';) {
-		size_t k = strcspn(seg, "/");
-
-		if (buf_puts(&b, "/") == -1 || url_encode(&b, seg, k) == -1)
-			goto out;
-		seg += k + (seg[k] == '/');
-	}
-	url = arena_strdup(a, buf_str(&b));
-out:
-	buf_release(&b);
-	if (url == NULL)
-		error_set(e, ERR_TOO_BIG, "'%s': path too long", path);
-	return url;
+	if (id != NULL)
+		*id = mf.id;
+	return mf.url;
 }
 
 /* Read a whole small file, at most max bytes. */
@@ -158,8 +126,10 @@ episodes_attach(struct store *st, struct arena *a, const char *site_dir,
                 int64_t post_id, const struct episode_files *f, struct error *e)
 {
 	struct episode ep;
+	struct audio_info ai;
 	struct post p;
 	struct buf b;
+	const char *ttype = NULL;
 	int rc;
 
 	if (store_post_get(st, a, post_id, &p, e) == -1)
@@ -169,30 +139,17 @@ episodes_attach(struct store *st, struct arena *a, const char *site_dir,
 		                 (long long)post_id);
 	if (store_episode_get(st, a, post_id, &ep, e) == -1)
 		return -1;
-	if (f->audio != NULL) {
-		struct audio_info ai;
-
-		if (audio_probe(f->audio, &ai, e) == -1)
-			return -1;
-		ep.audio_url = media_file_url(a, site_dir, f->audio, e);
-		if (ep.audio_url == NULL)
-			return -1;
-		ep.audio_mime = ai.mime;
-		ep.audio_bytes = ai.bytes;
-		ep.duration_s = (int64_t)(ai.seconds + 0.5);
-	}
+	/* Every file checked before any is added to the library. */
+	if (f->audio != NULL && audio_probe(f->audio, &ai, e) == -1)
+		return -1;
 	if (f->transcript != NULL) {
 		if (slurp(f->transcript, LIM_TRANSCRIPT_BYTES, &b, e) == -1) {
 			buf_release(&b);
 			return -1;
 		}
-		ep.transcript_type = transcript_type(&b, f->transcript, e);
+		ttype = transcript_type(&b, f->transcript, e);
 		buf_release(&b);
-		if (ep.transcript_type == NULL)
-			return -1;
-		ep.transcript_url =
-			media_file_url(a, site_dir, f->transcript, e);
-		if (ep.transcript_url == NULL)
+		if (ttype == NULL)
 			return -1;
 	}
 	if (f->chapters != NULL) {
@@ -204,7 +161,26 @@ episodes_attach(struct store *st, struct arena *a, const char *site_dir,
 		buf_release(&b);
 		if (rc == -1)
 			return -1;
-		ep.chapters_url = media_file_url(a, site_dir, f->chapters, e);
+	}
+	if (f->audio != NULL) {
+		ep.audio_url =
+			media_library_url(st, a, site_dir, f->audio, NULL, e);
+		if (ep.audio_url == NULL)
+			return -1;
+		ep.audio_mime = ai.mime;
+		ep.audio_bytes = ai.bytes;
+		ep.duration_s = (int64_t)(ai.seconds + 0.5);
+	}
+	if (f->transcript != NULL) {
+		ep.transcript_type = ttype;
+		ep.transcript_url = media_library_url(st, a, site_dir,
+		                                      f->transcript, NULL, e);
+		if (ep.transcript_url == NULL)
+			return -1;
+	}
+	if (f->chapters != NULL) {
+		ep.chapters_url = media_library_url(st, a, site_dir,
+		                                    f->chapters, NULL, e);
 		if (ep.chapters_url == NULL)
 			return -1;
 	}

@@ -7,10 +7,10 @@
  * chapters (Podcasting 2.0's JSON chapters, checked with jansson).  The
  * rule `gazette episode attach` and `post add`'s front matter share.
  *
- * Files stay where they are: each must already be inside SITE/media
- * (symlinks resolved), and is linked as /media/PATH.  Until the media
- * library (issue 16 parts 1-3) lands there is no upload here; this stores
- * nothing but the row.
+ * Each file, once checked, is added to the media library (media_add():
+ * its own type sniffing and size limits, content-addressed under
+ * SITE/media) and linked by the library's URL; the file given is left
+ * alone.
  */
 #include <stdint.h>
 
@@ -24,18 +24,20 @@ struct episode_files {
 
 /*
  * Check every file given, then write the episode's row once (nothing is
- * written when one is refused).  ERR_NOT_FOUND for no such episode,
- * ERR_INVALID (naming the file) for a file outside SITE/media or not of
- * its kind, ERR_TOO_BIG past LIM_TRANSCRIPT_BYTES or LIM_CHAPTERS_BYTES.
+ * written when one is refused, and nothing added to the library).
+ * ERR_NOT_FOUND for no such episode, ERR_INVALID (naming the file) for a
+ * file not of its kind, ERR_TOO_BIG past LIM_TRANSCRIPT_BYTES,
+ * LIM_CHAPTERS_BYTES or the library's limit.
  */
 int episodes_attach(struct store *st, struct arena *a, const char *site_dir,
                     int64_t post_id, const struct episode_files *f,
                     struct error *e);
 
-/* The /media/ URL (segments percent-encoded) of path, which must resolve
- * inside SITE/media; ERR_INVALID naming it otherwise.  Shared with
- * videos.c. */
-const char *media_file_url(struct arena *a, const char *site_dir,
-                           const char *path, struct error *e);
+/* Add the file at path to the media library; its /media/ URL (and *id,
+ * when id is not NULL, its row), or NULL with e.  Shared with videos.c
+ * and `post add`'s featured image. */
+const char *media_library_url(struct store *st, struct arena *a,
+                              const char *site_dir, const char *path,
+                              int64_t *id, struct error *e);
 
 #endif

@@ -27,9 +27,8 @@ videos_player(struct store *st, struct arena *a, const char *url)
 	                          settings_str(st, a, "video_peertube_hosts"));
 }
 
-/* A poster: JPEG, PNG, WebP or GIF by libmagic, from the file's bytes. */
-static int
-poster_check(const char *path, struct error *e)
+int
+videos_image_check(const char *path, struct error *e)
 {
 	static const char *const ok[] = {"image/jpeg", "image/png",
 	                                 "image/webp", "image/gif"};
@@ -47,8 +46,7 @@ poster_check(const char *path, struct error *e)
 			rc = 0;
 	if (rc == -1)
 		error_set(e, ERR_INVALID,
-		          "poster '%s' is not a JPEG, PNG, WebP or GIF image",
-		          path);
+		          "'%s' is not a JPEG, PNG, WebP or GIF image", path);
 out:
 	if (m != NULL)
 		magic_close(m);
@@ -61,31 +59,30 @@ videos_attach(struct store *st, struct arena *a, const char *site_dir,
               struct error *e)
 {
 	struct video v = {0};
+	struct video_info vi;
+	int file = !url_is_http(video);
 
-	if (url_is_http(video)) {
-		if (videos_player(st, a, video) == NULL)
-			return error_set(
-				e, ERR_INVALID,
-				"video '%s' is not a page of YouTube, "
-				"Vimeo, Dailymotion, Rumble (its embed "
-				"URL), Odysee or a listed PeerTube "
-				"instance",
-				video);
-		v.url = video;
-	} else {
-		struct video_info vi;
-
-		if (video_file_probe(video, &vi, e) == -1)
-			return -1;
-		v.url = media_file_url(a, site_dir, video, e);
+	/* Both checked before either is added to the library. */
+	if (!file && videos_player(st, a, video) == NULL)
+		return error_set(e, ERR_INVALID,
+		                 "video '%s' is not a page of YouTube, Vimeo, "
+		                 "Dailymotion, Rumble (its embed URL), Odysee "
+		                 "or a listed PeerTube instance",
+		                 video);
+	if (file && video_file_probe(video, &vi, e) == -1)
+		return -1;
+	if (poster != NULL && videos_image_check(poster, e) == -1)
+		return -1;
+	v.url = video;
+	if (file) {
+		v.url = media_library_url(st, a, site_dir, video, NULL, e);
 		if (v.url == NULL)
 			return -1;
 		v.duration_s = (int64_t)(vi.seconds + 0.5);
 	}
 	if (poster != NULL) {
-		if (poster_check(poster, e) == -1)
-			return -1;
-		v.poster_url = media_file_url(a, site_dir, poster, e);
+		v.poster_url =
+			media_library_url(st, a, site_dir, poster, NULL, e);
 		if (v.poster_url == NULL)
 			return -1;
 	}

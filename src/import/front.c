@@ -11,7 +11,7 @@ const char *const front_key_names[FRONT__MAX] = {"title",    "slug",
                                                  "status",   "type",
                                                  "audio",    "transcript",
                                                  "chapters", "video",
-                                                 "poster"};
+                                                 "poster",   "image"};
 
 /* One line without its "\n" or "\r\n". */
 static size_t
@@ -116,7 +116,7 @@ front_parse(struct arena *a, const char *src, size_t n, struct front *out,
 				"unknown key '%.*s' (known: title, slug, "
 				"section, tags, source, date, status, "
 				"type, audio, transcript, chapters, video, "
-				"poster)",
+				"poster, image)",
 				(int)(klen > 40 ? 40 : klen), key);
 		if (out->value[k] != NULL)
 			return error_set(e, ERR_INVALID,

@@ -4,8 +4,9 @@
  * Front matter: a block between two "---" lines of "key: value" lines at
  * the top of a Markdown file (DESIGN.md section 3).  Keys: title, slug,
  * section, tags, source, date, status, type; for an episode audio,
- * transcript and chapters, for a post video and poster (files relative
- * to the Markdown file; video may be a URL).  Blank lines
+ * transcript and chapters, for a post video and poster, for any item
+ * image, its featured image (files relative to the Markdown file, added
+ * to the media library; video may be a URL).  Blank lines
  * and lines starting with '#' are skipped; a value may be wrapped in matching
  * single or double quotes.  Errors carry the 1-based line they were found on.
  */
@@ -28,6 +29,7 @@ enum front_key {
 	FRONT_CHAPTERS,   /* its JSON chapters */
 	FRONT_VIDEO,      /* a Watch post's video: a URL or a file */
 	FRONT_POSTER,     /* its thumbnail, a file */
+	FRONT_IMAGE,      /* the featured image, a file */
 	FRONT__MAX
 };
 

@@ -7,10 +7,10 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { run, newSite, startServer, get, shareServer, eventually } from './lib/gazette.mjs';
+import { run, newSite, startServer, get, shareServer, eventually, sha256File } from './lib/gazette.mjs';
 import { absent, fixture, SQLITE3, XMLLINT } from './lib/needs.mjs';
 
 const MUTAGEN = fixture('media', 'mutagen');
@@ -62,13 +62,33 @@ function podcastGuid(url) {
 
 const g = (args) => run([...args, '--site', site.dir]);
 
+// The media library's URL of a file: content-addressed by its SHA-256.
+function libraryUrl(file) {
+  const hex = sha256File(file).slice(0, 32);
+  return `/media/${hex.slice(0, 2)}/${hex}.${path.extname(file).slice(1)}`;
+}
+const re = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+// Every file under SITE/media but the test's own pod/ folder.
+function libraryFiles() {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'pod' || e.name === '.tmp') continue;
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else out.push(e.name);
+    }
+  };
+  walk(path.join(site.dir, 'media'));
+  return out.sort();
+}
+
 before(async () => {
   if (skip) return;
   site = await newSite();
   const media = path.join(site.dir, 'media');
   mkdirSync(path.join(media, 'pod'), { recursive: true });
   copyFileSync(path.join(MUTAGEN, 'silence-44-s-mpeg2.mp3'), path.join(media, 'pod', 'one.mp3'));
-  copyFileSync(path.join(MUTAGEN, 'has-tags.m4a'), path.join(media, 'pod', 'two.m4a'));
   copyFileSync(path.join(MUTAGEN, 'EXPECTATIONS.md'), path.join(media, 'pod', 'fake.mp3'));
   writeFileSync(path.join(media, 'pod', 'one.vtt'), 'WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello there.\n');
   writeFileSync(path.join(media, 'pod', 'two.srt'), '1\n00:00:00,000 --> 00:00:02,000\nHello there.\n\n');
@@ -91,9 +111,11 @@ before(async () => {
   const r2 = await g(['post', 'add', path.join(site.dir, 'two.md')]);
   assert.equal(r2.code, 0, r2.stderr);
   site.two = Number(r2.stdout.split('\t')[0]);
-  const a = await g(['episode', 'attach', String(site.two), '--audio', path.join(media, 'pod', 'two.m4a'), '--transcript', path.join(media, 'pod', 'two.srt')]);
+  // A file from anywhere: it goes into the media library, content-addressed.
+  const m4a = path.join(MUTAGEN, 'has-tags.m4a');
+  const a = await g(['episode', 'attach', String(site.two), '--audio', m4a, '--transcript', path.join(media, 'pod', 'two.srt')]);
   assert.equal(a.code, 0, a.stderr);
-  assert.match(a.stdout, new RegExp(`^${site.two}\\t/media/pod/two\\.m4a\\t4\\n$`));
+  assert.equal(a.stdout, `${site.two}\t${libraryUrl(m4a)}\t4\n`);
   srv = await startServer(site.dir);
 });
 
@@ -102,12 +124,11 @@ test('bad files are refused with exit 2 and leave nothing behind', { skip }, asy
   const notAudio = await g(['episode', 'attach', String(site.two), '--audio', path.join(media, 'fake.mp3')]);
   assert.equal(notAudio.code, 2);
   assert.match(notAudio.stderr, /fake\.mp3.*not an audio file \(MP3, M4A\/AAC or Opus\) gazette reads/);
-  const outside = await g(['episode', 'attach', String(site.two), '--audio', path.join(MUTAGEN, 'lame.mp3')]);
-  assert.equal(outside.code, 2);
-  assert.match(outside.stderr, /is not in .*media: copy it there first/);
+  const before = libraryFiles();
   const chapters = await g(['episode', 'attach', String(site.two), '--chapters', path.join(media, 'bad.json'), '--audio', path.join(media, 'one.mp3')]);
   assert.equal(chapters.code, 2);
   assert.match(chapters.stderr, /chapter 1 has no startTime/);
+  assert.deepEqual(libraryFiles(), before, 'a refused attach adds nothing to the library');
   const transcript = await g(['episode', 'attach', String(site.two), '--transcript', path.join(media, 'one.json')]);
   assert.equal(transcript.code, 2);
   assert.match(transcript.stderr, /not a WebVTT or SRT transcript/);
@@ -151,16 +172,16 @@ for (const [feedPath, self] of [['/podcast/feed/', `${SITE_URL}/podcast/feed/`],
     const one = `${c}/item[title='Episode One']`;
     const size = String(statSync(path.join(site.dir, 'media', 'pod', 'one.mp3')).size);
     const item = {
-      [`${one}/enclosure/@url`]: /^http:\/\/127\.0\.0\.1:8080\/media\/pod\/one\.mp3$/,
+      [`${one}/enclosure/@url`]: new RegExp(`^http://127\\.0\\.0\\.1:8080${re(libraryUrl(path.join(site.dir, 'media', 'pod', 'one.mp3')))}$`),
       [`${one}/enclosure/@length`]: new RegExp(`^${size}$`),
       [`${one}/enclosure/@type`]: /^audio\/mpeg$/,
       [`${one}/guid`]: /^http:\/\/127\.0\.0\.1:8080\/\?p=\d+$/,
       [`${one}/pubDate`]: RFC822,
       [`${one}/${I('duration')}`]: /^4$/, // 3.68475 s
       [`${one}/description`]: /Show notes of one/,
-      [`${one}/${P('transcript')}/@url`]: /\/media\/pod\/one\.vtt$/,
+      [`${one}/${P('transcript')}/@url`]: new RegExp(`${re(libraryUrl(path.join(site.dir, 'media', 'pod', 'one.vtt')))}$`),
       [`${one}/${P('transcript')}/@type`]: /^text\/vtt$/,
-      [`${one}/${P('chapters')}/@url`]: /\/media\/pod\/one\.json$/,
+      [`${one}/${P('chapters')}/@url`]: new RegExp(`${re(libraryUrl(path.join(site.dir, 'media', 'pod', 'one.json')))}$`),
       [`${one}/${P('chapters')}/@type`]: /^application\/json\+chapters$/,
       [`${c}/item[title='Episode Two']/${P('transcript')}/@type`]: /^application\/x-subrip$/,
     };
@@ -185,10 +206,11 @@ test('an item keeps its GUID when its title is edited', { skip: skip || NO_SQLIT
 test('the episode page plays the audio in an HTML5 player, with its transcript', { skip }, async () => {
   const res = await get(`${srv.url}/podcast/episode-one/`);
   assert.equal(res.status, 200);
-  assert.match(res.text, /<audio controls preload="metadata"><source src="\/media\/pod\/one\.mp3" type="audio\/mpeg"><track kind="captions" src="\/media\/pod\/one\.vtt"/);
+  const pod = (f) => re(libraryUrl(path.join(site.dir, 'media', 'pod', f)));
+  assert.match(res.text, new RegExp(`<audio controls preload="metadata"><source src="${pod('one.mp3')}" type="audio/mpeg"><track kind="captions" src="${pod('one.vtt')}"`));
   assert.match(res.text, /<time datetime="PT4S">0:04<\/time>/);
-  assert.match(res.text, /href="\/media\/pod\/one\.json">Chapters</);
+  assert.match(res.text, new RegExp(`href="${pod('one.json')}">Chapters<`));
   // The section lists its episodes, each with its player.
   const list = await get(`${srv.url}/category/show/`);
-  assert.match(list.text, /\/media\/pod\/one\.mp3/);
+  assert.match(list.text, new RegExp(pod('one.mp3')));
 });
