@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../core/books.h"
 #include "../core/episodes.h"
 #include "../core/posts.h"
 #include "../core/videos.h"
@@ -44,7 +45,7 @@ static const int field_key[POST_F__MAX] = {
 	[POST_F_BODY] = -1,
 	[POST_F_STATUS] = FRONT_STATUS,
 	[POST_F_DATE] = FRONT_DATE,
-	[POST_F_ORDER] = -1,
+	[POST_F_ORDER] = FRONT_ORDER,
 };
 
 /*
@@ -67,7 +68,8 @@ static int
 post_from_file(struct store *st, struct arena *a, const char *path,
                const char *src, size_t n, struct post *p,
                struct episode_files *files, const char **video,
-               const char **poster, const char **image, struct error *e)
+               const char **poster, const char **image, struct book_files *book,
+               const char **order, struct error *e)
 {
 	struct post_input in = {.sticky = -1, .comments_open = -1};
 	struct post_problems pr = {0};
@@ -95,6 +97,16 @@ post_from_file(struct store *st, struct arena *a, const char *path,
 	in.v[POST_F_SOURCE] = f.value[FRONT_SOURCE];
 	in.v[POST_F_STATUS] = f.value[FRONT_STATUS];
 	in.v[POST_F_DATE] = f.value[FRONT_DATE];
+	in.v[POST_F_ORDER] = f.value[FRONT_ORDER];
+	for (k = FRONT_ORDER; k <= FRONT_PDF; k++)
+		if (f.value[k] != NULL && in.type != POST_BOOK)
+			return bad_at(e, path, f.line[k],
+			              "%s: only a book (type: book) has one",
+			              front_key_names[k]);
+	*order = f.value[FRONT_ORDER];
+	book->cover = beside(a, path, f.value[FRONT_COVER]);
+	book->epub = beside(a, path, f.value[FRONT_EPUB]);
+	book->pdf = beside(a, path, f.value[FRONT_PDF]);
 	in.v[POST_F_BODY] = arena_strndup(a, f.body, f.body_len);
 	for (k = FRONT_AUDIO; k <= FRONT_CHAPTERS; k++)
 		if (f.value[k] != NULL && in.type != POST_EPISODE)
@@ -149,7 +161,8 @@ cmd_post(struct conf *c, int argc, char **argv)
 	struct buf src;
 	struct post p;
 	struct episode_files files = {0};
-	const char *video = NULL, *poster = NULL, *image = NULL;
+	const char *video = NULL, *poster = NULL, *image = NULL, *order = NULL;
+	struct book_files book = {0};
 	int64_t image_id = 0;
 	int64_t id;
 	int npos, rc;
@@ -173,7 +186,7 @@ cmd_post(struct conf *c, int argc, char **argv)
 	st = site_open(c, &e);
 	if (st == NULL ||
 	    post_from_file(st, a, argv[2], buf_str(&src), src.len, &p, &files,
-	                   &video, &poster, &image, &e) == -1) {
+	                   &video, &poster, &image, &book, &order, &e) == -1) {
 		rc = cli_fail(&e);
 		goto out;
 	}
@@ -187,6 +200,10 @@ cmd_post(struct conf *c, int argc, char **argv)
 	     episodes_attach(st, a, c->site, id, &files, &e) == -1) ||
 	    (video != NULL &&
 	     videos_attach(st, a, c->site, id, video, poster, &e) == -1) ||
+	    (p.type == POST_BOOK &&
+	     (store_book_set(st, id, order ? order : "", &e) == -1 ||
+	      ((book.cover || book.epub || book.pdf) &&
+	       books_attach(st, a, c->site, id, &book, &e) == -1))) ||
 	    (image != NULL &&
 	     (media_library_url(st, a, c->site, image, &image_id, &e) == NULL ||
 	      store_post_featured_set(st, id, image_id, &e) == -1))) {

@@ -5,13 +5,10 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
-const char *const front_key_names[FRONT__MAX] = {"title",    "slug",
-                                                 "section",  "tags",
-                                                 "source",   "date",
-                                                 "status",   "type",
-                                                 "audio",    "transcript",
-                                                 "chapters", "video",
-                                                 "poster",   "image"};
+const char *const front_key_names[FRONT__MAX] =
+	{"title",  "slug",  "section", "tags",       "source",   "date",
+         "status", "type",  "audio",   "transcript", "chapters", "video",
+         "poster", "image", "order",   "cover",      "epub",     "pdf"};
 
 /* One line without its "\n" or "\r\n". */
 static size_t
@@ -116,7 +113,7 @@ front_parse(struct arena *a, const char *src, size_t n, struct front *out,
 				"unknown key '%.*s' (known: title, slug, "
 				"section, tags, source, date, status, "
 				"type, audio, transcript, chapters, video, "
-				"poster, image)",
+				"poster, image, order, cover, epub, pdf)",
 				(int)(klen > 40 ? 40 : klen), key);
 		if (out->value[k] != NULL)
 			return error_set(e, ERR_INVALID,

@@ -5,11 +5,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { newSite, startServer, get, shareServer, eventually } from './lib/gazette.mjs';
-import { absent, SQLITE3 } from './lib/needs.mjs';
+import { run, newSite, startServer, get, shareServer, eventually } from './lib/gazette.mjs';
+import { absent, fixture, SQLITE3 } from './lib/needs.mjs';
 
-const skip = absent(SQLITE3);
+const COVER = fixture('media', 'exif-samples', 'jpg', 'orientation', 'portrait_1.jpg');
+
+const skip = absent(SQLITE3) || absent(COVER);
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
 let site;
 let srv;
@@ -49,4 +52,39 @@ test('a download is counted once per reader and window, never for a bot, with no
   assert.equal(sql("SELECT group_concat(name) FROM pragma_table_info('book_downloads')"), 'post_id,file,day,n');
   // An unknown book or a file it does not have is a 404.
   assert.equal((await get(`${srv.url}/books/no-such-book/epub/`)).status, 404);
+});
+
+test('a book from post add: cover, EPUB and PDF through the media library, and its order link', { skip }, async () => {
+  const books = path.join(site.dir, 'media', 'books');
+  const epub = path.join(books, readdirSync(books).find((f) => f.endsWith('.epub')));
+  const pdf = path.join(books, readdirSync(books).find((f) => f.endsWith('.pdf')));
+  const md = path.join(site.dir, 'book.md');
+  const add = (front) => {
+    writeFileSync(md, `---\ntitle: The Third Book\ntype: book\nstatus: published\n${front}\n---\nA book.\n`);
+    return run(['post', 'add', md, '--site', site.dir]);
+  };
+  // The wrong kind of file, or a file on a post that is not a book: refused, nothing added.
+  const wrong = await add(`epub: ${pdf}`);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /is not an EPUB \(it reads as application\/pdf\)/);
+  writeFileSync(md, `---\ntitle: Not a book\ncover: ${COVER}\n---\nx\n`);
+  const notBook = await run(['post', 'add', md, '--site', site.dir]);
+  assert.equal(notBook.code, 2);
+  assert.match(notBook.stderr, /book\.md:3: cover: only a book/);
+  const r = await add(`order: https://books.example.com/order/3\ncover: ${COVER}\nepub: ${epub}\npdf: ${pdf}`);
+  assert.equal(r.code, 0, r.stderr);
+  const page = await eventually(async () => {
+    const t = (await get(`${srv.url}/books/`)).text;
+    return t.includes('The Third Book') ? t : null;
+  });
+  assert.ok(page, 'the book is listed');
+  const card = page.slice(page.indexOf('The Third Book') - 600, page.indexOf('The Third Book') + 1500);
+  assert.match(card, /<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg"/, 'the cover from the library');
+  assert.match(card, /href="https:\/\/books\.example\.com\/order\/3"/);
+  const e = await get(`${srv.url}/books/the-third-book/epub/`, { headers: { 'User-Agent': BROWSER } });
+  assert.equal(e.status, 302);
+  assert.match(e.headers.get('location'), /^\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.epub$/);
+  const file = await get(srv.url + e.headers.get('location'));
+  assert.equal(file.status, 200);
+  assert.equal(file.headers.get('content-type'), 'application/epub+zip');
 });
