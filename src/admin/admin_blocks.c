@@ -22,7 +22,7 @@
 /* A block's fields as typed in the form (by key). */
 struct block_form {
 	const char *label, *url, *title, *icon, *markdown, *pages, *days,
-		*limit, *config_json;
+		*limit, *image, *alt, *caption, *config_json;
 };
 
 static const char *
@@ -44,6 +44,12 @@ block_form_get(const struct block_form *f, const char *key)
 		return f->days;
 	if (strcmp(key, "limit") == 0)
 		return f->limit;
+	if (strcmp(key, "image") == 0)
+		return f->image;
+	if (strcmp(key, "alt") == 0)
+		return f->alt;
+	if (strcmp(key, "caption") == 0)
+		return f->caption;
 	return NULL;
 }
 
@@ -142,14 +148,16 @@ block_form_from(struct arena *a, const struct block *b, struct block_form *f)
 {
 	json_error_t je;
 	json_t *cfg = json_loads(b->config, JSON_REJECT_DUPLICATES, &je);
-	const char **dst[] = {&f->label,    &f->url,   &f->title, &f->icon,
-	                      &f->markdown, &f->pages, &f->days,  &f->limit};
+	const char **dst[] = {&f->label,    &f->url,   &f->title,  &f->icon,
+	                      &f->markdown, &f->pages, &f->days,   &f->limit,
+	                      &f->image,    &f->alt,   &f->caption};
 	static const char *const keys[] = {"label", "url",      "title",
 	                                   "icon",  "markdown", "pages",
-	                                   "days",  "limit"};
+	                                   "days",  "limit",    "image",
+	                                   "alt",   "caption"};
 
 	memset(f, 0, sizeof(*f));
-	for (size_t i = 0; i < 8; i++) {
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		json_t *v = json_object_get(cfg, keys[i]);
 
 		if (json_is_string(v))
@@ -236,7 +244,8 @@ block_edit_model(struct arena *a, const struct block *b,
 	struct tval *icons = tval_set(a, m, "icons", tval_list(a));
 	static const char *const keys[] = {"label", "url",      "title",
 	                                   "icon",  "markdown", "pages",
-	                                   "days",  "limit",    "config_json"};
+	                                   "days",  "limit",    "image",
+	                                   "alt",   "caption",  "config_json"};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = strcmp(keys[i], "config_json") == 0
@@ -410,6 +419,9 @@ admin_block(void *ctx, struct req *r, struct resp *rs)
 		F_PAGES,
 		F_DAYS,
 		F_LIMIT,
+		F_IMAGE,
+		F_ALT,
+		F_CAPTION,
 		F_JSON,
 		F_CSRF,
 		F_ACTION,
@@ -424,6 +436,9 @@ admin_block(void *ctx, struct req *r, struct resp *rs)
 		[F_PAGES] = {"pages", ADMIN_FORM_MAX, 0, NULL},
 		[F_DAYS] = {"days", 100, 0, NULL},
 		[F_LIMIT] = {"limit", 100, 0, NULL},
+		[F_IMAGE] = {"image", ADMIN_FORM_MAX, 0, NULL},
+		[F_ALT] = {"alt", ADMIN_FORM_MAX, 0, NULL},
+		[F_CAPTION] = {"caption", ADMIN_FORM_MAX, 0, NULL},
 		[F_JSON] = {"config_json", ADMIN_FORM_MAX, 0, NULL},
 		[F_CSRF] = {"csrf", 200, 0, NULL},
 		[F_ACTION] = {"action", 20, 0, NULL},
@@ -479,6 +494,9 @@ admin_block(void *ctx, struct req *r, struct resp *rs)
 		.pages = ff[F_PAGES].value,
 		.days = ff[F_DAYS].value,
 		.limit = ff[F_LIMIT].value,
+		.image = ff[F_IMAGE].value,
+		.alt = ff[F_ALT].value,
+		.caption = ff[F_CAPTION].value,
 		.config_json = ff[F_JSON].value,
 	};
 	cfg = block_form_config(s, a, b.kind, &f, &bad, &e);

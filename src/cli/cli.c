@@ -37,6 +37,13 @@ static const struct cli_cmd commands[] = {
          "Add a post from Markdown with a front-matter header; print\n"
          "ID<TAB>URL",
          cmd_post},
+	{"episode",
+         "episode attach ID [--audio FILE] [--transcript FILE] "
+         "[--chapters FILE]",
+         "Add files to the media library for a podcast episode: audio (MP3, M4A,\n"
+         "Opus; its size and duration read from it), a WebVTT or SRT\n"
+         "transcript, JSON chapters; print ID<TAB>AUDIO-URL<TAB>SECONDS",
+         cmd_episode},
 	{"user",
          "user add LOGIN --role ROLE\n"
          "user passwd LOGIN\n"

@@ -74,6 +74,7 @@ int cmd_init(struct conf *c, int argc, char **argv);
 int cmd_serve(struct conf *c, int argc, char **argv);
 int cmd_demo(struct conf *c, int argc, char **argv);
 int cmd_post(struct conf *c, int argc, char **argv);
+int cmd_episode(struct conf *c, int argc, char **argv);
 int cmd_user(struct conf *c, int argc, char **argv);
 int cmd_comments(struct conf *c, int argc, char **argv);
 int cmd_settings(struct conf *c, int argc, char **argv);

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "demo.h"
+#include "../store/podcast.h"
 #include "../render/md.h"
 #include "../store/comments.h"
 #include "../store/posts.h"
@@ -448,11 +449,7 @@ add_posts(struct demo *d, long nposts, long ncomments, int64_t *first)
 			p.section_id = d->sec[1];
 			p.title = arena_printf(d->a, "Watch: %s – %s",
 			                       PICK(title_b), PICK(title_c));
-			if (buf_printf(
-				    &b,
-				    "https://video.example.com/watch/%ld\n\n",
-				    i + 1) == -1 ||
-			    transcript(&b, 3) == -1)
+			if (transcript(&b, 3) == -1)
 				goto fail;
 		} else {
 			p.section_id = d->sec[0];
@@ -483,6 +480,19 @@ add_posts(struct demo *d, long nposts, long ncomments, int64_t *first)
 		p.sticky = 0;
 		if (add_post(d, &p, buf_str(&b), &id) == -1)
 			goto fail;
+		/* A Watch post's video: a YouTube page, shown as a facade
+		 * (site/watch.c) that loads nothing from YouTube unasked. */
+		if (kind == 6) {
+			struct video v = {0};
+
+			v.url = arena_printf(d->a,
+			                     "https://www.youtube.com/"
+			                     "watch?v=demo%07ld",
+			                     i + 1);
+			v.duration_s = 240 + (int64_t)(i * 97 % 3000);
+			if (store_video_put(d->st, id, &v, d->e) == -1)
+				goto fail;
+		}
 		buf_release(&b);
 		if (i == 0)
 			*first = id;

@@ -30,6 +30,8 @@ const struct block_kind block_kinds[BLOCK_KIND__MAX] = {
                             "The newest episodes and the podcast feed."},
 	[BLOCK_RECENT_COMMENTS] = {"recent_comments", "Recent comments",
                                    "The newest approved comments."},
+	[BLOCK_IMAGE] = {"image", "Image",
+                         "A picture with a link and a caption."},
 };
 
 int
@@ -62,6 +64,11 @@ const struct block_key block_keys[] = {
 	{"popular", "limit", BLOCK_KEY_INT, 1, LIM_POPULAR_LIMIT, 10},
 	{"podcasts", "limit", BLOCK_KEY_INT, 1, LIM_BLOCK_LIST, 3},
 	{"recent_comments", "limit", BLOCK_KEY_INT, 1, LIM_BLOCK_LIST, 5},
+	{"image", "title", BLOCK_KEY_STR, 0, LIM_SITE_TEXT_BYTES, 0},
+	{"image", "image", BLOCK_KEY_SRC, 0, LIM_URL_FIELD_BYTES, 0},
+	{"image", "alt", BLOCK_KEY_STR, 0, LIM_SITE_TEXT_BYTES, 0},
+	{"image", "url", BLOCK_KEY_URL, 0, LIM_URL_FIELD_BYTES, 0},
+	{"image", "caption", BLOCK_KEY_STR, 0, LIM_SITE_TEXT_BYTES, 0},
 };
 const size_t block_key_count = sizeof(block_keys) / sizeof(block_keys[0]);
 
@@ -128,6 +135,19 @@ blocks_config_check(struct store *st, struct arena *a, const char *kind,
 					"Enter an address starting with "
 					"http:// or https://, or leave "
 					"it empty.");
+			break;
+		case BLOCK_KEY_SRC:
+			/* Our own file, or an image elsewhere; a page may
+			 * show either (img-src *), never a script. */
+			if (str == NULL || strlen(str) > (size_t)k->max ||
+			    (*str != '\0' && !url_valid(str) &&
+			     !(strncmp(str, "/media/", 7) == 0 &&
+			       url_local_path(str))))
+				return error_set(
+					e, ERR_INVALID,
+					"Enter a file's address under /media/, "
+					"or one starting with http:// or "
+					"https://.");
 			break;
 		case BLOCK_KEY_INT:
 			if (!json_is_integer(v) ||

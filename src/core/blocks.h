@@ -26,6 +26,7 @@ enum block_kind_id {
 	BLOCK_POPULAR,
 	BLOCK_PODCASTS,
 	BLOCK_RECENT_COMMENTS,
+	BLOCK_IMAGE,
 	BLOCK_KIND__MAX
 };
 
@@ -44,6 +45,7 @@ enum block_key_type {
 	BLOCK_KEY_INT,   /* min..max, def when absent */
 	BLOCK_KEY_ICON,  /* one of block_icons */
 	BLOCK_KEY_PAGES, /* at most max slugs of published pages */
+	BLOCK_KEY_SRC,   /* an image: /media/PATH or http(s), or empty */
 };
 struct block_key {
 	const char *kind, *key;

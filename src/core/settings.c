@@ -20,6 +20,36 @@
 
 static const char *const hold_choices[] = {"first", "all", "none", NULL};
 static const char *const tls_choices[] = {"starttls", "tls", NULL};
+static const char *const explicit_choices[] = {"false", "true", NULL};
+static const char *const locked_choices[] = {"no", "yes", NULL};
+/* Apple Podcasts' categories (podcasters.apple.com, "Apple Podcasts
+ * categories"): a category, or "Category > Subcategory". */
+const char *const podcast_categories[] = {"Arts",
+                                          "Business",
+                                          "Comedy",
+                                          "Education",
+                                          "Fiction",
+                                          "Government",
+                                          "History",
+                                          "Health & Fitness",
+                                          "Kids & Family",
+                                          "Leisure",
+                                          "Music",
+                                          "News",
+                                          "News > Daily News",
+                                          "News > Politics",
+                                          "News > Tech News",
+                                          "News > News Commentary",
+                                          "Religion & Spirituality",
+                                          "Science",
+                                          "Society & Culture",
+                                          "Society & Culture > Documentary",
+                                          "Society & Culture > Philosophy",
+                                          "Sports",
+                                          "Technology",
+                                          "True Crime",
+                                          "TV & Film",
+                                          NULL};
 
 const struct setting_def setting_defs[] = {
 	{"title", "Site title", NULL, "gazette", SETTING_LINE, 0,
@@ -112,15 +142,36 @@ const struct setting_def setting_defs[] = {
          "1: loopback, private and link-local addresses may be fetched (for "
          "tests and intranets); 0: refused.",
          "0", SETTING_INT, 0, 1, NULL, SETTING_BOTH, 5, 0},
+	{"podcast_author", "Podcast author",
+         "itunes:author in the podcast feed; empty: the site title.", NULL,
+         SETTING_LINE, 0, LIM_SITE_TEXT_BYTES, NULL, SETTING_BOTH, 6, 0},
+	{"podcast_owner", "Podcast owner",
+         "Name <addr@example.org>: itunes:owner, where directories write to "
+         "confirm the show is yours.",
+         NULL, SETTING_FROM, 0, LIM_SITE_TEXT_BYTES, NULL, SETTING_BOTH, 6, 0},
+	{"podcast_image", "Podcast artwork URL",
+         "A square JPEG or PNG of 1400 to 3000 pixels (Apple's rule).", NULL,
+         SETTING_URL, 0, LIM_URL_FIELD_BYTES, NULL, SETTING_BOTH, 6, 0},
+	{"podcast_category", "Podcast category", NULL, "News", SETTING_CHOICE,
+         0, 0, podcast_categories, SETTING_BOTH, 6, 0},
+	{"podcast_explicit", "Explicit content", "itunes:explicit.", "false",
+         SETTING_CHOICE, 0, 0, explicit_choices, SETTING_BOTH, 6, 0},
+	{"podcast_language", "Podcast language",
+         "A language tag such as en or en-us.", "en", SETTING_LINE, 0, 35, NULL,
+         SETTING_BOTH, 6, 0},
+	{"podcast_locked", "Locked",
+         "yes: other platforms must not import the feed (podcast:locked).",
+         "no", SETTING_CHOICE, 0, 0, locked_choices, SETTING_BOTH, 6, 0},
+	{"video_peertube_hosts", "PeerTube instances",
+         "Host names whose videos video posts may embed, beside YouTube, "
+         "Vimeo, Dailymotion, Rumble and Odysee.",
+         NULL, SETTING_LIST, 0, LIM_RULE_BYTES, NULL, SETTING_BOTH, 6, 0},
 };
 const size_t setting_count = sizeof(setting_defs) / sizeof(setting_defs[0]);
 
-const char *const setting_group_names[SETTING_GROUPS] = {"General",
-                                                         "Site message",
-                                                         "Comments",
-                                                         "Search",
-                                                         "Mail (SMTP)",
-                                                         "River"};
+const char *const setting_group_names[SETTING_GROUPS] =
+	{"General",     "Site message", "Comments",         "Search",
+         "Mail (SMTP)", "River",        "Podcast and video"};
 
 /* "Name <addr>" or "addr". */
 static int

@@ -46,8 +46,10 @@ struct setting_def {
 /* The table, in the screen's order. */
 extern const struct setting_def setting_defs[];
 extern const size_t setting_count;
+/* Apple Podcasts' categories, NULL-terminated (podcast_category). */
+extern const char *const podcast_categories[];
 /* The screen's groups, indexed by setting_def.group. */
-#define SETTING_GROUPS 6
+#define SETTING_GROUPS 7
 extern const char *const setting_group_names[SETTING_GROUPS];
 
 /* The definition of key, or NULL: the keys that are only read

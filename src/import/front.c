@@ -5,9 +5,10 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
-const char *const front_key_names[FRONT__MAX] = {"title",  "slug",   "section",
-                                                 "tags",   "source", "date",
-                                                 "status", "type"};
+const char *const front_key_names[FRONT__MAX] =
+	{"title",  "slug",  "section", "tags",       "source",   "date",
+         "status", "type",  "audio",   "transcript", "chapters", "video",
+         "poster", "image", "order",   "cover",      "epub",     "pdf"};
 
 /* One line without its "\n" or "\r\n". */
 static size_t
@@ -111,7 +112,8 @@ front_parse(struct arena *a, const char *src, size_t n, struct front *out,
 				e, ERR_INVALID,
 				"unknown key '%.*s' (known: title, slug, "
 				"section, tags, source, date, status, "
-				"type)",
+				"type, audio, transcript, chapters, video, "
+				"poster, image, order, cover, epub, pdf)",
 				(int)(klen > 40 ? 40 : klen), key);
 		if (out->value[k] != NULL)
 			return error_set(e, ERR_INVALID,

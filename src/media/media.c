@@ -65,6 +65,9 @@ static const struct media_type {
 	{"text/vtt", NULL, "vtt", "text/vtt", MEDIA_TEXT},
 	{"text/plain", " vtt ", "vtt", "text/vtt", MEDIA_TEXT},
 	{"text/plain", " srt ", "srt", "application/x-subrip", MEDIA_TEXT},
+	/* file 5.44 names a SubRip file so (its own magic, not the name) */
+	{"application/x-subrip", NULL, "srt", "application/x-subrip",
+         MEDIA_TEXT},
 	{"application/json", " json ", "json", "application/json", MEDIA_TEXT},
 };
 #define NTYPES (sizeof(media_types) / sizeof(media_types[0]))

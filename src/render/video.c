@@ -22,6 +22,21 @@ id_len(const char *p, const char *end)
 	return (size_t)(q - p);
 }
 
+/* An Odysee claim path: "@channel:c/name:n", ids and ':' and one '/'. */
+static size_t
+claim_len(const char *p, const char *end)
+{
+	const char *q = p;
+	int slashes = 0;
+
+	while (q < end &&
+	       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+	        (*q >= '0' && *q <= '9') || *q == '_' || *q == '-' ||
+	        *q == ':' || *q == '@' || (*q == '/' && slashes++ == 0)))
+		q++;
+	return (size_t)(q - p);
+}
+
 static int
 starts(const char *p, const char *end, const char *lit)
 {
@@ -87,6 +102,26 @@ video_player_url(struct arena *a, const char *url, size_t n)
 		return arena_printf(a, "https://player.vimeo.com/video/%.*s",
 		                    (int)len, id);
 	}
+	/* Rumble's page URLs (/v1abc-title.html) do not name the embed id;
+	 * only its embed URL does. */
+	if (starts(p, end, "rumble.com/embed/")) {
+		id = p + strlen("rumble.com/embed/");
+		len = id_len(id, end);
+		if (len == 0 || len > 32)
+			return NULL;
+		return arena_printf(a, "https://rumble.com/embed/%.*s/",
+		                    (int)len, id);
+	}
+	/* Odysee: /@channel:c/name:n, the claim's path, embedded under /$/. */
+	if (starts(p, end, "odysee.com/@")) {
+		const char *c = p + strlen("odysee.com/");
+
+		len = claim_len(c, end);
+		if (len < 4 || len > 200 || memchr(c, '/', len) == NULL)
+			return NULL;
+		return arena_printf(a, "https://odysee.com/$/embed/%.*s",
+		                    (int)len, c);
+	}
 	if (starts(p, end, "dailymotion.com/video/")) {
 		id = p + strlen("dailymotion.com/video/");
 		len = id_len(id, end);
@@ -104,8 +139,69 @@ const char *const video_players[] = {
 	"https://www.youtube.com/embed/",
 	"https://player.vimeo.com/video/",
 	"https://www.dailymotion.com/embed/video/",
+	"https://rumble.com/embed/",
+	"https://odysee.com/$/embed/",
 	NULL,
 };
+
+const char *
+video_peertube_url(struct arena *a, const char *url, const char *hosts)
+{
+	const char *p = url, *id, *h;
+	size_t hl, len;
+
+	if (strncmp(p, "https://", 8) != 0)
+		return NULL;
+	p += 8;
+	hl = strcspn(p, "/");
+	if (hl == 0 || p[hl] != '/')
+		return NULL;
+	/* the host must be one of the admin's, a whole word of the list */
+	for (h = hosts; h != NULL && *h != '\0';) {
+		size_t k;
+
+		h += strspn(h, " ,\t\r\n");
+		k = strcspn(h, " ,\t\r\n");
+		if (k == hl && k > 0 && strncasecmp(h, p, hl) == 0)
+			break;
+		h += k;
+	}
+	if (h == NULL || *h == '\0')
+		return NULL;
+	id = p + hl;
+	if (strncmp(id, "/w/", 3) == 0)
+		id += 3;
+	else if (strncmp(id, "/videos/watch/", 14) == 0)
+		id += 14;
+	else
+		return NULL;
+	len = id_len(id, id + strlen(id));
+	if (len == 0 || len > 64)
+		return NULL;
+	return arena_printf(a, "https://%.*s/videos/embed/%.*s", (int)hl, p,
+	                    (int)len, id);
+}
+
+const char *
+video_provider_name(const char *player)
+{
+	static const struct {
+		const char *prefix, *name;
+	} names[] = {
+		{"https://www.youtube-nocookie.com/", "YouTube"},
+		{"https://www.youtube.com/", "YouTube"},
+		{"https://player.vimeo.com/", "Vimeo"},
+		{"https://www.dailymotion.com/", "Dailymotion"},
+		{"https://rumble.com/", "Rumble"},
+		{"https://odysee.com/", "Odysee"},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strncmp(player, names[i].prefix, strlen(names[i].prefix)) ==
+		    0)
+			return names[i].name;
+	return "PeerTube";
+}
 
 int
 video_player_allowed(const char *src)

@@ -17,6 +17,17 @@
  */
 const char *video_player_url(struct arena *a, const char *url, size_t n);
 
+/*
+ * The player URL of a PeerTube video (https://HOST/w/ID or
+ * https://HOST/videos/watch/ID) on one of hosts (the setting
+ * video_peertube_hosts: names separated by commas or white space), in a;
+ * NULL otherwise.  Not in video_players: the sanitizer's list is fixed.
+ */
+const char *video_peertube_url(struct arena *a, const char *url,
+                               const char *hosts);
+/* "YouTube", "Vimeo", ... for a player URL ("PeerTube" for the rest). */
+const char *video_provider_name(const char *player);
+
 /* 1 when src is a player URL of an allow-listed provider, else 0. */
 int video_player_allowed(const char *src);
 
@@ -29,6 +40,7 @@ extern const char *const video_players[];
  */
 #define VIDEO_PLAYER_ORIGINS                                                   \
 	"https://www.youtube-nocookie.com https://www.youtube.com "            \
-	"https://player.vimeo.com https://www.dailymotion.com"
+	"https://player.vimeo.com https://www.dailymotion.com "                \
+	"https://rumble.com https://odysee.com"
 
 #endif

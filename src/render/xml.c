@@ -22,6 +22,9 @@
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
 #define NS_DC      "http://purl.org/dc/elements/1.1/"
 #define NS_SITEMAP "http://www.sitemaps.org/schemas/sitemap/0.9"
+/* Exactly as Apple spells it: directories match the string. */
+#define NS_ITUNES  "http://www.itunes.com/dtds/podcast-1.0.dtd"
+#define NS_PODCAST "https://podcastindex.org/namespace/1.0"
 
 /* 9999-12-31T23:59:59Z: both date formats need a four-digit year. */
 #define TIME_MAX 253402300799LL
@@ -375,6 +378,94 @@ as_html(struct xw *x, const char *s)
 	return buf_str(&x->html);
 }
 
+/* The channel's podcast tags. */
+static void
+podcast_channel(struct xw *x, const struct xml_podcast *p)
+{
+	const char *sub;
+
+	if (!empty(p->language))
+		el(x, "language", p->language);
+	if (!empty(p->image)) {
+		start(x, "itunes:image");
+		attr(x, "href", p->image);
+		end(x);
+	}
+	if (!empty(p->author))
+		el(x, "itunes:author", p->author);
+	if (!empty(p->owner_email)) {
+		start(x, "itunes:owner");
+		if (!empty(p->owner_name))
+			el(x, "itunes:name", p->owner_name);
+		el(x, "itunes:email", p->owner_email);
+		end(x);
+	}
+	if (!empty(p->category)) {
+		/* "News > Politics": a subcategory nests in its category. */
+		sub = strstr(p->category, " > ");
+		start(x, "itunes:category");
+		if (sub == NULL) {
+			attr(x, "text", p->category);
+		} else {
+			char top[64];
+			size_t k = (size_t)(sub - p->category);
+
+			snprintf(top, sizeof(top), "%.*s", (int)k, p->category);
+			attr(x, "text", top);
+			start(x, "itunes:category");
+			attr(x, "text", sub + 3);
+			end(x);
+		}
+		end(x);
+	}
+	el(x, "itunes:explicit", empty(p->explicit_) ? "false" : p->explicit_);
+	el(x, "itunes:type", "episodic");
+	if (!empty(p->guid))
+		el(x, "podcast:guid", p->guid);
+	if (!empty(p->locked)) {
+		start(x, "podcast:locked");
+		if (!empty(p->owner_email))
+			attr(x, "owner", p->owner_email);
+		text(x, p->locked);
+		end(x);
+	}
+	if (!empty(p->funding_url))
+		el_attr(x, "podcast:funding", "url", p->funding_url,
+		        empty(p->funding_text) ? "Support the show"
+		                               : p->funding_text);
+}
+
+/* An item's enclosure and podcast tags. */
+static void
+podcast_item(struct xw *x, const struct xml_episode *ep)
+{
+	char n[32];
+
+	start(x, "enclosure");
+	attr(x, "url", ep->url);
+	snprintf(n, sizeof(n), "%lld", (long long)ep->bytes);
+	attr(x, "length", n);
+	attr(x, "type", ep->type);
+	end(x);
+	if (ep->duration_s > 0) {
+		snprintf(n, sizeof(n), "%lld", (long long)ep->duration_s);
+		el(x, "itunes:duration", n);
+	}
+	el(x, "itunes:episodeType", "full");
+	if (!empty(ep->transcript_url)) {
+		start(x, "podcast:transcript");
+		attr(x, "url", ep->transcript_url);
+		attr(x, "type", ep->transcript_type);
+		end(x);
+	}
+	if (!empty(ep->chapters_url)) {
+		start(x, "podcast:chapters");
+		attr(x, "url", ep->chapters_url);
+		attr(x, "type", "application/json+chapters");
+		end(x);
+	}
+}
+
 /* RSS 2.0 (https://www.rssboard.org/rss-specification), with atom:link
  * rel="self" as the RSS Advisory Board recommends. */
 static void
@@ -385,6 +476,10 @@ rss(struct xw *x, const struct xml_feed *f, const struct xml_entry *v, size_t n)
 	attr(x, "xmlns:atom", NS_ATOM);
 	attr(x, "xmlns:content", NS_CONTENT);
 	attr(x, "xmlns:dc", NS_DC);
+	if (f->podcast != NULL) {
+		attr(x, "xmlns:itunes", NS_ITUNES);
+		attr(x, "xmlns:podcast", NS_PODCAST);
+	}
 	start(x, "channel");
 	el(x, "title", f->title);
 	el(x, "link", f->link);
@@ -394,6 +489,8 @@ rss(struct xw *x, const struct xml_feed *f, const struct xml_entry *v, size_t n)
 	if (f->updated > 0)
 		el_rfc822(x, "lastBuildDate", f->updated);
 	el(x, "generator", "gazette");
+	if (f->podcast != NULL)
+		podcast_channel(x, f->podcast);
 	for (size_t i = 0; i < n && live(x); i++) {
 		const struct xml_entry *it = &v[i];
 
@@ -412,6 +509,8 @@ rss(struct xw *x, const struct xml_feed *f, const struct xml_entry *v, size_t n)
 			el(x, "content:encoded", it->content_html);
 		if (!empty(it->comments))
 			el(x, "comments", it->comments);
+		if (f->podcast != NULL && it->episode != NULL)
+			podcast_item(x, it->episode);
 		end(x);
 	}
 	end(x);

@@ -24,6 +24,33 @@
 
 enum xml_feed_format { XML_RSS, XML_ATOM, XML_FEED_FORMAT__MAX };
 
+/*
+ * A podcast's channel tags (RSS only): Apple's itunes namespace
+ * (https://help.apple.com/itc/podcasts_connect/#/itcb54353390) and
+ * Podcasting 2.0's (https://podcastindex.org/namespace/1.0).  Empty
+ * strings leave a tag out; the required ones are the caller's to fill.
+ */
+struct xml_podcast {
+	const char *image;  /* itunes:image href: 1400 to 3000 px */
+	const char *author; /* itunes:author */
+	const char *owner_name, *owner_email; /* itunes:owner */
+	const char *category;                 /* "News" or "News > Politics" */
+	const char *explicit_;                /* "true" or "false" */
+	const char *language;                 /* RSS language */
+	const char *guid;                     /* podcast:guid */
+	const char *locked; /* podcast:locked: "yes" or "no" */
+	const char *funding_url, *funding_text; /* podcast:funding */
+};
+
+/* An episode's enclosure and what goes with it. */
+struct xml_episode {
+	const char *url, *type; /* absolute URL, MIME type */
+	int64_t bytes;          /* enclosure length */
+	int64_t duration_s;     /* itunes:duration; 0: left out */
+	const char *transcript_url, *transcript_type;
+	const char *chapters_url;
+};
+
 struct xml_feed {
 	enum xml_feed_format format;
 	const char *title;
@@ -35,6 +62,7 @@ struct xml_feed {
 	 * an empty feed: RSS leaves lastBuildDate out, Atom (which requires
 	 * updated) says 1970-01-01T00:00:00Z. */
 	int64_t updated;
+	const struct xml_podcast *podcast; /* NULL: not a podcast */
 };
 
 struct xml_entry {
@@ -51,6 +79,7 @@ struct xml_entry {
 	const char *content_html; /* RSS content:encoded, Atom content */
 	const char *comments;     /* RSS comments: URL of the comments */
 	int64_t published, updated;
+	const struct xml_episode *episode; /* in a podcast feed */
 };
 
 /* Write a whole feed of v[0..n) into out. */

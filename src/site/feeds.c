@@ -188,6 +188,12 @@ feed_get(void *ctx, struct req *r, struct resp *rs)
 			                                        : XML_RSS);
 			return;
 		}
+		/* a podcast section's RSS feed is its podcast (podcast.c) */
+		if (sec.id == scope_id && sec.kind == SECTION_PODCAST &&
+		    !ends_with(r->path, "/atom/")) {
+			podcast_feed(s, r, rs, &sec);
+			return;
+		}
 	}
 	if (rc == -1 || base == NULL) {
 		page_not_found(s, r, rs);

@@ -22,11 +22,7 @@
  * password forms cannot be framed (clickjacking).  form-action 'self':
  * an injected form cannot post elsewhere.
  */
-#define SITE_CSP                                                               \
-	"default-src 'self'; script-src 'self'; style-src 'self'; "            \
-	"img-src * data:; media-src *; frame-src " VIDEO_PLAYER_ORIGINS "; "   \
-	"object-src 'none'; base-uri 'self'; form-action 'self'; "             \
-	"frame-ancestors 'none'"
+#define SITE_CSP SITE_CSP_FRAMES
 
 const struct header site_headers[] = {
 	{"Content-Security-Policy", SITE_CSP},

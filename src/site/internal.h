@@ -41,6 +41,7 @@ struct site_snap {
 	uint64_t gen; /* store_generation() before it was read */
 	struct arena *a;
 	const char *title, *tagline;
+	const char *support_url;         /* "" when none: the phone's top bar */
 	const char *msg_text;            /* the site message, or NULL */
 	const char *msg_url, *msg_title; /* the post it links, or NULL */
 	struct nav_item *nav;
@@ -175,6 +176,20 @@ void books_get(void *ctx, struct req *r, struct resp *rs);
 
 /* pages.c: single items */
 void book_get(void *ctx, struct req *r, struct resp *rs);
+void book_file_get(void *ctx, struct req *r, struct resp *rs);
+/* podcast.c: the podcast feed (sec NULL: every episode), an episode's
+ * audio, transcript and chapters in pm, podcast:guid of a feed URL. */
+void podcast_feed(struct site *s, struct req *r, struct resp *rs,
+                  const struct section *sec);
+void podcast_feed_get(void *ctx, struct req *r, struct resp *rs);
+void episode_model(struct site *s, struct arena *a, struct tval *pm,
+                   int64_t id);
+const char *podcast_guid(struct arena *a, const char *feed_url);
+/* watch.c: a post's video in pm ("video"); the provider's player URL or
+ * NULL; the page's frame policy for a player on a PeerTube instance. */
+const char *video_model(struct site *s, struct arena *a, struct tval *pm,
+                        int64_t id);
+void video_frame_policy(struct arena *a, struct resp *rs, const char *player);
 void episode_get(void *ctx, struct req *r, struct resp *rs);
 void post_get(void *ctx, struct req *r, struct resp *rs);
 void page_get(void *ctx, struct req *r, struct resp *rs);

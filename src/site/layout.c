@@ -115,6 +115,9 @@ page_model(struct site *s, struct req *r, const char *title,
 	sn = s->snap;
 	tval_set_str(a, site, "title", arena_strdup(a, sn->title));
 	tval_set_str(a, site, "tagline", arena_strdup(a, sn->tagline));
+	if (*sn->support_url != '\0')
+		tval_set_str(a, site, "support_url",
+		             arena_strdup(a, sn->support_url));
 	if (sn->msg_text != NULL) {
 		struct tval *msg = tval_set(a, site, "message", tval_map(a));
 

@@ -50,23 +50,6 @@ page_url(struct arena *a, const char *base, int64_t page)
 	               : arena_printf(a, "%spage/%lld/", base, (long long)page);
 }
 
-/* Episode audio for the podcast kind. */
-static void
-add_audio(struct site *s, struct arena *a, struct tval *pm, int64_t id)
-{
-	const char *url;
-	int64_t dur;
-	struct error e;
-
-	if (store_episode_audio(s->store, a, id, &url, &dur, &e) == 0 &&
-	    *url != '\0') {
-		tval_set_str(a, pm, "audio_url", url);
-		tval_set_str(a, pm, "duration",
-		             arena_printf(a, "%lld:%02lld", (long long)dur / 60,
-		                          (long long)dur % 60));
-	}
-}
-
 static void
 list_render(struct site *s, struct req *r, struct resp *rs, struct listing *l)
 {
@@ -127,7 +110,9 @@ list_render(struct site *s, struct req *r, struct resp *rs, struct listing *l)
 			tval_push(a, list, post_model(s, a, &posts[i]));
 
 		if (l->q.type == POST_EPISODE)
-			add_audio(s, a, pm, posts[i].id);
+			episode_model(s, a, pm, posts[i].id);
+		else if (strcmp(l->kind, "video") == 0)
+			(void)video_model(s, a, pm, posts[i].id);
 		if (posts[i].activity_at > rs->last_modified)
 			rs->last_modified = posts[i].activity_at;
 	}

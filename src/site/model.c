@@ -104,12 +104,15 @@ book_model(struct site *s, struct arena *a, const struct book *b)
 
 	if (*b->order_url != '\0')
 		tval_set_str(a, m, "order_url", b->order_url);
+	/* Through /books/SLUG/epub/, which counts the download (pages.c). */
 	if (*b->epub_path != '\0')
 		tval_set_str(a, m, "epub_url",
-		             arena_printf(a, "/media/%s", b->epub_path));
+		             arena_printf(a, "%sepub/",
+		                          site_permalink(a, &b->post)));
 	if (*b->pdf_path != '\0')
 		tval_set_str(a, m, "pdf_url",
-		             arena_printf(a, "/media/%s", b->pdf_path));
+		             arena_printf(a, "%spdf/",
+		                          site_permalink(a, &b->post)));
 	if (*b->cover_path != '\0')
 		tval_set_str(a, m, "cover_url",
 		             arena_printf(a, "/media/%s", b->cover_path));

@@ -134,6 +134,10 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	m = page_model(s, r, p->title, permalink);
 	pm = tval_set(a, m, key, post_model(s, a, p));
 	tval_set_str(a, pm, "body_html", p->body_html);
+	if (p->type == POST_EPISODE)
+		episode_model(s, a, pm, p->id);
+	else if (p->type == POST_POST)
+		video_frame_policy(a, rs, video_model(s, a, pm, p->id));
 	here = comment_page > 1
 	               ? arena_printf(a, "%scomment-page-%lld/", permalink,
 	                              (long long)comment_page)
@@ -228,6 +232,48 @@ book_get(void *ctx, struct req *r, struct resp *rs)
 		tval_set_str(a, bm, "body_html", books[i].post.body_html);
 		rs->last_modified = books[i].post.activity_at;
 		page_render(s, r, rs, "book.html", m);
+		return;
+	}
+	page_not_found(s, r, rs);
+}
+
+/*
+ * /books/SLUG/epub/ and /books/SLUG/pdf/: count the download as a view is
+ * counted (views_download: no bots, once per address and window, no
+ * address stored) and send the reader to the file.  A 302 with no-store:
+ * neither the page cache nor a CDN keeps it, so every download is seen.
+ */
+void
+book_file_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+	struct arena *a = r->arena;
+	const char *file = strstr(r->path, "/pdf/") ? "pdf" : "epub";
+	struct book *books;
+	size_t n;
+	struct error e;
+	int counted;
+
+	if (store_books_list(s->store, a, clock_now(), &books, &n, &e) == -1)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *path = strcmp(file, "pdf") == 0
+		                           ? books[i].pdf_path
+		                           : books[i].epub_path;
+
+		if (strcmp(books[i].post.slug, r->params[0]) != 0 ||
+		    *path == '\0')
+			continue;
+		if (s->views != NULL &&
+		    views_download(s->views, books[i].post.id, file,
+		                   req_client_ip(r),
+		                   req_header(r, "User-Agent"), &counted,
+		                   &e) == -1)
+			log_error("downloads: %s", e.msg);
+		rs->status = 302;
+		rs->cache_control = "no-store";
+		(void)resp_header(rs, "Location",
+		                  arena_printf(a, "/media/%s", path));
 		return;
 	}
 	page_not_found(s, r, rs);

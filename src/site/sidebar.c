@@ -279,6 +279,20 @@ sidebar_model(struct site *s, struct arena *a)
 		case BLOCK_RECENT_COMMENTS:
 			block_comments(s, a, cfg, bm);
 			break;
+		case BLOCK_IMAGE:
+			/* No picture, no block: alt text alone shows nothing.
+			 */
+			if (*cfg_str(cfg, "image", "") == '\0')
+				break;
+			tval_set_str(a, bm, "image",
+			             arena_strdup(a,
+			                          cfg_str(cfg, "image", "")));
+			tval_set_str(a, bm, "alt",
+			             arena_strdup(a, cfg_str(cfg, "alt", "")));
+			tval_set_str(a, bm, "caption",
+			             arena_strdup(a,
+			                          cfg_str(cfg, "caption", "")));
+			break;
 		default: /* the search box: the template alone */
 			break;
 		}

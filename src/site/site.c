@@ -46,6 +46,9 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/#/#/#/page/#/", archive_get},
 	{ROUTE_GET, "/books/", books_get},
 	{ROUTE_GET, "/books/:/", book_get},
+	{ROUTE_GET, "/books/:/epub/", book_file_get},
+	{ROUTE_GET, "/books/:/pdf/", book_file_get},
+	{ROUTE_GET, "/podcast/feed/", podcast_feed_get},
 	{ROUTE_GET, "/podcast/:/", episode_get},
 	/* JSON API (api.c) */
 	{ROUTE_POST, "/api/v1/views/#", api_views_post},

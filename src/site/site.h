@@ -39,6 +39,16 @@ void site_handle(void *ctx, struct req *r, struct resp *rs);
  * (headers.c: Content-Security-Policy, X-Frame-Options, nosniff,
  * Referrer-Policy); {NULL, NULL}-terminated, for server_start(). */
 extern const struct header site_headers[];
+/*
+ * The site's Content-Security-Policy (headers.c), frame-src last, so a
+ * page that frames one more origin (a PeerTube instance, site/watch.c)
+ * appends it.
+ */
+#define SITE_CSP_FRAMES                                                        \
+	"default-src 'self'; script-src 'self'; style-src 'self'; "            \
+	"img-src * data:; media-src *; object-src 'none'; base-uri 'self'; "   \
+	"form-action 'self'; frame-ancestors 'none'; "                         \
+	"frame-src " VIDEO_PLAYER_ORIGINS
 
 /* schedule.c: publishes scheduled items at their time (a thread). */
 struct scheduler;

@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 
 #include "internal.h"
 #include "../util/alloc.h"
@@ -57,6 +58,34 @@ message_load(struct site *s, struct site_snap *sn, struct error *e)
 	return 0;
 }
 
+/* Without the setting support_url, the link of the sidebar's first
+ * support block that has one (the phone's top bar shows it); "" if none. */
+static const char *
+support_block_url(struct site *s, struct arena *a)
+{
+	struct block *b;
+	size_t n;
+	struct error e;
+	const char *url = "";
+
+	if (store_block_list(s->store, a, "sidebar", &b, &n, &e) == -1)
+		return "";
+	for (size_t i = 0; i < n && *url == '\0'; i++) {
+		json_error_t je;
+		json_t *cfg;
+
+		if (strcmp(b[i].kind, "support") != 0)
+			continue;
+		cfg = json_loads(b[i].config, JSON_REJECT_DUPLICATES, &je);
+		if (json_is_string(json_object_get(cfg, "url")))
+			url = arena_strdup(a, json_string_value(
+						      json_object_get(cfg,
+			                                              "url")));
+		json_decref(cfg);
+	}
+	return url;
+}
+
 static struct site_snap *
 snap_make(struct site *s, struct error *e)
 {
@@ -74,6 +103,9 @@ snap_make(struct site *s, struct error *e)
 	if (store_setting_get(s->store, a, "tagline", &v, e) == -1)
 		goto fail;
 	sn->tagline = v ? v : "";
+	if (store_setting_get(s->store, a, "support_url", &v, e) == -1)
+		goto fail;
+	sn->support_url = v && *v ? v : support_block_url(s, a);
 	if (message_load(s, sn, e) == -1 ||
 	    store_section_list(s->store, a, clock_now(), &secs, &n, e) == -1)
 		goto fail;

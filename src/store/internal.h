@@ -323,6 +323,7 @@ extern const struct store_stmt search_reader_stmts[];
 extern const struct store_stmt legacy_reader_stmts[];
 extern const struct store_stmt river_reader_stmts[];
 extern const struct store_stmt order_reader_stmts[];
+extern const struct store_stmt podcast_reader_stmts[];
 
 /* 1 when a page may not have slug (a route of site/site.c owns it, or a
  * year archive); 0 for other types (store_posts.c). */

@@ -141,9 +141,6 @@ int store_archive_months(struct store *s, struct arena *a, int64_t now,
 /* Published books, newest first, with their order link and files. */
 int store_books_list(struct store *s, struct arena *a, int64_t now,
                      struct book **out, size_t *n, struct error *e);
-/* An episode's audio; *url "" when it has none. */
-int store_episode_audio(struct store *s, struct arena *a, int64_t post_id,
-                        const char **url, int64_t *duration_s, struct error *e);
 /* Publish every scheduled item whose time has come; *n of them. */
 int store_publish_due(struct store *s, int64_t now, int64_t *n,
                       struct error *e);

@@ -42,8 +42,6 @@ static const char SQL_BOOKS[] =
 	"LEFT JOIN media mc ON mc.id = b.cover_media_id "
 	"WHERE p.type = 'book' AND p.status = 'published' "
 	"AND p.published_at <= ?1 ORDER BY p.published_at DESC LIMIT 50";
-static const char SQL_EPISODE_AUDIO[] =
-	"SELECT audio_url, duration_s FROM episodes WHERE post_id = ?1";
 /* Reads the partial index posts_scheduled (migration 013; test_store.c
  * checks the plan with this text). */
 static const char SQL_PUBLISH_DUE[] =
@@ -91,7 +89,6 @@ const struct store_stmt posts_reader_stmts[] = {
 	{"post_by_slug", SQL_POST_BY_SLUG, NULL},
 	{"tag_name", SQL_TAG_NAME, NULL},
 	{"books", SQL_BOOKS, NULL},
-	{"episode_audio", SQL_EPISODE_AUDIO, NULL},
 	{"post_protected", SQL_POST_PROTECTED, NULL},
 	{NULL, NULL, NULL},
 };
@@ -268,36 +265,6 @@ store_books_list(struct store *s, struct arena *a, int64_t now,
 		b->cover_path = col_text(a, st, POST_NCOLS + 3);
 	}
 	rd_close(&q);
-	return rc;
-}
-
-int
-store_episode_audio(struct store *s, struct arena *a, int64_t post_id,
-                    const char **url, int64_t *duration_s, struct error *e)
-{
-	int locked, rc = -1, step;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
-
-	*url = "";
-	*duration_s = 0;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, SQL_EPISODE_AUDIO, e);
-	if (st == NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, post_id);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*url = col_text(a, st, 0);
-		*duration_s = sqlite3_column_int64(st, 1);
-	}
-	rc = step == SQLITE_ROW || step == SQLITE_DONE
-	             ? 0
-	             : db_error(e, c->db, "episode");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
 	return rc;
 }
 

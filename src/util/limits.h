@@ -223,4 +223,14 @@
 /* sanitizer (enforced in render/sanitize.c) */
 #define LIM_SANITIZE_DEPTH 100 /* elements deeper than this lose their tags */
 
+/* podcasts, Watch and books (issue 16; enforced in media/audio.c,
+ * site/feeds.c, core/video.c, core/episodes.c) */
+/* Packets walked for an MP3's LAME padding (about 50 minutes at 44.1 kHz;
+ * past it the duration is long by the encoder's padding, under 0.1 s). */
+#define LIM_AUDIO_PACKETS    100000
+#define LIM_PODCAST_ITEMS    300               /* episodes in a podcast feed */
+#define LIM_CHAPTERS_BYTES   (256 * 1024)      /* a JSON chapters file */
+#define LIM_TRANSCRIPT_BYTES (4 * 1024 * 1024) /* a WebVTT or SRT file */
+#define LIM_VIDEO_HOSTS      32 /* PeerTube instances the admin lists */
+
 #endif

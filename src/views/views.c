@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "views.h"
+#include "../store/podcast.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/limits.h"
@@ -504,6 +505,35 @@ views_hit(struct views *v, int64_t post_id, const char *ip,
 out:
 	pthread_mutex_unlock(&v->lock);
 	return rc;
+}
+
+int
+views_download(struct views *v, int64_t book_id, const char *file,
+               const char *ip, const char *user_agent, int *counted,
+               struct error *e)
+{
+	int64_t now = clock_now();
+	/* Its own key, apart from the book's views: -(2 id + file). */
+	int64_t key = -(2 * book_id + (strcmp(file, "pdf") == 0));
+	uint64_t h;
+	int fresh;
+
+	*counted = 0;
+	if (views_is_bot(user_agent))
+		return 0;
+	h = seen_hash(v, ip, key);
+	pthread_mutex_lock(&v->lock);
+	fresh = !seen_recent(v, h, now);
+	if (fresh)
+		seen_record(v, h, now);
+	pthread_mutex_unlock(&v->lock);
+	if (!fresh)
+		return 0;
+	if (store_book_download(v->st, book_id, file, time_day(now), 1, e) ==
+	    -1)
+		return -1;
+	*counted = 1;
+	return 0;
 }
 
 int64_t

@@ -44,6 +44,17 @@ void views_free(struct views *v);
 int views_hit(struct views *v, int64_t post_id, const char *ip,
               const char *user_agent, int64_t *total, int *counted,
               struct error *e);
+/*
+ * A download of a book's free file ("epub" or "pdf"), counted as a view
+ * is: not for a bot, once per address per book and file per
+ * LIM_VIEW_WINDOW_SECONDS, the address kept only as a keyed hash in
+ * memory.  A counted download is written at once (book_downloads, one
+ * row per book, file and day; books.downloads): downloads are rare next
+ * to views.  *counted says whether this one counted.
+ */
+int views_download(struct views *v, int64_t book_id, const char *file,
+                   const char *ip, const char *user_agent, int *counted,
+                   struct error *e);
 /* The all-time total of a post including views not yet flushed (v NULL:
  * stored_total). */
 int64_t views_total(struct views *v, int64_t post_id, int64_t stored_total);

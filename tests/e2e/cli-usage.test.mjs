@@ -165,7 +165,7 @@ describe('post add errors are clean', () => {
     const r = await run(['post', 'add', f, '--site', site.dir]);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, `gazette: ${f}:3: unknown key 'colour' (known: title, slug, section, tags, source, ` +
-      'date, status, type)\n');
+      'date, status, type, audio, transcript, chapters, video, poster, image, order, cover, epub, pdf)\n');
   });
 
   test('a line without a colon: FILE:LINE: once, then the whole message', async () => {

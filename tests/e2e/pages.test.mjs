@@ -271,9 +271,20 @@ describe('bad input', () => {
 describe('media', () => {
   test('the books offer free EPUB and PDF downloads, served with HEAD, validators and byte ranges', async () => {
     const books = await get(`${srv.url}/books/`);
-    const epub = /href="(\/media\/books\/[^"]+\.epub)"/.exec(books.text);
-    const pdf = /href="(\/media\/books\/[^"]+\.pdf)"/.exec(books.text);
+    // Each link counts the download (issue 16), then leads to the file.
+    const file = async (re) => {
+      const link = re.exec(books.text);
+      if (!link) return null;
+      const r = await get(srv.url + link[1]);
+      assert.equal(r.status, 302, `${link[1]} redirects to the file`);
+      assert.equal(r.headers.get('cache-control'), 'no-store');
+      return [link[1], r.headers.get('location')];
+    };
+    const epub = await file(/href="(\/books\/[^"]+\/epub\/)"/);
+    const pdf = await file(/href="(\/books\/[^"]+\/pdf\/)"/);
     assert.ok(epub && pdf, 'EPUB and PDF links');
+    assert.match(epub[1], /^\/media\/books\/[^"]+\.epub$/);
+    assert.match(pdf[1], /^\/media\/books\/[^"]+\.pdf$/);
     const side = (await get(`${srv.url}/`)).text;
     assert.match(side, /Free EPUB/);
     assert.match(side, /Free PDF/);

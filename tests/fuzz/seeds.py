@@ -104,7 +104,16 @@ def media(fx):
                 yield bytes([names[ext]]) + f.read()
 
 
-SOURCES = {"fuzz_sanitize": sanitize, "fuzz_media": media, "fuzz_wxr": wxr, "fuzz_wp": wp,
+def audio(fx):
+    """mutagen's audio files (fuzz_audio): MP3 with Xing, VBRI and LAME
+    headers, MPEG-2 and 2.5, AAC in MP4, Opus; the small ones whole."""
+    for path in sorted(glob.glob(os.path.join(fx, "media/mutagen/*"))):
+        if os.path.isfile(path) and os.path.getsize(path) < MAX_MEDIA:
+            with open(path, "rb") as f:
+                yield f.read()
+
+
+SOURCES = {"fuzz_sanitize": sanitize, "fuzz_media": media, "fuzz_audio": audio, "fuzz_wxr": wxr, "fuzz_wp": wp,
            "fuzz_tmpl": tmpl, "fuzz_feed": feed}
 
 

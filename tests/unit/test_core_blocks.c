@@ -57,6 +57,23 @@ config_check(void **state)
 		{"pages", "{\"pages\": \"about\"}", "pages"},
 		{"search", "{\"limit\": 3}", "limit"},
 		{"search", "[]", "config"},
+		/* the image block: our file or an http(s) image, nothing else
+	         */
+		{"image",
+	         "{\"image\": \"/media/feast.png\", \"alt\": \"The feast\", "
+	         "\"url\": \"https://example.org/feast\", \"caption\": "
+	         "\"Click on the icon for an explanation of the feast\"}",
+	         NULL},
+		{"image", "{\"image\": \"https://cdn.example.org/a.jpg\"}",
+	         NULL},
+		{"image", "{\"image\": \"javascript:alert(1)\"}", "image"},
+		{"image", "{\"image\": \"data:image/png;base64,AAAA\"}",
+	         "image"},
+		{"image", "{\"image\": \"/etc/passwd\"}", "image"},
+		{"image", "{\"image\": \"//evil.example/a.png\"}", "image"},
+		{"image", "{\"url\": \"javascript:alert(1)\"}", "url"},
+		{"image", "{\"caption\": \"a\\nb\"}", "caption"},
+		{"image", "{\"icon\": \"chat\"}", "icon"},
 	};
 	struct arena *a = arena_new();
 

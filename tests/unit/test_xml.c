@@ -112,6 +112,7 @@ static const struct xml_entry entries[] = {
 		"https://news.example/2022/04/27/first/#comments",
 		1651068180,
 		1651070000,
+		NULL,
 	},
 	{
 		"Second",
@@ -124,6 +125,7 @@ static const struct xml_entry entries[] = {
 		NULL,
 		951782400,
 		0,
+		NULL,
 	},
 };
 
@@ -135,6 +137,7 @@ static const struct xml_feed feed_rss = {
 	"Tagline",
 	"News",
 	1651070000,
+	NULL,
 };
 
 static void

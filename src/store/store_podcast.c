@@ -1,0 +1,216 @@
+/*
+ * podcast.h on SQLite: episodes (audio, transcript, chapters), the
+ * podcast feed's list, videos, books' downloads (migration 019).
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "internal.h"
+#include "podcast.h"
+#include "../util/banned.h"
+
+#define EPISODE_COLS                                                           \
+	"e.audio_url, e.audio_mime, e.audio_bytes, e.duration_s, "             \
+	"e.transcript_url, e.transcript_type, e.chapters_url"
+
+static const char SQL_EPISODE_GET[] =
+	"SELECT " EPISODE_COLS " FROM episodes e WHERE e.post_id = ?1";
+static const char SQL_EPISODE_PUT[] =
+	"INSERT INTO episodes(post_id, audio_url, audio_mime, audio_bytes, "
+	"duration_s, transcript_url, transcript_type, chapters_url) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	"ON CONFLICT(post_id) DO UPDATE SET audio_url = excluded.audio_url, "
+	"audio_mime = excluded.audio_mime, audio_bytes = excluded.audio_bytes, "
+	"duration_s = excluded.duration_s, "
+	"transcript_url = excluded.transcript_url, "
+	"transcript_type = excluded.transcript_type, "
+	"chapters_url = excluded.chapters_url";
+/* Newest first through posts_listing (type, status, published_at), or
+ * posts_section (section_id, status, published_at): a LIMIT stops the
+ * walk. */
+static const char SQL_EPISODES_ALL[] =
+	"SELECT " POST_FIELDS ", " EPISODE_COLS " " POST_FROM
+	"JOIN episodes e ON e.post_id = p.id "
+	"WHERE p.type = 'episode' AND p.status = 'published' "
+	"AND p.published_at <= ?1 AND p.password = '' AND e.audio_url != '' "
+	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?2";
+static const char SQL_EPISODES_SECTION[] =
+	"SELECT " POST_FIELDS ", " EPISODE_COLS " " POST_FROM
+	"JOIN episodes e ON e.post_id = p.id "
+	"WHERE p.section_id = ?3 AND p.status = 'published' "
+	"AND p.type = 'episode' AND p.published_at <= ?1 AND p.password = '' "
+	"AND e.audio_url != '' "
+	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?2";
+static const char SQL_VIDEO_GET[] =
+	"SELECT url, poster_url, duration_s FROM videos WHERE post_id = ?1";
+static const char SQL_VIDEO_PUT[] =
+	"INSERT INTO videos(post_id, url, poster_url, duration_s) "
+	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT(post_id) DO UPDATE SET "
+	"url = excluded.url, poster_url = excluded.poster_url, "
+	"duration_s = excluded.duration_s";
+static const char SQL_DOWNLOAD_DAY[] =
+	"INSERT INTO book_downloads(post_id, file, day, n) "
+	"SELECT ?1, ?2, ?3, ?4 WHERE EXISTS "
+	"(SELECT 1 FROM books WHERE post_id = ?1) "
+	"ON CONFLICT(post_id, file, day) DO UPDATE SET n = n + excluded.n";
+static const char SQL_DOWNLOAD_TOTAL[] =
+	"UPDATE books SET downloads = downloads + ?2 WHERE post_id = ?1";
+static const char SQL_DOWNLOADS[] =
+	"SELECT downloads FROM books WHERE post_id = ?1";
+
+const struct store_stmt podcast_reader_stmts[] = {
+	{"episode_get", SQL_EPISODE_GET, NULL},
+	{"episodes_all", SQL_EPISODES_ALL, NULL},
+	{"episodes_section", SQL_EPISODES_SECTION, NULL},
+	{"video_get", SQL_VIDEO_GET, NULL},
+	{"book_downloads", SQL_DOWNLOADS, NULL},
+	{NULL, NULL, NULL},
+};
+
+static void
+episode_row(struct arena *a, sqlite3_stmt *st, int i, struct episode *ep)
+{
+	ep->audio_url = col_text(a, st, i);
+	ep->audio_mime = col_text(a, st, i + 1);
+	ep->audio_bytes = sqlite3_column_int64(st, i + 2);
+	ep->duration_s = sqlite3_column_int64(st, i + 3);
+	ep->transcript_url = col_text(a, st, i + 4);
+	ep->transcript_type = col_text(a, st, i + 5);
+	ep->chapters_url = col_text(a, st, i + 6);
+}
+
+int
+store_episode_get(struct store *s, struct arena *a, int64_t post_id,
+                  struct episode *out, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_EPISODE_GET, e);
+	int rc;
+
+	out->audio_url = out->audio_mime = out->transcript_url = "";
+	out->transcript_type = out->chapters_url = "";
+	out->audio_bytes = out->duration_s = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, post_id);
+	rc = rd_step(&q, "episode", e);
+	if (rc == 1)
+		episode_row(a, st, 0, out);
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_episode_put(struct store *s, int64_t post_id, const struct episode *ep,
+                  struct error *e)
+{
+	return write_one(s, SQL_EPISODE_PUT, "setting episode", NULL, e,
+	                 "lssllsss", post_id, ep->audio_url, ep->audio_mime,
+	                 ep->audio_bytes, ep->duration_s, ep->transcript_url,
+	                 ep->transcript_type, ep->chapters_url);
+}
+
+int
+store_episodes_feed(struct store *s, struct arena *a, int64_t section_id,
+                    int64_t now, int limit, struct episode_item **out,
+                    size_t *n, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st =
+		rd_open(&q, s,
+	                section_id ? SQL_EPISODES_SECTION : SQL_EPISODES_ALL,
+	                e);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	if (section_id)
+		sqlite3_bind_int64(st, 3, section_id);
+	while ((rc = rd_step(&q, "episodes", e)) == 1) {
+		struct episode_item *it;
+
+		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+		it = &(*out)[(*n)++];
+		post_row(a, st, &it->post);
+		episode_row(a, st, POST_NCOLS, &it->ep);
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_video_get(struct store *s, struct arena *a, int64_t post_id,
+                struct video *out, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_VIDEO_GET, e);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, post_id);
+	rc = rd_step(&q, "video", e);
+	if (rc == 1) {
+		out->url = col_text(a, st, 0);
+		out->poster_url = col_text(a, st, 1);
+		out->duration_s = sqlite3_column_int64(st, 2);
+	}
+	rd_close(&q);
+	if (rc == 0)
+		return error_set(e, ERR_NOT_FOUND, "post %lld has no video",
+		                 (long long)post_id);
+	return rc == -1 ? -1 : 0;
+}
+
+int
+store_video_put(struct store *s, int64_t post_id, const struct video *v,
+                struct error *e)
+{
+	return write_one(s, SQL_VIDEO_PUT, "setting video", NULL, e, "lssl",
+	                 post_id, v->url, v->poster_url ? v->poster_url : "",
+	                 v->duration_s);
+}
+
+int
+store_book_download(struct store *s, int64_t post_id, const char *file,
+                    int64_t day, int64_t n, struct error *e)
+{
+	int rc;
+
+	if (store_begin(s, e) == -1)
+		return -1;
+	rc = write_private(s, SQL_DOWNLOAD_DAY, "counting download", e, "lsll",
+	                   post_id, file, day, n);
+	if (rc == 0)
+		rc = write_private(s, SQL_DOWNLOAD_TOTAL, "counting download",
+		                   e, "ll", post_id, n);
+	if (rc == 0)
+		return store_commit(s, e);
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_book_downloads(struct store *s, int64_t post_id, int64_t *n,
+                     struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_DOWNLOADS, e);
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, post_id);
+	rc = rd_step(&q, "downloads", e);
+	if (rc == 1)
+		*n = sqlite3_column_int64(st, 0);
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
+}
