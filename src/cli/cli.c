@@ -89,6 +89,16 @@ static const struct cli_cmd commands[] = {
 	{"export", "export wxr [--output FILE]",
          "Export the site as WordPress WXR 1.2, to standard output or FILE",
          cmd_export},
+	{"backup", "backup --output FILE [--media]",
+         "A consistent copy of the database, also while the server runs\n"
+         "(SQLite's online backup API); with --media, one tar archive of\n"
+         "the database and media/ (compressed when FILE ends in .tar.gz,\n"
+         ".tgz, .tar.xz or .tar.zst).  FILE must not exist yet",
+         cmd_backup},
+	{"restore", "restore FILE",
+         "Put a backup (a database, or an archive from backup --media)\n"
+         "into a site folder that has no database yet",
+         cmd_restore},
 };
 
 int

@@ -83,6 +83,8 @@ int cmd_search(struct conf *c, int argc, char **argv);
 int cmd_import(struct conf *c, int argc, char **argv);
 int cmd_export(struct conf *c, int argc, char **argv);
 int cmd_feeds(struct conf *c, int argc, char **argv);
+int cmd_backup(struct conf *c, int argc, char **argv);
+int cmd_restore(struct conf *c, int argc, char **argv);
 
 /* Shared by init and demo: create the site folder and database, the admin
  * user with a generated password (printed), and the title. */

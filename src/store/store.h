@@ -98,4 +98,21 @@ int store_setting_delete(struct store *s, const char *key, struct error *e);
  */
 int store_secret(struct store *s, const char *name, unsigned char *out,
                  size_t n, struct error *e);
+
+/*
+ * A consistent copy of the database in the new file dest (never an
+ * existing one: ERR_CONFLICT), as of one commit, with SQLite's online
+ * backup API: other processes' writers go on meanwhile.  The copy is made
+ * as dest.partial, checked (quick_check), synced and renamed, so a
+ * failure leaves no file named dest.  One file, not in WAL mode.
+ */
+int store_backup(struct store *s, const char *dest, struct error *e);
+/* The database file src (a backup), checked, copied the same way to the
+ * new file dest.  ERR_INVALID when src is not a sound SQLite database. */
+int store_restore(const char *src, const char *dest, struct error *e);
+/* /healthz: a read of the file itself on a connection of its own, so a
+ * database gone bad or away fails it; the schema version in *version. */
+int store_health(struct store *s, int64_t *version, struct error *e);
+/* The database's bytes on disk, its -wal included; -1 if unreadable. */
+int store_size(struct store *s, int64_t *bytes);
 #endif
