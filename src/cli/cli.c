@@ -303,6 +303,23 @@ conf_entry(void *user, const char *section, const char *name, const char *value)
 		if (num_parse(value, 0, LIM_CACHE_MB_MAX, &n) == -1)
 			return 0;
 		cx->c->cache_mb = (long)n;
+	} else if (strcmp(name, "access_log") == 0) {
+		if (strcmp(value, "off") == 0)
+			value = "";
+		snprintf(cx->c->access_log, sizeof(cx->c->access_log), "%s",
+		         value);
+	} else if (strcmp(name, "metrics_token") == 0) {
+		/* Short tokens are guessable: at least 16 characters. */
+		if (*value != '\0' && strlen(value) < 16)
+			return 0;
+		if (strlen(value) >= sizeof(cx->c->metrics_token))
+			return 0;
+		snprintf(cx->c->metrics_token, sizeof(cx->c->metrics_token),
+		         "%s", value);
+	} else if (strcmp(name, "user") == 0) {
+		if (strlen(value) >= sizeof(cx->c->user))
+			return 0;
+		snprintf(cx->c->user, sizeof(cx->c->user), "%s", value);
 	} else if (strcmp(name, "trusted_proxies") == 0) {
 		/* The first line replaces the default; more lines (or an
 		 * indented continuation) add to it.  Empty: trust none. */
@@ -349,7 +366,8 @@ conf_load(struct conf *c, struct error *e)
 		return error_set(e, ERR_INVALID,
 		                 "%s:%d: unknown key or bad value (keys: url, "
 		                 "listen, threads, cache_mb, "
-		                 "trusted_proxies)",
+		                 "trusted_proxies, access_log, metrics_token "
+		                 "(16 characters or more), user)",
 		                 path, line);
 	return 0;
 }

@@ -22,6 +22,10 @@ struct conf {
 	const char *title;    /* init/demo --title */
 	long posts, comments; /* demo --posts/--comments */
 	char db[4096];        /* SITE/gazette.db */
+	/* The access log: "" off (the default), "stderr", or a file. */
+	char access_log[4096];
+	char metrics_token[256]; /* /metrics beyond loopback; "" none */
+	char user[64];           /* serve started as root runs as this user */
 };
 
 struct cli_cmd {

@@ -70,6 +70,7 @@ struct req_state {
 	 * 6.1), or chunked with HTTP/1.0: answer, then close. */
 	int close_after;
 	struct conn_state *cs;
+	struct timespec t0; /* when the head began (metrics' latency) */
 };
 
 struct server;
@@ -99,6 +100,8 @@ struct server {
 	atomic_int closing;  /* server_stop() has begun: accept no more */
 	atomic_int stopping; /* the workers are stopped: the watchdog ends */
 	atomic_int in_flight;
+	/* The access log's descriptor (server_access_log), -1: none. */
+	atomic_int access_fd;
 };
 
 /* conns.c */

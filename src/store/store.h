@@ -62,6 +62,10 @@ int store_setting_get(struct store *s, struct arena *a, const char *key,
  * atomic load, so caches can check it on every request.
  */
 uint64_t store_generation(struct store *s);
+/* Move the generation without a write: what depends on more than the
+ * database changed (the templates were read again), so every cache
+ * keyed on the generation starts over. */
+void store_generation_bump(struct store *s);
 int store_watch(struct store *s, struct error *e);
 /*
  * Finer than the generation, for changes that touch one post only (a
