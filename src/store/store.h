@@ -117,6 +117,13 @@ int store_restore(const char *src, const char *dest, struct error *e);
 /* /healthz: a read of the file itself on a connection of its own, so a
  * database gone bad or away fails it; the schema version in *version. */
 int store_health(struct store *s, int64_t *version, struct error *e);
+/*
+ * After a leak: every site secret (settings "secret_*") replaced by new
+ * random bytes of its length, and every session ended, in one
+ * transaction; *keys says how many secrets.  A running server keeps the
+ * keys it read until it is restarted.
+ */
+int store_secrets_rotate(struct store *s, int64_t *keys, struct error *e);
 /* The database's bytes on disk, its -wal included; -1 if unreadable. */
 int store_size(struct store *s, int64_t *bytes);
 #endif

@@ -185,3 +185,19 @@ test('nothing secret in the logs of a run: password, session cookie, CSRF and li
     assert.ok(!logs.includes(secret), `the logs hold a secret: ${secret}`);
   }
 });
+
+test('secrets rotate: new keys, everyone signed out at once', async () => {
+  const site = await newSite();
+  const srv = await startServer(site.dir);
+  try {
+    const sess = await login(srv, site.login, site.password);
+    let r = await get(`${srv.url}/admin/`, { headers: { Cookie: sess.cookie } });
+    assert.equal(r.status, 200);
+    const out = await cli(['secrets', 'rotate', '--site', site.dir]);
+    assert.match(out.stderr, /keys replaced and everyone signed out/);
+    r = await get(`${srv.url}/admin/`, { headers: { Cookie: sess.cookie } });
+    assert.notEqual(r.status, 200, 'the old session no longer opens the admin');
+  } finally {
+    await stopClean(srv);
+  }
+});
