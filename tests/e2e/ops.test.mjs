@@ -5,12 +5,16 @@
 // token links and has SMTP credentials set.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  chownSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import {
-  newSite, startServer, run, get, cleanup, stopClean, eventually,
+  newSite, startServer, run, get, cleanup, stopClean, eventually, tempDir, REPO_ROOT,
 } from './lib/gazette.mjs';
 import { login } from './lib/admin.mjs';
+import { RawConn } from './lib/raw.mjs';
 
 after(cleanup);
 
@@ -199,5 +203,99 @@ test('secrets rotate: new keys, everyone signed out at once', async () => {
     assert.notEqual(r.status, 200, 'the old session no longer opens the admin');
   } finally {
     await stopClean(srv);
+  }
+});
+
+test('SIGHUP: a changed template shows, and a kept-alive connection stays open through it', async () => {
+  const site = await newSite();
+  const srv = await startServer(site.dir);
+  try {
+    const c = await RawConn.open(srv.port);
+    try {
+      c.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      let r = await c.readResponse();
+      assert.equal(r.status, 200);
+      assert.doesNotMatch(r.body.toString(), /reloaded-footer-7e1/);
+      const foot = readFileSync(path.join(REPO_ROOT, 'templates', 'foot.html'), 'utf8');
+      mkdirSync(path.join(site.dir, 'templates'), { recursive: true });
+      writeFileSync(path.join(site.dir, 'templates', 'foot.html'), foot.replace('powered by gazette', 'reloaded-footer-7e1'));
+      srv.proc.kill('SIGHUP');
+      await eventually(() => /reloaded gazette\.conf and the templates/.test(srv.stderr()));
+      // The same connection, after the reload: answered, with the new footer.
+      c.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      r = await c.readResponse();
+      assert.equal(r.status, 200);
+      assert.match(r.body.toString(), /reloaded-footer-7e1/);
+      // A template that does not compile keeps the set in force.
+      writeFileSync(path.join(site.dir, 'templates', 'foot.html'), '{{#open}} never closed');
+      srv.proc.kill('SIGHUP');
+      await eventually(() => /the templates in force stay/.test(srv.stderr()));
+      const again = await get(`${srv.url}/`);
+      assert.equal(again.status, 200);
+      assert.match(again.text, /reloaded-footer-7e1/);
+    } finally {
+      c.destroy();
+    }
+  } finally {
+    await stopClean(srv);
+  }
+});
+
+test('started as root with user = NAME, serve runs as that user; without one it warns', { skip: process.getuid() !== 0 ? 'needs root' : false }, async () => {
+  const site = await newSite();
+  let srv = await startServer(site.dir);
+  await stopClean(srv);
+  assert.match(srv.stderr(), /Z gazette: warning: running as root/);
+
+  // nobody owns the site, as a service user would.
+  const { uid, gid } = { uid: 65534, gid: 65534 };
+  for (const f of ['', 'gazette.db', 'media']) chownSync(path.join(site.dir, f), uid, gid);
+  const log = path.join(site.dir, 'access.log');
+  writeFileSync(path.join(site.dir, 'gazette.conf'), `user = nobody\naccess_log = ${log}\n`);
+  srv = await startServer(site.dir);
+  try {
+    const status = readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8');
+    assert.match(status, /^Uid:\s+65534\s+65534\s+65534\s+65534$/m, status);
+    assert.match(status, /^Gid:\s+65534\s+65534\s+65534\s+65534$/m, status);
+    assert.doesNotMatch(srv.stderr(), /running as root/);
+    const r = await get(`${srv.url}/`);
+    assert.equal(r.status, 200);
+    assert.equal(statSync(log).uid, uid, 'the access log is the user\'s, so a reload can reopen it');
+  } finally {
+    await stopClean(srv);
+  }
+
+  writeFileSync(path.join(site.dir, 'gazette.conf'), 'user = no-such-user-here\n');
+  const bad = await run(['serve', '--site', site.dir, '--listen', '127.0.0.1:0']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /no such user/);
+});
+
+test('Type=notify: READY=1 on NOTIFY_SOCKET once listening, STOPPING=1 at the end', async () => {
+  const site = await newSite();
+  const dir = await tempDir('gazette-e2e-notify-');
+  const sock = path.join(dir, 'notify.sock');
+  // A datagram socket as systemd's, printing each message on a line.
+  const listener = spawn('python3', ['-u', '-c', `
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("bound", flush=True)
+while True:
+    print(s.recv(4096).decode().replace("\\n", " "), flush=True)
+`, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let heard = '';
+  listener.stdout.on('data', (d) => { heard += d; });
+  try {
+    await eventually(() => heard.includes('bound'));
+    const srv = await startServer(site.dir, { env: { NOTIFY_SOCKET: sock } });
+    await eventually(() => /READY=1/.test(heard));
+    srv.proc.kill('SIGHUP');
+    await eventually(() => /RELOADING=1/.test(heard));
+    await stopClean(srv);
+    await eventually(() => /STOPPING=1/.test(heard));
+    assert.match(heard, /READY=1[\s\S]*RELOADING=1[\s\S]*READY=1[\s\S]*STOPPING=1/);
+  } finally {
+    listener.kill();
   }
 });
