@@ -307,7 +307,7 @@ favicon_get(void *ctx, struct req *r, struct resp *rs)
 }
 
 /*
- * For a load balancer or a monitor: a read of the database file itself
+ * For a load balancer or a monitor: a read of the database
  * (store_health), so a database gone bad or away answers 503, and never
  * kept by a cache in between (a proxy keeping a 200 for 30 s would hide
  * the outage).

@@ -10,6 +10,7 @@
  */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/types.h>
 #include <stdatomic.h>
 
 #include "posts.h"
@@ -46,6 +47,8 @@ struct conn {
 
 struct store {
 	char *path;
+	dev_t file_dev; /* the database file as opened (store_health) */
+	ino_t file_ino;
 	int memory; /* ":memory:": every read goes through the writer */
 	struct conn w;
 	pthread_mutex_t wlock; /* recursive: held for a whole transaction */

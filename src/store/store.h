@@ -114,8 +114,9 @@ int store_backup(struct store *s, const char *dest, struct error *e);
 /* The database file src (a backup), checked, copied the same way to the
  * new file dest.  ERR_INVALID when src is not a sound SQLite database. */
 int store_restore(const char *src, const char *dest, struct error *e);
-/* /healthz: a read of the file itself on a connection of its own, so a
- * database gone bad or away fails it; the schema version in *version. */
+/* /healthz: the file at the store's path is still the one opened, and a
+ * read of it on the calling thread's connection succeeds (ERR_IO else);
+ * the schema version in *version.  Opens no descriptor. */
 int store_health(struct store *s, int64_t *version, struct error *e);
 /*
  * After a leak: every site secret (settings "secret_*") replaced by new

@@ -209,42 +209,46 @@ out:
 	return rc;
 }
 
+static const char SQL_HEALTH[] = "SELECT max(version) FROM schema_migrations";
+
 /*
- * A read that reaches the file: a connection of its own (the readers'
- * page caches could answer from memory after the file went bad), the
- * header and schema read from disk, and one row of schema_migrations.
+ * A read that reaches the database: the file at the path must still be
+ * the one the store opened (a database moved, deleted or replaced
+ * underneath a running server still answers from its open descriptors,
+ * and would answer for hours), and a read of schema_migrations on the
+ * calling thread's own connection, in a read transaction of its own, must
+ * succeed.  No descriptor is opened: /healthz must answer when the
+ * process is short of them, as the rest of the site does.
  */
 int
 store_health(struct store *s, int64_t *version, struct error *e)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
+	struct rd q;
+	sqlite3_stmt *st;
+	struct stat sb;
+	int rc;
 
 	*version = 0;
-	if (s->memory)
-		return 0;
-	if (sqlite3_open_v2(s->path, &db,
-	                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-	                    NULL) != SQLITE_OK) {
-		error_set(e, ERR_IO, "cannot open the database: %s",
-		          db ? sqlite3_errmsg(db) : "out of memory");
-		goto out;
+	if (!s->memory) {
+		if (stat(s->path, &sb) == -1)
+			return error_set(e, ERR_IO,
+			                 "cannot read the database "
+			                 "'%s': %s",
+			                 s->path, strerror(errno));
+		if (sb.st_dev != s->file_dev || sb.st_ino != s->file_ino)
+			return error_set(e, ERR_IO,
+			                 "the database '%s' is not the file "
+			                 "opened at the start",
+			                 s->path);
 	}
-	sqlite3_busy_timeout(db, 1000);
-	if (sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_migrations",
-	                       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		error_set(e, ERR_IO, "cannot read the database: %s",
-		          sqlite3_errmsg(db));
-		goto out;
-	}
-	*version = sqlite3_column_int64(st, 0);
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return rc;
+	st = rd_open(&q, s, SQL_HEALTH, e);
+	if (st == NULL)
+		return -1;
+	rc = rd_step(&q, "reading the database", e);
+	if (rc == 1)
+		*version = sqlite3_column_int64(st, 0);
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
 }
 
 int

@@ -259,6 +259,14 @@ store_open(const char *path, int create, struct error *e)
 		store_close(s);
 		return NULL;
 	}
+	if (!s->memory) {
+		struct stat sb;
+
+		if (stat(path, &sb) == 0) {
+			s->file_dev = sb.st_dev;
+			s->file_ino = sb.st_ino;
+		}
+	}
 	return s;
 }
 

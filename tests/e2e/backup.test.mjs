@@ -74,10 +74,12 @@ test('a backup taken while comments are posted holds every one acknowledged befo
       const before = [...acked];
       const out = path.join(await tempDir('gazette-e2e-bak-'), 'site.db');
       const bak = await run(['backup', '--output', out, '--site', site.dir]);
+      const during = acked.length - before.length;
       stop = true;
       await Promise.all(posters);
       assert.equal(bak.code, 0, bak.stderr);
       assert.match(bak.stderr, /backed up the database to/);
+      assert.ok(during > 0, 'the server kept acknowledging comments while the backup ran');
       assert.equal(sql(out, 'PRAGMA integrity_check'), 'ok');
       const have = new Set(sql(out, 'SELECT id FROM comments').split('\n').map(Number));
       for (const id of before) assert.ok(have.has(id), `comment ${id} acknowledged before the backup is missing`);
