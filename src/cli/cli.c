@@ -95,15 +95,15 @@ static const struct cli_cmd commands[] = {
          "the database and media/ (compressed when FILE ends in .tar.gz,\n"
          ".tgz, .tar.xz or .tar.zst).  FILE must not exist yet",
          cmd_backup},
+	{"restore", "restore FILE",
+         "Put a backup (a database, or an archive from backup --media)\n"
+         "into a site folder that has no database yet",
+         cmd_restore},
 	{"secrets", "secrets rotate",
          "After a leak: new keys for what the site signs (logins, forms,\n"
          "unsubscribe links) and every session ended.  Restart a running\n"
          "server afterwards",
          cmd_secrets},
-	{"restore", "restore FILE",
-         "Put a backup (a database, or an archive from backup --media)\n"
-         "into a site folder that has no database yet",
-         cmd_restore},
 };
 
 int

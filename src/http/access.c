@@ -115,10 +115,10 @@ put_num(struct out *o, uint64_t v, int width)
 size_t
 access_format(char *buf, size_t n, const struct access_entry *a)
 {
-	struct out o = {buf, 0, n > 0 ? n - 1 : 0};
+	struct out o = {buf, 0, n >= 2 ? n - 2 : 0};
 	struct tm tm;
 
-	if (n == 0)
+	if (n < 2)
 		return 0;
 	gmtime_r(&a->at, &tm);
 	put_escaped(&o, a->ip && *a->ip ? a->ip : "-",
@@ -164,6 +164,7 @@ access_format(char *buf, size_t n, const struct access_entry *a)
 		put(&o, "-", 1);
 	put(&o, "\"", 1);
 	buf[o.len++] = '\n';
+	buf[o.len] = '\0';
 	return o.len;
 }
 

@@ -37,8 +37,9 @@ struct access_entry {
 /* The names of query arguments whose values are never logged. */
 extern const char *const access_secret_args[];
 
-/* The entry's line, '\n'-terminated, into out (cut at n - 1 bytes, still
- * ending in '\n'); returns its length. */
+/* The entry's line, ending in '\n' and NUL-terminated, into out: at most
+ * n - 1 bytes before the NUL (cut text still ends in '\n'); returns its
+ * length (0 when n < 2). */
 size_t access_format(char *out, size_t n, const struct access_entry *a);
 /* The route class of a request, from its method and raw path. */
 enum metric_route access_route_class(enum http_method m, const char *path);
