@@ -168,38 +168,72 @@ access_format(char *buf, size_t n, const struct access_entry *a)
 	return o.len;
 }
 
-static int
-starts(const char *path, const char *prefix)
-{
-	return strncmp(path, prefix, strlen(prefix)) == 0;
-}
+/* Does path (n bytes) begin with the literal prefix? */
+#define STARTS(path, n, lit)                                                   \
+	((n) >= sizeof(lit) - 1 && memcmp(path, lit, sizeof(lit) - 1) == 0)
+#define ENDS(path, n, lit)                                                     \
+	((n) >= sizeof(lit) - 1 &&                                             \
+	 memcmp((path) + (n) - (sizeof(lit) - 1), lit, sizeof(lit) - 1) == 0)
 
-static int
-ends(const char *path, const char *suffix)
-{
-	size_t n = strlen(path), m = strlen(suffix);
-
-	return n >= m && memcmp(path + n - m, suffix, m) == 0;
-}
-
+/*
+ * On every request: the path's second byte picks the few prefixes worth
+ * comparing, so an article's path ("/2022/...") costs one length and
+ * one suffix check (a first version compared every prefix in turn: 450
+ * instructions a request, a percent of a cached page's).
+ */
 enum metric_route
 access_route_class(enum http_method m, const char *path)
 {
-	if (starts(path, "/api/"))
-		return ROUTE_CLASS_API;
-	if (starts(path, "/admin") || starts(path, "/login") ||
-	    starts(path, "/logout") || starts(path, "/invite"))
-		return ROUTE_CLASS_ADMIN;
-	if (starts(path, "/static/") || starts(path, "/media/") ||
-	    strcmp(path, "/favicon.ico") == 0)
-		return ROUTE_CLASS_ASSET;
-	if (strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0)
-		return ROUTE_CLASS_HEALTH;
-	if (ends(path, "/feed/") || ends(path, "/feed/atom/") ||
-	    starts(path, "/sitemap") || strcmp(path, "/robots.txt") == 0)
+	size_t n = strlen(path);
+
+	switch (n > 1 ? path[1] : '\0') {
+	case 'a':
+		if (STARTS(path, n, "/api/"))
+			return ROUTE_CLASS_API;
+		if (STARTS(path, n, "/admin"))
+			return ROUTE_CLASS_ADMIN;
+		break;
+	case 'l':
+		if (STARTS(path, n, "/login") || STARTS(path, n, "/logout"))
+			return ROUTE_CLASS_ADMIN;
+		break;
+	case 'i':
+		if (STARTS(path, n, "/invite"))
+			return ROUTE_CLASS_ADMIN;
+		break;
+	case 's':
+		if (STARTS(path, n, "/static/"))
+			return ROUTE_CLASS_ASSET;
+		if (STARTS(path, n, "/sitemap"))
+			return ROUTE_CLASS_FEED;
+		if (m == HTTP_POST && n == 7 && memcmp(path, "/submit", 7) == 0)
+			return ROUTE_CLASS_FORM;
+		break;
+	case 'm':
+		if (STARTS(path, n, "/media/"))
+			return ROUTE_CLASS_ASSET;
+		if (n == 8 && memcmp(path, "/metrics", 8) == 0)
+			return ROUTE_CLASS_HEALTH;
+		break;
+	case 'f':
+		if (n == 12 && memcmp(path, "/favicon.ico", 12) == 0)
+			return ROUTE_CLASS_ASSET;
+		break;
+	case 'h':
+		if (n == 8 && memcmp(path, "/healthz", 8) == 0)
+			return ROUTE_CLASS_HEALTH;
+		break;
+	case 'r':
+		if (n == 11 && memcmp(path, "/robots.txt", 11) == 0)
+			return ROUTE_CLASS_FEED;
+		break;
+	case 'c':
+		if (m == HTTP_POST && n == 9 &&
+		    memcmp(path, "/comments", 9) == 0)
+			return ROUTE_CLASS_FORM;
+		break;
+	}
+	if (ENDS(path, n, "/feed/") || ENDS(path, n, "/feed/atom/"))
 		return ROUTE_CLASS_FEED;
-	if (m == HTTP_POST &&
-	    (strcmp(path, "/comments") == 0 || strcmp(path, "/submit") == 0))
-		return ROUTE_CLASS_FORM;
 	return ROUTE_CLASS_PAGE;
 }

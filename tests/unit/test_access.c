@@ -148,6 +148,31 @@ route_classes(void **state)
 	                 ROUTE_CLASS_ASSET);
 	assert_int_equal(access_route_class(HTTP_GET, "/metrics"),
 	                 ROUTE_CLASS_HEALTH);
+	assert_int_equal(access_route_class(HTTP_GET, "/healthz"),
+	                 ROUTE_CLASS_HEALTH);
+	assert_int_equal(access_route_class(HTTP_POST, "/login"),
+	                 ROUTE_CLASS_ADMIN);
+	assert_int_equal(access_route_class(HTTP_GET, "/invite"),
+	                 ROUTE_CLASS_ADMIN);
+	assert_int_equal(access_route_class(HTTP_GET, "/favicon.ico"),
+	                 ROUTE_CLASS_ASSET);
+	assert_int_equal(access_route_class(HTTP_GET, "/static/site.css"),
+	                 ROUTE_CLASS_ASSET);
+	assert_int_equal(access_route_class(HTTP_GET, "/robots.txt"),
+	                 ROUTE_CLASS_FEED);
+	assert_int_equal(access_route_class(HTTP_GET, "/sitemap-1.xml"),
+	                 ROUTE_CLASS_FEED);
+	assert_int_equal(access_route_class(HTTP_POST, "/submit"),
+	                 ROUTE_CLASS_FORM);
+	assert_int_equal(access_route_class(HTTP_GET, "/submit/"),
+	                 ROUTE_CLASS_PAGE);
+	assert_int_equal(access_route_class(HTTP_GET, "/comments"),
+	                 ROUTE_CLASS_PAGE);
+	assert_int_equal(access_route_class(HTTP_GET, "/search"),
+	                 ROUTE_CLASS_PAGE);
+	assert_int_equal(access_route_class(HTTP_GET, ""), ROUTE_CLASS_PAGE);
+	assert_int_equal(access_route_class(HTTP_GET, "/mediaX"),
+	                 ROUTE_CLASS_PAGE);
 }
 
 int
