@@ -17,7 +17,7 @@ MESON  ?= meson
 FILES = $(shell find src templates static tests/unit tests/fuzz -type f | LC_ALL=C sort | cksum | cut -d' ' -f1)
 
 .PHONY: all deps build asan fuzz-build fuzz fuzz-smoke run test unit e2e bench \
-	format format-check map-check clean
+	format format-check map-check clean install
 
 all: build
 
@@ -103,6 +103,28 @@ map-check:
 format-check:
 	@clang-format --dry-run --Werror $$(find src tests -name '*.[ch]') \
 		&& echo "clang-format: ok"
+
+# `make install` puts what `make build` made in place: the binary, the man
+# page, the systemd unit (its ExecStart naming BINDIR), bash completion and
+# the licence.  PREFIX (default /usr/local) and DESTDIR (a staging root for
+# packagers) as usual; BUILD names the build to take the binary from.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/gazette
+
+install:
+	@test -x $(BUILD)/gazette || { echo "install: no $(BUILD)/gazette; run make build first" >&2; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(BUILD)/gazette $(DESTDIR)$(BINDIR)/gazette
+	install -m 0644 man/gazette.1 $(DESTDIR)$(MANDIR)/man1/gazette.1
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/gazette.service.in > $(DESTDIR)$(UNITDIR)/gazette.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/gazette.service
+	install -m 0644 dist/gazette.bash-completion $(DESTDIR)$(COMPDIR)/gazette
+	install -m 0644 LICENSE README.md $(DESTDIR)$(DOCDIR)/
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(FUZZ)

@@ -108,6 +108,21 @@ static const struct cli_cmd commands[] = {
 	{"export", "export wxr [--output FILE]",
          "Export the site as WordPress WXR 1.2, to standard output or FILE",
          cmd_export},
+	{"backup", "backup --output FILE [--media]",
+         "A consistent copy of the database, also while the server runs\n"
+         "(SQLite's online backup API); with --media, one tar archive of\n"
+         "the database and media/ (compressed when FILE ends in .tar.gz,\n"
+         ".tgz, .tar.xz or .tar.zst).  FILE must not exist yet",
+         cmd_backup},
+	{"restore", "restore FILE",
+         "Put a backup (a database, or an archive from backup --media)\n"
+         "into a site folder that has no database yet",
+         cmd_restore},
+	{"secrets", "secrets rotate",
+         "After a leak: new keys for what the site signs (logins, forms,\n"
+         "unsubscribe links) and every session ended.  Restart a running\n"
+         "server afterwards",
+         cmd_secrets},
 };
 
 int
@@ -312,6 +327,23 @@ conf_entry(void *user, const char *section, const char *name, const char *value)
 		if (num_parse(value, 0, LIM_CACHE_MB_MAX, &n) == -1)
 			return 0;
 		cx->c->cache_mb = (long)n;
+	} else if (strcmp(name, "access_log") == 0) {
+		if (strcmp(value, "off") == 0)
+			value = "";
+		snprintf(cx->c->access_log, sizeof(cx->c->access_log), "%s",
+		         value);
+	} else if (strcmp(name, "metrics_token") == 0) {
+		/* Short tokens are guessable: at least 16 characters. */
+		if (*value != '\0' && strlen(value) < 16)
+			return 0;
+		if (strlen(value) >= sizeof(cx->c->metrics_token))
+			return 0;
+		snprintf(cx->c->metrics_token, sizeof(cx->c->metrics_token),
+		         "%s", value);
+	} else if (strcmp(name, "user") == 0) {
+		if (strlen(value) >= sizeof(cx->c->user))
+			return 0;
+		snprintf(cx->c->user, sizeof(cx->c->user), "%s", value);
 	} else if (strcmp(name, "trusted_proxies") == 0) {
 		/* The first line replaces the default; more lines (or an
 		 * indented continuation) add to it.  Empty: trust none. */
@@ -358,7 +390,8 @@ conf_load(struct conf *c, struct error *e)
 		return error_set(e, ERR_INVALID,
 		                 "%s:%d: unknown key or bad value (keys: url, "
 		                 "listen, threads, cache_mb, "
-		                 "trusted_proxies)",
+		                 "trusted_proxies, access_log, metrics_token "
+		                 "(16 characters or more), user)",
 		                 path, line);
 	return 0;
 }

@@ -22,6 +22,10 @@ struct conf {
 	const char *title;    /* init/demo --title */
 	long posts, comments; /* demo --posts/--comments */
 	char db[4096];        /* SITE/gazette.db */
+	/* The access log: "" off (the default), "stderr", or a file. */
+	char access_log[4096];
+	char metrics_token[256]; /* /metrics beyond loopback; "" none */
+	char user[64];           /* serve started as root runs as this user */
 };
 
 struct cli_cmd {
@@ -85,6 +89,9 @@ int cmd_import(struct conf *c, int argc, char **argv);
 int cmd_export(struct conf *c, int argc, char **argv);
 int cmd_feeds(struct conf *c, int argc, char **argv);
 int cmd_media(struct conf *c, int argc, char **argv);
+int cmd_backup(struct conf *c, int argc, char **argv);
+int cmd_restore(struct conf *c, int argc, char **argv);
+int cmd_secrets(struct conf *c, int argc, char **argv);
 
 /* Shared by init and demo: create the site folder and database, the admin
  * user with a generated password (printed), and the title. */

@@ -170,8 +170,8 @@ mode_warn(const char *what, const char *path, mode_t bits, const char *fix)
 	struct stat sb;
 
 	if (stat(path, &sb) == 0 && (sb.st_mode & bits) != 0)
-		log_info("warning: %s%s is %s others (mode %04o); %s", what,
-		         path, S_ISDIR(sb.st_mode) ? "open to" : "readable by",
+		log_warn("%s%s is %s others (mode %04o); %s", what, path,
+		         S_ISDIR(sb.st_mode) ? "open to" : "readable by",
 		         (unsigned)(sb.st_mode & 07777), fix);
 }
 

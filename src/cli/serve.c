@@ -1,10 +1,14 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -55,9 +59,144 @@ parse_listen(const char *s, char *addr, size_t n, int *port)
 	return 0;
 }
 
+/*
+ * gazette.conf's access_log: "" off, "stderr", or a file opened for
+ * appending (0640, made if missing).  *fd: the descriptor the server
+ * writes to, -1 for none.  A file already open (*own, ours) is replaced
+ * in place with dup2(), so a worker writing meanwhile writes to the old
+ * file or the new one, never to a closed descriptor: that is how
+ * logrotate's reload (SIGHUP) starts a new file.
+ */
+static int
+access_log_open(const char *spec, int *fd, int *own, struct error *e)
+{
+	int nfd;
+
+	if (*spec == '\0') {
+		*fd = -1;
+		return 0;
+	}
+	if (strcmp(spec, "stderr") == 0) {
+		*fd = STDERR_FILENO;
+		return 0;
+	}
+	nfd = open(spec, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+	           0640);
+	if (nfd == -1)
+		return error_set(e, ERR_IO, "access_log: cannot open '%s': %s",
+		                 spec, strerror(errno));
+	if (*own >= 0) {
+		if (dup2(nfd, *own) == -1) {
+			close(nfd);
+			return error_set(e, ERR_IO, "access_log: '%s': %s",
+			                 spec, strerror(errno));
+		}
+		close(nfd);
+	} else
+		*own = nfd;
+	*fd = *own;
+	return 0;
+}
+
+/*
+ * Started as root: become gazette.conf's user (its groups too) once the
+ * socket is bound and the access log open, before anything of the site
+ * is opened or any thread started (setuid() here is one thread's).  The
+ * log is given to the user so that a reload can open it again.
+ */
+static int
+privileges_drop(const char *user, int logfd, struct error *e)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL)
+		return error_set(e, ERR_INVALID, "user '%s': no such user",
+		                 user);
+	if (pw->pw_uid == 0)
+		return error_set(e, ERR_INVALID,
+		                 "user '%s' is root: name an unprivileged user",
+		                 user);
+	if (logfd >= 0 && fchown(logfd, pw->pw_uid, pw->pw_gid) == -1)
+		return error_set(e, ERR_IO,
+		                 "access_log: cannot give it to "
+		                 "'%s': %s",
+		                 user, strerror(errno));
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)
+		return error_set(e, ERR_IO, "cannot become user '%s': %s", user,
+		                 strerror(errno));
+	if (setuid(0) != -1)
+		return error_set(e, ERR_IO,
+		                 "could become root again after "
+		                 "becoming '%s'",
+		                 user);
+	return 0;
+}
+
+/* Deployment settings that only a restart applies. */
+static void
+restart_only_changed(const struct conf *was, const struct conf *now)
+{
+	if (strcmp(was->url, now->url) != 0)
+		log_warn("gazette.conf: url changed; restart to apply it");
+	if (strcmp(was->listen, now->listen) != 0)
+		log_warn("gazette.conf: listen changed; restart to apply it");
+	if (was->threads != now->threads)
+		log_warn("gazette.conf: threads changed; restart to apply it");
+	if (was->cache_mb != now->cache_mb)
+		log_warn("gazette.conf: cache_mb changed; restart to apply it");
+	if (strcmp(was->user, now->user) != 0)
+		log_warn("gazette.conf: user changed; restart to apply it");
+	if (memcmp(&was->trusted_proxies, &now->trusted_proxies,
+	           sizeof(was->trusted_proxies)) != 0)
+		log_warn("gazette.conf: trusted_proxies changed; restart to "
+		         "apply it");
+}
+
+/*
+ * SIGHUP: gazette.conf and the templates again, without closing the
+ * listening socket or any connection.  What cannot change in flight is
+ * named in the log; a file or template with an error keeps what runs.
+ */
+static void
+reload(struct conf *file, struct site *site, struct server *srv, int *logfd)
+{
+	static struct conf nc;
+	struct error e;
+	int fd;
+
+	sd_notify(0, "RELOADING=1");
+	nc = *file;
+	nc.access_log[0] = '\0';
+	nc.metrics_token[0] = '\0';
+	nc.user[0] = '\0';
+	nc.trusted_given = 0;
+	if (conf_load(&nc, &e) == -1) {
+		log_error("reload: %s; nothing changed", e.msg);
+		goto out;
+	}
+	restart_only_changed(file, &nc);
+	if (site_reload(site, nc.metrics_token, &e) == -1) {
+		log_error("reload: %s; the templates in force stay", e.msg);
+		goto out;
+	}
+	if (access_log_open(nc.access_log, &fd, logfd, &e) == -1)
+		log_error("reload: %s; the access log stays", e.msg);
+	else
+		server_access_log(srv, fd);
+	snprintf(file->access_log, sizeof(file->access_log), "%s",
+	         nc.access_log);
+	snprintf(file->metrics_token, sizeof(file->metrics_token), "%s",
+	         nc.metrics_token);
+	log_info("reloaded gazette.conf and the templates");
+out:
+	sd_notify(0, "READY=1");
+}
+
 int
 cmd_serve(struct conf *c, int argc, char **argv)
 {
+	static struct conf file; /* as gazette.conf gave it, for reloads */
 	struct error e;
 	struct store *st = NULL;
 	struct site *site = NULL;
@@ -71,7 +210,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	const char *upload_dir;
 	struct server *srv = NULL;
 	char addr[256];
-	int port, bound, fd = -1, threads, sig, rc = 1;
+	int port, bound, fd = -1, threads, sig, rc = 1, logfd = -1, ownlog = -1;
 	int64_t n;
 	sigset_t set;
 
@@ -82,6 +221,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	                                 {NULL, NULL, NULL}};
 	int npos;
 
+	file = *c;
 	rc = cli_args("serve", argc, argv, 1, flags, &npos);
 	if (rc != CLI_GO)
 		return rc;
@@ -124,6 +264,37 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Bound first, then the files of the process, then no more root. */
+	fd = server_listen(addr, port, &bound, &e);
+	if (fd == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	if (access_log_open(c->access_log, &logfd, &ownlog, &e) == -1) {
+		rc = cli_fail(&e);
+		goto out;
+	}
+	if (geteuid() == 0 && c->user[0] != '\0') {
+		if (privileges_drop(c->user, ownlog, &e) == -1) {
+			rc = cli_fail(&e);
+			goto out;
+		}
+	} else if (geteuid() == 0)
+		log_warn("running as root: set 'user = NAME' in gazette.conf "
+		         "(serve drops to it once the port is bound), or run "
+		         "it as a user of its own");
+	else if (c->user[0] != '\0') {
+		struct passwd *pw = getpwnam(c->user);
+
+		if (pw == NULL || pw->pw_uid != geteuid()) {
+			error_set(&e, ERR_INVALID,
+			          "user = %s, but started as another user that "
+			          "is not root",
+			          c->user);
+			rc = cli_fail(&e);
+			goto out;
+		}
+	}
 	st = site_open(c, &e);
 	if (st == NULL) {
 		rc = cli_fail(&e);
@@ -161,6 +332,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	svc.nroutes = admin_route_count;
 	svc.cache_bytes = (size_t)c->cache_mb * 1024 * 1024;
 	svc.notify = notify;
+	svc.metrics_token = c->metrics_token;
 	svc.comments = comments_new(st, spam, notify, &e);
 	if (svc.comments == NULL) {
 		rc = cli_fail(&e);
@@ -168,11 +340,6 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	}
 	site = site_new(st, &svc, c->site, c->url, &e);
 	if (site == NULL) {
-		rc = cli_fail(&e);
-		goto out;
-	}
-	fd = server_listen(addr, port, &bound, &e);
-	if (fd == -1) {
 		rc = cli_fail(&e);
 		goto out;
 	}
@@ -188,27 +355,37 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	}
 	srv = server_start(fd, threads, &c->trusted_proxies, site_handle, site,
 	                   site_headers, upload_dir, &e);
+	fd = -1; /* the server's now, or closed */
 	if (srv == NULL) {
-		close(fd);
 		rc = cli_fail(&e);
 		goto out;
 	}
+	server_access_log(srv, logfd);
 	if (strchr(addr, ':') != NULL)
 		printf("listening on http://[%s]:%d\n", addr, bound);
 	else
 		printf("listening on http://%s:%d\n", addr, bound);
 	fflush(stdout);
+	/* systemd's Type=notify: ready now (nothing without NOTIFY_SOCKET). */
+	sd_notify(0, "READY=1");
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
-		if (sig == SIGHUP)
-			continue; /* reserved: reload */
+		if (sig == SIGHUP) {
+			reload(&file, site, srv, &ownlog);
+			continue;
+		}
 		break;
 	}
+	sd_notify(0, "STOPPING=1");
 	log_info("signal %d: finishing requests in flight", sig);
 	server_stop(srv);
 	rc = 0;
 out:
+	if (fd != -1)
+		close(fd);
+	if (ownlog != -1)
+		close(ownlog);
 	/* After the server has drained: the last views are flushed here. */
 	scheduler_stop(sched);
 	river_thread_stop(river);

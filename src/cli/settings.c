@@ -93,6 +93,17 @@ settings_list(struct store *st, struct arena *a)
 	return 0;
 }
 
+static int
+secret_key(const char *key)
+{
+	if (strncmp(key, "secret_", 7) == 0)
+		return 1;
+	for (size_t i = 0; i < setting_count; i++)
+		if (strcmp(setting_defs[i].key, key) == 0)
+			return setting_defs[i].type == SETTING_SECRET;
+	return 0;
+}
+
 int
 cmd_settings(struct conf *c, int argc, char **argv)
 {
@@ -118,6 +129,12 @@ cmd_settings(struct conf *c, int argc, char **argv)
 		return cli_usage("settings: the value of '%s' is not UTF-8 or "
 		                 "longer than %d bytes",
 		                 argv[2], LIM_RULE_BYTES);
+	/* Never shown: the SMTP password, and the keys that sign logins,
+	 * forms and links (settings "secret_*", rotated by 'gazette secrets
+	 * rotate'). */
+	if (argc == 3 && secret_key(argv[2]))
+		return cli_usage("settings: '%s' is secret and never shown",
+		                 argv[2]);
 	st = site_open(c, &e);
 	if (st == NULL)
 		return cli_fail(&e);

@@ -24,6 +24,7 @@
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/log.h"
+#include "../util/metrics.h"
 #include "../util/banned.h"
 
 #define RIVER_TICK_MS       1000
@@ -225,6 +226,9 @@ apply(struct store *st, struct arena *a, const struct river_source *src,
 	                         : "";
 	up.next_fetch_at = plan.next_fetch;
 	rep->url = up.url;
+	metrics_add(METRIC_FEED_FETCHES, 1);
+	if (rep->error != NULL && *rep->error != '\0')
+		metrics_add(METRIC_FEED_ERRORS, 1);
 	if (store_river_source_fetched(st, &up, src->next_fetch_at, e) == -1) {
 		if (e->code != ERR_CONFLICT)
 			return -1;

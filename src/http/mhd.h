@@ -89,6 +89,7 @@ struct req_state {
 	 * 6.1), or chunked with HTTP/1.0: answer, then close. */
 	int close_after;
 	struct conn_state *cs;
+	struct timespec t0; /* when the head began (metrics' latency) */
 };
 
 struct server;
@@ -119,6 +120,8 @@ struct server {
 	atomic_int stopping; /* the workers are stopped: the watchdog ends */
 	atomic_int in_flight;
 	const char *upload_dir; /* server_uploads */
+	/* The access log's descriptor (server_access_log), -1: none. */
+	atomic_int access_fd;
 };
 
 /* conns.c */
@@ -145,5 +148,15 @@ void http_add_headers(struct server *s, struct MHD_Response *mr,
 /* A made answer (http.h's struct ready): the library's response, sent as
  * it is. */
 struct MHD_Response *ready_response(const struct ready *rd);
+
+/* upload.c: is this request an upload (a multipart POST with credentials
+ * to one of server_upload_paths, uploads being on)?  upload_begin() sets
+ * rq->up streaming into the upload folder (or rq->up->error); upload_end()
+ * closes it, and with unlink_file removes the file. */
+int is_upload(struct server *s, struct MHD_Connection *c, struct req_state *rq,
+              const char *method);
+void upload_begin(struct server *s, struct MHD_Connection *c,
+                  struct req_state *rq);
+void upload_end(struct upload *up, int unlink_file);
 
 #endif

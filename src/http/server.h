@@ -40,6 +40,13 @@ struct server *server_start(int fd, int threads, const struct netset *trusted,
  * no uploads.
  */
 extern const char *const server_upload_paths[];
+/*
+ * Write the access log (combined format, http/access.h) to fd from now
+ * on; -1: none.  To reopen the same log (after logrotate), dup2() the new
+ * file onto the descriptor already given: no request then writes to a
+ * descriptor being closed.  The server never closes fd.
+ */
+void server_access_log(struct server *s, int fd);
 /* Stop accepting, let requests in flight finish (bounded), then stop. */
 void server_stop(struct server *s);
 

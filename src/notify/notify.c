@@ -30,6 +30,7 @@
 #include "../store/comments.h"
 #include "../store/notify.h"
 #include "../store/posts.h"
+#include "../util/metrics.h"
 #include "../util/banned.h"
 
 /* How often the sender looks at the outbox when nobody wakes it. */
@@ -597,6 +598,7 @@ record(struct notify *n, const struct smtp_conf *c, const struct outbox_msg *m,
 	int tries = m->attempts + 1;
 	int64_t now = clock_now();
 
+	metrics_add(d == SENT ? METRIC_MAIL_SENT : METRIC_MAIL_FAILED, 1);
 	if (d == SENT) {
 		if (store_outbox_sent(n->st, m->id, now, &e) == 0)
 			return 0;

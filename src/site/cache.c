@@ -62,6 +62,7 @@
 
 #include "internal.h"
 #include "../util/alloc.h"
+#include "../util/metrics.h"
 #include "../util/banned.h"
 
 #define PAGE_CACHE_SECONDS 60
@@ -498,6 +499,7 @@ make_room(struct page_cache *c, size_t need, const struct entry *keep)
 		}
 		entry_unlink(c, en);
 		entry_free(en);
+		metrics_add(METRIC_CACHE_EVICTIONS, 1);
 	}
 }
 

@@ -2,6 +2,7 @@
 #define GAZETTE_SITE_INTERNAL_H
 /* Shared by the files of site/ only. */
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "site.h"
 #include "../render/tmpl.h"
@@ -18,9 +19,14 @@ struct site {
 	struct views *views;
 	struct comments *comments;
 	struct notify *notify;
-	struct tmpl_set *tmpl;
-	char *url; /* public base URL, no trailing slash */
-	char *dir; /* the site folder (media/ is in it) */
+	/* The compiled templates, swapped whole by site_reload(); the sets
+	 * replaced are kept (old_tmpls) until site_free(), since a request
+	 * may still be rendering with one.  Read it with site_tmpl(). */
+	_Atomic(struct tmpl_set *) tmpl;
+	struct old_tmpl *old_tmpls;
+	pthread_mutex_t reload_lock; /* one site_reload() at a time */
+	char *url;                   /* public base URL, no trailing slash */
+	char *dir;                   /* the site folder (media/ is in it) */
 	/* snapshot.c: the site-wide part of every page, made again when
 	 * the store's generation moves (an edit in the admin shows at
 	 * once); read under snap_lock, copying what is kept. */
@@ -30,7 +36,16 @@ struct site {
 	struct sidebar *sidebar;     /* sidebar.c's snapshot */
 	struct throttle *throttle;   /* failed logins (auth/) */
 	unsigned char login_key[32]; /* signs the login form's CSRF token */
+	/* gazette.conf's metrics_token ("" or NULL: none), swapped whole by
+	 * site_reload(); the ones replaced are kept until site_free(), so a
+	 * request reading the old one never reads freed memory. */
+	_Atomic(char *) metrics_token;
+	struct old_token *old_tokens;
 };
+/* The metrics token in force (NULL: none). */
+const char *site_metrics_token(const struct site *s);
+/* The templates in force. */
+struct tmpl_set *site_tmpl(struct site *s);
 
 struct nav_item {
 	const char *slug, *name, *url;
@@ -196,6 +211,8 @@ void page_get(void *ctx, struct req *r, struct resp *rs);
 void static_get(void *ctx, struct req *r, struct resp *rs);
 void media_get(void *ctx, struct req *r, struct resp *rs);
 void health_get(void *ctx, struct req *r, struct resp *rs);
+/* metrics.c */
+void metrics_get(void *ctx, struct req *r, struct resp *rs);
 void favicon_get(void *ctx, struct req *r, struct resp *rs);
 
 /* search.c: /search?q= (and /?s=, from home_get), /api/v1/search */

@@ -157,7 +157,7 @@ page_render(struct site *s, struct req *r, struct resp *rs, const char *name,
 	 * it goes). */
 	if (rs->body.cap == 0 && buf_grow(&rs->body, PAGE_BODY_START) == -1)
 		buf_reset(&rs->body);
-	if (tmpl_render(s->tmpl, name, model, &rs->body, &e) == -1) {
+	if (tmpl_render(site_tmpl(s), name, model, &rs->body, &e) == -1) {
 		log_error("render %s: %s", name, e.msg);
 		buf_reset(&rs->body);
 		rs->status = 500;

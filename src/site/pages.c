@@ -352,12 +352,29 @@ favicon_get(void *ctx, struct req *r, struct resp *rs)
 	static_file(ctx, r, rs, "favicon.svg");
 }
 
+/*
+ * For a load balancer or a monitor: a read of the database
+ * (store_health), so a database gone bad or away answers 503, and never
+ * kept by a cache in between (a proxy keeping a 200 for 30 s would hide
+ * the outage).
+ */
 void
 health_get(void *ctx, struct req *r, struct resp *rs)
 {
-	(void)ctx;
-	(void)r;
+	struct site *s = ctx;
+	struct error e;
+	int64_t version;
+
 	rs->content_type = "text/plain; charset=utf-8";
-	if (buf_puts(&rs->body, "ok\n") == -1)
+	rs->cache_control = "no-store";
+	if (store_health(s->store, &version, &e) == -1) {
+		log_error("healthz: %s", e.msg);
+		rs->status = 503;
+		if (buf_puts(&rs->body, "database unreadable\n") == -1)
+			return;
+		return;
+	}
+	if (buf_puts(&rs->body, arena_printf(r->arena, "ok schema %lld\n",
+	                                     (long long)version)) == -1)
 		return;
 }

@@ -310,7 +310,7 @@ rebuild(struct site *s, struct sidebar *sb, uint64_t gen)
 	char *html, *old;
 
 	buf_init(&out, LIM_RESPONSE_BYTES);
-	if (tmpl_render(s->tmpl, "sidebar.html", sidebar_model(s, a), &out,
+	if (tmpl_render(site_tmpl(s), "sidebar.html", sidebar_model(s, a), &out,
 	                &e) == -1) {
 		log_error("sidebar: %s", e.msg);
 		buf_reset(&out);

@@ -14,6 +14,7 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../util/metrics.h"
 #include "../util/banned.h"
 
 static void route(struct site *s, struct req *r, struct resp *rs);
@@ -70,6 +71,7 @@ static const struct route routes[] = {
 	{ROUTE_GET, "/static/:", static_get},
 	{ROUTE_GET, "/media/*", media_get},
 	{ROUTE_GET, "/healthz", health_get},
+	{ROUTE_GET, "/metrics", metrics_get},
 };
 
 /* Tried after the site's own routes and the ones handed in. */
@@ -128,6 +130,61 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 	return rc;
 }
 
+/* The embedded templates, then SITE/templates/ over them. */
+static int
+templates_load(struct tmpl_set *set, const char *dir, struct error *e)
+{
+	for (const struct embed_file *f = embed_templates; f->name; f++)
+		if (tmpl_set_add(set, f->name, f->data, f->len, e) == -1)
+			return -1;
+	return load_overrides(set, dir, e);
+}
+
+/* What site_reload() replaced, freed with the site. */
+struct old_tmpl {
+	struct tmpl_set *set;
+	char *token;
+	struct old_tmpl *next;
+};
+
+struct tmpl_set *
+site_tmpl(struct site *s)
+{
+	return atomic_load_explicit(&s->tmpl, memory_order_acquire);
+}
+
+const char *
+site_metrics_token(const struct site *s)
+{
+	return atomic_load_explicit(&((struct site *)(uintptr_t)s)
+	                                     ->metrics_token,
+	                            memory_order_acquire);
+}
+
+int
+site_reload(struct site *s, const char *metrics_token, struct error *e)
+{
+	struct tmpl_set *set = tmpl_set_new();
+	struct old_tmpl *old;
+
+	if (templates_load(set, s->dir, e) == -1) {
+		tmpl_set_free(set);
+		return -1;
+	}
+	old = xcalloc(1, sizeof(*old));
+	pthread_mutex_lock(&s->reload_lock);
+	old->set = atomic_exchange(&s->tmpl, set);
+	old->token =
+		atomic_exchange(&s->metrics_token,
+	                        metrics_token ? xstrdup(metrics_token) : NULL);
+	old->next = s->old_tmpls;
+	s->old_tmpls = old;
+	pthread_mutex_unlock(&s->reload_lock);
+	/* Pages, the sidebar and the snapshot were made with the old set. */
+	store_generation_bump(s->store);
+	return 0;
+}
+
 struct route *
 site_routes_join(const struct route *extra, size_t nextra, size_t *n)
 {
@@ -156,7 +213,10 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 	s->views = svc->views;
 	s->comments = svc->comments;
 	s->notify = svc->notify;
-	s->tmpl = tmpl_set_new();
+	atomic_init(&s->tmpl, tmpl_set_new());
+	pthread_mutex_init(&s->reload_lock, NULL);
+	atomic_init(&s->metrics_token,
+	            svc->metrics_token ? xstrdup(svc->metrics_token) : NULL);
 	s->cache = cache_new(svc->cache_bytes);
 	s->throttle = throttle_new();
 	s->sidebar = sidebar_new();
@@ -165,10 +225,7 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 	s->url = xstrdup(url);
 	s->dir = xstrdup(dir);
 	s->url[n] = '\0';
-	for (const struct embed_file *f = embed_templates; f->name; f++)
-		if (tmpl_set_add(s->tmpl, f->name, f->data, f->len, e) == -1)
-			goto fail;
-	if (load_overrides(s->tmpl, dir, e) == -1)
+	if (templates_load(s->tmpl, dir, e) == -1)
 		goto fail;
 	if (site_snap_load(s, e) == -1)
 		goto fail;
@@ -187,6 +244,16 @@ site_free(struct site *s)
 	if (s == NULL)
 		return;
 	tmpl_set_free(s->tmpl);
+	while (s->old_tmpls != NULL) {
+		struct old_tmpl *next = s->old_tmpls->next;
+
+		tmpl_set_free(s->old_tmpls->set);
+		free(s->old_tmpls->token);
+		free(s->old_tmpls);
+		s->old_tmpls = next;
+	}
+	free(s->metrics_token);
+	pthread_mutex_destroy(&s->reload_lock);
 	free(s->routes);
 	cache_free(s->cache);
 	throttle_free(s->throttle);
@@ -262,8 +329,11 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 	}
 	key = *r->query ? arena_printf(r->arena, "%s?%s", r->path, r->query)
 	                : r->path;
-	if (cache_get(s, r, key, st.version, gzip, rs))
+	if (cache_get(s, r, key, st.version, gzip, rs)) {
+		metrics_add(METRIC_CACHE_HITS, 1);
 		return;
+	}
+	metrics_add(METRIC_CACHE_MISSES, 1);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	site_refresh(s);
 	store_read_begin(s->store);

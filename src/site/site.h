@@ -24,10 +24,20 @@ struct site_services {
 	 * the catch-all /SLUG/ of a page. */
 	const struct route *routes;
 	size_t nroutes;
+	/* gazette.conf's metrics_token: /metrics for others than loopback
+	 * with "Authorization: Bearer TOKEN"; NULL or "": loopback only. */
+	const char *metrics_token;
 };
 struct site *site_new(struct store *st, const struct site_services *svc,
                       const char *dir, const char *url, struct error *e);
 void site_free(struct site *s);
+/*
+ * SIGHUP: read SITE/templates/ again over the embedded templates and take
+ * metrics_token, without stopping the server.  A template that does not
+ * compile keeps the set in force (-1, e says which); the page cache is
+ * emptied, since its pages were made with the old templates.
+ */
+int site_reload(struct site *s, const char *metrics_token, struct error *e);
 /* Every route the server answers, in the order tried: the site's own,
  * extra[0..nextra), then the catch-all page; *n of them, freed with
  * free().  The reserved slugs are read off this table (core/slugs.h). */

@@ -10,6 +10,7 @@
  */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/types.h>
 #include <stdatomic.h>
 
 #include "posts.h"
@@ -46,6 +47,8 @@ struct conn {
 
 struct store {
 	char *path;
+	dev_t file_dev; /* the database file as opened (store_health) */
+	ino_t file_ino;
 	int memory; /* ":memory:": every read goes through the writer */
 	struct conn w;
 	pthread_mutex_t wlock; /* recursive: held for a whole transaction */
@@ -96,6 +99,10 @@ void order_free(struct order *o);
  * -> ERR_INVALID, else ERR_IO) and return -1. */
 int db_error(struct error *e, sqlite3 *db, const char *what);
 int conn_open(struct conn *c, const char *path, int flags, struct error *e);
+/* store_backup.c: store_backup() from connection db (the migrations'
+ * copy, made before they change a database). */
+int store_backup_conn(sqlite3 *db, const char *src_name, const char *dest,
+                      struct error *e);
 /* store_search_fts.c: add the SQL functions search needs to db (conn_open
  * calls it for every connection). */
 int search_functions_add(sqlite3 *db, struct error *e);

@@ -46,6 +46,10 @@ int store_outbox_sent(struct store *s, int64_t id, int64_t now,
 int store_outbox_failed(struct store *s, int64_t id, int attempts,
                         const char *error, int64_t next_attempt_at,
                         struct error *e);
+/* Unsent messages still to be tried (fewer than max_attempts attempts),
+ * and those given up on (/metrics). */
+int store_outbox_counts(struct store *s, int max_attempts, int64_t *waiting,
+                        int64_t *given_up, struct error *e);
 /* Clear a comment's notify flag (0 also when there is no such comment). */
 int store_notify_off(struct store *s, int64_t comment_id, struct error *e);
 #endif

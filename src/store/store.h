@@ -62,6 +62,10 @@ int store_setting_get(struct store *s, struct arena *a, const char *key,
  * atomic load, so caches can check it on every request.
  */
 uint64_t store_generation(struct store *s);
+/* Move the generation without a write: what depends on more than the
+ * database changed (the templates were read again), so every cache
+ * keyed on the generation starts over. */
+void store_generation_bump(struct store *s);
 int store_watch(struct store *s, struct error *e);
 /*
  * Finer than the generation, for changes that touch one post only (a
@@ -98,4 +102,29 @@ int store_setting_delete(struct store *s, const char *key, struct error *e);
  */
 int store_secret(struct store *s, const char *name, unsigned char *out,
                  size_t n, struct error *e);
+
+/*
+ * A consistent copy of the database in the new file dest (never an
+ * existing one: ERR_CONFLICT), as of one commit, with SQLite's online
+ * backup API: other processes' writers go on meanwhile.  The copy is made
+ * as dest.partial, checked (quick_check), synced and renamed, so a
+ * failure leaves no file named dest.  One file, not in WAL mode.
+ */
+int store_backup(struct store *s, const char *dest, struct error *e);
+/* The database file src (a backup), checked, copied the same way to the
+ * new file dest.  ERR_INVALID when src is not a sound SQLite database. */
+int store_restore(const char *src, const char *dest, struct error *e);
+/* /healthz: the file at the store's path is still the one opened, and a
+ * read of it on the calling thread's connection succeeds (ERR_IO else);
+ * the schema version in *version.  Opens no descriptor. */
+int store_health(struct store *s, int64_t *version, struct error *e);
+/*
+ * After a leak: every site secret (settings "secret_*") replaced by new
+ * random bytes of its length, and every session ended, in one
+ * transaction; *keys says how many secrets.  A running server keeps the
+ * keys it read until it is restarted.
+ */
+int store_secrets_rotate(struct store *s, int64_t *keys, struct error *e);
+/* The database's bytes on disk, its -wal included; -1 if unreadable. */
+int store_size(struct store *s, int64_t *bytes);
 #endif

@@ -39,6 +39,11 @@ static const char SQL_OUTBOX_FAILED[] =
 	"UPDATE outbox SET attempts = ?2, last_error = ?3, "
 	"next_attempt_at = ?4 WHERE id = ?1";
 
+static const char SQL_OUTBOX_WAITING[] =
+	"SELECT count(*) FROM outbox WHERE sent_at IS NULL AND attempts < ?1";
+static const char SQL_OUTBOX_GIVEN_UP[] =
+	"SELECT count(*) FROM outbox WHERE sent_at IS NULL AND attempts >= ?1";
+
 static const char SQL_NOTIFY_OFF[] =
 	"UPDATE comments SET notify = 0 WHERE id = ?1 AND notify <> 0";
 
@@ -182,4 +187,15 @@ store_notify_off(struct store *s, int64_t comment_id, struct error *e)
 {
 	return write_private(s, SQL_NOTIFY_OFF, "unsubscribing", e, "l",
 	                     comment_id);
+}
+
+int
+store_outbox_counts(struct store *s, int max_attempts, int64_t *waiting,
+                    int64_t *given_up, struct error *e)
+{
+	if (count_one(s, SQL_OUTBOX_WAITING, NULL, max_attempts, waiting, e) ==
+	    -1)
+		return -1;
+	return count_one(s, SQL_OUTBOX_GIVEN_UP, NULL, max_attempts, given_up,
+	                 e);
 }

@@ -227,3 +227,58 @@ store_setting_delete(struct store *s, const char *key, struct error *e)
 	return write_one(s, SQL_SETTING_DELETE, "forgetting setting", NULL, e,
 	                 "s", key);
 }
+
+static const char SQL_SECRETS[] =
+	"SELECT key, length(value) FROM settings WHERE key GLOB 'secret_*'";
+static const char SQL_SESSIONS_ALL[] = "DELETE FROM sessions";
+
+int
+store_secrets_rotate(struct store *s, int64_t *keys, struct error *e)
+{
+	struct arena *a = arena_new();
+	const char **names = NULL;
+	size_t *lens = NULL, n = 0, cap = 0, lcap = 0;
+	struct rd q;
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	*keys = 0;
+	if (store_begin(s, e) == -1)
+		goto out;
+	st = rd_open(&q, s, SQL_SECRETS, e);
+	if (st == NULL)
+		goto fail;
+	while ((step = rd_step(&q, "reading the secrets", e)) == 1) {
+		names = arena_grow(a, names, &cap, n, sizeof(*names));
+		lens = arena_grow(a, lens, &lcap, n, sizeof(*lens));
+		names[n] = col_text(a, st, 0);
+		lens[n] = (size_t)sqlite3_column_int64(st, 1) / 2;
+		n++;
+	}
+	rd_close(&q);
+	if (step == -1)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		size_t bytes = lens[i] > 0 && lens[i] <= 256 ? lens[i] : 32;
+		unsigned char *raw = arena_alloc(a, bytes);
+		char *hex = arena_alloc(a, 2 * bytes + 1);
+
+		randombytes_buf(raw, bytes);
+		sodium_bin2hex(hex, 2 * bytes + 1, raw, bytes);
+		if (store_setting_set(s, names[i], hex, e) == -1)
+			goto fail;
+	}
+	if (write_one(s, SQL_SESSIONS_ALL, "signing everyone out", NULL, e,
+	              "") == -1)
+		goto fail;
+	if (store_commit(s, e) == -1)
+		goto out;
+	*keys = (int64_t)n;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(s);
+out:
+	arena_free(a);
+	return rc;
+}

@@ -13,12 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/embed.h"
+#include "../util/log.h"
 #include "../util/banned.h"
 
 const struct store_stmt *const store_reader_stmts[] = {
@@ -87,6 +89,38 @@ db_version(struct conn *c, int64_t *out, struct error *e)
 	return 0;
 }
 
+/*
+ * Before migrations change an existing database: a copy of it as it was,
+ * "PATH.before-NNN" (NNN the newest migration about to run), so an upgrade
+ * that goes wrong can be undone by putting the copy back and the older
+ * binary with it.  A copy of that name already there is kept: it was made
+ * by an earlier attempt at the same upgrade, from the older state.
+ */
+static int
+backup_before(struct store *s, int64_t known, struct error *e)
+{
+	char dest[4096];
+	struct stat sb;
+
+	if ((size_t)snprintf(dest, sizeof(dest), "%s.before-%03lld", s->path,
+	                     (long long)known) >= sizeof(dest))
+		return error_set(e, ERR_IO, "path too long: '%s'", s->path);
+	if (lstat(dest, &sb) == 0)
+		return 0;
+	if (store_backup_conn(s->w.db, s->path, dest, e) == -1) {
+		char why[sizeof e->msg];
+
+		snprintf(why, sizeof why, "%s", e->msg);
+		return error_set(e, ERR_IO,
+		                 "no copy before the migrations, so none run: "
+		                 "%s",
+		                 why);
+	}
+	log_info("database '%s' copied to '%s' before its migrations", s->path,
+	         dest);
+	return 0;
+}
+
 static int
 migrate(struct store *s, struct error *e)
 {
@@ -106,6 +140,8 @@ migrate(struct store *s, struct error *e)
 		return -1;
 	if (have == known)
 		return 0;
+	if (have > 0 && !s->memory && backup_before(s, known, e) == -1)
+		return -1;
 	if (conn_exec(&s->w,
 	              "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	              "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -216,6 +252,14 @@ store_open(const char *path, int create, struct error *e)
 	if (conn_open(&s->w, path, flags, e) == -1 || migrate(s, e) == -1) {
 		store_close(s);
 		return NULL;
+	}
+	if (!s->memory) {
+		struct stat sb;
+
+		if (stat(path, &sb) == 0) {
+			s->file_dev = sb.st_dev;
+			s->file_ino = sb.st_ino;
+		}
 	}
 	return s;
 }

@@ -22,6 +22,12 @@ store_generation(struct store *s)
 	return atomic_load_explicit(&s->gen, memory_order_acquire);
 }
 
+void
+store_generation_bump(struct store *s)
+{
+	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
+}
+
 /*
  * Commits made by other processes (the CLI beside a running server) are
  * seen here: PRAGMA data_version on the writer's connection changes when

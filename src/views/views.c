@@ -45,6 +45,7 @@
 #include "../util/log.h"
 #include "../util/netaddr.h"
 #include "../store/views.h"
+#include "../util/metrics.h"
 #include "../util/banned.h"
 
 /* Cached popular lists: one per distinct ?days= in use; the oldest goes. */
@@ -499,6 +500,7 @@ views_hit(struct views *v, int64_t post_id, const char *ip,
 		seen_record(v, h, now);
 		p->unflushed++;
 		*counted = 1;
+		metrics_add(METRIC_VIEWS_COUNTED, 1);
 	}
 	*total = p->stored + p->unflushed;
 	rc = 0;
@@ -595,6 +597,8 @@ views_flush(struct views *v, struct error *e)
 			p->stored += r->n;
 			p->unflushed -= r->n;
 		}
+		if (rc == 0)
+			metrics_add(METRIC_VIEWS_FLUSHED, (uint64_t)r->n);
 	}
 	v->flushing = 0;
 	pthread_mutex_unlock(&v->lock);
