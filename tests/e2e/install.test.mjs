@@ -94,6 +94,8 @@ test('bash completion completes commands and their words', async () => {
   const script = path.join(REPO_ROOT, 'dist', 'gazette.bash-completion');
   const complete = (words) => execFileSync('bash', ['-c', `source "$0"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _gazette; echo "\${COMPREPLY[*]}"`, script], { encoding: 'utf8' }).trim().split(/\s+/);
   assert.deepEqual(complete(['gazette', 'ba']), ['backup']);
+  assert.deepEqual(complete(['gazette', 'me']), ['media']);
+  assert.ok(complete(['gazette', 'episode', '--']).includes('--audio'));
   assert.ok(complete(['gazette', 'backup', '--']).includes('--media'));
   assert.deepEqual(complete(['gazette', 'secrets', '']).filter((w) => !w.startsWith('--')), ['rotate']);
   assert.ok(complete(['gazette', '--site', 'x', 'se']).includes('serve'));
