@@ -32,6 +32,58 @@
     timer = setTimeout(refresh, PREVIEW_DELAY_MS);
   });
 
+  // Uploads: a file chosen or dropped on the text goes to the media
+  // library (POST /api/v1/media, streamed by the server) and its Markdown
+  // is inserted where the cursor is.
+  const upload = form.querySelector('.editor-upload');
+  const fileInput = form.querySelector('#body-file');
+  const upStatus = form.querySelector('#upload-status');
+  async function send(file) {
+    upStatus.textContent = `Uploading ${file.name}…`;
+    const fd = new FormData();
+    fd.append('file', file, file.name);
+    try {
+      const res = await fetch('/api/v1/media', {
+        method: 'POST', body: fd, credentials: 'same-origin',
+        headers: { 'X-CSRF-Token': window.gazette.csrf(), Accept: 'application/json' },
+      });
+      const r = await res.json();
+      if (res.status !== 200 && res.status !== 201) {
+        upStatus.textContent = `Not added: ${r.error}`;
+        return;
+      }
+      const md = r.mime.startsWith('image/') ? r.markdown : `[${r.name}](${r.path})`;
+      const at = body.selectionStart ?? body.value.length;
+      const before = body.value.slice(0, at);
+      const text = `${before && !before.endsWith('\n') ? '\n\n' : ''}${md}\n`;
+      body.setRangeText(text, at, body.selectionEnd ?? at, 'end');
+      body.dispatchEvent(new Event('input'));
+      upStatus.textContent = `Added ${file.name}.`;
+    } catch {
+      upStatus.textContent = 'The upload failed (offline?).';
+    }
+  }
+  if (upload && fileInput) {
+    upload.hidden = false;
+    fileInput.addEventListener('change', () => {
+      if (fileInput.files.length) send(fileInput.files[0]);
+      fileInput.value = '';
+    });
+    body.addEventListener('dragover', (ev) => {
+      if (ev.dataTransfer && [...ev.dataTransfer.types].includes('Files')) {
+        ev.preventDefault();
+        body.classList.add('dragging');
+      }
+    });
+    body.addEventListener('dragleave', () => body.classList.remove('dragging'));
+    body.addEventListener('drop', (ev) => {
+      body.classList.remove('dragging');
+      if (!ev.dataTransfer || !ev.dataTransfer.files.length) return;
+      ev.preventDefault();
+      for (const f of ev.dataTransfer.files) send(f);
+    });
+  }
+
   // Autosave: an existing item, every AUTOSAVE_MS when the title or text
   // changed.  A draft takes the text; a published item keeps what readers
   // see and the text goes to an autosave revision.

@@ -185,6 +185,7 @@ static const struct {
 	{"/admin/posts/", "Posts", CAP_POSTS_OWN},
 	{"/admin/posts/?type=page", "Pages", CAP_PAGES},
 	{"/admin/posts/?type=book", "Books", CAP_PAGES},
+	{"/admin/media/", "Media", CAP_POSTS_OWN},
 	{"/admin/comments/", "Comments", CAP_COMMENTS},
 	{"/admin/submissions/", "Submissions", CAP_SUBMISSIONS},
 	{"/admin/sections/", "Sections", CAP_SITE},
@@ -631,6 +632,10 @@ const struct route admin_routes[] = {
          api_admin_post_restore},
 	{ROUTE_POST, "/api/v1/admin/preview", api_admin_preview},
 	/* the admin: moderation (admin_moderate.c) */
+	{ROUTE_GET, "/admin/media/", admin_media_get},
+	{ROUTE_POST, "/admin/media/upload", admin_media_upload},
+	{ROUTE_GET | ROUTE_POST, "/admin/media/#/", admin_media_item},
+	{ROUTE_GET | ROUTE_POST, "/api/v1/media", api_media},
 	{ROUTE_GET, "/admin/comments/", admin_comments_get},
 	{ROUTE_POST, "/admin/comments/", admin_comments_post},
 	{ROUTE_GET, "/admin/submissions/", admin_submissions_get},

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../store/media.h"
 #include "../auth/auth.h"
 #include "../core/posts.h"
 #include "../import/wp.h"
@@ -285,6 +286,14 @@ editor_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	             p ? arena_printf(a, "/admin/posts/%lld/", (long long)p->id)
 	               : "/admin/posts/new");
 	tval_set_int(a, m, "version", version);
+	{
+		const char *fv = admin_form_one(r, "featured", 40);
+
+		if (fv != NULL)
+			tval_set_str(a, m, "featured", fv);
+		else if (p != NULL && p->featured_id > 0)
+			tval_set_int(a, m, "featured", p->featured_id);
+	}
 	if (p != NULL) {
 		tval_set_int(a, m, "id", p->id);
 		tval_set_str(a, m, "status_label",
@@ -402,6 +411,38 @@ conflict_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	              mine->body_html, &cf, notices);
 }
 
+/*
+ * The form's featured image: a picture of the media library by its
+ * number, 0 for none (an empty field), -1 in *id when the form has no
+ * such field (kept as it is).  -1 with e for a number that is not one.
+ */
+static int
+featured_check(struct site *s, struct req *r, int64_t *id, struct error *e)
+{
+	const char *v = admin_form_one(r, "featured", 40);
+	struct media_row m;
+
+	*id = -1;
+	if (v == NULL)
+		return 0;
+	while (*v == ' ' || *v == '#')
+		v++;
+	if (*v == '\0') {
+		*id = 0;
+		return 0;
+	}
+	if (num_parse(v, 1, INT64_MAX, id) == -1 ||
+	    store_media_get(s->store, r->arena, *id, &m, e) == -1 ||
+	    m.width <= 0) {
+		*id = -1;
+		return error_set(e, ERR_INVALID,
+		                 "Featured image: no picture numbered '%s' in "
+		                 "Media.",
+		                 v);
+	}
+	return 0;
+}
+
 /* The form's POST: check, then preview, refuse, or save and go back to
  * the editor (303). */
 static void
@@ -409,6 +450,7 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
             const struct post_edit *cur, enum post_type type)
 {
 	struct arena *a = r->arena;
+	int64_t featured;
 	struct admin_edit ed;
 	struct post p;
 	struct post_save ps;
@@ -450,6 +492,9 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		              NULL, notices);
 		return;
 	}
+	if (featured_check(s, r, &featured, &e) == -1) {
+		posts_problem(&ed.pr, POST_F_BODY, arena_strdup(a, e.msg));
+	}
 	if (ed.pr.bad > 0) {
 		editor_render(s, r, rs, w, 400, cur, ed.in.type, &ed,
 		              ed.version < 0 ? 0 : ed.version, p.body_html,
@@ -477,6 +522,11 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 			              ps.base_version, p.body_html, NULL, NULL);
 			return;
 		}
+		admin_fail(s, r, rs, w, "admin posts", &e);
+		return;
+	}
+	if (featured >= 0 &&
+	    store_post_featured_set(s->store, id, featured, &e) == -1) {
 		admin_fail(s, r, rs, w, "admin posts", &e);
 		return;
 	}

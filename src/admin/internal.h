@@ -172,6 +172,12 @@ int admin_user_email_check(const char *email, struct error *e);
 int admin_api_str(struct resp *rs, json_t *doc, const char *key,
                   const char **out);
 
+/* admin_media.c: the media library, its uploads and API */
+void admin_media_get(void *ctx, struct req *r, struct resp *rs);
+void admin_media_upload(void *ctx, struct req *r, struct resp *rs);
+void admin_media_item(void *ctx, struct req *r, struct resp *rs);
+void api_media(void *ctx, struct req *r, struct resp *rs);
+
 /* admin_moderate.c: the comment queue; admin_submissions.c: the
  * submissions queue */
 void admin_comments_get(void *ctx, struct req *r, struct resp *rs);

@@ -79,14 +79,14 @@ static const struct cli_cmd commands[] = {
          "The media library.  add stores a file (its type read from its\n"
          "content; images also at smaller widths and as WebP, upright and\n"
          "without metadata) and prints ID<TAB>URL; list prints ID, URL,\n"
-         "type, bytes, uses, name; delete removes a file no post uses",
+         "type, bytes, name; delete removes a file no post uses",
          cmd_media},
 	{"search", "search reindex", "Rebuild the search index", cmd_search},
-	{"import", "import wxr FILE [--media DIR]",
+	{"import", "import wxr FILE [--media DIR] [--media-fetch]",
          "Import a WordPress export (WXR); running it again adds nothing.\n"
          "--media DIR, a copy of the old site's wp-content/uploads: its\n"
          "files are stored and every /wp-content/uploads/ link points at\n"
-         "them",
+         "them; --media-fetch asks the old host for the files DIR lacks",
          cmd_import},
 	{"feeds",
          "feeds add URL [--name N] [--section SLUG]\n"

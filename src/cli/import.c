@@ -11,6 +11,8 @@
  * --media DIR (a copy of the old site's wp-content/uploads): the files
  * stored and the bodies' links to them rewritten, then one more line on
  * stdout: files found, missing, refused, links rewritten, featured images.
+ * --media-fetch asks the old host for the files the folder lacks (or for
+ * all of them, without --media).
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../core/settings.h"
+#include "../feed/fetch.h"
 #include "../import/wxr.h"
 #include "../util/limits.h"
 #include "../store/sqlite.h"
@@ -135,28 +139,91 @@ summary(const char *file, const struct wxr_report *r)
  * a transaction of their own.  Files already stored stay if it fails:
  * they are named by their content, so a second run finds them.
  */
+/*
+ * --media-fetch: one file at a time from the old host (politely: one
+ * connection, gazette's User-Agent, limits.h's timeouts), at most
+ * LIM_MEDIA_IMAGE_BYTES held (feed/fetch.c caps the decoded bytes as they
+ * arrive); bigger files (audio, video) are for --media.  Loopback and
+ * private addresses only with the setting feeds_allow_private, as for
+ * feeds.
+ */
+struct media_fetch_ctx {
+	const char *site_url;
+	int allow_private;
+};
+
 static int
-import_media(struct conf *c, struct store *st, const char *dir,
+fetch_one(void *ctx, const char *url, const char *dst, struct error *e)
+{
+	struct media_fetch_ctx *x = ctx;
+	struct feed_fetch_opts o = {0};
+	struct feed_request q = {url, NULL, NULL};
+	struct feed_result res;
+	FILE *f;
+	int rc = -1;
+
+	o.site_url = x->site_url;
+	o.allow_private = x->allow_private;
+	o.max_bytes = LIM_MEDIA_IMAGE_BYTES;
+	if (feed_fetch(&o, &q, 1, &res, e) == -1)
+		return -1;
+	if (res.error.code != ERR_OK) {
+		error_set(e, res.error.code, "%s: %s", url, res.error.msg);
+		goto out;
+	}
+	if (res.status != 200) {
+		error_set(e, ERR_NOT_FOUND, "%s: HTTP %ld", url, res.status);
+		goto out;
+	}
+	f = fopen(dst, "wb");
+	if (f == NULL ||
+	    fwrite(buf_str(&res.body), 1, res.body.len, f) != res.body.len) {
+		error_set(e, ERR_IO, "writing '%s'", dst);
+		if (f != NULL)
+			fclose(f);
+		goto out;
+	}
+	if (fclose(f) != 0) {
+		error_set(e, ERR_IO, "writing '%s'", dst);
+		goto out;
+	}
+	rc = 0;
+out:
+	feed_result_release(&res);
+	return rc;
+}
+
+static int
+import_media(struct conf *c, struct store *st, const char *dir, int fetch,
              const struct wxr_report *r)
 {
+	struct media_fetch_ctx x = {c->url, 0};
 	struct wxr_media_report m;
 	struct error e;
+	struct arena *a = arena_new();
 
+	x.allow_private = settings_int(st, a, "feeds_allow_private") == 1;
+	arena_free(a);
 	if (store_begin(st, &e) == -1)
 		return cli_fail(&e);
-	if (wxr_media(st, c->site, dir, r->base_url, &m, &e) == -1) {
+	if (wxr_media(st, c->site, dir, r->base_url, fetch ? fetch_one : NULL,
+	              &x, &m, &e) == -1) {
 		store_rollback(st);
 		return cli_fail(&e);
 	}
 	if (store_commit(st, &e) == -1)
 		return cli_fail(&e);
 	printf("media from %s: %lld files found, %lld missing, %lld refused, "
-	       "%lld links rewritten, %lld featured images\n",
-	       dir, (long long)m.found, (long long)m.missing,
-	       (long long)m.refused, (long long)m.rewritten,
-	       (long long)m.featured);
-	if (m.refused > 0)
-		printf("refused, the last: %s\n", m.why);
+	       "%lld links rewritten, %lld featured images",
+	       dir != NULL ? dir : r->base_url, (long long)m.found,
+	       (long long)m.missing, (long long)m.refused,
+	       (long long)m.rewritten, (long long)m.featured);
+	if (fetch)
+		printf(", %lld fetched from the old host",
+		       (long long)m.fetched);
+	printf("\n");
+	if (m.refused > 0 || (fetch && m.missing > 0))
+		printf("the last problem: %s\n", m.why);
 	return 0;
 }
 
@@ -172,7 +239,9 @@ cmd_import(struct conf *c, int argc, char **argv)
 	size_t n = strlen(c->url);
 	int rc, npos, alone = 0;
 	const char *media_dir = NULL;
+	int media_fetch = 0;
 	const struct cli_flag flags[] = {{"media", &media_dir, NULL},
+	                                 {"media-fetch", NULL, &media_fetch},
 	                                 {NULL, NULL, NULL}};
 
 	if (argc < 2 || strcmp(argv[1], "wxr") != 0)
@@ -237,8 +306,8 @@ cmd_import(struct conf *c, int argc, char **argv)
 		        (long long)pg.p.items, took, secs,
 		        secs > 0 ? (double)pg.p.items / secs : 0);
 		summary(argv[2], r);
-		if (media_dir != NULL)
-			rc = import_media(c, st, media_dir, r);
+		if (media_dir != NULL || media_fetch)
+			rc = import_media(c, st, media_dir, media_fetch, r);
 	}
 	if (alone && store_import_alone(st, 0, &alone, &e) == -1 && rc == 0)
 		rc = cli_fail(&e);

@@ -5,8 +5,8 @@
  * already has.  Exit 2 for a file the library refuses (its type, its
  * size, a broken or too large image), 1 when the disk or database fails.
  *
- * gazette media list [--search WORDS]: ID, URL, type, bytes, how many
- * posts use it, its name; newest first.
+ * gazette media list [--search WORDS]: ID, URL, type, bytes, its name;
+ * newest first.
  * gazette media delete ID: a file no post uses, with its copies.
  */
 #include <stdio.h>
@@ -79,10 +79,10 @@ media_list_cmd(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 	else
 		for (size_t i = 0; i < n; i++)
-			printf("%lld\t%s/media/%s\t%s\t%lld\t%lld\t%s\n",
+			printf("%lld\t%s/media/%s\t%s\t%lld\t%s\n",
 			       (long long)rows[i].id, c->url, rows[i].path,
 			       rows[i].mime, (long long)rows[i].bytes,
-			       (long long)rows[i].uses, rows[i].title);
+			       rows[i].title);
 	arena_free(a);
 	store_close(st);
 	return rc;

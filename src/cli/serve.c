@@ -1,8 +1,10 @@
+#include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -65,6 +67,8 @@ cmd_serve(struct conf *c, int argc, char **argv)
 	struct spam *spam = NULL;
 	struct notify *notify = NULL;
 	struct site_services svc = {0};
+	static char media_dir[4200], tmp_dir[4200];
+	const char *upload_dir;
 	struct server *srv = NULL;
 	char addr[256];
 	int port, bound, fd = -1, threads, sig, rc = 1;
@@ -172,8 +176,18 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	/* Uploads stream into SITE/media/.tmp, on the media folder's disk
+	 * (media/media.h); hidden, so never served. */
+	snprintf(media_dir, sizeof(media_dir), "%s/media", c->site);
+	snprintf(tmp_dir, sizeof(tmp_dir), "%s/media/.tmp", c->site);
+	upload_dir = tmp_dir;
+	if ((mkdir(media_dir, 0755) == -1 && errno != EEXIST) ||
+	    (mkdir(tmp_dir, 0700) == -1 && errno != EEXIST)) {
+		log_error("uploads: creating %s: %s", tmp_dir, strerror(errno));
+		upload_dir = NULL;
+	}
 	srv = server_start(fd, threads, &c->trusted_proxies, site_handle, site,
-	                   site_headers, &e);
+	                   site_headers, upload_dir, &e);
 	if (srv == NULL) {
 		close(fd);
 		rc = cli_fail(&e);

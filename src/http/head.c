@@ -13,7 +13,7 @@
 
 const char *
 req_head_check(const char *target, const struct header *h, size_t n,
-               unsigned *status)
+               int64_t max_body, unsigned *status)
 {
 	size_t bytes = strlen(target);
 	const char *cl = NULL;
@@ -34,7 +34,7 @@ req_head_check(const char *target, const struct header *h, size_t n,
 		if (strcasecmp(h[i].name, "Content-Length") == 0)
 			cl = h[i].value;
 	if (cl != NULL &&
-	    (num_parse(cl, 0, INT64_MAX, &len) == -1 || len > LIM_BODY_BYTES)) {
+	    (num_parse(cl, 0, INT64_MAX, &len) == -1 || len > max_body)) {
 		*status = 413;
 		return "request body too large\n";
 	}

@@ -44,7 +44,15 @@ struct req {
 	const char *remote_ip;        /* the socket peer */
 	const struct netset *trusted; /* gazette.conf's trusted_proxies */
 	unsigned allow; /* after ROUTE_BAD_METHOD: methods the path takes */
-	void *conn;     /* the server's, for req_header() */
+	/* An upload (a multipart POST to a path of server_upload_paths):
+	 * its file, streamed to a temporary file the server removes after
+	 * the response, and the name the client gave it; NULL when the form
+	 * had no file.  upload_error: why it could not be taken (NULL when
+	 * it was).  The form's other fields are in body, URL-encoded, as
+	 * form_values() reads them. */
+	const char *upload_path, *upload_name, *upload_error;
+	int64_t upload_bytes;
+	void *conn; /* the server's, for req_header() */
 };
 
 struct header {
@@ -96,10 +104,11 @@ const char *req_header_list(const struct req *r, const char *name);
  * target and its n header fields in the order they came.  NULL when the
  * head may go on; else the refusal's text, with *status 414 (target over
  * LIM_URL_BYTES), 431 (head over LIM_HEADER_BYTES) or 413 (a first
- * Content-Length that is not a number, or over LIM_BODY_BYTES).
+ * Content-Length that is not a number, or over max_body: LIM_BODY_BYTES,
+ * or LIM_UPLOAD_BYTES for an upload, which is streamed to a file).
  */
 const char *req_head_check(const char *target, const struct header *h, size_t n,
-                           unsigned *status);
+                           int64_t max_body, unsigned *status);
 /* The decoded value of query argument name, or NULL (also when the query
  * has a bad escape; route_dispatch() has refused those already). */
 const char *req_query(const struct req *r, const char *name);

@@ -59,9 +59,24 @@ struct conn_state {
 	uint64_t acked;
 };
 
+/* An upload being streamed to a file (server.c, server_uploads). */
+struct upload {
+	struct MHD_PostProcessor *pp;
+	char path[4096]; /* the file, "" until created */
+	int fd;
+	int64_t bytes;
+	int file_parts;    /* file fields begun */
+	const char *name;  /* as the client gave it */
+	const char *error; /* why it cannot be taken */
+	int body_fields;   /* fields put into the body */
+};
+
 struct req_state {
 	struct arena *arena;
-	char *uri; /* raw request target */
+	struct upload *up; /* NULL unless an upload */
+	const char *upload_dir;
+	int64_t up_total; /* the upload's body bytes so far */
+	char *uri;        /* raw request target */
 	struct buf body;
 	size_t discarded;
 	unsigned calls;
@@ -99,6 +114,7 @@ struct server {
 	atomic_int closing;  /* server_stop() has begun: accept no more */
 	atomic_int stopping; /* the workers are stopped: the watchdog ends */
 	atomic_int in_flight;
+	const char *upload_dir; /* server_uploads */
 };
 
 /* conns.c */

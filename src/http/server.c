@@ -48,6 +48,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -68,6 +69,7 @@
 #include "../util/log.h"
 #include "../util/netaddr.h"
 #include "../util/num.h"
+#include "../util/text.h"
 #include "../util/banned.h"
 
 /* check_head() reads the layout 0.9.75 leaves its parsed head in (see
@@ -99,6 +101,28 @@ uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 	return rq;
 }
 
+/* The upload's post processor, file and temporary file, gone. */
+static void
+upload_end(struct upload *up, int unlink_file)
+{
+	/* Destroying the processor hands over what it still held; it says
+	 * MHD_NO when the form stopped before its closing boundary. */
+	if (up->pp != NULL) {
+		if (MHD_destroy_post_processor(up->pp) == MHD_NO &&
+		    !unlink_file && up->error == NULL)
+			up->error = "the form ended before its end";
+		up->pp = NULL;
+	}
+	if (up->fd != -1) {
+		close(up->fd);
+		up->fd = -1;
+	}
+	if (unlink_file && up->path[0] != '\0') {
+		unlink(up->path);
+		up->path[0] = '\0';
+	}
+}
+
 static void
 request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                   enum MHD_RequestTerminationCode toe)
@@ -113,6 +137,9 @@ request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	/* The next request on a kept-alive connection gets the idle timeout
 	 * to arrive whole. */
 	conn_idle(cs);
+	/* Answered or cut: the uploaded file was the handler's to copy. */
+	if (rq->up != NULL)
+		upload_end(rq->up, 1);
 	buf_release(&rq->body);
 	arena_free(rq->arena);
 	free(rq);
@@ -311,7 +338,7 @@ walk_field(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
  */
 static const char *
 check_head(struct MHD_Connection *c, struct req_state *rq, const char *version,
-           unsigned *status)
+           int64_t max_body, unsigned *status)
 {
 	struct head_walk h;
 	const char *why;
@@ -326,7 +353,7 @@ check_head(struct MHD_Connection *c, struct req_state *rq, const char *version,
 	/* The sizes and the body's length, on plain strings (head.c, which
 	 * tests/fuzz/fuzz_head.c fuzzes); a malformed head stops the walk
 	 * early, and is refused below all the same. */
-	why = req_head_check(rq->uri, h.fields, h.n, status);
+	why = req_head_check(rq->uri, h.fields, h.n, max_body, status);
 	if (why != NULL)
 		return why;
 	*status = MHD_HTTP_BAD_REQUEST;
@@ -456,6 +483,14 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	}
 	r.body = buf_str(&rq->body);
 	r.body_len = rq->body.len;
+	if (rq->up != NULL) {
+		r.upload_error = rq->up->error;
+		if (rq->up->error == NULL && rq->up->path[0] != '\0') {
+			r.upload_path = rq->up->path;
+			r.upload_name = rq->up->name;
+			r.upload_bytes = rq->up->bytes;
+		}
+	}
 	r.remote_ip = remote_ip(c, rq->arena);
 	r.trusted = &s->trusted;
 	resp_init(&rs);
@@ -505,6 +540,127 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 	return ret;
 }
 
+const char *const server_upload_paths[] = {"/api/v1/media",
+                                           "/admin/media/upload", NULL};
+
+/* A POST of multipart/form-data to an upload path, uploads being on. */
+static int
+is_upload(struct server *s, struct MHD_Connection *c, struct req_state *rq,
+          const char *method)
+{
+	const char *type;
+	size_t n = strcspn(rq->uri, "?");
+
+	if (s->upload_dir == NULL || strcmp(method, "POST") != 0)
+		return 0;
+	type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                   MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (type == NULL || strncasecmp(type, "multipart/form-data", 19) != 0)
+		return 0;
+	/* Only a request that could be signed in is streamed to disk: one
+	 * with neither credentials nor a cookie keeps the ordinary body cap
+	 * (413 past it, else the handler's 401), so a stranger cannot make
+	 * the server write gigabytes, even for a moment. */
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                MHD_HTTP_HEADER_AUTHORIZATION) ==
+	            NULL &&
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                MHD_HTTP_HEADER_COOKIE) == NULL)
+		return 0;
+	for (int i = 0; server_upload_paths[i] != NULL; i++)
+		if (strlen(server_upload_paths[i]) == n &&
+		    strncmp(rq->uri, server_upload_paths[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The post processor's callback: the first file field's bytes into the
+ * upload's file, other fields URL-encoded into the body (so form_values()
+ * reads them as from any form).  A problem is noted and the rest read and
+ * dropped, so the answer can say what it was.
+ */
+static enum MHD_Result
+upload_part(void *cls, enum MHD_ValueKind kind, const char *key,
+            const char *filename, const char *content_type,
+            const char *transfer_encoding, const char *data, uint64_t off,
+            size_t size)
+{
+	struct req_state *rq = cls;
+	struct upload *up = rq->up;
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (up->error != NULL)
+		return MHD_YES;
+	if (filename == NULL) {
+		if ((off == 0 &&
+		     ((up->body_fields++ > 0 &&
+		       buf_putc(&rq->body, '&') == -1) ||
+		      url_encode(&rq->body, key, strlen(key)) == -1 ||
+		      buf_putc(&rq->body, '=') == -1)) ||
+		    url_encode(&rq->body, data, size) == -1)
+			up->error = "the form's fields are too long";
+		return MHD_YES;
+	}
+	if (*filename == '\0')
+		return MHD_YES; /* a file field left empty */
+	if (off == 0 && up->file_parts++ > 0) {
+		up->error = "one file at a time";
+		return MHD_YES;
+	}
+	if (up->fd == -1) {
+		snprintf(up->path, sizeof(up->path), "%s/up-XXXXXX",
+		         rq->upload_dir);
+		up->fd = mkostemp(up->path, O_CLOEXEC);
+		if (up->fd == -1) {
+			log_error("upload: creating a file in %s: %s",
+			          rq->upload_dir, strerror(errno));
+			up->path[0] = '\0';
+			up->error = "the server could not store the file";
+			return MHD_YES;
+		}
+		up->name = arena_strdup(rq->arena, filename);
+	}
+	if ((int64_t)size > LIM_UPLOAD_BYTES - up->bytes) {
+		up->error = "the file is too large";
+		return MHD_YES;
+	}
+	up->bytes += (int64_t)size;
+	for (size_t done = 0; done < size;) {
+		ssize_t w = write(up->fd, data + done, size - done);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			log_error("upload: writing %s: %s", up->path,
+			          strerror(errno));
+			up->error =
+				errno == ENOSPC
+					? "the server's disk is full"
+					: "the server could not store the file";
+			return MHD_YES;
+		}
+		done += (size_t)w;
+	}
+	return MHD_YES;
+}
+
+static void
+upload_begin(struct server *s, struct MHD_Connection *c, struct req_state *rq)
+{
+	struct upload *up = arena_alloc(rq->arena, sizeof(*up));
+
+	memset(up, 0, sizeof(*up));
+	up->fd = -1;
+	rq->up = up;
+	rq->upload_dir = s->upload_dir;
+	up->pp = MHD_create_post_processor(c, 64 * 1024, upload_part, rq);
+	if (up->pp == NULL)
+		up->error = "not a multipart form (no boundary)";
+}
+
 static enum MHD_Result
 access_handler(void *cls, struct MHD_Connection *c, const char *url,
                const char *method, const char *version, const char *upload_data,
@@ -518,11 +674,35 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_NO; /* the URI-log callback always sets it */
 	if (rq->calls++ == 0) {
 		unsigned status;
-		const char *refusal = check_head(c, rq, version, &status);
+		int upload = is_upload(s, c, rq, method);
+		const char *refusal =
+			check_head(c, rq, version,
+		                   upload ? LIM_UPLOAD_BYTES : LIM_BODY_BYTES,
+		                   &status);
 
 		if (refusal != NULL)
 			return queue_text(s, c, status, refusal);
-		conn_busy(rq->cs, conn_mono_now() + BODY_SECONDS);
+		if (upload)
+			upload_begin(s, c, rq);
+		conn_busy(rq->cs, conn_mono_now() + (upload ? LIM_UPLOAD_SECONDS
+		                                            : BODY_SECONDS));
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0 && rq->up != NULL) {
+		/* A chunked upload has no Content-Length to refuse up front. */
+		if ((int64_t)*upload_data_size >
+		    LIM_UPLOAD_BYTES - rq->up_total) {
+			rq->too_big = 1;
+			refuse_mid_body(rq);
+			return MHD_NO;
+		}
+		rq->up_total += (int64_t)*upload_data_size;
+		if (rq->up->pp != NULL &&
+		    MHD_post_process(rq->up->pp, upload_data,
+		                     *upload_data_size) == MHD_NO &&
+		    rq->up->error == NULL)
+			rq->up->error = "the form could not be read";
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -545,6 +725,8 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 	conn_set_deadline(rq->cs, 0);
 	if (rq->too_big)
 		return MHD_NO; /* answered by refuse_mid_body(); close */
+	if (rq->up != NULL)
+		upload_end(rq->up, 0); /* the last part flushed, file closed */
 	return respond(s, c, rq, method);
 }
 
@@ -684,10 +866,11 @@ server_worker_start(struct server *s, struct worker *w)
 struct server *
 server_start(int fd, int threads, const struct netset *trusted,
              server_handler fn, void *ctx, const struct header *always,
-             struct error *e)
+             const char *upload_dir, struct error *e)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 
+	s->upload_dir = upload_dir;
 	s->fn = fn;
 	s->ctx = ctx;
 	s->always = always;

@@ -28,7 +28,18 @@ int server_listen(const char *addr, int port, int *bound, struct error *e);
  */
 struct server *server_start(int fd, int threads, const struct netset *trusted,
                             server_handler fn, void *ctx,
-                            const struct header *always, struct error *e);
+                            const struct header *always, const char *upload_dir,
+                            struct error *e);
+/*
+ * upload_dir, uploads: a POST of multipart/form-data to one of these paths,
+ * with an Authorization or a Cookie header, is not kept in memory.  Its body,
+ * up to LIM_UPLOAD_BYTES, goes through the library's post processor as it
+ * arrives: the first file field into a new file in dir (which must exist; on
+ * the media folder's disk, so moving it is a rename), the other fields into
+ * req->body.  The file is removed when the request ends, answered or cut. NULL:
+ * no uploads.
+ */
+extern const char *const server_upload_paths[];
 /* Stop accepting, let requests in flight finish (bounded), then stop. */
 void server_stop(struct server *s);
 

@@ -90,12 +90,17 @@ int wxr_import(struct store *s, const char *path, const struct wxr_options *o,
  * URLs rewritten.
  */
 struct wxr_media_report {
-	int64_t found, missing, refused, rewritten, featured;
+	int64_t found, missing, refused, rewritten, featured, fetched;
 	char why[WXR_WHY_BYTES];
 };
+/* With fetch (--media-fetch): a file not in dir (or every file, dir
+ * NULL) is asked of the old host, url, into the new file dst; 0, or -1
+ * with e (counted as missing, e's message as why). */
+typedef int (*wxr_media_fetch)(void *ctx, const char *url, const char *dst,
+                               struct error *e);
 int wxr_media(struct store *s, const char *site_dir, const char *dir,
-              const char *base_url, struct wxr_media_report *r,
-              struct error *e);
+              const char *base_url, wxr_media_fetch fetch, void *fetch_ctx,
+              struct wxr_media_report *r, struct error *e);
 
 /*
  * Options for wp_render() whose [gallery] finds its attachments among the

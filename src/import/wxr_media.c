@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "wxr.h"
 #include "../media/media.h"
@@ -30,11 +31,13 @@
 struct wm {
 	struct store *s;
 	struct arena *a;
-	const char *site_dir, *dir, *host;
+	const char *site_dir, *dir, *host, *base;
 	size_t hostn;
 	struct hsearch_data h;
 	size_t cap, used;
 	struct wxr_media_report *r;
+	wxr_media_fetch fetch;
+	void *fetch_ctx;
 };
 
 static const char *
@@ -123,19 +126,23 @@ wm_rel(struct arena *a, const char *p, size_t n)
 	return q[-1] == '/' ? NULL : rel;
 }
 
+static const char *wm_name(const char *rel);
+
 /*
  * The stored path for rel: looked up, else stored from dir (fill_id: the
  * attachment's row, or 0 for a file only a body names).  NULL when it is
  * missing or refused (counted once each), or -1 in *rc on a failure.
  */
 static const char *
-wm_file(struct wm *m, const char *rel, int64_t fill_id, int *rc,
-        struct error *e)
+wm_file(struct wm *m, const char *rel, const char *url, int64_t fill_id,
+        int *rc, struct error *e)
 {
 	const char *key = wm_key(m->a, rel), *have, *src;
+	char fetched[4200] = "";
 	struct media_file f;
 	struct error e2;
 	struct stat sb;
+	int added;
 
 	have = wm_get(m, rel);
 	if (have == NULL)
@@ -143,16 +150,43 @@ wm_file(struct wm *m, const char *rel, int64_t fill_id, int *rc,
 	if (have != NULL)
 		return *have ? have : NULL;
 	m->r->found++;
-	src = arena_printf(m->a, "%s/%s", m->dir, rel);
-	if (stat(src, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		m->r->missing++;
-		wm_put(m, rel, "");
-		return NULL;
+	src = m->dir != NULL ? arena_printf(m->a, "%s/%s", m->dir, rel) : "";
+	if (*src == '\0' || stat(src, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		int fd;
+
+		if (m->fetch == NULL || url == NULL) {
+			m->r->missing++;
+			wm_put(m, rel, "");
+			return NULL;
+		}
+		/* Asked of the old host, into the upload folder (hidden). */
+		snprintf(fetched, sizeof(fetched), "%s/media/.tmp/fetch-XXXXXX",
+		         m->site_dir);
+		fd = mkstemp(fetched);
+		if (fd == -1) {
+			*rc = error_set(e, ERR_IO, "creating '%s': %s", fetched,
+			                strerror(errno));
+			return NULL;
+		}
+		close(fd);
+		if (m->fetch(m->fetch_ctx, url, fetched, &e2) == -1) {
+			unlink(fetched);
+			m->r->missing++;
+			snprintf(m->r->why, sizeof(m->r->why), "%.*s",
+			         (int)sizeof(m->r->why) - 1, e2.msg);
+			wm_put(m, rel, "");
+			return NULL;
+		}
+		m->r->fetched++;
+		src = fetched;
 	}
-	if ((fill_id != 0 ? media_import_file(m->s, m->a, m->site_dir, src,
-	                                      fill_id, &f, &e2)
-	                  : media_add(m->s, m->a, m->site_dir, src, NULL, "",
-	                              &f, &e2)) == -1) {
+	added = fill_id != 0 ? media_import_file(m->s, m->a, m->site_dir, src,
+	                                         fill_id, &f, &e2)
+	                     : media_add(m->s, m->a, m->site_dir, src,
+	                                 wm_name(rel), "", &f, &e2);
+	if (*fetched != '\0')
+		unlink(fetched);
+	if (added == -1) {
 		if (e2.code == ERR_IO) {
 			*e = e2;
 			*rc = -1;
@@ -176,6 +210,16 @@ wm_file(struct wm *m, const char *rel, int64_t fill_id, int *rc,
 		return NULL;
 	}
 	return f.path;
+}
+
+/* The last segment of rel: the file's own name (a fetched file's
+ * temporary name says nothing). */
+static const char *
+wm_name(const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+
+	return slash != NULL ? slash + 1 : rel;
 }
 
 /* Where the URL around text[at] (which is "wp-content/uploads/") starts,
@@ -211,6 +255,31 @@ url_start(struct wm *m, const char *text, const char *at)
 	return p;
 }
 
+/* The URL [start, end) to fetch: as written when absolute, else on the
+ * old site's base URL. */
+static const char *
+wm_url(struct wm *m, const char *start, const char *end)
+{
+	const char *base = m->base;
+	size_t n = strlen(base);
+
+	if (*start != '/' || start[1] == '/')
+		return arena_printf(m->a, "%s%.*s",
+		                    strncmp(start, "//", 2) == 0 ? "https:"
+		                                                 : "",
+		                    (int)(end - start), start);
+	/* The base's own path (a site in a folder) is in the link already. */
+	{
+		const char *h = strstr(base, "://"), *slash;
+
+		slash = h != NULL ? strchr(h + 3, '/') : NULL;
+		if (slash != NULL)
+			n = (size_t)(slash - base);
+	}
+	return arena_printf(m->a, "%.*s%.*s", (int)n, base, (int)(end - start),
+	                    start);
+}
+
 /* text with its uploads URLs rewritten (counted when count is set); text
  * itself when none was. */
 static const char *
@@ -233,7 +302,7 @@ wm_rewrite(struct wm *m, const char *text, int count, int *rc, struct error *e)
 		             (size_t)(end - at - strlen(UPLOADS)));
 		if (rel == NULL)
 			continue;
-		path = wm_file(m, rel, 0, rc, e);
+		path = wm_file(m, rel, wm_url(m, start, end), 0, rc, e);
 		if (*rc == -1)
 			break;
 		if (path == NULL)
@@ -259,7 +328,8 @@ wm_rewrite(struct wm *m, const char *text, int count, int *rc, struct error *e)
 
 int
 wxr_media(struct store *s, const char *site_dir, const char *dir,
-          const char *base_url, struct wxr_media_report *r, struct error *e)
+          const char *base_url, wxr_media_fetch fetch, void *fetch_ctx,
+          struct wxr_media_report *r, struct error *e)
 {
 	struct wm m = {0};
 	struct media_remote *rows;
@@ -270,17 +340,23 @@ wxr_media(struct store *s, const char *site_dir, const char *dir,
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
-	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
+	if (dir != NULL && (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)))
 		return error_set(e, ERR_INVALID, "--media '%s': not a folder",
 		                 dir);
+	m.fetch = fetch;
+	m.fetch_ctx = fetch_ctx;
+	m.base = base_url;
 	m.s = s;
 	m.a = arena_new();
+	/* Where fetched files wait (media_add makes it too). */
+	(void)mkdir(arena_printf(m.a, "%s/media", site_dir), 0755);
+	(void)mkdir(arena_printf(m.a, "%s/media/.tmp", site_dir), 0700);
 	m.site_dir = site_dir;
 	m.dir = dir;
 	m.r = r;
 	h = strstr(base_url, "://");
 	m.host = h != NULL ? h + 3 : "";
-	m.hostn = strcspn(m.host, "/:");
+	m.hostn = strcspn(m.host, "/");
 	if (store_media_remote(s, m.a, &rows, &n, e) == -1 ||
 	    store_media_bodies(s, m.a, UPLOADS, &bodies, &nb, e) == -1)
 		goto out;
@@ -300,22 +376,30 @@ wxr_media(struct store *s, const char *site_dir, const char *dir,
 		at += strlen(UPLOADS);
 		rel = wm_rel(m.a, at, strcspn(at, "?#"));
 		if (rel != NULL)
-			(void)wm_file(&m, rel, rows[i].id, &rc, e);
+			(void)wm_file(&m, rel, rows[i].url, rows[i].id, &rc, e);
 	}
 	for (size_t i = 0; i < nb && rc == 0; i++) {
-		/* Links counted as readers see them, in the HTML. */
-		const char *src = wm_rewrite(&m, bodies[i].src, 0, &rc, e);
-		const char *html =
-			rc == 0 ? wm_rewrite(&m, bodies[i].html, 1, &rc, e)
-				: NULL;
+		struct media_body b = bodies[i];
 
+		/* Links counted as readers see them, in the HTML. */
+		b.src = wm_rewrite(&m, bodies[i].src, 0, &rc, e);
+		if (rc == 0)
+			b.html = wm_rewrite(&m, bodies[i].html, 1, &rc, e);
+		if (rc == 0)
+			b.protected_html =
+				wm_rewrite(&m, bodies[i].protected_html, 1, &rc,
+			                   e);
 		if (rc == -1)
 			break;
-		if (src == bodies[i].src && html == bodies[i].html)
+		if (b.src == bodies[i].src && b.html == bodies[i].html &&
+		    b.protected_html == bodies[i].protected_html)
 			continue;
-		html = media_html_images(s, m.a, html, e);
-		if (html == NULL ||
-		    store_media_body_set(s, bodies[i].id, src, html, e) == -1)
+		b.html = media_html_images(s, m.a, b.html, e);
+		if (b.html != NULL && *b.protected_html != '\0')
+			b.protected_html =
+				media_html_images(s, m.a, b.protected_html, e);
+		if (b.html == NULL || b.protected_html == NULL ||
+		    store_media_body_set(s, &b, e) == -1)
 			rc = -1;
 	}
 	if (rc == 0 && store_media_featured_from_meta(s, &r->featured, e) == -1)

@@ -19,7 +19,6 @@ struct media_row {
 	const char *title;  /* the uploaded file's name */
 	const char *alt;
 	int64_t created_at;
-	int64_t uses; /* store_media_list only: posts that show it */
 };
 
 /* Add r (its id is ignored); *id of the new row.  ERR_CONFLICT when a row
@@ -35,7 +34,8 @@ int store_media_get(struct store *s, struct arena *a, int64_t id,
 int store_media_by_path(struct store *s, struct arena *a, const char *path,
                         struct media_row *out, struct error *e);
 /* Newest first, limit rows from offset; q (may be NULL or "") keeps those
- * whose title or alt text contain it.  Each row's uses filled. */
+ * whose title or alt text contain it.  Where each is used is not asked
+ * here: that reads every post (store_media_uses, one file at a time). */
 int store_media_list(struct store *s, struct arena *a, const char *q, int limit,
                      int offset, struct media_row **out, size_t *n,
                      struct error *e);
@@ -60,16 +60,18 @@ struct media_remote {
 };
 int store_media_remote(struct store *s, struct arena *a,
                        struct media_remote **out, size_t *n, struct error *e);
-/* Posts whose source or HTML contains needle. */
+/* Posts whose source or HTML (a protected post's included) contains
+ * needle. */
 struct media_body {
 	int64_t id;
 	const char *format, *src, *html;
+	const char *protected_html; /* behind a post's password; "" */
 };
 int store_media_bodies(struct store *s, struct arena *a, const char *needle,
                        struct media_body **out, size_t *n, struct error *e);
 /* A post's source and HTML replaced as they are (links rewritten). */
-int store_media_body_set(struct store *s, int64_t id, const char *src,
-                         const char *html, struct error *e);
+int store_media_body_set(struct store *s, const struct media_body *b,
+                         struct error *e);
 /* Imported posts without a featured image get the one WordPress named
  * (post meta _thumbnail_id: an attachment's id); *n of them. */
 int store_media_featured_from_meta(struct store *s, int64_t *n,

@@ -44,11 +44,12 @@ static const char SQL_MEDIA_FILL[] =
 static const char SQL_MEDIA_REMOTE[] =
 	"SELECT id, path FROM media WHERE instr(path, '://') > 0 ORDER BY id";
 static const char SQL_MEDIA_BODIES[] =
-	"SELECT id, body_format, body_src, body_html FROM posts "
-	"WHERE instr(body_src, ?1) > 0 OR instr(body_html, ?1) > 0 "
-	"ORDER BY id";
+	"SELECT id, body_format, body_src, body_html, protected_html "
+	"FROM posts WHERE instr(body_src, ?1) > 0 OR instr(body_html, ?1) > 0 "
+	"OR instr(protected_html, ?1) > 0 ORDER BY id";
 static const char SQL_MEDIA_BODY_SET[] =
-	"UPDATE posts SET body_src = ?2, body_html = ?3 WHERE id = ?1";
+	"UPDATE posts SET body_src = ?2, body_html = ?3, protected_html = ?4 "
+	"WHERE id = ?1";
 static const char SQL_FEATURED_FROM_META[] =
 	"UPDATE posts SET featured_media_id = (SELECT m.id FROM post_meta pm "
 	"JOIN media m ON m.legacy_id = CAST(pm.value AS INTEGER) "
@@ -73,7 +74,6 @@ media_row_read(struct arena *a, sqlite3_stmt *st, struct media_row *r)
 	r->title = col_text(a, st, 8);
 	r->alt = col_text(a, st, 9);
 	r->created_at = sqlite3_column_int64(st, 10);
-	r->uses = 0;
 }
 
 int
@@ -194,19 +194,7 @@ store_media_list(struct store *s, struct arena *a, const char *q, int limit,
 		media_row_read(a, st, &(*out)[(*n)++]);
 	}
 	rd_close(&r);
-	if (rc == -1)
-		return -1;
-	for (size_t i = 0; i < *n; i++) {
-		int64_t *ids;
-		const char **titles;
-		size_t k;
-
-		if (store_media_uses(s, a, (*out)[i].id, 100, &ids, &titles, &k,
-		                     e) == -1)
-			return -1;
-		(*out)[i].uses = (int64_t)k;
-	}
-	return 0;
+	return rc;
 }
 
 int
@@ -315,17 +303,18 @@ store_media_bodies(struct store *s, struct arena *a, const char *needle,
 		b->format = col_text(a, st, 1);
 		b->src = col_text(a, st, 2);
 		b->html = col_text(a, st, 3);
+		b->protected_html = col_text(a, st, 4);
 	}
 	rd_close(&q);
 	return rc;
 }
 
 int
-store_media_body_set(struct store *s, int64_t id, const char *src,
-                     const char *html, struct error *e)
+store_media_body_set(struct store *s, const struct media_body *b,
+                     struct error *e)
 {
 	return write_one(s, SQL_MEDIA_BODY_SET, "rewriting a body", NULL, e,
-	                 "lss", id, src, html);
+	                 "lsss", b->id, b->src, b->html, b->protected_html);
 }
 
 int

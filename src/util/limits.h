@@ -212,6 +212,11 @@
 /* An uploaded file's own name (its title; the stored name is its hash). */
 #define LIM_MEDIA_NAME_BYTES 255
 #define LIM_MEDIA_ALT_BYTES  1000
+/* An upload's whole multipart body (http/server.c streams it to a file):
+ * the largest file with room for the form around it; and the time it may
+ * take, from the end of the head. */
+#define LIM_UPLOAD_BYTES   (LIM_MEDIA_VIDEO_BYTES + 1024 * 1024)
+#define LIM_UPLOAD_SECONDS 3600
 /* The bytes libmagic reads to decide a type. */
 #define LIM_MEDIA_SNIFF_BYTES (1024 * 1024)
 

@@ -7,10 +7,12 @@
 // picture with a srcset and asks the old host for nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { run, newSite, startServer, cleanup, get, tempDir, stopClean, reportOnFailure } from './lib/gazette.mjs';
-import { absent, fixture } from './lib/needs.mjs';
+import { absent, fixture, SQLITE3 } from './lib/needs.mjs';
+import { spawnSync } from 'node:child_process';
 import { launch, CHROMIUM } from './lib/browser.mjs';
 
 const PHOTO = fixture('media', 'exif-samples', 'jpg', 'gps', 'DSCN0010.jpg');
@@ -54,6 +56,13 @@ const wxr = `<?xml version="1.0" encoding="UTF-8" ?>
  <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>10</wp:meta_value></wp:postmeta>
 </item>
 <item>
+ <title>Locked</title><link>${OLD}/2022/04/29/locked/</link>
+ <content:encoded><![CDATA[<p><img src="${OLD}/wp-content/uploads/2022/04/photo.jpg" alt="behind a password"></p>]]></content:encoded>
+ <wp:post_id>22</wp:post_id><wp:post_date_gmt>2022-04-29 10:00:00</wp:post_date_gmt>
+ <wp:post_name>locked</wp:post_name><wp:status>publish</wp:status><wp:post_password>secret</wp:post_password>
+ <wp:post_type>post</wp:post_type>
+</item>
+<item>
  <title>Missing one</title><link>${OLD}/2022/04/28/missing/</link>
  <content:encoded><![CDATA[<p><img src="${OLD}/wp-content/uploads/2022/04/never-there.jpg" alt="missing"></p>]]></content:encoded>
  <wp:post_id>21</wp:post_id><wp:post_date_gmt>2022-04-28 10:00:00</wp:post_date_gmt>
@@ -89,7 +98,7 @@ after(async () => {
 test('the summary counts files found, missing and links rewritten', { skip }, () => {
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout,
-    /^media from .*uploads: 4 files found, 2 missing, 0 refused, 4 links rewritten, 1 featured images$/m);
+    /^media from .*uploads: 4 files found, 2 missing, 0 refused, 5 links rewritten, 1 featured images$/m);
 });
 
 test('bodies point at the stored files, with srcset; the featured image is the attachment', { skip }, async (t) => {
@@ -113,6 +122,14 @@ test('bodies point at the stored files, with srcset; the featured image is the a
   assert.match(old.headers.get('location'), /\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg$/);
 });
 
+test('a password-protected post\'s hidden body is rewritten too', { skip: skip || absent(SQLITE3) }, () => {
+  const q = spawnSync(SQLITE3, [path.join(site.dir, 'gazette.db'),
+    "SELECT protected_html FROM posts WHERE slug = 'locked'"], { encoding: 'utf8' });
+  assert.equal(q.status, 0, q.stderr);
+  assert.match(q.stdout, /<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg" alt="behind a password" width="640"/);
+  assert.doesNotMatch(q.stdout, /old\.example/);
+});
+
 test('in Chromium the pictures load from the new site and nothing asks the old host', { skip: skip || absent(CHROMIUM) }, async () => {
   const browser = await launch();
   try {
@@ -134,5 +151,48 @@ test('in Chromium the pictures load from the new site and nothing asks the old h
     assert.deepEqual(asked, [], 'no request leaves the new site');
   } finally {
     await browser.close();
+  }
+});
+
+test('--media-fetch asks the old host (here on loopback, with feeds_allow_private) for what the folder lacks', { skip }, async (t) => {
+  const asked = [];
+  const old = http.createServer((req, res) => {
+    asked.push(req.url);
+    if (req.url === '/wp-content/uploads/2023/01/fetched.jpg') {
+      res.writeHead(200, { 'Content-Type': 'image/jpeg' });
+      res.end(readFileSync(PHOTO));
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((res) => old.listen(0, '127.0.0.1', res));
+  t.after(() => old.close());
+  const base = `http://127.0.0.1:${old.address().port}`;
+  const site2 = await newSite();
+  assert.equal((await run(['settings', 'set', 'feeds_allow_private', '1', '--site', site2.dir])).code, 0);
+  const dir = await tempDir('gazette-e2e-fetch-');
+  writeFileSync(path.join(dir, 'export.xml'), `<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Old</title><link>${base}</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>${base}</wp:base_site_url><wp:base_blog_url>${base}</wp:base_blog_url>
+<item><title>Fetched</title><link>${base}/2023/01/02/fetched/</link>
+<content:encoded><![CDATA[<p><img src="${base}/wp-content/uploads/2023/01/fetched.jpg" alt="fetched"></p>
+<p><img src="${base}/wp-content/uploads/2023/01/gone.jpg" alt="gone"></p>]]></content:encoded>
+<wp:post_id>5</wp:post_id><wp:post_date_gmt>2023-01-02 10:00:00</wp:post_date_gmt><wp:post_name>fetched</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>
+`);
+  const r = await run(['import', 'wxr', path.join(dir, 'export.xml'), '--media-fetch', '--site', site2.dir], { timeout: 120000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /2 files found, 1 missing, 0 refused, 1 links rewritten, 0 featured images, 1 fetched from the old host/);
+  assert.match(r.stdout, /the last problem: .*gone\.jpg: HTTP 404/);
+  assert.deepEqual(asked.sort(), ['/wp-content/uploads/2023/01/fetched.jpg', '/wp-content/uploads/2023/01/gone.jpg']);
+  const srv2 = await startServer(site2.dir);
+  try {
+    const page = await get(`${srv2.url}/2023/01/02/fetched/`);
+    assert.match(page.text, /<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg" alt="fetched" width="640"/);
+  } finally {
+    await stopClean(srv2);
   }
 });

@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		line = next;
 	}
-	why = req_head_check(target, h, n, &status);
+	why = req_head_check(target, h, n, LIM_BODY_BYTES, &status);
 	if ((why == NULL) != (status == 0))
 		__builtin_trap(); /* a refusal without a status, or the reverse
 		                   */

@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <libexif/exif-data.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -590,6 +591,29 @@ widths_never_upscaled(void **state)
 	assert_int_equal(count_files(v->media), n);
 }
 
+/* A disk that fills: writes past RLIMIT_FSIZE fail (EFBIG, SIGXFSZ
+ * ignored) as they would with ENOSPC.  The refusal is ERR_IO and leaves
+ * nothing behind. */
+static void
+full_disk_leaves_nothing(void **state)
+{
+	struct env *v = *state;
+	FIXTURE(photo, "media/exif-samples/jpg/gps/DSCN0021.jpg");
+	struct rlimit old, small;
+	struct stat sb;
+	enum err_code code;
+
+	assert_int_equal(stat(photo, &sb), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	small = old;
+	small.rlim_cur = (rlim_t)sb.st_size / 2;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	code = refused(v, photo, NULL);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_int_equal(code, ERR_IO);
+}
+
 static void
 audio_kept_as_is(void **state)
 {
@@ -637,6 +661,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(size_limits_crossed, setup,
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(widths_never_upscaled, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(full_disk_leaves_nothing, setup,
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(audio_kept_as_is, setup,
 	                                        teardown),
