@@ -214,7 +214,9 @@ mirror_paths() {
 	curl -sS --no-progress-meter --parallel --parallel-max 8 --create-dirs --max-time 120 \
 		-w '%{http_code} %{size_download} %{url_effective}\n' -K "$TMP/mirror.curl" \
 		>"$TMP/mirror.log" 2>"$TMP/mirror.err" || true
-	bad=$(awk '$1 != 200' "$TMP/mirror.log" | head -n 3)
+	# awk stops itself after three: a head(1) closing the pipe early would
+	# end the script by SIGPIPE (pipefail) before die() said why.
+	bad=$(awk '$1 != 200 { print; if (++n == 3) exit }' "$TMP/mirror.log")
 	[[ -z $bad ]] || die "mirroring: gazette answered"$'\n'"$bad"
 	[[ $(wc -l <"$TMP/mirror.log") -eq $(grep -c . "$list") ]] ||
 		die "mirroring: $(wc -l <"$TMP/mirror.log") of $(grep -c . "$list") pages fetched: $(tail -n 3 "$TMP/mirror.err")"

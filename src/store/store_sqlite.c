@@ -90,6 +90,35 @@ db_version(struct conn *c, int64_t *out, struct error *e)
 }
 
 /*
+ * Which migrations the database has (applied[v] for version v, below
+ * MIGRATION_VERSIONS: file names have three digits).  Numbers were given
+ * out side by side (decision 050): a database may have 021 and not 018.
+ */
+#define MIGRATION_VERSIONS 1000
+
+static int
+db_applied(struct conn *c, unsigned char *applied, struct error *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(applied, 0, MIGRATION_VERSIONS);
+	if (sqlite3_prepare_v2(c->db, "SELECT version FROM schema_migrations",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_error(e, c->db, "reading the schema version");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t v = sqlite3_column_int64(st, 0);
+
+		if (v >= 0 && v < MIGRATION_VERSIONS)
+			applied[v] = 1;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE
+	               ? 0
+	               : db_error(e, c->db, "reading the schema version");
+}
+
+/*
  * Before migrations change an existing database: a copy of it as it was,
  * "PATH.before-NNN" (NNN the newest migration about to run), so an upgrade
  * that goes wrong can be undone by putting the copy back and the older
@@ -125,6 +154,8 @@ static int
 migrate(struct store *s, struct error *e)
 {
 	int64_t have, known = migrations_known();
+	unsigned char applied[MIGRATION_VERSIONS];
+	int missing = 0;
 
 	if (db_version(&s->w, &have, e) == -1)
 		return -1;
@@ -138,7 +169,22 @@ migrate(struct store *s, struct error *e)
 	    conn_exec(&s->w, "PRAGMA synchronous = FULL", e) == -1 ||
 	    conn_exec(&s->w, "PRAGMA foreign_keys = ON", e) == -1)
 		return -1;
-	if (have == known)
+	if (have > 0) {
+		if (db_applied(&s->w, applied, e) == -1)
+			return -1;
+	} else
+		memset(applied, 0, sizeof(applied));
+	for (const struct embed_file *f = embed_sql; f->name != NULL; f++) {
+		int64_t v = migration_version(f->name);
+
+		if (v <= 0 || v >= MIGRATION_VERSIONS)
+			return error_set(
+				e, ERR_IO,
+				"migration %s: not numbered 001 to 999",
+				f->name);
+		missing += !applied[v];
+	}
+	if (missing == 0)
 		return 0;
 	if (have > 0 && !s->memory && backup_before(s, known, e) == -1)
 		return -1;
@@ -153,7 +199,8 @@ migrate(struct store *s, struct error *e)
 		int64_t v = migration_version(f->name);
 		sqlite3_stmt *st = NULL;
 
-		if (v <= have)
+		/* Every one the database lacks, also below its newest. */
+		if (applied[v])
 			continue;
 		if (conn_exec(&s->w, "BEGIN IMMEDIATE", e) == -1)
 			return -1;
