@@ -78,6 +78,9 @@ struct upload {
 struct req_state {
 	struct arena *arena;
 	struct upload *up; /* NULL unless an upload */
+	/* An upload whose body is still arriving is not in s->in_flight:
+	 * a stop does not wait on it (decision 067). */
+	int uncounted;
 	const char *upload_dir;
 	int64_t up_total; /* the upload's body bytes so far */
 	char *uri;        /* raw request target */

@@ -133,6 +133,7 @@ request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct server *s = cls;
 	struct req_state *rq = *con_cls;
 	struct conn_state *cs = conn_state_of(c);
+	int uncounted;
 
 	(void)toe;
 	if (rq == NULL)
@@ -140,6 +141,7 @@ request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	/* The next request on a kept-alive connection gets the idle timeout
 	 * to arrive whole. */
 	conn_idle(cs);
+	uncounted = rq->uncounted;
 	/* Answered or cut: the uploaded file was the handler's to copy. */
 	if (rq->up != NULL)
 		upload_end(rq->up, 1);
@@ -151,7 +153,8 @@ request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		arena_free(rq->arena);
 	free(rq);
 	*con_cls = NULL;
-	atomic_fetch_sub(&s->in_flight, 1);
+	if (!uncounted)
+		atomic_fetch_sub(&s->in_flight, 1);
 }
 
 static size_t
@@ -610,8 +613,11 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 			        strlen(refusal), ROUTE_CLASS_REFUSED);
 			return queue_text(s, c, status, refusal);
 		}
-		if (upload)
+		if (upload) {
 			upload_begin(s, c, rq);
+			rq->uncounted = 1;
+			atomic_fetch_sub(&s->in_flight, 1);
+		}
 		conn_busy(rq->cs, conn_mono_now() + (upload ? LIM_UPLOAD_SECONDS
 		                                            : BODY_SECONDS));
 		return MHD_YES;
@@ -655,6 +661,10 @@ access_handler(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_NO; /* answered by refuse_mid_body(); close */
 	if (rq->up != NULL)
 		upload_end(rq->up, 0); /* the last part flushed, file closed */
+	if (rq->uncounted) {
+		rq->uncounted = 0;
+		atomic_fetch_add(&s->in_flight, 1);
+	}
 	return respond(s, c, rq, method, version);
 }
 
