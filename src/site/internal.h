@@ -126,6 +126,8 @@ void page_not_found(struct site *s, struct req *r, struct resp *rs);
 /* Display date "April 27, 2022" and ISO 8601 for <time datetime>. */
 const char *date_human(struct arena *a, int64_t t);
 const char *date_iso(struct arena *a, int64_t t);
+/* A length of seconds as a player shows it: "1:02:03" or "4:05". */
+const char *duration_text(struct arena *a, int64_t t);
 /* A post as a template map (title, url, date, excerpt, counts...). */
 struct tval *post_model(struct site *s, struct arena *a, const struct post *p);
 /* A book: title, url, order_url, and epub/pdf/cover links when present. */

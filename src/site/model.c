@@ -133,3 +133,16 @@ site_scope_path(struct arena *a, const char *prefix, const char *slug)
 	buf_release(&b);
 	return out;
 }
+
+/* "1:02:03" or "4:05". */
+const char *
+duration_text(struct arena *a, int64_t t)
+{
+	if (t >= 3600)
+		return arena_printf(a, "%lld:%02lld:%02lld",
+		                    (long long)(t / 3600),
+		                    (long long)(t / 60 % 60),
+		                    (long long)(t % 60));
+	return arena_printf(a, "%lld:%02lld", (long long)(t / 60),
+	                    (long long)(t % 60));
+}

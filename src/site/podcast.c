@@ -159,19 +159,6 @@ podcast_feed_get(void *ctx, struct req *r, struct resp *rs)
 	podcast_feed(ctx, r, rs, NULL);
 }
 
-/* "1:02:03" or "4:05". */
-static const char *
-duration_text(struct arena *a, int64_t t)
-{
-	if (t >= 3600)
-		return arena_printf(a, "%lld:%02lld:%02lld",
-		                    (long long)(t / 3600),
-		                    (long long)(t / 60 % 60),
-		                    (long long)(t % 60));
-	return arena_printf(a, "%lld:%02lld", (long long)(t / 60),
-	                    (long long)(t % 60));
-}
-
 void
 episode_model(struct site *s, struct arena *a, struct tval *pm, int64_t id)
 {

@@ -15,19 +15,6 @@
 #include "../store/podcast.h"
 #include "../util/banned.h"
 
-/* "1:02:03" or "4:05". */
-static const char *
-duration_text(struct arena *a, int64_t t)
-{
-	if (t >= 3600)
-		return arena_printf(a, "%lld:%02lld:%02lld",
-		                    (long long)(t / 3600),
-		                    (long long)(t / 60 % 60),
-		                    (long long)(t % 60));
-	return arena_printf(a, "%lld:%02lld", (long long)(t / 60),
-	                    (long long)(t % 60));
-}
-
 const char *
 video_model(struct site *s, struct arena *a, struct tval *pm, int64_t id)
 {
