@@ -37,6 +37,7 @@ struct tval;
 struct tkv {
 	const char *key;
 	struct tval *val;
+	uint32_t hash; /* tmpl_hash() of key: a lookup compares it first */
 };
 
 struct tval {
