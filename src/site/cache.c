@@ -13,10 +13,15 @@
  *  - view counts move nothing: a page may show a count up to
  *    PAGE_CACHE_SECONDS old (the beacon's answer updates it in the page),
  *    and so may lists their comment counts;
- *  - every entry is dropped PAGE_CACHE_SECONDS after it was made.  The
- *    age bound is long on purpose: a page carries the comment form's
- *    render stamp, so every re-render makes a new ETag, and a page
- *    re-rendered every second could never be revalidated with a 304.
+ *  - every entry is dropped PAGE_CACHE_SECONDS after it was made, but a
+ *    post's page (it names the post as `dep`) is kept another such
+ *    period, up to PAGE_CACHE_LONGEST, while no view of the post was
+ *    counted since it was made (views_moved()) and the sidebar is the
+ *    one it shows (sidebar_unchanged()): those are what the age bound
+ *    is for.  The age bound is long on purpose: a page carries the
+ *    comment form's render stamp, so every re-render makes a new ETag,
+ *    and a page re-rendered every second could never be revalidated
+ *    with a 304.
  *
  * One cache for all workers behind a reader-writer lock: a hit takes the
  * read lock, only a fill (or a variant kept for a hit) takes the write
@@ -66,6 +71,10 @@
 #include "../util/banned.h"
 
 #define PAGE_CACHE_SECONDS 60
+/* The longest a page of a post is kept past PAGE_CACHE_SECONDS while
+ * nothing it shows changes (fresh()); a bound on what no number here
+ * tracks, far below the comment form's stamp's 7 days. */
+#define PAGE_CACHE_LONGEST 3600
 #define PAGE_CACHE_MAX     (4 * 1024 * 1024) /* bytes of one entry's body */
 /* What malloc keeps beside each block it hands out (its header), counted
  * as used on top of the block's usable size. */
@@ -120,11 +129,15 @@ struct entry {
 	struct entry *older, *newer; /* the CLOCK ring */
 	atomic_int used;             /* read since the hand passed */
 	uint64_t hash;
-	size_t bytes;             /* counted against the budget */
-	const char *key;          /* in the same block */
-	uint64_t version, clock0; /* store numbers before rendering */
-	int64_t dep;              /* a post whose comments it shows */
+	size_t bytes;              /* counted against the budget */
+	const char *key;           /* in the same block */
+	uint64_t version, clock0;  /* store numbers before rendering */
+	uint64_t views0, sidebar0; /* and the views' and sidebar's */
+	int64_t dep;               /* a post whose comments it shows */
 	time_t at;
+	/* when what it shows was last known to be what a render would
+	 * show (made, or checked by fresh()) */
+	_Atomic time_t checked;
 	int status;
 	const char *content_type;
 	struct header headers[16];
@@ -334,6 +347,20 @@ demote(struct page_cache *c, struct entry *en)
 }
 
 /*
+ * Whether an entry is past its age: PAGE_CACHE_SECONDS since it was made
+ * or last checked, and, for a page that shows a post, the longest too.
+ */
+static int
+aged(const struct entry *en, time_t now)
+{
+	return now - en->at >= PAGE_CACHE_LONGEST ||
+	       (now - atomic_load_explicit(&en->checked,
+	                                   memory_order_relaxed) >=
+	                PAGE_CACHE_SECONDS &&
+	        en->dep <= 0);
+}
+
+/*
  * Room for need more bytes of promoted copies, sparing keep: the hand
  * of their ring drops the copy of a page not sent since it last passed
  * (or stale), and gives the others another round.  So the share holds
@@ -349,8 +376,7 @@ make_unpacked_room(struct page_cache *c, size_t need, const struct entry *keep)
 	while (c->uhand != NULL && c->unpacked + need > share &&
 	       steps++ < 2 * n) {
 		struct entry *en = c->uhand;
-		int stale = en->version != c->version ||
-		            now - en->at >= PAGE_CACHE_SECONDS;
+		int stale = en->version != c->version || aged(en, now);
 
 		if (en == keep ||
 		    (!stale &&
@@ -457,13 +483,37 @@ lookup(struct page_cache *c, const char *key, uint64_t h)
 	return NULL;
 }
 
+/*
+ * An entry is fresh while the store's numbers say nothing it shows has
+ * changed and it is younger than PAGE_CACHE_SECONDS, the age of a view
+ * count or sidebar a reader may be shown.  A page of a post (dep) past
+ * that age is kept another PAGE_CACHE_SECONDS if no view of the post was
+ * counted since it was made and the sidebar is the one it shows: so the
+ * pages of a large site's posts that nobody viewed are not made again
+ * each minute (at 20,000 posts read at random, a wave of renders a
+ * minute), while a viewed one is, within the minute.  Checked at most
+ * once a PAGE_CACHE_SECONDS an entry, under the read lock (the views'
+ * lock is taken then).
+ */
 static int
-fresh(struct site *s, const struct entry *en, uint64_t version)
+fresh(struct site *s, struct entry *en, uint64_t version)
 {
-	return en->version == version &&
-	       (en->dep == 0 ||
-	        store_post_version(s->store, en->dep) <= en->clock0) &&
-	       mono_now() - en->at < PAGE_CACHE_SECONDS;
+	time_t now, checked;
+
+	if (en->version != version ||
+	    (en->dep != 0 &&
+	     store_post_version(s->store, en->dep) > en->clock0))
+		return 0;
+	now = mono_now();
+	checked = atomic_load_explicit(&en->checked, memory_order_relaxed);
+	if (now - checked < PAGE_CACHE_SECONDS)
+		return 1;
+	if (en->dep <= 0 || now - en->at >= PAGE_CACHE_LONGEST ||
+	    !sidebar_unchanged(s, en->sidebar0) ||
+	    views_moved(s->views, en->dep, en->views0))
+		return 0;
+	atomic_store_explicit(&en->checked, now, memory_order_relaxed);
+	return 1;
 }
 
 /*
@@ -479,8 +529,7 @@ make_room(struct page_cache *c, size_t need, const struct entry *keep)
 
 	while (c->hand != NULL && c->bytes + need > c->budget) {
 		struct entry *en = c->hand;
-		int stale = en->version != c->version ||
-		            now - en->at >= PAGE_CACHE_SECONDS;
+		int stale = en->version != c->version || aged(en, now);
 
 		if (en == keep && en->newer == en)
 			break;
@@ -853,8 +902,11 @@ cache_put(struct site *s, const char *key, const struct cache_stamp *st,
 	            block_bytes(en->gz) + block_bytes(en->z);
 	en->version = st->version;
 	en->clock0 = st->clock0;
+	en->views0 = st->views0;
+	en->sidebar0 = st->sidebar0;
 	en->dep = rs->cache_dep;
 	en->at = mono_now();
+	atomic_init(&en->checked, en->at);
 	en->status = rs->status;
 	memcpy(en->etag, rs->etag, sizeof(en->etag));
 	en->last_modified = rs->last_modified;
@@ -909,6 +961,21 @@ cache_usage(struct site *s, size_t *bytes, size_t *entries, size_t *packed)
 	if (packed != NULL)
 		*packed = s->cache->packed;
 	pthread_rwlock_unlock(&s->cache->lock);
+}
+
+void
+cache_backdate(struct site *s, time_t seconds)
+{
+	struct page_cache *c = s->cache;
+
+	pthread_rwlock_wrlock(&c->lock);
+	for (size_t i = 0; i <= c->mask; i++)
+		for (struct entry *en = c->buckets[i]; en; en = en->next) {
+			en->at -= seconds;
+			atomic_store(&en->checked,
+			             atomic_load(&en->checked) - seconds);
+		}
+	pthread_rwlock_unlock(&c->lock);
 }
 
 int

@@ -82,6 +82,11 @@ const char *sidebar_html(struct site *s, struct arena *a);
 /* Build it again if the content has changed or it is SIDEBAR_SECONDS
  * old; never inside a read transaction (see snapshot.c). */
 void sidebar_refresh(struct site *s);
+/* A number that moves when a rebuild changes the sidebar; and whether
+ * the sidebar is still the one that number named and is not due for a
+ * rebuild (so a page made with it shows what a page made now would). */
+uint64_t sidebar_serial(struct site *s);
+int sidebar_unchanged(struct site *s, uint64_t serial);
 
 /* cache.c: whole responses to anonymous GETs, shared by the workers,
  * within budget bytes. */
@@ -90,8 +95,10 @@ void cache_free(struct page_cache *c);
 /* The store's numbers read before a response was made: what a cached
  * copy of it is valid for. */
 struct cache_stamp {
-	uint64_t version; /* store_generation() */
-	uint64_t clock0;  /* store_post_clock() */
+	uint64_t version;  /* store_generation() */
+	uint64_t clock0;   /* store_post_clock() */
+	uint64_t views0;   /* views_serial() */
+	uint64_t sidebar0; /* sidebar_serial(), after site_refresh() */
 };
 /* 1 and rs filled (strings in r's arena) when key is cached and still
  * valid at version; with gzip set, the gzip variant (made now if it was
@@ -108,6 +115,8 @@ void cache_usage(struct site *s, size_t *bytes, size_t *entries,
 /* The forms of its body the entry for key holds (0: none held). */
 enum { CACHE_AS_SENT = 1, CACHE_GZIP = 2, CACHE_PACKED = 4 };
 int cache_forms(struct site *s, const char *key);
+/* For tests: make every entry seconds older. */
+void cache_backdate(struct site *s, time_t seconds);
 
 /*
  * layout.c: the page around a handler's content.  The model every page

@@ -30,6 +30,7 @@ struct sidebar {
 	char *html;
 	uint64_t gen;
 	time_t built;
+	uint64_t serial; /* moves when a rebuild changes html */
 };
 
 static time_t
@@ -319,6 +320,8 @@ rebuild(struct site *s, struct sidebar *sb, uint64_t gen)
 	pthread_rwlock_wrlock(&sb->lock);
 	old = sb->html;
 	sb->html = html;
+	if (old == NULL || strcmp(old, html) != 0)
+		sb->serial++;
 	sb->gen = gen;
 	sb->built = mono_now();
 	pthread_rwlock_unlock(&sb->lock);
@@ -362,6 +365,32 @@ sidebar_refresh(struct site *s)
 	if (!sidebar_fresh(sb, gen))
 		rebuild(s, sb, gen);
 	pthread_mutex_unlock(&sb->build);
+}
+
+uint64_t
+sidebar_serial(struct site *s)
+{
+	struct sidebar *sb = s->sidebar;
+	uint64_t serial;
+
+	pthread_rwlock_rdlock(&sb->lock);
+	serial = sb->serial;
+	pthread_rwlock_unlock(&sb->lock);
+	return serial;
+}
+
+int
+sidebar_unchanged(struct site *s, uint64_t serial)
+{
+	struct sidebar *sb = s->sidebar;
+	int same;
+
+	pthread_rwlock_rdlock(&sb->lock);
+	same = sb->html != NULL && sb->serial == serial &&
+	       sb->gen == store_generation(s->store) &&
+	       mono_now() - sb->built < SIDEBAR_SECONDS;
+	pthread_rwlock_unlock(&sb->lock);
+	return same;
 }
 
 /* Inside a read transaction this is the sidebar site_refresh() left. */

@@ -319,7 +319,8 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 	struct site *s = ctx;
 	const char *key = NULL;
 	struct cache_stamp st = {store_generation(s->store),
-	                         store_post_clock(s->store)};
+	                         store_post_clock(s->store),
+	                         views_serial(s->views), 0};
 	int gzip = req_accepts_gzip(r);
 	struct timespec t0;
 
@@ -336,6 +337,7 @@ site_handle(void *ctx, struct req *r, struct resp *rs)
 	metrics_add(METRIC_CACHE_MISSES, 1);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	site_refresh(s);
+	st.sidebar0 = sidebar_serial(s);
 	store_read_begin(s->store);
 	route(s, r, rs);
 	store_read_end(s->store);

@@ -32,6 +32,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +88,13 @@ struct pstate {
 	int64_t unflushed; /* counted here, not committed yet */
 	uint64_t gen;      /* store_generation() when read */
 	int published;     /* 0: no published post has this id */
+	uint64_t counted;  /* views->serial of its last counted view */
 };
 
 struct ptable {
 	struct pstate *slot;
-	size_t cap, n; /* cap: a power of two, at least 2 n */
+	size_t cap, n;    /* cap: a power of two, at least 2 n */
+	uint64_t dropped; /* the newest counted of the entries let go */
 };
 
 struct rtable {
@@ -123,7 +126,8 @@ struct views {
 	struct store *st;
 	unsigned char key[crypto_shorthash_KEYBYTES];
 
-	pthread_mutex_t lock; /* posts, pending, seen, flushing */
+	pthread_mutex_t lock;        /* posts, pending, seen, flushing */
+	atomic_uint_fast64_t serial; /* views counted since the start */
 	struct ptable posts;
 	struct rtable pending;
 	struct seen seen[2]; /* [0] the newer generation */
@@ -194,9 +198,14 @@ ptable_rebuild(struct ptable *t, size_t cap, int all)
 	t->slot = xcalloc(cap, sizeof(*t->slot));
 	t->cap = cap;
 	t->n = 0;
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].id != 0 && (all || old[i].unflushed > 0))
+	for (size_t i = 0; i < oldcap; i++) {
+		if (old[i].id == 0)
+			continue;
+		if (all || old[i].unflushed > 0)
 			*ptable_place(t, old[i].id) = old[i];
+		else if (old[i].counted > t->dropped)
+			t->dropped = old[i].counted;
+	}
 	free(old);
 }
 
@@ -499,6 +508,7 @@ views_hit(struct views *v, int64_t post_id, const char *ip,
 	               LIM_VIEW_PENDING) == 0) {
 		seen_record(v, h, now);
 		p->unflushed++;
+		p->counted = atomic_fetch_add(&v->serial, 1) + 1;
 		*counted = 1;
 		metrics_add(METRIC_VIEWS_COUNTED, 1);
 	}
@@ -552,6 +562,28 @@ views_total(struct views *v, int64_t post_id, int64_t stored_total)
 		n = p->unflushed;
 	pthread_mutex_unlock(&v->lock);
 	return stored_total + n;
+}
+
+uint64_t
+views_serial(struct views *v)
+{
+	return v != NULL ? atomic_load(&v->serial) : 0;
+}
+
+int
+views_moved(struct views *v, int64_t post_id, uint64_t since)
+{
+	const struct pstate *p;
+	int moved;
+
+	if (v == NULL)
+		return 0;
+	pthread_mutex_lock(&v->lock);
+	p = ptable_find(&v->posts, post_id);
+	/* One let go to make room may have been counted since. */
+	moved = p != NULL ? p->counted > since : v->posts.dropped > since;
+	pthread_mutex_unlock(&v->lock);
+	return moved;
 }
 
 /* ---- flushing --------------------------------------------------------- */

@@ -59,6 +59,14 @@ int views_download(struct views *v, int64_t book_id, const char *file,
  * stored_total). */
 int64_t views_total(struct views *v, int64_t post_id, int64_t stored_total);
 /*
+ * A number that grows by one with each view counted; views_moved() is 1
+ * when a view of post_id was counted after views_serial() said since
+ * (and so a page showing its count made before then shows an old one).
+ * v NULL: 0 and never moved.
+ */
+uint64_t views_serial(struct views *v);
+int views_moved(struct views *v, int64_t post_id, uint64_t since);
+/*
  * The most viewed published posts (type post) of the last days days (today
  * and the days - 1 before it, UTC), at most limit, from a list at most
  * VIEWS_POPULAR_SECONDS old; strings in a.  ERR_INVALID unless days is 1

@@ -26,6 +26,7 @@
 
 struct fx {
 	struct store *st;
+	struct views *views;
 	struct site *site;
 	struct arena *a;
 };
@@ -41,6 +42,9 @@ setup_budget(void **state, size_t budget)
 
 	f.st = store_open(":memory:", 1, &e);
 	if (f.st == NULL)
+		return -1;
+	f.views = svc.views = views_new(f.st, &e);
+	if (f.views == NULL)
 		return -1;
 	f.site = site_new(f.st, &svc, "/nonexistent", "http://x.test", &e);
 	if (f.site == NULL)
@@ -62,6 +66,7 @@ teardown(void **state)
 	struct fx *f = *state;
 
 	site_free(f->site);
+	views_free(f->views);
 	store_close(f->st);
 	arena_free(f->a);
 	return 0;
@@ -105,7 +110,9 @@ static void
 put_body(struct fx *f, const char *key, const char *body, size_t n, int64_t dep)
 {
 	struct cache_stamp st = {store_generation(f->st),
-	                         store_post_clock(f->st)};
+	                         store_post_clock(f->st),
+	                         views_serial(f->views),
+	                         sidebar_serial(f->site)};
 	struct resp rs;
 
 	resp_init(&rs);
@@ -175,6 +182,55 @@ a_comment_drops_only_its_posts_pages(void **state)
 	add_post(f->st, "c");
 	assert_false(hit(f, "/b/", 0, NULL, NULL));
 	assert_false(hit(f, "/", 0, NULL, NULL));
+}
+
+/* A reader's view of post, from its own address. */
+static void
+view(struct fx *f, int64_t post, const char *ip)
+{
+	struct error e;
+	int64_t total;
+	int counted;
+
+	assert_int_equal(views_hit(f->views, post, ip, "Mozilla/5.0 (X11)",
+	                           &total, &counted, &e),
+	                 0);
+	assert_int_equal(counted, 1);
+}
+
+/*
+ * Past the minute a page may show an old view count or sidebar for, a
+ * post's page is kept if its count did not move and the sidebar is the
+ * same (so a large site's unread pages are not all made again each
+ * minute); the page of a post viewed since, and lists, go; and nothing
+ * is kept past the longest age.
+ */
+static void
+a_page_nobody_viewed_outlives_the_minute(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = add_post(f->st, "a"), b = add_post(f->st, "b");
+
+	site_refresh(f->site); /* the sidebar, as a render makes it */
+	put_page(f, "/a/", PAGE, 'a', a);
+	put_page(f, "/b/", PAGE, 'b', b);
+	put_page(f, "/", PAGE, 'h', 0);
+	view(f, a, "192.0.2.1");
+	/* within the minute a view changes nothing */
+	assert_true(hit(f, "/a/", 0, NULL, NULL));
+	cache_backdate(f->site, 61);
+	assert_false(hit(f, "/a/", 0, NULL, NULL)); /* its count moved */
+	assert_false(hit(f, "/", 0, NULL, NULL));   /* a list: its counts */
+	assert_true(hit(f, "/b/", 0, NULL, NULL));
+	/* checked: another minute before it is looked at again */
+	view(f, b, "192.0.2.2");
+	assert_true(hit(f, "/b/", 0, NULL, NULL));
+	cache_backdate(f->site, 61);
+	assert_false(hit(f, "/b/", 0, NULL, NULL));
+	/* nothing is kept past the longest age */
+	put_page(f, "/b/", PAGE, 'b', b);
+	cache_backdate(f->site, 3600);
+	assert_false(hit(f, "/b/", 0, NULL, NULL));
 }
 
 static void
@@ -417,6 +473,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			a_comment_drops_only_its_posts_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_page_nobody_viewed_outlives_the_minute, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			gzip_made_when_first_asked_and_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(budget_is_kept, setup,
