@@ -48,11 +48,13 @@
  * packed only; a packed page read twice
  * while the hand goes round is kept as sent again beside its packed form,
  * and the hand, passing a page nobody read, first drops its unpacked
- * forms and only the next time the page.  Those copies as sent take at
- * most UNPACKED_SHARE of the budget and have a ring of their own: once
- * it is full, a page read again takes the place of a copy not sent since
- * that ring's hand last passed (make_unpacked_room), so the share holds
- * the pages read most now, not the first ones that were read twice.
+ * forms and only the next time the page.  Those copies as sent take
+ * UNPACKED_SHARE of the budget, or more while the cache has room to
+ * spare (given back first when a new page needs it), and have a ring of
+ * their own: once it is full, a page read again takes the place of a
+ * copy not sent since that ring's hand last passed (make_unpacked_room),
+ * so the share holds the pages read most now, not the first ones that
+ * were read twice.
  * So a large site's cold pages cost a decompression (about 3 µs) instead
  * of a render, and its hot pages a copy (docs/ARCHITECTURE.md, "Page
  * cache").
@@ -361,6 +363,23 @@ aged(const struct entry *en, time_t now)
 }
 
 /*
+ * The bytes copies as sent beside packed bodies may take: UNPACKED_SHARE
+ * of the budget, or more while the cache has room to spare.  A smaller
+ * site's pages then nearly all stay as sent (at 20,000 posts the packed
+ * pages take some 25 MB of 256, and a Zipf reader's tail was unpacked
+ * again and again for want of a share an eighth of the budget); a fill
+ * that needs the room takes it back from them first (make_room()).
+ */
+static size_t
+unpacked_limit(const struct page_cache *c)
+{
+	size_t share = c->budget / UNPACKED_SHARE;
+	size_t spare = c->budget > c->bytes ? c->budget - c->bytes : 0;
+
+	return c->unpacked + spare > share ? c->unpacked + spare : share;
+}
+
+/*
  * Room for need more bytes of promoted copies, sparing keep: the hand
  * of their ring drops the copy of a page not sent since it last passed
  * (or stale), and gives the others another round.  So the share holds
@@ -368,9 +387,10 @@ aged(const struct entry *en, time_t now)
  * a crawler's).  Two rounds at most: every copy is looked at twice.
  */
 static void
-make_unpacked_room(struct page_cache *c, size_t need, const struct entry *keep)
+make_unpacked_room(struct page_cache *c, size_t need, const struct entry *keep,
+                   size_t share)
 {
-	size_t share = c->budget / UNPACKED_SHARE, steps = 0, n = c->nu;
+	size_t steps = 0, n = c->nu;
 	time_t now = mono_now();
 
 	while (c->uhand != NULL && c->unpacked + need > share &&
@@ -526,7 +546,18 @@ static void
 make_room(struct page_cache *c, size_t need, const struct entry *keep)
 {
 	time_t now = mono_now();
+	size_t share = c->budget / UNPACKED_SHARE;
 
+	/* Copies past their share give the room back first: a page
+	 * unpacked again costs microseconds, one evicted a render. */
+	if (c->bytes + need > c->budget && c->unpacked > share) {
+		size_t over = c->bytes + need - c->budget;
+
+		make_unpacked_room(c, 0, keep,
+		                   c->unpacked - over > share
+		                           ? c->unpacked - over
+		                           : share);
+	}
 	while (c->hand != NULL && c->bytes + need > c->budget) {
 		struct entry *en = c->hand;
 		int stale = en->version != c->version || aged(en, now);
@@ -616,9 +647,10 @@ keep_for_entry(struct site *s, const char *key, uint64_t h, uint64_t version,
 		}
 	}
 	if (want_body && en->body == NULL && rs->body.len == en->len) {
-		make_unpacked_room(c, en->len + MALLOC_OVERHEAD, en);
-		if (c->unpacked + en->len + MALLOC_OVERHEAD <=
-		    c->budget / UNPACKED_SHARE) {
+		size_t limit = unpacked_limit(c);
+
+		make_unpacked_room(c, en->len + MALLOC_OVERHEAD, en, limit);
+		if (c->unpacked + en->len + MALLOC_OVERHEAD <= limit) {
 			char *body = xmalloc(en->len + 1);
 			size_t b = block_bytes(body);
 
@@ -708,7 +740,7 @@ cache_get(struct site *s, const struct req *r, const char *key,
 		 * workers once the room was taken) */
 		need_body =
 			was_used && (c->unpacked + en->len + MALLOC_OVERHEAD <=
-		                             c->budget / UNPACKED_SHARE ||
+		                             unpacked_limit(c) ||
 		                     may_demote(c));
 	if (rs->ready != NULL)
 		ready_ref(rs->ready);

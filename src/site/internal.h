@@ -84,7 +84,8 @@ const char *sidebar_html(struct site *s, struct arena *a);
 void sidebar_refresh(struct site *s);
 /* A number that moves when a rebuild changes the sidebar; and whether
  * the sidebar is still the one that number named and is not due for a
- * rebuild (so a page made with it shows what a page made now would). */
+ * rebuild, or is being rebuilt (so a page made with it shows what a page
+ * made now would). */
 uint64_t sidebar_serial(struct site *s);
 int sidebar_unchanged(struct site *s, uint64_t serial);
 

@@ -8,6 +8,7 @@
  */
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,7 +31,8 @@ struct sidebar {
 	char *html;
 	uint64_t gen;
 	time_t built;
-	uint64_t serial; /* moves when a rebuild changes html */
+	uint64_t serial;     /* moves when a rebuild changes html */
+	atomic_int building; /* a rebuild is under way */
 };
 
 static time_t
@@ -362,8 +364,11 @@ sidebar_refresh(struct site *s)
 			return;
 		pthread_mutex_lock(&sb->build);
 	}
-	if (!sidebar_fresh(sb, gen))
+	if (!sidebar_fresh(sb, gen)) {
+		atomic_store(&sb->building, 1);
 		rebuild(s, sb, gen);
+		atomic_store(&sb->building, 0);
+	}
 	pthread_mutex_unlock(&sb->build);
 }
 
@@ -386,9 +391,11 @@ sidebar_unchanged(struct site *s, uint64_t serial)
 	int same;
 
 	pthread_rwlock_rdlock(&sb->lock);
+	/* While one is rebuilt, pages made now show this one too. */
 	same = sb->html != NULL && sb->serial == serial &&
 	       sb->gen == store_generation(s->store) &&
-	       mono_now() - sb->built < SIDEBAR_SECONDS;
+	       (mono_now() - sb->built < SIDEBAR_SECONDS ||
+	        atomic_load(&sb->building));
 	pthread_rwlock_unlock(&sb->lock);
 	return same;
 }
