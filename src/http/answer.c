@@ -84,6 +84,7 @@ struct ready {
 	atomic_int refs;
 	struct MHD_Response *mr;
 	size_t bytes;
+	char *buf; /* the body, freed by the library with mr */
 };
 
 struct ready *
@@ -96,9 +97,18 @@ ready_new(const struct req *r, const struct resp *rs, int gzip)
 	    rs->static_body != NULL || b->len == 0)
 		return NULL;
 	rd = xcalloc(1, sizeof(*rd));
-	rd->mr = MHD_create_response_from_buffer(b->len, b->p,
-	                                         MHD_RESPMEM_MUST_COPY);
+	/* NUL-terminated, as the cache keeps bodies: it may keep this one
+	 * as its own copy (ready_body()). */
+	rd->buf = xmalloc(b->len + 1);
+	memcpy(rd->buf, b->p, b->len);
+	rd->buf[b->len] = '\0';
+	rd->mr =
+		MHD_create_response_from_buffer_with_free_callback_cls(b->len,
+	                                                               rd->buf,
+	                                                               free,
+	                                                               rd->buf);
 	if (rd->mr == NULL) {
+		free(rd->buf);
 		free(rd);
 		return NULL;
 	}
@@ -129,6 +139,12 @@ size_t
 ready_bytes(const struct ready *rd)
 {
 	return rd->bytes;
+}
+
+char *
+ready_body(const struct ready *rd)
+{
+	return rd->buf;
 }
 
 struct MHD_Response *

@@ -115,6 +115,8 @@ struct ready *ready_new(const struct req *r, const struct resp *rs, int gzip);
 void ready_ref(struct ready *rd);
 void ready_unref(struct ready *rd);
 size_t ready_bytes(const struct ready *rd);
+/* Its body (NUL-terminated): valid while a reference is held. */
+char *ready_body(const struct ready *rd);
 
 /* gazette.conf's url when the file gives none. */
 #define SITE_URL_DEFAULT "http://127.0.0.1:8080"

@@ -160,8 +160,13 @@ struct entry {
 	struct entry *uolder, *unewer;
 	atomic_int uused;
 	/* body and gz made into responses sent as they are (http.h), once
-	 * read again; NULL until then.  Set under the write lock. */
+	 * read again; NULL until then.  Set under the write lock.  A ready
+	 * response's buffer then is the entry's body (or gz) too, not a
+	 * second copy (shared, bit v), and rbytes[v] what the response
+	 * itself costs beyond it. */
 	struct ready *ready[2];
+	unsigned shared;
+	size_t rbytes[2];
 };
 
 struct page_cache {
@@ -324,24 +329,41 @@ drop_ready(struct entry *en)
 
 	for (int v = 0; v < 2; v++)
 		if (en->ready[v] != NULL) {
-			b += ready_bytes(en->ready[v]);
+			b += en->rbytes[v];
 			ready_unref(en->ready[v]);
 			en->ready[v] = NULL;
+			en->rbytes[v] = 0;
 		}
 	return b;
+}
+
+/*
+ * Free en's body and gzip variant, and its ready responses: a form that
+ * is a response's buffer goes with the response (the library frees it
+ * once no connection is sending it any more).
+ */
+static void
+forms_free(struct entry *en)
+{
+	if (!(en->shared & 1))
+		free(en->body);
+	if (!(en->shared & 2))
+		free(en->gz);
+	drop_ready(en);
+	en->shared = 0;
+	en->body = en->gz = NULL;
 }
 
 /* Drop a packed entry's copy as sent, and its gzip variant. */
 static void
 demote(struct page_cache *c, struct entry *en)
 {
-	size_t b = block_bytes(en->body) + block_bytes(en->gz) + drop_ready(en);
+	size_t b = block_bytes(en->body) + block_bytes(en->gz) + en->rbytes[0] +
+	           en->rbytes[1];
 
 	if (en->body != NULL)
 		uring_del(c, en);
-	free(en->body);
-	free(en->gz);
-	en->body = en->gz = NULL;
+	forms_free(en);
 	en->gzlen = 0;
 	en->bytes -= b;
 	c->bytes -= b;
@@ -430,9 +452,7 @@ cache_new(size_t budget)
 static void
 entry_free(struct entry *en)
 {
-	drop_ready(en);
-	free(en->body);
-	free(en->gz);
+	forms_free(en);
 	free(en->z);
 	zdict_unref(en->dict);
 	free(en);
@@ -620,16 +640,29 @@ keep_for_entry(struct site *s, const char *key, uint64_t h, uint64_t version,
 	en = lookup(c, key, h);
 	if (en == NULL || en->version != version || en->at != at)
 		goto out;
-	/* Only beside the form it was made from: demote() drops both. */
+	/* Only beside the form it was made from (demote() drops both), and
+	 * in its place: the response's buffer becomes the entry's copy. */
 	if (rd != NULL && en->ready[v] == NULL &&
 	    (v ? en->gz != NULL : en->body != NULL)) {
-		size_t b = ready_bytes(rd);
+		char **form = v ? &en->gz : &en->body;
+		size_t len = v ? en->gzlen : en->len;
+		size_t old = block_bytes(*form);
+		size_t nb = block_bytes(ready_body(rd));
+		size_t rb = ready_bytes(rd) - len;
 
-		make_room(c, b, en);
-		en->ready[v] = rd;
-		en->bytes += b;
-		c->bytes += b;
-		rd = NULL;
+		make_room(c, rb + (nb > old ? nb - old : 0), en);
+		if (*form != NULL && !(en->shared & (1u << v))) {
+			free(*form);
+			*form = ready_body(rd);
+			en->shared |= 1u << v;
+			en->ready[v] = rd;
+			en->rbytes[v] = rb;
+			en->bytes = en->bytes - old + nb + rb;
+			c->bytes = c->bytes - old + nb + rb;
+			if (v == 0 && en->unewer != NULL)
+				c->unpacked = c->unpacked - old + nb;
+			rd = NULL;
+		}
 	}
 	if (want_gz && en->gz == NULL && en->gzippable) {
 		if (rs->gz.len == 0)
