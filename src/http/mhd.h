@@ -45,6 +45,8 @@ struct conn_state {
 	MHD_socket fd;
 	struct worker *w;
 	struct netaddr client; /* the peer, narrowed by netaddr_client() */
+	char peer[46];         /* the peer as text (INET6_ADDRSTRLEN), made
+	                          by its first request ("" until then) */
 	int limited;           /* not a trusted proxy: one of its address's
 	                          LIM_CONNECTIONS_PER_ADDR */
 	int gone;              /* shut down here; the library closes it */
