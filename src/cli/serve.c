@@ -343,6 +343,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	scheduler_watch(sched, site);
 	/* Uploads stream into SITE/media/.tmp, on the media folder's disk
 	 * (media/media.h); hidden, so never served. */
 	snprintf(media_dir, sizeof(media_dir), "%s/media", c->site);

@@ -86,6 +86,10 @@ void sidebar_refresh(struct site *s);
  * the sidebar is still the one that number named and is not due for a
  * rebuild, or is being rebuilt (so a page made with it shows what a page
  * made now would). */
+/* The scheduler's thread, twice a second: the sidebar made again when
+ * it is due, so that a request need not (sidebar_refresh() then leaves a
+ * sidebar that is only due by its age to it, SIDEBAR_TICK_GRACE more). */
+void site_tick(struct site *s);
 uint64_t sidebar_serial(struct site *s);
 int sidebar_unchanged(struct site *s, uint64_t serial);
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "site.h"
+#include "internal.h"
 #include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/log.h"
@@ -26,6 +26,7 @@ struct scheduler {
 	struct store *store;
 	pthread_t thread;
 	atomic_int stop;
+	_Atomic(struct site *) site; /* scheduler_watch() */
 };
 
 static void
@@ -49,8 +50,13 @@ scheduler_main(void *arg)
 	struct error e;
 
 	while (!atomic_load(&sc->stop)) {
+		struct site *s;
+
 		publish_due(sc->store);
 		cache_tidy();
+		s = atomic_load(&sc->site);
+		if (s != NULL)
+			site_tick(s);
 		if (clock_now() - purged >= SCHEDULE_PURGE_SECONDS) {
 			purged = clock_now();
 			if (store_session_purge(sc->store, purged, &e) == -1)
@@ -76,6 +82,13 @@ scheduler_start(struct store *st, struct error *e)
 		return NULL;
 	}
 	return sc;
+}
+
+void
+scheduler_watch(struct scheduler *sc, struct site *s)
+{
+	if (sc != NULL)
+		atomic_store(&sc->site, s);
 }
 
 void

@@ -63,6 +63,10 @@ extern const struct header site_headers[];
 /* schedule.c: publishes scheduled items at their time (a thread). */
 struct scheduler;
 struct scheduler *scheduler_start(struct store *st, struct error *e);
+/* From now on its thread also keeps s's sidebar fresh (site_tick()), so
+ * that no reader's request waits for it to be made again; before
+ * site_free(s), scheduler_stop(). */
+void scheduler_watch(struct scheduler *sc, struct site *s);
 void scheduler_stop(struct scheduler *sc);
 /* cache.c: give free heap pages back to the system when the page cache
  * has freed much since the last time (the scheduler's thread calls it,
