@@ -34,6 +34,9 @@ enum tval_kind {
 
 struct tval;
 
+/* FNV-1a over p[0..n): what struct tkv's hash holds of its key. */
+uint32_t tmpl_hash(const char *p, size_t n);
+
 struct tkv {
 	const char *key;
 	struct tval *val;

@@ -68,6 +68,7 @@
 #include <zstd.h>
 
 #include "internal.h"
+#include "cache_pack.h"
 #include "../util/alloc.h"
 #include "../util/metrics.h"
 #include "../util/banned.h"
@@ -84,10 +85,6 @@
 /* New pages are kept packed once the cache holds this share of its
  * budget: below it nothing is evicted, and packing would only cost. */
 #define PACK_FROM_PCT 75
-/* With a dictionary, level 3 packed a 15 KB demo article in 11 µs to
- * 702 bytes, level 1 in 22-38 µs to 768, -1 in 13-22 µs to 803 (one
- * core of the 2-CPU machine; unpacking 2.5-4 µs). */
-#define PACK_LEVEL 3
 /* Bodies kept as sent beside their packed form (pages read twice while
  * the hand went round) take at most this fraction of the budget: with a
  * large site read uniformly the hand goes round slowly, nearly every page
@@ -115,16 +112,6 @@ static atomic_int trim_due;
 #define DICT_MAX_BYTES    65536
 #define DICT_BUDGET_SHARE 16
 #define DICT_SECONDS      PAGE_CACHE_SECONDS
-
-/* A packing dictionary, shared by the entries packed with it. */
-struct zdict {
-	atomic_int refs;
-	ZSTD_CDict *c;
-	ZSTD_DDict *d;
-	uint64_t version;
-	time_t at;
-	size_t bytes;
-};
 
 struct entry {
 	struct entry *next;          /* hash chain */
@@ -186,53 +173,6 @@ struct page_cache {
 	size_t freed; /* bytes given back to malloc since its last trim */
 };
 
-/* Each worker's zstd contexts, made when first needed. */
-static pthread_key_t cctx_key, dctx_key;
-static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
-
-static void
-free_cctx(void *p)
-{
-	ZSTD_freeCCtx(p);
-}
-
-static void
-free_dctx(void *p)
-{
-	ZSTD_freeDCtx(p);
-}
-
-static void
-ctx_keys(void)
-{
-	pthread_key_create(&cctx_key, free_cctx);
-	pthread_key_create(&dctx_key, free_dctx);
-}
-
-static ZSTD_CCtx *
-thread_cctx(void)
-{
-	ZSTD_CCtx *z;
-
-	pthread_once(&ctx_once, ctx_keys);
-	z = pthread_getspecific(cctx_key);
-	if (z == NULL && (z = ZSTD_createCCtx()) != NULL)
-		pthread_setspecific(cctx_key, z);
-	return z;
-}
-
-static ZSTD_DCtx *
-thread_dctx(void)
-{
-	ZSTD_DCtx *z;
-
-	pthread_once(&ctx_once, ctx_keys);
-	z = pthread_getspecific(dctx_key);
-	if (z == NULL && (z = ZSTD_createDCtx()) != NULL)
-		pthread_setspecific(dctx_key, z);
-	return z;
-}
-
 static time_t
 mono_now(void)
 {
@@ -240,44 +180,6 @@ mono_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
-}
-
-static struct zdict *
-zdict_new(const char *page, size_t len, uint64_t version)
-{
-	struct zdict *d = xcalloc(1, sizeof(*d));
-
-	d->c = ZSTD_createCDict(page, len, PACK_LEVEL);
-	d->d = ZSTD_createDDict(page, len);
-	if (d->c == NULL || d->d == NULL) {
-		ZSTD_freeCDict(d->c);
-		ZSTD_freeDDict(d->d);
-		free(d);
-		return NULL;
-	}
-	atomic_init(&d->refs, 1);
-	d->version = version;
-	d->at = mono_now();
-	d->bytes = ZSTD_sizeof_CDict(d->c) + ZSTD_sizeof_DDict(d->d);
-	return d;
-}
-
-static void
-zdict_ref(struct zdict *d)
-{
-	if (d != NULL)
-		atomic_fetch_add_explicit(&d->refs, 1, memory_order_relaxed);
-}
-
-static void
-zdict_unref(struct zdict *d)
-{
-	if (d != NULL &&
-	    atomic_fetch_sub_explicit(&d->refs, 1, memory_order_acq_rel) == 1) {
-		ZSTD_freeCDict(d->c);
-		ZSTD_freeDDict(d->d);
-		free(d);
-	}
 }
 
 /* Bytes a block costs the process, as the budget counts them. */
@@ -607,18 +509,7 @@ make_room(struct page_cache *c, size_t need, const struct entry *keep)
 static int
 unpack(const struct entry *en, struct buf *out)
 {
-	ZSTD_DCtx *z = thread_dctx();
-	size_t n;
-
-	if (z == NULL || buf_grow(out, en->len) == -1)
-		return -1;
-	n = ZSTD_decompress_usingDDict(z, out->p, en->len, en->z, en->zlen,
-	                               en->dict->d);
-	if (ZSTD_isError(n) || n != en->len)
-		return -1;
-	out->len = n;
-	out->p[n] = '\0';
-	return 0;
+	return zunpack(en->dict, en->z, en->zlen, en->len, out);
 }
 
 /*
@@ -840,7 +731,7 @@ dict_for(struct page_cache *c, const struct resp *rs, const char *body,
 	    rs->status != 200 || len < DICT_MIN_BYTES || len > DICT_MAX_BYTES ||
 	    strncmp(rs->content_type, "text/html", 9) != 0)
 		return d;
-	if ((nd = zdict_new(body, len, version)) == NULL)
+	if ((nd = zdict_new(body, len, version, mono_now())) == NULL)
 		return d;
 	if (nd->bytes > c->budget / DICT_BUDGET_SHARE) {
 		zdict_unref(nd);
@@ -874,22 +765,11 @@ dict_for(struct page_cache *c, const struct resp *rs, const char *body,
 static void
 pack(struct entry *en, struct zdict *d, const char *body, size_t len)
 {
-	ZSTD_CCtx *z = thread_cctx();
-	size_t bound = ZSTD_compressBound(len), n;
-	char *out;
-
-	if (z == NULL)
-		return;
-	out = xmalloc(bound);
-	n = ZSTD_compress_usingCDict(z, out, bound, body, len, d->c);
-	if (ZSTD_isError(n) || n >= len / 2) {
-		free(out);
-		return;
+	en->z = zpack(d, body, len, &en->zlen);
+	if (en->z != NULL) {
+		en->dict = d;
+		zdict_ref(d);
 	}
-	en->z = xrealloc(out, n);
-	en->zlen = n;
-	en->dict = d;
-	zdict_ref(d);
 }
 
 void
