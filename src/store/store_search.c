@@ -2,7 +2,9 @@
  * search.h on SQLite: full-text search over posts_fts (migration 005).
  * The triggers of that migration keep the index in step with posts, tags
  * and users; this file reads it, sets a post's body text from its HTML,
- * and rebuilds it all for `gazette search reindex`.
+ * and makes it all again for `gazette search reindex` and whenever the
+ * language setting asks for another stemmer than the one it was made with
+ * (gazette_stem, store_search_stem.c; decision 088).
  *
  * Ranking: bm25 with the title weighted far above the body.  A query
  * matching more than LIM_SEARCH_RESULTS items ranks only the newest of
@@ -729,7 +731,19 @@ search_language_sync(struct store *s, struct error *e)
 {
 	char want[SEARCH_LANG_BYTES + 1], have[SEARCH_LANG_BYTES + 1];
 	int64_t n = 0;
+	int rc;
 
+	/* A look first, without the write lock another process may hold
+	 * (an import): nearly every open finds the index as it should be. */
+	writer_lock(s);
+	rc = language_wanted(s, want, e);
+	if (rc == 0)
+		rc = language_built(s, have, e);
+	writer_unlock(s);
+	if (rc == -1)
+		return -1;
+	if (strcmp(want, have) == 0)
+		return 0;
 	if (store_begin(s, e) == -1)
 		return -1;
 	if (language_wanted(s, want, e) == -1 ||
