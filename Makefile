@@ -78,8 +78,11 @@ unit: build asan
 		$(MESON) test -C $(ASAN) --print-errorlogs
 
 # The end-to-end suite runs once, against the sanitizer build of the server.
-e2e: asan
+# Its sqlite3 loads the plain build's gazette_stem (decision 088): an ASan
+# build of it cannot be loaded into a sqlite3 built without.
+e2e: build asan
 	GAZETTE_BIN=$(CURDIR)/$(ASAN)/gazette \
+	GAZETTE_SQLITE_EXT=$(CURDIR)/$(BUILD)/src/gazette_stem \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		node --test --test-concurrency=2 tests/e2e/
 
@@ -105,8 +108,9 @@ format-check:
 		&& echo "clang-format: ok"
 
 # `make install` puts what `make build` made in place: the binary, the man
-# page, the systemd unit (its ExecStart naming BINDIR), bash completion and
-# the licence.  PREFIX (default /usr/local) and DESTDIR (a staging root for
+# page, the systemd unit (its ExecStart naming BINDIR), bash completion,
+# the licence, and the search tokenizer as a SQLite extension (LIBDIR) for
+# sqlite3 beside gazette (decision 090).  PREFIX (default /usr/local) and DESTDIR (a staging root for
 # packagers) as usual; BUILD names the build to take the binary from.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -114,12 +118,14 @@ MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DOCDIR ?= $(PREFIX)/share/doc/gazette
+LIBDIR ?= $(PREFIX)/lib/gazette
 
 install:
 	@test -x $(BUILD)/gazette || { echo "install: no $(BUILD)/gazette; run make build first" >&2; exit 1; }
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(DOCDIR)
+		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(LIBDIR)
 	install -m 0755 $(BUILD)/gazette $(DESTDIR)$(BINDIR)/gazette
+	install -m 0644 $(BUILD)/src/gazette_stem.so $(DESTDIR)$(LIBDIR)/gazette_stem.so
 	install -m 0644 man/gazette.1 $(DESTDIR)$(MANDIR)/man1/gazette.1
 	sed 's|@BINDIR@|$(BINDIR)|g' dist/gazette.service.in > $(DESTDIR)$(UNITDIR)/gazette.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/gazette.service

@@ -4,8 +4,13 @@
  */
 #include <pthread.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <unistr.h>
+#include <uniwbrk.h>
 
 #include "spam.h"
 #include "../util/alloc.h"
@@ -362,13 +367,18 @@ spam_is_duplicate(struct spam *sp, int64_t post_id, const char *email,
 /* ---- the classifier --------------------------------------------------- */
 
 /*
- * Tokens: words, and what the links say.  A word is a run of ASCII letters
- * and digits and of bytes of other characters (so accented and non-Latin
- * words stay whole), split also at the common non-ASCII spaces and
- * punctuation (see sep_len); ASCII letters are lower-cased.  Words of
- * fewer than 2 or more than LIM_SPAM_TOKEN_BYTES bytes are skipped.  Each
- * link (http://, https://, www.) adds "host:HOST" and, for a host with
- * more than two labels, "host:" and its last two; more than two links add
+ * Tokens: words, and what the links say.  Words are found as Unicode
+ * finds them (UAX #29 word boundaries, libunistring's u8_wordbreaks): a
+ * segment holding a letter or a digit is a word, so Cyrillic, Greek or
+ * Arabic words stand alone and Chinese or Japanese text, written without
+ * spaces, gives a word per ideograph; two ideographs side by side also
+ * give the pair as a token, since a single character says little.  Each
+ * word is case-folded and NFKC-normalised (u8_casefold, language-neutral,
+ * so the server's locale changes nothing): "ПРИВЕТ" is "привет" and
+ * full-width "ＢＵＹ" is "buy".  Words of fewer than 2 or more than
+ * LIM_SPAM_TOKEN_BYTES bytes once folded are skipped.  Each link
+ * (http://, https://, www.) adds "host:HOST" and, for a host with more
+ * than two labels, "host:" and its last two; more than two links add
  * "links:many".  A token counts once per comment, and at most
  * LIM_SPAM_TOKENS of them, hosts first, are read.
  */
@@ -534,30 +544,79 @@ add_links(struct tokens *tk, const char *text)
 		(void)tokens_add(tk, "links:many", "", 0);
 }
 
+/* Whether s[0..n) holds a letter or a digit; *ideo: it is one ideograph. */
+static int
+is_word(const uint8_t *s, size_t n, int *ideo)
+{
+	ucs4_t c;
+	int len, any = 0, chars = 0;
+
+	*ideo = 0;
+	for (size_t i = 0; i < n; i += (size_t)len) {
+		len = u8_mbtouc(&c, s + i, n - i);
+		chars++;
+		if (uc_is_alnum(c))
+			any = 1;
+		if (chars == 1 && (size_t)len == n)
+			*ideo = uc_is_property_ideographic(c);
+	}
+	return any;
+}
+
+/* Add the word s[0..n) folded; -1 when the comment has all its tokens. */
+static int
+add_word(struct tokens *tk, const uint8_t *s, size_t n)
+{
+	uint8_t buf[4 * TOKEN_BYTES], *f;
+	size_t len = sizeof(buf);
+	int rc = 0;
+
+	/* Folding grows a word by a few bytes at most (NFKC expands a
+	 * ligature to three letters): longer ones are never tokens. */
+	if (n > sizeof(buf) / 2)
+		return 0;
+	f = u8_casefold(s, n, NULL, UNINORM_NFKC, buf, &len);
+	if (f == NULL)
+		return 0;
+	if (len >= TOKEN_MIN && len <= LIM_SPAM_TOKEN_BYTES)
+		rc = tokens_add(tk, "", (const char *)f, len);
+	if (f != buf)
+		free(f);
+	return rc;
+}
+
 /* The distinct tokens of text. */
 static struct tokens *
 tokenise(const char *text)
 {
 	struct tokens *tk = tokens_new();
-	const unsigned char *p = (const unsigned char *)text, *w;
-	size_t sep;
+	const uint8_t *s = (const uint8_t *)text;
+	size_t n = strlen(text), start = 0, prev = SIZE_MAX;
+	char *brk;
 
 	add_links(tk, text);
-	while (*p != '\0') {
-		sep = sep_len(p);
-		if (sep > 0) {
-			p += sep;
+	if (n == 0)
+		return tk;
+	brk = xmalloc(n);
+	u8_wordbreaks(s, n, brk);
+	/* The segments between the breaks; prev: where the ideograph just
+	 * before the current segment starts, or SIZE_MAX. */
+	for (size_t i = 1; i <= n; i++) {
+		int ideo;
+
+		if (i < n && !brk[i])
 			continue;
+		if (is_word(s + start, i - start, &ideo)) {
+			if (add_word(tk, s + start, i - start) == -1)
+				break;
+			if (ideo && prev != SIZE_MAX &&
+			    add_word(tk, s + prev, i - prev) == -1)
+				break;
 		}
-		w = p;
-		while (*p != '\0' && sep_len(p) == 0)
-			p++;
-		if ((size_t)(p - w) < TOKEN_MIN ||
-		    (size_t)(p - w) > LIM_SPAM_TOKEN_BYTES)
-			continue;
-		if (tokens_add(tk, "", (const char *)w, (size_t)(p - w)) == -1)
-			break;
+		prev = ideo ? start : SIZE_MAX;
+		start = i;
 	}
+	free(brk);
 	return tk;
 }
 

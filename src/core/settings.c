@@ -56,6 +56,10 @@ const struct setting_def setting_defs[] = {
          LIM_SITE_TEXT_BYTES, NULL, SETTING_BOTH, 0, 1},
 	{"tagline", "Tagline", "Shown under the title.", NULL, SETTING_LINE, 0,
          LIM_SITE_TEXT_BYTES, NULL, SETTING_BOTH, 0, 0},
+	{"language", "Language",
+         "The site's language, a tag such as en, ru or de: search stems "
+         "words for it (a change indexes every post again).",
+         "en", SETTING_LINE, 0, 35, NULL, SETTING_BOTH, 0, 0},
 	{"site_url", "Site URL",
          "The address in links, feeds, cookies and mail: url in gazette.conf; "
          "a restart applies a change.",

@@ -106,6 +106,15 @@ int store_backup_conn(sqlite3 *db, const char *src_name, const char *dest,
 /* store_search_fts.c: add the SQL functions search needs to db (conn_open
  * calls it for every connection). */
 int search_functions_add(sqlite3 *db, struct error *e);
+/* store_search_stem.c: the FTS5 tokenizer posts_fts is made with
+ * (decision 088), taking the language as its argument. */
+#define SEARCH_TOKENIZER "gazette_stem"
+int search_tokenizer_add(fts5_api *api, struct error *e);
+/* store_search.c: make posts_fts again, and index every post, when the
+ * language setting asks for another language than the one it was made
+ * for (store_open after the migrations, and every write of the setting);
+ * in a transaction of its own or the caller's. */
+int search_language_sync(struct store *s, struct error *e);
 /* store_search_fts.c: what search_rank() records of the matches it scores,
  * for search_snippet() and search_highlight() (bound as a pointer of this
  * type). */

@@ -61,6 +61,18 @@ int store_search(struct store *s, struct arena *a, const struct search_query *q,
  * its source).  An empty body_html changes nothing. */
 int store_search_body_set(struct store *s, int64_t id, const char *body_html,
                           struct error *e);
-/* Rebuild the whole index from posts, tags and users; *n posts. */
+/* Make the whole index again from posts, tags and users, with the
+ * stemmer of the language setting; *n posts. */
 int store_search_reindex(struct store *s, int64_t *n, struct error *e);
+
+/*
+ * The language the index stems for, from a language tag (BCP 47, the
+ * language setting): its primary subtag in lower case ("pt-BR" -> "pt"),
+ * which libstemmer knows by that ISO 639 code when it has a stemmer for
+ * it.  A tag whose primary subtag is not 2 to SEARCH_LANG_BYTES letters
+ * (BCP 47's longest), or NULL, gives SEARCH_LANG_DEFAULT.
+ */
+#define SEARCH_LANG_BYTES   8
+#define SEARCH_LANG_DEFAULT "en"
+void search_language_of(const char *tag, char out[SEARCH_LANG_BYTES + 1]);
 #endif

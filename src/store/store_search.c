@@ -2,7 +2,9 @@
  * search.h on SQLite: full-text search over posts_fts (migration 005).
  * The triggers of that migration keep the index in step with posts, tags
  * and users; this file reads it, sets a post's body text from its HTML,
- * and rebuilds it all for `gazette search reindex`.
+ * and makes it all again for `gazette search reindex` and whenever the
+ * language setting asks for another stemmer than the one it was made with
+ * (gazette_stem, store_search_stem.c; decision 088).
  *
  * Ranking: bm25 with the title weighted far above the body.  A query
  * matching more than LIM_SEARCH_RESULTS items ranks only the newest of
@@ -18,6 +20,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +31,7 @@
 #include "../util/buf.h"
 #include "../util/html_text.h"
 #include "../util/limits.h"
+#include "../util/log.h"
 #include "../util/banned.h"
 
 /* bm25 (search_rank, below; ?13 whether the terms' IDFs are needed, ?14
@@ -80,10 +84,13 @@ static const char SQL_TERM_DOCS[] =
  * The index's structure record (FTS5 keeps it in its data table at id 10,
  * FTS5_STRUCTURE_ROWID): every committed change to the index writes a new
  * segment or merges some, and rewrites it, so the same record means the
- * same index.  The cache of term counts below is kept per record.
+ * same index.  The cache of term counts below is kept per record and per
+ * schema version: an index rebuilt for another language (a new table)
+ * may start again with the record an old one had.
  */
 static const char SQL_INDEX_VERSION[] =
-	"SELECT block FROM posts_fts_data WHERE id = 10";
+	"SELECT block, (SELECT schema_version FROM pragma_schema_version) "
+	"FROM posts_fts_data WHERE id = 10";
 
 /*
  * The title with its matches marked and a snippet of the body, for the
@@ -115,7 +122,13 @@ const struct store_stmt search_reader_stmts[] = {
 static const char SQL_BODY_SET[] =
 	"UPDATE posts_fts SET body = ?2 WHERE rowid = ?1";
 
-static const char SQL_REINDEX_CLEAR[] = "DELETE FROM posts_fts";
+/* The tokenizer posts_fts was made with (SEARCH_TOKENIZER and its
+ * language), as its CREATE statement says. */
+static const char SQL_INDEX_SCHEMA[] =
+	"SELECT sql FROM sqlite_master WHERE type = 'table' "
+	"AND name = 'posts_fts'";
+static const char SQL_LANGUAGE[] =
+	"SELECT value FROM settings WHERE key = 'language'";
 static const char SQL_REINDEX_POSTS[] =
 	"SELECT " SEARCH_SOURCE_COLS "FROM posts p ORDER BY p.id";
 static const char SQL_REINDEX_ADD[] =
@@ -285,10 +298,14 @@ index_version(struct conn *c, struct arena *a, const unsigned char **v,
 	if (step == SQLITE_ROW) {
 		unsigned char *copy;
 
+		int64_t schema = sqlite3_column_int64(st, 1);
+
 		*n = (size_t)sqlite3_column_bytes(st, 0);
-		copy = arena_alloc(a, *n + 1);
+		copy = arena_alloc(a, *n + sizeof(schema) + 1);
 		if (*n > 0)
 			memcpy(copy, sqlite3_column_blob(st, 0), *n);
+		memcpy(copy + *n, &schema, sizeof(schema));
+		*n += sizeof(schema);
 		*v = copy;
 	}
 	stmt_done(st);
@@ -572,43 +589,176 @@ search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
 	return write_step(s, add, "indexing post", NULL, e);
 }
 
-int
-store_search_reindex(struct store *s, int64_t *n, struct error *e)
+void
+search_language_of(const char *tag, char out[SEARCH_LANG_BYTES + 1])
 {
-	sqlite3_stmt *list;
-	struct arena *a = arena_new();
+	size_t n = 0;
+
+	while (tag != NULL && n < SEARCH_LANG_BYTES + 1 &&
+	       ((tag[n] >= 'a' && tag[n] <= 'z') ||
+	        (tag[n] >= 'A' && tag[n] <= 'Z')))
+		n++;
+	if (tag == NULL || n < 2 || n > SEARCH_LANG_BYTES ||
+	    (tag[n] != '\0' && tag[n] != '-' && tag[n] != '_')) {
+		memcpy(out, SEARCH_LANG_DEFAULT, sizeof(SEARCH_LANG_DEFAULT));
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)(tag[i] | 0x20);
+	out[n] = '\0';
+}
+
+/* On the writer: the first column of sql's one row (or NULL) into out. */
+static int
+writer_text(struct store *s, const char *sql, char *out, size_t cap,
+            struct error *e)
+{
+	sqlite3_stmt *st = conn_stmt(&s->w, sql, e);
 	int step;
 
-	*n = 0;
-	if (store_begin(s, e) == -1) {
-		arena_free(a);
+	*out = '\0';
+	if (st == NULL)
 		return -1;
-	}
-	if (write_one(s, SQL_REINDEX_CLEAR, "clearing the index", NULL, e,
-	              "") == -1)
-		goto fail;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		snprintf(out, cap, "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+	stmt_done(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(e, s->w.db, "reading the search language");
+	return 0;
+}
+
+/* The language the language setting asks the index for. */
+static int
+language_wanted(struct store *s, char out[SEARCH_LANG_BYTES + 1],
+                struct error *e)
+{
+	char tag[256];
+
+	if (writer_text(s, SQL_LANGUAGE, tag, sizeof(tag), e) == -1)
+		return -1;
+	search_language_of(*tag ? tag : NULL, out);
+	return 0;
+}
+
+/* The language posts_fts was made for: "" when it was not made by
+ * index_make() (migration 023 leaves it so, to be filled on open). */
+static int
+language_built(struct store *s, char out[SEARCH_LANG_BYTES + 1],
+               struct error *e)
+{
+	char sql[1024];
+	const char *p;
+	size_t n = 0;
+
+	*out = '\0';
+	if (writer_text(s, SQL_INDEX_SCHEMA, sql, sizeof(sql), e) == -1)
+		return -1;
+	p = strstr(sql, "'" SEARCH_TOKENIZER " ");
+	if (p == NULL)
+		return 0;
+	p += strlen("'" SEARCH_TOKENIZER " ");
+	while (n < SEARCH_LANG_BYTES && p[n] >= 'a' && p[n] <= 'z')
+		out[n] = p[n], n++;
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * Make posts_fts again, its tokenizer given lang (search_language_of's,
+ * so only letters reach the SQL), and index every post.  Inside the
+ * caller's transaction: the triggers of migration 005 name the table and
+ * keep working on the new one.
+ */
+static int
+index_make(struct store *s, const char *lang, int64_t *n, struct error *e)
+{
+	char sql[512];
+	sqlite3_stmt *list;
+	struct arena *a;
+	int step, rc = -1;
+
+	*n = 0;
+	snprintf(sql, sizeof(sql),
+	         "DROP TABLE IF EXISTS posts_fts; "
+	         "CREATE VIRTUAL TABLE posts_fts USING fts5("
+	         "title, body, excerpt, tags, author, "
+	         "tokenize = '" SEARCH_TOKENIZER " %s')",
+	         lang);
+	if (conn_exec(&s->w, sql, e) == -1)
+		return -1;
 	list = conn_stmt(&s->w, SQL_REINDEX_POSTS, e);
 	if (list == NULL)
-		goto fail;
+		return -1;
+	a = arena_new();
 	while ((step = sqlite3_step(list)) == SQLITE_ROW) {
 		if (search_index_row(s, a, list, NULL, e) == -1) {
 			stmt_done(list);
-			goto fail;
+			goto out;
 		}
 		(*n)++;
 	}
 	stmt_done(list);
 	if (step != SQLITE_DONE) {
 		db_error(e, s->w.db, "reading posts");
-		goto fail;
+		goto out;
 	}
-	if (write_one(s, SQL_OPTIMIZE, "optimizing the index", NULL, e, "") ==
-	    -1)
-		goto fail;
+	rc = write_one(s, SQL_OPTIMIZE, "optimizing the index", NULL, e, "");
+out:
 	arena_free(a);
+	return rc;
+}
+
+int
+store_search_reindex(struct store *s, int64_t *n, struct error *e)
+{
+	char lang[SEARCH_LANG_BYTES + 1];
+
+	*n = 0;
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (language_wanted(s, lang, e) == -1 ||
+	    index_make(s, lang, n, e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, e);
+}
+
+int
+search_language_sync(struct store *s, struct error *e)
+{
+	char want[SEARCH_LANG_BYTES + 1], have[SEARCH_LANG_BYTES + 1];
+	int64_t n = 0;
+	int rc;
+
+	/* A look first, without the write lock another process may hold
+	 * (an import): nearly every open finds the index as it should be. */
+	writer_lock(s);
+	rc = language_wanted(s, want, e);
+	if (rc == 0)
+		rc = language_built(s, have, e);
+	writer_unlock(s);
+	if (rc == -1)
+		return -1;
+	if (strcmp(want, have) == 0)
+		return 0;
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (language_wanted(s, want, e) == -1 ||
+	    language_built(s, have, e) == -1)
+		goto fail;
+	if (strcmp(want, have) != 0) {
+		if (index_make(s, want, &n, e) == -1)
+			goto fail;
+		if (*have != '\0')
+			log_info("search index made again for language '%s' "
+			         "(was '%s'): %lld posts",
+			         want, have, (long long)n);
+	}
 	return store_commit(s, e);
 fail:
-	arena_free(a);
 	store_rollback(s);
 	return -1;
 }

@@ -637,6 +637,8 @@ search_functions_add(sqlite3 *db, struct error *e)
 	sqlite3_finalize(st);
 	if (api == NULL || api->iVersion < 2)
 		return error_set(e, ERR_IO, "no fts5 in this sqlite");
+	if (search_tokenizer_add(api, e) == -1)
+		return -1;
 	if (api->xCreateFunction(api, "search_snippet", NULL, search_snippet,
 	                         NULL) != SQLITE_OK ||
 	    api->xCreateFunction(api, "search_highlight", NULL,

@@ -36,8 +36,20 @@ int
 store_setting_set(struct store *s, const char *key, const char *value,
                   struct error *e)
 {
-	return write_one(s, SQL_SETTING_SET, "setting", NULL, e, "ss", key,
-	                 value);
+	if (strcmp(key, "language") != 0)
+		return write_one(s, SQL_SETTING_SET, "setting", NULL, e, "ss",
+		                 key, value);
+	/* The search index stems for the language (decision 088): made
+	 * again with the setting, or neither changes. */
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (write_one(s, SQL_SETTING_SET, "setting", NULL, e, "ss", key,
+	              value) == -1 ||
+	    search_language_sync(s, e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, e);
 }
 
 /*
@@ -224,8 +236,18 @@ out:
 int
 store_setting_delete(struct store *s, const char *key, struct error *e)
 {
-	return write_one(s, SQL_SETTING_DELETE, "forgetting setting", NULL, e,
-	                 "s", key);
+	if (strcmp(key, "language") != 0)
+		return write_one(s, SQL_SETTING_DELETE, "forgetting setting",
+		                 NULL, e, "s", key);
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (write_one(s, SQL_SETTING_DELETE, "forgetting setting", NULL, e, "s",
+	              key) == -1 ||
+	    search_language_sync(s, e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, e);
 }
 
 static const char SQL_SECRETS[] =

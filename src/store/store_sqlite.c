@@ -296,7 +296,8 @@ store_open(const char *path, int create, struct error *e)
 		store_close(s);
 		return NULL;
 	}
-	if (conn_open(&s->w, path, flags, e) == -1 || migrate(s, e) == -1) {
+	if (conn_open(&s->w, path, flags, e) == -1 || migrate(s, e) == -1 ||
+	    search_language_sync(s, e) == -1) {
 		store_close(s);
 		return NULL;
 	}

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { LIMITS } from './lib/limits.mjs';
+import { SQLITE_LOAD } from './lib/needs.mjs';
 import { newSite, startServer, cleanup, reportOnFailure, stopClean, get, REPO_ROOT } from './lib/gazette.mjs';
 import { addUser, login, adminGet, adminPost, api, browserLogin } from './lib/admin.mjs';
 import { launch, collectErrors } from './lib/browser.mjs';
@@ -482,7 +483,7 @@ test('a password-protected post edited in the admin stays locked: the new text i
   // body in protected_html.
   const db = path.join(site.dir, 'gazette.db');
   const { spawnSync } = await import('node:child_process');
-  const q = spawnSync('/usr/bin/sqlite3', [db, `UPDATE posts SET password = 'open sesame', protected_html = body_html,
+  const q = spawnSync('/usr/bin/sqlite3', [...SQLITE_LOAD, db, `UPDATE posts SET password = 'open sesame', protected_html = body_html,
     body_html = '<p class="protected">This content is password protected.</p>' || char(10) WHERE id = ${c.json.id}`]);
   assert.equal(q.status, 0, String(q.stderr));
   const cur = await getPost(c.json.id);
@@ -508,7 +509,7 @@ test('an imported (HTML) post edited in the admin keeps its markup, rendered as 
   const { spawnSync } = await import('node:child_process');
   // WordPress post 7701, with two images attached to it (as an import
   // records them) for its [gallery]
-  const q = spawnSync('/usr/bin/sqlite3', [path.join(site.dir, 'gazette.db'),
+  const q = spawnSync('/usr/bin/sqlite3', [...SQLITE_LOAD, path.join(site.dir, 'gazette.db'),
     `UPDATE posts SET body_format = 'html', legacy_id = 7701 WHERE id = ${c.json.id};
      INSERT INTO media(path, mime, bytes, title, created_at, remote_url, legacy_id, legacy_parent) VALUES
        ('https://old.example/g1.jpg', 'image/jpeg', 0, 'One', 0, 'https://old.example/g1.jpg', 7702, 7701),

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LIMITS } from './lib/limits.mjs';
+import { SQLITE_LOAD } from './lib/needs.mjs';
 import {
   newSite, startServer, run, get, tempDir, cleanup, stopClean, reportOnFailure, pathOf, REPO_ROOT,
 } from './lib/gazette.mjs';
@@ -39,7 +40,7 @@ const posts = {};
 const sess = {};
 
 function sql(query) {
-  const r = spawnSync('/usr/bin/sqlite3', ['-cmd', '.timeout 5000', path.join(site.dir, 'gazette.db'), query],
+  const r = spawnSync('/usr/bin/sqlite3', [...SQLITE_LOAD, '-cmd', '.timeout 5000', path.join(site.dir, 'gazette.db'), query],
     { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();

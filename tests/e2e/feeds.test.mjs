@@ -15,7 +15,7 @@ import {
   run, newSite, startServer, stopClean, cleanup, tempDir, get, pathOf, reportOnFailure,
 } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
-import { absent, SQLITE3, XMLLINT } from './lib/needs.mjs';
+import { absent, SQLITE3, SQLITE_LOAD, XMLLINT } from './lib/needs.mjs';
 
 const NO_XMLLINT = absent(XMLLINT);
 const NO_SQLITE3 = absent(SQLITE3);
@@ -376,7 +376,7 @@ describe('feeds on a demo site', { skip: NO_XMLLINT }, () => {
       .find((it) => it.guid === `${BASE}/?p=${hostile.id}`);
     assert.ok(before);
     const db = path.join(site.dir, 'gazette.db');
-    const r = await tool(SQLITE3, [db],
+    const r = await tool(SQLITE3, [...SQLITE_LOAD, db],
       `.timeout 5000\nUPDATE posts SET title = 'Renamed & retitled', slug = 'renamed-post' WHERE id = ${hostile.id};\n`);
     assert.equal(r.code, 0, r.stderr);
     // The server notices another process's commit within moments.
@@ -431,7 +431,7 @@ SELECT 'post', 'published', 'bulk-' || i, 'Bulk ' || i, 1650000000 + i, 16500000
 SELECT count(*) FROM posts WHERE status = 'published' AND type IN ('post', 'page');
 SELECT count(*) FROM sections;
 `;
-    const r = await tool(SQLITE3, [db], sql);
+    const r = await tool(SQLITE3, [...SQLITE_LOAD, db], sql);
     assert.equal(r.code, 0, r.stderr);
     const [items, sections] = r.stdout.trim().split('\n').map(Number);
     assert.ok(items > L);

@@ -32,6 +32,7 @@ test('make install DESTDIR=... PREFIX=/usr lays out the files', async () => {
     'usr/lib/systemd/system/gazette.service': 0o644,
     'usr/share/bash-completion/completions/gazette': 0o644,
     'usr/share/doc/gazette/LICENSE': 0o644,
+    'usr/lib/gazette/gazette_stem.so': 0o644,
   };
   for (const [f, mode] of Object.entries(want)) {
     const p = path.join(dest, f);

@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'n
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { run, newSite, startServer, get, shareServer, eventually, sha256File } from './lib/gazette.mjs';
-import { absent, fixture, SQLITE3, XMLLINT } from './lib/needs.mjs';
+import { absent, fixture, SQLITE3, SQLITE_LOAD, XMLLINT } from './lib/needs.mjs';
 
 const MUTAGEN = fixture('media', 'mutagen');
 const skip = absent(MUTAGEN) || absent(XMLLINT);
@@ -193,7 +193,7 @@ for (const [feedPath, self] of [['/podcast/feed/', `${SITE_URL}/podcast/feed/`],
 test('an item keeps its GUID when its title is edited', { skip: skip || NO_SQLITE3 }, async () => {
   const before = await get(`${srv.url}/podcast/feed/`);
   const guid = await xpath(before.text, "/rss/channel/item[title='Episode Two']/guid");
-  const r = await tool(SQLITE3, [path.join(site.dir, 'gazette.db'), `UPDATE posts SET title = 'Episode Two, renamed', slug = 'two-renamed' WHERE id = ${site.two}`]);
+  const r = await tool(SQLITE3, [...SQLITE_LOAD, path.join(site.dir, 'gazette.db'), `UPDATE posts SET title = 'Episode Two, renamed', slug = 'two-renamed' WHERE id = ${site.two}`]);
   assert.equal(r.code, 0, r.stderr);
   const text = await eventually(async () => {
     const t = (await get(`${srv.url}/podcast/feed/`)).text;

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { run, newSite, startServer, cleanup, get, stopClean, reportOnFailure, eventually } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
+import { SQLITE_LOAD } from './lib/needs.mjs';
 
 const SQLITE3 = '/usr/bin/sqlite3';
 let site;
@@ -24,7 +25,7 @@ let addr = 0;
 const urls = {};
 
 function sql(query) {
-  const r = spawnSync(SQLITE3, [path.join(site.dir, 'gazette.db'), query], { encoding: 'utf8' });
+  const r = spawnSync(SQLITE3, [...SQLITE_LOAD, path.join(site.dir, 'gazette.db'), query], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }

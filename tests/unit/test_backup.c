@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/internal.h"
 #include "util/error.h"
 #include "tmp_site.h"
 #include "util/banned.h"
@@ -45,9 +46,12 @@ exec_on(const char *db, const char *sql)
 {
 	sqlite3 *h;
 	char *msg = NULL;
+	struct error e;
 
 	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL),
 	                 SQLITE_OK);
+	/* The search index's tokenizer, which its triggers need. */
+	assert_int_equal(search_functions_add(h, &e), 0);
 	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s: %s", sql, msg ? msg : "?");
 	sqlite3_close(h);
@@ -153,10 +157,10 @@ migrations_copy_first(void **state)
 	s = tmp_site_open(&t, "migrate");
 	assert_int_equal(store_schema_version(s, &have, &known, &e), 0);
 	store_close(s);
-	/* Undo the newest migration (021 adds a column); the copy must be
-	 * at the one before it. */
+	/* Undo migration 021 (it adds a column); the copy must be at what
+	 * is left, the database as it was before the migrations ran. */
 	below = one_int(t.db, "SELECT max(version) FROM schema_migrations "
-	                      "WHERE version < 21");
+	                      "WHERE version <> 21");
 	exec_on(t.db, "ALTER TABLE river_sources DROP COLUMN discover;"
 	              "DELETE FROM schema_migrations WHERE version = 21");
 	snprintf(copy, sizeof(copy), "%s.before-%03lld", t.db,
@@ -209,9 +213,8 @@ a_migration_below_the_newest_is_applied(void **state)
 	              "ALTER TABLE episodes DROP COLUMN chapters_url;"
 	              "ALTER TABLE books DROP COLUMN downloads;"
 	              "DELETE FROM schema_migrations WHERE version = 19");
-	assert_int_equal(one_int(t.db, "SELECT max(version) FROM "
-	                               "schema_migrations"),
-	                 21);
+	assert_true(one_int(t.db, "SELECT max(version) FROM "
+	                          "schema_migrations") > 19);
 	s = store_open(t.db, 0, &e);
 	if (s == NULL)
 		fail_msg("store_open: %s", e.msg);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "store/site.h"
+#include "store/internal.h"
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -69,8 +70,11 @@ raw_exec(const char *sql)
 {
 	sqlite3 *db;
 	char *msg = NULL;
+	struct error e;
 
 	assert_int_equal(sqlite3_open(site.db, &db), SQLITE_OK);
+	/* The search index's tokenizer, which its triggers need. */
+	assert_int_equal(search_functions_add(db, &e), 0);
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
 	            SQLITE_OK ||

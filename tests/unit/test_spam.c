@@ -556,6 +556,84 @@ tokeniser(void **state)
 	token_counts(f->st, longword, 1, 0);
 }
 
+/*
+ * Words as Unicode finds them: Cyrillic case-folded (Ё too), Chinese
+ * written without spaces giving each ideograph and each pair, full-width
+ * Latin and ß folded; before libunistring, the Chinese run was one
+ * "word" too long to count and the Cyrillic kept its case.
+ */
+static void
+tokeniser_unicode(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *token;
+		int64_t spam;
+	} want[] = {
+		{"купите", 1},  {"дёшево", 1},       {"казино", 1},
+		{"бонус", 1},   {"КУПИТЕ", 0},       {"免", 1},
+		{"费", 1},      {"免费", 1},         {"费领", 1},
+		{"领取", 1},    {"红包", 1},         {"包，", 0},
+		{"包注", 0}, /* a comma between: no pair */
+		{"注册", 1},    {"免费领取红包", 0}, {"buy", 1},
+		{"strasse", 1}, {"ελλάδα", 1},
+	};
+
+	learn(f->sp,
+	      "КУПИТЕ Дёшево КАЗИНО бонус! 免费领取红包，注册 ＢＵＹ Straße "
+	      "ΕΛΛΆΔΑ",
+	      1);
+	for (size_t i = 0; i < NELEM(want); i++)
+		token_counts(f->st, want[i].token, want[i].spam, 0);
+}
+
+/* Cyrillic and Chinese spam is learnt and caught like English. */
+static void
+classifier_learns_unicode(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const spam_ru[] = {
+		"Лучшее онлайн казино! Бонус за регистрацию, бесплатные "
+		"вращения",
+		"Казино с бонусом: бесплатные деньги каждый день",
+		"ВЫИГРАЙ в казино, бонус без депозита, регистрация сегодня",
+	};
+	static const char *const spam_zh[] = {
+		"免费领取红包，注册即送现金",
+		"现金红包免费送，点击注册",
+		"注册送现金，红包免费拿",
+	};
+	static const char *const ham[] = {
+		"Спасибо за статью, интервью с мэром очень интересное.",
+		"谢谢这篇文章，市长的采访很有意思。",
+		"Thanks for the interview with the mayor.",
+		"В статье опечатка во втором абзаце.",
+		"文章第二段有一个错字。",
+		"The second paragraph has a typo.",
+	};
+	double s;
+
+	for (size_t i = 0; i < NELEM(spam_ru); i++) {
+		learn(f->sp, spam_ru[i], 1);
+		learn(f->sp, spam_zh[i], 1);
+	}
+	for (size_t i = 0; i < NELEM(ham); i++)
+		learn(f->sp, ham[i], 0);
+	totals(f->st, 2 * NELEM(spam_ru), NELEM(ham));
+	s = spam_score(f->sp, "КАЗИНО: бесплатный бонус при регистрации");
+	if (!(s > 0.9))
+		fail_msg("Cyrillic spam scored %f", s);
+	s = spam_score(f->sp, "点击领取免费现金红包");
+	if (!(s > 0.9))
+		fail_msg("Chinese spam scored %f", s);
+	s = spam_score(f->sp, "Интересное интервью, спасибо за статью");
+	if (!(s < 0.1))
+		fail_msg("Cyrillic ham scored %f", s);
+	s = spam_score(f->sp, "采访很有意思，谢谢");
+	if (!(s < 0.1))
+		fail_msg("Chinese ham scored %f", s);
+}
+
 static void
 tokens_are_capped(void **state)
 {
@@ -607,6 +685,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(classifier_garbage, setup,
 	                                        teardown),
 		cmocka_unit_test_setup_teardown(tokeniser, setup, teardown),
+		cmocka_unit_test_setup_teardown(tokeniser_unicode, setup,
+	                                        teardown),
+		cmocka_unit_test_setup_teardown(classifier_learns_unicode,
+	                                        setup, teardown),
 		cmocka_unit_test_setup_teardown(tokens_are_capped, setup,
 	                                        teardown),
 	};

@@ -25,6 +25,7 @@
 #include "import/wxr.h"
 #include "store/comments.h"
 #include "store/import.h"
+#include "store/internal.h"
 #include "store/posts.h"
 #include "store/search.h"
 #include "store/sqlite.h"
@@ -304,9 +305,12 @@ static sqlite3 *
 db_read(const char *db)
 {
 	sqlite3 *h;
+	struct error e;
 
 	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
 	                 SQLITE_OK);
+	/* The search index's tokenizer, to read posts_fts. */
+	assert_int_equal(search_functions_add(h, &e), 0);
 	return h;
 }
 

@@ -20,6 +20,14 @@ export const FIXTURES = process.env.GAZETTE_FIXTURES
 export const SQLITE3 = '/usr/bin/sqlite3'; // Debian sqlite3
 export const XMLLINT = '/usr/bin/xmllint'; // Debian libxml2-utils
 
+// The search index's tokenizer as a SQLite extension (decision 088):
+// posts_fts names it, so a sqlite3 that writes posts, tags or users (whose
+// triggers index them) loads it first.  `make e2e` names the plain build's.
+export const SQLITE_EXT = process.env.GAZETTE_SQLITE_EXT
+  ? path.resolve(process.env.GAZETTE_SQLITE_EXT)
+  : path.join(REPO_ROOT, 'build', 'src', 'gazette_stem');
+export const SQLITE_LOAD = ['-cmd', `.load ${SQLITE_EXT}`];
+
 // A path inside the fixtures.
 export const fixture = (...parts) => path.join(FIXTURES, ...parts);
 
