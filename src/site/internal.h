@@ -209,6 +209,11 @@ const char *video_model(struct site *s, struct arena *a, struct tval *pm,
 void video_frame_policy(struct arena *a, struct resp *rs, const char *player);
 void episode_get(void *ctx, struct req *r, struct resp *rs);
 void post_get(void *ctx, struct req *r, struct resp *rs);
+/* A permalink dated off the post's local date: 301 to its own plus rest;
+ * 1 when answered (pages.c). */
+int permalink_moved(struct site *s, struct req *r, struct resp *rs,
+                    const struct post *p, int y, int mo, int d,
+                    const char *rest);
 void page_get(void *ctx, struct req *r, struct resp *rs);
 void static_get(void *ctx, struct req *r, struct resp *rs);
 void media_get(void *ctx, struct req *r, struct resp *rs);

@@ -283,28 +283,25 @@ archive_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
+	/* The span's ends in the site's time zone, as WordPress's. */
+	from = time_local_day((int)y, mo ? (int)mo : 1, d ? (int)d : 1);
 	if (parts == 1) {
-		snprintf(iso, sizeof(iso), "%04d-01-01", (int)y + 1);
+		to = y == 9999 ? INT64_MAX : time_local_day((int)y + 1, 1, 1);
 		l.title = arena_printf(a, "Archive: %lld", (long long)y);
 		l.base = arena_printf(a, "/%04d/", (int)y);
 	} else if (parts == 2) {
-		snprintf(iso, sizeof(iso), "%04d-%02d-01",
-		         (int)(mo == 12 ? y + 1 : y),
-		         (int)(mo == 12 ? 1 : mo + 1));
+		to = time_local_day((int)y, (int)mo + 1, 1);
 		l.title = arena_printf(a, "Archive: %s %lld", months[mo - 1],
 		                       (long long)y);
 		l.base = arena_printf(a, "/%04d/%02d/", (int)y, (int)mo);
 	} else {
+		to = time_local_day((int)y, (int)mo, (int)d + 1);
 		l.title = arena_printf(a, "Archive: %s %lld, %lld",
 		                       months[mo - 1], (long long)d,
 		                       (long long)y);
 		l.base = arena_printf(a, "/%04d/%02d/%02d/", (int)y, (int)mo,
 		                      (int)d);
 	}
-	if (parts < 3 && time_parse_iso(iso, &to) == -1)
-		to = INT64_MAX;
-	else if (parts == 3)
-		to = from + 86400;
 	l.kind = "posts";
 	l.q.type = POST_POST;
 	l.q.from = from;

@@ -170,6 +170,27 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	page_render(s, r, rs, template, m);
 }
 
+/*
+ * A permalink whose date is not the post's local one (a link from before
+ * the site's time zone changed, store_post_get_permalink): 301 to the
+ * post's permalink and rest after it.  1 when answered.
+ */
+int
+permalink_moved(struct site *s, struct req *r, struct resp *rs,
+                const struct post *p, int y, int mo, int d, const char *rest)
+{
+	int py, pm, pd;
+
+	if (time_local_ymd(p->published_at, &py, &pm, &pd) == -1 ||
+	    (py == y && pm == mo && pd == d))
+		return 0;
+	rs->status = 301;
+	(void)resp_header(rs, "Location",
+	                  arena_printf(r->arena, "%s%s%s", s->url,
+	                               site_permalink(r->arena, p), rest));
+	return 1;
+}
+
 void
 post_get(void *ctx, struct req *r, struct resp *rs)
 {
@@ -193,6 +214,12 @@ post_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
+	if (permalink_moved(s, r, rs, &p, (int)y, (int)mo, (int)d,
+	                    cpage > 1 ? arena_printf(r->arena,
+	                                             "comment-page-%lld/",
+	                                             (long long)cpage)
+	                              : ""))
+		return;
 	item_render(s, r, rs, &p, "post", "post.html", cpage);
 }
 

@@ -92,7 +92,9 @@ int store_post_add(struct store *s, const struct post *in, int64_t *id,
 /* Any status; tags filled. */
 int store_post_get(struct store *s, struct arena *a, int64_t id,
                    struct post *out, struct error *e);
-/* A published post of type post at /YYYY/MM/DD/slug/ (UTC date). */
+/* A published post of type post at /YYYY/MM/DD/slug/, the date in the
+ * site's time zone; one dated up to two days off is found too (a link
+ * made before the zone changed), and its post_path() tells. */
 int store_post_get_permalink(struct store *s, struct arena *a, int y, int m,
                              int d, const char *slug, int64_t now,
                              struct post *out, struct error *e);
