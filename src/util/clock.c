@@ -60,13 +60,14 @@ digits(const char **sp, int n, int *out)
 	return 0;
 }
 
-int
-time_parse_iso(const char *s, int64_t *out)
+static int
+parse_iso(const char *s, int64_t *out, int *zoned)
 {
 	struct tm tm;
 	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
 	time_t t;
 
+	*zoned = 0;
 	memset(&tm, 0, sizeof(tm));
 	if (digits(&s, 4, &y) == -1 || *s++ != '-' ||
 	    digits(&s, 2, &mo) == -1 || *s++ != '-' || digits(&s, 2, &d) == -1)
@@ -81,6 +82,7 @@ time_parse_iso(const char *s, int64_t *out)
 			if (digits(&s, 2, &sec) == -1)
 				return -1;
 		}
+		*zoned = *s == 'Z' || *s == '+' || *s == '-';
 		if (*s == 'Z')
 			s++;
 		else if (*s == '+' || *s == '-') {
@@ -107,6 +109,26 @@ time_parse_iso(const char *s, int64_t *out)
 	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
 		return -1;
 	*out = (int64_t)t - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+int
+time_parse_iso(const char *s, int64_t *out)
+{
+	int zoned;
+
+	return parse_iso(s, out, &zoned);
+}
+
+int
+time_parse_local(const char *s, int64_t *out)
+{
+	int zoned;
+
+	if (parse_iso(s, out, &zoned) == -1)
+		return -1;
+	if (!zoned)
+		*out = tz_from_local(*out);
 	return 0;
 }
 

@@ -17,6 +17,9 @@ int64_t clock_now(void);
 /* Parse ISO 8601 "YYYY-MM-DD[(T| )HH:MM[:SS][Z|(+|-)HH[:]MM]]"; UTC unless
  * an offset is given.  0 or -1. */
 int time_parse_iso(const char *s, int64_t *out);
+/* The same, but without an offset the time is the site's local one
+ * (tz.h), as WordPress reads its editor's date. */
+int time_parse_local(const char *s, int64_t *out);
 /* Format t (UTC) with strftime's fmt into out. */
 void time_format(int64_t t, const char *fmt, char *out, size_t n)
 	__attribute__((format(strftime, 2, 0)));
