@@ -165,6 +165,8 @@ void api_popular_get(void *ctx, struct req *r, struct resp *rs);
  * every page's <head> are layout.c's.
  */
 void feed_get(void *ctx, struct req *r, struct resp *rs);
+/* /feed/rss2/, /feed/rss/, /feed/rdf/: 301 to /feed/ (lists.c). */
+void feed_alias_get(void *ctx, struct req *r, struct resp *rs);
 void post_comments_feed_get(void *ctx, struct req *r, struct resp *rs);
 void sitemap_get(void *ctx, struct req *r, struct resp *rs);
 void robots_get(void *ctx, struct req *r, struct resp *rs);
