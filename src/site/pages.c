@@ -10,6 +10,21 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
+/* A tag's path segment: its stored slug (one made before slugs folded
+ * accents keeps its URL), percent-encoded. */
+static const char *
+tag_path(struct arena *a, const struct post *p, size_t i)
+{
+	const char *slug = p->tag_slugs != NULL
+	                           ? p->tag_slugs[i]
+	                           : slug_from_title(a, p->tags[i]);
+	size_t n = strlen(slug);
+	char *out = arena_alloc(a, 3 * n + 1);
+
+	out[url_encode_to(out, slug, n)] = '\0';
+	return out;
+}
+
 /* Tags as [{name, url}], with has_tags. */
 static void
 tags_model(struct arena *a, struct tval *pm, const struct post *p)
@@ -21,8 +36,7 @@ tags_model(struct arena *a, struct tval *pm, const struct post *p)
 
 		tval_set_str(a, t, "name", p->tags[i]);
 		tval_set_str(a, t, "url",
-		             arena_printf(a, "/tag/%s/",
-		                          slug_from_title(a, p->tags[i])));
+		             arena_printf(a, "/tag/%s/", tag_path(a, p, i)));
 	}
 	tval_set_bool(a, pm, "has_tags", p->ntags > 0);
 }

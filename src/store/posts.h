@@ -47,6 +47,9 @@ struct post {
 	int protected_;
 	int64_t featured_id; /* its featured image (media, migration 018); 0 */
 	const char **tags;   /* names, ntags of them */
+	/* their slugs as stored, when read from the database (NULL when
+	 * the tags are only names to save) */
+	const char **tag_slugs;
 	size_t ntags;
 	/* A guest submission's sender (both "" for everything else). */
 	const char *submitter_name, *submitter_email;

@@ -61,6 +61,11 @@ static const char SQL_TAG_ADD[] =
 
 static const char SQL_TAG_ID[] = "SELECT id FROM tags WHERE slug = ?1";
 
+/* A tag named so already: its slug may be one made before slugs folded
+ * accents (util/text.c), and its URL stays. */
+static const char SQL_TAG_BY_NAME[] =
+	"SELECT id FROM tags WHERE name = ?1 ORDER BY id LIMIT 1";
+
 static const char SQL_POST_TAG_ADD[] =
 	"INSERT OR IGNORE INTO post_tags(post_id, tag_id) "
 	"VALUES (?1, ?2)";
@@ -103,6 +108,15 @@ tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
 
 	if (*slug == '\0')
 		return 0; /* a tag of punctuation only names nothing */
+	st = conn_stmt(&s->w, SQL_TAG_BY_NAME, e);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, name);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		tag_id = sqlite3_column_int64(st, 0);
+	stmt_done(st);
+	if (tag_id != 0)
+		goto attach;
 	st = conn_stmt(&s->w, SQL_TAG_ADD, e);
 	if (st == NULL)
 		return -1;
@@ -119,6 +133,7 @@ tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
 	stmt_done(st);
 	if (tag_id == 0)
 		return db_error(e, s->w.db, "adding tag");
+attach:
 	st = conn_stmt(&s->w, SQL_POST_TAG_ADD, e);
 	if (st == NULL)
 		return -1;

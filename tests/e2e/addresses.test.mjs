@@ -5,8 +5,10 @@
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { run, newSite, startServer, cleanup, get, stopClean, reportOnFailure, pathOf } from './lib/gazette.mjs';
+import { run, newSite, startServer, cleanup, get, stopClean, reportOnFailure, pathOf, tempDir } from './lib/gazette.mjs';
+import { SQLITE3, absent } from './lib/needs.mjs';
 
 let site;
 let srv;
@@ -84,5 +86,32 @@ describe('addresses', () => {
     assert.equal((await get(`${srv.url}/no-such-thing`)).status, 404);
     const post = await get(`${srv.url}/admin/posts`, { method: 'POST', body: '' });
     assert.notEqual(post.status, 301, 'only GET and HEAD are redirected');
+  });
+
+  test('slugs as WordPress makes them: lower case, Latin accents removed; slugs already stored keep their URLs', { skip: absent(SQLITE3) }, async () => {
+    const dir = await tempDir('gazette-e2e-slug-');
+    const add = async (name, head) => {
+      const file = path.join(dir, `${name}.md`);
+      writeFileSync(file, `---\n${head}status: published\ndate: 2026-03-01T12:00:00Z\n---\nText.\n`);
+      const r = await run(['post', 'add', file, '--site', site.dir]);
+      assert.equal(r.code, 0, r.stderr);
+      return pathOf(r.stdout.trim().split('\t')[1]);
+    };
+    assert.equal(await add('a', 'title: Café Über\n'), '/2026/03/01/cafe-uber/');
+    assert.equal(await add('b', 'title: Straße nach Łódź\n'), '/2026/03/01/strasse-nach-lodz/');
+    assert.equal(await add('c', 'title: Привет Мир\n'), `/2026/03/01/${encodeURIComponent('привет-мир')}/`);
+    // a slug made before (an import, an older gazette) is served as it is
+    const kept = await add('d', 'title: Old one\nslug: café-über-alles\n');
+    assert.equal(kept, '/2026/03/01/caf%C3%A9-%C3%BCber-alles/');
+    assert.equal((await get(`${srv.url}${kept}`)).status, 200);
+    // a tag stored with its old slug keeps it when a new post names it
+    const db = path.join(site.dir, 'gazette.db');
+    const q = spawnSync(SQLITE3, [db], { input: ".timeout 5000\nINSERT INTO tags(slug, name) VALUES ('café', 'Café');\n", encoding: 'utf8' });
+    assert.equal(q.status, 0, q.stderr);
+    const tagged = await add('e', 'title: Tagged\ntags: Café, Über\n');
+    const page = await get(`${srv.url}${tagged}`);
+    assert.match(page.text, /href="\/tag\/caf%C3%A9\/"/, 'the stored slug');
+    assert.match(page.text, /href="\/tag\/uber\/"/, 'a new tag folds');
+    assert.equal((await get(`${srv.url}/tag/caf%C3%A9/`)).status, 200);
   });
 });
