@@ -72,7 +72,7 @@ const struct setting_def setting_defs[] = {
          "WordPress's letters: d j (day), S (1st, 2nd), D l (weekday), m n M "
          "F (month), y Y (year); \\ quotes a letter.  F j, Y: December 7, "
          "2026; Y-m-d: 2026-12-07; d/m/Y: 07/12/2026.",
-         TIME_DATE_DEFAULT, SETTING_DATE, 0, LIM_DATE_FORMAT_BYTES, NULL,
+         TIME_DATE_DEFAULT, SETTING_DATE, 0, LIM_DATE_FMT_BYTES, NULL,
          SETTING_BOTH, 0, 0},
 	{"support_url", "Support or donate URL",
          "Where the sidebar's Support button goes (a support block without "

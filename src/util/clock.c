@@ -233,8 +233,8 @@ time_format_local(int64_t t, const char *fmt, char *out, size_t n)
 const char *
 time_date_check(const char *fmt)
 {
-	if (strlen(fmt) > LIM_DATE_FORMAT_BYTES)
-		return "longer than " STR(LIM_DATE_FORMAT_BYTES) " bytes";
+	if (strlen(fmt) > LIM_DATE_FMT_BYTES)
+		return "longer than " STR(LIM_DATE_FMT_BYTES) " bytes";
 	for (const char *p = fmt; *p != '\0'; p++) {
 		if (*p == '\\') {
 			if (*++p == '\0')

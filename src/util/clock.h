@@ -37,7 +37,7 @@ void time_format(int64_t t, const char *fmt, char *out, size_t n)
  * gmtime_r cannot represent gives "".
  */
 #define TIME_TEXT_BYTES 32
-#define TIME_DATE_BYTES 320 /* LIM_DATE_FORMAT_BYTES letters of 9 bytes */
+#define TIME_DATE_BYTES 320 /* LIM_DATE_FMT_BYTES letters of 9 bytes */
 void time_iso(int64_t t, char *out);
 void time_path(int64_t t, char *out);
 void time_human(int64_t t, char *out);

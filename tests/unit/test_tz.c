@@ -232,7 +232,7 @@ date_formats(void **state)
 static void
 date_format_refusals_and_limit(void **state)
 {
-	char fmt[LIM_DATE_FORMAT_BYTES + 2], out[TIME_DATE_BYTES];
+	char fmt[LIM_DATE_FMT_BYTES + 2], out[TIME_DATE_BYTES];
 
 	(void)state;
 	assert_non_null(time_date_check("Y-m-d H:i")); /* H, i: times */
@@ -240,16 +240,16 @@ date_format_refusals_and_limit(void **state)
 	assert_non_null(time_date_check("Y\\"));       /* a lone quote */
 	assert_non_null(time_date_check("Y\nm"));
 	memset(fmt, '-', sizeof(fmt) - 1);
-	fmt[LIM_DATE_FORMAT_BYTES] = '\0';
+	fmt[LIM_DATE_FMT_BYTES] = '\0';
 	assert_null(time_date_check(fmt));
-	fmt[LIM_DATE_FORMAT_BYTES] = '-';
-	fmt[LIM_DATE_FORMAT_BYTES + 1] = '\0';
+	fmt[LIM_DATE_FMT_BYTES] = '-';
+	fmt[LIM_DATE_FMT_BYTES + 1] = '\0';
 	assert_non_null(time_date_check(fmt));
 	/* the longest output fits TIME_DATE_BYTES */
-	memset(fmt, 'l', LIM_DATE_FORMAT_BYTES);
-	fmt[LIM_DATE_FORMAT_BYTES] = '\0';
+	memset(fmt, 'l', LIM_DATE_FMT_BYTES);
+	fmt[LIM_DATE_FMT_BYTES] = '\0';
 	time_date_format(1773835200, fmt, out, sizeof(out)); /* Wednesday */
-	assert_int_equal(strlen(out), 9 * LIM_DATE_FORMAT_BYTES);
+	assert_int_equal(strlen(out), 9 * LIM_DATE_FMT_BYTES);
 	/* a bad format set by hand in the database prints the default */
 	time_date_use("%d");
 	time_human(1772330400, out);
