@@ -23,6 +23,7 @@
 #include "../util/netaddr.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../util/tz.h"
 #include "../util/banned.h"
 
 #define SESSION_COOKIE        "gazette_session"
@@ -208,6 +209,8 @@ admin_model(struct site *s, struct req *r, struct who *w, const char *title)
 
 	tval_set_str(a, site, "title", site_title(s, a));
 	tval_set_str(a, site, "url", s->url);
+	/* the zone the admin's dates are in (setting timezone) */
+	tval_set_str(a, site, "zone", tz_name());
 	tval_set_str(a, m, "title", title);
 	if (w != NULL) {
 		struct tval *me = tval_set(a, m, "me", tval_map(a));

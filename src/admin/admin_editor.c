@@ -14,8 +14,10 @@
 #include "../import/wp.h"
 #include "../import/wxr.h"
 #include "../render/html.h"
+#include "../util/tz.h"
 #include "../render/md.h"
 #include "../util/clock.h"
+#include "../util/tz.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/text.h"
@@ -192,6 +194,7 @@ admin_edit_check(struct site *s, struct arena *a, struct who *w,
 		return 0;
 	}
 	ed->in.author_id = w->u.id;
+	ed->in.date_local = 1;
 	ed->in.date_as_shown =
 		cur != NULL && ed->in.v[POST_F_DATE] != NULL &&
 		strcmp(ed->in.v[POST_F_DATE],
@@ -569,9 +572,10 @@ editor_notices(struct req *r, const struct post_edit *cur)
 			notice(a, list, "ok",
 			       arena_printf(a,
 			                    "Saved; it will be published on "
-			                    "%s (UTC).",
+			                    "%s (%s).",
 			                    admin_post_date_field(
-						    a, p->published_at)));
+						    a, p->published_at),
+			                    tz_name()));
 			break;
 		case POST_PENDING:
 			notice(a, list, "ok",

@@ -25,6 +25,7 @@
 #include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/log.h"
+#include "../util/tz.h"
 #include "../util/num.h"
 #include "../util/text.h"
 #include "../util/html_text.h"
@@ -82,14 +83,14 @@ admin_cut_chars(struct arena *a, const char *s, size_t max, int more)
 	            : arena_strndup(a, s, i);
 }
 
-/* "April 27, 2022, 09:15 UTC" */
+/* "April 27, 2022, 09:15 Europe/Berlin": the site's time zone */
 const char *
 admin_date_time(struct arena *a, int64_t t)
 {
 	char hm[16];
 
-	time_format(t, "%H:%M", hm, sizeof(hm));
-	return arena_printf(a, "%s, %s UTC", date_human(a, t), hm);
+	time_format_local(t, "%H:%M", hm, sizeof(hm));
+	return arena_printf(a, "%s, %s %s", date_human(a, t), hm, tz_name());
 }
 
 static const char *

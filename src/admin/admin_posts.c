@@ -118,13 +118,14 @@ admin_post_tags(struct arena *a, const struct post *p)
 	return out;
 }
 
-/* The editor's date field: UTC, minutes. */
+/* The editor's date field: the site's time zone (setting timezone, as
+ * WordPress's), minutes. */
 const char *
 admin_post_date_field(struct arena *a, int64_t t)
 {
 	char out[32];
 
-	time_format(t, "%Y-%m-%d %H:%M", out, sizeof(out));
+	time_format_local(t, "%Y-%m-%d %H:%M", out, sizeof(out));
 	return arena_strdup(a, out);
 }
 

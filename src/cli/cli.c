@@ -315,9 +315,10 @@ conf_entry(void *user, const char *section, const char *name, const char *value)
 
 	if (*section != '\0')
 		return 0;
-	if (strcmp(name, "url") == 0)
+	if (strcmp(name, "url") == 0) {
 		snprintf(cx->c->url, sizeof(cx->c->url), "%s", value);
-	else if (strcmp(name, "listen") == 0)
+		cx->c->url_given = 1;
+	} else if (strcmp(name, "listen") == 0)
 		snprintf(cx->c->listen, sizeof(cx->c->listen), "%s", value);
 	else if (strcmp(name, "threads") == 0) {
 		if (num_parse(value, 0, LIM_THREADS, &n) == -1)

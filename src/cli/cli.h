@@ -12,6 +12,8 @@
 struct conf {
 	const char *site; /* --site, GAZETTE_SITE, or "./site" */
 	char url[512];    /* public base URL */
+	int url_given;    /* gazette.conf names url; else serve names the
+	                   * address it listens on (url_guess in serve.c) */
 	char listen[256]; /* ADDR:PORT */
 	int threads;      /* 0: one per core */
 	/* Peers whose X-Forwarded-For is believed and who may hold more than

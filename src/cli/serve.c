@@ -133,11 +133,39 @@ privileges_drop(const char *user, int logfd, struct error *e)
 	return 0;
 }
 
+/*
+ * Without url in gazette.conf, links name the address the server listens
+ * on, its port as bound (port 0 picks one), a wildcard address as
+ * loopback; the log says it is a guess.  The same-origin check takes the
+ * guess as it takes no url at all (req_url_guessed).
+ */
+static void
+url_guess(struct conf *c, const char *addr, int bound)
+{
+	const char *host = addr;
+
+	if (c->url_given)
+		return;
+	if (strcmp(addr, "0.0.0.0") == 0 || *addr == '\0')
+		host = "127.0.0.1";
+	else if (strcmp(addr, "::") == 0)
+		host = "::1";
+	if (strchr(host, ':') != NULL)
+		snprintf(c->url, sizeof(c->url), "http://[%s]:%d", host, bound);
+	else
+		snprintf(c->url, sizeof(c->url), "http://%s:%d", host, bound);
+	req_url_guessed(c->url);
+	log_warn("gazette.conf has no url: links name %s, the address "
+	         "served, a guess (set url = https://... to the public one)",
+	         c->url);
+}
+
 /* Deployment settings that only a restart applies. */
 static void
 restart_only_changed(const struct conf *was, const struct conf *now)
 {
-	if (strcmp(was->url, now->url) != 0)
+	if (was->url_given != now->url_given ||
+	    (now->url_given && strcmp(was->url, now->url) != 0))
 		log_warn("gazette.conf: url changed; restart to apply it");
 	if (strcmp(was->listen, now->listen) != 0)
 		log_warn("gazette.conf: listen changed; restart to apply it");
@@ -270,6 +298,7 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	url_guess(c, addr, bound);
 	if (access_log_open(c->access_log, &logfd, &ownlog, &e) == -1) {
 		rc = cli_fail(&e);
 		goto out;

@@ -281,11 +281,17 @@ posts_check(struct store *st, struct arena *a, const struct post_input *in,
 		 * time stays what it was, to the second. */
 		t = cur->published_at;
 	else if (v[POST_F_DATE] != NULL && !blank(v[POST_F_DATE])) {
-		if (time_parse_iso(v[POST_F_DATE], &t) == -1)
+		if ((in->date_local ? time_parse_local(v[POST_F_DATE], &t)
+		                    : time_parse_iso(v[POST_F_DATE], &t)) == -1)
 			posts_problem(
 				pr, POST_F_DATE,
-				"Write the date and time as 2024-05-01 14:30 "
-				"(UTC), or leave it empty.");
+				in->date_local
+					? "Write the date and time as "
+					  "2024-05-01 14:30, or leave it "
+					  "empty."
+					: "Write the date and time as "
+					  "2024-05-01 14:30 (UTC), or leave "
+					  "it empty.");
 	} else if (v[POST_F_DATE] == NULL && cur != NULL &&
 	           (cur->status == POST_PUBLISHED ||
 	            cur->status == POST_SCHEDULED))

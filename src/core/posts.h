@@ -39,6 +39,9 @@ struct post_input {
 	int sticky, comments_open;  /* -1: not sent */
 	int date_as_shown;          /* v[DATE] is the time shown, to the
 	                             * minute: keep it to the second */
+	int date_local;             /* v[DATE] without an offset is in the
+	                             * site's time zone (the admin's), not
+	                             * UTC (front matter's) */
 };
 
 /* What is wrong with it: a message per field, written for the person

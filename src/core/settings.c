@@ -10,9 +10,11 @@
 #include "settings.h"
 #include "../store/posts.h"
 #include "../util/addr.h"
+#include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/num.h"
 #include "../util/text.h"
+#include "../util/tz.h"
 #include "../util/banned.h"
 
 #define STR_(x) #x
@@ -64,6 +66,18 @@ const struct setting_def setting_defs[] = {
          "The address in links, feeds, cookies and mail: url in gazette.conf; "
          "a restart applies a change.",
          NULL, SETTING_READONLY, 0, 0, NULL, SETTING_FORM_ONLY, 0, 0},
+	{"timezone", "Time zone",
+         "An IANA name such as Europe/Berlin or America/New_York: dates on "
+         "pages, permalinks (/YYYY/MM/DD/slug/), date archives and the "
+         "editor follow it, as WordPress's do; links made before a change "
+         "keep working.",
+         "UTC", SETTING_ZONE, 0, LIM_TZ_NAME_BYTES, NULL, SETTING_BOTH, 0, 0},
+	{"date_format", "Date format",
+         "WordPress's letters: d j (day), S (1st, 2nd), D l (weekday), m n M "
+         "F (month), y Y (year); \\ quotes a letter.  F j, Y: December 7, "
+         "2026; Y-m-d: 2026-12-07; d/m/Y: 07/12/2026.",
+         TIME_DATE_DEFAULT, SETTING_DATE, 0, LIM_DATE_FMT_BYTES, NULL,
+         SETTING_BOTH, 0, 0},
 	{"support_url", "Support or donate URL",
          "Where the sidebar's Support button goes (a support block without "
          "a link of its own).",
@@ -306,6 +320,18 @@ settings_check(struct store *st, struct arena *a, const struct setting_def *d,
 		break;
 	case SETTING_READONLY:
 		return "This is set in gazette.conf.";
+	case SETTING_ZONE:
+		if (!tz_valid(v))
+			return "Enter a time zone of the tz database, such as "
+			       "Europe/Berlin, America/New_York or UTC.";
+		break;
+	case SETTING_DATE: {
+		const char *why = time_date_check(v);
+
+		if (why != NULL)
+			return arena_printf(a, "This date format has %s.", why);
+		break;
+	}
 	}
 	*out = v;
 	return NULL;

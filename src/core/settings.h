@@ -28,6 +28,8 @@ enum setting_type {
 	SETTING_SMTP_URL, /* smtp:// or smtps://host[:port] (API only) */
 	SETTING_SECRET,   /* written, never shown */
 	SETTING_READONLY, /* shown, set elsewhere (gazette.conf) */
+	SETTING_ZONE,     /* an IANA time zone of the system (util/tz.h) */
+	SETTING_DATE,     /* a date format (util/clock.h time_date_check) */
 };
 
 /* Where a key is written: the screen splits smtp_url into host, port and

@@ -187,6 +187,9 @@ int form_values(const struct req *r, const char *name, size_t max,
  * to this server's address sends its own name as both Host and Origin.
  */
 int req_same_origin(const struct req *r, const char *site_url);
+/* url is serve's guess (no url in gazette.conf): the check takes it as it
+ * takes SITE_URL_DEFAULT.  Called once, before the server's threads. */
+void req_url_guessed(const char *url);
 
 void resp_init(struct resp *rs);
 void resp_release(struct resp *rs);

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -235,6 +236,14 @@ host_name(const char *authority, const char **name, size_t *len)
  * localhost (a proxy that does not pass Host on; no other site's page is
  * served under those).  With the default url, anything goes, as it did.
  */
+static char url_guessed[512]; /* set once before the threads start */
+
+void
+req_url_guessed(const char *url)
+{
+	snprintf(url_guessed, sizeof(url_guessed), "%s", url);
+}
+
 static int
 host_is_site(const char *host, const char *site_url)
 {
@@ -244,6 +253,7 @@ host_is_site(const char *host, const char *site_url)
 	struct netaddr a;
 
 	if (host == NULL || strcmp(site_url, SITE_URL_DEFAULT) == 0 ||
+	    strcmp(site_url, url_guessed) == 0 ||
 	    url_authority(site_url, site, sizeof(site)) == -1)
 		return 1;
 	host_name(host, &name, &len);

@@ -96,6 +96,20 @@ query_valid(struct req *r)
 	return 1;
 }
 
+long
+route_find(const struct route *routes, size_t n, const char *path,
+           struct req *r)
+{
+	long found = -1;
+
+	for (size_t i = 0; i < n && found == -1; i++)
+		if ((routes[i].methods & (1u << HTTP_GET)) &&
+		    match(routes[i].pattern, path, r))
+			found = (long)i;
+	r->nparams = 0;
+	return found;
+}
+
 enum route_result
 route_dispatch(const struct route *routes, size_t n, void *ctx, struct req *r,
                struct resp *rs)

@@ -34,6 +34,10 @@ enum route_result {
 /* Match r against routes[0..n) and run the handler. */
 enum route_result route_dispatch(const struct route *routes, size_t n,
                                  void *ctx, struct req *r, struct resp *rs);
+/* The index of the first of routes[0..n) taking GET whose pattern
+ * matches path, or -1 (r lends its arena; its params are cleared). */
+long route_find(const struct route *routes, size_t n, const char *path,
+                struct req *r);
 /* 1 if every %XX in s[0..n) is valid and none decodes to NUL. */
 int route_path_valid(const char *s, size_t n);
 

@@ -1,8 +1,9 @@
 /*
  * WXR import: links to the old site in content, rewritten to the new
- * site's URL (host names compared as Unicode and as punycode), and the
+ * site's URL (host names compared as Unicode and as punycode, libidn2), and the
  * old paths of imported posts and attachments recorded so they redirect.
  */
+#include <idn2.h>
 #include <string.h>
 
 #include "wxr_internal.h"
@@ -126,123 +127,44 @@ next_char(const char *p, int pct, unsigned *cp, int *json)
 	return n;
 }
 
-/* The code points of UTF-8 s, at most max; how many. */
-static size_t
-code_points(const char *s, unsigned *out, size_t max)
-{
-	size_t n = 0;
-	int json = 0;
-
-	while (*s && n < max) {
-		size_t k = next_char(s, 0, &out[n], &json);
-
-		if (k == 0)
-			break;
-		s += k;
-		n++;
-	}
-	return n;
-}
-
-/* RFC 3492 punycode of one label's code points, appended to b. */
-static int
-punycode(struct buf *b, const unsigned *cp, size_t n)
-{
-	enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700 };
-	unsigned long nn = 128, delta = 0, bias = 72, h, m, q, t;
-	size_t basic = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (cp[i] < 0x80) {
-			if (buf_putc(b, (char)cp[i]) == -1)
-				return -1;
-			basic++;
-		}
-	if (basic > 0 && buf_putc(b, '-') == -1)
-		return -1;
-	for (h = basic; h < n;) {
-		m = 0xffffffff;
-		for (size_t i = 0; i < n; i++)
-			if (cp[i] >= nn && cp[i] < m)
-				m = cp[i];
-		delta += (m - nn) * (h + 1);
-		nn = m;
-		for (size_t i = 0; i < n; i++) {
-			if (cp[i] < nn)
-				delta++;
-			if (cp[i] != nn)
-				continue;
-			for (q = delta, t = 0;; t += BASE) {
-				unsigned long k = t + BASE, th, d;
-
-				th = k <= bias          ? TMIN
-				     : k >= bias + TMAX ? TMAX
-				                        : k - bias;
-				if (q < th)
-					break;
-				d = th + (q - th) % (BASE - th);
-				if (buf_putc(b,
-				             (char)(d < 26 ? 'a' + d
-				                           : '0' + d - 26)) ==
-				    -1)
-					return -1;
-				q = (q - th) / (BASE - th);
-			}
-			if (buf_putc(b, (char)(q < 26 ? 'a' + q
-			                              : '0' + q - 26)) == -1)
-				return -1;
-			/* adapt the bias (RFC 3492 section 6.1) */
-			delta = h == basic ? delta / DAMP : delta / 2;
-			delta += delta / (h + 1);
-			for (bias = 0; delta > ((BASE - TMIN) * TMAX) / 2;
-			     bias += BASE)
-				delta /= BASE - TMIN;
-			bias += (BASE * delta) / (delta + SKEW);
-			delta = 0;
-			h++;
-		}
-		delta++;
-		nn++;
-	}
-	return 0;
-}
-
-/* host with every non-ASCII label as xn--punycode; NULL when all ASCII. */
+/*
+ * The other spelling of a host: its A-labels (xn--...) when it has
+ * Unicode, its Unicode when it has A-labels, by libidn2 (IDNA2008 with
+ * UTS #46's mapping, non-transitional as browsers resolve names, else
+ * transitional); NULL
+ * when there is none or the name is not a valid IDN.  A port stays as
+ * it was.
+ */
 static const char *
-host_ascii(struct wxr *w, const char *host, size_t n)
+host_other(struct wxr *w, const char *host, size_t n)
 {
-	struct buf b;
-	const char *p = host, *end = host + n, *out = NULL;
-	int any = 0;
+	const char *colon = memchr(host, ':', n);
+	size_t hn = colon ? (size_t)(colon - host) : n;
+	char *name = arena_strndup(w->a, host, hn), *conv = NULL;
+	const char *out = NULL;
+	int ascii = 1, rc;
 
-	buf_init(&b, 1024);
-	while (p < end) {
-		const char *dot = memchr(p, '.', (size_t)(end - p));
-		const char *le = dot ? dot : end;
-		char label[256];
-		unsigned cps[256];
-		size_t k, ascii = 1;
-
-		if ((size_t)(le - p) >= sizeof(label))
-			goto out;
-		memcpy(label, p, (size_t)(le - p));
-		label[le - p] = '\0';
-		k = code_points(label, cps, 256);
-		for (size_t i = 0; i < k; i++)
-			ascii &= cps[i] < 0x80;
-		if (ascii ? buf_add(&b, p, (size_t)(le - p)) == -1
-		          : (buf_puts(&b, "xn--") == -1 ||
-		             punycode(&b, cps, k) == -1))
-			goto out;
-		any |= !ascii;
-		if (dot != NULL && buf_putc(&b, '.') == -1)
-			goto out;
-		p = dot ? dot + 1 : end;
-	}
-	if (any)
-		out = arena_strndup(w->a, buf_str(&b), b.len);
-out:
-	buf_release(&b);
+	for (size_t i = 0; i < hn; i++)
+		ascii &= (unsigned char)host[i] < 0x80;
+	if (!ascii) {
+		rc = idn2_to_ascii_8z(name, &conv,
+		                      IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		/* UTS #46's transitional processing takes what IDNA2008
+		 * disallows but sites registered before it and browsers
+		 * still reach (WordPress's own test data has an emoji
+		 * host: xn---science-7f85g) */
+		if (rc != IDN2_OK)
+			rc = idn2_to_ascii_8z(name, &conv,
+			                      IDN2_NFC_INPUT |
+			                              IDN2_TRANSITIONAL);
+	} else if (strstr(name, "xn--") != NULL || strstr(name, "XN--") != NULL)
+		rc = idn2_to_unicode_8z8z(name, &conv, 0);
+	else
+		return NULL;
+	if (rc == IDN2_OK && conv != NULL && strcmp(conv, name) != 0)
+		out = arena_printf(w->a, "%s%.*s", conv, (int)(n - hn),
+		                   host + hn);
+	idn2_free(conv);
 	return out;
 }
 
@@ -359,7 +281,7 @@ wxr_rewrite_links(struct wxr *w, const char *body)
 		forms[nforms].host = hp;
 		forms[nforms].hn = hn;
 		forms[nforms++].path = slash ? slash : "";
-		ascii = host_ascii(w, hp, hn);
+		ascii = host_other(w, hp, hn);
 		if (ascii != NULL) {
 			forms[nforms].host = ascii;
 			forms[nforms].hn = strlen(ascii);

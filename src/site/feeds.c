@@ -412,5 +412,7 @@ post_comments_feed_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
+	if (permalink_moved(s, r, rs, &p, (int)y, (int)mo, (int)d, "feed/"))
+		return;
 	comments_feed(s, r, rs, &p);
 }

@@ -179,6 +179,8 @@ void api_popular_get(void *ctx, struct req *r, struct resp *rs);
  * every page's <head> are layout.c's.
  */
 void feed_get(void *ctx, struct req *r, struct resp *rs);
+/* /feed/rss2/, /feed/rss/, /feed/rdf/: 301 to /feed/ (lists.c). */
+void feed_alias_get(void *ctx, struct req *r, struct resp *rs);
 void post_comments_feed_get(void *ctx, struct req *r, struct resp *rs);
 void sitemap_get(void *ctx, struct req *r, struct resp *rs);
 void robots_get(void *ctx, struct req *r, struct resp *rs);
@@ -223,6 +225,11 @@ const char *video_model(struct site *s, struct arena *a, struct tval *pm,
 void video_frame_policy(struct arena *a, struct resp *rs, const char *player);
 void episode_get(void *ctx, struct req *r, struct resp *rs);
 void post_get(void *ctx, struct req *r, struct resp *rs);
+/* A permalink dated off the post's local date: 301 to its own plus rest;
+ * 1 when answered (pages.c). */
+int permalink_moved(struct site *s, struct req *r, struct resp *rs,
+                    const struct post *p, int y, int mo, int d,
+                    const char *rest);
 void page_get(void *ctx, struct req *r, struct resp *rs);
 void static_get(void *ctx, struct req *r, struct resp *rs);
 void media_get(void *ctx, struct req *r, struct resp *rs);

@@ -188,12 +188,82 @@ shortlink(struct site *s, struct req *r, struct resp *rs)
 	return 1;
 }
 
+static const char *
+segment(struct arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, 3 * n + 1);
+
+	out[url_encode_to(out, s, n)] = '\0';
+	return out;
+}
+
+/*
+ * WordPress's query-string addresses, which feed readers and old links
+ * hold: /?feed=rss2 (rss, rdf, atom, comments-rss2), /?cat=ID, /?tag=SLUG
+ * and the two together (/?cat=3&feed=rss2).  301 to our address of the
+ * same thing; an unknown category or feed type is a 404.
+ */
+static int
+wp_query(struct site *s, struct req *r, struct resp *rs)
+{
+	const char *feed = req_query(r, "feed"), *cat = req_query(r, "cat");
+	const char *tag = req_query(r, "tag"), *base = "/", *to;
+	struct section_info si;
+	struct error e;
+	int64_t id;
+
+	if (feed == NULL && cat == NULL && tag == NULL)
+		return 0;
+	if (cat != NULL) {
+		if (num_parse(cat, 1, INT64_MAX, &id) == -1 ||
+		    store_section_info(s->store, r->arena, id, &si, &e) == -1) {
+			page_not_found(s, r, rs);
+			return 1;
+		}
+		base = arena_printf(r->arena, "/category/%s/",
+		                    segment(r->arena, si.sec.slug));
+	} else if (tag != NULL && *tag != '\0')
+		base = arena_printf(r->arena, "/tag/%s/",
+		                    segment(r->arena, tag));
+	if (feed == NULL)
+		to = base;
+	else if (strcmp(feed, "") == 0 || strcmp(feed, "rss2") == 0 ||
+	         strcmp(feed, "rss") == 0 || strcmp(feed, "rdf") == 0)
+		to = arena_printf(r->arena, "%sfeed/", base);
+	else if (strcmp(feed, "atom") == 0)
+		to = arena_printf(r->arena, "%sfeed/atom/", base);
+	else if (strcmp(base, "/") == 0 &&
+	         (strcmp(feed, "comments-rss2") == 0 ||
+	          strcmp(feed, "comments-atom") == 0))
+		to = "/comments/feed/";
+	else {
+		page_not_found(s, r, rs);
+		return 1;
+	}
+	rs->status = 301;
+	(void)resp_header(rs, "Location",
+	                  arena_printf(r->arena, "%s%s", s->url, to));
+	return 1;
+}
+
+/* /feed/rss2/, /feed/rss/, /feed/rdf/: WordPress's names of the feed. */
+void
+feed_alias_get(void *ctx, struct req *r, struct resp *rs)
+{
+	struct site *s = ctx;
+
+	rs->status = 301;
+	(void)resp_header(rs, "Location",
+	                  arena_printf(r->arena, "%s/feed/", s->url));
+}
+
 void
 home_get(void *ctx, struct req *r, struct resp *rs)
 {
 	struct listing l = {NULL, "/", "posts", NULL, 0, {.type = POST_POST}};
 
-	if (shortlink(ctx, r, rs))
+	if (shortlink(ctx, r, rs) || wp_query(ctx, r, rs))
 		return;
 	if (req_query(r, "s") != NULL) { /* WordPress's search URL */
 		search_get(ctx, r, rs);
@@ -283,28 +353,25 @@ archive_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
+	/* The span's ends in the site's time zone, as WordPress's. */
+	from = time_local_day((int)y, mo ? (int)mo : 1, d ? (int)d : 1);
 	if (parts == 1) {
-		snprintf(iso, sizeof(iso), "%04d-01-01", (int)y + 1);
+		to = y == 9999 ? INT64_MAX : time_local_day((int)y + 1, 1, 1);
 		l.title = arena_printf(a, "Archive: %lld", (long long)y);
 		l.base = arena_printf(a, "/%04d/", (int)y);
 	} else if (parts == 2) {
-		snprintf(iso, sizeof(iso), "%04d-%02d-01",
-		         (int)(mo == 12 ? y + 1 : y),
-		         (int)(mo == 12 ? 1 : mo + 1));
+		to = time_local_day((int)y, (int)mo + 1, 1);
 		l.title = arena_printf(a, "Archive: %s %lld", months[mo - 1],
 		                       (long long)y);
 		l.base = arena_printf(a, "/%04d/%02d/", (int)y, (int)mo);
 	} else {
+		to = time_local_day((int)y, (int)mo, (int)d + 1);
 		l.title = arena_printf(a, "Archive: %s %lld, %lld",
 		                       months[mo - 1], (long long)d,
 		                       (long long)y);
 		l.base = arena_printf(a, "/%04d/%02d/%02d/", (int)y, (int)mo,
 		                      (int)d);
 	}
-	if (parts < 3 && time_parse_iso(iso, &to) == -1)
-		to = INT64_MAX;
-	else if (parts == 3)
-		to = from + 86400;
 	l.kind = "posts";
 	l.q.type = POST_POST;
 	l.q.from = from;

@@ -10,6 +10,21 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
+/* A tag's path segment: its stored slug (one made before slugs folded
+ * accents keeps its URL), percent-encoded. */
+static const char *
+tag_path(struct arena *a, const struct post *p, size_t i)
+{
+	const char *slug = p->tag_slugs != NULL
+	                           ? p->tag_slugs[i]
+	                           : slug_from_title(a, p->tags[i]);
+	size_t n = strlen(slug);
+	char *out = arena_alloc(a, 3 * n + 1);
+
+	out[url_encode_to(out, slug, n)] = '\0';
+	return out;
+}
+
 /* Tags as [{name, url}], with has_tags. */
 static void
 tags_model(struct arena *a, struct tval *pm, const struct post *p)
@@ -21,8 +36,7 @@ tags_model(struct arena *a, struct tval *pm, const struct post *p)
 
 		tval_set_str(a, t, "name", p->tags[i]);
 		tval_set_str(a, t, "url",
-		             arena_printf(a, "/tag/%s/",
-		                          slug_from_title(a, p->tags[i])));
+		             arena_printf(a, "/tag/%s/", tag_path(a, p, i)));
 	}
 	tval_set_bool(a, pm, "has_tags", p->ntags > 0);
 }
@@ -170,6 +184,27 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	page_render(s, r, rs, template, m);
 }
 
+/*
+ * A permalink whose date is not the post's local one (a link from before
+ * the site's time zone changed, store_post_get_permalink): 301 to the
+ * post's permalink and rest after it.  1 when answered.
+ */
+int
+permalink_moved(struct site *s, struct req *r, struct resp *rs,
+                const struct post *p, int y, int mo, int d, const char *rest)
+{
+	int py, pm, pd;
+
+	if (time_local_ymd(p->published_at, &py, &pm, &pd) == -1 ||
+	    (py == y && pm == mo && pd == d))
+		return 0;
+	rs->status = 301;
+	(void)resp_header(rs, "Location",
+	                  arena_printf(r->arena, "%s%s%s", s->url,
+	                               site_permalink(r->arena, p), rest));
+	return 1;
+}
+
 void
 post_get(void *ctx, struct req *r, struct resp *rs)
 {
@@ -193,6 +228,12 @@ post_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
+	if (permalink_moved(s, r, rs, &p, (int)y, (int)mo, (int)d,
+	                    cpage > 1 ? arena_printf(r->arena,
+	                                             "comment-page-%lld/",
+	                                             (long long)cpage)
+	                              : ""))
+		return;
 	item_render(s, r, rs, &p, "post", "post.html", cpage);
 }
 

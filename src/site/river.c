@@ -49,7 +49,7 @@ clock_time(struct arena *a, int64_t t)
 {
 	char out[16];
 
-	time_format(t, "%H:%M", out, sizeof(out));
+	time_format_local(t, "%H:%M", out, sizeof(out));
 	return arena_strdup(a, out);
 }
 
@@ -58,7 +58,7 @@ day_iso(struct arena *a, int64_t t)
 {
 	char out[16];
 
-	time_format(t, "%Y-%m-%d", out, sizeof(out));
+	time_format_local(t, "%Y-%m-%d", out, sizeof(out));
 	return arena_strdup(a, out);
 }
 

@@ -59,6 +59,9 @@ static const struct route routes[] = {
 	/* feeds and discovery (feeds.c); feed_get reads the path */
 	{ROUTE_GET, "/feed/", feed_get},
 	{ROUTE_GET, "/feed/atom/", feed_get},
+	{ROUTE_GET, "/feed/rss2/", feed_alias_get}, /* WordPress's names */
+	{ROUTE_GET, "/feed/rss/", feed_alias_get},
+	{ROUTE_GET, "/feed/rdf/", feed_alias_get},
 	{ROUTE_GET, "/comments/feed/", feed_get},
 	{ROUTE_GET, "/category/:/feed/", feed_get},
 	{ROUTE_GET, "/category/:/feed/atom/", feed_get},
@@ -362,6 +365,32 @@ allow_header(const struct req *r)
 	return out;
 }
 
+/*
+ * A GET of a path one of our own routes has with a slash at its end
+ * (/admin/posts, /books, /feed): 301 there with the query, as WordPress's
+ * redirect_canonical adds the slash.  The catch-all page route is left
+ * out: a page is found by its own path, and an unknown path stays a 404.
+ */
+static int
+slash_redirect(struct site *s, struct req *r, struct resp *rs)
+{
+	size_t n = strlen(r->path);
+	size_t nlast = sizeof(routes_last) / sizeof(routes_last[0]);
+	const char *to;
+
+	if ((r->method != HTTP_GET && r->method != HTTP_HEAD) || n == 0 ||
+	    r->path[n - 1] == '/')
+		return 0;
+	to = arena_printf(r->arena, "%s/", r->path);
+	if (route_find(s->routes, s->nroutes - nlast, to, r) == -1)
+		return 0;
+	rs->status = 301;
+	(void)resp_header(rs, "Location",
+	                  arena_printf(r->arena, "%s%s%s%s", s->url, to,
+	                               *r->query ? "?" : "", r->query));
+	return 1;
+}
+
 static void
 route(struct site *s, struct req *r, struct resp *rs)
 {
@@ -369,7 +398,8 @@ route(struct site *s, struct req *r, struct resp *rs)
 	case ROUTE_OK:
 		break;
 	case ROUTE_NO_MATCH:
-		page_not_found(s, r, rs);
+		if (!slash_redirect(s, r, rs))
+			page_not_found(s, r, rs);
 		break;
 	case ROUTE_BAD_PATH:
 		plain(rs, 400,

@@ -152,12 +152,22 @@ site_refresh(struct site *s)
 	struct error e;
 	int fresh;
 
-	sidebar_refresh(s);
-	if (store_reading(s->store))
-		return;
 	pthread_rwlock_rdlock(&s->snap_lock);
 	fresh = s->snap != NULL && s->snap->gen == gen;
 	pthread_rwlock_unlock(&s->snap_lock);
+	/* Settings first: reading one applies the site's time zone and date
+	 * format (store_settings.c), which the sidebar's archive months and
+	 * the navigation's dates are made in. */
+	if (!fresh) {
+		struct arena *a = arena_new();
+		const char *zone;
+
+		(void)store_setting_get(s->store, a, "timezone", &zone, &e);
+		arena_free(a);
+	}
+	sidebar_refresh(s);
+	if (store_reading(s->store))
+		return;
 	if (!fresh && site_snap_load(s, &e) == -1)
 		log_error("site: %s", e.msg); /* the older snapshot stays */
 }

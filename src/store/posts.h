@@ -47,6 +47,9 @@ struct post {
 	int protected_;
 	int64_t featured_id; /* its featured image (media, migration 018); 0 */
 	const char **tags;   /* names, ntags of them */
+	/* their slugs as stored, when read from the database (NULL when
+	 * the tags are only names to save) */
+	const char **tag_slugs;
 	size_t ntags;
 	/* A guest submission's sender (both "" for everything else). */
 	const char *submitter_name, *submitter_email;
@@ -92,7 +95,9 @@ int store_post_add(struct store *s, const struct post *in, int64_t *id,
 /* Any status; tags filled. */
 int store_post_get(struct store *s, struct arena *a, int64_t id,
                    struct post *out, struct error *e);
-/* A published post of type post at /YYYY/MM/DD/slug/ (UTC date). */
+/* A published post of type post at /YYYY/MM/DD/slug/, the date in the
+ * site's time zone; one dated up to two days off is found too (a link
+ * made before the zone changed), and its post_path() tells. */
 int store_post_get_permalink(struct store *s, struct arena *a, int y, int m,
                              int d, const char *slug, int64_t now,
                              struct post *out, struct error *e);

@@ -19,6 +19,7 @@
  */
 #include <sqlite3.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "posts.h"
@@ -141,6 +142,13 @@ static const char SQL_STICKY[] =
 	"AND p.sticky != 0 " WALK_ORDER;
 static const char SQL_TAG_KEY[] = "SELECT id FROM tags WHERE slug = ?1";
 
+/* A date archive's posts in [?3, ?4), part of a UTC day (the ends of a
+ * local day, month or year, util/tz.h): at most a day's posts, by
+ * posts_listed. */
+static const char SQL_COUNT_RANGE[] =
+	"SELECT count(*) FROM posts p " LISTED_EVER
+	"AND p.published_at >= ?3 AND p.published_at < ?4";
+
 const struct store_stmt lists_reader_stmts[] = {
 	{"post_prev_same", SQL_POST_PREV_SAME, NULL},
 	{"post_prev", SQL_POST_PREV, NULL},
@@ -160,6 +168,9 @@ const struct store_stmt lists_reader_stmts[] = {
 	{"list_walk_tag", SQL_WALK_TAG, NULL},
 	{"list_sticky", SQL_STICKY, NULL},
 	{"tag_key", SQL_TAG_KEY, NULL},
+	{"list_count_range", SQL_COUNT_RANGE,
+         "a part of one day: the posts of [?3, ?4) by posts_listed, at most a "
+         "day's (range_buckets, month_edge)"},
 	{NULL, NULL, NULL},
 };
 
@@ -401,6 +412,82 @@ list_buckets(struct conn *c, struct arena *a, const struct list *l,
 	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "list counts");
 }
 
+/* A UTC day's first second at or before t. */
+static int64_t
+day_floor(int64_t t)
+{
+	return t - ((t % 86400) + 86400) % 86400;
+}
+
+/* [from, to), inside one UTC day, as one bucket counted by rows. */
+static int
+part_bucket(struct conn *c, const struct list *l, int64_t from, int64_t to,
+            struct bucket *b, struct error *e)
+{
+	sqlite3_stmt *st = conn_stmt(c, SQL_COUNT_RANGE, e);
+	int step;
+
+	memset(b, 0, sizeof(*b));
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, l->type);
+	sqlite3_bind_int64(st, 3, from);
+	sqlite3_bind_int64(st, 4, to);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		b->n = sqlite3_column_int64(st, 0);
+	stmt_done(st);
+	if (step != SQLITE_ROW)
+		return db_error(e, c->db, "range count");
+	b->start = from;
+	b->end = to;
+	for (size_t i = 0; i < l->nheld; i++)
+		if (l->held[i].at >= from && l->held[i].at < to)
+			b->n--;
+	return 0;
+}
+
+/*
+ * A date range that does not start and end on UTC days (a local day,
+ * month or year in a zone other than UTC): its whole UTC days from the
+ * day counts, and the parts of a day at either end counted by rows (at
+ * most a day's posts each), newest first.
+ */
+static int
+range_buckets(struct conn *c, struct arena *a, const struct list *l,
+              struct bucket **out, size_t *nout, struct error *e)
+{
+	int64_t dfrom = day_floor(l->from) == l->from
+	                        ? l->from
+	                        : day_floor(l->from) + 86400;
+	int64_t dto = day_floor(l->to);
+	struct bucket *days = NULL, *b;
+	size_t ndays = 0;
+
+	if (dfrom >= dto) { /* within one UTC day, or across one midnight */
+		dfrom = dto =
+			l->to > day_floor(l->to) && day_floor(l->to) > l->from
+				? day_floor(l->to)
+				: l->from;
+	} else if (list_buckets(c, a, l, "day", dfrom, dto, &days, &ndays, e) ==
+	           -1)
+		return -1;
+	b = arena_alloc(a, (ndays + 2) * sizeof(*b));
+	*out = b;
+	*nout = 0;
+	if (dto < l->to) {
+		if (part_bucket(c, l, dto, l->to, &b[(*nout)++], e) == -1)
+			return -1;
+	}
+	for (size_t i = 0; i < ndays; i++)
+		b[(*nout)++] = days[i];
+	if (l->from < dfrom) {
+		if (part_bucket(c, l, l->from, dfrom, &b[(*nout)++], e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * The bucket of span within [from, to) holding the list's post number
  * pos (0 the newest; held posts not counted) into *at, and the number of
@@ -416,7 +503,9 @@ list_locate(struct conn *c, struct arena *a, const struct list *l,
 
 	memset(at, 0, sizeof(*at));
 	*total = 0;
-	if (list_buckets(c, a, l, span, from, to, &b, &n, e) == -1)
+	if (strcmp(span, "range") == 0
+	            ? range_buckets(c, a, l, &b, &n, e) == -1
+	            : list_buckets(c, a, l, span, from, to, &b, &n, e) == -1)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (!at->found && pos < *total + b[i].n) {
@@ -441,6 +530,13 @@ month_aligned(int64_t t)
 		return 1;
 	time_format(t, "%d %H%M%S", d, sizeof(d));
 	return strcmp(d, "01 000000") == 0;
+}
+
+/* A time on the first second of a UTC day (or an end of time). */
+static int
+day_aligned(int64_t t)
+{
+	return t == INT64_MIN || t == INT64_MAX || day_floor(t) == t;
 }
 
 /* Up to limit - *n rows of st (bound but for ?3 and ?4) from skip. */
@@ -492,9 +588,10 @@ list_page(struct conn *c, struct arena *a, struct list *l,
 	int64_t month_total, day_total;
 	/* the page's first post after the sticky ones, among those */
 	int64_t pos;
-	const char *span = month_aligned(l->from) && month_aligned(l->to)
-	                           ? "month"
-	                           : "day";
+	const char *span =
+		month_aligned(l->from) && month_aligned(l->to) ? "month"
+		: day_aligned(l->from) && day_aligned(l->to)   ? "day"
+							       : "range";
 	struct spot at;
 	sqlite3_stmt *st;
 
@@ -641,6 +738,70 @@ store_post_page(struct store *s, struct arena *a, const struct post_query *q,
 	return post_page(s, a, q, out, n, total, e);
 }
 
+/*
+ * The posts a local month gains at its start over the UTC month (its
+ * local start is earlier, east of UTC) or loses (later, west): at most a
+ * day's posts, counted by rows, held ones left out.
+ */
+static int
+month_edge(struct conn *c, const struct list *l, int y, int m, int64_t *n,
+           struct error *e)
+{
+	int64_t local = time_local_day(y, m, 1), utc;
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = 1};
+	struct bucket b;
+
+	utc = (int64_t)timegm(&tm);
+	*n = 0;
+	if (local == utc)
+		return 0;
+	if (part_bucket(c, l, local < utc ? local : utc,
+	                local < utc ? utc : local, &b, e) == -1)
+		return -1;
+	*n = local < utc ? b.n : -b.n;
+	return 0;
+}
+
+/* The months of the UTC buckets b (newest first) as the site's local
+ * months: each UTC month, and the one after and before it, which may
+ * hold only posts moved across a month's end by the zone. */
+static int
+local_months(struct conn *c, struct arena *a, const struct list *l,
+             const struct bucket *b, size_t nb, struct archive_month **out,
+             size_t *n, struct error *e)
+{
+	size_t cap = 0;
+	int last = INT32_MAX; /* year * 12 + month - 1 of the last one added */
+
+	for (size_t i = 0; i < nb; i++) {
+		int here = b[i].year * 12 + b[i].month - 1;
+
+		for (int k = here + 1; k >= here - 1; k--) {
+			int64_t utc = 0, in, out_of;
+			int y = k / 12, m = k % 12 + 1;
+
+			if (k >= last)
+				continue;
+			for (size_t j = 0; j < nb; j++)
+				if (b[j].year * 12 + b[j].month - 1 == k)
+					utc = b[j].n;
+			if (month_edge(c, l, y, m, &in, e) == -1 ||
+			    month_edge(c, l, (k + 1) / 12, (k + 1) % 12 + 1,
+			               &out_of, e) == -1)
+				return -1;
+			last = k;
+			if (utc + in - out_of <= 0)
+				continue;
+			*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
+			(*out)[*n].year = y;
+			(*out)[*n].month = m;
+			(*out)[*n].count = utc + in - out_of;
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
 int
 store_archive_months(struct store *s, struct arena *a, int64_t now,
                      struct archive_month **out, size_t *n, struct error *e)
@@ -649,7 +810,7 @@ store_archive_months(struct store *s, struct arena *a, int64_t now,
 	int locked, rc;
 	struct conn *c;
 	struct bucket *b;
-	size_t nb = 0, cap = 0;
+	size_t nb = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -660,15 +821,8 @@ store_archive_months(struct store *s, struct arena *a, int64_t now,
 	if (rc == 0)
 		rc = list_buckets(c, a, &l, "month", INT64_MIN, INT64_MAX, &b,
 		                  &nb, e);
-	for (size_t i = 0; rc == 0 && i < nb; i++) {
-		if (b[i].n <= 0)
-			continue;
-		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		(*out)[*n].year = b[i].year;
-		(*out)[*n].month = b[i].month;
-		(*out)[*n].count = b[i].n;
-		(*n)++;
-	}
+	if (rc == 0)
+		rc = local_months(c, a, &l, b, nb, out, n, e);
 	return page_end(s, c, locked, rc, e);
 }
 

@@ -15,7 +15,7 @@
 /* Sorted by name here, not by SQL: a post has a few tags, and an ORDER
  * BY made SQLite open a sorter for each page. */
 static const char SQL_POST_TAGS[] =
-	"SELECT t.name FROM post_tags pt JOIN tags t "
+	"SELECT t.name, t.slug FROM post_tags pt JOIN tags t "
 	"ON t.id = pt.tag_id WHERE pt.post_id = ?1";
 
 const struct store_stmt post_row_reader_stmts[] = {
@@ -57,40 +57,46 @@ post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
 #undef POST_COL_READ
 }
 
+struct tag_pair {
+	const char *name, *slug;
+};
+
 /* BINARY collation, as ORDER BY t.name sorted them. */
 static int
 name_cmp(const void *x, const void *y)
 {
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
+	return strcmp(((const struct tag_pair *)x)->name,
+	              ((const struct tag_pair *)y)->name);
 }
 
 int
 post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e)
 {
 	sqlite3_stmt *st = conn_stmt(c, SQL_POST_TAGS, e);
-	size_t cap = 4;
+	struct tag_pair *t = NULL;
+	size_t cap = 0;
 	int step;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, p->id);
-	p->tags = arena_alloc(a, cap * sizeof(*p->tags));
 	p->ntags = 0;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (p->ntags == cap) {
-			const char **grown =
-				arena_alloc(a, 2 * cap * sizeof(*p->tags));
-
-			memcpy(grown, p->tags, cap * sizeof(*p->tags));
-			p->tags = grown;
-			cap *= 2;
-		}
-		p->tags[p->ntags++] = col_text(a, st, 0);
+		t = arena_grow(a, t, &cap, p->ntags, sizeof(*t));
+		t[p->ntags].name = col_text(a, st, 0);
+		t[p->ntags++].slug = col_text(a, st, 1);
 	}
 	stmt_done(st);
 	if (step != SQLITE_DONE)
 		return db_error(e, c->db, "post tags");
-	qsort(p->tags, p->ntags, sizeof(*p->tags), name_cmp);
+	if (p->ntags > 0)
+		qsort(t, p->ntags, sizeof(*t), name_cmp);
+	p->tags = arena_alloc(a, (p->ntags + 1) * sizeof(*p->tags));
+	p->tag_slugs = arena_alloc(a, (p->ntags + 1) * sizeof(*p->tag_slugs));
+	for (size_t i = 0; i < p->ntags; i++) {
+		p->tags[i] = t[i].name;
+		p->tag_slugs[i] = t[i].slug;
+	}
 	return 0;
 }
 

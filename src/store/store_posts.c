@@ -31,7 +31,7 @@ static const char SQL_POST_PERMALINK[] =
 	"SELECT " POST_FIELDS_PAGE POST_FROM
 	"WHERE p.type = 'post' AND p.slug = ?1 "
 	"AND p.status = 'published' AND p.published_at <= ?2 "
-	"AND p.published_at >= ?3 AND p.published_at < ?3 + 86400";
+	"AND p.published_at >= ?3 AND p.published_at < ?4";
 
 static const char SQL_BOOKS[] =
 	"SELECT " POST_FIELDS ", b.order_url, coalesce(me.path, ''), "
@@ -60,6 +60,11 @@ static const char SQL_TAG_ADD[] =
 	"ON CONFLICT(slug) DO NOTHING";
 
 static const char SQL_TAG_ID[] = "SELECT id FROM tags WHERE slug = ?1";
+
+/* A tag named so already: its slug may be one made before slugs folded
+ * accents (util/text.c), and its URL stays. */
+static const char SQL_TAG_BY_NAME[] =
+	"SELECT id FROM tags WHERE name = ?1 ORDER BY id LIMIT 1";
 
 static const char SQL_POST_TAG_ADD[] =
 	"INSERT OR IGNORE INTO post_tags(post_id, tag_id) "
@@ -103,6 +108,15 @@ tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
 
 	if (*slug == '\0')
 		return 0; /* a tag of punctuation only names nothing */
+	st = conn_stmt(&s->w, SQL_TAG_BY_NAME, e);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, name);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		tag_id = sqlite3_column_int64(st, 0);
+	stmt_done(st);
+	if (tag_id != 0)
+		goto attach;
 	st = conn_stmt(&s->w, SQL_TAG_ADD, e);
 	if (st == NULL)
 		return -1;
@@ -119,6 +133,7 @@ tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
 	stmt_done(st);
 	if (tag_id == 0)
 		return db_error(e, s->w.db, "adding tag");
+attach:
 	st = conn_stmt(&s->w, SQL_POST_TAG_ADD, e);
 	if (st == NULL)
 		return -1;
@@ -211,6 +226,15 @@ store_post_get(struct store *s, struct arena *a, int64_t id, struct post *out,
 	return rc;
 }
 
+/*
+ * A permalink's date is the local one (util/tz.h); a link made before the
+ * site's time zone changed may name a day or two off (UTC-12 and UTC+14
+ * are 26 hours apart), so the day is widened by this either side.  A slug
+ * is unique among posts (decision 051): the wider day finds that one post
+ * or none, and the handler sends a link whose date is off to the right one.
+ */
+#define PERMALINK_SLACK (2 * 86400)
+
 int
 store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
                          const char *slug, int64_t now, struct post *out,
@@ -223,7 +247,7 @@ store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
 	int64_t day;
 
 	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
-	if (time_parse_iso(iso, &day) == -1)
+	if (time_parse_iso(iso, &day) == -1) /* 31 February */
 		return error_set(e, ERR_NOT_FOUND, "no such date");
 	c = reader_get(s, &locked, e);
 	if (c == NULL)
@@ -232,7 +256,11 @@ store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
 	if (st != NULL) {
 		bind_text(st, 1, slug);
 		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3, day);
+		sqlite3_bind_int64(st, 3,
+		                   time_local_day(y, m, d) - PERMALINK_SLACK);
+		sqlite3_bind_int64(st, 4,
+		                   time_local_day(y, m, d + 1) +
+		                           PERMALINK_SLACK);
 		rc = post_one(c, st, a, out, e);
 	}
 	reader_put(s, locked);

@@ -12,6 +12,9 @@
 
 #include "internal.h"
 #include "../util/alloc.h"
+#include "../util/clock.h"
+#include "../util/log.h"
+#include "../util/tz.h"
 #include "../util/banned.h"
 
 static const char SQL_SETTING_SET[] =
@@ -67,6 +70,27 @@ struct settings_snap {
 	size_t n;
 };
 
+static const char *settings_find(const struct settings_snap *sn,
+                                 struct arena *a, const char *key);
+
+/*
+ * The two settings the process's dates follow (util/tz.h, util/clock.h),
+ * applied whenever the settings are read again, so every thread sees a
+ * change from its next page on.  A zone no longer on the system (tzdata
+ * removed one) leaves the one in use, and says so.
+ */
+static void
+settings_apply(const struct settings_snap *sn)
+{
+	const char *zone = settings_find(sn, sn->a, "timezone");
+	struct error e;
+
+	if (tz_use(zone, &e) == -1)
+		log_error("setting timezone: %s; dates stay in %s", e.msg,
+		          tz_name());
+	time_date_use(settings_find(sn, sn->a, "date_format"));
+}
+
 static struct settings_snap *
 settings_load(struct store *s, struct error *e)
 {
@@ -109,6 +133,7 @@ settings_load(struct store *s, struct error *e)
 		free(sn);
 		return NULL;
 	}
+	settings_apply(sn);
 	return sn;
 }
 

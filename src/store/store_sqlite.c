@@ -272,6 +272,19 @@ db_file_create(const char *path, struct error *e)
 	return 0;
 }
 
+/* The settings read once, for what their snapshot applies: the site's
+ * time zone and date format (store_settings.c). */
+static int
+settings_first(struct store *s, struct error *e)
+{
+	struct arena *a = arena_new();
+	const char *zone;
+	int rc = store_setting_get(s, a, "timezone", &zone, e);
+
+	arena_free(a);
+	return rc;
+}
+
 struct store *
 store_open(const char *path, int create, struct error *e)
 {
@@ -297,7 +310,7 @@ store_open(const char *path, int create, struct error *e)
 		return NULL;
 	}
 	if (conn_open(&s->w, path, flags, e) == -1 || migrate(s, e) == -1 ||
-	    search_language_sync(s, e) == -1) {
+	    settings_first(s, e) == -1 || search_language_sync(s, e) == -1) {
 		store_close(s);
 		return NULL;
 	}

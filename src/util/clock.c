@@ -1,10 +1,18 @@
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "clock.h"
+#include "alloc.h"
+#include "limits.h"
 #include "num.h"
+#include "tz.h"
 #include "banned.h"
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
 
 static int64_t clock_offset;
 
@@ -52,13 +60,14 @@ digits(const char **sp, int n, int *out)
 	return 0;
 }
 
-int
-time_parse_iso(const char *s, int64_t *out)
+static int
+parse_iso(const char *s, int64_t *out, int *zoned)
 {
 	struct tm tm;
 	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
 	time_t t;
 
+	*zoned = 0;
 	memset(&tm, 0, sizeof(tm));
 	if (digits(&s, 4, &y) == -1 || *s++ != '-' ||
 	    digits(&s, 2, &mo) == -1 || *s++ != '-' || digits(&s, 2, &d) == -1)
@@ -73,6 +82,7 @@ time_parse_iso(const char *s, int64_t *out)
 			if (digits(&s, 2, &sec) == -1)
 				return -1;
 		}
+		*zoned = *s == 'Z' || *s == '+' || *s == '-';
 		if (*s == 'Z')
 			s++;
 		else if (*s == '+' || *s == '-') {
@@ -99,6 +109,26 @@ time_parse_iso(const char *s, int64_t *out)
 	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
 		return -1;
 	*out = (int64_t)t - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+int
+time_parse_iso(const char *s, int64_t *out)
+{
+	int zoned;
+
+	return parse_iso(s, out, &zoned);
+}
+
+int
+time_parse_local(const char *s, int64_t *out)
+{
+	int zoned;
+
+	if (parse_iso(s, out, &zoned) == -1)
+		return -1;
+	if (!zoned)
+		*out = tz_from_local(*out);
 	return 0;
 }
 
@@ -168,32 +198,199 @@ time_iso(int64_t t, char *out)
 	*p = '\0';
 }
 
+static const char *const month_names[12] = {"January", "February", "March",
+                                            "April",   "May",      "June",
+                                            "July",    "August",   "September",
+                                            "October", "November", "December"};
+static const char *const day_names[7] = {"Sunday",    "Monday",   "Tuesday",
+                                         "Wednesday", "Thursday", "Friday",
+                                         "Saturday"};
+
+int
+time_local_ymd(int64_t t, int *y, int *m, int *d)
+{
+	return time_ymd(t + tz_offset(t), y, m, d);
+}
+
+int64_t
+time_local_day(int y, int m, int d)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	return tz_from_local((int64_t)timegm(&tm));
+}
+
+void
+time_format_local(int64_t t, const char *fmt, char *out, size_t n)
+{
+	time_format(t + tz_offset(t), fmt, out, n);
+}
+
+const char *
+time_date_check(const char *fmt)
+{
+	if (strlen(fmt) > LIM_DATE_FMT_BYTES)
+		return "longer than " STR(LIM_DATE_FMT_BYTES) " bytes";
+	for (const char *p = fmt; *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (*++p == '\0')
+				return "a backslash ends it: it quotes the next "
+				       "character";
+			continue;
+		}
+		if (*p == '%')
+			return "a %: write the letters alone, Y-m-d rather "
+			       "than %Y-%m-%d";
+		if (((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) &&
+		    strchr("djSDlmnMFyY", *p) == NULL)
+			return "a letter other than d j S D l m n M F y Y "
+			       "(quote it with a backslash)";
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "a control character";
+	}
+	return NULL;
+}
+
+/* The format in use: an interned copy, never freed (one per format set
+ * in the life of the process), so a reader never holds a freed one. */
+struct date_fmt {
+	struct date_fmt *next;
+	char text[];
+};
+static _Atomic(const char *) date_in_use = TIME_DATE_DEFAULT;
+static pthread_mutex_t date_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct date_fmt *date_made; /* under date_lock */
+
+void
+time_date_use(const char *fmt)
+{
+	struct date_fmt *f;
+	size_t n;
+
+	if (fmt == NULL || *fmt == '\0' || time_date_check(fmt) != NULL)
+		fmt = TIME_DATE_DEFAULT;
+	if (strcmp(atomic_load(&date_in_use), fmt) == 0)
+		return;
+	if (strcmp(fmt, TIME_DATE_DEFAULT) == 0) {
+		atomic_store(&date_in_use, TIME_DATE_DEFAULT);
+		return;
+	}
+	pthread_mutex_lock(&date_lock);
+	for (f = date_made; f != NULL && strcmp(f->text, fmt) != 0; f = f->next)
+		;
+	if (f == NULL) {
+		n = strlen(fmt) + 1;
+		f = xcalloc(1, sizeof(*f) + n);
+		memcpy(f->text, fmt, n);
+		f->next = date_made;
+		date_made = f;
+	}
+	atomic_store(&date_in_use, f->text);
+	pthread_mutex_unlock(&date_lock);
+}
+
+/* s into out[*k..n-1), cut where it does not fit. */
+static void
+put_str(char *out, size_t n, size_t *k, const char *s, size_t len)
+{
+	if (len > n - 1 - *k)
+		len = n - 1 - *k;
+	memcpy(out + *k, s, len);
+	*k += len;
+}
+
+static void
+put_num(char *out, size_t n, size_t *k, int v, int w)
+{
+	char d[8];
+	int len = 0;
+
+	do
+		d[sizeof(d) - 1 - len++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0 && len < (int)sizeof(d));
+	while (len < w && len < (int)sizeof(d))
+		d[sizeof(d) - 1 - len++] = '0';
+	put_str(out, n, k, d + sizeof(d) - len, (size_t)len);
+}
+
+void
+time_date_format(int64_t t, const char *fmt, char *out, size_t n)
+{
+	int64_t lt = t + tz_offset(t);
+	int y, m, d, wd;
+	size_t k = 0;
+
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	if (time_ymd(lt, &y, &m, &d) == -1)
+		return;
+	wd = (int)((time_day(lt) % 7 + 11) % 7); /* 1970-01-01: Thursday */
+	for (const char *p = fmt; *p != '\0' && k < n - 1; p++) {
+		switch (*p) {
+		case 'd':
+			put_num(out, n, &k, d, 2);
+			break;
+		case 'j':
+			put_num(out, n, &k, d, 1);
+			break;
+		case 'S': {
+			const char *suf = (d % 10 == 1 && d != 11)   ? "st"
+			                  : (d % 10 == 2 && d != 12) ? "nd"
+			                  : (d % 10 == 3 && d != 13) ? "rd"
+			                                             : "th";
+
+			put_str(out, n, &k, suf, 2);
+			break;
+		}
+		case 'D':
+			put_str(out, n, &k, day_names[wd], 3);
+			break;
+		case 'l':
+			put_str(out, n, &k, day_names[wd],
+			        strlen(day_names[wd]));
+			break;
+		case 'm':
+			put_num(out, n, &k, m, 2);
+			break;
+		case 'n':
+			put_num(out, n, &k, m, 1);
+			break;
+		case 'M':
+			put_str(out, n, &k, month_names[m - 1], 3);
+			break;
+		case 'F':
+			put_str(out, n, &k, month_names[m - 1],
+			        strlen(month_names[m - 1]));
+			break;
+		case 'y':
+			put_num(out, n, &k, y % 100, 2);
+			break;
+		case 'Y':
+			put_num(out, n, &k, y, 4);
+			break;
+		case '\\':
+			if (p[1] != '\0')
+				p++;
+			/* fall through */
+		default:
+			put_str(out, n, &k, p, 1);
+		}
+	}
+	out[k] = '\0';
+}
+
 void
 time_human(int64_t t, char *out)
 {
-	static const char *const months[12] = {"January",   "February",
-	                                       "March",     "April",
-	                                       "May",       "June",
-	                                       "July",      "August",
-	                                       "September", "October",
-	                                       "November",  "December"};
-	int y, m, d;
-	size_t n;
-	char *p;
-
-	if (time_ymd(t, &y, &m, &d) == -1) {
-		out[0] = '\0';
-		return;
-	}
-	n = strlen(months[m - 1]);
-	memcpy(out, months[m - 1], n);
-	p = out + n;
-	*p++ = ' ';
-	p = put_digits(p, d, d >= 10 ? 2 : 1);
-	*p++ = ',';
-	*p++ = ' ';
-	p = put_digits(p, y, y >= 1000 ? 4 : y >= 100 ? 3 : y >= 10 ? 2 : 1);
-	*p = '\0';
+	time_date_format(t,
+	                 atomic_load_explicit(&date_in_use,
+	                                      memory_order_acquire),
+	                 out, TIME_DATE_BYTES);
 }
 
 void
@@ -202,7 +399,7 @@ time_path(int64_t t, char *out)
 	int y, m, d;
 	char *p = out;
 
-	if (time_ymd(t, &y, &m, &d) == -1) {
+	if (time_local_ymd(t, &y, &m, &d) == -1) {
 		out[0] = '\0';
 		return;
 	}

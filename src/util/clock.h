@@ -17,6 +17,9 @@ int64_t clock_now(void);
 /* Parse ISO 8601 "YYYY-MM-DD[(T| )HH:MM[:SS][Z|(+|-)HH[:]MM]]"; UTC unless
  * an offset is given.  0 or -1. */
 int time_parse_iso(const char *s, int64_t *out);
+/* The same, but without an offset the time is the site's local one
+ * (tz.h), as WordPress reads its editor's date. */
+int time_parse_local(const char *s, int64_t *out);
 /* Format t (UTC) with strftime's fmt into out. */
 void time_format(int64_t t, const char *fmt, char *out, size_t n)
 	__attribute__((format(strftime, 2, 0)));
@@ -24,17 +27,44 @@ void time_format(int64_t t, const char *fmt, char *out, size_t n)
  * The forms every page prints many times, written without strftime (a
  * post page printed some thirty dates through it: 5% of a render):
  *   time_iso    "2026-12-07T06:13:57Z" (RFC 3339, UTC)
- *   time_human  "December 7, 2026" (English month names, as strftime's
- *               "%B %e, %Y" in the C locale, without the padding space)
- *   time_ymd    the year, month (1-12) and day (1-31)
- * out holds TIME_TEXT_BYTES.  A time gmtime_r cannot represent gives "".
+ *   time_path   "/2026/12/07/", a post's permalink prefix, in the site's
+ *               time zone (tz.h) as WordPress makes it
+ *   time_human  the date in the site's time zone and date format
+ *               (time_date_use; "December 7, 2026" by default)
+ *   time_ymd    the year, month (1-12) and day (1-31), UTC
+ *   time_local_ymd  the same in the site's time zone
+ * out holds TIME_TEXT_BYTES (time_human: TIME_DATE_BYTES).  A time
+ * gmtime_r cannot represent gives "".
  */
 #define TIME_TEXT_BYTES 32
+#define TIME_DATE_BYTES 320 /* LIM_DATE_FMT_BYTES letters of 9 bytes */
 void time_iso(int64_t t, char *out);
-/* "/YYYY/MM/DD/", a post's permalink prefix; "" as above. */
 void time_path(int64_t t, char *out);
 void time_human(int64_t t, char *out);
 int time_ymd(int64_t t, int *y, int *m, int *d);
+int time_local_ymd(int64_t t, int *y, int *m, int *d);
+/* The first instant of the local day y-m-d (m 1-12, d 1-31, normalised
+ * as timegm does: day 32 is the next month's first). */
+int64_t time_local_day(int y, int m, int d);
+/* Format t in the site's time zone with strftime's fmt (no %z or %Z: the
+ * broken-down time carries no zone). */
+void time_format_local(int64_t t, const char *fmt, char *out, size_t n)
+	__attribute__((format(strftime, 2, 0)));
+
+/*
+ * The date format (setting date_format): WordPress's letters, a small
+ * set of them — d j (day, 01 and 1), S (English ordinal suffix), D l
+ * (weekday, "Mon" and "Monday"), m n (month, 01 and 1), M F ("Dec" and
+ * "December"), y Y (year, 26 and 2026); a backslash quotes the next
+ * character, every other character that is no letter is itself.
+ * time_date_check gives NULL for a good format or what is wrong;
+ * time_date_use makes fmt the one time_human prints (NULL: the default),
+ * published with one atomic store as the zone is.
+ */
+#define TIME_DATE_DEFAULT "F j, Y"
+const char *time_date_check(const char *fmt);
+void time_date_use(const char *fmt);
+void time_date_format(int64_t t, const char *fmt, char *out, size_t n);
 /* Days since the epoch, for daily buckets. */
 int64_t time_day(int64_t t);
 

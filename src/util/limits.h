@@ -36,6 +36,8 @@
 
 /* content */
 #define LIM_SLUG_BYTES       200 /* WordPress allows 200 */
+#define LIM_TZ_NAME_BYTES    64  /* setting timezone: an IANA name */
+#define LIM_DATE_FMT_BYTES   32  /* setting date_format */
 #define LIM_TITLE_BYTES      1000
 #define LIM_POST_SRC_BYTES   (4 * 1024 * 1024) /* Markdown source of a post */
 #define LIM_FRONT_LINES      64                /* front-matter lines */

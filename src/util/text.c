@@ -1,4 +1,10 @@
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 #include "limits.h"
 #include "text.h"
@@ -43,10 +49,99 @@ punct_len(const char *str, size_t n)
 	return 0;
 }
 
-char *
-slug_from_title(struct arena *a, const char *title)
+/*
+ * Latin letters NFD does not take apart, as WordPress's remove_accents()
+ * writes them (lower case: the title is lower-cased first).
+ */
+static const char *
+latin_plain(ucs4_t c)
 {
-	size_t n = strlen(title);
+	switch (c) {
+	case 0xDF: /* ß */
+		return "ss";
+	case 0xE6: /* æ */
+		return "ae";
+	case 0x153: /* œ */
+		return "oe";
+	case 0xF8: /* ø */
+		return "o";
+	case 0x111: /* đ */
+	case 0xF0:  /* ð */
+		return "d";
+	case 0xFE: /* þ */
+		return "th";
+	case 0x142: /* ł */
+		return "l";
+	case 0x131: /* dotless ı */
+		return "i";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * The title lower-cased (Unicode's full case mapping, libunistring), its
+ * Latin letters without their accents (NFD, then the combining marks that
+ * follow a Latin letter dropped: "Café Über" is "cafe uber"; other
+ * scripts keep theirs, and Hangul comes back whole), in NFC.  NULL when
+ * the title is not UTF-8.
+ */
+static char *
+slug_fold(struct arena *a, const char *title, size_t n, size_t *out_n)
+{
+	size_t ln = 0, cn = 0, k = 0;
+	uint8_t *low = u8_tolower((const uint8_t *)title, n, NULL, UNINORM_NFD,
+	                          NULL, &ln);
+	uint8_t *plain, *nfc;
+	char *out;
+	int latin = 0;
+
+	if (low == NULL)
+		return NULL;
+	plain = malloc(2 * ln + 1); /* a letter of 2 bytes may give 2 */
+	if (plain == NULL)
+		abort();
+	for (size_t i = 0; i < ln;) {
+		ucs4_t c;
+		int len = u8_mbtouc(&c, low + i, ln - i);
+		const char *rep = latin_plain(c);
+		const uc_script_t *sc;
+
+		if (uc_is_general_category(c, UC_CATEGORY_Mn) && latin) {
+			i += (size_t)len;
+			continue;
+		}
+		if (rep != NULL) {
+			memcpy(plain + k, rep, strlen(rep));
+			k += strlen(rep);
+		} else {
+			memcpy(plain + k, low + i, (size_t)len);
+			k += (size_t)len;
+		}
+		if (!uc_is_general_category(c, UC_CATEGORY_M)) {
+			sc = uc_script(c);
+			latin = sc != NULL && strcmp(sc->name, "Latin") == 0;
+		}
+		i += (size_t)len;
+	}
+	free(low);
+	nfc = u8_normalize(UNINORM_NFC, plain, k, NULL, &cn);
+	free(plain);
+	if (nfc == NULL)
+		return NULL;
+	out = arena_alloc(a, cn + 1);
+	memcpy(out, nfc, cn);
+	out[cn] = '\0';
+	free(nfc);
+	*out_n = cn;
+	return out;
+}
+
+/* The ASCII pass over a folded title: runs of what is no letter or digit
+ * become one '-', apostrophes vanish. */
+static char *
+slug_dashes(struct arena *a, const char *title, size_t n)
+{
 	char *out = arena_alloc(a, n + 1);
 	size_t len = 0;
 	int dash = 0;
@@ -75,6 +170,18 @@ slug_from_title(struct arena *a, const char *title)
 		len--;
 	out[len] = '\0';
 	return out;
+}
+
+char *
+slug_from_title(struct arena *a, const char *title)
+{
+	size_t n = strlen(title);
+	char *folded;
+
+	if (!utf8_valid(title, n))
+		return arena_strdup(a, "");
+	folded = slug_fold(a, title, n, &n);
+	return slug_dashes(a, folded != NULL ? folded : "", n);
 }
 
 int

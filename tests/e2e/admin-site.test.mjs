@@ -629,8 +629,9 @@ describe('settings', () => {
     assert.equal(r.status, 303);
     assert.equal(sql("SELECT count(*) FROM settings WHERE key = 'smtp_url'"), '0');
     ({ html } = await settingsForm());
-    // no gazette.conf: the default url, shown read-only
-    assert.match(html, /<output id="s-site_url"[^>]*><code>http:\/\/127\.0\.0\.1:8080<\/code><\/output>/);
+    // no gazette.conf: the address served (serve's guess), shown read-only
+    assert.ok(html.includes(`<code>${srv.url}</code></output>`), 'site_url shown');
+    assert.match(html, /<output id="s-site_url"[^>]*><code>http:\/\/127\.0\.0\.1:\d+<\/code><\/output>/);
   });
 
   test('JSON API: GET and PUT; unknown keys refused; the password write-only', async () => {
@@ -638,7 +639,7 @@ describe('settings', () => {
     assert.equal(r.status, 200);
     assert.equal(r.json.settings.title, 'The Evening Ledger');
     assert.equal(r.json.defaults.comments_hold, 'first');
-    assert.equal(r.json.site_url, 'http://127.0.0.1:8080', 'url of gazette.conf (here its default)');
+    assert.equal(r.json.site_url, srv.url, 'url of gazette.conf (here none: the address served)');
     assert.ok(!('smtp_password' in r.json.settings));
     r = await api(srv, admin, 'PUT', '/api/v1/admin/settings', { tagline: 'From the API', comments_max_links: 4, smtp_password: 'api-Secret-9' });
     assert.equal(r.status, 200, r.text);

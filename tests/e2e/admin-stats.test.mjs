@@ -270,7 +270,7 @@ describe('the numbers over HTTP', () => {
     assert.equal(r.json.pending_submissions, 1);
     assert.deepEqual(r.json.top.map((p) => [p.id, p.views]), [[posts.alpha.id, 3], [posts.hostile.id, 1]]);
     assert.equal(r.json.top[1].title, posts.hostile.title);
-    assert.equal(r.json.top[0].url, `http://127.0.0.1:8080${posts.alpha.path}`);
+    assert.equal(r.json.top[0].url, `${srv.url}${posts.alpha.path}`); // the address served
 
     r = await api(srv, sess.admin, 'GET', '/api/v1/admin/stats');
     assert.equal(r.status, 200);

@@ -400,7 +400,7 @@ describe('an empty site', { skip: NO_XMLLINT }, () => {
     const site = await newSite();
     const srv = await startServer(site.dir);
     t.after(() => stopClean(srv));
-    const base = 'http://127.0.0.1:8080'; // the default url
+    const base = srv.url; // no url in gazette.conf: the address served
     const rss = await get(`${srv.url}/feed/`);
     assert.equal(rss.status, 200);
     await assertWellFormed(rss.text, '/feed/');
@@ -453,7 +453,7 @@ SELECT count(*) FROM sections;
     assert.equal(nsm, '2');
     assert.equal(urls, '0');
     const listed = [...index.text.matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]);
-    assert.deepEqual(listed, ['http://127.0.0.1:8080/sitemap-1.xml', 'http://127.0.0.1:8080/sitemap-2.xml']);
+    assert.deepEqual(listed, [`${srv.url}/sitemap-1.xml`, `${srv.url}/sitemap-2.xml`]);
 
     const seen = new Set();
     const counts = [];
@@ -472,8 +472,8 @@ SELECT count(*) FROM sections;
       }
     }
     assert.deepEqual(counts, [L, total - L], 'the first file is full, the second holds the rest');
-    assert.ok(seen.has('http://127.0.0.1:8080/'));
-    assert.ok(seen.has('http://127.0.0.1:8080/2022/04/15/bulk-1/'), 'the first bulk post');
+    assert.ok(seen.has(`${srv.url}/`));
+    assert.ok(seen.has(`${srv.url}/2022/04/15/bulk-1/`), 'the first bulk post');
     assert.equal((await get(`${srv.url}/sitemap-3.xml`)).status, 404);
     assert.equal((await get(`${srv.url}/sitemap-0.xml`)).status, 404);
   });

@@ -112,7 +112,7 @@ test('bodies point at the stored files, with srcset; the featured image is the a
   assert.match(body, /src="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg" alt="small" width="300"/, 'the resized copy leads to the original');
   assert.match(body, /src="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg" alt="relative, no attachment"/);
   assert.match(body, /elsewhere\.example\/wp-content\/uploads\/x\.jpg/, 'another host is not ours to rewrite');
-  assert.match(page.text, /<meta property="og:image" content="http:\/\/127\.0\.0\.1:8080\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg">/);
+  assert.ok(new RegExp(`<meta property="og:image" content="${srv.url.replaceAll('.', '\\.')}/media/[0-9a-f]{2}/[0-9a-f]{32}\\.jpg">`).test(page.text), 'og:image under the address served');
   assert.match(page.text, /<figure class="featured"><picture>/);
   const missing = await get(`${srv.url}/2022/04/28/missing/`);
   assert.match(missing.text, /src="http:\/\/old\.example\/wp-content\/uploads\/2022\/04\/never-there\.jpg"/,

@@ -313,7 +313,7 @@ describe('SIGTERM flush and popular in the last N days', () => {
       const item = (p, n) => ({
         id: p.id,
         title: `Post ${p.slug}`,
-        url: `http://127.0.0.1:8080${p.path}`, // the site's url: gazette.conf's default
+        url: `${srv.url}${p.path}`, // no url in gazette.conf: the address served
         date: `2023-01-0${Object.values(posts).indexOf(p) + 1}T00:00:00Z`,
         views: n,
       });

@@ -340,6 +340,7 @@ static const struct {
 	{"list_held_section", "t:post now - - sec:s1"},
 	{"list_held_activity", "t:post now - - sec:s2"},
 	{"list_held_tag", "t:post now - - tag:alpha"},
+	{"list_count_range", "t:post - mid i:1659744000"}, /* a day */
 	{"feed_comments", "now i:20"},
 	{"feed_comments_post", "now i:20 i:300"},
 	{"comments_recent", "now i:5"},

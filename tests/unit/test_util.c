@@ -480,13 +480,35 @@ slug_from_title_table(void **state)
 	         "b",
 	         "a-b"},
 		{"\xC2\xABLes\xC2\xBB", "les"},
-		/* lower-casing is ASCII only: UTF-8 letters are kept as they
-	         * are */
+		/* as WordPress (mb_strtolower, remove_accents): every script
+	         * lower-cased, Latin letters without accents; other scripts
+	         * keep their letters whole (percent-encoded in URLs) */
 		{"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 "
 	         "\xD0\xBC\xD0\xB8\xD1\x80",
-	         "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82-"
+	         "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82-"
 	         "\xD0\xBC\xD0\xB8\xD1\x80"},
-		{"Caf\xC3\xA9 Cr\xC3\xA8me", "caf\xC3\xA9-cr\xC3\xA8me"},
+		{"Caf\xC3\xA9 Cr\xC3\xA8me", "cafe-creme"},
+		{"Caf\xC3\xA9 \xC3\x9C"
+	         "ber",
+	         "cafe-uber"},
+		/* decomposed input (e + U+0301) is the same title */
+		{"Cafe\xCC\x81", "cafe"},
+		{"Stra\xC3\x9F"
+	         "e \xC3\x86r\xC3\xB8 \xC5\x81\xC3\xB3"
+	         "d\xC5\xBA",
+	         "strasse-aero-lodz"},
+		/* Cyrillic \xD0\xB9 is a letter of its own, not an accented
+	         * one: kept (NFD would make it i + breve) */
+		{"\xD0\x99\xD0\xBE\xD0\xB3\xD0\xB0",
+	         "\xD0\xB9\xD0\xBE\xD0\xB3\xD0\xB0"},
+		/* Hangul syllables come back whole, not as jamo */
+		{"\xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4",
+	         "\xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4"},
+		/* Greek keeps its tonos; capitals lower-cased */
+		{"\xCE\x95\xCE\xBB\xCE\xBB\xCE\xAC\xCE\xB4\xCE\xB1",
+	         "\xCE\xB5\xCE\xBB\xCE\xBB\xCE\xAC\xCE\xB4\xCE\xB1"},
+		/* not UTF-8: nothing */
+		{"caf\xE9", ""},
 		{"Version 2.0 (beta)", "version-2-0-beta"},
 		{"  --Leading and trailing--  ", "leading-and-trailing"},
 		{"a   b___c", "a-b-c"},
@@ -530,12 +552,13 @@ slug_from_long_title_is_cut(void **state)
 	assert_int_equal(strlen(slug), LIM_SLUG_BYTES);
 	assert_true(slug_valid(slug));
 
-	/* "a" then 150 two-byte letters: byte 200 is in the middle of one,
-	 * so the cut steps back to a character boundary. */
+	/* "a" then 150 two-byte letters (Cyrillic small de, which neither
+	 * case mapping nor accent folding changes): byte 200 is in the
+	 * middle of one, so the cut steps back to a character boundary. */
 	title[n++] = 'a';
 	for (int i = 0; i < 150; i++) {
-		title[n++] = '\xC3';
-		title[n++] = '\xA9';
+		title[n++] = '\xD0';
+		title[n++] = '\xB4';
 	}
 	title[n] = '\0';
 	assert_int_equal(n, 301);
