@@ -10,6 +10,7 @@
 #include "settings.h"
 #include "../store/posts.h"
 #include "../util/addr.h"
+#include "../util/i18n.h"
 #include "../util/limits.h"
 #include "../util/num.h"
 #include "../util/text.h"
@@ -60,6 +61,11 @@ const struct setting_def setting_defs[] = {
          "The address in links, feeds, cookies and mail: url in gazette.conf; "
          "a restart applies a change.",
          NULL, SETTING_READONLY, 0, 0, NULL, SETTING_FORM_ONLY, 0, 0},
+	{"language", "Language",
+         "The reader's site's language (a BCP 47 tag: en, ru): its texts, "
+         "dates, <html lang> and the feeds' language; the admin stays "
+         "English.",
+         "en", SETTING_CHOICE, 0, 0, i18n_languages, SETTING_BOTH, 0, 0},
 	{"support_url", "Support or donate URL",
          "Where the sidebar's Support button goes (a support block without "
          "a link of its own).",
