@@ -79,8 +79,8 @@ find(const int64_t *keys, const size_t *vals, size_t cap, int64_t id)
 
 /* The comment list of a page of threads, in reading order. */
 static struct tval *
-threads_model(struct arena *a, const struct i18n *cat,
-              const struct comment *cs, size_t n, int max_depth)
+threads_model(struct arena *a, const struct i18n *cat, const struct comment *cs,
+              size_t n, int max_depth)
 {
 	struct tval *list = tval_list(a);
 	struct node *nodes = arena_zalloc(a, (n + 1) * sizeof(*nodes));
@@ -161,7 +161,8 @@ comments_model(struct site *s, struct req *r, struct tval *pm,
 	if (page > pages)
 		return -1;
 	tval_set(a, pm, "comment_list",
-	         threads_model(a, site_cat(s), cs, n, comments_max_depth(s->comments, a)));
+	         threads_model(a, site_cat(s), cs, n,
+	                       comments_max_depth(s->comments, a)));
 	if (page < pages)
 		tval_set_str(a, pm, "comments_more",
 		             arena_printf(a, "%scomment-page-%lld/#comments",
@@ -195,7 +196,7 @@ comments_model(struct site *s, struct req *r, struct tval *pm,
  * the API's English errors.
  */
 #define ORIGIN_MESSAGE                                                         \
-	N_("This form must be sent from this site's own pages (the request "  \
+	N_("This form must be sent from this site's own pages (the request "   \
 	   "had no Origin or Referer of this site).")
 static const struct {
 	enum err_code code; /* ERR_OK: any */
@@ -206,16 +207,17 @@ static const struct {
 	{ERR_OK, "body: required", N_("Please write something first.")},
 	{ERR_OK, "email: required", N_("Please enter your email address.")},
 	{ERR_OK, "title: required", N_("Please enter a title.")},
-	{ERR_OK, "author: control", N_("Your name cannot hold control "
-	                               "characters.")},
+	{ERR_OK, "author: control",
+         N_("Your name cannot hold control "
+            "characters.")},
 	{ERR_OK, "email: not an email",
          N_("That email address does not look right.")},
 	{ERR_OK, "url: must start",
          N_("A website address must start with http:// or https://.")},
 	{ERR_OK, "source: must start",
          N_("A source link must start with http:// or https://.")},
-	{ERR_OK, "parent_id:",
-         N_("The comment you replied to is not there any more.")},
+	{ERR_OK,
+         "parent_id:", N_("The comment you replied to is not there any more.")},
 	{ERR_OK, "post_id:", N_("There is no such post.")},
 	{ERR_OK, "comments are closed",
          N_("Comments are closed on this post.")},
@@ -235,12 +237,12 @@ static const struct {
          N_("This comment cannot be accepted.")},
 	{ERR_FORBIDDEN, "this submission cannot",
          N_("This submission cannot be accepted.")},
-	{ERR_FORBIDDEN, "form origin",
-         ORIGIN_MESSAGE},
+	{ERR_FORBIDDEN, "form origin", ORIGIN_MESSAGE},
 	{ERR_TOO_BIG, "", N_("Something you wrote is too long.")},
 	{ERR_IO, "", N_("It could not be saved; please try again.")},
-	{ERR_INVALID, "", N_("Something in the form is not right; please "
-	                     "check it and try again.")},
+	{ERR_INVALID, "",
+         N_("Something in the form is not right; please "
+            "check it and try again.")},
 	{ERR_OK, "", N_("The form could not be accepted; please try again.")},
 };
 
@@ -269,9 +271,10 @@ static void
 form_error(struct site *s, struct req *r, struct resp *rs, int status,
            const char *msg, const char *back)
 {
-	struct tval *m = page_model(
-		s, r, i18n_text(site_cat(s), "Your comment was not posted"),
-		"/");
+	struct tval *m = page_model(s, r,
+	                            i18n_text(site_cat(s),
+	                                      "Your comment was not posted"),
+	                            "/");
 
 	tval_set_str(r->arena, m, "message", msg);
 	if (back != NULL)
@@ -317,8 +320,7 @@ comment_form_post(void *ctx, struct req *r, struct resp *rs)
 
 	if (!req_same_origin(r, s->url)) {
 		form_error(s, r, rs, 403,
-		           i18n_text(site_cat(s), ORIGIN_MESSAGE),
-		           NULL);
+		           i18n_text(site_cat(s), ORIGIN_MESSAGE), NULL);
 		return;
 	}
 	if (form_parse(r, f, F__MAX, &e) == -1 ||

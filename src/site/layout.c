@@ -216,8 +216,7 @@ page_not_found(struct site *s, struct req *r, struct resp *rs)
 
 	if (legacy_redirect(s, r, rs))
 		return;
-	m = page_model(s, r, i18n_text(site_cat(s), "Page not found"),
-	               r->path);
+	m = page_model(s, r, i18n_text(site_cat(s), "Page not found"), r->path);
 	rs->status = 404;
 	page_render(s, r, rs, "404.html", m);
 }

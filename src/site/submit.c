@@ -14,8 +14,9 @@ void
 submit_get(void *ctx, struct req *r, struct resp *rs)
 {
 	struct site *s = ctx;
-	struct tval *m = page_model(
-		s, r, i18n_text(site_cat(s), "Submit an article"), "/submit/");
+	struct tval *m =
+		page_model(s, r, i18n_text(site_cat(s), "Submit an article"),
+	                   "/submit/");
 
 	if (req_query(r, "thanks") != NULL)
 		tval_set_bool(r->arena, m, "thanks", 1);
@@ -76,7 +77,8 @@ submit_post(void *ctx, struct req *r, struct resp *rs)
 	}
 	if (e.code == ERR_IO)
 		log_error("submission: %s", e.msg);
-	m = page_model(s, r, i18n_text(site_cat(s), "Your article was not sent"),
+	m = page_model(s, r,
+	               i18n_text(site_cat(s), "Your article was not sent"),
 	               "/submit/");
 	tval_set_str(r->arena, m, "message", site_form_message(s, &e));
 	tval_set_str(r->arena, m, "back", "/submit/");

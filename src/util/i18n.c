@@ -64,7 +64,10 @@ plural_ru(int64_t n)
 }
 
 static const struct lang_def langs[] = {
-	{"en", "nplurals=2; plural=(n != 1);", plural_en, {"one", "other"},
+	{"en",
+         "nplurals=2; plural=(n != 1);",
+         plural_en,
+         {"one", "other"},
          {1, 5}},
 	{"ru",
          "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && "
@@ -298,8 +301,7 @@ i18n_plural_index(const struct i18n *c, int64_t n)
 }
 
 const char *
-i18n_plural(const struct i18n *c, const char *one, const char *other,
-            int64_t n)
+i18n_plural(const struct i18n *c, const char *one, const char *other, int64_t n)
 {
 	const struct entry *en = find(c, one, strlen(one));
 	const char *s, *end;
@@ -385,10 +387,12 @@ i18n_categories(const struct i18n *c, const char **names, int64_t *samples)
 	return n;
 }
 
-static const char *const months[12] = {
-	N_("January"), N_("February"), N_("March"),     N_("April"),
-	N_("May"),     N_("June"),     N_("July"),      N_("August"),
-	N_("September"), N_("October"), N_("November"), N_("December")};
+static const char *const months[12] = {N_("January"),   N_("February"),
+                                       N_("March"),     N_("April"),
+                                       N_("May"),       N_("June"),
+                                       N_("July"),      N_("August"),
+                                       N_("September"), N_("October"),
+                                       N_("November"),  N_("December")};
 
 const char *
 i18n_month(struct arena *a, const struct i18n *c, int y, int m)
@@ -403,8 +407,8 @@ i18n_month(struct arena *a, const struct i18n *c, int y, int m)
 	if (p == NULL || q == NULL || q < p) /* a translation gone wrong */
 		return arena_printf(a, "%s %d", i18n_text(c, months[m - 1]), y);
 	return arena_printf(a, "%.*s%s%.*s%d%s", (int)(p - pat), pat,
-	                    i18n_text(c, months[m - 1]),
-	                    (int)(q - (p + 7)), p + 7, y, q + 6);
+	                    i18n_text(c, months[m - 1]), (int)(q - (p + 7)),
+	                    p + 7, y, q + 6);
 }
 
 const char *
@@ -412,13 +416,13 @@ i18n_date(struct arena *a, const struct i18n *c, int y, int m, int d)
 {
 	/* Months in the form a date takes (Russian's genitive, "апреля"):
 	 * the same msgids with the context "date". */
-	static const char *const months_date[12] = {
-		NC_("date", "January"),   NC_("date", "February"),
-		NC_("date", "March"),     NC_("date", "April"),
-		NC_("date", "May"),       NC_("date", "June"),
-		NC_("date", "July"),      NC_("date", "August"),
-		NC_("date", "September"), NC_("date", "October"),
-		NC_("date", "November"),  NC_("date", "December")};
+	static const char *const months_date[12] =
+		{NC_("date", "January"),   NC_("date", "February"),
+	         NC_("date", "March"),     NC_("date", "April"),
+	         NC_("date", "May"),       NC_("date", "June"),
+	         NC_("date", "July"),      NC_("date", "August"),
+	         NC_("date", "September"), NC_("date", "October"),
+	         NC_("date", "November"),  NC_("date", "December")};
 	/* TRANSLATORS: {month} {day} {year}, in the order a date is read. */
 	const char *pat = i18n_text(c, "{month} {day}, {year}");
 	struct buf b;
@@ -431,8 +435,8 @@ i18n_date(struct arena *a, const struct i18n *c, int y, int m, int d)
 		int rc = 0;
 
 		if (strncmp(p, "{month}", 7) == 0) {
-			rc = buf_puts(&b,
-			              i18n_ctext(c, "date", months_date[m - 1]));
+			rc = buf_puts(&b, i18n_ctext(c, "date",
+			                             months_date[m - 1]));
 			p += 7;
 		} else if (strncmp(p, "{day}", 5) == 0) {
 			rc = buf_printf(&b, "%d", d);
@@ -487,7 +491,8 @@ i18n_tmpl(const struct i18n *c, const char *src, size_t n, struct buf *out,
 		goto big;
 	return 0;
 big:
-	return error_set(e, ERR_TOO_BIG, "a translated template is over %zu "
-	                                 "bytes",
+	return error_set(e, ERR_TOO_BIG,
+	                 "a translated template is over %zu "
+	                 "bytes",
 	                 out->max);
 }
