@@ -89,7 +89,8 @@ discovery_model(struct site *s, struct req *r, struct tval *m)
 	         arena_printf(a, "%s (Atom)", site_title(s, a)),
 	         arena_printf(a, "%s/feed/atom/", s->url));
 	add_feed(a, feeds, "application/rss+xml",
-	         arena_printf(a, "%s \xE2\x80\x93 comments", site_title(s, a)),
+	         i18n_sub(a, i18n_text(site_cat(s), "%s \xE2\x80\x93 comments"),
+	                  site_title(s, a)),
 	         arena_printf(a, "%s/comments/feed/", s->url));
 	scope_feeds(s, r, feeds);
 }
