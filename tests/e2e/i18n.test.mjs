@@ -16,6 +16,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { newSite, startServer, stopClean, get, run, tempDir, pathOf, REPO_ROOT, eventually } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
+import { launch, collectErrors, CHROMIUM } from './lib/browser.mjs';
+import { absent } from './lib/needs.mjs';
+
+const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) '
+  + 'Chrome/120.0.0.0 Safari/537.36';
 
 // po/ru.po's entries: [{ctx, id, plural, strs: [...]}], header left out.
 function readPo(file) {
@@ -219,6 +224,27 @@ test('the feeds say the site\'s language', async () => {
   assert.match(rss.text, /<language>ru<\/language>/);
   const atom = await get(`${srv.url}/feed/atom/`);
   assert.match(atom.text, /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom" xml:lang="ru">/);
+});
+
+test('in Chromium, the view count the script writes takes the Russian form of its number', { skip: absent(CHROMIUM) }, async () => {
+  const browser = await launch();
+  try {
+    const context = await browser.newContext({ userAgent: BROWSER_UA });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    const beacon = page.waitForResponse((res) => res.url().endsWith(`/api/v1/views/${pages.postId}`)
+      && res.request().method() === 'POST');
+    await page.goto(srv.url + pages.article, { waitUntil: 'load' });
+    const { views } = await (await beacon).json();
+    const form = views % 10 === 1 && views % 100 !== 11 ? 'просмотр'
+      : views % 10 >= 2 && views % 10 <= 4 && (views % 100 < 10 || views % 100 >= 20) ? 'просмотра' : 'просмотров';
+    await page.waitForFunction((n) => document.querySelector('[data-views]')?.textContent === String(n), views);
+    assert.equal(await page.locator('.views').innerText(), `${views} ${form}`);
+    assert.deepEqual(errors, [], 'no console errors');
+    await context.close();
+  } finally {
+    await browser.close();
+  }
 });
 
 test('a language not shipped is refused; going back to en makes the running site English again', async () => {
