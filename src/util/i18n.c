@@ -41,6 +41,9 @@ struct i18n {
 	struct entry *entries;
 	size_t mask;    /* slots - 1 */
 	int32_t *slots; /* index into entries, or -1 */
+	/* i18n_date's pattern and months (in the form a date takes), looked
+	 * up once when the catalog is made. */
+	const char *date_pat, *date_months[12];
 };
 
 static int
@@ -79,6 +82,23 @@ static const struct lang_def langs[] = {
 #define NLANGS (sizeof(langs) / sizeof(langs[0]))
 
 const char *const i18n_languages[] = {"en", "ru", NULL};
+
+/* Months in the form a date takes (Russian's genitive, "апреля"): the
+ * same msgids with the context "date". */
+static const char *const months_date[12] =
+	{NC_("date", "January"),   NC_("date", "February"),
+         NC_("date", "March"),     NC_("date", "April"),
+         NC_("date", "May"),       NC_("date", "June"),
+         NC_("date", "July"),      NC_("date", "August"),
+         NC_("date", "September"), NC_("date", "October"),
+         NC_("date", "November"),  NC_("date", "December")};
+
+static const char *const months[12] = {N_("January"),   N_("February"),
+                                       N_("March"),     N_("April"),
+                                       N_("May"),       N_("June"),
+                                       N_("July"),      N_("August"),
+                                       N_("September"), N_("October"),
+                                       N_("November"),  N_("December")};
 
 static struct i18n catalogs[NLANGS];
 static pthread_once_t catalogs_once = PTHREAD_ONCE_INIT;
@@ -188,6 +208,9 @@ catalogs_load(void)
 		const struct embed_file *f;
 
 		catalogs[i].def = &langs[i];
+		catalogs[i].date_pat = "{month} {day}, {year}";
+		memcpy(catalogs[i].date_months, months_date,
+		       sizeof(months_date));
 		snprintf(name, sizeof(name), "%s.mo", langs[i].code);
 		f = embed_find(embed_locale, name);
 		if (f == NULL)
@@ -203,6 +226,13 @@ catalogs_load(void)
 			catalogs[i].slots = NULL;
 			catalogs[i].nentries = 0;
 		}
+		/* TRANSLATORS: {month} {day} {year}, as a date is read. */
+		catalogs[i].date_pat =
+			i18n_text(&catalogs[i], "{month} {day}, {year}");
+		for (size_t m = 0; m < 12; m++)
+			catalogs[i].date_months[m] =
+				i18n_ctext(&catalogs[i], "date",
+			                   months_date[m]);
 	}
 }
 
@@ -387,13 +417,6 @@ i18n_categories(const struct i18n *c, const char **names, int64_t *samples)
 	return n;
 }
 
-static const char *const months[12] = {N_("January"),   N_("February"),
-                                       N_("March"),     N_("April"),
-                                       N_("May"),       N_("June"),
-                                       N_("July"),      N_("August"),
-                                       N_("September"), N_("October"),
-                                       N_("November"),  N_("December")};
-
 const char *
 i18n_month(struct arena *a, const struct i18n *c, int y, int m)
 {
@@ -411,48 +434,48 @@ i18n_month(struct arena *a, const struct i18n *c, int y, int m)
 	                    p + 7, y, q + 6);
 }
 
+/* Append s to out[*n..cap) as far as it fits (dates are short). */
+static void
+put(char *out, size_t cap, size_t *n, const char *s, size_t len)
+{
+	if (len > cap - 1 - *n)
+		len = cap - 1 - *n;
+	memcpy(out + *n, s, len);
+	*n += len;
+}
+
 const char *
 i18n_date(struct arena *a, const struct i18n *c, int y, int m, int d)
 {
-	/* Months in the form a date takes (Russian's genitive, "апреля"):
-	 * the same msgids with the context "date". */
-	static const char *const months_date[12] =
-		{NC_("date", "January"),   NC_("date", "February"),
-	         NC_("date", "March"),     NC_("date", "April"),
-	         NC_("date", "May"),       NC_("date", "June"),
-	         NC_("date", "July"),      NC_("date", "August"),
-	         NC_("date", "September"), NC_("date", "October"),
-	         NC_("date", "November"),  NC_("date", "December")};
-	/* TRANSLATORS: {month} {day} {year}, in the order a date is read. */
-	const char *pat = i18n_text(c, "{month} {day}, {year}");
-	struct buf b;
-	const char *out;
+	char out[128], num[16];
+	size_t n = 0;
+	const char *pat;
 
 	if (m < 1 || m > 12)
 		return "";
-	buf_init(&b, 256);
-	for (const char *p = pat; *p != '\0';) {
-		int rc = 0;
+	if (c == NULL)
+		c = i18n_get("en");
+	/* The pattern and the months were looked up once, at load. */
+	for (pat = c->date_pat; *pat != '\0';) {
+		if (strncmp(pat, "{month}", 7) == 0) {
+			put(out, sizeof(out), &n, c->date_months[m - 1],
+			    strlen(c->date_months[m - 1]));
+			pat += 7;
+		} else if (strncmp(pat, "{day}", 5) == 0) {
+			int k = snprintf(num, sizeof(num), "%d", d);
 
-		if (strncmp(p, "{month}", 7) == 0) {
-			rc = buf_puts(&b, i18n_ctext(c, "date",
-			                             months_date[m - 1]));
-			p += 7;
-		} else if (strncmp(p, "{day}", 5) == 0) {
-			rc = buf_printf(&b, "%d", d);
-			p += 5;
-		} else if (strncmp(p, "{year}", 6) == 0) {
-			rc = buf_printf(&b, "%d", y);
-			p += 6;
+			put(out, sizeof(out), &n, num, (size_t)k);
+			pat += 5;
+		} else if (strncmp(pat, "{year}", 6) == 0) {
+			int k = snprintf(num, sizeof(num), "%d", y);
+
+			put(out, sizeof(out), &n, num, (size_t)k);
+			pat += 6;
 		} else {
-			rc = buf_putc(&b, *p++);
+			put(out, sizeof(out), &n, pat++, 1);
 		}
-		if (rc == -1)
-			break;
 	}
-	out = arena_strndup(a, buf_str(&b), b.len);
-	buf_release(&b);
-	return out;
+	return arena_strndup(a, out, n);
 }
 
 int
