@@ -251,6 +251,10 @@ site_form_message(struct site *s, const struct error *e)
 {
 	size_t i;
 
+	/* "FIELD: longer than N bytes" (ERR_INVALID, from any field). */
+	if (strstr(e->msg, ": longer than ") != NULL)
+		return i18n_text(site_cat(s),
+		                 "Something you wrote is too long.");
 	for (i = 0; i < sizeof(form_messages) / sizeof(form_messages[0]) - 1;
 	     i++)
 		if ((form_messages[i].code == ERR_OK ||
@@ -258,11 +262,6 @@ site_form_message(struct site *s, const struct error *e)
 		    strncmp(e->msg, form_messages[i].start,
 		            strlen(form_messages[i].start)) == 0)
 			break;
-	/* "x: longer than N bytes" */
-	if (i == sizeof(form_messages) / sizeof(form_messages[0]) - 1 &&
-	    strstr(e->msg, ": longer than ") != NULL)
-		return i18n_text(site_cat(s),
-		                 "Something you wrote is too long.");
 	return i18n_text(site_cat(s), form_messages[i].msgid);
 }
 

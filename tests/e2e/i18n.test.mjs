@@ -181,7 +181,14 @@ async function readerPages() {
     body: new URLSearchParams({ post_id: pages.postId, author: '', body: 'Без имени', stamp: pages.stamp }).toString(),
   });
   const formError = { status: refused.status, text: await refused.text() };
-  return { front, second, article, missing, search, searchEmpty, archive, tag, books, formError };
+  // A name past LIM_AUTHOR_BYTES: the API's "author: longer than …".
+  const long = await fetch(`${srv.url}/comments`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: srv.url },
+    body: new URLSearchParams({ post_id: pages.postId, author: 'я'.repeat(LIMITS.LIM_AUTHOR_BYTES), body: 'Длинное имя', stamp: pages.stamp }).toString(),
+  });
+  const formTooLong = { status: long.status, text: await long.text() };
+  return { front, second, article, missing, search, searchEmpty, archive, tag, books, formError, formTooLong };
 }
 
 test('the reader\'s pages show no English text of the catalog and no other English word', async () => {
@@ -203,6 +210,8 @@ test('the reader\'s pages show no English text of the catalog and no other Engli
   assert.match(got.front.text, /Старше →/);
   assert.match(got.missing.text, /Страница не найдена/);
   assert.match(got.formError.text, /Пожалуйста, укажите своё имя\./);
+  assert.ok(got.formTooLong.status >= 400, `${got.formTooLong.status}`);
+  assert.match(got.formTooLong.text, /Текст слишком длинный\./);
   assert.match(got.search.text, /результат/);
   assert.match(got.archive.text, /Архив: Апрель 2022/);
   const texts = new Map();
