@@ -247,9 +247,14 @@ static const struct {
 };
 
 const char *
-site_form_message(struct site *s, const struct error *e)
+site_form_message(struct site *s, const struct error *e, const char *io_en)
 {
 	size_t i;
+
+	/* In English the API's own words say most (which field, which
+	 * limit), as they did before there were languages. */
+	if (strcmp(i18n_lang(site_cat(s)), "en") == 0)
+		return e->code == ERR_IO ? io_en : e->msg;
 
 	/* "FIELD: longer than N bytes" (ERR_INVALID, from any field). */
 	if (strstr(e->msg, ": longer than ") != NULL)
@@ -328,7 +333,8 @@ comment_form_post(void *ctx, struct req *r, struct resp *rs)
 	     num_parse(f[F_PARENT].value, 1, INT64_MAX, &in.parent_id) == -1)) {
 		if (e.code == ERR_OK || e.msg[0] == '\0')
 			error_set(&e, ERR_INVALID, "post_id: not a number");
-		form_error(s, r, rs, 400, site_form_message(s, &e), NULL);
+		form_error(s, r, rs, 400, site_form_message(s, &e, e.msg),
+		           NULL);
 		return;
 	}
 	in.author = f[F_AUTHOR].value;
@@ -351,7 +357,10 @@ comment_form_post(void *ctx, struct req *r, struct resp *rs)
 		if (e.code == ERR_IO)
 			log_error("comment: %s", e.msg);
 		form_error(s, r, rs, resp_status_for(e.code),
-		           site_form_message(s, &e), back);
+		           site_form_message(s, &e,
+		                             "the comment could not be saved; "
+		                             "please try again"),
+		           back);
 		return;
 	}
 	/* Committed: send the reader to it (held ones to a notice). */

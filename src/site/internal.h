@@ -52,8 +52,10 @@ const char *site_metrics_token(const struct site *s);
 struct tmpl_set *site_tmpl(struct site *s);
 /* comments.c: what the reader's form page says for e (an error of
  * comments/ or the form reader, which are the API's English), in the
- * site's language. */
-const char *site_form_message(struct site *s, const struct error *e);
+ * site's language: on an English site e's own message (io_en for
+ * ERR_IO, whose detail is the log's), in another one the catalog's. */
+const char *site_form_message(struct site *s, const struct error *e,
+                              const char *io_en);
 /* The catalog of the reader's site's language (NULL: English). */
 const struct i18n *site_cat(struct site *s);
 /* Translate the templates again for the language lang says, when it is

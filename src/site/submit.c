@@ -80,7 +80,10 @@ submit_post(void *ctx, struct req *r, struct resp *rs)
 	m = page_model(s, r,
 	               i18n_text(site_cat(s), "Your article was not sent"),
 	               "/submit/");
-	tval_set_str(r->arena, m, "message", site_form_message(s, &e));
+	tval_set_str(r->arena, m, "message",
+	             site_form_message(s, &e,
+	                               "it could not be saved; please try "
+	                               "again"));
 	tval_set_str(r->arena, m, "back", "/submit/");
 	rs->status = resp_status_for(e.code);
 	page_render(s, r, rs, "message.html", m);
