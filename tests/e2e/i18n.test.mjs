@@ -4,7 +4,7 @@
 // of the English msgids' texts is on the front page, an article page (its
 // comments, its comment form), the second page of the front, a comment
 // form's error page, the search page, an archive, a tag's page, the
-// bookshelf or the 404 page. The site's own content is Russian here, so a
+// bookshelf, a book, the submission form or the 404 page. The site's own content is Russian here, so a
 // stricter check holds too: no Latin word at all is left in what a reader
 // reads, beyond names (gazette, RSS, Atom, EPUB, PDF, Markdown, OR).
 // Then the setting goes back to `en` while the server runs: the same
@@ -174,6 +174,10 @@ async function readerPages() {
   const archive = await get(`${srv.url}/2022/04/`);
   const tag = await get(`${srv.url}/tag/${encodeURIComponent('храм')}/`);
   const books = await get(`${srv.url}/books/`);
+  const bookPath = /<h2><a href="(\/books\/[^"]+\/)">/.exec(books.text)?.[1];
+  assert.ok(bookPath, 'the bookshelf links its book');
+  const book = await get(srv.url + bookPath);
+  const submit = await get(`${srv.url}/submit/`);
   // A comment the form refuses: no name.
   const refused = await fetch(`${srv.url}/comments`, {
     method: 'POST', redirect: 'manual',
@@ -188,7 +192,7 @@ async function readerPages() {
     body: new URLSearchParams({ post_id: pages.postId, author: 'я'.repeat(LIMITS.LIM_AUTHOR_BYTES), body: 'Длинное имя', stamp: pages.stamp }).toString(),
   });
   const formTooLong = { status: long.status, text: await long.text() };
-  return { front, second, article, missing, search, searchEmpty, archive, tag, books, formError, formTooLong };
+  return { front, second, article, missing, search, searchEmpty, archive, tag, books, book, submit, formError, formTooLong };
 }
 
 test('the reader\'s pages show no English text of the catalog and no other English word', async () => {
@@ -201,6 +205,8 @@ test('the reader\'s pages show no English text of the catalog and no other Engli
   assert.equal(got.search.status, 200);
   assert.equal(got.archive.status, 200);
   assert.equal(got.tag.status, 200);
+  assert.equal(got.book.status, 200);
+  assert.equal(got.submit.status, 200);
   // What the issue names is on them, in Russian.
   assert.match(got.article.text, /<html lang="ru">/);
   assert.match(got.article.text, /<h2>2 комментария<\/h2>/);
