@@ -4,8 +4,8 @@
 // of the English msgids' texts is on the front page, an article page (its
 // comments, its comment form), the second page of the front, a comment
 // form's error page, the search page, an archive, a tag's page, the
-// bookshelf, a book, the submission form or the 404 page. The site's own content is Russian here, so a
-// stricter check holds too: no Latin word at all is left in what a reader
+// bookshelf, a book, the submission form or the 404 page. The site's own
+// content is Russian here, so a stricter check holds too: no Latin word at all is left in what a reader
 // reads, beyond names (gazette, RSS, Atom, EPUB, PDF, Markdown, OR).
 // Then the setting goes back to `en` while the server runs: the same
 // pages are English again (templates translated anew, cached pages gone).
