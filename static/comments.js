@@ -22,6 +22,15 @@
   function save(key, v) {
     try { localStorage.setItem(key, JSON.stringify(v)); } catch (e) { /* private mode */ }
   }
+  // The page's texts in the site's language (post.html's data-msg-*);
+  // the API's errors are English, so another language shows its own.
+  function msg(key, dflt) {
+    return section.getAttribute('data-msg-' + key) || dflt;
+  }
+  var english = (document.documentElement.lang || 'en') === 'en';
+  function apiError(j, key, dflt) {
+    return (english && j && j.error) || msg(key, dflt);
+  }
   function text(tag, cls, s) {
     var el = document.createElement(tag);
     if (cls) el.className = cls;
@@ -40,7 +49,7 @@
     meta.className = 'comment-meta';
     meta.appendChild(text('strong', 'comment-author', c.author));
     art.appendChild(meta);
-    if (c.status !== 'approved') art.appendChild(text('p', 'awaiting', 'Your comment is awaiting moderation.'));
+    if (c.status !== 'approved') art.appendChild(text('p', 'awaiting', msg('awaiting', 'Your comment is awaiting moderation.')));
     var body = document.createElement('div');
     body.className = 'comment-body';
     body.innerHTML = c.html;
@@ -48,9 +57,9 @@
     if (Date.now() - own.at < EDIT_MS) {
       var actions = document.createElement('p');
       actions.className = 'comment-actions';
-      var edit = text('button', 'edit', 'Edit');
+      var edit = text('button', 'edit', msg('edit', 'Edit'));
       edit.type = 'button';
-      var del = text('button', 'delete', 'Delete');
+      var del = text('button', 'delete', msg('delete', 'Delete'));
       del.type = 'button';
       edit.addEventListener('click', function () { editOwn(c, own, body); });
       del.addEventListener('click', function () { deleteOwn(c, own, li); });
@@ -73,13 +82,13 @@
     var ta = document.createElement('textarea');
     ta.rows = 5;
     ta.value = own.body || '';
-    var ok = text('button', 'save', 'Save');
+    var ok = text('button', 'save', msg('save', 'Save'));
     ok.type = 'button';
     body.replaceChildren(ta, ok);
     ok.addEventListener('click', function () {
       api('PUT', '/api/v1/comments/' + c.id, own.token, { body: ta.value }).then(function (r) {
         return r.json().then(function (j) {
-          if (!r.ok) { body.replaceChildren(text('p', 'error', j.error || 'Could not save.')); return; }
+          if (!r.ok) { body.replaceChildren(text('p', 'error', apiError(j, 'not-saved', 'Could not save.'))); return; }
           own.body = ta.value;
           saveOwn(own);
           body.innerHTML = j.html;
@@ -94,7 +103,7 @@
         li.remove();
         forget(own);
       } else {
-        r.json().then(function (j) { li.appendChild(text('p', 'error', j.error || 'Could not delete.')); });
+        r.json().then(function (j) { li.appendChild(text('p', 'error', apiError(j, 'not-deleted', 'Could not delete.'))); });
       }
     }).catch(function () {});
   }
@@ -166,11 +175,11 @@
     // the password: the server takes no comment on it without.
     if (f.post_password) body.post_password = f.post_password.value;
     save(KEY, { author: body.author, email: body.email, url: body.url });
-    status.textContent = 'Posting…';
+    status.textContent = msg('posting', 'Posting…');
     fetch('/api/v1/comments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' })
       .then(function (r) { return r.json().then(function (j) { return { r: r, j: j }; }); })
       .then(function (x) {
-        if (!x.r.ok) { status.textContent = x.j.error || 'Your comment was not posted.'; return; }
+        if (!x.r.ok) { status.textContent = apiError(x.j, 'not-posted', 'Your comment was not posted.'); return; }
         var own = { id: x.j.id, token: x.j.token, post: postId, at: Date.now(), body: body.body };
         saveOwn(own);
         return api('GET', '/api/v1/comments/' + own.id, own.token).then(function (r) { return r.json(); }).then(function (c) {
@@ -178,9 +187,9 @@
           var host = body.parent_id && document.getElementById('comment-' + body.parent_id);
           if (host) host.after(item); else list.appendChild(item);
           f.body.value = '';
-          status.textContent = c.status === 'approved' ? 'Posted.' : 'Thank you. Your comment is awaiting moderation.';
+          status.textContent = c.status === 'approved' ? msg('posted', 'Posted.') : msg('held', 'Thank you. Your comment is awaiting moderation.');
         });
       })
-      .catch(function () { status.textContent = 'Your comment was not posted; please try again.'; });
+      .catch(function () { status.textContent = msg('retry', 'Your comment was not posted; please try again.'); });
   });
 })();

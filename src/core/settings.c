@@ -11,6 +11,7 @@
 #include "../store/posts.h"
 #include "../util/addr.h"
 #include "../util/clock.h"
+#include "../util/i18n.h"
 #include "../util/limits.h"
 #include "../util/num.h"
 #include "../util/text.h"
@@ -58,10 +59,6 @@ const struct setting_def setting_defs[] = {
          LIM_SITE_TEXT_BYTES, NULL, SETTING_BOTH, 0, 1},
 	{"tagline", "Tagline", "Shown under the title.", NULL, SETTING_LINE, 0,
          LIM_SITE_TEXT_BYTES, NULL, SETTING_BOTH, 0, 0},
-	{"language", "Language",
-         "The site's language, a tag such as en, ru or de: search stems "
-         "words for it (a change indexes every post again).",
-         "en", SETTING_LINE, 0, 35, NULL, SETTING_BOTH, 0, 0},
 	{"site_url", "Site URL",
          "The address in links, feeds, cookies and mail: url in gazette.conf; "
          "a restart applies a change.",
@@ -78,6 +75,11 @@ const struct setting_def setting_defs[] = {
          "2026; Y-m-d: 2026-12-07; d/m/Y: 07/12/2026.",
          TIME_DATE_DEFAULT, SETTING_DATE, 0, LIM_DATE_FMT_BYTES, NULL,
          SETTING_BOTH, 0, 0},
+	{"language", "Language",
+         "The reader's site's language (a BCP 47 tag: en, ru): its texts, "
+         "dates, <html lang>, the feeds' language and search's stems (a "
+         "change indexes every post again); the admin stays English.",
+         "en", SETTING_CHOICE, 0, 0, i18n_languages, SETTING_BOTH, 0, 0},
 	{"support_url", "Support or donate URL",
          "Where the sidebar's Support button goes (a support block without "
          "a link of its own).",

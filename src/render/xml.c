@@ -491,6 +491,8 @@ rss(struct xw *x, const struct xml_feed *f, const struct xml_entry *v, size_t n)
 	el(x, "generator", "gazette");
 	if (f->podcast != NULL)
 		podcast_channel(x, f->podcast);
+	else if (!empty(f->language))
+		el(x, "language", f->language);
 	for (size_t i = 0; i < n && live(x); i++) {
 		const struct xml_entry *it = &v[i];
 
@@ -524,6 +526,8 @@ atom(struct xw *x, const struct xml_feed *f, const struct xml_entry *v,
 {
 	start(x, "feed");
 	attr(x, "xmlns", NS_ATOM);
+	if (!empty(f->language))
+		attr(x, "xml:lang", f->language);
 	el_attr(x, "title", "type", "text", f->title);
 	if (!empty(f->description))
 		el_attr(x, "subtitle", "type", "text", f->description);

@@ -63,6 +63,9 @@ struct xml_feed {
 	 * updated) says 1970-01-01T00:00:00Z. */
 	int64_t updated;
 	const struct xml_podcast *podcast; /* NULL: not a podcast */
+	/* The site's language (BCP 47): RSS language, Atom xml:lang; NULL
+	 * or "": none (a podcast writes its own podcast_language). */
+	const char *language;
 };
 
 struct xml_entry {

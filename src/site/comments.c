@@ -23,8 +23,8 @@ struct node {
 };
 
 static void
-emit(struct arena *a, struct tval *list, struct node *nodes, size_t i,
-     int max_depth)
+emit(struct arena *a, const struct i18n *cat, struct tval *list,
+     struct node *nodes, size_t i, int max_depth)
 {
 	const struct comment *c = nodes[i].c;
 	struct tval *m = tval_push(a, list, tval_map(a));
@@ -34,7 +34,7 @@ emit(struct arena *a, struct tval *list, struct node *nodes, size_t i,
 	tval_set_str(a, m, "author", c->author_name);
 	if (*c->author_url != '\0')
 		tval_set_str(a, m, "author_url", c->author_url);
-	tval_set_str(a, m, "date", date_human(a, c->created_at));
+	tval_set_str(a, m, "date", site_date(a, cat, c->created_at));
 	tval_set_str(a, m, "date_iso", date_iso(a, c->created_at));
 	tval_set_str(a, m, "body_html", c->body_html);
 	tval_set_bool(a, m, "edited", c->edited_at != 0);
@@ -43,15 +43,15 @@ emit(struct arena *a, struct tval *list, struct node *nodes, size_t i,
 
 /* Iterative pre-order walk (threads may be deep; no recursion). */
 static void
-walk(struct arena *a, struct tval *list, struct node *nodes, size_t root,
-     int max_depth)
+walk(struct arena *a, const struct i18n *cat, struct tval *list,
+     struct node *nodes, size_t root, int max_depth)
 {
 	size_t *stack =
 		arena_alloc(a, (LIM_COMMENT_DEPTH + 2) * sizeof(*stack));
 	size_t top = 0, i = root;
 
 	for (;;) {
-		emit(a, list, nodes, i, max_depth);
+		emit(a, cat, list, nodes, i, max_depth);
 		if (nodes[i].first_child && top < LIM_COMMENT_DEPTH + 1) {
 			stack[top++] = i;
 			i = nodes[i].first_child - 1;
@@ -79,8 +79,8 @@ find(const int64_t *keys, const size_t *vals, size_t cap, int64_t id)
 
 /* The comment list of a page of threads, in reading order. */
 static struct tval *
-threads_model(struct arena *a, const struct comment *cs, size_t n,
-              int max_depth)
+threads_model(struct arena *a, const struct i18n *cat, const struct comment *cs,
+              size_t n, int max_depth)
 {
 	struct tval *list = tval_list(a);
 	struct node *nodes = arena_zalloc(a, (n + 1) * sizeof(*nodes));
@@ -115,7 +115,7 @@ threads_model(struct arena *a, const struct comment *cs, size_t n,
 	}
 	for (size_t i = 0; i < n; i++)
 		if (cs[i].parent_id == 0)
-			walk(a, list, nodes, i, max_depth);
+			walk(a, cat, list, nodes, i, max_depth);
 	return list;
 }
 
@@ -161,7 +161,8 @@ comments_model(struct site *s, struct req *r, struct tval *pm,
 	if (page > pages)
 		return -1;
 	tval_set(a, pm, "comment_list",
-	         threads_model(a, cs, n, comments_max_depth(s->comments, a)));
+	         threads_model(a, site_cat(s), cs, n,
+	                       comments_max_depth(s->comments, a)));
 	if (page < pages)
 		tval_set_str(a, pm, "comments_more",
 		             arena_printf(a, "%scomment-page-%lld/#comments",
@@ -186,12 +187,98 @@ comments_model(struct site *s, struct req *r, struct tval *pm,
 	return 0;
 }
 
+/*
+ * What the reader's form says for an error of comments/ or of the form
+ * reader.  Those errors are the JSON API's, in English and naming the
+ * field ("author: required"); the page says it in the site's language,
+ * chosen here by the error's code and its start.  Anything not listed
+ * gets the last, general message: a page in Russian never shows one of
+ * the API's English errors.
+ */
+#define ORIGIN_MESSAGE                                                         \
+	N_("This form must be sent from this site's own pages (the request "   \
+	   "had no Origin or Referer of this site).")
+static const struct {
+	enum err_code code; /* ERR_OK: any */
+	const char *start, *msgid;
+} form_messages[] = {
+	{ERR_OK, "author: required", N_("Please enter your name.")},
+	{ERR_OK, "name: required", N_("Please enter your name.")},
+	{ERR_OK, "body: required", N_("Please write something first.")},
+	{ERR_OK, "email: required", N_("Please enter your email address.")},
+	{ERR_OK, "title: required", N_("Please enter a title.")},
+	{ERR_OK, "author: control",
+         N_("Your name cannot hold control "
+            "characters.")},
+	{ERR_OK, "email: not an email",
+         N_("That email address does not look right.")},
+	{ERR_OK, "url: must start",
+         N_("A website address must start with http:// or https://.")},
+	{ERR_OK, "source: must start",
+         N_("A source link must start with http:// or https://.")},
+	{ERR_OK,
+         "parent_id:", N_("The comment you replied to is not there any more.")},
+	{ERR_OK, "post_id:", N_("There is no such post.")},
+	{ERR_OK, "comments are closed",
+         N_("Comments are closed on this post.")},
+	{ERR_OK, "this post is password protected",
+         N_("This post is password protected: enter its password on the "
+            "post's page to comment.")},
+	{ERR_OK, "too many wrong passwords",
+         N_("Too many wrong passwords. Please wait a little, then try "
+            "again.")},
+	{ERR_RATE_LIMITED, "",
+         N_("You are commenting too fast. Please wait a little, then try "
+            "again.")},
+	{ERR_CONFLICT, "duplicate",
+         N_("Duplicate comment: it looks as though you have already said "
+            "that.")},
+	{ERR_FORBIDDEN, "this comment cannot",
+         N_("This comment cannot be accepted.")},
+	{ERR_FORBIDDEN, "this submission cannot",
+         N_("This submission cannot be accepted.")},
+	{ERR_FORBIDDEN, "form origin", ORIGIN_MESSAGE},
+	{ERR_TOO_BIG, "", N_("Something you wrote is too long.")},
+	{ERR_IO, "", N_("It could not be saved; please try again.")},
+	{ERR_INVALID, "",
+         N_("Something in the form is not right; please "
+            "check it and try again.")},
+	{ERR_OK, "", N_("The form could not be accepted; please try again.")},
+};
+
+const char *
+site_form_message(struct site *s, const struct error *e, const char *io_en)
+{
+	size_t i;
+
+	/* In English the API's own words say most (which field, which
+	 * limit), as they did before there were languages. */
+	if (strcmp(i18n_lang(site_cat(s)), "en") == 0)
+		return e->code == ERR_IO ? io_en : e->msg;
+
+	/* "FIELD: longer than N bytes" (ERR_INVALID, from any field). */
+	if (strstr(e->msg, ": longer than ") != NULL)
+		return i18n_text(site_cat(s),
+		                 "Something you wrote is too long.");
+	for (i = 0; i < sizeof(form_messages) / sizeof(form_messages[0]) - 1;
+	     i++)
+		if ((form_messages[i].code == ERR_OK ||
+		     form_messages[i].code == e->code) &&
+		    strncmp(e->msg, form_messages[i].start,
+		            strlen(form_messages[i].start)) == 0)
+			break;
+	return i18n_text(site_cat(s), form_messages[i].msgid);
+}
+
 /* An error page for a form that came back wrong, with a way back. */
 static void
 form_error(struct site *s, struct req *r, struct resp *rs, int status,
            const char *msg, const char *back)
 {
-	struct tval *m = page_model(s, r, "Your comment was not posted", "/");
+	struct tval *m = page_model(s, r,
+	                            i18n_text(site_cat(s),
+	                                      "Your comment was not posted"),
+	                            "/");
 
 	tval_set_str(r->arena, m, "message", msg);
 	if (back != NULL)
@@ -236,11 +323,8 @@ comment_form_post(void *ctx, struct req *r, struct resp *rs)
 	const char *back;
 
 	if (!req_same_origin(r, s->url)) {
-		form_error(
-			s, r, rs, 403,
-			"This form must be sent from this site's own pages "
-			"(the request had no Origin or Referer of this site).",
-			NULL);
+		form_error(s, r, rs, 403,
+		           i18n_text(site_cat(s), ORIGIN_MESSAGE), NULL);
 		return;
 	}
 	if (form_parse(r, f, F__MAX, &e) == -1 ||
@@ -249,7 +333,8 @@ comment_form_post(void *ctx, struct req *r, struct resp *rs)
 	     num_parse(f[F_PARENT].value, 1, INT64_MAX, &in.parent_id) == -1)) {
 		if (e.code == ERR_OK || e.msg[0] == '\0')
 			error_set(&e, ERR_INVALID, "post_id: not a number");
-		form_error(s, r, rs, 400, e.msg, NULL);
+		form_error(s, r, rs, 400, site_form_message(s, &e, e.msg),
+		           NULL);
 		return;
 	}
 	in.author = f[F_AUTHOR].value;
@@ -272,9 +357,9 @@ comment_form_post(void *ctx, struct req *r, struct resp *rs)
 		if (e.code == ERR_IO)
 			log_error("comment: %s", e.msg);
 		form_error(s, r, rs, resp_status_for(e.code),
-		           e.code == ERR_IO ? "the comment could not be saved; "
-		                              "please try again"
-		                            : e.msg,
+		           site_form_message(s, &e,
+		                             "the comment could not be saved; "
+		                             "please try again"),
 		           back);
 		return;
 	}

@@ -90,6 +90,7 @@ comments_feed(struct site *s, struct req *r, struct resp *rs,
               const struct post *post)
 {
 	struct arena *a = r->arena;
+	const struct i18n *cat = site_cat(s);
 	struct comment_on_post *c;
 	struct xml_entry *v;
 	struct xml_feed f = {0};
@@ -105,8 +106,9 @@ comments_feed(struct site *s, struct req *r, struct resp *rs,
 		return;
 	}
 	f.format = XML_RSS;
-	f.title = arena_printf(a, "Comments on %s",
-	                       post ? post->title : site_title(s, a));
+	f.language = i18n_lang(cat);
+	f.title = i18n_sub(a, i18n_text(cat, "Comments on %s"),
+	                   post ? post->title : site_title(s, a));
 	f.link = post ? arena_printf(a, "%s%s", s->url, site_permalink(a, post))
 	              : arena_printf(a, "%s/", s->url);
 	f.self = post ? arena_printf(a, "%s%sfeed/", s->url,
@@ -116,11 +118,14 @@ comments_feed(struct site *s, struct req *r, struct resp *rs,
 	f.author = site_title(s, a);
 	v = arena_zalloc(a, (n ? n : 1) * sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
-		const char *author =
-			*c[i].c.author_name ? c[i].c.author_name : "Anonymous";
+		const char *author = *c[i].c.author_name
+		                             ? c[i].c.author_name
+		                             : i18n_text(cat, "Anonymous");
 
-		v[i].title = arena_printf(a, "Comment on %s by %s",
-		                          c[i].post.title, author);
+		/* TRANSLATORS: a comment in the comments feed: the post's
+		 * title, then the commenter's name. */
+		v[i].title = i18n_sub2(a, i18n_text(cat, "Comment on %s by %s"),
+		                       c[i].post.title, author);
 		v[i].link = arena_printf(a, "%s%s#comment-%lld", s->url,
 		                         site_permalink(a, &c[i].post),
 		                         (long long)c[i].c.id);
@@ -205,6 +210,7 @@ feed_get(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	f.format = ends_with(r->path, "/atom/") ? XML_ATOM : XML_RSS;
+	f.language = i18n_lang(site_cat(s));
 	f.title = name ? arena_printf(a, "%s \xE2\x80\x93 %s", site_title(s, a),
 	                              name)
 	               : site_title(s, a);

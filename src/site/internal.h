@@ -11,6 +11,7 @@
 #include "../views/views.h"
 #include "../store/site.h"
 #include "../store/users.h"
+#include "../util/i18n.h"
 
 struct site {
 	struct store *store;
@@ -23,6 +24,9 @@ struct site {
 	 * replaced are kept (old_tmpls) until site_free(), since a request
 	 * may still be rendering with one.  Read it with site_tmpl(). */
 	_Atomic(struct tmpl_set *) tmpl;
+	/* The catalog of the setting `language` the templates in tmpl
+	 * were translated with (i18n.h: never freed); swapped with them. */
+	_Atomic(const struct i18n *) cat;
 	struct old_tmpl *old_tmpls;
 	pthread_mutex_t reload_lock; /* one site_reload() at a time */
 	char *url;                   /* public base URL, no trailing slash */
@@ -46,6 +50,17 @@ struct site {
 const char *site_metrics_token(const struct site *s);
 /* The templates in force. */
 struct tmpl_set *site_tmpl(struct site *s);
+/* comments.c: what the reader's form page says for e (an error of
+ * comments/ or the form reader, which are the API's English), in the
+ * site's language: on an English site e's own message (io_en for
+ * ERR_IO, whose detail is the log's), in another one the catalog's. */
+const char *site_form_message(struct site *s, const struct error *e,
+                              const char *io_en);
+/* The catalog of the reader's site's language (NULL: English). */
+const struct i18n *site_cat(struct site *s);
+/* Translate the templates again for the language lang says, when it is
+ * not the one in force (the snapshot saw the setting change). */
+int site_relang(struct site *s, const struct i18n *cat, struct error *e);
 
 struct nav_item {
 	const char *slug, *name, *url;
@@ -59,6 +74,7 @@ struct site_snap {
 	const char *support_url;         /* "" when none: the phone's top bar */
 	const char *msg_text;            /* the site message, or NULL */
 	const char *msg_url, *msg_title; /* the post it links, or NULL */
+	const struct i18n *cat;          /* the setting language's catalog */
 	struct nav_item *nav;
 	size_t nnav;
 };
@@ -139,6 +155,15 @@ void page_not_found(struct site *s, struct req *r, struct resp *rs);
 /* model.c: what every model is made of (nothing in site/ below it). */
 /* Display date "April 27, 2022" and ISO 8601 for <time datetime>. */
 const char *date_human(struct arena *a, int64_t t);
+/* views_text, comments_text, and for views.js views_before, views_after
+ * and views_forms, in c's language, set in m. */
+void counts_model(struct arena *a, const struct i18n *c, struct tval *m,
+                  int64_t views, int64_t comments);
+/* A date in the reader's language c ("27 апреля 2022 г."). */
+const char *site_date(struct arena *a, const struct i18n *c, int64_t t);
+/* The catalog the setting `language` names (NULL: English, or a value
+ * that is not shipped: the setting's check refuses those). */
+const struct i18n *site_language(struct store *st);
 const char *date_iso(struct arena *a, int64_t t);
 /* A length of seconds as a player shows it: "1:02:03" or "4:05". */
 const char *duration_text(struct arena *a, int64_t t);

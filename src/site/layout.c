@@ -89,7 +89,8 @@ discovery_model(struct site *s, struct req *r, struct tval *m)
 	         arena_printf(a, "%s (Atom)", site_title(s, a)),
 	         arena_printf(a, "%s/feed/atom/", s->url));
 	add_feed(a, feeds, "application/rss+xml",
-	         arena_printf(a, "%s \xE2\x80\x93 comments", site_title(s, a)),
+	         i18n_sub(a, i18n_text(site_cat(s), "%s \xE2\x80\x93 comments"),
+	                  site_title(s, a)),
 	         arena_printf(a, "%s/comments/feed/", s->url));
 	scope_feeds(s, r, feeds);
 }
@@ -105,6 +106,7 @@ page_model(struct site *s, struct req *r, const char *title,
 	const struct site_snap *sn;
 
 	tval_set_str(a, site, "url", s->url);
+	tval_set_str(a, site, "lang", i18n_lang(site_cat(s)));
 	tval_set_str(a, m, "title", title);
 	tval_set_str(a, m, "canonical",
 	             arena_printf(a, "%s%s", s->url, canonical_path));
@@ -215,7 +217,7 @@ page_not_found(struct site *s, struct req *r, struct resp *rs)
 
 	if (legacy_redirect(s, r, rs))
 		return;
-	m = page_model(s, r, "Page not found", r->path);
+	m = page_model(s, r, i18n_text(site_cat(s), "Page not found"), r->path);
 	rs->status = 404;
 	page_render(s, r, rs, "404.html", m);
 }

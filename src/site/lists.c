@@ -317,7 +317,7 @@ tag_get(void *ctx, struct req *r, struct resp *rs)
 		page_not_found(s, r, rs);
 		return;
 	}
-	l.title = arena_printf(a, "Tag: %s", name);
+	l.title = i18n_sub(a, i18n_text(site_cat(s), "Tag: %s"), name);
 	l.base = arena_printf(a, "/tag/%s/", r->params[0]);
 	l.feed = arena_printf(a, "%sfeed/", l.base);
 	l.kind = "posts";
@@ -330,10 +330,6 @@ tag_get(void *ctx, struct req *r, struct resp *rs)
 void
 archive_get(void *ctx, struct req *r, struct resp *rs)
 {
-	static const char *const months[] = {"January", "February", "March",
-	                                     "April",   "May",      "June",
-	                                     "July",    "August",   "September",
-	                                     "October", "November", "December"};
 	struct site *s = ctx;
 	struct arena *a = r->arena;
 	int64_t y, mo = 0, d = 0, from, to;
@@ -357,18 +353,19 @@ archive_get(void *ctx, struct req *r, struct resp *rs)
 	from = time_local_day((int)y, mo ? (int)mo : 1, d ? (int)d : 1);
 	if (parts == 1) {
 		to = y == 9999 ? INT64_MAX : time_local_day((int)y + 1, 1, 1);
-		l.title = arena_printf(a, "Archive: %lld", (long long)y);
+		l.title = i18n_sub(a, i18n_text(site_cat(s), "Archive: %s"),
+		                   arena_printf(a, "%lld", (long long)y));
 		l.base = arena_printf(a, "/%04d/", (int)y);
 	} else if (parts == 2) {
 		to = time_local_day((int)y, (int)mo + 1, 1);
-		l.title = arena_printf(a, "Archive: %s %lld", months[mo - 1],
-		                       (long long)y);
+		l.title = i18n_sub(a, i18n_text(site_cat(s), "Archive: %s"),
+		                   i18n_month(a, site_cat(s), (int)y, (int)mo));
 		l.base = arena_printf(a, "/%04d/%02d/", (int)y, (int)mo);
 	} else {
 		to = time_local_day((int)y, (int)mo, (int)d + 1);
-		l.title = arena_printf(a, "Archive: %s %lld, %lld",
-		                       months[mo - 1], (long long)d,
-		                       (long long)y);
+		l.title = i18n_sub(a, i18n_text(site_cat(s), "Archive: %s"),
+		                   i18n_date(a, site_cat(s), (int)y, (int)mo,
+		                             (int)d));
 		l.base = arena_printf(a, "/%04d/%02d/%02d/", (int)y, (int)mo,
 		                      (int)d);
 	}
@@ -394,7 +391,7 @@ books_get(void *ctx, struct req *r, struct resp *rs)
 		rs->status = 500;
 		return;
 	}
-	m = page_model(s, r, "Bookshelf", "/books/");
+	m = page_model(s, r, i18n_text(site_cat(s), "Bookshelf"), "/books/");
 	list = tval_set(a, m, "books", tval_list(a));
 	for (size_t i = 0; i < n; i++) {
 		struct tval *bm =

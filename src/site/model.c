@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "../media/media.h"
 #include "../store/media.h"
+#include "../core/settings.h"
 #include "../util/clock.h"
 #include "../util/text.h"
 #include "../util/banned.h"
@@ -20,6 +21,26 @@ date_human(struct arena *a, int64_t t)
 
 	time_human(t, out);
 	return arena_strdup(a, out);
+}
+
+const struct i18n *
+site_language(struct store *st)
+{
+	struct arena *a = arena_new();
+	const struct i18n *c = i18n_get(settings_str(st, a, "language"));
+
+	arena_free(a);
+	return c;
+}
+
+const char *
+site_date(struct arena *a, const struct i18n *c, int64_t t)
+{
+	int y, m, d;
+
+	if (time_ymd(t, &y, &m, &d) == -1)
+		return "";
+	return i18n_date(a, c, y, m, d);
 }
 
 const char *
@@ -65,6 +86,41 @@ featured_model(struct site *s, struct arena *a, struct tval *m, int64_t id)
 	tval_set_int(a, f, "height", pic.height);
 }
 
+/*
+ * "16554 Views" and "79 Comments" in the reader's language, whose plural
+ * rule picks the form (1 просмотр, 2 просмотра, 5 просмотров).  The view
+ * count is also written again by views.js with the total the beacon
+ * answers: views_forms gives it the text for each CLDR category of the
+ * language ("one:%d View|other:%d Views"), which Intl.PluralRules picks.
+ */
+void
+counts_model(struct arena *a, const struct i18n *c, struct tval *m,
+             int64_t views, int64_t comments)
+{
+	const char *names[I18N_CATEGORIES], *before, *after;
+	int64_t samples[I18N_CATEGORIES];
+	size_t n = i18n_categories(c, names, samples);
+	struct buf forms;
+
+	tval_set_str(a, m, "views_text",
+	             i18n_num(a, c, "%d View", "%d Views", views));
+	tval_set_str(a, m, "comments_text",
+	             i18n_num(a, c, "%d Comment", "%d Comments", comments));
+	i18n_split(a, i18n_plural(c, "%d View", "%d Views", views), &before,
+	           &after);
+	tval_set_str(a, m, "views_before", before);
+	tval_set_str(a, m, "views_after", after);
+	buf_init(&forms, 1024);
+	for (size_t i = 0; i < n; i++)
+		if (buf_printf(&forms, "%s%s:%s", i ? "|" : "", names[i],
+		               i18n_plural(c, "%d View", "%d Views",
+		                           samples[i])) == -1)
+			break;
+	tval_set_str(a, m, "views_forms",
+	             arena_strndup(a, buf_str(&forms), forms.len));
+	buf_release(&forms);
+}
+
 struct tval *
 post_model(struct site *s, struct arena *a, const struct post *p)
 {
@@ -75,14 +131,15 @@ post_model(struct site *s, struct arena *a, const struct post *p)
 	tval_set_str(a, m, "title", p->title);
 	tval_set_str(a, m, "url", path);
 	tval_set_str(a, m, "abs_url", arena_printf(a, "%s%s", s->url, path));
-	tval_set_str(a, m, "date", date_human(a, p->published_at));
+	tval_set_str(a, m, "date", site_date(a, site_cat(s), p->published_at));
 	tval_set_str(a, m, "date_iso", date_iso(a, p->published_at));
-	tval_set_str(a, m, "updated", date_human(a, p->updated_at));
+	tval_set_str(a, m, "updated", site_date(a, site_cat(s), p->updated_at));
 	tval_set_str(a, m, "updated_iso", date_iso(a, p->updated_at));
 	tval_set_str(a, m, "excerpt", p->excerpt);
 	tval_set_int(a, m, "views", p->views_total);
 	tval_set_int(a, m, "comments", p->comment_count);
 	tval_set_bool(a, m, "one_comment", p->comment_count == 1);
+	counts_model(a, site_cat(s), m, p->views_total, p->comment_count);
 	tval_set_str(a, m, "source_url", p->source_url);
 	tval_set_str(a, m, "author", p->author_name);
 	if (p->featured_id != 0)

@@ -124,7 +124,7 @@ neighbor_model(struct site *s, struct arena *a, const struct post *p)
 	tval_set_str(a, m, "title", p->title);
 	tval_set_str(a, m, "url", path);
 	tval_set_str(a, m, "abs_url", arena_printf(a, "%s%s", s->url, path));
-	tval_set_str(a, m, "date", date_human(a, p->published_at));
+	tval_set_str(a, m, "date", site_date(a, site_cat(s), p->published_at));
 	tval_set_str(a, m, "date_iso", date_iso(a, p->published_at));
 	return m;
 }

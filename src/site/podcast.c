@@ -119,7 +119,7 @@ podcast_feed(struct site *s, struct req *r, struct resp *rs,
 	pc->locked = settings_str(s->store, a, "podcast_locked");
 	pc->guid = podcast_guid(a, f.self);
 	pc->funding_url = settings_str(s->store, a, "support_url");
-	pc->funding_text = "Support the show";
+	pc->funding_text = i18n_text(site_cat(s), "Support the show");
 	v = arena_zalloc(a, (n ? n : 1) * sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
 		const struct post *p = &it[i].post;

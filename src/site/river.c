@@ -159,7 +159,8 @@ river_get(struct site *s, struct req *r, struct resp *rs,
 		if (strcmp(d, last_day) != 0) {
 			day = tval_push(a, days, tval_map(a));
 			tval_set_str(a, day, "day",
-			             date_human(a, en[i].published_at));
+			             site_date(a, site_cat(s),
+			                       en[i].published_at));
 			tval_set_str(a, day, "day_iso", d);
 			items = tval_set(a, day, "items", tval_list(a));
 			last_day = d;

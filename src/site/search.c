@@ -247,19 +247,21 @@ out:
 }
 
 static const char *
-notice_cut(struct arena *a)
+notice_cut(struct arena *a, const struct i18n *c)
 {
-	return arena_printf(a,
-	                    "Your search was longer than %d bytes; only its "
-	                    "beginning was used.",
-	                    LIM_SEARCH_QUERY_BYTES);
+	return i18n_num(a, c,
+	                "Your search was longer than %d byte; only its "
+	                "beginning was used.",
+	                "Your search was longer than %d bytes; only its "
+	                "beginning was used.",
+	                LIM_SEARCH_QUERY_BYTES);
 }
 
 static const char *
-notice_terms(struct arena *a)
+notice_terms(struct arena *a, const struct i18n *c)
 {
-	return arena_printf(a, "Only the first %d words were used.",
-	                    LIM_SEARCH_TERMS);
+	return i18n_num(a, c, "Only the first %d word was used.",
+	                "Only the first %d words were used.", LIM_SEARCH_TERMS);
 }
 
 static int64_t
@@ -290,6 +292,7 @@ search_get(void *ctx, struct req *r, struct resp *rs)
 {
 	struct site *s = ctx;
 	struct arena *a = r->arena;
+	const struct i18n *cat = site_cat(s);
 	struct search_args sa;
 	struct search_result res;
 	struct error e;
@@ -312,8 +315,11 @@ search_get(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	m = page_model(s, r,
-	               *sa.q ? arena_printf(a, "Search results for “%s”", sa.q)
-	                     : "Search",
+	               *sa.q ? i18n_sub(a,
+	                                i18n_text(cat, "Search results for "
+	                                               "“%s”"),
+	                                sa.q)
+	                     : i18n_text(cat, "Search"),
 	               search_url(a, &sa, sa.page));
 	tval_set_bool(a, m, "search_page", 1);
 	form = tval_set(a, m, "search", tval_map(a));
@@ -337,14 +343,15 @@ search_get(void *ctx, struct req *r, struct resp *rs)
 		}
 	notices = tval_set(a, m, "notices", tval_list(a));
 	if (sa.cut)
-		tval_push(a, notices, tval_str(a, notice_cut(a)));
+		tval_push(a, notices, tval_str(a, notice_cut(a, cat)));
 	if (sa.bad_date != NULL) {
 		tval_push(a, notices,
-		          tval_str(a,
-		                   arena_printf(a,
-		                                "“%s” is not a date like "
-		                                "2024-01-31; it was ignored.",
-		                                sa.bad_date)));
+		          tval_str(a, i18n_sub(a,
+		                               i18n_text(cat,
+		                                         "“%s” is not a date "
+		                                         "like 2024-01-31; it "
+		                                         "was ignored."),
+		                               sa.bad_date)));
 	}
 	if (*sa.q == '\0') {
 		tval_set_bool(a, m, "no_query", 1);
@@ -364,7 +371,7 @@ search_get(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	if (res.terms_dropped > 0)
-		tval_push(a, notices, tval_str(a, notice_terms(a)));
+		tval_push(a, notices, tval_str(a, notice_terms(a, cat)));
 	if (res.empty) {
 		tval_set_bool(a, m, "no_query", 1);
 		tval_set_bool(a, m, "nothing_to_find", 1);
@@ -377,6 +384,8 @@ search_get(void *ctx, struct req *r, struct resp *rs)
 		return;
 	}
 	tval_set_int(a, m, "total", res.total);
+	tval_set_str(a, m, "total_text",
+	             i18n_num(a, cat, "%d result.", "%d results.", res.total));
 	tval_set_bool(a, m, "one_result", res.total == 1 && !res.more);
 	tval_set_bool(a, m, "more", res.more);
 	tval_set_int(a, m, "limit", LIM_SEARCH_RESULTS);
@@ -459,9 +468,9 @@ api_search_get(void *ctx, struct req *r, struct resp *rs)
 	list = json_array();
 	notices = json_array();
 	if (sa.cut)
-		json_array_append_new(notices, jstr(notice_cut(a)));
+		json_array_append_new(notices, jstr(notice_cut(a, NULL)));
 	if (res.terms_dropped > 0)
-		json_array_append_new(notices, jstr(notice_terms(a)));
+		json_array_append_new(notices, jstr(notice_terms(a, NULL)));
 	for (size_t i = 0; i < res.n; i++) {
 		const struct post *p = &res.hits[i].post;
 

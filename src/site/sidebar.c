@@ -82,10 +82,6 @@ cfg_str(json_t *cfg, const char *key, const char *def)
 static void
 block_archives(struct site *s, struct arena *a, struct tval *bm)
 {
-	static const char *const months[] = {"January", "February", "March",
-	                                     "April",   "May",      "June",
-	                                     "July",    "August",   "September",
-	                                     "October", "November", "December"};
 	struct archive_month *am;
 	size_t n;
 	struct error e;
@@ -97,8 +93,8 @@ block_archives(struct site *s, struct arena *a, struct tval *bm)
 		struct tval *it = tval_push(a, list, tval_map(a));
 
 		tval_set_str(a, it, "name",
-		             arena_printf(a, "%s %d", months[am[i].month - 1],
-		                          am[i].year));
+		             i18n_month(a, site_cat(s), am[i].year,
+		                        am[i].month));
 		tval_set_str(a, it, "url",
 		             arena_printf(a, "/%04d/%02d/", am[i].year,
 		                          am[i].month));
@@ -169,6 +165,9 @@ block_popular(struct site *s, struct arena *a, json_t *cfg, struct tval *bm)
 	struct tval *list = tval_set(a, bm, "posts", tval_list(a));
 
 	tval_set_int(a, bm, "days", days);
+	tval_set_str(a, bm, "days_text",
+	             i18n_num(a, site_cat(s), "Popular posts last %d day",
+	                      "Popular posts last %d days", days));
 	if (views_popular(s->views, a, days, limit, &pop, &n, &e) == -1)
 		return;
 	for (size_t i = 0; i < n; i++) {
@@ -257,7 +256,9 @@ sidebar_model(struct site *s, struct arena *a)
 		tval_set_str(a, bm, "title",
 		             arena_strdup(a, cfg_str(cfg, "title", "")));
 		tval_set_str(a, bm, "label",
-		             arena_strdup(a, cfg_str(cfg, "label", "Support")));
+		             arena_strdup(a, cfg_str(cfg, "label",
+		                                     i18n_text(site_cat(s),
+		                                               "Support"))));
 		tval_set_str(a, bm, "url",
 		             arena_strdup(a, cfg_str(cfg, "url", "")));
 		/* A support block without a link of its own goes to the

@@ -11,6 +11,8 @@
 #include "../util/alloc.h"
 #include "../util/clock.h"
 #include "../util/embed.h"
+#include "../util/i18n.h"
+#include "../core/settings.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/text.h"
@@ -83,9 +85,30 @@ static const struct route routes_last[] = {
 	{ROUTE_GET | ROUTE_POST, "/:/", page_get}, /* POST: passwords */
 };
 
+/* Compile src under name with its {{#_}} texts in cat's language. */
+static int
+tmpl_add(struct tmpl_set *set, const struct i18n *cat, const char *name,
+         const char *src, size_t n, struct error *e)
+{
+	struct buf b;
+	int rc;
+
+	if (memmem(src, n, "{{#_}}", 6) == NULL)
+		return tmpl_set_add(set, name, src, n, e);
+	buf_init(&b, LIM_TMPL_BYTES);
+	rc = i18n_tmpl(cat, src, n, &b, e);
+	if (rc == -1)
+		error_set(e, e->code, "template '%s': %s", name, e->msg);
+	else
+		rc = tmpl_set_add(set, name, buf_str(&b), b.len, e);
+	buf_release(&b);
+	return rc;
+}
+
 /* Read SITE/templates/NAME files over the embedded ones. */
 static int
-load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
+load_overrides(struct tmpl_set *set, const struct i18n *cat, const char *dir,
+               struct error *e)
 {
 	char path[4096];
 	DIR *d;
@@ -125,8 +148,8 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 			}
 		fclose(f);
 		if (rc == 0)
-			rc = tmpl_set_add(set, de->d_name, buf_str(&b), b.len,
-			                  e);
+			rc = tmpl_add(set, cat, de->d_name, buf_str(&b), b.len,
+			              e);
 		buf_release(&b);
 	}
 	closedir(d);
@@ -135,12 +158,13 @@ load_overrides(struct tmpl_set *set, const char *dir, struct error *e)
 
 /* The embedded templates, then SITE/templates/ over them. */
 static int
-templates_load(struct tmpl_set *set, const char *dir, struct error *e)
+templates_load(struct tmpl_set *set, const struct i18n *cat, const char *dir,
+               struct error *e)
 {
 	for (const struct embed_file *f = embed_templates; f->name; f++)
-		if (tmpl_set_add(set, f->name, f->data, f->len, e) == -1)
+		if (tmpl_add(set, cat, f->name, f->data, f->len, e) == -1)
 			return -1;
-	return load_overrides(set, dir, e);
+	return load_overrides(set, cat, dir, e);
 }
 
 /* What site_reload() replaced, freed with the site. */
@@ -156,6 +180,12 @@ site_tmpl(struct site *s)
 	return atomic_load_explicit(&s->tmpl, memory_order_acquire);
 }
 
+const struct i18n *
+site_cat(struct site *s)
+{
+	return atomic_load_explicit(&s->cat, memory_order_acquire);
+}
+
 const char *
 site_metrics_token(const struct site *s)
 {
@@ -164,28 +194,48 @@ site_metrics_token(const struct site *s)
 	                            memory_order_acquire);
 }
 
-int
-site_reload(struct site *s, const char *metrics_token, struct error *e)
+/* Templates again in cat's language; with token set, the metrics token
+ * too (*token: the new one, NULL: none). */
+static int
+reload(struct site *s, const struct i18n *cat, char *const *token,
+       struct error *e)
 {
 	struct tmpl_set *set = tmpl_set_new();
 	struct old_tmpl *old;
 
-	if (templates_load(set, s->dir, e) == -1) {
+	if (templates_load(set, cat, s->dir, e) == -1) {
 		tmpl_set_free(set);
 		return -1;
 	}
 	old = xcalloc(1, sizeof(*old));
 	pthread_mutex_lock(&s->reload_lock);
 	old->set = atomic_exchange(&s->tmpl, set);
-	old->token =
-		atomic_exchange(&s->metrics_token,
-	                        metrics_token ? xstrdup(metrics_token) : NULL);
+	atomic_store_explicit(&s->cat, cat, memory_order_release);
+	if (token != NULL)
+		old->token = atomic_exchange(&s->metrics_token,
+		                             *token ? xstrdup(*token) : NULL);
 	old->next = s->old_tmpls;
 	s->old_tmpls = old;
 	pthread_mutex_unlock(&s->reload_lock);
 	/* Pages, the sidebar and the snapshot were made with the old set. */
 	store_generation_bump(s->store);
 	return 0;
+}
+
+int
+site_reload(struct site *s, const char *metrics_token, struct error *e)
+{
+	char *token = (char *)(uintptr_t)metrics_token;
+
+	return reload(s, site_cat(s), &token, e);
+}
+
+int
+site_relang(struct site *s, const struct i18n *cat, struct error *e)
+{
+	if (cat == site_cat(s))
+		return 0;
+	return reload(s, cat, NULL, e);
 }
 
 struct route *
@@ -217,6 +267,7 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 	s->comments = svc->comments;
 	s->notify = svc->notify;
 	atomic_init(&s->tmpl, tmpl_set_new());
+	atomic_init(&s->cat, site_language(st));
 	pthread_mutex_init(&s->reload_lock, NULL);
 	atomic_init(&s->metrics_token,
 	            svc->metrics_token ? xstrdup(svc->metrics_token) : NULL);
@@ -228,7 +279,7 @@ site_new(struct store *st, const struct site_services *svc, const char *dir,
 	s->url = xstrdup(url);
 	s->dir = xstrdup(dir);
 	s->url[n] = '\0';
-	if (templates_load(s->tmpl, dir, e) == -1)
+	if (templates_load(s->tmpl, s->cat, dir, e) == -1)
 		goto fail;
 	if (site_snap_load(s, e) == -1)
 		goto fail;

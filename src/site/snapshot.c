@@ -97,6 +97,7 @@ snap_make(struct site *s, struct error *e)
 
 	sn->gen = store_generation(s->store);
 	sn->a = a = arena_new();
+	sn->cat = site_language(s->store);
 	if (store_setting_get(s->store, a, "title", &v, e) == -1)
 		goto fail;
 	sn->title = v && *v ? v : "gazette";
@@ -118,7 +119,7 @@ snap_make(struct site *s, struct error *e)
 		it->name = secs[i].name;
 		it->url = arena_printf(a, "/category/%s/", secs[i].slug);
 		it->newest = secs[i].show_newest && secs[i].newest_at
-		                     ? date_human(a, secs[i].newest_at)
+		                     ? site_date(a, sn->cat, secs[i].newest_at)
 		                     : NULL;
 	}
 	return sn;
@@ -131,17 +132,26 @@ int
 site_snap_load(struct site *s, struct error *e)
 {
 	struct site_snap *sn = snap_make(s, e), *old;
+	const struct i18n *cat;
+	int mine;
 
 	if (sn == NULL)
 		return -1;
+	cat = sn->cat;
 	pthread_rwlock_wrlock(&s->snap_lock);
 	old = s->snap;
-	if (old == NULL || old->gen <= sn->gen)
+	mine = old == NULL || old->gen <= sn->gen;
+	if (mine)
 		s->snap = sn;
 	else
 		old = sn; /* a newer one came meanwhile */
 	pthread_rwlock_unlock(&s->snap_lock);
 	site_snap_free(old);
+	/* The setting `language` changed: the templates are translated
+	 * again (which moves the generation, so pages made in the old
+	 * language are not served from the cache). */
+	if (mine && cat != site_cat(s) && site_relang(s, cat, e) == -1)
+		return -1;
 	return 0;
 }
 

@@ -14,7 +14,9 @@ void
 submit_get(void *ctx, struct req *r, struct resp *rs)
 {
 	struct site *s = ctx;
-	struct tval *m = page_model(s, r, "Submit an article", "/submit/");
+	struct tval *m =
+		page_model(s, r, i18n_text(site_cat(s), "Submit an article"),
+	                   "/submit/");
 
 	if (req_query(r, "thanks") != NULL)
 		tval_set_bool(r->arena, m, "thanks", 1);
@@ -53,10 +55,10 @@ submit_post(void *ctx, struct req *r, struct resp *rs)
 
 	error_clear(&e);
 	if (!req_same_origin(r, s->url))
-		error_set(
-			&e, ERR_FORBIDDEN,
-			"This form must be sent from this site's own pages "
-			"(the request had no Origin or Referer of this site).");
+		error_set(&e, ERR_FORBIDDEN,
+		          "form origin: this form must be sent from this "
+		          "site's own pages (the request had no Origin or "
+		          "Referer of this site)");
 	else if (form_parse(r, f, F__MAX, &e) == 0) {
 		in.name = f[F_NAME].value;
 		in.email = f[F_EMAIL].value;
@@ -75,11 +77,13 @@ submit_post(void *ctx, struct req *r, struct resp *rs)
 	}
 	if (e.code == ERR_IO)
 		log_error("submission: %s", e.msg);
-	m = page_model(s, r, "Your article was not sent", "/submit/");
+	m = page_model(s, r,
+	               i18n_text(site_cat(s), "Your article was not sent"),
+	               "/submit/");
 	tval_set_str(r->arena, m, "message",
-	             e.code == ERR_IO ? "it could not be saved; please try "
-	                                "again"
-	                              : e.msg);
+	             site_form_message(s, &e,
+	                               "it could not be saved; please try "
+	                               "again"));
 	tval_set_str(r->arena, m, "back", "/submit/");
 	rs->status = resp_status_for(e.code);
 	page_render(s, r, rs, "message.html", m);

@@ -34,7 +34,9 @@ unsubscribe_handler(void *ctx, struct req *r, struct resp *rs)
 		ok = 1;
 	else if (e.code != ERR_INVALID)
 		log_error("unsubscribe %s: %s", c, e.msg);
-	m = page_model(s, r, ok ? "Unsubscribed" : "Link not valid",
+	m = page_model(s, r,
+	               ok ? i18n_text(site_cat(s), "Unsubscribed")
+	                  : i18n_text(site_cat(s), "Link not valid"),
 	               "/unsubscribe");
 	tval_set_bool(r->arena, m, "done", ok);
 	rs->status = ok ? 200 : resp_status_for(e.code);

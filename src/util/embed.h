@@ -13,6 +13,8 @@ struct embed_file {
 extern const struct embed_file embed_templates[];
 extern const struct embed_file embed_static[];
 extern const struct embed_file embed_sql[];
+/* po/LANG.po compiled by msgfmt: "ru.mo" (i18n.c). */
+extern const struct embed_file embed_locale[];
 
 const struct embed_file *embed_find(const struct embed_file *files,
                                     const char *name);

@@ -138,6 +138,7 @@ static const struct xml_feed feed_rss = {
 	"News",
 	1651070000,
 	NULL,
+	"ru",
 };
 
 static void
@@ -165,6 +166,8 @@ rss_parses_with_its_shape(void **state)
 	assert_xpath_str(d, "/rss/channel/title", "News & <Views>");
 	assert_xpath_str(d, "/rss/channel/link", "https://news.example/");
 	assert_xpath_str(d, "/rss/channel/description", "Tagline");
+	/* The site's language (setting language). */
+	assert_xpath_str(d, "/rss/channel/language", "ru");
 	assert_int_equal(count(d, "/rss/channel/atom:link[@rel='self' and "
 	                          "@href='https://news.example/feed/' and "
 	                          "@type='application/rss+xml']"),
