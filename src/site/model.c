@@ -33,12 +33,23 @@ site_language(struct store *st)
 	return c;
 }
 
+/*
+ * A date as pages print it, in the site's time zone: in English by the
+ * site's date_format (WordPress's letters, time_human); in another
+ * language by its catalog's pattern and month names (date_format's
+ * letters name English months and weekdays).
+ */
 const char *
 site_date(struct arena *a, const struct i18n *c, int64_t t)
 {
+	char out[TIME_DATE_BYTES];
 	int y, m, d;
 
-	if (time_ymd(t, &y, &m, &d) == -1)
+	if (strcmp(i18n_lang(c), "en") == 0) {
+		time_human(t, out);
+		return arena_strdup(a, out);
+	}
+	if (time_local_ymd(t, &y, &m, &d) == -1)
 		return "";
 	return i18n_date(a, c, y, m, d);
 }
