@@ -107,11 +107,12 @@ describe('search in the site language', () => {
     assert.equal(JSON.parse(api.text).total, 1);
   });
 
-  test('a language without a stemmer folds only; back to English stems again', async () => {
-    await setting('language', 'zh-Hant');
+  // The setting takes only the languages the site ships (en, ru): one
+  // without a stemmer (zh) is test_search_stem's, through the store.
+  test('back to English: English stems again, Russian forms no longer', async () => {
+    await setting('language', 'en');
     assert.deepEqual((await search('санкциями')).links, []);
     assert.deepEqual((await search('санкции совет')).links, [urls.ru]);
-    await setting('language', 'en-GB');
     assert.deepEqual((await search('sanction regime')).links, [urls.sanctions]);
   });
 });
