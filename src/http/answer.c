@@ -84,8 +84,20 @@ struct ready {
 	atomic_int refs;
 	struct MHD_Response *mr;
 	size_t bytes;
-	char *buf; /* the body, freed by the library with mr */
+	char *buf;  /* the body, freed by the library with mr */
+	size_t len; /* its bytes */
 };
+
+/* Adds a header's cost (mhd.h) to the size_t at cls. */
+static enum MHD_Result
+header_bytes(void *cls, enum MHD_ValueKind kind, const char *key,
+             const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) +
+	                  READY_HEADER_OVERHEAD;
+	return MHD_YES;
+}
 
 struct ready *
 ready_new(const struct req *r, const struct resp *rs, int gzip)
@@ -114,7 +126,9 @@ ready_new(const struct req *r, const struct resp *rs, int gzip)
 	}
 	http_add_headers(r->srv, rd->mr, r, rs, 200, gzip);
 	atomic_init(&rd->refs, 1);
+	rd->len = b->len;
 	rd->bytes = b->len + READY_OVERHEAD;
+	MHD_get_response_headers(rd->mr, header_bytes, &rd->bytes);
 	return rd;
 }
 
@@ -139,6 +153,12 @@ size_t
 ready_bytes(const struct ready *rd)
 {
 	return rd->bytes;
+}
+
+size_t
+ready_len(const struct ready *rd)
+{
+	return rd->len;
 }
 
 char *

@@ -115,6 +115,7 @@ struct ready *ready_new(const struct req *r, const struct resp *rs, int gzip);
 void ready_ref(struct ready *rd);
 void ready_unref(struct ready *rd);
 size_t ready_bytes(const struct ready *rd);
+size_t ready_len(const struct ready *rd); /* its body's bytes */
 /* Its body (NUL-terminated): valid while a reference is held. */
 char *ready_body(const struct ready *rd);
 

@@ -24,8 +24,11 @@
  * buffers). */
 #define POOL_BYTES (LIM_HEADER_BYTES + 8 * 1024)
 /* What a ready response costs beside its body: the library's response
- * and its dozen headers, each a malloc'd block. */
-#define READY_OVERHEAD 1024
+ * (READY_OVERHEAD) and, per header, its entry and two copied strings
+ * (READY_HEADER_OVERHEAD beyond their bytes); ready_new() sums them, and
+ * the page cache counts them against its budget. */
+#define READY_OVERHEAD        512
+#define READY_HEADER_OVERHEAD 96
 /* Anonymous pages: shared caches (a CDN, nginx) may keep them briefly;
  * browsers revalidate every time. */
 #define CACHE_CONTROL_PUBLIC "public, max-age=0, s-maxage=30"

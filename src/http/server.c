@@ -543,9 +543,7 @@ respond(struct server *s, struct MHD_Connection *c, struct req_state *rq,
 		 * long as a connection is sending it. */
 		conn_sending(rq->cs);
 		account(s, c, rq, &r, method, version, 200,
-		        r.method == HTTP_HEAD
-		                ? 0
-		                : ready_bytes(rs.ready) - READY_OVERHEAD,
+		        r.method == HTTP_HEAD ? 0 : ready_len(rs.ready),
 		        access_route_class(r.method, r.path));
 		ret = MHD_queue_response(c, 200, ready_response(rs.ready));
 		resp_done(&rs);

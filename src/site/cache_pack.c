@@ -3,13 +3,14 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cache_pack.h"
 #include "../util/alloc.h"
 #include "../util/banned.h"
 
 /* Each worker's zstd contexts, made when first needed. */
-static pthread_key_t cctx_key, dctx_key;
+static pthread_key_t cctx_key, dctx_key, out_key;
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -28,6 +29,7 @@ static void
 ctx_keys(void)
 {
 	pthread_key_create(&cctx_key, free_cctx);
+	pthread_key_create(&out_key, free);
 	pthread_key_create(&dctx_key, free_dctx);
 }
 
@@ -110,22 +112,49 @@ zunpack(const struct zdict *d, const char *z, size_t zlen, size_t len,
 	return 0;
 }
 
+/*
+ * Each worker's room to pack into, kept: packed into a block of the
+ * bound's size and shrunk by realloc, every page left a hole of some
+ * 15 KB behind its ~1 KB, and the holes, filled by other blocks, kept
+ * the heap tens of megabytes over what the cache counted.
+ */
+struct out {
+	size_t cap;
+	char p[];
+};
+
+static char *
+thread_out(size_t n)
+{
+	struct out *o;
+
+	pthread_once(&ctx_once, ctx_keys);
+	o = pthread_getspecific(out_key);
+	if (o == NULL || o->cap < n) {
+		free(o);
+		o = xmalloc(sizeof(*o) + n);
+		o->cap = n;
+		pthread_setspecific(out_key, o);
+	}
+	return o->p;
+}
+
 char *
 zpack(const struct zdict *d, const char *body, size_t len, size_t *zlen)
 {
 	ZSTD_CCtx *x = thread_cctx();
 	size_t bound = ZSTD_compressBound(len), n;
-	char *out;
+	char *out, *z;
 
 	*zlen = 0;
 	if (x == NULL)
 		return NULL;
-	out = xmalloc(bound);
+	out = thread_out(bound);
 	n = ZSTD_compress_usingCDict(x, out, bound, body, len, d->c);
-	if (ZSTD_isError(n) || n >= len / 2) {
-		free(out);
+	if (ZSTD_isError(n) || n >= len / 2)
 		return NULL;
-	}
+	z = xmalloc(n);
+	memcpy(z, out, n);
 	*zlen = n;
-	return xrealloc(out, n);
+	return z;
 }
