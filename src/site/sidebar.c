@@ -361,10 +361,9 @@ sidebar_fresh(struct sidebar *sb, uint64_t gen, int request)
 }
 
 static void
-refresh(struct site *s, int request)
+refresh(struct site *s, int request, uint64_t gen)
 {
 	struct sidebar *sb = s->sidebar;
-	uint64_t gen = store_generation(s->store);
 
 	if (sidebar_fresh(sb, gen, request) || store_reading(s->store))
 		return;
@@ -392,14 +391,26 @@ refresh(struct site *s, int request)
 void
 sidebar_refresh(struct site *s)
 {
-	refresh(s, 1);
+	refresh(s, 1, store_generation(s->store));
 }
 
 void
 site_tick(struct site *s)
 {
-	atomic_store(&s->sidebar->ticked, 1);
-	refresh(s, 0);
+	struct sidebar *sb = s->sidebar;
+	uint64_t gen;
+
+	atomic_store(&sb->ticked, 1);
+	/* Only a sidebar due by its age, for the generation it was made
+	 * for: after a change of content a request makes it, through
+	 * site_refresh(), which applies the settings first (the archive
+	 * months are in the site's time zone).  Made here for a generation
+	 * that has moved since, it is made again by the next request. */
+	pthread_rwlock_rdlock(&sb->lock);
+	gen = sb->gen;
+	pthread_rwlock_unlock(&sb->lock);
+	if (gen == store_generation(s->store))
+		refresh(s, 0, gen);
 }
 
 uint64_t
