@@ -330,6 +330,7 @@ editor_render(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	tval_set_bool(a, m, "comments_open", comments);
 	tval_set_bool(a, m, "is_book", type == POST_BOOK);
 	tval_set_bool(a, m, "is_post", type == POST_POST);
+	editor_files_model(s, r, m, p, type);
 	tval_set_str(a, m, "preview_html", preview ? preview : "");
 	list = tval_set(a, m, "statuses", tval_list(a));
 	for (int i = 0; i < POST_TRASH; i++) {
@@ -533,6 +534,27 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		admin_fail(s, r, rs, w, "admin posts", &e);
 		return;
 	}
+	/* Saved; a file refused is said on the editor's page. */
+	if (editor_files_save(s, r, id, p.type, &e) == -1) {
+		struct buf b;
+
+		if (e.code == ERR_IO) {
+			admin_fail(s, r, rs, w, "admin posts", &e);
+			return;
+		}
+		buf_init(&b, LIM_URL_BYTES);
+		if (buf_printf(&b, "/admin/posts/%lld/?saved=1&files=",
+		               (long long)id) == 0 &&
+		    url_encode(&b, e.msg, strlen(e.msg)) == 0)
+			admin_redirect(rs, arena_strdup(a, buf_str(&b)));
+		else
+			admin_redirect(rs, arena_printf(a,
+			                                "/admin/posts/%lld/"
+			                                "?saved=1",
+			                                (long long)id));
+		buf_release(&b);
+		return;
+	}
 	if (ed.pr.slug_was != NULL) {
 		struct buf b;
 
@@ -563,6 +585,10 @@ editor_notices(struct req *r, const struct post_edit *cur)
 	const char *rev = req_query(r, "restored");
 	const struct post *p = &cur->post;
 
+	if (req_query(r, "files") != NULL)
+		notice(a, list, "error",
+		       arena_printf(a, "Saved, but a file was not attached: %s",
+		                    req_query(r, "files")));
 	if (req_query(r, "saved") != NULL) {
 		switch (p->status) {
 		case POST_PUBLISHED:

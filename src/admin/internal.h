@@ -239,4 +239,15 @@ void admin_post_stats(void *ctx, struct req *r, struct resp *rs);
 void api_admin_stats(void *ctx, struct req *r, struct resp *rs);
 void api_admin_post_stats(void *ctx, struct req *r, struct resp *rs);
 
+/* admin_files.c: an item's files in the editor (an episode's audio,
+ * transcript and chapters; a post's video and poster), each a file's
+ * number in the media library (a video: or a provider's page).  The
+ * model's "files" and "is_episode"; and, after the item is saved, the
+ * files the form gives attached (an empty field keeps what is there),
+ * -1 with e naming the field. */
+void editor_files_model(struct site *s, struct req *r, struct tval *m,
+                        const struct post *p, enum post_type type);
+int editor_files_save(struct site *s, struct req *r, int64_t id,
+                      enum post_type type, struct error *e);
+
 #endif

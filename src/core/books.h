@@ -14,13 +14,13 @@
 #include "../util/error.h"
 
 struct book_files {
-	const char *cover, *epub, *pdf; /* paths; NULL: none */
+	const char *cover, *epub, *pdf; /* paths; NULL: keep */
 };
 
 /*
  * Check every file given, then add each to the library and point the
- * book at them (a file not given: none).  The book's row must exist
- * (store_book_set).  ERR_INVALID naming a file that is not of its kind,
+ * book at them (a file not given: the one it has stays).  The book's row must
+ * exist (store_book_set).  ERR_INVALID naming a file that is not of its kind,
  * or a post that is not a book.
  */
 int books_attach(struct store *st, struct arena *a, const char *site_dir,

@@ -152,13 +152,17 @@ int store_publish_due(struct store *s, int64_t now, int64_t *n,
 /* A tag's name by its slug; ERR_NOT_FOUND when none. */
 int store_tag_name(struct store *s, struct arena *a, const char *slug,
                    const char **name, struct error *e);
+/* A book's files: out's epub_path, pdf_path and cover_path, relative to
+ * SITE/media ("" when none, or when post_id is no book). */
+int store_book_files_get(struct store *s, struct arena *a, int64_t post_id,
+                         struct book *out, struct error *e);
 int store_book_set(struct store *s, int64_t post_id, const char *order_url,
                    struct error *e);
 /* A file in SITE/media (path relative to it); *id of its row. */
 int store_media_add(struct store *s, const char *path, const char *mime,
                     int64_t bytes, const char *title, int64_t *id,
                     struct error *e);
-/* A book's free downloads and cover (0: none). */
+/* A book's free downloads and cover (0: keep the one it has). */
 int store_book_files(struct store *s, int64_t post_id, int64_t epub_id,
                      int64_t pdf_id, int64_t cover_id, struct error *e);
 int store_episode_set(struct store *s, int64_t post_id, const char *audio_url,

@@ -51,8 +51,15 @@ static const char SQL_MEDIA_ADD[] =
 	"INSERT INTO media(path, mime, bytes, title, created_at) "
 	"VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_BOOK_FILES[] =
-	"UPDATE books SET epub_media_id = ?2, pdf_media_id = ?3, "
-	"cover_media_id = ?4 WHERE post_id = ?1";
+	"UPDATE books SET epub_media_id = coalesce(?2, epub_media_id), "
+	"pdf_media_id = coalesce(?3, pdf_media_id), "
+	"cover_media_id = coalesce(?4, cover_media_id) WHERE post_id = ?1";
+static const char SQL_BOOK_FILES_GET[] =
+	"SELECT coalesce(me.path, ''), coalesce(mp.path, ''), "
+	"coalesce(mc.path, '') FROM books b "
+	"LEFT JOIN media me ON me.id = b.epub_media_id "
+	"LEFT JOIN media mp ON mp.id = b.pdf_media_id "
+	"LEFT JOIN media mc ON mc.id = b.cover_media_id WHERE b.post_id = ?1";
 static const char SQL_TAG_NAME[] = "SELECT name FROM tags WHERE slug = ?1";
 
 static const char SQL_TAG_ADD[] =
@@ -431,6 +438,28 @@ store_book_files(struct store *s, int64_t post_id, int64_t epub_id,
 {
 	return write_one(s, SQL_BOOK_FILES, "book files", NULL, e, "lnnn",
 	                 post_id, epub_id, pdf_id, cover_id);
+}
+
+int
+store_book_files_get(struct store *s, struct arena *a, int64_t post_id,
+                     struct book *out, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_BOOK_FILES_GET, e);
+	int rc;
+
+	out->epub_path = out->pdf_path = out->cover_path = "";
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, post_id);
+	rc = rd_step(&q, "book files", e);
+	if (rc == 1) {
+		out->epub_path = col_text(a, st, 0);
+		out->pdf_path = col_text(a, st, 1);
+		out->cover_path = col_text(a, st, 2);
+	}
+	rd_close(&q);
+	return rc == -1 ? -1 : 0;
 }
 
 /* ---- the admin's editor and list (site/admin_posts.c) ---- */
