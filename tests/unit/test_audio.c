@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "media/audio.h"
@@ -119,6 +120,55 @@ audio_is_not_video(void **state)
 	}
 }
 
+/* A video made here by libavcodec (tests/tools/gen_video.c) in dir:
+ * name's container, seconds long, by the encoder given (NULL: the
+ * container's usual one). */
+static const char *
+made_video(const char *dir, const char *name, int seconds, const char *enc)
+{
+	static char path[512];
+	char cmd[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(cmd, sizeof(cmd), "%s %s %d %s", GAZETTE_GEN_VIDEO, path,
+	         seconds, enc ? enc : "");
+	assert_int_equal(system(cmd), 0);
+	return path;
+}
+
+/* What a Watch post may carry as its own file: MP4 with H.264, WebM with
+ * VP8 or VP9, each with its duration; MP4 with an older codec (MPEG-4
+ * part 2, which browsers do not play) is refused by name. */
+static void
+videos_a_browser_plays(void **state)
+{
+	char dir[] = "/tmp/gazette-video-XXXXXX", cmd[64];
+	struct video_info vi;
+	struct error e;
+	const char *p;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	p = made_video(dir, "a.webm", 3, NULL);
+	assert_int_equal(video_file_probe(p, &vi, &e), 0);
+	assert_string_equal(vi.mime, "video/webm");
+	assert_true(fabs(vi.seconds - 3.0) < 0.2);
+	assert_true(vi.bytes > 0);
+	p = made_video(dir, "b.webm", 2, "libvpx-vp9");
+	assert_int_equal(video_file_probe(p, &vi, &e), 0);
+	assert_string_equal(vi.mime, "video/webm");
+	p = made_video(dir, "c.mp4", 2, NULL);
+	assert_int_equal(video_file_probe(p, &vi, &e), 0);
+	assert_string_equal(vi.mime, "video/mp4");
+	assert_true(fabs(vi.seconds - 2.0) < 0.2);
+	p = made_video(dir, "d.mp4", 2, "mpeg4");
+	assert_int_equal(video_file_probe(p, &vi, &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	assert_non_null(strstr(e.msg, "is not MP4 (H.264, HEVC, AV1) or WebM"));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* Past LIM_AUDIO_PACKETS the LAME tag's padding is not reached: the
  * duration keeps the delay's correction and is long by the padding, at
  * most 4095 samples (the tag's 12 bits; here 0.17 s at 24 kHz). */
@@ -144,6 +194,7 @@ main(void)
 		cmocka_unit_test(edge_cases),
 		cmocka_unit_test(packet_walk_limit),
 		cmocka_unit_test(audio_is_not_video),
+		cmocka_unit_test(videos_a_browser_plays),
 	};
 
 	return fixtures_exit(cmocka_run_group_tests(tests, NULL, NULL));
