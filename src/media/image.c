@@ -18,6 +18,10 @@
 
 const int media_widths[MEDIA_NWIDTHS] = {300, 768, 1024, 1536, 2048};
 
+/* The width every pixel is decoded at once, to refuse a broken file
+ * before any copy is made (image_decodes). */
+enum { IMAGE_CHECK_WIDTH = 64 };
+
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 
 /*
@@ -254,7 +258,7 @@ image_copy(const char *src, int t, int width, int full, int webp,
 	int rc = -1;
 
 	if (vips_thumbnail(src, &im, width, "height", VIPS_MAX_COORD, "size",
-	                   VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_ERROR,
+	                   VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_TRUNCATED,
 	                   NULL) != 0) {
 		vips_fail(e, ERR_INVALID, name, "cannot be decoded");
 		goto out;
@@ -268,6 +272,30 @@ image_copy(const char *src, int t, int width, int full, int webp,
 out:
 	if (bare != NULL)
 		g_object_unref(bare);
+	if (im != NULL)
+		g_object_unref(im);
+	return rc;
+}
+
+/*
+ * Every pixel decodes, at the smallest size the loader can shrink to (a
+ * JPEG at an eighth): the copies stream, so a decoding error met while
+ * saving one could not be told from a write error.  A file cut short
+ * fails here (libjpeg only warns, and would give a grey lower part);
+ * other warnings pass, as browsers show such files.
+ */
+static int
+image_decodes(const char *src, const char *name, struct error *e)
+{
+	VipsImage *im = NULL;
+	double avg;
+	int rc = 0;
+
+	if (vips_thumbnail(src, &im, IMAGE_CHECK_WIDTH, "height",
+	                   VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "fail_on",
+	                   VIPS_FAIL_ON_TRUNCATED, NULL) != 0 ||
+	    vips_avg(im, &avg, NULL) != 0)
+		rc = vips_fail(e, ERR_INVALID, name, "cannot be decoded");
 	if (im != NULL)
 		g_object_unref(im);
 	return rc;
@@ -332,7 +360,8 @@ image_make(const char *src, const char *mime, const char *name,
 		                 "image '%s': %d x %d pixels is more than the "
 		                 "%lld allowed",
 		                 name, w, h, (long long)LIM_IMAGE_PIXELS);
-	if (image_width(src, t, w, 1, tmpdir, name, set, e) == -1)
+	if (image_decodes(src, name, e) == -1 ||
+	    image_width(src, t, w, 1, tmpdir, name, set, e) == -1)
 		goto fail;
 	for (int i = 0; i < MEDIA_NWIDTHS && media_widths[i] < w; i++)
 		if (image_width(src, t, media_widths[i], 0, tmpdir, name, set,
