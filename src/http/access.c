@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "../util/clock.h"
 #include "../util/banned.h"
 
 const char *const access_secret_args[] = {
@@ -120,7 +121,8 @@ access_format(char *buf, size_t n, const struct access_entry *a)
 
 	if (n < 2)
 		return 0;
-	gmtime_r(&a->at, &tm);
+	if (time_utc((int64_t)a->at, &tm) == -1)
+		memset(&tm, 0, sizeof(tm));
 	put_escaped(&o, a->ip && *a->ip ? a->ip : "-",
 	            strlen(a->ip && *a->ip ? a->ip : "-"));
 	puts_(&o, " - - [");

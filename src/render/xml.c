@@ -324,12 +324,11 @@ xml_date_rfc822(int64_t t, char *out, size_t n)
 	static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr",
 	                                    "May", "Jun", "Jul", "Aug",
 	                                    "Sep", "Oct", "Nov", "Dec"};
-	time_t tt = (time_t)clamp(t);
 	struct tm tm;
 
 	/* Names from tables, not strftime's %a and %b, which follow the
 	 * locale; RFC 822 section 5 wants these English ones. */
-	if (gmtime_r(&tt, &tm) == NULL) {
+	if (time_utc(clamp(t), &tm) == -1) {
 		snprintf(out, n, "Thu, 01 Jan 1970 00:00:00 +0000");
 		return;
 	}

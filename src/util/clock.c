@@ -132,16 +132,59 @@ time_parse_local(const char *s, int64_t *out)
 	return 0;
 }
 
+enum { DAY_SECONDS = 86400 };
+
+int
+time_utc(int64_t t, struct tm *tm)
+{
+	/* Days and seconds since 1970-01-01, the seconds never negative. */
+	int64_t days = t / DAY_SECONDS, secs = t % DAY_SECONDS;
+	int64_t era, doe, yoe, doy, mp, y, m, d;
+
+	if (secs < 0) {
+		secs += DAY_SECONDS;
+		days--;
+	}
+	/* The civil date of a day count, in eras of 400 years (146,097
+	 * days) counted from 0000-03-01, so that the leap day ends a
+	 * year (H. Hinnant, "chrono-compatible low-level date algorithms"). */
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	if (y < 0 || y > 9999)
+		return -1;
+	memset(tm, 0, sizeof(*tm));
+	tm->tm_year = (int)(y - 1900);
+	tm->tm_mon = (int)(m - 1);
+	tm->tm_mday = (int)d;
+	tm->tm_hour = (int)(secs / 3600);
+	tm->tm_min = (int)(secs / 60 % 60);
+	tm->tm_sec = (int)(secs % 60);
+	/* 1970-01-01 was a Thursday (4). */
+	tm->tm_wday = (int)(((days - 719468) % 7 + 11) % 7);
+	/* Day of the year from January 1st: March-based doy shifted. */
+	tm->tm_yday = (int)(mp < 10 ? doy + 59 +
+	                                      (y % 4 == 0 &&
+	                                       (y % 100 != 0 || y % 400 == 0))
+	                            : doy - 306);
+	return 0;
+}
+
 /* fmt is always a literal at the call sites; the attribute on the
  * declaration lets the compiler check them there. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 void
 time_format(int64_t t, const char *fmt, char *out, size_t n)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, n, fmt, &tm) == 0) {
+	if (time_utc(t, &tm) == -1 || strftime(out, n, fmt, &tm) == 0) {
 		if (n > 0)
 			out[0] = '\0';
 	}
@@ -150,11 +193,9 @@ time_format(int64_t t, const char *fmt, char *out, size_t n)
 int
 time_ymd(int64_t t, int *y, int *m, int *d)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 < 0 ||
-	    tm.tm_year + 1900 > 9999)
+	if (time_utc(t, &tm) == -1)
 		return -1;
 	*y = tm.tm_year + 1900;
 	*m = tm.tm_mon + 1;
@@ -174,12 +215,10 @@ put_digits(char *p, int n, int w)
 void
 time_iso(int64_t t, char *out)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
 	char *p = out;
 
-	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 < 0 ||
-	    tm.tm_year + 1900 > 9999) {
+	if (time_utc(t, &tm) == -1) {
 		out[0] = '\0';
 		return;
 	}

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -20,6 +21,14 @@ int time_parse_iso(const char *s, int64_t *out);
 /* The same, but without an offset the time is the site's local one
  * (tz.h), as WordPress reads its editor's date. */
 int time_parse_local(const char *s, int64_t *out);
+/*
+ * t as a broken-down UTC time (tm_year, tm_mon, tm_mday, tm_hour, tm_min,
+ * tm_sec, tm_wday, tm_yday; no zone), as gmtime_r gives it, by arithmetic
+ * on days: glibc's gmtime_r takes the process's time-zone lock on every
+ * call, and a page printed some forty dates through it.  -1 for a year
+ * outside 0..9999 (tm untouched).
+ */
+int time_utc(int64_t t, struct tm *tm);
 /* Format t (UTC) with strftime's fmt into out. */
 void time_format(int64_t t, const char *fmt, char *out, size_t n)
 	__attribute__((format(strftime, 2, 0)));

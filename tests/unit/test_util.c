@@ -954,6 +954,58 @@ time_parse_iso_table(void **state)
 	}
 }
 
+/* time_utc is gmtime_r without its lock: the same fields for every
+ * second tried, from year 0 to 9999, and -1 outside. */
+static void
+time_utc_is_gmtime(void **state)
+{
+	const int64_t lo = -62167219200LL, hi = 253402300799LL;
+	int64_t t;
+	uint64_t x = 88172645463325252ULL;
+	struct tm a, b;
+	int n = 0;
+
+	(void)state;
+	/* Every day's last and first second, 1896 to 2104 (leap days,
+	 * 1900 and 2100, 2000, the epoch), then random ones. */
+	for (t = -2329171200LL; t < 4260211200LL; t += 43200, n++) {
+		int64_t u = t + (n % 2 == 0 ? 0 : 43199);
+		time_t tt = (time_t)u;
+
+		assert_non_null(gmtime_r(&tt, &b));
+		assert_int_equal(time_utc(u, &a), 0);
+		if (a.tm_year != b.tm_year || a.tm_mon != b.tm_mon ||
+		    a.tm_mday != b.tm_mday || a.tm_hour != b.tm_hour ||
+		    a.tm_min != b.tm_min || a.tm_sec != b.tm_sec ||
+		    a.tm_wday != b.tm_wday || a.tm_yday != b.tm_yday)
+			fail_msg("time_utc(%lld) differs from gmtime_r",
+			         (long long)u);
+	}
+	for (int i = 0; i < 200000; i++) {
+		time_t tt;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		t = lo + (int64_t)(x % (uint64_t)(hi - lo + 1));
+		tt = (time_t)t;
+		assert_non_null(gmtime_r(&tt, &b));
+		assert_int_equal(time_utc(t, &a), 0);
+		if (a.tm_year != b.tm_year || a.tm_mon != b.tm_mon ||
+		    a.tm_mday != b.tm_mday || a.tm_hour != b.tm_hour ||
+		    a.tm_min != b.tm_min || a.tm_sec != b.tm_sec ||
+		    a.tm_wday != b.tm_wday || a.tm_yday != b.tm_yday)
+			fail_msg("time_utc(%lld) differs from gmtime_r",
+			         (long long)t);
+	}
+	assert_int_equal(time_utc(lo, &a), 0);
+	assert_int_equal(a.tm_year + 1900, 0);
+	assert_int_equal(time_utc(hi, &a), 0);
+	assert_int_equal(a.tm_year + 1900, 9999);
+	assert_int_equal(time_utc(lo - 1, &a), -1);
+	assert_int_equal(time_utc(hi + 1, &a), -1);
+}
+
 static void
 time_format_and_day(void **state)
 {
@@ -1254,6 +1306,7 @@ main(void)
 		cmocka_unit_test(utf8_valid_table),
 		cmocka_unit_test(utf8_cut_table),
 		cmocka_unit_test(time_parse_iso_table),
+		cmocka_unit_test(time_utc_is_gmtime),
 		cmocka_unit_test(time_format_and_day),
 		cmocka_unit_test(error_set_prefixes_its_own_message),
 		cmocka_unit_test(clock_follows_gazette_now),
