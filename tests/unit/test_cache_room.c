@@ -295,6 +295,123 @@ a_page_being_sent_outlives_its_eviction(void **state)
 	ready_unref(plain);
 }
 
+/* The cost a packed page of len bytes adds to the cache under key, and
+ * the size zstd packs it to with d (the cache's dictionary). */
+static size_t
+packed_cost(struct fx *f, const struct zdict *d, const char *key,
+            const char *page, size_t len, size_t *zlen)
+{
+	size_t before = usage(f, SITE_BUDGET, NULL), after;
+	char *z = zpack(d, page, len, zlen);
+
+	assert_non_null(z);
+	free(z);
+	put_body(f, key, page, len, 0);
+	assert_int_equal(cache_forms(f->site, key), CACHE_PACKED);
+	after = usage(f, SITE_BUDGET, NULL);
+	assert_true(after > before);
+	return after - before;
+}
+
+/*
+ * A packed page costs the budget its packed size and a head the same for
+ * every page (its key, headers and malloc's rounding), not the room it
+ * was packed in (that is the bound of its size as sent): a page three
+ * times the size costs only what it packs to more.  And what zpack()
+ * hands back is a block of that size.
+ */
+static void
+a_packed_page_costs_its_packed_size(void **state)
+{
+	struct fx *f = *state;
+	static char dict[32768], small[65536], large[65536];
+	size_t dlen, slen, llen, szlen, lzlen, scost, lcost;
+	struct zdict *d;
+	char *z;
+	int n;
+
+	n = fill_packed(f, "c");
+	/* the page the cache made its dictionary of: the first one packed */
+	dlen = site_page(dict, sizeof(dict), n - 1);
+	d = zdict_new(dict, dlen, store_generation(f->st), 0);
+	assert_non_null(d);
+	slen = site_page_of(small, sizeof(small), 7, 300);
+	llen = site_page_of(large, sizeof(large), 8, 3000);
+	assert_true(llen > 3 * slen);
+	scost = packed_cost(f, d, "/small/", small, slen, &szlen);
+	lcost = packed_cost(f, d, "/large/", large, llen, &lzlen);
+	assert_true(lzlen > szlen);
+	/* the same head, give or take malloc's rounding of each block */
+	assert_true(scost > szlen && lcost > lzlen);
+	assert_true(lcost - lzlen + 32 > scost - szlen &&
+	            scost - szlen + 32 > lcost - lzlen);
+	assert_true(lcost < llen / 2);
+	/* zpack's block: its size, not the bound's */
+	z = zpack(d, large, llen, &lzlen);
+	assert_non_null(z);
+	assert_true(malloc_usable_size(z) < lzlen + 32);
+	free(z);
+	/* both come back as they were */
+	assert_int_equal(get_page(f, "/small/", 0, dict, sizeof(dict)), slen);
+	assert_memory_equal(dict, small, slen);
+	assert_int_equal(get_page(f, "/large/", 0, large + llen + 1,
+	                          sizeof(large) - llen - 1),
+	                 llen);
+	assert_memory_equal(large + llen + 1, large, llen);
+	zdict_unref(d);
+}
+
+/*
+ * Once the cache packs new pages, a page zstd cannot shrink to half
+ * (noise: an image inlined, an encrypted blob) is kept as sent, and
+ * every page comes back byte for byte, whichever form it is kept in.
+ */
+static void
+a_page_that_does_not_pack_comes_back_whole(void **state)
+{
+	struct fx *f = *state;
+	static char page[32768], got[32768];
+	static const struct {
+		const char *key;
+		int noise_pct, forms;
+	} cases[] = {
+		{"/noise/", 100, CACHE_AS_SENT},
+		{"/half/", 60, CACHE_AS_SENT},
+		{"/some/", 10, CACHE_PACKED},
+		{"/none/", 0, CACHE_PACKED},
+	};
+	struct zdict *d;
+	size_t len, zlen;
+
+	fill_packed(f, "c");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		size_t cut;
+
+		len = site_page(page, sizeof(page), 1000 + (int)i);
+		cut = len - len * (size_t)cases[i].noise_pct / 100;
+		noise(page + cut, len - cut);
+		put_body(f, cases[i].key, page, len, 0);
+		assert_int_equal(cache_forms(f->site, cases[i].key),
+		                 cases[i].forms);
+		assert_int_equal(get_page(f, cases[i].key, 0, got, sizeof(got)),
+		                 len);
+		assert_memory_equal(got, page, len);
+		/* read again: as sent too, and still the same bytes */
+		assert_int_equal(get_page(f, cases[i].key, 0, got, sizeof(got)),
+		                 len);
+		assert_memory_equal(got, page, len);
+		assert_true(cache_forms(f->site, cases[i].key) & CACHE_AS_SENT);
+	}
+	/* zpack() itself: nothing made of noise */
+	len = site_page(page, sizeof(page), 1);
+	d = zdict_new(page, len, 0, 0);
+	assert_non_null(d);
+	noise(page, len);
+	assert_null(zpack(d, page, len, &zlen));
+	assert_int_equal(zlen, 0);
+	zdict_unref(d);
+}
+
 int
 main(void)
 {
@@ -304,6 +421,12 @@ main(void)
 			setup_large, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_page_being_sent_outlives_its_eviction, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_packed_page_costs_its_packed_size, setup_large,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_page_that_does_not_pack_comes_back_whole, setup_large,
 			teardown),
 	};
 
