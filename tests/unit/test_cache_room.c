@@ -69,9 +69,30 @@ held_of(struct fx *f, const char *prefix, int n)
 }
 
 /*
- * Pages as sent until the cache is pressed (PACK_FROM_PCT), then each of
- * them again: the cache then holds that many pages packed, in little of
- * its budget.  Their number.
+ * Pages as sent until the cache is pressed (PACK_FROM_PCT): the number
+ * put, the last of them the first packed.
+ */
+static int
+fill_pressed(struct fx *f, const char *prefix)
+{
+	static char page[32768];
+	char key[32];
+	size_t len;
+
+	for (int n = 0; n < 10000; n++) {
+		snprintf(key, sizeof(key), "/%s%d/", prefix, n);
+		len = site_page(page, sizeof(page), n);
+		put_body(f, key, page, len, 0);
+		if (cache_forms(f->site, key) == CACHE_PACKED)
+			return n + 1;
+	}
+	fail_msg("the cache never packed a page");
+	return 0;
+}
+
+/*
+ * fill_pressed(), then each of its pages again: the cache then holds that many
+ * pages packed, in little of its budget.  Their number.
  */
 static int
 fill_packed(struct fx *f, const char *prefix)
@@ -79,16 +100,8 @@ fill_packed(struct fx *f, const char *prefix)
 	static char page[32768];
 	char key[32];
 	size_t len;
-	int n;
+	int n = fill_pressed(f, prefix) - 1;
 
-	for (n = 0;; n++) {
-		snprintf(key, sizeof(key), "/%s%d/", prefix, n);
-		len = site_page(page, sizeof(page), n);
-		put_body(f, key, page, len, 0);
-		if (cache_forms(f->site, key) == CACHE_PACKED)
-			break;
-		assert_true(n < 10000);
-	}
 	for (int i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "/%s%d/", prefix, i);
 		len = site_page(page, sizeof(page), i);
@@ -96,6 +109,36 @@ fill_packed(struct fx *f, const char *prefix)
 		assert_int_equal(cache_forms(f->site, key), CACHE_PACKED);
 	}
 	return n + 1;
+}
+
+/*
+ * Pages packed and read twice (/h0/...), each kept as sent too, until the
+ * budget's spare room is nearly gone: their number.
+ */
+static int
+read_hot(struct fx *f)
+{
+	static char page[32768], got[32768];
+	char key[32];
+	size_t len = site_page(page, sizeof(page), 0);
+	size_t copy = len + 1 + OVERHEAD;
+	int hot;
+
+	for (hot = 0;; hot++) {
+		if (SITE_BUDGET - usage(f, SITE_BUDGET, NULL) <
+		    2 * (copy + 2048))
+			break;
+		snprintf(key, sizeof(key), "/h%d/", hot);
+		len = site_page(page, sizeof(page), 100000 + hot);
+		put_body(f, key, page, len, 0);
+		assert_int_equal(cache_forms(f->site, key), CACHE_PACKED);
+		assert_int_equal(get_page(f, key, 0, got, sizeof(got)), len);
+		assert_int_equal(get_page(f, key, 0, got, sizeof(got)), len);
+		assert_memory_equal(got, page, len);
+		assert_int_equal(cache_forms(f->site, key),
+		                 CACHE_PACKED | CACHE_AS_SENT);
+	}
+	return hot;
 }
 
 /*
@@ -112,28 +155,13 @@ copies_take_the_spare_room_and_give_it_back_first(void **state)
 	struct fx *f = *state;
 	static char page[32768], got[32768];
 	char key[32];
-	size_t len, n, bytes, copy;
+	size_t len, n, copy;
 	int cold, hot = 0, fresh = 0, copies;
 
 	cold = fill_packed(f, "c");
 	/* Read twice each: kept as sent too, while the spare room lasts. */
-	len = site_page(page, sizeof(page), 0);
-	copy = len + 1 + OVERHEAD;
-	for (;;) {
-		bytes = usage(f, SITE_BUDGET, NULL);
-		if (SITE_BUDGET - bytes < 2 * (copy + 2048))
-			break;
-		snprintf(key, sizeof(key), "/h%d/", hot);
-		len = site_page(page, sizeof(page), 100000 + hot);
-		put_body(f, key, page, len, 0);
-		assert_int_equal(cache_forms(f->site, key), CACHE_PACKED);
-		assert_int_equal(get_page(f, key, 0, got, sizeof(got)), len);
-		assert_int_equal(get_page(f, key, 0, got, sizeof(got)), len);
-		assert_memory_equal(got, page, len);
-		assert_int_equal(cache_forms(f->site, key),
-		                 CACHE_PACKED | CACHE_AS_SENT);
-		hot++;
-	}
+	copy = site_page(page, sizeof(page), 0) + 1 + OVERHEAD;
+	hot = read_hot(f);
 	/* far past their share, and nothing was let go for them */
 	copies = copies_of(f, "h", hot);
 	assert_int_equal(copies, hot);
@@ -171,6 +199,34 @@ copies_take_the_spare_room_and_give_it_back_first(void **state)
 		assert_memory_equal(got, page, len);
 		break;
 	}
+}
+
+/*
+ * A page that needs more room than the copies hold past their share
+ * still takes that much from them first, and the rest from the pages
+ * not read: the copies end at their share.
+ */
+static void
+a_large_page_takes_the_copies_room_too(void **state)
+{
+	struct fx *f = *state;
+	static char page[32768];
+	size_t copy = site_page(page, sizeof(page), 0) + 1 + OVERHEAD;
+	size_t big = 3 * 1024 * 1024;
+	int hot, copies;
+
+	fill_pressed(f, "c");
+	hot = read_hot(f);
+	copies = copies_of(f, "h", hot);
+	assert_int_equal(copies, hot);
+	assert_true((size_t)copies * copy > SITE_BUDGET / SHARE + 4 * copy);
+	assert_true((size_t)copies * copy < big);
+	put_page_as(f, "/big/", big, 'b', 0, 0);
+	assert_int_equal(cache_forms(f->site, "/big/"), CACHE_AS_SENT);
+	usage(f, SITE_BUDGET, NULL);
+	copies = copies_of(f, "h", hot);
+	assert_true((size_t)copies * copy <= SITE_BUDGET / SHARE + copy);
+	assert_int_equal(held_of(f, "h", hot), hot);
 }
 
 /* What ready_new() reads of the server: no headers of its own. */
@@ -419,6 +475,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			copies_take_the_spare_room_and_give_it_back_first,
 			setup_large, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_large_page_takes_the_copies_room_too, setup_large,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			a_page_being_sent_outlives_its_eviction, setup,
 			teardown),
