@@ -475,8 +475,10 @@ make_room(struct page_cache *c, size_t need, const struct entry *keep)
 	if (c->bytes + need > c->budget && c->unpacked > share) {
 		size_t over = c->bytes + need - c->budget;
 
+		/* All that is past the share when the fill needs more
+		 * (unpacked - over would wrap, and give back nothing). */
 		make_unpacked_room(c, 0, keep,
-		                   c->unpacked - over > share
+		                   c->unpacked - share > over
 		                           ? c->unpacked - over
 		                           : share);
 	}

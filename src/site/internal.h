@@ -108,6 +108,9 @@ void sidebar_refresh(struct site *s);
 void site_tick(struct site *s);
 uint64_t sidebar_serial(struct site *s);
 int sidebar_unchanged(struct site *s, uint64_t serial);
+/* For tests: make the sidebar seconds older (its age is monotonic time,
+ * which GAZETTE_NOW does not move). */
+void sidebar_backdate(struct site *s, time_t seconds);
 
 /* cache.c: whole responses to anonymous GETs, shared by the workers,
  * within budget bytes. */

@@ -441,6 +441,16 @@ sidebar_unchanged(struct site *s, uint64_t serial)
 	return same;
 }
 
+void
+sidebar_backdate(struct site *s, time_t seconds)
+{
+	struct sidebar *sb = s->sidebar;
+
+	pthread_rwlock_wrlock(&sb->lock);
+	sb->built -= seconds;
+	pthread_rwlock_unlock(&sb->lock);
+}
+
 /* Inside a read transaction this is the sidebar site_refresh() left. */
 const char *
 sidebar_html(struct site *s, struct arena *a)
