@@ -39,6 +39,8 @@ const VIDEOS = {
   hugeChunked: { url: 'https://www.youtube.com/watch?v=hugeChunk01', thumb: '/img/huge-chunked.jpg', why: new RegExp(`huge-chunked\\.jpg': over ${THUMB_MAX} bytes`) },
   svg: { url: 'https://www.youtube.com/watch?v=svgImage001', thumb: '/img/x.svg', why: /x\.svg' is not a JPEG, PNG, WebP or GIF image/ },
   bomb: { url: 'https://www.youtube.com/watch?v=pixelBomb01', thumb: '/img/bomb.png', why: /bomb\.png': image .*50000 x 50000 pixels is more than/ },
+  fileUrl: { url: 'https://www.youtube.com/watch?v=fileURL0001', thumbUrl: 'file:///etc/passwd', why: /names no http\(s\) thumbnail_url/ },
+  toFile: { url: 'https://www.youtube.com/watch?v=toFile00001', thumb: '/img/to-file', why: /to-file': fetch failed: .*[Pp]rotocol/ },
 };
 const FAILING = Object.keys(VIDEOS).filter((k) => VIDEOS[k].why);
 
@@ -97,12 +99,15 @@ function startProvider() {
       } else {
         const o = { version: '1.0', type: 'video', title: 'A video', provider_name: 'Stand-in' };
         if (v.thumb) o.thumbnail_url = `${origin}${v.thumb}`;
+        if (v.thumbUrl) o.thumbnail_url = v.thumbUrl;
         if (v.duration) o.duration = v.duration;
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(o));
       }
     } else if (images[u.pathname]) {
       const [type, body] = images[u.pathname];
       res.writeHead(200, { 'content-type': type, 'content-length': body.length }).end(body);
+    } else if (u.pathname === '/img/to-file') {
+      res.writeHead(302, { location: 'file:///etc/passwd' }).end();
     } else if (u.pathname === '/img/huge-declared.jpg') {
       // Content-Length says one byte too many: refused before the body.
       res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': THUMB_MAX + 1 });
@@ -253,7 +258,7 @@ test('the Watch grid shows our thumbnails and the durations; reading asks the pr
   const seen = [];
   page.on('request', (req) => seen.push(req.url()));
   const cards = {};
-  // Eleven videos: the grid's two pages.
+  // Thirteen videos: the grid's two pages.
   for (const p of ['/category/watch/', '/category/watch/page/2/']) {
     const res = await page.goto(`${srv.url}${p}`, { waitUntil: 'networkidle' });
     assert.equal(res.status(), 200, p);
@@ -271,7 +276,7 @@ test('the Watch grid shows our thumbnails and the durations; reading asks the pr
   }
   assert.deepEqual(seen.filter((u) => !u.startsWith(srv.url)), [], 'every request went to the site');
   assert.equal(hits.length, before, 'the provider heard nothing from readers');
-  assert.equal(Object.keys(cards).length, 11, Object.keys(cards).join(', '));
+  assert.equal(Object.keys(cards).length, Object.keys(VIDEOS).length + 1, Object.keys(cards).join(', '));
   for (const name of ['gps', 'vimeo', 'peertube', 'own']) {
     assert.match(cards[`Video ${name}`].img ?? '', LIBRARY_JPG, name);
     assert.ok(cards[`Video ${name}`].loaded, `${name}: the thumbnail loads`);
