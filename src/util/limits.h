@@ -226,9 +226,9 @@
  * tests/e2e/watch-thumbs.test.mjs): the oEmbed answer that names it, the
  * image itself (YouTube's largest is ~200 KB), and the time each request
  * may take (`post add` waits for it; redirects as for feeds). */
-#define LIM_VIDEO_OEMBED_BYTES   (64 * 1024)
-#define LIM_VIDEO_THUMB_BYTES    (2 * 1024 * 1024)
-#define LIM_VIDEO_THUMB_SECONDS  20
+#define LIM_VIDEO_OEMBED_BYTES  (64 * 1024)
+#define LIM_VIDEO_THUMB_BYTES   (2 * 1024 * 1024)
+#define LIM_VIDEO_THUMB_SECONDS 20
 /* The longest duration taken from an oEmbed answer: 100 hours. */
 #define LIM_VIDEO_OEMBED_SECONDS (100 * 3600)
 
