@@ -163,6 +163,7 @@ cmd_post(struct conf *c, int argc, char **argv)
 	struct episode_files files = {0};
 	const char *video = NULL, *poster = NULL, *image = NULL, *order = NULL;
 	struct book_files book = {0};
+	struct video_thumb thumb = {0};
 	int64_t image_id = 0;
 	int64_t id;
 	int npos, rc;
@@ -190,6 +191,10 @@ cmd_post(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	/* A provider's thumbnail, fetched before the writer's lock is
+	 * taken (it may take seconds); without one the post is added. */
+	if (video != NULL && poster == NULL)
+		(void)videos_thumb_fetch(st, a, c->site, c->url, video, &thumb);
 	/* The post and its files together, or neither. */
 	if (store_begin(st, &e) == -1) {
 		rc = cli_fail(&e);
@@ -198,8 +203,8 @@ cmd_post(struct conf *c, int argc, char **argv)
 	if (store_post_add(st, &p, &id, &e) == -1 ||
 	    ((files.audio || files.transcript || files.chapters) &&
 	     episodes_attach(st, a, c->site, id, &files, &e) == -1) ||
-	    (video != NULL &&
-	     videos_attach(st, a, c->site, id, video, poster, &e) == -1) ||
+	    (video != NULL && videos_attach(st, a, c->site, id, video, poster,
+	                                    &thumb, &e) == -1) ||
 	    (p.type == POST_BOOK &&
 	     (store_book_set(st, id, order ? order : "", &e) == -1 ||
 	      ((book.cover || book.epub || book.pdf) &&
@@ -215,9 +220,15 @@ cmd_post(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
+	if (thumb.why.code != ERR_OK)
+		fprintf(stderr,
+		        "gazette: warning: no thumbnail for video '%s': %s; "
+		        "the post is added without one\n",
+		        video, thumb.why.msg);
 	printf("%lld\t%s%s\n", (long long)id, c->url, site_permalink(a, &p));
 	rc = 0;
 out:
+	videos_thumb_release(&thumb);
 	store_close(st);
 	buf_release(&src);
 	arena_free(a);

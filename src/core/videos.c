@@ -1,15 +1,23 @@
 /* A Watch post's video (see videos.h). */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <jansson.h>
 #include <magic.h>
 
 #include "episodes.h"
 #include "settings.h"
 #include "videos.h"
+#include "../feed/fetch.h"
 #include "../media/audio.h"
+#include "../media/media.h"
 #include "../render/video.h"
 #include "../store/podcast.h"
+#include "../util/limits.h"
 #include "../util/text.h"
 #include "../util/banned.h"
 
@@ -53,10 +61,227 @@ out:
 	return rc;
 }
 
+/*
+ * Each provider's oEmbed endpoint, as it documents it (PeerTube's on the
+ * video's own instance); the query is "?url=PAGE&format=json".  YouTube,
+ * Vimeo and Dailymotion list theirs on their developer pages; Rumble's and
+ * Odysee's are the ones oembed.com's providers.json names.
+ */
+static const struct {
+	const char *provider, *origin, *path;
+} oembeds[] = {
+	{"YouTube", "https://www.youtube.com", "/oembed"},
+	{"Vimeo", "https://vimeo.com", "/api/oembed.json"},
+	{"Dailymotion", "https://www.dailymotion.com", "/services/oembed"},
+	{"Rumble", "https://rumble.com", "/api/Media/oembed.json"},
+	{"Odysee", "https://odysee.com", "/$/oembed"},
+	{"PeerTube", NULL, "/services/oembed"},
+};
+
+const char *
+videos_oembed_url(struct arena *a, const char *page, const char *player,
+                  const char *origin)
+{
+	const char *name = video_provider_name(player), *host, *end;
+	char *enc;
+	size_t n = strlen(page);
+
+	for (size_t i = 0; i < sizeof(oembeds) / sizeof(oembeds[0]); i++) {
+		if (strcmp(name, oembeds[i].provider) != 0)
+			continue;
+		if (origin == NULL && oembeds[i].origin != NULL)
+			origin = oembeds[i].origin;
+		if (origin == NULL) {
+			/* PeerTube: the instance the player is on */
+			if (strncmp(player, "https://", 8) != 0)
+				return NULL;
+			host = player + 8;
+			end = strchr(host, '/');
+			if (end == NULL)
+				return NULL;
+			origin = arena_printf(a, "https://%.*s",
+			                      (int)(end - host), host);
+		}
+		enc = arena_alloc(a, 3 * n + 1);
+		enc[url_encode_to(enc, page, n)] = '\0';
+		return arena_printf(a, "%s%s?url=%s&format=json", origin,
+		                    oembeds[i].path, enc);
+	}
+	return NULL;
+}
+
+/* One GET of at most max bytes; 0 with the body in r, else -1 with why
+ * (naming url).  r is released by the caller either way. */
+static int
+get(const struct feed_fetch_opts *base, const char *url, size_t max,
+    struct feed_result *r, struct error *why)
+{
+	struct feed_fetch_opts o = *base;
+	struct feed_request q = {url, NULL, NULL};
+	struct error e;
+
+	o.max_bytes = max;
+	if (feed_fetch(&o, &q, 1, r, &e) == -1)
+		return error_set(why, e.code, "'%s': %s", url, e.msg);
+	if (r->error.code == ERR_TOO_BIG)
+		return error_set(why, ERR_TOO_BIG, "'%s': over %zu bytes", url,
+		                 max);
+	if (r->error.code != ERR_OK)
+		return error_set(why, r->error.code, "'%s': %s", url,
+		                 r->error.msg);
+	if (r->status != 200)
+		return error_set(why, ERR_NOT_FOUND, "'%s': HTTP %ld", url,
+		                 r->status);
+	return 0;
+}
+
+/* From an oEmbed answer: the thumbnail's URL (in a) and the duration. */
+static const char *
+oembed_read(struct arena *a, const char *url, const struct feed_result *r,
+            int64_t *duration_s, struct error *why)
+{
+	json_error_t je;
+	json_t *doc, *v;
+	const char *thumb = NULL;
+	double d;
+
+	doc = json_loadb(r->body.p != NULL ? r->body.p : "", r->body.len,
+	                 JSON_REJECT_DUPLICATES, &je);
+	if (doc == NULL || !json_is_object(doc)) {
+		error_set(why, ERR_INVALID,
+		          "'%s': the answer is not an oEmbed JSON object (%s)",
+		          url,
+		          r->content_type != NULL ? r->content_type
+		                                  : "no Content-Type");
+		goto out;
+	}
+	v = json_object_get(doc, "duration");
+	if (json_is_number(v)) {
+		d = json_number_value(v);
+		if (d >= 1 && d <= LIM_VIDEO_OEMBED_SECONDS)
+			*duration_s = (int64_t)(d + 0.5);
+	}
+	v = json_object_get(doc, "thumbnail_url");
+	if (!json_is_string(v) || !url_is_http(json_string_value(v))) {
+		error_set(why, ERR_NOT_FOUND,
+		          "'%s': the answer names no http(s) thumbnail_url",
+		          url);
+		goto out;
+	}
+	thumb = arena_strdup(a, json_string_value(v));
+out:
+	json_decref(doc);
+	return thumb;
+}
+
+/* The image's bytes into a new file under SITE/media/.tmp. */
+static char *
+spill(const char *site_dir, const struct buf *b, struct error *why)
+{
+	char *path;
+	int fd;
+	size_t n = strlen(site_dir) + 32;
+
+	path = malloc(n);
+	if (path == NULL)
+		abort();
+	snprintf(path, n, "%s/media", site_dir);
+	if (mkdir(path, 0755) == -1 && errno != EEXIST)
+		goto fail;
+	snprintf(path, n, "%s/media/.tmp", site_dir);
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+		goto fail;
+	snprintf(path, n, "%s/media/.tmp/thumb-XXXXXX", site_dir);
+	fd = mkstemp(path);
+	if (fd == -1)
+		goto fail;
+	if (write(fd, b->p, b->len) != (ssize_t)b->len) {
+		close(fd);
+		unlink(path);
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		unlink(path);
+		goto fail;
+	}
+	return path;
+fail:
+	error_set(why, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+	free(path);
+	return NULL;
+}
+
+int
+videos_thumb_fetch(struct store *st, struct arena *a, const char *site_dir,
+                   const char *site_url, const char *video,
+                   struct video_thumb *t)
+{
+	struct feed_fetch_opts o = {0};
+	struct feed_result r = {0};
+	const char *player, *url, *origin, *thumb;
+	struct error e;
+
+	memset(t, 0, sizeof(*t));
+	if (video == NULL || !url_is_http(video))
+		return 0;
+	player = videos_player(st, a, video);
+	if (player == NULL)
+		return 0;
+	/* For tests only (decision 093): a stand-in on loopback. */
+	origin = getenv("GAZETTE_TEST_OEMBED_ORIGIN");
+	if (origin != NULL && *origin == '\0')
+		origin = NULL;
+	url = videos_oembed_url(a, video, player, origin);
+	if (url == NULL)
+		return error_set(&t->why, ERR_NOT_FOUND,
+		                 "%s has no oEmbed endpoint",
+		                 video_provider_name(player));
+	o.site_url = site_url;
+	o.allow_private = origin != NULL ||
+	                  settings_int(st, a, "feeds_allow_private") == 1;
+	o.total_seconds = LIM_VIDEO_THUMB_SECONDS;
+	if (get(&o, url, LIM_VIDEO_OEMBED_BYTES, &r, &t->why) == -1)
+		goto fail;
+	thumb = oembed_read(a, url, &r, &t->duration_s, &t->why);
+	feed_result_release(&r);
+	if (thumb == NULL)
+		goto fail;
+	if (get(&o, thumb, LIM_VIDEO_THUMB_BYTES, &r, &t->why) == -1)
+		goto fail;
+	if (r.body.len == 0) {
+		error_set(&t->why, ERR_INVALID, "'%s' is empty", thumb);
+		goto fail;
+	}
+	t->url = thumb;
+	t->path = spill(site_dir, &r.body, &t->why);
+	if (t->path == NULL)
+		goto fail;
+	if (videos_image_check(t->path, &e) == -1) {
+		error_set(&t->why, ERR_INVALID,
+		          "'%s' is not a JPEG, PNG, WebP or GIF image", thumb);
+		goto fail;
+	}
+	feed_result_release(&r);
+	return 0;
+fail:
+	feed_result_release(&r);
+	videos_thumb_release(t);
+	return -1;
+}
+
+void
+videos_thumb_release(struct video_thumb *t)
+{
+	if (t->path != NULL)
+		unlink(t->path);
+	free(t->path);
+	t->path = NULL;
+}
+
 int
 videos_attach(struct store *st, struct arena *a, const char *site_dir,
               int64_t post_id, const char *video, const char *poster,
-              struct error *e)
+              struct video_thumb *thumb, struct error *e)
 {
 	struct video v = {0};
 	struct video_info vi;
@@ -85,6 +310,24 @@ videos_attach(struct store *st, struct arena *a, const char *site_dir,
 			media_library_url(st, a, site_dir, poster, NULL, e);
 		if (v.poster_url == NULL)
 			return -1;
+	} else if (!file && thumb != NULL && thumb->path != NULL) {
+		struct media_file mf;
+		struct error me;
+
+		/* Refused here (too many pixels, say), the video goes
+		 * without a poster: a warning, not a refusal. */
+		if (media_add(st, a, site_dir, thumb->path,
+		              arena_printf(a, "%s thumbnail",
+		                           video_provider_name(
+						   videos_player(st, a,
+		                                                 video))),
+		              "", &mf, &me) == -1)
+			error_set(&thumb->why, me.code, "'%s': %s", thumb->url,
+			          me.msg);
+		else
+			v.poster_url = mf.url;
 	}
+	if (!file && thumb != NULL && thumb->duration_s > 0)
+		v.duration_s = thumb->duration_s;
 	return store_video_put(st, post_id, &v, e);
 }

@@ -9,6 +9,22 @@
  * a poster image (its served copy upright and stripped), the
  * local thumbnail shown until the reader clicks.  `post add`'s front
  * matter (video:, poster:) asks here.
+ *
+ * A provider's video attached without a poster gets the provider's own
+ * thumbnail as one, fetched once, by the server, when it is attached
+ * (decision 093): the provider's oEmbed answer names the image, which is
+ * fetched with feed/fetch.c's limits, checked by libmagic and stored by
+ * media_add() like any upload (upright, stripped, with variants), so a
+ * reader's browser only ever loads our copy.  A thumbnail that cannot be
+ * had is a warning, never a refusal: the post is added with the plain
+ * panel.
+ *
+ *	struct video_thumb t;
+ *	videos_thumb_fetch(st, a, site_dir, site_url, video, &t);  (no lock)
+ *	store_begin(...); ... videos_attach(..., video, NULL, &t, &e) ...
+ *	store_commit(...);
+ *	if (t.why.code != ERR_OK) warn(t.why.msg);
+ *	videos_thumb_release(&t);
  */
 #include <stdint.h>
 
@@ -16,15 +32,54 @@
 #include "../util/arena.h"
 #include "../util/error.h"
 
+/* A provider's thumbnail, fetched before any transaction is open. */
+struct video_thumb {
+	char *path;         /* the image, under SITE/media/.tmp; or NULL */
+	const char *url;    /* where it came from (in the arena), or NULL */
+	int64_t duration_s; /* oEmbed's duration (Vimeo gives it); 0 none */
+	struct error why;   /* why there is no thumbnail; ERR_OK when none
+	                       is missing */
+};
+
+/*
+ * Fetch the thumbnail of video, a provider's page URL, into t (zeroed
+ * first): its oEmbed answer (at most LIM_VIDEO_OEMBED_BYTES of JSON), then
+ * the image it names (at most LIM_VIDEO_THUMB_BYTES, a JPEG, PNG, WebP or
+ * GIF by libmagic), each over http or https only, with the redirect, time
+ * and address limits of feed/fetch.c (private addresses only with the
+ * setting feeds_allow_private).  0 with t->path; -1 with t->why naming
+ * the URL and the reason.  Nothing is fetched, and 0 is returned with no
+ * path, for a file or a URL videos_attach() will refuse.  The providers'
+ * oEmbed origins are the real ones unless GAZETTE_TEST_OEMBED_ORIGIN is
+ * set (for tests only: a server on loopback playing every provider).
+ */
+int videos_thumb_fetch(struct store *st, struct arena *a, const char *site_dir,
+                       const char *site_url, const char *video,
+                       struct video_thumb *t);
+/* Remove the fetched file; t may hold none. */
+void videos_thumb_release(struct video_thumb *t);
+
+/*
+ * The oEmbed request for page, whose player URL is player (see
+ * videos_player), in a: the provider's endpoint (on origin instead when
+ * origin is not NULL) with the page URL percent-encoded; NULL for a
+ * provider without one.
+ */
+const char *videos_oembed_url(struct arena *a, const char *page,
+                              const char *player, const char *origin);
+
 /*
  * Check video (a URL or a path) and poster (a path, or NULL), then write
  * the post's video row.  ERR_INVALID (naming the value) for a URL of no
  * allowed provider, a file that is not a video, a poster that is not a
- * JPEG, PNG, WebP or GIF, or a file the library refuses.
+ * JPEG, PNG, WebP or GIF, or a file the library refuses.  thumb (may be
+ * NULL): a fetched thumbnail, the poster when none is given, and its
+ * duration; a thumbnail the library refuses leaves the video without a
+ * poster and says why in thumb->why (the post is still added).
  */
 int videos_attach(struct store *st, struct arena *a, const char *site_dir,
                   int64_t post_id, const char *video, const char *poster,
-                  struct error *e);
+                  struct video_thumb *thumb, struct error *e);
 
 /* 0 when path is a JPEG, PNG, WebP or GIF by libmagic (from its bytes),
  * else ERR_INVALID naming it: a poster's or a featured image's check

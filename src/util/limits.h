@@ -221,6 +221,16 @@
 #define LIM_UPLOAD_SECONDS 3600
 /* The bytes libmagic reads to decide a type. */
 #define LIM_MEDIA_SNIFF_BYTES (1024 * 1024)
+/* A provider's thumbnail, fetched once when a video is attached without a
+ * poster (core/videos.c, decision 093; crossed in
+ * tests/e2e/watch-thumbs.test.mjs): the oEmbed answer that names it, the
+ * image itself (YouTube's largest is ~200 KB), and the time each request
+ * may take (`post add` waits for it; redirects as for feeds). */
+#define LIM_VIDEO_OEMBED_BYTES  (64 * 1024)
+#define LIM_VIDEO_THUMB_BYTES   (2 * 1024 * 1024)
+#define LIM_VIDEO_THUMB_SECONDS 20
+/* The longest duration taken from an oEmbed answer: 100 hours. */
+#define LIM_VIDEO_OEMBED_SECONDS (100 * 3600)
 
 /* sanitizer (enforced in render/sanitize.c) */
 #define LIM_SANITIZE_DEPTH 100 /* elements deeper than this lose their tags */
