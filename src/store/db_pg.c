@@ -70,19 +70,18 @@ pdb(struct db *d)
 	return (struct pg_db *)d;
 }
 
-/* libpq's messages end in a newline (sometimes two lines). */
+/* libpq's message, its first line only (what follows is advice such as
+ * "This probably means the server terminated abnormally"), without the
+ * severity libpq puts before a server's message. */
 static const char *
 conn_msg(PGconn *c, char *buf, size_t n)
 {
-	size_t len;
+	const char *m = PQerrorMessage(c);
+	size_t len = strcspn(m, "\n");
 
-	snprintf(buf, n, "%s", PQerrorMessage(c));
-	len = strlen(buf);
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-		buf[--len] = '\0';
-	for (char *p = buf; *p != '\0'; p++)
-		if (*p == '\n')
-			*p = ' ';
+	if (strncmp(m, "FATAL:  ", 8) == 0 || strncmp(m, "ERROR:  ", 8) == 0)
+		m += 8, len -= 8;
+	snprintf(buf, n, "%.*s", (int)len, m);
 	return buf[0] != '\0' ? buf : "no message";
 }
 
@@ -146,8 +145,8 @@ fail(struct pg_db *d, PGresult *res, const char *what, struct error *e)
 		conn_msg(d->conn, buf, sizeof(buf));
 		if (reconnect(d) == 0)
 			return error_set(e, ERR_IO,
-			                 "%s: the connection to the database "
-			                 "was lost (%s); connected again",
+			                 "%s: connection to the database lost "
+			                 "(%s); connected again",
 			                 what, msg != NULL ? msg : buf);
 		return error_set(e, ERR_IO,
 		                 "%s: the connection to the database was lost "

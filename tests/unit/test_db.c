@@ -14,10 +14,12 @@
 #include <cmocka.h>
 
 #include <float.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/db.h"
 #include "store/db_ops.h"
@@ -664,6 +666,82 @@ reconnects(void **state)
 	db_finalize(st);
 }
 
+struct killer {
+	int64_t pid;
+	int ok;
+};
+
+/* After a moment, end the session of k->pid from a connection of its
+ * own (a thread: the test's connection is busy in a statement). */
+static void *
+kill_later(void *arg)
+{
+	struct killer *k = arg;
+	struct error e;
+	struct db *other = db_open(pg_eng.url, &e);
+	struct db_stmt *st = NULL;
+
+	if (other == NULL)
+		return NULL;
+	/* until the statement shows as running, at most 5 s */
+	st = db_prepare(other,
+	                "SELECT count(*) FROM pg_stat_activity WHERE pid = ? "
+	                "AND state = 'active' AND query LIKE '%pg_sleep%'",
+	                &e);
+	for (int i = 0; st != NULL && i < 500; i++) {
+		int64_t n = 0;
+
+		db_bind_int64(st, 1, k->pid);
+		if (db_step(st, NULL, &e) == 1)
+			n = db_column_int64(st, 0);
+		db_reset(st);
+		if (n == 1)
+			break;
+		usleep(10000);
+	}
+	db_finalize(st);
+	st = db_prepare(other, "SELECT pg_terminate_backend(?, 5000)", &e);
+	if (st != NULL) {
+		db_bind_int64(st, 1, k->pid);
+		k->ok = db_step(st, NULL, &e) == 1 &&
+		        db_column_int64(st, 0) == 1;
+	}
+	db_finalize(st);
+	db_close(other);
+	return NULL;
+}
+
+/* A session lost while a statement runs: that statement fails (ERR_IO,
+ * saying so), nothing is retried, and the next one runs on a new
+ * session. */
+static void
+reconnects_mid_statement(void **state)
+{
+	struct eng *g = *state;
+	struct db *d = engine(state);
+	struct killer k = {0};
+	struct db_stmt *st;
+	struct error e;
+	pthread_t t;
+
+	if (g != &pg_eng)
+		return;
+	k.pid = backend_pid(d);
+	st = prep(d, "SELECT pg_sleep(10)");
+	assert_int_equal(pthread_create(&t, NULL, kill_later, &k), 0);
+	assert_int_equal(db_step(st, "wait", &e), -1);
+	pthread_join(t, NULL);
+	assert_true(k.ok);
+	assert_int_equal(e.code, ERR_IO);
+	assert_non_null(strstr(e.msg, "wait: "));
+	if (strstr(e.msg, "connected again") == NULL)
+		fail_msg("%s", e.msg);
+	db_finalize(st);
+	assert_true(backend_pid(d) != k.pid);
+	insert(d, "after", NULL);
+	assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL), 1);
+}
+
 #define BATTERY()                                                              \
 	cmocka_unit_test_setup(placeholders_outside_literals, setup),          \
 		cmocka_unit_test_setup(nulls_and_empties, setup),              \
@@ -675,7 +753,8 @@ reconnects(void **state)
 		cmocka_unit_test_setup(transactions, setup),                   \
 		cmocka_unit_test_setup(errors_mapped_and_named, setup),        \
 		cmocka_unit_test_setup(open_fails_clearly, setup),             \
-		cmocka_unit_test_setup(reconnects, setup)
+		cmocka_unit_test_setup(reconnects, setup),                     \
+		cmocka_unit_test_setup(reconnects_mid_statement, setup)
 
 int
 main(void)
