@@ -46,6 +46,11 @@ extern const struct db_ops db_sqlite_ops, db_pg_ops;
 
 /* The engines' openers (db_open picks one by the URL). */
 struct db *db_sqlite_open(const char *path, struct error *e);
+/* A driver connection over a SQLite handle the store's connections
+ * opened and keep (store_conn.c, while the store moves to the driver
+ * file by file, decision 092): db_close frees the wrapper, never h. */
+struct sqlite3;
+struct db *db_sqlite_wrap(struct sqlite3 *h);
 struct db *db_pg_open(const char *url, struct error *e);
 
 /* what, or the first words of sql when what is NULL, into out[0..n). */

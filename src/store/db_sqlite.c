@@ -18,6 +18,7 @@
 struct sqlite_db {
 	struct db base;
 	sqlite3 *h;
+	int borrowed; /* db_sqlite_wrap: h is the caller's */
 };
 
 struct sqlite_stmt {
@@ -83,12 +84,24 @@ db_sqlite_open(const char *path, struct error *e)
 	return &d->base;
 }
 
+struct db *
+db_sqlite_wrap(sqlite3 *h)
+{
+	struct sqlite_db *d = xcalloc(1, sizeof(*d));
+
+	d->base.ops = &db_sqlite_ops;
+	d->h = h;
+	d->borrowed = 1;
+	return &d->base;
+}
+
 static void
 sqlite_close(struct db *d)
 {
-	/* close_v2: statements the caller still holds are finalized as
-	 * they are, not leaked with the connection. */
-	sqlite3_close_v2(handle(d));
+	/* close_v2: a statement the caller still holds keeps the
+	 * connection until it is finalized, instead of failing the close. */
+	if (!((struct sqlite_db *)d)->borrowed)
+		sqlite3_close_v2(handle(d));
 	free(d);
 }
 
