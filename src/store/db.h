@@ -4,8 +4,9 @@
  * The store's thin database driver (issue 18, decision 091): one
  * connection, its statements and transactions, the same calls on SQLite
  * (db_sqlite.c) and on PostgreSQL through libpq (db_pg.c), so that the
- * store's SQL and the code around it are written once.  Only these two
- * files see sqlite3.h or libpq-fe.h.
+ * store's SQL and the code around it are written once.  Only db_pg.c
+ * sees libpq-fe.h; sqlite3.h stays with the store files not yet moved
+ * onto the driver (decision 092).
  *
  * SQL is written as SQLite reads it: parameters are `?` or `?N` (1-based,
  * at most LIM_SQL_PARAMS); on PostgreSQL they become $1..$N, except inside
