@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <stdatomic.h>
 
+#include "db.h"
 #include "posts.h"
 #include "sqlite.h"
 #include "store.h"
@@ -38,9 +39,19 @@ struct stmt_slot {
 	sqlite3_stmt *st;
 };
 
+/* A statement of the driver (db.h), cached the same way. */
+struct db_slot {
+	const char *sql;
+	struct db_stmt *st;
+};
+
 struct conn {
 	sqlite3 *db;
 	struct stmt_slot stmts[STMT_SLOTS];
+	/* The same connection through the driver (decision 092): the files
+	 * converted so far prepare here (conn_prep, rd_prep). */
+	struct db *d;
+	struct db_slot dstmts[STMT_SLOTS];
 	int reading; /* inside store_read_begin() (read connections only) */
 	uint64_t read_gen; /* store_generation() as that read began */
 };
@@ -135,12 +146,41 @@ void settings_free(struct settings_snap *sn);
 int conn_exec(struct conn *c, const char *sql, struct error *e);
 /* The prepared statement for sql (a SQL_X array), prepared on first use. */
 sqlite3_stmt *conn_stmt(struct conn *c, const char *sql, struct error *e);
-/* Reset and clear bindings, ready for the next use. */
-void stmt_done(sqlite3_stmt *st);
-void bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL -> NULL */
-void bind_id(sqlite3_stmt *st, int i, int64_t id);      /* 0 -> NULL */
-/* Column i as an arena string; "" for NULL. */
-const char *col_text(struct arena *a, sqlite3_stmt *st, int i);
+/* The driver's statement for sql on c (decision 092), prepared on first
+ * use and kept, as conn_stmt() does. */
+struct db_stmt *conn_prep(struct conn *c, const char *sql, struct error *e);
+/*
+ * The helpers every statement goes through, for a sqlite3_stmt and for
+ * the driver's struct db_stmt alike (C11 _Generic picks by the type), so
+ * that a file moves to the driver without renaming them:
+ * stmt_done(st) resets and clears bindings, ready for the next use;
+ * bind_text(st, i, s) binds NULL for NULL; bind_id(st, i, id) binds NULL
+ * for 0; col_text(a, st, i) is column i as an arena string, "" for NULL.
+ */
+void sq_stmt_done(sqlite3_stmt *st);
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+void sq_bind_id(sqlite3_stmt *st, int i, int64_t id);
+const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i);
+void dbs_stmt_done(struct db_stmt *st);
+void dbs_bind_text(struct db_stmt *st, int i, const char *s);
+void dbs_bind_id(struct db_stmt *st, int i, int64_t id);
+const char *dbs_col_text(struct arena *a, struct db_stmt *st, int i);
+#define stmt_done(st)                                                          \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_stmt_done, struct db_stmt *                              \
+	         : dbs_stmt_done)(st)
+#define bind_text(st, i, s)                                                    \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_bind_text, struct db_stmt *                              \
+	         : dbs_bind_text)((st), (i), (s))
+#define bind_id(st, i, id)                                                     \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_bind_id, struct db_stmt *                                \
+	         : dbs_bind_id)((st), (i), (id))
+#define col_text(a, st, i)                                                     \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_col_text, struct db_stmt *                               \
+	         : dbs_col_text)((a), (st), (i))
 
 /* The writer: held by one thread at a time (recursively, for the whole of
  * a store_begin() transaction).  An unlock that ends a change bumps the
@@ -194,10 +234,15 @@ struct rd {
 	struct store *s;
 	struct conn *c;
 	sqlite3_stmt *st;
+	struct db_stmt *dst; /* rd_prep's, instead of st */
 	int locked;
 };
 sqlite3_stmt *rd_open(struct rd *q, struct store *s, const char *sql,
                       struct error *e);
+/* The same through the driver (decision 092): rd_step and rd_close
+ * serve both. */
+struct db_stmt *rd_prep(struct rd *q, struct store *s, const char *sql,
+                        struct error *e);
 /* 1 with a row, 0 at the end, -1 on an error (e names what). */
 int rd_step(struct rd *q, const char *what, struct error *e);
 void rd_close(struct rd *q);

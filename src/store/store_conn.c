@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_ops.h"
 #include "internal.h"
 #include "search.h"
 #include "../util/alloc.h"
@@ -24,8 +25,11 @@
 void
 conn_close(struct conn *c)
 {
-	for (int i = 0; i < STMT_SLOTS; i++)
+	for (int i = 0; i < STMT_SLOTS; i++) {
 		sqlite3_finalize(c->stmts[i].st);
+		db_finalize(c->dstmts[i].st);
+	}
+	db_close(c->d); /* the wrapper only: c->db is closed here */
 	sqlite3_close(c->db);
 	memset(c, 0, sizeof(*c));
 }
@@ -50,6 +54,7 @@ conn_open(struct conn *c, const char *path, int flags, struct error *e)
 		c->db = NULL;
 		return -1;
 	}
+	c->d = db_sqlite_wrap(c->db);
 	return 0;
 }
 
@@ -89,6 +94,28 @@ conn_stmt(struct conn *c, const char *sql, struct error *e)
 		return slot->st;
 	}
 	/* More statements than slots is a programming error, not input. */
+	error_set(e, ERR_IO, "statement cache full (STMT_SLOTS)");
+	return NULL;
+}
+
+struct db_stmt *
+conn_prep(struct conn *c, const char *sql, struct error *e)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+
+	for (size_t k = 0; k < STMT_SLOTS; k++) {
+		struct db_slot *slot = &c->dstmts[(h + k) % STMT_SLOTS];
+
+		if (slot->sql == sql)
+			return slot->st;
+		if (slot->sql != NULL)
+			continue;
+		slot->st = db_prepare(c->d, sql, e);
+		if (slot->st == NULL)
+			return NULL;
+		slot->sql = sql;
+		return slot->st;
+	}
 	error_set(e, ERR_IO, "statement cache full (STMT_SLOTS)");
 	return NULL;
 }
@@ -466,6 +493,7 @@ rd_open(struct rd *q, struct store *s, const char *sql, struct error *e)
 {
 	q->s = s;
 	q->st = NULL;
+	q->dst = NULL;
 	q->c = reader_get(s, &q->locked, e);
 	if (q->c == NULL)
 		return NULL;
@@ -475,11 +503,29 @@ rd_open(struct rd *q, struct store *s, const char *sql, struct error *e)
 	return q->st;
 }
 
+struct db_stmt *
+rd_prep(struct rd *q, struct store *s, const char *sql, struct error *e)
+{
+	q->s = s;
+	q->st = NULL;
+	q->dst = NULL;
+	q->c = reader_get(s, &q->locked, e);
+	if (q->c == NULL)
+		return NULL;
+	q->dst = conn_prep(q->c, sql, e);
+	if (q->dst == NULL)
+		reader_put(s, q->locked);
+	return q->dst;
+}
+
 int
 rd_step(struct rd *q, const char *what, struct error *e)
 {
-	int step = sqlite3_step(q->st);
+	int step;
 
+	if (q->dst != NULL)
+		return db_step(q->dst, what, e);
+	step = sqlite3_step(q->st);
 	if (step == SQLITE_ROW)
 		return 1;
 	if (step == SQLITE_DONE)
@@ -490,7 +536,10 @@ rd_step(struct rd *q, const char *what, struct error *e)
 void
 rd_close(struct rd *q)
 {
-	stmt_done(q->st);
+	if (q->dst != NULL)
+		stmt_done(q->dst);
+	else
+		stmt_done(q->st);
 	reader_put(q->s, q->locked);
 }
 

@@ -4,7 +4,6 @@
  */
 #include <pthread.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,14 +95,14 @@ settings_load(struct store *s, struct error *e)
 {
 	struct settings_snap *sn = xcalloc(1, sizeof(*sn));
 	size_t cap = 0;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int step;
 
 	sn->gen = store_generation(s);
 	sn->a = arena_new();
 	writer_lock(s);
-	st = conn_stmt(&s->w, SQL_SETTINGS_ALL, e);
-	while (st != NULL && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	st = conn_prep(&s->w, SQL_SETTINGS_ALL, e);
+	while (st != NULL && (step = db_step(st, "settings", e)) == 1) {
 		if (sn->n == cap) {
 			size_t grown = cap ? 2 * cap : 64;
 			const char **k = arena_alloc(sn->a, grown * sizeof(*k));
@@ -120,8 +119,7 @@ settings_load(struct store *s, struct error *e)
 		sn->keys[sn->n] = col_text(sn->a, st, 0);
 		sn->values[sn->n++] = col_text(sn->a, st, 1);
 	}
-	if (st != NULL && step != SQLITE_DONE) {
-		db_error(e, s->w.db, "settings");
+	if (st != NULL && step == -1) {
 		stmt_done(st);
 		st = NULL;
 	}
@@ -173,21 +171,19 @@ setting_read(struct store *s, struct arena *a, const char *key,
 {
 	int locked, rc = -1, step;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_SETTING_GET, e);
+	st = conn_prep(c, SQL_SETTING_GET, e);
 	if (st == NULL)
 		goto out;
 	bind_text(st, 1, key);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
+	step = db_step(st, "setting", e);
+	if (step == 1)
 		*value = col_text(a, st, 0);
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
+	if (step != -1)
 		rc = 0;
-	else
-		db_error(e, c->db, "setting");
 	stmt_done(st);
 out:
 	reader_put(s, locked);
@@ -286,20 +282,20 @@ store_secrets_rotate(struct store *s, int64_t *keys, struct error *e)
 	const char **names = NULL;
 	size_t *lens = NULL, n = 0, cap = 0, lcap = 0;
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = -1, step;
 
 	*keys = 0;
 	if (store_begin(s, e) == -1)
 		goto out;
-	st = rd_open(&q, s, SQL_SECRETS, e);
+	st = rd_prep(&q, s, SQL_SECRETS, e);
 	if (st == NULL)
 		goto fail;
 	while ((step = rd_step(&q, "reading the secrets", e)) == 1) {
 		names = arena_grow(a, names, &cap, n, sizeof(*names));
 		lens = arena_grow(a, lens, &lcap, n, sizeof(*lens));
 		names[n] = col_text(a, st, 0);
-		lens[n] = (size_t)sqlite3_column_int64(st, 1) / 2;
+		lens[n] = (size_t)db_column_int64(st, 1) / 2;
 		n++;
 	}
 	rd_close(&q);

@@ -1,6 +1,7 @@
 /*
  * What every store file needs of a statement, below the connections:
- * errors, bindings, columns.  It depends on nothing else of the store.
+ * errors, bindings, columns, for SQLite's statements and the driver's
+ * (db.h) alike.  It depends on nothing else of the store.
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -38,14 +39,14 @@ db_error(struct error *e, sqlite3 *db, const char *what)
 }
 
 void
-stmt_done(sqlite3_stmt *st)
+sq_stmt_done(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 }
 
 void
-bind_text(sqlite3_stmt *st, int i, const char *s)
+sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL)
 		sqlite3_bind_null(st, i);
@@ -54,7 +55,7 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 void
-bind_id(sqlite3_stmt *st, int i, int64_t id)
+sq_bind_id(sqlite3_stmt *st, int i, int64_t id)
 {
 	if (id == 0)
 		sqlite3_bind_null(st, i);
@@ -63,10 +64,45 @@ bind_id(sqlite3_stmt *st, int i, int64_t id)
 }
 
 const char *
-col_text(struct arena *a, sqlite3_stmt *st, int i)
+sq_col_text(struct arena *a, sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	int n = sqlite3_column_bytes(st, i);
 
 	return t == NULL ? "" : arena_strndup(a, (const char *)t, (size_t)n);
+}
+
+/* The same four over the driver's statements (decision 092). */
+void
+dbs_stmt_done(struct db_stmt *st)
+{
+	db_reset(st);
+	db_clear_bindings(st);
+}
+
+void
+dbs_bind_text(struct db_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		db_bind_null(st, i);
+	else
+		db_bind_text(st, i, s, -1);
+}
+
+void
+dbs_bind_id(struct db_stmt *st, int i, int64_t id)
+{
+	if (id == 0)
+		db_bind_null(st, i);
+	else
+		db_bind_int64(st, i, id);
+}
+
+const char *
+dbs_col_text(struct arena *a, struct db_stmt *st, int i)
+{
+	size_t n;
+	const char *t = db_column_text(st, i, &n);
+
+	return t == NULL ? "" : arena_strndup(a, t, n);
 }

@@ -186,6 +186,12 @@
 #define LIM_SEARCH_SNIPPET_TOKENS 32   /* words in a result's snippet */
 #define LIM_SEARCH_RATE_MINUTE    60   /* default searches per address/min */
 
+/* The store's driver (enforced in store/db.c, and set as SQLite's
+ * SQLITE_LIMIT_VARIABLE_NUMBER in store/db_sqlite.c: its default, which
+ * Debian raises; crossed in tests/unit/test_db.c): parameters of one
+ * statement, ?1 to ?N. */
+#define LIM_SQL_PARAMS 32766
+
 /* import (enforced in import/wxr.c) */
 #define LIM_WXR_FIELD_BYTES (8 * 1024 * 1024) /* one field; item skipped */
 #define LIM_WXR_SLUG_TRIES  1000 /* -2, -3 ... tried on a slug clash */
