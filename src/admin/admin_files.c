@@ -136,8 +136,10 @@ editor_files_save(struct site *s, struct req *r, int64_t id,
 			                               cur.url)
 			                : cur.url;
 		}
-		if (videos_attach(s->store, a, s->dir, id, video, poster, e) ==
-		    -1)
+		/* No provider's thumbnail is fetched here: not on a worker
+		 * thread, which serves other readers (decision 093). */
+		if (videos_attach(s->store, a, s->dir, id, video, poster, NULL,
+		                  e) == -1)
 			return about(e, "Video");
 	}
 	return 0;
