@@ -461,6 +461,7 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	struct error e;
 	int64_t id, version;
 	int stale;
+	const char *files[EF__MAX], *bad;
 
 	admin_edit_init(&ed, type);
 	if (edit_from_form(r, &ed, &e) == -1) {
@@ -535,7 +536,8 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 		return;
 	}
 	/* Saved; a file refused is said on the editor's page. */
-	if (editor_files_save(s, r, id, p.type, &e) == -1) {
+	editor_files_form(r, files);
+	if (editor_files_save(s, a, id, p.type, files, &bad, &e) == -1) {
 		struct buf b;
 
 		if (e.code == ERR_IO) {

@@ -6,8 +6,10 @@
  * for a video, a provider's page.  The rules are core's, the same as
  * `gazette episode attach` and `post add`'s front matter: episodes.c,
  * books.c and videos.c check each file by its bytes and link it by the
- * library's URL.
+ * library's URL.  The JSON API for posts gives the same files by the same
+ * names (admin_posts_api.c), through the same editor_files_save.
  */
+#include <jansson.h>
 #include <string.h>
 
 #include "internal.h"
@@ -19,16 +21,72 @@
 #include "../util/num.h"
 #include "../util/banned.h"
 
-/* A field's value, or NULL when the form has none or it is empty (the
- * file kept as it is). */
-static const char *
-field(struct req *r, const char *name)
-{
-	const char *v = admin_form_one(r, name, LIM_URL_FIELD_BYTES);
+const char *const editor_file_names[EF__MAX] = {
+	[EF_AUDIO] = "audio",       [EF_TRANSCRIPT] = "transcript",
+	[EF_CHAPTERS] = "chapters", [EF_COVER] = "cover",
+	[EF_EPUB] = "epub",         [EF_PDF] = "pdf",
+	[EF_VIDEO] = "video",       [EF_POSTER] = "poster",
+};
+/* The type each file belongs to, and its label in messages. */
+static const struct {
+	enum post_type type;
+	const char *label;
+} file_of[EF__MAX] = {
+	[EF_AUDIO] = {POST_EPISODE, "Audio"},
+	[EF_TRANSCRIPT] = {POST_EPISODE, "Transcript"},
+	[EF_CHAPTERS] = {POST_EPISODE, "Chapters"},
+	[EF_COVER] = {POST_BOOK, "Cover"},
+	[EF_EPUB] = {POST_BOOK, "EPUB"},
+	[EF_PDF] = {POST_BOOK, "PDF"},
+	[EF_VIDEO] = {POST_POST, "Video"},
+	[EF_POSTER] = {POST_POST, "Poster"},
+};
 
+/* A value as given, or NULL when it is empty (the file kept as it is). */
+static const char *
+trimmed(const char *v)
+{
 	while (v != NULL && (*v == ' ' || *v == '#'))
 		v++;
 	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+void
+editor_files_form(struct req *r, const char *v[EF__MAX])
+{
+	for (int i = 0; i < EF__MAX; i++)
+		v[i] = trimmed(admin_form_one(r, editor_file_names[i],
+		                              LIM_URL_FIELD_BYTES));
+}
+
+int
+editor_files_from_json(struct arena *a, json_t *doc, const char *v[EF__MAX],
+                       const char **bad, struct error *e)
+{
+	for (int i = 0; i < EF__MAX; i++) {
+		json_t *j = json_object_get(doc, editor_file_names[i]);
+
+		v[i] = NULL;
+		if (j == NULL || json_is_null(j))
+			continue;
+		if (json_is_integer(j) && json_integer_value(j) > 0) {
+			v[i] = arena_printf(a, "%lld",
+			                    (long long)json_integer_value(j));
+			continue;
+		}
+		if (!json_is_string(j) ||
+		    strlen(json_string_value(j)) != json_string_length(j) ||
+		    json_string_length(j) > LIM_URL_FIELD_BYTES) {
+			*bad = editor_file_names[i];
+			return error_set(
+				e, ERR_INVALID,
+				"'%s' must be a file's number in Media%s",
+				editor_file_names[i],
+				i == EF_VIDEO ? " or a provider's page" : "");
+		}
+		v[i] = trimmed(arena_strdup(a, json_string_value(j)));
+	}
+	return 0;
 }
 
 /* The library file numbered v as a path in the site's media folder, or
@@ -59,71 +117,65 @@ about(struct error *e, const char *label)
 }
 
 int
-editor_files_save(struct site *s, struct req *r, int64_t id,
-                  enum post_type type, struct error *e)
+editor_files_save(struct site *s, struct arena *a, int64_t id,
+                  enum post_type type, const char *const v[EF__MAX],
+                  const char **bad, struct error *e)
 {
-	struct arena *a = r->arena;
+	const char *path[EF__MAX] = {NULL};
 
-	if (type == POST_EPISODE) {
-		static const struct {
-			const char *name, *label;
-		} f[] = {{"audio", "Audio"},
-		         {"transcript", "Transcript"},
-		         {"chapters", "Chapters"}};
-		const char *path[3] = {NULL, NULL, NULL};
-		struct episode_files ef;
+	*bad = NULL;
+	for (int i = 0; i < EF__MAX; i++) {
+		if (v[i] == NULL)
+			continue;
+		*bad = editor_file_names[i];
+		if (file_of[i].type != type)
+			return error_set(e, ERR_INVALID,
+			                 "%s: a %s has no %s (only a %s does).",
+			                 file_of[i].label,
+			                 post_type_names[type],
+			                 editor_file_names[i],
+			                 post_type_names[file_of[i].type]);
+		if (i == EF_VIDEO && strncmp(v[i], "http", 4) == 0)
+			path[i] = v[i];
+		else if ((path[i] = library_path(s, a, file_of[i].label, v[i],
+		                                 e)) == NULL)
+			return -1;
+	}
+	/* One file at a time, so a refusal names its own field. */
+	for (int i = EF_AUDIO; i <= EF_CHAPTERS; i++) {
+		struct episode_files ef = {NULL, NULL, NULL};
 
-		for (size_t i = 0; i < 3; i++) {
-			const char *v = field(r, f[i].name);
-
-			if (v != NULL &&
-			    (path[i] = library_path(s, a, f[i].label, v, e)) ==
-			            NULL)
-				return -1;
-		}
-		if (path[0] == NULL && path[1] == NULL && path[2] == NULL)
-			return 0;
-		ef.audio = path[0];
-		ef.transcript = path[1];
-		ef.chapters = path[2];
+		if (path[i] == NULL)
+			continue;
+		*bad = editor_file_names[i];
+		ef.audio = i == EF_AUDIO ? path[i] : NULL;
+		ef.transcript = i == EF_TRANSCRIPT ? path[i] : NULL;
+		ef.chapters = i == EF_CHAPTERS ? path[i] : NULL;
 		if (episodes_attach(s->store, a, s->dir, id, &ef, e) == -1)
 			return about(e, "Episode files");
-		return 0;
 	}
-	if (type == POST_BOOK) {
-		const char *v[3] = {field(r, "cover"), field(r, "epub"),
-		                    field(r, "pdf")};
-		static const char *const label[3] = {"Cover", "EPUB", "PDF"};
-		struct book_files bf;
+	for (int i = EF_COVER; i <= EF_PDF; i++) {
+		struct book_files bf = {NULL, NULL, NULL};
 
-		if (v[0] == NULL && v[1] == NULL && v[2] == NULL)
-			return 0;
-		for (size_t i = 0; i < 3; i++)
-			if (v[i] != NULL &&
-			    (v[i] = library_path(s, a, label[i], v[i], e)) ==
-			            NULL)
-				return -1;
-		bf.cover = v[0];
-		bf.epub = v[1];
-		bf.pdf = v[2];
+		if (path[i] == NULL)
+			continue;
+		*bad = editor_file_names[i];
+		bf.cover = i == EF_COVER ? path[i] : NULL;
+		bf.epub = i == EF_EPUB ? path[i] : NULL;
+		bf.pdf = i == EF_PDF ? path[i] : NULL;
 		if (books_attach(s->store, a, s->dir, id, &bf, e) == -1)
 			return about(e, "Book files");
-		return 0;
 	}
-	if (type == POST_POST) {
-		const char *video = field(r, "video"),
-			   *poster = field(r, "poster");
+	if (path[EF_VIDEO] != NULL || path[EF_POSTER] != NULL) {
+		const char *video = path[EF_VIDEO], *poster = path[EF_POSTER];
 		struct video cur;
 		struct error e2;
 
-		if (video == NULL && poster == NULL)
-			return 0;
-		if (video != NULL && strncmp(video, "http", 4) != 0 &&
-		    (video = library_path(s, a, "Video", video, e)) == NULL)
-			return -1;
-		if (poster != NULL &&
-		    (poster = library_path(s, a, "Poster", poster, e)) == NULL)
-			return -1;
+		if (poster != NULL) {
+			*bad = editor_file_names[EF_POSTER];
+			if (videos_image_check(poster, e) == -1)
+				return about(e, "Poster");
+		}
 		if (video == NULL) {
 			/* A new poster for the video the post has. */
 			if (store_video_get(s->store, a, id, &cur, &e2) == -1)
@@ -135,14 +187,81 @@ editor_files_save(struct site *s, struct req *r, int64_t id,
 			                ? arena_printf(a, "%s%s", s->dir,
 			                               cur.url)
 			                : cur.url;
+		} else {
+			*bad = editor_file_names[EF_VIDEO];
 		}
-		/* No provider's thumbnail is fetched here: not on a worker
-		 * thread, which serves other readers (decision 093). */
+		/* No provider's thumbnail is fetched here, on a worker
+		 * thread that serves other readers: without a poster the
+		 * video is marked for the server's fetch thread
+		 * (decision 093). */
 		if (videos_attach(s->store, a, s->dir, id, video, poster, NULL,
 		                  e) == -1)
 			return about(e, "Video");
 	}
+	*bad = NULL;
 	return 0;
+}
+
+json_t *
+editor_files_json(struct site *s, struct arena *a, int64_t id,
+                  enum post_type type)
+{
+	json_t *o = json_object();
+	struct error e;
+
+#define URL_OR_NULL(v) (*(v) ? json_string(v) : json_null())
+	if (type == POST_EPISODE) {
+		struct episode ep;
+
+		if (store_episode_get(s->store, a, id, &ep, &e) == 0) {
+			json_object_set_new(o, "audio",
+			                    URL_OR_NULL(ep.audio_url));
+			json_object_set_new(o, "duration_s",
+			                    json_integer(ep.duration_s));
+			json_object_set_new(o, "transcript",
+			                    URL_OR_NULL(ep.transcript_url));
+			json_object_set_new(o, "chapters",
+			                    URL_OR_NULL(ep.chapters_url));
+		}
+	} else if (type == POST_BOOK) {
+		struct book b;
+		static const char *const k[3] = {"cover", "epub", "pdf"};
+
+		if (store_book_files_get(s->store, a, id, &b, &e) == 0) {
+			const char *p[3] = {b.cover_path, b.epub_path,
+			                    b.pdf_path};
+
+			for (int i = 0; i < 3; i++)
+				json_object_set_new(
+					o, k[i],
+					*p[i] ? json_string(arena_printf(
+							a, "/media/%s", p[i]))
+					      : json_null());
+		}
+	} else if (type == POST_POST) {
+		struct video v;
+
+		if (store_video_get(s->store, a, id, &v, &e) == 0) {
+			json_object_set_new(o, "video", json_string(v.url));
+			json_object_set_new(o, "poster",
+			                    URL_OR_NULL(v.poster_url));
+			json_object_set_new(o, "duration_s",
+			                    json_integer(v.duration_s));
+			json_object_set_new(o, "thumbnail",
+			                    json_string(
+						    v.thumb_pending  ? "pending"
+						    : *v.poster_url  ? "ready"
+						    : *v.thumb_error ? "failed"
+								     : "none"));
+			if (*v.thumb_error)
+				json_object_set_new(o, "thumbnail_error",
+				                    json_string(v.thumb_error));
+		} else {
+			json_object_set_new(o, "video", json_null());
+		}
+	}
+#undef URL_OR_NULL
+	return o;
 }
 
 void
@@ -151,18 +270,15 @@ editor_files_model(struct site *s, struct req *r, struct tval *m,
 {
 	struct arena *a = r->arena;
 	struct tval *f = tval_set(a, m, "files", tval_map(a));
-	static const char *const names[] = {"audio", "transcript", "chapters",
-	                                    "video", "poster",     "cover",
-	                                    "epub",  "pdf"};
 	struct error e;
 
 	tval_set_bool(a, m, "is_episode", type == POST_EPISODE);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const char *v =
-			admin_form_one(r, names[i], LIM_URL_FIELD_BYTES);
+	for (int i = 0; i < EF__MAX; i++) {
+		const char *v = admin_form_one(r, editor_file_names[i],
+		                               LIM_URL_FIELD_BYTES);
 
 		if (v != NULL)
-			tval_set_str(a, f, names[i], v);
+			tval_set_str(a, f, editor_file_names[i], v);
 	}
 	if (p == NULL)
 		return;
@@ -203,5 +319,8 @@ editor_files_model(struct site *s, struct req *r, struct tval *m,
 		tval_set_str(a, f, "video_url", v.url);
 		if (*v.poster_url)
 			tval_set_str(a, f, "poster_url", v.poster_url);
+		tval_set_bool(a, f, "thumb_pending", v.thumb_pending);
+		if (*v.thumb_error)
+			tval_set_str(a, f, "thumb_error", v.thumb_error);
 	}
 }

@@ -73,6 +73,18 @@ post_json(struct arena *a, const struct post *p, const struct post_edit *pe)
 	return o;
 }
 
+/* An item with its files (admin_files.c), as GET, POST and PUT answer. */
+static json_t *
+post_json_files(struct site *s, struct arena *a, const struct post_edit *pe)
+{
+	json_t *o = post_json(a, &pe->post, pe);
+
+	json_object_set_new(o, "files",
+	                    editor_files_json(s, a, pe->post.id,
+	                                      pe->post.type));
+	return o;
+}
+
 /* 400 with every field's message: {"error": first, "fields": {...}}. */
 static void
 api_invalid(struct resp *rs, const struct admin_edit *ed)
@@ -104,7 +116,7 @@ api_post_send(struct site *s, struct req *r, struct resp *rs, int status,
 		resp_json_error(rs, resp_status_for(e.code), e.msg);
 		return;
 	}
-	api_json(rs, status, post_json(r->arena, &pe.post, &pe));
+	api_json(rs, status, post_json_files(s, r->arena, &pe));
 }
 
 /* 409: the version now and the item as it is. */
@@ -138,11 +150,17 @@ api_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	struct error e;
 	int64_t id, version;
 	int stale, rc;
+	const char *files[EF__MAX], *bad = NULL;
 
 	if (doc == NULL)
 		return;
 	admin_edit_init(&ed, cur ? cur->post.type : POST_POST);
 	rc = admin_edit_from_json(a, doc, &ed, &e);
+	if (rc == 0 && editor_files_from_json(a, doc, files, &bad, &e) == -1) {
+		json_decref(doc);
+		admin_field_error(rs, 400, bad, e.msg);
+		return;
+	}
 	json_decref(doc);
 	if (rc == -1) {
 		resp_json_error(rs, 400, e.msg);
@@ -178,11 +196,31 @@ api_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	               : cur                   ? NULL
 	                                       : "";
 	ps.now = clock_now();
+	/* The item and its files together, or neither: a file refused
+	 * leaves nothing saved. */
+	if (store_begin(s->store, &e) == -1) {
+		admin_fail(s, r, rs, w, "admin posts", &e);
+		return;
+	}
 	if (store_post_save(s->store, &ps, &id, &version, &stale, &e) == -1) {
+		store_rollback(s->store);
 		if (stale)
 			api_stale(s, r, rs, cur->post.id, e.msg);
 		else
 			admin_fail(s, r, rs, w, "admin posts", &e);
+		return;
+	}
+	if (editor_files_save(s, a, id, p.type, files, &bad, &e) == -1) {
+		store_rollback(s->store);
+		if (e.code == ERR_IO || bad == NULL)
+			admin_fail(s, r, rs, w, "admin posts", &e);
+		else
+			admin_field_error(rs, resp_status_for(e.code), bad,
+			                  e.msg);
+		return;
+	}
+	if (store_commit(s->store, &e) == -1) {
+		admin_fail(s, r, rs, w, "admin posts", &e);
 		return;
 	}
 	api_post_send(s, r, rs, cur ? 200 : 201, id);
@@ -253,7 +291,7 @@ api_admin_post(void *ctx, struct req *r, struct resp *rs)
 	if (cur == NULL)
 		return;
 	if (r->method == HTTP_GET || r->method == HTTP_HEAD) {
-		api_json(rs, 200, post_json(r->arena, &cur->post, cur));
+		api_json(rs, 200, post_json_files(s, r->arena, cur));
 		return;
 	}
 	if (r->method == HTTP_PUT) {

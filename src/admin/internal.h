@@ -239,15 +239,43 @@ void admin_post_stats(void *ctx, struct req *r, struct resp *rs);
 void api_admin_stats(void *ctx, struct req *r, struct resp *rs);
 void api_admin_post_stats(void *ctx, struct req *r, struct resp *rs);
 
-/* admin_files.c: an item's files in the editor (an episode's audio,
- * transcript and chapters; a post's video and poster), each a file's
- * number in the media library (a video: or a provider's page).  The
- * model's "files" and "is_episode"; and, after the item is saved, the
- * files the form gives attached (an empty field keeps what is there),
- * -1 with e naming the field. */
+/* admin_files.c: an item's files (an episode's audio, transcript and
+ * chapters; a book's cover, EPUB and PDF; a post's video and poster),
+ * each a file's number in the media library (a video: or a provider's
+ * page), by the editor's form and the JSON API alike. */
+enum editor_file {
+	EF_AUDIO,
+	EF_TRANSCRIPT,
+	EF_CHAPTERS,
+	EF_COVER,
+	EF_EPUB,
+	EF_PDF,
+	EF_VIDEO,
+	EF_POSTER,
+	EF__MAX
+};
+/* The form's field and the API's key of each. */
+extern const char *const editor_file_names[EF__MAX];
+/* The form's values (NULL: empty, the file kept as it is). */
+void editor_files_form(struct req *r, const char *v[EF__MAX]);
+/* The API's: a number, or a string (a number, or a video's URL); -1 with
+ * *bad naming the key of another type. */
+int editor_files_from_json(struct arena *a, json_t *doc, const char *v[EF__MAX],
+                           const char **bad, struct error *e);
+/* The model's "files" and "is_episode" (the form's values when it was
+ * sent back, what the item has, a thumbnail pending or refused). */
 void editor_files_model(struct site *s, struct req *r, struct tval *m,
                         const struct post *p, enum post_type type);
-int editor_files_save(struct site *s, struct req *r, int64_t id,
-                      enum post_type type, struct error *e);
+/* After item id of type is saved, attach the files v gives (NULL keeps
+ * one): -1 with e's message naming the field's label and *bad its name
+ * (a file another type takes, no such number, the wrong kind of file).
+ * A provider's video without a poster is left for the server's fetch
+ * thread to find its thumbnail (decision 093). */
+int editor_files_save(struct site *s, struct arena *a, int64_t id,
+                      enum post_type type, const char *const v[EF__MAX],
+                      const char **bad, struct error *e);
+/* What item id has, as the API shows it under "files". */
+json_t *editor_files_json(struct site *s, struct arena *a, int64_t id,
+                          enum post_type type);
 
 #endif

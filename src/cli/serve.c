@@ -344,8 +344,9 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		rc = cli_fail(&e);
 		goto out;
 	}
-	/* Feeds are fetched beside the pages, one batch at a time. */
-	river = river_thread_start(st, c->url, &e);
+	/* Feeds are fetched beside the pages, one batch at a time, and
+	 * the providers' thumbnails the admin asked for between them. */
+	river = river_thread_start(st, c->site, c->url, &e);
 	if (river == NULL) {
 		rc = cli_fail(&e);
 		goto out;

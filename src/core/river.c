@@ -15,6 +15,7 @@
 
 #include "river.h"
 #include "settings.h"
+#include "videos.h"
 #include "../feed/feed.h"
 #include "../feed/fetch.h"
 #include "../feed/schedule.h"
@@ -466,7 +467,7 @@ river_follow(struct store *st, struct arena *a, const char *site_url,
 
 struct river_thread {
 	struct store *st;
-	char *site_url;
+	char *site_dir, *site_url;
 	pthread_t thread;
 	atomic_int stop;
 };
@@ -498,7 +499,7 @@ thread_main(void *arg)
 	                       .report = thread_report};
 	int64_t pruned = 0, n;
 	struct error e;
-	int fetched;
+	int fetched, thumbs;
 
 	while (!atomic_load(&t->stop)) {
 		int64_t now = clock_now();
@@ -506,6 +507,11 @@ thread_main(void *arg)
 		if (river_fetch(t->st, &o, RIVER_DUE, 0, now, &fetched, &e) ==
 		    -1)
 			log_error("feeds: %s", e.msg);
+		/* A provider's thumbnail the admin asked for (decision
+		 * 093): one between batches, so neither waits long. */
+		thumbs = videos_thumb_step(t->st, t->site_dir, t->site_url, &e);
+		if (thumbs == -1)
+			log_error("thumbnails: %s", e.msg);
 		if (now - pruned >= RIVER_PRUNE_SECONDS) {
 			pruned = now;
 			if (river_prune(t->st, now, &n, &e) == -1)
@@ -513,7 +519,7 @@ thread_main(void *arg)
 		}
 		/* a batch may have taken long: look again at once when
 		 * it was full, else after a tick */
-		if (fetched < LIM_RIVER_BATCH)
+		if (fetched < LIM_RIVER_BATCH && thumbs != 1)
 			for (int i = 0;
 			     i < RIVER_TICK_MS / 100 && !atomic_load(&t->stop);
 			     i++)
@@ -523,14 +529,17 @@ thread_main(void *arg)
 }
 
 struct river_thread *
-river_thread_start(struct store *st, const char *site_url, struct error *e)
+river_thread_start(struct store *st, const char *site_dir, const char *site_url,
+                   struct error *e)
 {
 	struct river_thread *t = xcalloc(1, sizeof(*t));
 
 	t->st = st;
+	t->site_dir = xstrdup(site_dir);
 	t->site_url = xstrdup(site_url != NULL ? site_url : "");
 	if (pthread_create(&t->thread, NULL, thread_main, t) != 0) {
 		free(t->site_url);
+		free(t->site_dir);
 		free(t);
 		error_set(e, ERR_IO, "cannot start the feed thread");
 		return NULL;
@@ -546,5 +555,6 @@ river_thread_stop(struct river_thread *t)
 	atomic_store(&t->stop, 1);
 	pthread_join(t->thread, NULL);
 	free(t->site_url);
+	free(t->site_dir);
 	free(t);
 }

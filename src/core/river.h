@@ -128,9 +128,12 @@ int river_filter_remove(struct store *st, struct arena *a, int64_t id,
 int river_refilter(struct store *st, int64_t source_id, int *changed,
                    struct error *e);
 
-/* The server's feed thread: fetches due feeds, prunes hourly. */
+/* The server's fetch thread: fetches due feeds, prunes hourly, and
+ * between batches fetches the providers' thumbnails the admin's editor
+ * and API left pending (videos_thumb_step, decision 093); site_dir is the
+ * site's folder, where they are stored. */
 struct river_thread;
-struct river_thread *river_thread_start(struct store *st, const char *site_url,
-                                        struct error *e);
+struct river_thread *river_thread_start(struct store *st, const char *site_dir,
+                                        const char *site_url, struct error *e);
 void river_thread_stop(struct river_thread *t);
 #endif

@@ -18,6 +18,7 @@
 #include "../render/video.h"
 #include "../store/podcast.h"
 #include "../util/limits.h"
+#include "../util/log.h"
 #include "../util/text.h"
 #include "../util/banned.h"
 
@@ -329,5 +330,61 @@ videos_attach(struct store *st, struct arena *a, const char *site_dir,
 	}
 	if (!file && thumb != NULL && thumb->duration_s > 0)
 		v.duration_s = thumb->duration_s;
+	/* Kept for the editor to show (decision 093). */
+	if (!file && v.poster_url == NULL && thumb != NULL &&
+	    thumb->why.code != ERR_OK)
+		v.thumb_error = thumb->why.msg;
+	/* Nothing fetched yet: the server's fetch thread will. */
+	v.thumb_pending = !file && v.poster_url == NULL && thumb == NULL;
 	return store_video_put(st, post_id, &v, e);
+}
+
+int
+videos_thumb_step(struct store *st, const char *site_dir, const char *site_url,
+                  struct error *e)
+{
+	struct arena *a = arena_new();
+	struct video_thumb t = {0};
+	struct media_file mf;
+	struct video cur;
+	struct error me;
+	const char *url, *poster = NULL, *why;
+	int64_t id;
+	int rc, changed;
+
+	rc = store_video_thumb_next(st, a, &id, &url, e);
+	if (rc != 1)
+		goto out;
+	(void)videos_thumb_fetch(st, a, site_dir, site_url, url, &t);
+	if (t.path == NULL && t.why.code == ERR_OK)
+		error_set(&t.why, ERR_INVALID,
+		          "'%s' is no longer an allowed provider's page", url);
+	/* Stored only while the post still wants it: the editor may have
+	 * given another video or a poster during the fetch. */
+	if (t.path != NULL && store_video_get(st, a, id, &cur, &me) == 0 &&
+	    strcmp(cur.url, url) == 0 && *cur.poster_url == '\0') {
+		if (media_add(st, a, site_dir, t.path,
+		              arena_printf(a, "%s thumbnail",
+		                           video_provider_name(
+						   videos_player(st, a, url))),
+		              "", &mf, &me) == -1)
+			error_set(&t.why, me.code, "'%s': %s", t.url, me.msg);
+		else
+			poster = mf.url;
+	}
+	why = poster != NULL ? "" : t.why.code != ERR_OK ? t.why.msg : "";
+	if (store_video_thumb_done(st, id, url, poster, t.duration_s, why,
+	                           &changed, e) == -1) {
+		rc = -1;
+		goto out;
+	}
+	if (changed && *why != '\0')
+		log_info("thumbnails: post %lld: no thumbnail for video '%s': "
+		         "%s",
+		         (long long)id, url, why);
+	rc = 1;
+out:
+	videos_thumb_release(&t);
+	arena_free(a);
+	return rc;
 }

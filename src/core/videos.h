@@ -75,11 +75,29 @@ const char *videos_oembed_url(struct arena *a, const char *page,
  * JPEG, PNG, WebP or GIF, or a file the library refuses.  thumb (may be
  * NULL): a fetched thumbnail, the poster when none is given, and its
  * duration; a thumbnail the library refuses leaves the video without a
- * poster and says why in thumb->why (the post is still added).
+ * poster and says why in thumb->why (the post is still added), and the
+ * row keeps that reason for the editor.  thumb NULL, for a provider's
+ * video without a poster: the thumbnail is left to the server's fetch
+ * thread (the row is marked pending, videos_thumb_step), so a request's
+ * thread never waits on a provider.
  */
 int videos_attach(struct store *st, struct arena *a, const char *site_dir,
                   int64_t post_id, const char *video, const char *poster,
                   struct video_thumb *thumb, struct error *e);
+
+/*
+ * The server's fetch thread (core/river.c), between its batches of
+ * feeds: the thumbnail of the oldest video the admin's editor or JSON API
+ * attached without a poster (videos_attach with thumb NULL marks it
+ * pending), fetched as videos_thumb_fetch does, stored by media_add and
+ * set as the poster — only when the post's video is still that URL and
+ * still has no poster — or, failing, the reason kept for the editor.
+ * The mark is cleared either way: a thumbnail is tried once per attach.
+ * 1 when one was taken, 0 when none is pending, -1 (e) when the store
+ * failed.
+ */
+int videos_thumb_step(struct store *st, const char *site_dir,
+                      const char *site_url, struct error *e);
 
 /* 0 when path is a JPEG, PNG, WebP or GIF by libmagic (from its bytes),
  * else ERR_INVALID naming it: a poster's or a featured image's check

@@ -36,12 +36,33 @@ struct video {
 	const char *url;        /* a provider's page or "/media/..." */
 	const char *poster_url; /* "" when none */
 	int64_t duration_s;
+	/* A provider's thumbnail still to fetch (the server's fetch thread
+	 * takes it), and why the last fetch found none ("" when it did or
+	 * none was tried); migration 024. */
+	int thumb_pending;
+	const char *thumb_error;
 };
 /* ERR_NOT_FOUND when the post has no video. */
 int store_video_get(struct store *s, struct arena *a, int64_t post_id,
                     struct video *out, struct error *e);
 int store_video_put(struct store *s, int64_t post_id, const struct video *v,
                     struct error *e);
+
+/*
+ * The oldest pending thumbnail: 1 with *post_id and *url (in a), 0 when
+ * none is pending.
+ */
+int store_video_thumb_next(struct store *s, struct arena *a, int64_t *post_id,
+                           const char **url, struct error *e);
+/*
+ * The pending thumbnail of post_id's video url is done: poster_url (NULL
+ * or "" none) and why ("" when poster_url is set), duration_s when > 0.
+ * Nothing changes (*changed 0) unless the post's video is still url and
+ * still has no poster.
+ */
+int store_video_thumb_done(struct store *s, int64_t post_id, const char *url,
+                           const char *poster_url, int64_t duration_s,
+                           const char *why, int *changed, struct error *e);
 
 /* Add n downloads of a book's file ("epub" or "pdf") on day (days since
  * the epoch) and to the book's total. */

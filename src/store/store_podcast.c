@@ -42,12 +42,28 @@ static const char SQL_EPISODES_SECTION[] =
 	"AND e.audio_url != '' "
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?2";
 static const char SQL_VIDEO_GET[] =
-	"SELECT url, poster_url, duration_s FROM videos WHERE post_id = ?1";
+	"SELECT url, poster_url, duration_s, thumb_pending, thumb_error "
+	"FROM videos WHERE post_id = ?1";
 static const char SQL_VIDEO_PUT[] =
-	"INSERT INTO videos(post_id, url, poster_url, duration_s) "
-	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT(post_id) DO UPDATE SET "
+	"INSERT INTO videos(post_id, url, poster_url, duration_s, "
+	"thumb_pending, thumb_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	"ON CONFLICT(post_id) DO UPDATE SET "
 	"url = excluded.url, poster_url = excluded.poster_url, "
-	"duration_s = excluded.duration_s";
+	"duration_s = excluded.duration_s, "
+	"thumb_pending = excluded.thumb_pending, "
+	"thumb_error = excluded.thumb_error";
+/* The oldest post's pending video first, through videos_thumb_pending
+ * (migration 024). */
+static const char SQL_VIDEO_THUMB_NEXT[] =
+	"SELECT post_id, url FROM videos WHERE thumb_pending = 1 "
+	"ORDER BY post_id LIMIT 1";
+/* Only while the video is the one fetched for and still has no poster:
+ * the editor may have changed either meanwhile. */
+static const char SQL_VIDEO_THUMB_DONE[] =
+	"UPDATE videos SET poster_url = ?3, thumb_error = ?4, "
+	"thumb_pending = 0, "
+	"duration_s = CASE WHEN ?5 > 0 THEN ?5 ELSE duration_s END "
+	"WHERE post_id = ?1 AND url = ?2 AND poster_url = ''";
 static const char SQL_DOWNLOAD_DAY[] =
 	"INSERT INTO book_downloads(post_id, file, day, n) "
 	"SELECT ?1, ?2, ?3, ?4 WHERE EXISTS "
@@ -63,6 +79,7 @@ const struct store_stmt podcast_reader_stmts[] = {
 	{"episodes_all", SQL_EPISODES_ALL, NULL},
 	{"episodes_section", SQL_EPISODES_SECTION, NULL},
 	{"video_get", SQL_VIDEO_GET, NULL},
+	{"video_thumb_next", SQL_VIDEO_THUMB_NEXT, NULL},
 	{"book_downloads", SQL_DOWNLOADS, NULL},
 	{NULL, NULL, NULL},
 };
@@ -160,6 +177,8 @@ store_video_get(struct store *s, struct arena *a, int64_t post_id,
 		out->url = col_text(a, st, 0);
 		out->poster_url = col_text(a, st, 1);
 		out->duration_s = sqlite3_column_int64(st, 2);
+		out->thumb_pending = sqlite3_column_int(st, 3);
+		out->thumb_error = col_text(a, st, 4);
 	}
 	rd_close(&q);
 	if (rc == 0)
@@ -172,9 +191,46 @@ int
 store_video_put(struct store *s, int64_t post_id, const struct video *v,
                 struct error *e)
 {
-	return write_one(s, SQL_VIDEO_PUT, "setting video", NULL, e, "lssl",
+	return write_one(s, SQL_VIDEO_PUT, "setting video", NULL, e, "lsslis",
 	                 post_id, v->url, v->poster_url ? v->poster_url : "",
-	                 v->duration_s);
+	                 v->duration_s, v->thumb_pending ? 1 : 0,
+	                 v->thumb_error ? v->thumb_error : "");
+}
+
+int
+store_video_thumb_next(struct store *s, struct arena *a, int64_t *post_id,
+                       const char **url, struct error *e)
+{
+	struct rd q;
+	sqlite3_stmt *st = rd_open(&q, s, SQL_VIDEO_THUMB_NEXT, e);
+	int rc;
+
+	*post_id = 0;
+	*url = NULL;
+	if (st == NULL)
+		return -1;
+	rc = rd_step(&q, "pending thumbnail", e);
+	if (rc == 1) {
+		*post_id = sqlite3_column_int64(st, 0);
+		*url = col_text(a, st, 1);
+	}
+	rd_close(&q);
+	return rc;
+}
+
+int
+store_video_thumb_done(struct store *s, int64_t post_id, const char *url,
+                       const char *poster_url, int64_t duration_s,
+                       const char *why, int *changed, struct error *e)
+{
+	int64_t n = 0;
+	int rc =
+		write_count(s, SQL_VIDEO_THUMB_DONE, "storing thumbnail", &n, e,
+	                    "lsssl", post_id, url, poster_url ? poster_url : "",
+	                    why ? why : "", duration_s);
+
+	*changed = n > 0;
+	return rc;
 }
 
 int

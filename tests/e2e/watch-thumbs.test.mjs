@@ -11,13 +11,13 @@
 // alone; the server that shows the pages is never told of it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { readdirSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { run, newSite, startServer, get, shareServer } from './lib/gazette.mjs';
 import { absent, fixture } from './lib/needs.mjs';
 import { launch, collectErrors, CHROMIUM } from './lib/browser.mjs';
 import { LIMITS } from './lib/limits.mjs';
+import { startProvider, pixelBomb } from './lib/oembed.mjs';
 
 const GPS_JPG = fixture('media', 'exif-samples', 'jpg', 'gps', 'DSCN0010.jpg');
 const PLAIN_JPG = fixture('media', 'exif-samples', 'jpg', 'orientation', 'landscape_1.jpg');
@@ -44,97 +44,22 @@ const VIDEOS = {
 };
 const FAILING = Object.keys(VIDEOS).filter((k) => VIDEOS[k].why);
 
-// CRC-32 (PNG's, ISO 3309), for the pixel bomb's header.
-function crc32(buf) {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-// A PNG whose header says 50,000 x 50,000 (2.5 gigapixels): refused from
-// the header before any pixel is decoded.
-function pixelBomb() {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(50000, 0);
-  ihdr.writeUInt32BE(50000, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr), pngChunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
-    pngChunk('IEND', Buffer.alloc(0))]);
-}
-
-const hits = [];
+let hits;
 let provider;
 let origin;
 
-function startProvider() {
-  const images = {
-    '/img/gps.jpg': ['image/jpeg', readFileSync(GPS_JPG)],
-    '/img/plain.jpg': ['image/jpeg', readFileSync(PLAIN_JPG)],
-    '/img/x.svg': ['image/svg+xml', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><script>alert(1)</script><rect width="640" height="360"/></svg>')],
-    '/img/bomb.png': ['image/png', pixelBomb()],
-  };
-  const jpegStart = readFileSync(PLAIN_JPG).subarray(0, 1024);
-  const server = http.createServer((req, res) => {
-    const u = new URL(req.url, 'http://stand-in');
-    hits.push(u.pathname + u.search);
-    if (['/oembed', '/api/oembed.json', '/services/oembed'].includes(u.pathname)) {
-      const page = u.searchParams.get('url');
-      const v = Object.values(VIDEOS).find((x) => x.url === page);
-      if (!v || v.status) {
-        res.writeHead(v?.status ?? 404, { 'content-type': 'text/plain' }).end('Not Found');
-      } else if (v.html) {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Consent</title><p>Before you continue');
-      } else {
-        const o = { version: '1.0', type: 'video', title: 'A video', provider_name: 'Stand-in' };
-        if (v.thumb) o.thumbnail_url = `${origin}${v.thumb}`;
-        if (v.thumbUrl) o.thumbnail_url = v.thumbUrl;
-        if (v.duration) o.duration = v.duration;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(o));
-      }
-    } else if (images[u.pathname]) {
-      const [type, body] = images[u.pathname];
-      res.writeHead(200, { 'content-type': type, 'content-length': body.length }).end(body);
-    } else if (u.pathname === '/img/to-file') {
-      res.writeHead(302, { location: 'file:///etc/passwd' }).end();
-    } else if (u.pathname === '/img/huge-declared.jpg') {
-      // Content-Length says one byte too many: refused before the body.
-      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': THUMB_MAX + 1 });
-      res.end(Buffer.concat([jpegStart, Buffer.alloc(THUMB_MAX + 1 - jpegStart.length)]));
-    } else if (u.pathname === '/img/huge-chunked.jpg') {
-      // No length declared: the cap is counted as the bytes arrive.
-      res.writeHead(200, { 'content-type': 'image/jpeg' });
-      res.write(jpegStart);
-      let left = THUMB_MAX + 1 - jpegStart.length;
-      const more = () => {
-        while (left > 0) {
-          const n = Math.min(left, 64 * 1024);
-          left -= n;
-          if (!res.write(Buffer.alloc(n))) return res.once('drain', more);
-        }
-        return res.end();
-      };
-      res.on('error', () => {});
-      more();
-    } else {
-      res.writeHead(404).end();
-    }
+async function startStandIn() {
+  provider = await startProvider({
+    videos: VIDEOS,
+    jpeg: readFileSync(PLAIN_JPG),
+    images: {
+      '/img/gps.jpg': ['image/jpeg', readFileSync(GPS_JPG)],
+      '/img/plain.jpg': ['image/jpeg', readFileSync(PLAIN_JPG)],
+      '/img/x.svg': ['image/svg+xml', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"><script>alert(1)</script><rect width="640" height="360"/></svg>')],
+      '/img/bomb.png': ['image/png', pixelBomb()],
+    },
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    origin = `http://127.0.0.1:${server.address().port}`;
-    resolve(server);
-  }));
+  ({ origin, hits } = provider);
 }
 
 let site;
@@ -170,7 +95,7 @@ function facadeImg(html) {
 
 before(async () => {
   if (skip) return;
-  provider = await startProvider();
+  await startStandIn();
   site = await newSite();
   assert.equal((await g(['sections', 'add', 'watch', '--name', 'Watch', '--kind', 'video'])).code, 0);
   assert.equal((await g(['settings', 'set', 'video_peertube_hosts', PEERTUBE])).code, 0);
