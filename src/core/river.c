@@ -509,7 +509,8 @@ thread_main(void *arg)
 			log_error("feeds: %s", e.msg);
 		/* A provider's thumbnail the admin asked for (decision
 		 * 093): one between batches, so neither waits long. */
-		thumbs = videos_thumb_step(t->st, t->site_dir, t->site_url, &e);
+		thumbs = videos_thumb_step(t->st, t->site_dir, t->site_url,
+		                           thread_stopping, t, &e);
 		if (thumbs == -1)
 			log_error("thumbnails: %s", e.msg);
 		if (now - pruned >= RIVER_PRUNE_SECONDS) {

@@ -212,10 +212,11 @@ fail:
 	return NULL;
 }
 
-int
-videos_thumb_fetch(struct store *st, struct arena *a, const char *site_dir,
-                   const char *site_url, const char *video,
-                   struct video_thumb *t)
+/* videos_thumb_fetch, stopped between rounds when stop(stop_arg) says. */
+static int
+thumb_fetch(struct store *st, struct arena *a, const char *site_dir,
+            const char *site_url, const char *video, int (*stop)(void *),
+            void *stop_arg, struct video_thumb *t)
 {
 	struct feed_fetch_opts o = {0};
 	struct feed_result r = {0};
@@ -241,6 +242,8 @@ videos_thumb_fetch(struct store *st, struct arena *a, const char *site_dir,
 	o.allow_private = origin != NULL ||
 	                  settings_int(st, a, "feeds_allow_private") == 1;
 	o.total_seconds = LIM_VIDEO_THUMB_SECONDS;
+	o.stop = stop;
+	o.stop_arg = stop_arg;
 	if (get(&o, url, LIM_VIDEO_OEMBED_BYTES, &r, &t->why) == -1)
 		goto fail;
 	thumb = oembed_read(a, url, &r, &t->duration_s, &t->why);
@@ -268,6 +271,14 @@ fail:
 	feed_result_release(&r);
 	videos_thumb_release(t);
 	return -1;
+}
+
+int
+videos_thumb_fetch(struct store *st, struct arena *a, const char *site_dir,
+                   const char *site_url, const char *video,
+                   struct video_thumb *t)
+{
+	return thumb_fetch(st, a, site_dir, site_url, video, NULL, NULL, t);
 }
 
 void
@@ -341,7 +352,7 @@ videos_attach(struct store *st, struct arena *a, const char *site_dir,
 
 int
 videos_thumb_step(struct store *st, const char *site_dir, const char *site_url,
-                  struct error *e)
+                  int (*stop)(void *), void *stop_arg, struct error *e)
 {
 	struct arena *a = arena_new();
 	struct video_thumb t = {0};
@@ -355,7 +366,13 @@ videos_thumb_step(struct store *st, const char *site_dir, const char *site_url,
 	rc = store_video_thumb_next(st, a, &id, &url, e);
 	if (rc != 1)
 		goto out;
-	(void)videos_thumb_fetch(st, a, site_dir, site_url, url, &t);
+	(void)thumb_fetch(st, a, site_dir, site_url, url, stop, stop_arg, &t);
+	/* Cut short by a shutdown: still pending, taken up at the next
+	 * start. */
+	if (stop != NULL && stop(stop_arg)) {
+		rc = 0;
+		goto out;
+	}
 	if (t.path == NULL && t.why.code == ERR_OK)
 		error_set(&t.why, ERR_INVALID,
 		          "'%s' is no longer an allowed provider's page", url);

@@ -93,11 +93,14 @@ int videos_attach(struct store *st, struct arena *a, const char *site_dir,
  * set as the poster — only when the post's video is still that URL and
  * still has no poster — or, failing, the reason kept for the editor.
  * The mark is cleared either way: a thumbnail is tried once per attach.
- * 1 when one was taken, 0 when none is pending, -1 (e) when the store
- * failed.
+ * stop(stop_arg) (stop may be NULL), asked between rounds of the fetch,
+ * cuts it short for a shutdown and leaves the mark, so the next start
+ * takes it up again.  1 when one was taken, 0 when none is pending (or
+ * stopped), -1 (e) when the store failed.
  */
 int videos_thumb_step(struct store *st, const char *site_dir,
-                      const char *site_url, struct error *e);
+                      const char *site_url, int (*stop)(void *), void *stop_arg,
+                      struct error *e);
 
 /* 0 when path is a JPEG, PNG, WebP or GIF by libmagic (from its bytes),
  * else ERR_INVALID naming it: a poster's or a featured image's check

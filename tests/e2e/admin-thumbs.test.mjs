@@ -11,21 +11,23 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { run, newSite, startServer, get, shareServer, eventually } from './lib/gazette.mjs';
-import { absent, fixture } from './lib/needs.mjs';
+import { execFileSync } from 'node:child_process';
+import { run, newSite, startServer, stopClean, get, shareServer, eventually } from './lib/gazette.mjs';
+import { absent, fixture, SQLITE3 } from './lib/needs.mjs';
 import { addUser, login, adminGet, adminPost, api } from './lib/admin.mjs';
 import { launch, collectErrors, CHROMIUM } from './lib/browser.mjs';
 import { startProvider } from './lib/oembed.mjs';
 
 const PLAIN_JPG = fixture('media', 'exif-samples', 'jpg', 'orientation', 'landscape_1.jpg');
 const MUTAGEN = fixture('media', 'mutagen');
-const skip = absent(PLAIN_JPG) || absent(MUTAGEN) || absent(CHROMIUM);
+const skip = absent(PLAIN_JPG) || absent(MUTAGEN) || absent(CHROMIUM) || absent(SQLITE3);
 const LIBRARY_JPG = /^\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg$/;
 
 const VIDEOS = {
   editor: { url: 'https://www.youtube.com/watch?v=editorThumb', thumb: '/img/plain.jpg' },
   failing: { url: 'https://www.youtube.com/watch?v=editorFails', status: 404 },
   api: { url: 'https://vimeo.com/761000', thumb: '/img/plain.jpg', duration: 125 },
+  slow: { url: 'https://www.youtube.com/watch?v=stoppedMid1', thumb: '/img/plain.jpg', hold: true },
 };
 
 let site, srv, ed, provider, browser;
@@ -74,6 +76,7 @@ function facadeImg(html) {
   return /<img src="([^"]+)"/.exec(facade[0])?.[1] ?? null;
 }
 
+const serve = () => startServer(site.dir, { env: { GAZETTE_TEST_OEMBED_ORIGIN: provider.origin } });
 const oembedHits = (v) => provider.hits.filter((h) => h.includes(encodeURIComponent(v.url))).length;
 
 before(async () => {
@@ -88,11 +91,12 @@ before(async () => {
   assert.equal((await g(['sections', 'add', 'show', '--name', 'The Show', '--kind', 'podcast'])).code, 0);
   ids.editor = await postAdd('editor', 'title: Editor Video\nsection: watch');
   ids.failing = await postAdd('failing', 'title: Failing Video\nsection: watch');
+  ids.slow = await postAdd('slow', 'title: Slow Video\nsection: watch');
   ids.episode = await postAdd('episode', 'title: Episode Ten\ntype: episode\nsection: show');
   ids.mp3 = await mediaAdd(path.join(MUTAGEN, 'silence-44-s-mpeg2.mp3'));
   ids.photo = await mediaAdd(PLAIN_JPG);
   await addUser(site.dir, 'ed', 'editor');
-  srv = await startServer(site.dir, { env: { GAZETTE_TEST_OEMBED_ORIGIN: provider.origin } });
+  srv = await serve();
   ed = await login(srv, 'ed');
   browser = await launch();
 });
@@ -195,4 +199,23 @@ test('a wrong kind through the API: 400 naming the field, nothing saved', { skip
   assert.equal(after.body, cur.body);
   assert.equal(after.files.audio, cur.files.audio);
   assert.doesNotMatch((await get(`${srv.url}${ids.episode.path}`)).text, /Changed notes\./);
+});
+
+test('a fetch under way when the server stops is taken up again at the next start', { skip }, async () => {
+  const r = await saveVideo(ids.slow, 'Slow Video', VIDEOS.slow.url);
+  assert.equal(r.status, 303, r.text.slice(0, 300));
+  // The provider has the request and does not answer; the server stops.
+  assert.ok(await eventually(() => oembedHits(VIDEOS.slow) === 1), 'the fetch started');
+  await stopClean(srv);
+  const row = execFileSync(SQLITE3, [path.join(site.dir, 'gazette.db'),
+    `SELECT thumb_pending, poster_url, thumb_error FROM videos WHERE post_id = ${ids.slow.id}`], { encoding: 'utf8' }).trim();
+  assert.equal(row, '1||', 'still pending, nothing recorded as failed');
+  VIDEOS.slow.hold = false;
+  srv = await serve();
+  const src = await eventually(async () => {
+    const s = facadeImg((await get(`${srv.url}${ids.slow.path}`)).text);
+    return s && LIBRARY_JPG.test(s) ? s : undefined;
+  });
+  assert.match(src, LIBRARY_JPG);
+  assert.equal(oembedHits(VIDEOS.slow), 2, 'asked again once');
 });

@@ -41,13 +41,15 @@ export function pixelBomb() {
 // Start the stand-in. videos: { name: { url, thumb (a path here),
 // thumbUrl (any URL), duration, status (the oEmbed answer's), html (an
 // HTML page for JSON) } }, looked up by the page URL the oEmbed request
-// names; images: { path: [type, bytes] }. Besides those, '/img/to-file'
+// names (hold: while true, the oEmbed request gets no answer at all);
+// images: { path: [type, bytes] }. Besides those, '/img/to-file'
 // redirects to file:///etc/passwd, and '/img/huge-declared.jpg' and
 // '/img/huge-chunked.jpg' are one byte over LIM_VIDEO_THUMB_BYTES (with
 // and without a Content-Length), both starting as jpeg (bytes) does.
 // Resolves to { origin, hits (each request's path and query), close }.
 export function startProvider({ videos, images, jpeg }) {
   const hits = [];
+  const held = [];
   const jpegStart = jpeg.subarray(0, 1024);
   let origin;
   const server = http.createServer((req, res) => {
@@ -56,7 +58,9 @@ export function startProvider({ videos, images, jpeg }) {
     if (['/oembed', '/api/oembed.json', '/services/oembed'].includes(u.pathname)) {
       const page = u.searchParams.get('url');
       const v = Object.values(videos).find((x) => x.url === page);
-      if (!v || v.status) {
+      if (v?.hold) {
+        held.push(res); // no answer while the test holds it
+      } else if (!v || v.status) {
         res.writeHead(v?.status ?? 404, { 'content-type': 'text/plain' }).end('Not Found');
       } else if (v.html) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Consent</title><p>Before you continue');
@@ -97,6 +101,13 @@ export function startProvider({ videos, images, jpeg }) {
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     origin = `http://127.0.0.1:${server.address().port}`;
-    resolve({ origin, hits, close: () => server.close() });
+    resolve({
+      origin,
+      hits,
+      close: () => {
+        for (const res of held) res.destroy();
+        server.close();
+      },
+    });
   }));
 }
