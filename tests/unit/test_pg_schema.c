@@ -28,6 +28,7 @@
 #include "store/db.h"
 #include "store/db_ops.h"
 #include "store/internal.h"
+#include "store/search.h"
 #include "store/store.h"
 #include "util/embed.h"
 #include "util/error.h"
@@ -769,11 +770,16 @@ search_document(void **state)
 	                "FROM to_tsquery('simple', 'cafe') AS q",
 	                NULL));
 
-	/* No language yet: words as written, no stems. */
+	/* A language without a stemmer: the words as written only. */
+	exec(g.pg,
+	     "INSERT INTO settings(key, value) VALUES ('language', 'zh')");
+	exec(g.pg, "UPDATE posts_fts SET lang = gazette_search_language()");
 	assert_int_equal(found("english", "election", 104), 0);
-	/* The language set (as the store will, decision 094): stems. */
-	exec(g.pg, "ALTER TABLE posts_fts ALTER COLUMN lang SET DEFAULT 'en'; "
-	           "UPDATE posts_fts SET lang = 'en'");
+	assert_int_equal(found("simple", "elections", 104), 1);
+	/* English, as the store sets it when the setting changes: stems. */
+	exec(g.pg,
+	     "UPDATE settings SET value = 'en-GB' WHERE key = 'language'");
+	exec(g.pg, "UPDATE posts_fts SET lang = gazette_search_language()");
 	assert_int_equal(found("english", "election", 104), 1);
 	assert_int_equal(found("english", "sanction", 104), 1);
 	/* The words as written stay, for the reader's last word. */
@@ -783,11 +789,58 @@ search_document(void **state)
 	assert_int_equal(found("russian", "выборы", 103), 1);
 	assert_int_equal(found("simple", "елка", 103), 1);
 	assert_int_equal(found("simple", "ёлка", 103), 1);
-	/* A new post takes the index's language. */
+	/* A new post takes the setting's language. */
 	exec(g.pg, "INSERT INTO posts(id, slug, title, published_at, "
 	           "updated_at) VALUES (105, 's5', 'Elections', 0, 0)");
 	assert_int_equal(found("english", "election", 105), 1);
+	rows(g.pg, "SELECT lang FROM posts_fts WHERE rowid = 105", NULL, b);
+	assert_string_equal(b->data, "en\n");
 	sb_free(b);
+}
+
+/* The language a new row of the index takes, gazette_search_language()
+ * of the setting, is search_language_of()'s, for every kind of tag. */
+static void
+search_language_agrees(void **state)
+{
+	static const char *const tags[] = {
+		NULL,         "",    "en",         "EN",       "pt-BR", "ru_RU",
+		"zh-Hant-TW", "x",   "toolongtag", "abcdefgh", "de-",   "de.",
+		"123",        "fr ", "sr-Latn",    "é",
+	};
+	struct db_stmt *set = prep(g.pg, "INSERT INTO settings(key, value) "
+	                                 "VALUES ('language', ?1) ON CONFLICT "
+	                                 "(key) DO UPDATE SET value = "
+	                                 "excluded.value");
+	struct db_stmt *get = prep(g.pg, "SELECT gazette_search_language()");
+	struct error e;
+
+	(void)state;
+	need_pg();
+	for (size_t i = 0; i < NELEM(tags); i++) {
+		char want[SEARCH_LANG_BYTES + 1];
+
+		if (tags[i] == NULL)
+			exec(g.pg,
+			     "DELETE FROM settings WHERE key = 'language'");
+		else {
+			db_reset(set);
+			db_bind_text(set, 1, tags[i], -1);
+			if (db_step(set, NULL, &e) != 0)
+				fail_msg("%s", e.msg);
+		}
+		search_language_of(tags[i], want);
+		db_reset(get);
+		if (db_step(get, NULL, &e) != 1)
+			fail_msg("%s", e.msg);
+		if (strcmp(db_column_text(get, 0, NULL), want) != 0)
+			fail_msg("language '%s': %s in C, %s in SQL",
+			         tags[i] ? tags[i] : "(none)", want,
+			         db_column_text(get, 0, NULL));
+	}
+	db_finalize(set);
+	db_finalize(get);
+	exec(g.pg, "DELETE FROM settings WHERE key = 'language'");
 }
 
 /* What 005-search.sql indexes of a body, in characters. */
@@ -867,6 +920,7 @@ main(void)
 		cmocka_unit_test(indexes_match),
 		cmocka_unit_test(triggers_match),
 		cmocka_unit_test(triggers_agree),
+		cmocka_unit_test(search_language_agrees),
 		cmocka_unit_test(search_document),
 		cmocka_unit_test(search_document_bounded),
 	};

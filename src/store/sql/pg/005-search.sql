@@ -8,10 +8,10 @@
 --
 -- The language (023 on SQLite, folded in here: no PostgreSQL database had
 -- 005 without 023) is the column lang, as search_language_of() gives it
--- ("en", "ru", "pt"; "" before the store first sets it).  Its default is
--- the index's language, as the table's definition is on SQLite: the store
--- sets the default and every row's lang when the language setting
--- changes (one UPDATE, which makes every document again).
+-- ("en", "ru", "pt"), a new row's from the language setting.  When the
+-- setting changes the store sets every row's (one UPDATE, which makes
+-- every document again, in the setting's transaction), and on open
+-- makes any row whose lang is not the setting's again.
 --
 -- Each field is indexed twice, like gazette_stem does (decision 088):
 -- its words as written ('simple': lower case, no stop words dropped) for
@@ -71,6 +71,15 @@ CREATE FUNCTION gazette_search_config(lang text) RETURNS regconfig
 		ELSE 'simple'::regconfig
 	END;
 
+-- search_language_of() (store_search.c) of the language setting: its
+-- primary subtag in lower case when that is 2 to 8 letters, else "en".
+-- test_pg_schema holds the two to the same answers.
+CREATE FUNCTION gazette_search_language() RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN coalesce(lower(substring(
+		(SELECT value FROM settings WHERE key = 'language')
+		FROM '^([A-Za-z]{2,8})(?:[-_]|$)')), 'en');
+
 -- One field's lexemes: the words as written and (a language with a
 -- stemmer) their stems.
 CREATE FUNCTION gazette_search_words(lang text, t text) RETURNS tsvector
@@ -87,8 +96,8 @@ CREATE FUNCTION gazette_search_words(lang text, t text) RETURNS tsvector
 -- The document.  A tsvector holds at most 1 MB, and a post's source may
 -- be 4 MB (LIM_POST_SRC_BYTES): only the first 65,536 characters of the
 -- body (SEARCH_PG_BODY_CHARS) and 8,192 of each other field
--- (SEARCH_PG_FIELD_CHARS) are indexed, which bounds it below 1 MB however
--- the text is made (test_pg_schema crosses both).  SQLite indexes all of
+-- (SEARCH_PG_FIELD_CHARS) are indexed, which keeps it under 1 MB
+-- (test_pg_schema writes a post of 4 MB, far past both).  SQLite indexes all of
 -- a body: a word past that far into a long post is found there only.
 CREATE FUNCTION gazette_search_document(lang text, title text, body text,
 	excerpt text, tags text, author text) RETURNS tsvector
@@ -107,7 +116,7 @@ CREATE TABLE posts_fts (
 	excerpt text,
 	tags text,
 	author text,
-	lang text NOT NULL DEFAULT '',
+	lang text NOT NULL DEFAULT gazette_search_language(),
 	document tsvector GENERATED ALWAYS AS (gazette_search_document(lang,
 		title, body, excerpt, tags, author)) STORED
 );
