@@ -808,15 +808,16 @@ search_language_agrees(void **state)
 		"zh-Hant-TW", "x",   "toolongtag", "abcdefgh", "de-",   "de.",
 		"123",        "fr ", "sr-Latn",    "é",
 	};
-	struct db_stmt *set = prep(g.pg, "INSERT INTO settings(key, value) "
-	                                 "VALUES ('language', ?1) ON CONFLICT "
-	                                 "(key) DO UPDATE SET value = "
-	                                 "excluded.value");
-	struct db_stmt *get = prep(g.pg, "SELECT gazette_search_language()");
+	struct db_stmt *set, *get;
 	struct error e;
 
 	(void)state;
 	need_pg();
+	set = prep(g.pg, "INSERT INTO settings(key, value) "
+	                 "VALUES ('language', ?1) ON CONFLICT "
+	                 "(key) DO UPDATE SET value = "
+	                 "excluded.value");
+	get = prep(g.pg, "SELECT gazette_search_language()");
 	for (size_t i = 0; i < NELEM(tags); i++) {
 		char want[SEARCH_LANG_BYTES + 1];
 
