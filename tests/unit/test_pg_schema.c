@@ -195,8 +195,8 @@ listed(const char *const *list, size_t n, const char *name)
 	return 0;
 }
 
-/* Lines of a (each "name|…") whose first field is not a line of b's:
- * "what: x, y" into out, or "" when none. */
+/* The lines of a that are not lines of b, as "what: x, y" into out, or
+ * "" when there are none. */
 static void
 missing_lines(const char *a, const char *b, const char *what, struct sb *out)
 {
