@@ -13,6 +13,8 @@ struct embed_file {
 extern const struct embed_file embed_templates[];
 extern const struct embed_file embed_static[];
 extern const struct embed_file embed_sql[];
+/* Their PostgreSQL twins, src/store/sql/pg (decision 094). */
+extern const struct embed_file embed_sql_pg[];
 /* po/LANG.po compiled by msgfmt: "ru.mo" (i18n.c). */
 extern const struct embed_file embed_locale[];
 
