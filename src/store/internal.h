@@ -92,7 +92,7 @@ struct store {
 	pthread_rwlock_t order_lock;
 	pthread_mutex_t order_build;
 	struct order *order;
-	long long changes_seen; /* sqlite3_total_changes64 at the last bump */
+	long long changes_seen; /* db_total_changes at the last bump */
 	int64_t watch_first;    /* the writer's data_version when it started */
 	pthread_t watcher;
 	int watching;
@@ -223,7 +223,7 @@ int reader_end(struct conn *c, struct error *e);
  * One read on the calling thread's connection, from prepare to reset:
  *
  *	struct rd q;
- *	sqlite3_stmt *st = rd_open(&q, s, SQL_X, e);
+ *	struct db_stmt *st = rd_prep(&q, s, SQL_X, e);
  *	if (st == NULL) return -1;
  *	bind ...;
  *	while ((rc = rd_step(&q, "what", e)) == 1) read a row;
@@ -239,8 +239,8 @@ struct rd {
 };
 sqlite3_stmt *rd_open(struct rd *q, struct store *s, const char *sql,
                       struct error *e);
-/* The same through the driver (decision 092): rd_step and rd_close
- * serve both. */
+/* rd_prep through the driver (decision 092), rd_open for the files still
+ * on sqlite3_stmt: rd_step and rd_close serve both. */
 struct db_stmt *rd_prep(struct rd *q, struct store *s, const char *sql,
                         struct error *e);
 /* 1 with a row, 0 at the end, -1 on an error (e names what). */
@@ -251,12 +251,24 @@ void rd_close(struct rd *q);
 int count_one(struct store *s, const char *sql, const char *text, int64_t num,
               int64_t *n, struct error *e);
 
-/* Step a prepared write; the new rowid in *id when id is not NULL. */
-int write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
-               struct error *e);
 /*
- * One statement on the writer, its parameters bound from types: 's' text
- * (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id (int64_t, 0 binds NULL).
+ * Step a prepared write on the writer to its end, and reset it.  With id,
+ * the new row's id in *id: the SQL ends in RETURNING id (decision 091), and
+ * *id is 0 when it returned no row (ON CONFLICT DO NOTHING).  For a
+ * sqlite3_stmt and the driver's statement alike, as stmt_done is.
+ */
+int sq_write_step(struct store *s, sqlite3_stmt *st, const char *what,
+                  int64_t *id, struct error *e);
+int dbs_write_step(struct store *s, struct db_stmt *st, const char *what,
+                   int64_t *id, struct error *e);
+#define write_step(s, st, what, id, e)                                         \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_write_step, struct db_stmt *                             \
+	         : dbs_write_step)((s), (st), (what), (id), (e))
+/*
+ * One statement on the writer, through the driver, its parameters bound
+ * from types: 's' text (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id
+ * (int64_t, 0 binds NULL).  id as write_step's.
  */
 int write_one(struct store *s, const char *sql, const char *what, int64_t *id,
               struct error *e, const char *types, ...);

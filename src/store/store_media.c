@@ -17,7 +17,7 @@
 static const char SQL_MEDIA_PUT[] =
 	"INSERT INTO media(path, mime, bytes, sha256, width, height, "
 	"duration_s, title, alt, created_at) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id";
 static const char SQL_MEDIA_BY_SHA[] = MEDIA_COLS "WHERE m.sha256 = ?1";
 static const char SQL_MEDIA_GET[] = MEDIA_COLS "WHERE m.id = ?1";
 static const char SQL_MEDIA_BY_PATH[] = MEDIA_COLS "WHERE m.path = ?1";

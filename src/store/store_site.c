@@ -15,7 +15,7 @@ const char *const section_kind_names[SECTION_KIND__MAX] =
 
 static const char SQL_SECTION_ADD[] =
 	"INSERT INTO sections(slug, name, kind, position, "
-	"show_newest) VALUES (?1, ?2, ?3, ?4, ?5)";
+	"show_newest) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id";
 
 static const char SQL_SECTION_FIND[] =
 	"SELECT id, slug, name, kind, position, show_newest "
@@ -64,7 +64,7 @@ static const char SQL_SECTION_INFO[] = SECTION_INFO_COLS "WHERE s.id = ?1";
 static const char SQL_SECTION_CREATE[] =
 	"INSERT INTO sections(slug, name, kind, show_newest, description, "
 	"position) VALUES (?1, ?2, ?3, ?4, ?5, "
-	"(SELECT coalesce(max(position) + 1, 0) FROM sections))";
+	"(SELECT coalesce(max(position) + 1, 0) FROM sections)) RETURNING id";
 static const char SQL_SECTION_UPDATE[] =
 	"UPDATE sections SET slug = ?2, name = ?3, kind = ?4, "
 	"show_newest = ?5, description = ?6 WHERE id = ?1";
@@ -76,7 +76,7 @@ static const char SQL_BLOCK_GET[] =
 	"SELECT id, area, kind, config, position FROM blocks WHERE id = ?1";
 static const char SQL_BLOCK_CREATE[] =
 	"INSERT INTO blocks(area, kind, config, position) VALUES (?1, ?2, ?3, "
-	"(SELECT coalesce(max(position) + 1, 0) FROM blocks WHERE area = ?1))";
+	"(SELECT coalesce(max(position) + 1, 0) FROM blocks WHERE area = ?1)) RETURNING id";
 static const char SQL_BLOCK_CONFIG[] =
 	"UPDATE blocks SET config = ?2 WHERE id = ?1";
 static const char SQL_BLOCK_DELETE[] = "DELETE FROM blocks WHERE id = ?1";

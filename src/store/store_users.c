@@ -67,7 +67,7 @@ static const char SQL_INVITE_PURGE[] =
 
 static const char SQL_TOKEN_ADD[] =
 	"INSERT INTO api_tokens(user_id, token_hash, name, created_at) "
-	"VALUES (?1, ?2, ?3, ?4)";
+	"VALUES (?1, ?2, ?3, ?4) RETURNING id";
 static const char SQL_TOKEN_GET[] =
 	"SELECT " USER_COLS_U ", t.id, t.name, t.created_at, t.used_at "
 	"FROM api_tokens t JOIN users u ON u.id = t.user_id "
@@ -528,7 +528,7 @@ fail:
 
 static const char SQL_USER_INVITE_ADD[] =
 	"INSERT INTO users(login, name, email, role, pw_hash, created_at) "
-	"VALUES (?1, ?2, ?3, ?4, NULL, ?5)";
+	"VALUES (?1, ?2, ?3, ?4, NULL, ?5) RETURNING id";
 static const char SQL_INVITE_DELETE_USER[] =
 	"DELETE FROM invites WHERE user_id = ?1";
 static const char SQL_INVITE_PENDING[] =
@@ -658,7 +658,7 @@ store_session_revoke_others(struct store *s, int64_t user_id,
 
 static const char SQL_USER_ADD[] =
 	"INSERT INTO users(login, name, role, pw_hash, "
-	"created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id";
 
 int
 store_user_add(struct store *s, const char *login, const char *name,
