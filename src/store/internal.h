@@ -305,16 +305,38 @@ int write_count(struct store *s, const char *sql, const char *what,
 #define COL_PAGE_SRC(sql)          "''"
 #define COL_PAGE_HTML(sql)         sql
 
-#define COL_READ_I64(a, st, i)    sqlite3_column_int64((st), (i))
-#define COL_READ_INT(a, st, i)    sqlite3_column_int((st), (i))
-#define COL_READ_TEXT(a, st, i)   col_text((a), (st), (i))
-#define COL_READ_DOUBLE(a, st, i) sqlite3_column_double((st), (i))
+/* Each reads a sqlite3_stmt or the driver's statement (_Generic, as
+ * col_text), so rows are read the same way on either. */
+int dbs_col_int(struct db_stmt *st, int i);
+#define COL_READ_I64(a, st, i)                                                 \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sqlite3_column_int64, struct db_stmt *                      \
+	         : db_column_int64)((st), (i))
+#define COL_READ_INT(a, st, i)                                                 \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sqlite3_column_int, struct db_stmt *                        \
+	         : dbs_col_int)((st), (i))
+#define COL_READ_TEXT(a, st, i) col_text((a), (st), (i))
+#define COL_READ_DOUBLE(a, st, i)                                              \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sqlite3_column_double, struct db_stmt *                     \
+	         : db_column_double)((st), (i))
 #define COL_READ_TYPE(a, st, i)   col_post_type((st), (i))
 #define COL_READ_STATUS(a, st, i) col_post_status((st), (i))
 /* Column i as a post type or status by name; POST_POST or POST_DRAFT for
  * a name this binary does not know. */
-enum post_type col_post_type(sqlite3_stmt *st, int i);
-enum post_status col_post_status(sqlite3_stmt *st, int i);
+enum post_type sq_col_post_type(sqlite3_stmt *st, int i);
+enum post_status sq_col_post_status(sqlite3_stmt *st, int i);
+enum post_type dbs_col_post_type(struct db_stmt *st, int i);
+enum post_status dbs_col_post_status(struct db_stmt *st, int i);
+#define col_post_type(st, i)                                                   \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_col_post_type, struct db_stmt *                          \
+	         : dbs_col_post_type)((st), (i))
+#define col_post_status(st, i)                                                 \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_col_post_status, struct db_stmt *                        \
+	         : dbs_col_post_status)((st), (i))
 
 /*
  * The columns post_row() reads: a query selects "SELECT " POST_COLS
@@ -375,8 +397,14 @@ enum post_col { POST_COLUMNS(POST_COL_ENUM, POST_COL_ENUM) POST_NCOLS };
 int search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
                      const char *text, struct error *e);
 
-/* One row of POST_COLS into p (tags not filled). */
-void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
+/* One row of POST_COLS into p (tags not filled), from either kind of
+ * statement. */
+void sq_post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
+void dbs_post_row(struct arena *a, struct db_stmt *st, struct post *p);
+#define post_row(a, st, p)                                                     \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_post_row, struct db_stmt *                               \
+	         : dbs_post_row)((a), (st), (p))
 /* p's tags, in a. */
 int post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e);
 /* Step st once into *out, tags filled; ERR_NOT_FOUND when no row. */
