@@ -83,7 +83,8 @@ static const char SQL_POST_ADD[] =
 	"comments_open, sticky, activity_at, legacy_id, legacy_guid, "
 	"legacy_parent, private, password, protected_html, comment_count) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'html', ?8, ?9, ?10, ?11, ?12, "
-	"?13, max(?10, ?11, ?20), ?14, ?15, ?16, ?17, ?18, ?19, ?21) RETURNING id";
+	"?13, max(?10, ?11, ?20), ?14, ?15, ?16, ?17, ?18, ?19, ?21) "
+	"RETURNING id";
 static const char SQL_POST_SECTION_ADD[] =
 	"INSERT OR IGNORE INTO post_sections(post_id, section_id) "
 	"VALUES (?1, ?2)";
@@ -113,7 +114,8 @@ static const char SQL_COMMENT_ADD[] =
 	"author_url, user_id, body_src, body_html, status, created_at, "
 	"activity_at, legacy_id, legacy_parent, parent_id) VALUES (?1, ?2, 0, "
 	"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, (SELECT c.id "
-	"FROM comments c WHERE c.legacy_id = ?12 AND c.post_id = ?2)) RETURNING id";
+	"FROM comments c WHERE c.legacy_id = ?12 AND c.post_id = ?2)) "
+	"RETURNING id";
 /* One the importer joined up (c->threaded): every column final. */
 static const char SQL_COMMENT_ADD_THREADED[] =
 	"INSERT INTO comments(id, post_id, depth, author_name, author_email, "
@@ -137,7 +139,8 @@ static const char SQL_MEDIA_BY_LEGACY[] =
 static const char SQL_MEDIA_BY_PATH[] = "SELECT id FROM media WHERE path = ?1";
 static const char SQL_MEDIA_ADD[] =
 	"INSERT INTO media(path, mime, bytes, title, created_at, remote_url, "
-	"legacy_id, legacy_parent) VALUES (?1, ?2, 0, ?3, ?4, ?1, ?5, ?6) RETURNING id";
+	"legacy_id, legacy_parent) VALUES (?1, ?2, 0, ?3, ?4, ?1, ?5, ?6) "
+	"RETURNING id";
 
 static const char SQL_LEGACY_PATH_ADD[] =
 	"INSERT OR IGNORE INTO legacy_paths(path, post_id, media_id, url) "
