@@ -149,6 +149,12 @@ sqlite3_stmt *conn_stmt(struct conn *c, const char *sql, struct error *e);
 /* The driver's statement for sql on c (decision 092), prepared on first
  * use and kept, as conn_stmt() does. */
 struct db_stmt *conn_prep(struct conn *c, const char *sql, struct error *e);
+/* The engine s runs on. */
+enum db_engine store_engine(const struct store *s);
+/* Where the dialects differ (decision 092), SQL_X_PG stands beside SQL_X
+ * in the same file, and the statement is prepared from the one for s's
+ * engine; either array keys the statement caches as ever. */
+#define ENGINE_SQL(s, X) (store_engine(s) == DB_PG ? X##_PG : X)
 /*
  * The helpers every statement goes through, for a sqlite3_stmt and for
  * the driver's struct db_stmt alike (C11 _Generic picks by the type), so

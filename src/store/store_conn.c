@@ -128,6 +128,12 @@ conn_prep(struct conn *c, const char *sql, struct error *e)
 	return NULL;
 }
 
+enum db_engine
+store_engine(const struct store *s)
+{
+	return db_engine(s->w.d);
+}
+
 /* ---- locking ---------------------------------------------------------- */
 
 int
