@@ -300,8 +300,8 @@ static int
 pg_txn(struct db *d, enum db_txn_sql which, const char *what, struct error *e)
 {
 	static const char *const sql[TXN__MAX] = {
-		[TXN_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ, "
-				   "READ ONLY",
+		[TXN_BEGIN_READ] =
+			"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
 		[TXN_BEGIN_WRITE] = "BEGIN",
 		[TXN_COMMIT] = "COMMIT",
 		[TXN_ROLLBACK] = "ROLLBACK",
