@@ -46,12 +46,19 @@ db_exec(struct db *d, const char *sql, const char *what, struct error *e)
 	return d->ops->exec(d, sql, what, e);
 }
 
+/*
+ * A transaction's failures read "database: the engine's message" (SQLite's
+ * "database is locked", a disk turned read-only at COMMIT): what the
+ * store has always said of them, and what its callers pass on to the
+ * person (tests/e2e/database.test.mjs).
+ */
+#define TXN_WHAT "database"
+
 int
 db_begin(struct db *d, enum db_txn kind, struct error *e)
 {
-	const char *what = kind == DB_READ ? "begin a read" : "begin a write";
-
-	if (d->ops->exec(d, d->ops->begin_sql(kind), what, e) == -1)
+	if (d->ops->txn(d, kind == DB_READ ? TXN_BEGIN_READ : TXN_BEGIN_WRITE,
+	                TXN_WHAT, e) == -1)
 		return -1;
 	d->in_txn = 1;
 	return 0;
@@ -60,7 +67,7 @@ db_begin(struct db *d, enum db_txn kind, struct error *e)
 int
 db_commit(struct db *d, struct error *e)
 {
-	int rc = d->ops->exec(d, "COMMIT", "commit", e);
+	int rc = d->ops->txn(d, TXN_COMMIT, TXN_WHAT, e);
 
 	/* A failed COMMIT leaves the transaction open on SQLite (busy):
 	 * the caller rolls back. */
@@ -75,7 +82,19 @@ db_rollback(struct db *d, struct error *e)
 	if (!d->in_txn)
 		return 0;
 	d->in_txn = 0;
-	return d->ops->exec(d, "ROLLBACK", "roll back", e);
+	return d->ops->txn(d, TXN_ROLLBACK, TXN_WHAT, e);
+}
+
+int
+db_in_txn(const struct db *d)
+{
+	return d->in_txn;
+}
+
+int64_t
+db_total_changes(struct db *d)
+{
+	return d->ops->total_changes(d);
 }
 
 struct db_stmt *

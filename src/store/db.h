@@ -61,6 +61,8 @@ int db_commit(struct db *d, struct error *e);
 /* Roll back the open transaction; e may be NULL.  Without one it does
  * nothing. */
 int db_rollback(struct db *d, struct error *e);
+/* Between db_begin() and its db_commit() or db_rollback()? */
+int db_in_txn(const struct db *d);
 
 /*
  * Prepare sql once on d (on PostgreSQL a named prepared statement of the
@@ -102,6 +104,16 @@ void db_reset(struct db_stmt *st);
 /* Rows the statement changed (INSERT, UPDATE, DELETE), once stepped to
  * its end. */
 int64_t db_changes(const struct db_stmt *st);
+/*
+ * Rows changed on d so far, by every statement and db_exec: only the
+ * difference between two readings means anything (the store's scopes,
+ * decision 092).  SQLite's sqlite3_total_changes64, which also counts
+ * what triggers changed and what was run on the handle outside the
+ * driver; on PostgreSQL the sum of every statement's db_changes and of
+ * each db_exec's last command, triggers not counted.  Either way a
+ * statement that changed rows moves it.
+ */
+int64_t db_total_changes(struct db *d);
 
 /*
  * Columns of the current row, 0-based.  NULL reads as 0, 0.0, a NULL

@@ -7,12 +7,26 @@
  */
 #include "db.h"
 
+/* What db.c's transactions ask of an engine. */
+enum db_txn_sql {
+	TXN_BEGIN_READ,
+	TXN_BEGIN_WRITE,
+	TXN_COMMIT,
+	TXN_ROLLBACK,
+	TXN__MAX
+};
+
 struct db_ops {
 	enum db_engine engine;
 	void (*close)(struct db *d);
 	int (*exec)(struct db *d, const char *sql, const char *what,
 	            struct error *e);
-	const char *(*begin_sql)(enum db_txn kind);
+	/* Begin (DB_READ or DB_WRITE), commit or roll back: SQLite keeps
+	 * the four statements prepared, since a reader begins and ends a
+	 * snapshot for every page. */
+	int (*txn)(struct db *d, enum db_txn_sql which, const char *what,
+	           struct error *e);
+	int64_t (*total_changes)(struct db *d);
 	struct db_stmt *(*prepare)(struct db *d, const char *sql,
 	                           struct error *e);
 	void (*finalize)(struct db_stmt *st);

@@ -46,6 +46,7 @@ struct pg_db {
 	PGconn *conn;
 	unsigned epoch;     /* sessions so far: PQreset moves it */
 	unsigned next_name; /* statements prepared: their names */
+	int64_t changes;    /* db_total_changes() */
 	int ended;          /* the server said it ends the session */
 };
 
@@ -261,6 +262,19 @@ pg_close(struct db *d)
 	free(d);
 }
 
+/* The rows res's command changed: "INSERT 0 n", "UPDATE n", "DELETE n",
+ * "MERGE n"; a SELECT's count of rows is not a change. */
+static int64_t
+cmd_changes(PGresult *res)
+{
+	const char *cmd = PQcmdStatus(res);
+
+	if (strncmp(cmd, "INSERT", 6) == 0 || strncmp(cmd, "UPDATE", 6) == 0 ||
+	    strncmp(cmd, "DELETE", 6) == 0 || strncmp(cmd, "MERGE", 5) == 0)
+		return strtoll(PQcmdTuples(res), NULL, 10);
+	return 0;
+}
+
 static int
 pg_exec(struct db *db, const char *sql, const char *what, struct error *e)
 {
@@ -276,16 +290,30 @@ pg_exec(struct db *db, const char *sql, const char *what, struct error *e)
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)
 		rc = fail(d, res, what, e);
+	else
+		d->changes += cmd_changes(res);
 	PQclear(res);
 	return rc;
 }
 
-static const char *
-pg_begin_sql(enum db_txn kind)
+static int
+pg_txn(struct db *d, enum db_txn_sql which, const char *what, struct error *e)
 {
-	return kind == DB_READ ? "BEGIN ISOLATION LEVEL REPEATABLE READ, "
-	                         "READ ONLY"
-	                       : "BEGIN";
+	static const char *const sql[TXN__MAX] = {
+		[TXN_BEGIN_READ] =
+			"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+		[TXN_BEGIN_WRITE] = "BEGIN",
+		[TXN_COMMIT] = "COMMIT",
+		[TXN_ROLLBACK] = "ROLLBACK",
+	};
+
+	return pg_exec(d, sql[which], what, e);
+}
+
+static int64_t
+pg_total_changes(struct db *d)
+{
+	return pdb(d)->changes;
 }
 
 /* Prepare s on the current session. */
@@ -470,7 +498,6 @@ pg_step(struct db_stmt *st, const char *what, struct error *e)
 	struct pg_db *d = pdb(st->db);
 	char buf[64];
 	ExecStatusType status;
-	const char *cmd;
 
 	if (s->ended)
 		return 0;
@@ -505,12 +532,8 @@ row:
 	if (s->row < s->nrows)
 		return 1;
 	s->ended = 1;
-	cmd = PQcmdStatus(s->res);
-	/* "INSERT 0 n", "UPDATE n", "DELETE n", "MERGE n"; a SELECT's
-	 * count of rows is not a change. */
-	if (strncmp(cmd, "INSERT", 6) == 0 || strncmp(cmd, "UPDATE", 6) == 0 ||
-	    strncmp(cmd, "DELETE", 6) == 0 || strncmp(cmd, "MERGE", 5) == 0)
-		st->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
+	st->changes = cmd_changes(s->res);
+	d->changes += st->changes;
 	return 0;
 }
 
@@ -607,7 +630,8 @@ const struct db_ops db_pg_ops = {
 	.engine = DB_PG,
 	.close = pg_close,
 	.exec = pg_exec,
-	.begin_sql = pg_begin_sql,
+	.txn = pg_txn,
+	.total_changes = pg_total_changes,
 	.prepare = pg_prepare,
 	.finalize = pg_finalize,
 	.bind_int64 = pg_bind_int64,

@@ -18,7 +18,8 @@
 struct sqlite_db {
 	struct db base;
 	sqlite3 *h;
-	int borrowed; /* db_sqlite_wrap: h is the caller's */
+	int borrowed;                /* db_sqlite_wrap: h is the caller's */
+	sqlite3_stmt *txn[TXN__MAX]; /* prepared on first use */
 };
 
 struct sqlite_stmt {
@@ -98,6 +99,8 @@ db_sqlite_wrap(sqlite3 *h)
 static void
 sqlite_close(struct db *d)
 {
+	for (int i = 0; i < TXN__MAX; i++)
+		sqlite3_finalize(((struct sqlite_db *)d)->txn[i]);
 	/* close_v2: a statement the caller still holds keeps the
 	 * connection until it is finalized, instead of failing the close. */
 	if (!((struct sqlite_db *)d)->borrowed)
@@ -115,10 +118,33 @@ sqlite_exec(struct db *d, const char *sql, const char *what, struct error *e)
 	return 0;
 }
 
-static const char *
-sqlite_begin_sql(enum db_txn kind)
+static int
+sqlite_txn(struct db *d, enum db_txn_sql which, const char *what,
+           struct error *e)
 {
-	return kind == DB_READ ? "BEGIN" : "BEGIN IMMEDIATE";
+	static const char *const sql[TXN__MAX] = {
+		[TXN_BEGIN_READ] = "BEGIN",
+		[TXN_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+		[TXN_COMMIT] = "COMMIT",
+		[TXN_ROLLBACK] = "ROLLBACK",
+	};
+	struct sqlite_db *s = (struct sqlite_db *)d;
+	int rc;
+
+	if (s->txn[which] == NULL &&
+	    sqlite3_prepare_v3(s->h, sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+	                       &s->txn[which], NULL) != SQLITE_OK)
+		return fail(e, s->h, what);
+	rc = sqlite3_step(s->txn[which]) == SQLITE_DONE ? 0
+	                                                : fail(e, s->h, what);
+	sqlite3_reset(s->txn[which]);
+	return rc;
+}
+
+static int64_t
+sqlite_total_changes(struct db *d)
+{
+	return sqlite3_total_changes64(handle(d));
 }
 
 static struct db_stmt *
@@ -266,7 +292,8 @@ const struct db_ops db_sqlite_ops = {
 	.engine = DB_SQLITE,
 	.close = sqlite_close,
 	.exec = sqlite_exec,
-	.begin_sql = sqlite_begin_sql,
+	.txn = sqlite_txn,
+	.total_changes = sqlite_total_changes,
 	.prepare = sqlite_prepare,
 	.finalize = sqlite_finalize,
 	.bind_int64 = sqlite_bind_int64,

@@ -92,7 +92,7 @@ struct store {
 	pthread_rwlock_t order_lock;
 	pthread_mutex_t order_build;
 	struct order *order;
-	long long changes_seen; /* sqlite3_total_changes64 at the last bump */
+	long long changes_seen; /* db_total_changes at the last bump */
 	int64_t watch_first;    /* the writer's data_version when it started */
 	pthread_t watcher;
 	int watching;
@@ -149,6 +149,12 @@ sqlite3_stmt *conn_stmt(struct conn *c, const char *sql, struct error *e);
 /* The driver's statement for sql on c (decision 092), prepared on first
  * use and kept, as conn_stmt() does. */
 struct db_stmt *conn_prep(struct conn *c, const char *sql, struct error *e);
+/* The engine s runs on. */
+enum db_engine store_engine(const struct store *s);
+/* Where the dialects differ (decision 092), SQL_X_PG stands beside SQL_X
+ * in the same file, and the statement is prepared from the one for s's
+ * engine; either array keys the statement caches as ever. */
+#define ENGINE_SQL(s, X) (store_engine(s) == DB_PG ? X##_PG : X)
 /*
  * The helpers every statement goes through, for a sqlite3_stmt and for
  * the driver's struct db_stmt alike (C11 _Generic picks by the type), so
@@ -223,7 +229,7 @@ int reader_end(struct conn *c, struct error *e);
  * One read on the calling thread's connection, from prepare to reset:
  *
  *	struct rd q;
- *	sqlite3_stmt *st = rd_open(&q, s, SQL_X, e);
+ *	struct db_stmt *st = rd_prep(&q, s, SQL_X, e);
  *	if (st == NULL) return -1;
  *	bind ...;
  *	while ((rc = rd_step(&q, "what", e)) == 1) read a row;
@@ -239,8 +245,8 @@ struct rd {
 };
 sqlite3_stmt *rd_open(struct rd *q, struct store *s, const char *sql,
                       struct error *e);
-/* The same through the driver (decision 092): rd_step and rd_close
- * serve both. */
+/* rd_prep through the driver (decision 092), rd_open for the files still
+ * on sqlite3_stmt: rd_step and rd_close serve both. */
 struct db_stmt *rd_prep(struct rd *q, struct store *s, const char *sql,
                         struct error *e);
 /* 1 with a row, 0 at the end, -1 on an error (e names what). */
@@ -251,12 +257,24 @@ void rd_close(struct rd *q);
 int count_one(struct store *s, const char *sql, const char *text, int64_t num,
               int64_t *n, struct error *e);
 
-/* Step a prepared write; the new rowid in *id when id is not NULL. */
-int write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
-               struct error *e);
 /*
- * One statement on the writer, its parameters bound from types: 's' text
- * (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id (int64_t, 0 binds NULL).
+ * Step a prepared write on the writer to its end, and reset it.  With id,
+ * the new row's id in *id: the SQL ends in RETURNING id (decision 091), and
+ * *id is 0 when it returned no row (ON CONFLICT DO NOTHING).  For a
+ * sqlite3_stmt and the driver's statement alike, as stmt_done is.
+ */
+int sq_write_step(struct store *s, sqlite3_stmt *st, const char *what,
+                  int64_t *id, struct error *e);
+int dbs_write_step(struct store *s, struct db_stmt *st, const char *what,
+                   int64_t *id, struct error *e);
+#define write_step(s, st, what, id, e)                                         \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_write_step, struct db_stmt *                             \
+	         : dbs_write_step)((s), (st), (what), (id), (e))
+/*
+ * One statement on the writer, through the driver, its parameters bound
+ * from types: 's' text (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id
+ * (int64_t, 0 binds NULL).  id as write_step's.
  */
 int write_one(struct store *s, const char *sql, const char *what, int64_t *id,
               struct error *e, const char *types, ...);
@@ -293,16 +311,38 @@ int write_count(struct store *s, const char *sql, const char *what,
 #define COL_PAGE_SRC(sql)          "''"
 #define COL_PAGE_HTML(sql)         sql
 
-#define COL_READ_I64(a, st, i)    sqlite3_column_int64((st), (i))
-#define COL_READ_INT(a, st, i)    sqlite3_column_int((st), (i))
-#define COL_READ_TEXT(a, st, i)   col_text((a), (st), (i))
-#define COL_READ_DOUBLE(a, st, i) sqlite3_column_double((st), (i))
+/* Each reads a sqlite3_stmt or the driver's statement (_Generic, as
+ * col_text), so rows are read the same way on either. */
+int dbs_col_int(struct db_stmt *st, int i);
+#define COL_READ_I64(a, st, i)                                                 \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sqlite3_column_int64, struct db_stmt *                      \
+	         : db_column_int64)((st), (i))
+#define COL_READ_INT(a, st, i)                                                 \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sqlite3_column_int, struct db_stmt *                        \
+	         : dbs_col_int)((st), (i))
+#define COL_READ_TEXT(a, st, i) col_text((a), (st), (i))
+#define COL_READ_DOUBLE(a, st, i)                                              \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sqlite3_column_double, struct db_stmt *                     \
+	         : db_column_double)((st), (i))
 #define COL_READ_TYPE(a, st, i)   col_post_type((st), (i))
 #define COL_READ_STATUS(a, st, i) col_post_status((st), (i))
 /* Column i as a post type or status by name; POST_POST or POST_DRAFT for
  * a name this binary does not know. */
-enum post_type col_post_type(sqlite3_stmt *st, int i);
-enum post_status col_post_status(sqlite3_stmt *st, int i);
+enum post_type sq_col_post_type(sqlite3_stmt *st, int i);
+enum post_status sq_col_post_status(sqlite3_stmt *st, int i);
+enum post_type dbs_col_post_type(struct db_stmt *st, int i);
+enum post_status dbs_col_post_status(struct db_stmt *st, int i);
+#define col_post_type(st, i)                                                   \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_col_post_type, struct db_stmt *                          \
+	         : dbs_col_post_type)((st), (i))
+#define col_post_status(st, i)                                                 \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_col_post_status, struct db_stmt *                        \
+	         : dbs_col_post_status)((st), (i))
 
 /*
  * The columns post_row() reads: a query selects "SELECT " POST_COLS
@@ -363,8 +403,14 @@ enum post_col { POST_COLUMNS(POST_COL_ENUM, POST_COL_ENUM) POST_NCOLS };
 int search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
                      const char *text, struct error *e);
 
-/* One row of POST_COLS into p (tags not filled). */
-void post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
+/* One row of POST_COLS into p (tags not filled), from either kind of
+ * statement. */
+void sq_post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
+void dbs_post_row(struct arena *a, struct db_stmt *st, struct post *p);
+#define post_row(a, st, p)                                                     \
+	_Generic((st), sqlite3_stmt *                                          \
+	         : sq_post_row, struct db_stmt *                               \
+	         : dbs_post_row)((a), (st), (p))
 /* p's tags, in a. */
 int post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e);
 /* Step st once into *out, tags filled; ERR_NOT_FOUND when no row. */

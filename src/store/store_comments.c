@@ -53,7 +53,7 @@ static const char SQL_COMMENT_ADD[] =
 	"author_name, author_email, author_url, body_src, body_html, status, "
 	"created_at, activity_at, token_hash, notify, body_hash, spam_score, "
 	"ip_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, "
-	"?12, ?13, ?14, ?15, ?16)";
+	"?12, ?13, ?14, ?15, ?16) RETURNING id";
 static const char SQL_COMMENT_SELF_THREAD[] =
 	"UPDATE comments SET thread_id = id WHERE id = ?1";
 static const char SQL_COMMENT_GET[] =

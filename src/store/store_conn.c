@@ -1,9 +1,17 @@
 /*
- * The connections under a store on SQLite: WAL, a busy timeout, foreign
- * keys, defensive mode, prepared statements only (cached per connection),
- * one writer connection behind a mutex and one read connection per
- * thread; transactions, the scopes that say which posts a change touched,
- * and the one-statement reads and writes every store file goes through.
+ * The connections under a store: prepared statements only (cached per
+ * connection), one writer connection behind a mutex and one read
+ * connection per thread; transactions, the scopes that say which posts a
+ * change touched, and the one-statement reads and writes every store file
+ * goes through.
+ *
+ * Transactions, scopes, write_one/write_step, rd_prep and count_one go
+ * through the driver (db.h, decision 092), so they serve either engine.
+ * What is still SQLite's alone is named so: conn_open and reader_get's
+ * PRAGMAs (opening a file: WAL, a busy timeout, defensive mode; a
+ * PostgreSQL store will open its connections elsewhere), conn_exec, and
+ * conn_stmt, rd_open and sq_write_step, which serve the files not yet
+ * moved onto the driver and go with the last of them.
  */
 #include <assert.h>
 #include <pthread.h>
@@ -120,6 +128,12 @@ conn_prep(struct conn *c, const char *sql, struct error *e)
 	return NULL;
 }
 
+enum db_engine
+store_engine(const struct store *s)
+{
+	return db_engine(s->w.d);
+}
+
 /* ---- locking ---------------------------------------------------------- */
 
 int
@@ -154,7 +168,7 @@ post_slot(struct store *s, int64_t id)
 static void
 changes_publish(struct store *s)
 {
-	long long changes = sqlite3_total_changes64(s->w.db);
+	long long changes = db_total_changes(s->w.d);
 	long long n = changes - s->changes_seen;
 
 	if (n != 0 && n == s->scoped_changes && s->nscope <= SCOPE_POSTS) {
@@ -184,13 +198,13 @@ scope_open(struct store *s)
 {
 	writer_lock(s);
 	s->scoping++;
-	return sqlite3_total_changes64(s->w.db);
+	return db_total_changes(s->w.d);
 }
 
 void
 scope_close(struct store *s, long long mark, int64_t post_id)
 {
-	s->scoped_changes += sqlite3_total_changes64(s->w.db) - mark;
+	s->scoped_changes += db_total_changes(s->w.d) - mark;
 	if (post_id != 0 && s->nscope <= SCOPE_POSTS) {
 		int i = 0;
 
@@ -256,43 +270,27 @@ reader_get(struct store *s, int *locked, struct error *e)
 	return c;
 }
 
-static const char SQL_READ_BEGIN[] = "BEGIN";
-
-static const char SQL_READ_END[] = "COMMIT";
-
-/* Run a statement of no rows on a reader; e may be NULL. */
-static int
-read_step(struct conn *c, const char *sql, struct error *e)
-{
-	struct error ignored;
-	sqlite3_stmt *st = conn_stmt(c, sql, e ? e : &ignored);
-	int step;
-
-	if (st == NULL)
-		return -1;
-	step = sqlite3_step(st);
-	stmt_done(st);
-	if (step != SQLITE_DONE)
-		return db_error(e ? e : &ignored, c->db, "read transaction");
-	return 0;
-}
-
 /* Inside the page's read transaction (store_read_begin) both do
- * nothing: its snapshot is the one to read. */
+ * nothing: its snapshot is the one to read.  (SQLite's driver keeps its
+ * BEGIN and COMMIT prepared: a page may take several snapshots.) */
 int
 reader_begin(struct conn *c, struct error *e)
 {
 	if (c->reading)
 		return 0;
-	return read_step(c, SQL_READ_BEGIN, e);
+	return db_begin(c->d, DB_READ, e);
 }
 
 int
 reader_end(struct conn *c, struct error *e)
 {
-	if (c->reading || sqlite3_get_autocommit(c->db))
+	if (c->reading || !db_in_txn(c->d))
 		return 0;
-	return read_step(c, SQL_READ_END, e);
+	if (db_commit(c->d, e) == -1) {
+		db_rollback(c->d, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -309,7 +307,7 @@ store_begin(struct store *s, struct error *e)
 	if (s->depth++ == 0) {
 		s->owner = pthread_self();
 		s->failed = 0;
-		if (conn_exec(&s->w, "BEGIN IMMEDIATE", e) == -1) {
+		if (db_begin(s->w.d, DB_WRITE, e) == -1) {
 			s->depth--;
 			writer_unlock(s);
 			return -1;
@@ -325,10 +323,10 @@ store_commit(struct store *s, struct error *e)
 
 	if (--s->depth == 0) {
 		if (s->failed) {
-			conn_exec(&s->w, "ROLLBACK", NULL);
+			db_rollback(s->w.d, NULL);
 			rc = error_set(e, ERR_IO, "transaction rolled back");
-		} else if (conn_exec(&s->w, "COMMIT", e) == -1) {
-			conn_exec(&s->w, "ROLLBACK", NULL);
+		} else if (db_commit(s->w.d, e) == -1) {
+			db_rollback(s->w.d, NULL);
 			rc = -1;
 		}
 	}
@@ -340,7 +338,7 @@ void
 store_rollback(struct store *s)
 {
 	if (--s->depth == 0)
-		conn_exec(&s->w, "ROLLBACK", NULL);
+		db_rollback(s->w.d, NULL);
 	else
 		s->failed = 1;
 	writer_unlock(s);
@@ -349,22 +347,58 @@ store_rollback(struct store *s)
 /* ---- one-statement writes -------------------------------------------- */
 
 /*
- * Run a prepared write on the writer; the binder fills the parameters.
- * Returns 0 and the new rowid in *id (when id is not NULL), or -1.
+ * Run a prepared write on the writer, stepped to its end.  Returns 0, or
+ * -1 with e.  With id, the write's first row's column 0 goes to *id: its
+ * SQL ends in RETURNING id (decision 091), and *id is 0 when it returned
+ * no row (ON CONFLICT DO NOTHING).
  */
-int
-write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
+static int
+step_write(struct db_stmt *st, const char *what, int64_t *id, int64_t *changes,
            struct error *e)
+{
+	int rc = db_step(st, what, e);
+
+	/* A failed write leaves *id as it was. */
+	if (id != NULL && rc != -1) {
+		/* Asked for an id of SQL that returns none: a mistake. */
+		assert(db_column_count(st) > 0);
+		*id = rc == 1 ? db_column_int64(st, 0) : 0;
+	}
+	while (rc == 1)
+		rc = db_step(st, what, e);
+	/* Known at the end, gone with the reset. */
+	if (rc == 0 && changes != NULL)
+		*changes = db_changes(st);
+	stmt_done(st);
+	return rc;
+}
+
+int
+dbs_write_step(struct store *s, struct db_stmt *st, const char *what,
+               int64_t *id, struct error *e)
+{
+	(void)s; /* the writer st was prepared on */
+	return step_write(st, what, id, NULL, e);
+}
+
+/* The same for the files still on sqlite3_stmt (decision 092). */
+int
+sq_write_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id,
+              struct error *e)
 {
 	int rc = sqlite3_step(st);
 
+	if (id != NULL && (rc == SQLITE_ROW || rc == SQLITE_DONE)) {
+		assert(sqlite3_column_count(st) > 0);
+		*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	}
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
 		db_error(e, s->w.db, what);
 		stmt_done(st);
 		return -1;
 	}
-	if (id != NULL)
-		*id = sqlite3_last_insert_rowid(s->w.db);
 	stmt_done(st);
 	return 0;
 }
@@ -374,11 +408,11 @@ static int
 write_v(struct store *s, const char *sql, const char *what, int64_t *id,
         int64_t *changes, struct error *e, const char *types, va_list ap)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = -1;
 
 	writer_lock(s);
-	st = conn_stmt(&s->w, sql, e);
+	st = conn_prep(&s->w, sql, e);
 	if (st != NULL) {
 		for (int i = 0; types[i] != '\0'; i++) {
 			switch (types[i]) {
@@ -386,11 +420,10 @@ write_v(struct store *s, const char *sql, const char *what, int64_t *id,
 				bind_text(st, i + 1, va_arg(ap, const char *));
 				break;
 			case 'i':
-				sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+				db_bind_int64(st, i + 1, va_arg(ap, int));
 				break;
 			case 'l':
-				sqlite3_bind_int64(st, i + 1,
-				                   va_arg(ap, int64_t));
+				db_bind_int64(st, i + 1, va_arg(ap, int64_t));
 				break;
 			case 'n':
 				bind_id(st, i + 1, va_arg(ap, int64_t));
@@ -399,9 +432,7 @@ write_v(struct store *s, const char *sql, const char *what, int64_t *id,
 				assert(!"bad type in write_one");
 			}
 		}
-		rc = write_step(s, st, what, id, e);
-		if (rc == 0 && changes != NULL)
-			*changes = sqlite3_changes64(s->w.db);
+		rc = step_write(st, what, id, changes, e);
 	}
 	writer_unlock(s);
 	return rc;
@@ -410,7 +441,7 @@ write_v(struct store *s, const char *sql, const char *what, int64_t *id,
 /*
  * One statement on the writer, its parameters bound from types: 's' text
  * (NULL binds NULL), 'i' int, 'l' int64_t, 'n' id (int64_t, 0 binds NULL).
- * The new rowid goes to *id when id is not NULL.
+ * With id, the SQL ends in RETURNING id (as write_step's).
  */
 int
 write_one(struct store *s, const char *sql, const char *what, int64_t *id,
@@ -466,7 +497,7 @@ store_read_begin(struct store *s)
 	if (c == NULL || c->reading)
 		return;
 	c->read_gen = store_generation(s);
-	c->reading = read_step(c, SQL_READ_BEGIN, NULL) == 0;
+	c->reading = db_begin(c->d, DB_READ, NULL) == 0;
 }
 
 int
@@ -550,23 +581,24 @@ count_one(struct store *s, const char *sql, const char *text, int64_t num,
 {
 	int locked, rc = -1;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*n = 0;
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, sql, e);
+	st = conn_prep(c, sql, e);
 	if (st == NULL)
 		goto out;
 	if (text != NULL)
 		bind_text(st, 1, text);
 	else
-		sqlite3_bind_int64(st, 1, num);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
+		db_bind_int64(st, 1, num);
+	rc = db_step(st, "count", e);
+	if (rc == 1) {
+		*n = db_column_int64(st, 0);
 		rc = 0;
-	} else
-		db_error(e, c->db, "count");
+	} else if (rc == 0)
+		rc = error_set(e, ERR_IO, "count: no row");
 	stmt_done(st);
 out:
 	reader_put(s, locked);

@@ -26,7 +26,7 @@ static const char SQL_USER_SET_LEGACY[] =
 	"AND NOT EXISTS (SELECT 1 FROM users WHERE legacy_id = ?2)";
 static const char SQL_USER_ADD[] =
 	"INSERT INTO users(login, name, email, role, pw_hash, created_at, "
-	"legacy_id) VALUES (?1, ?2, ?3, 'author', NULL, ?4, ?5)";
+	"legacy_id) VALUES (?1, ?2, ?3, 'author', NULL, ?4, ?5) RETURNING id";
 
 static const char SQL_SECTION_BY_LEGACY[] =
 	"SELECT id FROM sections WHERE legacy_id = ?1";
@@ -36,7 +36,7 @@ static const char SQL_SECTION_ADD[] =
 	"INSERT INTO sections(slug, name, kind, position, description, "
 	"legacy_id, parent_id) VALUES (?1, ?2, 'posts', "
 	"(SELECT coalesce(max(position), 0) + 1 FROM sections), ?3, ?4, "
-	"(SELECT id FROM sections WHERE slug = ?5))";
+	"(SELECT id FROM sections WHERE slug = ?5)) RETURNING id";
 /* A section no import made and no post is in yet (a new site's default
  * section, one added by hand for the import): the import's own. */
 static const char SQL_SECTION_ADOPT[] =
@@ -53,7 +53,7 @@ static const char SQL_TAG_BY_LEGACY[] =
 static const char SQL_TAG_BY_SLUG[] = "SELECT id FROM tags WHERE slug = ?1";
 static const char SQL_TAG_ADD[] =
 	"INSERT INTO tags(slug, name, description, legacy_id) "
-	"VALUES (?1, ?2, ?3, ?4)";
+	"VALUES (?1, ?2, ?3, ?4) RETURNING id";
 static const char SQL_TAG_SET_LEGACY[] =
 	"UPDATE tags SET legacy_id = ?2 WHERE id = ?1 AND legacy_id IS NULL "
 	"AND NOT EXISTS (SELECT 1 FROM tags WHERE legacy_id = ?2)";
@@ -64,7 +64,7 @@ static const char SQL_TERM_BY_SLUG[] =
 	"SELECT id FROM terms WHERE taxonomy = ?1 AND slug = ?2";
 static const char SQL_TERM_ADD[] =
 	"INSERT INTO terms(taxonomy, slug, name, description, parent_slug, "
-	"legacy_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	"legacy_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
 static const char SQL_TERM_SET_LEGACY[] =
 	"UPDATE terms SET legacy_id = ?2 WHERE id = ?1 AND legacy_id IS NULL "
 	"AND NOT EXISTS (SELECT 1 FROM terms WHERE legacy_id = ?2)";
@@ -83,7 +83,8 @@ static const char SQL_POST_ADD[] =
 	"comments_open, sticky, activity_at, legacy_id, legacy_guid, "
 	"legacy_parent, private, password, protected_html, comment_count) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'html', ?8, ?9, ?10, ?11, ?12, "
-	"?13, max(?10, ?11, ?20), ?14, ?15, ?16, ?17, ?18, ?19, ?21)";
+	"?13, max(?10, ?11, ?20), ?14, ?15, ?16, ?17, ?18, ?19, ?21) "
+	"RETURNING id";
 static const char SQL_POST_SECTION_ADD[] =
 	"INSERT OR IGNORE INTO post_sections(post_id, section_id) "
 	"VALUES (?1, ?2)";
@@ -113,14 +114,15 @@ static const char SQL_COMMENT_ADD[] =
 	"author_url, user_id, body_src, body_html, status, created_at, "
 	"activity_at, legacy_id, legacy_parent, parent_id) VALUES (?1, ?2, 0, "
 	"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, (SELECT c.id "
-	"FROM comments c WHERE c.legacy_id = ?12 AND c.post_id = ?2))";
+	"FROM comments c WHERE c.legacy_id = ?12 AND c.post_id = ?2)) "
+	"RETURNING id";
 /* One the importer joined up (c->threaded): every column final. */
 static const char SQL_COMMENT_ADD_THREADED[] =
 	"INSERT INTO comments(id, post_id, depth, author_name, author_email, "
 	"author_url, user_id, body_src, body_html, status, created_at, "
 	"activity_at, legacy_id, legacy_parent, parent_id, thread_id, "
 	"reply_count) VALUES (?1, ?2, ?13, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	"?14, ?11, ?12, ?15, coalesce(?16, ?1), ?17)";
+	"?14, ?11, ?12, ?15, coalesce(?16, ?1), ?17) RETURNING id";
 static const char SQL_COMMENT_OWN_THREAD[] =
 	"UPDATE comments SET thread_id = id WHERE id = ?1";
 static const char SQL_PINGBACK_BY_LEGACY[] =
@@ -128,7 +130,7 @@ static const char SQL_PINGBACK_BY_LEGACY[] =
 static const char SQL_PINGBACK_ADD[] =
 	"INSERT INTO pingbacks(post_id, type, author_name, author_url, body, "
 	"status, created_at, legacy_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	"?8)";
+	"?8) RETURNING id";
 static const char SQL_COMMENT_META_ADD[] =
 	"INSERT INTO comment_meta(comment_id, key, value) VALUES (?1, ?2, ?3)";
 
@@ -137,7 +139,8 @@ static const char SQL_MEDIA_BY_LEGACY[] =
 static const char SQL_MEDIA_BY_PATH[] = "SELECT id FROM media WHERE path = ?1";
 static const char SQL_MEDIA_ADD[] =
 	"INSERT INTO media(path, mime, bytes, title, created_at, remote_url, "
-	"legacy_id, legacy_parent) VALUES (?1, ?2, 0, ?3, ?4, ?1, ?5, ?6)";
+	"legacy_id, legacy_parent) VALUES (?1, ?2, 0, ?3, ?4, ?1, ?5, ?6) "
+	"RETURNING id";
 
 static const char SQL_LEGACY_PATH_ADD[] =
 	"INSERT OR IGNORE INTO legacy_paths(path, post_id, media_id, url) "

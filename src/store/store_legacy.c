@@ -1,9 +1,8 @@
 /*
- * posts.h on SQLite: where the links of a site imported from WordPress
- * lead now (legacy_paths, and the legacy ids of posts and media, from
- * migration 009).  On the reader's path: every 404 asks here first.
+ * posts.h through the store's driver (db.h): where the links of a site imported
+ * from WordPress lead now (legacy_paths, and the legacy ids of posts and media,
+ * from migration 009).  On the reader's path: every 404 asks here first.
  */
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "internal.h"
@@ -38,28 +37,26 @@ read_target(struct store *s, struct arena *a, const char *sql,
 {
 	int locked, rc = -1, step;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*post_id = 0;
 	*url = "";
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, sql, e);
+	st = conn_prep(c, sql, e);
 	if (st == NULL)
 		goto out;
 	if (*types == 's')
 		bind_text(st, 1, text);
 	else
-		sqlite3_bind_int64(st, 1, num);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*post_id = sqlite3_column_int64(st, 0);
+		db_bind_int64(st, 1, num);
+	step = db_step(st, "legacy link", e);
+	if (step == 1) {
+		*post_id = db_column_int64(st, 0);
 		*url = col_text(a, st, 1);
 		rc = 0;
-	} else if (step == SQLITE_DONE)
+	} else if (step == 0)
 		error_set(e, ERR_NOT_FOUND, "no legacy link");
-	else
-		db_error(e, c->db, "legacy link");
 	stmt_done(st);
 out:
 	reader_put(s, locked);

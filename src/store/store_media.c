@@ -1,7 +1,7 @@
 /*
- * media.h on SQLite: the media library's rows (migration 018).
+ * media.h through the store's driver (db.h): the media library's rows
+ * (migration 018).
  */
-#include <sqlite3.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -17,63 +17,90 @@
 static const char SQL_MEDIA_PUT[] =
 	"INSERT INTO media(path, mime, bytes, sha256, width, height, "
 	"duration_s, title, alt, created_at) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id";
 static const char SQL_MEDIA_BY_SHA[] = MEDIA_COLS "WHERE m.sha256 = ?1";
 static const char SQL_MEDIA_GET[] = MEDIA_COLS "WHERE m.id = ?1";
 static const char SQL_MEDIA_BY_PATH[] = MEDIA_COLS "WHERE m.path = ?1";
+/*
+ * Whether text holds a bound string is instr(text, s) > 0 on SQLite and
+ * strpos(text, s) > 0 on PostgreSQL (the same arguments; LIKE would need
+ * the string's % and _ escaped): the statements that ask it are made
+ * twice from one macro, SQL_X and SQL_X_PG, chosen by ENGINE_SQL.
+ */
+#define HAS_SQLITE "instr"
+#define HAS_PG     "strpos"
 /* Where a file is used: a body naming its path (variants share it as a
  * prefix, less the extension), a featured image, a book's files, an
  * episode's audio. */
-#define MEDIA_USED_BY                                                          \
+#define MEDIA_USES(HAS)                                                        \
 	"SELECT p.id, p.title FROM posts p WHERE p.featured_media_id = ?1 "    \
-	"OR instr(p.body_src, ?2) > 0 OR instr(p.body_html, ?2) > 0 "          \
+	"OR " HAS "(p.body_src, ?2) > 0 OR " HAS "(p.body_html, ?2) > 0 "      \
 	"OR p.id IN (SELECT post_id FROM books WHERE cover_media_id = ?1 "     \
 	"OR epub_media_id = ?1 OR pdf_media_id = ?1) "                         \
-	"OR p.id IN (SELECT post_id FROM episodes WHERE "                      \
-	"instr(audio_url, ?2) > 0) "
-static const char SQL_MEDIA_USES[] = MEDIA_USED_BY "ORDER BY p.id LIMIT ?3";
-static const char SQL_MEDIA_LIST[] =
-	MEDIA_COLS "WHERE ?1 = '' OR instr(lower(m.title), lower(?1)) > 0 "
-		   "OR instr(lower(m.alt), lower(?1)) > 0 "
-		   "ORDER BY m.id DESC LIMIT ?2 OFFSET ?3";
+	"OR p.id IN (SELECT post_id FROM episodes WHERE " HAS "(audio_url, "   \
+	"?2) > 0) ORDER BY p.id LIMIT ?3"
+static const char SQL_MEDIA_USES[] = MEDIA_USES(HAS_SQLITE);
+static const char SQL_MEDIA_USES_PG[] = MEDIA_USES(HAS_PG);
+/* The library's search: lower() folds ASCII only on SQLite, all of
+ * Unicode on PostgreSQL, so there a title's É also finds é. */
+#define MEDIA_LIST(HAS)                                                        \
+	MEDIA_COLS "WHERE ?1 = '' OR " HAS "(lower(m.title), lower(?1)) > 0 "  \
+		   "OR " HAS "(lower(m.alt), lower(?1)) > 0 "                  \
+		   "ORDER BY m.id DESC LIMIT ?2 OFFSET ?3"
+static const char SQL_MEDIA_LIST[] = MEDIA_LIST(HAS_SQLITE);
+static const char SQL_MEDIA_LIST_PG[] = MEDIA_LIST(HAS_PG);
 static const char SQL_MEDIA_ALT[] = "UPDATE media SET alt = ?2 WHERE id = ?1";
 static const char SQL_MEDIA_DELETE[] = "DELETE FROM media WHERE id = ?1";
 static const char SQL_MEDIA_FILL[] =
 	"UPDATE media SET path = ?2, mime = ?3, bytes = ?4, sha256 = ?5, "
 	"width = ?6, height = ?7 WHERE id = ?1";
+/* A constant needle: LIKE, with no case in ':' and '/', reads the same on
+ * both engines. */
 static const char SQL_MEDIA_REMOTE[] =
-	"SELECT id, path FROM media WHERE instr(path, '://') > 0 ORDER BY id";
-static const char SQL_MEDIA_BODIES[] =
-	"SELECT id, body_format, body_src, body_html, protected_html "
-	"FROM posts WHERE instr(body_src, ?1) > 0 OR instr(body_html, ?1) > 0 "
-	"OR instr(protected_html, ?1) > 0 ORDER BY id";
+	"SELECT id, path FROM media WHERE path LIKE '%://%' ORDER BY id";
+#define MEDIA_BODIES(HAS)                                                      \
+	"SELECT id, body_format, body_src, body_html, protected_html "         \
+	"FROM posts WHERE " HAS "(body_src, ?1) > 0 OR " HAS "(body_html, "    \
+	"?1) > 0 OR " HAS "(protected_html, ?1) > 0 ORDER BY id"
+static const char SQL_MEDIA_BODIES[] = MEDIA_BODIES(HAS_SQLITE);
+static const char SQL_MEDIA_BODIES_PG[] = MEDIA_BODIES(HAS_PG);
 static const char SQL_MEDIA_BODY_SET[] =
 	"UPDATE posts SET body_src = ?2, body_html = ?3, protected_html = ?4 "
 	"WHERE id = ?1";
+/*
+ * An imported post's featured image, from WordPress's _thumbnail_id meta:
+ * SQLite's CAST reads the digits a value begins with (0 for none), where
+ * PostgreSQL's refuses the whole UPDATE for one bad value; there the
+ * leading digits are cut out first (none: NULL, matching nothing).
+ */
+#define FEATURED_FROM_META(LEGACY_ID)                                          \
+	"UPDATE posts SET featured_media_id = (SELECT m.id FROM post_meta pm " \
+	"JOIN media m ON m.legacy_id = " LEGACY_ID " "                         \
+	"WHERE pm.post_id = posts.id AND pm.key = '_thumbnail_id' "            \
+	"ORDER BY pm.id LIMIT 1) "                                             \
+	"WHERE featured_media_id IS NULL AND id IN "                           \
+	"(SELECT post_id FROM post_meta WHERE key = '_thumbnail_id')"
 static const char SQL_FEATURED_FROM_META[] =
-	"UPDATE posts SET featured_media_id = (SELECT m.id FROM post_meta pm "
-	"JOIN media m ON m.legacy_id = CAST(pm.value AS INTEGER) "
-	"WHERE pm.post_id = posts.id AND pm.key = '_thumbnail_id' "
-	"ORDER BY pm.id LIMIT 1) "
-	"WHERE featured_media_id IS NULL AND id IN "
-	"(SELECT post_id FROM post_meta WHERE key = '_thumbnail_id')";
+	FEATURED_FROM_META("CAST(pm.value AS INTEGER)");
+static const char SQL_FEATURED_FROM_META_PG[] = FEATURED_FROM_META(
+	"CAST(substring(pm.value from '^[0-9]{1,18}') AS BIGINT)");
 static const char SQL_FEATURED_SET[] =
 	"UPDATE posts SET featured_media_id = ?2 WHERE id = ?1";
 
 static void
-media_row_read(struct arena *a, sqlite3_stmt *st, struct media_row *r)
+media_row_read(struct arena *a, struct db_stmt *st, struct media_row *r)
 {
-	r->id = sqlite3_column_int64(st, 0);
+	r->id = db_column_int64(st, 0);
 	r->path = col_text(a, st, 1);
 	r->mime = col_text(a, st, 2);
-	r->bytes = sqlite3_column_int64(st, 3);
+	r->bytes = db_column_int64(st, 3);
 	r->sha256 = col_text(a, st, 4);
-	r->width = sqlite3_column_int(st, 5);
-	r->height = sqlite3_column_int(st, 6);
-	r->duration_s = sqlite3_column_int64(st, 7);
+	r->width = (int)db_column_int64(st, 5);
+	r->height = (int)db_column_int64(st, 6);
+	r->duration_s = db_column_int64(st, 7);
 	r->title = col_text(a, st, 8);
 	r->alt = col_text(a, st, 9);
-	r->created_at = sqlite3_column_int64(st, 10);
+	r->created_at = db_column_int64(st, 10);
 }
 
 int
@@ -91,7 +118,7 @@ media_one(struct store *s, struct arena *a, const char *sql, const char *text,
           int64_t num, struct media_row *out, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, sql, e);
+	struct db_stmt *st = rd_prep(&q, s, sql, e);
 	int rc;
 
 	if (st == NULL)
@@ -99,7 +126,7 @@ media_one(struct store *s, struct arena *a, const char *sql, const char *text,
 	if (text != NULL)
 		bind_text(st, 1, text);
 	else
-		sqlite3_bind_int64(st, 1, num);
+		db_bind_int64(st, 1, num);
 	rc = rd_step(&q, "reading media", e);
 	if (rc == 1)
 		media_row_read(a, st, out);
@@ -147,7 +174,7 @@ store_media_uses(struct store *s, struct arena *a, int64_t id, int max,
 {
 	struct media_row m;
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 0, tcap = 0;
 	int rc;
 
@@ -156,16 +183,16 @@ store_media_uses(struct store *s, struct arena *a, int64_t id, int max,
 	*n = 0;
 	if (store_media_get(s, a, id, &m, e) == -1)
 		return -1;
-	st = rd_open(&q, s, SQL_MEDIA_USES, e);
+	st = rd_prep(&q, s, ENGINE_SQL(s, SQL_MEDIA_USES), e);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	bind_text(st, 2, media_stem(a, m.path));
-	sqlite3_bind_int(st, 3, max);
+	db_bind_int64(st, 3, max);
 	while ((rc = rd_step(&q, "reading where media is used", e)) == 1) {
 		*ids = arena_grow(a, *ids, &cap, *n, sizeof(**ids));
 		*titles = arena_grow(a, *titles, &tcap, *n, sizeof(**titles));
-		(*ids)[*n] = sqlite3_column_int64(st, 0);
+		(*ids)[*n] = db_column_int64(st, 0);
 		(*titles)[*n] = col_text(a, st, 1);
 		(*n)++;
 	}
@@ -178,7 +205,7 @@ store_media_list(struct store *s, struct arena *a, const char *q, int limit,
                  int offset, struct media_row **out, size_t *n, struct error *e)
 {
 	struct rd r;
-	sqlite3_stmt *st = rd_open(&r, s, SQL_MEDIA_LIST, e);
+	struct db_stmt *st = rd_prep(&r, s, ENGINE_SQL(s, SQL_MEDIA_LIST), e);
 	size_t cap = 0;
 	int rc;
 
@@ -187,8 +214,8 @@ store_media_list(struct store *s, struct arena *a, const char *q, int limit,
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, q != NULL ? q : "");
-	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int(st, 3, offset);
+	db_bind_int64(st, 2, limit);
+	db_bind_int64(st, 3, offset);
 	while ((rc = rd_step(&r, "listing media", e)) == 1) {
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		media_row_read(a, st, &(*out)[(*n)++]);
@@ -262,7 +289,7 @@ store_media_remote(struct store *s, struct arena *a, struct media_remote **out,
                    size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_MEDIA_REMOTE, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_MEDIA_REMOTE, e);
 	size_t cap = 0;
 	int rc;
 
@@ -272,7 +299,7 @@ store_media_remote(struct store *s, struct arena *a, struct media_remote **out,
 		return -1;
 	while ((rc = rd_step(&q, "listing imported media", e)) == 1) {
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
-		(*out)[*n].id = sqlite3_column_int64(st, 0);
+		(*out)[*n].id = db_column_int64(st, 0);
 		(*out)[*n].url = col_text(a, st, 1);
 		(*n)++;
 	}
@@ -285,7 +312,7 @@ store_media_bodies(struct store *s, struct arena *a, const char *needle,
                    struct media_body **out, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_MEDIA_BODIES, e);
+	struct db_stmt *st = rd_prep(&q, s, ENGINE_SQL(s, SQL_MEDIA_BODIES), e);
 	size_t cap = 0;
 	int rc;
 
@@ -299,7 +326,7 @@ store_media_bodies(struct store *s, struct arena *a, const char *needle,
 
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		b = &(*out)[(*n)++];
-		b->id = sqlite3_column_int64(st, 0);
+		b->id = db_column_int64(st, 0);
 		b->format = col_text(a, st, 1);
 		b->src = col_text(a, st, 2);
 		b->html = col_text(a, st, 3);
@@ -320,6 +347,6 @@ store_media_body_set(struct store *s, const struct media_body *b,
 int
 store_media_featured_from_meta(struct store *s, int64_t *n, struct error *e)
 {
-	return write_count(s, SQL_FEATURED_FROM_META, "setting featured images",
-	                   n, e, "");
+	return write_count(s, ENGINE_SQL(s, SQL_FEATURED_FROM_META),
+	                   "setting featured images", n, e, "");
 }

@@ -1,9 +1,9 @@
 /*
- * notify.h on SQLite: reply notifications.  What notify/ needs to decide
- * whether a reply is worth a message (the reply, its parent and the post
- * in one row), and the outbox the sender thread works through.
+ * notify.h through the store's driver (db.h): reply notifications.  What
+ * notify/ needs to decide whether a reply is worth a message (the reply, its
+ * parent and the post in one row), and the outbox the sender thread works
+ * through.
  */
-#include <sqlite3.h>
 #include <string.h>
 
 #include "internal.h"
@@ -48,9 +48,9 @@ static const char SQL_NOTIFY_OFF[] =
 	"UPDATE comments SET notify = 0 WHERE id = ?1 AND notify <> 0";
 
 static int
-status_of(const char *const *names, int n, sqlite3_stmt *st, int i)
+status_of(const char *const *names, int n, struct db_stmt *st, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(st, i);
+	const char *v = db_column_text(st, i, NULL);
 
 	return v == NULL ? -1 : enum_lookup(names, n, v);
 }
@@ -61,19 +61,19 @@ store_reply_notice(struct store *s, struct arena *a, int64_t reply_id,
 {
 	int locked, rc = -1, step, k;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	memset(out, 0, sizeof(*out));
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_REPLY_NOTICE, e);
+	st = conn_prep(c, SQL_REPLY_NOTICE, e);
 	if (st == NULL)
 		goto out;
-	sqlite3_bind_int64(st, 1, reply_id);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		out->reply_id = sqlite3_column_int64(st, 0);
-		out->parent_id = sqlite3_column_int64(st, 1);
+	db_bind_int64(st, 1, reply_id);
+	step = db_step(st, "reply notice", e);
+	if (step == 1) {
+		out->reply_id = db_column_int64(st, 0);
+		out->parent_id = db_column_int64(st, 1);
 		k = status_of(comment_status_names, COMMENT_STATUS__MAX, st, 2);
 		out->status = k < 0 ? COMMENT_PENDING : (enum comment_status)k;
 		out->author_name = col_text(a, st, 3);
@@ -82,22 +82,20 @@ store_reply_notice(struct store *s, struct arena *a, int64_t reply_id,
 		k = status_of(comment_status_names, COMMENT_STATUS__MAX, st, 6);
 		out->parent_status =
 			k < 0 ? COMMENT_PENDING : (enum comment_status)k;
-		out->parent_notify = sqlite3_column_int(st, 7);
+		out->parent_notify = (int)db_column_int64(st, 7);
 		out->parent_email = col_text(a, st, 8);
-		out->post.id = sqlite3_column_int64(st, 9);
+		out->post.id = db_column_int64(st, 9);
 		k = status_of(post_type_names, POST_TYPE__MAX, st, 10);
 		out->post.type = k < 0 ? POST_POST : (enum post_type)k;
 		k = status_of(post_status_names, POST_STATUS__MAX, st, 11);
 		out->post.status = k < 0 ? POST_DRAFT : (enum post_status)k;
 		out->post.slug = col_text(a, st, 12);
 		out->post.title = col_text(a, st, 13);
-		out->post.published_at = sqlite3_column_int64(st, 14);
+		out->post.published_at = db_column_int64(st, 14);
 		rc = 0;
-	} else if (step == SQLITE_DONE)
+	} else if (step == 0)
 		error_set(e, ERR_NOT_FOUND, "no comment %lld",
 		          (long long)reply_id);
-	else
-		db_error(e, c->db, "reply notice");
 	stmt_done(st);
 out:
 	reader_put(s, locked);
@@ -108,25 +106,17 @@ int
 store_outbox_add(struct store *s, int64_t reply_id, const struct outbox_msg *m,
                  int64_t now, int *added, struct error *e)
 {
-	sqlite3_stmt *st;
+	int64_t changes = 0;
 	long long mark;
-	int rc = -1;
+	int rc;
 
 	*added = 0;
 	mark = scope_open(s);
-	st = conn_stmt(&s->w, SQL_OUTBOX_ADD, e);
-	if (st == NULL)
-		goto out;
-	bind_id(st, 1, reply_id);
-	bind_text(st, 2, m->to_addr);
-	bind_text(st, 3, m->subject);
-	bind_text(st, 4, m->body);
-	bind_text(st, 5, m->unsubscribe_url);
-	sqlite3_bind_int64(st, 6, now);
-	rc = write_step(s, st, "queueing mail", NULL, e);
+	rc = write_count(s, SQL_OUTBOX_ADD, "queueing mail", &changes, e,
+	                 "nssssl", reply_id, m->to_addr, m->subject, m->body,
+	                 m->unsubscribe_url, now);
 	if (rc == 0)
-		*added = sqlite3_changes(s->w.db) > 0;
-out:
+		*added = changes > 0;
 	scope_close(s, mark, 0);
 	return rc;
 }
@@ -137,30 +127,30 @@ store_outbox_due(struct store *s, struct arena *a, int64_t now,
                  size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (limit <= 0)
 		return 0; /* SQLite reads LIMIT -1 as "no limit" */
-	st = rd_open(&q, s, SQL_OUTBOX_DUE, e);
+	st = rd_prep(&q, s, SQL_OUTBOX_DUE, e);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, max_attempts);
-	sqlite3_bind_int(st, 3, limit);
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, max_attempts);
+	db_bind_int64(st, 3, limit);
 	*out = arena_zalloc(a, (size_t)limit * sizeof(**out));
 	while (*n < (size_t)limit && (rc = rd_step(&q, "outbox", e)) == 1) {
 		struct outbox_msg *m = &(*out)[*n];
 
-		m->id = sqlite3_column_int64(st, 0);
+		m->id = db_column_int64(st, 0);
 		m->to_addr = col_text(a, st, 1);
 		m->subject = col_text(a, st, 2);
 		m->body = col_text(a, st, 3);
 		m->unsubscribe_url = col_text(a, st, 4);
-		m->attempts = sqlite3_column_int(st, 5);
-		m->created_at = sqlite3_column_int64(st, 6);
+		m->attempts = (int)db_column_int64(st, 5);
+		m->created_at = db_column_int64(st, 6);
 		(*n)++;
 	}
 	rd_close(&q);

@@ -1,8 +1,7 @@
 /*
- * podcast.h on SQLite: episodes (audio, transcript, chapters), the
- * podcast feed's list, videos, books' downloads (migration 019).
+ * podcast.h through the store's driver (db.h): episodes (audio, transcript,
+ * chapters), the podcast feed's list, videos, books' downloads (migration 019).
  */
-#include <sqlite3.h>
 #include <string.h>
 
 #include "internal.h"
@@ -64,11 +63,16 @@ static const char SQL_VIDEO_THUMB_DONE[] =
 	"thumb_pending = 0, "
 	"duration_s = CASE WHEN ?5 > 0 THEN ?5 ELSE duration_s END "
 	"WHERE post_id = ?1 AND url = ?2 AND poster_url = ''";
+/* The casts give PostgreSQL the types a bare SELECT list leaves as text;
+ * on SQLite they change nothing (the values are bound as they are
+ * stored). */
 static const char SQL_DOWNLOAD_DAY[] =
 	"INSERT INTO book_downloads(post_id, file, day, n) "
-	"SELECT ?1, ?2, ?3, ?4 WHERE EXISTS "
+	"SELECT CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS BIGINT), "
+	"CAST(?4 AS BIGINT) WHERE EXISTS "
 	"(SELECT 1 FROM books WHERE post_id = ?1) "
-	"ON CONFLICT(post_id, file, day) DO UPDATE SET n = n + excluded.n";
+	"ON CONFLICT(post_id, file, day) DO UPDATE SET "
+	"n = book_downloads.n + excluded.n";
 static const char SQL_DOWNLOAD_TOTAL[] =
 	"UPDATE books SET downloads = downloads + ?2 WHERE post_id = ?1";
 static const char SQL_DOWNLOADS[] =
@@ -85,12 +89,12 @@ const struct store_stmt podcast_reader_stmts[] = {
 };
 
 static void
-episode_row(struct arena *a, sqlite3_stmt *st, int i, struct episode *ep)
+episode_row(struct arena *a, struct db_stmt *st, int i, struct episode *ep)
 {
 	ep->audio_url = col_text(a, st, i);
 	ep->audio_mime = col_text(a, st, i + 1);
-	ep->audio_bytes = sqlite3_column_int64(st, i + 2);
-	ep->duration_s = sqlite3_column_int64(st, i + 3);
+	ep->audio_bytes = db_column_int64(st, i + 2);
+	ep->duration_s = db_column_int64(st, i + 3);
 	ep->transcript_url = col_text(a, st, i + 4);
 	ep->transcript_type = col_text(a, st, i + 5);
 	ep->chapters_url = col_text(a, st, i + 6);
@@ -101,7 +105,7 @@ store_episode_get(struct store *s, struct arena *a, int64_t post_id,
                   struct episode *out, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_EPISODE_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_EPISODE_GET, e);
 	int rc;
 
 	out->audio_url = out->audio_mime = out->transcript_url = "";
@@ -109,7 +113,7 @@ store_episode_get(struct store *s, struct arena *a, int64_t post_id,
 	out->audio_bytes = out->duration_s = 0;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, post_id);
+	db_bind_int64(st, 1, post_id);
 	rc = rd_step(&q, "episode", e);
 	if (rc == 1)
 		episode_row(a, st, 0, out);
@@ -133,8 +137,8 @@ store_episodes_feed(struct store *s, struct arena *a, int64_t section_id,
                     size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st =
-		rd_open(&q, s,
+	struct db_stmt *st =
+		rd_prep(&q, s,
 	                section_id ? SQL_EPISODES_SECTION : SQL_EPISODES_ALL,
 	                e);
 	size_t cap = 0;
@@ -144,10 +148,10 @@ store_episodes_feed(struct store *s, struct arena *a, int64_t section_id,
 	*n = 0;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, limit);
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, limit);
 	if (section_id)
-		sqlite3_bind_int64(st, 3, section_id);
+		db_bind_int64(st, 3, section_id);
 	while ((rc = rd_step(&q, "episodes", e)) == 1) {
 		struct episode_item *it;
 
@@ -165,19 +169,19 @@ store_video_get(struct store *s, struct arena *a, int64_t post_id,
                 struct video *out, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_VIDEO_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_VIDEO_GET, e);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, post_id);
+	db_bind_int64(st, 1, post_id);
 	rc = rd_step(&q, "video", e);
 	if (rc == 1) {
 		out->url = col_text(a, st, 0);
 		out->poster_url = col_text(a, st, 1);
-		out->duration_s = sqlite3_column_int64(st, 2);
-		out->thumb_pending = sqlite3_column_int(st, 3);
+		out->duration_s = db_column_int64(st, 2);
+		out->thumb_pending = (int)db_column_int64(st, 3);
 		out->thumb_error = col_text(a, st, 4);
 	}
 	rd_close(&q);
@@ -202,7 +206,7 @@ store_video_thumb_next(struct store *s, struct arena *a, int64_t *post_id,
                        const char **url, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_VIDEO_THUMB_NEXT, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_VIDEO_THUMB_NEXT, e);
 	int rc;
 
 	*post_id = 0;
@@ -211,7 +215,7 @@ store_video_thumb_next(struct store *s, struct arena *a, int64_t *post_id,
 		return -1;
 	rc = rd_step(&q, "pending thumbnail", e);
 	if (rc == 1) {
-		*post_id = sqlite3_column_int64(st, 0);
+		*post_id = db_column_int64(st, 0);
 		*url = col_text(a, st, 1);
 	}
 	rd_close(&q);
@@ -257,16 +261,16 @@ store_book_downloads(struct store *s, int64_t post_id, int64_t *n,
                      struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_DOWNLOADS, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_DOWNLOADS, e);
 	int rc;
 
 	*n = 0;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, post_id);
+	db_bind_int64(st, 1, post_id);
 	rc = rd_step(&q, "downloads", e);
 	if (rc == 1)
-		*n = sqlite3_column_int64(st, 0);
+		*n = db_column_int64(st, 0);
 	rd_close(&q);
 	return rc == -1 ? -1 : 0;
 }

@@ -30,32 +30,69 @@ const char *const post_status_names[POST_STATUS__MAX] = {"draft", "pending",
                                                          "scheduled",
                                                          "published", "trash"};
 
-enum post_type
-col_post_type(sqlite3_stmt *st, int i)
+static enum post_type
+post_type_of(const char *name)
 {
-	int k = enum_lookup(post_type_names, POST_TYPE__MAX,
-	                    (const char *)sqlite3_column_text(st, i));
+	int k = enum_lookup(post_type_names, POST_TYPE__MAX, name);
 
 	return k < 0 ? POST_POST : (enum post_type)k;
 }
 
-enum post_status
-col_post_status(sqlite3_stmt *st, int i)
+static enum post_status
+post_status_of(const char *name)
 {
-	int k = enum_lookup(post_status_names, POST_STATUS__MAX,
-	                    (const char *)sqlite3_column_text(st, i));
+	int k = enum_lookup(post_status_names, POST_STATUS__MAX, name);
 
 	return k < 0 ? POST_DRAFT : (enum post_status)k;
 }
 
+enum post_type
+sq_col_post_type(sqlite3_stmt *st, int i)
+{
+	return post_type_of((const char *)sqlite3_column_text(st, i));
+}
+
+enum post_status
+sq_col_post_status(sqlite3_stmt *st, int i)
+{
+	return post_status_of((const char *)sqlite3_column_text(st, i));
+}
+
+enum post_type
+dbs_col_post_type(struct db_stmt *st, int i)
+{
+	return post_type_of(db_column_text(st, i, NULL));
+}
+
+enum post_status
+dbs_col_post_status(struct db_stmt *st, int i)
+{
+	return post_status_of(db_column_text(st, i, NULL));
+}
+
+int
+dbs_col_int(struct db_stmt *st, int i)
+{
+	return (int)db_column_int64(st, i);
+}
+
+/* The same body for both kinds of statement: COL_READ_* pick by type. */
+#define POST_COL_READ(f, k, b, sql) p->f = COL_READ_##k(a, st, PC_##f);
+
 void
-post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
+sq_post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
 {
 	memset(p, 0, sizeof(*p));
-#define POST_COL_READ(f, k, b, sql) p->f = COL_READ_##k(a, st, PC_##f);
 	POST_COLUMNS(POST_COL_READ, POST_COL_READ)
-#undef POST_COL_READ
 }
+
+void
+dbs_post_row(struct arena *a, struct db_stmt *st, struct post *p)
+{
+	memset(p, 0, sizeof(*p));
+	POST_COLUMNS(POST_COL_READ, POST_COL_READ)
+}
+#undef POST_COL_READ
 
 struct tag_pair {
 	const char *name, *slug;

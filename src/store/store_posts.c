@@ -21,7 +21,7 @@ static const char SQL_POST_ADD[] =
 	"author_id, published_at, updated_at, comments_open, sticky, "
 	"views_total, activity_at, submitter_name, submitter_email) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	"?15, ?16, max(?12, ?13), ?17, ?18)";
+	"?15, ?16, max(?12, ?13), ?17, ?18) RETURNING id";
 static const char SQL_POST_STATUS[] =
 	"UPDATE posts SET status = ?2, updated_at = ?3 WHERE id = ?1";
 
@@ -49,7 +49,7 @@ static const char SQL_PUBLISH_DUE[] =
 	"AND published_at <= ?1";
 static const char SQL_MEDIA_ADD[] =
 	"INSERT INTO media(path, mime, bytes, title, created_at) "
-	"VALUES (?1, ?2, ?3, ?4, ?5)";
+	"VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id";
 static const char SQL_BOOK_FILES[] =
 	"UPDATE books SET epub_media_id = coalesce(?2, epub_media_id), "
 	"pdf_media_id = coalesce(?3, pdf_media_id), "

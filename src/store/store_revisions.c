@@ -1,10 +1,9 @@
 /*
- * posts.h on SQLite: post revisions (migration 001's post_revisions, with
- * migration 008's version and autosave).  Every save from the admin adds
- * one (store_post_save); an autosave replaces the same editor's previous
- * autosave of the post, so only saves a person chose to make pile up.
+ * posts.h through the store's driver (db.h): post revisions (migration 001's
+ * post_revisions, with migration 008's version and autosave).  Every save from
+ * the admin adds one (store_post_save); an autosave replaces the same editor's
+ * previous autosave of the post, so only saves a person chose to make pile up.
  */
-#include <sqlite3.h>
 #include <string.h>
 
 #include "internal.h"
@@ -16,7 +15,7 @@ static const char SQL_REVISION_ADD[] =
 	"created_at, version, autosave) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_REVISION_DROP_AUTOSAVE[] =
 	"DELETE FROM post_revisions WHERE post_id = ?1 AND autosave = 1 "
-	"AND author_id IS ?2";
+	"AND author_id IS NOT DISTINCT FROM ?2";
 #define REVISION_FIELDS                                                        \
 	"r.id, r.post_id, coalesce(r.author_id, 0), r.version, r.created_at, " \
 	"r.title, coalesce(nullif(u.name, ''), u.login, ''), r.autosave "
@@ -48,17 +47,17 @@ store_revision_add(struct store *s, int64_t post_id, const char *title,
 }
 
 static void
-revision_row(struct arena *a, sqlite3_stmt *st, struct revision *r)
+revision_row(struct arena *a, struct db_stmt *st, struct revision *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_column_int64(st, 0);
-	r->post_id = sqlite3_column_int64(st, 1);
-	r->author_id = sqlite3_column_int64(st, 2);
-	r->version = sqlite3_column_int64(st, 3);
-	r->created_at = sqlite3_column_int64(st, 4);
+	r->id = db_column_int64(st, 0);
+	r->post_id = db_column_int64(st, 1);
+	r->author_id = db_column_int64(st, 2);
+	r->version = db_column_int64(st, 3);
+	r->created_at = db_column_int64(st, 4);
 	r->title = col_text(a, st, 5);
 	r->author_name = col_text(a, st, 6);
-	r->autosave = sqlite3_column_int(st, 7);
+	r->autosave = (int)db_column_int64(st, 7);
 	r->body_src = "";
 }
 
@@ -68,18 +67,18 @@ store_revision_list(struct store *s, struct arena *a, int64_t post_id,
                     struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (limit <= 0)
 		return 0;
-	st = rd_open(&q, s, SQL_REVISION_LIST, e);
+	st = rd_prep(&q, s, SQL_REVISION_LIST, e);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, post_id);
-	sqlite3_bind_int(st, 2, limit);
+	db_bind_int64(st, 1, post_id);
+	db_bind_int64(st, 2, limit);
 	*out = arena_alloc(a, (size_t)limit * sizeof(**out));
 	while ((rc = rd_step(&q, "revisions", e)) == 1 && *n < (size_t)limit)
 		revision_row(a, st, &(*out)[(*n)++]);
@@ -92,14 +91,14 @@ store_revision_get(struct store *s, struct arena *a, int64_t post_id,
                    int64_t id, struct revision *out, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_REVISION_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_REVISION_GET, e);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, post_id);
-	sqlite3_bind_int64(st, 2, id);
+	db_bind_int64(st, 1, post_id);
+	db_bind_int64(st, 2, id);
 	rc = rd_step(&q, "revision", e);
 	if (rc == 1) {
 		revision_row(a, st, out);

@@ -63,7 +63,7 @@ static const char SQL_SOURCE_DUE[] =
 static const char SQL_SOURCE_ADD[] =
 	"INSERT INTO river_sources(url, name, site_url, folder, section_id, "
 	"interval, enabled, next_fetch_at, created_at, discover) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)";
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) RETURNING id";
 
 static const char SQL_SOURCE_DELETE[] =
 	"DELETE FROM river_sources WHERE id = ?1";
@@ -180,7 +180,7 @@ static const char SQL_REFILTER[] =
 
 static const char SQL_FILTER_ADD[] =
 	"INSERT INTO river_filters(source_id, rule, created_at) "
-	"VALUES (?1, ?2, ?3)";
+	"VALUES (?1, ?2, ?3) RETURNING id";
 static const char SQL_FILTER_DELETE[] =
 	"DELETE FROM river_filters WHERE id = ?1";
 static const char SQL_FILTER_LIST[] =

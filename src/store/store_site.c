@@ -1,9 +1,8 @@
 /*
- * site.h on SQLite: sections (the navigation, with each one's newest
- * item) and blocks, as readers' pages list them and as the admin changes
- * them.
+ * site.h through the store's driver (db.h): sections (the navigation, with each
+ * one's newest item) and blocks, as readers' pages list them and as the admin
+ * changes them.
  */
-#include <sqlite3.h>
 #include <string.h>
 
 #include "internal.h"
@@ -15,12 +14,15 @@ const char *const section_kind_names[SECTION_KIND__MAX] =
 
 static const char SQL_SECTION_ADD[] =
 	"INSERT INTO sections(slug, name, kind, position, "
-	"show_newest) VALUES (?1, ?2, ?3, ?4, ?5)";
+	"show_newest) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id";
 
+/* A name matches whatever its ASCII case: lower() folds as SQLite's
+ * COLLATE NOCASE did (PostgreSQL has no NOCASE, and its lower() also
+ * folds the rest of Unicode); sections are few, so no index is lost. */
 static const char SQL_SECTION_FIND[] =
 	"SELECT id, slug, name, kind, position, show_newest "
 	"FROM sections WHERE slug = ?1 "
-	"OR name = ?1 COLLATE NOCASE "
+	"OR lower(name) = lower(?1) "
 	"ORDER BY slug = ?1 DESC LIMIT 1";
 
 /* Each section's newest item is one seek in posts_section (written as
@@ -64,7 +66,7 @@ static const char SQL_SECTION_INFO[] = SECTION_INFO_COLS "WHERE s.id = ?1";
 static const char SQL_SECTION_CREATE[] =
 	"INSERT INTO sections(slug, name, kind, show_newest, description, "
 	"position) VALUES (?1, ?2, ?3, ?4, ?5, "
-	"(SELECT coalesce(max(position) + 1, 0) FROM sections))";
+	"(SELECT coalesce(max(position) + 1, 0) FROM sections)) RETURNING id";
 static const char SQL_SECTION_UPDATE[] =
 	"UPDATE sections SET slug = ?2, name = ?3, kind = ?4, "
 	"show_newest = ?5, description = ?6 WHERE id = ?1";
@@ -76,7 +78,8 @@ static const char SQL_BLOCK_GET[] =
 	"SELECT id, area, kind, config, position FROM blocks WHERE id = ?1";
 static const char SQL_BLOCK_CREATE[] =
 	"INSERT INTO blocks(area, kind, config, position) VALUES (?1, ?2, ?3, "
-	"(SELECT coalesce(max(position) + 1, 0) FROM blocks WHERE area = ?1))";
+	"(SELECT coalesce(max(position) + 1, 0) FROM blocks WHERE area = ?1)) "
+	"RETURNING id";
 static const char SQL_BLOCK_CONFIG[] =
 	"UPDATE blocks SET config = ?2 WHERE id = ?1";
 static const char SQL_BLOCK_DELETE[] = "DELETE FROM blocks WHERE id = ?1";
@@ -84,22 +87,22 @@ static const char SQL_BLOCK_POSITION[] =
 	"UPDATE blocks SET position = ?2 WHERE id = ?1";
 
 static void
-info_row(struct arena *a, sqlite3_stmt *st, struct section_info *out)
+info_row(struct arena *a, struct db_stmt *st, struct section_info *out)
 {
 	int k;
 
 	memset(out, 0, sizeof(*out));
-	out->sec.id = sqlite3_column_int64(st, 0);
+	out->sec.id = db_column_int64(st, 0);
 	out->sec.slug = col_text(a, st, 1);
 	out->sec.name = col_text(a, st, 2);
 	k = enum_lookup(section_kind_names, SECTION_KIND__MAX,
-	                (const char *)sqlite3_column_text(st, 3));
+	                db_column_text(st, 3, NULL));
 	out->sec.kind = k < 0 ? SECTION_POSTS : (enum section_kind)k;
-	out->sec.position = sqlite3_column_int(st, 4);
-	out->sec.show_newest = sqlite3_column_int(st, 5);
+	out->sec.position = (int)db_column_int64(st, 4);
+	out->sec.show_newest = (int)db_column_int64(st, 5);
 	out->description = col_text(a, st, 6);
-	out->parent_id = sqlite3_column_int64(st, 7);
-	out->items = sqlite3_column_int64(st, 8);
+	out->parent_id = db_column_int64(st, 7);
+	out->items = db_column_int64(st, 8);
 }
 
 int
@@ -107,7 +110,7 @@ store_section_infos(struct store *s, struct arena *a, struct section_info **out,
                     size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SECTION_INFOS, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_SECTION_INFOS, e);
 	size_t cap = 0;
 	int rc;
 
@@ -137,12 +140,12 @@ store_section_info(struct store *s, struct arena *a, int64_t id,
                    struct section_info *out, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SECTION_INFO, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_SECTION_INFO, e);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	rc = rd_step(&q, "section", e);
 	if (rc == 1)
 		info_row(a, st, out);
@@ -236,19 +239,19 @@ store_block_get(struct store *s, struct arena *a, int64_t id, struct block *out,
                 struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_BLOCK_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_BLOCK_GET, e);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	rc = rd_step(&q, "block", e);
 	if (rc == 1) {
-		out->id = sqlite3_column_int64(st, 0);
+		out->id = db_column_int64(st, 0);
 		out->area = col_text(a, st, 1);
 		out->kind = col_text(a, st, 2);
 		out->config = col_text(a, st, 3);
-		out->position = sqlite3_column_int(st, 4);
+		out->position = (int)db_column_int64(st, 4);
 	}
 	rd_close(&q);
 	if (rc == 0)
@@ -311,18 +314,18 @@ store_section_add(struct store *s, const struct section *in, int64_t *id,
 }
 
 static void
-section_row(struct arena *a, sqlite3_stmt *st, struct section *out)
+section_row(struct arena *a, struct db_stmt *st, struct section *out)
 {
 	int k;
 
-	out->id = sqlite3_column_int64(st, 0);
+	out->id = db_column_int64(st, 0);
 	out->slug = col_text(a, st, 1);
 	out->name = col_text(a, st, 2);
 	k = enum_lookup(section_kind_names, SECTION_KIND__MAX,
-	                (const char *)sqlite3_column_text(st, 3));
+	                db_column_text(st, 3, NULL));
 	out->kind = k < 0 ? SECTION_POSTS : (enum section_kind)k;
-	out->position = sqlite3_column_int(st, 4);
-	out->show_newest = sqlite3_column_int(st, 5);
+	out->position = (int)db_column_int64(st, 4);
+	out->show_newest = (int)db_column_int64(st, 5);
 	out->newest_at = 0;
 }
 
@@ -332,22 +335,20 @@ store_section_find(struct store *s, struct arena *a, const char *key,
 {
 	int locked, rc = -1, step;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_SECTION_FIND, e);
+	st = conn_prep(c, SQL_SECTION_FIND, e);
 	if (st == NULL)
 		goto out;
 	bind_text(st, 1, key);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
+	step = db_step(st, "section", e);
+	if (step == 1) {
 		section_row(a, st, out);
 		rc = 0;
-	} else if (step == SQLITE_DONE)
+	} else if (step == 0)
 		error_set(e, ERR_NOT_FOUND, "no section '%s'", key);
-	else
-		db_error(e, c->db, "section");
 	stmt_done(st);
 out:
 	reader_put(s, locked);
@@ -360,19 +361,19 @@ store_section_list(struct store *s, struct arena *a, int64_t now,
 {
 	int locked, rc = -1, step;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 8;
 
 	*out = NULL;
 	*n = 0;
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_SECTION_LIST, e);
+	st = conn_prep(c, SQL_SECTION_LIST, e);
 	if (st == NULL)
 		goto out;
-	sqlite3_bind_int64(st, 1, now);
+	db_bind_int64(st, 1, now);
 	*out = arena_alloc(a, cap * sizeof(**out));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = db_step(st, "sections", e)) == 1) {
 		if (*n == cap) {
 			struct section *grown =
 				arena_alloc(a, 2 * cap * sizeof(**out));
@@ -382,15 +383,13 @@ store_section_list(struct store *s, struct arena *a, int64_t now,
 			cap *= 2;
 		}
 		section_row(a, st, &(*out)[*n]);
-		(*out)[*n].newest_at = sqlite3_column_int64(st, 6);
-		if (sqlite3_column_int64(st, 7) > (*out)[*n].newest_at)
-			(*out)[*n].newest_at = sqlite3_column_int64(st, 7);
+		(*out)[*n].newest_at = db_column_int64(st, 6);
+		if (db_column_int64(st, 7) > (*out)[*n].newest_at)
+			(*out)[*n].newest_at = db_column_int64(st, 7);
 		(*n)++;
 	}
-	if (step == SQLITE_DONE)
+	if (step == 0)
 		rc = 0;
-	else
-		db_error(e, c->db, "sections");
 	stmt_done(st);
 out:
 	reader_put(s, locked);
@@ -410,7 +409,7 @@ store_block_list(struct store *s, struct arena *a, const char *area,
                  struct block **out, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_BLOCK_LIST, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_BLOCK_LIST, e);
 	size_t cap = 0;
 	int rc;
 
@@ -424,11 +423,11 @@ store_block_list(struct store *s, struct arena *a, const char *area,
 
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		b = &(*out)[(*n)++];
-		b->id = sqlite3_column_int64(st, 0);
+		b->id = db_column_int64(st, 0);
 		b->area = col_text(a, st, 1);
 		b->kind = col_text(a, st, 2);
 		b->config = col_text(a, st, 3);
-		b->position = sqlite3_column_int(st, 4);
+		b->position = (int)db_column_int64(st, 4);
 	}
 	rd_close(&q);
 	return rc;

@@ -1,8 +1,7 @@
 /*
- * posts.h on SQLite: guest submissions, posts with a submitter, as the
- * admin's queue and dashboard read them.
+ * posts.h through the store's driver (db.h): guest submissions, posts with a
+ * submitter, as the admin's queue and dashboard read them.
  */
-#include <sqlite3.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -33,7 +32,7 @@ store_submissions(struct store *s, struct arena *a, enum post_status status,
                   int limit, struct post **out, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SUBMISSIONS, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_SUBMISSIONS, e);
 	size_t cap = 0;
 	int rc;
 
@@ -42,7 +41,7 @@ store_submissions(struct store *s, struct arena *a, enum post_status status,
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, post_status_names[status]);
-	sqlite3_bind_int(st, 2, limit > 0 ? limit : 0);
+	db_bind_int64(st, 2, limit > 0 ? limit : 0);
 	while ((rc = rd_step(&q, "submissions", e)) == 1) {
 		struct post *p;
 
@@ -65,7 +64,7 @@ store_submission_count(struct store *s, enum post_status status, int64_t *n,
 }
 
 static void
-submission_row(struct arena *a, sqlite3_stmt *st, struct post *p)
+submission_row(struct arena *a, struct db_stmt *st, struct post *p)
 {
 	post_row(a, st, p);
 	p->submitter_name = col_text(a, st, POST_NCOLS);
@@ -78,7 +77,7 @@ store_submission_queue(struct store *s, struct arena *a,
                        struct post **out, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 0;
 	int rc;
 
@@ -86,12 +85,12 @@ store_submission_queue(struct store *s, struct arena *a,
 	*n = 0;
 	if (limit <= 0 || offset < 0)
 		return 0;
-	st = rd_open(&q, s, SQL_SUBMISSION_QUEUE, e);
+	st = rd_prep(&q, s, SQL_SUBMISSION_QUEUE, e);
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, post_status_names[status]);
-	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int(st, 3, offset);
+	db_bind_int64(st, 2, limit);
+	db_bind_int64(st, 3, offset);
 	while ((rc = rd_step(&q, "submissions", e)) == 1) {
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		submission_row(a, st, &(*out)[(*n)++]);
@@ -105,12 +104,12 @@ store_submission_get(struct store *s, struct arena *a, int64_t id,
                      struct post *out, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SUBMISSION_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_SUBMISSION_GET, e);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	rc = rd_step(&q, "submission", e);
 	if (rc == 1)
 		submission_row(a, st, out);

@@ -1,7 +1,7 @@
 /*
- * Accounts on SQLite: users, sessions, API tokens and invitations
- * (migration 007).  Secrets arrive here already hashed (hex); nothing in
- * this file ever sees a token or a password.
+ * Accounts through the store's driver (db.h): users, sessions, API tokens and
+ * invitations (migration 007).  Secrets arrive here already hashed (hex);
+ * nothing in this file ever sees a token or a password.
  */
 #include <string.h>
 
@@ -67,7 +67,7 @@ static const char SQL_INVITE_PURGE[] =
 
 static const char SQL_TOKEN_ADD[] =
 	"INSERT INTO api_tokens(user_id, token_hash, name, created_at) "
-	"VALUES (?1, ?2, ?3, ?4)";
+	"VALUES (?1, ?2, ?3, ?4) RETURNING id";
 static const char SQL_TOKEN_GET[] =
 	"SELECT " USER_COLS_U ", t.id, t.name, t.created_at, t.used_at "
 	"FROM api_tokens t JOIN users u ON u.id = t.user_id "
@@ -91,23 +91,23 @@ static const char SQL_INVITE_DELETE[] =
 
 /* Columns i.. of USER_COLS into u. */
 static void
-user_row(struct arena *a, sqlite3_stmt *st, int i, struct user *u)
+user_row(struct arena *a, struct db_stmt *st, int i, struct user *u)
 {
 	int r;
 
-	u->id = sqlite3_column_int64(st, i);
+	u->id = db_column_int64(st, i);
 	u->login = col_text(a, st, i + 1);
 	u->name = col_text(a, st, i + 2);
 	u->email = col_text(a, st, i + 3);
 	r = enum_lookup(user_role_names, ROLE__MAX,
-	                (const char *)sqlite3_column_text(st, i + 4));
+	                db_column_text(st, i + 4, NULL));
 	/* The schema's CHECK allows only the five names. */
 	u->role = r < 0 ? ROLE_CONTRIBUTOR : (enum user_role)r;
 	u->pw_hash = col_text(a, st, i + 5);
 	u->has_password = *u->pw_hash != '\0';
-	u->disabled = sqlite3_column_int(st, i + 6);
-	u->created_at = sqlite3_column_int64(st, i + 7);
-	u->last_login_at = sqlite3_column_int64(st, i + 8);
+	u->disabled = (int)db_column_int64(st, i + 6);
+	u->created_at = db_column_int64(st, i + 7);
+	u->last_login_at = db_column_int64(st, i + 8);
 }
 
 #define USER_NCOLS 9
@@ -118,7 +118,7 @@ user_one(struct store *s, struct arena *a, const char *sql, const char *key,
          int64_t id, struct user *out, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, sql, e);
+	struct db_stmt *st = rd_prep(&q, s, sql, e);
 	int rc;
 
 	if (st == NULL)
@@ -126,7 +126,7 @@ user_one(struct store *s, struct arena *a, const char *sql, const char *key,
 	if (key != NULL)
 		bind_text(st, 1, key);
 	else
-		sqlite3_bind_int64(st, 1, id);
+		db_bind_int64(st, 1, id);
 	rc = rd_step(&q, "reading user", e);
 	if (rc == 1)
 		user_row(a, st, 0, out);
@@ -156,7 +156,7 @@ store_user_list(struct store *s, struct arena *a, struct user **out, size_t *n,
                 struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_USER_LIST, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_USER_LIST, e);
 	size_t cap = 16;
 	int rc;
 
@@ -257,7 +257,7 @@ int
 store_user_admins(struct store *s, int64_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_USER_ADMINS, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_USER_ADMINS, e);
 	int rc;
 
 	*n = 0;
@@ -265,7 +265,7 @@ store_user_admins(struct store *s, int64_t *n, struct error *e)
 		return -1;
 	rc = rd_step(&q, "counting admins", e);
 	if (rc == 1)
-		*n = sqlite3_column_int64(st, 0);
+		*n = db_column_int64(st, 0);
 	rd_close(&q);
 	return rc == -1 ? -1 : 0;
 }
@@ -287,13 +287,13 @@ store_session_get(struct store *s, struct arena *a, const char *token_hash,
                   struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SESSION_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_SESSION_GET, e);
 	int rc;
 
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_int64(st, 2, now);
 	rc = rd_step(&q, "reading session", e);
 	if (rc == 1) {
 		user_row(a, st, 0, u);
@@ -301,9 +301,9 @@ store_session_get(struct store *s, struct arena *a, const char *token_hash,
 		out->csrf = col_text(a, st, USER_NCOLS + 1);
 		out->ip = col_text(a, st, USER_NCOLS + 2);
 		out->user_id = u->id;
-		out->created_at = sqlite3_column_int64(st, USER_NCOLS + 3);
-		out->seen_at = sqlite3_column_int64(st, USER_NCOLS + 4);
-		out->expires_at = sqlite3_column_int64(st, USER_NCOLS + 5);
+		out->created_at = db_column_int64(st, USER_NCOLS + 3);
+		out->seen_at = db_column_int64(st, USER_NCOLS + 4);
+		out->expires_at = db_column_int64(st, USER_NCOLS + 5);
 	}
 	rd_close(&q);
 	if (rc == 0)
@@ -340,7 +340,7 @@ store_session_list(struct store *s, struct arena *a, int64_t user_id,
                    struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_SESSION_LIST, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_SESSION_LIST, e);
 	size_t cap = 8;
 	int rc;
 
@@ -348,8 +348,8 @@ store_session_list(struct store *s, struct arena *a, int64_t user_id,
 	*out = NULL;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 2, now);
 	*out = arena_alloc(a, cap * sizeof(**out));
 	while ((rc = rd_step(&q, "listing sessions", e)) == 1) {
 		struct session *x;
@@ -359,10 +359,10 @@ store_session_list(struct store *s, struct arena *a, int64_t user_id,
 		x->token_hash = col_text(a, st, 0);
 		x->csrf = col_text(a, st, 1);
 		x->ip = col_text(a, st, 2);
-		x->user_id = sqlite3_column_int64(st, 3);
-		x->created_at = sqlite3_column_int64(st, 4);
-		x->seen_at = sqlite3_column_int64(st, 5);
-		x->expires_at = sqlite3_column_int64(st, 6);
+		x->user_id = db_column_int64(st, 3);
+		x->created_at = db_column_int64(st, 4);
+		x->seen_at = db_column_int64(st, 5);
+		x->expires_at = db_column_int64(st, 6);
 	}
 	rd_close(&q);
 	return rc;
@@ -394,7 +394,7 @@ store_token_get(struct store *s, struct arena *a, const char *token_hash,
                 struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_TOKEN_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_TOKEN_GET, e);
 	int rc;
 
 	if (st == NULL)
@@ -403,11 +403,11 @@ store_token_get(struct store *s, struct arena *a, const char *token_hash,
 	rc = rd_step(&q, "reading API token", e);
 	if (rc == 1) {
 		user_row(a, st, 0, u);
-		out->id = sqlite3_column_int64(st, USER_NCOLS);
+		out->id = db_column_int64(st, USER_NCOLS);
 		out->user_id = u->id;
 		out->name = col_text(a, st, USER_NCOLS + 1);
-		out->created_at = sqlite3_column_int64(st, USER_NCOLS + 2);
-		out->used_at = sqlite3_column_int64(st, USER_NCOLS + 3);
+		out->created_at = db_column_int64(st, USER_NCOLS + 2);
+		out->used_at = db_column_int64(st, USER_NCOLS + 3);
 	}
 	rd_close(&q);
 	if (rc == 0)
@@ -426,7 +426,7 @@ store_token_list(struct store *s, struct arena *a, int64_t user_id,
                  struct api_token **out, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_TOKEN_LIST, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_TOKEN_LIST, e);
 	size_t cap = 8;
 	int rc;
 
@@ -434,18 +434,18 @@ store_token_list(struct store *s, struct arena *a, int64_t user_id,
 	*out = NULL;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 1, user_id);
 	*out = arena_alloc(a, cap * sizeof(**out));
 	while ((rc = rd_step(&q, "listing API tokens", e)) == 1) {
 		struct api_token *t;
 
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		t = &(*out)[(*n)++];
-		t->id = sqlite3_column_int64(st, 0);
-		t->user_id = sqlite3_column_int64(st, 1);
+		t->id = db_column_int64(st, 0);
+		t->user_id = db_column_int64(st, 1);
 		t->name = col_text(a, st, 2);
-		t->created_at = sqlite3_column_int64(st, 3);
-		t->used_at = sqlite3_column_int64(st, 4);
+		t->created_at = db_column_int64(st, 3);
+		t->used_at = db_column_int64(st, 4);
 	}
 	rd_close(&q);
 	return rc;
@@ -481,16 +481,16 @@ store_invite_get(struct store *s, const char *token_hash, int64_t now,
                  int64_t *user_id, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_INVITE_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_INVITE_GET, e);
 	int rc;
 
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_int64(st, 2, now);
 	rc = rd_step(&q, "reading invitation", e);
 	if (rc == 1)
-		*user_id = sqlite3_column_int64(st, 0);
+		*user_id = db_column_int64(st, 0);
 	rd_close(&q);
 	if (rc == 0)
 		return error_set(e, ERR_NOT_FOUND,
@@ -528,7 +528,7 @@ fail:
 
 static const char SQL_USER_INVITE_ADD[] =
 	"INSERT INTO users(login, name, email, role, pw_hash, created_at) "
-	"VALUES (?1, ?2, ?3, ?4, NULL, ?5)";
+	"VALUES (?1, ?2, ?3, ?4, NULL, ?5) RETURNING id";
 static const char SQL_INVITE_DELETE_USER[] =
 	"DELETE FROM invites WHERE user_id = ?1";
 static const char SQL_INVITE_PENDING[] =
@@ -538,7 +538,8 @@ static const char SQL_SESSION_COUNTS[] =
 	"SELECT user_id, count(*) FROM sessions WHERE expires_at > ?1 "
 	"GROUP BY user_id ORDER BY user_id";
 static const char SQL_SESSION_REVOKE_OTHERS[] =
-	"DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2";
+	"DELETE FROM sessions WHERE user_id = ?1 AND "
+	"token_hash IS DISTINCT FROM ?2";
 
 int
 store_user_invite(struct store *s, const struct user *in,
@@ -594,7 +595,7 @@ id_pairs(struct store *s, struct arena *a, const char *sql, int64_t now,
          int64_t **first, int64_t **second, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, sql, e);
+	struct db_stmt *st = rd_prep(&q, s, sql, e);
 	size_t cap = 16;
 	int rc;
 
@@ -604,7 +605,7 @@ id_pairs(struct store *s, struct arena *a, const char *sql, int64_t now,
 		*second = NULL;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
+	db_bind_int64(st, 1, now);
 	*first = arena_alloc(a, cap * sizeof(int64_t));
 	if (second != NULL)
 		*second = arena_alloc(a, cap * sizeof(int64_t));
@@ -624,9 +625,9 @@ id_pairs(struct store *s, struct arena *a, const char *sql, int64_t now,
 			}
 			cap *= 2;
 		}
-		(*first)[*n] = sqlite3_column_int64(st, 0);
+		(*first)[*n] = db_column_int64(st, 0);
 		if (second != NULL)
-			(*second)[*n] = sqlite3_column_int64(st, 1);
+			(*second)[*n] = db_column_int64(st, 1);
 		(*n)++;
 	}
 	rd_close(&q);
@@ -658,7 +659,7 @@ store_session_revoke_others(struct store *s, int64_t user_id,
 
 static const char SQL_USER_ADD[] =
 	"INSERT INTO users(login, name, role, pw_hash, "
-	"created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id";
 
 int
 store_user_add(struct store *s, const char *login, const char *name,

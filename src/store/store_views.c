@@ -1,8 +1,8 @@
 /*
- * views.h on SQLite: view counts.  One row per post per day in post_views,
- * and the all-time total on the post row; never a row per view.
+ * views.h through the store's driver (db.h): view counts.  One row per post per
+ * day in post_views, and the all-time total on the post row; never a row per
+ * view.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,7 @@
 static const char SQL_VIEWS_DAY[] =
 	"INSERT INTO post_views(post_id, day, n) "
 	"VALUES (?1, ?2, ?3) ON CONFLICT(post_id, day) "
-	"DO UPDATE SET n = n + excluded.n";
+	"DO UPDATE SET n = post_views.n + excluded.n";
 
 static const char SQL_VIEWS_TOTAL[] =
 	"UPDATE posts SET views_total = views_total + ?2 "
@@ -27,12 +27,16 @@ static const char SQL_VIEWS_TOTAL[] =
  * The flush's bucket write: a post deleted since its views were counted
  * would fail the foreign key and with it the whole batch, again on every
  * retry; its row is dropped instead.  (The WHERE also keeps SQLite's
- * parser from reading ON CONFLICT as a join constraint.)
+ * parser from reading ON CONFLICT as a join constraint.)  The casts give
+ * PostgreSQL the parameters' types, which a bare SELECT list would leave
+ * as text; on SQLite they change nothing (integers bound as integers).
  */
 static const char SQL_VIEWS_DAY_IF_POST[] =
 	"INSERT INTO post_views(post_id, day, n) "
-	"SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM posts WHERE id = ?1) "
-	"ON CONFLICT(post_id, day) DO UPDATE SET n = n + excluded.n";
+	"SELECT CAST(?1 AS BIGINT), CAST(?2 AS BIGINT), CAST(?3 AS BIGINT) "
+	"WHERE EXISTS (SELECT 1 FROM posts WHERE id = ?1) "
+	"ON CONFLICT(post_id, day) DO UPDATE SET n = post_views.n + "
+	"excluded.n";
 
 static const char SQL_VIEWS_POST[] =
 	"SELECT published_at, views_total FROM posts "
@@ -74,23 +78,23 @@ int
 store_views_add(struct store *s, int64_t post_id, int64_t day, int64_t n,
                 struct error *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if (store_begin(s, e) == -1)
 		return -1;
-	st = conn_stmt(&s->w, SQL_VIEWS_DAY, e);
+	st = conn_prep(&s->w, SQL_VIEWS_DAY, e);
 	if (st == NULL)
 		goto fail;
-	sqlite3_bind_int64(st, 1, post_id);
-	sqlite3_bind_int64(st, 2, day);
-	sqlite3_bind_int64(st, 3, n);
+	db_bind_int64(st, 1, post_id);
+	db_bind_int64(st, 2, day);
+	db_bind_int64(st, 3, n);
 	if (write_step(s, st, "adding views", NULL, e) == -1)
 		goto fail;
-	st = conn_stmt(&s->w, SQL_VIEWS_TOTAL, e);
+	st = conn_prep(&s->w, SQL_VIEWS_TOTAL, e);
 	if (st == NULL)
 		goto fail;
-	sqlite3_bind_int64(st, 1, post_id);
-	sqlite3_bind_int64(st, 2, n);
+	db_bind_int64(st, 1, post_id);
+	db_bind_int64(st, 2, n);
 	if (write_step(s, st, "adding views", NULL, e) == -1)
 		goto fail;
 	return store_commit(s, e);
@@ -103,7 +107,7 @@ int
 store_views_flush(struct store *s, const struct views_row *rows, size_t n,
                   struct error *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	long long mark;
 	int rc;
 
@@ -117,19 +121,19 @@ store_views_flush(struct store *s, const struct views_row *rows, size_t n,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		st = conn_stmt(&s->w, SQL_VIEWS_DAY_IF_POST, e);
+		st = conn_prep(&s->w, SQL_VIEWS_DAY_IF_POST, e);
 		if (st == NULL)
 			goto fail;
-		sqlite3_bind_int64(st, 1, rows[i].post_id);
-		sqlite3_bind_int64(st, 2, rows[i].day);
-		sqlite3_bind_int64(st, 3, rows[i].n);
+		db_bind_int64(st, 1, rows[i].post_id);
+		db_bind_int64(st, 2, rows[i].day);
+		db_bind_int64(st, 3, rows[i].n);
 		if (write_step(s, st, "flushing views", NULL, e) == -1)
 			goto fail;
-		st = conn_stmt(&s->w, SQL_VIEWS_TOTAL, e);
+		st = conn_prep(&s->w, SQL_VIEWS_TOTAL, e);
 		if (st == NULL)
 			goto fail;
-		sqlite3_bind_int64(st, 1, rows[i].post_id);
-		sqlite3_bind_int64(st, 2, rows[i].n);
+		db_bind_int64(st, 1, rows[i].post_id);
+		db_bind_int64(st, 2, rows[i].n);
 		if (write_step(s, st, "flushing views", NULL, e) == -1)
 			goto fail;
 	}
@@ -148,26 +152,24 @@ store_views_post(struct store *s, int64_t post_id, int64_t *published_at,
 {
 	int locked, rc = -1, step;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*published_at = 0;
 	*views_total = 0;
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_VIEWS_POST, e);
+	st = conn_prep(c, SQL_VIEWS_POST, e);
 	if (st == NULL)
 		goto out;
-	sqlite3_bind_int64(st, 1, post_id);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*published_at = sqlite3_column_int64(st, 0);
-		*views_total = sqlite3_column_int64(st, 1);
+	db_bind_int64(st, 1, post_id);
+	step = db_step(st, "post views", e);
+	if (step == 1) {
+		*published_at = db_column_int64(st, 0);
+		*views_total = db_column_int64(st, 1);
 		rc = 0;
-	} else if (step == SQLITE_DONE)
+	} else if (step == 0)
 		error_set(e, ERR_NOT_FOUND, "no published post %lld",
 		          (long long)post_id);
-	else
-		db_error(e, c->db, "post views");
 	stmt_done(st);
 out:
 	reader_put(s, locked);
@@ -184,7 +186,7 @@ posts_with_views(struct store *s, struct arena *a, const char *sql,
                  int64_t **views, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = 0;
 
 	*posts = NULL;
@@ -192,18 +194,18 @@ posts_with_views(struct store *s, struct arena *a, const char *sql,
 	*n = 0;
 	if (limit <= 0)
 		return 0; /* SQLite reads LIMIT -1 as "no limit" */
-	st = rd_open(&q, s, sql, e);
+	st = rd_prep(&q, s, sql, e);
 	if (st == NULL)
 		return -1;
 	for (int i = 0; i < 3; i++)
-		sqlite3_bind_int64(st, i + 1, p[i]);
-	sqlite3_bind_int(st, 4, limit);
+		db_bind_int64(st, i + 1, p[i]);
+	db_bind_int64(st, 4, limit);
 	*posts = arena_zalloc(a, (size_t)limit * sizeof(**posts));
 	*views = arena_zalloc(a, (size_t)limit * sizeof(**views));
 	while (*n < (size_t)limit &&
 	       (rc = rd_step(&q, "posts and their views", e)) == 1) {
 		post_row(a, st, &(*posts)[*n]);
-		(*views)[*n] = sqlite3_column_int64(st, POST_NCOLS);
+		(*views)[*n] = db_column_int64(st, POST_NCOLS);
 		(*n)++;
 	}
 	rd_close(&q);
@@ -245,24 +247,24 @@ store_stats_days(struct store *s, int64_t post_id, int64_t first_day,
                  struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	*total = 0;
 	if (last_day < first_day)
 		return 0;
 	memset(counts, 0, (size_t)(last_day - first_day + 1) * sizeof(*counts));
-	st = rd_open(&q, s, post_id ? SQL_STATS_DAYS_POST : SQL_STATS_DAYS_SITE,
+	st = rd_prep(&q, s, post_id ? SQL_STATS_DAYS_POST : SQL_STATS_DAYS_SITE,
 	             e);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, first_day);
-	sqlite3_bind_int64(st, 2, last_day);
+	db_bind_int64(st, 1, first_day);
+	db_bind_int64(st, 2, last_day);
 	if (post_id)
-		sqlite3_bind_int64(st, 3, post_id);
+		db_bind_int64(st, 3, post_id);
 	while ((rc = rd_step(&q, "views per day", e)) == 1) {
-		int64_t day = sqlite3_column_int64(st, 0);
-		int64_t n = sqlite3_column_int64(st, 1);
+		int64_t day = db_column_int64(st, 0);
+		int64_t n = db_column_int64(st, 1);
 
 		if (day < first_day || day > last_day || n <= 0)
 			continue;

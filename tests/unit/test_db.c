@@ -424,12 +424,14 @@ returning_and_changes(void **state)
 {
 	struct db *d = engine(state);
 	struct db_stmt *st;
-	int64_t a, b;
+	struct error e;
+	int64_t a, b, mark = db_total_changes(d);
 
 	a = insert(d, "a", NULL);
 	b = insert(d, "b", NULL);
 	assert_true(a > 0);
 	assert_true(b > a);
+	assert_int_equal(db_total_changes(d) - mark, 2);
 	st = prep(d, "UPDATE t SET n = n + 1 WHERE k IN ('a', 'b')");
 	assert_int_equal(run(st), 2);
 	db_reset(st);
@@ -442,6 +444,12 @@ returning_and_changes(void **state)
 	assert_int_equal(run(st), 0);
 	db_finalize(st);
 	assert_int_equal(one_int(d, "SELECT n FROM t WHERE k = ?", "b"), 2);
+	/* the store's scopes count what changed between two readings:
+	 * statements and plain SQL alike, reads not at all */
+	assert_int_equal(db_total_changes(d) - mark, 6);
+	assert_int_equal(db_exec(d, "DELETE FROM t WHERE k = 'a'", NULL, &e),
+	                 0);
+	assert_int_equal(db_total_changes(d) - mark, 7);
 }
 
 /* Bindings stay across a reset; cleared ones are NULL. */
@@ -500,10 +508,13 @@ transactions(void **state)
 	struct db *d = engine(state);
 	struct error e;
 
+	assert_int_equal(db_in_txn(d), 0);
 	assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+	assert_int_equal(db_in_txn(d), 1);
 	insert(d, "gone", NULL);
 	assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL), 1);
 	assert_int_equal(db_rollback(d, &e), 0);
+	assert_int_equal(db_in_txn(d), 0);
 	assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL), 0);
 	/* without a transaction, a rollback does nothing */
 	assert_int_equal(db_rollback(d, &e), 0);
@@ -511,6 +522,7 @@ transactions(void **state)
 	assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
 	insert(d, "kept", NULL);
 	assert_int_equal(db_commit(d, &e), 0);
+	assert_int_equal(db_in_txn(d), 0);
 	assert_int_equal(db_begin(d, DB_READ, &e), 0);
 	assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL), 1);
 	assert_int_equal(db_commit(d, &e), 0);
