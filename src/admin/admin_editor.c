@@ -447,6 +447,27 @@ featured_check(struct site *s, struct req *r, int64_t *id, struct error *e)
 	return 0;
 }
 
+/* Back to the saved item's editor (303), with what it must say: key's
+ * value (percent-encoded) in the query, or nothing more when value is NULL
+ * or does not fit. */
+static void
+saved_redirect(struct arena *a, struct resp *rs, int64_t id, const char *key,
+               const char *value)
+{
+	struct buf b;
+
+	buf_init(&b, LIM_URL_BYTES);
+	if (value != NULL &&
+	    buf_printf(&b, "/admin/posts/%lld/?saved=1&%s=", (long long)id,
+	               key) == 0 &&
+	    url_encode(&b, value, strlen(value)) == 0)
+		admin_redirect(rs, arena_strdup(a, buf_str(&b)));
+	else
+		admin_redirect(rs, arena_printf(a, "/admin/posts/%lld/?saved=1",
+		                                (long long)id));
+	buf_release(&b);
+}
+
 /* The form's POST: check, then preview, refuse, or save and go back to
  * the editor (303). */
 static void
@@ -538,43 +559,14 @@ editor_save(struct site *s, struct req *r, struct resp *rs, struct who *w,
 	/* Saved; a file refused is said on the editor's page. */
 	editor_files_form(r, files);
 	if (editor_files_save(s, a, id, p.type, files, &bad, &e) == -1) {
-		struct buf b;
-
 		if (e.code == ERR_IO) {
 			admin_fail(s, r, rs, w, "admin posts", &e);
 			return;
 		}
-		buf_init(&b, LIM_URL_BYTES);
-		if (buf_printf(&b, "/admin/posts/%lld/?saved=1&files=",
-		               (long long)id) == 0 &&
-		    url_encode(&b, e.msg, strlen(e.msg)) == 0)
-			admin_redirect(rs, arena_strdup(a, buf_str(&b)));
-		else
-			admin_redirect(rs, arena_printf(a,
-			                                "/admin/posts/%lld/"
-			                                "?saved=1",
-			                                (long long)id));
-		buf_release(&b);
+		saved_redirect(a, rs, id, "files", e.msg);
 		return;
 	}
-	if (ed.pr.slug_was != NULL) {
-		struct buf b;
-
-		buf_init(&b, LIM_URL_BYTES);
-		if (buf_printf(&b, "/admin/posts/%lld/?saved=1&slug_was=",
-		               (long long)id) == 0 &&
-		    url_encode(&b, ed.pr.slug_was, strlen(ed.pr.slug_was)) == 0)
-			admin_redirect(rs, arena_strdup(a, buf_str(&b)));
-		else
-			admin_redirect(rs, arena_printf(a,
-			                                "/admin/posts/%lld/"
-			                                "?saved=1",
-			                                (long long)id));
-		buf_release(&b);
-		return;
-	}
-	admin_redirect(rs, arena_printf(a, "/admin/posts/%lld/?saved=1",
-	                                (long long)id));
+	saved_redirect(a, rs, id, "slug_was", ed.pr.slug_was);
 }
 
 /* What the editor says after a redirect. */

@@ -65,6 +65,11 @@ struct db *db_sqlite_open(const char *path, struct error *e);
  * file by file, decision 092): db_close frees the wrapper, never h. */
 struct sqlite3;
 struct db *db_sqlite_wrap(struct sqlite3 *h);
+/* e from h's last error: UNIQUE and PRIMARY KEY -> ERR_CONFLICT, other
+ * constraints -> ERR_INVALID, else ERR_IO; "what: message", and for a busy
+ * database who holds it.  -1.  (store_stmt.c's db_error, for the files
+ * not yet on the driver, is this.) */
+int db_sqlite_fail(struct error *e, struct sqlite3 *h, const char *what);
 struct db *db_pg_open(const char *url, struct error *e);
 
 /* what, or the first words of sql when what is NULL, into out[0..n). */

@@ -40,10 +40,8 @@ stmt(struct db_stmt *st)
 	return ((struct sqlite_stmt *)st)->st;
 }
 
-/* e from h's last error: UNIQUE and PRIMARY KEY -> ERR_CONFLICT, other
- * constraints -> ERR_INVALID, else ERR_IO. */
-static int
-fail(struct error *e, sqlite3 *h, const char *what)
+int
+db_sqlite_fail(struct error *e, sqlite3 *h, const char *what)
 {
 	int code = sqlite3_extended_errcode(h);
 	enum err_code ec = ERR_IO;
@@ -60,7 +58,6 @@ fail(struct error *e, sqlite3 *h, const char *what)
 		                 what, sqlite3_errmsg(h));
 	return error_set(e, ec, "%s: %s", what, sqlite3_errmsg(h));
 }
-
 struct db *
 db_sqlite_open(const char *path, struct error *e)
 {
@@ -114,7 +111,8 @@ sqlite_exec(struct db *d, const char *sql, const char *what, struct error *e)
 	char buf[64];
 
 	if (sqlite3_exec(handle(d), sql, NULL, NULL, NULL) != SQLITE_OK)
-		return fail(e, handle(d), db_what(buf, sizeof(buf), what, sql));
+		return db_sqlite_fail(e, handle(d),
+		                      db_what(buf, sizeof(buf), what, sql));
 	return 0;
 }
 
@@ -134,9 +132,10 @@ sqlite_txn(struct db *d, enum db_txn_sql which, const char *what,
 	if (s->txn[which] == NULL &&
 	    sqlite3_prepare_v3(s->h, sql[which], -1, SQLITE_PREPARE_PERSISTENT,
 	                       &s->txn[which], NULL) != SQLITE_OK)
-		return fail(e, s->h, what);
-	rc = sqlite3_step(s->txn[which]) == SQLITE_DONE ? 0
-	                                                : fail(e, s->h, what);
+		return db_sqlite_fail(e, s->h, what);
+	rc = sqlite3_step(s->txn[which]) == SQLITE_DONE
+	             ? 0
+	             : db_sqlite_fail(e, s->h, what);
 	sqlite3_reset(s->txn[which]);
 	return rc;
 }
@@ -155,7 +154,8 @@ sqlite_prepare(struct db *d, const char *sql, struct error *e)
 
 	if (sqlite3_prepare_v3(handle(d), sql, -1, SQLITE_PREPARE_PERSISTENT,
 	                       &s->st, NULL) != SQLITE_OK) {
-		fail(e, handle(d), db_what(buf, sizeof(buf), NULL, sql));
+		db_sqlite_fail(e, handle(d),
+		               db_what(buf, sizeof(buf), NULL, sql));
 		free(s);
 		return NULL;
 	}
@@ -230,7 +230,8 @@ sqlite_step(struct db_stmt *st, const char *what, struct error *e)
 			sqlite3_stmt_readonly(s->st) ? 0 : sqlite3_changes64(h);
 		return 0;
 	}
-	fail(e, h, db_what(buf, sizeof(buf), what, sqlite3_sql(s->st)));
+	db_sqlite_fail(e, h,
+	               db_what(buf, sizeof(buf), what, sqlite3_sql(s->st)));
 	/* The statement is over; reset now so that its locks go, and the
 	 * next step runs it again as on PostgreSQL. */
 	sqlite3_reset(s->st);

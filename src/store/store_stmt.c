@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "db_ops.h"
 #include "internal.h"
 #include "../util/banned.h"
 
@@ -22,20 +23,7 @@ enum_lookup(const char *const *names, int n, const char *name)
 int
 db_error(struct error *e, sqlite3 *db, const char *what)
 {
-	int code = sqlite3_extended_errcode(db);
-	enum err_code ec = ERR_IO;
-
-	if (code == SQLITE_CONSTRAINT_UNIQUE ||
-	    code == SQLITE_CONSTRAINT_PRIMARYKEY)
-		ec = ERR_CONFLICT;
-	else if ((code & 0xff) == SQLITE_CONSTRAINT)
-		ec = ERR_INVALID;
-	if ((code & 0xff) == SQLITE_BUSY)
-		return error_set(e, ec,
-		                 "%s: %s (another gazette, such as an import, "
-		                 "holds it; try again once that ends)",
-		                 what, sqlite3_errmsg(db));
-	return error_set(e, ec, "%s: %s", what, sqlite3_errmsg(db));
+	return db_sqlite_fail(e, db, what);
 }
 
 void

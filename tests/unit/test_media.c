@@ -357,16 +357,12 @@ broken_jpegs_do_not_crash(void **state)
 	}
 }
 
-/* An upload cut short (a dropped connection, a half-copied file) is
- * refused as bad input: libjpeg decodes a cut JPEG with a grey lower part
- * and only warns, and that picture must not be stored as the author's. */
+/* The first half of src as dst (an upload cut short); keep: the whole
+ * file as keep, when not NULL. */
 static void
-cut_jpeg_refused(void **state)
+cut_copy(const char *src, const char *dst, const char *keep)
 {
-	struct env *v = *state;
-	FIXTURE(src, "media/exif-samples/jpg/orientation/landscape_1.jpg");
-	char p[PATH_MAX];
-	unsigned char buf[1 << 18];
+	static unsigned char buf[1 << 18];
 	FILE *f = fopen(src, "rb");
 	size_t n;
 
@@ -374,48 +370,49 @@ cut_jpeg_refused(void **state)
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
 	assert_true(n > 4096 && n < sizeof(buf));
-	PATHF(p, "%s/cut.jpg", v->t.dir);
-	f = fopen(p, "wb");
+	f = fopen(dst, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(buf, 1, n / 2, f), n / 2);
 	fclose(f);
-	assert_int_equal(refused(v, p, NULL), ERR_INVALID);
-	/* The whole file is still taken. */
-	f = fopen(p, "wb");
+	if (keep == NULL)
+		return;
+	f = fopen(keep, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(buf, 1, n, f), n);
 	fclose(f);
-	{
-		struct media_file mf;
-		struct error e;
+}
 
-		assert_int_equal(media_add(v->s, v->a, v->t.dir, p, NULL, "",
-		                           &mf, &e),
-		                 0);
-	}
-	/* A PNG cut short: bad input (400), not our failure (500). */
-	{
-		VipsImage *im = NULL, *noisy = NULL;
-		char png[PATH_MAX];
+/* An upload cut short (a dropped connection, a half-copied file) is
+ * refused as bad input: libjpeg decodes a cut JPEG with a grey lower part
+ * and only warns, and that picture must not be stored as the author's;
+ * a cut PNG is bad input (400) too, not our failure (500). */
+static void
+cut_jpeg_refused(void **state)
+{
+	struct env *v = *state;
+	FIXTURE(src, "media/exif-samples/jpg/orientation/landscape_1.jpg");
+	char cut[PATH_MAX], whole[PATH_MAX], png[PATH_MAX];
+	VipsImage *im = NULL, *noisy = NULL;
+	struct media_file mf;
+	struct error e;
 
-		PATHF(png, "%s/whole.png", v->t.dir);
-		assert_int_equal(vips_gaussnoise(&noisy, 400, 300, NULL), 0);
-		assert_int_equal(vips_cast_uchar(noisy, &im, NULL), 0);
-		assert_int_equal(vips_pngsave(im, png, NULL), 0);
-		g_object_unref(im);
-		g_object_unref(noisy);
-		f = fopen(png, "rb");
-		assert_non_null(f);
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		assert_true(n > 4096 && n < sizeof(buf));
-		PATHF(p, "%s/cut.png", v->t.dir);
-		f = fopen(p, "wb");
-		assert_non_null(f);
-		assert_int_equal(fwrite(buf, 1, n / 2, f), n / 2);
-		fclose(f);
-		assert_int_equal(refused(v, p, NULL), ERR_INVALID);
-	}
+	PATHF(cut, "%s/cut.jpg", v->t.dir);
+	PATHF(whole, "%s/whole.jpg", v->t.dir);
+	cut_copy(src, cut, whole);
+	assert_int_equal(refused(v, cut, NULL), ERR_INVALID);
+	/* The whole file is still taken. */
+	assert_int_equal(media_add(v->s, v->a, v->t.dir, whole, NULL, "", &mf,
+	                           &e),
+	                 0);
+	PATHF(png, "%s/whole.png", v->t.dir);
+	assert_int_equal(vips_gaussnoise(&noisy, 400, 300, NULL), 0);
+	assert_int_equal(vips_cast_uchar(noisy, &im, NULL), 0);
+	assert_int_equal(vips_pngsave(im, png, NULL), 0);
+	g_object_unref(im);
+	g_object_unref(noisy);
+	PATHF(cut, "%s/cut.png", v->t.dir);
+	cut_copy(png, cut, NULL);
+	assert_int_equal(refused(v, cut, NULL), ERR_INVALID);
 }
 
 static void
