@@ -118,6 +118,14 @@ static const struct cli_cmd commands[] = {
          "Put a backup (a database, or an archive from backup --media)\n"
          "into a site folder that has no database yet",
          cmd_restore},
+	{"migrate", "migrate --to URL",
+         "Copy the site's database into a new one on another engine:\n"
+         "--to postgresql://USER@HOST/DB (an empty database) or\n"
+         "--to sqlite:PATH (a file that does not exist yet).  Every table\n"
+         "is counted on both sides before the copy is committed; prints\n"
+         "TABLE<TAB>ROWS.  Stop the server first: what it writes after\n"
+         "the copy began is not in it",
+         cmd_migrate},
 	{"secrets", "secrets rotate",
          "After a leak: new keys for what the site signs (logins, forms,\n"
          "unsubscribe links) and every session ended.  Restart a running\n"

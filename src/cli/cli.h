@@ -94,6 +94,7 @@ int cmd_media(struct conf *c, int argc, char **argv);
 int cmd_backup(struct conf *c, int argc, char **argv);
 int cmd_restore(struct conf *c, int argc, char **argv);
 int cmd_secrets(struct conf *c, int argc, char **argv);
+int cmd_migrate(struct conf *c, int argc, char **argv);
 
 /* Shared by init and demo: create the site folder and database, the admin
  * user with a generated password (printed), and the title. */

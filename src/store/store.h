@@ -42,6 +42,26 @@ void store_close(struct store *s);
 int store_schema_version(struct store *s, int64_t *db_version, int64_t *known,
                          struct error *e);
 
+/*
+ * Moving a site (`gazette migrate --to`, store_copy.c).  store_copy_target
+ * checks that url names a database with nothing in it yet (a PostgreSQL
+ * database with no tables, or "sqlite:PATH" / PATH that does not exist)
+ * and gives in *open_as what to pass to store_open(…, 1, …).  store_copy
+ * copies every row of from into to (that new store), the search index
+ * made again from the copied posts, in one snapshot of from and one
+ * transaction of to; each table's rows are counted on both sides before
+ * the commit, and the copy is rolled back on any difference.  *out lists
+ * the tables in the order they were filled, with their rows.
+ */
+struct store_copied {
+	const char *table;
+	int64_t rows;
+};
+int store_copy_target(const char *url, struct arena *a, const char **open_as,
+                      struct error *e);
+int store_copy(struct store *from, struct store *to, struct arena *a,
+               struct store_copied **out, size_t *n, struct error *e);
+
 /* A write transaction around several calls (for bulk work: demo, import). */
 int store_begin(struct store *s, struct error *e);
 int store_commit(struct store *s, struct error *e);
