@@ -91,6 +91,24 @@ db_in_txn(const struct db *d)
 	return d->in_txn;
 }
 
+int
+db_listen(struct db *d, const char *channel, struct error *e)
+{
+	if (d->ops->listen == NULL)
+		return error_set(e, ERR_INVALID,
+		                 "notifications: SQLite has none");
+	return d->ops->listen(d, channel, e);
+}
+
+int
+db_wait(struct db *d, int ms, char *buf, size_t size, struct error *e)
+{
+	if (d->ops->wait == NULL)
+		return error_set(e, ERR_INVALID,
+		                 "notifications: SQLite has none");
+	return d->ops->wait(d, ms, buf, size, e);
+}
+
 int64_t
 db_total_changes(struct db *d)
 {

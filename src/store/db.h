@@ -129,4 +129,18 @@ double db_column_double(struct db_stmt *st, int i);
 const char *db_column_text(struct db_stmt *st, int i, size_t *n);
 const void *db_column_blob(struct db_stmt *st, int i, size_t *n);
 
+/*
+ * Notifications between processes (PostgreSQL's LISTEN/NOTIFY: nodes
+ * that agree, issue 18), on a connection kept for them.  db_listen
+ * subscribes d to channel (lower-case letters, digits and '_').  db_wait
+ * waits at most ms for what was sent there (NOTIFY, pg_notify(), each
+ * delivered when its transaction commits): 1 with the payload in buf
+ * (cut to size), 0 when nothing came, -1 (ERR_IO) when the connection was
+ * lost: it is made again and listens again (now, or at the next call),
+ * but what was sent in between is gone, so the caller must take
+ * everything as changed.  SQLite has none: ERR_INVALID.
+ */
+int db_listen(struct db *d, const char *channel, struct error *e);
+int db_wait(struct db *d, int ms, char *buf, size_t size, struct error *e);
+
 #endif

@@ -48,6 +48,7 @@ struct pg_db {
 	unsigned next_name; /* statements prepared: their names */
 	int64_t changes;    /* db_total_changes() */
 	int ended;          /* the server said it ends the session */
+	char listen[64];    /* db_listen()'s channel; "" none */
 };
 
 struct pg_stmt {
@@ -626,6 +627,98 @@ pg_column_blob(struct db_stmt *st, int i, size_t *n)
 	return s->blobs[i];
 }
 
+/* LISTEN again on a session made again (db_wait). */
+static int
+relisten(struct pg_db *d, struct error *e)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "LISTEN %s", d->listen);
+	return pg_exec(&d->base, sql, "notifications", e);
+}
+
+static int
+pg_listen(struct db *db, const char *channel, struct error *e)
+{
+	struct pg_db *d = pdb(db);
+	size_t n = strlen(channel);
+
+	if (n == 0 || n >= sizeof(d->listen) ||
+	    strspn(channel, "abcdefghijklmnopqrstuvwxyz_0123456789") != n ||
+	    (channel[0] >= '0' && channel[0] <= '9'))
+		return error_set(e, ERR_INVALID,
+		                 "notifications: \"%s\" is not a channel name",
+		                 channel);
+	memcpy(d->listen, channel, n + 1);
+	return relisten(d, e);
+}
+
+/* The next notification queued on d, its payload into buf: 1, else 0. */
+static int
+queued(struct pg_db *d, char *buf, size_t size)
+{
+	PGnotify *n = PQnotifies(d->conn);
+
+	if (n == NULL)
+		return 0;
+	snprintf(buf, size, "%s", n->extra != NULL ? n->extra : "");
+	PQfreemem(n);
+	return 1;
+}
+
+static int
+pg_wait(struct db *db, int ms, char *buf, size_t size, struct error *e)
+{
+	struct pg_db *d = pdb(db);
+	struct pollfd p;
+	char why[256];
+	int rc;
+
+	if (d->listen[0] == '\0')
+		return error_set(e, ERR_INVALID,
+		                 "notifications: db_wait before db_listen");
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		/* Lost before, and not made again then: try now. */
+		if (reconnect(d) == -1)
+			return error_set(
+				e, ERR_IO,
+				"notifications: the connection to "
+				"the database cannot be made again: %s",
+				conn_msg(d->conn, why, sizeof(why)));
+		if (relisten(d, e) == -1)
+			return -1;
+		return error_set(e, ERR_IO,
+		                 "notifications: connected again; what was "
+		                 "sent meanwhile is lost");
+	}
+	if (queued(d, buf, size))
+		return 1;
+	p.fd = PQsocket(d->conn);
+	p.events = POLLIN;
+	p.revents = 0;
+	rc = p.fd < 0 ? 1 : poll(&p, 1, ms);
+	if (rc == 0 || (rc == -1 && errno == EINTR))
+		return 0;
+	if (rc > 0 && PQconsumeInput(d->conn) == 1 && !d->ended &&
+	    queued(d, buf, size))
+		return 1;
+	if (!lost(d))
+		return 0;
+	snprintf(why, sizeof(why), "%s",
+	         d->ended ? "the server ended the session"
+	                  : conn_msg(d->conn, why, sizeof(why)));
+	if (reconnect(d) == -1 || relisten(d, NULL) == -1)
+		return error_set(e, ERR_IO,
+		                 "notifications: the connection to the "
+		                 "database was lost (%s) and is not back yet",
+		                 why);
+	return error_set(e, ERR_IO,
+	                 "notifications: the connection to the database was "
+	                 "lost (%s); connected again, what was sent meanwhile "
+	                 "is lost",
+	                 why);
+}
+
 const struct db_ops db_pg_ops = {
 	.engine = DB_PG,
 	.close = pg_close,
@@ -647,4 +740,6 @@ const struct db_ops db_pg_ops = {
 	.column_double = pg_column_double,
 	.column_text = pg_column_text,
 	.column_blob = pg_column_blob,
+	.listen = pg_listen,
+	.wait = pg_wait,
 };

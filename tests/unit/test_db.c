@@ -754,6 +754,83 @@ reconnects_mid_statement(void **state)
 	assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL), 1);
 }
 
+/* The payload of the next notification on l within ms, or NULL. */
+static const char *
+next_note(struct db *l, int ms, char *buf, size_t size)
+{
+	struct error e;
+	int rc = db_wait(l, ms, buf, size, &e);
+
+	if (rc == -1)
+		fail_msg("db_wait: %s", e.msg);
+	return rc == 1 ? buf : NULL;
+}
+
+/*
+ * LISTEN/NOTIFY (nodes that agree, issue 18): a notification arrives when
+ * its transaction commits, never when it rolls back; after the listening
+ * session is lost the wait says so once (what was sent meanwhile is
+ * gone) and the connection listens again.  SQLite has none.
+ */
+static void
+notifications(void **state)
+{
+	struct eng *g = *state;
+	struct db *d = engine(state), *l;
+	char buf[64];
+	struct error e;
+
+	if (g != &pg_eng) {
+		assert_int_equal(db_listen(d, "gazette_test", &e), -1);
+		assert_int_equal(e.code, ERR_INVALID);
+		return;
+	}
+	l = db_open(g->url, &e);
+	assert_non_null(l);
+	assert_int_equal(db_wait(l, 0, buf, sizeof(buf), &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	assert_int_equal(db_listen(l, "Bad; DROP", &e), -1);
+	assert_int_equal(e.code, ERR_INVALID);
+	assert_int_equal(db_listen(l, "gazette_test", &e), 0);
+	assert_null(next_note(l, 0, buf, sizeof(buf)));
+
+	assert_int_equal(db_exec(d, "NOTIFY gazette_test, 'one'", NULL, &e), 0);
+	assert_string_equal(next_note(l, 5000, buf, sizeof(buf)), "one");
+
+	assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+	assert_int_equal(db_exec(d, "SELECT pg_notify('gazette_test', 'two')",
+	                         NULL, &e),
+	                 0);
+	assert_null(next_note(l, 200, buf, sizeof(buf)));
+	assert_int_equal(db_commit(d, &e), 0);
+	assert_string_equal(next_note(l, 5000, buf, sizeof(buf)), "two");
+
+	assert_int_equal(db_begin(d, DB_WRITE, &e), 0);
+	assert_int_equal(db_exec(d, "NOTIFY gazette_test, 'rolled back'", NULL,
+	                         &e),
+	                 0);
+	assert_int_equal(db_rollback(d, &e), 0);
+	assert_null(next_note(l, 200, buf, sizeof(buf)));
+
+	/* A payload longer than buf is cut, not overrun. */
+	assert_int_equal(db_exec(d,
+	                         "SELECT pg_notify('gazette_test', "
+	                         "repeat('x', 200))",
+	                         NULL, &e),
+	                 0);
+	assert_non_null(next_note(l, 5000, buf, sizeof(buf)));
+	assert_int_equal(strlen(buf), sizeof(buf) - 1);
+
+	terminate(backend_pid(l));
+	assert_int_equal(db_wait(l, 5000, buf, sizeof(buf), &e), -1);
+	assert_int_equal(e.code, ERR_IO);
+	assert_non_null(strstr(e.msg, "lost"));
+	assert_int_equal(db_exec(d, "NOTIFY gazette_test, 'after'", NULL, &e),
+	                 0);
+	assert_string_equal(next_note(l, 5000, buf, sizeof(buf)), "after");
+	db_close(l);
+}
+
 #define BATTERY()                                                              \
 	cmocka_unit_test_setup(placeholders_outside_literals, setup),          \
 		cmocka_unit_test_setup(nulls_and_empties, setup),              \
@@ -766,7 +843,8 @@ reconnects_mid_statement(void **state)
 		cmocka_unit_test_setup(errors_mapped_and_named, setup),        \
 		cmocka_unit_test_setup(open_fails_clearly, setup),             \
 		cmocka_unit_test_setup(reconnects, setup),                     \
-		cmocka_unit_test_setup(reconnects_mid_statement, setup)
+		cmocka_unit_test_setup(reconnects_mid_statement, setup),       \
+		cmocka_unit_test_setup(notifications, setup)
 
 int
 main(void)
