@@ -504,6 +504,15 @@ thread_main(void *arg)
 	while (!atomic_load(&t->stop)) {
 		int64_t now = clock_now();
 
+		/* One node fetches (issue 18); the others ask each tick
+		 * and take over when it is gone. */
+		if (!store_job_mine(t->st, STORE_JOB_RIVER)) {
+			for (int i = 0;
+			     i < RIVER_TICK_MS / 100 && !atomic_load(&t->stop);
+			     i++)
+				usleep(100 * 1000);
+			continue;
+		}
 		if (river_fetch(t->st, &o, RIVER_DUE, 0, now, &fetched, &e) ==
 		    -1)
 			log_error("feeds: %s", e.msg);

@@ -701,7 +701,10 @@ sender_main(void *arg)
 			break;
 		n->kick = 0;
 		pthread_mutex_unlock(&n->lock);
-		send_due(n);
+		/* One node sends (issue 18): a mail queued on another
+		 * waits for this node's next tick, a second at most. */
+		if (store_job_mine(n->st, STORE_JOB_OUTBOX))
+			send_due(n);
 		pthread_mutex_lock(&n->lock);
 	}
 	pthread_mutex_unlock(&n->lock);

@@ -35,6 +35,11 @@ publish_due(struct store *st)
 	struct error e;
 	int64_t n;
 
+	/* One node publishes (issue 18); publishing twice would be
+	 * harmless (the UPDATE takes only what is still scheduled), but
+	 * the log would say it on every node. */
+	if (!store_job_mine(st, STORE_JOB_SCHEDULE))
+		return;
 	if (store_publish_due(st, clock_now(), &n, &e) == -1)
 		log_error("scheduler: %s", e.msg);
 	else if (n > 0)
@@ -57,7 +62,8 @@ scheduler_main(void *arg)
 		s = atomic_load(&sc->site);
 		if (s != NULL)
 			site_tick(s);
-		if (clock_now() - purged >= SCHEDULE_PURGE_SECONDS) {
+		if (clock_now() - purged >= SCHEDULE_PURGE_SECONDS &&
+		    store_job_mine(sc->store, STORE_JOB_SCHEDULE)) {
 			purged = clock_now();
 			if (store_session_purge(sc->store, purged, &e) == -1)
 				log_error("scheduler: %s", e.msg);

@@ -91,6 +91,12 @@ db_in_txn(const struct db *d)
 	return d->in_txn;
 }
 
+unsigned
+db_session(const struct db *d)
+{
+	return d->ops->session != NULL ? d->ops->session(d) : 1;
+}
+
 int
 db_listen(struct db *d, const char *channel, struct error *e)
 {

@@ -143,4 +143,11 @@ const void *db_column_blob(struct db_stmt *st, int i, size_t *n);
 int db_listen(struct db *d, const char *channel, struct error *e);
 int db_wait(struct db *d, int ms, char *buf, size_t size, struct error *e);
 
+/*
+ * Which session d is on: a number that changes each time the connection
+ * is made again (PostgreSQL; SQLite's never changes).  What a session
+ * holds — advisory locks, LISTEN — is gone when it moves.
+ */
+unsigned db_session(const struct db *d);
+
 #endif

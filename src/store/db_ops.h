@@ -43,6 +43,7 @@ struct db_ops {
 	double (*column_double)(struct db_stmt *st, int i);
 	const char *(*column_text)(struct db_stmt *st, int i, size_t *n);
 	const void *(*column_blob)(struct db_stmt *st, int i, size_t *n);
+	unsigned (*session)(const struct db *d); /* NULL: always 1 */
 	/* Notifications (PostgreSQL; NULL on SQLite). */
 	int (*listen)(struct db *d, const char *channel, struct error *e);
 	int (*wait)(struct db *d, int ms, char *buf, size_t size,

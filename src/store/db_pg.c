@@ -627,6 +627,12 @@ pg_column_blob(struct db_stmt *st, int i, size_t *n)
 	return s->blobs[i];
 }
 
+static unsigned
+pg_session(const struct db *d)
+{
+	return ((const struct pg_db *)d)->epoch;
+}
+
 /* LISTEN again on a session made again (db_wait). */
 static int
 relisten(struct pg_db *d, struct error *e)
@@ -740,6 +746,7 @@ const struct db_ops db_pg_ops = {
 	.column_double = pg_column_double,
 	.column_text = pg_column_text,
 	.column_blob = pg_column_blob,
+	.session = pg_session,
 	.listen = pg_listen,
 	.wait = pg_wait,
 };

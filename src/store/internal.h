@@ -97,6 +97,11 @@ struct store {
 	pthread_t watcher;
 	int watching;
 	atomic_int watch_stop;
+	/* store_jobs.c (PostgreSQL): the connection holding the periodic
+	 * jobs' advisory locks, its session then, and the jobs held. */
+	struct db *jobs;
+	unsigned jobs_session;
+	unsigned jobs_held;
 };
 
 /* store_order.c: a post's neighbours' ids from the in-memory order of
@@ -105,6 +110,8 @@ struct store {
 int order_neighbors(struct store *s, struct conn *c, int locked, int64_t at,
                     int64_t id, int64_t now, int64_t *prev, int64_t *next);
 void order_free(struct order *o);
+/* store_jobs.c: let go of the jobs held (store_close). */
+void store_jobs_close(struct store *s);
 
 /* Fill e from db's last error (UNIQUE -> ERR_CONFLICT, other constraints
  * -> ERR_INVALID, else ERR_IO) and return -1. */

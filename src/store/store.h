@@ -62,6 +62,20 @@ int store_copy_target(const char *url, struct arena *a, const char **open_as,
 int store_copy(struct store *from, struct store *to, struct arena *a,
                struct store_copied **out, size_t *n, struct error *e);
 
+/*
+ * Periodic jobs that run on one node at a time (store_jobs.c): 1 when
+ * this process is the one to run job now (always on SQLite), 0 when
+ * another node holds it or the database cannot be asked.  Ask at each
+ * round: a node that dies hands its jobs over to the next that asks.
+ */
+enum store_job {
+	STORE_JOB_SCHEDULE, /* publishing what falls due, purging sessions */
+	STORE_JOB_RIVER,    /* fetching feeds, video thumbnails, pruning */
+	STORE_JOB_OUTBOX,   /* sending mail */
+	STORE_JOB__MAX
+};
+int store_job_mine(struct store *s, enum store_job job);
+
 /* A write transaction around several calls (for bulk work: demo, import). */
 int store_begin(struct store *s, struct error *e);
 int store_commit(struct store *s, struct error *e);

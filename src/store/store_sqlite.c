@@ -334,6 +334,7 @@ store_close(struct store *s)
 		atomic_store(&s->watch_stop, 1);
 		pthread_join(s->watcher, NULL);
 	}
+	store_jobs_close(s);
 	for (size_t i = 0; i < s->nreaders; i++) {
 		conn_close(s->readers[i]);
 		free(s->readers[i]);
