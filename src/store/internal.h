@@ -97,6 +97,10 @@ struct store {
 	pthread_t watcher;
 	int watching;
 	atomic_int watch_stop;
+	/* store_watch.c (PostgreSQL): the connection listening for other
+	 * nodes' changes, and this process's name in what it tells them. */
+	struct db *listener;
+	char node[17];
 	/* store_jobs.c (PostgreSQL): the connection holding the periodic
 	 * jobs' advisory locks, its session then, and the jobs held. */
 	struct db *jobs;
@@ -110,6 +114,16 @@ struct store {
 int order_neighbors(struct store *s, struct conn *c, int locked, int64_t at,
                     int64_t id, int64_t now, int64_t *prev, int64_t *next);
 void order_free(struct order *o);
+/* store_conn.c: move the versions of posts ids[0..n) (a change of
+ * this process, or one another node told of). */
+void changes_posts(struct store *s, const int64_t *ids, int n);
+/* store_watch.c: tell the other nodes (PostgreSQL) what this process's
+ * commit changed: posts ids[0..n), or with n -1 anything.  Nothing on
+ * SQLite (the watcher reads data_version).  Under the writer's lock,
+ * outside a transaction. */
+void watch_tell(struct store *s, const int64_t *ids, int n);
+/* store_watch.c: stop the watcher and close what it listened on. */
+void watch_stop(struct store *s);
 /* store_jobs.c: let go of the jobs held (store_close). */
 void store_jobs_close(struct store *s);
 

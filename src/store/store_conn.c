@@ -165,6 +165,17 @@ post_slot(struct store *s, int64_t id)
  * Inside a transaction or a scope nothing is visible yet, and the release
  * that ends it decides.
  */
+void
+changes_posts(struct store *s, const int64_t *ids, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t v = atomic_fetch_add(&s->post_clock, 1) + 1;
+
+		atomic_store(post_slot(s, ids[i]), v);
+		atomic_store(post_slot(s, STORE_ANY_POST), v);
+	}
+}
+
 static void
 changes_publish(struct store *s)
 {
@@ -172,14 +183,14 @@ changes_publish(struct store *s)
 	long long n = changes - s->changes_seen;
 
 	if (n != 0 && n == s->scoped_changes && s->nscope <= SCOPE_POSTS) {
-		for (int i = 0; i < s->nscope; i++) {
-			uint64_t v = atomic_fetch_add(&s->post_clock, 1) + 1;
-
-			atomic_store(post_slot(s, s->scope_posts[i]), v);
-			atomic_store(post_slot(s, STORE_ANY_POST), v);
-		}
-	} else if (n != 0)
+		changes_posts(s, s->scope_posts, s->nscope);
+		/* The other nodes' caches too (PostgreSQL). */
+		if (s->nscope > 0)
+			watch_tell(s, s->scope_posts, s->nscope);
+	} else if (n != 0) {
 		atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
+		watch_tell(s, NULL, -1);
+	}
 	s->changes_seen = changes;
 	s->scoped_changes = 0;
 	s->nscope = 0;

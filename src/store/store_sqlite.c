@@ -330,10 +330,7 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->watching) {
-		atomic_store(&s->watch_stop, 1);
-		pthread_join(s->watcher, NULL);
-	}
+	watch_stop(s);
 	store_jobs_close(s);
 	for (size_t i = 0; i < s->nreaders; i++) {
 		conn_close(s->readers[i]);
