@@ -159,56 +159,16 @@ echo
 measure page "$GAZETTE_URL$POST_PATH" "$NGINX_URL$POST_PATH"
 
 # --- submission ----------------------------------------------------------------
-# wrk's Lua: each thread numbers its requests (unique bodies) and cycles
-# through its share of the addresses; done() prints the totals of all threads.
+# bench/submit.lua: unique bodies, each thread cycling through its share of
+# the addresses.
 PER_THREAD=$(((SUBMIT_CONNS + WRK_THREADS - 1) / WRK_THREADS))
-submit_lua() { # $1 = run marker, $2 = origin
-	cat <<LUA
-local threads = {}
-local count = 0
-function setup(thread)
-	thread:set("tid", count)
-	count = count + 1
-	table.insert(threads, thread)
-end
-function init(args)
-	sent, created, other, statuses = 0, 0, 0, ""
-end
-request = function()
-	sent = sent + 1
-	local who = sent % $PER_THREAD
-	return wrk.format("POST", "/api/v1/comments", {
-		["Content-Type"] = "application/json",
-		["Origin"] = "$2",
-		["X-Forwarded-For"] = string.format("10.99.%d.%d", tid % 256, who + 1),
-	}, string.format('{"post_id":$SUBMIT_ID,"author":"Poster %d.%d","body":"Bench comment $1 %d %d: ' ..
-		'a reply to the briefing, with *some* emphasis and a [link](https://example.org/%d)."}',
-		tid, who, tid, sent, sent))
-end
-response = function(status, headers, body)
-	if status == 201 then
-		created = created + 1
-	else
-		other = other + 1
-		if #statuses < 100 then statuses = statuses .. status .. " " end
-	end
-end
-done = function(summary, latency, requests)
-	local s, c, o, st = 0, 0, 0, ""
-	for _, t in ipairs(threads) do
-		s, c, o, st = s + t:get("sent"), c + t:get("created"), o + t:get("other"), st .. t:get("statuses")
-	end
-	io.write(string.format("lua: sent %d created %d other %d %s\n", s, c, o, st))
-end
-LUA
-}
 
 SUBMIT_NOTES=()
 submit_run() { # target url round
 	local name=$1 url=$2 round=$3 marker out rps p50 p99 lua sent created other in_db
 	marker="run${round}${name//[^a-z]/}$RANDOM"
-	submit_lua "$marker" "$url" >"$TMP/submit.lua"
-	out=$(wrk -t"$WRK_THREADS" -c"$SUBMIT_CONNS" -d"${SECONDS_PER_RUN}s" --latency -s "$TMP/submit.lua" "$url")
+	out=$(wrk -t"$WRK_THREADS" -c"$SUBMIT_CONNS" -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/bench/submit.lua" \
+		"$url" -- "$SUBMIT_ID" "$marker" "$url" "$PER_THREAD")
 	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")

@@ -140,9 +140,10 @@ first_post_path() {
 
 # nginx set up the way one would serve fast: sendfile, open_file_cache,
 # long keep-alive, no access log, $WORKERS workers. $1 is the body of the
-# server {} block (after listen).
+# server {} block (after listen); $2, when given, goes into http {} before
+# it (an upstream block).
 nginx_start() {
-	local server_body=$1 temp_paths="" nginx_v user_line m
+	local server_body=$1 http_extra=${2:-} temp_paths="" nginx_v user_line m
 	mkdir -p "$TMP/nginx-temp" "$TMP/www"
 	NGINX_PORT=$(free_port)
 	NGINX_URL=http://127.0.0.1:$NGINX_PORT
@@ -181,6 +182,7 @@ http {
     }
     default_type application/octet-stream;
 $temp_paths
+$http_extra
     server {
         listen 127.0.0.1:$NGINX_PORT;
 $server_body
