@@ -1,9 +1,8 @@
 /*
- * river.h on SQLite: the feeds we follow, their entries, tombstones and
- * keyword filters (migration 017).  Not store_feeds.c, which reads our
- * own outgoing feeds.
+ * river.h through the store's driver (db.h): the feeds we follow, their
+ * entries, tombstones and keyword filters (migration 017).  Not
+ * store_feeds.c, which reads our own outgoing feeds.
  */
-#include <sqlite3.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -46,7 +45,7 @@ enum source_col { SOURCE_COLUMNS(SOURCE_COL_ENUM, SOURCE_COL_ENUM) SC__N };
 			 "FROM river_sources r LEFT JOIN sections s ON s.id = r.section_id "
 
 static void
-source_row(struct arena *a, sqlite3_stmt *st, struct river_source *out)
+source_row(struct arena *a, struct db_stmt *st, struct river_source *out)
 {
 #define SOURCE_READ(f, k, b, sql) out->f = COL_READ_##k(a, st, SC_##f);
 	SOURCE_COLUMNS(SOURCE_READ, SOURCE_READ)
@@ -94,8 +93,7 @@ static const char SQL_SOURCE_DUE_AT[] =
 /* ---- entries ---------------------------------------------------------- */
 
 /* An entry row with its source's name and site (e: river_entries,
- * r: river_sources).  CROSS JOIN keeps the entries' index the outer
- * loop: the pages walk it in order and stop at the LIMIT. */
+ * r: river_sources). */
 #define ENTRY_COLUMNS(F, X)                                                    \
 	F(id, I64, NONE, "e.id")                                               \
 	X(source_id, I64, NONE, "e.source_id")                                 \
@@ -112,16 +110,21 @@ static const char SQL_SOURCE_DUE_AT[] =
 	X(source_site, TEXT, NONE, "r.site_url")
 
 #define COL_READ_HIDDEN(a, st, i)                                              \
-	((enum river_hidden)sqlite3_column_int((st), (i)))
+	((enum river_hidden)db_column_int64((st), (i)))
 #define ENTRY_COL_ENUM(f, k, b, sql) EC_##f,
 enum entry_col { ENTRY_COLUMNS(ENTRY_COL_ENUM, ENTRY_COL_ENUM) EC__N };
 
-#define ENTRY_SELECT                                                           \
-	"SELECT " ENTRY_COLUMNS(                                               \
-		COL_SQL_FIRST,                                                 \
-		COL_SQL) " "                                                   \
-			 "FROM river_entries e CROSS JOIN river_sources r "    \
-			 "ON r.id = e.source_id "
+/*
+ * On SQLite, CROSS JOIN keeps the entries' index the outer loop: the
+ * pages walk it in order and stop at the LIMIT.  PostgreSQL has no ON
+ * after a CROSS JOIN (and orders a join by its own plan), so the pages'
+ * twins (SQL_PAGE_*_PG, decision 092) say JOIN.
+ */
+#define ENTRY_FIELDS ENTRY_COLUMNS(COL_SQL_FIRST, COL_SQL) " "
+#define ENTRY_SELECT(join)                                                     \
+	"SELECT " ENTRY_FIELDS "FROM river_entries e " join                    \
+	" river_sources r "                                                    \
+	"ON r.id = e.source_id "
 /* The cursor: published_at <= ?2 is the walk's one bound; the ties of
  * that second with an id not below ?3 are skipped by a test the index
  * cannot take (the unary +), so SQLite never seeks by it instead. */
@@ -129,15 +132,21 @@ enum entry_col { ENTRY_COLUMNS(ENTRY_COL_ENUM, ENTRY_COL_ENUM) EC__N };
 	"AND e.hidden = 0 AND e.published_at <= ?2 "                           \
 	"AND (+e.published_at < ?2 OR +e.id < ?3) "                            \
 	"ORDER BY e.published_at DESC, e.id DESC LIMIT ?4"
+#define PAGE_SECTION(join)                                                     \
+	ENTRY_SELECT(join) "WHERE e.section_id = ?1 " ENTRY_PAGE
+#define PAGE_SOURCE(join)                                                      \
+	ENTRY_SELECT(join) "WHERE e.source_id = ?1 " ENTRY_PAGE
+#define PAGE_ALL(join) ENTRY_SELECT(join) "WHERE ?1 = 0 " ENTRY_PAGE
 
-static const char SQL_PAGE_SECTION[] =
-	ENTRY_SELECT "WHERE e.section_id = ?1 " ENTRY_PAGE;
-static const char SQL_PAGE_SOURCE[] =
-	ENTRY_SELECT "WHERE e.source_id = ?1 " ENTRY_PAGE;
-static const char SQL_PAGE_ALL[] = ENTRY_SELECT "WHERE ?1 = 0 " ENTRY_PAGE;
+static const char SQL_PAGE_SECTION[] = PAGE_SECTION("CROSS JOIN");
+static const char SQL_PAGE_SECTION_PG[] = PAGE_SECTION("JOIN");
+static const char SQL_PAGE_SOURCE[] = PAGE_SOURCE("CROSS JOIN");
+static const char SQL_PAGE_SOURCE_PG[] = PAGE_SOURCE("JOIN");
+static const char SQL_PAGE_ALL[] = PAGE_ALL("CROSS JOIN");
+static const char SQL_PAGE_ALL_PG[] = PAGE_ALL("JOIN");
 
 static void
-entry_row(struct arena *a, sqlite3_stmt *st, struct river_entry *out)
+entry_row(struct arena *a, struct db_stmt *st, struct river_entry *out)
 {
 #define ENTRY_READ(f, k, b, sql) out->f = COL_READ_##k(a, st, EC_##f);
 	ENTRY_COLUMNS(ENTRY_READ, ENTRY_READ)
@@ -147,7 +156,8 @@ entry_row(struct arena *a, sqlite3_stmt *st, struct river_entry *out)
 /*
  * A key the source has (stored or tombstoned) adds nothing; a link
  * another source has is kept, hidden, so it is not taken for new on the
- * next fetch.  RETURNING says what was stored.
+ * next fetch.  RETURNING says what was stored.  (PostgreSQL types the
+ * SELECT list's parameters by the columns they are inserted into.)
  */
 static const char SQL_ENTRY_ADD[] =
 	"INSERT INTO river_entries(source_id, section_id, key, cross_key, "
@@ -161,9 +171,13 @@ static const char SQL_ENTRY_ADD[] =
 	"WHERE t.source_id = ?1 AND t.key = ?2) "
 	"ON CONFLICT(source_id, key) DO NOTHING RETURNING hidden";
 
+/* ON CONFLICT DO NOTHING, not SQLite's INSERT OR IGNORE: both engines
+ * read it (the WHERE keeps SQLite from taking ON for a join's), and the
+ * key is the only constraint a tombstone made from an entry can meet. */
 static const char SQL_PRUNE_TOMBSTONES[] =
-	"INSERT OR IGNORE INTO river_tombstones(source_id, key, pruned_at) "
-	"SELECT source_id, key, ?2 FROM river_entries WHERE published_at < ?1";
+	"INSERT INTO river_tombstones(source_id, key, pruned_at) "
+	"SELECT source_id, key, ?2 FROM river_entries WHERE published_at < ?1 "
+	"ON CONFLICT DO NOTHING";
 static const char SQL_PRUNE[] =
 	"DELETE FROM river_entries WHERE published_at < ?1";
 
@@ -219,17 +233,17 @@ source_one(struct store *s, struct arena *a, const char *sql, const char *text,
            int64_t num, struct river_source *out, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	st = rd_open(&q, s, sql, e);
+	st = rd_prep(&q, s, sql, e);
 	if (st == NULL)
 		return -1;
 	if (text != NULL)
 		bind_text(st, 1, text);
 	else
-		sqlite3_bind_int64(st, 1, num);
+		db_bind_int64(st, 1, num);
 	rc = rd_step(&q, "reading a feed", e);
 	if (rc == 1)
 		source_row(a, st, out);
@@ -260,18 +274,18 @@ source_rows(struct store *s, struct arena *a, const char *sql, int64_t now,
             int limit, struct river_source **out, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	st = rd_open(&q, s, sql, e);
+	st = rd_prep(&q, s, sql, e);
 	if (st == NULL)
 		return -1;
 	if (limit > 0) {
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_bind_int(st, 2, limit);
+		db_bind_int64(st, 1, now);
+		db_bind_int64(st, 2, limit);
 	}
 	while ((rc = rd_step(&q, "listing feeds", e)) == 1) {
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
@@ -381,7 +395,7 @@ static int
 entry_add(struct store *s, int64_t source_id, const struct river_entry *en,
           int64_t now, int *added, struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(&s->w, SQL_ENTRY_ADD, e);
+	struct db_stmt *st = conn_prep(&s->w, SQL_ENTRY_ADD, e);
 	int64_t at = en->published_at;
 	int rc;
 
@@ -389,26 +403,21 @@ entry_add(struct store *s, int64_t source_id, const struct river_entry *en,
 		return -1;
 	if (at <= 0 || at > now)
 		at = now;
-	sqlite3_bind_int64(st, 1, source_id);
+	db_bind_int64(st, 1, source_id);
 	bind_text(st, 2, en->key);
 	bind_text(st, 3, en->cross_key != NULL ? en->cross_key : "");
 	bind_text(st, 4, en->link != NULL ? en->link : "");
 	bind_text(st, 5, en->title != NULL ? en->title : "");
 	bind_text(st, 6, en->text != NULL ? en->text : "");
 	bind_text(st, 7, en->author != NULL ? en->author : "");
-	sqlite3_bind_int64(st, 8, at);
-	sqlite3_bind_int64(st, 9, now);
-	sqlite3_bind_int(st, 10, (int)en->hidden);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (sqlite3_column_int(st, 0) == RIVER_SHOWN)
+	db_bind_int64(st, 8, at);
+	db_bind_int64(st, 9, now);
+	db_bind_int64(st, 10, (int64_t)en->hidden);
+	while ((rc = db_step(st, "storing an entry", e)) == 1)
+		if (db_column_int64(st, 0) == RIVER_SHOWN)
 			(*added)++;
-	if (rc != SQLITE_DONE) {
-		db_error(e, s->w.db, "storing an entry");
-		stmt_done(st);
-		return -1;
-	}
 	stmt_done(st);
-	return 0;
+	return rc;
 }
 
 int
@@ -434,25 +443,24 @@ int
 store_river_page(struct store *s, struct arena *a, const struct river_query *q,
                  struct river_entry **out, size_t *n, struct error *e)
 {
-	const char *sql = q->section_id > 0  ? SQL_PAGE_SECTION
-	                  : q->source_id > 0 ? SQL_PAGE_SOURCE
-	                                     : SQL_PAGE_ALL;
+	const char *sql = q->section_id > 0  ? ENGINE_SQL(s, SQL_PAGE_SECTION)
+	                  : q->source_id > 0 ? ENGINE_SQL(s, SQL_PAGE_SOURCE)
+	                                     : ENGINE_SQL(s, SQL_PAGE_ALL);
 	struct rd r;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (q->limit <= 0)
 		return 0;
-	st = rd_open(&r, s, sql, e);
+	st = rd_prep(&r, s, sql, e);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1,
-	                   q->section_id > 0 ? q->section_id : q->source_id);
-	sqlite3_bind_int64(st, 2, q->before_at > 0 ? q->before_at : INT64_MAX);
-	sqlite3_bind_int64(st, 3, q->before_at > 0 ? q->before_id : INT64_MAX);
-	sqlite3_bind_int(st, 4, q->limit);
+	db_bind_int64(st, 1, q->section_id > 0 ? q->section_id : q->source_id);
+	db_bind_int64(st, 2, q->before_at > 0 ? q->before_at : INT64_MAX);
+	db_bind_int64(st, 3, q->before_at > 0 ? q->before_id : INT64_MAX);
+	db_bind_int64(st, 4, q->limit);
 	*out = arena_zalloc(a, (size_t)q->limit * sizeof(**out));
 	while (*n < (size_t)q->limit &&
 	       (rc = rd_step(&r, "reading the river", e)) == 1)
@@ -466,24 +474,24 @@ store_river_titles(struct store *s, struct arena *a, int64_t source_id,
                    struct river_title **out, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	st = rd_open(&q, s, SQL_TITLES, e);
+	st = rd_prep(&q, s, SQL_TITLES, e);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, source_id);
+	db_bind_int64(st, 1, source_id);
 	while ((rc = rd_step(&q, "reading titles", e)) == 1) {
 		struct river_title *t;
 
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		t = &(*out)[(*n)++];
-		t->id = sqlite3_column_int64(st, 0);
+		t->id = db_column_int64(st, 0);
 		t->title = col_text(a, st, 1);
-		t->hidden = (enum river_hidden)sqlite3_column_int(st, 2);
+		t->hidden = (enum river_hidden)db_column_int64(st, 2);
 	}
 	rd_close(&q);
 	return rc;
@@ -553,13 +561,13 @@ store_river_filter_list(struct store *s, struct arena *a,
                         struct river_filter **out, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	st = rd_open(&q, s, SQL_FILTER_LIST, e);
+	st = rd_prep(&q, s, SQL_FILTER_LIST, e);
 	if (st == NULL)
 		return -1;
 	while ((rc = rd_step(&q, "listing filters", e)) == 1) {
@@ -567,8 +575,8 @@ store_river_filter_list(struct store *s, struct arena *a,
 
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		f = &(*out)[(*n)++];
-		f->id = sqlite3_column_int64(st, 0);
-		f->source_id = sqlite3_column_int64(st, 1);
+		f->id = db_column_int64(st, 0);
+		f->source_id = db_column_int64(st, 1);
 		f->rule = col_text(a, st, 2);
 	}
 	rd_close(&q);
@@ -580,15 +588,15 @@ store_river_filter_rules(struct store *s, struct arena *a, int64_t source_id,
                          const char **rules, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	const char *all = "";
 	int rc;
 
 	*rules = "";
-	st = rd_open(&q, s, SQL_FILTER_RULES, e);
+	st = rd_prep(&q, s, SQL_FILTER_RULES, e);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, source_id);
+	db_bind_int64(st, 1, source_id);
 	while ((rc = rd_step(&q, "reading filters", e)) == 1)
 		all = arena_printf(a, "%s%s\n", all, col_text(a, st, 0));
 	rd_close(&q);
