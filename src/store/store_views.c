@@ -54,16 +54,20 @@ static const char SQL_VIEWS_POST[] =
  * request: views_popular() recomputes a window's list at most every
  * VIEWS_POPULAR_SECONDS and serves it from memory in between.
  */
-static const char SQL_VIEWS_POPULAR[] =
-	"SELECT " POST_FIELDS_NO_BODY ", v.n "
-	"FROM (SELECT post_id, sum(n) AS n FROM post_views "
-	"WHERE day >= ?1 AND day <= ?2 GROUP BY post_id) v "
-	"CROSS JOIN posts p ON p.id = v.post_id "
-	"LEFT JOIN sections s ON s.id = p.section_id "
-	"LEFT JOIN users u ON u.id = p.author_id "
-	"WHERE p.type = 'post' AND p.status = 'published' "
-	"AND p.published_at <= ?3 AND p.password = '' "
-	"ORDER BY v.n DESC, p.published_at DESC, p.id DESC LIMIT ?4";
+/* SQLite's CROSS JOIN keeps the window's sums the outer loop; PostgreSQL
+ * reads CROSS JOIN … ON as a syntax error, and plans the join itself. */
+#define VIEWS_POPULAR(join)                                                    \
+	"SELECT " POST_FIELDS_NO_BODY ", v.n "                                 \
+	"FROM (SELECT post_id, sum(n) AS n FROM post_views "                   \
+	"WHERE day >= ?1 AND day <= ?2 GROUP BY post_id) v " join              \
+	" posts p ON p.id = v.post_id "                                        \
+	"LEFT JOIN sections s ON s.id = p.section_id "                         \
+	"LEFT JOIN users u ON u.id = p.author_id "                             \
+	"WHERE p.type = 'post' AND p.status = 'published' "                    \
+	"AND p.published_at <= ?3 AND p.password = '' "                        \
+	"ORDER BY v.n DESC, p.published_at DESC, p.id DESC LIMIT ?4"
+static const char SQL_VIEWS_POPULAR[] = VIEWS_POPULAR("CROSS JOIN");
+static const char SQL_VIEWS_POPULAR_PG[] = VIEWS_POPULAR("JOIN");
 
 const struct store_stmt views_reader_stmts[] = {
 	{"views_post", SQL_VIEWS_POST, NULL},
@@ -220,8 +224,8 @@ store_views_popular(struct store *s, struct arena *a, int64_t first_day,
 {
 	const int64_t p[3] = {first_day, last_day, now};
 
-	return posts_with_views(s, a, SQL_VIEWS_POPULAR, p, limit, posts, views,
-	                        n, e);
+	return posts_with_views(s, a, ENGINE_SQL(s, SQL_VIEWS_POPULAR), p,
+	                        limit, posts, views, n, e);
 }
 
 /* ---- admin: numbers ---- */
