@@ -220,13 +220,13 @@ store_post_get(struct store *s, struct arena *a, int64_t id, struct post *out,
 {
 	int locked, rc = -1;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_POST_GET, e);
+	st = conn_prep(c, SQL_POST_GET, e);
 	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, id);
+		db_bind_int64(st, 1, id);
 		rc = post_one(c, st, a, out, e);
 	}
 	reader_put(s, locked);
@@ -249,7 +249,7 @@ store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
 {
 	int locked, rc = -1;
 	struct conn *c;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char iso[16];
 	int64_t day;
 
@@ -259,15 +259,13 @@ store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
 	c = reader_get(s, &locked, e);
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_POST_PERMALINK, e);
+	st = conn_prep(c, SQL_POST_PERMALINK, e);
 	if (st != NULL) {
 		bind_text(st, 1, slug);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3,
-		                   time_local_day(y, m, d) - PERMALINK_SLACK);
-		sqlite3_bind_int64(st, 4,
-		                   time_local_day(y, m, d + 1) +
-		                           PERMALINK_SLACK);
+		db_bind_int64(st, 2, now);
+		db_bind_int64(st, 3, time_local_day(y, m, d) - PERMALINK_SLACK);
+		db_bind_int64(st, 4,
+		              time_local_day(y, m, d + 1) + PERMALINK_SLACK);
 		rc = post_one(c, st, a, out, e);
 	}
 	reader_put(s, locked);
@@ -352,15 +350,15 @@ store_post_get_slug(struct store *s, struct arena *a, enum post_type type,
 {
 	int locked, rc = -1;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_POST_BY_SLUG, e);
+	st = conn_prep(c, SQL_POST_BY_SLUG, e);
 	if (st != NULL) {
 		bind_text(st, 1, post_type_names[type]);
 		bind_text(st, 2, slug);
-		sqlite3_bind_int64(st, 3, now);
+		db_bind_int64(st, 3, now);
 		rc = post_one(c, st, a, out, e);
 	}
 	reader_put(s, locked);
