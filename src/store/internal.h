@@ -351,7 +351,9 @@ int dbs_col_int(struct db_stmt *st, int i);
 #define COL_READ_TYPE(a, st, i)   col_post_type((st), (i))
 #define COL_READ_STATUS(a, st, i) col_post_status((st), (i))
 /* Column i as a post type or status by name; POST_POST or POST_DRAFT for
- * a name this binary does not know. */
+ * a name this binary does not know (post_type_of, post_status_of). */
+enum post_type post_type_of(const char *name);
+enum post_status post_status_of(const char *name);
 enum post_type sq_col_post_type(sqlite3_stmt *st, int i);
 enum post_status sq_col_post_status(sqlite3_stmt *st, int i);
 enum post_type dbs_col_post_type(struct db_stmt *st, int i);
@@ -425,7 +427,9 @@ int search_index_row(struct store *s, struct arena *a, sqlite3_stmt *st,
                      const char *text, struct error *e);
 
 /* One row of POST_COLS into p (tags not filled), from either kind of
- * statement. */
+ * statement: one body, POST_ROW_READ for each column, compiled for each
+ * (COL_READ_* pick by the statement's type). */
+#define POST_ROW_READ(f, k, b, sql) p->f = COL_READ_##k(a, st, PC_##f);
 void sq_post_row(struct arena *a, sqlite3_stmt *st, struct post *p);
 void dbs_post_row(struct arena *a, struct db_stmt *st, struct post *p);
 #define post_row(a, st, p)                                                     \
@@ -435,7 +439,7 @@ void dbs_post_row(struct arena *a, struct db_stmt *st, struct post *p);
 /* p's tags, in a. */
 int post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e);
 /* Step st once into *out, tags filled; ERR_NOT_FOUND when no row. */
-int post_one(struct conn *c, sqlite3_stmt *st, struct arena *a,
+int post_one(struct conn *c, struct db_stmt *st, struct arena *a,
              struct post *out, struct error *e);
 
 /* Each store file's statements on a reader's path (store_reader_stmts). */

@@ -1,9 +1,11 @@
 /*
  * A post as rows carry it, for every file that reads posts (lists,
  * feeds, search, views, comments): the names of its types and statuses,
- * post_row() over POST_COLUMNS (internal.h), and its tags.
+ * post_row() over POST_COLUMNS (internal.h), and its tags, through the
+ * store's driver (db.h).  The sqlite3_stmt side of post_row and of the
+ * columns it reads, for the files not yet on the driver, is in
+ * store_stmt.c with the other sq_* helpers (decision 092).
  */
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,7 @@ const char *const post_status_names[POST_STATUS__MAX] = {"draft", "pending",
                                                          "scheduled",
                                                          "published", "trash"};
 
-static enum post_type
+enum post_type
 post_type_of(const char *name)
 {
 	int k = enum_lookup(post_type_names, POST_TYPE__MAX, name);
@@ -38,24 +40,12 @@ post_type_of(const char *name)
 	return k < 0 ? POST_POST : (enum post_type)k;
 }
 
-static enum post_status
+enum post_status
 post_status_of(const char *name)
 {
 	int k = enum_lookup(post_status_names, POST_STATUS__MAX, name);
 
 	return k < 0 ? POST_DRAFT : (enum post_status)k;
-}
-
-enum post_type
-sq_col_post_type(sqlite3_stmt *st, int i)
-{
-	return post_type_of((const char *)sqlite3_column_text(st, i));
-}
-
-enum post_status
-sq_col_post_status(sqlite3_stmt *st, int i)
-{
-	return post_status_of((const char *)sqlite3_column_text(st, i));
 }
 
 enum post_type
@@ -76,23 +66,12 @@ dbs_col_int(struct db_stmt *st, int i)
 	return (int)db_column_int64(st, i);
 }
 
-/* The same body for both kinds of statement: COL_READ_* pick by type. */
-#define POST_COL_READ(f, k, b, sql) p->f = COL_READ_##k(a, st, PC_##f);
-
-void
-sq_post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
-{
-	memset(p, 0, sizeof(*p));
-	POST_COLUMNS(POST_COL_READ, POST_COL_READ)
-}
-
 void
 dbs_post_row(struct arena *a, struct db_stmt *st, struct post *p)
 {
 	memset(p, 0, sizeof(*p));
-	POST_COLUMNS(POST_COL_READ, POST_COL_READ)
+	POST_COLUMNS(POST_ROW_READ, POST_ROW_READ)
 }
-#undef POST_COL_READ
 
 struct tag_pair {
 	const char *name, *slug;
@@ -109,23 +88,23 @@ name_cmp(const void *x, const void *y)
 int
 post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(c, SQL_POST_TAGS, e);
+	struct db_stmt *st = conn_prep(c, SQL_POST_TAGS, e);
 	struct tag_pair *t = NULL;
 	size_t cap = 0;
 	int step;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, p->id);
+	db_bind_int64(st, 1, p->id);
 	p->ntags = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = db_step(st, "post tags", e)) == 1) {
 		t = arena_grow(a, t, &cap, p->ntags, sizeof(*t));
 		t[p->ntags].name = col_text(a, st, 0);
 		t[p->ntags++].slug = col_text(a, st, 1);
 	}
 	stmt_done(st);
-	if (step != SQLITE_DONE)
-		return db_error(e, c->db, "post tags");
+	if (step == -1)
+		return -1;
 	if (p->ntags > 0)
 		qsort(t, p->ntags, sizeof(*t), name_cmp);
 	p->tags = arena_alloc(a, (p->ntags + 1) * sizeof(*p->tags));
@@ -138,18 +117,18 @@ post_tags(struct conn *c, struct arena *a, struct post *p, struct error *e)
 }
 
 int
-post_one(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
+post_one(struct conn *c, struct db_stmt *st, struct arena *a, struct post *out,
          struct error *e)
 {
-	int step = sqlite3_step(st);
+	int step = db_step(st, "post", e);
 
-	if (step == SQLITE_ROW) {
+	if (step == 1) {
 		post_row(a, st, out);
 		stmt_done(st);
 		return post_tags(c, a, out, e);
 	}
 	stmt_done(st);
-	if (step == SQLITE_DONE)
+	if (step == 0)
 		return error_set(e, ERR_NOT_FOUND, "no such post");
-	return db_error(e, c->db, "post");
+	return -1;
 }

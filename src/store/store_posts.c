@@ -1,8 +1,8 @@
 /*
- * posts.h on SQLite: posts and their tags, the tables that hang off a
- * post (books, episodes, media), and the editor's saves.
+ * posts.h through the store's driver (db.h): posts and their tags, the
+ * tables that hang off a post (books, episodes, media), and the editor's
+ * saves.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +15,15 @@
 #include "../util/text.h"
 #include "../util/banned.h"
 
+/* activity_at (?17) is the newer of published_at and updated_at, chosen
+ * in C: SQL's scalar max() is SQLite's, PostgreSQL's is greatest(). */
 static const char SQL_POST_ADD[] =
 	"INSERT INTO posts(type, status, section_id, slug, title, "
 	"excerpt, body_src, body_format, body_html, source_url, "
 	"author_id, published_at, updated_at, comments_open, sticky, "
 	"views_total, activity_at, submitter_name, submitter_email) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	"?15, ?16, max(?12, ?13), ?17, ?18) RETURNING id";
+	"?15, ?16, ?17, ?18, ?19) RETURNING id";
 static const char SQL_POST_STATUS[] =
 	"UPDATE posts SET status = ?2, updated_at = ?3 WHERE id = ?1";
 
@@ -73,9 +75,12 @@ static const char SQL_TAG_ID[] = "SELECT id FROM tags WHERE slug = ?1";
 static const char SQL_TAG_BY_NAME[] =
 	"SELECT id FROM tags WHERE name = ?1 ORDER BY id LIMIT 1";
 
+/* A tag named twice (or two names of one slug) is attached once: DO
+ * NOTHING rather than a failed insert, which on PostgreSQL would abort
+ * the whole save's transaction. */
 static const char SQL_POST_TAG_ADD[] =
-	"INSERT OR IGNORE INTO post_tags(post_id, tag_id) "
-	"VALUES (?1, ?2)";
+	"INSERT INTO post_tags(post_id, tag_id) VALUES (?1, ?2) "
+	"ON CONFLICT DO NOTHING";
 
 static const char SQL_BOOK_SET[] =
 	"INSERT INTO books(post_id, order_url) VALUES (?1, ?2) "
@@ -105,54 +110,54 @@ const struct store_stmt posts_reader_stmts[] = {
 	{NULL, NULL, NULL},
 };
 
+/* The id of the tag sql (one text parameter) finds on the writer, in
+ * *id; 0 when none. */
+static int
+tag_find(struct store *s, const char *sql, const char *text, int64_t *id,
+         struct error *e)
+{
+	struct db_stmt *st = conn_prep(&s->w, sql, e);
+	int rc;
+
+	*id = 0;
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, text);
+	rc = db_step(st, "finding tag", e);
+	if (rc == 1)
+		*id = db_column_int64(st, 0);
+	stmt_done(st);
+	return rc == -1 ? -1 : 0;
+}
+
 static int
 tag_attach(struct store *s, int64_t post_id, const char *name, struct arena *a,
            struct error *e)
 {
-	sqlite3_stmt *st;
 	const char *slug = slug_from_title(a, name);
-	int64_t tag_id = 0;
+	int64_t tag_id;
 
 	if (*slug == '\0')
 		return 0; /* a tag of punctuation only names nothing */
-	st = conn_stmt(&s->w, SQL_TAG_BY_NAME, e);
-	if (st == NULL)
+	if (tag_find(s, SQL_TAG_BY_NAME, name, &tag_id, e) == -1)
 		return -1;
-	bind_text(st, 1, name);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		tag_id = sqlite3_column_int64(st, 0);
-	stmt_done(st);
-	if (tag_id != 0)
-		goto attach;
-	st = conn_stmt(&s->w, SQL_TAG_ADD, e);
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, slug);
-	bind_text(st, 2, name);
-	if (write_step(s, st, "adding tag", NULL, e) == -1)
-		return -1;
-	st = conn_stmt(&s->w, SQL_TAG_ID, e);
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, slug);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		tag_id = sqlite3_column_int64(st, 0);
-	stmt_done(st);
-	if (tag_id == 0)
-		return db_error(e, s->w.db, "adding tag");
-attach:
-	st = conn_stmt(&s->w, SQL_POST_TAG_ADD, e);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, post_id);
-	sqlite3_bind_int64(st, 2, tag_id);
-	return write_step(s, st, "tagging post", NULL, e);
+	if (tag_id == 0) {
+		if (write_one(s, SQL_TAG_ADD, "adding tag", NULL, e, "ss", slug,
+		              name) == -1 ||
+		    tag_find(s, SQL_TAG_ID, slug, &tag_id, e) == -1)
+			return -1;
+		if (tag_id == 0)
+			return error_set(e, ERR_IO, "adding tag: no tag '%s'",
+			                 slug);
+	}
+	return write_one(s, SQL_POST_TAG_ADD, "tagging post", NULL, e, "ll",
+	                 post_id, tag_id);
 }
 
 /* Parameters ?2..?10 that adding and saving a post share: status,
  * section, slug, title, excerpt, body source, format, HTML, source URL. */
 static void
-bind_post_fields(sqlite3_stmt *st, const struct post *p)
+bind_post_fields(struct db_stmt *st, const struct post *p)
 {
 	bind_text(st, 2, post_status_names[p->status]);
 	bind_id(st, 3, p->section_id);
@@ -169,28 +174,30 @@ int
 store_post_add(struct store *s, const struct post *in, int64_t *id,
                struct error *e)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct arena *a = NULL;
 	int64_t new_id;
+	int64_t updated = in->updated_at ? in->updated_at : in->published_at;
 
 	if (id == NULL)
 		id = &new_id;
 	if (store_begin(s, e) == -1)
 		return -1;
-	st = conn_stmt(&s->w, SQL_POST_ADD, e);
+	st = conn_prep(&s->w, SQL_POST_ADD, e);
 	if (st == NULL)
 		goto fail;
 	bind_text(st, 1, post_type_names[in->type]);
 	bind_post_fields(st, in);
 	bind_id(st, 11, in->author_id);
-	sqlite3_bind_int64(st, 12, in->published_at);
-	sqlite3_bind_int64(st, 13,
-	                   in->updated_at ? in->updated_at : in->published_at);
-	sqlite3_bind_int(st, 14, in->comments_open);
-	sqlite3_bind_int(st, 15, in->sticky);
-	sqlite3_bind_int64(st, 16, in->views_total);
-	bind_text(st, 17, in->submitter_name ? in->submitter_name : "");
-	bind_text(st, 18, in->submitter_email ? in->submitter_email : "");
+	db_bind_int64(st, 12, in->published_at);
+	db_bind_int64(st, 13, updated);
+	db_bind_int64(st, 14, in->comments_open);
+	db_bind_int64(st, 15, in->sticky);
+	db_bind_int64(st, 16, in->views_total);
+	db_bind_int64(st, 17,
+	              updated > in->published_at ? updated : in->published_at);
+	bind_text(st, 18, in->submitter_name ? in->submitter_name : "");
+	bind_text(st, 19, in->submitter_email ? in->submitter_email : "");
 	if (write_step(s, st, "adding post", id, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			error_set(e, ERR_CONFLICT,
@@ -220,13 +227,13 @@ store_post_get(struct store *s, struct arena *a, int64_t id, struct post *out,
 {
 	int locked, rc = -1;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_POST_GET, e);
+	st = conn_prep(c, SQL_POST_GET, e);
 	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, id);
+		db_bind_int64(st, 1, id);
 		rc = post_one(c, st, a, out, e);
 	}
 	reader_put(s, locked);
@@ -249,7 +256,7 @@ store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
 {
 	int locked, rc = -1;
 	struct conn *c;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char iso[16];
 	int64_t day;
 
@@ -259,15 +266,13 @@ store_post_get_permalink(struct store *s, struct arena *a, int y, int m, int d,
 	c = reader_get(s, &locked, e);
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_POST_PERMALINK, e);
+	st = conn_prep(c, SQL_POST_PERMALINK, e);
 	if (st != NULL) {
 		bind_text(st, 1, slug);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3,
-		                   time_local_day(y, m, d) - PERMALINK_SLACK);
-		sqlite3_bind_int64(st, 4,
-		                   time_local_day(y, m, d + 1) +
-		                           PERMALINK_SLACK);
+		db_bind_int64(st, 2, now);
+		db_bind_int64(st, 3, time_local_day(y, m, d) - PERMALINK_SLACK);
+		db_bind_int64(st, 4,
+		              time_local_day(y, m, d + 1) + PERMALINK_SLACK);
 		rc = post_one(c, st, a, out, e);
 	}
 	reader_put(s, locked);
@@ -279,7 +284,7 @@ store_books_list(struct store *s, struct arena *a, int64_t now,
                  struct book **out, size_t *n, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_BOOKS, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_BOOKS, e);
 	size_t cap = 0;
 	int rc;
 
@@ -287,7 +292,7 @@ store_books_list(struct store *s, struct arena *a, int64_t now,
 	*n = 0;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
+	db_bind_int64(st, 1, now);
 	while ((rc = rd_step(&q, "books", e)) == 1) {
 		struct book *b;
 
@@ -306,43 +311,29 @@ store_books_list(struct store *s, struct arena *a, int64_t now,
 int
 store_publish_due(struct store *s, int64_t now, int64_t *n, struct error *e)
 {
-	int rc;
-
-	/* Held across both calls, so the count is this statement's. */
-	writer_lock(s);
-	rc = write_one(s, SQL_PUBLISH_DUE, "publishing", NULL, e, "l", now);
-	*n = rc == 0 ? sqlite3_changes64(s->w.db) : 0;
-	writer_unlock(s);
-	return rc;
+	*n = 0;
+	return write_count(s, SQL_PUBLISH_DUE, "publishing", n, e, "l", now);
 }
 
 int
 store_tag_name(struct store *s, struct arena *a, const char *slug,
                const char **name, struct error *e)
 {
-	int locked, rc = -1, step;
-	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct rd q;
+	struct db_stmt *st = rd_prep(&q, s, SQL_TAG_NAME, e);
+	int rc;
 
 	*name = NULL;
-	if (c == NULL)
-		return -1;
-	st = conn_stmt(c, SQL_TAG_NAME, e);
 	if (st == NULL)
-		goto out;
+		return -1;
 	bind_text(st, 1, slug);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
+	rc = rd_step(&q, "tag", e);
+	if (rc == 1)
 		*name = col_text(a, st, 0);
-		rc = 0;
-	} else if (step == SQLITE_DONE)
-		error_set(e, ERR_NOT_FOUND, "no tag '%s'", slug);
-	else
-		db_error(e, c->db, "tag");
-	stmt_done(st);
-out:
-	reader_put(s, locked);
-	return rc;
+	rd_close(&q);
+	if (rc == 0)
+		return error_set(e, ERR_NOT_FOUND, "no tag '%s'", slug);
+	return rc == 1 ? 0 : -1;
 }
 
 int
@@ -352,15 +343,15 @@ store_post_get_slug(struct store *s, struct arena *a, enum post_type type,
 {
 	int locked, rc = -1;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_POST_BY_SLUG, e);
+	st = conn_prep(c, SQL_POST_BY_SLUG, e);
 	if (st != NULL) {
 		bind_text(st, 1, post_type_names[type]);
 		bind_text(st, 2, slug);
-		sqlite3_bind_int64(st, 3, now);
+		db_bind_int64(st, 3, now);
 		rc = post_one(c, st, a, out, e);
 	}
 	reader_put(s, locked);
@@ -387,15 +378,15 @@ int
 store_post_set_status(struct store *s, int64_t id, enum post_status status,
                       int64_t now, struct error *e)
 {
-	int rc;
+	int64_t changes;
 
-	writer_lock(s);
-	rc = write_one(s, SQL_POST_STATUS, "post status", NULL, e, "lsl", id,
-	               post_status_names[status], now);
-	if (rc == 0 && sqlite3_changes(s->w.db) == 0)
-		rc = error_set(e, ERR_NOT_FOUND, "no post %lld", (long long)id);
-	writer_unlock(s);
-	return rc;
+	if (write_count(s, SQL_POST_STATUS, "post status", &changes, e, "lsl",
+	                id, post_status_names[status], now) == -1)
+		return -1;
+	if (changes == 0)
+		return error_set(e, ERR_NOT_FOUND, "no post %lld",
+		                 (long long)id);
+	return 0;
 }
 
 const char *
@@ -445,13 +436,13 @@ store_book_files_get(struct store *s, struct arena *a, int64_t post_id,
                      struct book *out, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_BOOK_FILES_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_BOOK_FILES_GET, e);
 	int rc;
 
 	out->epub_path = out->pdf_path = out->cover_path = "";
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, post_id);
+	db_bind_int64(st, 1, post_id);
 	rc = rd_step(&q, "book files", e);
 	if (rc == 1) {
 		out->epub_path = col_text(a, st, 0);
@@ -469,10 +460,14 @@ static const char SQL_EDIT_GET[] =
 	", p.version, coalesce(b.order_url, '') " POST_FROM
 	"LEFT JOIN books b ON b.post_id = p.id WHERE p.id = ?1";
 
-#define ADMIN_WHERE                                                             \
-	"WHERE p.type = ?1 AND (CASE WHEN ?2 IS NULL THEN p.status != 'trash' " \
-	"ELSE p.status = ?2 END) AND (?3 IS NULL OR p.section_id = ?3) "        \
-	"AND (?4 IS NULL OR p.author_id = ?4) "
+/* A filter's parameter is NULL for "any": cast where it is first read,
+ * since PostgreSQL cannot type a parameter by IS NULL alone (on SQLite
+ * the casts change nothing). */
+#define ADMIN_WHERE                                                            \
+	"WHERE p.type = ?1 AND (CASE WHEN CAST(?2 AS TEXT) IS NULL "           \
+	"THEN p.status != 'trash' ELSE p.status = ?2 END) "                    \
+	"AND (CAST(?3 AS BIGINT) IS NULL OR p.section_id = ?3) "               \
+	"AND (CAST(?4 AS BIGINT) IS NULL OR p.author_id = ?4) "
 static const char SQL_ADMIN_POSTS[] =
 	"SELECT " POST_FIELDS_NO_BODY POST_FROM ADMIN_WHERE
 	"ORDER BY p.updated_at DESC, p.id DESC LIMIT ?5 OFFSET ?6";
@@ -480,7 +475,7 @@ static const char SQL_ADMIN_COUNT[] =
 	"SELECT count(*) FROM posts p " ADMIN_WHERE;
 static const char SQL_ADMIN_STATUS_COUNTS[] =
 	"SELECT status, count(*) FROM posts WHERE type = ?1 "
-	"AND (?2 IS NULL OR author_id = ?2) GROUP BY status";
+	"AND (CAST(?2 AS BIGINT) IS NULL OR author_id = ?2) GROUP BY status";
 static const char SQL_SLUG_OWNER[] =
 	"SELECT id FROM posts WHERE type = ?1 AND slug = ?2 AND id != ?3";
 /* A password-protected post's rendered body goes to protected_html; its
@@ -489,13 +484,26 @@ static const char SQL_SLUG_OWNER[] =
 	"body_html = CASE WHEN password != '' THEN body_html ELSE " v " END, " \
 	"protected_html = CASE WHEN password != '' THEN " v                    \
 	" ELSE protected_html END"
-static const char SQL_POST_UPDATE[] =
-	"UPDATE posts SET status = ?2, section_id = ?3, slug = ?4, title = ?5, "
-	"excerpt = ?6, body_src = ?7, body_format = ?8, " PROTECTED_BODY(
-		"?9") ", source_url = ?10, published_at = ?11, updated_at = ?12, "
-		      "comments_open = ?13, sticky = ?14, "
-		      "activity_at = max(activity_at, ?11, ?12), version = version + 1 "
-		      "WHERE id = ?1 AND version = ?15";
+/*
+ * A save moves activity_at to the newest of itself and the new dates:
+ * SQL's scalar max() on SQLite, greatest() on PostgreSQL (MAX_SQLITE,
+ * MAX_PG), so these two statements are made twice from one macro and
+ * chosen by ENGINE_SQL.
+ */
+#define MAX_SQLITE "max"
+#define MAX_PG     "greatest"
+/* The saved body, ?9, where PROTECTED_BODY says. */
+#define POST_UPDATE_BODY PROTECTED_BODY("?9")
+#define POST_UPDATE(MAX)                                                       \
+	"UPDATE posts SET status = ?2, section_id = ?3, slug = ?4, "           \
+	"title = ?5, excerpt = ?6, body_src = ?7, "                            \
+	"body_format = ?8, " POST_UPDATE_BODY                                  \
+	", source_url = ?10, published_at = ?11, updated_at = ?12, "           \
+	"comments_open = ?13, sticky = ?14, "                                  \
+	"activity_at = " MAX "(activity_at, ?11, ?12), "                       \
+	"version = version + 1 WHERE id = ?1 AND version = ?15"
+static const char SQL_POST_UPDATE[] = POST_UPDATE(MAX_SQLITE);
+static const char SQL_POST_UPDATE_PG[] = POST_UPDATE(MAX_PG);
 static const char SQL_POST_VERSION[] =
 	"SELECT version FROM posts WHERE id = ?1";
 static const char SQL_POST_TAGS_CLEAR[] =
@@ -503,11 +511,16 @@ static const char SQL_POST_TAGS_CLEAR[] =
 static const char SQL_POST_AUTOSAVE[] =
 	"UPDATE posts SET title = ?2, body_src = ?3, " PROTECTED_BODY(
 		"?4") ", updated_at = ?5, version = version + 1 WHERE id = ?1 AND version = ?6";
-static const char SQL_POST_STATE[] =
-	"UPDATE posts SET status = ?2, updated_at = ?3, "
-	"published_at = CASE WHEN ?4 = 0 THEN published_at ELSE ?4 END, "
-	"activity_at = max(activity_at, ?3), version = version + 1 "
-	"WHERE id = ?1";
+/* ?4 is cast where it is first read: PostgreSQL would type it by the 0
+ * it is compared with, a 32-bit integer (on SQLite the cast changes
+ * nothing). */
+#define POST_STATE(MAX)                                                        \
+	"UPDATE posts SET status = ?2, updated_at = ?3, "                      \
+	"published_at = CASE WHEN CAST(?4 AS BIGINT) = 0 THEN published_at "   \
+	"ELSE ?4 END, activity_at = " MAX "(activity_at, ?3), "                \
+	"version = version + 1 WHERE id = ?1"
+static const char SQL_POST_STATE[] = POST_STATE(MAX_SQLITE);
+static const char SQL_POST_STATE_PG[] = POST_STATE(MAX_PG);
 
 int
 store_post_edit_get(struct store *s, struct arena *a, int64_t id,
@@ -515,35 +528,33 @@ store_post_edit_get(struct store *s, struct arena *a, int64_t id,
 {
 	int locked, rc = -1, step;
 	struct conn *c = reader_get(s, &locked, e);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	memset(out, 0, sizeof(*out));
 	if (c == NULL)
 		return -1;
-	st = conn_stmt(c, SQL_EDIT_GET, e);
+	st = conn_prep(c, SQL_EDIT_GET, e);
 	if (st == NULL)
 		goto out;
-	sqlite3_bind_int64(st, 1, id);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
+	db_bind_int64(st, 1, id);
+	step = db_step(st, "post", e);
+	if (step == 1) {
 		post_row(a, st, &out->post);
-		out->version = sqlite3_column_int64(st, POST_NCOLS);
+		out->version = db_column_int64(st, POST_NCOLS);
 		out->order_url = col_text(a, st, POST_NCOLS + 1);
 	}
 	stmt_done(st);
-	if (step == SQLITE_ROW)
+	if (step == 1)
 		rc = post_tags(c, a, &out->post, e);
-	else if (step == SQLITE_DONE)
+	else if (step == 0)
 		error_set(e, ERR_NOT_FOUND, "no post %lld", (long long)id);
-	else
-		db_error(e, c->db, "post");
 out:
 	reader_put(s, locked);
 	return rc;
 }
 
 static void
-bind_admin_filter(sqlite3_stmt *st, const struct admin_post_query *q)
+bind_admin_filter(struct db_stmt *st, const struct admin_post_query *q)
 {
 	bind_text(st, 1, post_type_names[q->type]);
 	if (q->status >= 0 && q->status < POST_STATUS__MAX)
@@ -558,31 +569,31 @@ store_admin_posts(struct store *s, struct arena *a,
                   size_t *n, int64_t *total, struct error *e)
 {
 	struct rd r;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	*total = 0;
-	st = rd_open(&r, s, SQL_ADMIN_COUNT, e);
+	st = rd_prep(&r, s, SQL_ADMIN_COUNT, e);
 	if (st == NULL)
 		return -1;
 	bind_admin_filter(st, q);
 	rc = rd_step(&r, "admin post count", e);
 	if (rc == 1)
-		*total = sqlite3_column_int64(st, 0);
+		*total = db_column_int64(st, 0);
 	rd_close(&r);
 	if (rc == -1)
 		return -1;
 	if (q->limit <= 0 || q->offset < 0)
 		return 0;
-	st = rd_open(&r, s, SQL_ADMIN_POSTS, e);
+	st = rd_prep(&r, s, SQL_ADMIN_POSTS, e);
 	if (st == NULL)
 		return -1;
 	bind_admin_filter(st, q);
-	sqlite3_bind_int(st, 5, q->limit);
-	sqlite3_bind_int(st, 6, q->offset);
+	db_bind_int64(st, 5, q->limit);
+	db_bind_int64(st, 6, q->offset);
 	while ((rc = rd_step(&r, "admin posts", e)) == 1) {
 		*out = arena_grow(a, *out, &cap, *n, sizeof(**out));
 		post_row(a, st, &(*out)[(*n)++]);
@@ -596,7 +607,7 @@ store_admin_post_counts(struct store *s, enum post_type type, int64_t author_id,
                         int64_t *counts, struct error *e)
 {
 	struct rd r;
-	sqlite3_stmt *st = rd_open(&r, s, SQL_ADMIN_STATUS_COUNTS, e);
+	struct db_stmt *st = rd_prep(&r, s, SQL_ADMIN_STATUS_COUNTS, e);
 	int rc;
 
 	memset(counts, 0, POST_STATUS__MAX * sizeof(*counts));
@@ -606,10 +617,10 @@ store_admin_post_counts(struct store *s, enum post_type type, int64_t author_id,
 	bind_id(st, 2, author_id);
 	while ((rc = rd_step(&r, "post counts", e)) == 1) {
 		int k = enum_lookup(post_status_names, POST_STATUS__MAX,
-		                    (const char *)sqlite3_column_text(st, 0));
+		                    db_column_text(st, 0, NULL));
 
 		if (k >= 0)
-			counts[k] = sqlite3_column_int64(st, 1);
+			counts[k] = db_column_int64(st, 1);
 	}
 	rd_close(&r);
 	return rc;
@@ -620,7 +631,7 @@ store_slug_owner(struct store *s, enum post_type type, const char *slug,
                  int64_t except_id, int64_t *owner, struct error *e)
 {
 	struct rd r;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	*owner = 0;
@@ -628,15 +639,15 @@ store_slug_owner(struct store *s, enum post_type type, const char *slug,
 		*owner = -1;
 		return 0;
 	}
-	st = rd_open(&r, s, SQL_SLUG_OWNER, e);
+	st = rd_prep(&r, s, SQL_SLUG_OWNER, e);
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, post_type_names[type]);
 	bind_text(st, 2, slug);
-	sqlite3_bind_int64(st, 3, except_id);
+	db_bind_int64(st, 3, except_id);
 	rc = rd_step(&r, "slug", e);
 	if (rc == 1)
-		*owner = sqlite3_column_int64(st, 0);
+		*owner = db_column_int64(st, 0);
 	rd_close(&r);
 	return rc == -1 ? -1 : 0;
 }
@@ -676,16 +687,16 @@ static int
 post_version(struct store *s, int64_t id, int64_t *version, struct error *e)
 {
 	struct rd r;
-	sqlite3_stmt *st = rd_open(&r, s, SQL_POST_VERSION, e);
+	struct db_stmt *st = rd_prep(&r, s, SQL_POST_VERSION, e);
 	int rc;
 
 	*version = 0;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	rc = rd_step(&r, "post version", e);
 	if (rc == 1)
-		*version = sqlite3_column_int64(st, 0);
+		*version = db_column_int64(st, 0);
 	rd_close(&r);
 	if (rc == 0)
 		return error_set(e, ERR_NOT_FOUND, "no post %lld",
@@ -698,25 +709,31 @@ static int
 post_update(struct store *s, const struct post *p, int64_t base, int *stale,
             struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(&s->w, SQL_POST_UPDATE, e);
+	struct db_stmt *st =
+		conn_prep(&s->w, ENGINE_SQL(s, SQL_POST_UPDATE), e);
+	int64_t changes;
+	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, p->id);
+	db_bind_int64(st, 1, p->id);
 	bind_post_fields(st, p);
-	sqlite3_bind_int64(st, 11, p->published_at);
-	sqlite3_bind_int64(st, 12, p->updated_at);
-	sqlite3_bind_int(st, 13, p->comments_open);
-	sqlite3_bind_int(st, 14, p->sticky);
-	sqlite3_bind_int64(st, 15, base);
-	if (write_step(s, st, "saving post", NULL, e) == -1) {
+	db_bind_int64(st, 11, p->published_at);
+	db_bind_int64(st, 12, p->updated_at);
+	db_bind_int64(st, 13, p->comments_open);
+	db_bind_int64(st, 14, p->sticky);
+	db_bind_int64(st, 15, base);
+	rc = db_step(st, "saving post", e); /* no rows: 0 or -1 */
+	changes = db_changes(st);
+	stmt_done(st);
+	if (rc == -1) {
 		if (e->code == ERR_CONFLICT)
 			error_set(e, ERR_CONFLICT,
 			          "another %s has the slug '%s'",
 			          post_type_names[p->type], p->slug);
 		return -1;
 	}
-	if (sqlite3_changes(s->w.db) == 0) {
+	if (changes == 0) {
 		int64_t v;
 
 		if (post_version(s, p->id, &v, e) == -1)
@@ -819,8 +836,9 @@ store_post_set_state(struct store *s, int64_t id, enum post_status status,
 {
 	int64_t changes;
 
-	if (write_count(s, SQL_POST_STATE, "post status", &changes, e, "lsll",
-	                id, post_status_names[status], now, published_at) == -1)
+	if (write_count(s, ENGINE_SQL(s, SQL_POST_STATE), "post status",
+	                &changes, e, "lsll", id, post_status_names[status], now,
+	                published_at) == -1)
 		return -1;
 	if (changes == 0)
 		return error_set(e, ERR_NOT_FOUND, "no post %lld",
@@ -853,13 +871,13 @@ store_post_protected(struct store *s, struct arena *a, int64_t id,
                      const char **password, const char **html, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_POST_PROTECTED, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_POST_PROTECTED, e);
 	int rc;
 
 	*password = *html = "";
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	rc = rd_step(&q, "post password", e);
 	if (rc == 1) {
 		*password = col_text(a, st, 0);

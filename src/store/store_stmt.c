@@ -1,7 +1,8 @@
 /*
  * What every store file needs of a statement, below the connections:
  * errors, bindings, columns, for SQLite's statements and the driver's
- * (db.h) alike.  It depends on nothing else of the store.
+ * (db.h) alike.  It depends on nothing else of the store but the names
+ * of posts' types and statuses (store_post_row.c).
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -58,6 +59,28 @@ sq_col_text(struct arena *a, sqlite3_stmt *st, int i)
 	int n = sqlite3_column_bytes(st, i);
 
 	return t == NULL ? "" : arena_strndup(a, (const char *)t, (size_t)n);
+}
+
+/* A post's type, status and row from a sqlite3_stmt (internal.h's
+ * col_post_type, col_post_status, post_row), for the files not yet on the
+ * driver: store_post_row.c has the driver's. */
+enum post_type
+sq_col_post_type(sqlite3_stmt *st, int i)
+{
+	return post_type_of((const char *)sqlite3_column_text(st, i));
+}
+
+enum post_status
+sq_col_post_status(sqlite3_stmt *st, int i)
+{
+	return post_status_of((const char *)sqlite3_column_text(st, i));
+}
+
+void
+sq_post_row(struct arena *a, sqlite3_stmt *st, struct post *p)
+{
+	memset(p, 0, sizeof(*p));
+	POST_COLUMNS(POST_ROW_READ, POST_ROW_READ)
 }
 
 /* The same four over the driver's statements (decision 092). */
