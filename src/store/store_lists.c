@@ -1,8 +1,8 @@
 /*
- * posts.h on SQLite: the lists a reader pages through (the front page,
- * sections, tags, date archives, podcasts), their totals, the archives'
- * months, and a post's previous and next.  Nothing here reads more rows
- * as the site grows (issue 12; tests/unit/test_plans.c holds the plans to
+ * posts.h through the store's driver (db.h): the lists a reader pages through
+ * (the front page, sections, tags, date archives, podcasts), their totals, the
+ * archives' months, and a post's previous and next.  Nothing here reads more
+ * rows as the site grows (issue 12; tests/unit/test_plans.c holds the plans to
  * it):
  *
  *  - a list is walked newest first in a partial index of listed posts
@@ -17,7 +17,7 @@
  *    sticky posts, which open it.  Held posts are taken off the counts of
  *    their month and day, and the walks leave them out.
  */
-#include <sqlite3.h>
+#include <assert.h>
 #include <string.h>
 #include <time.h>
 
@@ -33,38 +33,53 @@
 #define LISTED LISTED_EVER "AND p.published_at <= ?2 "
 
 /*
+ * Each statement names its parameters ?1 to ?N without a gap (PostgreSQL
+ * cannot type a parameter a statement never names), so each says beside
+ * it what they are, one letter each in order (bind_args): t the type, n
+ * now, k the section or tag, f and e the first date listed and the end
+ * of the walk, l and s the rows to read and to skip, a and i the time and
+ * id of the post whose neighbours are looked for.
+ *
+ * Where SQLite is told which index to take (INDEXED BY, which PostgreSQL
+ * does not read), the statement is made from one macro twice, SQL_X and
+ * SQL_X_PG without the hint, chosen by the store's engine.
+ */
+#define BY_STICKY_SQLITE "INDEXED BY posts_sticky "
+#define BY_STICKY_PG     ""
+
+/*
  * A post's neighbours, "newest first, ties by id", in two probes each:
  * the same second with a smaller (larger) id, then strictly older
  * (newer).  Each is one seek in posts_listed (migration 014).  The row
- * value (p.published_at, p.id) < (?3, ?4) that this replaced bounded the
+ * value (p.published_at, p.id) < (a, i) that this replaced bounded the
  * walk by published_at <= now instead, and sorted every older post in a
  * temporary b-tree.  The probes name published_at <= now only where it
  * is the walk's one upper bound: given two bounds on the column, SQLite
- * seeks by either (even by "<= now" over "= ?3"), and by now it walks
- * every newer post.  ?3 is at most now + 1 (store_post_neighbors), which
+ * seeks by either (even by "<= now" over "= a"), and by now it walks
+ * every newer post.  a is at most now + 1 (store_post_neighbors), which
  * bounds the older probes.
  */
 /* Neighbours are links: their bodies are never read. */
-static const char SQL_POST_PREV_SAME[] =
+static const char SQL_POST_PREV_SAME[] = /* tai */
 	"SELECT " POST_FIELDS_NO_BODY POST_FROM LISTED_EVER
-	"AND p.published_at = ?3 AND p.id < ?4 "
+	"AND p.published_at = ?2 AND p.id < ?3 "
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
-static const char SQL_POST_PREV[] =
+static const char SQL_POST_PREV[] = /* ta */
 	"SELECT " POST_FIELDS_NO_BODY POST_FROM LISTED_EVER
-	"AND p.published_at < ?3 "
+	"AND p.published_at < ?2 "
 	"ORDER BY p.published_at DESC, p.id DESC LIMIT 1";
-static const char SQL_POST_NEXT_SAME[] =
+static const char SQL_POST_NEXT_SAME[] = /* tnai */
 	"SELECT " POST_FIELDS_NO_BODY POST_FROM LISTED_EVER
 	"AND p.published_at = ?3 AND ?3 <= ?2 "
 	"AND p.id > ?4 "
 	"ORDER BY p.published_at, p.id LIMIT 1";
-static const char SQL_POST_NEXT[] =
+static const char SQL_POST_NEXT[] = /* tna */
 	"SELECT " POST_FIELDS_NO_BODY POST_FROM LISTED
 	"AND p.published_at > ?3 "
 	"ORDER BY p.published_at, p.id LIMIT 1";
 
-/* One neighbour the in-memory order named (store_order.c), by rowid:
- * what a link to it shows (store_post_neighbors). */
+/* One neighbour the in-memory order named (store_order.c), by id: what
+ * a link to it shows (store_post_neighbors). */
 static const char SQL_POST_LISTED_ID[] =
 	"SELECT slug, title, published_at FROM posts "
 	"WHERE id = ?1 AND type = 'post' AND status = 'published' "
@@ -72,15 +87,14 @@ static const char SQL_POST_LISTED_ID[] =
 
 /*
  * A list's rows per month or day (?4), newest first, within [?5, ?6):
- * start, end (the next one's start), n, and the year and month of start.
+ * start and n.  A bucket's end and its year and month are worked out
+ * from its start (bucket_of), not by SQLite's strftime, which PostgreSQL
+ * does not have.
  */
 static const char SQL_COUNTS[] =
-	"SELECT start, CASE span WHEN 'month' THEN CAST(strftime('%s', start, "
-	"'unixepoch', '+1 month') AS INTEGER) ELSE start + 86400 END, n, "
-	"CAST(strftime('%Y', start, 'unixepoch') AS INTEGER), "
-	"CAST(strftime('%m', start, 'unixepoch') AS INTEGER) "
-	"FROM post_counts WHERE listing = ?1 AND type = ?2 AND key = ?3 "
-	"AND span = ?4 AND start >= ?5 AND start < ?6 ORDER BY start DESC";
+	"SELECT start, n FROM post_counts WHERE listing = ?1 AND type = ?2 "
+	"AND key = ?3 AND span = ?4 AND start >= ?5 AND start < ?6 "
+	"ORDER BY start DESC";
 
 /*
  * Held posts (see the top): the time they sort by, 1 for a sticky post,
@@ -89,65 +103,71 @@ static const char SQL_COUNTS[] =
  * are named by their index: with no range on published_at, SQLite would
  * rather walk posts_listing's every published post.
  */
-static const char SQL_HELD_ALL[] =
-	"SELECT p.published_at, 0, p.published_at FROM posts p " LISTED_EVER
-	"AND p.published_at > ?2 AND p.sticky = 0 "
-	"UNION ALL SELECT p.published_at, 1, p.published_at "
-	"FROM posts p INDEXED BY posts_sticky " LISTED_EVER "AND p.sticky != 0";
-static const char SQL_HELD_RANGE[] =
+#define HELD_ALL(BY_STICKY) /* tn */                                           \
+	"SELECT p.published_at, 0, p.published_at FROM posts p " LISTED_EVER   \
+	"AND p.published_at > ?2 AND p.sticky = 0 "                            \
+	"UNION ALL SELECT p.published_at, 1, p.published_at "                  \
+	"FROM posts p " BY_STICKY LISTED_EVER "AND p.sticky != 0"
+static const char SQL_HELD_ALL[] = HELD_ALL(BY_STICKY_SQLITE);
+static const char SQL_HELD_ALL_PG[] = HELD_ALL(BY_STICKY_PG);
+static const char SQL_HELD_RANGE[] = /* tn */
 	"SELECT p.published_at, 0, p.published_at FROM posts p " LISTED_EVER
 	"AND p.published_at > ?2";
-static const char SQL_HELD_SECTION[] =
+static const char SQL_HELD_SECTION[] = /* tnk */
 	"SELECT p.published_at, 0, p.published_at FROM posts p " LISTED_EVER
-	"AND p.section_id = ?5 AND p.published_at > ?2";
-static const char SQL_HELD_ACTIVITY[] =
+	"AND p.section_id = ?3 AND p.published_at > ?2";
+static const char SQL_HELD_ACTIVITY[] = /* tnk */
 	"SELECT p.activity_at, 0, p.published_at FROM posts p " LISTED_EVER
-	"AND p.section_id = ?5 AND p.published_at > ?2";
-static const char SQL_HELD_TAG[] =
+	"AND p.section_id = ?3 AND p.published_at > ?2";
+static const char SQL_HELD_TAG[] = /* kn */
 	"SELECT listed_at, 0, listed_at FROM post_tags "
-	"WHERE tag_id = ?5 AND listed_at IS NOT NULL AND listed_at > ?2";
+	"WHERE tag_id = ?1 AND listed_at IS NOT NULL AND listed_at > ?2";
 
 /*
- * The walks: ?3 rows from the ?4th of those before ?6 (and from ?7 on,
- * for a date range), in a list's order.  ?6 is at most now + 1 where the
- * walk is by published_at (post_page), the one upper bound on it.
+ * The walks: l rows from the s-th of those before e (and from f on, for
+ * a date range), in a list's order.  e is at most now + 1 where the walk
+ * is by published_at (list_walk), the one upper bound on it.
  */
-#define WALK_ORDER "ORDER BY p.published_at DESC, p.id DESC LIMIT ?3 OFFSET ?4"
-static const char SQL_WALK_ALL[] =
+#define WALK_ORDER(L, S)                                                       \
+	"ORDER BY p.published_at DESC, p.id DESC LIMIT ?" L " OFFSET ?" S
+static const char SQL_WALK_ALL[] = /* tels */
 	"SELECT " POST_COLS LISTED_EVER
-	"AND p.sticky = 0 AND p.published_at < ?6 " WALK_ORDER;
-static const char SQL_WALK_RANGE[] =
+	"AND p.sticky = 0 AND p.published_at < ?2 " WALK_ORDER("3", "4");
+static const char SQL_WALK_RANGE[] = /* tfels */
 	"SELECT " POST_COLS LISTED_EVER
-	"AND p.published_at >= ?7 AND p.published_at < ?6 " WALK_ORDER;
-static const char SQL_WALK_SECTION[] =
+	"AND p.published_at >= ?2 AND p.published_at < ?3 " WALK_ORDER("4",
+                                                                       "5");
+static const char SQL_WALK_SECTION[] = /* tkels */
 	"SELECT " POST_COLS LISTED_EVER
-	"AND p.section_id = ?5 AND p.published_at < ?6 " WALK_ORDER;
-static const char SQL_WALK_ACTIVITY[] =
+	"AND p.section_id = ?2 AND p.published_at < ?3 " WALK_ORDER("4", "5");
+static const char SQL_WALK_ACTIVITY[] = /* tnkels */
 	"SELECT " POST_COLS LISTED
-	"AND p.section_id = ?5 AND p.activity_at < ?6 "
-	"ORDER BY p.activity_at DESC, p.id DESC LIMIT ?3 OFFSET ?4";
+	"AND p.section_id = ?3 AND p.activity_at < ?4 "
+	"ORDER BY p.activity_at DESC, p.id DESC LIMIT ?5 OFFSET ?6";
 /* post_tags first: its listed_at holds only listed posts' dates. */
-static const char SQL_WALK_TAG[] =
+static const char SQL_WALK_TAG[] = /* kels */
 	"SELECT " POST_FIELDS "FROM post_tags pt CROSS JOIN posts p "
 	"LEFT JOIN sections s ON s.id = p.section_id "
 	"LEFT JOIN users u ON u.id = p.author_id "
-	"WHERE pt.tag_id = ?5 AND pt.listed_at IS NOT NULL "
-	"AND pt.listed_at < ?6 AND p.id = pt.post_id "
+	"WHERE pt.tag_id = ?1 AND pt.listed_at IS NOT NULL "
+	"AND pt.listed_at < ?2 AND p.id = pt.post_id "
 	"ORDER BY pt.listed_at DESC, pt.post_id DESC LIMIT ?3 OFFSET ?4";
 /* The front page opens with its sticky posts, newest first. */
-static const char SQL_STICKY[] =
-	"SELECT " POST_FIELDS "FROM posts p INDEXED BY posts_sticky "
-	"LEFT JOIN sections s ON s.id = p.section_id "
-	"LEFT JOIN users u ON u.id = p.author_id " LISTED
-	"AND p.sticky != 0 " WALK_ORDER;
+#define STICKY(BY_STICKY) /* tnls */                                           \
+	"SELECT " POST_FIELDS "FROM posts p " BY_STICKY                        \
+	"LEFT JOIN sections s ON s.id = p.section_id "                         \
+	"LEFT JOIN users u ON u.id = p.author_id " LISTED                      \
+	"AND p.sticky != 0 " WALK_ORDER("3", "4")
+static const char SQL_STICKY[] = STICKY(BY_STICKY_SQLITE);
+static const char SQL_STICKY_PG[] = STICKY(BY_STICKY_PG);
 static const char SQL_TAG_KEY[] = "SELECT id FROM tags WHERE slug = ?1";
 
-/* A date archive's posts in [?3, ?4), part of a UTC day (the ends of a
+/* A date archive's posts in [?2, ?3), part of a UTC day (the ends of a
  * local day, month or year, util/tz.h): at most a day's posts, by
  * posts_listed. */
 static const char SQL_COUNT_RANGE[] =
 	"SELECT count(*) FROM posts p " LISTED_EVER
-	"AND p.published_at >= ?3 AND p.published_at < ?4";
+	"AND p.published_at >= ?2 AND p.published_at < ?3";
 
 const struct store_stmt lists_reader_stmts[] = {
 	{"post_prev_same", SQL_POST_PREV_SAME, NULL},
@@ -169,33 +189,81 @@ const struct store_stmt lists_reader_stmts[] = {
 	{"list_sticky", SQL_STICKY, NULL},
 	{"tag_key", SQL_TAG_KEY, NULL},
 	{"list_count_range", SQL_COUNT_RANGE,
-         "a part of one day: the posts of [?3, ?4) by posts_listed, at most a "
+         "a part of one day: the posts of [?2, ?3) by posts_listed, at most a "
          "day's (range_buckets, month_edge)"},
 	{NULL, NULL, NULL},
 };
+
+/* The values bound to a statement's parameters, by their letters. */
+struct args {
+	const char *type;
+	int64_t now, key, from, end, limit, skip, at, id;
+};
+
+/* Bind st's parameters ?1.. from v, one letter of roles each (its SQL's
+ * comment): as many as the statement has. */
+static void
+bind_args(struct db_stmt *st, const char *roles, const struct args *v)
+{
+	int i;
+
+	for (i = 0; roles[i] != '\0'; i++) {
+		int64_t x;
+
+		switch (roles[i]) {
+		case 't':
+			bind_text(st, i + 1, v->type);
+			continue;
+		case 'n':
+			x = v->now;
+			break;
+		case 'k':
+			x = v->key;
+			break;
+		case 'f':
+			x = v->from;
+			break;
+		case 'e':
+			x = v->end;
+			break;
+		case 'l':
+			x = v->limit;
+			break;
+		case 's':
+			x = v->skip;
+			break;
+		case 'a':
+			x = v->at;
+			break;
+		default:
+			assert(roles[i] == 'i');
+			x = v->id;
+		}
+		db_bind_int64(st, i + 1, x);
+	}
+	assert(i == db_param_count(st));
+}
 
 /* ---- a post's neighbours ------------------------------------------------ */
 
 /* Step st to its first row into *out; *found 0 when there is none. */
 static int
-maybe_post(struct conn *c, sqlite3_stmt *st, struct arena *a, struct post *out,
-           int *found, struct error *e)
+maybe_post(struct db_stmt *st, struct arena *a, struct post *out, int *found,
+           struct error *e)
 {
-	int step = sqlite3_step(st);
+	int step = db_step(st, "post", e);
 
-	*found = step == SQLITE_ROW;
+	*found = step == 1;
 	if (*found)
 		post_row(a, st, out);
 	stmt_done(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE
-	               ? 0
-	               : db_error(e, c->db, "post");
+	return step == -1 ? -1 : 0;
 }
 
 /*
- * The neighbours the in-memory order names (store_order.c), read by
- * rowid: 1 when read, 0 when the order is not at hand or names a post
- * gone since (then the probes read them), -1 on an error.
+ * The neighbours the in-memory order names (store_order.c), read by id:
+ * 1 when read, 0 when the order is not at hand or names a post gone
+ * since (then the probes read them), -1 on an error.
  */
 static int
 neighbors_by_order(struct store *s, struct conn *c, int locked, struct arena *a,
@@ -208,16 +276,16 @@ neighbors_by_order(struct store *s, struct conn *c, int locked, struct arena *a,
 	if (order_neighbors(s, c, locked, at, id, now, &ids[0], &ids[1]) == -1)
 		return 0;
 	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st;
+		struct db_stmt *st;
 
 		if (ids[i] == 0)
 			continue;
-		st = conn_stmt(c, SQL_POST_LISTED_ID, e);
+		st = conn_prep(c, SQL_POST_LISTED_ID, e);
 		if (st == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
+		db_bind_int64(st, 1, ids[i]);
+		step = db_step(st, "post", e);
+		if (step == 1) {
 			struct post *q = outs[i];
 
 			memset(q, 0, sizeof(*q));
@@ -226,13 +294,13 @@ neighbors_by_order(struct store *s, struct conn *c, int locked, struct arena *a,
 			q->status = POST_PUBLISHED;
 			q->slug = col_text(a, st, 0);
 			q->title = col_text(a, st, 1);
-			q->published_at = sqlite3_column_int64(st, 2);
+			q->published_at = db_column_int64(st, 2);
 			q->updated_at = q->published_at;
 			*found[i] = 1;
 		}
 		stmt_done(st);
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			return db_error(e, c->db, "post");
+		if (step == -1)
+			return -1;
 		if (!*found[i]) {
 			*found[0] = *found[1] = 0;
 			return 0;
@@ -247,27 +315,31 @@ store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
                      struct post *next, int *has_next, struct error *e)
 {
 	/* Per side: the same-second probe, then the one beyond it. */
-	static const char *const sql[2][2] = {{SQL_POST_PREV_SAME,
-	                                       SQL_POST_PREV},
-	                                      {SQL_POST_NEXT_SAME,
-	                                       SQL_POST_NEXT}};
+	static const struct {
+		const char *sql, *args;
+	} probe[2][2] = {{{SQL_POST_PREV_SAME, "tai"}, {SQL_POST_PREV, "ta"}},
+	                 {{SQL_POST_NEXT_SAME, "tnai"},
+	                  {SQL_POST_NEXT, "tna"}}};
 	int locked, rc = -1;
 	struct conn *c = reader_get(s, &locked, e);
 	struct post *outs[2] = {prev, next};
 	int *found[2] = {has_prev, has_next};
 	/* A post not yet due (a preview) sorts after every listed one:
 	 * as (now + 1, 0), whose previous is the newest listed post. */
-	int64_t at = p->published_at > now ? now + 1 : p->published_at;
-	int64_t id = p->published_at > now ? 0 : p->id;
-
+	struct args v = {
+		.type = post_type_names[p->type],
+		.now = now,
+		.at = p->published_at > now ? now + 1 : p->published_at,
+		.id = p->published_at > now ? 0 : p->id,
+	};
 	int by_order;
 
 	*has_prev = *has_next = 0;
 	if (c == NULL)
 		return -1;
 	by_order = p->type == POST_POST
-	                   ? neighbors_by_order(s, c, locked, a, at, id, now,
-	                                        outs, found, e)
+	                   ? neighbors_by_order(s, c, locked, a, v.at, v.id,
+	                                        now, outs, found, e)
 	                   : 0;
 	if (by_order != 0) {
 		rc = by_order == 1 ? 0 : -1;
@@ -275,15 +347,12 @@ store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
 	}
 	for (int i = 0; i < 2; i++)
 		for (int j = 0; j < 2 && !*found[i]; j++) {
-			sqlite3_stmt *st = conn_stmt(c, sql[i][j], e);
+			struct db_stmt *st = conn_prep(c, probe[i][j].sql, e);
 
 			if (st == NULL)
 				goto out;
-			bind_text(st, 1, post_type_names[p->type]);
-			sqlite3_bind_int64(st, 2, now);
-			sqlite3_bind_int64(st, 3, at);
-			sqlite3_bind_int64(st, 4, id);
-			if (maybe_post(c, st, a, outs[i], found[i], e) == -1)
+			bind_args(st, probe[i][j].args, &v);
+			if (maybe_post(st, a, outs[i], found[i], e) == -1)
 				goto out;
 		}
 	rc = 0;
@@ -296,15 +365,21 @@ out:
 
 enum list_kind { LIST_ALL, LIST_RANGE, LIST_SECTION, LIST_ACTIVITY, LIST_TAG };
 
-/* What each kind of list reads: its counts' listing, held posts, walk. */
+/* What each kind of list reads: its counts' listing, held posts (on
+ * SQLite and on PostgreSQL) and walk, and their parameters' letters. */
 static const struct {
-	const char *listing, *held, *walk;
+	const char *listing, *held, *held_pg, *held_args, *walk, *walk_args;
 } kinds[] = {
-	[LIST_ALL] = {"all", SQL_HELD_ALL, SQL_WALK_ALL},
-	[LIST_RANGE] = {"all", SQL_HELD_RANGE, SQL_WALK_RANGE},
-	[LIST_SECTION] = {"section", SQL_HELD_SECTION, SQL_WALK_SECTION},
-	[LIST_ACTIVITY] = {"activity", SQL_HELD_ACTIVITY, SQL_WALK_ACTIVITY},
-	[LIST_TAG] = {"tag", SQL_HELD_TAG, SQL_WALK_TAG},
+	[LIST_ALL] = {"all", SQL_HELD_ALL, SQL_HELD_ALL_PG, "tn", SQL_WALK_ALL,
+                      "tels"},
+	[LIST_RANGE] = {"all", SQL_HELD_RANGE, SQL_HELD_RANGE, "tn",
+                        SQL_WALK_RANGE, "tfels"},
+	[LIST_SECTION] = {"section", SQL_HELD_SECTION, SQL_HELD_SECTION, "tnk",
+                          SQL_WALK_SECTION, "tkels"},
+	[LIST_ACTIVITY] = {"activity", SQL_HELD_ACTIVITY, SQL_HELD_ACTIVITY,
+                           "tnk", SQL_WALK_ACTIVITY, "tnkels"},
+	[LIST_TAG] = {"tag", SQL_HELD_TAG, SQL_HELD_TAG, "kn", SQL_WALK_TAG,
+                      "kels"},
 };
 
 struct held {
@@ -314,6 +389,7 @@ struct held {
 
 /* One list, as post_page() reads it. */
 struct list {
+	struct store *s; /* for its engine's SQL */
 	enum list_kind kind;
 	const char *type;
 	int64_t key;      /* section or tag id; 0 for the others */
@@ -331,18 +407,15 @@ struct spot {
 	int64_t start, end, skip;
 };
 
-static void
-bind_list(sqlite3_stmt *st, const struct list *l)
-{
-	bind_text(st, 1, l->type);
-	sqlite3_bind_int64(st, 2, l->now);
-	sqlite3_bind_int64(st, 5, l->key);
-}
-
 static int
 list_held(struct conn *c, struct arena *a, struct list *l, struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(c, kinds[l->kind].held, e);
+	struct db_stmt *st =
+		conn_prep(c,
+	                  store_engine(l->s) == DB_PG ? kinds[l->kind].held_pg
+	                                              : kinds[l->kind].held,
+	                  e);
+	struct args v = {.type = l->type, .now = l->now, .key = l->key};
 	size_t cap = 0;
 	int step;
 
@@ -351,20 +424,20 @@ list_held(struct conn *c, struct arena *a, struct list *l, struct error *e)
 	l->sticky = 0;
 	if (st == NULL)
 		return -1;
-	bind_list(st, l);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	bind_args(st, kinds[l->kind].held_args, &v);
+	while ((step = db_step(st, "held posts", e)) == 1) {
 		struct held *h;
 
 		l->held = arena_grow(a, l->held, &cap, l->nheld,
 		                     sizeof(*l->held));
 		h = &l->held[l->nheld++];
-		h->at = sqlite3_column_int64(st, 0);
-		h->sticky = sqlite3_column_int(st, 1);
-		if (h->sticky && sqlite3_column_int64(st, 2) <= l->now)
+		h->at = db_column_int64(st, 0);
+		h->sticky = db_column_int64(st, 1) != 0;
+		if (h->sticky && db_column_int64(st, 2) <= l->now)
 			l->sticky++;
 	}
 	stmt_done(st);
-	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "held posts");
+	return step;
 }
 
 /* A month or a day of a list, and how many of its posts a reader sees
@@ -374,13 +447,41 @@ struct bucket {
 	int year, month;
 };
 
+/*
+ * b's end (the next bucket's start), year and month from its start, the
+ * first second of a UTC month or day (post_counts, migration 015): what
+ * SQLite's strftime('%s', start, 'unixepoch', '+1 month') gave, and
+ * PostgreSQL would spell otherwise.  A start outside the years 0 to 9999
+ * is taken as a day of no month.
+ */
+static void
+bucket_span(struct bucket *b, int month)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30,
+	                             31, 31, 30, 31, 30, 31};
+	int y, m, d, n;
+
+	b->end = b->start + 86400;
+	b->year = b->month = 0;
+	if (time_ymd(b->start, &y, &m, &d) == -1)
+		return;
+	b->year = y;
+	b->month = m;
+	if (!month)
+		return;
+	n = days[m - 1] +
+	    (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+	b->end = b->start + (int64_t)n * 86400;
+}
+
 /* The list's buckets of span within [from, to), newest first, in a. */
 static int
 list_buckets(struct conn *c, struct arena *a, const struct list *l,
              const char *span, int64_t from, int64_t to, struct bucket **out,
              size_t *nout, struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(c, SQL_COUNTS, e);
+	struct db_stmt *st = conn_prep(c, SQL_COUNTS, e);
+	int month = strcmp(span, "month") == 0;
 	size_t cap = 0;
 	int step;
 
@@ -390,26 +491,24 @@ list_buckets(struct conn *c, struct arena *a, const struct list *l,
 		return -1;
 	bind_text(st, 1, kinds[l->kind].listing);
 	bind_text(st, 2, l->type);
-	sqlite3_bind_int64(st, 3, l->key);
+	db_bind_int64(st, 3, l->key);
 	bind_text(st, 4, span);
-	sqlite3_bind_int64(st, 5, from);
-	sqlite3_bind_int64(st, 6, to);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 5, from);
+	db_bind_int64(st, 6, to);
+	while ((step = db_step(st, "list counts", e)) == 1) {
 		struct bucket *b;
 
 		*out = arena_grow(a, *out, &cap, *nout, sizeof(**out));
 		b = &(*out)[(*nout)++];
-		b->start = sqlite3_column_int64(st, 0);
-		b->end = sqlite3_column_int64(st, 1);
-		b->n = sqlite3_column_int64(st, 2);
-		b->year = sqlite3_column_int(st, 3);
-		b->month = sqlite3_column_int(st, 4);
+		b->start = db_column_int64(st, 0);
+		b->n = db_column_int64(st, 1);
+		bucket_span(b, month);
 		for (size_t i = 0; i < l->nheld; i++)
 			if (l->held[i].at >= b->start && l->held[i].at < b->end)
 				b->n--;
 	}
 	stmt_done(st);
-	return step == SQLITE_DONE ? 0 : db_error(e, c->db, "list counts");
+	return step;
 }
 
 /* A UTC day's first second at or before t. */
@@ -424,21 +523,23 @@ static int
 part_bucket(struct conn *c, const struct list *l, int64_t from, int64_t to,
             struct bucket *b, struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(c, SQL_COUNT_RANGE, e);
+	struct db_stmt *st = conn_prep(c, SQL_COUNT_RANGE, e);
 	int step;
 
 	memset(b, 0, sizeof(*b));
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, l->type);
-	sqlite3_bind_int64(st, 3, from);
-	sqlite3_bind_int64(st, 4, to);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		b->n = sqlite3_column_int64(st, 0);
+	db_bind_int64(st, 2, from);
+	db_bind_int64(st, 3, to);
+	step = db_step(st, "range count", e);
+	if (step == 1)
+		b->n = db_column_int64(st, 0);
 	stmt_done(st);
-	if (step != SQLITE_ROW)
-		return db_error(e, c->db, "range count");
+	if (step == 0)
+		error_set(e, ERR_IO, "range count: no row");
+	if (step != 1)
+		return -1;
 	b->start = from;
 	b->end = to;
 	for (size_t i = 0; i < l->nheld; i++)
@@ -539,21 +640,21 @@ day_aligned(int64_t t)
 	return t == INT64_MIN || t == INT64_MAX || day_floor(t) == t;
 }
 
-/* Up to limit - *n rows of st (bound but for ?3 and ?4) from skip. */
+/* Up to limit - *n rows of st, its parameters args bound from v (l and
+ * s the rows left to read and skip), into out from *n. */
 static int
-list_rows(struct conn *c, struct arena *a, sqlite3_stmt *st, int64_t skip,
-          int limit, struct post *out, size_t *n, struct error *e)
+list_rows(struct arena *a, struct db_stmt *st, const char *args, struct args *v,
+          int64_t skip, int limit, struct post *out, size_t *n, struct error *e)
 {
-	int step = SQLITE_DONE;
+	int step = 0;
 
-	sqlite3_bind_int(st, 3, limit - (int)*n);
-	sqlite3_bind_int64(st, 4, skip);
-	while (*n < (size_t)limit && (step = sqlite3_step(st)) == SQLITE_ROW)
+	v->limit = limit - (int64_t)*n;
+	v->skip = skip;
+	bind_args(st, args, v);
+	while (*n < (size_t)limit && (step = db_step(st, "post list", e)) == 1)
 		post_row(a, st, &out[(*n)++]);
 	stmt_done(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE
-	               ? 0
-	               : db_error(e, c->db, "post list");
+	return step == -1 ? -1 : 0;
 }
 
 /* Up to limit - *n posts of the list from the skip-th of those before
@@ -562,17 +663,20 @@ static int
 list_walk(struct conn *c, struct arena *a, const struct list *l, int64_t end,
           int64_t skip, int limit, struct post *out, size_t *n, struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(c, kinds[l->kind].walk, e);
+	struct db_stmt *st = conn_prep(c, kinds[l->kind].walk, e);
+	struct args v = {
+		.type = l->type,
+		.now = l->now,
+		.key = l->key,
+		.from = l->from,
+		.end = l->kind != LIST_ACTIVITY && end > l->now + 1 ? l->now + 1
+	                                                            : end,
+	};
 
 	if (st == NULL)
 		return -1;
-	bind_list(st, l);
-	sqlite3_bind_int64(st, 6,
-	                   l->kind != LIST_ACTIVITY && end > l->now + 1
-	                           ? l->now + 1
-	                           : end);
-	sqlite3_bind_int64(st, 7, l->from);
-	return list_rows(c, a, st, skip, limit, out, n, e);
+	return list_rows(a, st, kinds[l->kind].walk_args, &v, skip, limit, out,
+	                 n, e);
 }
 
 /*
@@ -593,7 +697,8 @@ list_page(struct conn *c, struct arena *a, struct list *l,
 		: day_aligned(l->from) && day_aligned(l->to)   ? "day"
 							       : "range";
 	struct spot at;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
+	struct args v = {.type = l->type, .now = l->now};
 
 	if (list_held(c, a, l, e) == -1)
 		return -1;
@@ -606,11 +711,11 @@ list_page(struct conn *c, struct arena *a, struct list *l,
 		return 0;
 	*out = arena_alloc(a, (size_t)q->limit * sizeof(**out));
 	if (q->offset < l->sticky) {
-		st = conn_stmt(c, SQL_STICKY, e);
+		st = conn_prep(c, ENGINE_SQL(l->s, SQL_STICKY), e);
 		if (st == NULL)
 			return -1;
-		bind_list(st, l);
-		if (list_rows(c, a, st, q->offset, q->limit, *out, n, e) == -1)
+		if (list_rows(a, st, "tnls", &v, q->offset, q->limit, *out, n,
+		              e) == -1)
 			return -1;
 	}
 	if (*n == (size_t)q->limit || !at.found)
@@ -626,29 +731,30 @@ list_page(struct conn *c, struct arena *a, struct list *l,
 
 /* The list q names, its tag looked up; *none when it cannot have posts. */
 static int
-list_of(struct conn *c, const struct post_query *q, struct list *l, int *none,
-        struct error *e)
+list_of(struct store *s, struct conn *c, const struct post_query *q,
+        struct list *l, int *none, struct error *e)
 {
 	memset(l, 0, sizeof(*l));
+	l->s = s;
 	*none = 0;
 	l->type = post_type_names[q->type];
 	l->now = q->now;
 	l->from = INT64_MIN;
 	l->to = INT64_MAX;
 	if (q->tag_slug != NULL) {
-		sqlite3_stmt *st = conn_stmt(c, SQL_TAG_KEY, e);
+		struct db_stmt *st = conn_prep(c, SQL_TAG_KEY, e);
 		int step;
 
 		if (st == NULL)
 			return -1;
 		bind_text(st, 1, q->tag_slug);
-		step = sqlite3_step(st);
-		if (step == SQLITE_ROW)
-			l->key = sqlite3_column_int64(st, 0);
+		step = db_step(st, "tag", e);
+		if (step == 1)
+			l->key = db_column_int64(st, 0);
 		stmt_done(st);
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			return db_error(e, c->db, "tag");
-		*none = step == SQLITE_DONE;
+		if (step == -1)
+			return -1;
+		*none = step == 0;
 		l->kind = LIST_TAG;
 	} else if (q->to != 0) {
 		l->kind = LIST_RANGE;
@@ -705,7 +811,7 @@ post_page(struct store *s, struct arena *a, const struct post_query *q,
 	c = page_begin(s, &locked, e);
 	if (c == NULL)
 		return -1;
-	rc = list_of(c, q, &l, &none, e);
+	rc = list_of(s, c, q, &l, &none, e);
 	if (rc == 0 && !none)
 		rc = list_page(c, a, &l, q, out, n, total, e);
 	return page_end(s, c, locked, rc, e);
@@ -806,7 +912,10 @@ int
 store_archive_months(struct store *s, struct arena *a, int64_t now,
                      struct archive_month **out, size_t *n, struct error *e)
 {
-	struct list l = {.kind = LIST_RANGE, .type = "post", .now = now};
+	struct list l = {.s = s,
+	                 .kind = LIST_RANGE,
+	                 .type = "post",
+	                 .now = now};
 	int locked, rc;
 	struct conn *c;
 	struct bucket *b;
@@ -838,7 +947,8 @@ store_newest_posts(struct store *s, struct arena *a, enum post_scope scope,
 {
 	static const enum list_kind kind[SCOPE__MAX] = {LIST_RANGE,
 	                                                LIST_SECTION, LIST_TAG};
-	struct list l = {.type = "post",
+	struct list l = {.s = s,
+	                 .type = "post",
 	                 .key = scope_id,
 	                 .now = now,
 	                 .from = INT64_MIN,

@@ -2,7 +2,7 @@
  * The order of the listed posts, in memory: (published_at, id) of every
  * published post without a password, oldest first, one array per
  * generation.  A post page's previous and next are then two binary
- * searches and two reads by rowid, instead of four index probes with
+ * searches and two reads by id, instead of four index probes with
  * their joins (issue 12: the neighbours were 12% of a cache miss's CPU).
  *
  * The array is made again, by the first reader that finds it older than
@@ -29,11 +29,15 @@ struct order {
 	size_t n;
 };
 
-/* Reads the partial index posts_listed in its order (test_plans.c). */
-static const char SQL_ORDER_LOAD[] =
-	"SELECT published_at, id FROM posts INDEXED BY posts_listed "
-	"WHERE type = 'post' AND status = 'published' AND password = '' "
-	"ORDER BY published_at, id";
+/* Reads the partial index posts_listed in its order (test_plans.c).
+ * PostgreSQL does not read INDEXED BY: SQL_ORDER_LOAD_PG goes without,
+ * chosen by ENGINE_SQL. */
+#define ORDER_LOAD(BY)                                                         \
+	"SELECT published_at, id FROM posts " BY                               \
+	"WHERE type = 'post' AND status = 'published' AND password = '' "      \
+	"ORDER BY published_at, id"
+static const char SQL_ORDER_LOAD[] = ORDER_LOAD("INDEXED BY posts_listed ");
+static const char SQL_ORDER_LOAD_PG[] = ORDER_LOAD("");
 
 const struct store_stmt order_reader_stmts[] = {
 	/* Not per request: read once each time posts change (the
@@ -52,14 +56,14 @@ order_free(struct order *o)
 	free(o);
 }
 
-/* The array as the reader's snapshot (c) holds it, labelled gen. */
+/* The array as the reader's snapshot (c, of s) holds it, labelled gen. */
 static struct order *
-order_load(struct conn *c, uint64_t gen)
+order_load(struct store *s, struct conn *c, uint64_t gen)
 {
 	struct order *o = xcalloc(1, sizeof(*o));
 	size_t cap = 0;
 	struct error e;
-	sqlite3_stmt *st = conn_stmt(c, SQL_ORDER_LOAD, &e);
+	struct db_stmt *st = conn_prep(c, ENGINE_SQL(s, SQL_ORDER_LOAD), &e);
 	int step;
 
 	o->gen = gen;
@@ -67,17 +71,17 @@ order_load(struct conn *c, uint64_t gen)
 		order_free(o);
 		return NULL;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = db_step(st, "the listed posts' order", &e)) == 1) {
 		if (o->n == cap) {
 			cap = cap ? 2 * cap : 1024;
 			o->v = xrealloc(o->v, cap * sizeof(*o->v));
 		}
-		o->v[o->n].at = sqlite3_column_int64(st, 0);
-		o->v[o->n].id = sqlite3_column_int64(st, 1);
+		o->v[o->n].at = db_column_int64(st, 0);
+		o->v[o->n].id = db_column_int64(st, 1);
 		o->n++;
 	}
 	stmt_done(st);
-	if (step != SQLITE_DONE) {
+	if (step == -1) {
 		order_free(o);
 		return NULL;
 	}
@@ -143,7 +147,7 @@ order_neighbors(struct store *s, struct conn *c, int locked, int64_t at,
 	if ((locked && s->depth > 0) ||
 	    pthread_mutex_trylock(&s->order_build) != 0)
 		return -1;
-	o = order_load(c, gen);
+	o = order_load(s, c, gen);
 	if (o != NULL) {
 		order_find(o, at, id, now, prev, next);
 		rc = 0;
