@@ -36,7 +36,6 @@
  * become spaces, so every mark is ours.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unictype.h>
@@ -244,12 +243,12 @@ term_tsq(const struct terms *t, int k, int prefix)
 
 /*
  * The whole tsquery into *out: the groups ANDed, each its terms ORed,
- * then (with not) AND NOT the exclusions ORed.  A term without a lexeme
+ * then (with_not) AND NOT the exclusions ORed.  A term without a lexeme
  * is left out, and so is a group left empty; *out is NULL when no
  * positive term is left: nothing can match.
  */
 static int
-tsquery_write(struct arena *a, const struct terms *t, int prefix, int not,
+tsquery_write(struct arena *a, const struct terms *t, int prefix, int with_not,
               const char **out, struct error *e)
 {
 	struct buf b;
@@ -283,7 +282,7 @@ tsquery_write(struct arena *a, const struct terms *t, int prefix, int not,
 	*out = NULL;
 	if (groups == 0)
 		goto out;
-	for (int k = 0; not &&k < t->n; k++) {
+	for (int k = 0; with_not && k < t->n; k++) {
 		const char *q = term_tsq(t, k, prefix);
 
 		if (t->group[k] != -1 || *q == '\0')
@@ -480,7 +479,7 @@ static int
 words_match(struct conn *c, struct arena *a, struct field *f, size_t nf,
             const struct qwords *q, uint64_t **matched, struct error *e)
 {
-	struct word **all;
+	struct word **all, **distinct;
 	struct db_stmt *st;
 	struct buf words, qs;
 	size_t n = 0, nd = 0;
@@ -494,20 +493,18 @@ words_match(struct conn *c, struct arena *a, struct field *f, size_t nf,
 		for (size_t k = 0; k < f[i].n; k++)
 			all[n++] = &f[i].w[k];
 	qsort(all, n, sizeof(*all), word_cmp);
+	distinct = arena_alloc(a, (n + 1) * sizeof(*distinct));
 	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && word_cmp(&all[i - 1], &all[i]) != 0)
-			nd++;
-		all[i]->id = (uint32_t)nd;
 		if (i == 0 || word_cmp(&all[i - 1], &all[i]) != 0)
-			all[nd] = all[i]; /* the distinct ones, first */
+			distinct[nd++] = all[i];
+		all[i]->id = (uint32_t)(nd - 1);
 	}
-	nd = n > 0 ? nd + 1 : 0;
 	*matched = arena_zalloc(a, (nd + 1) * sizeof(**matched));
 	if (nd == 0)
 		return 0;
 	buf_init(&words, WORDS_BYTES);
 	buf_init(&qs, LIM_SEARCH_QUERY_BYTES * 2);
-	if (words_join(&words, all, nd) == -1) {
+	if (words_join(&words, distinct, nd) == -1) {
 		error_set(e, ERR_IO, "search snippet: too many words");
 		goto out;
 	}

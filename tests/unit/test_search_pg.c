@@ -315,6 +315,12 @@ ranking_title_over_body(void **state)
 	assert_string_equal(r.hits[0].title_marked, "\x01Harvest\x02 festival");
 	for (size_t i = 1; i < r.n; i++)
 		assert_non_null(strstr(r.hits[i].snippet, "\x01harvest\x02"));
+	/* A body without the words: its first words, unmarked. */
+	r = search(a, "festival");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.hits[0].title_marked, "Harvest \x01"
+	                                            "festival\x02");
+	assert_string_equal(r.hits[0].snippet, "Music and food all day.");
 	/* The post row is read whole but for its bodies. */
 	assert_string_equal(r.hits[0].post.section_slug, "world");
 	assert_string_equal(r.hits[0].post.author_name, "Jane Doe");
@@ -419,6 +425,25 @@ tsquery_syntax_is_text(void **state)
 	assert_int_equal(r.n, 0);
 	r = search(a, "harvest");
 	assert_int_equal(r.n, 3);
+	/* Past LIM_SEARCH_TERMS terms and LIM_SEARCH_QUERY_BYTES bytes: the
+	 * rest left out, said so, never an error. */
+	{
+		char q[LIM_SEARCH_QUERY_BYTES * 2];
+		size_t n = 0;
+
+		for (int i = 0; i < LIM_SEARCH_TERMS + 4; i++)
+			n += (size_t)snprintf(q + n, sizeof(q) - n, "%s ",
+			                      i == 0 ? "harvest" : "-nothing");
+		r = search(a, q);
+		assert_int_equal(r.terms_dropped, 4);
+		assert_int_equal(r.n, 3);
+		memset(q, 0, sizeof(q));
+		for (n = 0; n + 8 < sizeof(q); n += 8)
+			memcpy(q + n, "harvest ", 8);
+		r = search(a, q);
+		assert_int_equal(r.cut, 1);
+		assert_int_equal(r.n, 3);
+	}
 	arena_free(a);
 }
 
