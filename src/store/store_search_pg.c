@@ -622,14 +622,20 @@ put_marked(struct buf *b, const struct field *f, const struct inst *in,
 /*
  * The window of LIM_SEARCH_SNIPPET_TOKENS words FTS5's snippet() would
  * pick: around each instance in turn, the one holding the most distinct
- * terms, then the most instances; the first words without any.
+ * terms, then the most instances; the first words without any.  Only the
+ * first SNIPPET_CANDIDATES instances are weighed: a body repeating a
+ * word thousands of times would cost their square.
  */
+#define SNIPPET_CANDIDATES 256
 static size_t
 snippet_start(const struct field *f, const struct inst *in, size_t nin)
 {
 	const size_t span = LIM_SEARCH_SNIPPET_TOKENS;
 	size_t best = 0, top = f->n > span ? f->n - span : 0;
 	long best_score = -1;
+
+	if (nin > SNIPPET_CANDIDATES)
+		nin = SNIPPET_CANDIDATES;
 
 	for (size_t x = 0; x < nin; x++) {
 		size_t s = in[x].len < span ? (span - in[x].len) / 2 : 0;

@@ -782,7 +782,8 @@ languages(void **state)
 	arena_free(a);
 }
 
-/* The words of a snippet, markers and ellipses left out. */
+/* The words of a snippet, marks and ellipses left out (an ellipsis
+ * after a mark would count as a word of its own). */
 static int
 snippet_words(const char *s)
 {
@@ -792,6 +793,10 @@ snippet_words(const char *s)
 		int word = *p > ' ' && *p != SEARCH_MARK_START &&
 		           *p != SEARCH_MARK_END && *p != '.';
 
+		if (strncmp((const char *)p, "…", strlen("…")) == 0) {
+			p += strlen("…") - 1;
+			word = 0;
+		}
 		n += word && !in;
 		in = word;
 	}
@@ -861,6 +866,24 @@ search_limits(void **state)
 	q.text = "unique prefixwordsmith";
 	r = run(a, &q);
 	assert_int_equal(r.total, 1);
+	/* A body of one word repeated past what is indexed: its snippet
+	 * as any other's. */
+	{
+		char *html = arena_alloc(a, 8 * 12000 + 8);
+		size_t n = 0;
+
+		n += (size_t)snprintf(html, 8, "<p>");
+		for (int i = 0; i < 12000; i++, n += 6)
+			memcpy(html + n, "zebra ", 6);
+		memcpy(html + n, "</p>", 5);
+		add("zebras", "Zebras", html, "published", T0, 0, NULL, 0);
+		q.text = "zebra";
+		r = run(a, &q);
+		assert_int_equal(r.total, 1);
+		assert_int_equal(snippet_words(r.hits[0].snippet),
+		                 LIM_SEARCH_SNIPPET_TOKENS);
+		assert_non_null(strstr(r.hits[0].snippet, "\x01zebra\x02"));
+	}
 	arena_free(a);
 }
 
