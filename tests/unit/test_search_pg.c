@@ -341,6 +341,10 @@ phrase_exclusion_or(void **state)
 	assert_int_equal(r.n, 1);
 	assert_string_equal(r.hits[0].post.slug, "phrase");
 	assert_non_null(strstr(r.hits[0].snippet, "\x01harvest arrived\x02"));
+	/* A phrase of other forms of the words: their stems in order. */
+	r = search(a, "\"harvests arrive\"");
+	assert_int_equal(r.n, 1);
+	assert_non_null(strstr(r.hits[0].snippet, "\x01harvest arrived\x02"));
 	r = search(a, "\"arrived harvest\"");
 	assert_int_equal(r.n, 0);
 	assert_int_equal(r.total, 0);
