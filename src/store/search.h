@@ -34,8 +34,9 @@ struct search_hit {
 	struct post post;         /* tags not filled */
 	const char *title_marked; /* the title with its matches marked */
 	const char *snippet;      /* body text around the matches, marked */
-	double score;             /* bm25, lower is better; with one
-	                           * positive term, over that term's IDF */
+	double score;             /* lower is better: bm25 on SQLite, with
+	                           * one positive term over that term's IDF;
+	                           * minus ts_rank on PostgreSQL */
 };
 
 struct search_result {

@@ -16,6 +16,10 @@
  * search_rank() and search_snippet() (store_search_fts.c): bm25() and
  * snippet() with what they did in vain left out (docs/ARCHITECTURE.md,
  * "Search speed").
+ *
+ * A PostgreSQL store's search, reindex and language sync are
+ * store_search_pg.c's (decision 096); store_search_body_set's UPDATE
+ * reads the same on both.
  */
 #include <limits.h>
 #include <pthread.h>
@@ -26,6 +30,7 @@
 
 #include "internal.h"
 #include "search.h"
+#include "search_pg.h"
 #include "search_query.h"
 #include "../util/alloc.h"
 #include "../util/buf.h"
@@ -470,6 +475,8 @@ store_search(struct store *s, struct arena *a, const struct search_query *q,
 	const char *text = q->text ? q->text : "";
 	size_t n = strlen(text);
 
+	if (store_engine(s) == DB_PG)
+		return store_search_pg(s, a, q, out, e);
 	memset(out, 0, sizeof(*out));
 	fts = search_query_fts(a, text, n, 1, &info);
 	out->cut = info.cut;
@@ -715,6 +722,8 @@ store_search_reindex(struct store *s, int64_t *n, struct error *e)
 {
 	char lang[SEARCH_LANG_BYTES + 1];
 
+	if (store_engine(s) == DB_PG)
+		return store_search_reindex_pg(s, n, e);
 	*n = 0;
 	if (store_begin(s, e) == -1)
 		return -1;
@@ -733,6 +742,8 @@ search_language_sync(struct store *s, struct error *e)
 	int64_t n = 0;
 	int rc;
 
+	if (store_engine(s) == DB_PG)
+		return search_language_sync_pg(s, e);
 	/* A look first, without the write lock another process may hold
 	 * (an import): nearly every open finds the index as it should be. */
 	writer_lock(s);
