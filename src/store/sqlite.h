@@ -35,7 +35,8 @@ int store_explain(struct store *s, struct arena *a, const char *sql,
  * site's comment indexes outgrow the default at once, and then every
  * insert at a random place in them costs a read and a spill), and the
  * search index is written once per new post at the end instead of by
- * triggers on every insert.  Off also puts the cache back.
+ * triggers on every insert.  Off also puts the cache back.  On PostgreSQL
+ * it does nothing: the triggers stay on (store_import.c says why).
  */
 int store_import_bulk(struct store *s, int on, struct error *e);
 /*
@@ -43,7 +44,8 @@ int store_import_bulk(struct store *s, int on, struct error *e);
  * instead of WAL when nothing else has the database open (*alone 1), so
  * the import's pages are written once instead of twice; *alone 0 when it
  * is open elsewhere (a running server) and the import shares it in WAL.
- * After (on 0): WAL again.
+ * After (on 0): WAL again.  On PostgreSQL there is no journal to choose:
+ * *alone 1 (nothing to warn of) and nothing done.
  */
 int store_import_alone(struct store *s, int on, int *alone, struct error *e);
 #endif

@@ -1,12 +1,13 @@
 /*
- * import.h on SQLite: what a WordPress (WXR) import writes (the legacy
- * links the site follows afterwards are store_legacy.c's).  Every "put" runs
- * inside the importer's store_begin() transaction, on the writer, and matches
- * on the WordPress id first so that a second import of the same file adds
- * nothing (see migration 006).
+ * import.h through the store's driver (db.h): what a WordPress (WXR)
+ * import writes (the legacy links the site follows afterwards are
+ * store_legacy.c's).  Every "put" runs inside the importer's store_begin()
+ * transaction, on the writer, and matches on the WordPress id first so
+ * that a second import of the same file adds nothing (see migration 006).
+ * Where the dialects differ (decision 092) SQL_X_PG stands beside SQL_X;
+ * the bulk and journal modes at the end (sqlite.h) are SQLite's alone.
  */
 #include <assert.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,27 +78,63 @@ static const char SQL_POST_BY_LEGACY[] =
 static const char SQL_POST_ID_TAKEN[] = "SELECT id FROM posts WHERE id = ?1";
 static const char SQL_POST_SLUG_TAKEN[] =
 	"SELECT id FROM posts WHERE type = ?1 AND slug = ?2";
-static const char SQL_POST_ADD[] =
-	"INSERT INTO posts(id, type, status, slug, title, excerpt, body_src, "
-	"body_format, body_html, author_id, published_at, updated_at, "
-	"comments_open, sticky, activity_at, legacy_id, legacy_guid, "
-	"legacy_parent, private, password, protected_html, comment_count) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'html', ?8, ?9, ?10, ?11, ?12, "
-	"?13, max(?10, ?11, ?20), ?14, ?15, ?16, ?17, ?18, ?19, ?21) "
-	"RETURNING id";
+/*
+ * Two things the engines read differently, so the statements that meet
+ * them are made twice from one macro, SQL_X and SQL_X_PG, chosen by
+ * ENGINE_SQL (decision 092):
+ *
+ * - The larger of several values is SQLite's scalar max(a, b, …) and
+ *   PostgreSQL's greatest(a, b, …).  greatest() would type bare
+ *   parameters as text, which the bigint columns they also fill refuse,
+ *   so there they are cast.
+ * - A post or comment keeps its WordPress id when that number is free,
+ *   and ?1 is NULL when it is not: SQLite numbers a NULL INTEGER PRIMARY
+ *   KEY, where PostgreSQL refuses NULL in an identity column (only an
+ *   absent one takes its default), so there the id is the identity's
+ *   next value; and an id given moves the identity past it (id_past()).
+ */
+#define NEW_ID_PG(table)                                                       \
+	"coalesce(?1, nextval(pg_get_serial_sequence('" table "', 'id')))"
+#define POST_ADD(ID, ACTIVITY)                                                 \
+	"INSERT INTO posts(id, type, status, slug, title, excerpt, body_src, " \
+	"body_format, body_html, author_id, published_at, updated_at, "        \
+	"comments_open, sticky, activity_at, legacy_id, legacy_guid, "         \
+	"legacy_parent, private, password, protected_html, comment_count) "    \
+	"VALUES (" ID ", ?2, ?3, ?4, ?5, ?6, ?7, 'html', ?8, ?9, ?10, ?11, "   \
+	"?12, ?13, " ACTIVITY ", ?14, ?15, ?16, ?17, ?18, ?19, ?21) "          \
+	"RETURNING id"
+static const char SQL_POST_ADD[] = POST_ADD("?1", "max(?10, ?11, ?20)");
+static const char SQL_POST_ADD_PG[] =
+	POST_ADD(NEW_ID_PG("posts"),
+                 "greatest(CAST(?10 AS BIGINT), "
+                 "CAST(?11 AS BIGINT), CAST(?20 AS BIGINT))");
+/*
+ * PostgreSQL: the identity of table moves to id when it is behind, so
+ * that a row it numbers later (this import's next, or one written on the
+ * site) is not given the same.  setval() is not undone by a rollback: an
+ * import that fails leaves a gap in the numbers, as any failed insert
+ * does.
+ */
+static const char SQL_ID_PAST_PG[] =
+	"SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2) WHERE ?2 > "
+	"coalesce(pg_sequence_last_value(pg_get_serial_sequence(?1, 'id')), 0)";
 static const char SQL_POST_SECTION_ADD[] =
-	"INSERT OR IGNORE INTO post_sections(post_id, section_id) "
-	"VALUES (?1, ?2)";
+	"INSERT INTO post_sections(post_id, section_id) VALUES (?1, ?2) "
+	"ON CONFLICT DO NOTHING";
 static const char SQL_POST_SECTION_FIRST[] =
 	"UPDATE posts SET section_id = ?2 WHERE id = ?1 AND section_id IS NULL";
 static const char SQL_POST_TAG_ADD[] =
-	"INSERT OR IGNORE INTO post_tags(post_id, tag_id) VALUES (?1, ?2)";
+	"INSERT INTO post_tags(post_id, tag_id) VALUES (?1, ?2) "
+	"ON CONFLICT DO NOTHING";
 static const char SQL_POST_TERM_ADD[] =
-	"INSERT OR IGNORE INTO post_terms(post_id, term_id) VALUES (?1, ?2)";
+	"INSERT INTO post_terms(post_id, term_id) VALUES (?1, ?2) "
+	"ON CONFLICT DO NOTHING";
 static const char SQL_POST_META_ADD[] =
 	"INSERT INTO post_meta(post_id, key, value) VALUES (?1, ?2, ?3)";
-static const char SQL_POST_VIEWS[] =
-	"UPDATE posts SET views_total = max(views_total, ?2) WHERE id = ?1";
+#define POST_VIEWS(MAX)                                                        \
+	"UPDATE posts SET views_total = " MAX "(views_total, ?2) WHERE id = ?1"
+static const char SQL_POST_VIEWS[] = POST_VIEWS("max");
+static const char SQL_POST_VIEWS_PG[] = POST_VIEWS("greatest");
 
 static const char SQL_COMMENT_BY_LEGACY[] =
 	"SELECT id FROM comments WHERE legacy_id = ?1";
@@ -109,20 +146,28 @@ static const char SQL_COMMENT_ID_TAKEN[] =
  * in, by the same rule as SQL_FIX_COMMENT_PARENTS, and the rest is left
  * to store_import_finish().
  */
-static const char SQL_COMMENT_ADD[] =
-	"INSERT INTO comments(id, post_id, depth, author_name, author_email, "
-	"author_url, user_id, body_src, body_html, status, created_at, "
-	"activity_at, legacy_id, legacy_parent, parent_id) VALUES (?1, ?2, 0, "
-	"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, (SELECT c.id "
-	"FROM comments c WHERE c.legacy_id = ?12 AND c.post_id = ?2)) "
-	"RETURNING id";
-/* One the importer joined up (c->threaded): every column final. */
-static const char SQL_COMMENT_ADD_THREADED[] =
-	"INSERT INTO comments(id, post_id, depth, author_name, author_email, "
-	"author_url, user_id, body_src, body_html, status, created_at, "
-	"activity_at, legacy_id, legacy_parent, parent_id, thread_id, "
-	"reply_count) VALUES (?1, ?2, ?13, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	"?14, ?11, ?12, ?15, coalesce(?16, ?1), ?17) RETURNING id";
+#define COMMENT_ADD(ID)                                                        \
+	"INSERT INTO comments(id, post_id, depth, author_name, author_email, " \
+	"author_url, user_id, body_src, body_html, status, created_at, "       \
+	"activity_at, legacy_id, legacy_parent, parent_id) VALUES (" ID ", "   \
+	"?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, (SELECT c.id " \
+	"FROM comments c WHERE c.legacy_id = ?12 AND c.post_id = ?2)) "        \
+	"RETURNING id"
+static const char SQL_COMMENT_ADD[] = COMMENT_ADD("?1");
+static const char SQL_COMMENT_ADD_PG[] = COMMENT_ADD(NEW_ID_PG("comments"));
+/* One the importer joined up (c->threaded): every column final.  Its
+ * thread is ?1 when it has none (a top-level comment), cast for
+ * PostgreSQL's coalesce(), which would type two parameters as text. */
+#define COMMENT_ADD_THREADED(ID)                                               \
+	"INSERT INTO comments(id, post_id, depth, author_name, author_email, " \
+	"author_url, user_id, body_src, body_html, status, created_at, "       \
+	"activity_at, legacy_id, legacy_parent, parent_id, thread_id, "        \
+	"reply_count) VALUES (" ID ", ?2, ?13, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "   \
+	"?10, ?14, ?11, ?12, ?15, coalesce(CAST(?16 AS BIGINT), ?1), ?17) "    \
+	"RETURNING id"
+static const char SQL_COMMENT_ADD_THREADED[] = COMMENT_ADD_THREADED("?1");
+static const char SQL_COMMENT_ADD_THREADED_PG[] =
+	COMMENT_ADD_THREADED(NEW_ID_PG("comments"));
 static const char SQL_COMMENT_OWN_THREAD[] =
 	"UPDATE comments SET thread_id = id WHERE id = ?1";
 static const char SQL_PINGBACK_BY_LEGACY[] =
@@ -143,8 +188,8 @@ static const char SQL_MEDIA_ADD[] =
 	"RETURNING id";
 
 static const char SQL_LEGACY_PATH_ADD[] =
-	"INSERT OR IGNORE INTO legacy_paths(path, post_id, media_id, url) "
-	"VALUES (?1, ?2, ?3, ?4)";
+	"INSERT INTO legacy_paths(path, post_id, media_id, url) "
+	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING";
 
 /*
  * store_import_finish(): join up what may have arrived out of order, in
@@ -182,21 +227,28 @@ static const char SQL_FIX_REPLIES[] =
 	"UPDATE comments SET reply_count = (SELECT count(*) FROM comments r "
 	"WHERE r.parent_id = comments.id AND r.status != 'trash') "
 	"WHERE legacy_id IS NOT NULL";
-static const char SQL_FIX_THREAD_ACTIVITY[] =
-	"UPDATE comments SET activity_at = max(created_at, coalesce(("
-	"SELECT max(r.created_at) FROM comments r "
-	"WHERE r.post_id = comments.post_id AND r.thread_id = comments.id "
-	"AND r.status = 'approved'), 0)) "
-	"WHERE legacy_id IS NOT NULL AND parent_id IS NULL";
-static const char SQL_FIX_POST_COUNTS[] =
-	"UPDATE posts SET comment_count = (SELECT count(*) FROM comments c "
-	"WHERE c.post_id = posts.id AND c.status = 'approved'), "
-	"activity_at = max(published_at, updated_at, coalesce(("
-	"SELECT max(c.created_at) FROM comments c WHERE c.post_id = posts.id "
-	"AND c.status = 'approved'), 0)) WHERE legacy_id IS NOT NULL";
+/* The scalar max() of SQLite is greatest() on PostgreSQL (the
+ * aggregate max() inside is the same on both). */
+#define FIX_THREAD_ACTIVITY(MAX)                                               \
+	"UPDATE comments SET activity_at = " MAX "(created_at, coalesce(("     \
+	"SELECT max(r.created_at) FROM comments r "                            \
+	"WHERE r.post_id = comments.post_id AND r.thread_id = comments.id "    \
+	"AND r.status = 'approved'), 0)) "                                     \
+	"WHERE legacy_id IS NOT NULL AND parent_id IS NULL"
+static const char SQL_FIX_THREAD_ACTIVITY[] = FIX_THREAD_ACTIVITY("max");
+static const char SQL_FIX_THREAD_ACTIVITY_PG[] =
+	FIX_THREAD_ACTIVITY("greatest");
+#define FIX_POST_COUNTS(MAX)                                                   \
+	"UPDATE posts SET comment_count = (SELECT count(*) FROM comments c "   \
+	"WHERE c.post_id = posts.id AND c.status = 'approved'), "              \
+	"activity_at = " MAX "(published_at, updated_at, coalesce(("           \
+	"SELECT max(c.created_at) FROM comments c WHERE c.post_id = posts.id " \
+	"AND c.status = 'approved'), 0)) WHERE legacy_id IS NOT NULL"
+static const char SQL_FIX_POST_COUNTS[] = FIX_POST_COUNTS("max");
+static const char SQL_FIX_POST_COUNTS_PG[] = FIX_POST_COUNTS("greatest");
 
 static void
-bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+bind_args(struct db_stmt *st, const char *types, va_list ap)
 {
 	for (int i = 0; types[i] != '\0'; i++) {
 		switch (types[i]) {
@@ -204,10 +256,10 @@ bind_args(sqlite3_stmt *st, const char *types, va_list ap)
 			bind_text(st, i + 1, va_arg(ap, const char *));
 			break;
 		case 'i':
-			sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+			db_bind_int64(st, i + 1, va_arg(ap, int));
 			break;
 		case 'l':
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			db_bind_int64(st, i + 1, va_arg(ap, int64_t));
 			break;
 		case 'n':
 			bind_id(st, i + 1, va_arg(ap, int64_t));
@@ -226,29 +278,38 @@ static int
 lookup(struct store *s, const char *sql, int64_t *out, struct error *e,
        const char *types, ...)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	va_list ap;
-	int rc = -1, step;
+	int rc = -1;
 
 	*out = 0;
 	writer_lock(s);
-	st = conn_stmt(&s->w, sql, e);
+	st = conn_prep(&s->w, sql, e);
 	if (st == NULL)
 		goto out;
 	va_start(ap, types);
 	bind_args(st, types, ap);
 	va_end(ap);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
-		rc = 0;
-	else
-		db_error(e, s->w.db, "import lookup");
+	rc = db_step(st, "import lookup", e);
+	if (rc == 1)
+		*out = db_column_int64(st, 0);
 	stmt_done(st);
+	rc = rc == -1 ? -1 : 0;
 out:
 	writer_unlock(s);
 	return rc;
+}
+
+/* After a row of table was given id (not numbered by the engine): on
+ * PostgreSQL its identity moves past id (SQL_ID_PAST_PG); SQLite numbers
+ * past the largest id by itself. */
+static int
+id_past(struct store *s, const char *table, int64_t id, struct error *e)
+{
+	if (store_engine(s) != DB_PG || id == 0)
+		return 0;
+	return write_one(s, SQL_ID_PAST_PG, "numbering imported rows", NULL, e,
+	                 "sl", table, id);
 }
 
 int
@@ -412,17 +473,18 @@ store_import_post(struct store *s, struct arena *a, const struct import_post *p,
 	if (free_slug(s, a, p->type, p->slug, slug_out, e) == -1 ||
 	    lookup(s, SQL_POST_ID_TAKEN, &taken, e, "l", p->legacy_id) == -1)
 		return -1;
-	want = taken == 0 ? p->legacy_id : 0; /* 0: SQLite picks */
-	return write_one(s, SQL_POST_ADD, "adding post", id, e,
-	                 "nsssssssnlliilsnissll", want,
-	                 post_type_names[p->type], post_status_names[p->status],
-	                 *slug_out, p->title, p->excerpt, p->body_src,
-	                 p->body_html, p->author_id, p->published_at,
-	                 p->updated_at, p->comments_open, p->sticky,
-	                 p->legacy_id, p->legacy_guid, p->legacy_parent,
-	                 p->private_, p->password,
-	                 p->protected_html ? p->protected_html : "",
-	                 p->comment_activity, p->comment_count);
+	want = taken == 0 ? p->legacy_id : 0; /* 0: the engine numbers it */
+	if (write_one(s, ENGINE_SQL(s, SQL_POST_ADD), "adding post", id, e,
+	              "nsssssssnlliilsnissll", want, post_type_names[p->type],
+	              post_status_names[p->status], *slug_out, p->title,
+	              p->excerpt, p->body_src, p->body_html, p->author_id,
+	              p->published_at, p->updated_at, p->comments_open,
+	              p->sticky, p->legacy_id, p->legacy_guid, p->legacy_parent,
+	              p->private_, p->password,
+	              p->protected_html ? p->protected_html : "",
+	              p->comment_activity, p->comment_count) == -1)
+		return -1;
+	return id_past(s, "posts", want, e);
 }
 
 static const char SQL_MEDIA_ONE[] =
@@ -447,17 +509,17 @@ store_import_media_list(struct store *s, struct arena *a, int64_t legacy_id,
                         struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st =
-		rd_open(&q, s,
+	struct db_stmt *st =
+		rd_prep(&q, s,
 	                legacy_id > 0 ? SQL_MEDIA_ONE : SQL_MEDIA_CHILDREN, e);
 	int rc;
 
 	*n = 0;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, legacy_id > 0 ? legacy_id : legacy_parent);
+	db_bind_int64(st, 1, legacy_id > 0 ? legacy_id : legacy_parent);
 	if (legacy_id <= 0)
-		sqlite3_bind_int64(st, 2, (int64_t)max);
+		db_bind_int64(st, 2, (int64_t)max);
 	while (*n < max && (rc = rd_step(&q, "attachments", e)) == 1) {
 		urls[*n] = col_text(a, st, 0);
 		titles[*n] = col_text(a, st, 1);
@@ -473,15 +535,15 @@ store_import_post_source(struct store *s, struct arena *a, int64_t id,
                          const char **password, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st = rd_open(&q, s, SQL_POST_SOURCE, e);
+	struct db_stmt *st = rd_prep(&q, s, SQL_POST_SOURCE, e);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	rc = rd_step(&q, "post source", e);
 	if (rc == 1) {
-		*legacy_id = sqlite3_column_int64(st, 0);
+		*legacy_id = db_column_int64(st, 0);
 		*body_src = col_text(a, st, 1);
 		*password = col_text(a, st, 2);
 	}
@@ -541,15 +603,15 @@ int
 store_import_views(struct store *s, int64_t post_id, int64_t views,
                    struct error *e)
 {
-	return write_one(s, SQL_POST_VIEWS, "post views", NULL, e, "ll",
-	                 post_id, views);
+	return write_one(s, ENGINE_SQL(s, SQL_POST_VIEWS), "post views", NULL,
+	                 e, "ll", post_id, views);
 }
 
 int
 store_import_comment(struct store *s, const struct import_comment *c,
                      int64_t *id, int *existed, struct error *e)
 {
-	int64_t taken;
+	int64_t taken, want;
 
 	*existed = 1;
 	if (c->type != IMPORT_COMMENT) {
@@ -574,20 +636,25 @@ store_import_comment(struct store *s, const struct import_comment *c,
 	*existed = 0;
 	if (lookup(s, SQL_COMMENT_ID_TAKEN, &taken, e, "l", c->legacy_id) == -1)
 		return -1;
+	want = taken == 0 ? c->legacy_id : 0;
 	if (!c->threaded)
-		return write_one(s, SQL_COMMENT_ADD, "adding comment", id, e,
-		                 "nlsssnssslln", taken == 0 ? c->legacy_id : 0,
+		return write_one(s, ENGINE_SQL(s, SQL_COMMENT_ADD),
+		                 "adding comment", id, e, "nlsssnssslln", want,
 		                 c->post_id, c->author_name, c->author_email,
 		                 c->author_url, c->user_id, c->body_src,
 		                 c->body_html, comment_status_names[c->status],
-		                 c->created_at, c->legacy_id, c->legacy_parent);
-	if (write_one(s, SQL_COMMENT_ADD_THREADED, "adding comment", id, e,
-	              "nlsssnsssllnilnni", taken == 0 ? c->legacy_id : 0,
+		                 c->created_at, c->legacy_id,
+		                 c->legacy_parent) == -1
+		               ? -1
+		               : id_past(s, "comments", want, e);
+	if (write_one(s, ENGINE_SQL(s, SQL_COMMENT_ADD_THREADED),
+	              "adding comment", id, e, "nlsssnsssllnilnni", want,
 	              c->post_id, c->author_name, c->author_email,
 	              c->author_url, c->user_id, c->body_src, c->body_html,
 	              comment_status_names[c->status], c->created_at,
 	              c->legacy_id, c->legacy_parent, c->depth, c->activity_at,
-	              c->parent_id, c->thread_id, c->reply_count) == -1)
+	              c->parent_id, c->thread_id, c->reply_count) == -1 ||
+	    id_past(s, "comments", want, e) == -1)
 		return -1;
 	/* a top-level comment whose WordPress id was taken learns its own
 	 * id only now */
@@ -641,6 +708,16 @@ store_import_legacy_path(struct store *s, const char *path, int64_t post_id,
  * with each post that has no row in the index yet indexed once, as
  * store_search_reindex() does.  All of it inside the caller's
  * transaction: a failed import rolls the triggers back too.
+ *
+ * This, and the journal below, are SQLite's alone (sqlite.h), each behind
+ * its engine's check.  On PostgreSQL the triggers stay on: disabling one
+ * there (ALTER TABLE … DISABLE TRIGGER) locks the table against every
+ * reader, on every node, until the import commits, and the whole
+ * table's USER triggers would take the post counts' (migration 015) with
+ * them; so a post is indexed as it goes in and again for each tag, the
+ * price of importing beside a running site.  The cache is the server's.
+ * Where a bulk step reads a row for search_index_row(), which reads a
+ * sqlite3_stmt (store_search.c's), it prepares on the SQLite handle.
  */
 static const char *const bulk_triggers[] = {"posts_fts_insert",
                                             "post_tags_fts_insert"};
@@ -721,20 +798,20 @@ out:
 static int
 bulk_restore_triggers(struct store *s, struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(&s->w, SQL_BULK_SAVED, e);
-	int step, rc = 0;
+	struct db_stmt *st = conn_prep(&s->w, SQL_BULK_SAVED, e);
+	int step = 0, rc = 0;
 
 	if (st == NULL)
 		return -1;
 	/* the schema's own text, read back from sqlite_master */
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = conn_exec(&s->w, (const char *)sqlite3_column_text(st, 1),
-		               e);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = db_error(e, s->w.db, "import triggers");
+	while (rc == 0 && (step = db_step(st, "import triggers", e)) == 1)
+		rc = db_exec(s->w.d, db_column_text(st, 1, NULL),
+		             "import triggers", e);
+	if (step == -1)
+		rc = -1;
 	stmt_done(st);
 	if (rc == 0)
-		rc = conn_exec(&s->w, SQL_BULK_FORGET, e);
+		rc = db_exec(s->w.d, SQL_BULK_FORGET, "import triggers", e);
 	return rc;
 }
 
@@ -755,18 +832,18 @@ static const char SQL_BULK_OPTIMIZE[] =
 static int
 bulk_optimize(struct store *s, struct error *e)
 {
-	sqlite3_stmt *st = conn_stmt(&s->w, SQL_BULK_POSTS, e);
+	struct db_stmt *st = conn_prep(&s->w, SQL_BULK_POSTS, e);
 	int64_t posts = 0;
 	int step;
 
 	if (st == NULL)
 		return -1;
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		posts = sqlite3_column_int64(st, 0);
+	step = db_step(st, "counting posts", e);
+	if (step == 1)
+		posts = db_column_int64(st, 0);
 	stmt_done(st);
-	if (step != SQLITE_ROW)
-		return db_error(e, s->w.db, "counting posts");
+	if (step == -1)
+		return -1;
 	if (s->bulk_indexed == 0 ||
 	    s->bulk_indexed * IMPORT_OPTIMIZE_SHARE < posts)
 		return 0;
@@ -780,14 +857,18 @@ store_import_bulk(struct store *s, int on, struct error *e)
 	char sql[64];
 	int rc = -1;
 
+	if (store_engine(s) != DB_SQLITE)
+		return 0; /* the triggers stay on (above); s->bulk stays 0 */
 	writer_lock(s);
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d",
 	         on ? LIM_IMPORT_CACHE_KIB : 2000);
-	if (conn_exec(&s->w, sql, e) == -1)
+	if (db_exec(s->w.d, sql, "import cache", e) == -1)
 		goto out;
 	if (on) {
-		if (conn_exec(&s->w, SQL_BULK_KEEP, e) == -1 ||
-		    conn_exec(&s->w, SQL_BULK_FORGET, e) == -1)
+		if (db_exec(s->w.d, SQL_BULK_KEEP, "import triggers", e) ==
+		            -1 ||
+		    db_exec(s->w.d, SQL_BULK_FORGET, "import triggers", e) ==
+		            -1)
 			goto out;
 		for (size_t i = 0;
 		     i < sizeof(bulk_triggers) / sizeof(bulk_triggers[0]);
@@ -797,7 +878,7 @@ store_import_bulk(struct store *s, int on, struct error *e)
 			         bulk_triggers[i]);
 			if (write_one(s, SQL_BULK_SAVE, "import triggers", NULL,
 			              e, "s", bulk_triggers[i]) == -1 ||
-			    conn_exec(&s->w, sql, e) == -1)
+			    db_exec(s->w.d, sql, "import triggers", e) == -1)
 				goto out;
 		}
 	} else if (bulk_restore_triggers(s, e) == -1 ||
@@ -820,7 +901,9 @@ out:
  * once.  Leaving WAL needs the database to itself: with a server running
  * on it, the import stays in WAL, slower but side by side.  A crash in
  * between leaves a hot journal that the next open rolls back, and every
- * open (store_open's migrate()) puts WAL back.
+ * open (store_open's migrate()) puts WAL back.  Whether the database is
+ * busy is SQLite's own answer (SQLITE_BUSY), so this asks the handle.
+ * PostgreSQL has no journal to choose: nothing to do, nothing to warn of.
  */
 static const char SQL_JOURNAL_ALONE[] = "PRAGMA journal_mode = TRUNCATE";
 static const char SQL_JOURNAL_WAL[] = "PRAGMA journal_mode = WAL";
@@ -832,6 +915,10 @@ store_import_alone(struct store *s, int on, int *alone, struct error *e)
 	int rc = -1, step;
 
 	*alone = 0;
+	if (store_engine(s) != DB_SQLITE) {
+		*alone = 1;
+		return 0;
+	}
 	writer_lock(s);
 	st = conn_stmt(&s->w, on ? SQL_JOURNAL_ALONE : SQL_JOURNAL_WAL, e);
 	if (st == NULL)
@@ -855,11 +942,15 @@ out:
 int
 store_import_finish(struct store *s, int rethread, struct error *e)
 {
-	static const char *const steps[] = {
-		SQL_FIX_POST_PARENTS,    SQL_FIX_MEDIA_POSTS,
-		SQL_FIX_COMMENT_PARENTS, SQL_FIX_THREADS,
-		SQL_FIX_ORPHANS,         SQL_FIX_REPLIES,
-		SQL_FIX_THREAD_ACTIVITY, SQL_FIX_POST_COUNTS,
+	const char *const steps[] = {
+		SQL_FIX_POST_PARENTS,
+		SQL_FIX_MEDIA_POSTS,
+		SQL_FIX_COMMENT_PARENTS,
+		SQL_FIX_THREADS,
+		SQL_FIX_ORPHANS,
+		SQL_FIX_REPLIES,
+		ENGINE_SQL(s, SQL_FIX_THREAD_ACTIVITY),
+		ENGINE_SQL(s, SQL_FIX_POST_COUNTS),
 	};
 	/* the first two join up pages and attachments; the rest, comments */
 	size_t n = rethread ? sizeof(steps) / sizeof(steps[0]) : 2;
