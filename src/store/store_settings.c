@@ -282,8 +282,12 @@ store_setting_delete(struct store *s, const char *key, struct error *e)
 	return store_commit(s, e);
 }
 
+/* GLOB is SQLite's (and compares case, where SQLite's LIKE does not);
+ * PostgreSQL's LIKE compares case, its backslash quoting the _. */
 static const char SQL_SECRETS[] =
 	"SELECT key, length(value) FROM settings WHERE key GLOB 'secret_*'";
+static const char SQL_SECRETS_PG[] =
+	"SELECT key, length(value) FROM settings WHERE key LIKE 'secret\\_%'";
 static const char SQL_SESSIONS_ALL[] = "DELETE FROM sessions";
 
 int
@@ -299,7 +303,7 @@ store_secrets_rotate(struct store *s, int64_t *keys, struct error *e)
 	*keys = 0;
 	if (store_begin(s, e) == -1)
 		goto out;
-	st = rd_prep(&q, s, SQL_SECRETS, e);
+	st = rd_prep(&q, s, ENGINE_SQL(s, SQL_SECRETS), e);
 	if (st == NULL)
 		goto fail;
 	while ((step = rd_step(&q, "reading the secrets", e)) == 1) {

@@ -334,6 +334,7 @@ settings(void **state)
 	struct error e;
 	unsigned char k1[16], k2[16];
 	const char *v;
+	int64_t n;
 
 	assert_int_equal(store_setting_get(s, a, "tagline", &v, &e), 0);
 	assert_null(v);
@@ -350,6 +351,15 @@ settings(void **state)
 	assert_int_equal(store_secret(s, "test", k1, sizeof(k1), &e), 0);
 	assert_int_equal(store_secret(s, "test", k2, sizeof(k2), &e), 0);
 	assert_memory_equal(k1, k2, sizeof(k1));
+	/* Rotated: every secret_* key new (found by GLOB on SQLite, LIKE
+	 * on PostgreSQL), and not a key that only looks like one. */
+	assert_int_equal(store_setting_set(s, "secretary", "x", &e), 0);
+	assert_int_equal(store_secrets_rotate(s, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_secret(s, "test", k2, sizeof(k2), &e), 0);
+	assert_memory_not_equal(k1, k2, sizeof(k1));
+	assert_int_equal(store_setting_get(s, a, "secretary", &v, &e), 0);
+	assert_string_equal(v, "x");
 	arena_free(a);
 }
 
