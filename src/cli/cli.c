@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "../http/http.h"
+#include "../store/store.h"
 #include "../util/buf.h"
 #include "../util/limits.h"
 #include "../util/num.h"
@@ -304,17 +305,10 @@ cli_read_file(const char *path, struct buf *b, struct error *e)
 	return rc;
 }
 
-static int
-db_url_is_pg(const char *url)
-{
-	return strncmp(url, "postgresql://", 13) == 0 ||
-	       strncmp(url, "postgres://", 11) == 0;
-}
-
 int
 conf_db_is_pg(const struct conf *c)
 {
-	return db_url_is_pg(c->db);
+	return store_url_is_pg(c->db);
 }
 
 struct conf_ctx {
@@ -363,7 +357,8 @@ conf_entry(void *user, const char *section, const char *name, const char *value)
 	} else if (strcmp(name, "db") == 0) {
 		/* SQLite's file is always SITE/gazette.db: only a PostgreSQL
 		 * database is named here (decision 095). */
-		if (!db_url_is_pg(value) || strlen(value) >= sizeof(cx->c->db))
+		if (!store_url_is_pg(value) ||
+		    strlen(value) >= sizeof(cx->c->db))
 			return 0;
 		snprintf(cx->c->db, sizeof(cx->c->db), "%s", value);
 	} else if (strcmp(name, "trusted_proxies") == 0) {
@@ -466,7 +461,7 @@ cli_main(int argc, char **argv)
 		return cli_usage("--site needs a directory");
 	if (take_global(&argc, argv, "--db", &db) == -1)
 		return cli_usage("--db needs a postgresql:// URL");
-	if (db != NULL && (!db_url_is_pg(db) || strlen(db) >= sizeof(c.db)))
+	if (db != NULL && (!store_url_is_pg(db) || strlen(db) >= sizeof(c.db)))
 		return cli_usage("--db: not a postgresql:// or postgres:// "
 		                 "URL (SQLite's database is SITE/gazette.db)");
 	if (argc == 0) {

@@ -40,6 +40,8 @@ struct store;
  * is refused (ERR_NOT_FOUND).
  */
 struct store *store_open(const char *path, int create, struct error *e);
+/* Does store_open() take path as a PostgreSQL URL? */
+int store_url_is_pg(const char *path);
 void store_close(struct store *s);
 /* The highest migration this binary knows, and the one the database has. */
 int store_schema_version(struct store *s, int64_t *db_version, int64_t *known,

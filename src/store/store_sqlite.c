@@ -307,12 +307,10 @@ store_new(const char *path)
 	return s;
 }
 
-/* A PostgreSQL URL, as db_open() tells them (db.c). */
-static int
-url_is_pg(const char *url)
+int
+store_url_is_pg(const char *url)
 {
-	return strncmp(url, "postgresql://", 13) == 0 ||
-	       strncmp(url, "postgres://", 11) == 0;
+	return db_url_engine(url) == DB_PG;
 }
 
 struct store *
@@ -323,7 +321,7 @@ store_open(const char *path, int create, struct error *e)
 
 	pthread_once(&sqlite_once, sqlite_setup);
 	s = store_new(path);
-	if (url_is_pg(path)) {
+	if (store_url_is_pg(path)) {
 		/* store_pg.c: its connections and migrations.  The search
 		 * index follows the language as the setting is written
 		 * (pg_language_sync), so there is nothing to look at here. */
