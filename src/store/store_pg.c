@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "../util/arena.h"
 #include "../util/clock.h"
 #include "../util/embed.h"
 #include "../util/banned.h"

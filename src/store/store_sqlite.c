@@ -96,7 +96,6 @@ db_version(struct conn *c, int64_t *out, struct error *e)
  * MIGRATION_VERSIONS: file names have three digits).  Numbers were given
  * out side by side (decision 050): a database may have 021 and not 018.
  */
-
 static int
 db_applied(struct conn *c, unsigned char *applied, struct error *e)
 {

@@ -409,7 +409,7 @@ users_sessions(void **state)
  * driver yet), by the store on SQLite (its search triggers need the
  * store's tokenizer, which a plain connection lacks). */
 static int64_t
-post_put(struct site *x, struct store *s, struct db *d, const char *slug)
+post_put(struct store *s, struct db *d, const char *slug)
 {
 	struct error e;
 	struct post p;
@@ -421,7 +421,6 @@ post_put(struct site *x, struct store *s, struct db *d, const char *slug)
 		assert_int_equal(store_post_add(s, &p, &id, &e), 0);
 		return id;
 	}
-	(void)x;
 	st = db_prepare(d,
 	                "INSERT INTO posts(type, status, slug, title, "
 	                "published_at, updated_at) VALUES ('post', "
@@ -451,7 +450,7 @@ views_flush(void **state)
 	site_new(&x);
 	s = site_open(&x, 1);
 	d = raw_open(&x);
-	a = post_put(&x, s, d, "a");
+	a = post_put(s, d, "a");
 	rows[0] = (struct views_row){a, 20000, 3};
 	rows[1] = (struct views_row){a, 20001, 4};
 	rows[2] = (struct views_row){a + 100, 20001, 9}; /* no such post */
