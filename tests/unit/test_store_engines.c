@@ -8,7 +8,8 @@
  * refused; openers at once migrate once (PostgreSQL); and the store files
  * already on the driver (settings, users and sessions, view counts,
  * sections and blocks) read back what they wrote, also from another
- * thread's read connection, whose snapshot holds while it reads.
+ * thread's read connection, whose snapshot holds while it reads; and on
+ * PostgreSQL the search rows follow the language setting.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -473,6 +474,52 @@ views_flush(void **state)
 	site_remove(&x);
 }
 
+/* PostgreSQL's search rows take the language setting's as it is
+ * written, and a new row the setting's through its default (decision
+ * 094); their documents follow (a generated column).  (SQLite's index
+ * made again is test_search's.) */
+static void
+language_follows(void **state)
+{
+	struct site x;
+	struct store *s;
+	struct error e;
+	struct db *d;
+
+	(void)state;
+	if (!mem_store_on_pg())
+		skip();
+	site_new(&x);
+	s = site_open(&x, 1);
+	d = raw_open(&x);
+	/* Its title "бегущий" stems as "бегущ" only in Russian's
+	 * configuration: a Russian query finds it once its row is. */
+	(void)post_put(s, d, "бегущий");
+	assert_int_equal(raw_int(d, "SELECT count(*) FROM posts_fts "
+	                            "WHERE lang = 'en'"),
+	                 1);
+	assert_int_equal(raw_int(d, "SELECT count(*) FROM posts_fts WHERE "
+	                            "document @@ to_tsquery('russian', "
+	                            "'бегущая')"),
+	                 0);
+	assert_int_equal(store_setting_set(s, "language", "ru", &e), 0);
+	assert_int_equal(raw_int(d, "SELECT count(*) FROM posts_fts WHERE "
+	                            "document @@ to_tsquery('russian', "
+	                            "'бегущая')"),
+	                 1);
+	(void)post_put(s, d, "after");
+	assert_int_equal(raw_int(d, "SELECT count(*) FROM posts_fts "
+	                            "WHERE lang = 'ru'"),
+	                 2);
+	assert_int_equal(store_setting_delete(s, "language", &e), 0);
+	assert_int_equal(raw_int(d, "SELECT count(*) FROM posts_fts "
+	                            "WHERE lang = 'en'"),
+	                 2);
+	db_close(d);
+	store_close(s);
+	site_remove(&x);
+}
+
 /* Another thread reads on a connection of its own; inside
  * store_read_begin() its snapshot holds while the writer commits. */
 struct snap {
@@ -599,6 +646,7 @@ main(void)
 	                                        mem_store_teardown),
 		cmocka_unit_test(views_flush),
 		cmocka_unit_test(reader_snapshot),
+		cmocka_unit_test(language_follows),
 		cmocka_unit_test_setup_teardown(sections_blocks,
 	                                        mem_store_setup,
 	                                        mem_store_teardown),
