@@ -66,6 +66,14 @@ cmd_restore(struct conf *c, int argc, char **argv)
 		return rc;
 	if (npos != 1)
 		return cli_usage_of("restore");
+	/* A backup is a SQLite file: the site's own database, never a
+	 * PostgreSQL one (pg_restore puts those back). */
+	if (conf_db_is_pg(c)) {
+		error_set(&e, ERR_INVALID,
+		          "restore: the site's database is PostgreSQL; "
+		          "restore it with pg_restore");
+		return cli_fail(&e);
+	}
 	if (backup_restore(argv[1], c->site, &r, &e) == -1)
 		return cli_fail(&e);
 	/* Opened once: an older backup is brought up to this binary's

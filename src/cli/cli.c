@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "../http/http.h"
+#include "../store/store.h"
 #include "../util/buf.h"
 #include "../util/limits.h"
 #include "../util/num.h"
@@ -154,8 +155,10 @@ cli_usage(const char *fmt, ...)
 }
 
 static const char site_note[] =
-	"Every command takes --site DIR (default ./site, or $GAZETTE_SITE);\n"
-	"a flag's value may follow it or an '=' (--title=T).\n";
+	"Every command takes --site DIR (default ./site, or $GAZETTE_SITE)\n"
+	"and --db URL (a postgresql:// database instead of SITE/gazette.db;\n"
+	"not complete yet); a flag's value may follow it or an '='\n"
+	"(--title=T).\n";
 
 /* The command of name, or of form's first word ("user add"); or NULL. */
 static const struct cli_cmd *
@@ -203,7 +206,7 @@ usage_lines(FILE *f, const struct cli_cmd *c, const char *form,
 static void
 usage_all(FILE *f)
 {
-	fprintf(f, "usage: gazette [--site DIR] COMMAND [ARGS]\n"
+	fprintf(f, "usage: gazette [--site DIR] [--db URL] COMMAND [ARGS]\n"
 	           "       gazette help [COMMAND] | COMMAND --help\n"
 	           "       gazette --version\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -310,6 +313,12 @@ cli_read_file(const char *path, struct buf *b, struct error *e)
 	return rc;
 }
 
+int
+conf_db_is_pg(const struct conf *c)
+{
+	return store_url_is_pg(c->db);
+}
+
 struct conf_ctx {
 	struct conf *c;
 	struct error *e;
@@ -353,6 +362,13 @@ conf_entry(void *user, const char *section, const char *name, const char *value)
 		if (strlen(value) >= sizeof(cx->c->user))
 			return 0;
 		snprintf(cx->c->user, sizeof(cx->c->user), "%s", value);
+	} else if (strcmp(name, "db") == 0) {
+		/* SQLite's file is always SITE/gazette.db: only a PostgreSQL
+		 * database is named here (decision 095). */
+		if (!store_url_is_pg(value) ||
+		    strlen(value) >= sizeof(cx->c->db))
+			return 0;
+		snprintf(cx->c->db, sizeof(cx->c->db), "%s", value);
 	} else if (strcmp(name, "trusted_proxies") == 0) {
 		/* The first line replaces the default; more lines (or an
 		 * indented continuation) add to it.  Empty: trust none. */
@@ -398,26 +414,29 @@ conf_load(struct conf *c, struct error *e)
 	if (line != 0)
 		return error_set(e, ERR_INVALID,
 		                 "%s:%d: unknown key or bad value (keys: url, "
-		                 "listen, threads, cache_mb, "
+		                 "listen, threads, cache_mb, db (a "
+		                 "postgresql:// URL), "
 		                 "trusted_proxies, access_log, metrics_token "
 		                 "(16 characters or more), user)",
 		                 path, line);
 	return 0;
 }
 
-/* Take "--site DIR" / "--site=DIR" out of argv wherever it stands. */
+/* Take "--NAME VALUE" / "--NAME=VALUE" (name "--site" or "--db") out of
+ * argv wherever it stands: they name the site for every command. */
 static int
-take_site(int *argc, char **argv, const char **site)
+take_global(int *argc, char **argv, const char *name, const char **value)
 {
+	size_t n = strlen(name);
 	int out = 0;
 
 	for (int i = 0; i < *argc; i++) {
-		if (strcmp(argv[i], "--site") == 0) {
+		if (strcmp(argv[i], name) == 0) {
 			if (i + 1 >= *argc)
 				return -1;
-			*site = argv[++i];
-		} else if (strncmp(argv[i], "--site=", 7) == 0)
-			*site = argv[i] + 7;
+			*value = argv[++i];
+		} else if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=')
+			*value = argv[i] + n + 1;
 		else
 			argv[out++] = argv[i];
 	}
@@ -431,6 +450,7 @@ cli_main(int argc, char **argv)
 {
 	static struct conf c;
 	const char *env = getenv("GAZETTE_SITE");
+	const char *db = NULL;
 	const struct cli_cmd *cmd;
 	char form[128];
 	struct error e;
@@ -445,8 +465,13 @@ cli_main(int argc, char **argv)
 		abort();
 	argc--;
 	argv++;
-	if (take_site(&argc, argv, &c.site) == -1)
+	if (take_global(&argc, argv, "--site", &c.site) == -1)
 		return cli_usage("--site needs a directory");
+	if (take_global(&argc, argv, "--db", &db) == -1)
+		return cli_usage("--db needs a postgresql:// URL");
+	if (db != NULL && (!store_url_is_pg(db) || strlen(db) >= sizeof(c.db)))
+		return cli_usage("--db: not a postgresql:// or postgres:// "
+		                 "URL (SQLite's database is SITE/gazette.db)");
 	if (argc == 0) {
 		usage_all(stderr);
 		return 2;
@@ -487,5 +512,8 @@ cli_main(int argc, char **argv)
 	snprintf(c.db, sizeof(c.db), "%s/gazette.db", c.site);
 	if (conf_load(&c, &e) == -1)
 		return cli_fail(&e);
+	/* The flag over the file, as every other setting. */
+	if (db != NULL)
+		snprintf(c.db, sizeof(c.db), "%s", db);
 	return cmd->run(&c, argc, argv);
 }

@@ -23,7 +23,9 @@ struct conf {
 	long cache_mb;        /* the page cache's budget, MiB */
 	const char *title;    /* init/demo --title */
 	long posts, comments; /* demo --posts/--comments */
-	char db[4096];        /* SITE/gazette.db */
+	/* SITE/gazette.db, or a PostgreSQL URL: gazette.conf's db, --db
+	 * (decision 095). */
+	char db[4096];
 	/* The access log: "" off (the default), "stderr", or a file. */
 	char access_log[4096];
 	char metrics_token[256]; /* /metrics beyond loopback; "" none */
@@ -75,6 +77,10 @@ struct buf;
 int cli_read_file(const char *path, struct buf *b, struct error *e);
 /* Read SITE/gazette.conf into c (when present). */
 int conf_load(struct conf *c, struct error *e);
+/* Is c's database a PostgreSQL one (a postgresql:// or postgres:// URL)?
+ * Then there is no database file in the site folder, and the URL, which
+ * may hold a password, is never printed. */
+int conf_db_is_pg(const struct conf *c);
 
 int cmd_init(struct conf *c, int argc, char **argv);
 int cmd_serve(struct conf *c, int argc, char **argv);

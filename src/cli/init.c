@@ -85,7 +85,20 @@ site_create(struct conf *c, struct error *e)
 	char hash[crypto_pwhash_STRBYTES];
 	struct store *st;
 
-	if (access(c->db, F_OK) == 0) {
+	/* A PostgreSQL database is made by its administrator: a site is
+	 * there when the store opens it without creating (decision 095). */
+	if (conf_db_is_pg(c)) {
+		st = store_open(c->db, 0, e);
+		if (st != NULL) {
+			store_close(st);
+			error_set(e, ERR_CONFLICT,
+			          "a site already exists in "
+			          "the PostgreSQL database");
+			return NULL;
+		}
+		if (e->code != ERR_NOT_FOUND)
+			return NULL;
+	} else if (access(c->db, F_OK) == 0) {
 		error_set(e, ERR_CONFLICT, "a site already exists in '%s' (%s)",
 		          c->site, c->db);
 		return NULL;
@@ -109,7 +122,8 @@ site_create(struct conf *c, struct error *e)
 	    store_user_add(st, "admin", "Administrator", ROLE_ADMIN, hash, NULL,
 	                   e) == -1) {
 		store_close(st);
-		unlink(c->db);
+		if (!conf_db_is_pg(c))
+			unlink(c->db);
 		return NULL;
 	}
 	printf("login: admin\npassword: %s\n", pw);
@@ -152,7 +166,8 @@ cmd_init(struct conf *c, int argc, char **argv)
 struct store *
 site_open(struct conf *c, struct error *e)
 {
-	if (access(c->db, F_OK) == -1) {
+	/* On PostgreSQL the store says whether the database holds a site. */
+	if (!conf_db_is_pg(c) && access(c->db, F_OK) == -1) {
 		error_set(e, ERR_NOT_FOUND,
 		          "no site in '%s' (create one with 'gazette init')",
 		          c->site);
@@ -183,6 +198,8 @@ site_modes_check(const struct conf *c)
 
 	mode_warn("the site folder ", c->site, S_IRWXG | S_IRWXO,
 	          "chmod 700 it: it holds the database");
+	if (conf_db_is_pg(c))
+		return; /* no database file here */
 	/* SQLite gives the -wal and -shm files the database's mode, so a
 	 * database made 0644 by an older gazette leaks through them too. */
 	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {

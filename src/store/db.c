@@ -14,11 +14,19 @@
 #include "../util/limits.h"
 #include "../util/banned.h"
 
-struct db *
-db_open(const char *url, struct error *e)
+enum db_engine
+db_url_engine(const char *url)
 {
 	if (strncmp(url, "postgresql://", 13) == 0 ||
 	    strncmp(url, "postgres://", 11) == 0)
+		return DB_PG;
+	return DB_SQLITE;
+}
+
+struct db *
+db_open(const char *url, struct error *e)
+{
+	if (db_url_engine(url) == DB_PG)
 		return db_pg_open(url, e);
 	if (strncmp(url, "sqlite:", 7) == 0)
 		url += 7;

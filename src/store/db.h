@@ -46,6 +46,8 @@ enum db_txn { DB_READ, DB_WRITE };
  * malformed URI) and the reason in e.
  */
 struct db *db_open(const char *url, struct error *e);
+/* The engine db_open() would open url with. */
+enum db_engine db_url_engine(const char *url);
 /* Its statements must be finalized first; d may be NULL. */
 void db_close(struct db *d);
 enum db_engine db_engine(const struct db *d);

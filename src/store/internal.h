@@ -131,6 +131,24 @@ void store_jobs_close(struct store *s);
  * -> ERR_INVALID, else ERR_IO) and return -1. */
 int db_error(struct error *e, sqlite3 *db, const char *what);
 int conn_open(struct conn *c, const char *path, int flags, struct error *e);
+/*
+ * store_pg.c (decision 095): a connection of the driver alone to the
+ * PostgreSQL database at url (c->db stays NULL); the writer opened and
+ * the migrations applied (create 0: a database without any refused,
+ * ERR_NOT_FOUND); the newest migration the database records; the search
+ * index's rows made again for the language setting.
+ */
+int pg_conn_open(struct conn *c, const char *url, struct error *e);
+int pg_store_open(struct store *s, int create, struct error *e);
+int pg_schema_version(struct store *s, int64_t *have, struct error *e);
+int pg_language_sync(struct store *s, struct error *e);
+/* store_sqlite.c: a migration file's number ("005-search.sql": 5), and
+ * the newest of files (embed_sql or embed_sql_pg); versions are below
+ * MIGRATION_VERSIONS (three digits). */
+#define MIGRATION_VERSIONS 1000
+struct embed_file;
+int64_t migration_version(const char *name);
+int64_t migrations_known(const struct embed_file *files);
 /* store_backup.c: store_backup() from connection db (the migrations'
  * copy, made before they change a database). */
 int store_backup_conn(sqlite3 *db, const char *src_name, const char *dest,

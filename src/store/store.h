@@ -34,9 +34,14 @@ struct store;
  * is set and refusing when it is not there otherwise, then apply pending
  * migrations.  A database that records a migration newer than this binary
  * knows is refused (ERR_IO: the process cannot run on it) before anything
- * is written.
+ * is written.  path may be a "postgresql://…" or "postgres://…" URL
+ * instead (decision 095; not every store file works there yet): the
+ * database must exist, and without create one that has no gazette schema
+ * is refused (ERR_NOT_FOUND).
  */
 struct store *store_open(const char *path, int create, struct error *e);
+/* Does store_open() take path as a PostgreSQL URL? */
+int store_url_is_pg(const char *path);
 void store_close(struct store *s);
 /* The highest migration this binary knows, and the one the database has. */
 int store_schema_version(struct store *s, int64_t *db_version, int64_t *known,
@@ -100,6 +105,7 @@ uint64_t store_generation(struct store *s);
  * database changed (the templates were read again), so every cache
  * keyed on the generation starts over. */
 void store_generation_bump(struct store *s);
+/* On PostgreSQL it starts nothing yet (LISTEN/NOTIFY is to come). */
 int store_watch(struct store *s, struct error *e);
 /*
  * Finer than the generation, for changes that touch one post only (a
@@ -142,15 +148,17 @@ int store_secret(struct store *s, const char *name, unsigned char *out,
  * existing one: ERR_CONFLICT), as of one commit, with SQLite's online
  * backup API: other processes' writers go on meanwhile.  The copy is made
  * as dest.partial, checked (quick_check), synced and renamed, so a
- * failure leaves no file named dest.  One file, not in WAL mode.
+ * failure leaves no file named dest.  One file, not in WAL mode.  On
+ * PostgreSQL, ERR_INVALID: pg_dump copies such a database.
  */
 int store_backup(struct store *s, const char *dest, struct error *e);
 /* The database file src (a backup), checked, copied the same way to the
  * new file dest.  ERR_INVALID when src is not a sound SQLite database. */
 int store_restore(const char *src, const char *dest, struct error *e);
-/* /healthz: the file at the store's path is still the one opened, and a
- * read of it on the calling thread's connection succeeds (ERR_IO else);
- * the schema version in *version.  Opens no descriptor. */
+/* /healthz: the file at the store's path is still the one opened (on
+ * SQLite), and a read of it on the calling thread's connection succeeds
+ * (ERR_IO else); the schema version in *version.  Opens no descriptor
+ * (but a PostgreSQL reader's first session). */
 int store_health(struct store *s, int64_t *version, struct error *e);
 /*
  * After a leak: every site secret (settings "secret_*") replaced by new
@@ -159,6 +167,7 @@ int store_health(struct store *s, int64_t *version, struct error *e);
  * keys it read until it is restarted.
  */
 int store_secrets_rotate(struct store *s, int64_t *keys, struct error *e);
-/* The database's bytes on disk, its -wal included; -1 if unreadable. */
+/* The database's bytes on disk, its -wal included (PostgreSQL's
+ * pg_database_size); -1 if unreadable. */
 int store_size(struct store *s, int64_t *bytes);
 #endif

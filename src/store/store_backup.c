@@ -161,6 +161,12 @@ store_backup(struct store *s, const char *dest, struct error *e)
 {
 	int rc;
 
+	/* A PostgreSQL database is copied by its own tools (pg_dump, or
+	 * the server's base backups), which know its files and its WAL. */
+	if (store_engine(s) == DB_PG)
+		return error_set(e, ERR_INVALID,
+		                 "backup: SQLite's alone; back a PostgreSQL "
+		                 "database up with pg_dump");
 	/* The writer connection of this process is idle outside a
 	 * transaction; it only reads here.  Writers of other processes (the
 	 * server) go on: WAL readers block no one. */
@@ -224,12 +230,14 @@ int
 store_health(struct store *s, int64_t *version, struct error *e)
 {
 	struct rd q;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct stat sb;
 	int rc;
 
 	*version = 0;
-	if (!s->memory) {
+	/* On PostgreSQL there is no file to look at: the read alone says
+	 * whether the server answers. */
+	if (!s->memory && store_engine(s) == DB_SQLITE) {
 		if (stat(s->path, &sb) == -1)
 			return error_set(e, ERR_IO,
 			                 "cannot read the database "
@@ -241,14 +249,35 @@ store_health(struct store *s, int64_t *version, struct error *e)
 			                 "opened at the start",
 			                 s->path);
 	}
-	st = rd_open(&q, s, SQL_HEALTH, e);
+	st = rd_prep(&q, s, SQL_HEALTH, e);
 	if (st == NULL)
 		return -1;
 	rc = rd_step(&q, "reading the database", e);
 	if (rc == 1)
-		*version = sqlite3_column_int64(st, 0);
+		*version = db_column_int64(st, 0);
 	rd_close(&q);
 	return rc == -1 ? -1 : 0;
+}
+
+/* The PostgreSQL database's size on disk, its indexes and TOAST
+ * included (its share of the cluster's WAL is not its own). */
+static const char SQL_PG_SIZE[] = "SELECT pg_database_size(current_database())";
+
+static int
+pg_size(struct store *s, int64_t *bytes)
+{
+	struct error e;
+	struct rd q;
+	struct db_stmt *st = rd_prep(&q, s, SQL_PG_SIZE, &e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = rd_step(&q, "database size", &e);
+	if (rc == 1)
+		*bytes = db_column_int64(st, 0);
+	rd_close(&q);
+	return rc == 1 ? 0 : -1;
 }
 
 int
@@ -260,6 +289,8 @@ store_size(struct store *s, int64_t *bytes)
 	*bytes = 0;
 	if (s->memory)
 		return 0;
+	if (store_engine(s) == DB_PG)
+		return pg_size(s, bytes);
 	if (stat(s->path, &sb) == -1)
 		return -1;
 	*bytes = (int64_t)sb.st_size;

@@ -9,9 +9,12 @@
  * through the driver (db.h, decision 092), so they serve either engine.
  * What is still SQLite's alone is named so: conn_open and reader_get's
  * PRAGMAs (opening a file: WAL, a busy timeout, defensive mode; a
- * PostgreSQL store will open its connections elsewhere), conn_exec, and
+ * PostgreSQL store opens its connections in store_pg.c), conn_exec, and
  * conn_stmt, rd_open and sq_write_step, which serve the files not yet
- * moved onto the driver and go with the last of them.
+ * moved onto the driver and go with the last of them.  A PostgreSQL
+ * store's connections have no sqlite3 handle (c->db NULL): those paths
+ * refuse them with an error naming the SQL (not_on_pg), so a store file
+ * not yet converted fails its call there instead of crashing.
  */
 #include <assert.h>
 #include <pthread.h>
@@ -37,7 +40,9 @@ conn_close(struct conn *c)
 		sqlite3_finalize(c->stmts[i].st);
 		db_finalize(c->dstmts[i].st);
 	}
-	db_close(c->d); /* the wrapper only: c->db is closed here */
+	/* On SQLite the wrapper only, c->db is closed here; on PostgreSQL
+	 * the session itself. */
+	db_close(c->d);
 	sqlite3_close(c->db);
 	memset(c, 0, sizeof(*c));
 }
@@ -66,11 +71,21 @@ conn_open(struct conn *c, const char *path, int flags, struct error *e)
 	return 0;
 }
 
+/* The SQLite-only paths on a connection without a sqlite3 handle. */
+static int
+not_on_pg(struct error *e, const char *sql)
+{
+	return error_set(e, ERR_IO,
+	                 "not on PostgreSQL yet (SQLite's alone): %.40s", sql);
+}
+
 int
 conn_exec(struct conn *c, const char *sql, struct error *e)
 {
 	char *msg = NULL;
 
+	if (c->db == NULL)
+		return not_on_pg(e, sql);
 	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		error_set(e, ERR_IO, "database: %s", msg ? msg : "error");
 		sqlite3_free(msg);
@@ -84,6 +99,10 @@ conn_stmt(struct conn *c, const char *sql, struct error *e)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
 
+	if (c->db == NULL) {
+		not_on_pg(e, sql);
+		return NULL;
+	}
 	for (size_t k = 0; k < STMT_SLOTS; k++) {
 		struct stmt_slot *slot = &c->stmts[(h + k) % STMT_SLOTS];
 
@@ -265,14 +284,23 @@ reader_get(struct store *s, int *locked, struct error *e)
 	if (c != NULL)
 		return c;
 	c = xcalloc(1, sizeof(*c));
-	if (conn_open(c, s->path, SQLITE_OPEN_READONLY, e) == -1) {
+	if (store_engine(s) == DB_PG) {
+		/* A session of its own (store_pg.c); its snapshots are READ
+		 * ONLY (db_begin's DB_READ), as query_only keeps SQLite's. */
+		if (pg_conn_open(c, s->path, e) == -1) {
+			free(c);
+			return NULL;
+		}
+	} else if (conn_open(c, s->path, SQLITE_OPEN_READONLY, e) == -1) {
 		free(c);
 		return NULL;
+	} else {
+		conn_exec(c, "PRAGMA query_only = 1", NULL);
+		/* Reads map the file rather than copy it through pread: a
+		 * search touches many pages of a big index
+		 * (bench/search.sh). */
+		conn_exec(c, "PRAGMA mmap_size = " STORE_MMAP_BYTES, NULL);
 	}
-	conn_exec(c, "PRAGMA query_only = 1", NULL);
-	/* Reads map the file rather than copy it through pread: a search
-	 * touches many pages of a big index (bench/search.sh). */
-	conn_exec(c, "PRAGMA mmap_size = " STORE_MMAP_BYTES, NULL);
 	pthread_setspecific(s->rkey, c);
 	pthread_mutex_lock(&s->rlist_lock);
 	s->readers = xrealloc(s->readers, (s->nreaders + 1) * sizeof(c));

@@ -34,6 +34,17 @@ const struct store_stmt settings_reader_stmts[] = {
 	{NULL, NULL, NULL},
 };
 
+/* The search index follows the language (decision 088): on SQLite made
+ * again in the language's tokenizer; on PostgreSQL each row's lang, which
+ * its document is made from (decision 094). */
+static int
+language_sync(struct store *s, struct error *e)
+{
+	if (store_engine(s) == DB_PG)
+		return pg_language_sync(s, e);
+	return search_language_sync(s, e);
+}
+
 int
 store_setting_set(struct store *s, const char *key, const char *value,
                   struct error *e)
@@ -47,7 +58,7 @@ store_setting_set(struct store *s, const char *key, const char *value,
 		return -1;
 	if (write_one(s, SQL_SETTING_SET, "setting", NULL, e, "ss", key,
 	              value) == -1 ||
-	    search_language_sync(s, e) == -1) {
+	    language_sync(s, e) == -1) {
 		store_rollback(s);
 		return -1;
 	}
@@ -264,15 +275,19 @@ store_setting_delete(struct store *s, const char *key, struct error *e)
 		return -1;
 	if (write_one(s, SQL_SETTING_DELETE, "forgetting setting", NULL, e, "s",
 	              key) == -1 ||
-	    search_language_sync(s, e) == -1) {
+	    language_sync(s, e) == -1) {
 		store_rollback(s);
 		return -1;
 	}
 	return store_commit(s, e);
 }
 
+/* GLOB is SQLite's (and compares case, where SQLite's LIKE does not);
+ * PostgreSQL's LIKE compares case, its backslash quoting the _. */
 static const char SQL_SECRETS[] =
 	"SELECT key, length(value) FROM settings WHERE key GLOB 'secret_*'";
+static const char SQL_SECRETS_PG[] =
+	"SELECT key, length(value) FROM settings WHERE key LIKE 'secret\\_%'";
 static const char SQL_SESSIONS_ALL[] = "DELETE FROM sessions";
 
 int
@@ -288,7 +303,7 @@ store_secrets_rotate(struct store *s, int64_t *keys, struct error *e)
 	*keys = 0;
 	if (store_begin(s, e) == -1)
 		goto out;
-	st = rd_prep(&q, s, SQL_SECRETS, e);
+	st = rd_prep(&q, s, ENGINE_SQL(s, SQL_SECRETS), e);
 	if (st == NULL)
 		goto fail;
 	while ((step = rd_step(&q, "reading the secrets", e)) == 1) {

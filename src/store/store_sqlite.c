@@ -1,8 +1,10 @@
 /*
- * store.h on SQLite: opening and closing a store, its migrations
- * (sql/NNN-*.sql, embedded), and what sqlite.h offers the tests.  The
- * connections it opens are store_conn.c's; the settings, store_settings.c's;
- * the watcher of other processes' commits, store_watch.c's.
+ * store.h's door: opening and closing a store, and on SQLite its
+ * migrations (sql/NNN-*.sql, embedded) and what sqlite.h offers the
+ * tests.  A postgresql:// URL is handed to store_pg.c (its connections
+ * and migrations, decision 095).  The connections it opens are
+ * store_conn.c's; the settings, store_settings.c's; the watcher of other
+ * processes' commits, store_watch.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +37,7 @@ const struct store_stmt *const store_reader_stmts[] = {
 
 /* ---- migrations ------------------------------------------------------- */
 
-static int64_t
+int64_t
 migration_version(const char *name)
 {
 	int64_t v = 0;
@@ -45,12 +47,12 @@ migration_version(const char *name)
 	return v;
 }
 
-static int64_t
-migrations_known(void)
+int64_t
+migrations_known(const struct embed_file *files)
 {
 	int64_t max = 0;
 
-	for (const struct embed_file *f = embed_sql; f->name != NULL; f++) {
+	for (const struct embed_file *f = files; f->name != NULL; f++) {
 		int64_t v = migration_version(f->name);
 
 		if (v > max)
@@ -94,8 +96,6 @@ db_version(struct conn *c, int64_t *out, struct error *e)
  * MIGRATION_VERSIONS: file names have three digits).  Numbers were given
  * out side by side (decision 050): a database may have 021 and not 018.
  */
-#define MIGRATION_VERSIONS 1000
-
 static int
 db_applied(struct conn *c, unsigned char *applied, struct error *e)
 {
@@ -153,7 +153,7 @@ backup_before(struct store *s, int64_t known, struct error *e)
 static int
 migrate(struct store *s, struct error *e)
 {
-	int64_t have, known = migrations_known();
+	int64_t have, known = migrations_known(embed_sql);
 	unsigned char applied[MIGRATION_VERSIONS];
 	int missing = 0;
 
@@ -285,16 +285,14 @@ settings_first(struct store *s, struct error *e)
 	return rc;
 }
 
-struct store *
-store_open(const char *path, int create, struct error *e)
+/* A store's locks and caches, for either engine; nothing opened yet. */
+static struct store *
+store_new(const char *path)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
 	pthread_mutexattr_t attr;
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 
-	pthread_once(&sqlite_once, sqlite_setup);
 	s->path = xstrdup(path);
-	s->memory = strcmp(path, ":memory:") == 0;
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&s->wlock, &attr);
@@ -305,6 +303,35 @@ store_open(const char *path, int create, struct error *e)
 	pthread_mutex_init(&s->order_build, NULL);
 	pthread_key_create(&s->rkey, reader_destroy);
 	s->search_cache = search_cache_new();
+	return s;
+}
+
+int
+store_url_is_pg(const char *url)
+{
+	return db_url_engine(url) == DB_PG;
+}
+
+struct store *
+store_open(const char *path, int create, struct error *e)
+{
+	struct store *s;
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+
+	pthread_once(&sqlite_once, sqlite_setup);
+	s = store_new(path);
+	if (store_url_is_pg(path)) {
+		/* store_pg.c: its connections and migrations.  The search
+		 * index follows the language as the setting is written
+		 * (pg_language_sync), so there is nothing to look at here. */
+		if (pg_store_open(s, create, e) == -1 ||
+		    settings_first(s, e) == -1) {
+			store_close(s);
+			return NULL;
+		}
+		return s;
+	}
+	s->memory = strcmp(path, ":memory:") == 0;
 	if (create && !s->memory && db_file_create(path, e) == -1) {
 		store_close(s);
 		return NULL;
@@ -337,13 +364,12 @@ store_close(struct store *s)
 		free(s->readers[i]);
 	}
 	free(s->readers);
-	if (s->w.db != NULL) {
-		/* Fold the WAL back so the file alone is the whole site. */
+	/* Fold the WAL back so the file alone is the whole site. */
+	if (s->w.db != NULL)
 		sqlite3_wal_checkpoint_v2(s->w.db, NULL,
 		                          SQLITE_CHECKPOINT_TRUNCATE, NULL,
 		                          NULL);
-		conn_close(&s->w);
-	}
+	conn_close(&s->w);
 	pthread_key_delete(s->rkey);
 	search_cache_free(s->search_cache);
 	pthread_mutex_destroy(&s->wlock);
@@ -363,10 +389,14 @@ store_schema_version(struct store *s, int64_t *have, int64_t *known,
 {
 	int rc;
 
+	if (store_engine(s) == DB_PG) {
+		*known = migrations_known(embed_sql_pg);
+		return pg_schema_version(s, have, e);
+	}
 	writer_lock(s);
 	rc = db_version(&s->w, have, e);
 	writer_unlock(s);
-	*known = migrations_known();
+	*known = migrations_known(embed_sql);
 	return rc;
 }
 
@@ -383,6 +413,13 @@ store_explain(struct store *s, struct arena *a, const char *sql,
 	*n = 0;
 	if (c == NULL)
 		return -1;
+	/* test_plans.c's reading of SQLite's plans; PostgreSQL's EXPLAIN
+	 * says other things, in other words. */
+	if (c->db == NULL) {
+		rc = error_set(e, ERR_INVALID,
+		               "explain: SQLite's query plans only");
+		goto out;
+	}
 	if (sqlite3_prepare_v2(c->db,
 	                       arena_printf(a, "EXPLAIN QUERY PLAN %s", sql),
 	                       -1, &st, NULL) != SQLITE_OK) {

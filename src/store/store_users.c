@@ -46,20 +46,31 @@ static const char SQL_USER_TOKENS_END[] =
 static const char SQL_SESSION_ADD[] =
 	"INSERT INTO sessions(token_hash, user_id, csrf, expires_at, "
 	"created_at, seen_at, ip) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)";
-static const char SQL_SESSION_GET[] =
-	"SELECT " USER_COLS_U ", x.token_hash, x.csrf, x.ip, x.created_at, "
-	"x.seen_at, x.expires_at FROM sessions x JOIN users u ON "
-	"u.id = x.user_id WHERE x.token_hash = ?1 AND x.expires_at > ?2 AND "
-	"u.disabled = 0";
+/*
+ * A session's token_hash is the hash's hex, bound as text: SQLite keeps
+ * it as text in its BLOB column, PostgreSQL's bytea takes the text's
+ * bytes, which read back as "\x…" unless converted (decision 095).
+ */
+#define SESSION_GET(hash)                                                      \
+	"SELECT " USER_COLS_U ", " hash ", x.csrf, x.ip, x.created_at, "       \
+	"x.seen_at, x.expires_at FROM sessions x JOIN users u ON "             \
+	"u.id = x.user_id WHERE x.token_hash = ?1 AND x.expires_at > ?2 AND "  \
+	"u.disabled = 0"
+static const char SQL_SESSION_GET[] = SESSION_GET("x.token_hash");
+static const char SQL_SESSION_GET_PG[] =
+	SESSION_GET("convert_from(x.token_hash, 'UTF8')");
 static const char SQL_SESSION_TOUCH[] =
 	"UPDATE sessions SET seen_at = ?2, expires_at = ?3 "
 	"WHERE token_hash = ?1";
 static const char SQL_SESSION_DELETE[] =
 	"DELETE FROM sessions WHERE token_hash = ?1";
-static const char SQL_SESSION_LIST[] =
-	"SELECT token_hash, csrf, ip, user_id, created_at, seen_at, "
-	"expires_at FROM sessions WHERE user_id = ?1 AND expires_at > ?2 "
-	"ORDER BY created_at DESC";
+#define SESSION_LIST(hash)                                                     \
+	"SELECT " hash ", csrf, ip, user_id, created_at, seen_at, "            \
+	"expires_at FROM sessions WHERE user_id = ?1 AND expires_at > ?2 "     \
+	"ORDER BY created_at DESC"
+static const char SQL_SESSION_LIST[] = SESSION_LIST("token_hash");
+static const char SQL_SESSION_LIST_PG[] =
+	SESSION_LIST("convert_from(token_hash, 'UTF8')");
 static const char SQL_SESSION_PURGE[] =
 	"DELETE FROM sessions WHERE expires_at <= ?1";
 static const char SQL_INVITE_PURGE[] =
@@ -287,7 +298,7 @@ store_session_get(struct store *s, struct arena *a, const char *token_hash,
                   struct error *e)
 {
 	struct rd q;
-	struct db_stmt *st = rd_prep(&q, s, SQL_SESSION_GET, e);
+	struct db_stmt *st = rd_prep(&q, s, ENGINE_SQL(s, SQL_SESSION_GET), e);
 	int rc;
 
 	if (st == NULL)
@@ -340,7 +351,7 @@ store_session_list(struct store *s, struct arena *a, int64_t user_id,
                    struct error *e)
 {
 	struct rd q;
-	struct db_stmt *st = rd_prep(&q, s, SQL_SESSION_LIST, e);
+	struct db_stmt *st = rd_prep(&q, s, ENGINE_SQL(s, SQL_SESSION_LIST), e);
 	size_t cap = 8;
 	int rc;
 

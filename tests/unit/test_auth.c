@@ -17,6 +17,7 @@
 #include "auth/auth.h"
 #include "util/arena.h"
 #include "util/limits.h"
+#include "mem_store.h"
 #include "util/banned.h"
 
 /* The issue's table: admin everything; editor all content, comments,
@@ -215,7 +216,7 @@ static void
 test_store_sessions(void **state)
 {
 	struct error e;
-	struct store *st = store_open(":memory:", 1, &e);
+	struct store *st = mem_store_open(&e);
 	struct arena *a = arena_new();
 	struct session x = {0}, got;
 	struct user u;
@@ -279,7 +280,7 @@ test_store_sessions(void **state)
 	assert_int_equal(store_user_set_role(st, 999, ROLE_ADMIN, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
 	arena_free(a);
-	store_close(st);
+	assert_int_equal(mem_store_close(st), 0);
 }
 
 int

@@ -79,7 +79,7 @@ teardown(void **state)
 	struct env *v = *state;
 
 	arena_free(v->a);
-	store_close(v->s);
+	tmp_site_store_close(&v->t, v->s);
 	nftw(v->t.dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	free(v);
 	return 0;

@@ -16,29 +16,22 @@
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "mem_store.h"
 #include "util/banned.h"
 
 #define T0 INT64_C(1651017600) /* 2022-04-27T00:00:00Z */
 
+/* SQLite's :memory:, or a new PostgreSQL database (mem_store.h). */
 static int
 setup(void **state)
 {
-	struct error e;
-	struct store *s = store_open(":memory:", 1, &e);
-
-	if (s == NULL) {
-		print_error("store_open: %s\n", e.msg);
-		return -1;
-	}
-	*state = s;
-	return 0;
+	return mem_store_setup(state);
 }
 
 static int
 teardown(void **state)
 {
-	store_close(*state);
-	return 0;
+	return mem_store_teardown(state);
 }
 
 static struct user

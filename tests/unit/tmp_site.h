@@ -9,6 +9,12 @@
  *	struct store *s = tmp_site_open(&t, "search");
  *	... t.db is the database's path, t.dir its directory ...
  *	tmp_site_close(&t, s);      (store_close, then tmp_site_remove)
+ *
+ * With GAZETTE_TEST_DB=pg (meson's pg_store_tests, decision 095) the
+ * store is a new PostgreSQL database instead (mem_store.h), t.db its URL,
+ * and the folder is only for files beside it (SITE/media): for the tests
+ * that need the folder, not SQLite's file.  tmp_site_store_close() closes
+ * the store and drops that database.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -17,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mem_store.h"
 #include "store/comments.h"
 #include "store/posts.h"
 #include "util/error.h"
@@ -24,6 +31,7 @@
 struct tmp_site {
 	char dir[128];
 	char db[PATH_MAX];
+	char pg[64]; /* the PostgreSQL database's name, or "" */
 };
 
 /* The directory made (/tmp/gazette-test-NAME-XXXXXX), t->db in it. */
@@ -33,9 +41,10 @@ tmp_site_dir(struct tmp_site *t, const char *name)
 	snprintf(t->dir, sizeof(t->dir), "/tmp/gazette-test-%s-XXXXXX", name);
 	assert_non_null(mkdtemp(t->dir));
 	snprintf(t->db, sizeof(t->db), "%s/site.db", t->dir);
+	t->pg[0] = '\0';
 }
 
-/* tmp_site_dir(), and a new store there. */
+/* tmp_site_dir(), and a new store there (or on PostgreSQL, above). */
 static inline struct store *
 tmp_site_open(struct tmp_site *t, const char *name)
 {
@@ -43,6 +52,9 @@ tmp_site_open(struct tmp_site *t, const char *name)
 	struct store *s;
 
 	tmp_site_dir(t, name);
+	if (mem_store_on_pg() &&
+	    mem_store_pg_create(t->pg, t->db, sizeof(t->db), &e) == -1)
+		fail_msg("%s", e.msg);
 	s = store_open(t->db, 1, &e);
 	if (s == NULL)
 		fail_msg("store_open %s: %s", t->db, e.msg);
@@ -90,9 +102,19 @@ tmp_site_post_in(enum post_type type, enum post_status status, const char *slug,
 
 /* Close s and remove its directory: the end of a tmp_site_open(). */
 static inline void
+tmp_site_store_close(const struct tmp_site *t, struct store *s)
+{
+	struct error e;
+
+	store_close(s);
+	if (t->pg[0] != '\0' && mem_store_pg_drop(t->pg, &e) == -1)
+		fail_msg("%s", e.msg);
+}
+
+static inline void
 tmp_site_close(const struct tmp_site *t, struct store *s)
 {
-	store_close(s);
+	tmp_site_store_close(t, s);
 	tmp_site_remove(t);
 }
 
