@@ -255,16 +255,6 @@ cmd_serve(struct conf *c, int argc, char **argv)
 		return rc;
 	if (npos > 0)
 		return cli_usage("serve: unexpected argument '%s'", argv[1]);
-	/* The server's first calls (publishing what is due, the pages) are
-	 * in store files still on SQLite's handle (decision 092); until they
-	 * move, serving a PostgreSQL database is refused here rather than
-	 * failing deep inside (decision 095).  Remove with the last of them. */
-	if (conf_db_is_pg(c)) {
-		error_set(&e, ERR_INVALID,
-		          "serve: PostgreSQL is not complete yet (decision "
-		          "092): serve a site on SQLite");
-		return cli_fail(&e);
-	}
 	if (listen_at != NULL)
 		snprintf(c->listen, sizeof(c->listen), "%s", listen_at);
 	if (nthreads != NULL) {

@@ -223,12 +223,11 @@ watch_stop(struct store *s)
 int
 store_watch(struct store *s, struct error *e)
 {
-	/* On PostgreSQL there is no data_version to poll: other processes'
-	 * commits are to be heard by LISTEN/NOTIFY on a connection of the
-	 * watcher's own (decision 092, step 6), not built yet.  Until then
-	 * the generation moves with this process's own writes only. */
-	if (s->memory || s->watching || store_engine(s) == DB_PG)
+	if (s->memory || s->watching)
 		return 0;
+	/* On PostgreSQL there is no data_version to poll: other processes'
+	 * commits are heard by LISTEN/NOTIFY on a connection of the
+	 * watcher's own (decision 098). */
 	if (store_engine(s) == DB_PG)
 		return listen_start(s, e);
 	/* The first reading here, not in the thread: a change committed

@@ -3,7 +3,8 @@
 // sides.  Here SQLite to SQLite (a new file), compared table by table with
 // Debian's sqlite3, then served: the copy must be a working site (pages,
 // search, new rows after the copied ids, the triggers that keep counts).
-// The refusals: a target that exists, an in-memory one, no --to.
+// The refusals: a target that exists, an in-memory one, no --to; and the
+// round trip through PostgreSQL (a throw-away cluster).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import {
   newSite, startServer, run, get, tempDir, cleanup, stopClean,
 } from './lib/gazette.mjs';
 import { SQLITE3, absent } from './lib/needs.mjs';
+import { PG_ABSENT, startCluster } from './lib/pg.mjs';
 
 after(cleanup);
 
@@ -151,4 +153,42 @@ test('migrate refuses a target that exists, an in-memory one, and no --to',
     r = await run(['migrate', '--site', site.dir, '--to', `sqlite:${nested}`]);
     assert.notEqual(r.code, 0);
     assert.equal(existsSync(nested), false);
+  });
+
+// The issue's round trip: SQLite -> PostgreSQL -> SQLite leaves every table
+// equal.  The site on PostgreSQL is a site folder whose gazette.conf says
+// `db = …`; migrate copies from whatever database the site uses.
+test('SQLite to PostgreSQL and back leaves every table equal',
+  { skip: noSqlite || PG_ABSENT, timeout: 300000 }, async () => {
+    const pg = await startCluster();
+    try {
+      const site = await newSite({ demo: true, demoArgs: ['--posts', '60', '--comments', '80'] });
+      const from = path.join(site.dir, 'gazette.db');
+      sql(from, 'UPDATE posts SET featured_media_id = (SELECT min(id) FROM media) '
+        + "WHERE id = (SELECT min(id) FROM posts WHERE type = 'post'); "
+        + 'UPDATE comments SET parent_id = (SELECT max(c.id) FROM comments c WHERE c.post_id = comments.post_id '
+        + 'AND c.id < comments.id) WHERE id % 3 = 0');
+      let r = await run(['migrate', '--site', site.dir, '--to', pg.url], { timeout: 120000 });
+      assert.equal(r.code, 0, r.stderr);
+      const listed = r.stdout;
+
+      // Not into a database that has tables now.
+      r = await run(['migrate', '--site', site.dir, '--to', pg.url], { timeout: 60000 });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /has \d+ tables already: the copy goes into an empty one/);
+
+      const onPg = await tempDir('gazette-e2e-migrate-');
+      chmodSync(onPg, 0o700);
+      writeFileSync(path.join(onPg, 'gazette.conf'), `db = ${pg.url}\n`);
+      const back = path.join(await tempDir('gazette-e2e-migrate-'), 'back.db');
+      r = await run(['migrate', '--site', onPg, '--to', `sqlite:${back}`], { timeout: 120000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.stdout.split('\n').sort(), listed.split('\n').sort(), 'the same tables and rows each way');
+      const tables = dataTables(from);
+      assert.deepEqual(dataTables(back), tables);
+      for (const t of tables) assert.equal(differences(from, back, t), 0, `${t}: rows differ after the round trip`);
+      assert.equal(sql(back, 'PRAGMA foreign_key_check'), '');
+    } finally {
+      pg.stop();
+    }
   });
