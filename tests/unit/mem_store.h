@@ -40,6 +40,17 @@ mem_store_on_pg(void)
 	return engine != NULL && strcmp(engine, "pg") == 0;
 }
 
+/* A test of what SQLite alone has (its file read with sqlite3, EXPLAIN
+ * QUERY PLAN): skipped, and said so, when the tests run on PostgreSQL. */
+#define SQLITE_ONLY()                                                          \
+	do {                                                                   \
+		if (mem_store_on_pg()) {                                       \
+			print_message("skipped on PostgreSQL: SQLite's "       \
+			              "alone\n");                              \
+			skip();                                                \
+		}                                                              \
+	} while (0)
+
 /* Plain SQL on the cluster's own database (CREATE and DROP DATABASE
  * cannot run in a transaction, nor on the database they name). */
 static inline int

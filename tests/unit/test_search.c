@@ -979,12 +979,15 @@ cached_counts_follow_the_index(void **state)
 {
 	struct tmp_site t;
 	char slug[32];
-	struct arena *a = arena_new();
-	struct store *st = tmp_site_open(&t, "search");
+	struct arena *a;
+	struct store *st;
 	struct error e;
 	sqlite3 *db;
 
+	SQLITE_ONLY();
 	(void)state;
+	a = arena_new();
+	st = tmp_site_open(&t, "search");
 	assert_int_equal(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READONLY, NULL),
 	                 SQLITE_OK);
 	/* The index's tokenizer, as every connection of the store has it. */

@@ -966,6 +966,7 @@ newer_database_refused(void **state)
 	unsigned char *before, *after;
 	size_t nbefore, nafter;
 
+	SQLITE_ONLY();
 	(void)state;
 	s = tmp_site_open(&t, "store");
 	add_post(s, POST_POST, POST_PUBLISHED, "old", T0, 0, 0);
@@ -1018,6 +1019,7 @@ publish_due_reads_its_index(void **state)
 	int64_t due, later, n;
 	int indexed = 0;
 
+	SQLITE_ONLY();
 	(void)state;
 	s = tmp_site_open(&t, "store");
 	in = tmp_site_post_in(POST_POST, POST_SCHEDULED, "due", T0);

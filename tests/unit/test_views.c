@@ -416,14 +416,16 @@ flush_writes_one_row_per_post_per_day(void **state)
 {
 	struct tmp_site t;
 	char ip[32];
-	struct store *st = tmp_site_open(&t, "views");
+	struct store *st;
 	struct views *v;
 	struct error e;
 	sqlite3 *db;
 	int64_t a, b, day = time_day(NOW);
 	uint64_t gen, clock0;
 
+	SQLITE_ONLY();
 	(void)state;
+	st = tmp_site_open(&t, "views");
 	v = views_new(st, &e);
 	assert_non_null(v);
 	a = published(st, "a");
@@ -501,7 +503,7 @@ post_changes_are_seen(void **state)
 {
 	struct tmp_site t;
 	char sql[128];
-	struct store *st = tmp_site_open(&t, "views");
+	struct store *st;
 	struct views *v;
 	struct error e;
 	sqlite3 *db;
@@ -510,7 +512,9 @@ post_changes_are_seen(void **state)
 	int counted;
 	struct timespec pause = {0, 20 * 1000 * 1000};
 
+	SQLITE_ONLY();
 	(void)state;
+	st = tmp_site_open(&t, "views");
 	assert_int_equal(store_watch(st, &e), 0);
 	v = views_new(st, &e);
 	assert_non_null(v);
