@@ -104,6 +104,7 @@ struct store {
 	/* store_jobs.c (PostgreSQL): the connection holding the periodic
 	 * jobs' advisory locks, its session then, and the jobs held. */
 	struct db *jobs;
+	struct db_stmt *jobs_try, *jobs_alive;
 	unsigned jobs_session;
 	unsigned jobs_held;
 };

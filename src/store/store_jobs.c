@@ -34,21 +34,22 @@ static const char SQL_JOB_ALIVE[] = "SELECT 1";
  * by a handful of threads. */
 static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Run the jobs connection's statement *st (prepared on first use and
+ * kept: the driver prepares it again on a new session). */
 static int
-one_row(struct db *d, const char *sql, int64_t arg, int64_t *out,
-        struct error *e)
+one_row(struct db *d, struct db_stmt **st, const char *sql, int64_t arg,
+        int64_t *out, struct error *e)
 {
-	struct db_stmt *st = db_prepare(d, sql, e);
 	int rc;
 
-	if (st == NULL)
+	if (*st == NULL && (*st = db_prepare(d, sql, e)) == NULL)
 		return -1;
-	if (db_param_count(st) > 0)
-		db_bind_int64(st, 1, arg);
-	rc = db_step(st, "jobs", e);
+	if (db_param_count(*st) > 0)
+		db_bind_int64(*st, 1, arg);
+	rc = db_step(*st, "jobs", e);
 	if (rc == 1)
-		*out = db_column_int64(st, 0);
-	db_finalize(st);
+		*out = db_column_int64(*st, 0);
+	db_reset(*st);
 	return rc == 1 ? 0 : -1;
 }
 
@@ -74,16 +75,16 @@ store_job_mine(struct store *s, enum store_job job)
 	}
 	/* A statement first: a lost session is made again by it, and
 	 * then nothing is held any more. */
-	if (s->jobs_held != 0 &&
-	    (one_row(s->jobs, SQL_JOB_ALIVE, 0, &got, &e) == -1 ||
-	     db_session(s->jobs) != s->jobs_session)) {
+	if (s->jobs_held != 0 && (one_row(s->jobs, &s->jobs_alive,
+	                                  SQL_JOB_ALIVE, 0, &got, &e) == -1 ||
+	                          db_session(s->jobs) != s->jobs_session)) {
 		log_info("jobs: the database session holding this node's "
 		         "jobs was lost; asking for them again");
 		s->jobs_held = 0;
 	}
 	if (!(s->jobs_held & bit)) {
-		if (one_row(s->jobs, SQL_JOB_TRY, JOB_KEY_BASE + job, &got,
-		            &e) == -1) {
+		if (one_row(s->jobs, &s->jobs_try, SQL_JOB_TRY,
+		            JOB_KEY_BASE + job, &got, &e) == -1) {
 			log_error("jobs: %s", e.msg);
 		} else if (got) {
 			if (db_session(s->jobs) != s->jobs_session)
@@ -102,6 +103,9 @@ void
 store_jobs_close(struct store *s)
 {
 	pthread_mutex_lock(&jobs_lock);
+	db_finalize(s->jobs_try);
+	db_finalize(s->jobs_alive);
+	s->jobs_try = s->jobs_alive = NULL;
 	db_close(s->jobs); /* the session's locks go with it */
 	s->jobs = NULL;
 	s->jobs_held = 0;
