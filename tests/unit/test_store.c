@@ -1010,7 +1010,7 @@ static void
 publish_due_reads_its_index(void **state)
 {
 	struct tmp_site t;
-	struct arena *a = arena_new();
+	struct arena *a;
 	struct store *s;
 	struct post in, out;
 	struct error e;
@@ -1021,6 +1021,7 @@ publish_due_reads_its_index(void **state)
 
 	SQLITE_ONLY();
 	(void)state;
+	a = arena_new();
 	s = tmp_site_open(&t, "store");
 	in = tmp_site_post_in(POST_POST, POST_SCHEDULED, "due", T0);
 	assert_int_equal(store_post_add(s, &in, &due, &e), 0);

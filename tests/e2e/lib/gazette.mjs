@@ -106,11 +106,29 @@ export function parseCredentials(stdout) {
   return { login, password };
 }
 
+// GAZETTE_E2E_DB=pg (make e2e-pg, issue 18): the sites newSite() makes
+// keep their database on PostgreSQL — a throw-away cluster of this test
+// file's own (tests/e2e/lib/pg.mjs), a new database per site, named by
+// `db =` in the site's gazette.conf — so the same tests run on both
+// engines.  A test that writes gazette.conf itself, or reads the SQLite
+// file, keeps to SQLite: make e2e-pg runs the files that do neither.
+export const ON_PG = process.env.GAZETTE_E2E_DB === 'pg';
+let pgCluster;
+let pgDatabases = 0;
+async function pgDatabase() {
+  const { startCluster, psql } = await import('./pg.mjs');
+  if (!pgCluster) pgCluster = await startCluster();
+  const name = `e2e_${++pgDatabases}`;
+  await psql(pgCluster.url, `CREATE DATABASE ${name}`);
+  return pgCluster.url.replace('postgresql:///postgres?', `postgresql:///${name}?`);
+}
+
 // A new site in a fresh temp dir: `gazette init --site DIR`, or with
 // {demo: true} `gazette demo --site DIR ...demoArgs`. Returns
 // {dir, login, password, result} and throws if the command fails.
 export async function newSite({ demo = false, demoArgs = [], initArgs = [], env, timeout = 120000 } = {}) {
   const dir = await tempDir();
+  if (ON_PG) await fs.writeFile(path.join(dir, 'gazette.conf'), `db = ${await pgDatabase()}\n`);
   const args = demo ? ['demo', '--site', dir, ...demoArgs] : ['init', '--site', dir, ...initArgs];
   const result = await run(args, { env, timeout });
   if (result.code !== 0) {
