@@ -25,6 +25,7 @@
 #include "store/db_ops.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "pg_fx.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -60,18 +61,12 @@ group_open(struct eng *g, void **state)
 
 	*state = g;
 	if (g == &pg_eng) {
-		const char *url = getenv("GAZETTE_PG_URL");
-		const char *ci = getenv("CI");
+		const char *url;
 
-		if (url == NULL || url[0] == '\0') {
-			if (ci != NULL && strcmp(ci, "true") == 0) {
-				print_error(
-					"no GAZETTE_PG_URL: CI=true needs "
-					"PostgreSQL (tests/pg/cluster run)\n");
-				return -1;
-			}
+		if (pg_fx_url(&url) == -1)
+			return -1;
+		if (url == NULL)
 			return 0;
-		}
 		g->url = url;
 	}
 	g->d = db_open(g->url, &e);
@@ -126,12 +121,8 @@ engine(void **state)
 {
 	struct eng *g = *state;
 
-	if (g->d == NULL) {
-		print_message("skipped: no PostgreSQL (GAZETTE_PG_URL unset; "
-		              "tests/pg/cluster run starts one)\n");
-		skipped = 1;
-		skip();
-	}
+	if (g->d == NULL)
+		pg_fx_skip(&skipped);
 	return g->d;
 }
 

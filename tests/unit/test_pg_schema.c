@@ -34,6 +34,7 @@
 #include "util/error.h"
 #include "util/limits.h"
 #include "tmp_site.h"
+#include "pg_fx.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -262,21 +263,16 @@ pg_migrate(struct db *d)
 static int
 group_setup(void **state)
 {
-	const char *url = getenv("GAZETTE_PG_URL");
-	const char *ci = getenv("CI");
+	const char *url;
 	struct error e;
 	struct store *s;
 
 	(void)state;
 	memset(&g, 0, sizeof(g));
-	if (url == NULL || url[0] == '\0') {
-		if (ci != NULL && strcmp(ci, "true") == 0) {
-			print_error("no GAZETTE_PG_URL: CI=true needs "
-			            "PostgreSQL (tests/pg/cluster run)\n");
-			return -1;
-		}
+	if (pg_fx_url(&url) == -1)
+		return -1;
+	if (url == NULL)
 		return 0;
-	}
 	g.pg = db_open(url, &e);
 	if (g.pg == NULL) {
 		print_error("postgresql: %s\n", e.msg);
@@ -313,12 +309,8 @@ group_teardown(void **state)
 static void
 need_pg(void)
 {
-	if (g.pg == NULL) {
-		print_message("skipped: no PostgreSQL (GAZETTE_PG_URL unset; "
-		              "tests/pg/cluster run starts one)\n");
-		g.skipped = 1;
-		skip();
-	}
+	if (g.pg == NULL)
+		pg_fx_skip(&g.skipped);
 }
 
 /* ---- 1: the migrations ---------------------------------------------- */
