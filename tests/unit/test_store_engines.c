@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/db.h"
 #include "store/site.h"
@@ -631,6 +632,140 @@ sections_blocks(void **state)
 	arena_free(a);
 }
 
+/* ---- nodes that agree (decision 098) ----------------------------------- */
+
+/* End the sessions of the database x that sql (over pg_stat_activity or
+ * pg_locks, giving pids) names, from a connection of its own; how many. */
+static int64_t
+terminate_where(struct site *x, const char *pids_sql)
+{
+	char sql[512];
+	struct db *d = raw_open(x);
+	int64_t n;
+
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(pg_terminate_backend(pid, 5000)) FROM (%s) p",
+	         pids_sql);
+	n = raw_int(d, sql);
+	db_close(d);
+	return n;
+}
+
+/*
+ * Two nodes on one database: each periodic job is held by one of them; a
+ * node whose jobs' session ends loses them to the other, which asks next,
+ * and does not believe it still holds them once its own session is made
+ * again; a node that closes lets go.
+ */
+static void
+jobs_one_node(void **state)
+{
+	struct site x;
+	struct store *a, *b;
+
+	(void)state;
+	if (!mem_store_on_pg()) {
+		/* one process serves a SQLite site: its jobs are its own */
+		site_new(&x);
+		a = site_open(&x, 1);
+		assert_int_equal(store_job_mine(a, STORE_JOB_SCHEDULE), 1);
+		store_close(a);
+		site_remove(&x);
+		return;
+	}
+	site_new(&x);
+	a = site_open(&x, 1);
+	b = site_open(&x, 0);
+	assert_int_equal(store_job_mine(a, STORE_JOB_SCHEDULE), 1);
+	assert_int_equal(store_job_mine(b, STORE_JOB_SCHEDULE), 0);
+	assert_int_equal(store_job_mine(b, STORE_JOB_RIVER), 1);
+	assert_int_equal(store_job_mine(a, STORE_JOB_RIVER), 0);
+	/* asked again, nothing changes hands */
+	assert_int_equal(store_job_mine(a, STORE_JOB_SCHEDULE), 1);
+	assert_int_equal(store_job_mine(b, STORE_JOB_SCHEDULE), 0);
+
+	/* A's jobs' session ends (a failover, a network cut): B takes its
+	 * job at its next ask, and A, its session made again, holds none. */
+	/* the lock of key 0x67617a6574746500 + STORE_JOB_SCHEDULE: its high
+	 * and low 32 bits are pg_locks' classid and objid */
+	assert_int_equal(terminate_where(&x, "SELECT pid FROM pg_locks WHERE "
+	                                     "locktype = 'advisory' AND "
+	                                     "classid = 1734441573 AND "
+	                                     "objid = 1953785088"),
+	                 1);
+	assert_int_equal(store_job_mine(b, STORE_JOB_SCHEDULE), 1);
+	assert_int_equal(store_job_mine(a, STORE_JOB_SCHEDULE), 0);
+	assert_int_equal(store_job_mine(a, STORE_JOB_OUTBOX), 1);
+
+	/* B closes (a node stopped or dead): A takes what B held. */
+	store_close(b);
+	assert_int_equal(store_job_mine(a, STORE_JOB_SCHEDULE), 1);
+	assert_int_equal(store_job_mine(a, STORE_JOB_RIVER), 1);
+	store_close(a);
+	site_remove(&x);
+}
+
+/* Wait up to 5 s for s's generation to pass gen; 1 when it did. */
+static int
+generation_moves(struct store *s, uint64_t gen)
+{
+	struct timespec pause = {0, 10 * 1000 * 1000};
+
+	for (int i = 0; i < 500; i++) {
+		if (store_generation(s) > gen)
+			return 1;
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+/*
+ * A change committed through one node moves another node's generation
+ * (its caches go); the listening session lost, the node drops its caches
+ * with no change at all, and hears the next change again.
+ */
+static void
+changes_heard(void **state)
+{
+	struct site x;
+	struct store *a, *b;
+	struct error e;
+	uint64_t gen;
+
+	(void)state;
+	if (!mem_store_on_pg())
+		skip(); /* SQLite's watcher: test_store's watcher tests */
+	site_new(&x);
+	a = site_open(&x, 1);
+	b = site_open(&x, 0);
+	assert_int_equal(store_watch(b, &e), 0);
+	gen = store_generation(b);
+	assert_int_equal(store_setting_set(a, "title", "Heard", &e), 0);
+	assert_true(generation_moves(b, gen));
+
+	gen = store_generation(b);
+	assert_int_equal(terminate_where(&x, "SELECT pid FROM "
+	                                     "pg_stat_activity WHERE query "
+	                                     "LIKE 'LISTEN %'"),
+	                 1);
+	assert_true(generation_moves(b, gen));
+	/* listening again: the next change is heard too */
+	gen = store_generation(b);
+	for (int i = 0; i < 500 && store_generation(b) == gen; i++) {
+		struct timespec pause = {0, 10 * 1000 * 1000};
+
+		assert_int_equal(store_setting_set(a, "title",
+		                                   i % 2 ? "Again" : "Anew",
+		                                   &e),
+		                 0);
+		nanosleep(&pause, NULL);
+	}
+	assert_true(store_generation(b) > gen);
+	store_close(b);
+	store_close(a);
+	site_remove(&x);
+}
+
 int
 main(void)
 {
@@ -647,6 +782,8 @@ main(void)
 		cmocka_unit_test(views_flush),
 		cmocka_unit_test(reader_snapshot),
 		cmocka_unit_test(language_follows),
+		cmocka_unit_test(jobs_one_node),
+		cmocka_unit_test(changes_heard),
 		cmocka_unit_test_setup_teardown(sections_blocks,
 	                                        mem_store_setup,
 	                                        mem_store_teardown),
