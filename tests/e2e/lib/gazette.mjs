@@ -48,6 +48,7 @@ export async function tempDir(prefix = 'gazette-e2e-') {
 // milliseconds, after which the process is killed and timedOut is true.
 // onSpawn(child) gets the process, for a test that signals it.
 export async function run(args, { input, env, cwd, timeout = 30000, onSpawn } = {}) {
+  args = withDb(args);
   if (!cwd) {
     if (!scratch || !existsSync(scratch)) scratch = await tempDir('gazette-e2e-cwd-');
     cwd = scratch;
@@ -109,12 +110,24 @@ export function parseCredentials(stdout) {
 // GAZETTE_E2E_DB=pg (make e2e-pg, issue 18): the sites newSite() makes
 // keep their database on PostgreSQL — a throw-away cluster of this test
 // file's own (tests/e2e/lib/pg.mjs), a new database per site, named by
-// `db =` in the site's gazette.conf — so the same tests run on both
-// engines.  A test that writes gazette.conf itself, or reads the SQLite
-// file, keeps to SQLite: make e2e-pg runs the files that do neither.
+// `db =` in the site's gazette.conf, and --db on every command and server
+// on its folder — so the same tests run on both engines.  A test that
+// reads the SQLite file itself keeps to SQLite: make e2e-pg runs the
+// files that do not.
 export const ON_PG = process.env.GAZETTE_E2E_DB === 'pg';
 let pgCluster;
 let pgDatabases = 0;
+// The PostgreSQL database of each site newSite() made, by folder: every
+// command and server on that folder is given it as --db too, so that a
+// test writing its own gazette.conf keeps the site where it is.
+const pgSites = new Map();
+function withDb(args) {
+  if (!ON_PG || args.some((a) => a === '--db' || a.startsWith('--db='))) return args;
+  const i = args.findIndex((a) => a === '--site');
+  const dir = i >= 0 ? args[i + 1] : args.find((a) => a.startsWith('--site='))?.slice(7);
+  const url = dir && pgSites.get(path.resolve(dir));
+  return url ? [...args, '--db', url] : args;
+}
 async function pgDatabase() {
   const { startCluster, psql } = await import('./pg.mjs');
   if (!pgCluster) pgCluster = await startCluster();
@@ -128,7 +141,11 @@ async function pgDatabase() {
 // {dir, login, password, result} and throws if the command fails.
 export async function newSite({ demo = false, demoArgs = [], initArgs = [], env, timeout = 120000 } = {}) {
   const dir = await tempDir();
-  if (ON_PG) await fs.writeFile(path.join(dir, 'gazette.conf'), `db = ${await pgDatabase()}\n`);
+  if (ON_PG) {
+    const url = await pgDatabase();
+    pgSites.set(path.resolve(dir), url);
+    await fs.writeFile(path.join(dir, 'gazette.conf'), `db = ${url}\n`);
+  }
   const args = demo ? ['demo', '--site', dir, ...demoArgs] : ['init', '--site', dir, ...initArgs];
   const result = await run(args, { env, timeout });
   if (result.code !== 0) {
@@ -146,7 +163,7 @@ export async function newSite({ demo = false, demoArgs = [], initArgs = [], env,
 // and proc.signalCode says why).
 export function startServer(dir, { env, args = [], listen = '127.0.0.1:0', timeout = 20000 } = {}) {
   return new Promise((resolve, reject) => {
-    const argv = ['serve', '--site', dir, ...(listen ? ['--listen', listen] : []), ...args];
+    const argv = withDb(['serve', '--site', dir, ...(listen ? ['--listen', listen] : []), ...args]);
     const proc = spawn(bin, argv, { env: childEnv(env), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
