@@ -97,7 +97,8 @@ test: deps
 # End-to-end files again with every site newSite() makes on PostgreSQL
 # (GAZETTE_E2E_DB=pg: a throw-away cluster per file, a database per site,
 # given to every command and server on its folder as --db; issue 18): the
-# files that do not read SQLite's file themselves, covering the reader's
+# files that do not read SQLite's file themselves or do it through
+# siteSql (lib/gazette.mjs: the site's own engine), covering the reader's
 # site, comments and
 # moderation, the admin (its files, feeds and sessions' expiry), uploads,
 # search, views, the river, Watch (files, thumbnails), hostile input,
@@ -106,7 +107,7 @@ E2E_PG ?= admin-flows admin-moderate community moderation river \
 	search-language headers http views watch import-theme framing \
 	admin-files admin-feeds admin-expiry media-upload watch-file \
 	watch-thumbs hostile theme audio-seek cli-rules limits site \
-	proxies lockout
+	proxies lockout comments search protected
 e2e-pg: build asan
 	GAZETTE_E2E_DB=pg GAZETTE_BIN=$(CURDIR)/$(ASAN)/gazette \
 	GAZETTE_SQLITE_EXT=$(CURDIR)/$(BUILD)/src/gazette_stem \

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { newSite, startServer, cleanup, get, run, tempDir, stopClean, reportOnFailure, REPO_ROOT } from './lib/gazette.mjs';
+import { newSite, startServer, cleanup, get, run, tempDir, stopClean, reportOnFailure, REPO_ROOT, siteSql } from './lib/gazette.mjs';
 import { addUser, login, adminGet, adminPost, api, browserLogin } from './lib/admin.mjs';
 import { launch, collectErrors } from './lib/browser.mjs';
 import { LIMITS } from './lib/limits.mjs';
@@ -21,11 +21,8 @@ const roles = {}; // role -> session
 let postId; // a published post
 let pageSlug = 'about-us';
 
-function sql(query) {
-  const r = spawnSync('/usr/bin/sqlite3', [path.join(site.dir, 'gazette.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
+// On the site's own engine (SQLite, or PostgreSQL under make e2e-pg).
+const sql = (query) => siteSql(site.dir, query);
 
 const setting = (key) => sql(`SELECT value FROM settings WHERE key = '${key}'`);
 

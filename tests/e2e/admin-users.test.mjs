@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { LIMITS } from './lib/limits.mjs';
 import {
-  newSite, startServer, get, cleanup, stopClean, reportOnFailure, REPO_ROOT,
+  newSite, startServer, get, cleanup, stopClean, reportOnFailure, REPO_ROOT, siteSql,
 } from './lib/gazette.mjs';
 import {
   PASSWORD, ROLES, addUser, login, postLogin, adminGet, adminPost, api,
@@ -36,9 +36,8 @@ after(async () => {
 });
 afterEach((t) => reportOnFailure(t, srv));
 
-function sql(query) {
-  return execFileSync('/usr/bin/sqlite3', [path.join(site.dir, 'gazette.db'), query], { encoding: 'utf8' }).trim();
-}
+// On the site's own engine (SQLite, or PostgreSQL under make e2e-pg).
+const sql = (query) => siteSql(site.dir, query);
 
 function userRow(login) {
   const out = sql(`SELECT role, disabled, pw_hash IS NULL, name, email FROM users WHERE login = '${login}'`);

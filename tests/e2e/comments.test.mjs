@@ -6,9 +6,9 @@
 // lengths).
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { newSite, startServer, cleanup, get, stopClean, reportOnFailure, run, eventually } from './lib/gazette.mjs';
+import {
+  newSite, startServer, cleanup, get, stopClean, reportOnFailure, run, eventually, siteSql, ON_PG,
+} from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 
 let site;
@@ -16,11 +16,8 @@ let srv;
 let posts; // published post ids, newest first
 let ipCounter = 0;
 
-function sql(query) {
-  const r = spawnSync('/usr/bin/sqlite3', [path.join(site.dir, 'gazette.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
+// On the site's own engine (SQLite, or PostgreSQL under make e2e-pg).
+const sql = (query) => siteSql(site.dir, query);
 
 // A setting written from another process, as `gazette settings set`
 // does: the server reads settings from a snapshot it makes again once its
@@ -262,9 +259,13 @@ describe('a page past LIM_RESPONSE_BYTES', () => {
   // written directly: LIM_COMMENT_THREADS threads of big bodies.
   const recount = (pid) => `UPDATE posts SET comment_count = (SELECT count(*) FROM comments
     WHERE post_id = ${pid} AND status = 'approved') WHERE id = ${pid};`;
+  // A body of bytes x's made by the engine itself (the SQL would be too
+  // long for one argument otherwise): SQLite's printf, PostgreSQL's repeat.
+  const bigBody = (bytes) => (ON_PG ? `'<p>' || repeat('x', ${bytes}) || '</p>'`
+    : `printf('<p>%.*c</p>', ${bytes}, 'x')`);
   const bigComments = (pid, n, bytes) => {
     const values = Array.from({ length: n }, (_, i) =>
-      `(${pid}, 'Big ${i}', 'big', printf('<p>%.*c</p>', ${bytes}, 'x'), 'approved', ${1700000000 + i}, ${1700000000 + i})`).join(',');
+      `(${pid}, 'Big ${i}', 'big', ${bigBody(bytes)}, 'approved', ${1700000000 + i}, ${1700000000 + i})`).join(',');
     sql(`INSERT INTO comments(post_id, author_name, body_src, body_html, status, created_at, activity_at) VALUES ${values};
          UPDATE comments SET thread_id = id WHERE post_id = ${pid} AND thread_id IS NULL;
          ${recount(pid)}`);

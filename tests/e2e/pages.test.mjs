@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { run, newSite, startServer, cleanup, tempDir, get, stopClean, reportOnFailure, PERMALINK_RE, eventually } from './lib/gazette.mjs';
+import { run, newSite, startServer, cleanup, tempDir, get, stopClean, reportOnFailure, PERMALINK_RE, eventually, siteSql } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 
 const SQLITE3 = '/usr/bin/sqlite3';
@@ -17,11 +17,8 @@ const POSTS = 25; // demo posts: three pages of LIM_FRONT_POSTS
 let site;
 let srv;
 
-function sql(query) {
-  const r = spawnSync(SQLITE3, [path.join(site.dir, 'gazette.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
+// On the site's own engine (SQLite, or PostgreSQL under make e2e-pg).
+const sql = (query) => siteSql(site.dir, query);
 
 // Post links in <main> (the sidebar links posts too).
 function mainLinks(html) {

@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { run, newSite, startServer, cleanup, get, stopClean } from './lib/gazette.mjs';
+import { run, newSite, startServer, cleanup, get, stopClean, siteSql } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 
 const PASSWORD = 's3cret <&> "pass"';
@@ -104,11 +104,8 @@ ${item(504, 'guarded-too', 'Another guarded post', GUARDED, 'Guarded body 504.',
 </rss>
 `;
 
-function sql(query) {
-  const r = spawnSync('/usr/bin/sqlite3', [path.join(site.dir, 'gazette.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
+// On the site's own engine (SQLite, or PostgreSQL under make e2e-pg).
+const sql = (query) => siteSql(site.dir, query);
 const stored = (post) => Number(sql(`SELECT count(*) FROM comments WHERE post_id = ${post}`));
 
 // Each post comes from its own address (the server trusts X-Forwarded-For

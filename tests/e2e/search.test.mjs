@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { run, newSite, startServer, cleanup, get, stopClean, reportOnFailure, eventually } from './lib/gazette.mjs';
+import { run, newSite, startServer, cleanup, get, stopClean, reportOnFailure, eventually, siteSql } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 import { SQLITE_LOAD } from './lib/needs.mjs';
 
@@ -24,11 +24,8 @@ let srv;
 let addr = 0;
 const urls = {};
 
-function sql(query) {
-  const r = spawnSync(SQLITE3, [...SQLITE_LOAD, path.join(site.dir, 'gazette.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
+// On the site's own engine (SQLite, or PostgreSQL under make e2e-pg).
+const sql = (query) => siteSql(site.dir, query);
 
 function nextIp() {
   addr++;

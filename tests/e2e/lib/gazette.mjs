@@ -6,7 +6,7 @@
 //   const res = await fetch(srv.url + '/');
 //   await srv.stop();                             // SIGTERM, resolves with the exit code
 //   await cleanup();                              // kills leftovers, removes temp dirs
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { after, afterEach } from 'node:test';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './limits.mjs';
+import { SQLITE_LOAD } from './needs.mjs';
 
 export { REPO_ROOT };
 export const bin = process.env.GAZETTE_BIN
@@ -134,6 +135,29 @@ async function pgDatabase() {
   const name = `e2e_${++pgDatabases}`;
   await psql(pgCluster.url, `CREATE DATABASE ${name}`);
   return pgCluster.url.replace('postgresql:///postgres?', `postgresql:///${name}?`);
+}
+
+// SQL on the database of the site in dir, whichever engine it is on:
+// Debian's sqlite3 on DIR/gazette.db (with the search index's tokenizer
+// loaded, for writes its triggers index), or psql on the site's PostgreSQL
+// database (GAZETTE_E2E_DB=pg); the rows as both print them unaligned
+// ('|' between columns, a line a row), trimmed.  A write on PostgreSQL is
+// followed by the notification a node's own commit sends (decision 098),
+// since the server hears other processes' changes that way (SQLite's
+// watcher reads the file's data_version instead).
+export function siteSql(dir, query) {
+  const url = pgSites.get(path.resolve(dir));
+  const argv = url
+    ? ['/usr/bin/psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', query, url]]
+    : ['/usr/bin/sqlite3', [...SQLITE_LOAD, path.join(dir, 'gazette.db'), query]];
+  const r = spawnSync(argv[0], argv[1], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${path.basename(argv[0])}: ${query}: ${r.stderr}`);
+  if (url && /^\s*(BEGIN|INSERT|UPDATE|DELETE)\b/i.test(query)) {
+    const n = spawnSync('/usr/bin/psql', ['-X', '-q', '-c', "SELECT pg_notify('gazette_changes', 'e2e g')", url],
+      { encoding: 'utf8' });
+    if (n.status !== 0) throw new Error(`psql: notify: ${n.stderr}`);
+  }
+  return r.stdout.trim();
 }
 
 // A new site in a fresh temp dir: `gazette init --site DIR`, or with
