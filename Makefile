@@ -107,7 +107,8 @@ E2E_PG ?= admin-flows admin-moderate community moderation river \
 	search-language headers http views watch import-theme framing \
 	admin-files admin-feeds admin-expiry media-upload watch-file \
 	watch-thumbs hostile theme audio-seek cli-rules limits site \
-	proxies lockout comments search protected
+	proxies lockout comments search protected pages admin-users \
+	admin-site
 e2e-pg: build asan
 	GAZETTE_E2E_DB=pg GAZETTE_BIN=$(CURDIR)/$(ASAN)/gazette \
 	GAZETTE_SQLITE_EXT=$(CURDIR)/$(BUILD)/src/gazette_stem \

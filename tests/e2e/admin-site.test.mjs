@@ -23,6 +23,9 @@ let pageSlug = 'about-us';
 
 // On the site's own engine (SQLite, or PostgreSQL under make e2e-pg).
 const sql = (query) => siteSql(site.dir, query);
+// The rows of query, one string: a snapshot to compare (group_concat is
+// SQLite's, string_agg PostgreSQL's).
+const joined = (query) => sql(query).split('\n').join(';');
 
 const setting = (key) => sql(`SELECT value FROM settings WHERE key = '${key}'`);
 
@@ -169,7 +172,7 @@ describe('sections', () => {
     assert.equal(r.status, 303);
     assert.deepEqual(await publicNav(), ['All News', 'The Cafe']);
     assert.equal(sql(`SELECT count(*) FROM posts WHERE id = ${inWatch}`), '1');
-    assert.equal(sql(`SELECT coalesce(section_id, 'none') FROM posts WHERE id = ${inWatch}`), 'none');
+    assert.equal(sql(`SELECT coalesce(CAST(section_id AS TEXT), 'none') FROM posts WHERE id = ${inWatch}`), 'none');
     assert.equal((await get(`${srv.url}/?p=${inWatch}`)).status, 301, 'the post is still reachable');
     assert.equal((await get(`${srv.url}/category/watch/`)).status, 404);
   });
@@ -544,7 +547,7 @@ describe('settings', () => {
   });
 
   test('validation: each message next to its field, every typed value kept, nothing changed', async () => {
-    const snapshot = sql('SELECT group_concat(key || "=" || value, ";") FROM (SELECT * FROM settings ORDER BY key)');
+    const snapshot = joined("SELECT key || '=' || value FROM settings ORDER BY key");
     const r = await saveSettings({
       title: '',
       tagline: 'Kept tagline',
@@ -578,7 +581,7 @@ describe('settings', () => {
     assert.equal(textareaValue(r.text, 'comments_held_words'), 'alpha, beta');
     assert.match(r.text, /Some values were not saved/);
     assert.match(r.text, /name="title" value="" required aria-invalid="true"/);
-    const after_ = sql('SELECT group_concat(key || "=" || value, ";") FROM (SELECT * FROM settings ORDER BY key)');
+    const after_ = joined("SELECT key || '=' || value FROM settings ORDER BY key");
     assert.equal(after_, snapshot, 'nothing was changed');
 
     // LIM_SITE_TEXT_BYTES crossed by one, and met
@@ -690,9 +693,9 @@ describe('who may', () => {
     ];
   };
   const state = () => [
-    sql('SELECT group_concat(id || name || slug || position, ";") FROM sections'),
-    sql('SELECT group_concat(id || kind || config || position, ";") FROM blocks'),
-    sql('SELECT group_concat(key || value, ";") FROM settings'),
+    joined('SELECT id || name || slug || position FROM sections ORDER BY id'),
+    joined('SELECT id || kind || config || position FROM blocks ORDER BY id'),
+    joined('SELECT key || value FROM settings ORDER BY key'),
   ];
   async function send(sess, method, p, body, opts = {}) {
     if (p.startsWith('/api/')) return api(srv, sess, method, p, method === 'GET' || method === 'DELETE' ? undefined : body, opts);

@@ -40,7 +40,7 @@ afterEach((t) => reportOnFailure(t, srv));
 const sql = (query) => siteSql(site.dir, query);
 
 function userRow(login) {
-  const out = sql(`SELECT role, disabled, pw_hash IS NULL, name, email FROM users WHERE login = '${login}'`);
+  const out = sql(`SELECT role, disabled, CASE WHEN pw_hash IS NULL THEN 1 ELSE 0 END, name, email FROM users WHERE login = '${login}'`);
   if (!out) return null;
   const [role, disabled, nopw, name, email] = out.split('|');
   return { role, disabled: disabled === '1', hasPassword: nopw === '0', name, email };
