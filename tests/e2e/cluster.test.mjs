@@ -194,7 +194,7 @@ test('views sent to both nodes sum exactly', { skip, timeout: 60000 }, async () 
 });
 
 test('a scheduled post is published once', { skip, timeout: 60000 }, async () => {
-  await scheduled('once-on-two-nodes', 2000);
+  await scheduled('once-on-two-nodes', 4000);
   const status = () => psql(pg.url, "SELECT status FROM posts WHERE slug = 'once-on-two-nodes'").then((s) => s.trim());
   assert.equal(await status(), 'scheduled');
   assert.ok(await eventually(async () => (await status()) === 'published', { timeout: 15000 }));
@@ -240,8 +240,11 @@ test('node A killed under load: nothing acknowledged is lost, node B takes the j
 
   // B takes over the jobs within seconds and publishes what falls due.
   await eventually(() => /this node runs scheduled publishing/.test(b.stderr()), { timeout: 15000 });
-  await scheduled('after-the-kill', 1000);
+  // Far enough ahead that it is still scheduled when added (a post whose
+  // time has passed is added as published, and no job publishes it).
+  await scheduled('after-the-kill', 4000);
   const status = () => psql(pg.url, "SELECT status FROM posts WHERE slug = 'after-the-kill'").then((s) => s.trim());
+  assert.equal(await status(), 'scheduled');
   assert.ok(await eventually(async () => (await status()) === 'published', { timeout: 15000 }),
     'node B did not publish the post scheduled after node A died');
   assert.match(b.stderr(), /published 1 scheduled item/);
