@@ -149,14 +149,6 @@ col_find(struct table *t, const char *name)
 	return NULL;
 }
 
-static int
-run_catalog(struct db *d, const char *sql, struct db_stmt **out,
-            struct error *e)
-{
-	*out = db_prepare(d, sql, e);
-	return *out == NULL ? -1 : 0;
-}
-
 /* The target's tables, columns, primary keys and foreign keys. */
 static int
 schema_read(struct db *d, struct arena *a, struct schema *sc, struct error *e)
@@ -165,7 +157,7 @@ schema_read(struct db *d, struct arena *a, struct schema *sc, struct error *e)
 	struct db_stmt *st;
 
 	memset(sc, 0, sizeof(*sc));
-	if (run_catalog(d, pg ? SQL_COLUMNS_PG : SQL_COLUMNS, &st, e) == -1)
+	if ((st = db_prepare(d, pg ? SQL_COLUMNS_PG : SQL_COLUMNS, e)) == NULL)
 		return -1;
 	while ((rc = db_step(st, "migrate: reading the schema", e)) == 1) {
 		const char *tn = db_column_text(st, 0, NULL);
@@ -221,7 +213,7 @@ schema_read(struct db *d, struct arena *a, struct schema *sc, struct error *e)
 		if (npk == 1 && t->cols[at].kind == K_INT)
 			t->key = at;
 	}
-	if (run_catalog(d, pg ? SQL_KEYS_PG : SQL_KEYS, &st, e) == -1)
+	if ((st = db_prepare(d, pg ? SQL_KEYS_PG : SQL_KEYS, e)) == NULL)
 		return -1;
 	while ((rc = db_step(st, "migrate: reading foreign keys", e)) == 1) {
 		const char *tn = db_column_text(st, 0, NULL);

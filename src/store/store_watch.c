@@ -83,7 +83,7 @@ watch_main(void *arg)
 	while (!atomic_load(&s->watch_stop)) {
 		if (watch_read(s, &v) == 0) {
 			if (last != -1 && v != last)
-				atomic_fetch_add(&s->gen, 1);
+				store_generation_bump(s);
 			last = v;
 		}
 		usleep(STORE_WATCH_MS * 1000);
@@ -146,7 +146,7 @@ watch_heard(struct store *s, const char *msg)
 		return; /* ours, applied when committed */
 	p = strchr(msg, ' ');
 	if (p == NULL || p[1] != 'p') {
-		atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
+		store_generation_bump(s);
 		return;
 	}
 	for (p += 2; *p == ' ' && n < SCOPE_POSTS; p = end) {
@@ -157,7 +157,7 @@ watch_heard(struct store *s, const char *msg)
 		ids[n++] = id;
 	}
 	if (*p != '\0' || n == 0) /* not ours to read: anything */
-		atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
+		store_generation_bump(s);
 	else
 		changes_posts(s, ids, n);
 }
@@ -176,8 +176,7 @@ listen_main(void *arg)
 		if (rc == 1) {
 			watch_heard(s, msg);
 		} else if (rc == -1) {
-			atomic_fetch_add_explicit(&s->gen, 1,
-			                          memory_order_release);
+			store_generation_bump(s);
 			log_info("store: %s; cached pages dropped", e.msg);
 			usleep(STORE_WATCH_MS * 1000 * 4);
 		}
