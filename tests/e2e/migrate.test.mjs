@@ -50,7 +50,7 @@ test('a site copied to a new SQLite file is equal table by table and serves the 
   { skip: noSqlite, timeout: 240000 }, async () => {
     // More posts than COPY_BATCH (1,000, store_copy.c): the posts are read
     // in more than one batch.
-    const site = await newSite({ demo: true, demoArgs: ['--posts', '1100', '--comments', '200'] });
+    const site = await newSite({ demo: true, demoArgs: ['--posts', '1100', '--comments', '400'] });
     const from = path.join(site.dir, 'gazette.db');
     // Rows that need the second pass, which a demo site lacks (its first
     // six comments moved onto one post for them): a featured
