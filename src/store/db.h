@@ -73,6 +73,15 @@ int db_in_txn(const struct db *d);
  * LIM_SQL_PARAMS.
  */
 struct db_stmt *db_prepare(struct db *d, const char *sql, struct error *e);
+/*
+ * SQL that begins with DB_REPLAN is planned again at each run with that
+ * run's values, on PostgreSQL (its prepared statement is only checked
+ * once): a statement whose best plan depends on them, as a search's on
+ * how common its words are (a generic plan, which PostgreSQL switches a
+ * prepared statement to after five runs, would walk every post for a
+ * rare word).  SQLite reads it as a comment.
+ */
+#define DB_REPLAN "/* planned per run */ "
 void db_finalize(struct db_stmt *st); /* NULL ok */
 
 /*

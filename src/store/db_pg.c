@@ -512,8 +512,12 @@ pg_step(struct db_stmt *st, const char *what, struct error *e)
 		return -1;
 	if (s->epoch != d->epoch && prepare_now(s, what, e) == -1)
 		return -1;
-	s->res = PQexecPrepared(d->conn, s->name, st->nparams, s->values,
-	                        s->lengths, s->formats, 0);
+	if (strncmp(s->sql, DB_REPLAN, sizeof(DB_REPLAN) - 1) == 0)
+		s->res = PQexecParams(d->conn, s->sql, st->nparams, NULL,
+		                      s->values, s->lengths, s->formats, 0);
+	else
+		s->res = PQexecPrepared(d->conn, s->name, st->nparams,
+		                        s->values, s->lengths, s->formats, 0);
 	status = PQresultStatus(s->res);
 	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
 		fail(d, s->res, what, e);

@@ -471,6 +471,7 @@ extern const struct store_stmt comments_reader_stmts[];
 extern const struct store_stmt feeds_reader_stmts[];
 extern const struct store_stmt views_reader_stmts[];
 extern const struct store_stmt search_reader_stmts[];
+extern const struct store_stmt search_pg_reader_stmts[];
 extern const struct store_stmt legacy_reader_stmts[];
 extern const struct store_stmt river_reader_stmts[];
 extern const struct store_stmt order_reader_stmts[];

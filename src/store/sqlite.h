@@ -15,19 +15,33 @@
  * comments, a temporary b-tree in a statement that reads them, an ordered
  * index walk without a LIMIT, and a count over them, unless the entry says
  * in bounded why its count or walk stays small whatever the site's size.
- * A statement added to a table here is checked without more.
+ * A statement added to a table here is checked without more.  Run as
+ * test_plans_pg, it checks pg (or sql, where the engines share it) by
+ * PostgreSQL's plans the same way (store_explain_pg).
  */
 struct store_stmt {
 	const char *name;
-	const char *sql;
+	const char *sql;     /* SQLite's; STMT_NONE: PostgreSQL's alone */
 	const char *bounded; /* NULL, or why what the test refuses is bounded */
+	const char *pg;      /* NULL: sql on both; STMT_NONE: SQLite's alone */
 };
+#define STMT_NONE ""
 /* The store files' tables, each ending with a NULL name; NULL ends it. */
 extern const struct store_stmt *const store_reader_stmts[];
 /* The detail lines of EXPLAIN QUERY PLAN sql, on the calling thread's read
  * connection (which has the store's SQL functions), in a. */
 int store_explain(struct store *s, struct arena *a, const char *sql,
                   const char ***lines, size_t *n, struct error *e);
+/*
+ * PostgreSQL's plan of sql, as EXPLAIN (FORMAT JSON) gives it, in *json
+ * (in a), with sequential scans and sorts priced out of reach
+ * (enable_seqscan, enable_sort off), so a plan that still has one has no
+ * index to answer it.  args NULL: the generic plan, made for any values;
+ * else the SQL values of sql's parameters, "1, 'post', NULL", and the
+ * statement is run (EXPLAIN ANALYZE) to count the rows it reads.
+ */
+int store_explain_pg(struct store *s, struct arena *a, const char *sql,
+                     const char *args, const char **json, struct error *e);
 /*
  * Bulk mode, on around an import and off after it, both inside the same
  * store_begin() transaction as the import: the writer keeps

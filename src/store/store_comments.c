@@ -167,19 +167,22 @@ static const char SQL_NEWEST_COMMENTS_POST_PG[] =
 	NEWEST_COMMENTS("JOIN") "AND c.post_id = ?3 " NEWEST_ORDER;
 
 const struct store_stmt comments_reader_stmts[] = {
-	{"comments_recent", SQL_COMMENTS_RECENT, NULL},
-	{"feed_comments", SQL_NEWEST_COMMENTS, NULL},
-	{"feed_comments_post", SQL_NEWEST_COMMENTS_POST, NULL},
-	{"comment_get", SQL_COMMENT_GET, NULL},
+	{"comments_recent", SQL_COMMENTS_RECENT, NULL, NULL},
+	{"feed_comments", SQL_NEWEST_COMMENTS, NULL, SQL_NEWEST_COMMENTS_PG},
+	{"feed_comments_post", SQL_NEWEST_COMMENTS_POST, NULL,
+         SQL_NEWEST_COMMENTS_POST_PG},
+	{"comment_get", SQL_COMMENT_GET, NULL, NULL},
 	{"comment_roots", SQL_ROOTS_COUNT,
-         "one post's approved top-level comments"},
+         "one post's approved top-level comments", NULL},
 	{"comment_threads", SQL_THREADS,
          "one page's threads (LIM_COMMENT_THREADS top-level comments) and "
-         "their replies, sorted into reading order"},
+         "their replies, sorted into reading order",
+         SQL_THREADS_PG},
 	{"comment_threads_active", SQL_THREADS_ACTIVE,
          "one page's threads (LIM_COMMENT_THREADS top-level comments) and "
-         "their replies, sorted into reading order"},
-	{NULL, NULL, NULL},
+         "their replies, sorted into reading order",
+         SQL_THREADS_ACTIVE_PG},
+	{NULL, NULL, NULL, NULL},
 };
 
 static void

@@ -54,12 +54,12 @@ static const char SQL_SITEMAP_LIST[] = SITEMAP_LIST("NOT INDEXED ");
 static const char SQL_SITEMAP_LIST_PG[] = SITEMAP_LIST("");
 
 const struct store_stmt feeds_reader_stmts[] = {
-	{"section_by_slug", SQL_SECTION_BY_SLUG, NULL},
-	{"tag_by_slug", SQL_TAG_BY_SLUG, NULL},
-	{"sitemap_last", SQL_SITEMAP_LAST, NULL},
-	{"sitemap_newest", SQL_SITEMAP_NEWEST, NULL},
-	{"sitemap_list", SQL_SITEMAP_LIST, NULL},
-	{NULL, NULL, NULL},
+	{"section_by_slug", SQL_SECTION_BY_SLUG, NULL, NULL},
+	{"tag_by_slug", SQL_TAG_BY_SLUG, NULL, NULL},
+	{"sitemap_last", SQL_SITEMAP_LAST, NULL, SQL_SITEMAP_LAST_PG},
+	{"sitemap_newest", SQL_SITEMAP_NEWEST, NULL, SQL_SITEMAP_NEWEST_PG},
+	{"sitemap_list", SQL_SITEMAP_LIST, NULL, SQL_SITEMAP_LIST_PG},
+	{NULL, NULL, NULL, NULL},
 };
 
 static int

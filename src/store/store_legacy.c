@@ -23,10 +23,10 @@ static const char SQL_LEGACY_MEDIA[] =
 	"WHERE legacy_id = ?1";
 
 const struct store_stmt legacy_reader_stmts[] = {
-	{"legacy_path", SQL_LEGACY_PATH, NULL},
-	{"legacy_post", SQL_LEGACY_POST, NULL},
-	{"legacy_media", SQL_LEGACY_MEDIA, NULL},
-	{NULL, NULL, NULL},
+	{"legacy_path", SQL_LEGACY_PATH, NULL, NULL},
+	{"legacy_post", SQL_LEGACY_POST, NULL, NULL},
+	{"legacy_media", SQL_LEGACY_MEDIA, NULL, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 /* Two columns (an id and a text) of one row; ERR_NOT_FOUND when none. */

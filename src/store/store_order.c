@@ -43,8 +43,8 @@ const struct store_stmt order_reader_stmts[] = {
 	/* Not per request: read once each time posts change (the
          * generation moves), and kept in memory.  test_plans.c sees a
          * SEARCH by type: its own rules do not flag it. */
-	{"order_load", SQL_ORDER_LOAD, NULL},
-	{NULL, NULL, NULL},
+	{"order_load", SQL_ORDER_LOAD, NULL, SQL_ORDER_LOAD_PG},
+	{NULL, NULL, NULL, NULL},
 };
 
 void

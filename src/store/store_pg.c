@@ -13,11 +13,16 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "search_pg.h"
+#include "db_ops.h"
+#include "../util/arena.h"
 #include "../util/clock.h"
 #include "../util/embed.h"
+#include "../util/log.h"
 #include "../util/banned.h"
 
 /*
@@ -225,4 +230,102 @@ pg_language_sync(struct store *s, struct error *e)
 {
 	return write_one(s, SQL_LANGUAGE_SYNC, "search index language", NULL, e,
 	                 "");
+}
+
+/* ---- the search index (store_search_pg.c's, in a transaction) ------ */
+
+int
+store_search_reindex_pg(struct store *s, int64_t *n, struct error *e)
+{
+	*n = 0;
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (search_pg_reindex(&s->w, n, e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, e);
+}
+
+int
+search_language_sync_pg(struct store *s, struct error *e)
+{
+	int64_t n = 0;
+
+	if (store_begin(s, e) == -1)
+		return -1;
+	if (search_pg_language_sync(&s->w, &n, e) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	if (n > 0)
+		log_info("search index made again for the language setting: "
+		         "%lld posts",
+		         (long long)n);
+	return store_commit(s, e);
+}
+
+/* ---- plans (test_plans.c) --------------------------------------------- */
+
+#define EXPLAIN_SETTINGS                                                       \
+	"SET enable_seqscan = off; SET enable_sort = off; "                    \
+	"SET plan_cache_mode = "
+#define EXPLAIN_RESET                                                          \
+	"DEALLOCATE gazette_explain; RESET enable_seqscan; "                   \
+	"RESET enable_sort; RESET plan_cache_mode"
+
+int
+store_explain_pg(struct store *s, struct arena *a, const char *sql,
+                 const char *args, const char **json, struct error *e)
+{
+	struct db_stmt *st = NULL;
+	struct error ignored;
+	const char *nulls = "";
+	char *rewritten;
+	int n, rc = -1, step;
+
+	*json = NULL;
+	if (store_engine(s) != DB_PG)
+		return error_set(e, ERR_INVALID,
+		                 "explain: PostgreSQL's query plans only");
+	rewritten = db_placeholders(sql, &n, e);
+	if (rewritten == NULL)
+		return -1;
+	for (int i = 0; args == NULL && i < n; i++)
+		nulls = arena_printf(a, "%s%s", nulls, i ? ", NULL" : "NULL");
+	if (args == NULL)
+		args = nulls;
+	writer_lock(s);
+	if (db_exec(s->w.d,
+	            arena_printf(a, "%s%s", EXPLAIN_SETTINGS,
+	                         args == nulls ? "force_generic_plan"
+	                                       : "force_custom_plan"),
+	            "explain settings", e) == -1)
+		goto out;
+	if (db_exec(s->w.d,
+	            arena_printf(a, "PREPARE gazette_explain AS %s", rewritten),
+	            "explain", e) == -1)
+		goto reset;
+	st = db_prepare(
+		s->w.d,
+		arena_printf(a,
+	                     "EXPLAIN (COSTS OFF, FORMAT JSON%s) EXECUTE "
+	                     "gazette_explain%s%s%s",
+	                     args == nulls ? "" : ", ANALYZE",
+	                     args[0] != '\0' ? "(" : "", args,
+	                     args[0] != '\0' ? ")" : ""),
+		e);
+	step = st == NULL ? -1 : db_step(st, "explain", e);
+	if (step == 1) {
+		*json = arena_strdup(a, db_column_text(st, 0, NULL));
+		rc = 0;
+	} else if (step == 0)
+		error_set(e, ERR_INVALID, "explain: no plan");
+	db_finalize(st);
+reset:
+	db_exec(s->w.d, EXPLAIN_RESET, "explain reset", &ignored);
+out:
+	writer_unlock(s);
+	free(rewritten);
+	return rc;
 }

@@ -79,13 +79,13 @@ static const char SQL_DOWNLOADS[] =
 	"SELECT downloads FROM books WHERE post_id = ?1";
 
 const struct store_stmt podcast_reader_stmts[] = {
-	{"episode_get", SQL_EPISODE_GET, NULL},
-	{"episodes_all", SQL_EPISODES_ALL, NULL},
-	{"episodes_section", SQL_EPISODES_SECTION, NULL},
-	{"video_get", SQL_VIDEO_GET, NULL},
-	{"video_thumb_next", SQL_VIDEO_THUMB_NEXT, NULL},
-	{"book_downloads", SQL_DOWNLOADS, NULL},
-	{NULL, NULL, NULL},
+	{"episode_get", SQL_EPISODE_GET, NULL, NULL},
+	{"episodes_all", SQL_EPISODES_ALL, NULL, NULL},
+	{"episodes_section", SQL_EPISODES_SECTION, NULL, NULL},
+	{"video_get", SQL_VIDEO_GET, NULL, NULL},
+	{"video_thumb_next", SQL_VIDEO_THUMB_NEXT, NULL, NULL},
+	{"book_downloads", SQL_DOWNLOADS, NULL, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 static void

@@ -21,8 +21,8 @@ static const char SQL_POST_TAGS[] =
 	"ON t.id = pt.tag_id WHERE pt.post_id = ?1";
 
 const struct store_stmt post_row_reader_stmts[] = {
-	{"post_tags", SQL_POST_TAGS, NULL},
-	{NULL, NULL, NULL},
+	{"post_tags", SQL_POST_TAGS, NULL, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 const char *const post_type_names[POST_TYPE__MAX] = {"post", "page", "book",

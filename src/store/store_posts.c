@@ -101,13 +101,13 @@ static const char SQL_POST_PROTECTED[] =
 	"SELECT password, protected_html FROM posts WHERE id = ?1";
 
 const struct store_stmt posts_reader_stmts[] = {
-	{"post_get", SQL_POST_GET, NULL},
-	{"post_permalink", SQL_POST_PERMALINK, NULL},
-	{"post_by_slug", SQL_POST_BY_SLUG, NULL},
-	{"tag_name", SQL_TAG_NAME, NULL},
-	{"books", SQL_BOOKS, NULL},
-	{"post_protected", SQL_POST_PROTECTED, NULL},
-	{NULL, NULL, NULL},
+	{"post_get", SQL_POST_GET, NULL, NULL},
+	{"post_permalink", SQL_POST_PERMALINK, NULL, NULL},
+	{"post_by_slug", SQL_POST_BY_SLUG, NULL, NULL},
+	{"tag_name", SQL_TAG_NAME, NULL, NULL},
+	{"books", SQL_BOOKS, NULL, NULL},
+	{"post_protected", SQL_POST_PROTECTED, NULL, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 /* The id of the tag sql (one text parameter) finds on the writer, in

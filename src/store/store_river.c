@@ -206,11 +206,11 @@ static const char SQL_FILTER_RULES[] =
 
 /* The river's pages read these (test_plans.c). */
 const struct store_stmt river_reader_stmts[] = {
-	{"river_page_section", SQL_PAGE_SECTION, NULL},
-	{"river_page_source", SQL_PAGE_SOURCE, NULL},
-	{"river_page_all", SQL_PAGE_ALL, NULL},
-	{"river_source_get", SQL_SOURCE_GET, NULL},
-	{NULL, NULL, NULL},
+	{"river_page_section", SQL_PAGE_SECTION, NULL, SQL_PAGE_SECTION_PG},
+	{"river_page_source", SQL_PAGE_SOURCE, NULL, SQL_PAGE_SOURCE_PG},
+	{"river_page_all", SQL_PAGE_ALL, NULL, SQL_PAGE_ALL_PG},
+	{"river_source_get", SQL_SOURCE_GET, NULL, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 /* ---- sources ---------------------------------------------------------- */

@@ -117,11 +117,12 @@ const struct store_stmt search_reader_stmts[] = {
 	{"search", SQL_SEARCH,
          "the newest LIM_SEARCH_RESULTS matches at most are ranked, counted "
          "and sorted; a tag is one lookup per match; the ids of protected "
-         "posts (posts_protected) are read once"},
-	{"search_term_docs", SQL_TERM_DOCS, NULL},
-	{"search_index_version", SQL_INDEX_VERSION, NULL},
-	{"search_snippets", SQL_SNIPPETS, NULL},
-	{NULL, NULL, NULL},
+         "posts (posts_protected) are read once",
+         STMT_NONE},
+	{"search_term_docs", SQL_TERM_DOCS, NULL, STMT_NONE},
+	{"search_index_version", SQL_INDEX_VERSION, NULL, STMT_NONE},
+	{"search_snippets", SQL_SNIPPETS, NULL, STMT_NONE},
+	{NULL, NULL, NULL, NULL},
 };
 
 static const char SQL_BODY_SET[] =

@@ -73,7 +73,7 @@ static const char SQL_DOCS_PG[] =
  * them by rank, and only then the posts of that page (store_search.c's
  * SQL_SEARCH, the filters the same).
  */
-static const char SQL_SEARCH_PG[] =
+static const char SQL_SEARCH_PG[] = DB_REPLAN
 	"WITH m AS (SELECT f.rowid AS id, "
 	"ts_rank('{0.1, 0.2, 0.5, 1.0}', f.document, CAST(?2 AS tsquery), 1) "
 	"AS score, p.published_at AS t "
@@ -131,6 +131,21 @@ static const char SQL_WORDS_PG[] =
 	"ELSE to_tsvector('simple', x) || to_tsvector(l.cfg, x) END AS v "
 	"FROM w, l) "
 	"SELECT v.i, q.j FROM v JOIN q ON numnode(q.tq) > 0 AND v.v @@ q.tq";
+
+/* store_search.c's search_reader_stmts, as PostgreSQL runs them. */
+const struct store_stmt search_pg_reader_stmts[] = {
+	{"search_pg", STMT_NONE,
+         "the newest LIM_SEARCH_RESULTS matches at most are ranked, counted "
+         "and sorted, planned with each search's words (DB_REPLAN): a rare "
+         "word's posts by the GIN index, a common word's newest posts walked "
+         "until that many match (test_plans' probes)",
+         SQL_SEARCH_PG},
+	{"search_terms_pg", STMT_NONE, NULL, SQL_TERMS_PG},
+	{"search_term_docs_pg", STMT_NONE, NULL, SQL_DOCS_PG},
+	{"search_texts_pg", STMT_NONE, NULL, SQL_TEXTS_PG},
+	{"search_words_pg", STMT_NONE, NULL, SQL_WORDS_PG},
+	{NULL, NULL, NULL, NULL},
+};
 
 /* ---- the query ---------------------------------------------------------- */
 
@@ -961,35 +976,4 @@ search_pg_language_sync(struct conn *w, int64_t *n, struct error *e)
 		*n = db_changes(st);
 	stmt_done(st);
 	return step == -1 ? -1 : 0;
-}
-
-int
-store_search_reindex_pg(struct store *s, int64_t *n, struct error *e)
-{
-	*n = 0;
-	if (store_begin(s, e) == -1)
-		return -1;
-	if (search_pg_reindex(&s->w, n, e) == -1) {
-		store_rollback(s);
-		return -1;
-	}
-	return store_commit(s, e);
-}
-
-int
-search_language_sync_pg(struct store *s, struct error *e)
-{
-	int64_t n = 0;
-
-	if (store_begin(s, e) == -1)
-		return -1;
-	if (search_pg_language_sync(&s->w, &n, e) == -1) {
-		store_rollback(s);
-		return -1;
-	}
-	if (n > 0)
-		log_info("search index made again for the language setting: "
-		         "%lld posts",
-		         (long long)n);
-	return store_commit(s, e);
 }

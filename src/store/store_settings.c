@@ -29,9 +29,9 @@ static const char SQL_SETTINGS_ALL[] =
 static const char SQL_SETTING_DELETE[] = "DELETE FROM settings WHERE key = ?1";
 
 const struct store_stmt settings_reader_stmts[] = {
-	{"setting_get", SQL_SETTING_GET, NULL},
-	{"settings_all", SQL_SETTINGS_ALL, NULL},
-	{NULL, NULL, NULL},
+	{"setting_get", SQL_SETTING_GET, NULL, NULL},
+	{"settings_all", SQL_SETTINGS_ALL, NULL, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 /* The search index follows the language (decision 088): on SQLite made

@@ -49,10 +49,10 @@ static const char SQL_BLOCK_ADD[] =
 	"VALUES (?1, ?2, ?3, ?4)";
 
 const struct store_stmt site_reader_stmts[] = {
-	{"section_find", SQL_SECTION_FIND, NULL},
-	{"section_list", SQL_SECTION_LIST, NULL},
-	{"blocks", SQL_BLOCK_LIST, NULL},
-	{NULL, NULL, NULL},
+	{"section_find", SQL_SECTION_FIND, NULL, NULL},
+	{"section_list", SQL_SECTION_LIST, NULL, NULL},
+	{"blocks", SQL_BLOCK_LIST, NULL, NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 #define SECTION_INFO_COLS                                                      \

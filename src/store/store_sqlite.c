@@ -26,13 +26,11 @@
 #include "../util/banned.h"
 
 const struct store_stmt *const store_reader_stmts[] = {
-	settings_reader_stmts, site_reader_stmts,
-	post_row_reader_stmts, posts_reader_stmts,
-	lists_reader_stmts,    comments_reader_stmts,
-	feeds_reader_stmts,    views_reader_stmts,
-	search_reader_stmts,   legacy_reader_stmts,
-	river_reader_stmts,    order_reader_stmts,
-	podcast_reader_stmts,  NULL,
+	settings_reader_stmts, site_reader_stmts,      post_row_reader_stmts,
+	posts_reader_stmts,    lists_reader_stmts,     comments_reader_stmts,
+	feeds_reader_stmts,    views_reader_stmts,     search_reader_stmts,
+	legacy_reader_stmts,   river_reader_stmts,     order_reader_stmts,
+	podcast_reader_stmts,  search_pg_reader_stmts, NULL,
 };
 
 /* ---- migrations ------------------------------------------------------- */

@@ -70,12 +70,13 @@ static const char SQL_VIEWS_POPULAR[] = VIEWS_POPULAR("CROSS JOIN");
 static const char SQL_VIEWS_POPULAR_PG[] = VIEWS_POPULAR("JOIN");
 
 const struct store_stmt views_reader_stmts[] = {
-	{"views_post", SQL_VIEWS_POST, NULL},
+	{"views_post", SQL_VIEWS_POST, NULL, NULL},
 	{"views_popular", SQL_VIEWS_POPULAR,
          "not per request: every bucket of the window (posts read a day "
          "times the days), summed and sorted once a minute at most per "
-         "window (views_popular) and served from memory"},
-	{NULL, NULL, NULL},
+         "window (views_popular) and served from memory",
+         SQL_VIEWS_POPULAR_PG},
+	{NULL, NULL, NULL, NULL},
 };
 
 int

@@ -493,6 +493,54 @@ statements_interleave(void **state)
 	assert_int_equal(one_int(d, "SELECT sum(n) FROM t", NULL), 2);
 }
 
+/*
+ * DB_REPLAN: the statement gives the same rows every run, and on
+ * PostgreSQL it is planned per run, never by its prepared statement's
+ * plan cache (which, after five runs, may keep a generic plan): that
+ * prepared statement has no plan made at all, where the other one's are
+ * counted in pg_prepared_statements.
+ */
+static void
+replan_per_run(void **state)
+{
+	struct db *d = engine(state);
+	struct db_stmt *again, *cached;
+	struct error e;
+
+	insert(d, "a", NULL);
+	insert(d, "b", NULL);
+	again = prep(d, DB_REPLAN "SELECT count(*) FROM t WHERE k = ?");
+	cached = prep(d, "SELECT count(*) FROM t WHERE k <> ?");
+	for (int i = 0; i < 7; i++) {
+		db_bind_text(again, 1, "a", -1);
+		db_bind_text(cached, 1, "a", -1);
+		assert_int_equal(db_step(again, NULL, &e), 1);
+		assert_int_equal(db_column_int64(again, 0), 1);
+		assert_int_equal(db_step(cached, NULL, &e), 1);
+		assert_int_equal(db_column_int64(cached, 0), 1);
+		db_reset(again);
+		db_reset(cached);
+	}
+	if (db_engine(d) == DB_PG) {
+		assert_int_equal(one_int(d,
+		                         "SELECT sum(generic_plans + "
+		                         "custom_plans) FROM "
+		                         "pg_prepared_statements WHERE "
+		                         "statement LIKE '%k <> $1'",
+		                         NULL),
+		                 7);
+		assert_int_equal(one_int(d,
+		                         "SELECT sum(generic_plans + "
+		                         "custom_plans) FROM "
+		                         "pg_prepared_statements WHERE "
+		                         "statement LIKE '%k = $1'",
+		                         NULL),
+		                 0);
+	}
+	db_finalize(again);
+	db_finalize(cached);
+}
+
 static void
 transactions(void **state)
 {
@@ -830,6 +878,7 @@ notifications(void **state)
 		cmocka_unit_test_setup(returning_and_changes, setup),          \
 		cmocka_unit_test_setup(reset_keeps_bindings, setup),           \
 		cmocka_unit_test_setup(statements_interleave, setup),          \
+		cmocka_unit_test_setup(replan_per_run, setup),                 \
 		cmocka_unit_test_setup(transactions, setup),                   \
 		cmocka_unit_test_setup(errors_mapped_and_named, setup),        \
 		cmocka_unit_test_setup(open_fails_clearly, setup),             \
