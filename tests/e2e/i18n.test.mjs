@@ -11,10 +11,9 @@
 // pages are English again (templates translated anew, cached pages gone).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { newSite, startServer, stopClean, get, run, tempDir, pathOf, REPO_ROOT, eventually } from './lib/gazette.mjs';
+import { newSite, startServer, stopClean, get, run, tempDir, pathOf, REPO_ROOT, eventually, siteSql } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 import { launch, collectErrors, CHROMIUM } from './lib/browser.mjs';
 import { absent } from './lib/needs.mjs';
@@ -125,16 +124,12 @@ before(async () => {
   writeFileSync(book, '---\ntitle: Жития святых\ntype: book\nstatus: published\n---\nКнига о святых.\n');
   await gz('post', 'add', book);
   // The sidebar a reader sees: every kind of block whose words are ours.
-  const db = path.join(site.dir, 'gazette.db');
   // init's section is named in English: the site's content, renamed.
-  const renamed = spawnSync('/usr/bin/sqlite3', [db, "UPDATE sections SET name = 'Новости' WHERE slug = 'news'"], { encoding: 'utf8' });
-  assert.equal(renamed.status, 0, renamed.stderr);
+  siteSql(site.dir, "UPDATE sections SET name = 'Новости' WHERE slug = 'news'");
   const blocks = [['support', {}], ['search', {}], ['archives', {}], ['books', {}],
     ['popular', { days: 90, limit: 5 }], ['recent_comments', { limit: 5 }]];
   for (const [i, [kind, cfg]] of blocks.entries()) {
-    const q = spawnSync('/usr/bin/sqlite3', [db,
-      `INSERT INTO blocks(area, position, kind, config) VALUES ('sidebar', ${i}, '${kind}', '${JSON.stringify(cfg)}')`], { encoding: 'utf8' });
-    assert.equal(q.status, 0, q.stderr);
+    siteSql(site.dir, `INSERT INTO blocks(area, position, kind, config) VALUES ('sidebar', ${i}, '${kind}', '${JSON.stringify(cfg)}')`);
   }
   srv = await startServer(site.dir);
   // Comments in Russian, through the form as a reader without a script.

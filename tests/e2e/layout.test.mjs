@@ -5,15 +5,14 @@
 // sidebar's image block shows a picture with its link and caption.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { newSite, startServer, get, shareServer, PERMALINK_RE } from './lib/gazette.mjs';
+import { newSite, startServer, get, shareServer, PERMALINK_RE, siteSql, ON_PG } from './lib/gazette.mjs';
 import { absent, fixture, SQLITE3 } from './lib/needs.mjs';
 import { launch, collectErrors, CHROMIUM } from './lib/browser.mjs';
 
 const PICTURE = fixture('media', 'exif-samples', 'jpg', 'orientation', 'landscape_1.jpg');
-const skip = absent(PICTURE) || absent(CHROMIUM) || absent(SQLITE3);
+const skip = absent(PICTURE) || absent(CHROMIUM) || (!ON_PG && absent(SQLITE3));
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
 
@@ -24,11 +23,8 @@ let postPath;
 shareServer(() => srv);
 after(async () => browser?.close());
 
-const sql = (q) => {
-  const r = spawnSync(SQLITE3, [path.join(site.dir, 'gazette.db'), q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-};
+// On the site's own engine (SQLite, or PostgreSQL under make e2e-pg).
+const sql = (q) => siteSql(site.dir, q);
 
 before(async () => {
   if (skip) return;

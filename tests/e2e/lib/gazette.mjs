@@ -139,7 +139,8 @@ async function pgDatabase() {
 
 // SQL on the database of the site in dir, whichever engine it is on:
 // Debian's sqlite3 on DIR/gazette.db (with the search index's tokenizer
-// loaded, for writes its triggers index), or psql on the site's PostgreSQL
+// loaded, for writes its triggers index; waiting up to 5 s for a running
+// server's own write, as its views' flush), or psql on the site's PostgreSQL
 // database (GAZETTE_E2E_DB=pg); the rows as both print them unaligned
 // ('|' between columns, a line a row), trimmed.  A write on PostgreSQL is
 // followed by the notification a node's own commit sends (decision 098),
@@ -149,7 +150,7 @@ export function siteSql(dir, query) {
   const url = pgSites.get(path.resolve(dir));
   const argv = url
     ? ['/usr/bin/psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', query, url]]
-    : ['/usr/bin/sqlite3', [...SQLITE_LOAD, path.join(dir, 'gazette.db'), query]];
+    : ['/usr/bin/sqlite3', ['-cmd', '.timeout 5000', ...SQLITE_LOAD, path.join(dir, 'gazette.db'), query]];
   const r = spawnSync(argv[0], argv[1], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${path.basename(argv[0])}: ${query}: ${r.stderr}`);
   if (url && /^\s*(BEGIN|INSERT|UPDATE|DELETE)\b/i.test(query)) {
