@@ -17,7 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LIMITS } from './lib/limits.mjs';
 import {
-  newSite, startServer, run, get, cleanup, stopClean, reportOnFailure,
+  newSite, startServer, run, get, cleanup, stopClean, reportOnFailure, siteSql,
 } from './lib/gazette.mjs';
 import {
   PASSWORD, addUser, login, loginToken, postLogin, api,
@@ -41,9 +41,7 @@ function freshIp() {
   return `198.51.100.${nextIp++}`;
 }
 
-function sql(query, dir = site.dir) {
-  return execFileSync('/usr/bin/sqlite3', [path.join(dir, 'gazette.db'), query], { encoding: 'utf8' }).trim();
-}
+const sql = (query) => siteSql(site.dir, query);
 
 function cookieOf(res) {
   const m = /gazette_session=[^;]*/.exec(res.headers.get('set-cookie') ?? '');
@@ -381,7 +379,7 @@ describe('invitations', () => {
     assert.match(page.text, /not valid \(used already, or expired\)/);
     const late = await acceptInvite(srv, expired.path, 'a password too late');
     assert.notEqual(late.status, 303);
-    assert.equal(sql("SELECT pw_hash IS NULL FROM users WHERE login = 'too-late'"), '1');
+    assert.equal(sql("SELECT CASE WHEN pw_hash IS NULL THEN 1 ELSE 0 END FROM users WHERE login = 'too-late'"), '1');
     const ok = await acceptInvite(srv, fresh.path, 'a password in time');
     assert.equal(ok.status, 303);
     assert.equal(ok.headers.get('location'), '/admin/');
