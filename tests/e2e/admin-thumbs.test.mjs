@@ -11,8 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { run, newSite, startServer, stopClean, get, shareServer, eventually } from './lib/gazette.mjs';
+import { run, newSite, startServer, stopClean, get, shareServer, eventually, siteSql, ON_PG } from './lib/gazette.mjs';
 import { absent, fixture, SQLITE3 } from './lib/needs.mjs';
 import { addUser, login, adminGet, adminPost, api } from './lib/admin.mjs';
 import { launch, collectErrors, CHROMIUM } from './lib/browser.mjs';
@@ -20,7 +19,7 @@ import { startProvider } from './lib/oembed.mjs';
 
 const PLAIN_JPG = fixture('media', 'exif-samples', 'jpg', 'orientation', 'landscape_1.jpg');
 const MUTAGEN = fixture('media', 'mutagen');
-const skip = absent(PLAIN_JPG) || absent(MUTAGEN) || absent(CHROMIUM) || absent(SQLITE3);
+const skip = absent(PLAIN_JPG) || absent(MUTAGEN) || absent(CHROMIUM) || (!ON_PG && absent(SQLITE3));
 const LIBRARY_JPG = /^\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg$/;
 
 const VIDEOS = {
@@ -207,8 +206,7 @@ test('a fetch under way when the server stops is taken up again at the next star
   // The provider has the request and does not answer; the server stops.
   assert.ok(await eventually(() => oembedHits(VIDEOS.slow) === 1), 'the fetch started');
   await stopClean(srv);
-  const row = execFileSync(SQLITE3, [path.join(site.dir, 'gazette.db'),
-    `SELECT thumb_pending, poster_url, thumb_error FROM videos WHERE post_id = ${ids.slow.id}`], { encoding: 'utf8' }).trim();
+  const row = siteSql(site.dir, `SELECT thumb_pending, poster_url, thumb_error FROM videos WHERE post_id = ${ids.slow.id}`);
   assert.equal(row, '1||', 'still pending, nothing recorded as failed');
   VIDEOS.slow.hold = false;
   srv = await serve();

@@ -5,10 +5,9 @@
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { newSite, startServer, cleanup, get, run, stopClean, reportOnFailure } from './lib/gazette.mjs';
+import { newSite, startServer, cleanup, get, run, stopClean, reportOnFailure, siteSql } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 import { RawConn, getHead } from './lib/raw.mjs';
 
@@ -101,11 +100,8 @@ describe('validators', () => {
   test('a new comment changes the post page, its ETag and its Last-Modified', async () => {
     const first = await raw(post);
     const slug = decodeURIComponent(post.split('/')[4]);
-    const db = path.join(site.dir, 'gazette.db');
     const later = Math.floor(Date.parse(first.headers['last-modified']) / 1000) + 60;
-    const r = spawnSync('/usr/bin/sqlite3', [db,
-      `UPDATE posts SET comment_count = comment_count + 1, activity_at = ${later} WHERE slug = '${slug}'`]);
-    assert.equal(r.status, 0, String(r.stderr));
+    siteSql(site.dir, `UPDATE posts SET comment_count = comment_count + 1, activity_at = ${later} WHERE slug = '${slug}'`);
     await new Promise((res) => setTimeout(res, 300));
     const second = await raw(post, `If-None-Match: ${first.headers.etag}\r\n`);
     assert.equal(second.status, 200, 'the changed page is sent again');
@@ -252,9 +248,7 @@ describe('what a view and a comment invalidate', () => {
     const b0 = await raw2(postB);
     const a0 = await raw2(postA);
     const idA = await postId(postA);
-    const db = path.join(s2.dir, 'gazette.db');
-    const stored = () => Number(spawnSync('/usr/bin/sqlite3', [db, `SELECT views_total FROM posts WHERE id = ${idA}`],
-      { encoding: 'utf8' }).stdout.trim());
+    const stored = () => Number(siteSql(s2.dir, `SELECT views_total FROM posts WHERE id = ${idA}`));
     const v0 = stored();
     for (let i = 1; i <= 5; i++) {
       const r = await fetch(`${srv2.url}/api/v1/views/${idA}`, {
@@ -291,9 +285,7 @@ describe('what a view and a comment invalidate', () => {
 
   test('a post saved elsewhere (another process) drops every page', async () => {
     const b0 = await raw2(postB);
-    const r = spawnSync('/usr/bin/sqlite3', [path.join(s2.dir, 'gazette.db'),
-      "UPDATE settings SET value = 'Changed elsewhere' WHERE key = 'title'"]);
-    assert.equal(r.status, 0, String(r.stderr));
+    siteSql(s2.dir, "UPDATE settings SET value = 'Changed elsewhere' WHERE key = 'title'");
     for (let until = Date.now() + 5000; ;) {
       const b1 = await raw2(postB, `If-None-Match: ${b0.headers.etag}\r\n`);
       if (b1.status === 200) {
