@@ -355,7 +355,7 @@ comments_submit(struct comments *c, struct arena *a,
 	rules_load(c->st, a, &r);
 	if (check_fields(in, e) == -1)
 		return -1;
-	if (store_post_get(c->st, a, in->post_id, &out->post, e) == -1 ||
+	if (store_post_head(c->st, a, in->post_id, &out->post, e) == -1 ||
 	    out->post.status != POST_PUBLISHED || out->post.published_at > now)
 		return error_set(e, ERR_NOT_FOUND, "post_id: no post %lld",
 		                 (long long)in->post_id);

@@ -95,6 +95,11 @@ int store_post_add(struct store *s, const struct post *in, int64_t *id,
 /* Any status; tags filled. */
 int store_post_get(struct store *s, struct arena *a, int64_t id,
                    struct post *out, struct error *e);
+/* The same without its bodies (body_src, body_html: "") and tags: what
+ * taking a comment on it needs, a fifth of the database's time for a
+ * comment on PostgreSQL when the bodies were read too. */
+int store_post_head(struct store *s, struct arena *a, int64_t id,
+                    struct post *out, struct error *e);
 /* A published post of type post at /YYYY/MM/DD/slug/, the date in the
  * site's time zone; one dated up to two days off is found too (a link
  * made before the zone changed), and its post_path() tells. */

@@ -47,12 +47,26 @@ enum comment_col {
 
 #define COMMENT_FIELDS COMMENT_COLUMNS(COL_SQL_FIRST, COL_SQL) " "
 
-static const char SQL_COMMENT_ADD[] =
-	"INSERT INTO comments(post_id, parent_id, thread_id, depth, "
-	"author_name, author_email, author_url, body_src, body_html, status, "
-	"created_at, activity_at, token_hash, notify, body_hash, spam_score, "
-	"ip_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, "
-	"?12, ?13, ?14, ?15, ?16) RETURNING id";
+/*
+ * A top-level comment is its own thread: on SQLite thread_id is set by an
+ * UPDATE after the insert (the rowid is not known before); PostgreSQL's
+ * twin takes the id from the sequence first and writes both at once, one
+ * statement, a round trip and a rewritten row fewer (the second UPDATE
+ * also checked the post's key again, as a row inserted by the same
+ * transaction is).
+ */
+#define COMMENT_ADD(ID, THREAD)                                                \
+	"INSERT INTO comments(" ID "post_id, parent_id, thread_id, depth, "    \
+	"author_name, author_email, author_url, body_src, body_html, status, " \
+	"created_at, activity_at, token_hash, notify, body_hash, spam_score, " \
+	"ip_hash) VALUES (" THREAD ", ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, " \
+	"?12, ?13, ?14, ?15, ?16) RETURNING id"
+#define COMMENTS_SEQ "pg_get_serial_sequence('comments', 'id')"
+static const char SQL_COMMENT_ADD[] = COMMENT_ADD("", "?1, ?2, ?3");
+static const char SQL_COMMENT_ADD_PG[] =
+	COMMENT_ADD("id, ",
+                    "nextval(" COMMENTS_SEQ "), ?1, ?2, "
+                    "coalesce(CAST(?3 AS bigint), currval(" COMMENTS_SEQ "))");
 static const char SQL_COMMENT_SELF_THREAD[] =
 	"UPDATE comments SET thread_id = id WHERE id = ?1";
 static const char SQL_COMMENT_GET[] =
@@ -244,7 +258,8 @@ count_approved(struct store *s, const struct comment *c, int delta,
 	              c->post_id, (int64_t)delta,
 	              delta > 0 ? c->created_at : (int64_t)0) == -1)
 		return -1;
-	if (delta > 0 && c->thread_id != 0 &&
+	/* A top-level comment's own activity is its time already. */
+	if (delta > 0 && c->thread_id != 0 && c->thread_id != c->id &&
 	    write_one(s, SQL_THREAD_ACTIVITY, "thread activity", NULL, e, "ll",
 	              c->thread_id, c->created_at) == -1)
 		return -1;
@@ -271,7 +286,7 @@ store_comment_add(struct store *s, const struct comment *in, int64_t *id,
 		return -1;
 	}
 	w = writer_lock(s);
-	st = conn_prep(w, SQL_COMMENT_ADD, e);
+	st = conn_prep(w, ENGINE_SQL(s, SQL_COMMENT_ADD), e);
 	if (st == NULL) {
 		writer_unlock(s);
 		goto fail;
@@ -300,7 +315,8 @@ store_comment_add(struct store *s, const struct comment *in, int64_t *id,
 	c.id = *id;
 	if (c.parent_id == 0) {
 		c.thread_id = c.id;
-		if (write_one(s, SQL_COMMENT_SELF_THREAD, "threading comment",
+		if (store_engine(s) != DB_PG &&
+		    write_one(s, SQL_COMMENT_SELF_THREAD, "threading comment",
 		              NULL, e, "l", c.id) == -1)
 			goto fail;
 	} else if (c.status != COMMENT_TRASH &&

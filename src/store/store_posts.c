@@ -28,6 +28,9 @@ static const char SQL_POST_STATUS[] =
 	"UPDATE posts SET status = ?2, updated_at = ?3 WHERE id = ?1";
 
 static const char SQL_POST_GET[] = "SELECT " POST_COLS "WHERE p.id = ?1";
+/* store_post_head(): the row without the bodies. */
+static const char SQL_POST_HEAD[] =
+	"SELECT " POST_FIELDS_NO_BODY POST_FROM "WHERE p.id = ?1";
 
 static const char SQL_POST_PERMALINK[] =
 	"SELECT " POST_FIELDS_PAGE POST_FROM
@@ -102,6 +105,7 @@ static const char SQL_POST_PROTECTED[] =
 
 const struct store_stmt posts_reader_stmts[] = {
 	{"post_get", SQL_POST_GET, NULL, NULL},
+	{"post_head", SQL_POST_HEAD, NULL, NULL},
 	{"post_permalink", SQL_POST_PERMALINK, NULL, NULL},
 	{"post_by_slug", SQL_POST_BY_SLUG, NULL, NULL},
 	{"tag_name", SQL_TAG_NAME, NULL, NULL},
@@ -235,6 +239,31 @@ store_post_get(struct store *s, struct arena *a, int64_t id, struct post *out,
 	if (st != NULL) {
 		db_bind_int64(st, 1, id);
 		rc = post_one(c, st, a, out, e);
+	}
+	reader_put(s, locked);
+	return rc;
+}
+
+int
+store_post_head(struct store *s, struct arena *a, int64_t id, struct post *out,
+                struct error *e)
+{
+	int locked, rc = -1, step;
+	struct conn *c = reader_get(s, &locked, e);
+	struct db_stmt *st;
+
+	if (c == NULL)
+		return -1;
+	st = conn_prep(c, SQL_POST_HEAD, e);
+	if (st != NULL) {
+		db_bind_int64(st, 1, id);
+		step = db_step(st, "post", e);
+		if (step == 1) {
+			post_row(a, st, out);
+			rc = 0;
+		} else if (step == 0)
+			error_set(e, ERR_NOT_FOUND, "no such post");
+		stmt_done(st);
 	}
 	reader_put(s, locked);
 	return rc;
