@@ -12,6 +12,7 @@
 #include "posts.h"
 #include "site.h"
 #include "../util/limits.h"
+#include "../util/text.h"
 #include "../util/banned.h"
 
 static const char SQL_SECTION_BY_SLUG[] =
@@ -73,6 +74,14 @@ id_name_by_slug(struct store *s, struct arena *a, const char *sql,
 
 	if (c == NULL)
 		return -1;
+	/* No slug is anything but UTF-8, so no such slug is found; asked for
+	 * on PostgreSQL it would fail the statement ("invalid byte sequence
+	 * for encoding"), a 500 where SQLite finds no row. */
+	if (!utf8_valid(slug, strlen(slug))) {
+		error_set(e, ERR_NOT_FOUND, "no %s of that slug (not UTF-8)",
+		          what);
+		goto out;
+	}
 	st = conn_prep(c, sql, e);
 	if (st == NULL)
 		goto out;
