@@ -109,6 +109,7 @@ E2E_PG ?= admin-flows admin-moderate community moderation river \
 	watch-thumbs hostile theme audio-seek cli-rules limits site \
 	proxies lockout comments search protected pages admin-users \
 	admin-site browser cli-usage install media podcast
+E2E_PG += ops hardening durability database backup cli
 e2e-pg: build asan
 	GAZETTE_E2E_DB=pg GAZETTE_BIN=$(CURDIR)/$(ASAN)/gazette \
 	GAZETTE_SQLITE_EXT=$(CURDIR)/$(BUILD)/src/gazette_stem \
