@@ -113,6 +113,7 @@ E2E_PG += timezone addresses i18n layout books
 E2E_PG += admin-accounts admin-roles admin-stats admin-posts
 E2E_PG += caching notify admin-thumbs import-media
 E2E_PG += feeds export import import-journal
+E2E_PG += ops hardening durability database backup cli
 e2e-pg: build asan
 	GAZETTE_E2E_DB=pg GAZETTE_BIN=$(CURDIR)/$(ASAN)/gazette \
 	GAZETTE_SQLITE_EXT=$(CURDIR)/$(BUILD)/src/gazette_stem \

@@ -105,6 +105,29 @@ notice(void *arg, const PGresult *res)
 		d->ended = 1;
 }
 
+/*
+ * A lock waited for gives up after SQLite's busy timeout (db_sqlite.c,
+ * 5 s): a write behind another session's lock (a LOCK TABLE by hand, a
+ * long import) fails with PostgreSQL's "lock timeout" instead of holding
+ * the request, and the process's writer with it, for ever.  Only where
+ * the session has none yet: one set by the URL's options, PGOPTIONS or
+ * ALTER ROLE/DATABASE … SET is the operator's, and kept.  Run on every
+ * new session (PQreset makes a session without it).
+ */
+static const char SQL_SESSION[] =
+	"SELECT set_config('lock_timeout', '5s', false) "
+	"WHERE current_setting('lock_timeout') = '0'";
+
+static int
+session_setup(PGconn *conn)
+{
+	PGresult *res = PQexec(conn, SQL_SESSION);
+	int ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
 /* The session is gone: make it again (statements prepare themselves
  * again as they are next used).  0 when a new one is up. */
 static int
@@ -113,7 +136,7 @@ reconnect(struct pg_db *d)
 	PQreset(d->conn);
 	d->base.in_txn = 0;
 	d->ended = 0;
-	if (PQstatus(d->conn) != CONNECTION_OK)
+	if (PQstatus(d->conn) != CONNECTION_OK || session_setup(d->conn) == -1)
 		return -1;
 	d->epoch++;
 	return 0;
@@ -241,7 +264,8 @@ db_pg_open(const char *url, struct error *e)
 		error_set(e, ERR_IO, "connect to PostgreSQL: out of memory");
 		return NULL;
 	}
-	if (PQstatus(d->conn) != CONNECTION_OK) {
+	if (PQstatus(d->conn) != CONNECTION_OK ||
+	    session_setup(d->conn) == -1) {
 		/* Not the URL: it may carry a password. */
 		error_set(e, ERR_IO,
 		          "connect to PostgreSQL database \"%s\": %s",

@@ -117,7 +117,12 @@ migration_apply(struct conn *c, const struct embed_file *f, int64_t v,
 
 	if (db_begin(c->d, DB_WRITE, e) == -1)
 		return -1;
-	if (db_exec(c->d, MIGRATION_LOCK, "migrations' lock", e) == -1 ||
+	/* Waits as long as another process's migration takes, and its
+	 * statements for the locks of nodes still running: not bounded by
+	 * the session's lock_timeout (db_pg.c), which is for requests. */
+	if (db_exec(c->d, "SET LOCAL lock_timeout = 0", "migrations", e) ==
+	            -1 ||
+	    db_exec(c->d, MIGRATION_LOCK, "migrations' lock", e) == -1 ||
 	    db_exec(c->d, SQL_MIGRATIONS_TABLE, "migrations", e) == -1 ||
 	    history_read(c, applied, &have, &exists, e) == -1)
 		goto fail;

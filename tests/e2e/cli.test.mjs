@@ -1,17 +1,36 @@
 // The command line (DESIGN.md §3): init, GAZETTE_SITE, post add with its
 // front matter, user add, exit statuses, refusing a newer database. The
 // posts added here are then checked over HTTP on a server started afterwards.
+// On PostgreSQL (make e2e-pg) the database is not a file of the site
+// folder: "unchanged" is then the same pg_dump of it, byte for byte.
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import {
   run, newSite, startServer, cleanup, tempDir, get, pathOf, sha256File, reportOnFailure, stopClean,
+  ON_PG, siteDbUrl, siteSql,
 } from './lib/gazette.mjs';
 import { absent, SQLITE3 } from './lib/needs.mjs';
 
-const NO_SQLITE3 = absent(SQLITE3);
+const NO_SQLITE3 = !ON_PG && absent(SQLITE3);
+
+// What the site's database holds, as a hash: its files (a WAL left beside
+// it included), or on PostgreSQL a plain pg_dump of it (schema, rows and
+// sequences; the same dump for the same database but for the random key
+// of its \restrict and \unrestrict lines, left out).
+function dbState(dir) {
+  if (ON_PG) {
+    const dump = execFileSync('/usr/bin/pg_dump', [siteDbUrl(dir)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    return createHash('sha256').update(dump.replace(/^\\(un)?restrict .*$/mg, '')).digest('hex');
+  }
+  return ['gazette.db', 'gazette.db-wal']
+    .map((f) => path.join(dir, f))
+    .map((f) => (existsSync(f) ? sha256File(f) : '-'))
+    .join(' ');
+}
 
 const SITE_URL = 'http://127.0.0.1:8080'; // the default `url` of a site
 
@@ -60,7 +79,13 @@ describe('init', () => {
     assert.equal(lines.length, 2, `expected two lines, got ${JSON.stringify(site.result.stdout)}`);
     assert.equal(lines[0], 'login: admin');
     assert.match(lines[1], /^password: \S{16,}$/, 'password line with >= 16 characters');
-    assert.ok(existsSync(path.join(site.dir, 'gazette.db')), 'DIR/gazette.db exists');
+    if (ON_PG) {
+      // The site is made in the PostgreSQL database gazette.conf names.
+      assert.ok(!existsSync(path.join(site.dir, 'gazette.db')), 'no DIR/gazette.db beside a PostgreSQL site');
+      assert.equal(siteSql(site.dir, "SELECT login || ' ' || role FROM users"), 'admin admin');
+    } else {
+      assert.ok(existsSync(path.join(site.dir, 'gazette.db')), 'DIR/gazette.db exists');
+    }
   });
 
   test('two sites get different passwords', async () => {
@@ -69,14 +94,13 @@ describe('init', () => {
   });
 
   test('init again on the same site exits 2 with one line on stderr and changes nothing', async () => {
-    const db = path.join(site.dir, 'gazette.db');
-    const before = sha256File(db);
+    const before = dbState(site.dir);
     const listing = readdirSync(site.dir).sort();
     const r = await run(['init', '--site', site.dir]);
     assert.equal(r.code, 2, `exit status; stderr: ${r.stderr}`);
     assertOneLine(r.stderr, 'init again');
     assert.doesNotMatch(r.stdout, /password:/, 'no new password printed');
-    assert.equal(sha256File(db), before, 'gazette.db unchanged');
+    assert.equal(dbState(site.dir), before, 'the database unchanged');
     assert.deepEqual(readdirSync(site.dir).sort(), listing, 'no files added or removed');
   });
 
@@ -332,20 +356,14 @@ describe('a database from a newer gazette', () => {
       return;
     }
     const s = await newSite();
-    const db = path.join(s.dir, 'gazette.db');
-    const q = spawnSync(SQLITE3, [db,
-      "INSERT INTO schema_migrations(version, name, applied_at) VALUES (9999, 'future', 0)"], { encoding: 'utf8' });
-    assert.equal(q.status, 0, `sqlite3 failed: ${q.stderr}`);
-    // sqlite3 checkpoints on close; hash the WAL too in case one is left.
-    const state = () => ['gazette.db', 'gazette.db-wal']
-      .map((f) => path.join(s.dir, f))
-      .map((f) => (existsSync(f) ? sha256File(f) : '-'))
-      .join(' ');
+    siteSql(s.dir, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (9999, 'future', 0)");
+    // sqlite3 checkpoints on close; dbState hashes the WAL too in case one is left.
+    const state = () => dbState(s.dir);
     const before = state();
     const r = await run(['serve', '--site', s.dir, '--listen', '127.0.0.1:0'], { timeout: 15000 });
     assert.ok(!r.timedOut, `serve kept running on a newer database; stdout: ${r.stdout}`);
     assert.equal(r.code, 1, `exit status; stderr: ${r.stderr}`);
     assert.match(r.stderr, /newer/i);
-    assert.equal(state(), before, 'gazette.db unchanged');
+    assert.equal(state(), before, 'the database unchanged');
   });
 });

@@ -7,24 +7,45 @@
 // with a JSON error and is not there afterwards; readers are served all
 // along; and once the database is back, writing works again without a
 // restart.
+//
+// On PostgreSQL (make e2e-pg) the same two, with PostgreSQL's means:
+// another session holding a lock on comments that writers wait for
+// (LOCK TABLE … IN EXCLUSIVE MODE, which readers pass), past the driver's
+// lock_timeout, which is SQLite's busy timeout; and the server made
+// read-only by its operator (ALTER SYSTEM SET default_transaction_read_only
+// and a reload: the sessions already open turn read-only too), then
+// writable again.  The database's own check is amcheck's there.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { newSite, startServer, run, get, tempDir, stopClean, cleanup, reportOnFailure } from './lib/gazette.mjs';
+import {
+  newSite, startServer, run, get, tempDir, stopClean, cleanup, reportOnFailure, eventually, ON_PG, siteDbUrl, siteSql,
+} from './lib/gazette.mjs';
 import { absent, SQLITE3 } from './lib/needs.mjs';
 
-const NO_SQLITE3 = absent(SQLITE3);
+const NO_SQLITE3 = !ON_PG && absent(SQLITE3);
+const PSQL = '/usr/bin/psql';
 let site;
 let srv;
 let postPath;
 let ip = 0;
 
-function sql(query) {
-  const r = spawnSync(SQLITE3, [path.join(site.dir, 'gazette.db'), query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
+const sql = (query) => siteSql(site.dir, query);
+// The cluster's own database, for what is said to the server as a whole.
+const clusterUrl = () => siteDbUrl(site.dir).replace(/^postgresql:\/\/\/[^?]+\?/, 'postgresql:///postgres?');
+
+// SQLite's integrity_check, or amcheck's check of every B-tree index of
+// the site's tables against their rows.
+function integrity() {
+  if (!ON_PG) return sql('PRAGMA integrity_check');
+  sql('CREATE EXTENSION IF NOT EXISTS amcheck');
+  const checked = sql(`SELECT count(bt_index_check(c.oid, true)) FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'btree' AND n.nspname = 'public'`);
+  assert.ok(Number(checked) > 10, `amcheck checked ${checked} indexes`);
+  return 'ok';
 }
 
 async function comment(body) {
@@ -41,17 +62,21 @@ async function comment(body) {
 
 const stored = (body) => Number(sql(`SELECT count(*) FROM comments WHERE body_src = '${body}'`));
 
-// sqlite3 holding the write lock (BEGIN IMMEDIATE) until release().
+// sqlite3 holding the write lock (BEGIN IMMEDIATE) until release(); on
+// PostgreSQL psql holding a lock on comments no INSERT gets past.
 async function holdLock() {
-  const p = spawn(SQLITE3, [path.join(site.dir, 'gazette.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const p = ON_PG
+    ? spawn(PSQL, ['-X', '-q', '-A', '-t', siteDbUrl(site.dir)], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(SQLITE3, [path.join(site.dir, 'gazette.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   await new Promise((resolve, reject) => {
     p.stdout.on('data', (d) => {
       out += d;
       if (out.includes('locked')) resolve();
     });
-    p.on('exit', (code) => reject(new Error(`sqlite3 exited ${code} before taking the lock`)));
-    p.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    p.on('exit', (code) => reject(new Error(`${ON_PG ? 'psql' : 'sqlite3'} exited ${code} before taking the lock`)));
+    p.stdin.write(ON_PG ? "BEGIN;\nLOCK TABLE comments IN EXCLUSIVE MODE;\nSELECT 'locked';\n"
+      : "BEGIN IMMEDIATE;\nSELECT 'locked';\n");
   });
   return {
     release: () => new Promise((resolve) => {
@@ -98,27 +123,54 @@ test('another process holding the write lock: a comment waits for a short hold, 
 
   // a long hold: refused, not stored; readers are served meanwhile
   lock = await holdLock();
-  const refused = comment('during a long lock');
-  const page = await get(srv.url + postPath);
-  assert.equal(page.status, 200, 'a reader is served while the lock is held');
-  const r = await refused;
-  await lock.release();
+  let r;
+  try {
+    const refused = comment('during a long lock');
+    const page = await get(srv.url + postPath);
+    assert.equal(page.status, 200, 'a reader is served while the lock is held');
+    r = await refused;
+  } finally {
+    await lock.release();
+  }
   assert.equal(r.status, 500, JSON.stringify(r.json));
-  assert.match(r.json.error, /database is locked/);
+  assert.match(r.json.error, ON_PG ? /^adding comment: canceling statement due to lock timeout$/ : /database is locked/);
   assert.ok(r.ms < 30000, `refused after ${r.ms} ms`);
   assert.equal(stored('during a long lock'), 0, 'an unacknowledged comment is not stored');
-  assert.match(srv.stderr(), /comment: database: database is locked/, 'the refusal is logged');
+  assert.match(srv.stderr(),
+    ON_PG ? /Z gazette: error: comment: adding comment: canceling statement due to lock timeout/ : /comment: database: database is locked/,
+    'the refusal is logged');
 
   const again = await comment('once the lock is gone');
   assert.equal(again.status, 201, JSON.stringify(again.json));
-  assert.equal(sql('PRAGMA integrity_check'), 'ok');
+  assert.equal(integrity(), 'ok');
 });
 
+// The files made immutable, or on PostgreSQL the server made read-only by
+// its operator (every session, those already open included, after the
+// reload), and back.
+async function readOnly(on) {
+  if (!ON_PG) {
+    const files = ['gazette.db', 'gazette.db-wal'].map((f) => path.join(site.dir, f));
+    return spawnSync('chattr', [on ? '+i' : '-i', ...files], { encoding: 'utf8' });
+  }
+  const set = on ? 'ALTER SYSTEM SET default_transaction_read_only = on' : 'ALTER SYSTEM RESET default_transaction_read_only';
+  // Its own session writable whatever the server's default.
+  const r = spawnSync(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', set, '-c', 'SELECT pg_reload_conf()', clusterUrl()],
+    { encoding: 'utf8', env: { ...process.env, PGOPTIONS: '-c default_transaction_read_only=off' } });
+  if (r.status === 0) {
+    // The postmaster has reloaded once a new session starts with it; its
+    // signal to the open sessions is on its way by then.
+    const want = on ? 'on' : 'off';
+    const seen = await eventually(() => sql('SHOW default_transaction_read_only') === want);
+    assert.ok(seen, `the server's default_transaction_read_only is ${want}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  return r;
+}
+
 test('the database files turned read-only: a comment is refused, reads go on, writing resumes after', { skip: NO_SQLITE3 }, async (t) => {
-  const files = ['gazette.db', 'gazette.db-wal'].map((f) => path.join(site.dir, f));
-  const chattr = (flag) => spawnSync('chattr', [flag, ...files], { encoding: 'utf8' });
   const before = Number(sql('SELECT comment_count FROM posts WHERE id = 1'));
-  const ro = chattr('+i');
+  const ro = await readOnly(true);
   if (ro.status !== 0) {
     t.skip(`chattr +i is not permitted here (root with CAP_LINUX_IMMUTABLE): ${ro.stderr.trim()}`);
     return;
@@ -128,14 +180,14 @@ test('the database files turned read-only: a comment is refused, reads go on, wr
     r = await comment('on a read-only disk');
     assert.equal((await get(srv.url + postPath)).status, 200, 'a reader is served');
   } finally {
-    assert.equal(chattr('-i').status, 0, 'the files writable again');
+    assert.equal((await readOnly(false)).status, 0, 'the database writable again');
   }
   assert.equal(r.status, 500, JSON.stringify(r.json));
-  assert.match(r.json.error, /^database: /);
+  assert.match(r.json.error, ON_PG ? /^adding comment: cannot execute INSERT in a read-only transaction$/ : /^database: /);
   assert.equal(stored('on a read-only disk'), 0);
   assert.equal(Number(sql('SELECT comment_count FROM posts WHERE id = 1')), before, 'the count is unchanged');
   const again = await comment('on a writable disk again');
   assert.equal(again.status, 201, JSON.stringify(again.json));
   assert.equal(Number(sql('SELECT comment_count FROM posts WHERE id = 1')), before + 1);
-  assert.equal(sql('PRAGMA integrity_check'), 'ok');
+  assert.equal(integrity(), 'ok');
 });

@@ -7,11 +7,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
-  chownSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync,
+  chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import {
-  newSite, startServer, run, get, cleanup, stopClean, eventually, tempDir, REPO_ROOT,
+  newSite, startServer, run, get, cleanup, stopClean, eventually, tempDir, REPO_ROOT, ON_PG, siteDbUrl,
 } from './lib/gazette.mjs';
 import { login } from './lib/admin.mjs';
 import { RawConn } from './lib/raw.mjs';
@@ -30,7 +30,7 @@ async function cli(args, opts) {
   return r;
 }
 
-test('/healthz reads the database: 200 and never cached; 503 while the file is gone', async () => {
+test('/healthz reads the database: 200 and never cached; 503 while the file is gone', { skip: ON_PG && 'SQLite\'s file alone: on PostgreSQL the next test stops the server instead' }, async () => {
   const site = await newSite();
   const srv = await startServer(site.dir);
   try {
@@ -50,6 +50,42 @@ test('/healthz reads the database: 200 and never cached; 503 while the file is g
     r = await get(`${srv.url}/healthz`);
     assert.equal(r.status, 200, 'healthy again once the file is back');
     assert.match(srv.stderr(), /Z gazette: error: healthz: cannot/, 'the failure is logged with a time and a level');
+  } finally {
+    await stopClean(srv);
+  }
+});
+
+// A load balancer in front of nodes on one PostgreSQL server must see the
+// database going away (a restart, a failover) and coming back, without
+// the node being restarted: the node's sessions are made again.
+test('/healthz on PostgreSQL: 200, 503 while the PostgreSQL server is down, 200 once it is back', { skip: !ON_PG && 'PostgreSQL\'s alone: on SQLite the test above moves the file away' }, async () => {
+  const site = await newSite();
+  const srv = await startServer(site.dir);
+  const url = siteDbUrl(site.dir);
+  const { clusterDown, clusterUp } = await import('./lib/pg.mjs');
+  try {
+    let r = await get(`${srv.url}/healthz`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /^ok schema \d+/);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    await clusterDown(url);
+    try {
+      for (let i = 0; i < 2; i++) { // the session found ended, then none to be made
+        r = await get(`${srv.url}/healthz`);
+        assert.equal(r.status, 503, r.text);
+        assert.equal(r.headers.get('cache-control'), 'no-store');
+        assert.equal(r.text, 'database unreadable\n');
+      }
+    } finally {
+      await clusterUp(url);
+    }
+    r = await get(`${srv.url}/healthz`);
+    assert.equal(r.status, 200, 'healthy again once PostgreSQL is back, with no restart of gazette');
+    assert.match(r.text, /^ok schema \d+/);
+    assert.match(srv.stderr(), /Z gazette: error: healthz: .*connection to the database/,
+      'the failure is logged with a time and a level, and says what failed');
+    // The pages read through the same sessions again too.
+    assert.equal((await get(`${srv.url}/`)).status, 200);
   } finally {
     await stopClean(srv);
   }
@@ -247,9 +283,18 @@ test('started as root with user = NAME, serve runs as that user; without one it 
   await stopClean(srv);
   assert.match(srv.stderr(), /Z gazette: warning: running as root/);
 
-  // nobody owns the site, as a service user would.
+  // nobody owns the site, as a service user would (on PostgreSQL there is
+  // no gazette.db: the database is the PostgreSQL server's).
   const { uid, gid } = { uid: 65534, gid: 65534 };
-  for (const f of ['', 'gazette.db', 'media']) chownSync(path.join(site.dir, f), uid, gid);
+  for (const f of ['', 'gazette.db', 'media']) {
+    if (!ON_PG || f !== 'gazette.db') chownSync(path.join(site.dir, f), uid, gid);
+  }
+  // On PostgreSQL the service user connects after giving up root: it must
+  // reach the server's socket, as everyone reaches /var/run/postgresql.
+  // The test cluster keeps its socket in its data folder (0700, the
+  // postgres user's); let others through it while the server runs.
+  const pgDir = ON_PG ? new URL(siteDbUrl(site.dir)).searchParams.get('host') : null;
+  if (pgDir) chmodSync(pgDir, 0o711);
   const log = path.join(site.dir, 'access.log');
   writeFileSync(path.join(site.dir, 'gazette.conf'), `user = nobody\naccess_log = ${log}\n`);
   srv = await startServer(site.dir);
@@ -263,6 +308,7 @@ test('started as root with user = NAME, serve runs as that user; without one it 
     assert.equal(statSync(log).uid, uid, 'the access log is the user\'s, so a reload can reopen it');
   } finally {
     await stopClean(srv);
+    if (pgDir) chmodSync(pgDir, 0o700);
   }
 
   writeFileSync(path.join(site.dir, 'gazette.conf'), 'user = no-such-user-here\n');

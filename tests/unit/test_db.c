@@ -717,6 +717,34 @@ reconnects(void **state)
 	db_finalize(st);
 }
 
+/*
+ * A lock is waited for as long as SQLite's busy timeout (5 s), not for
+ * ever, on every session, a remade one included; a lock_timeout the
+ * operator gave (here the URL's options) is kept.
+ */
+static void
+lock_wait_bounded(void **state)
+{
+	struct eng *g = *state;
+	struct db *d = engine(state), *own;
+	const char *is = "SELECT current_setting('lock_timeout') = ?";
+	char url[1024];
+	struct error e;
+
+	if (g != &pg_eng)
+		return; /* SQLite's is sqlite3_busy_timeout (db_sqlite.c) */
+	assert_int_equal(one_int(d, is, "5s"), 1);
+	terminate(backend_pid(d));
+	assert_int_equal(one_int(d, is, "5s"), 1);
+	snprintf(url, sizeof(url), "%s%soptions=-c%%20lock_timeout%%3D1234",
+	         g->url, strchr(g->url, '?') != NULL ? "&" : "?");
+	own = db_open(url, &e);
+	if (own == NULL)
+		fail_msg("%s", e.msg);
+	assert_int_equal(one_int(own, is, "1234ms"), 1);
+	db_close(own);
+}
+
 struct killer {
 	int64_t pid;
 	int ok;
@@ -883,6 +911,7 @@ notifications(void **state)
 		cmocka_unit_test_setup(errors_mapped_and_named, setup),        \
 		cmocka_unit_test_setup(open_fails_clearly, setup),             \
 		cmocka_unit_test_setup(reconnects, setup),                     \
+		cmocka_unit_test_setup(lock_wait_bounded, setup),              \
 		cmocka_unit_test_setup(reconnects_mid_statement, setup),       \
 		cmocka_unit_test_setup(notifications, setup)
 

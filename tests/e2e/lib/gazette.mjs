@@ -137,6 +137,12 @@ async function pgDatabase() {
   return pgCluster.url.replace('postgresql:///postgres?', `postgresql:///${name}?`);
 }
 
+// The PostgreSQL URL of the site newSite() made in dir (GAZETTE_E2E_DB=pg),
+// or undefined on SQLite.
+export function siteDbUrl(dir) {
+  return pgSites.get(path.resolve(dir));
+}
+
 // SQL on the database of the site in dir, whichever engine it is on:
 // Debian's sqlite3 on DIR/gazette.db (with the search index's tokenizer
 // loaded, for writes its triggers index; waiting up to 5 s for a running

@@ -68,3 +68,14 @@ export async function psql(url, sql) {
   const { stdout } = await promisify(execFile)(PSQL, ['-X', '-v', 'ON_ERROR_STOP=1', '-Atc', sql, url]);
   return stdout;
 }
+
+// The cluster whose socket folder the URL names (host=DIR) taken down as
+// an operator's restart does (sessions ended, what was committed kept),
+// and up again with the settings it had: for what a server does while
+// PostgreSQL is away.
+export async function clusterDown(url) {
+  await promisify(execFile)(CLUSTER, ['down', new URL(url).searchParams.get('host')]);
+}
+export async function clusterUp(url) {
+  await promisify(execFile)(CLUSTER, ['up', new URL(url).searchParams.get('host')]);
+}
