@@ -77,6 +77,11 @@ unit: build asan
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(MESON) test -C $(ASAN) --print-errorlogs
 
+# Test files run at once by the end-to-end suites: their processes wait
+# on servers, browsers and PostgreSQL about half the time (one file at a
+# time per CPU left the two CPUs half idle).
+E2E_JOBS ?= 4
+
 # The end-to-end suite runs once, against the sanitizer build of the server.
 # Its sqlite3 loads the plain build's gazette_stem (decision 088): an ASan
 # build of it cannot be loaded into a sqlite3 built without.
@@ -84,7 +89,7 @@ e2e: build asan
 	GAZETTE_BIN=$(CURDIR)/$(ASAN)/gazette \
 	GAZETTE_SQLITE_EXT=$(CURDIR)/$(BUILD)/src/gazette_stem \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		node --test --test-concurrency=2 tests/e2e/
+		node --test --test-concurrency=$(E2E_JOBS) tests/e2e/
 
 test: deps
 	$(MAKE) unit
@@ -118,7 +123,7 @@ e2e-pg: build asan
 	GAZETTE_E2E_DB=pg GAZETTE_BIN=$(CURDIR)/$(ASAN)/gazette \
 	GAZETTE_SQLITE_EXT=$(CURDIR)/$(BUILD)/src/gazette_stem \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		node --test --test-concurrency=2 \
+		node --test --test-concurrency=$(E2E_JOBS) \
 		$(patsubst %,tests/e2e/%.test.mjs,$(E2E_PG))
 
 bench: deps build
