@@ -225,28 +225,11 @@ fail:
 	return -1;
 }
 
-int
-store_post_get(struct store *s, struct arena *a, int64_t id, struct post *out,
-               struct error *e)
-{
-	int locked, rc = -1;
-	struct conn *c = reader_get(s, &locked, e);
-	struct db_stmt *st;
-
-	if (c == NULL)
-		return -1;
-	st = conn_prep(c, SQL_POST_GET, e);
-	if (st != NULL) {
-		db_bind_int64(st, 1, id);
-		rc = post_one(c, st, a, out, e);
-	}
-	reader_put(s, locked);
-	return rc;
-}
-
-int
-store_post_head(struct store *s, struct arena *a, int64_t id, struct post *out,
-                struct error *e)
+/* The post id by sql (SQL_POST_GET or SQL_POST_HEAD), with its tags or
+ * not. */
+static int
+post_by_id(struct store *s, struct arena *a, const char *sql, int tags,
+           int64_t id, struct post *out, struct error *e)
 {
 	int locked, rc = -1, step;
 	struct conn *c = reader_get(s, &locked, e);
@@ -254,8 +237,11 @@ store_post_head(struct store *s, struct arena *a, int64_t id, struct post *out,
 
 	if (c == NULL)
 		return -1;
-	st = conn_prep(c, SQL_POST_HEAD, e);
-	if (st != NULL) {
+	st = conn_prep(c, sql, e);
+	if (st != NULL && tags) {
+		db_bind_int64(st, 1, id);
+		rc = post_one(c, st, a, out, e);
+	} else if (st != NULL) {
 		db_bind_int64(st, 1, id);
 		step = db_step(st, "post", e);
 		if (step == 1) {
@@ -267,6 +253,20 @@ store_post_head(struct store *s, struct arena *a, int64_t id, struct post *out,
 	}
 	reader_put(s, locked);
 	return rc;
+}
+
+int
+store_post_get(struct store *s, struct arena *a, int64_t id, struct post *out,
+               struct error *e)
+{
+	return post_by_id(s, a, SQL_POST_GET, 1, id, out, e);
+}
+
+int
+store_post_head(struct store *s, struct arena *a, int64_t id, struct post *out,
+                struct error *e)
+{
+	return post_by_id(s, a, SQL_POST_HEAD, 0, id, out, e);
 }
 
 /*

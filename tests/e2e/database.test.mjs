@@ -21,8 +21,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  newSite, startServer, run, get, tempDir, stopClean, cleanup, reportOnFailure, eventually, ON_PG, siteDbUrl, siteSql,
-} from './lib/gazette.mjs';
+  newSite, startServer, run, get, tempDir, stopClean, cleanup, reportOnFailure, eventually, ON_PG, siteDbUrl, siteSql, siteIntegrity } from './lib/gazette.mjs';
 import { absent, SQLITE3 } from './lib/needs.mjs';
 
 const NO_SQLITE3 = !ON_PG && absent(SQLITE3);
@@ -35,18 +34,6 @@ let ip = 0;
 const sql = (query) => siteSql(site.dir, query);
 // The cluster's own database, for what is said to the server as a whole.
 const clusterUrl = () => siteDbUrl(site.dir).replace(/^postgresql:\/\/\/[^?]+\?/, 'postgresql:///postgres?');
-
-// SQLite's integrity_check, or amcheck's check of every B-tree index of
-// the site's tables against their rows.
-function integrity() {
-  if (!ON_PG) return sql('PRAGMA integrity_check');
-  sql('CREATE EXTENSION IF NOT EXISTS amcheck');
-  const checked = sql(`SELECT count(bt_index_check(c.oid, true)) FROM pg_index i
-    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
-    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'btree' AND n.nspname = 'public'`);
-  assert.ok(Number(checked) > 10, `amcheck checked ${checked} indexes`);
-  return 'ok';
-}
 
 async function comment(body) {
   ip += 1;
@@ -142,7 +129,7 @@ test('another process holding the write lock: a comment waits for a short hold, 
 
   const again = await comment('once the lock is gone');
   assert.equal(again.status, 201, JSON.stringify(again.json));
-  assert.equal(integrity(), 'ok');
+  assert.equal(siteIntegrity(site.dir), 'ok');
 });
 
 // The files made immutable, or on PostgreSQL the server made read-only by
@@ -189,5 +176,5 @@ test('the database files turned read-only: a comment is refused, reads go on, wr
   const again = await comment('on a writable disk again');
   assert.equal(again.status, 201, JSON.stringify(again.json));
   assert.equal(Number(sql('SELECT comment_count FROM posts WHERE id = 1')), before + 1);
-  assert.equal(integrity(), 'ok');
+  assert.equal(siteIntegrity(site.dir), 'ok');
 });

@@ -21,8 +21,7 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
-  newSite, startServer, run, get, stopClean, cleanup, reportOnFailure, siteSql, ON_PG,
-} from './lib/gazette.mjs';
+  newSite, startServer, run, get, stopClean, cleanup, reportOnFailure, siteSql, ON_PG, siteIntegrity } from './lib/gazette.mjs';
 import { LIMITS } from './lib/limits.mjs';
 import { absent, SQLITE3 } from './lib/needs.mjs';
 
@@ -43,18 +42,6 @@ const unexpected = []; // answers that were neither an acknowledgement nor a fai
 
 const sql = (query) => siteSql(site.dir, query);
 
-// The database's own check of itself: SQLite's integrity_check, or on
-// PostgreSQL amcheck's of every B-tree index of the site's tables against
-// their rows (heapallindexed: each row is in each index).
-function integrity() {
-  if (!ON_PG) return sql('PRAGMA integrity_check');
-  sql('CREATE EXTENSION IF NOT EXISTS amcheck');
-  const checked = sql(`SELECT count(bt_index_check(c.oid, true)) FROM pg_index i
-    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
-    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'btree' AND n.nspname = 'public'`);
-  assert.ok(Number(checked) > 10, `amcheck checked ${checked} indexes`);
-  return 'ok';
-}
 
 async function settings(pairs) {
   for (const [k, v] of pairs) {
@@ -204,7 +191,7 @@ async function verify(t, round) {
   // checks could not be.
   if (NO_SQLITE3) t.skip(`the database's consistency: ${NO_SQLITE3}`);
   else {
-    assert.equal(integrity(), 'ok');
+    assert.equal(siteIntegrity(site.dir), 'ok');
     const wrong = sql(`SELECT p.id || ': comment_count ' || p.comment_count || ', approved ' || count(c.id)
       FROM posts p LEFT JOIN comments c ON c.post_id = p.id AND c.status = 'approved'
       GROUP BY p.id HAVING p.comment_count != count(c.id)`);

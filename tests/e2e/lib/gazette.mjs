@@ -167,6 +167,19 @@ export function siteSql(dir, query) {
   return r.stdout.trim();
 }
 
+// The database's own check of itself, 'ok' when it finds nothing:
+// SQLite's integrity_check, or on PostgreSQL amcheck's of every B-tree
+// index of the site's tables against their rows (heapallindexed: each row
+// is in each index), which must have checked more than ten of them.
+export function siteIntegrity(dir) {
+  if (!pgSites.has(path.resolve(dir))) return siteSql(dir, 'PRAGMA integrity_check');
+  siteSql(dir, 'CREATE EXTENSION IF NOT EXISTS amcheck');
+  const checked = siteSql(dir, `SELECT count(bt_index_check(c.oid, true)) FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'btree' AND n.nspname = 'public'`);
+  return Number(checked) > 10 ? 'ok' : `amcheck checked only ${checked} indexes`;
+}
+
 // A new site in a fresh temp dir: `gazette init --site DIR`, or with
 // {demo: true} `gazette demo --site DIR ...demoArgs`. Returns
 // {dir, login, password, result} and throws if the command fails.
