@@ -48,6 +48,7 @@ struct pg_db {
 	unsigned next_name; /* statements prepared: their names */
 	int64_t changes;    /* db_total_changes() */
 	int ended;          /* the server said it ends the session */
+	int begin_pending;  /* a read transaction's BEGIN, not sent yet */
 	char listen[64];    /* db_listen()'s channel; "" none */
 };
 
@@ -136,6 +137,7 @@ reconnect(struct pg_db *d)
 	PQreset(d->conn);
 	d->base.in_txn = 0;
 	d->ended = 0;
+	d->begin_pending = 0;
 	if (PQstatus(d->conn) != CONNECTION_OK || session_setup(d->conn) == -1)
 		return -1;
 	d->epoch++;
@@ -300,6 +302,8 @@ cmd_changes(PGresult *res)
 	return 0;
 }
 
+static int begin_now(struct pg_db *d, const char *what, struct error *e);
+
 static int
 pg_exec(struct db *db, const char *sql, const char *what, struct error *e)
 {
@@ -309,7 +313,8 @@ pg_exec(struct db *db, const char *sql, const char *what, struct error *e)
 	int rc = 0;
 
 	what = db_what(buf, sizeof(buf), what, sql);
-	if (alive(d, what, e) == -1)
+	if (alive(d, what, e) == -1 ||
+	    (d->begin_pending && begin_now(d, what, e) == -1))
 		return -1;
 	res = PQexec(d->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
@@ -321,18 +326,55 @@ pg_exec(struct db *db, const char *sql, const char *what, struct error *e)
 	return rc;
 }
 
+static const char SQL_BEGIN_READ[] =
+	"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+/* A BEGIN left pending (pg_txn) sent now, on its own. */
 static int
-pg_txn(struct db *d, enum db_txn_sql which, const char *what, struct error *e)
+begin_now(struct pg_db *d, const char *what, struct error *e)
+{
+	PGresult *res;
+	int rc = 0;
+
+	d->begin_pending = 0;
+	res = PQexec(d->conn, SQL_BEGIN_READ);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = fail(d, res, what, e);
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * A read transaction's BEGIN is not sent at once: it goes with the
+ * transaction's first statement, in one round trip (pipeline_first), and
+ * a read transaction that runs no statement costs none.  Its snapshot is
+ * the same: PostgreSQL takes a REPEATABLE READ snapshot at the first
+ * statement, not at BEGIN.
+ */
+static int
+pg_txn(struct db *db, enum db_txn_sql which, const char *what,
+       struct error *e)
 {
 	static const char *const sql[TXN__MAX] = {
-		[TXN_BEGIN_READ] =
-			"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+		[TXN_BEGIN_READ] = SQL_BEGIN_READ,
 		[TXN_BEGIN_WRITE] = "BEGIN",
 		[TXN_COMMIT] = "COMMIT",
 		[TXN_ROLLBACK] = "ROLLBACK",
 	};
+	struct pg_db *d = pdb(db);
 
-	return pg_exec(d, sql[which], what, e);
+	if (which == TXN_BEGIN_READ) {
+		if (alive(d, what, e) == -1)
+			return -1;
+		d->begin_pending = 1;
+		return 0;
+	}
+	if (d->begin_pending &&
+	    (which == TXN_COMMIT || which == TXN_ROLLBACK)) {
+		d->begin_pending = 0; /* nothing was read: nothing to end */
+		return 0;
+	}
+	return pg_exec(db, sql[which], what, e);
 }
 
 static int64_t
@@ -516,6 +558,63 @@ pg_reset(struct db_stmt *st)
 	st->changes = 0;
 }
 
+/* s run: with its SQL planned for these values (DB_REPLAN) or by name. */
+static int
+send_stmt(struct pg_db *d, struct pg_stmt *s)
+{
+	if (strncmp(s->sql, DB_REPLAN, sizeof(DB_REPLAN) - 1) == 0)
+		return PQsendQueryParams(d->conn, s->sql, s->base.nparams, NULL,
+		                         s->values, s->lengths, s->formats, 0);
+	return PQsendQueryPrepared(d->conn, s->name, s->base.nparams,
+	                           s->values, s->lengths, s->formats, 0);
+}
+
+/* The rest of one query's results in pipeline mode, up to its NULL. */
+static void
+drain(PGconn *conn)
+{
+	PGresult *r;
+
+	while ((r = PQgetResult(conn)) != NULL)
+		PQclear(r);
+}
+
+/*
+ * The pending BEGIN and s's first run in one round trip, in libpq's
+ * pipeline mode: both sent, one sync, then their results in order.  s's
+ * result, or the BEGIN's failure (s then did not run), or NULL when the
+ * connection failed (the caller's fail() says so and connects again).
+ */
+static PGresult *
+pipeline_first(struct pg_db *d, struct pg_stmt *s)
+{
+	PGconn *conn = d->conn;
+	PGresult *begin = NULL, *res = NULL, *sync;
+
+	d->begin_pending = 0;
+	if (PQenterPipelineMode(conn) == 0)
+		return NULL;
+	if (PQsendQueryParams(conn, SQL_BEGIN_READ, 0, NULL, NULL, NULL, NULL,
+	                      0) != 0 &&
+	    send_stmt(d, s) != 0 && PQpipelineSync(conn) != 0) {
+		begin = PQgetResult(conn);
+		if (begin != NULL)
+			drain(conn);
+		res = PQgetResult(conn);
+		if (res != NULL)
+			drain(conn);
+		sync = PQgetResult(conn);
+		PQclear(sync);
+	}
+	PQexitPipelineMode(conn);
+	if (begin != NULL && PQresultStatus(begin) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		return begin;
+	}
+	PQclear(begin);
+	return res;
+}
+
 static int
 pg_step(struct db_stmt *st, const char *what, struct error *e)
 {
@@ -536,7 +635,9 @@ pg_step(struct db_stmt *st, const char *what, struct error *e)
 		return -1;
 	if (s->epoch != d->epoch && prepare_now(s, what, e) == -1)
 		return -1;
-	if (strncmp(s->sql, DB_REPLAN, sizeof(DB_REPLAN) - 1) == 0)
+	if (d->begin_pending)
+		s->res = pipeline_first(d, s);
+	else if (strncmp(s->sql, DB_REPLAN, sizeof(DB_REPLAN) - 1) == 0)
 		s->res = PQexecParams(d->conn, s->sql, st->nparams, NULL,
 		                      s->values, s->lengths, s->formats, 0);
 	else

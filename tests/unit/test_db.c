@@ -541,6 +541,62 @@ replan_per_run(void **state)
 	db_finalize(cached);
 }
 
+/*
+ * A read transaction: on PostgreSQL its BEGIN goes with its first
+ * statement (one round trip, pipeline mode), so what follows shows that
+ * the statements still run inside it: its isolation level, one snapshot
+ * for all of them (a row another session commits meanwhile is not seen
+ * until the next transaction), a read transaction with no statement, and
+ * a first statement that fails, after which the next transaction works.
+ */
+static void
+read_transactions(void **state)
+{
+	struct db *d = engine(state);
+	struct eng *g = *state;
+	struct error e;
+	struct db *other;
+	struct db_stmt *st;
+	int pg = db_engine(d) == DB_PG;
+
+	insert(d, "a", NULL);
+	assert_int_equal(db_begin(d, DB_READ, &e), 0);
+	assert_int_equal(db_commit(d, &e), 0); /* nothing read */
+	assert_int_equal(db_begin(d, DB_READ, &e), 0);
+	assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL), 1);
+	if (pg) {
+		assert_int_equal(one_int(d,
+		                         "SELECT CASE WHEN current_setting("
+		                         "'transaction_isolation') = "
+		                         "'repeatable read' AND current_setting("
+		                         "'transaction_read_only') = 'on' THEN 1 "
+		                         "ELSE 0 END",
+		                         NULL),
+		                 1);
+		other = db_open(g->url, &e);
+		assert_non_null(other);
+		insert(other, "b", NULL);
+		db_close(other);
+		assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL), 1);
+	}
+	assert_int_equal(db_commit(d, &e), 0);
+	assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL),
+	                 pg ? 2 : 1);
+	/* A first statement that fails: its error, and the next works. */
+	assert_int_equal(db_begin(d, DB_READ, &e), 0);
+	/* abs() of the smallest integer: an error on both engines. */
+	st = prep(d, "SELECT abs(CAST(-9223372036854775807 AS BIGINT) - 1) "
+	             "FROM t");
+	assert_int_equal(db_step(st, NULL, &e), -1);
+	assert_true(e.msg[0] != '\0');
+	db_finalize(st);
+	assert_int_equal(db_rollback(d, &e), 0);
+	assert_int_equal(db_begin(d, DB_READ, &e), 0);
+	assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL),
+	                 pg ? 2 : 1);
+	assert_int_equal(db_commit(d, &e), 0);
+}
+
 static void
 transactions(void **state)
 {
@@ -907,6 +963,7 @@ notifications(void **state)
 		cmocka_unit_test_setup(reset_keeps_bindings, setup),           \
 		cmocka_unit_test_setup(statements_interleave, setup),          \
 		cmocka_unit_test_setup(replan_per_run, setup),                 \
+		cmocka_unit_test_setup(read_transactions, setup),              \
 		cmocka_unit_test_setup(transactions, setup),                   \
 		cmocka_unit_test_setup(errors_mapped_and_named, setup),        \
 		cmocka_unit_test_setup(open_fails_clearly, setup),             \
