@@ -616,7 +616,7 @@ cmd_demo(struct conf *c, int argc, char **argv)
 	                       arena_printf(d.a, "%lld", (long long)first),
 	                       &e) == -1))
 		goto rollback;
-	if (store_commit(d.st, &e) == -1)
+	if (store_commit(d.st, &e) == -1 || store_analyze(d.st, &e) == -1)
 		goto fail;
 	arena_free(d.a);
 	store_close(d.st);

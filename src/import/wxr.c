@@ -743,6 +743,8 @@ wxr_import(struct store *s, const char *path, const struct wxr_options *o,
 		goto out;
 	}
 	rc = store_commit(s, e);
+	if (rc == 0)
+		rc = store_analyze(s, e);
 out:
 	free(w.again);
 	arena_free(w.a);

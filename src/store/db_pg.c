@@ -352,8 +352,7 @@ begin_now(struct pg_db *d, const char *what, struct error *e)
  * statement, not at BEGIN.
  */
 static int
-pg_txn(struct db *db, enum db_txn_sql which, const char *what,
-       struct error *e)
+pg_txn(struct db *db, enum db_txn_sql which, const char *what, struct error *e)
 {
 	static const char *const sql[TXN__MAX] = {
 		[TXN_BEGIN_READ] = SQL_BEGIN_READ,
@@ -565,8 +564,8 @@ send_stmt(struct pg_db *d, struct pg_stmt *s)
 	if (strncmp(s->sql, DB_REPLAN, sizeof(DB_REPLAN) - 1) == 0)
 		return PQsendQueryParams(d->conn, s->sql, s->base.nparams, NULL,
 		                         s->values, s->lengths, s->formats, 0);
-	return PQsendQueryPrepared(d->conn, s->name, s->base.nparams,
-	                           s->values, s->lengths, s->formats, 0);
+	return PQsendQueryPrepared(d->conn, s->name, s->base.nparams, s->values,
+	                           s->lengths, s->formats, 0);
 }
 
 /* The rest of one query's results in pipeline mode, up to its NULL. */

@@ -84,6 +84,14 @@ int store_job_mine(struct store *s, enum store_job job);
 /* A write transaction around several calls (for bulk work: demo, import). */
 int store_begin(struct store *s, struct error *e);
 int store_commit(struct store *s, struct error *e);
+/*
+ * After a bulk load (a moved site, an import, a demo), outside its
+ * transaction: on PostgreSQL the planner's statistics of every table,
+ * which autovacuum would gather only a minute or more later (until then a
+ * reader's page cost PostgreSQL three times the CPU, decision 100); on
+ * SQLite nothing: its plans are made without (test_plans).
+ */
+int store_analyze(struct store *s, struct error *e);
 void store_rollback(struct store *s);
 
 /* settings(key, value) */

@@ -724,6 +724,8 @@ store_copy(struct store *from, struct store *to, struct arena *a,
 		db_rollback(from->w.d, NULL);
 	}
 	writer_unlock(from);
+	if (rc == 0)
+		rc = store_analyze(to, e);
 	if (rc == 0) {
 		*out = arena_alloc(a, sizeof(**out) * (size_t)(sc->n + 1));
 		for (int i = 0; i < sc->n; i++) {

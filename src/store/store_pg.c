@@ -237,6 +237,20 @@ pg_language_sync(struct store *s, struct error *e)
 	                 "");
 }
 
+int
+store_analyze(struct store *s, struct error *e)
+{
+	int rc;
+
+	if (store_engine(s) != DB_PG)
+		return 0;
+	writer_lock(s);
+	rc = db_exec(s->w.d, "ANALYZE", "gathering the planner's statistics",
+	             e);
+	writer_unlock(s);
+	return rc;
+}
+
 /* ---- the search index (store_search_pg.c's, in a transaction) ------ */
 
 int

@@ -565,14 +565,15 @@ read_transactions(void **state)
 	assert_int_equal(db_begin(d, DB_READ, &e), 0);
 	assert_int_equal(one_int(d, "SELECT count(*) FROM t", NULL), 1);
 	if (pg) {
-		assert_int_equal(one_int(d,
-		                         "SELECT CASE WHEN current_setting("
-		                         "'transaction_isolation') = "
-		                         "'repeatable read' AND current_setting("
-		                         "'transaction_read_only') = 'on' THEN 1 "
-		                         "ELSE 0 END",
-		                         NULL),
-		                 1);
+		assert_int_equal(
+			one_int(d,
+		                "SELECT CASE WHEN current_setting("
+		                "'transaction_isolation') = "
+		                "'repeatable read' AND current_setting("
+		                "'transaction_read_only') = 'on' THEN 1 "
+		                "ELSE 0 END",
+		                NULL),
+			1);
 		other = db_open(g->url, &e);
 		assert_non_null(other);
 		insert(other, "b", NULL);
