@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,10 +195,20 @@ void
 site_modes_check(const struct conf *c)
 {
 	static const char *const suffix[] = {"", "-wal", "-shm"};
-	char path[sizeof(c->db) + 8];
+	char path[sizeof(c->db) + 8], conf[PATH_MAX];
 
 	mode_warn("the site folder ", c->site, S_IRWXG | S_IRWXO,
-	          "chmod 700 it: it holds the database");
+	          conf_db_is_pg(c) ? "chmod 700 it: it holds gazette.conf, "
+	                             "whose db = may carry the database's "
+	                             "password"
+	                           : "chmod 700 it: it holds the database");
+	/* gazette.conf holds a secret when it names a PostgreSQL database
+	 * (a URL may carry a password) or the /metrics token. */
+	snprintf(conf, sizeof(conf), "%s/gazette.conf", c->site);
+	if (conf_db_is_pg(c) || c->metrics_token[0] != '\0')
+		mode_warn("", conf, S_IRGRP | S_IROTH,
+		          "chmod 600 it: it holds the database's address "
+		          "(with any password in it) or the /metrics token");
 	if (conf_db_is_pg(c))
 		return; /* no database file here */
 	/* SQLite gives the -wal and -shm files the database's mode, so a

@@ -237,13 +237,17 @@ describe('file modes (issue 13, item 4)', () => {
     const old = await newSite();
     chmodSync(old.dir, 0o755);
     if (!ON_PG) chmodSync(path.join(old.dir, 'gazette.db'), 0o644);
+    // On PostgreSQL gazette.conf names the database, password and all.
+    else chmodSync(path.join(old.dir, 'gazette.conf'), 0o644);
     const s = await startServer(old.dir);
     extra.push(s);
     assert.equal((await get(`${s.url}/healthz`)).status, 200);
     const err = s.stderr();
     if (ON_PG) {
       assert.ok(!existsSync(path.join(old.dir, 'gazette.db')), 'no database file in the site folder');
-      assert.doesNotMatch(err, /readable by others/, 'no warning about a database file there is not');
+      assert.doesNotMatch(err, /gazette\.db\S* is readable by others/, 'no warning about a database file there is not');
+      assert.match(err, /gazette\.conf is readable by others \(mode 0644\); chmod 600 it: it holds the database's address/);
+      assert.match(err, /site folder .* is open to others \(mode 0755\); chmod 700 it: it holds gazette\.conf/);
     } else {
       assert.match(err, /gazette\.db is readable by others \(mode 0644\)/);
       assert.match(err, /gazette\.db-wal is readable by others \(mode 0644\)/, 'SQLite gives the WAL the database\'s mode');
@@ -252,7 +256,7 @@ describe('file modes (issue 13, item 4)', () => {
     // Fixed as the warning says, the next start is quiet.
     await s.stop();
     chmodSync(old.dir, 0o700);
-    for (const f of ['gazette.db', 'gazette.db-wal', 'gazette.db-shm']) {
+    for (const f of ['gazette.db', 'gazette.db-wal', 'gazette.db-shm', 'gazette.conf']) {
       if (existsSync(path.join(old.dir, f))) chmodSync(path.join(old.dir, f), 0o600);
     }
     const quiet = await startServer(old.dir);

@@ -188,7 +188,7 @@ export async function newSite({ demo = false, demoArgs = [], initArgs = [], env,
   if (ON_PG) {
     const url = await pgDatabase();
     pgSites.set(path.resolve(dir), url);
-    await fs.writeFile(path.join(dir, 'gazette.conf'), `db = ${url}\n`);
+    await fs.writeFile(path.join(dir, 'gazette.conf'), `db = ${url}\n`, { mode: 0o600 });
   }
   const args = demo ? ['demo', '--site', dir, ...demoArgs] : ['init', '--site', dir, ...initArgs];
   const result = await run(args, { env, timeout });
