@@ -17,6 +17,7 @@
 #include "store/posts.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "mem_store.h"
 #include "util/banned.h"
 
 #define T0 INT64_C(1651017600) /* 2022-04-27T00:00:00Z */
@@ -25,7 +26,7 @@ static int
 setup(void **state)
 {
 	struct error e;
-	struct store *s = store_open(":memory:", 1, &e);
+	struct store *s = mem_store_open(&e);
 
 	if (s == NULL) {
 		print_error("store_open: %s\n", e.msg);
@@ -38,7 +39,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	store_close(*state);
+	mem_store_close(*state);
 	return 0;
 }
 

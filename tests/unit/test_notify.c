@@ -33,6 +33,7 @@
 #include "util/error.h"
 #include "util/limits.h"
 #include "set_clock.h"
+#include "mem_store.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -82,7 +83,7 @@ setup(void **state)
 
 	if (sodium_init() < 0)
 		return -1;
-	f->st = store_open(":memory:", 1, &e);
+	f->st = mem_store_open(&e);
 	if (f->st == NULL) {
 		print_error("store_open: %s\n", e.msg);
 		free(f);
@@ -112,7 +113,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	notify_free(f->n);
-	store_close(f->st);
+	mem_store_close(f->st);
 	free(f);
 	real_clock();
 	return 0;

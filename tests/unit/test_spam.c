@@ -21,6 +21,7 @@
 #include "store/spam.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "mem_store.h"
 #include "util/banned.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -38,7 +39,7 @@ setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct error e;
 
-	f->st = store_open(":memory:", 1, &e);
+	f->st = mem_store_open(&e);
 	if (f->st == NULL) {
 		print_error("store_open: %s\n", e.msg);
 		free(f);
@@ -55,7 +56,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	spam_free(f->sp);
-	store_close(f->st);
+	mem_store_close(f->st);
 	free(f);
 	return 0;
 }

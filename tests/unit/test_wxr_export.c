@@ -25,6 +25,7 @@
 #include "store/posts.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "mem_store.h"
 #include "util/banned.h"
 
 /* The text of the first element named name in the document xml. */
@@ -168,7 +169,7 @@ static void
 ids_and_round_trip(void **state)
 {
 	struct error e;
-	struct store *a = store_open(":memory:", 1, &e), *b;
+	struct store *a = mem_store_open(&e), *b;
 	struct post p = {0};
 	char *xml, *again;
 	size_t n, n2;
@@ -201,7 +202,7 @@ ids_and_round_trip(void **state)
 
 	/* into a second store: the same rows, and an export equal to the
 	 * first but for the markdown post's placement */
-	b = store_open(":memory:", 1, &e);
+	b = mem_store_open(&e);
 	assert_non_null(b);
 	{
 		char *z = malloc(n + 1);
@@ -230,8 +231,8 @@ ids_and_round_trip(void **state)
 	assert_int_equal(n2, n);
 	free(again);
 	free(xml);
-	store_close(b);
-	store_close(a);
+	mem_store_close(b);
+	mem_store_close(a);
 }
 
 /* A native post whose id an imported post holds as its legacy id moves
@@ -240,7 +241,7 @@ static void
 clashing_ids_move(void **state)
 {
 	struct error e;
-	struct store *s = store_open(":memory:", 1, &e);
+	struct store *s = mem_store_open(&e);
 	struct post p = {0};
 	char *xml;
 	size_t n;
@@ -267,7 +268,7 @@ clashing_ids_move(void **state)
 	assert_non_null(strstr(xml, "<wp:post_id>5</wp:post_id>"));
 	assert_null(strstr(xml, "<wp:post_id>3</wp:post_id>"));
 	free(xml);
-	store_close(s);
+	mem_store_close(s);
 }
 
 int
