@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "fetch.h"
+#include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/netaddr.h"
 #include "../util/num.h"
@@ -234,9 +235,9 @@ on_header(char *line, size_t size, size_t nmemb, void *arg)
 	           r->cache_seconds == -1) {
 		v = dup_value(line + vo, n - vo);
 		when = curl_getdate(v, NULL);
-		r->cache_seconds = when == -1          ? 0
-		                   : when < time(NULL) ? 0
-		                                       : when - time(NULL);
+		r->cache_seconds = when == -1            ? 0
+		                   : when < clock_wall() ? 0
+		                                         : when - clock_wall();
 		free(v);
 	} else if (header_is(line, n, "Retry-After", &vo)) {
 		int64_t s;
@@ -247,7 +248,7 @@ on_header(char *line, size_t size, size_t nmemb, void *arg)
 			r->retry_after = s;
 		else if ((when = curl_getdate(v, NULL)) != -1)
 			r->retry_after =
-				when > time(NULL) ? when - time(NULL) : 0;
+				when > clock_wall() ? when - clock_wall() : 0;
 		free(v);
 	}
 	return n;

@@ -14,6 +14,11 @@
 /* Read GAZETTE_NOW; -1 if it is set but not a number. */
 int clock_init(struct error *e);
 int64_t clock_now(void);
+/* The system's own seconds, never moved by GAZETTE_NOW, read from
+ * CLOCK_REALTIME (not time()'s coarse copy, which lags it by up to a
+ * tick): for durations against dates another process just wrote, such as
+ * a feed server's Expires (feed/fetch.c). */
+int64_t clock_wall(void);
 
 /* Parse ISO 8601 "YYYY-MM-DD[(T| )HH:MM[:SS][Z|(+|-)HH[:]MM]]"; UTC unless
  * an offset is given.  0 or -1. */
