@@ -57,6 +57,7 @@ struct pg_stmt {
 	char name[24];
 	char *sql;      /* with $1..$N */
 	unsigned epoch; /* the session it is prepared on; 0: none */
+	int replan;     /* sql begins with DB_REPLAN: sent whole each run */
 	const char **values;
 	int *lengths, *formats;
 	char (*num)[32]; /* integers and doubles as text */
@@ -442,6 +443,7 @@ pg_prepare(struct db *db, const char *sql, struct error *e)
 	s->base.db = db;
 	s->base.nparams = n;
 	s->sql = rewritten;
+	s->replan = strncmp(sql, DB_REPLAN, sizeof(DB_REPLAN) - 1) == 0;
 	snprintf(s->name, sizeof(s->name), "g%u", ++d->next_name);
 	/* calloc(0) may be NULL; one slot more keeps the arrays real. */
 	s->values = xcalloc((size_t)n + 1, sizeof(*s->values));
@@ -561,7 +563,7 @@ pg_reset(struct db_stmt *st)
 static int
 send_stmt(struct pg_db *d, struct pg_stmt *s)
 {
-	if (strncmp(s->sql, DB_REPLAN, sizeof(DB_REPLAN) - 1) == 0)
+	if (s->replan)
 		return PQsendQueryParams(d->conn, s->sql, s->base.nparams, NULL,
 		                         s->values, s->lengths, s->formats, 0);
 	return PQsendQueryPrepared(d->conn, s->name, s->base.nparams, s->values,
@@ -636,7 +638,7 @@ pg_step(struct db_stmt *st, const char *what, struct error *e)
 		return -1;
 	if (d->begin_pending)
 		s->res = pipeline_first(d, s);
-	else if (strncmp(s->sql, DB_REPLAN, sizeof(DB_REPLAN) - 1) == 0)
+	else if (s->replan)
 		s->res = PQexecParams(d->conn, s->sql, st->nparams, NULL,
 		                      s->values, s->lengths, s->formats, 0);
 	else

@@ -142,7 +142,6 @@ int conn_open(struct conn *c, const char *path, int flags, struct error *e);
 int pg_conn_open(struct conn *c, const char *url, struct error *e);
 int pg_store_open(struct store *s, int create, struct error *e);
 int pg_schema_version(struct store *s, int64_t *have, struct error *e);
-int pg_language_sync(struct store *s, struct error *e);
 /* store_sqlite.c: a migration file's number ("005-search.sql": 5), and
  * the newest of files (embed_sql or embed_sql_pg); versions are below
  * MIGRATION_VERSIONS (three digits). */

@@ -218,25 +218,6 @@ pg_schema_version(struct store *s, int64_t *have, struct error *e)
 	return rc;
 }
 
-/*
- * The search index's rows follow the language setting (decision 094):
- * each row's lang is the setting's, and its document, a generated column,
- * is made again with it.  The setting's write runs this in its own
- * transaction, so on PostgreSQL the index cannot disagree with the
- * setting after a commit, and opening a store (which on SQLite looks for
- * a change made by an older binary, decision 088) has nothing to do.
- */
-static const char SQL_LANGUAGE_SYNC[] =
-	"UPDATE posts_fts SET lang = gazette_search_language() "
-	"WHERE lang <> gazette_search_language()";
-
-int
-pg_language_sync(struct store *s, struct error *e)
-{
-	return write_one(s, SQL_LANGUAGE_SYNC, "search index language", NULL, e,
-	                 "");
-}
-
 int
 store_analyze(struct store *s, struct error *e)
 {
@@ -266,6 +247,15 @@ store_search_reindex_pg(struct store *s, int64_t *n, struct error *e)
 	return store_commit(s, e);
 }
 
+/*
+ * The search index's rows follow the language setting (decision 094):
+ * each row's lang is the setting's, and its document, a generated column,
+ * is made again with it.  The setting's write runs this in its own
+ * transaction (store_setting_set), so on PostgreSQL the index cannot
+ * disagree with the setting after a commit, and opening a store (which on
+ * SQLite looks for a change made by an older binary, decision 088) has
+ * nothing to do.
+ */
 int
 search_language_sync_pg(struct store *s, struct error *e)
 {

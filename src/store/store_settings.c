@@ -34,17 +34,6 @@ const struct store_stmt settings_reader_stmts[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-/* The search index follows the language (decision 088): on SQLite made
- * again in the language's tokenizer; on PostgreSQL each row's lang, which
- * its document is made from (decision 094). */
-static int
-language_sync(struct store *s, struct error *e)
-{
-	if (store_engine(s) == DB_PG)
-		return pg_language_sync(s, e);
-	return search_language_sync(s, e);
-}
-
 int
 store_setting_set(struct store *s, const char *key, const char *value,
                   struct error *e)
@@ -58,7 +47,7 @@ store_setting_set(struct store *s, const char *key, const char *value,
 		return -1;
 	if (write_one(s, SQL_SETTING_SET, "setting", NULL, e, "ss", key,
 	              value) == -1 ||
-	    language_sync(s, e) == -1) {
+	    search_language_sync(s, e) == -1) {
 		store_rollback(s);
 		return -1;
 	}
@@ -275,7 +264,7 @@ store_setting_delete(struct store *s, const char *key, struct error *e)
 		return -1;
 	if (write_one(s, SQL_SETTING_DELETE, "forgetting setting", NULL, e, "s",
 	              key) == -1 ||
-	    language_sync(s, e) == -1) {
+	    search_language_sync(s, e) == -1) {
 		store_rollback(s);
 		return -1;
 	}

@@ -321,7 +321,8 @@ store_open(const char *path, int create, struct error *e)
 	if (store_url_is_pg(path)) {
 		/* store_pg.c: its connections and migrations.  The search
 		 * index follows the language as the setting is written
-		 * (pg_language_sync), so there is nothing to look at here. */
+		 * (search_language_sync_pg), so there is nothing to look at
+		 * here. */
 		if (pg_store_open(s, create, e) == -1 ||
 		    settings_first(s, e) == -1) {
 			store_close(s);

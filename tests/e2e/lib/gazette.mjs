@@ -112,9 +112,9 @@ export function parseCredentials(stdout) {
 // keep their database on PostgreSQL — a throw-away cluster of this test
 // file's own (tests/e2e/lib/pg.mjs), a new database per site, named by
 // `db =` in the site's gazette.conf, and --db on every command and server
-// on its folder — so the same tests run on both engines.  A test that
-// reads the SQLite file itself keeps to SQLite: make e2e-pg runs the
-// files that do not.
+// on its folder — so the same tests run on both engines.  Tests read and
+// write a site's database through siteSql(); a subtest of what one engine
+// alone has says so in its skip on the other.
 export const ON_PG = process.env.GAZETTE_E2E_DB === 'pg';
 let pgCluster;
 let pgDatabases = 0;
