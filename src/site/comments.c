@@ -127,6 +127,19 @@ by_activity(struct site *s, const struct post *p)
 	       site_section_kind(s, p->section_slug) == SECTION_DISCUSSION;
 }
 
+void
+comments_reads(struct site *s, const struct post *p, int64_t page,
+               struct post_reads *r)
+{
+	/* Most posts have no approved comment: the row read with the post
+	 * (in the same read transaction) says so, and nothing is read. */
+	if (p->comment_count == 0)
+		return;
+	r->by_activity = by_activity(s, p);
+	r->threads = LIM_COMMENT_THREADS;
+	r->offset = (int)((page - 1) * LIM_COMMENT_THREADS);
+}
+
 int
 comments_model(struct site *s, struct req *r, struct tval *pm,
                const struct post *p, int64_t page)
@@ -140,18 +153,16 @@ comments_model(struct site *s, struct req *r, struct tval *pm,
 	const char *permalink = site_permalink(a, p);
 	const char *reply = req_query(r, "replytocom");
 	int64_t parent = 0;
+	struct post_reads want = {0};
 
-	/* Most posts have no approved comment: the row read with the post
-	 * (in the same read transaction) says so, and nothing is read. */
-	if (p->comment_count == 0) {
+	comments_reads(s, p, page, &want);
+	if (want.threads == 0) {
 		cs = NULL;
 		n = 0;
 		roots = 0;
-	} else if (store_comment_threads(s->store, a, p->id, by_activity(s, p),
-	                                 LIM_COMMENT_THREADS,
-	                                 (int)((page - 1) *
-	                                       LIM_COMMENT_THREADS),
-	                                 &cs, &n, &roots, &e) == -1) {
+	} else if (store_comment_threads(s->store, a, p->id, want.by_activity,
+	                                 want.threads, want.offset, &cs, &n,
+	                                 &roots, &e) == -1) {
 		log_error("comments of %lld: %s", (long long)p->id, e.msg);
 		return -1;
 	}

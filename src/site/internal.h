@@ -184,6 +184,10 @@ const char *site_scope_path(struct arena *a, const char *prefix,
  * with no such page. */
 int comments_model(struct site *s, struct req *r, struct tval *pm,
                    const struct post *p, int64_t page);
+/* What comments_model() reads of p's threads for page, into r's
+ * by_activity, threads and offset (none: threads stays 0). */
+void comments_reads(struct site *s, const struct post *p, int64_t page,
+                    struct post_reads *r);
 void comment_form_post(void *ctx, struct req *r, struct resp *rs);
 /* submit.c: guest submissions */
 void submit_get(void *ctx, struct req *r, struct resp *rs);

@@ -140,7 +140,16 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	int has_prev, has_next, locked;
 	const char *permalink = site_permalink(a, p), *here, *given;
 	struct error e;
+	int64_t now = clock_now();
+	/* What the page reads below, sent at once (decision 101): its
+	 * video, neighbours and, unless a password hides them, threads. */
+	struct post_reads ahead = {.video = p->type == POST_POST,
+	                           .neighbors = p->type == POST_POST,
+	                           .now = now};
 
+	if (p->type != POST_PAGE && !p->protected_)
+		comments_reads(s, p, comment_page, &ahead);
+	store_post_reads_send(s->store, p, &ahead);
 	p->views_total = views_total(s->views, p->id, p->views_total);
 	/* A comment on this post drops the cached page; one on another
 	 * post does not. */
@@ -159,8 +168,8 @@ item_render(struct site *s, struct req *r, struct resp *rs, struct post *p,
 	locked = protect(s, r, rs, p, pm, here, &given);
 	tags_model(a, pm, p);
 	if (p->type == POST_POST &&
-	    store_post_neighbors(s->store, a, p, clock_now(), &prev, &has_prev,
-	                         &next, &has_next, &e) == 0) {
+	    store_post_neighbors(s->store, a, p, now, &prev, &has_prev, &next,
+	                         &has_next, &e) == 0) {
 		if (has_prev)
 			tval_set(a, pm, "prev", neighbor_model(s, a, &prev));
 		if (has_next)

@@ -200,6 +200,18 @@ db_step(struct db_stmt *st, const char *what, struct error *e)
 	return st->db->ops->step(st, what, e);
 }
 
+int
+db_send(struct db_stmt *st, struct error *e)
+{
+	return st->db->ops->send != NULL ? st->db->ops->send(st, e) : 0;
+}
+
+unsigned long
+db_round_trips(const struct db *d)
+{
+	return d->ops->round_trips != NULL ? d->ops->round_trips(d) : 0;
+}
+
 void
 db_reset(struct db_stmt *st)
 {

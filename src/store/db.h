@@ -110,6 +110,24 @@ void db_clear_bindings(struct db_stmt *st);
  * the next statement prepares itself on the new session.
  */
 int db_step(struct db_stmt *st, const char *what, struct error *e);
+/*
+ * Run a bound statement ahead, inside a transaction, its answer read by
+ * its next db_step (decision 101): on PostgreSQL the statements sent
+ * this way go in one pipeline and their answers come in one round trip,
+ * when the first of them is stepped (or anything else runs on the
+ * connection).  A page whose reads all depend on one row sends them
+ * together, and the code that reads each of them binds and steps it as
+ * it always did: the answer is used when the statement is bound to the
+ * same values again, else it is dropped and the statement runs then.
+ * Outside a transaction, or past DB_AHEAD_MAX waiting, or on SQLite,
+ * nothing is sent and the step runs it.  The answers go when the
+ * transaction ends.  0, or -1 with e when the connection was lost.
+ */
+#define DB_AHEAD_MAX 16
+int db_send(struct db_stmt *st, struct error *e);
+/* How many times d has waited for its server's answer (PostgreSQL's
+ * round trips; 0 on SQLite): a gauge of what pipelining saves. */
+unsigned long db_round_trips(const struct db *d);
 /* Ready to run again, bindings kept. */
 void db_reset(struct db_stmt *st);
 /* Rows the statement changed (INSERT, UPDATE, DELETE), once stepped to

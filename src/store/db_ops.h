@@ -36,6 +36,9 @@ struct db_ops {
 	void (*bind_blob)(struct db_stmt *st, int i, const void *p, size_t n);
 	void (*bind_null)(struct db_stmt *st, int i);
 	int (*step)(struct db_stmt *st, const char *what, struct error *e);
+	/* db_send and db_round_trips (NULL on SQLite: nothing to send). */
+	int (*send)(struct db_stmt *st, struct error *e);
+	unsigned long (*round_trips)(const struct db *d);
 	void (*reset)(struct db_stmt *st);
 	int (*column_count)(const struct db_stmt *st);
 	int (*column_is_null)(struct db_stmt *st, int i);

@@ -35,44 +35,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "db_ops.h"
+#include "db_pg.h"
 #include "../util/alloc.h"
 #include "../util/banned.h"
 
 #define BYTEA_OID 17 /* pg_type.oid of bytea (catalog/pg_type_d.h) */
-
-struct pg_db {
-	struct db base;
-	PGconn *conn;
-	unsigned epoch;     /* sessions so far: PQreset moves it */
-	unsigned next_name; /* statements prepared: their names */
-	int64_t changes;    /* db_total_changes() */
-	int ended;          /* the server said it ends the session */
-	int begin_pending;  /* a read transaction's BEGIN, not sent yet */
-	char listen[64];    /* db_listen()'s channel; "" none */
-};
-
-struct pg_stmt {
-	struct db_stmt base;
-	char name[24];
-	char *sql;      /* with $1..$N */
-	unsigned epoch; /* the session it is prepared on; 0: none */
-	int replan;     /* sql begins with DB_REPLAN: sent whole each run */
-	const char **values;
-	int *lengths, *formats;
-	char (*num)[32]; /* integers and doubles as text */
-	char **owned;    /* text bound with a length, copied to end in NUL */
-	PGresult *res;   /* after the first step */
-	int row, nrows, ended;
-	unsigned char **blobs; /* bytea columns of this row, decoded */
-	size_t *blob_len;
-};
-
-static struct pg_db *
-pdb(struct db *d)
-{
-	return (struct pg_db *)d;
-}
 
 /* libpq's message, its first line only (what follows is advice such as
  * "This probably means the server terminated abnormally"), without the
@@ -93,7 +60,7 @@ conn_msg(PGconn *c, char *buf, size_t n)
  * What the server says outside a statement's answer: notices (a DROP
  * TABLE IF EXISTS of nothing) are not for gazette's log; a FATAL one is
  * the server ending the session while it sat idle (pg_terminate_backend,
- * a shutdown), which alive() acts on before the next statement.
+ * a shutdown), which pg_alive() acts on before the next statement.
  */
 static void
 notice(void *arg, const PGresult *res)
@@ -132,9 +99,11 @@ session_setup(PGconn *conn)
 
 /* The session is gone: make it again (statements prepare themselves
  * again as they are next used).  0 when a new one is up. */
+
 static int
 reconnect(struct pg_db *d)
 {
+	pg_ahead_forget(d);
 	PQreset(d->conn);
 	d->base.in_txn = 0;
 	d->ended = 0;
@@ -152,7 +121,7 @@ reconnect(struct pg_db *d)
  * already exists").  A connection found lost is made again.
  */
 static int
-fail(struct pg_db *d, PGresult *res, const char *what, struct error *e)
+pg_fail(struct pg_db *d, PGresult *res, const char *what, struct error *e)
 {
 	const char *state =
 		res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -221,8 +190,8 @@ lost(struct pg_db *d)
  * transaction was open on it; inside one, the transaction is lost, and
  * so is the statement (ERR_IO).
  */
-static int
-alive(struct pg_db *d, const char *what, struct error *e)
+int
+pg_alive(struct pg_db *d, const char *what, struct error *e)
 {
 	char buf[256];
 	int in_txn = d->base.in_txn;
@@ -314,21 +283,20 @@ pg_exec(struct db *db, const char *sql, const char *what, struct error *e)
 	int rc = 0;
 
 	what = db_what(buf, sizeof(buf), what, sql);
-	if (alive(d, what, e) == -1 ||
+	pg_settle(d);
+	if (pg_alive(d, what, e) == -1 ||
 	    (d->begin_pending && begin_now(d, what, e) == -1))
 		return -1;
+	d->trips++;
 	res = PQexec(d->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)
-		rc = fail(d, res, what, e);
+		rc = pg_fail(d, res, what, e);
 	else
 		d->changes += cmd_changes(res);
 	PQclear(res);
 	return rc;
 }
-
-static const char SQL_BEGIN_READ[] =
-	"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
 /* A BEGIN left pending (pg_txn) sent now, on its own. */
 static int
@@ -338,9 +306,10 @@ begin_now(struct pg_db *d, const char *what, struct error *e)
 	int rc = 0;
 
 	d->begin_pending = 0;
+	d->trips++;
 	res = PQexec(d->conn, SQL_BEGIN_READ);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = fail(d, res, what, e);
+		rc = pg_fail(d, res, what, e);
 	PQclear(res);
 	return rc;
 }
@@ -363,8 +332,11 @@ pg_txn(struct db *db, enum db_txn_sql which, const char *what, struct error *e)
 	};
 	struct pg_db *d = pdb(db);
 
+	/* What was read ahead belongs to the transaction that ends (or to
+	 * none, before a BEGIN). */
+	pg_ahead_end(d);
 	if (which == TXN_BEGIN_READ) {
-		if (alive(d, what, e) == -1)
+		if (pg_alive(d, what, e) == -1)
 			return -1;
 		d->begin_pending = 1;
 		return 0;
@@ -384,15 +356,18 @@ pg_total_changes(struct db *d)
 }
 
 /* Prepare s on the current session. */
-static int
-prepare_now(struct pg_stmt *s, const char *what, struct error *e)
+int
+pg_prepare_now(struct pg_stmt *s, const char *what, struct error *e)
 {
 	struct pg_db *d = pdb(s->base.db);
-	PGresult *res = PQprepare(d->conn, s->name, s->sql, 0, NULL);
+	PGresult *res;
 	int rc = 0;
 
+	pg_settle(d);
+	d->trips++;
+	res = PQprepare(d->conn, s->name, s->sql, 0, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = fail(d, res, what, e);
+		rc = pg_fail(d, res, what, e);
 	else
 		s->epoch = d->epoch;
 	PQclear(res);
@@ -408,8 +383,13 @@ pg_finalize(struct db_stmt *st)
 	struct pg_db *d = pdb(st->db);
 	char sql[48];
 
+	if (s->ahead != 0) {
+		pg_settle(d);
+		pg_ahead_take(d, s, NULL);
+	}
 	/* Free the server's copy while the session lasts; a lost one took
 	 * it along. */
+	pg_settle(d);
 	if (s->epoch == d->epoch && PQstatus(d->conn) == CONNECTION_OK) {
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
 		PQclear(PQexec(d->conn, sql));
@@ -451,7 +431,7 @@ pg_prepare(struct db *db, const char *sql, struct error *e)
 	s->formats = xcalloc((size_t)n + 1, sizeof(*s->formats));
 	s->num = xcalloc((size_t)n + 1, sizeof(*s->num));
 	s->owned = xcalloc((size_t)n + 1, sizeof(*s->owned));
-	if (alive(d, what, e) == -1 || prepare_now(s, what, e) == -1) {
+	if (pg_alive(d, what, e) == -1 || pg_prepare_now(s, what, e) == -1) {
 		s->epoch = 0;
 		pg_finalize(&s->base);
 		return NULL;
@@ -559,63 +539,6 @@ pg_reset(struct db_stmt *st)
 	st->changes = 0;
 }
 
-/* s run: with its SQL planned for these values (DB_REPLAN) or by name. */
-static int
-send_stmt(struct pg_db *d, struct pg_stmt *s)
-{
-	if (s->replan)
-		return PQsendQueryParams(d->conn, s->sql, s->base.nparams, NULL,
-		                         s->values, s->lengths, s->formats, 0);
-	return PQsendQueryPrepared(d->conn, s->name, s->base.nparams, s->values,
-	                           s->lengths, s->formats, 0);
-}
-
-/* The rest of one query's results in pipeline mode, up to its NULL. */
-static void
-drain(PGconn *conn)
-{
-	PGresult *r;
-
-	while ((r = PQgetResult(conn)) != NULL)
-		PQclear(r);
-}
-
-/*
- * The pending BEGIN and s's first run in one round trip, in libpq's
- * pipeline mode: both sent, one sync, then their results in order.  s's
- * result, or the BEGIN's failure (s then did not run), or NULL when the
- * connection failed (the caller's fail() says so and connects again).
- */
-static PGresult *
-pipeline_first(struct pg_db *d, struct pg_stmt *s)
-{
-	PGconn *conn = d->conn;
-	PGresult *begin = NULL, *res = NULL, *sync;
-
-	d->begin_pending = 0;
-	if (PQenterPipelineMode(conn) == 0)
-		return NULL;
-	if (PQsendQueryParams(conn, SQL_BEGIN_READ, 0, NULL, NULL, NULL, NULL,
-	                      0) != 0 &&
-	    send_stmt(d, s) != 0 && PQpipelineSync(conn) != 0) {
-		begin = PQgetResult(conn);
-		if (begin != NULL)
-			drain(conn);
-		res = PQgetResult(conn);
-		if (res != NULL)
-			drain(conn);
-		sync = PQgetResult(conn);
-		PQclear(sync);
-	}
-	PQexitPipelineMode(conn);
-	if (begin != NULL && PQresultStatus(begin) != PGRES_COMMAND_OK) {
-		PQclear(res);
-		return begin;
-	}
-	PQclear(begin);
-	return res;
-}
-
 static int
 pg_step(struct db_stmt *st, const char *what, struct error *e)
 {
@@ -632,21 +555,47 @@ pg_step(struct db_stmt *st, const char *what, struct error *e)
 		goto row;
 	}
 	what = db_what(buf, sizeof(buf), what, s->sql);
-	if (alive(d, what, e) == -1)
+	if (s->ahead != 0) {
+		/* Sent ahead: its answer, if it was sent with these values. */
+		if (s->ahead == 1)
+			pg_settle(d);
+		if (pg_key_same(s)) {
+			pg_ahead_take(d, s, &s->res);
+			if (s->res == NULL)
+				return pg_fail(d, NULL, what, e);
+			goto answer;
+		}
+		pg_ahead_take(d, s, NULL);
+	}
+	pg_settle(d);
+	if (pg_alive(d, what, e) == -1)
 		return -1;
-	if (s->epoch != d->epoch && prepare_now(s, what, e) == -1)
+	if (s->epoch != d->epoch && pg_prepare_now(s, what, e) == -1)
 		return -1;
 	if (d->begin_pending)
-		s->res = pipeline_first(d, s);
-	else if (s->replan)
-		s->res = PQexecParams(d->conn, s->sql, st->nparams, NULL,
-		                      s->values, s->lengths, s->formats, 0);
-	else
-		s->res = PQexecPrepared(d->conn, s->name, st->nparams,
-		                        s->values, s->lengths, s->formats, 0);
+		s->res = pg_pipeline_first(d, s);
+	else {
+		d->trips++;
+		s->res = s->replan ? PQexecParams(d->conn, s->sql, st->nparams,
+		                                  NULL, s->values, s->lengths,
+		                                  s->formats, 0)
+		                   : PQexecPrepared(d->conn, s->name,
+		                                    st->nparams, s->values,
+		                                    s->lengths, s->formats, 0);
+	}
+answer:
 	status = PQresultStatus(s->res);
+	if (status == PGRES_PIPELINE_ABORTED) {
+		error_set(e, ERR_IO,
+		          "%s: not run: a statement sent before it in the same "
+		          "round trip failed",
+		          what);
+		PQclear(s->res);
+		s->res = NULL;
+		return -1;
+	}
 	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-		fail(d, s->res, what, e);
+		pg_fail(d, s->res, what, e);
 		PQclear(s->res);
 		s->res = NULL;
 		return -1;
@@ -869,6 +818,8 @@ const struct db_ops db_pg_ops = {
 	.bind_blob = pg_bind_blob,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
+	.send = pg_send,
+	.round_trips = pg_round_trips,
 	.reset = pg_reset,
 	.column_count = pg_column_count,
 	.column_is_null = pg_column_is_null,

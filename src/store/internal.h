@@ -115,6 +115,18 @@ struct store {
 int order_neighbors(struct store *s, struct conn *c, int locked, int64_t at,
                     int64_t id, int64_t now, int64_t *prev, int64_t *next);
 void order_free(struct order *o);
+/* What a post's page reads, sent ahead on the page's read transaction
+ * (store_post_reads_send): each bound as the reader that steps it binds
+ * it (store_post_neighbors, store_video_get, store_comment_threads). */
+/* store_lists.c: the in-memory order's neighbours of p (store_order.c)
+ * and, when it names any, the statement that reads both, bound, in *st:
+ * 1; 0 when the order is not at hand; -1 with e. */
+int neighbors_stmt(struct store *s, struct conn *c, int locked,
+                   const struct post *p, int64_t now, int64_t ids[2],
+                   struct db_stmt **st, struct error *e);
+void video_send(struct conn *c, int64_t post_id);
+void threads_send(struct store *s, struct conn *c, int64_t post_id,
+                  int by_activity, int limit, int offset);
 /* store_conn.c: move the versions of posts ids[0..n) (a change of
  * this process, or one another node told of). */
 void changes_posts(struct store *s, const int64_t *ids, int n);

@@ -144,6 +144,23 @@ int store_post_set_status(struct store *s, int64_t id, enum post_status status,
 int store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
                          int64_t now, struct post *prev, int *has_prev,
                          struct post *next, int *has_next, struct error *e);
+/*
+ * What a post's page reads after its row, sent ahead together (decision
+ * 101): on PostgreSQL the answers come in one round trip instead of one
+ * each.  The page then reads them as ever, inside the same
+ * store_read_begin: its video (store_video_get), its neighbours
+ * (store_post_neighbors with now) and, threads > 0, a page of its
+ * threads (store_comment_threads with by_activity, threads and offset);
+ * a read made with other values than these runs on its own.  Nothing on
+ * SQLite (a read there costs no round trip) or outside a page's read.
+ */
+struct post_reads {
+	int video, neighbors;
+	int64_t now;
+	int by_activity, threads, offset;
+};
+void store_post_reads_send(struct store *s, const struct post *p,
+                           const struct post_reads *r);
 /* Months with published posts, newest first, with their counts. */
 int store_archive_months(struct store *s, struct arena *a, int64_t now,
                          struct archive_month **out, size_t *n,

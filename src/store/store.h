@@ -139,6 +139,10 @@ void store_read_begin(struct store *s);
 void store_read_end(struct store *s);
 /* Is the calling thread between store_read_begin() and _end()? */
 int store_reading(struct store *s);
+/* How many times the calling thread's reader has waited for its
+ * database so far (db_round_trips: PostgreSQL; 0 on SQLite): what a
+ * page's reads cost in round trips, for tests and benchmarks. */
+unsigned long store_round_trips(struct store *s);
 
 /* Forget a setting (its default applies again); 0 also when unset. */
 int store_setting_delete(struct store *s, const char *key, struct error *e);

@@ -466,6 +466,43 @@ comment_rows(struct db_stmt *st, struct arena *a, struct comment **out,
 	return step;
 }
 
+/* The statement of a page of threads, bound. */
+static struct db_stmt *
+threads_stmt(struct store *s, struct conn *c, int64_t post_id, int by_activity,
+             int limit, int offset, struct error *e)
+{
+	struct db_stmt *st =
+		conn_prep(c,
+	                  by_activity ? ENGINE_SQL(s, SQL_THREADS_ACTIVE)
+	                              : ENGINE_SQL(s, SQL_THREADS),
+	                  e);
+
+	if (st != NULL) {
+		db_bind_int64(st, 1, post_id);
+		db_bind_int64(st, 2, limit);
+		db_bind_int64(st, 3, offset);
+	}
+	return st;
+}
+
+void
+threads_send(struct store *s, struct conn *c, int64_t post_id, int by_activity,
+             int limit, int offset)
+{
+	struct error e;
+	/* bound as count_one() binds it */
+	struct db_stmt *st = conn_prep(c, SQL_ROOTS_COUNT, &e);
+
+	if (st != NULL) {
+		db_bind_int64(st, 1, post_id);
+		(void)db_send(st, &e);
+	}
+	if (limit > 0 && offset >= 0 &&
+	    (st = threads_stmt(s, c, post_id, by_activity, limit, offset,
+	                       &e)) != NULL)
+		(void)db_send(st, &e);
+}
+
 int
 store_comment_threads(struct store *s, struct arena *a, int64_t post_id,
                       int by_activity, int limit, int offset,
@@ -485,16 +522,9 @@ store_comment_threads(struct store *s, struct arena *a, int64_t post_id,
 	c = reader_get(s, &locked, e);
 	if (c == NULL)
 		return -1;
-	st = conn_prep(c,
-	               by_activity ? ENGINE_SQL(s, SQL_THREADS_ACTIVE)
-	                           : ENGINE_SQL(s, SQL_THREADS),
-	               e);
-	if (st != NULL) {
-		db_bind_int64(st, 1, post_id);
-		db_bind_int64(st, 2, limit);
-		db_bind_int64(st, 3, offset);
+	st = threads_stmt(s, c, post_id, by_activity, limit, offset, e);
+	if (st != NULL)
 		rc = comment_rows(st, a, out, n, e);
-	}
 	reader_put(s, locked);
 	return rc;
 }

@@ -547,6 +547,14 @@ store_reading(struct store *s)
 	return c != NULL && c->reading;
 }
 
+unsigned long
+store_round_trips(struct store *s)
+{
+	struct conn *c = s->memory ? NULL : pthread_getspecific(s->rkey);
+
+	return c != NULL ? db_round_trips(c->d) : 0;
+}
+
 void
 store_read_end(struct store *s)
 {

@@ -80,9 +80,11 @@ static const char SQL_POST_NEXT[] = /* tna */
 
 /* One neighbour the in-memory order named (store_order.c), by id: what
  * a link to it shows (store_post_neighbors). */
-static const char SQL_POST_LISTED_ID[] =
-	"SELECT slug, title, published_at FROM posts "
-	"WHERE id = ?1 AND type = 'post' AND status = 'published' "
+/* Both neighbours the in-memory order named, in one statement (an id
+ * of 0 is none). */
+static const char SQL_POST_LISTED_IDS[] =
+	"SELECT slug, title, published_at, id FROM posts "
+	"WHERE id IN (?1, ?2) AND type = 'post' AND status = 'published' "
 	"AND password = ''";
 
 /*
@@ -174,7 +176,7 @@ const struct store_stmt lists_reader_stmts[] = {
 	{"post_prev", SQL_POST_PREV, NULL, NULL},
 	{"post_next_same", SQL_POST_NEXT_SAME, NULL, NULL},
 	{"post_next", SQL_POST_NEXT, NULL, NULL},
-	{"post_listed_id", SQL_POST_LISTED_ID, NULL, NULL},
+	{"post_listed_ids", SQL_POST_LISTED_IDS, NULL, NULL},
 	{"list_counts", SQL_COUNTS, NULL, NULL},
 	{"list_held_all", SQL_HELD_ALL, NULL, SQL_HELD_ALL_PG},
 	{"list_held_range", SQL_HELD_RANGE, NULL, NULL},
@@ -261,51 +263,73 @@ maybe_post(struct db_stmt *st, struct arena *a, struct post *out, int *found,
 	return step == -1 ? -1 : 0;
 }
 
+/* Where p sorts among the listed posts.  A post not yet due (a preview)
+ * sorts after every listed one: as (now + 1, 0), whose previous is the
+ * newest listed post. */
+static void
+neighbor_place(const struct post *p, int64_t now, int64_t *at, int64_t *id)
+{
+	*at = p->published_at > now ? now + 1 : p->published_at;
+	*id = p->published_at > now ? 0 : p->id;
+}
+
+int
+neighbors_stmt(struct store *s, struct conn *c, int locked,
+               const struct post *p, int64_t now, int64_t ids[2],
+               struct db_stmt **st, struct error *e)
+{
+	int64_t at, id;
+
+	*st = NULL;
+	neighbor_place(p, now, &at, &id);
+	if (order_neighbors(s, c, locked, at, id, now, &ids[0], &ids[1]) == -1)
+		return 0;
+	if (ids[0] == 0 && ids[1] == 0)
+		return 1;
+	*st = conn_prep(c, SQL_POST_LISTED_IDS, e);
+	if (*st == NULL)
+		return -1;
+	db_bind_int64(*st, 1, ids[0]);
+	db_bind_int64(*st, 2, ids[1]);
+	return 1;
+}
+
 /*
  * The neighbours the in-memory order names (store_order.c), read by id:
- * 1 when read, 0 when the order is not at hand or names a post gone
- * since (then the probes read them), -1 on an error.
+ * 1 when read (or there are none), 0 when the order is not at hand or
+ * names a post gone since (then the probes read them), -1 on an error.
  */
 static int
 neighbors_by_order(struct store *s, struct conn *c, int locked, struct arena *a,
-                   int64_t at, int64_t id, int64_t now, struct post *outs[2],
+                   const struct post *p, int64_t now, struct post *outs[2],
                    int *found[2], struct error *e)
 {
 	int64_t ids[2];
-	int step;
+	struct db_stmt *st;
+	int step = neighbors_stmt(s, c, locked, p, now, ids, &st, e);
 
-	if (order_neighbors(s, c, locked, at, id, now, &ids[0], &ids[1]) == -1)
+	if (st == NULL)
+		return step;
+	while ((step = db_step(st, "post", e)) == 1) {
+		int i = db_column_int64(st, 3) == ids[0] ? 0 : 1;
+		struct post *q = outs[i];
+
+		memset(q, 0, sizeof(*q));
+		q->id = ids[i];
+		q->type = POST_POST;
+		q->status = POST_PUBLISHED;
+		q->slug = col_text(a, st, 0);
+		q->title = col_text(a, st, 1);
+		q->published_at = db_column_int64(st, 2);
+		q->updated_at = q->published_at;
+		*found[i] = 1;
+	}
+	stmt_done(st);
+	if (step == -1)
+		return -1;
+	if ((ids[0] != 0 && !*found[0]) || (ids[1] != 0 && !*found[1])) {
+		*found[0] = *found[1] = 0;
 		return 0;
-	for (int i = 0; i < 2; i++) {
-		struct db_stmt *st;
-
-		if (ids[i] == 0)
-			continue;
-		st = conn_prep(c, SQL_POST_LISTED_ID, e);
-		if (st == NULL)
-			return -1;
-		db_bind_int64(st, 1, ids[i]);
-		step = db_step(st, "post", e);
-		if (step == 1) {
-			struct post *q = outs[i];
-
-			memset(q, 0, sizeof(*q));
-			q->id = ids[i];
-			q->type = POST_POST;
-			q->status = POST_PUBLISHED;
-			q->slug = col_text(a, st, 0);
-			q->title = col_text(a, st, 1);
-			q->published_at = db_column_int64(st, 2);
-			q->updated_at = q->published_at;
-			*found[i] = 1;
-		}
-		stmt_done(st);
-		if (step == -1)
-			return -1;
-		if (!*found[i]) {
-			*found[0] = *found[1] = 0;
-			return 0;
-		}
 	}
 	return 1;
 }
@@ -325,22 +349,19 @@ store_post_neighbors(struct store *s, struct arena *a, const struct post *p,
 	struct conn *c = reader_get(s, &locked, e);
 	struct post *outs[2] = {prev, next};
 	int *found[2] = {has_prev, has_next};
-	/* A post not yet due (a preview) sorts after every listed one:
-	 * as (now + 1, 0), whose previous is the newest listed post. */
 	struct args v = {
 		.type = post_type_names[p->type],
 		.now = now,
-		.at = p->published_at > now ? now + 1 : p->published_at,
-		.id = p->published_at > now ? 0 : p->id,
 	};
 	int by_order;
 
+	neighbor_place(p, now, &v.at, &v.id);
 	*has_prev = *has_next = 0;
 	if (c == NULL)
 		return -1;
 	by_order = p->type == POST_POST
-	                   ? neighbors_by_order(s, c, locked, a, v.at, v.id,
-	                                        now, outs, found, e)
+	                   ? neighbors_by_order(s, c, locked, a, p, now, outs,
+	                                        found, e)
 	                   : 0;
 	if (by_order != 0) {
 		rc = by_order == 1 ? 0 : -1;

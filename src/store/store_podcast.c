@@ -191,6 +191,18 @@ store_video_get(struct store *s, struct arena *a, int64_t post_id,
 	return rc == -1 ? -1 : 0;
 }
 
+void
+video_send(struct conn *c, int64_t post_id)
+{
+	struct error e;
+	struct db_stmt *st = conn_prep(c, SQL_VIDEO_GET, &e);
+
+	if (st != NULL) {
+		db_bind_int64(st, 1, post_id); /* as store_video_get */
+		(void)db_send(st, &e);
+	}
+}
+
 int
 store_video_put(struct store *s, int64_t post_id, const struct video *v,
                 struct error *e)

@@ -915,3 +915,32 @@ store_post_protected(struct store *s, struct arena *a, int64_t id,
 	rd_close(&q);
 	return rc == -1 ? -1 : 0;
 }
+
+/* ---- what a post's page reads, sent ahead (decision 101) --------------- */
+
+void
+store_post_reads_send(struct store *s, const struct post *p,
+                      const struct post_reads *r)
+{
+	struct error e;
+	struct db_stmt *st;
+	int64_t ids[2];
+	int locked;
+	struct conn *c;
+
+	if (store_engine(s) != DB_PG || !store_reading(s))
+		return;
+	c = reader_get(s, &locked, &e);
+	if (c == NULL)
+		return;
+	if (r->video)
+		video_send(c, p->id);
+	if (r->neighbors && p->type == POST_POST &&
+	    neighbors_stmt(s, c, locked, p, r->now, ids, &st, &e) == 1 &&
+	    st != NULL)
+		(void)db_send(st, &e);
+	if (r->threads > 0)
+		threads_send(s, c, p->id, r->by_activity, r->threads,
+		             r->offset);
+	reader_put(s, locked);
+}

@@ -598,6 +598,163 @@ read_transactions(void **state)
 	assert_int_equal(db_commit(d, &e), 0);
 }
 
+static int64_t backend_pid(struct db *d);
+static void terminate(int64_t pid);
+
+/*
+ * Statements sent ahead (db_send, decision 101): each step gets its own
+ * answer in whatever order they are read, read in the transaction's
+ * snapshot; one bound to other values meanwhile runs again with them;
+ * a failure is the failing statement's.  On PostgreSQL the BEGIN and
+ * every statement sent are one round trip.
+ */
+static void
+sent_ahead(void **state)
+{
+	struct eng *g = *state;
+	struct db *d = engine(state);
+	int pg = db_engine(d) == DB_PG;
+	struct db_stmt *a, *b, *c, *f, *many[DB_AHEAD_MAX + 2];
+	struct error e;
+	struct db *other;
+	unsigned long trips;
+	int64_t pid;
+
+	insert(d, "a", "x");
+	insert(d, "b", "y");
+	insert(d, "c", "y");
+	a = prep(d, "SELECT count(*) FROM t WHERE s = ?");
+	b = prep(d, "SELECT k FROM t WHERE s = ? ORDER BY id");
+	c = prep(d, "SELECT count(*) FROM t");
+	/* Outside a transaction nothing is sent: the step runs it. */
+	db_bind_text(a, 1, "x", -1);
+	assert_int_equal(db_send(a, &e), 0);
+	trips = db_round_trips(d);
+	assert_int_equal(db_step(a, NULL, &e), 1);
+	assert_int_equal(db_column_int64(a, 0), 1);
+	assert_int_equal(db_round_trips(d) - trips, pg ? 1 : 0);
+	db_reset(a);
+
+	assert_int_equal(db_begin(d, DB_READ, &e), 0);
+	trips = db_round_trips(d);
+	db_bind_text(a, 1, "y", -1);
+	assert_int_equal(db_send(a, &e), 0);
+	db_bind_text(b, 1, "y", -1);
+	assert_int_equal(db_send(b, &e), 0);
+	assert_int_equal(db_send(c, &e), 0);
+	/* Read in another order than sent, each bound again as a reader
+	 * does, all in one snapshot: a row another session commits after
+	 * the first is read is not in the others. */
+	assert_int_equal(db_step(c, NULL, &e), 1);
+	assert_int_equal(db_column_int64(c, 0), 3);
+	if (pg) {
+		other = db_open(g->url, &e);
+		assert_non_null(other);
+		insert(other, "d", "y");
+		db_close(other);
+	}
+	db_bind_text(b, 1, "y", -1);
+	assert_int_equal(db_step(b, NULL, &e), 1);
+	assert_string_equal(db_column_text(b, 0, NULL), "b");
+	assert_int_equal(db_step(b, NULL, &e), 1);
+	assert_string_equal(db_column_text(b, 0, NULL), "c");
+	assert_int_equal(db_step(b, NULL, &e), 0);
+	db_bind_text(a, 1, "y", -1);
+	assert_int_equal(db_step(a, NULL, &e), 1);
+	assert_int_equal(db_column_int64(a, 0), 2);
+	assert_int_equal(db_round_trips(d) - trips, pg ? 1 : 0);
+	db_reset(a);
+	db_reset(b);
+	db_reset(c);
+	/* Bound to other values after it was sent: run with those. */
+	db_bind_text(a, 1, "x", -1);
+	assert_int_equal(db_send(a, &e), 0);
+	db_bind_text(a, 1, "y", -1);
+	assert_int_equal(db_step(a, NULL, &e), 1);
+	assert_int_equal(db_column_int64(a, 0), 2);
+	db_reset(a);
+	/* Something else runs on the connection before its step. */
+	db_bind_text(a, 1, "x", -1);
+	assert_int_equal(db_send(a, &e), 0);
+	assert_int_equal(one_int(d, "SELECT count(*) FROM t WHERE s = ?", "y"),
+	                 2);
+	assert_int_equal(db_step(a, NULL, &e), 1);
+	assert_int_equal(db_column_int64(a, 0), 1);
+	db_reset(a);
+	/* Never read: its answer goes with the transaction, and the next
+	 * step reads the database as it is now. */
+	db_bind_text(a, 1, "y", -1);
+	assert_int_equal(db_send(a, &e), 0);
+	assert_int_equal(db_commit(d, &e), 0);
+	assert_int_equal(db_step(a, NULL, &e), 1);
+	assert_int_equal(db_column_int64(a, 0), pg ? 3 : 2);
+	db_reset(a);
+
+	/* A failure is its statement's; on PostgreSQL those sent after it
+	 * in the same round trip did not run, and say so. */
+	f = prep(d, "SELECT abs(CAST(? AS BIGINT) - 1) FROM t");
+	assert_int_equal(db_begin(d, DB_READ, &e), 0);
+	db_bind_int64(f, 1, INT64_MIN + 1);
+	assert_int_equal(db_send(f, &e), 0);
+	db_bind_text(a, 1, "x", -1);
+	assert_int_equal(db_send(a, &e), 0);
+	assert_int_equal(db_step(f, NULL, &e), -1);
+	assert_true(e.msg[0] != '\0');
+	if (pg) {
+		assert_int_equal(db_step(a, "count", &e), -1);
+		assert_non_null(strstr(e.msg, "count: not run"));
+	} else
+		assert_int_equal(db_step(a, NULL, &e), 1);
+	db_reset(a);
+	db_reset(f);
+	assert_int_equal(db_rollback(d, &e), 0);
+	assert_int_equal(db_begin(d, DB_READ, &e), 0);
+	assert_int_equal(db_step(a, NULL, &e), 1);
+	assert_int_equal(db_column_int64(a, 0), 1);
+	db_reset(a);
+	/* Finalized before it was read: the others are not disturbed. */
+	db_bind_text(b, 1, "x", -1);
+	assert_int_equal(db_send(b, &e), 0);
+	assert_int_equal(db_send(a, &e), 0);
+	db_finalize(b);
+	assert_int_equal(db_step(a, NULL, &e), 1);
+	assert_int_equal(db_column_int64(a, 0), 1);
+	db_reset(a);
+	/* Past DB_AHEAD_MAX the rest run at their step. */
+	for (int i = 0; i < (int)NELEM(many); i++) {
+		many[i] = prep(d, "SELECT ? + 0");
+		db_bind_int64(many[i], 1, i);
+		assert_int_equal(db_send(many[i], &e), 0);
+	}
+	for (int i = (int)NELEM(many) - 1; i >= 0; i--) {
+		assert_int_equal(db_step(many[i], NULL, &e), 1);
+		assert_int_equal(db_column_int64(many[i], 0), i);
+		db_finalize(many[i]);
+	}
+	assert_int_equal(db_commit(d, &e), 0);
+	if (pg) {
+		/* The session lost while answers were on their way: the
+		 * statement says so, and the next transaction works. */
+		pid = backend_pid(d);
+		assert_int_equal(db_begin(d, DB_READ, &e), 0);
+		db_bind_text(a, 1, "x", -1);
+		assert_int_equal(db_send(a, &e), 0);
+		terminate(pid);
+		assert_int_equal(db_step(a, "count", &e), -1);
+		assert_int_equal(e.code, ERR_IO);
+		assert_non_null(strstr(e.msg, "lost"));
+		db_reset(a);
+		assert_int_equal(db_rollback(d, &e), 0);
+		assert_int_equal(db_begin(d, DB_READ, &e), 0);
+		assert_int_equal(db_step(a, NULL, &e), 1);
+		assert_int_equal(db_column_int64(a, 0), 1);
+		assert_int_equal(db_commit(d, &e), 0);
+	}
+	db_finalize(a);
+	db_finalize(c);
+	db_finalize(f);
+}
+
 static void
 transactions(void **state)
 {
@@ -965,6 +1122,7 @@ notifications(void **state)
 		cmocka_unit_test_setup(statements_interleave, setup),          \
 		cmocka_unit_test_setup(replan_per_run, setup),                 \
 		cmocka_unit_test_setup(read_transactions, setup),              \
+		cmocka_unit_test_setup(sent_ahead, setup),                     \
 		cmocka_unit_test_setup(transactions, setup),                   \
 		cmocka_unit_test_setup(errors_mapped_and_named, setup),        \
 		cmocka_unit_test_setup(open_fails_clearly, setup),             \
