@@ -381,6 +381,40 @@ closes_open(const struct san *s, GumboTag tag)
 	return 0;
 }
 
+/*
+ * Is a table's part right inside the kept part it belongs to (anything
+ * else: yes)?  A table unwrapped (closes_open: a <table> in a <p> across
+ * a <marquee>) would leave its rows and cells outside any table, where a
+ * parser reading our output drops their tags, and a second pass would
+ * give other output (fuzz_sanitize: "<p><marquee><table><td>").  Such a
+ * part is unwrapped too, its content kept.
+ */
+static int
+table_part_placed(const struct san *s, GumboTag tag)
+{
+	GumboTag up = s->nopen > 0 ? s->open[s->nopen - 1]->v.element.tag
+	                           : GUMBO_TAG_UNKNOWN;
+
+	switch (tag) {
+	case GUMBO_TAG_CAPTION:
+	case GUMBO_TAG_COLGROUP:
+	case GUMBO_TAG_TBODY:
+	case GUMBO_TAG_THEAD:
+	case GUMBO_TAG_TFOOT:
+		return up == GUMBO_TAG_TABLE;
+	case GUMBO_TAG_COL:
+		return up == GUMBO_TAG_COLGROUP || up == GUMBO_TAG_TABLE;
+	case GUMBO_TAG_TR:
+		return up == GUMBO_TAG_TBODY || up == GUMBO_TAG_THEAD ||
+		       up == GUMBO_TAG_TFOOT || up == GUMBO_TAG_TABLE;
+	case GUMBO_TAG_TD:
+	case GUMBO_TAG_TH:
+		return up == GUMBO_TAG_TR;
+	default:
+		return 1;
+	}
+}
+
 /* A width or height of 0 or 1 pixel: a tracking pixel's ("1", "1px"). */
 static int
 tiny(const char *v)
@@ -418,7 +452,7 @@ decide(const struct san *s, const GumboNode *n, int depth)
 		if (drop_tags[i] == el->tag)
 			return ACT_DROP;
 	if (rule_of(el->tag) == NULL || depth >= LIM_SANITIZE_DEPTH ||
-	    closes_open(s, el->tag))
+	    closes_open(s, el->tag) || !table_part_placed(s, el->tag))
 		return ACT_UNWRAP;
 	/*
 	 * The adoption agency can leave a link inside a link in the tree,
