@@ -83,7 +83,12 @@ struct store {
 	int scoping;
 	long long scoped_changes;
 	int64_t scope_posts[SCOPE_POSTS];
-	int nscope; /* SCOPE_POSTS + 1: too many to name */
+	int nscope;           /* SCOPE_POSTS + 1: too many to name */
+	long long scope_mark; /* db_total_changes at the outermost open */
+	/* PostgreSQL: what a transaction told the other nodes before its
+	 * COMMIT (tell_in_txn), at which db_total_changes; -1 none. */
+	long long told_upto;
+	int told_kind, told_n;
 	/* store_setting_get()'s snapshot of the settings table. */
 	pthread_rwlock_t settings_lock;
 	struct settings_snap *settings;
@@ -132,8 +137,9 @@ void threads_send(struct store *s, struct conn *c, int64_t post_id,
 void changes_posts(struct store *s, const int64_t *ids, int n);
 /* store_watch.c: tell the other nodes (PostgreSQL) what this process's
  * commit changed: posts ids[0..n), or with n -1 anything.  Nothing on
- * SQLite (the watcher reads data_version).  Under the writer's lock,
- * outside a transaction. */
+ * SQLite (the watcher reads data_version).  Under the writer's lock:
+ * inside a transaction, delivered by its COMMIT (and dropped by a
+ * rollback); outside one, at once. */
 void watch_tell(struct store *s, const int64_t *ids, int n);
 /* store_watch.c: stop the watcher and close what it listened on. */
 void watch_stop(struct store *s);
@@ -259,6 +265,10 @@ int owns_writer(struct store *s);
  */
 long long scope_open(struct store *s);
 void scope_close(struct store *s, long long mark, int64_t post_id);
+/* Name the scope's post before its transaction commits (once known): on
+ * PostgreSQL the other nodes are told inside the transaction, so that a
+ * commit is never without its notification (decision 102). */
+void scope_post(struct store *s, int64_t post_id);
 /*
  * The calling thread's read connection.  Inside the thread's own write
  * transaction (or on a :memory: database) reads go to the writer, so they

@@ -281,6 +281,7 @@ store_comment_add(struct store *s, const struct comment *in, int64_t *id,
 		id = &new_id;
 	/* Other posts' pages stay cached (scope_open()). */
 	mark = scope_open(s);
+	scope_post(s, c.post_id);
 	if (store_begin(s, e) == -1) {
 		scope_close(s, mark, c.post_id);
 		return -1;
@@ -375,6 +376,7 @@ store_comment_set_status(struct store *s, int64_t id,
 		goto out;
 	if (store_comment_get(s, a, id, &c, e) == -1)
 		goto fail;
+	scope_post(s, c.post_id);
 	*old = c.status;
 	if (c.status == status)
 		goto done;

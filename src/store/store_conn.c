@@ -195,21 +195,71 @@ changes_posts(struct store *s, const int64_t *ids, int n)
 	}
 }
 
+/*
+ * What the writer's changes since the last publish come to, scoped the
+ * changes inside scopes: 0 nothing for any page (none, or scoped ones of
+ * no post), 1 the scopes' posts, 2 anything.
+ */
+static int
+changes_kind(const struct store *s, long long changes, long long scoped)
+{
+	long long n = changes - s->changes_seen;
+
+	if (n == 0)
+		return 0;
+	if (n == scoped && s->nscope <= SCOPE_POSTS)
+		return s->nscope > 0;
+	return 2;
+}
+
+/*
+ * On PostgreSQL, just before a transaction's COMMIT: tell the other
+ * nodes what it changed, inside it, so that its COMMIT delivers the
+ * notification with the change and a rollback drops both; a node dying
+ * between COMMIT and a NOTIFY sent after it would leave the others'
+ * cached pages of the change for up to an hour (decision 102).  The
+ * writes of a scope still open count as its (scope_close() adds them
+ * after), and its post must have been named (scope_post()).
+ */
+static void
+tell_in_txn(struct store *s)
+{
+	long long changes = db_total_changes(s->w.d);
+	int kind =
+		changes_kind(s, changes,
+	                     s->scoped_changes +
+	                             (s->scoping > 0 ? changes - s->scope_mark
+	                                             : 0));
+
+	if (store_engine(s) != DB_PG || kind == 0)
+		return;
+	watch_tell(s, kind == 1 ? s->scope_posts : NULL,
+	           kind == 1 ? s->nscope : -1);
+	s->told_upto = changes;
+	s->told_kind = kind;
+	s->told_n = s->nscope;
+}
+
 static void
 changes_publish(struct store *s)
 {
 	long long changes = db_total_changes(s->w.d);
-	long long n = changes - s->changes_seen;
+	int kind = changes_kind(s, changes, s->scoped_changes);
+	/* Told inside the transaction already, and nothing since. */
+	int told = s->told_upto == changes && s->told_kind == kind &&
+	           s->told_n == s->nscope;
 
-	if (n != 0 && n == s->scoped_changes && s->nscope <= SCOPE_POSTS) {
+	if (kind == 1) {
 		changes_posts(s, s->scope_posts, s->nscope);
 		/* The other nodes' caches too (PostgreSQL). */
-		if (s->nscope > 0)
+		if (kind == 1 && !told)
 			watch_tell(s, s->scope_posts, s->nscope);
-	} else if (n != 0) {
+	} else if (kind == 2) {
 		atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
-		watch_tell(s, NULL, -1);
+		if (!told)
+			watch_tell(s, NULL, -1);
 	}
+	s->told_upto = -1;
 	s->changes_seen = changes;
 	s->scoped_changes = 0;
 	s->nscope = 0;
@@ -226,23 +276,33 @@ writer_unlock(struct store *s)
 long long
 scope_open(struct store *s)
 {
+	long long mark;
+
 	writer_lock(s);
-	s->scoping++;
-	return db_total_changes(s->w.d);
+	mark = db_total_changes(s->w.d);
+	if (s->scoping++ == 0)
+		s->scope_mark = mark;
+	return mark;
+}
+
+void
+scope_post(struct store *s, int64_t post_id)
+{
+	int i = 0;
+
+	if (post_id == 0 || s->nscope > SCOPE_POSTS)
+		return;
+	while (i < s->nscope && s->scope_posts[i] != post_id)
+		i++;
+	if (i == s->nscope && s->nscope++ < SCOPE_POSTS)
+		s->scope_posts[i] = post_id;
 }
 
 void
 scope_close(struct store *s, long long mark, int64_t post_id)
 {
 	s->scoped_changes += db_total_changes(s->w.d) - mark;
-	if (post_id != 0 && s->nscope <= SCOPE_POSTS) {
-		int i = 0;
-
-		while (i < s->nscope && s->scope_posts[i] != post_id)
-			i++;
-		if (i == s->nscope && s->nscope++ < SCOPE_POSTS)
-			s->scope_posts[i] = post_id;
-	}
+	scope_post(s, post_id);
 	s->scoping--;
 	writer_unlock(s);
 }
@@ -364,7 +424,7 @@ store_commit(struct store *s, struct error *e)
 		if (s->failed) {
 			db_rollback(s->w.d, NULL);
 			rc = error_set(e, ERR_IO, "transaction rolled back");
-		} else if (db_commit(s->w.d, e) == -1) {
+		} else if ((tell_in_txn(s), db_commit(s->w.d, e)) == -1) {
 			db_rollback(s->w.d, NULL);
 			rc = -1;
 		}

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "store/db.h"
+#include "store/internal.h"
 #include "store/site.h"
 #include "store/store.h"
 #include "store/users.h"
@@ -766,6 +767,87 @@ changes_heard(void **state)
 	site_remove(&x);
 }
 
+/* What the listener hears within ms: the payload's kind after the node's
+ * name ("g", "p 12"), or "" for nothing. */
+static const char *
+heard(struct db *listener, int ms, char *buf, size_t size)
+{
+	struct error e;
+	int rc = db_wait(listener, ms, buf, size, &e);
+	const char *sp;
+
+	if (rc == -1)
+		fail_msg("listening: %s", e.msg);
+	if (rc == 0)
+		return "";
+	sp = strchr(buf, ' ');
+	return sp != NULL ? sp + 1 : buf;
+}
+
+/*
+ * The other nodes are told of a transaction inside it (decision 102):
+ * its COMMIT delivers the notification with the change, once, so that no
+ * node can die between the two; a COMMIT that fails tells nothing.  A
+ * comment names its post before its COMMIT, so the others drop only that
+ * post's pages.
+ */
+static void
+told_with_the_commit(void **state)
+{
+	struct site x;
+	struct store *a;
+	struct db *listener, *other;
+	struct conn *w;
+	struct error e;
+	char buf[256], want[32];
+	int64_t post;
+
+	(void)state;
+	if (!mem_store_on_pg())
+		skip(); /* SQLite's nodes read data_version: nothing is told */
+	site_new(&x);
+	a = site_open(&x, 1);
+	listener = db_open(x.url, &e);
+	assert_non_null(listener);
+	assert_int_equal(db_listen(listener, "gazette_changes", &e), 0);
+
+	assert_int_equal(store_begin(a, &e), 0);
+	assert_int_equal(store_setting_set(a, "title", "One", &e), 0);
+	assert_string_equal(heard(listener, 200, buf, sizeof(buf)), "");
+	assert_int_equal(store_commit(a, &e), 0);
+	assert_string_equal(heard(listener, 2000, buf, sizeof(buf)), "g");
+	assert_string_equal(heard(listener, 300, buf, sizeof(buf)), "");
+
+	post = post_put(a, listener, "told"); /* by SQL: nothing told */
+	tmp_site_comment(a, post, COMMENT_APPROVED, 1700000000);
+	snprintf(want, sizeof(want), "p %lld", (long long)post);
+	assert_string_equal(heard(listener, 2000, buf, sizeof(buf)), want);
+	assert_string_equal(heard(listener, 300, buf, sizeof(buf)), "");
+
+	/* A COMMIT that fails (a deferred key checked only then). */
+	other = db_open(x.url, &e);
+	assert_non_null(other);
+	assert_int_equal(db_exec(other,
+	                         "CREATE TABLE late (post_id bigint "
+	                         "REFERENCES posts(id) DEFERRABLE INITIALLY "
+	                         "DEFERRED)",
+	                         NULL, &e),
+	                 0);
+	db_close(other);
+	assert_int_equal(store_begin(a, &e), 0);
+	assert_int_equal(store_setting_set(a, "title", "Two", &e), 0);
+	w = writer_lock(a);
+	assert_int_equal(db_exec(w->d, "INSERT INTO late VALUES (-1)", NULL,
+	                         &e),
+	                 0);
+	writer_unlock(a);
+	assert_int_equal(store_commit(a, &e), -1);
+	assert_string_equal(heard(listener, 500, buf, sizeof(buf)), "");
+	db_close(listener);
+	store_close(a);
+	site_remove(&x);
+}
+
 int
 main(void)
 {
@@ -784,6 +866,7 @@ main(void)
 		cmocka_unit_test(language_follows),
 		cmocka_unit_test(jobs_one_node),
 		cmocka_unit_test(changes_heard),
+		cmocka_unit_test(told_with_the_commit),
 		cmocka_unit_test_setup_teardown(sections_blocks,
 	                                        mem_store_setup,
 	                                        mem_store_teardown),
