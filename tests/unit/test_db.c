@@ -601,6 +601,18 @@ read_transactions(void **state)
 static int64_t backend_pid(struct db *d);
 static void terminate(int64_t pid);
 
+/* a stepped: one row whose first column is want; reset for the next. */
+static void
+one_count(struct db_stmt *a, int64_t want)
+{
+	struct error e;
+
+	if (db_step(a, NULL, &e) != 1)
+		fail_msg("no row: %s", e.msg);
+	assert_int_equal(db_column_int64(a, 0), want);
+	db_reset(a);
+}
+
 /*
  * Statements sent ahead (db_send, decision 101): each step gets its own
  * answer in whatever order they are read, read in the transaction's
@@ -670,25 +682,19 @@ sent_ahead(void **state)
 	db_bind_text(a, 1, "x", -1);
 	assert_int_equal(db_send(a, &e), 0);
 	db_bind_text(a, 1, "y", -1);
-	assert_int_equal(db_step(a, NULL, &e), 1);
-	assert_int_equal(db_column_int64(a, 0), 2);
-	db_reset(a);
+	one_count(a, 2);
 	/* Something else runs on the connection before its step. */
 	db_bind_text(a, 1, "x", -1);
 	assert_int_equal(db_send(a, &e), 0);
 	assert_int_equal(one_int(d, "SELECT count(*) FROM t WHERE s = ?", "y"),
 	                 2);
-	assert_int_equal(db_step(a, NULL, &e), 1);
-	assert_int_equal(db_column_int64(a, 0), 1);
-	db_reset(a);
+	one_count(a, 1);
 	/* Never read: its answer goes with the transaction, and the next
 	 * step reads the database as it is now. */
 	db_bind_text(a, 1, "y", -1);
 	assert_int_equal(db_send(a, &e), 0);
 	assert_int_equal(db_commit(d, &e), 0);
-	assert_int_equal(db_step(a, NULL, &e), 1);
-	assert_int_equal(db_column_int64(a, 0), pg ? 3 : 2);
-	db_reset(a);
+	one_count(a, pg ? 3 : 2);
 
 	/* A failure is its statement's; on PostgreSQL those sent after it
 	 * in the same round trip did not run, and say so. */
@@ -709,17 +715,13 @@ sent_ahead(void **state)
 	db_reset(f);
 	assert_int_equal(db_rollback(d, &e), 0);
 	assert_int_equal(db_begin(d, DB_READ, &e), 0);
-	assert_int_equal(db_step(a, NULL, &e), 1);
-	assert_int_equal(db_column_int64(a, 0), 1);
-	db_reset(a);
+	one_count(a, 1);
 	/* Finalized before it was read: the others are not disturbed. */
 	db_bind_text(b, 1, "x", -1);
 	assert_int_equal(db_send(b, &e), 0);
 	assert_int_equal(db_send(a, &e), 0);
 	db_finalize(b);
-	assert_int_equal(db_step(a, NULL, &e), 1);
-	assert_int_equal(db_column_int64(a, 0), 1);
-	db_reset(a);
+	one_count(a, 1);
 	/* Past DB_AHEAD_MAX the rest run at their step. */
 	for (int i = 0; i < (int)NELEM(many); i++) {
 		many[i] = prep(d, "SELECT ? + 0");
