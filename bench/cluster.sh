@@ -13,6 +13,10 @@
 #   articles  a random article per request, uniformly over the site's
 #             articles (bench/site.lua), the page cache filling as they are
 #             read, as on a real site: a miss reads the database
+#   uncached  the same with no page cache (`serve --cache-mb 0`; sqlite and
+#             pg1 only): every request renders its page and reads the
+#             database, the path a cache miss takes (on PostgreSQL 4 round
+#             trips a page: decision 101)
 #   submit    comments POSTed through the JSON API (bench/submit.lua), each
 #             a write transaction; every 201 must be in the database
 #
@@ -34,7 +38,8 @@
 #   BENCH_CLUSTER_POSTS  posts generated (default 2000)
 #   BENCH_CONNS          wrk connections for the reads (default 64)
 #   BENCH_SUBMIT_CONNS   concurrent comment posters (default 16)
-#   BENCH_CLUSTER_CASES  loads, in order (default "page articles submit")
+#   BENCH_CLUSTER_CASES  loads, in order (default "page articles uncached
+#                        submit")
 set -euo pipefail
 BENCH_NAME=cluster.sh
 # shellcheck source=common.bash
@@ -42,7 +47,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 CONNS=${BENCH_CONNS:-64}
 POSTS=$(count_var BENCH_CLUSTER_POSTS 2000)
 SUBMIT_CONNS=$(count_var BENCH_SUBMIT_CONNS 16)
-CASES=${BENCH_CLUSTER_CASES:-page articles submit}
+CASES=${BENCH_CLUSTER_CASES:-page articles uncached submit}
 PG_CLUSTER=$ROOT/tests/pg/cluster
 PG_BIN=/usr/lib/postgresql/15/bin
 [[ -x $PG_BIN/initdb ]] || die "no PostgreSQL 15 in $PG_BIN (apt-get install postgresql-15)"
@@ -158,16 +163,26 @@ run_setup() { # setup url gazette-pids
 		page) run_case "$1" page "$2$PAGE" "$3" ;;
 		articles) run_case "$1" articles "$2" "$3" -s "$ROOT/bench/site.lua" -- "$TMP/articles" uniform 1 ;;
 		submit) run_case "$1" submit "$2" "$3" ;;
+		uncached) ;; # run_uncached, on a server of its own
 		*) die "BENCH_CLUSTER_CASES: no load '$c'" ;;
 		esac
 	done
+}
+
+run_uncached() { # setup site
+	[[ " $CASES " == *" uncached "* ]] || return 0
+	gazette_serve "$2" --cache-mb 0
+	run_case "$1" uncached "$GAZETTE_URL" "$GAZETTE_PID" -s "$ROOT/bench/site.lua" -- "$TMP/articles" uniform 1
+	gazette_stop
 }
 
 printf '%-8s %-9s %10s %8s %8s %11s %8s\n' setup load req/s p50_ms p99_ms gazette_us pg_us
 gazette_serve "$SITE"
 run_setup sqlite "$GAZETTE_URL" "$GAZETTE_PID"
 gazette_stop
+run_uncached sqlite "$SITE"
 
+run_uncached pg1 "$PG_SITE"
 gazette_serve "$PG_SITE"
 run_setup pg1 "$GAZETTE_URL" "$GAZETTE_PID"
 NODE1_URL=$GAZETTE_URL
