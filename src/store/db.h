@@ -5,8 +5,9 @@
  * connection, its statements and transactions, the same calls on SQLite
  * (db_sqlite.c) and on PostgreSQL through libpq (db_pg.c), so that the
  * store's SQL and the code around it are written once.  Only db_pg.c
- * sees libpq-fe.h; sqlite3.h stays with the store files not yet moved
- * onto the driver (decision 092).
+ * and db_pg_pipe.c (its pipeline mode, through db_pg.h) see libpq-fe.h;
+ * sqlite3.h stays with the store files not yet moved onto the driver
+ * (decision 092).
  *
  * SQL is written as SQLite reads it: parameters are `?` or `?N` (1-based,
  * at most LIM_SQL_PARAMS); on PostgreSQL they become $1..$N, except inside
