@@ -383,10 +383,8 @@ pg_finalize(struct db_stmt *st)
 	struct pg_db *d = pdb(st->db);
 	char sql[48];
 
-	if (s->ahead != 0) {
-		pg_settle(d);
+	if (s->ahead != 0)
 		pg_ahead_take(d, s, NULL);
-	}
 	/* Free the server's copy while the session lasts; a lost one took
 	 * it along. */
 	pg_settle(d);
@@ -557,8 +555,6 @@ pg_step(struct db_stmt *st, const char *what, struct error *e)
 	what = db_what(buf, sizeof(buf), what, s->sql);
 	if (s->ahead != 0) {
 		/* Sent ahead: its answer, if it was sent with these values. */
-		if (s->ahead == 1)
-			pg_settle(d);
 		if (pg_key_same(s)) {
 			pg_ahead_take(d, s, &s->res);
 			if (s->res == NULL)

@@ -72,7 +72,8 @@ PGresult *pg_pipeline_first(struct pg_db *d, struct pg_stmt *s);
 /* The pipeline's answers read, each kept by its statement; the
  * connection out of pipeline mode.  Nothing when none is on its way. */
 void pg_settle(struct pg_db *d);
-/* s no longer ahead: its answer in *out (NULL: freed).  Read first. */
+/* s no longer ahead: its answer (read first if still on its way) in
+ * *out, or freed when out is NULL. */
 void pg_ahead_take(struct pg_db *d, struct pg_stmt *s, PGresult **out);
 /* Every answer sent ahead dropped unread (the session is gone). */
 void pg_ahead_forget(struct pg_db *d);

@@ -77,13 +77,16 @@ pg_key_same(const struct pg_stmt *s)
 	return same;
 }
 
-/* s is no longer ahead: off the connection's list, its answer (if any)
- * handed back, or freed when out is NULL.  Its answer must be read. */
+/* s is no longer ahead: off the connection's list, its answer (read
+ * first, with the pipeline's, when it is still on its way) handed back,
+ * or freed when out is NULL. */
 void
 pg_ahead_take(struct pg_db *d, struct pg_stmt *s, PGresult **out)
 {
 	int i = 0;
 
+	if (s->ahead == 1)
+		pg_settle(d); /* its answer read first, with the others' */
 	while (i < d->nahead && d->ahead[i] != s)
 		i++;
 	if (i < d->nahead) {
@@ -106,10 +109,11 @@ pg_ahead_take(struct pg_db *d, struct pg_stmt *s, PGresult **out)
 void
 pg_ahead_forget(struct pg_db *d)
 {
-	while (d->nahead > 0)
-		pg_ahead_take(d, d->ahead[0], NULL);
+	/* Nothing to read: the pipeline went with the session. */
 	d->piped = 0;
 	d->piped_begin = 0;
+	while (d->nahead > 0)
+		pg_ahead_take(d, d->ahead[0], NULL);
 }
 
 /*
@@ -188,22 +192,20 @@ pg_send(struct db_stmt *st, struct error *e)
 	struct pg_stmt *s = (struct pg_stmt *)st;
 	struct pg_db *d = pdb(st->db);
 	char buf[64];
-	const char *what = db_what(buf, sizeof(buf), NULL, s->sql);
+	const char *what;
 
 	/* Its answer must come from the transaction's snapshot; a
 	 * statement being read is the caller's to finish first. */
 	if (!d->base.in_txn || s->res != NULL)
 		return 0;
-	if (s->ahead != 0) {
-		if (s->ahead == 1)
-			pg_settle(d);
+	if (s->ahead != 0)
 		pg_ahead_take(d, s, NULL);
-	}
 	if (d->nahead == DB_AHEAD_MAX)
 		return 0;
 	if (d->piped && s->epoch != d->epoch)
 		pg_settle(d); /* prepared again first, outside the pipeline */
 	if (!d->piped) {
+		what = db_what(buf, sizeof(buf), NULL, s->sql);
 		if (pg_alive(d, what, e) == -1 ||
 		    (s->epoch != d->epoch && pg_prepare_now(s, what, e) == -1))
 			return -1;

@@ -291,6 +291,7 @@ store_new(const char *path)
 	pthread_mutexattr_t attr;
 
 	s->path = xstrdup(path);
+	s->told_upto = -1; /* nothing told inside a transaction yet */
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&s->wlock, &attr);
